@@ -1,0 +1,63 @@
+//===- Types.h - Element types and tensor formats shared with the compiler ===//
+//
+// The numeric values are part of the `.gfm` format and of tiling data: never
+// renumber, only append.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_TYPES_H
+#define GEFLOW_RUNTIME_TYPES_H
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace geflow::rt {
+
+enum class DType : uint8_t {
+  F32 = 0,
+  F16 = 1,
+  BF16 = 2,
+  I8 = 3,
+  U8 = 4,
+  I32 = 5,
+  I64 = 6,
+  Bool = 7, // one byte per element, 0 or 1
+};
+constexpr int kNumDTypes = 8;
+
+size_t dtypeSize(DType t);
+std::string_view dtypeName(DType t); // "float32", "float16", ...
+std::optional<DType> parseDType(std::string_view name);
+bool isFloat(DType t);
+
+/// Tensor memory formats (GE's Format). Shapes in the IR are logical; the
+/// physical shape of a formatted tensor comes from physicalShape().
+enum class Format : uint8_t {
+  ND = 0,
+  NCHW = 1,
+  NHWC = 2,
+  NC1HWC0 = 3,
+  FRACTAL_Z = 4,
+  FRACTAL_NZ = 5,
+};
+constexpr int kNumFormats = 6;
+constexpr int64_t kC0 = 16; // fp32/fp16 C0 on every soc we model
+
+std::string_view formatName(Format f);
+std::optional<Format> parseFormat(std::string_view name);
+
+/// Physical (stored) shape of a tensor with logical shape `shape` in format
+/// `f`. NC1HWC0: [N, ceil(C/C0), H, W, C0] from NCHW. FRACTAL_Z (conv
+/// weights, logical [Cout, Cin, KH, KW]): [ceil(Cin/C0)*KH*KW, ceil(Cout/16),
+/// 16, C0]. FRACTAL_NZ (matrices [..., M, N]): [..., ceil(N/16), ceil(M/16),
+/// 16, 16]. Returns nullopt when the rank does not fit the format.
+std::optional<std::vector<int64_t>> physicalShape(Format f,
+                                                  const std::vector<int64_t> &shape);
+
+int64_t numElements(const std::vector<int64_t> &shape);
+
+} // namespace geflow::rt
+
+#endif // GEFLOW_RUNTIME_TYPES_H

@@ -1,0 +1,13 @@
+//===- KernelFamilies.h - Registration entry point of each kernel family ===//
+#ifndef GEFLOW_KERNELS_KERNELFAMILIES_H
+#define GEFLOW_KERNELS_KERNELFAMILIES_H
+
+#include "geflow/kernels/Registry.h"
+
+namespace geflow::kernels {
+#define GEFLOW_KERNEL_FAMILY(fn) void fn(KernelRegistry &registry);
+#include "kernels/KernelFamilies.def"
+#undef GEFLOW_KERNEL_FAMILY
+} // namespace geflow::kernels
+
+#endif

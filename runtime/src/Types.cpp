@@ -1,0 +1,86 @@
+#include "geflow/runtime/Types.h"
+
+namespace geflow::rt {
+
+size_t dtypeSize(DType t) {
+  switch (t) {
+  case DType::F32: case DType::I32: return 4;
+  case DType::F16: case DType::BF16: return 2;
+  case DType::I8: case DType::U8: case DType::Bool: return 1;
+  case DType::I64: return 8;
+  }
+  return 0;
+}
+
+static constexpr std::string_view kDTypeNames[kNumDTypes] = {
+    "float32", "float16", "bfloat16", "int8", "uint8", "int32", "int64", "bool"};
+
+std::string_view dtypeName(DType t) {
+  auto i = static_cast<unsigned>(t);
+  return i < kNumDTypes ? kDTypeNames[i] : "invalid";
+}
+
+std::optional<DType> parseDType(std::string_view name) {
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (kDTypeNames[i] == name)
+      return static_cast<DType>(i);
+  return std::nullopt;
+}
+
+bool isFloat(DType t) {
+  return t == DType::F32 || t == DType::F16 || t == DType::BF16;
+}
+
+static constexpr std::string_view kFormatNames[kNumFormats] = {
+    "ND", "NCHW", "NHWC", "NC1HWC0", "FRACTAL_Z", "FRACTAL_NZ"};
+
+std::string_view formatName(Format f) {
+  auto i = static_cast<unsigned>(f);
+  return i < kNumFormats ? kFormatNames[i] : "invalid";
+}
+
+std::optional<Format> parseFormat(std::string_view name) {
+  for (int i = 0; i < kNumFormats; ++i)
+    if (kFormatNames[i] == name)
+      return static_cast<Format>(i);
+  return std::nullopt;
+}
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+std::optional<std::vector<int64_t>>
+physicalShape(Format f, const std::vector<int64_t> &s) {
+  switch (f) {
+  case Format::ND:
+  case Format::NCHW:
+  case Format::NHWC:
+    return s;
+  case Format::NC1HWC0:
+    if (s.size() != 4)
+      return std::nullopt;
+    return std::vector<int64_t>{s[0], ceilDiv(s[1], kC0), s[2], s[3], kC0};
+  case Format::FRACTAL_Z:
+    if (s.size() != 4)
+      return std::nullopt;
+    return std::vector<int64_t>{ceilDiv(s[1], kC0) * s[2] * s[3],
+                                ceilDiv(s[0], 16), 16, kC0};
+  case Format::FRACTAL_NZ: {
+    if (s.size() < 2)
+      return std::nullopt;
+    std::vector<int64_t> out(s.begin(), s.end() - 2);
+    int64_t m = s[s.size() - 2], n = s.back();
+    out.insert(out.end(), {ceilDiv(n, 16), ceilDiv(m, 16), 16, 16});
+    return out;
+  }
+  }
+  return std::nullopt;
+}
+
+int64_t numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+} // namespace geflow::rt
