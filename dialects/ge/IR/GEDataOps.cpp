@@ -1,0 +1,62 @@
+//===- GEDataOps.cpp - Constants, variables and collectives ---------------===//
+#include "dialects/ge/IR/GEOpUtils.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+using namespace geflow::ge::detail;
+
+LogicalResult ConstOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getValue().getType());
+  return success();
+}
+
+OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult FileConstantOp::inferReturnTypes(MLIRContext *,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  for (int64_t d : adaptor.getShape())
+    if (d < 0)
+      return diag("shape must be static and non-negative, got ",
+                  formatList(adaptor.getShape()));
+  inferred.push_back(RankedTensorType::get(adaptor.getShape(), adaptor.getDtype()));
+  return success();
+}
+
+LogicalResult FileConstantOp::verify() {
+  StringRef path = getFilePath();
+  if (path.empty())
+    return emitOpError("file_path must not be empty");
+  // Weights resolve inside the model's directory: no absolute paths and no
+  // ".." components.
+  if (path.starts_with("/"))
+    return emitOpError("file_path '") << path << "' must be relative to the model directory";
+  SmallVector<StringRef> parts;
+  path.split(parts, '/');
+  if (llvm::is_contained(parts, ".."))
+    return emitOpError("file_path '") << path << "' must not leave the model directory";
+  if (getOffset() < 0)
+    return emitOpError("offset must be >= 0, got ") << getOffset();
+  int64_t length = getLength();
+  auto type = cast<RankedTensorType>(getType());
+  unsigned bits = type.getElementTypeBitWidth();
+  int64_t bytes = type.getNumElements() * ((bits + 7) / 8);
+  if (length != -1 && length != bytes)
+    return emitOpError("length ") << length << " does not match " << type << " ("
+                                  << bytes << " bytes)";
+  return success();
+}
+
+LogicalResult HcomAllReduceOp::verify() {
+  StringRef r = getReduction();
+  if (r != "sum" && r != "prod" && r != "max" && r != "min")
+    return emitOpError("reduction must be one of sum, prod, max, min; got \"")
+           << r << "\"";
+  if (getGroup().empty())
+    return emitOpError("group must not be empty");
+  return success();
+}

@@ -1,0 +1,81 @@
+//===- GEDataOps.td - Constants, variables, collectives ------*- tablegen -*-===//
+#ifndef GEFLOW_GE_DATAOPS
+#define GEFLOW_GE_DATAOPS
+
+include "dialects/ge/IR/GEOpBase.td"
+
+def GE_ConstOp : GE_InferOp<"Const", [ConstantLike]> {
+  let summary = "A constant tensor (weights)";
+  let description = [{
+    GE `Const`: the value is held inline as an elements attribute; large
+    weights use `dense_resource` blobs so big models parse and print fast.
+
+    ```mlir
+    %w = ge.Const dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+def GE_FileConstantOp : GE_InferOp<"FileConstant"> {
+  let summary = "A constant whose bytes live in an external weight file";
+  let description = [{
+    GE `FileConstant`: `length` bytes at `offset` of `file_path` (relative to
+    the model's directory, which it may not leave), holding a tensor of
+    `shape` and `dtype` in row-major order. `length = -1` means "the rest of
+    the file from offset".
+  }];
+  let arguments = (ins StrAttr:$file_path,
+                   DefaultValuedAttr<I64Attr, "0">:$offset,
+                   DefaultValuedAttr<I64Attr, "-1">:$length,
+                   DenseI64ArrayAttr:$shape, TypeAttr:$dtype);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "attr-dict `:` type($y)";
+  let hasVerifier = 1;
+}
+
+def GE_VariableOp : GE_Op<"Variable", [MemoryEffects<[MemRead]>]> {
+  let summary = "A named, persistent tensor (model state)";
+  let description = [{
+    GE `Variable`: reads the current value of the variable `var_name`; every
+    `ge.Variable` with the same name refers to the same storage. Initial
+    values come from weight update or `ge.Assign`.
+  }];
+  let arguments = (ins StrAttr:$var_name);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$var_name attr-dict `:` type($y)";
+}
+
+def GE_AssignOp : GE_Op<"Assign", [MemoryEffects<[MemWrite]>,
+                                   AllTypesMatch<["value", "y"]>]> {
+  let summary = "Writes value into the variable `var_name`";
+  let description = [{
+    GE `Assign`: stores `value` into the variable (whose type it must match)
+    and returns the stored value.
+  }];
+  let arguments = (ins StrAttr:$var_name, GE_Tensor:$value);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$var_name `,` $value attr-dict `:` type($value)";
+}
+
+def GE_HcomAllReduceOp : GE_Op<"HcomAllReduce", [SameOperandsAndResultType,
+                                                 MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "All-reduce across the ranks of a communication group";
+  let description = [{
+    GE `HcomAllReduce`: `reduction` is "sum", "prod", "max" or "min" over the
+    ranks of `group`. On a single virtual device (rank size 1) it is the
+    identity; it is kept in the graph so multi-card exports round-trip.
+  }];
+  let arguments = (ins GE_Tensor:$x,
+                   DefaultValuedAttr<StrAttr, "\"sum\"">:$reduction,
+                   DefaultValuedAttr<StrAttr, "\"hccl_world_group\"">:$group,
+                   DefaultValuedAttr<I64Attr, "1">:$fusion);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x attr-dict `:` type($x)";
+  let hasVerifier = 1;
+}
+
+#endif // GEFLOW_GE_DATAOPS

@@ -1,0 +1,111 @@
+//===- GEDialect.cpp - The ge dialect, its attributes and format helpers --===//
+#include "dialects/ge/IR/GEDialect.h"
+#include "dialects/ge/IR/GEOps.h"
+
+#include "geflow/runtime/Types.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+
+#include "dialects/ge/IR/GEDialect.cpp.inc"
+#include "dialects/ge/IR/GEEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/ge/IR/GEAttrs.cpp.inc"
+
+void GEDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/ge/IR/GEAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/ge/IR/GEOps.cpp.inc"
+      >();
+}
+
+Operation *GEDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstOp::create(builder, loc, type, elements);
+}
+
+ArrayRef<StringRef> geflow::ge::getPrecisionModes() {
+  static const StringRef modes[] = {
+      "force_fp16",        "force_fp32",           "cube_fp16in_fp32out",
+      "allow_fp32_to_fp16", "must_keep_origin_dtype", "allow_mix_precision",
+      "allow_mix_precision_fp16", "allow_mix_precision_bf16",
+      "allow_fp32_to_bf16"};
+  return modes;
+}
+
+LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kPrecisionModeAttr) {
+    auto mode = dyn_cast<StringAttr>(attr.getValue());
+    if (!mode)
+      return op->emitError() << "'" << name << "' must be a string";
+    if (!llvm::is_contained(getPrecisionModes(), mode.getValue()))
+      return op->emitError()
+             << "'" << name << "' is '" << mode.getValue()
+             << "', expected one of: "
+             << llvm::join(getPrecisionModes(), ", ");
+    return success();
+  }
+  if (name == kGearsAttr) {
+    // One array of dims per gear: [[1, 3, 224, 224], [8, 3, 224, 224]].
+    auto gears = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!gears)
+      return op->emitError() << "'" << name << "' must be an array of gears";
+    for (Attribute gear : gears)
+      if (!isa<DenseI64ArrayAttr>(gear))
+        return op->emitError()
+               << "'" << name << "' entries must be array<i64> dim lists";
+    return success();
+  }
+  return op->emitError() << "unknown ge graph attribute '" << name << "'";
+}
+
+//===----------------------------------------------------------------------===//
+// Format helpers
+//===----------------------------------------------------------------------===//
+
+Format geflow::ge::getFormat(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked)
+    return Format::ND;
+  if (auto f = dyn_cast_or_null<FormatAttr>(ranked.getEncoding()))
+    return f.getValue();
+  return Format::ND;
+}
+
+RankedTensorType geflow::ge::withFormat(RankedTensorType type, Format format) {
+  Attribute encoding =
+      format == Format::ND ? Attribute() : FormatAttr::get(type.getContext(), format);
+  return RankedTensorType::get(type.getShape(), type.getElementType(), encoding);
+}
+
+FailureOr<SmallVector<int64_t>>
+geflow::ge::getPhysicalShape(RankedTensorType type) {
+  if (!type.hasStaticShape())
+    return failure();
+  // ge::Format and rt::Format share their numbering (checked below).
+  auto physical = geflow::rt::physicalShape(
+      static_cast<geflow::rt::Format>(getFormat(type)),
+      std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
+  if (!physical)
+    return failure();
+  return SmallVector<int64_t>(physical->begin(), physical->end());
+}
+
+static_assert(static_cast<int>(Format::NC1HWC0) ==
+                  static_cast<int>(geflow::rt::Format::NC1HWC0) &&
+              static_cast<int>(Format::FRACTAL_NZ) ==
+                  static_cast<int>(geflow::rt::Format::FRACTAL_NZ),
+              "ge::Format and rt::Format must number formats alike");

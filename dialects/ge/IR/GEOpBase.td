@@ -1,0 +1,66 @@
+//===- GEOpBase.td - Base classes of ge ops ------------------*- tablegen -*-===//
+#ifndef GEFLOW_GE_OPBASE
+#define GEFLOW_GE_OPBASE
+
+include "dialects/ge/IR/GEBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class GE_Op<string mnemonic, list<Trait> traits = []>
+    : Op<GE_Dialect, mnemonic, traits>;
+
+// An op whose result types follow from its operands and attributes. Inferred
+// and declared types must agree in element type and (where both are static)
+// shape; the format encoding of a declared type is free, format selection sets
+// it.
+class GE_InferOp<string mnemonic, list<Trait> traits = []>
+    : GE_Op<mnemonic, traits # [Pure, InferTypeOpAdaptorWithIsCompatible]> {
+  let extraClassDefinition = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l,
+                                            ::mlir::TypeRange r) {
+      return ::geflow::ge::areCompatibleResultTypes(l, r);
+    }
+  }];
+}
+
+// y = f(x), elementwise; y has x's type.
+class GE_UnaryOp<string mnemonic, Type tensorType = GE_FloatTensor,
+                 list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+  let arguments = (ins tensorType:$x);
+  let results = (outs tensorType:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+// y = x1 op x2 with numpy broadcasting; operands share the element type.
+class GE_BinaryOp<string mnemonic, Type tensorType = GE_Tensor,
+                  list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+  let arguments = (ins tensorType:$x1, tensorType:$x2);
+  let results = (outs tensorType:$y);
+  let assemblyFormat = "$x1 `,` $x2 attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+// y = x1 cmp x2 with numpy broadcasting; y is i1.
+class GE_CompareOp<string mnemonic, list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits # [SameOperandsElementType]> {
+  let arguments = (ins GE_Tensor:$x1, GE_Tensor:$x2);
+  let results = (outs GE_BoolTensor:$y);
+  let assemblyFormat = "$x1 `,` $x2 attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+// Reductions over `axes` (empty: every axis) with optional kept dims.
+class GE_ReduceOp<string mnemonic, list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+  let arguments = (ins GE_Tensor:$x,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
+                   DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+#endif // GEFLOW_GE_OPBASE

@@ -1,0 +1,63 @@
+//===- GEOpUtils.h - Helpers for ge op inference and verification -*- C++ -*-//
+#ifndef GEFLOW_DIALECTS_GE_IR_GEOPUTILS_H
+#define GEFLOW_DIALECTS_GE_IR_GEOPUTILS_H
+
+#include "dialects/ge/IR/GEOps.h"
+#include "dialects/ge/IR/GEShapes.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include <optional>
+
+namespace geflow::ge::detail {
+
+/// Emits "'<op>' op <message>" at the location when there is one, so
+/// inference errors read like verifier errors. Always returns failure.
+class InferDiag {
+public:
+  InferDiag(std::optional<mlir::Location> loc, llvm::StringRef opName)
+      : loc_(loc), opName_(opName) {}
+  template <typename... Args> mlir::LogicalResult operator()(Args &&...args) const {
+    return mlir::emitOptionalError(loc_, "'", opName_, "' op ",
+                                   std::forward<Args>(args)...);
+  }
+
+private:
+  std::optional<mlir::Location> loc_;
+  llvm::StringRef opName_;
+};
+
+/// Shape of a ranked tensor value, nullopt when unranked.
+inline std::optional<llvm::ArrayRef<int64_t>> shapeOf(mlir::Value v) {
+  if (auto t = llvm::dyn_cast<mlir::RankedTensorType>(v.getType()))
+    return t.getShape();
+  return std::nullopt;
+}
+
+inline mlir::Type getElementType(mlir::Value v) {
+  return llvm::cast<mlir::ShapedType>(v.getType()).getElementType();
+}
+
+inline mlir::Type makeTensor(std::optional<llvm::ArrayRef<int64_t>> shape,
+                             mlir::Type elementType) {
+  if (!shape)
+    return mlir::UnrankedTensorType::get(elementType);
+  return mlir::RankedTensorType::get(*shape, elementType);
+}
+
+/// Reads a constant integer tensor (ge.Const or any constant-like op).
+std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
+
+/// Formats an int list as "[a, b, c]" for messages.
+std::string formatList(llvm::ArrayRef<int64_t> values);
+
+/// Position of the channel and the two spatial dims of a 4-D tensor in
+/// `dataFormat` ("NCHW" or "NHWC"); failure for any other string.
+struct Layout4D {
+  int64_t n, c, h, w;
+};
+std::optional<Layout4D> getLayout4D(llvm::StringRef dataFormat);
+
+} // namespace geflow::ge::detail
+
+#endif

@@ -1,0 +1,10 @@
+//===- GEOps.td - All ge dialect ops -------------------------*- tablegen -*-===//
+#ifndef GEFLOW_GE_OPS
+#define GEFLOW_GE_OPS
+
+include "dialects/ge/IR/GEDataOps.td"
+include "dialects/ge/IR/GEElementwiseOps.td"
+include "dialects/ge/IR/GENNOps.td"
+include "dialects/ge/IR/GEShapeOps.td"
+
+#endif // GEFLOW_GE_OPS
