@@ -1,0 +1,122 @@
+//===- Device.h - The virtual NPU device ------------------------*- C++ -*-===//
+//
+// A device is a pool of AI cores (worker threads, one per host core by
+// default) plus its memory. Every task of every stream of a device runs on
+// one of its AI cores, so the number of kernel blocks running at once never
+// exceeds the core count however many streams there are.
+//
+// Devices are used two ways:
+//  - ACL style: setDevice(id) opens device `id` of the process-wide table
+//    (reference counted) and makes it the calling thread's current device;
+//    resetDevice(id) drops the reference and closes the device at zero.
+//  - Directly: Device::create() makes a private device (tests, embedding).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_DEVICE_H
+#define GEFLOW_RUNTIME_DEVICE_H
+
+#include "geflow/kernels/Soc.h"
+#include "geflow/runtime/Memory.h"
+#include "geflow/runtime/Status.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace geflow::rt {
+
+class Stream;
+namespace detail {
+class CorePool;
+} // namespace detail
+
+struct DeviceOptions {
+  /// AI cores (worker threads); 0 means one per host core.
+  uint32_t aiCoreCount = 0;
+  /// Bytes of device memory; 0 means the host's physical memory.
+  uint64_t memoryLimit = 0;
+  /// How long an idle AI core polls for work before it sleeps. Polling is
+  /// what makes back-to-back launches cheap (no futex wake-up per task);
+  /// at most one idle core polls at a time so an idle device costs at most
+  /// one busy core for this long. 0 disables polling.
+  uint32_t spinMicros = 50;
+};
+
+struct DeviceProperties {
+  int32_t id = 0;
+  /// "host": the kernels are tiled for the machine we run on.
+  std::string socName;
+  uint32_t aiCoreCount = 0;
+  uint64_t totalMemory = 0;
+  /// What tiling functions need: caches, ISA, core count.
+  kernels::SocInfo soc;
+};
+
+class Device : public std::enable_shared_from_this<Device> {
+public:
+  /// A device that is not in the process-wide table. Its AI cores start now
+  /// and stop when the last reference (streams hold one) goes away.
+  static StatusOr<std::shared_ptr<Device>> create(int32_t id,
+                                                  const DeviceOptions &options);
+  /// The properties a device with these options has (without opening it).
+  static StatusOr<DeviceProperties> describe(int32_t id,
+                                             const DeviceOptions &options);
+  ~Device();
+  Device(const Device &) = delete;
+  Device &operator=(const Device &) = delete;
+
+  int32_t id() const { return props_.id; }
+  const DeviceProperties &properties() const { return props_; }
+  const DeviceOptions &options() const { return options_; }
+  DeviceAllocator &allocator() { return *allocator_; }
+  detail::CorePool &pool() { return *pool_; }
+
+  /// Shorthand for Stream::create(shared_from_this()).
+  StatusOr<std::unique_ptr<Stream>> createStream();
+
+  /// Synchronous copy on the calling thread (aclrtMemcpy): validates the
+  /// kind against where the pointers live and `count` against `destMax`.
+  /// It does not wait for queued stream work.
+  Status memcpy(void *dst, size_t destMax, const void *src, size_t count,
+                MemcpyKind kind);
+  /// Synchronous memset of device memory (aclrtMemset).
+  Status memset(void *dst, size_t destMax, int value, size_t count);
+
+private:
+  Device(DeviceProperties props, const DeviceOptions &options);
+
+  DeviceProperties props_;
+  DeviceOptions options_;
+  std::unique_ptr<DeviceAllocator> allocator_;
+  std::unique_ptr<detail::CorePool> pool_;
+};
+
+/// Number of device ids setDevice accepts (1 unless changed).
+int32_t getDeviceCount();
+/// Changes the number of devices; only while no device of the table is open.
+Status setDeviceCount(int32_t count);
+/// Options device `id` opens with next time; only while it is closed.
+Status configureDevice(int32_t id, const DeviceOptions &options);
+
+/// Opens device `id` (or takes another reference to it) and makes it the
+/// calling thread's current device.
+Status setDevice(int32_t id);
+/// Drops one reference taken by setDevice; at zero the device is closed:
+/// the C API's streams and events on it are destroyed (after their work
+/// finishes) and its memory is released once no C++ Stream holds it.
+Status resetDevice(int32_t id);
+/// The calling thread's current device id.
+StatusOr<int32_t> getCurrentDeviceId();
+/// The calling thread's current device, if it is still open.
+StatusOr<std::shared_ptr<Device>> getCurrentDevice();
+/// Device `id` of the table, if it is open.
+StatusOr<std::shared_ptr<Device>> getOpenDevice(int32_t id);
+/// Properties of device `id` of the table (open or not).
+StatusOr<DeviceProperties> getDeviceProperties(int32_t id);
+
+/// Index of the AI core running the caller, or -1 on a host thread.
+int32_t currentAiCore();
+
+} // namespace geflow::rt
+
+#endif // GEFLOW_RUNTIME_DEVICE_H

@@ -1,0 +1,178 @@
+//===- CorePool.cpp - AI-core workers and their scheduling ----------------===//
+
+#include "CorePool.h"
+
+#include "Spin.h"
+#include "StreamCore.h"
+#include "Task.h"
+
+#include <algorithm>
+#include <pthread.h>
+#include <string>
+
+namespace geflow::rt::detail {
+
+namespace {
+thread_local int32_t tlsCore = -1;
+} // namespace
+
+int32_t CorePool::currentCore() { return tlsCore; }
+
+CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros)
+    : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
+      spinNs_(int64_t(spinMicros) * 1000) {
+  workers_.reserve(size_);
+  for (uint32_t i = 0; i < size_; ++i)
+    workers_.emplace_back([this, i] { workerMain(i); });
+}
+
+CorePool::~CorePool() {
+  {
+    std::lock_guard<std::mutex> lock(parkMu_);
+    stop_.store(true);
+  }
+  parkCv_.notify_all();
+  for (std::thread &t : workers_)
+    t.join();
+}
+
+void CorePool::workerMain(uint32_t core) {
+  tlsCore = static_cast<int32_t>(core);
+  std::string name =
+      "gf-d" + std::to_string(deviceId_) + "-core" + std::to_string(core);
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  for (;;) {
+    StreamCore *stream = nullptr;
+    Task *job = nullptr;
+    if (takeWork(&stream, &job)) {
+      if (job) {
+        claimBlocks(*job);
+        if (leave(*job))
+          job->stream->finishBlocks(*job);
+      } else {
+        stream->drain();
+      }
+      continue;
+    }
+    if (!idle())
+      return;
+  }
+}
+
+void CorePool::schedule(StreamCore *stream) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ready_.push_back(stream);
+    available_.fetch_add(1);
+  }
+  wakeOne();
+}
+
+bool CorePool::takeWork(StreamCore **stream, Task **job) {
+  if (available_.load(std::memory_order_acquire) == 0)
+    return false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Blocks of a running kernel first: they hold up a stream that is
+    // already under way, while a queued stream has not started waiting.
+    if (!jobs_.empty()) {
+      *job = jobs_.front();
+      (*job)->participants.fetch_add(1, std::memory_order_relaxed);
+    } else if (!ready_.empty()) {
+      *stream = ready_.front();
+      ready_.pop_front();
+      available_.fetch_sub(1);
+    } else {
+      return false;
+    }
+  }
+  // More work than this core can take: make sure another core comes.
+  if (available_.load() > 0)
+    wakeOne();
+  return true;
+}
+
+bool CorePool::runBlocks(Task &task) {
+  task.nextBlock.store(0, std::memory_order_relaxed);
+  task.failed.store(false, std::memory_order_relaxed);
+  if (task.blockDim == 1 || size_ == 1) {
+    // Nothing to share: no atomics, no hand-off.
+    for (uint32_t b = 0; b < task.blockDim; ++b)
+      runBlock(task, b);
+    return true;
+  }
+  task.participants.store(1, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(&task);
+    task.listed.store(true, std::memory_order_relaxed);
+    available_.fetch_add(1);
+  }
+  wakeOne();
+  claimBlocks(task);
+  return leave(task);
+}
+
+void CorePool::claimBlocks(Task &task) {
+  for (;;) {
+    uint32_t b = task.nextBlock.fetch_add(1, std::memory_order_relaxed);
+    if (b >= task.blockDim)
+      return;
+    runBlock(task, b);
+  }
+}
+
+bool CorePool::leave(Task &task) {
+  // Every block is claimed once a participant leaves: unlist the task so no
+  // core joins a task that is about to be recycled.
+  if (task.listed.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (task.listed.load(std::memory_order_relaxed)) {
+      jobs_.erase(std::find(jobs_.begin(), jobs_.end(), &task));
+      task.listed.store(false, std::memory_order_relaxed);
+      available_.fetch_sub(1);
+    }
+  }
+  // acq_rel: the last participant sees every block's writes.
+  return task.participants.fetch_sub(1, std::memory_order_acq_rel) == 1;
+}
+
+void CorePool::wakeOne() {
+  // Pairs with idle(): new work is published (seq_cst) before these loads,
+  // and a worker announces itself (seq_cst) before it re-checks for work,
+  // so one of the two always sees the other.
+  if (spinning_.load() > 0 || sleepers_.load() == 0)
+    return;
+  std::lock_guard<std::mutex> lock(parkMu_);
+  if (wakeTokens_ < sleepers_.load()) {
+    ++wakeTokens_;
+    parkCv_.notify_one();
+  }
+}
+
+bool CorePool::idle() {
+  int32_t expected = 0;
+  if (spinNs_ > 0 && spinning_.compare_exchange_strong(expected, 1)) {
+    spinUntil(
+        [&] {
+          return available_.load(std::memory_order_relaxed) > 0 ||
+                 stop_.load(std::memory_order_relaxed);
+        },
+        spinNs_);
+    spinning_.store(0);
+    if (available_.load() > 0)
+      return true;
+  }
+  std::unique_lock<std::mutex> lock(parkMu_);
+  sleepers_.fetch_add(1);
+  while (!stop_.load() && wakeTokens_ == 0 && available_.load() == 0)
+    parkCv_.wait(lock);
+  if (wakeTokens_ > 0)
+    --wakeTokens_;
+  sleepers_.fetch_sub(1);
+  // A token meant for a sleeper that left on its own must not linger.
+  wakeTokens_ = std::min(wakeTokens_, sleepers_.load());
+  return !stop_.load() || available_.load() > 0;
+}
+
+} // namespace geflow::rt::detail

@@ -1,0 +1,94 @@
+//===- CorePool.h - The AI cores of a device ---------------------*- C++
+//-*-===//
+//
+// One worker thread per AI core. Workers take two kinds of work from a
+// shared queue: a runnable stream (run its tasks in order, on this core,
+// with no hand-off between consecutive tasks) or a kernel whose blocks are
+// still unclaimed (claim and run blocks). Nothing but these workers ever
+// runs a task, which is what bounds device concurrency by the core count.
+//
+// Idle workers: at most one polls the queue for `spinMicros` (so a stream of
+// launches is picked up without any futex wake-up); the others sleep and
+// are woken one at a time when work arrives that no poller will take.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_SRC_COREPOOL_H
+#define GEFLOW_RUNTIME_SRC_COREPOOL_H
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace geflow::rt::detail {
+
+class StreamCore;
+struct Task;
+
+class CorePool {
+public:
+  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros);
+  /// Stops the workers. No stream of the device may exist any more.
+  ~CorePool();
+  CorePool(const CorePool &) = delete;
+  CorePool &operator=(const CorePool &) = delete;
+
+  uint32_t size() const { return size_; }
+
+  /// Queues a stream that has a runnable head task. The stream must not be
+  /// queued or running already (StreamCore's `scheduled_` flag ensures it).
+  void schedule(StreamCore *stream);
+
+  /// Runs the blocks of `task` on the calling AI core, with idle cores
+  /// joining in. Returns true when the caller was the last participant, so
+  /// it owns the finished task; false when another core will finish it (and
+  /// continue its stream).
+  bool runBlocks(Task &task);
+
+  /// True when a stream or a kernel's blocks wait for a core.
+  bool hasQueuedWork() const {
+    return available_.load(std::memory_order_relaxed) > 0;
+  }
+
+  /// The calling thread's AI core index, or -1 off every pool.
+  static int32_t currentCore();
+
+private:
+  void workerMain(uint32_t core);
+  /// Takes a stream or a task with unclaimed blocks (joining it).
+  bool takeWork(StreamCore **stream, Task **job);
+  void claimBlocks(Task &task);
+  /// Leaves `task`; true when the caller was its last participant.
+  bool leave(Task &task);
+  /// Wakes a sleeping worker unless a polling one will see the new work.
+  void wakeOne();
+  /// Polls, then sleeps, until work may be available; false on shutdown.
+  bool idle();
+
+  const int32_t deviceId_;
+  const uint32_t size_;
+  const int64_t spinNs_;
+
+  std::mutex mu_; // guards ready_ and jobs_
+  std::deque<StreamCore *> ready_;
+  std::vector<Task *> jobs_;
+  /// ready_.size() + jobs_.size(), readable without the lock.
+  std::atomic<int64_t> available_{0};
+  /// 1 while an idle worker polls `available_`.
+  std::atomic<int32_t> spinning_{0};
+
+  std::mutex parkMu_; // guards wakeTokens_ and stop_ for sleepers
+  std::condition_variable parkCv_;
+  std::atomic<int32_t> sleepers_{0};
+  int32_t wakeTokens_ = 0;
+  std::atomic<bool> stop_{false};
+
+  std::vector<std::thread> workers_;
+};
+
+} // namespace geflow::rt::detail
+
+#endif // GEFLOW_RUNTIME_SRC_COREPOOL_H

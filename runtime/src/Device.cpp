@@ -1,0 +1,93 @@
+//===- Device.cpp - The virtual NPU device --------------------------------===//
+
+#include "geflow/runtime/Device.h"
+
+#include "CorePool.h"
+#include "Memcpy.h"
+
+#include "geflow/runtime/Stream.h"
+
+#include <cstring>
+#include <thread>
+#include <unistd.h>
+
+namespace geflow::rt {
+
+/// Upper bounds that catch nonsense options (a negative number cast to
+/// unsigned) before they spawn thousands of threads.
+static constexpr uint32_t kMaxAiCores = 1024;
+static constexpr uint32_t kMaxSpinMicros = 1000000;
+
+static uint64_t hostMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return uint64_t(1) << 32;
+  return uint64_t(pages) * uint64_t(pageSize);
+}
+
+StatusOr<DeviceProperties> Device::describe(int32_t id,
+                                            const DeviceOptions &options) {
+  if (id < 0)
+    return invalidArgument("device id must be >= 0, got " + std::to_string(id));
+  if (options.aiCoreCount > kMaxAiCores)
+    return invalidArgument("device " + std::to_string(id) + ": aiCoreCount " +
+                           std::to_string(options.aiCoreCount) +
+                           " exceeds the maximum " +
+                           std::to_string(kMaxAiCores));
+  if (options.spinMicros > kMaxSpinMicros)
+    return invalidArgument("device " + std::to_string(id) + ": spinMicros " +
+                           std::to_string(options.spinMicros) +
+                           " exceeds the maximum " +
+                           std::to_string(kMaxSpinMicros));
+  DeviceProperties props;
+  props.id = id;
+  props.soc = kernels::SocInfo::host(options.aiCoreCount);
+  props.socName = props.soc.name;
+  props.aiCoreCount = props.soc.aiCoreCount;
+  props.totalMemory =
+      options.memoryLimit > 0 ? options.memoryLimit : hostMemoryBytes();
+  return props;
+}
+
+StatusOr<std::shared_ptr<Device>> Device::create(int32_t id,
+                                                 const DeviceOptions &options) {
+  StatusOr<DeviceProperties> props = describe(id, options);
+  if (!props.ok())
+    return props.status();
+  return std::shared_ptr<Device>(new Device(std::move(props.value()), options));
+}
+
+Device::Device(DeviceProperties props, const DeviceOptions &options)
+    : props_(std::move(props)), options_(options),
+      allocator_(
+          std::make_unique<DeviceAllocator>(props_.id, props_.totalMemory)),
+      pool_(std::make_unique<detail::CorePool>(props_.id, props_.aiCoreCount,
+                                               options.spinMicros)) {}
+
+// pool_ is declared last, so the AI cores stop before the memory goes.
+Device::~Device() = default;
+
+StatusOr<std::unique_ptr<Stream>> Device::createStream() {
+  return Stream::create(shared_from_this());
+}
+
+Status Device::memcpy(void *dst, size_t destMax, const void *src, size_t count,
+                      MemcpyKind kind) {
+  MemcpyKind resolved;
+  GEFLOW_RETURN_IF_ERROR(detail::checkCopy(*allocator_, dst, destMax, src,
+                                           count, kind, &resolved));
+  if (count > 0)
+    std::memcpy(dst, src, count);
+  return Status::OK();
+}
+
+Status Device::memset(void *dst, size_t destMax, int value, size_t count) {
+  GEFLOW_RETURN_IF_ERROR(detail::checkSet(*allocator_, dst, destMax, count));
+  if (count > 0)
+    std::memset(dst, value, count);
+  return Status::OK();
+}
+
+int32_t currentAiCore() { return detail::CorePool::currentCore(); }
+
+} // namespace geflow::rt

@@ -1,0 +1,106 @@
+//===- Event.cpp - Events -------------------------------------------------===//
+
+#include "geflow/runtime/Event.h"
+
+#include "CorePool.h"
+#include "EventState.h"
+#include "Spin.h"
+#include "StreamCore.h"
+
+#include <algorithm>
+
+namespace geflow::rt {
+namespace detail {
+
+void EventState::complete(uint64_t gen, Status carried) {
+  std::vector<Waiter> resume;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    // Records of one event on several streams may be reached out of order;
+    // the highest generation reached is what counts.
+    if (gen > completed.load(std::memory_order_relaxed)) {
+      status = std::move(carried);
+      timestampNs = nowNs();
+      completed.store(gen, std::memory_order_release);
+    }
+    uint64_t reached = completed.load(std::memory_order_relaxed);
+    auto split =
+        std::partition(waiting.begin(), waiting.end(),
+                       [&](const Waiter &w) { return w.gen > reached; });
+    resume.assign(split, waiting.end());
+    waiting.erase(split, waiting.end());
+    if (hostWaiters > 0)
+      cv.notify_all();
+  }
+  // Outside the lock: resuming takes the pool's lock.
+  for (const Waiter &w : resume)
+    w.stream->resume();
+}
+
+bool EventState::reachedOrPark(uint64_t gen, StreamCore *stream,
+                               Status *carried) {
+  std::lock_guard<std::mutex> lock(mu);
+  if (completed.load(std::memory_order_relaxed) >= gen) {
+    *carried = status;
+    return true;
+  }
+  waiting.push_back({stream, gen});
+  return false;
+}
+
+} // namespace detail
+
+Event::Event() : state_(std::make_shared<detail::EventState>()) {}
+
+Event::~Event() = default;
+
+bool Event::everRecorded() const {
+  return state_->recorded.load(std::memory_order_acquire) > 0;
+}
+
+Status Event::query() const {
+  if (state_->completed.load(std::memory_order_acquire) >=
+      state_->recorded.load(std::memory_order_acquire))
+    return Status::OK();
+  return Status(ErrorCode::kNotReady, "event has records not reached yet");
+}
+
+Status Event::synchronize() const {
+  if (detail::CorePool::currentCore() >= 0)
+    return invalidArgument("cannot synchronize an event from a task running "
+                           "on an AI core: it could wait for itself");
+  detail::EventState &s = *state_;
+  uint64_t target = s.recorded.load(std::memory_order_acquire);
+  detail::spinUntil(
+      [&] { return s.completed.load(std::memory_order_acquire) >= target; },
+      20000);
+  std::unique_lock<std::mutex> lock(s.mu);
+  while (s.completed.load(std::memory_order_relaxed) < target) {
+    ++s.hostWaiters;
+    s.cv.wait(lock);
+    --s.hostWaiters;
+  }
+  return s.status;
+}
+
+StatusOr<float> Event::elapsedMs(const Event &start, const Event &end) {
+  if (!start.everRecorded() || !end.everRecorded())
+    return invalidArgument(std::string("elapsed time needs two recorded "
+                                       "events; the ") +
+                           (start.everRecorded() ? "end" : "start") +
+                           " event was never recorded");
+  GEFLOW_RETURN_IF_ERROR(start.query());
+  GEFLOW_RETURN_IF_ERROR(end.query());
+  int64_t t0, t1;
+  {
+    std::lock_guard<std::mutex> lock(start.state_->mu);
+    t0 = start.state_->timestampNs;
+  }
+  {
+    std::lock_guard<std::mutex> lock(end.state_->mu);
+    t1 = end.state_->timestampNs;
+  }
+  return static_cast<float>(double(t1 - t0) / 1e6);
+}
+
+} // namespace geflow::rt

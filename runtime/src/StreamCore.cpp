@@ -1,0 +1,220 @@
+//===- StreamCore.cpp - Running a stream's tasks in order -----------------===//
+
+#include "StreamCore.h"
+
+#include "CorePool.h"
+#include "EventState.h"
+#include "Spin.h"
+
+#include <exception>
+
+namespace geflow::rt::detail {
+
+/// Tasks a stream runs before it lets other queued work have the core.
+static constexpr uint32_t kTurnTasks = 64;
+/// Recycled tasks a stream keeps; more are freed.
+static constexpr size_t kMaxFreeTasks = 1024;
+
+StreamCore::StreamCore(CorePool &pool, int32_t deviceId, uint64_t id,
+                       int64_t spinNs)
+    : pool_(pool), deviceId_(deviceId), id_(id), spinNs_(spinNs) {}
+
+StreamCore::~StreamCore() {
+  {
+    // The core that clears `scheduled_` does so under mu_ and never touches
+    // the stream after unlocking, so once we see it clear we may free.
+    std::unique_lock<std::mutex> lock(mu_);
+    while (scheduled_) {
+      ++waiters_;
+      wakeAt_ = 0;
+      cv_.wait(lock);
+      --waiters_;
+    }
+  }
+  while (free_) {
+    Task *next = free_->next;
+    delete free_;
+    free_ = next;
+  }
+}
+
+void StreamCore::schedulePool() { pool_.schedule(this); }
+
+std::string StreamCore::taskLabel(const Task &task) const {
+  std::string label = taskKindName(task.kind);
+  label += " task";
+  if (!task.name.empty())
+    label += " '" + task.name + "'";
+  return label + " on stream " + std::to_string(id_);
+}
+
+void StreamCore::fail(const Task &task, const Status &cause) {
+  ErrorCode code = cause.ok() ? ErrorCode::kTaskFailed : cause.code();
+  Status status(code, taskLabel(task) + " failed: " + cause.message());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!failed_.load(std::memory_order_relaxed)) {
+    error_ = std::move(status);
+    failed_.store(true, std::memory_order_release);
+  }
+}
+
+void StreamCore::drain() {
+  Task *task;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    task = head_;
+    if (!task) {
+      scheduled_ = false;
+      if (waiters_ > 0)
+        cv_.notify_all();
+      return;
+    }
+  }
+  drainFrom(task);
+}
+
+void StreamCore::drainFrom(Task *task) {
+  uint32_t turn = kTurnTasks;
+  while (task) {
+    if (!execute(*task))
+      return; // resumed later by an event record or the last block
+    task = completeAndNext(task);
+    // Give way only when other work is actually waiting for a core.
+    if (task && --turn == 0) {
+      if (pool_.hasQueuedWork()) {
+        schedulePool();
+        return;
+      }
+      turn = kTurnTasks;
+    }
+  }
+}
+
+void StreamCore::finishBlocks(Task &task) {
+  if (task.failed.load(std::memory_order_acquire))
+    fail(task, task.failure);
+  if (Task *next = completeAndNext(&task))
+    drainFrom(next);
+}
+
+bool StreamCore::execute(Task &task) {
+  if (failed_.load(std::memory_order_acquire)) {
+    // Skipped, except that a record still completes its event (carrying
+    // the failure) so that other streams and the host never wait forever.
+    std::unique_lock<std::mutex> lock(mu_);
+    if (task.kind == TaskKind::EventRecord) {
+      Status carried(error_.code(), "the event was recorded after a failure: " +
+                                        error_.message());
+      lock.unlock();
+      task.event->complete(task.eventGen, std::move(carried));
+    } else {
+      ++skipped_;
+    }
+    return true;
+  }
+  switch (task.kind) {
+  case TaskKind::EventRecord:
+    task.event->complete(task.eventGen, Status::OK());
+    return true;
+  case TaskKind::EventWait:
+    return executeEventWait(task);
+  case TaskKind::Callback: {
+    Status status;
+    try {
+      status = task.callback();
+    } catch (const std::exception &e) {
+      status =
+          Status(ErrorCode::kTaskFailed, std::string("exception: ") + e.what());
+    } catch (...) {
+      status = Status(ErrorCode::kTaskFailed, "unknown exception");
+    }
+    if (!status.ok())
+      fail(task, status);
+    return true;
+  }
+  case TaskKind::Kernel:
+  case TaskKind::CKernel:
+  case TaskKind::Blocks:
+  case TaskKind::Memcpy:
+  case TaskKind::Memset:
+    if (!pool_.runBlocks(task))
+      return false;
+    if (task.failed.load(std::memory_order_acquire))
+      fail(task, task.failure);
+    return true;
+  }
+  fail(task, internalError("unknown task kind"));
+  return true;
+}
+
+bool StreamCore::executeEventWait(Task &task) {
+  Status carried;
+  if (!task.event->reachedOrPark(task.eventGen, this, &carried))
+    return false;
+  if (!carried.ok())
+    fail(task, carried);
+  return true;
+}
+
+Task *StreamCore::completeAndNext(Task *task) {
+  // Captured state is destroyed outside the lock: its destructors may be
+  // slow or enqueue work of their own.
+  task->release();
+  uint64_t seq = task->seq;
+  Task *next;
+  Task *drop = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    head_ = task->next;
+    if (!head_)
+      tail_ = nullptr;
+    completed_.store(seq, std::memory_order_release);
+    if (freeCount_ < kMaxFreeTasks) {
+      task->next = free_;
+      free_ = task;
+      ++freeCount_;
+    } else {
+      drop = task;
+    }
+    next = head_;
+    if (!next)
+      scheduled_ = false;
+    if (waiters_ > 0 && (!next || seq >= wakeAt_)) {
+      wakeAt_ = UINT64_MAX;
+      cv_.notify_all();
+    }
+  }
+  delete drop;
+  return next;
+}
+
+Status StreamCore::synchronize() {
+  if (CorePool::currentCore() >= 0)
+    return invalidArgument("cannot synchronize stream " + std::to_string(id_) +
+                           " from a task running on an AI core: it could "
+                           "wait for itself");
+  uint64_t target = enqueued_.load(std::memory_order_acquire);
+  spinUntil(
+      [&] { return completed_.load(std::memory_order_acquire) >= target; },
+      spinNs_);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (completed_.load(std::memory_order_relaxed) < target) {
+    ++waiters_;
+    wakeAt_ = std::min(wakeAt_, target);
+    cv_.wait(lock);
+    --waiters_;
+  }
+  if (!failed_.load(std::memory_order_relaxed))
+    return Status::OK();
+  Status status = std::move(error_);
+  if (skipped_ > 0)
+    status = Status(status.code(),
+                    status.message() + "; " + std::to_string(skipped_) +
+                        " later task(s) on the stream were skipped");
+  error_ = Status();
+  skipped_ = 0;
+  failed_.store(false, std::memory_order_release);
+  return status;
+}
+
+} // namespace geflow::rt::detail

@@ -1,0 +1,140 @@
+//===- StreamCore.h - A stream's queue and its execution ---------*- C++
+//-*-===//
+//
+// The queue is a linked list under a mutex held for a few instructions per
+// launch and per completion. At most one AI core runs a stream at a time:
+// `scheduled_` is set when the stream is handed to the pool and cleared
+// only by the core that finds the queue empty, so a launch onto a stream
+// that is already being run costs no scheduling at all.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_SRC_STREAMCORE_H
+#define GEFLOW_RUNTIME_SRC_STREAMCORE_H
+
+#include "Task.h"
+
+#include "geflow/runtime/Status.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace geflow::rt {
+class Stream;
+} // namespace geflow::rt
+
+namespace geflow::rt::detail {
+
+class CorePool;
+
+class StreamCore {
+public:
+  StreamCore(CorePool &pool, int32_t deviceId, uint64_t id, int64_t spinNs);
+  /// Waits until the stream is idle and no AI core touches it any more.
+  ~StreamCore();
+
+  uint64_t id() const { return id_; }
+  int32_t deviceId() const { return deviceId_; }
+  CorePool &pool() { return pool_; }
+
+  /// Appends a task filled in by `fill(Task&)` (called under the queue lock
+  /// on a recycled or new task whose kind, name and stream are set).
+  template <typename Fill>
+  void enqueue(TaskKind kind, std::string_view name, Fill &&fill) {
+    bool schedule;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Task *task = free_;
+      if (task) {
+        free_ = task->next;
+        --freeCount_;
+      } else {
+        task = new Task();
+      }
+      task->next = nullptr;
+      task->stream = this;
+      task->kind = kind;
+      task->name.assign(name.data(), name.size());
+      task->blockDim = 1;
+      fill(*task);
+      task->seq = enqueued_.load(std::memory_order_relaxed) + 1;
+      enqueued_.store(task->seq, std::memory_order_relaxed);
+      if (tail_)
+        tail_->next = task;
+      else
+        head_ = task;
+      tail_ = task;
+      schedule = !scheduled_;
+      scheduled_ = true;
+    }
+    if (schedule)
+      schedulePool();
+  }
+
+  /// Called by an AI core that took the stream from the pool: runs tasks
+  /// until the queue is empty, the head waits for an event, a kernel's
+  /// blocks are still running elsewhere, or the stream's turn is over.
+  void drain();
+  /// Called by the last AI core to finish `task`'s blocks.
+  void finishBlocks(Task &task);
+  /// Hands the stream back to the pool (an event it waits for was reached).
+  void resume() { schedulePool(); }
+
+  /// Waits for every task enqueued so far; returns and clears the failure.
+  Status synchronize();
+  /// True when every enqueued task has finished.
+  bool done() const {
+    return completed_.load(std::memory_order_acquire) >=
+           enqueued_.load(std::memory_order_acquire);
+  }
+  /// Failure of the stream, without clearing it (for event records).
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
+private:
+  void schedulePool();
+  void drainFrom(Task *task);
+  /// Runs `task`; false when it cannot finish now (someone else resumes).
+  bool execute(Task &task);
+  bool executeEventWait(Task &task);
+  void fail(const Task &task, const Status &cause);
+  /// Retires `task`; returns the next task or null (then the stream is no
+  /// longer scheduled).
+  Task *completeAndNext(Task *task);
+  std::string taskLabel(const Task &task) const;
+
+  CorePool &pool_;
+  const int32_t deviceId_;
+  const uint64_t id_;
+  const int64_t spinNs_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  Task *head_ = nullptr;
+  Task *tail_ = nullptr;
+  Task *free_ = nullptr;
+  size_t freeCount_ = 0;
+  bool scheduled_ = false;
+  /// Host threads blocked in synchronize() or the destructor.
+  int32_t waiters_ = 0;
+  /// Smallest `completed_` a blocked waiter needs (notify only then).
+  uint64_t wakeAt_ = UINT64_MAX;
+  /// Written under mu_; read without it by done() and synchronize().
+  std::atomic<uint64_t> enqueued_{0};
+  std::atomic<uint64_t> completed_{0};
+
+  // The first failure since the last synchronize(); `error_` and
+  // `skipped_` are guarded by mu_.
+  std::atomic<bool> failed_{false};
+  Status error_;
+  uint64_t skipped_ = 0;
+};
+
+/// Launches a kernel of the C API (same validation as Stream::launchKernel).
+Status launchCKernel(Stream &stream, std::string_view name, gfrtKernelFn fn,
+                     const gfrtKernelArgs &args, uint32_t blockDim);
+
+} // namespace geflow::rt::detail
+
+#endif // GEFLOW_RUNTIME_SRC_STREAMCORE_H

@@ -1,0 +1,128 @@
+#include "RuntimeTestUtil.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+using namespace geflow::rt;
+using namespace geflow::rt::testing;
+
+TEST(Device, PropertiesFollowTheOptions) {
+  DeviceOptions options;
+  options.aiCoreCount = 3;
+  options.memoryLimit = 64 << 20;
+  StatusOr<std::shared_ptr<Device>> device = Device::create(5, options);
+  ASSERT_TRUE(device.ok()) << device.status().toString();
+  const DeviceProperties &p = (*device)->properties();
+  EXPECT_EQ(p.id, 5);
+  EXPECT_EQ(p.socName, "host");
+  EXPECT_EQ(p.aiCoreCount, 3u);
+  EXPECT_EQ(p.soc.aiCoreCount, 3u);
+  EXPECT_EQ(p.totalMemory, uint64_t(64) << 20);
+  EXPECT_EQ((*device)->allocator().limit(), uint64_t(64) << 20);
+}
+
+TEST(Device, DefaultsToHostCoresAndMemory) {
+  StatusOr<std::shared_ptr<Device>> device = Device::create(0, {});
+  ASSERT_TRUE(device.ok());
+  unsigned hw = std::thread::hardware_concurrency();
+  EXPECT_EQ((*device)->properties().aiCoreCount, hw > 0 ? hw : 1u);
+  EXPECT_GT((*device)->properties().totalMemory, uint64_t(64) << 20);
+}
+
+TEST(Device, RejectsNonsenseOptions) {
+  DeviceOptions tooMany;
+  tooMany.aiCoreCount = 100000;
+  EXPECT_EQ(Device::create(0, tooMany).status().code(),
+            ErrorCode::kInvalidArgument);
+  DeviceOptions spin;
+  spin.spinMicros = 5000000;
+  EXPECT_EQ(Device::create(0, spin).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Device::create(-1, {}).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST(Device, WorksWithoutPolling) {
+  // spinMicros = 0: every idle core sleeps at once; work must still flow.
+  DeviceOptions options;
+  options.aiCoreCount = 2;
+  options.spinMicros = 0;
+  auto device = Device::create(0, options).value();
+  auto a = makeStream(device), b = makeStream(device);
+  Event e;
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_OK(a->launchBlocks("x", 3, [&](uint32_t) { ++ran; }));
+    ASSERT_OK(a->recordEvent(e));
+    ASSERT_OK(b->waitEvent(e));
+    ASSERT_OK(b->launchBlocks("y", 1, [&](uint32_t) { ++ran; }));
+  }
+  ASSERT_OK(b->synchronize());
+  ASSERT_OK(a->synchronize());
+  EXPECT_EQ(ran.load(), 800);
+}
+
+// The process-wide table (setDevice / resetDevice). Each test leaves every
+// device closed again.
+
+TEST(DeviceTable, SetUseAndReset) {
+  EXPECT_EQ(getDeviceCount(), 1);
+  DeviceOptions options;
+  options.aiCoreCount = 2;
+  options.memoryLimit = 32 << 20;
+  ASSERT_OK(configureDevice(0, options));
+  ASSERT_OK(setDevice(0));
+  EXPECT_EQ(getCurrentDeviceId().value(), 0);
+  std::shared_ptr<Device> device = getCurrentDevice().value();
+  EXPECT_EQ(device->properties().aiCoreCount, 2u);
+  EXPECT_EQ(getDeviceProperties(0).value().totalMemory, uint64_t(32) << 20);
+  // Configuring an open device is refused.
+  EXPECT_EQ(configureDevice(0, {}).code(), ErrorCode::kInvalidArgument);
+
+  // Reference counted: a second setDevice needs a second reset.
+  ASSERT_OK(setDevice(0));
+  ASSERT_OK(resetDevice(0));
+  EXPECT_TRUE(getOpenDevice(0).ok());
+  ASSERT_OK(resetDevice(0));
+  EXPECT_FALSE(getOpenDevice(0).ok());
+  Status again = resetDevice(0);
+  EXPECT_EQ(again.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(again.message().find("not open"), std::string::npos);
+  // The thread's current id remains, but the device is gone.
+  StatusOr<std::shared_ptr<Device>> gone = getCurrentDevice();
+  EXPECT_FALSE(gone.ok());
+  // Properties of a closed device come from its configuration.
+  EXPECT_EQ(getDeviceProperties(0).value().aiCoreCount, 2u);
+  ASSERT_OK(configureDevice(0, {}));
+}
+
+TEST(DeviceTable, IdsAreChecked) {
+  Status s = setDevice(1);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("out of range"), std::string::npos);
+  EXPECT_EQ(setDevice(-1).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(setDeviceCount(0).code(), ErrorCode::kInvalidArgument);
+  ASSERT_OK(setDeviceCount(3));
+  DeviceOptions one;
+  one.aiCoreCount = 1;
+  ASSERT_OK(configureDevice(2, one));
+  ASSERT_OK(setDevice(2));
+  EXPECT_EQ(getCurrentDeviceId().value(), 2);
+  // The count cannot change under an open device.
+  EXPECT_EQ(setDeviceCount(1).code(), ErrorCode::kInvalidArgument);
+  ASSERT_OK(resetDevice(2));
+  ASSERT_OK(configureDevice(2, {}));
+  ASSERT_OK(setDeviceCount(1));
+}
+
+TEST(DeviceTable, CurrentDeviceIsPerThread) {
+  ASSERT_OK(setDevice(0));
+  std::thread other([] {
+    StatusOr<int32_t> id = getCurrentDeviceId();
+    EXPECT_FALSE(id.ok());
+    EXPECT_NE(id.status().message().find("call setDevice"), std::string::npos);
+  });
+  other.join();
+  ASSERT_OK(resetDevice(0));
+}
