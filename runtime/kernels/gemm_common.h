@@ -1,0 +1,147 @@
+//===- gemm_common.h - What Cube tiling functions and kernels share -------===//
+//
+// The Cube unit of an Ascend AI core is a matrix engine fed with packed
+// fractal tiles. Its stand-in on the virtual NPU is a cache-blocked GEMM:
+// operands are packed into k-major panels (A: mr rows wide, B: nr columns
+// wide) and a register micro-kernel computes mr x nr tiles of C. This header
+// holds the ISA-neutral pieces: block sizes, the work grid, the activation
+// epilogue encoding. Everything here is plain data that ends up in tiling
+// blobs, so fields are fixed-width and only ever appended.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_KERNELS_GEMM_COMMON_H
+#define GEFLOW_KERNELS_GEMM_COMMON_H
+
+#include "geflow/kernels/Kernel.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace geflow::kernels::cube {
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+/// Output epilogue applied to every Cube kernel result: act(acc + bias).
+/// Values are stored in tiling data: append only.
+enum class Activation : int32_t {
+  None = 0,
+  Relu = 1,
+  Relu6 = 2,
+  Sigmoid = 3,
+  Tanh = 4,
+  Gelu = 5,     // erf form
+  GeluTanh = 6, // tanh approximation
+  HardSwish = 7,
+  LeakyRelu = 8, // uses alpha
+};
+
+struct EpilogueSpec {
+  int32_t activation = 0; // Activation
+  float alpha = 0.01f;    // leaky_relu slope
+};
+
+/// Reads the `activation` / `alpha` attributes; `op` names the kernel in
+/// error messages.
+Status parseEpilogue(const AttrMap &attrs, const std::string &op,
+                     EpilogueSpec *spec);
+
+/// Panel widths and cache blocks of one GEMM. mc is a multiple of mr, nc of
+/// nr, nr of 16 (so a panel never splits a 16-channel C0 group).
+struct GemmBlocking {
+  int32_t mr = 8;
+  int32_t nr = 48;
+  int32_t mc = 256;
+  int32_t nc = 480;
+  int32_t kc = 256;
+  int32_t reserved = 0;
+};
+
+/// Panel widths for the soc's ISA (the register tile of its micro-kernel)
+/// and cache blocks sized from its UB (L1) and L2 for an M x N x K product.
+GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
+                                int64_t K);
+
+/// How each M x N product is cut into regions: region (i, j) covers rows
+/// [i*mStep, (i+1)*mStep) and columns [j*nStep, (j+1)*nStep). mStep is a
+/// multiple of mr and nStep of nr so prepacked panels line up.
+struct GemmGrid {
+  int64_t mStep = 0;
+  int64_t nStep = 0;
+  int32_t gm = 1;
+  int32_t gn = 1;
+};
+
+/// Relative cost (in multiply-adds per element) of producing the packed
+/// panels of A (per row and k) and B (per column and k) on the fly; 0 for a
+/// prepacked operand. It steers the grid towards splits that do not repeat
+/// expensive packing (an im2col B is worth more than a prepacked weight).
+struct PackCosts {
+  double aPerElement = 0;
+  double bPerElement = 0;
+};
+
+struct GridChoice {
+  GemmGrid grid;
+  uint32_t blockDim = 1;
+};
+
+/// Chooses regions and the block count for `batch` independent M x N x K
+/// products so the blocks finish together. Tasks (batch x gm x gn) are
+/// dealt to blocks in contiguous ranges (see blockTaskRange).
+GridChoice chooseGemmGrid(const SocInfo &soc, const GemmBlocking &bl,
+                          int64_t batch, int64_t M, int64_t N, int64_t K,
+                          PackCosts costs);
+
+/// Block count worth using for `work` multiply-adds split into at most
+/// `tasks` pieces: small problems stay on one core (a block launch costs a
+/// few microseconds).
+uint32_t blocksForWork(const SocInfo &soc, double work, int64_t tasks);
+
+struct TaskRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+};
+
+/// The contiguous share of `tasks` that block `blockIdx` of `blockDim` runs.
+inline TaskRange blockTaskRange(int64_t tasks, uint32_t blockIdx,
+                                uint32_t blockDim) {
+  return {tasks * blockIdx / blockDim, tasks * (blockIdx + 1) / blockDim};
+}
+
+/// Floats of a packed operand: `rows` rounded up to the panel width, times K.
+inline int64_t packedFloats(int64_t rows, int64_t K, int32_t width) {
+  return roundUp(rows, width) * K;
+}
+
+/// Workspace bytes one block needs to pack A (mc x kc) and B (kc x nc) on
+/// the fly, each rounded to 64 bytes.
+inline uint64_t gemmPackBytes(const GemmBlocking &bl, bool packA, bool packB) {
+  uint64_t a = packA ? roundUp(int64_t(bl.mc) * bl.kc * 4, 64) : 0;
+  uint64_t b = packB ? roundUp(int64_t(bl.kc) * bl.nc * 4, 64) : 0;
+  return a + b;
+}
+
+/// The soc a tiling function tiles for: ctx.soc, or the host when unset.
+SocInfo resolveSoc(const TilingContext &ctx);
+
+/// "[1, 3, 224, 224]" for error messages.
+std::string shapeString(const std::vector<int64_t> &shape);
+
+/// Checks a float32 operand in one of `formats` with non-negative dims;
+/// the error names `op` and `what` (e.g. "conv2d: filter ...").
+Status checkFloatTensor(const std::string &op, const char *what,
+                        const TensorDesc &desc,
+                        std::initializer_list<Format> formats);
+
+/// Kernel return codes (the runtime names the kernel in its report).
+enum KernelError : int32_t {
+  kBadTiling = 1,  // tiling blob of the wrong size or inconsistent
+  kBadOperands = 2 // wrong number of inputs/outputs
+};
+
+} // namespace geflow::kernels::cube
+
+#endif // GEFLOW_KERNELS_GEMM_COMMON_H

@@ -1,0 +1,152 @@
+//===- gemm_driver.h - Cache-blocked GEMM over packed panels --------------===//
+//
+// One region C[m0:m1, n0:n1] = epilogue(A x B) with the classic five loops:
+//   jc (nc columns) > pc (kc depth) > pack B block > ic (mc rows) >
+//   pack A block > ir (mr) > jr (nr) > micro-kernel.
+// The mr x kc A micro-panel stays in the UB (L1) across the jr loop, the
+// kc x nc B block sits in L2. Operands only have to hand out packed panel
+// blocks, so prepacked weights, strided matrices and implicit im2col all
+// run through the same loops. The epilogue (bias, activation) runs on each
+// tile right after its last k block, while the tile is still in L1.
+//
+// Included by per-ISA translation units after their micro-kernel header,
+// which provides microTile() in namespace GEFLOW_CUBE_ISA.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_KERNELS_GEMM_DRIVER_H
+#define GEFLOW_KERNELS_GEMM_DRIVER_H
+
+#ifndef GEFLOW_CUBE_ISA
+#error "gemm_driver.h belongs to a per-ISA translation unit"
+#endif
+
+#include "kernels/gemm_activation.h"
+#include "kernels/gemm_common.h"
+#include "kernels/gemm_pack.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
+
+/// Where C lives: element (i, j) of the product is stored at
+///   p + (i - i0) * ldc + ((j - j0) / 16) * cgs + (j - j0) % 16
+/// (row-major when cgs == 16; NC1HWC0 when ldc == 16 and cgs == H*W*16).
+/// i0/j0 let a staging buffer hold a region of a larger product; j0 and
+/// every tile's first column are multiples of 16.
+struct CMatrix {
+  float *p = nullptr;
+  int64_t ldc = 0;
+  int64_t cgs = 16;
+  int64_t i0 = 0;
+  int64_t j0 = 0;
+  float *at(int64_t i, int64_t j) const {
+    int64_t jj = j - j0;
+    return p + (i - i0) * ldc + (jj >> 4) * cgs + (jj & 15);
+  }
+};
+
+struct EpilogueArgs {
+  Activation act = Activation::None;
+  float alpha = 0.0f;
+  const float *rowBias = nullptr; // indexed by product row
+  const float *colBias = nullptr; // indexed by product column
+  bool active() const { return act != Activation::None || rowBias || colBias; }
+};
+
+inline EpilogueArgs makeEpilogue(const EpilogueSpec &spec) {
+  EpilogueArgs ep;
+  ep.act = static_cast<Activation>(spec.activation);
+  ep.alpha = spec.alpha;
+  return ep;
+}
+
+/// Applies the epilogue to rows [i, i+m) x columns [j, j+n) of C.
+inline void applyEpilogue(const EpilogueArgs &ep, const CMatrix &c, int64_t i,
+                          int64_t j, int64_t m, int64_t n) {
+  for (int64_t r = 0; r < m; ++r) {
+    float rb = ep.rowBias ? ep.rowBias[i + r] : 0.0f;
+    // Row-major C is one span; NC1HWC0 C is a span per 16-column group.
+    int64_t span = c.cgs == 16 ? n : 16;
+    for (int64_t g = 0; g < n; g += span)
+      activateSpanDyn(ep.act, c.at(i + r, j + g), std::min(span, n - g), rb,
+                      ep.colBias ? ep.colBias + j + g : nullptr, ep.alpha);
+  }
+}
+
+/// A block of packed panels: panel q starts at p + q * stride.
+struct PanelBlock {
+  const float *p;
+  int64_t stride;
+};
+
+/// Operand packed ahead of time over the full depth K (a weight): panel q
+/// of the whole operand at base + q * K * width.
+struct PrepackedOperand {
+  const float *base;
+  int64_t K;
+  int32_t width;
+  PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
+                    float *ws) const {
+    return {base + (x0 / width) * K * width + k0 * width, K * width};
+  }
+};
+
+/// Operand read from a strided view and packed per block into `ws`.
+template <typename T> struct StridedOperand {
+  StridedView<T> view;
+  int64_t extent; // rows of A / columns of B
+  int32_t width;
+  PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
+                    float *ws) const {
+    packPanels(view, extent, k0, kb, x0, len, width, ws);
+    return {ws, kb * width};
+  }
+};
+
+/// C[m0:m1, n0:n1] = epilogue(A[m0:m1, :K] x B[:K, n0:n1]). m0 and n0 are
+/// multiples of mr and nr; wsA holds mc x kc floats, wsB kc x nc.
+template <class AOperand, class BOperand>
+void gemmRegion(const GemmBlocking &bl, int64_t K, int64_t m0, int64_t m1,
+                int64_t n0, int64_t n1, const AOperand &a, const BOperand &b,
+                const CMatrix &c, const EpilogueArgs &ep, float *wsA,
+                float *wsB) {
+  const int64_t mr = bl.mr, nr = bl.nr;
+  if (K <= 0) {
+    // An empty sum: the product is zero, the epilogue still applies.
+    for (int64_t i = m0; i < m1; ++i)
+      for (int64_t j = n0; j < n1; ++j)
+        *c.at(i, j) = 0.0f;
+    applyEpilogue(ep, c, m0, n0, m1 - m0, n1 - n0);
+    return;
+  }
+  const bool epilogue = ep.active();
+  for (int64_t jc = n0; jc < n1; jc += bl.nc) {
+    int64_t nb = std::min<int64_t>(bl.nc, n1 - jc);
+    for (int64_t pc = 0; pc < K; pc += bl.kc) {
+      int64_t kb = std::min<int64_t>(bl.kc, K - pc);
+      bool accumulate = pc > 0, last = pc + kb == K;
+      PanelBlock bp = b.panels(pc, kb, jc, nb, wsB);
+      for (int64_t ic = m0; ic < m1; ic += bl.mc) {
+        int64_t mb = std::min<int64_t>(bl.mc, m1 - ic);
+        PanelBlock ap = a.panels(pc, kb, ic, mb, wsA);
+        for (int64_t ir = 0; ir < mb; ir += mr) {
+          int64_t rows = std::min(mr, mb - ir);
+          const float *aPanel = ap.p + (ir / mr) * ap.stride;
+          for (int64_t jr = 0; jr < nb; jr += nr) {
+            int64_t cols = std::min(nr, nb - jr);
+            microTile(aPanel, mr, bp.p + (jr / nr) * bp.stride, nr, kb,
+                      c.at(ic + ir, jc + jr), c.ldc, c.cgs, rows, cols,
+                      accumulate);
+            if (last && epilogue)
+              applyEpilogue(ep, c, ic + ir, jc + jr, rows, cols);
+          }
+        }
+      }
+    }
+  }
+}
+
+} // namespace geflow::kernels::cube::GEFLOW_CUBE_ISA
+
+#endif // GEFLOW_KERNELS_GEMM_DRIVER_H
