@@ -1,0 +1,30 @@
+//===- IntElementwise.h - Integer binary and comparison kernels -----------===//
+//
+// int32/int64 arithmetic (add, sub, mul, div, max, min) and comparisons with
+// numpy broadcasting, for shape arithmetic and index math that must stay
+// exact (the float engine would round above 2^24). Arithmetic wraps on
+// overflow; div truncates toward zero (C / ONNX Runtime semantics) and a
+// zero divisor fails the task.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_KERNELS_VECTOR_INTELEMENTWISE_H
+#define GEFLOW_KERNELS_VECTOR_INTELEMENTWISE_H
+
+#include "geflow/kernels/Elementwise.h"
+#include "geflow/kernels/Kernel.h"
+
+#include <string>
+
+namespace geflow::kernels::vec {
+
+bool isIntEwDtype(DType t);
+
+Status tileIntBinary(const std::string &kernel, EwOp op,
+                     const TilingContext &ctx, TilingResult *result);
+
+int32_t runIntBinary(const KernelArgs &args, uint32_t blockIdx,
+                     uint32_t blockDim);
+
+} // namespace geflow::kernels::vec
+
+#endif // GEFLOW_KERNELS_VECTOR_INTELEMENTWISE_H
