@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/ge/IR/GEDialect.h"
 #include "dialects/ge/Transforms/Passes.h"
+#include "dialects/npu/IR/NPUDialect.h"
+#include "dialects/npu/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,13 +17,15 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<geflow::ge::GEDialect, mlir::func::FuncDialect,
+  registry.insert<geflow::ge::GEDialect, geflow::npu::NPUDialect,
+                  mlir::func::FuncDialect,
                   mlir::arith::ArithDialect>();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   mlir::registerInlinerPass();
   geflow::ge::registerGEPasses();
+  geflow::npu::registerNPUPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "geflow optimizer driver\n", registry));
 }

@@ -1,0 +1,165 @@
+//===- NPUOps.td - npu task ops ------------------------------*- tablegen -*-===//
+#ifndef GEFLOW_NPU_OPS
+#define GEFLOW_NPU_OPS
+
+include "dialects/npu/IR/NPUBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/FunctionInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+class NPU_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NPU_Dialect, mnemonic, traits>;
+
+def NPU_ProgramOp : NPU_Op<"program", [FunctionOpInterface, IsolatedFromAbove]> {
+  let summary = "The task program of one graph (one gear)";
+  let description = [{
+    Arguments are input slots in order, returned values go to output slots.
+    `arena_size` is the bytes one execution needs for intermediate buffers,
+    `num_streams` / `num_events` the streams and events the program uses,
+    `weights_size` the bytes of its weight blob. Zero means "not planned yet".
+
+    ```mlir
+    npu.program @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32>
+        attributes {arena_size = 0 : i64, num_streams = 1 : i64} {
+      %y = npu.kernel "relu"(%x) {block_dim = 1 : i64, ...} : (tensor<1x8xf32>) -> tensor<1x8xf32>
+      npu.return %y : tensor<1x8xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs,
+                       DefaultValuedAttr<I64Attr, "0">:$arena_size,
+                       DefaultValuedAttr<I64Attr, "1">:$num_streams,
+                       DefaultValuedAttr<I64Attr, "0">:$num_events,
+                       DefaultValuedAttr<I64Attr, "0">:$weights_size);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() { return getFunctionType().getInputs(); }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() { return getFunctionType().getResults(); }
+  }];
+}
+
+def NPU_ReturnOp : NPU_Op<"return", [Pure, Terminator, HasParent<"ProgramOp">,
+                                     ReturnLike]> {
+  let summary = "Ends a program; operands go to the output slots in order";
+  let description = [{ `npu.return %a, %b : tensor<...>, tensor<...>` }];
+  let arguments = (ins Variadic<NPU_Tensor>:$operands);
+  let assemblyFormat = "attr-dict ($operands^ `:` type($operands))?";
+  let hasVerifier = 1;
+}
+
+def NPU_WeightOp : NPU_Op<"weight", [Pure]> {
+  let summary = "A constant tensor stored in the weight blob";
+  let description = [{
+    `value` is the data as the kernel reads it: the logical tensor, or (with
+    `packed`) the bytes the consuming kernel's pack function produced.
+    `external` weights keep their bytes in a file beside the model instead
+    (`file_path`, `file_offset`); `placement` is the weight-blob buffer once
+    weights are laid out.
+  }];
+  let arguments = (ins OptionalAttr<ElementsAttr>:$value,
+                       UnitAttr:$packed,
+                       OptionalAttr<StrAttr>:$file_path,
+                       DefaultValuedAttr<I64Attr, "0">:$file_offset,
+                       OptionalAttr<NPU_BufferAttr>:$placement);
+  let results = (outs NPU_Tensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def NPU_KernelOp : NPU_Op<"kernel"> {
+  let summary = "Launches a kernel of the kernel library";
+  let description = [{
+    Runs kernel `kernel` (a registry name) with `block_dim` blocks and the
+    given tiling on stream `stream`. `kernel_attrs` are the attributes its
+    tiling function read (kept so the runtime can re-tile dynamic shapes).
+    After memory planning `outputs` places each result and `workspace` the
+    scratch buffer. `inplace_inputs` lists inputs the kernel may overwrite
+    with its result (elementwise kernels; the planner decides whether it
+    does). An `elided` kernel does no work: its result is a view of its
+    inputs laid out contiguously by the planner (free concat).
+  }];
+  let arguments = (ins StrAttr:$kernel, Variadic<NPU_Tensor>:$inputs,
+                       I64Attr:$block_dim, NPU_TilingAttr:$tiling,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$kernel_attrs,
+                       OptionalAttr<I64Attr>:$stream,
+                       OptionalAttr<TypedArrayAttrBase<NPU_BufferAttr, "buffers">>:$outputs,
+                       OptionalAttr<NPU_BufferAttr>:$workspace,
+                       OptionalAttr<DenseI64ArrayAttr>:$inplace_inputs,
+                       UnitAttr:$elided);
+  let results = (outs Variadic<NPU_Tensor>:$results);
+  let assemblyFormat = [{
+    $kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NPU_AliasOp : NPU_Op<"alias", [Pure]> {
+  let summary = "A view of a buffer with another shape (no data movement)";
+  let description = [{
+    Reshape-like ops lower to `npu.alias`: the result is the operand's bytes
+    read with another shape, so it costs nothing and shares the operand's
+    buffer (and extends its lifetime).
+  }];
+  let arguments = (ins NPU_Tensor:$source);
+  let results = (outs NPU_Tensor:$result);
+  let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def NPU_MemcpyOp : NPU_Op<"memcpy"> {
+  let summary = "Copies a buffer into a new one (device to device)";
+  let description = [{
+    Used where a returned value is not produced by a kernel (a program input
+    or a weight returned as is) or where two outputs share a buffer.
+  }];
+  let arguments = (ins NPU_Tensor:$source, OptionalAttr<I64Attr>:$stream,
+                       OptionalAttr<NPU_BufferAttr>:$placement);
+  let results = (outs NPU_Tensor:$result);
+  let assemblyFormat = "$source attr-dict `:` type($source) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def NPU_EventRecordOp : NPU_Op<"event_record"> {
+  let summary = "Records event `event` on stream `stream`";
+  let description = [{
+    Completes when every task issued before it on `stream` has completed.
+  }];
+  let arguments = (ins I64Attr:$event, I64Attr:$stream);
+  let assemblyFormat = "attr-dict";
+}
+
+def NPU_EventWaitOp : NPU_Op<"event_wait"> {
+  let summary = "Makes stream `stream` wait for event `event`";
+  let description = [{
+    Tasks issued after it on `stream` start only once the matching
+    `npu.event_record` (issued earlier in the program) has completed.
+  }];
+  let arguments = (ins I64Attr:$event, I64Attr:$stream);
+  let assemblyFormat = "attr-dict";
+}
+
+def NPU_HostCallOp : NPU_Op<"host_call"> {
+  let summary = "Runs an op on the host CPU in stream order";
+  let description = [{
+    Ops placed on the host (allowed by the placement policy when no device
+    kernel exists) run as a host callback named `callee` on `stream`, with
+    `call_attrs` as their attributes.
+  }];
+  let arguments = (ins StrAttr:$callee, Variadic<NPU_Tensor>:$inputs,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$call_attrs,
+                       OptionalAttr<I64Attr>:$stream,
+                       OptionalAttr<TypedArrayAttrBase<NPU_BufferAttr, "buffers">>:$outputs);
+  let results = (outs Variadic<NPU_Tensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+  }];
+}
+
+#endif // GEFLOW_NPU_OPS

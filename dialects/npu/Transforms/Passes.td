@@ -1,0 +1,89 @@
+//===- Passes.td - npu task-program passes -------------------*- tablegen -*-===//
+#ifndef GEFLOW_NPU_PASSES
+#define GEFLOW_NPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def NPUBindOutputs : Pass<"npu-bind-outputs", "::geflow::npu::ProgramOp"> {
+  let summary = "Let the tasks that produce program results write output slots";
+  let description = [{
+    A returned value produced by a kernel is written straight into its output
+    slot (`#npu.buf<output i, 0, size>`), so no final copy is needed. A
+    returned program input, weight, or a value returned twice gets an
+    `npu.memcpy` into the slot instead. Aliases are followed to the buffer
+    they view.
+  }];
+}
+
+def NPUElideConcat : Pass<"npu-elide-concat", "::geflow::npu::ProgramOp"> {
+  let summary = "Make concats free by laying their inputs out contiguously";
+  let description = [{
+    A `concat` kernel whose inputs are contiguous slices of its result (every
+    dim before the concat axis is 1, no format encoding) and are each
+    produced by a task of this program (not an input, weight, output slot or
+    another elided concat) is marked `elided`: the producers write straight
+    into the slices of the result and the concat task disappears. The memory
+    planner places the slices.
+  }];
+}
+
+def NPUAssignStreams : Pass<"npu-assign-streams", "::geflow::npu::ProgramOp"> {
+  let summary = "Put independent branches on different streams";
+  let description = [{
+    Walks tasks in order; a task continues the stream of a producer whose
+    stream has issued nothing since that producer (the chain goes on without
+    an event), otherwise it opens a new stream while fewer than
+    `max-streams` (GE's `stream_max_parallel_num`) are open, and otherwise
+    joins the stream that went idle earliest. Sets `num_streams`.
+  }];
+  let options = [
+    Option<"maxStreams", "max-streams", "int64_t", /*default=*/"4",
+           "Most streams the program may use (stream_max_parallel_num)">
+  ];
+}
+
+def NPUInsertEvents : Pass<"npu-insert-events", "::geflow::npu::ProgramOp"> {
+  let summary = "Order cross-stream dependencies with event record/wait pairs";
+  let description = [{
+    For each task that consumes a value produced on another stream, records
+    an event after the producer and waits for it before the consumer. A wait
+    already implied by an earlier one (tracked with one vector clock per
+    stream, so waits through third streams count too) is dropped, and each
+    producer is recorded at most once. Sets `num_events`.
+  }];
+}
+
+def NPUPlanMemory : Pass<"npu-plan-memory", "::geflow::npu::ProgramOp"> {
+  let summary = "Assign arena offsets with liveness-based reuse";
+  let description = [{
+    Gives every kernel result, memcpy result and workspace an arena offset.
+    Two buffers may share bytes only if every task touching one happens
+    before every task writing the other (program order on one stream, events
+    across streams). Elementwise kernels write in place over an input that
+    dies at them; elided concats place their inputs as slices of the result.
+
+    Like GE's hybrid memory assigner it runs several greedy strategies (by
+    size, by first use, by lifetime length, by size x lifetime) and keeps the
+    smallest plan. It records `npu.naive_size` (every buffer separate) and
+    `npu.max_live` (the largest total of buffers live at one point in
+    program order, a lower bound for single-stream programs) beside
+    `arena_size`.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",
+           "best, size, first-use, lifetime or area">,
+    Option<"inPlace", "in-place", "bool", /*default=*/"true",
+           "Let elementwise kernels overwrite an input that dies at them">
+  ];
+}
+
+def NPULayoutWeights : Pass<"npu-layout-weights", "::geflow::npu::ProgramOp"> {
+  let summary = "Place weights in one 64-byte aligned blob, sharing equal ones";
+  let description = [{
+    Assigns each `npu.weight` with a value an offset in the weight blob (in
+    program order, 64-byte aligned); weights with identical bytes share one
+    placement. Sets `weights_size`.
+  }];
+}
+
+#endif // GEFLOW_NPU_PASSES
