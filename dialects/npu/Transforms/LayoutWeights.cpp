@@ -14,29 +14,23 @@ using namespace mlir;
 namespace geflow::npu {
 namespace {
 
-/// The bytes a weight stores, as laid out in the blob.
-std::optional<ArrayRef<char>> getWeightBytes(WeightOp op) {
-  auto value = op.getValueAttr();
-  if (!value)
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (dense.isSplat())
-      return std::nullopt; // expanded by the serializer; not shared by bytes
-    return dense.getRawData();
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+/// The bytes of a resource blob weight (dense attributes are uniqued by the
+/// context, so equal ones are already the same attribute).
+std::optional<StringRef> getBlobBytes(WeightOp op) {
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(op.getValueAttr()))
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
+      return StringRef(blob->getData().data(), blob->getData().size());
   return std::nullopt;
 }
 
 struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
   void runOnOperation() override {
-    ProgramOp program = getOperation();
+    ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     llvm::StringMap<BufferAttr> byContent;
+    DenseMap<Attribute, BufferAttr> byAttr;
     uint64_t top = 0;
-    WalkResult result = program.walk([&](WeightOp op) {
+    WalkResult result = module.walk([&](WeightOp op) {
       if (!op.getValue())
         return WalkResult::advance(); // external: stays in its file
       uint64_t size;
@@ -51,24 +45,33 @@ struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
         }
         size = *bytes;
       }
-      auto raw = getWeightBytes(op);
-      if (raw) {
-        auto it = byContent.find(StringRef(raw->data(), raw->size()));
-        if (it != byContent.end() && it->second.getSize() == size) {
-          op.setPlacementAttr(it->second);
-          return WalkResult::advance();
-        }
+      // Equal weights share one placement: by attribute identity, or by
+      // content for resource blobs.
+      BufferAttr *shared = nullptr;
+      auto blob = getBlobBytes(op);
+      if (blob) {
+        auto it = byContent.find(*blob);
+        shared = it == byContent.end() ? nullptr : &it->second;
+      } else {
+        auto it = byAttr.find(op.getValueAttr());
+        shared = it == byAttr.end() ? nullptr : &it->second;
+      }
+      if (shared && shared->getSize() == size) {
+        op.setPlacementAttr(*shared);
+        return WalkResult::advance();
       }
       auto buf = BufferAttr::get(ctx, MemRegion::weight, 0, top, size);
       op.setPlacementAttr(buf);
-      if (raw)
-        byContent[StringRef(raw->data(), raw->size())] = buf;
+      if (blob)
+        byContent[*blob] = buf;
+      else
+        byAttr[op.getValueAttr()] = buf;
       top = alignUp(top + size);
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
       return signalPassFailure();
-    program.setWeightsSize(top);
+    module.walk([&](ProgramOp program) { program.setWeightsSize(top); });
   }
 };
 

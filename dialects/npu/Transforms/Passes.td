@@ -77,12 +77,14 @@ def NPUPlanMemory : Pass<"npu-plan-memory", "::geflow::npu::ProgramOp"> {
   ];
 }
 
-def NPULayoutWeights : Pass<"npu-layout-weights", "::geflow::npu::ProgramOp"> {
+def NPULayoutWeights : Pass<"npu-layout-weights", "::mlir::ModuleOp"> {
   let summary = "Place weights in one 64-byte aligned blob, sharing equal ones";
   let description = [{
-    Assigns each `npu.weight` with a value an offset in the weight blob (in
-    program order, 64-byte aligned); weights with identical bytes share one
-    placement. Sets `weights_size`.
+    Assigns each `npu.weight` with a value an offset in the module's weight
+    blob (in program order, 64-byte aligned). Weights with identical bytes
+    share one placement, also across the programs of different gears, so a
+    model compiled for several gears stores its weights once. Sets
+    `weights_size` on every program.
   }];
 }
 

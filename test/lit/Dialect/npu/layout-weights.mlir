@@ -18,3 +18,12 @@ npu.program @weights(%x: tensor<3xf32>) -> tensor<3xf32> attributes {weights_siz
   %e = npu.weight {file_path = "w.bin"} : tensor<4xf32>
   npu.return %a : tensor<3xf32>
 }
+
+// Programs of two gears share equal weights.
+// CHECK-LABEL: npu.program @gear1
+// CHECK-SAME: weights_size = 256
+// CHECK: npu.weight {placement = #npu.buf<weight, 64, 128>, value = dense<2.000000e+00> : tensor<32xf32>}
+npu.program @gear1(%x: tensor<3xf32>) -> tensor<32xf32> {
+  %b = npu.weight {value = dense<2.0> : tensor<32xf32>} : tensor<32xf32>
+  npu.return %b : tensor<32xf32>
+}

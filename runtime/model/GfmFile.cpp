@@ -1,0 +1,167 @@
+//===- GfmFile.cpp - Writing and mapping .gfm files -----------------------===//
+#include "geflow/runtime/Gfm.h"
+
+#include "proto/gfm.pb.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace geflow::rt {
+
+static uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+static uint32_t headerCrc(const GfmHeader &h) {
+  return crc32c(&h, offsetof(GfmHeader, headerCrc32c));
+}
+
+std::vector<uint8_t> encodeGfm(const gfm::Model &model, const void *weights,
+                               size_t weightsSize) {
+  std::string body = model.SerializeAsString();
+  GfmHeader h{};
+  std::memcpy(h.magic, kGfmMagic, sizeof(kGfmMagic));
+  h.formatVersion = kGfmFormatVersion;
+  h.headerSize = sizeof(GfmHeader);
+  std::snprintf(h.producer, sizeof(h.producer), "geflow 0.1.0");
+  h.bodyOffset = sizeof(GfmHeader);
+  h.bodySize = body.size();
+  h.weightsOffset = alignUp(h.bodyOffset + h.bodySize, kGfmWeightsAlignment);
+  h.weightsSize = weightsSize;
+  h.bodyCrc32c = crc32c(body.data(), body.size());
+  h.weightsCrc32c = crc32c(weights, weightsSize);
+  h.headerCrc32c = headerCrc(h);
+
+  std::vector<uint8_t> out(h.weightsOffset + weightsSize, 0);
+  std::memcpy(out.data(), &h, sizeof(h));
+  std::memcpy(out.data() + h.bodyOffset, body.data(), body.size());
+  if (weightsSize)
+    std::memcpy(out.data() + h.weightsOffset, weights, weightsSize);
+  return out;
+}
+
+Status writeFileAtomically(const std::string &path, const void *bytes, size_t size) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f)
+    return Status(ErrorCode::kIoError, "cannot create '" + tmp + "': " + std::strerror(errno));
+  bool ok = std::fwrite(bytes, 1, size, f) == size;
+  ok &= std::fflush(f) == 0;
+  ok &= std::fclose(f) == 0;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return Status(ErrorCode::kIoError, "cannot write '" + path + "': " + why);
+  }
+  return Status::OK();
+}
+
+GfmFile::GfmFile() : model_(std::make_unique<gfm::Model>()) {}
+
+GfmFile::~GfmFile() {
+  if (mapping_)
+    ::munmap(mapping_, mappingSize_);
+}
+
+std::string GfmFile::directory() const {
+  size_t slash = path_.rfind('/');
+  if (path_.empty() || path_ == "<memory>")
+    return "";
+  return slash == std::string::npos ? "." : path_.substr(0, slash);
+}
+
+static Status corrupt(const std::string &name, const std::string &what) {
+  return Status(ErrorCode::kCorruptFile, "'" + name + "' is not a valid .gfm file: " + what);
+}
+
+Status GfmFile::load(const uint8_t *data, size_t size, const GfmLimits &limits) {
+  if (size < sizeof(GfmHeader))
+    return corrupt(path_, "truncated header (" + std::to_string(size) + " bytes, need " +
+                              std::to_string(sizeof(GfmHeader)) + ")");
+  GfmHeader h;
+  std::memcpy(&h, data, sizeof(h));
+  if (std::memcmp(h.magic, kGfmMagic, sizeof(kGfmMagic)) != 0)
+    return corrupt(path_, "bad magic (not a geflow executable)");
+  if (headerCrc(h) != h.headerCrc32c)
+    return corrupt(path_, "header checksum mismatch");
+  if (h.formatVersion != kGfmFormatVersion)
+    return corrupt(path_, "format version " + std::to_string(h.formatVersion) +
+                              " (this runtime reads version " +
+                              std::to_string(kGfmFormatVersion) + ")");
+  if (h.headerSize != sizeof(GfmHeader))
+    return corrupt(path_, "header size " + std::to_string(h.headerSize));
+  // Offsets and sizes must lie inside the file; compare without overflow.
+  if (h.bodyOffset < sizeof(GfmHeader) || h.bodyOffset > size ||
+      h.bodySize > size - h.bodyOffset)
+    return corrupt(path_, "body [" + std::to_string(h.bodyOffset) + ", +" +
+                              std::to_string(h.bodySize) + ") lies outside the " +
+                              std::to_string(size) + "-byte file (truncated?)");
+  if (h.weightsOffset % kGfmWeightsAlignment != 0 || h.weightsOffset > size ||
+      h.weightsSize > size - h.weightsOffset ||
+      h.weightsOffset < h.bodyOffset + h.bodySize)
+    return corrupt(path_, "weight blob [" + std::to_string(h.weightsOffset) + ", +" +
+                              std::to_string(h.weightsSize) + ") lies outside the " +
+                              std::to_string(size) + "-byte file (truncated?)");
+  const uint8_t *body = data + h.bodyOffset;
+  if (crc32c(body, h.bodySize) != h.bodyCrc32c)
+    return corrupt(path_, "body checksum mismatch");
+  weights_ = data + h.weightsOffset;
+  weightsSize_ = h.weightsSize;
+  if (crc32c(weights_, weightsSize_) != h.weightsCrc32c)
+    return corrupt(path_, "weight blob checksum mismatch");
+  if (!model_->ParseFromArray(body, static_cast<int>(h.bodySize)))
+    return corrupt(path_, "the model description does not parse");
+  Status st = validateGfmModel(*model_, weightsSize_, limits);
+  if (!st.ok())
+    return corrupt(path_, st.message());
+  return Status::OK();
+}
+
+StatusOr<std::unique_ptr<GfmFile>> GfmFile::open(const std::string &path,
+                                                 const GfmLimits &limits) {
+  std::unique_ptr<GfmFile> file(new GfmFile());
+  file->path_ = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status(ErrorCode::kIoError, "cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status(ErrorCode::kIoError, "'" + path + "' is not a regular file");
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return corrupt(path, "the file is empty");
+  }
+  void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED)
+    return Status(ErrorCode::kIoError, "cannot map '" + path + "': " + std::strerror(errno));
+  file->mapping_ = map;
+  file->mappingSize_ = size;
+  GEFLOW_RETURN_IF_ERROR(file->load(static_cast<const uint8_t *>(map), size, limits));
+  return file;
+}
+
+StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data, size_t size,
+                                                      const std::string &name,
+                                                      const GfmLimits &limits) {
+  std::unique_ptr<GfmFile> file(new GfmFile());
+  file->path_ = name;
+  // Keep the weights 64-byte aligned in memory too: the blob starts at a
+  // 4096 multiple of the file, and the vector's storage is malloc-aligned,
+  // so copy into a buffer over-allocated for alignment.
+  file->owned_.resize(size + kGfmWeightsAlignment);
+  uintptr_t base = reinterpret_cast<uintptr_t>(file->owned_.data());
+  size_t shift = (kGfmWeightsAlignment - base % kGfmWeightsAlignment) % kGfmWeightsAlignment;
+  uint8_t *aligned = file->owned_.data() + shift;
+  if (size)
+    std::memcpy(aligned, data, size);
+  GEFLOW_RETURN_IF_ERROR(file->load(aligned, size, limits));
+  return file;
+}
+
+} // namespace geflow::rt

@@ -1,0 +1,210 @@
+//===- GfmValidate.cpp - Bounds-checking a parsed .gfm model --------------===//
+#include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/Types.h"
+
+#include "proto/gfm.pb.h"
+
+namespace geflow::rt {
+namespace {
+
+// Collects the location of the first problem ("gear 0, task 12 (conv1):").
+class Checker {
+public:
+  Checker(const gfm::Model &model, uint64_t weightsSize, const GfmLimits &limits)
+      : model_(model), weightsSize_(weightsSize), limits_(limits) {}
+
+  Status run();
+
+private:
+  Status fail(const std::string &what) const {
+    return Status(ErrorCode::kCorruptFile, where_ + what);
+  }
+  Status checkSig(const gfm::TensorSig &sig, bool allowDynamic);
+  Status checkDesc(const gfm::TensorDesc &desc);
+  Status checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
+                     bool writable);
+  Status checkTask(const gfm::Task &task, const gfm::Program &program);
+
+  const gfm::Model &model_;
+  uint64_t weightsSize_;
+  const GfmLimits &limits_;
+  std::string where_;
+};
+
+Status Checker::checkSig(const gfm::TensorSig &sig, bool allowDynamic) {
+  if (static_cast<uint64_t>(sig.shape_size()) > limits_.maxRank)
+    return fail("tensor '" + sig.name() + "' has rank " + std::to_string(sig.shape_size()));
+  for (int64_t d : sig.shape())
+    if (d < 0 && !(allowDynamic && d == -1))
+      return fail("tensor '" + sig.name() + "' has dim " + std::to_string(d));
+  if (!gfm::DType_IsValid(sig.dtype()) || !gfm::Format_IsValid(sig.format()))
+    return fail("tensor '" + sig.name() + "' has an unknown dtype or format");
+  return Status::OK();
+}
+
+Status Checker::checkDesc(const gfm::TensorDesc &desc) {
+  if (static_cast<uint64_t>(desc.shape_size()) > limits_.maxRank)
+    return fail("a tensor descriptor has rank " + std::to_string(desc.shape_size()));
+  for (int64_t d : desc.shape())
+    if (d < 0)
+      return fail("a tensor descriptor has dim " + std::to_string(d));
+  if (!gfm::DType_IsValid(desc.dtype()) || !gfm::Format_IsValid(desc.format()))
+    return fail("a tensor descriptor has an unknown dtype or format");
+  return Status::OK();
+}
+
+// Byte size of a static signature (0 when it does not fit).
+uint64_t sigBytes(const gfm::TensorSig &sig) {
+  std::vector<int64_t> shape(sig.shape().begin(), sig.shape().end());
+  auto physical = physicalShape(static_cast<Format>(sig.format()), shape);
+  if (!physical)
+    return 0;
+  uint64_t n = dtypeSize(static_cast<DType>(sig.dtype()));
+  for (int64_t d : *physical) {
+    if (d < 0 || (d > 0 && n > UINT64_MAX / static_cast<uint64_t>(d)))
+      return 0;
+    n *= static_cast<uint64_t>(d);
+  }
+  return n;
+}
+
+Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
+                            bool writable) {
+  auto range = [&](uint64_t limit, const std::string &region) -> Status {
+    if (buf.offset() > limit || buf.size() > limit - buf.offset())
+      return fail("buffer [" + std::to_string(buf.offset()) + ", +" +
+                  std::to_string(buf.size()) + ") exceeds the " + region + " (" +
+                  std::to_string(limit) + " bytes)");
+    return Status::OK();
+  };
+  switch (buf.region()) {
+  case gfm::ARENA:
+    return range(program.arena_size(), "arena");
+  case gfm::WEIGHT:
+    if (writable)
+      return fail("writes into the read-only weight blob");
+    return range(weightsSize_, "weight blob");
+  case gfm::INPUT:
+    if (writable)
+      return fail("writes into input slot " + std::to_string(buf.slot()));
+    if (buf.slot() >= static_cast<uint32_t>(program.inputs_size()))
+      return fail("input slot " + std::to_string(buf.slot()) + " of " +
+                  std::to_string(program.inputs_size()));
+    return range(sigBytes(program.inputs(buf.slot())), "input slot");
+  case gfm::OUTPUT:
+    if (buf.slot() >= static_cast<uint32_t>(program.outputs_size()))
+      return fail("output slot " + std::to_string(buf.slot()) + " of " +
+                  std::to_string(program.outputs_size()));
+    return range(sigBytes(program.outputs(buf.slot())), "output slot");
+  case gfm::EXTERNAL:
+    if (writable)
+      return fail("writes into an external weight file");
+    if (buf.slot() >= static_cast<uint32_t>(model_.external_weights_size()))
+      return fail("external weight " + std::to_string(buf.slot()) + " of " +
+                  std::to_string(model_.external_weights_size()));
+    return range(model_.external_weights(buf.slot()).length(), "external weight file");
+  default:
+    return fail("buffer in unknown region " + std::to_string(buf.region()));
+  }
+}
+
+Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
+  if (task.stream() >= program.num_streams())
+    return fail("runs on stream " + std::to_string(task.stream()) + " of " +
+                std::to_string(program.num_streams()));
+  switch (task.kind_case()) {
+  case gfm::Task::kKernel: {
+    const gfm::KernelTask &k = task.kernel();
+    if (k.kernel().empty())
+      return fail("kernel task without a kernel name");
+    if (k.block_dim() < 1 || k.block_dim() > limits_.maxBlockDim)
+      return fail("block_dim " + std::to_string(k.block_dim()));
+    if (k.tiling().size() > limits_.maxTilingBytes)
+      return fail("tiling data of " + std::to_string(k.tiling().size()) + " bytes");
+    if (!gfm::DType_IsValid(k.dtype()))
+      return fail("unknown dtype " + std::to_string(k.dtype()));
+    for (const auto &b : k.inputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, false));
+    for (const auto &b : k.outputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
+    if (k.workspace_size() > 0) {
+      if (k.workspace().region() != gfm::ARENA || k.workspace().size() < k.workspace_size())
+        return fail("workspace smaller than the " + std::to_string(k.workspace_size()) +
+                    " bytes the tiling needs");
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(k.workspace(), program, true));
+    }
+    for (const auto &d : k.input_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    for (const auto &d : k.output_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    return Status::OK();
+  }
+  case gfm::Task::kMemcpy:
+    GEFLOW_RETURN_IF_ERROR(checkBuffer(task.memcpy().src(), program, false));
+    GEFLOW_RETURN_IF_ERROR(checkBuffer(task.memcpy().dst(), program, true));
+    if (task.memcpy().src().size() != task.memcpy().dst().size())
+      return fail("memcpy between buffers of different sizes");
+    return Status::OK();
+  case gfm::Task::kRecord:
+  case gfm::Task::kWait: {
+    uint32_t e = task.has_record() ? task.record().event() : task.wait().event();
+    if (e >= program.num_events())
+      return fail("event " + std::to_string(e) + " of " + std::to_string(program.num_events()));
+    return Status::OK();
+  }
+  case gfm::Task::kHostCall:
+    for (const auto &b : task.host_call().inputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, false));
+    for (const auto &b : task.host_call().outputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
+    return Status::OK();
+  default:
+    return fail("task of unknown kind");
+  }
+}
+
+Status Checker::run() {
+  if (model_.weights_size() != weightsSize_)
+    return fail("declares " + std::to_string(model_.weights_size()) +
+                " weight bytes but the blob has " + std::to_string(weightsSize_));
+  if (model_.gears_size() < 1)
+    return fail("has no task program");
+  for (const auto &sig : model_.inputs())
+    GEFLOW_RETURN_IF_ERROR(checkSig(sig, true));
+  for (const auto &sig : model_.outputs())
+    GEFLOW_RETURN_IF_ERROR(checkSig(sig, true));
+  for (int g = 0; g < model_.gears_size(); ++g) {
+    const gfm::Program &p = model_.gears(g);
+    where_ = "gear " + std::to_string(g) + ": ";
+    if (p.num_streams() < 1 || p.num_streams() > limits_.maxStreams)
+      return fail(std::to_string(p.num_streams()) + " streams (at most " +
+                  std::to_string(limits_.maxStreams) + ")");
+    if (p.num_events() > limits_.maxEvents)
+      return fail(std::to_string(p.num_events()) + " events (at most " +
+                  std::to_string(limits_.maxEvents) + ")");
+    if (p.arena_size() > limits_.maxArenaBytes)
+      return fail("arena of " + std::to_string(p.arena_size()) + " bytes");
+    if (p.inputs_size() != model_.inputs_size() || p.outputs_size() != model_.outputs_size())
+      return fail("signature does not match the model's inputs and outputs");
+    for (const auto &sig : p.inputs())
+      GEFLOW_RETURN_IF_ERROR(checkSig(sig, false));
+    for (const auto &sig : p.outputs())
+      GEFLOW_RETURN_IF_ERROR(checkSig(sig, false));
+    for (int t = 0; t < p.tasks_size(); ++t) {
+      const gfm::Task &task = p.tasks(t);
+      where_ = "gear " + std::to_string(g) + ", task " + std::to_string(t) +
+               (task.name().empty() ? "" : " (" + task.name() + ")") + ": ";
+      GEFLOW_RETURN_IF_ERROR(checkTask(task, p));
+    }
+  }
+  return Status::OK();
+}
+
+} // namespace
+
+Status validateGfmModel(const gfm::Model &model, uint64_t weightsSize,
+                        const GfmLimits &limits) {
+  return Checker(model, weightsSize, limits).run();
+}
+
+} // namespace geflow::rt
