@@ -13,21 +13,13 @@
 #define GEFLOW_KERNELS_CONV2D_IM2COL_H
 
 #include "kernels/conv2d_tiling.h"
+#include "kernels/conv_window.h"
 #include "kernels/gemm_driver.h"
 
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 
 /// Panel widths the im2col packers support (their per-panel scratch).
 constexpr int32_t kMaxIm2colWidth = 256;
-
-/// [lo, hi): the t in [0, count) with 0 <= start + t * stride < extent.
-inline void validRange(int64_t start, int64_t stride, int64_t extent,
-                       int64_t count, int64_t *lo, int64_t *hi) {
-  int64_t l = start >= 0 ? 0 : ceilDiv(-start, stride);
-  int64_t h = start > extent - 1 ? 0 : (extent - 1 - start) / stride + 1;
-  *lo = std::min(l, count);
-  *hi = std::max(*lo, std::min(h, count));
-}
 
 /// B operand of the NCHW GEMM: x points at the group's first input channel
 /// of one image.

@@ -9,6 +9,7 @@
 #include "kernels/gemm_ukernel_avx512.h"
 
 #include "kernels/conv2d_impl.h"
+#include "kernels/conv2d_transpose_impl.h"
 #include "kernels/gemm_entry.h"
 #include "kernels/matmul_impl.h"
 
@@ -22,6 +23,11 @@ int32_t matmulKernel(const KernelArgs &args, uint32_t blockIdx,
 int32_t conv2dKernel(const KernelArgs &args, uint32_t blockIdx,
                      uint32_t blockDim) {
   return conv2dBody(args, blockIdx, blockDim);
+}
+
+int32_t conv2dTransposeKernel(const KernelArgs &args, uint32_t blockIdx,
+                              uint32_t blockDim) {
+  return conv2dTransposeBody(args, blockIdx, blockDim);
 }
 
 } // namespace geflow::kernels::cube::avx512
