@@ -1,0 +1,82 @@
+//===- Options.h - The GE options registry ----------------------*- C++ -*-===//
+//
+// One registry validates every option a user can pass, whatever the entry
+// point (geflow-compile flags, Python `options={...}`, Session/AddGraph
+// options). Names are GE's. An unknown name or a bad value is an error that
+// lists the allowed values and suggests the nearest known name; nothing is
+// ever silently defaulted.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_COMPILER_OPTIONS_H
+#define GEFLOW_COMPILER_OPTIONS_H
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geflow {
+
+/// Where GE accepts an option (informative: every scope validates alike).
+enum class OptionScope { Global, Session, Graph };
+
+struct OptionSpec {
+  enum class Kind { Enum, Int, Bool, String, Path };
+  std::string name;
+  std::vector<std::string> aliases; // other spellings GE accepts
+  Kind kind = Kind::String;
+  std::vector<std::string> allowed; // Enum values
+  int64_t minValue = 0, maxValue = INT64_MAX; // Int range
+  std::string defaultValue;         // "" = unset
+  std::string help;
+  OptionScope scope = OptionScope::Graph;
+  /// Extra syntax check for String options (e.g. input_shape); returns an
+  /// error message or "".
+  std::function<std::string(const std::string &)> check;
+};
+
+/// Validated option values, keyed by canonical name.
+class Options {
+public:
+  /// The value the user gave, or the option's default, or nullopt.
+  std::optional<std::string> get(const std::string &name) const;
+  bool has(const std::string &name) const { return values_.count(name) != 0; }
+  bool getBool(const std::string &name) const;
+  int64_t getInt(const std::string &name, int64_t dflt) const;
+  const std::map<std::string, std::string> &values() const { return values_; }
+
+private:
+  friend class OptionsRegistry;
+  std::map<std::string, std::string> values_;
+};
+
+class OptionsRegistry {
+public:
+  static const OptionsRegistry &get();
+
+  const OptionSpec *find(const std::string &nameOrAlias) const;
+  const std::vector<OptionSpec> &specs() const { return specs_; }
+
+  /// Validates `raw` and returns canonical values; on error returns nullopt
+  /// and sets `error` to one message per problem, newline separated.
+  std::optional<Options> parse(const std::map<std::string, std::string> &raw,
+                               std::string *error) const;
+
+  /// Merges `overrides` over `base` (both already validated).
+  static Options merge(const Options &base, const Options &overrides);
+
+private:
+  OptionsRegistry();
+  std::string checkValue(const OptionSpec &spec, const std::string &value) const;
+  std::vector<OptionSpec> specs_;
+};
+
+/// The nearest name in `candidates` to `name` by edit distance, or "" when
+/// nothing is close.
+std::string suggestNearest(const std::string &name,
+                           const std::vector<std::string> &candidates);
+
+} // namespace geflow
+
+#endif

@@ -1,0 +1,291 @@
+//===- Options.cpp - The GE options registry ------------------------------===//
+#include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/ShapeOptions.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace geflow {
+
+using Kind = OptionSpec::Kind;
+
+static OptionSpec enumOption(std::string name, std::vector<std::string> allowed,
+                             std::string dflt, std::string help) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.kind = Kind::Enum;
+  s.allowed = std::move(allowed);
+  s.defaultValue = std::move(dflt);
+  s.help = std::move(help);
+  return s;
+}
+
+static OptionSpec option(std::string name, Kind kind, std::string help,
+                         std::string dflt = "") {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.kind = kind;
+  s.help = std::move(help);
+  s.defaultValue = std::move(dflt);
+  return s;
+}
+
+// stream_max_parallel_num: "N" or "Engine:N[,Engine:N]".
+static std::string checkStreamParallel(const std::string &v) {
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t end = v.find(',', start);
+    std::string part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string number = part.substr(part.find(':') == std::string::npos ? 0 : part.find(':') + 1);
+    if (number.empty() || !std::all_of(number.begin(), number.end(), ::isdigit) ||
+        std::stoll(number.substr(0, 9)) < 1)
+      return "expected a positive count or Engine:count pairs such as "
+             "\"AIcoreEngine:4\", got \"" + v + "\"";
+    if (end == std::string::npos)
+      break;
+    start = end + 1;
+  }
+  return "";
+}
+
+OptionsRegistry::OptionsRegistry() {
+  specs_.push_back(enumOption(
+      "precision_mode",
+      {"force_fp16", "force_fp32", "cube_fp16in_fp32out", "allow_fp32_to_fp16",
+       "must_keep_origin_dtype", "allow_mix_precision", "allow_mix_precision_fp16",
+       "allow_mix_precision_bf16", "allow_fp32_to_bf16"},
+      "", "Operator precision mode (GE); the soc profile decides the default"));
+  specs_.push_back(enumOption("precision_mode_v2",
+                              {"fp16", "origin", "cube_fp16in_fp32out",
+                               "mixed_float16", "mixed_bfloat16"},
+                              "", "Operator precision mode, v2 names; excludes precision_mode"));
+  specs_.push_back(option("modify_mixlist", Kind::Path,
+                          "JSON file editing the mixed-precision black/white/gray lists"));
+  specs_.push_back(option("keep_dtype", Kind::Path,
+                          "File of op names whose dtype stays as in the model (ATC)"));
+  specs_.push_back(option("keep_tensors_dtypes", Kind::String,
+                          "Comma-separated tensor names that keep their dtype"));
+  specs_.push_back(option("customize_dtypes", Kind::Path,
+                          "Per-op / per-OpType input and output dtype overrides"));
+  specs_.push_back(enumOption("soc_version", {"host"}, "host",
+                              "Target soc profile (virtual NPU description)"));
+
+  OptionSpec inputShape = option("input_shape", Kind::String,
+                                 "Input shapes \"x:1,3,224,224;mask:1,-1\" (-1: geared dim)");
+  inputShape.check = checkInputShapeSyntax;
+  specs_.push_back(inputShape);
+  OptionSpec dims = option("dynamic_dims", Kind::String,
+                           "Gears for the -1 dims of input_shape: \"1,224;8,448\"");
+  dims.check = checkDynamicDimsSyntax;
+  specs_.push_back(dims);
+  OptionSpec batch = option("dynamic_batch_size", Kind::String,
+                            "Batch-size gears \"1,2,4,8\" for the -1 batch dim");
+  batch.check = checkDynamicBatchSyntax;
+  specs_.push_back(batch);
+  OptionSpec image = option("dynamic_image_size", Kind::String,
+                            "Image-size gears \"224,224;448,448\" for -1 H,W dims");
+  image.check = checkDynamicDimsSyntax;
+  specs_.push_back(image);
+  OptionSpec nodeType = option("dynamic_node_type", Kind::Int,
+                               "0: dataset inputs are dynamic; 1: placeholder inputs");
+  nodeType.maxValue = 1;
+  specs_.push_back(nodeType);
+  OptionSpec range = option("input_shape_range", Kind::String,
+                            "Shape ranges \"data:[1~8,3,224,224]\" (runtime tiling)");
+  range.aliases = {"dynamic_inputs_shape_range"};
+  range.check = checkShapeRangeSyntax;
+  specs_.push_back(range);
+  specs_.push_back(option("gear_padding", Kind::Bool,
+                          "Pad geared batch dims up to the next gear (geflow extension)",
+                          "false"));
+
+  specs_.push_back(option("fusion_switch_file", Kind::Path,
+                          "JSON file turning graph/UB fusion rules on or off"));
+  specs_.push_back(option("external_weight", Kind::Bool,
+                          "Store Const weights in files beside the model", "false"));
+  OptionSpec streams = option("stream_max_parallel_num", Kind::String,
+                              "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "4");
+  streams.check = checkStreamParallel;
+  specs_.push_back(streams);
+
+  OptionSpec device = option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
+  device.scope = OptionScope::Session;
+  device.maxValue = 1023;
+  specs_.push_back(device);
+  OptionSpec runMode = option("graph_run_mode", Kind::Int,
+                              "0: inference (the only mode geflow runs); 1: training", "0");
+  runMode.aliases = {"ge.graphRunMode"};
+  runMode.maxValue = 1;
+  runMode.scope = OptionScope::Session;
+  runMode.check = [](const std::string &v) -> std::string {
+    return v == "1" ? "graph_run_mode 1 (training) is not supported; use 0" : "";
+  };
+  specs_.push_back(runMode);
+  specs_.push_back(option("ge.graph_key", Kind::String,
+                          "Key naming a graph in the compile cache"));
+  specs_.push_back(option("ge.graph_compiler_cache_dir", Kind::Path,
+                          "Directory of the compile cache"));
+  OptionSpec runFlag = option("ge.runFlag", Kind::Int,
+                              "0: compile only (offline compilation); 1: compile and run", "1");
+  runFlag.maxValue = 1;
+  specs_.push_back(runFlag);
+}
+
+const OptionsRegistry &OptionsRegistry::get() {
+  static const OptionsRegistry registry;
+  return registry;
+}
+
+const OptionSpec *OptionsRegistry::find(const std::string &name) const {
+  for (const OptionSpec &s : specs_)
+    if (s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end())
+      return &s;
+  return nullptr;
+}
+
+static std::string join(const std::vector<std::string> &v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i)
+    out += (i ? ", " : "") + v[i];
+  return out;
+}
+
+std::string OptionsRegistry::checkValue(const OptionSpec &spec,
+                                        const std::string &value) const {
+  auto bad = [&](const std::string &why) {
+    return "option '" + spec.name + "' has value '" + value + "': " + why;
+  };
+  switch (spec.kind) {
+  case Kind::Enum:
+    if (std::find(spec.allowed.begin(), spec.allowed.end(), value) == spec.allowed.end())
+      return bad("allowed values are " + join(spec.allowed));
+    break;
+  case Kind::Bool:
+    if (value != "true" && value != "false" && value != "1" && value != "0" &&
+        value != "True" && value != "False")
+      return bad("expected true or false (1 or 0)");
+    break;
+  case Kind::Int: {
+    bool digits = !value.empty() &&
+                  std::all_of(value.begin() + (value[0] == '-'), value.end(), ::isdigit) &&
+                  value.size() < 19 && value != "-";
+    if (!digits)
+      return bad("expected an integer");
+    int64_t v = std::stoll(value);
+    if (v < spec.minValue || v > spec.maxValue)
+      return bad("expected an integer in [" + std::to_string(spec.minValue) + ", " +
+                 std::to_string(spec.maxValue) + "]");
+    break;
+  }
+  case Kind::Path:
+  case Kind::String:
+    if (value.empty())
+      return bad("must not be empty");
+    break;
+  }
+  if (spec.check) {
+    std::string msg = spec.check(value);
+    if (!msg.empty())
+      return bad(msg);
+  }
+  return "";
+}
+
+std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::string> &raw,
+                                              std::string *error) const {
+  Options out;
+  std::vector<std::string> problems;
+  std::vector<std::string> names;
+  for (const OptionSpec &s : specs_) {
+    names.push_back(s.name);
+    names.insert(names.end(), s.aliases.begin(), s.aliases.end());
+  }
+  for (const auto &[name, value] : raw) {
+    const OptionSpec *spec = find(name);
+    if (!spec) {
+      std::string near = suggestNearest(name, names);
+      problems.push_back("unknown option '" + name + "'" +
+                         (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      continue;
+    }
+    std::string msg = checkValue(*spec, value);
+    if (!msg.empty()) {
+      problems.push_back(msg);
+      continue;
+    }
+    std::string canonical = value;
+    if (spec->kind == Kind::Bool)
+      canonical = (value == "true" || value == "1" || value == "True") ? "true" : "false";
+    out.values_[spec->name] = canonical;
+  }
+  // Combinations GE rejects.
+  if (out.has("precision_mode") && out.has("precision_mode_v2"))
+    problems.push_back("options 'precision_mode' and 'precision_mode_v2' cannot be used "
+                       "together (GE); set only precision_mode_v2");
+  if (out.has("dynamic_dims") + out.has("dynamic_batch_size") + out.has("dynamic_image_size") > 1)
+    problems.push_back("only one of 'dynamic_dims', 'dynamic_batch_size' and "
+                       "'dynamic_image_size' may be set");
+  if (!problems.empty()) {
+    error->clear();
+    for (size_t i = 0; i < problems.size(); ++i)
+      *error += (i ? "\n" : "") + problems[i];
+    return std::nullopt;
+  }
+  return out;
+}
+
+Options OptionsRegistry::merge(const Options &base, const Options &overrides) {
+  Options out = base;
+  for (const auto &[k, v] : overrides.values())
+    out.values_[k] = v;
+  return out;
+}
+
+std::optional<std::string> Options::get(const std::string &name) const {
+  auto it = values_.find(name);
+  if (it != values_.end())
+    return it->second;
+  const OptionSpec *spec = OptionsRegistry::get().find(name);
+  if (spec && !spec->defaultValue.empty())
+    return spec->defaultValue;
+  return std::nullopt;
+}
+
+bool Options::getBool(const std::string &name) const {
+  auto v = get(name);
+  return v && *v == "true";
+}
+
+int64_t Options::getInt(const std::string &name, int64_t dflt) const {
+  auto v = get(name);
+  return v ? std::stoll(*v) : dflt;
+}
+
+static size_t editDistance(const std::string &a, const std::string &b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]))});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestNearest(const std::string &name, const std::vector<std::string> &candidates) {
+  std::string best;
+  size_t bestDist = SIZE_MAX;
+  for (const std::string &c : candidates) {
+    size_t d = editDistance(name, c);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return bestDist <= std::max<size_t>(2, name.size() / 3) ? best : "";
+}
+
+} // namespace geflow

@@ -1,0 +1,169 @@
+//===- ShapeOptions.cpp - input_shape, dynamic_dims and friends -----------===//
+#include "geflow/Compiler/ShapeOptions.h"
+
+#include <cctype>
+
+namespace geflow {
+
+static std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+static std::vector<std::string> split(const std::string &s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t end = s.find(sep, start);
+    out.push_back(trim(s.substr(start, end == std::string::npos ? std::string::npos
+                                                                : end - start)));
+    if (end == std::string::npos)
+      return out;
+    start = end + 1;
+  }
+}
+
+static std::optional<int64_t> parseInt(const std::string &s) {
+  if (s.empty() || s.size() > 18)
+    return std::nullopt;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size())
+    return std::nullopt;
+  for (size_t k = i; k < s.size(); ++k)
+    if (!std::isdigit(static_cast<unsigned char>(s[k])))
+      return std::nullopt;
+  return std::stoll(s);
+}
+
+// "1,3,-1" -> dims; each >= 0 or -1 when allowed.
+static std::optional<std::vector<int64_t>> parseDims(const std::string &text, bool allowDynamic,
+                                                     std::string *error) {
+  std::vector<int64_t> dims;
+  if (trim(text).empty())
+    return dims;
+  for (const std::string &part : split(text, ',')) {
+    auto v = parseInt(part);
+    if (!v || *v < (allowDynamic ? -1 : 0)) {
+      *error = "'" + part + "' is not a valid dim in \"" + text + "\"";
+      return std::nullopt;
+    }
+    dims.push_back(*v);
+  }
+  return dims;
+}
+
+std::optional<std::vector<NamedShape>> parseInputShape(const std::string &text,
+                                                       std::string *error) {
+  std::vector<NamedShape> out;
+  for (const std::string &entry : split(text, ';')) {
+    size_t colon = entry.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      *error = "entry \"" + entry + "\" must be name:dims (e.g. x:1,3,224,224)";
+      return std::nullopt;
+    }
+    NamedShape ns;
+    ns.name = trim(entry.substr(0, colon));
+    auto dims = parseDims(entry.substr(colon + 1), true, error);
+    if (!dims)
+      return std::nullopt;
+    ns.dims = *dims;
+    for (const NamedShape &prev : out)
+      if (prev.name == ns.name) {
+        *error = "input '" + ns.name + "' is listed twice";
+        return std::nullopt;
+      }
+    out.push_back(std::move(ns));
+  }
+  return out;
+}
+
+std::optional<std::vector<std::vector<int64_t>>>
+parseDynamicDims(const std::string &text, std::string *error) {
+  std::vector<std::vector<int64_t>> gears;
+  for (const std::string &gear : split(text, ';')) {
+    if (gear.empty()) {
+      *error = "empty gear in \"" + text + "\"";
+      return std::nullopt;
+    }
+    auto dims = parseDims(gear, false, error);
+    if (!dims)
+      return std::nullopt;
+    for (int64_t d : *dims)
+      if (d < 1) {
+        *error = "gear \"" + gear + "\" has a dim < 1";
+        return std::nullopt;
+      }
+    gears.push_back(*dims);
+  }
+  return gears;
+}
+
+std::optional<std::vector<std::vector<int64_t>>>
+parseDynamicBatch(const std::string &text, std::string *error) {
+  auto sizes = parseDims(text, false, error);
+  if (!sizes)
+    return std::nullopt;
+  std::vector<std::vector<int64_t>> gears;
+  for (int64_t b : *sizes) {
+    if (b < 1) {
+      *error = "batch size " + std::to_string(b) + " must be >= 1";
+      return std::nullopt;
+    }
+    gears.push_back({b});
+  }
+  return gears;
+}
+
+std::optional<std::vector<NamedShapeRange>> parseShapeRange(const std::string &text,
+                                                            std::string *error) {
+  std::vector<NamedShapeRange> out;
+  for (const std::string &entry : split(text, ';')) {
+    size_t colon = entry.find(":[");
+    if (colon == std::string::npos || entry.back() != ']') {
+      *error = "entry \"" + entry + "\" must be name:[dims] (e.g. data:[1~8,3,224,224])";
+      return std::nullopt;
+    }
+    NamedShapeRange r;
+    r.name = trim(entry.substr(0, colon));
+    std::string body = entry.substr(colon + 2, entry.size() - colon - 3);
+    if (!trim(body).empty())
+      for (const std::string &dim : split(body, ',')) {
+        size_t tilde = dim.find('~');
+        std::optional<int64_t> lo, hi;
+        if (tilde == std::string::npos) {
+          lo = hi = parseInt(dim);
+          if (lo && *lo == -1)
+            lo = 1; // unbounded
+        } else {
+          lo = parseInt(trim(dim.substr(0, tilde)));
+          hi = parseInt(trim(dim.substr(tilde + 1)));
+        }
+        if (!lo || !hi || *lo < 0 || (*hi != -1 && *hi < *lo)) {
+          *error = "'" + dim + "' is not a dim or min~max range in \"" + entry + "\"";
+          return std::nullopt;
+        }
+        r.dims.push_back({*lo, *hi});
+      }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string checkInputShapeSyntax(const std::string &text) {
+  std::string error;
+  return parseInputShape(text, &error) ? "" : error;
+}
+std::string checkDynamicDimsSyntax(const std::string &text) {
+  std::string error;
+  return parseDynamicDims(text, &error) ? "" : error;
+}
+std::string checkDynamicBatchSyntax(const std::string &text) {
+  std::string error;
+  return parseDynamicBatch(text, &error) ? "" : error;
+}
+std::string checkShapeRangeSyntax(const std::string &text) {
+  std::string error;
+  return parseShapeRange(text, &error) ? "" : error;
+}
+
+} // namespace geflow

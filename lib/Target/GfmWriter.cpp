@@ -1,0 +1,348 @@
+//===- GfmWriter.cpp - Serialize npu programs into a .gfm executable ------===//
+#include "geflow/Target/GfmWriter.h"
+
+#include "dialects/ge/IR/GEDialect.h"
+#include "dialects/npu/IR/NPUOps.h"
+#include "geflow/runtime/Gfm.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "proto/gfm.pb.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace geflow::npu;
+
+namespace geflow {
+namespace {
+
+gfm::DType toDType(Type t) {
+  if (t.isF32()) return gfm::F32;
+  if (t.isF16()) return gfm::F16;
+  if (t.isBF16()) return gfm::BF16;
+  if (t.isInteger(1)) return gfm::BOOL;
+  if (t.isUnsignedInteger(8)) return gfm::U8;
+  if (t.isInteger(8)) return gfm::I8;
+  if (t.isInteger(32)) return gfm::I32;
+  return gfm::I64;
+}
+
+gfm::TensorSig toSig(Type type, const std::string &name) {
+  auto t = cast<RankedTensorType>(type);
+  gfm::TensorSig sig;
+  sig.set_name(name);
+  sig.set_dtype(toDType(t.getElementType()));
+  sig.set_format(static_cast<gfm::Format>(geflow::ge::getFormat(t)));
+  for (int64_t d : t.getShape())
+    sig.add_shape(ShapedType::isDynamic(d) ? -1 : d);
+  return sig;
+}
+
+gfm::TensorDesc toDesc(Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  gfm::TensorDesc d;
+  d.set_dtype(toDType(t.getElementType()));
+  d.set_format(static_cast<gfm::Format>(geflow::ge::getFormat(t)));
+  for (int64_t s : t.getShape())
+    d.add_shape(s);
+  d.set_is_const(isa_and_nonnull<WeightOp>(v.getDefiningOp()));
+  return d;
+}
+
+gfm::Buffer toBuffer(BufferAttr b) {
+  gfm::Buffer out;
+  out.set_region(static_cast<gfm::Region>(b.getRegion()));
+  out.set_slot(b.getSlot());
+  out.set_offset(b.getOffset());
+  out.set_size(b.getSize());
+  return out;
+}
+
+gfm::AttrValue toAttrValue(Attribute a) {
+  gfm::AttrValue v;
+  if (auto i = dyn_cast<IntegerAttr>(a))
+    v.set_i(i.getValue().getSExtValue());
+  else if (auto b = dyn_cast<BoolAttr>(a))
+    v.set_i(b.getValue());
+  else if (auto f = dyn_cast<FloatAttr>(a))
+    v.set_f(f.getValueAsDouble());
+  else if (auto s = dyn_cast<StringAttr>(a))
+    v.set_s(s.str());
+  else if (auto ints = dyn_cast<DenseI64ArrayAttr>(a))
+    for (int64_t x : ints.asArrayRef())
+      v.mutable_ints()->add_values(x);
+  else if (auto floats = dyn_cast<DenseF64ArrayAttr>(a))
+    for (double x : floats.asArrayRef())
+      v.mutable_floats()->add_values(x);
+  return v;
+}
+
+// A name for diagnostics and profiles: the op's location name if any.
+std::string taskName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      loc = fused.getLocations().front();
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return named.getName().str();
+  if (auto k = dyn_cast<KernelOp>(op))
+    return k.getKernel().str();
+  return op->getName().getStringRef().str();
+}
+
+class ProgramWriter {
+public:
+  explicit ProgramWriter(ProgramOp program) : program_(program) {}
+  LogicalResult write(gfm::Program *out);
+
+private:
+  FailureOr<gfm::Buffer> resolve(Value v);
+  LogicalResult addTask(Operation &op, gfm::Program *out);
+  ProgramOp program_;
+};
+
+FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
+  uint64_t bytes = getStorageBytes(v.getType()).value_or(0);
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    gfm::Buffer b;
+    b.set_region(gfm::INPUT);
+    b.set_slot(arg.getArgNumber());
+    b.set_size(bytes);
+    return b;
+  }
+  Operation *def = v.getDefiningOp();
+  if (auto alias = dyn_cast<AliasOp>(def)) {
+    auto src = resolve(alias.getSource());
+    if (succeeded(src))
+      src->set_size(bytes);
+    return src;
+  }
+  if (auto w = dyn_cast<WeightOp>(def)) {
+    if (w.getFilePath())
+      return def->emitOpError("external weights are not serialized yet");
+    if (!w.getPlacement())
+      return def->emitOpError("weight has no placement (run npu-layout-weights)");
+    return toBuffer(*w.getPlacement());
+  }
+  if (auto k = dyn_cast<KernelOp>(def)) {
+    if (k.getElided()) {
+      auto first = resolve(k.getInputs().front());
+      if (succeeded(first))
+        first->set_size(bytes);
+      return first;
+    }
+    if (!k.getOutputs())
+      return def->emitOpError("result has no buffer (run npu-plan-memory)");
+    return toBuffer(cast<BufferAttr>((*k.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+  }
+  if (auto m = dyn_cast<MemcpyOp>(def)) {
+    if (!m.getPlacement())
+      return def->emitOpError("result has no buffer (run npu-plan-memory)");
+    return toBuffer(*m.getPlacement());
+  }
+  if (auto h = dyn_cast<HostCallOp>(def)) {
+    if (!h.getOutputs())
+      return def->emitOpError("result has no buffer (run npu-plan-memory)");
+    return toBuffer(cast<BufferAttr>((*h.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+  }
+  return def->emitOpError("produces a value the executable cannot place");
+}
+
+LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
+  auto stream = getTaskStream(&op);
+  if (!stream)
+    return success(); // weights, aliases, elided kernels, return
+  gfm::Task *task = out->add_tasks();
+  task->set_stream(*stream);
+  task->set_name(taskName(&op));
+  if (auto k = dyn_cast<KernelOp>(op)) {
+    gfm::KernelTask *kt = task->mutable_kernel();
+    kt->set_kernel(k.getKernel().str());
+    Value first = k.getInputs().empty() ? k.getResult(0) : k.getInputs().front();
+    kt->set_dtype(toDType(getElementTypeOrSelf(first.getType())));
+    kt->set_block_dim(k.getBlockDim());
+    kt->set_tiling(k.getTiling().getData().str());
+    kt->set_workspace_size(k.getTiling().getWorkspace());
+    for (Value in : k.getInputs()) {
+      auto b = resolve(in);
+      if (failed(b))
+        return failure();
+      *kt->add_inputs() = *b;
+      *kt->add_input_descs() = toDesc(in);
+    }
+    for (Value r : k.getResults()) {
+      auto b = resolve(r);
+      if (failed(b))
+        return failure();
+      *kt->add_outputs() = *b;
+      *kt->add_output_descs() = toDesc(r);
+    }
+    if (auto ws = k.getWorkspace())
+      *kt->mutable_workspace() = toBuffer(*ws);
+    else if (k.getTiling().getWorkspace())
+      return k.emitOpError("needs a workspace but none is planned");
+    for (NamedAttribute a : k.getKernelAttrs())
+      (*kt->mutable_attrs())[a.getName().str()] = toAttrValue(a.getValue());
+    return success();
+  }
+  if (auto m = dyn_cast<MemcpyOp>(op)) {
+    auto src = resolve(m.getSource()), dst = resolve(m.getResult());
+    if (failed(src) || failed(dst))
+      return failure();
+    *task->mutable_memcpy()->mutable_src() = *src;
+    *task->mutable_memcpy()->mutable_dst() = *dst;
+    return success();
+  }
+  if (auto r = dyn_cast<EventRecordOp>(op)) {
+    task->mutable_record()->set_event(r.getEvent());
+    return success();
+  }
+  if (auto w = dyn_cast<EventWaitOp>(op)) {
+    task->mutable_wait()->set_event(w.getEvent());
+    return success();
+  }
+  auto h = cast<HostCallOp>(op);
+  gfm::HostCallTask *ht = task->mutable_host_call();
+  ht->set_callee(h.getCallee().str());
+  for (Value in : h.getInputs()) {
+    auto b = resolve(in);
+    if (failed(b))
+      return failure();
+    *ht->add_inputs() = *b;
+    *ht->add_input_descs() = toDesc(in);
+  }
+  for (Value r : h.getResults()) {
+    auto b = resolve(r);
+    if (failed(b))
+      return failure();
+    *ht->add_outputs() = *b;
+    *ht->add_output_descs() = toDesc(r);
+  }
+  for (NamedAttribute a : h.getCallAttrs())
+    (*ht->mutable_attrs())[a.getName().str()] = toAttrValue(a.getValue());
+  return success();
+}
+
+std::string argName(ProgramOp program, unsigned i, bool result) {
+  DictionaryAttr attrs = result ? program.getResultAttrDict(i) : program.getArgAttrDict(i);
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>("ge.name"))
+      return name.str();
+  return (result ? "output" : "input") + std::to_string(i);
+}
+
+LogicalResult ProgramWriter::write(gfm::Program *out) {
+  for (auto [i, t] : llvm::enumerate(program_.getArgumentTypes())) {
+    if (!cast<ShapedType>(t).hasStaticShape())
+      return program_.emitOpError() << "input " << i << " has dynamic shape " << t;
+    *out->add_inputs() = toSig(t, argName(program_, i, false));
+  }
+  for (auto [i, t] : llvm::enumerate(program_.getResultTypes()))
+    *out->add_outputs() = toSig(t, argName(program_, i, true));
+  out->set_arena_size(program_.getArenaSize());
+  out->set_num_streams(program_.getNumStreams());
+  out->set_num_events(program_.getNumEvents());
+  for (Operation &op : program_.getBody().front())
+    if (failed(addTask(op, out)))
+      return failure();
+  return success();
+}
+
+// Copies one weight's bytes into the blob (i1 and splats expanded).
+LogicalResult writeWeight(WeightOp w, std::vector<uint8_t> &blob) {
+  if (!w.getPlacement() || !w.getValue())
+    return success();
+  BufferAttr place = *w.getPlacement();
+  if (place.getEnd() > blob.size())
+    return w.emitOpError("placement lies outside the weight blob");
+  uint8_t *dst = blob.data() + place.getOffset();
+  Attribute value = w.getValueAttr();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *b = resource.getRawHandle().getBlob();
+    if (!b || b->getData().size() != place.getSize())
+      return w.emitOpError("resource blob is missing or has the wrong size");
+    std::memcpy(dst, b->getData().data(), b->getData().size());
+    return success();
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return w.emitOpError("weight value kind is not serializable");
+  if (dense.getElementType().isInteger(1)) {
+    size_t k = 0;
+    for (bool b : dense.getValues<bool>())
+      dst[k++] = b;
+    return success();
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  size_t elemBytes = (dense.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  size_t total = dense.getNumElements() * elemBytes;
+  if (total != place.getSize())
+    return w.emitOpError() << "value has " << total << " bytes but its placement "
+                           << place.getSize();
+  if (dense.isSplat()) {
+    for (size_t off = 0; off < total; off += elemBytes)
+      std::memcpy(dst + off, raw.data(), elemBytes);
+  } else {
+    std::memcpy(dst, raw.data(), total);
+  }
+  return success();
+}
+
+} // namespace
+
+FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
+                                             const GfmWriteOptions &options) {
+  gfm::Model model;
+  model.set_name(options.modelName);
+  model.set_producer("geflow 0.1.0");
+  model.set_soc(options.soc);
+  for (const auto &[k, v] : options.options)
+    (*model.mutable_options())[k] = v;
+  uint64_t weightsSize = 0;
+  SmallVector<ProgramOp> programs(module.getOps<ProgramOp>());
+  if (programs.empty())
+    return module.emitError("no npu.program to serialize");
+  for (ProgramOp p : programs) {
+    weightsSize = std::max<uint64_t>(weightsSize, p.getWeightsSize());
+    if (failed(ProgramWriter(p).write(model.add_gears())))
+      return failure();
+  }
+  // The model signature: dims that differ across gears are -1.
+  auto mergeSig = [&](auto getSigs, auto *out) {
+    const auto &firstSigs = getSigs(model.gears(0));
+    for (int i = 0; i < firstSigs.size(); ++i) {
+      gfm::TensorSig sig = firstSigs.Get(i);
+      for (const gfm::Program &g : model.gears())
+        for (int d = 0; d < sig.shape_size(); ++d)
+          if (getSigs(g).Get(i).shape(d) != sig.shape(d))
+            sig.set_shape(d, -1);
+      *out->Add() = sig;
+    }
+  };
+  mergeSig([](const gfm::Program &g) -> const auto & { return g.inputs(); },
+           model.mutable_inputs());
+  mergeSig([](const gfm::Program &g) -> const auto & { return g.outputs(); },
+           model.mutable_outputs());
+  model.set_weights_size(weightsSize);
+  std::vector<uint8_t> blob(weightsSize, 0);
+  WalkResult walked = module.walk([&](WeightOp w) {
+    return failed(writeWeight(w, blob)) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (walked.wasInterrupted())
+    return failure();
+  return rt::encodeGfm(model, blob.data(), blob.size());
+}
+
+LogicalResult writeGfmFile(ModuleOp module, const std::string &path,
+                           const GfmWriteOptions &options) {
+  auto bytes = serializeGfm(module, options);
+  if (failed(bytes))
+    return failure();
+  rt::Status st = rt::writeFileAtomically(path, bytes->data(), bytes->size());
+  if (!st.ok())
+    return module.emitError(st.message());
+  return success();
+}
+
+} // namespace geflow
