@@ -45,13 +45,16 @@ void CorePool::workerMain(uint32_t core) {
     StreamCore *stream = nullptr;
     Task *job = nullptr;
     if (takeWork(&stream, &job)) {
+      StreamCore *next = nullptr;
       if (job) {
         claimBlocks(*job);
         if (leave(*job))
-          job->stream->finishBlocks(*job);
+          next = job->stream->finishBlocks(*job);
       } else {
-        stream->drain();
+        next = stream->drain();
       }
+      while (next)
+        next = next->drain();
       continue;
     }
     if (!idle())
@@ -151,16 +154,24 @@ void CorePool::wakeOne() {
 }
 
 bool CorePool::idle() {
+  auto workOrStop = [&] {
+    return available_.load(std::memory_order_relaxed) > 0 ||
+           stop_.load(std::memory_order_relaxed);
+  };
   int32_t expected = 0;
   if (spinNs_ > 0 && spinning_.compare_exchange_strong(expected, 1)) {
-    spinUntil(
-        [&] {
-          return available_.load(std::memory_order_relaxed) > 0 ||
-                 stop_.load(std::memory_order_relaxed);
-        },
-        spinNs_);
+    // Pure polling, counted in `spinning_` so producers skip the futex
+    // wake: this core will see their work within a fraction of a
+    // microsecond.
+    int64_t pure = std::min(spinNs_, kPurePollNs);
+    spinUntil(workOrStop, pure, 0);
     spinning_.store(0);
     if (available_.load() > 0)
+      return true;
+    // Then polling that yields, no longer counted: this core may be off its
+    // CPU (a host thread needs it more), so producers wake a sleeper, which
+    // the OS schedules promptly, rather than count on this one.
+    if (spinUntil(workOrStop, 0, spinNs_ - pure) && !stop_.load())
       return true;
   }
   std::unique_lock<std::mutex> lock(parkMu_);

@@ -12,7 +12,7 @@
 namespace geflow::rt {
 namespace detail {
 
-void EventState::complete(uint64_t gen, Status carried) {
+void EventState::complete(uint64_t gen, Status carried, StreamCore **handoff) {
   std::vector<Waiter> resume;
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -33,8 +33,13 @@ void EventState::complete(uint64_t gen, Status carried) {
       cv.notify_all();
   }
   // Outside the lock: resuming takes the pool's lock.
-  for (const Waiter &w : resume)
-    w.stream->resume();
+  size_t first = 0;
+  if (handoff && !resume.empty()) {
+    *handoff = resume[0].stream;
+    first = 1;
+  }
+  for (size_t i = first; i < resume.size(); ++i)
+    resume[i].stream->resume();
 }
 
 bool EventState::reachedOrPark(uint64_t gen, StreamCore *stream,
@@ -71,9 +76,9 @@ Status Event::synchronize() const {
                            "on an AI core: it could wait for itself");
   detail::EventState &s = *state_;
   uint64_t target = s.recorded.load(std::memory_order_acquire);
-  detail::spinUntil(
+  detail::hostSpinUntil(
       [&] { return s.completed.load(std::memory_order_acquire) >= target; },
-      20000);
+      detail::kDefaultHostPollNs);
   std::unique_lock<std::mutex> lock(s.mu);
   while (s.completed.load(std::memory_order_relaxed) < target) {
     ++s.hostWaiters;

@@ -44,8 +44,10 @@ struct EventState {
   int32_t hostWaiters = 0;
 
   /// Marks generation `gen` reached (by a record task) and resumes the
-  /// streams waiting for it.
-  void complete(uint64_t gen, Status carried);
+  /// streams waiting for it. With `handoff`, the first such stream is not
+  /// handed to the pool but returned there, for the calling AI core to run
+  /// itself if it has nothing else to do.
+  void complete(uint64_t gen, Status carried, StreamCore **handoff);
   /// True when `gen` has been reached (then *carried is the failure the
   /// record carried); otherwise registers `stream` to be resumed.
   bool reachedOrPark(uint64_t gen, StreamCore *stream, Status *carried);

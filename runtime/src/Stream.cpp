@@ -172,15 +172,26 @@ Status Stream::waitEvent(Event &event) {
   const std::shared_ptr<detail::EventState> &state = event.state();
   std::lock_guard<std::mutex> lock(state->mu);
   uint64_t gen = state->recorded.load(std::memory_order_relaxed);
+  bool reached = state->completed.load(std::memory_order_relaxed) >= gen;
   // Nothing to wait for: never recorded (as in CUDA and ACL), or reached
   // already without a failure to pass on.
-  if (gen == 0 || (state->completed.load(std::memory_order_relaxed) >= gen &&
-                   state->status.ok()))
+  if (gen == 0 || (reached && state->status.ok()))
     return Status::OK();
-  core_->enqueue(detail::TaskKind::EventWait, "", [&](detail::Task &t) {
-    t.event = state;
-    t.eventGen = gen;
-  });
+  bool wasIdle =
+      core_->push(detail::TaskKind::EventWait, "", [&](detail::Task &t) {
+        t.event = state;
+        t.eventGen = gen;
+      });
+  if (wasIdle) {
+    if (reached) {
+      core_->resume();
+    } else {
+      // The wait is the head of an idle stream: park the stream on the
+      // event now (its lock is held, so the record cannot slip by) instead
+      // of waking an AI core only to find out that it must wait.
+      state->waiting.push_back({core_.get(), gen});
+    }
+  }
   return Status::OK();
 }
 

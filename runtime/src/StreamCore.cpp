@@ -58,7 +58,7 @@ void StreamCore::fail(const Task &task, const Status &cause) {
   }
 }
 
-void StreamCore::drain() {
+StreamCore *StreamCore::drain() {
   Task *task;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -67,37 +67,55 @@ void StreamCore::drain() {
       scheduled_ = false;
       if (waiters_ > 0)
         cv_.notify_all();
-      return;
+      return nullptr;
     }
   }
-  drainFrom(task);
+  return drainFrom(task);
 }
 
-void StreamCore::drainFrom(Task *task) {
+StreamCore *StreamCore::drainFrom(Task *task) {
   uint32_t turn = kTurnTasks;
   while (task) {
-    if (!execute(*task))
-      return; // resumed later by an event record or the last block
+    StreamCore *handoff = nullptr;
+    if (!execute(*task, &handoff))
+      return nullptr; // resumed later by an event record or the last block
+    // Once completeAndNext() returns null, another core may own this
+    // stream: touch nothing of it after that.
     task = completeAndNext(task);
+    if (handoff && &handoff->pool() != &pool_) {
+      // Another device's stream runs on that device's cores only.
+      handoff->resume();
+      handoff = nullptr;
+    }
+    if (handoff) {
+      // If this core is about to be free (no next task, or a next task that
+      // waits for an event not reached yet), run the resumed stream here
+      // rather than hand it to another core.
+      if (!task || parksOn(*task))
+        return handoff;
+      handoff->resume();
+    }
     // Give way only when other work is actually waiting for a core.
     if (task && --turn == 0) {
       if (pool_.hasQueuedWork()) {
         schedulePool();
-        return;
+        return nullptr;
       }
       turn = kTurnTasks;
     }
   }
+  return nullptr;
 }
 
-void StreamCore::finishBlocks(Task &task) {
+StreamCore *StreamCore::finishBlocks(Task &task) {
   if (task.failed.load(std::memory_order_acquire))
     fail(task, task.failure);
   if (Task *next = completeAndNext(&task))
-    drainFrom(next);
+    return drainFrom(next);
+  return nullptr;
 }
 
-bool StreamCore::execute(Task &task) {
+bool StreamCore::execute(Task &task, StreamCore **handoff) {
   if (failed_.load(std::memory_order_acquire)) {
     // Skipped, except that a record still completes its event (carrying
     // the failure) so that other streams and the host never wait forever.
@@ -106,7 +124,7 @@ bool StreamCore::execute(Task &task) {
       Status carried(error_.code(), "the event was recorded after a failure: " +
                                         error_.message());
       lock.unlock();
-      task.event->complete(task.eventGen, std::move(carried));
+      task.event->complete(task.eventGen, std::move(carried), handoff);
     } else {
       ++skipped_;
     }
@@ -114,7 +132,7 @@ bool StreamCore::execute(Task &task) {
   }
   switch (task.kind) {
   case TaskKind::EventRecord:
-    task.event->complete(task.eventGen, Status::OK());
+    task.event->complete(task.eventGen, Status::OK(), handoff);
     return true;
   case TaskKind::EventWait:
     return executeEventWait(task);
@@ -145,6 +163,16 @@ bool StreamCore::execute(Task &task) {
   }
   fail(task, internalError("unknown task kind"));
   return true;
+}
+
+bool StreamCore::parksOn(Task &task) {
+  if (task.kind != TaskKind::EventWait ||
+      failed_.load(std::memory_order_acquire))
+    return false;
+  // Parking is what execute() would do next anyway; when the event has been
+  // reached this has no effect and execute() completes the wait.
+  Status carried;
+  return !task.event->reachedOrPark(task.eventGen, this, &carried);
 }
 
 bool StreamCore::executeEventWait(Task &task) {
@@ -194,7 +222,7 @@ Status StreamCore::synchronize() {
                            " from a task running on an AI core: it could "
                            "wait for itself");
   uint64_t target = enqueued_.load(std::memory_order_acquire);
-  spinUntil(
+  hostSpinUntil(
       [&] { return completed_.load(std::memory_order_acquire) >= target; },
       spinNs_);
   std::unique_lock<std::mutex> lock(mu_);

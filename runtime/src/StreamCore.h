@@ -43,42 +43,49 @@ public:
   /// on a recycled or new task whose kind, name and stream are set).
   template <typename Fill>
   void enqueue(TaskKind kind, std::string_view name, Fill &&fill) {
-    bool schedule;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      Task *task = free_;
-      if (task) {
-        free_ = task->next;
-        --freeCount_;
-      } else {
-        task = new Task();
-      }
-      task->next = nullptr;
-      task->stream = this;
-      task->kind = kind;
-      task->name.assign(name.data(), name.size());
-      task->blockDim = 1;
-      fill(*task);
-      task->seq = enqueued_.load(std::memory_order_relaxed) + 1;
-      enqueued_.store(task->seq, std::memory_order_relaxed);
-      if (tail_)
-        tail_->next = task;
-      else
-        head_ = task;
-      tail_ = task;
-      schedule = !scheduled_;
-      scheduled_ = true;
-    }
-    if (schedule)
+    if (push(kind, name, fill))
       schedulePool();
+  }
+
+  /// Like enqueue(), but when the stream was idle it is left to the caller
+  /// to hand it to the pool (or to park it on an event): returns true then.
+  template <typename Fill>
+  bool push(TaskKind kind, std::string_view name, Fill &&fill) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Task *task = free_;
+    if (task) {
+      free_ = task->next;
+      --freeCount_;
+    } else {
+      task = new Task();
+    }
+    task->next = nullptr;
+    task->stream = this;
+    task->kind = kind;
+    task->name.assign(name.data(), name.size());
+    task->blockDim = 1;
+    fill(*task);
+    task->seq = enqueued_.load(std::memory_order_relaxed) + 1;
+    enqueued_.store(task->seq, std::memory_order_relaxed);
+    if (tail_)
+      tail_->next = task;
+    else
+      head_ = task;
+    tail_ = task;
+    bool wasIdle = !scheduled_;
+    scheduled_ = true;
+    return wasIdle;
   }
 
   /// Called by an AI core that took the stream from the pool: runs tasks
   /// until the queue is empty, the head waits for an event, a kernel's
   /// blocks are still running elsewhere, or the stream's turn is over.
-  void drain();
-  /// Called by the last AI core to finish `task`'s blocks.
-  void finishBlocks(Task &task);
+  /// Returns a stream the core should run next (one that an event record
+  /// of this stream resumed just as this stream ran out of work), or null.
+  StreamCore *drain();
+  /// Called by the last AI core to finish `task`'s blocks; returns like
+  /// drain().
+  StreamCore *finishBlocks(Task &task);
   /// Hands the stream back to the pool (an event it waits for was reached).
   void resume() { schedulePool(); }
 
@@ -94,10 +101,14 @@ public:
 
 private:
   void schedulePool();
-  void drainFrom(Task *task);
+  StreamCore *drainFrom(Task *task);
   /// Runs `task`; false when it cannot finish now (someone else resumes).
-  bool execute(Task &task);
+  /// A record that resumes a waiting stream stores it in *handoff.
+  bool execute(Task &task, StreamCore **handoff);
   bool executeEventWait(Task &task);
+  /// True when `task` is an event wait that parked the stream (then another
+  /// core may resume it at once: touch nothing of the stream after this).
+  bool parksOn(Task &task);
   void fail(const Task &task, const Status &cause);
   /// Retires `task`; returns the next task or null (then the stream is no
   /// longer scheduled).

@@ -30,6 +30,15 @@ TEST(Event, OrdersWorkAcrossStreams) {
     // The producer is held at the gate, so the consumer cannot have run.
     EXPECT_EQ(consumer->query().code(), ErrorCode::kNotReady);
     EXPECT_EQ(ready.query().code(), ErrorCode::kNotReady);
+    if (cores > 1) {
+      // Let the free core run everything that is runnable (streams are
+      // taken in FIFO order, so the consumer would come first): the
+      // consumer must still not have run.
+      auto other = makeStream(device);
+      ASSERT_OK(other->launchBlocks("flush", 1, [](uint32_t) {}));
+      ASSERT_OK(other->synchronize());
+      EXPECT_EQ(seen, -1);
+    }
     gate.open();
     ASSERT_OK(consumer->synchronize());
     EXPECT_EQ(seen, 42);
@@ -177,17 +186,25 @@ TEST(Event, StreamsOfDifferentDevicesCanWaitOnEachOther) {
   Event e;
   Gate gate;
   int value = 0, seen = 0;
+  std::thread::id coreOfA, coreOfB;
   ASSERT_OK(a->launchCallback("gate", [&] {
     gate.wait();
     value = 11;
+    coreOfA = std::this_thread::get_id();
     return Status::OK();
   }));
   ASSERT_OK(a->recordEvent(e));
   ASSERT_OK(b->waitEvent(e));
-  ASSERT_OK(b->launchBlocks("read", 1, [&](uint32_t) { seen = value; }));
+  ASSERT_OK(b->launchBlocks("read", 1, [&](uint32_t) {
+    seen = value;
+    coreOfB = std::this_thread::get_id();
+  }));
   EXPECT_EQ(b->query().code(), ErrorCode::kNotReady);
   gate.open();
   ASSERT_OK(b->synchronize());
-  EXPECT_EQ(seen, 11);
   ASSERT_OK(a->synchronize());
+  EXPECT_EQ(seen, 11);
+  // b's tasks ran on d1's AI core, not on the d0 core that reached the
+  // event b waited for.
+  EXPECT_NE(coreOfA, coreOfB);
 }
