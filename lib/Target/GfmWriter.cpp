@@ -2,11 +2,11 @@
 #include "geflow/Target/GfmWriter.h"
 
 #include "dialects/ge/IR/GEDialect.h"
+#include "dialects/ge/IR/GEUtils.h"
 #include "dialects/npu/IR/NPUOps.h"
 #include "geflow/runtime/Gfm.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "proto/gfm.pb.h"
 
 #include <cstring>
@@ -18,14 +18,8 @@ namespace geflow {
 namespace {
 
 gfm::DType toDType(Type t) {
-  if (t.isF32()) return gfm::F32;
-  if (t.isF16()) return gfm::F16;
-  if (t.isBF16()) return gfm::BF16;
-  if (t.isInteger(1)) return gfm::BOOL;
-  if (t.isUnsignedInteger(8)) return gfm::U8;
-  if (t.isInteger(8)) return gfm::I8;
-  if (t.isInteger(32)) return gfm::I32;
-  return gfm::I64;
+  // gfm::DType numbers dtypes exactly as rt::DType does.
+  return static_cast<gfm::DType>(geflow::ge::getRuntimeDType(t).value_or(rt::DType::F32));
 }
 
 gfm::TensorSig toSig(Type type, const std::string &name) {
@@ -249,43 +243,20 @@ LogicalResult ProgramWriter::write(gfm::Program *out) {
   return success();
 }
 
-// Copies one weight's bytes into the blob (i1 and splats expanded).
+// Copies one weight's bytes into the blob.
 LogicalResult writeWeight(WeightOp w, std::vector<uint8_t> &blob) {
   if (!w.getPlacement() || !w.getValue())
     return success();
   BufferAttr place = *w.getPlacement();
   if (place.getEnd() > blob.size())
     return w.emitOpError("placement lies outside the weight blob");
-  uint8_t *dst = blob.data() + place.getOffset();
-  Attribute value = w.getValueAttr();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *b = resource.getRawHandle().getBlob();
-    if (!b || b->getData().size() != place.getSize())
-      return w.emitOpError("resource blob is missing or has the wrong size");
-    std::memcpy(dst, b->getData().data(), b->getData().size());
-    return success();
-  }
-  auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (!dense)
-    return w.emitOpError("weight value kind is not serializable");
-  if (dense.getElementType().isInteger(1)) {
-    size_t k = 0;
-    for (bool b : dense.getValues<bool>())
-      dst[k++] = b;
-    return success();
-  }
-  ArrayRef<char> raw = dense.getRawData();
-  size_t elemBytes = (dense.getElementType().getIntOrFloatBitWidth() + 7) / 8;
-  size_t total = dense.getNumElements() * elemBytes;
-  if (total != place.getSize())
-    return w.emitOpError() << "value has " << total << " bytes but its placement "
-                           << place.getSize();
-  if (dense.isSplat()) {
-    for (size_t off = 0; off < total; off += elemBytes)
-      std::memcpy(dst + off, raw.data(), elemBytes);
-  } else {
-    std::memcpy(dst, raw.data(), total);
-  }
+  auto bytes = geflow::ge::getRawBytes(*w.getValue());
+  if (failed(bytes))
+    return w.emitOpError("weight data is not available");
+  if (bytes->size() != place.getSize())
+    return w.emitOpError() << "value has " << bytes->size()
+                           << " bytes but its placement " << place.getSize();
+  std::memcpy(blob.data() + place.getOffset(), bytes->data(), bytes->size());
   return success();
 }
 

@@ -8,6 +8,8 @@
 #include "dialects/ge/Transforms/Passes.h"
 #include "dialects/npu/IR/NPUDialect.h"
 #include "dialects/npu/Transforms/Passes.h"
+#include "geflow/Compiler/Pipeline.h"
+#include "lib/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,6 +28,8 @@ int main(int argc, char **argv) {
   mlir::registerInlinerPass();
   geflow::ge::registerGEPasses();
   geflow::npu::registerNPUPasses();
+  geflow::registerConversionPasses();
+  geflow::registerCompilePipeline();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "geflow optimizer driver\n", registry));
 }

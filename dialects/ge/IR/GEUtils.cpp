@@ -1,0 +1,77 @@
+//===- GEUtils.cpp - Bridges from ge types and constants to the runtime ---===//
+#include "dialects/ge/IR/GEUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace geflow::ge {
+
+std::optional<rt::DType> getRuntimeDType(Type t) {
+  if (t.isF32()) return rt::DType::F32;
+  if (t.isF16()) return rt::DType::F16;
+  if (t.isBF16()) return rt::DType::BF16;
+  if (t.isInteger(1)) return rt::DType::Bool;
+  if (t.isUnsignedInteger(8)) return rt::DType::U8;
+  if (t.isSignlessInteger(8) || t.isSignedInteger(8)) return rt::DType::I8;
+  if (t.isSignlessInteger(32) || t.isSignedInteger(32)) return rt::DType::I32;
+  if (t.isSignlessInteger(64) || t.isSignedInteger(64)) return rt::DType::I64;
+  return std::nullopt;
+}
+
+Type getElementType(MLIRContext *ctx, rt::DType dtype) {
+  Builder b(ctx);
+  switch (dtype) {
+  case rt::DType::F32: return b.getF32Type();
+  case rt::DType::F16: return b.getF16Type();
+  case rt::DType::BF16: return b.getBF16Type();
+  case rt::DType::I8: return b.getI8Type();
+  case rt::DType::U8: return b.getIntegerType(8, /*isSigned=*/false);
+  case rt::DType::I32: return b.getI32Type();
+  case rt::DType::I64: return b.getI64Type();
+  case rt::DType::Bool: return b.getI1Type();
+  }
+  return Type();
+}
+
+FailureOr<std::vector<uint8_t>> getRawBytes(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (!type.hasStaticShape())
+    return failure();
+  size_t count = type.getNumElements();
+  Type et = type.getElementType();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    ArrayRef<char> data = blob->getData();
+    return std::vector<uint8_t>(data.begin(), data.end());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return failure();
+  if (et.isInteger(1)) {
+    std::vector<uint8_t> out;
+    out.reserve(count);
+    for (bool b : dense.getValues<bool>())
+      out.push_back(b);
+    return out;
+  }
+  size_t elemBytes = (et.getIntOrFloatBitWidth() + 7) / 8;
+  ArrayRef<char> raw = dense.getRawData();
+  std::vector<uint8_t> out(count * elemBytes);
+  if (dense.isSplat()) {
+    for (size_t off = 0; off < out.size(); off += elemBytes)
+      std::memcpy(out.data() + off, raw.data(), elemBytes);
+  } else {
+    std::memcpy(out.data(), raw.data(), out.size());
+  }
+  return out;
+}
+
+} // namespace geflow::ge

@@ -1,0 +1,29 @@
+//===- GEUtils.h - Bridges from ge types and constants to the runtime -*- C++ -*-//
+#ifndef GEFLOW_DIALECTS_GE_IR_GEUTILS_H
+#define GEFLOW_DIALECTS_GE_IR_GEUTILS_H
+
+#include "geflow/runtime/Types.h"
+
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/Types.h"
+
+#include <optional>
+#include <vector>
+
+namespace geflow::ge {
+
+/// The runtime dtype of an element type (nullopt for types geflow does not
+/// run: f64, i16, ...).
+std::optional<rt::DType> getRuntimeDType(mlir::Type elementType);
+
+/// The element type of a runtime dtype.
+mlir::Type getElementType(mlir::MLIRContext *ctx, rt::DType dtype);
+
+/// The row-major bytes of a constant as the runtime stores it: splats
+/// expanded, i1 as one byte per element. Fails for attributes whose data is
+/// unavailable (e.g. an unloaded resource blob).
+mlir::FailureOr<std::vector<uint8_t>> getRawBytes(mlir::ElementsAttr attr);
+
+} // namespace geflow::ge
+
+#endif

@@ -1,0 +1,38 @@
+//===- Pipeline.h - The compile pipeline, the same from every entry point -===//
+#ifndef GEFLOW_COMPILER_PIPELINE_H
+#define GEFLOW_COMPILER_PIPELINE_H
+
+#include "geflow/Compiler/Options.h"
+
+#include "mlir/Pass/PassManager.h"
+
+namespace geflow {
+
+/// Pipeline settings derived from validated GE options.
+struct PipelineConfig {
+  std::string soc = "host";
+  unsigned cores = 0;       // 0: the soc's core count
+  int64_t maxStreams = 4;   // stream_max_parallel_num
+  bool inPlace = true;
+  std::string memoryStrategy = "best";
+  /// Stop after the ge graph passes (what --emit=mlir prints by default).
+  bool stopAfterGraph = false;
+};
+
+/// Reads the settings the pipeline needs from `options` (stream counts from
+/// stream_max_parallel_num, the soc...).
+PipelineConfig getPipelineConfig(const Options &options);
+
+/// The graph passes: canonicalize, infer shapes, fold.
+void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
+
+/// Everything from ge graph to a planned npu task program.
+void buildCompilePipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
+
+/// Registers `--geflow-compile-pipeline` (and its options) with the pass
+/// registry, for geflow-opt.
+void registerCompilePipeline();
+
+} // namespace geflow
+
+#endif

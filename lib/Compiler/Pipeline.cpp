@@ -1,0 +1,96 @@
+//===- Pipeline.cpp - The compile pipeline --------------------------------===//
+#include "geflow/Compiler/Pipeline.h"
+
+#include "dialects/ge/Transforms/Passes.h"
+#include "dialects/npu/Transforms/Passes.h"
+#include "lib/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace geflow {
+
+PipelineConfig getPipelineConfig(const Options &options) {
+  PipelineConfig config;
+  if (auto soc = options.get("soc_version"))
+    config.soc = *soc;
+  // stream_max_parallel_num: "N" or "Engine:N,...": the AI-core engine's
+  // count (or the largest given) bounds the streams.
+  if (auto streams = options.get("stream_max_parallel_num")) {
+    int64_t best = 1;
+    size_t start = 0;
+    while (start <= streams->size()) {
+      size_t end = streams->find(',', start);
+      std::string part = streams->substr(start, end - start);
+      size_t colon = part.find(':');
+      best = std::max<int64_t>(best, std::stoll(part.substr(colon == std::string::npos ? 0 : colon + 1)));
+      if (end == std::string::npos)
+        break;
+      start = end + 1;
+    }
+    config.maxStreams = best;
+  }
+  return config;
+}
+
+void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(ge::createGEInferShapes());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+}
+
+void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
+  buildGraphPipeline(pm, config);
+  if (config.stopAfterGraph)
+    return;
+  ConvertGEToNPUOptions lowering;
+  lowering.soc = config.soc;
+  lowering.cores = config.cores;
+  pm.addPass(createConvertGEToNPU(lowering));
+  OpPassManager &ppm = pm.nest<npu::ProgramOp>();
+  ppm.addPass(npu::createNPUBindOutputs());
+  ppm.addPass(npu::createNPUElideConcat());
+  npu::NPUAssignStreamsOptions streams;
+  streams.maxStreams = config.maxStreams;
+  ppm.addPass(npu::createNPUAssignStreams(streams));
+  ppm.addPass(npu::createNPUInsertEvents());
+  npu::NPUPlanMemoryOptions memory;
+  memory.strategy = config.memoryStrategy;
+  memory.inPlace = config.inPlace;
+  ppm.addPass(npu::createNPUPlanMemory(memory));
+  pm.addPass(npu::createNPULayoutWeights());
+}
+
+namespace {
+struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> soc{*this, "soc", llvm::cl::desc("Soc profile"), llvm::cl::init("host")};
+  Option<unsigned> cores{*this, "cores", llvm::cl::desc("AI cores to tile for (0: all)"),
+                         llvm::cl::init(0)};
+  Option<int64_t> maxStreams{*this, "max-streams",
+                             llvm::cl::desc("stream_max_parallel_num"), llvm::cl::init(4)};
+  Option<bool> inPlace{*this, "in-place", llvm::cl::desc("In-place elementwise kernels"),
+                       llvm::cl::init(true)};
+};
+} // namespace
+
+void registerCompilePipeline() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "geflow-compile-pipeline",
+      "The full geflow compile pipeline: ge graph passes, lowering to npu, "
+      "streams, events, memory planning and weight layout",
+      [](OpPassManager &pm, const CompilePipelineOptions &o) {
+        PipelineConfig config;
+        config.soc = o.soc;
+        config.cores = o.cores;
+        config.maxStreams = o.maxStreams;
+        config.inPlace = o.inPlace;
+        buildCompilePipeline(pm, config);
+      });
+}
+
+} // namespace geflow

@@ -1,0 +1,297 @@
+//===- GEToNPU.cpp - Lower ge graphs to npu task programs -----------------===//
+#include "lib/Conversion/Passes.h"
+
+#include "KernelRules.h"
+#include "dialects/ge/IR/GEOps.h"
+#include "dialects/ge/IR/GEUtils.h"
+#include "geflow/kernels/Registry.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace geflow {
+#define GEN_PASS_DEF_CONVERTGETONPU
+#include "lib/Conversion/Passes.h.inc"
+} // namespace geflow
+
+using namespace mlir;
+using namespace geflow::npu;
+namespace k = geflow::kernels;
+
+namespace geflow {
+namespace {
+
+/// "ge.Conv2D 'conv1'" for messages: the op type and its node name.
+std::string opLabel(Operation *op) {
+  std::string label = op->getName().getStringRef().str();
+  if (auto named = dyn_cast<NameLoc>(op->getLoc()))
+    label += " '" + named.getName().str() + "'";
+  return label;
+}
+
+std::string nodeName(Operation *op) {
+  if (auto named = dyn_cast<NameLoc>(op->getLoc()))
+    return named.getName().str();
+  return "<unnamed>";
+}
+
+bool isAliasLike(Operation *op) {
+  if (isa<ge::ReshapeOp, ge::SqueezeOp, ge::ExpandDimsOp, ge::IdentityOp,
+          ge::HcomAllReduceOp>(op))
+    return true;
+  // Same-type casts and format-preserving TransData are views.
+  if (auto cast = dyn_cast<ge::CastOp>(op))
+    return cast.getX().getType() == cast.getType();
+  return false;
+}
+
+k::TensorDesc toDesc(Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  k::TensorDesc d;
+  d.dtype = ge::getRuntimeDType(type.getElementType()).value_or(rt::DType::F32);
+  d.shape.assign(type.getShape().begin(), type.getShape().end());
+  d.format = static_cast<rt::Format>(ge::getFormat(type));
+  d.isConst = isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(v.getDefiningOp());
+  return d;
+}
+
+DictionaryAttr toDictionary(MLIRContext *ctx, const k::AttrMap &attrs) {
+  Builder b(ctx);
+  SmallVector<NamedAttribute> out;
+  for (const auto &[name, value] : attrs.all()) {
+    Attribute a;
+    if (auto *i = std::get_if<int64_t>(&value))
+      a = b.getI64IntegerAttr(*i);
+    else if (auto *f = std::get_if<double>(&value))
+      a = b.getF64FloatAttr(*f);
+    else if (auto *s = std::get_if<std::string>(&value))
+      a = b.getStringAttr(*s);
+    else if (auto *is = std::get_if<std::vector<int64_t>>(&value))
+      a = b.getDenseI64ArrayAttr(*is);
+    else if (auto *fs = std::get_if<std::vector<double>>(&value))
+      a = b.getDenseF64ArrayAttr(*fs);
+    out.push_back(b.getNamedAttr(name, a));
+  }
+  return b.getDictionaryAttr(out);
+}
+
+class FuncLowering {
+public:
+  FuncLowering(func::FuncOp func, const k::SocInfo &soc)
+      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()) {}
+  LogicalResult run();
+
+private:
+  LogicalResult checkStaticInputs();
+  LogicalResult lowerKernelOp(Operation *op, OpBuilder &b);
+  FailureOr<Value> packedWeight(Operation *op, const k::KernelDef &def,
+                                const k::TilingContext &ctx,
+                                const k::TilingResult &tiling, uint32_t index,
+                                Value operand, OpBuilder &b);
+
+  func::FuncOp func_;
+  const k::SocInfo &soc_;
+  const k::KernelRegistry &registry_;
+  IRMapping map_;
+  // Op type -> node names of ops without a kernel.
+  llvm::MapVector<StringRef, SmallVector<std::string>> unsupported_;
+};
+
+LogicalResult FuncLowering::checkStaticInputs() {
+  for (auto [i, arg] : llvm::enumerate(func_.getArguments())) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    std::string name = "input " + std::to_string(i);
+    if (auto n = func_.getArgAttrOfType<StringAttr>(i, "ge.name"))
+      name = "input '" + n.str() + "'";
+    if (!type)
+      return func_.emitError() << name << " has unknown rank";
+    for (auto [d, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        return func_.emitError()
+               << name << " has an unknown dim " << d << " (shape " << type
+               << "); fix it with --input_shape (e.g. "
+               << (func_.getArgAttrOfType<StringAttr>(i, "ge.name")
+                       ? func_.getArgAttrOfType<StringAttr>(i, "ge.name").str()
+                       : "name")
+               << ":...) or compile gears with --dynamic_dims";
+  }
+  return success();
+}
+
+FailureOr<Value> FuncLowering::packedWeight(Operation *op, const k::KernelDef &def,
+                                            const k::TilingContext &ctx,
+                                            const k::TilingResult &tiling,
+                                            uint32_t index, Value operand,
+                                            OpBuilder &b) {
+  auto cst = operand.getDefiningOp<ge::ConstOp>();
+  if (!cst || !def.pack)
+    return op->emitError() << opLabel(op) << ": kernel '" << def.name
+                           << "' asks to pre-pack input " << index
+                           << ", which is not an inline constant";
+  auto bytes = ge::getRawBytes(cst.getValue());
+  if (failed(bytes))
+    return op->emitError() << opLabel(op) << ": constant data of input " << index
+                           << " is not available";
+  std::vector<uint8_t> packed;
+  rt::Status st = def.pack(ctx, tiling, index, bytes->data(), &packed);
+  if (!st.ok())
+    return op->emitError() << opLabel(op) << ": packing input " << index
+                           << " failed: " << st.message();
+  auto blobType = RankedTensorType::get({static_cast<int64_t>(packed.size())},
+                                        b.getIntegerType(8));
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()), packed.size()));
+  auto value = DenseResourceElementsAttr::get(blobType, "packed_" + def.name, std::move(blob));
+  auto w = WeightOp::create(b, cst.getLoc(), operand.getType(), value,
+                            /*packed=*/b.getUnitAttr(), /*file_path=*/StringAttr(),
+                            /*file_offset=*/b.getI64IntegerAttr(0),
+                            /*placement=*/BufferAttr());
+  return w.getResult();
+}
+
+LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
+  const auto &rules = conversion::getKernelRules();
+  auto rule = rules.find(op->getName().getStringRef());
+  if (rule == rules.end()) {
+    unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
+    return success(); // reported together at the end
+  }
+  conversion::KernelLowering lowering;
+  if (failed(rule->second(op, lowering)))
+    return failure();
+  const k::KernelDef *def = registry_.find(lowering.kernel);
+  if (!def)
+    return op->emitError() << opLabel(op) << ": kernel '" << lowering.kernel
+                           << "' is not in the kernel library";
+  k::TilingContext ctx;
+  ctx.soc = &soc_;
+  ctx.attrs = lowering.attrs;
+  for (Value in : lowering.inputs)
+    ctx.inputs.push_back(toDesc(in));
+  for (Value r : op->getResults())
+    ctx.outputs.push_back(toDesc(r));
+  rt::DType dtype = ctx.inputs.empty() ? ctx.outputs.front().dtype : ctx.inputs.front().dtype;
+  if (!registry_.select(lowering.kernel, dtype, k::Isa::AVX512))
+    return op->emitError() << opLabel(op) << ": kernel '" << lowering.kernel
+                           << "' has no " << rt::dtypeName(dtype) << " implementation";
+  k::TilingResult tiling;
+  rt::Status st = def->tiling(ctx, &tiling);
+  if (!st.ok())
+    return op->emitError() << opLabel(op) << ": cannot tile kernel '"
+                           << lowering.kernel << "': " << st.message();
+
+  SmallVector<Value> inputs;
+  for (Value in : lowering.inputs)
+    inputs.push_back(map_.lookup(in));
+  for (uint32_t idx : tiling.packedInputs) {
+    if (idx >= inputs.size())
+      return op->emitError() << opLabel(op) << ": tiling packs input " << idx
+                             << " of " << inputs.size();
+    auto packed = packedWeight(op, *def, ctx, tiling, idx, lowering.inputs[idx], b);
+    if (failed(packed))
+      return failure();
+    inputs[idx] = *packed;
+  }
+  std::string data(tiling.tilingData.begin(), tiling.tilingData.end());
+  auto kernel = KernelOp::create(
+      b, op->getLoc(), op->getResultTypes(), b.getStringAttr(lowering.kernel), inputs,
+      b.getI64IntegerAttr(tiling.blockDim),
+      TilingAttr::get(b.getContext(), data, tiling.workspaceSize),
+      toDictionary(b.getContext(), lowering.attrs), /*stream=*/IntegerAttr(),
+      /*outputs=*/ArrayAttr(), /*workspace=*/BufferAttr(),
+      lowering.inplaceInputs.empty() ? DenseI64ArrayAttr()
+                                     : b.getDenseI64ArrayAttr(lowering.inplaceInputs),
+      /*elided=*/UnitAttr());
+  map_.map(op->getResults(), kernel.getResults());
+  return success();
+}
+
+LogicalResult FuncLowering::run() {
+  if (failed(checkStaticInputs()))
+    return failure();
+  OpBuilder b(func_);
+  auto program = ProgramOp::create(b, func_.getLoc(), func_.getSymName(),
+                                   func_.getFunctionType(), func_.getArgAttrsAttr(),
+                                   func_.getResAttrsAttr(), 0, 1, 0, 0);
+  Block *body = new Block();
+  program.getBody().push_back(body);
+  for (BlockArgument arg : func_.getArguments())
+    map_.map(arg, body->addArgument(arg.getType(), arg.getLoc()));
+  b.setInsertionPointToStart(body);
+
+  bool failedAny = false;
+  for (Operation &op : func_.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      SmallVector<Value> values;
+      for (Value v : ret.getOperands())
+        values.push_back(map_.lookup(v));
+      ReturnOp::create(b, ret.getLoc(), values);
+      continue;
+    }
+    for (Type t : op.getResultTypes())
+      if (!cast<ShapedType>(t).hasStaticShape()) {
+        op.emitError() << opLabel(&op) << " has a result of unknown shape " << t;
+        failedAny = true;
+      }
+    if (failedAny)
+      continue;
+    if (auto cst = dyn_cast<ge::ConstOp>(op)) {
+      auto w = WeightOp::create(b, op.getLoc(), cst.getType(), cst.getValue(),
+                                UnitAttr(), StringAttr(), b.getI64IntegerAttr(0),
+                                BufferAttr());
+      map_.map(cst.getResult(), w.getResult());
+    } else if (auto file = dyn_cast<ge::FileConstantOp>(op)) {
+      auto w = WeightOp::create(b, op.getLoc(), file.getType(), ElementsAttr(),
+                                UnitAttr(), file.getFilePathAttr(),
+                                b.getI64IntegerAttr(file.getOffset()), BufferAttr());
+      map_.map(file.getResult(), w.getResult());
+    } else if (isAliasLike(&op)) {
+      auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
+                                   map_.lookup(op.getOperand(0)));
+      map_.map(op.getResult(0), alias.getResult());
+    } else if (failed(lowerKernelOp(&op, b))) {
+      failedAny = true;
+    }
+  }
+  if (!unsupported_.empty()) {
+    std::string list;
+    for (auto &[type, names] : unsupported_)
+      list += "\n  " + type.str() + " (" + llvm::join(names, ", ") + ")";
+    func_.emitError() << "no kernel for " << unsupported_.size()
+                      << " op type(s):" << list;
+    failedAny = true;
+  }
+  if (failedAny) {
+    program.erase();
+    return failure();
+  }
+  // Constants only consumed in packed form are dropped.
+  for (Operation &op : llvm::make_early_inc_range(*body))
+    if (isa<WeightOp>(op) && op.use_empty())
+      op.erase();
+  return success();
+}
+
+struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (soc != "host") {
+      getOperation().emitError() << "unknown soc '" << soc << "', expected host";
+      return signalPassFailure();
+    }
+    k::SocInfo info = k::SocInfo::host(cores);
+    SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
+    for (func::FuncOp f : funcs) {
+      if (failed(FuncLowering(f, info).run()))
+        return signalPassFailure();
+      f.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace geflow

@@ -1,0 +1,104 @@
+//===- RulesElementwise.cpp - Vector kernels for elementwise ge ops -------===//
+#include "KernelRules.h"
+
+#include "dialects/ge/IR/GEOps.h"
+
+using namespace mlir;
+
+namespace geflow::conversion {
+namespace {
+
+/// A one-input elementwise kernel that may run in place.
+KernelRule unary(std::string kernel) {
+  return [kernel](Operation *op, KernelLowering &out) -> LogicalResult {
+    out.kernel = kernel;
+    out.inputs = {op->getOperand(0)};
+    out.inplaceInputs = {0};
+    return success();
+  };
+}
+
+/// Binary kernels broadcast; either operand with the result's shape may be
+/// overwritten (the planner checks shapes).
+KernelRule binary(std::string kernel, bool inPlace = true) {
+  return [kernel, inPlace](Operation *op, KernelLowering &out) -> LogicalResult {
+    out.kernel = kernel;
+    out.inputs = {op->getOperand(0), op->getOperand(1)};
+    if (inPlace)
+      out.inplaceInputs = {0, 1};
+    return success();
+  };
+}
+
+} // namespace
+
+void addElementwiseRules(RuleTable &rules) {
+  const std::pair<const char *, const char *> unaries[] = {
+      {"ge.Relu", "relu"},         {"ge.Relu6", "relu6"},     {"ge.Sigmoid", "sigmoid"},
+      {"ge.Tanh", "tanh"},         {"ge.HardSwish", "hardswish"}, {"ge.Exp", "exp"},
+      {"ge.Log", "log"},           {"ge.Sqrt", "sqrt"},       {"ge.Rsqrt", "rsqrt"},
+      {"ge.Reciprocal", "reciprocal"}, {"ge.Erf", "erf"},     {"ge.Abs", "abs"},
+      {"ge.Neg", "neg"}};
+  for (auto [op, kernel] : unaries)
+    rules[op] = unary(kernel);
+
+  const std::pair<const char *, const char *> binaries[] = {
+      {"ge.Add", "add"}, {"ge.Sub", "sub"},     {"ge.Mul", "mul"},     {"ge.RealDiv", "div"},
+      {"ge.Maximum", "max"}, {"ge.Minimum", "min"}, {"ge.Pow", "pow"}};
+  for (auto [op, kernel] : binaries)
+    rules[op] = binary(kernel);
+  // Comparisons change the element type: never in place.
+  rules["ge.Equal"] = binary("equal", false);
+  rules["ge.Less"] = binary("less", false);
+  rules["ge.Greater"] = binary("greater", false);
+
+  rules["ge.Gelu"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto gelu = cast<ge::GeluOp>(op);
+    out.kernel = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
+    out.inputs = {gelu.getX()};
+    out.inplaceInputs = {0};
+    return success();
+  };
+  rules["ge.LeakyRelu"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto lrelu = cast<ge::LeakyReluOp>(op);
+    out.kernel = "leaky_relu";
+    out.attrs.set("alpha", static_cast<double>(lrelu.getNegativeSlope().convertToFloat()));
+    out.inputs = {lrelu.getX()};
+    out.inplaceInputs = {0};
+    return success();
+  };
+  rules["ge.HardSigmoid"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto hs = cast<ge::HardSigmoidOp>(op);
+    out.kernel = "hardsigmoid";
+    out.attrs.set("alpha", static_cast<double>(hs.getAlpha().convertToFloat()));
+    out.attrs.set("beta", static_cast<double>(hs.getBeta().convertToFloat()));
+    out.inputs = {hs.getX()};
+    out.inplaceInputs = {0};
+    return success();
+  };
+  rules["ge.Clip"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto clip = cast<ge::ClipOp>(op);
+    out.kernel = "clip";
+    if (auto lo = clip.getClipValueMin())
+      out.attrs.set("min", static_cast<double>(lo->convertToFloat()));
+    if (auto hi = clip.getClipValueMax())
+      out.attrs.set("max", static_cast<double>(hi->convertToFloat()));
+    out.inputs = {clip.getX()};
+    out.inplaceInputs = {0};
+    return success();
+  };
+  rules["ge.Select"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto select = cast<ge::SelectOp>(op);
+    out.kernel = "select";
+    out.inputs = {select.getCondition(), select.getX1(), select.getX2()};
+    out.inplaceInputs = {1, 2};
+    return success();
+  };
+  rules["ge.Cast"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    out.kernel = "cast";
+    out.inputs = {op->getOperand(0)};
+    return success();
+  };
+}
+
+} // namespace geflow::conversion

@@ -1,0 +1,116 @@
+//===- RulesNN.cpp - Cube kernels: convolution, matmul, pooling -----------===//
+#include "KernelRules.h"
+
+#include "dialects/ge/IR/GEOps.h"
+
+using namespace mlir;
+
+namespace geflow::conversion {
+namespace {
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> a) { return {a.begin(), a.end()}; }
+
+LogicalResult requireNCHW(Operation *op, StringRef dataFormat) {
+  if (dataFormat == "NCHW")
+    return success();
+  return op->emitError() << op->getName() << ": data_format \"" << dataFormat
+                         << "\" has no kernel yet (only NCHW); transpose the input";
+}
+
+LogicalResult lowerConv(ge::Conv2DOp op, KernelLowering &out) {
+  if (failed(requireNCHW(op, op.getDataFormat())))
+    return failure();
+  out.kernel = "conv2d";
+  out.attrs.set("strides", spatialHW(op.getStrides(), "NCHW"));
+  out.attrs.set("dilations", spatialHW(op.getDilations(), "NCHW"));
+  out.attrs.set("pads", toVector(op.getPads()));
+  out.attrs.set("groups", static_cast<int64_t>(op.getGroups()));
+  out.inputs = {op.getX(), op.getFilter()};
+  if (op.getBias())
+    out.inputs.push_back(op.getBias());
+  return success();
+}
+
+LogicalResult lowerConvTranspose(ge::Conv2DTransposeOp op, KernelLowering &out) {
+  out.kernel = "conv2d_transpose";
+  out.attrs.set("strides", spatialHW(op.getStrides(), "NCHW"));
+  out.attrs.set("dilations", spatialHW(op.getDilations(), "NCHW"));
+  out.attrs.set("pads", toVector(op.getPads()));
+  out.attrs.set("output_padding", spatialHW(op.getOutputPadding(), "NCHW"));
+  out.attrs.set("groups", static_cast<int64_t>(op.getGroups()));
+  out.inputs = {op.getX(), op.getFilter()};
+  if (op.getBias())
+    out.inputs.push_back(op.getBias());
+  return success();
+}
+
+LogicalResult lowerMatMul(ge::MatMulV2Op op, KernelLowering &out) {
+  out.kernel = "matmul";
+  out.attrs.set("transpose_x1", int64_t(op.getTransposeX1()));
+  out.attrs.set("transpose_x2", int64_t(op.getTransposeX2()));
+  out.inputs = {op.getX1(), op.getX2()};
+  if (op.getBias())
+    out.inputs.push_back(op.getBias());
+  return success();
+}
+
+LogicalResult lowerBatchMatMul(ge::BatchMatMulV2Op op, KernelLowering &out) {
+  out.kernel = "batch_matmul";
+  out.attrs.set("adj_x1", int64_t(op.getAdjX1()));
+  out.attrs.set("adj_x2", int64_t(op.getAdjX2()));
+  out.inputs = {op.getX1(), op.getX2()};
+  if (op.getBias())
+    out.inputs.push_back(op.getBias());
+  return success();
+}
+
+template <typename PoolOp>
+LogicalResult lowerPool(PoolOp op, StringRef kernel, KernelLowering &out) {
+  if (failed(requireNCHW(op, op.getDataFormat())))
+    return failure();
+  out.kernel = kernel.str();
+  out.attrs.set("ksize", spatialHW(op.getKsize(), "NCHW"));
+  out.attrs.set("strides", spatialHW(op.getStrides(), "NCHW"));
+  out.attrs.set("pads", toVector(op.getPads()));
+  out.attrs.set("ceil_mode", int64_t(op.getCeilMode()));
+  out.inputs = {op.getX()};
+  return success();
+}
+
+template <typename OpT>
+KernelRule rule(LogicalResult (*fn)(OpT, KernelLowering &)) {
+  return [fn](Operation *op, KernelLowering &out) -> LogicalResult { return fn(cast<OpT>(op), out); };
+}
+
+} // namespace
+
+void addNNRules(RuleTable &rules) {
+  rules["ge.Conv2D"] = rule(lowerConv);
+  rules["ge.Conv2DTranspose"] = rule(lowerConvTranspose);
+  rules["ge.MatMulV2"] = rule(lowerMatMul);
+  rules["ge.BatchMatMulV2"] = rule(lowerBatchMatMul);
+  rules["ge.MaxPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto pool = cast<ge::MaxPoolOp>(op);
+    if (failed(lowerPool(pool, "max_pool", out)))
+      return failure();
+    out.attrs.set("dilations", spatialHW(pool.getDilations(), "NCHW"));
+    return success();
+  };
+  rules["ge.AvgPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto pool = cast<ge::AvgPoolOp>(op);
+    if (failed(lowerPool(pool, "avg_pool", out)))
+      return failure();
+    out.attrs.set("count_include_pad", int64_t(!pool.getExclusive()));
+    return success();
+  };
+  rules["ge.GlobalAvgPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto pool = cast<ge::GlobalAvgPoolOp>(op);
+    if (failed(requireNCHW(op, pool.getDataFormat())))
+      return failure();
+    out.kernel = "global_avg_pool";
+    out.inputs = {pool.getX()};
+    return success();
+  };
+}
+
+} // namespace geflow::conversion

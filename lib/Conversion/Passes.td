@@ -1,0 +1,31 @@
+//===- Passes.td - Conversion passes -------------------------*- tablegen -*-===//
+#ifndef GEFLOW_CONVERSION_PASSES
+#define GEFLOW_CONVERSION_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertGEToNPU : Pass<"convert-ge-to-npu", "::mlir::ModuleOp"> {
+  let summary = "Lower ge graphs to npu task programs: kernel selection and tiling";
+  let description = [{
+    Turns each `func.func` of ge ops into an `npu.program` of the same name.
+    Every ge op picks a kernel of the kernel library (an op without one is
+    an error naming it), and the kernel's own tiling function computes its
+    block_dim, tiling data and workspace for the static shapes at hand.
+    Constants become `npu.weight`s; a constant input the tiling asks to be
+    pre-packed gets a packed copy made by the kernel's pack function.
+    Reshape-like ops (Reshape, Squeeze, ExpandDims, Identity, a single-device
+    HcomAllReduce) become `npu.alias` views at no cost.
+
+    Every shape must be static by now; a dynamic input is an error naming the
+    input and the dim (fix it with `--input_shape`).
+  }];
+  let options = [
+    Option<"soc", "soc", "std::string", /*default=*/"\"host\"",
+           "Soc profile to tile for">,
+    Option<"cores", "cores", "unsigned", /*default=*/"0",
+           "AI cores to tile for (0: the soc's count)">
+  ];
+  let dependentDialects = ["::geflow::npu::NPUDialect"];
+}
+
+#endif
