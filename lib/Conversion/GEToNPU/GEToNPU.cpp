@@ -155,6 +155,8 @@ FailureOr<Value> FuncLowering::packedWeight(Operation *op, const k::KernelDef &d
 
 LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   const auto &rules = conversion::getKernelRules();
+  if (llvm::any_of(op->getOperands(), [&](Value v) { return !map_.contains(v); }))
+    return success(); // a producer already failed and was reported
   auto rule = rules.find(op->getName().getStringRef());
   if (rule == rules.end()) {
     unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
@@ -185,8 +187,11 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
                            << lowering.kernel << "': " << st.message();
 
   SmallVector<Value> inputs;
-  for (Value in : lowering.inputs)
-    inputs.push_back(map_.lookup(in));
+  for (Value in : lowering.inputs) {
+    inputs.push_back(map_.lookupOrNull(in));
+    if (!inputs.back())
+      return success(); // its producer already failed and was reported
+  }
   for (uint32_t idx : tiling.packedInputs) {
     if (idx >= inputs.size())
       return op->emitError() << opLabel(op) << ": tiling packs input " << idx
@@ -226,6 +231,8 @@ LogicalResult FuncLowering::run() {
   bool failedAny = false;
   for (Operation &op : func_.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      if (llvm::any_of(ret.getOperands(), [&](Value v) { return !map_.contains(v); }))
+        continue; // errors were reported; the program is discarded
       SmallVector<Value> values;
       for (Value v : ret.getOperands())
         values.push_back(map_.lookup(v));
@@ -249,7 +256,7 @@ LogicalResult FuncLowering::run() {
                                 UnitAttr(), file.getFilePathAttr(),
                                 b.getI64IntegerAttr(file.getOffset()), BufferAttr());
       map_.map(file.getResult(), w.getResult());
-    } else if (isAliasLike(&op)) {
+    } else if (isAliasLike(&op) && map_.contains(op.getOperand(0))) {
       auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
                                    map_.lookup(op.getOperand(0)));
       map_.map(op.getResult(0), alias.getResult());

@@ -27,14 +27,9 @@ KernelRule rule(LogicalResult (*fn)(OpT, KernelLowering &)) {
 
 LogicalResult lowerStridedSlice(ge::StridedSliceOp op, KernelLowering &out) {
   out.kernel = "slice";
-  std::vector<int64_t> ends = toVector(op.getEnd());
-  // ge's normalized end -1 (walking backwards past index 0) is ONNX's
-  // "clamp below the axis": pass INT64_MIN so the kernel clamps it to -1.
-  for (auto [i, e] : llvm::enumerate(ends))
-    if (e == -1 && op.getStrides()[i] < 0)
-      e = INT64_MIN;
+  // Both use normalized bounds: end -1 walks backwards past index 0.
   out.attrs.set("starts", toVector(op.getBegin()));
-  out.attrs.set("ends", ends);
+  out.attrs.set("ends", toVector(op.getEnd()));
   out.attrs.set("axes", iota(rankOf(op.getX())));
   out.attrs.set("steps", toVector(op.getStrides()));
   out.inputs = {op.getX()};

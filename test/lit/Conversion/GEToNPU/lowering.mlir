@@ -1,0 +1,56 @@
+// RUN: geflow-opt %s -convert-ge-to-npu=cores=2 -split-input-file | FileCheck %s
+// Kernel selection, attribute translation, weight packing and views.
+// Tiling bytes depend on the machine's caches and are not checked here.
+
+// CHECK-LABEL: npu.program @cnn
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x16x16xf32> {ge.name = "image"})
+// CHECK: %[[B:.*]] = npu.weight {value = dense<1.000000e-01> : tensor<8xf32>} : tensor<8xf32>
+// CHECK: %[[W:.*]] = npu.weight {packed, value = dense_resource<packed_conv2d> : tensor<{{[0-9]+}}xi8>} : tensor<8x3x3x3xf32>
+// CHECK: %[[C:.*]] = npu.kernel "conv2d"(%[[X]], %[[W]], %[[B]]) {block_dim = {{[0-9]+}} : i64, kernel_attrs = {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+// CHECK: %[[R:.*]] = npu.kernel "relu"(%[[C]]) {block_dim = {{[0-9]+}} : i64, inplace_inputs = array<i64: 0>
+// CHECK: %[[P:.*]] = npu.kernel "max_pool"(%[[R]]) {{.*}}kernel_attrs = {ceil_mode = 1 : i64, dilations = array<i64: 1, 1>, ksize = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+// CHECK: %[[V:.*]] = npu.alias %[[P]] : tensor<1x8x4x4xf32> to tensor<1x128xf32>
+// CHECK: npu.kernel "matmul"(%[[V]], %{{.*}}) {{.*}}kernel_attrs = {transpose_x1 = 0 : i64, transpose_x2 = 1 : i64}
+// CHECK: npu.kernel "softmax"({{.*}}) {{.*}}kernel_attrs = {axis = -1 : i64}
+// CHECK: npu.return
+func.func @cnn(%x: tensor<1x3x16x16xf32> {ge.name = "image"}) -> tensor<1x10xf32> {
+  %w = ge.Const dense<0.5> : tensor<8x3x3x3xf32>
+  %b = ge.Const dense<0.1> : tensor<8xf32>
+  %0 = ge.Conv2D %x, %w, %b {strides = array<i64: 1, 1, 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x3x16x16xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  %1 = ge.Relu %0 : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %2 = ge.MaxPool %1 {ksize = array<i64: 1, 1, 3, 3>, strides = array<i64: 1, 1, 2, 2>, ceil_mode = true}
+      : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  %s = ge.Const dense<[1, 128]> : tensor<2xi64>
+  %3 = ge.Reshape %2, %s : (tensor<1x8x4x4xf32>, tensor<2xi64>) -> tensor<1x128xf32>
+  %wf = ge.Const dense<0.01> : tensor<10x128xf32>
+  %4 = ge.MatMulV2 %3, %wf {transpose_x2 = true} : (tensor<1x128xf32>, tensor<10x128xf32>) -> tensor<1x10xf32>
+  %5 = ge.Softmax %4 : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  return %5 : tensor<1x10xf32>
+}
+
+// -----
+
+// Elementwise, data-movement and normalization ops.
+// CHECK-LABEL: npu.program @vector_ops
+// CHECK: npu.kernel "add"(%{{.*}}, %{{.*}}) {{.*}}inplace_inputs = array<i64: 0, 1>
+// CHECK: npu.kernel "gelu_tanh"
+// CHECK: npu.kernel "leaky_relu"({{.*}}kernel_attrs = {alpha = 0.2000000{{[0-9]*}} : f64}
+// CHECK: npu.kernel "layer_norm"({{.*}}kernel_attrs = {begin_norm_axis = 1 : i64, epsilon = {{.*}}}
+// CHECK: npu.kernel "transpose"({{.*}}kernel_attrs = {perm = array<i64: 1, 0>}
+// CHECK: npu.kernel "pad"({{.*}}kernel_attrs = {mode = "edge", pads = array<i64: 1, 0, 2, 3>, value = 0.000000e+00 : f64}
+// CHECK: npu.kernel "slice"({{.*}}kernel_attrs = {axes = array<i64: 0, 1>, ends = array<i64: -1, 7>, starts = array<i64: 3, 1>, steps = array<i64: -1, 2>}
+// CHECK: npu.kernel "reduce_mean"({{.*}}kernel_attrs = {axes = array<i64: 0, 1>, keep_dims = 0 : i64}
+// CHECK: npu.kernel "concat"({{.*}}kernel_attrs = {axis = 1 : i64}
+func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, tensor<4x16xf32>) {
+  %0 = ge.Add %x, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %1 = ge.Gelu %0 {approximate = "tanh"} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %2 = ge.LeakyRelu %1 {negative_slope = 0.2 : f32} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %3 = ge.LayerNorm %2, %g, %g {begin_norm_axis = 1, begin_params_axis = 1} : (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %4 = ge.Transpose %3 {perm = array<i64: 1, 0>} : (tensor<4x8xf32>) -> tensor<8x4xf32>
+  %5 = ge.Pad %4 {paddings = array<i64: 1, 2, 0, 3>, mode = "edge"} : (tensor<8x4xf32>) -> tensor<11x7xf32>
+  %6 = ge.StridedSlice %5 {begin = array<i64: 3, 1>, end = array<i64: -1, 7>, strides = array<i64: -1, 2>} : (tensor<11x7xf32>) -> tensor<4x3xf32>
+  %7 = ge.ReduceMean %6 : (tensor<4x3xf32>) -> tensor<f32>
+  %8 = ge.ConcatV2 %3, %2 {concat_dim = -1} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
+  return %7, %8 : tensor<f32>, tensor<4x16xf32>
+}
