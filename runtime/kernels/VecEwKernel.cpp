@@ -68,7 +68,8 @@ public:
              float *ub)
       : ops_(ops), t_(t), args_(args), ub_(ub) {}
 
-  void run(int64_t tile);
+  /// Runs `tile`; `prefetchNext` when the block's next tile follows it.
+  void run(int64_t tile, bool prefetchNext);
 
 private:
   float *buffer(int64_t index) const { return ub_ + index * t_.tileElems; }
@@ -85,6 +86,7 @@ private:
   Operand resolve(int32_t operand) const;
   void execute(const EwInstr &ins);
   void finishOutputs();
+  void prefetchNext(uint32_t part, uint32_t parts) const;
 
   const VecOps &ops_;
   const EwTiling &t_;
@@ -255,7 +257,34 @@ void TileRunner::finishOutputs() {
   }
 }
 
-void TileRunner::run(int64_t tile) {
+/// Prefetches part `part` of `parts` of the next tile's dense inputs (and
+/// of its directly written outputs), so memory streams in while this tile
+/// computes out of L1 instead of between tiles. Tiles are consecutive in
+/// flat order, so the next tile starts at f0 + n.
+void TileRunner::prefetchNext(uint32_t part, uint32_t parts) const {
+  int64_t begin = f0_ + n_, len = n_;
+  if (begin + len > t_.total)
+    len = t_.total - begin;
+  int64_t lo = begin + len * part / parts,
+          hi = begin + len * (part + 1) / parts;
+  for (uint32_t i = 0; i < t_.numInputs; ++i) {
+    if (!t_.inUsed[i] || !t_.inFlat[i])
+      continue;
+    size_t es = rt::dtypeSize(static_cast<DType>(t_.inDtype[i]));
+    const char *base = static_cast<const char *>(args_.inputs[i]);
+    for (int64_t b = lo * es; b < hi * int64_t(es); b += 64)
+      __builtin_prefetch(base + b, 0, 3);
+  }
+  for (uint32_t k = 0; k < t_.numOutputs; ++k) {
+    if (t_.outBuf[k] >= 0)
+      continue;
+    char *base = static_cast<char *>(args_.outputs[k]);
+    for (int64_t b = lo * 4; b < hi * 4; b += 64)
+      __builtin_prefetch(base + b, 1, 3);
+  }
+}
+
+void TileRunner::run(int64_t tile, bool prefetch) {
   if (t_.rowsPerTile == 1) {
     row_ = tile / t_.chunksPerRow;
     col0_ = (tile % t_.chunksPerRow) * t_.chunkLen;
@@ -273,8 +302,11 @@ void TileRunner::run(int64_t tile) {
   for (uint32_t i = 0; i < t_.numInputs; ++i)
     if (t_.inUsed[i])
       bindInput(i);
-  for (uint32_t n = 0; n < t_.numInstrs; ++n)
+  for (uint32_t n = 0; n < t_.numInstrs; ++n) {
+    if (prefetch)
+      prefetchNext(n, t_.numInstrs);
     execute(t_.instrs[n]);
+  }
   finishOutputs();
 }
 
@@ -303,7 +335,7 @@ int32_t runEwProgram(const VecOps &ops, const KernelArgs &args,
                                         ~uintptr_t(63));
   TileRunner runner(ops, *t, args, ub);
   for (int64_t tile = begin; tile < end; ++tile)
-    runner.run(tile);
+    runner.run(tile, tile + 1 < end);
   if (t->streamStores)
     ops.storeFence();
   return 0;

@@ -184,13 +184,16 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
   // stream them past the caches.
   t.streamStores = outBytes > static_cast<int64_t>(soc.l3Size);
 
-  int64_t numBuffers = numRegs;
+  // `footprint` counts every tile-sized array a tile touches (UB buffers
+  // and operands read or written in place), which must all stay in L1.
+  int64_t numBuffers = numRegs, footprint = numRegs;
   for (size_t i = 0; i < ctx.inputs.size(); ++i) {
     bool inPlace = ctx.inputs[i].dtype == DType::F32 && t.inFlat[i];
     // Staging is sized for row tiles; chunk tiles read rows in place.
     t.inBuf[i] = -1;
     if (t.inUsed[i] && !inPlace)
       t.inBuf[i] = static_cast<int8_t>(numBuffers++);
+    footprint += t.inUsed[i];
   }
   for (size_t k = 0; k < ctx.outputs.size(); ++k) {
     // An output written before the last read of an input may share memory
@@ -201,14 +204,16 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
     bool staged =
         ctx.outputs[k].dtype != DType::F32 || t.streamStores || hazard;
     t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers++) : int8_t(-1);
+    footprint += 1 + staged;
   }
   t.numBuffers = std::max<int64_t>(numBuffers, 1);
 
-  // Tile size: all buffers fit in UB; a multiple of 16 floats (one
-  // AVX-512 vector, one C0 block) and small enough to spread rows.
+  // Tile size: the footprint takes half of UB (the rest is for the lines
+  // the prefetchers bring in ahead of use); a multiple of 16 floats (one
+  // AVX-512 vector, one C0 block).
   constexpr int64_t kMaxTile = 8192, kMinTile = 16;
-  int64_t budget = static_cast<int64_t>(soc.ubSize);
-  int64_t tile = budget / (4 * t.numBuffers) / 16 * 16;
+  int64_t budget = static_cast<int64_t>(soc.ubSize) / 2;
+  int64_t tile = budget / (4 * footprint) / 16 * 16;
   t.tileElems = std::clamp(tile, kMinTile, kMaxTile);
   if (t.rowLen >= t.tileElems) {
     t.rowsPerTile = 1;

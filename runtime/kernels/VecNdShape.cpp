@@ -105,6 +105,39 @@ Status normalizeAxis(const std::string &op, int64_t axis, int64_t rank,
   return Status::OK();
 }
 
+Status checkArity(const std::string &op, const TilingContext &ctx, size_t minIn,
+                  size_t maxIn, size_t minOut, size_t maxOut) {
+  auto range = [](size_t lo, size_t hi) {
+    return lo == hi ? std::to_string(lo)
+                    : std::to_string(lo) + " to " + std::to_string(hi);
+  };
+  if (ctx.inputs.size() < minIn || ctx.inputs.size() > maxIn ||
+      ctx.outputs.size() < minOut || ctx.outputs.size() > maxOut)
+    return invalidArgument(op + ": expects " + range(minIn, maxIn) +
+                           " input(s) and " + range(minOut, maxOut) +
+                           " output(s), got " +
+                           std::to_string(ctx.inputs.size()) + " and " +
+                           std::to_string(ctx.outputs.size()));
+  return Status::OK();
+}
+
+Status checkDtype(const std::string &op, const std::string &what, DType got,
+                  DType want) {
+  if (got != want)
+    return unsupported(op + ": " + what + " has dtype " +
+                       std::string(rt::dtypeName(got)) + ", expected " +
+                       std::string(rt::dtypeName(want)));
+  return Status::OK();
+}
+
+Status checkShape(const std::string &op, const std::string &what,
+                  const Shape &got, const Shape &want) {
+  if (got != want)
+    return invalidArgument(op + ": " + what + " has shape " + shapeStr(got) +
+                           ", expected " + shapeStr(want));
+  return Status::OK();
+}
+
 Status checkRank(const std::string &op, const std::string &what, size_t rank) {
   if (rank > static_cast<size_t>(kMaxRank))
     return unsupported(op + ": " + what + " has rank " + std::to_string(rank) +

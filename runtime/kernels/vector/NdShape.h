@@ -46,6 +46,19 @@ void collapseDims(Shape *shape, std::vector<std::vector<int64_t> *> strides);
 Status normalizeAxis(const std::string &op, int64_t axis, int64_t rank,
                      int64_t *out);
 
+/// Checks the operand counts: inputs in [minIn, maxIn], outputs in
+/// [minOut, maxOut].
+Status checkArity(const std::string &op, const TilingContext &ctx, size_t minIn,
+                  size_t maxIn, size_t minOut, size_t maxOut);
+
+/// Checks that `what` (e.g. "input 1") has dtype `want`.
+Status checkDtype(const std::string &op, const std::string &what, DType got,
+                  DType want);
+
+/// Checks that `what` has shape `want`.
+Status checkShape(const std::string &op, const std::string &what,
+                  const Shape &got, const Shape &want);
+
 /// Checks rank <= kMaxRank with a clear message.
 Status checkRank(const std::string &op, const std::string &what, size_t rank);
 

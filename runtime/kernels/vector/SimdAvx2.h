@@ -67,6 +67,12 @@ struct SimdAvx2 {
     __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
     return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
+  /// y * 2^n for integral n in [-150, 128], rounded once: two exact
+  /// power-of-two factors keep each exponent in the normal range.
+  static F scale(F y, F n) {
+    F n1 = floor(mul(n, set1(0.5f)));
+    return mul(mul(y, pow2(n1)), pow2(sub(n, n1)));
+  }
   static F exponentOf(F x) {
     __m256i e = _mm256_srli_epi32(_mm256_castps_si256(x), 23);
     return _mm256_cvtepi32_ps(_mm256_sub_epi32(e, _mm256_set1_epi32(126)));

@@ -66,6 +66,8 @@ struct SimdAvx512 {
   static F floor(F a) {
     return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   }
+  /// y * 2^n for integral n, rounded once (overflow to inf, denormals).
+  static F scale(F y, F n) { return _mm512_scalef_ps(y, n); }
   static F pow2(F n) {
     __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
     return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));

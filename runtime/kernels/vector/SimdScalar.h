@@ -76,6 +76,12 @@ struct SimdScalar {
     return fromBits(static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23);
   }
   /// For a positive normal x: x = mantissa * 2^exponent, mantissa in [0.5, 1).
+  /// y * 2^n for integral n in [-150, 128], rounded once: two exact
+  /// power-of-two factors keep each exponent in the normal range.
+  static F scale(F y, F n) {
+    F n1 = floor(mul(n, set1(0.5f)));
+    return mul(mul(y, pow2(n1)), pow2(sub(n, n1)));
+  }
   static F exponentOf(F x) {
     return static_cast<float>(static_cast<int32_t>(bits(x) >> 23) - 126);
   }

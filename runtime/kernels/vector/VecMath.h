@@ -32,10 +32,10 @@ template <class V> struct VecMath {
   static F c(float v) { return V::set1(v); }
 
   static F exp(F x) {
-    // Largest float whose exp is finite, and the point below which exp
-    // rounds to zero even as a denormal.
-    const float kHi = 88.72283172607421875f, kLo = -104.f;
-    // max/min return their second operand for NaN, so NaN flows through.
+    // Beyond [kLo, kHi] exp is 0 or overflows (V::scale rounds to inf), so
+    // clamping changes no result; max/min return their second operand for
+    // NaN, so NaN flows through.
+    const float kHi = 89.f, kLo = -104.f;
     F xc = V::min(c(kHi), V::max(c(kLo), x));
     F n = V::roundNearest(V::mul(xc, c(1.44269504088896341f)));
     F r = V::fnmadd(n, c(0.693359375f), xc);
@@ -47,13 +47,7 @@ template <class V> struct VecMath {
     p = V::fmadd(p, r, c(1.6666665459e-1f));
     p = V::fmadd(p, r, c(5.0000001201e-1f));
     F y = V::add(V::fmadd(p, V::mul(r, r), r), c(1.f));
-    // 2^n in two factors so results down to the denormal range are right
-    // and n = 128 (exp close to FLT_MAX) does not overflow the exponent.
-    F n1 = V::floor(V::mul(n, c(0.5f)));
-    F n2 = V::sub(n, n1);
-    y = V::mul(V::mul(y, V::pow2(n1)), V::pow2(n2));
-    return V::select(V::cmpGt(x, c(kHi)),
-                     c(std::numeric_limits<float>::infinity()), y);
+    return V::scale(y, n);
   }
 
   static F log(F x) {

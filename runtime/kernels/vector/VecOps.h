@@ -36,8 +36,11 @@ struct VecOps {
   // Row primitives of softmax, normalization and reductions.
   float (*sum)(const float *x, int64_t n);
   float (*max)(const float *x, int64_t n); // NaN if any element is NaN
-  /// sum((x - mean)^2)
-  float (*sumSqDiff)(const float *x, int64_t n, float mean);
+  /// Centred moments about `mean`: *sumDiff = sum(x - mean), *sumSq =
+  /// sum((x - mean)^2). sumDiff corrects a rounded mean (corrected two-pass
+  /// variance).
+  void (*centeredMoments)(const float *x, int64_t n, float mean, float *sumDiff,
+                          float *sumSq);
   /// y = exp(x - shift) (skipped when y is null); returns sum(exp(x - shift)).
   float (*expShiftSum)(const float *x, float *y, int64_t n, float shift);
   /// y = (x - mean) * rstd * gamma + beta; gamma/beta may be null (1 / 0).

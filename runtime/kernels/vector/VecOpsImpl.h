@@ -263,22 +263,31 @@ template <class V> struct VecOpsImpl {
     return r;
   }
 
-  static float sumSqDiff(const float *x, int64_t n, float mean) {
-    F m = V::set1(mean), s0 = V::zero(), s1 = V::zero();
+  static void centeredMoments(const float *x, int64_t n, float mean,
+                              float *sumDiff, float *sumSq) {
+    F m = V::set1(mean), d0 = V::zero(), d1 = V::zero(), s0 = V::zero(),
+      s1 = V::zero();
     int64_t i = 0;
     for (; i + 2 * W <= n; i += 2 * W) {
-      F d0 = V::sub(V::loadu(x + i), m), d1 = V::sub(V::loadu(x + i + W), m);
-      s0 = V::fmadd(d0, d0, s0);
-      s1 = V::fmadd(d1, d1, s1);
+      F a = V::sub(V::loadu(x + i), m), b = V::sub(V::loadu(x + i + W), m);
+      d0 = V::add(d0, a);
+      d1 = V::add(d1, b);
+      s0 = V::fmadd(a, a, s0);
+      s1 = V::fmadd(b, b, s1);
     }
     for (; i + W <= n; i += W) {
-      F d = V::sub(V::loadu(x + i), m);
-      s0 = V::fmadd(d, d, s0);
+      F a = V::sub(V::loadu(x + i), m);
+      d0 = V::add(d0, a);
+      s0 = V::fmadd(a, a, s0);
     }
-    float total = V::hsum(V::add(s0, s1));
-    for (; i < n; ++i) // scalar tail: padding lanes must not add (0-m)^2
-      total += (x[i] - mean) * (x[i] - mean);
-    return total;
+    float sd = V::hsum(V::add(d0, d1)), sq = V::hsum(V::add(s0, s1));
+    for (; i < n; ++i) { // scalar tail: padding lanes must not add (0-m)^2
+      float a = x[i] - mean;
+      sd += a;
+      sq += a * a;
+    }
+    *sumDiff = sd;
+    *sumSq = sq;
   }
 
   static float expShiftSum(const float *x, float *y, int64_t n, float shift) {
@@ -388,7 +397,7 @@ template <class V> struct VecOpsImpl {
     t.ternary = ternary;
     t.sum = sum;
     t.max = max;
-    t.sumSqDiff = sumSqDiff;
+    t.centeredMoments = centeredMoments;
     t.expShiftSum = expShiftSum;
     t.normAffine = normAffine;
     t.affineRows = affineRows;

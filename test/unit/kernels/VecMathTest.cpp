@@ -280,8 +280,10 @@ TEST(VecMath, RowPrimitivesMatchReference) {
       }
       EXPECT_NEAR(ops.sum(x.data(), n), sum, 1e-5 * double(n)) << n;
       EXPECT_EQ(ops.max(x.data(), n), float(mx)) << n;
-      EXPECT_NEAR(ops.sumSqDiff(x.data(), n, float(mean)), ssd,
-                  1e-5 * ssd + 1e-6);
+      float sd, sq;
+      ops.centeredMoments(x.data(), n, float(mean), &sd, &sq);
+      EXPECT_NEAR(sd, 0, 1e-5 * double(n));
+      EXPECT_NEAR(sq, ssd, 1e-5 * ssd + 1e-6);
       std::vector<float> y(static_cast<size_t>(n));
       EXPECT_NEAR(ops.expShiftSum(x.data(), y.data(), n, 1.f), es, 1e-5 * es);
       for (int64_t i = 0; i < n; ++i)

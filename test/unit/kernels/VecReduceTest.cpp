@@ -1,0 +1,114 @@
+//===- VecReduceTest.cpp - reduce_sum / reduce_mean / reduce_max ----------===//
+//
+// Every combination of reduced axes over shapes with odd and size-1 dims,
+// keep_dims on and off, every ISA and tiling. Tolerances: sum and mean
+// |err| <= 1e-6 * sum|x| (+ rtol 1e-6); max is exact.
+//
+//===----------------------------------------------------------------------===//
+#include "VecTestUtil.h"
+
+#include <cmath>
+#include <set>
+
+using namespace geflow::kernels;
+using namespace geflow::kernels::testing;
+
+namespace {
+using Shape = std::vector<int64_t>;
+}
+
+TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
+  const std::vector<std::pair<Shape, std::vector<int64_t>>> cases = {
+      {{7}, {}},           {{3, 5}, {1}},          {{3, 5}, {0}},
+      {{3, 5}, {0, 1}},    {{2, 3, 4, 5}, {1, 3}}, {{2, 3, 4, 5}, {0, 2}},
+      {{2, 3, 4, 5}, {3}}, {{2, 3, 4, 5}, {-4}},   {{2, 3, 4, 5}, {1, 2}},
+      {{3, 1, 4}, {1}},    {{3, 1, 4}, {0, 2}},    {{300, 37}, {0}},
+      {{4, 3000}, {1}},    {{2, 17, 33}, {-1, 0}}, {{1, 1}, {0}}};
+  const char *names[] = {"reduce_sum", "reduce_mean", "reduce_max"};
+  for (int kind = 0; kind < 3; ++kind) {
+    for (const auto &[shape, axes] : cases) {
+      for (bool keep : {true, false}) {
+        int64_t rank = int64_t(shape.size());
+        std::set<int64_t> red;
+        for (int64_t a : axes)
+          red.insert(a < 0 ? a + rank : a);
+        if (axes.empty())
+          for (int64_t d = 0; d < rank; ++d)
+            red.insert(d);
+        Shape outShape, keptShape;
+        for (int64_t d = 0; d < rank; ++d) {
+          if (!red.count(d))
+            outShape.push_back(shape[size_t(d)]);
+          else if (keep)
+            outShape.push_back(1);
+          keptShape.push_back(red.count(d) ? 1 : shape[size_t(d)]);
+        }
+        int64_t n = geflow::rt::numElements(shape);
+        int64_t no = geflow::rt::numElements(outShape);
+        std::vector<float> x = randomFloats(size_t(n), 21, -3, 3);
+        std::vector<double> ref(size_t(no), kind == 2 ? -INFINITY : 0.0),
+            absSum(size_t(no), 0.0);
+        std::vector<int64_t> count(size_t(no), 0);
+        for (int64_t f = 0; f < n; ++f) {
+          auto idx = unflatten(f, shape);
+          int64_t o = 0;
+          for (int64_t d = 0; d < rank; ++d)
+            o = o * keptShape[size_t(d)] + (red.count(d) ? 0 : idx[size_t(d)]);
+          double v = x[size_t(f)];
+          ref[size_t(o)] =
+              kind == 2 ? std::max(ref[size_t(o)], v) : ref[size_t(o)] + v;
+          absSum[size_t(o)] += std::fabs(v);
+          ++count[size_t(o)];
+        }
+        if (kind == 1)
+          for (int64_t o = 0; o < no; ++o)
+            ref[size_t(o)] /= double(count[size_t(o)]);
+        TilingContext ctx;
+        ctx.inputs = {f32(shape)};
+        ctx.outputs = {f32(outShape)};
+        ctx.attrs.set("axes", axes);
+        ctx.attrs.set("keep_dims", int64_t(keep));
+        forEachTiling(names[kind], ctx,
+                      [&](const TilingContext &tc, Isa isa,
+                          const TilingResult *forced, const std::string &w) {
+                        std::vector<float> y(size_t(no), 123.f);
+                        Status st = runKernel(names[kind], tc, {x.data()},
+                                              {y.data()}, isa, forced);
+                        ASSERT_TRUE(st.ok()) << st.toString();
+                        for (int64_t o = 0; o < no; ++o) {
+                          double tol =
+                              kind == 2 ? 0
+                                        : 1e-6 * absSum[size_t(o)] +
+                                              1e-6 * std::fabs(ref[size_t(o)]);
+                          ASSERT_NEAR(y[size_t(o)], ref[size_t(o)], tol)
+                              << names[kind] << " " << shapeName(shape)
+                              << " axes " << axes.size() << " keep " << keep
+                              << " out " << o << " " << w;
+                        }
+                      });
+      }
+    }
+  }
+}
+
+TEST(VecReduce, Errors) {
+  auto err = [](TilingContext ctx) {
+    TilingResult r;
+    return KernelRegistry::global()
+        .find("reduce_sum")
+        ->tiling(ctx, &r)
+        .message();
+  };
+  TilingContext ctx;
+  ctx.inputs = {f32({2, 3})};
+  ctx.outputs = {f32({2})};
+  ctx.attrs.set("axes", std::vector<int64_t>{1, -1});
+  EXPECT_NE(err(ctx).find("is listed twice"), std::string::npos) << err(ctx);
+  ctx.attrs.set("axes", std::vector<int64_t>{1});
+  EXPECT_NE(
+      err(ctx).find("output 0 (keep_dims=1) has shape [2], expected [2, 1]"),
+      std::string::npos)
+      << err(ctx);
+  ctx.attrs.set("keep_dims", int64_t(0));
+  EXPECT_EQ(err(ctx), "");
+}
