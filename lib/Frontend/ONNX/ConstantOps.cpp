@@ -1,0 +1,118 @@
+//===- ConstantOps.cpp - Constant, ConstantOfShape, Range -----------------===//
+//
+// These produce constants: ge.Const ops (folded, so that shapes computed
+// from them fold further). ConstantOfShape and Range need constant inputs.
+//
+//===----------------------------------------------------------------------===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+LogicalResult finish(NodeContext &n, Value y) {
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+LogicalResult translateConstant(NodeContext &n) {
+  Builder &b = n.getBuilder();
+  if (n.hasAttr("value"))
+    return finish(n, n.getTensorAttrAsConstant("value"));
+  if (n.hasAttr("value_float"))
+    return finish(
+        n, n.constantScalar(b.getF32Type(), n.getFloat("value_float", 0)));
+  if (n.hasAttr("value_int"))
+    return finish(n,
+                  n.constantScalar(b.getI64Type(), n.getInt("value_int", 0)));
+  if (n.hasAttr("value_ints"))
+    return finish(n, n.constantI64(n.getInts("value_ints")));
+  if (n.hasAttr("value_floats")) {
+    SmallVector<float> values = n.getFloats("value_floats");
+    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                      b.getF32Type());
+    return finish(
+        n, n.constant(DenseElementsAttr::get(type, ArrayRef<float>(values))));
+  }
+  if (n.hasAttr("sparse_value"))
+    return n.unsupported("sparse constants are not supported");
+  if (n.hasAttr("value_string") || n.hasAttr("value_strings"))
+    return n.unsupported("string constants are not supported");
+  return n.fail("has no value attribute");
+}
+
+LogicalResult translateConstantOfShape(NodeContext &n) {
+  auto dims = n.requireConstantInts(0, "the shape input");
+  if (!dims)
+    return failure();
+  if (llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
+    return n.fail("the shape has a negative dim");
+  Attribute element = n.getBuilder().getF32FloatAttr(0);
+  if (n.hasAttr("value")) {
+    Value value = n.getTensorAttrAsConstant("value");
+    DenseElementsAttr attr;
+    if (!value || !matchPattern(value, m_Constant(&attr)))
+      return failure();
+    if (attr.getNumElements() != 1)
+      return n.fail("attribute 'value' must hold one element");
+    element = attr.getValues<Attribute>()[0];
+  }
+  Type et = cast<TypedAttr>(element).getType();
+  auto type = RankedTensorType::get(*dims, et);
+  return finish(n, n.constant(DenseElementsAttr::get(type, element)));
+}
+
+LogicalResult translateRange(NodeContext &n) {
+  Value start = n.getRequiredInput(0);
+  if (!start || !n.getRequiredInput(1) || !n.getRequiredInput(2))
+    return failure();
+  auto first = n.getConstantFloats(0), limit = n.getConstantFloats(1),
+       delta = n.getConstantFloats(2);
+  if (!first || !limit || !delta || first->size() != 1 || limit->size() != 1 ||
+      delta->size() != 1)
+    return n.unsupported("start, limit and delta must be constant scalars");
+  double s = first->front(), l = limit->front(), d = delta->front();
+  if (d == 0)
+    return n.fail("delta must not be 0");
+  int64_t count =
+      std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  Type et = getElementType(start);
+  auto type = RankedTensorType::get({count}, et);
+  if (auto floatType = dyn_cast<FloatType>(et)) {
+    SmallVector<APFloat> values;
+    for (int64_t i = 0; i < count; ++i) {
+      APFloat v(s + i * d);
+      bool lostInfo;
+      v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lostInfo);
+      values.push_back(v);
+    }
+    return finish(n, n.constant(DenseElementsAttr::get(type, values)));
+  }
+  SmallVector<APInt> values;
+  unsigned width = et.getIntOrFloatBitWidth();
+  for (int64_t i = 0; i < count; ++i)
+    values.push_back(APInt(width, static_cast<int64_t>(s + i * d),
+                           /*isSigned=*/true, /*implicitTrunc=*/true));
+  return finish(n, n.constant(DenseElementsAttr::get(type, values)));
+}
+
+} // namespace
+
+ArrayRef<OpTranslator> getConstantTranslators() {
+  static const OpTranslator table[] = {
+      {"Constant", translateConstant},
+      {"ConstantOfShape", translateConstantOfShape},
+      {"Range", translateRange},
+  };
+  return table;
+}
+
+} // namespace geflow::frontend::onnximp

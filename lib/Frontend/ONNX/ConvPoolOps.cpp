@@ -1,0 +1,373 @@
+//===- ConvPoolOps.cpp - Conv, ConvTranspose and pooling ------------------===//
+//
+// ONNX describes windows per spatial dim (kernel_shape, strides, dilations,
+// pads = [x1_begin, x2_begin, ..., x1_end, x2_end], auto_pad). ge's 2-D ops
+// take 4-entry NCHW strides/dilations/ksize and pads = [top, bottom, left,
+// right]. 1-D windows become 2-D ones over a height of 1 (ExpandDims before,
+// Squeeze after); 3-D windows are unsupported.
+//
+//===----------------------------------------------------------------------===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+/// A window over the spatial dims, ONNX's view.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd;
+
+  /// Prepends a height of 1 so that a 1-D window runs as a 2-D one.
+  void liftTo2D() {
+    kernel.insert(kernel.begin(), 1);
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    padBegin.insert(padBegin.begin(), 0);
+    padEnd.insert(padEnd.begin(), 0);
+  }
+  SmallVector<int64_t> geStrides() const {
+    return {1, 1, strides[0], strides[1]};
+  }
+  SmallVector<int64_t> geDilations() const {
+    return {1, 1, dilations[0], dilations[1]};
+  }
+  SmallVector<int64_t> geKsize() const { return {1, 1, kernel[0], kernel[1]}; }
+  SmallVector<int64_t> gePads() const {
+    return {padBegin[0], padEnd[0], padBegin[1], padEnd[1]};
+  }
+};
+
+/// An int-list attribute with one entry per spatial dim, `fill` when absent.
+std::optional<SmallVector<int64_t>> perDim(NodeContext &n, StringRef name,
+                                           int64_t spatialRank, int64_t fill) {
+  SmallVector<int64_t> values = n.getInts(name);
+  if (values.empty())
+    return SmallVector<int64_t>(spatialRank, fill);
+  if (static_cast<int64_t>(values.size()) != spatialRank) {
+    (void)n.fail("attribute '" + name + "' has " + Twine(values.size()) +
+                 " entries but the input has " + Twine(spatialRank) +
+                 " spatial dims");
+    return std::nullopt;
+  }
+  return values;
+}
+
+/// The spatial dims of `x` (rank >= 3), nullopt when unranked.
+std::optional<SmallVector<int64_t>> spatialDims(Value x) {
+  auto shape = getShape(x);
+  if (!shape || shape->size() < 3)
+    return std::nullopt;
+  return SmallVector<int64_t>(shape->drop_front(2));
+}
+
+/// SAME_UPPER/SAME_LOWER: the output keeps ceil(in / stride) elements and
+/// the total padding splits in half, the odd element at the end (UPPER) or
+/// at the beginning (LOWER).
+LogicalResult samePadding(NodeContext &n, Window &w, bool upper, Value x) {
+  auto in = spatialDims(x);
+  if (!in || llvm::any_of(*in, ShapedType::isDynamic))
+    return n.unsupported("auto_pad SAME_* needs static spatial input dims");
+  for (size_t i = 0; i < w.kernel.size(); ++i) {
+    int64_t out = ((*in)[i] + w.strides[i] - 1) / w.strides[i];
+    int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * w.strides[i] + span - (*in)[i]);
+    int64_t small = total / 2;
+    w.padBegin.push_back(upper ? small : total - small);
+    w.padEnd.push_back(upper ? total - small : small);
+  }
+  return success();
+}
+
+/// Reads strides, dilations and pads/auto_pad around a known kernel.
+std::optional<Window> readWindow(NodeContext &n, Value x,
+                                 ArrayRef<int64_t> kernel) {
+  int64_t rank = kernel.size();
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  auto strides = perDim(n, "strides", rank, 1);
+  auto dilations = perDim(n, "dilations", rank, 1);
+  if (!strides || !dilations)
+    return std::nullopt;
+  w.strides = *strides;
+  w.dilations = *dilations;
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    if (failed(samePadding(n, w, autoPad == "SAME_UPPER", x)))
+      return std::nullopt;
+    return w;
+  }
+  if (autoPad == "VALID") {
+    w.padBegin.assign(rank, 0);
+    w.padEnd.assign(rank, 0);
+    return w;
+  }
+  if (autoPad != "NOTSET") {
+    (void)n.unsupported("auto_pad '" + autoPad + "' is not supported");
+    return std::nullopt;
+  }
+  auto pads = perDim(n, "pads", 2 * rank, 0);
+  if (!pads)
+    return std::nullopt;
+  w.padBegin.assign(pads->begin(), pads->begin() + rank);
+  w.padEnd.assign(pads->begin() + rank, pads->end());
+  return w;
+}
+
+/// Number of spatial dims of `x` when the ge 2-D ops can run the window
+/// (1 or 2); records why not otherwise.
+std::optional<int64_t> windowRank(NodeContext &n, Value x) {
+  std::optional<int64_t> rank = n.requireRank(x, n.getOpType());
+  if (!rank)
+    return std::nullopt;
+  if (*rank == 3 || *rank == 4)
+    return *rank - 2;
+  (void)n.unsupported(Twine(*rank - 2) + "-D " + n.getOpType() +
+                      " is not supported (ge has 1-D via 2-D and 2-D windows)");
+  return std::nullopt;
+}
+
+Value insertUnitHeight(NodeContext &n, Value v) {
+  return n.create<ExpandDimsOp>(v, ArrayRef<int64_t>{2});
+}
+
+/// Undoes insertUnitHeight on the result of a lifted 1-D window.
+LogicalResult setWindowOutput(NodeContext &n, Value y, bool lifted) {
+  if (y && lifted)
+    y = n.create<SqueezeOp>(y, ArrayRef<int64_t>{2});
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+/// The filter's kernel dims (static), or kernel_shape when given.
+std::optional<SmallVector<int64_t>> kernelOf(NodeContext &n, Value filter,
+                                             int64_t spatialRank) {
+  if (n.hasAttr("kernel_shape"))
+    return perDim(n, "kernel_shape", spatialRank, 1);
+  auto shape = getShape(filter);
+  if (!shape || static_cast<int64_t>(shape->size()) != spatialRank + 2 ||
+      llvm::any_of(shape->drop_front(2), ShapedType::isDynamic)) {
+    (void)n.unsupported("the filter needs static spatial dims");
+    return std::nullopt;
+  }
+  return SmallVector<int64_t>(shape->drop_front(2));
+}
+
+LogicalResult translateConv(NodeContext &n) {
+  Value x = n.getRequiredInput(0), filter = n.getRequiredInput(1);
+  Value bias = n.getInput(2);
+  if (!x || !filter || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return failure();
+  auto kernel = kernelOf(n, filter, *spatial);
+  if (!kernel)
+    return failure();
+  std::optional<Window> w = readWindow(n, x, *kernel);
+  if (!w)
+    return failure();
+  bool lifted = *spatial == 1;
+  if (lifted) {
+    w->liftTo2D();
+    x = insertUnitHeight(n, x);
+    filter = insertUnitHeight(n, filter);
+    if (!x || !filter)
+      return failure();
+  }
+  Value y = n.create<Conv2DOp>(
+      x, filter, bias, w->geStrides(), w->gePads(), w->geDilations(),
+      static_cast<uint64_t>(n.getInt("group", 1)), StringRef("NCHW"));
+  return setWindowOutput(n, y, lifted);
+}
+
+/// ConvTranspose padding when `output_shape` (or SAME auto_pad) fixes the
+/// output size: the total padding is what makes the size come out, split as
+/// ONNX specifies; a negative total is extra output at the end, which is
+/// what output_padding adds.
+LogicalResult transposedPadding(NodeContext &n, Window &w, Value x,
+                                ArrayRef<int64_t> outputShape,
+                                SmallVectorImpl<int64_t> &outputPadding,
+                                bool upper) {
+  auto in = spatialDims(x);
+  if (!in || llvm::any_of(*in, ShapedType::isDynamic))
+    return n.unsupported(
+        "output_shape / auto_pad needs static spatial input dims");
+  w.padBegin.clear();
+  w.padEnd.clear();
+  for (size_t i = 0; i < w.kernel.size(); ++i) {
+    int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t total = w.strides[i] * ((*in)[i] - 1) + outputPadding[i] + span -
+                    outputShape[i];
+    if (total < 0) {
+      outputPadding[i] -= total;
+      total = 0;
+    }
+    int64_t half = total / 2;
+    w.padBegin.push_back(upper ? half : total - half);
+    w.padEnd.push_back(upper ? total - half : half);
+  }
+  return success();
+}
+
+LogicalResult translateConvTranspose(NodeContext &n) {
+  Value x = n.getRequiredInput(0), filter = n.getRequiredInput(1);
+  Value bias = n.getInput(2);
+  if (!x || !filter || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return failure();
+  auto kernel = kernelOf(n, filter, *spatial);
+  auto outputPadding = perDim(n, "output_padding", *spatial, 0);
+  if (!kernel || !outputPadding)
+    return failure();
+  // readWindow computes SAME pads for a convolution; transposed ones differ.
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  Window w;
+  if (same) {
+    auto strides = perDim(n, "strides", *spatial, 1);
+    auto dilations = perDim(n, "dilations", *spatial, 1);
+    if (!strides || !dilations)
+      return failure();
+    w.kernel = *kernel;
+    w.strides = *strides;
+    w.dilations = *dilations;
+  } else {
+    std::optional<Window> read = readWindow(n, x, *kernel);
+    if (!read)
+      return failure();
+    w = *read;
+  }
+  SmallVector<int64_t> outputShape = n.getInts("output_shape");
+  if (!outputShape.empty() || same) {
+    if (outputShape.empty()) {
+      auto in = spatialDims(x);
+      if (in)
+        for (auto [dim, stride] : llvm::zip(*in, w.strides))
+          outputShape.push_back(ShapedType::isDynamic(dim) ? dim
+                                                           : dim * stride);
+    }
+    // output_shape may list N and C too; the spatial dims are the last ones.
+    if (static_cast<int64_t>(outputShape.size()) < *spatial)
+      return n.fail("output_shape has fewer entries than spatial dims");
+    ArrayRef<int64_t> spatialOut =
+        ArrayRef<int64_t>(outputShape).take_back(*spatial);
+    if (failed(transposedPadding(n, w, x, spatialOut, *outputPadding,
+                                 autoPad == "SAME_UPPER")))
+      return failure();
+  }
+  bool lifted = *spatial == 1;
+  if (lifted) {
+    w.liftTo2D();
+    outputPadding->insert(outputPadding->begin(), 0);
+    x = insertUnitHeight(n, x);
+    filter = insertUnitHeight(n, filter);
+    if (!x || !filter)
+      return failure();
+  }
+  SmallVector<int64_t> geOutputPadding = {0, 0, (*outputPadding)[0],
+                                          (*outputPadding)[1]};
+  Value y = n.create<Conv2DTransposeOp>(
+      x, filter, bias, w.geStrides(), w.gePads(), w.geDilations(),
+      geOutputPadding, static_cast<uint64_t>(n.getInt("group", 1)),
+      StringRef("NCHW"));
+  return setWindowOutput(n, y, lifted);
+}
+
+/// Shared front half of MaxPool and AveragePool.
+std::optional<Window> readPoolWindow(NodeContext &n, Value &x, bool &lifted) {
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return std::nullopt;
+  if (!n.hasAttr("kernel_shape")) {
+    (void)n.fail("attribute 'kernel_shape' is required");
+    return std::nullopt;
+  }
+  auto kernel = perDim(n, "kernel_shape", *spatial, 1);
+  if (!kernel)
+    return std::nullopt;
+  std::optional<Window> w = readWindow(n, x, *kernel);
+  if (!w)
+    return std::nullopt;
+  lifted = *spatial == 1;
+  if (lifted) {
+    w->liftTo2D();
+    if (!(x = insertUnitHeight(n, x)))
+      return std::nullopt;
+  }
+  return w;
+}
+
+LogicalResult translateMaxPool(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)) ||
+      failed(n.rejectOutputsFrom(1, "the Indices output")))
+    return failure();
+  bool lifted = false;
+  std::optional<Window> w = readPoolWindow(n, x, lifted);
+  if (!w)
+    return failure();
+  bool ceil = n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
+  Value y = n.create<MaxPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
+                                w->geDilations(), ceil, StringRef("NCHW"));
+  return setWindowOutput(n, y, lifted);
+}
+
+LogicalResult translateAveragePool(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  bool lifted = false;
+  std::optional<Window> w = readPoolWindow(n, x, lifted);
+  if (!w)
+    return failure();
+  if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
+    return n.unsupported("dilated AveragePool is not supported");
+  bool ceil = n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
+  bool exclusive = n.getInt("count_include_pad", 0) == 0;
+  Value y = n.create<AvgPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
+                                ceil, exclusive, StringRef("NCHW"));
+  return setWindowOutput(n, y, lifted);
+}
+
+/// Global pooling of any rank: a keep-dims reduction over the spatial dims
+/// (ge.GlobalAvgPool for the common 4-D case).
+template <typename ReduceOpTy>
+LogicalResult translateGlobalPool(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> rank = n.requireRank(x, n.getOpType());
+  if (!rank)
+    return failure();
+  if (*rank < 3)
+    return n.fail("the input needs rank >= 3, got " + Twine(*rank));
+  Value y;
+  if (std::is_same_v<ReduceOpTy, ReduceMeanOp> && *rank == 4)
+    y = n.create<GlobalAvgPoolOp>(x, StringRef("NCHW"));
+  else
+    y = n.create<ReduceOpTy>(x, iota(2, *rank), /*keep_dims=*/true);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+} // namespace
+
+ArrayRef<OpTranslator> getConvPoolTranslators() {
+  static const OpTranslator table[] = {
+      {"Conv", translateConv},
+      {"ConvTranspose", translateConvTranspose},
+      {"MaxPool", translateMaxPool},
+      {"AveragePool", translateAveragePool},
+      {"GlobalAveragePool", translateGlobalPool<ReduceMeanOp>},
+      {"GlobalMaxPool", translateGlobalPool<ReduceMaxOp>},
+  };
+  return table;
+}
+
+} // namespace geflow::frontend::onnximp

@@ -1,0 +1,331 @@
+//===- GraphImporter.cpp - Build a ge graph function from an ONNX graph ---===//
+#include "GraphImporter.h"
+#include "ExternalData.h"
+#include "ModelLoader.h"
+#include "NodeContext.h"
+#include "OpTranslators.h"
+#include "TensorImport.h"
+#include "TypeMapping.h"
+
+#include "dialects/ge/IR/GEOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include "onnx/defs/schema.h"
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace geflow::frontend::onnximp {
+
+GraphImporter::GraphImporter(MLIRContext *context,
+                             const onnx::GraphProto &graph, int64_t opset,
+                             StringRef modelDir, const ImportOptions &options,
+                             ImportErrors &errors)
+    : context(context), graph(graph), opset(opset), modelDir(modelDir.str()),
+      options(options), errors(errors), builder(context) {
+  for (const onnx::TensorProto &init : graph.initializer())
+    initializers[init.name()] = &init;
+  // Later entries are at least as precise: graph outputs carry the declared
+  // types, value_info what shape inference found.
+  for (const onnx::ValueInfoProto &info : graph.input())
+    valueTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    valueTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &info : graph.output())
+    if (info.has_type())
+      valueTypes[info.name()] = &info.type();
+}
+
+static std::string functionName(const onnx::GraphProto &graph) {
+  return graph.name().empty() ? std::string("main") : graph.name();
+}
+
+LogicalResult GraphImporter::importGraph(ModuleOp module) {
+  if (failed(createFunction(module)))
+    return failure();
+  if (graph.sparse_initializer_size() > 0)
+    errors.unsupported("the graph", "sparse initializers are not supported");
+  for (const onnx::NodeProto &node : graph.node())
+    importNode(node);
+  if (failed(importOutputs()))
+    return failure();
+  return success(errors.empty());
+}
+
+//===----------------------------------------------------------------------===//
+// Inputs, initializers and outputs
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::createFunction(ModuleOp module) {
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    // ONNX IR < 4 lists initializers as inputs too; they are weights.
+    if (initializers.contains(input.name()))
+      continue;
+    std::string error;
+    FailureOr<TensorType> type =
+        convertTensorType(input.type(), context, error);
+    if (failed(type)) {
+      errors.unsupported("graph input '" + input.name() + "'", error);
+      poisoned.insert(input.name());
+      continue;
+    }
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+  builder.setInsertionPointToEnd(module.getBody());
+  Location loc = NameLoc::get(builder.getStringAttr(functionName(graph)));
+  function = func::FuncOp::create(builder, loc, functionName(graph),
+                                  builder.getFunctionType(argTypes, {}));
+  Block *entry = function.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    values[name] = entry->getArgument(i);
+    function.setArgAttr(i, "ge.name", builder.getStringAttr(name));
+  }
+  builder.setInsertionPointToEnd(entry);
+  return success();
+}
+
+Value GraphImporter::materializeTensor(const onnx::TensorProto &tensor,
+                                       Location loc, std::string &error) {
+  FailureOr<RankedTensorType> type = getTensorType(tensor, context, error);
+  if (failed(type))
+    return {};
+  if (hasExternalData(tensor)) {
+    int64_t bytes = type->getNumElements() * dataTypeBytes(tensor.data_type());
+    FailureOr<ExternalTensor> external =
+        resolveExternalData(tensor, modelDir, bytes, error);
+    if (failed(external))
+      return {};
+    return ge::FileConstantOp::create(builder, loc, external->location,
+                                      external->offset, external->length,
+                                      type->getShape(), type->getElementType());
+  }
+  FailureOr<ElementsAttr> value =
+      convertTensorData(tensor, *type, options.largeConstantBytes, error);
+  if (failed(value))
+    return {};
+  return ge::ConstOp::create(builder, loc, *value);
+}
+
+GraphImporter::Lookup GraphImporter::lookupValue(StringRef name, Value &value) {
+  if (poisoned.contains(name))
+    return Lookup::Poisoned;
+  if ((value = values.lookup(name)))
+    return Lookup::Found;
+  // Initializers become constants where they are first used.
+  auto init = initializers.find(name);
+  if (init == initializers.end())
+    return Lookup::Undefined;
+  std::string error;
+  Location loc = NameLoc::get(builder.getStringAttr(name));
+  value = materializeTensor(*init->second, loc, error);
+  if (!value) {
+    errors.unsupported("initializer '" + name.str() + "'", error);
+    poisoned.insert(name);
+    return Lookup::Poisoned;
+  }
+  values[name] = value;
+  return Lookup::Found;
+}
+
+LogicalResult GraphImporter::importOutputs() {
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Value value;
+    switch (lookupValue(output.name(), value)) {
+    case Lookup::Poisoned:
+      continue;
+    case Lookup::Undefined:
+      errors.failed("graph output '" + output.name() + "'",
+                    "no node produces it");
+      continue;
+    case Lookup::Found:
+      break;
+    }
+    refineType(value, output.name(), "graph output '" + output.name() + "'");
+    results.push_back(value);
+  }
+  if (!errors.empty())
+    return failure();
+  func::ReturnOp::create(builder, function.getLoc(), results);
+  function.setType(builder.getFunctionType(function.getArgumentTypes(),
+                                           ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    function.setResultAttr(i, "ge.name", builder.getStringAttr(output.name()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Nodes
+//===----------------------------------------------------------------------===//
+
+static bool isDefaultDomain(const onnx::NodeProto &node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+static std::string describeNode(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return "node '" + node.name() + "' (" + node.op_type() + ")";
+  return "the " + node.op_type() + " node producing '" +
+         (node.output_size() ? node.output(0) : std::string()) + "'";
+}
+
+void GraphImporter::poisonOutputs(const onnx::NodeProto &node) {
+  for (const std::string &output : node.output())
+    if (!output.empty())
+      poisoned.insert(output);
+}
+
+std::optional<int64_t> GraphImporter::resolveOpset(const onnx::NodeProto &node,
+                                                   StringRef what) {
+  if (opset == 0) {
+    errors.failed(what, "the model does not import the ai.onnx opset");
+    return std::nullopt;
+  }
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+  if (!schema) {
+    errors.failed(what, node.op_type() + " does not exist in opset " +
+                            std::to_string(opset));
+    return std::nullopt;
+  }
+  if (opset >= kMinOpset)
+    return opset;
+  // Below opset 7, accept an op whose definition is still the one in force
+  // at opset 7 (GlobalAveragePool-1, HardSigmoid-6, ...) and read it as such.
+  const onnx::OpSchema *at7 =
+      onnx::OpSchemaRegistry::Schema(node.op_type(), kMinOpset, "");
+  if (!at7 || at7->since_version() != schema->since_version()) {
+    errors.unsupported(what, "the opset-" + std::to_string(opset) +
+                                 " definition of " + node.op_type() +
+                                 " (version " +
+                                 std::to_string(schema->since_version()) +
+                                 ") predates opset 7, the oldest geflow "
+                                 "imports");
+    return std::nullopt;
+  }
+  return kMinOpset;
+}
+
+void GraphImporter::importNode(const onnx::NodeProto &node) {
+  std::string what = describeNode(node);
+  TranslateFn translate =
+      isDefaultDomain(node) ? lookupTranslator(node.op_type()) : nullptr;
+  if (!translate) {
+    std::string opType = isDefaultDomain(node)
+                             ? node.op_type()
+                             : node.domain() + "." + node.op_type();
+    std::string name = node.name().empty() && node.output_size()
+                           ? node.output(0)
+                           : node.name();
+    errors.unsupportedOp(opType, name);
+    poisonOutputs(node);
+    return;
+  }
+  std::optional<int64_t> nodeOpset = resolveOpset(node, what);
+  if (!nodeOpset) {
+    poisonOutputs(node);
+    return;
+  }
+
+  SmallVector<Value> inputs;
+  for (const std::string &name : node.input()) {
+    Value value;
+    if (!name.empty()) {
+      switch (lookupValue(name, value)) {
+      case Lookup::Poisoned:
+        poisonOutputs(node);
+        return;
+      case Lookup::Undefined:
+        errors.failed(what, "input '" + name +
+                                "' is not defined before the node uses it");
+        poisonOutputs(node);
+        return;
+      case Lookup::Found:
+        break;
+      }
+    }
+    inputs.push_back(value);
+  }
+
+  builder.setInsertionPointToEnd(&function.getBody().front());
+  NodeContext ctx(*this, node, *nodeOpset, inputs);
+  if (failed(translate(ctx)) || ctx.hasFailed()) {
+    if (!ctx.hasFailed())
+      errors.failed(what, "translation failed");
+    poisonOutputs(node);
+    return;
+  }
+  for (auto [i, name] : llvm::enumerate(node.output())) {
+    if (name.empty())
+      continue;
+    Value value = ctx.getOutput(i);
+    if (!value) {
+      errors.unsupported(what, "output " + std::to_string(i) + " ('" + name +
+                                   "') is not supported");
+      poisonOutputs(node);
+      return;
+    }
+    if (values.count(name) || initializers.count(name)) {
+      errors.failed(what, "output '" + name + "' is already defined");
+      poisonOutputs(node);
+      return;
+    }
+    refineType(value, name, what);
+    values[name] = value;
+  }
+}
+
+static std::string typeToString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+void GraphImporter::refineType(Value value, StringRef name, StringRef what) {
+  auto it = valueTypes.find(name);
+  if (it == valueTypes.end() || !it->second->has_tensor_type() ||
+      it->second->tensor_type().elem_type() == 0)
+    return;
+  std::string error;
+  FailureOr<TensorType> onnxType =
+      convertTensorType(*it->second, context, error);
+  if (failed(onnxType))
+    return; // An unsupported type is reported where the value is used.
+  auto current = cast<TensorType>(value.getType());
+  auto mismatch = [&] {
+    errors.failed(
+        what, "'" + name.str() + "' is imported as " + typeToString(current) +
+                  " but ONNX shape inference gives " + typeToString(*onnxType));
+  };
+  if (current.getElementType() != onnxType->getElementType())
+    return mismatch();
+  auto declared = dyn_cast<RankedTensorType>(*onnxType);
+  if (!declared)
+    return;
+  SmallVector<int64_t> dims(declared.getShape());
+  if (auto ranked = dyn_cast<RankedTensorType>(current)) {
+    if (ranked.getRank() != declared.getRank())
+      return mismatch();
+    for (auto [dim, have] : llvm::zip(dims, ranked.getShape())) {
+      if (ShapedType::isDynamic(dim))
+        dim = have;
+      else if (!ShapedType::isDynamic(have) && have != dim)
+        return mismatch();
+    }
+  }
+  auto refined = RankedTensorType::get(dims, current.getElementType());
+  // Only results of ge ops with inferred types may become more static:
+  // block arguments and constants have their types fixed.
+  Operation *def = value.getDefiningOp();
+  if (refined != current && def && !matchPattern(value, m_Constant()))
+    value.setType(refined);
+}
+
+} // namespace geflow::frontend::onnximp

@@ -1,0 +1,92 @@
+//===- GraphImporter.h - Build a ge graph function from an ONNX graph -*- C++
+//-*-//
+//
+// Walks the (topologically sorted) nodes of an ONNX graph and builds one
+// func.func: graph inputs become block arguments in input order (inputs that
+// are also initializers are constants, as ONNX IR < 4 exporters wrote them),
+// initializers become ge.Const / ge.FileConstant when first used, each node
+// goes through the translator of its op type, and the graph outputs become
+// the func.return.
+//
+// A node that cannot be translated does not stop the import: its outputs
+// are "poisoned", nodes that consume them are skipped silently (their error
+// would only repeat the first one), and every independent problem is
+// recorded so that the user sees all of them at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_LIB_FRONTEND_ONNX_GRAPHIMPORTER_H
+#define GEFLOW_LIB_FRONTEND_ONNX_GRAPHIMPORTER_H
+
+#include "ImportErrors.h"
+
+#include "geflow/Frontend/ImportOptions.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace onnx {
+class GraphProto;
+class NodeProto;
+class TensorProto;
+class TypeProto;
+} // namespace onnx
+
+namespace geflow::frontend::onnximp {
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext *context, const onnx::GraphProto &graph,
+                int64_t opset, llvm::StringRef modelDir,
+                const ImportOptions &options, ImportErrors &errors);
+
+  /// Builds the graph function at the end of `module`. Problems are recorded
+  /// in the ImportErrors; fails when there is any.
+  mlir::LogicalResult importGraph(mlir::ModuleOp module);
+
+  // For NodeContext.
+  mlir::OpBuilder &getBuilder() { return builder; }
+  ImportErrors &getErrors() { return errors; }
+  /// A ge.Const (or ge.FileConstant for external data) holding `tensor`;
+  /// null with `error` set when the tensor cannot be converted.
+  mlir::Value materializeTensor(const onnx::TensorProto &tensor,
+                                mlir::Location loc, std::string &error);
+
+private:
+  mlir::LogicalResult createFunction(mlir::ModuleOp module);
+  void importNode(const onnx::NodeProto &node);
+  mlir::LogicalResult importOutputs();
+
+  /// The node's opset for translation, or nullopt (with the problem
+  /// recorded) when its op does not exist at the model's opset or differs
+  /// from the opset-7 definition.
+  std::optional<int64_t> resolveOpset(const onnx::NodeProto &node,
+                                      llvm::StringRef what);
+  enum class Lookup { Found, Poisoned, Undefined };
+  Lookup lookupValue(llvm::StringRef name, mlir::Value &value);
+  void poisonOutputs(const onnx::NodeProto &node);
+  /// Checks `value` against the type ONNX shape inference gives `name` and
+  /// takes the static dims ONNX knows where ge inferred `?`.
+  void refineType(mlir::Value value, llvm::StringRef name,
+                  llvm::StringRef what);
+
+  mlir::MLIRContext *context;
+  const onnx::GraphProto &graph;
+  int64_t opset;
+  std::string modelDir;
+  const ImportOptions &options;
+  ImportErrors &errors;
+  mlir::OpBuilder builder;
+  mlir::func::FuncOp function;
+
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringSet<> poisoned;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<const onnx::TypeProto *> valueTypes;
+};
+
+} // namespace geflow::frontend::onnximp
+
+#endif

@@ -1,0 +1,51 @@
+//===- ModelLoader.h - Parse, check and shape-infer an ONNX model -*- C++ -*-//
+//
+// Everything that happens to the onnx::ModelProto before the graph is built:
+// parsing untrusted bytes, checking opsets, applying --input_shape and
+// running ONNX shape inference. ONNX and protobuf report problems with C++
+// exceptions; they are caught here and become error strings.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_LIB_FRONTEND_ONNX_MODELLOADER_H
+#define GEFLOW_LIB_FRONTEND_ONNX_MODELLOADER_H
+
+#include "geflow/Frontend/ImportOptions.h"
+
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace onnx {
+class ModelProto;
+} // namespace onnx
+
+namespace geflow::frontend::onnximp {
+
+/// The ai.onnx opsets the importer translates.
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 17;
+
+/// Parses serialized model bytes. Fails for bytes that are not a complete
+/// ModelProto (truncated or corrupt files) and for models without a graph.
+mlir::LogicalResult parseModel(llvm::StringRef bytes, onnx::ModelProto &model,
+                               std::string &error);
+
+/// The model's ai.onnx opset version, 0 when it imports none (its nodes
+/// must then all be in other domains). Fails for versions newer than
+/// kMaxOpset; older ones are checked per node.
+mlir::FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
+                                         std::string &error);
+
+/// Replaces the shapes of the named graph inputs (ATC --input_shape). When
+/// any shape changes, previously inferred shapes are dropped so that shape
+/// inference derives them again.
+mlir::LogicalResult applyInputShapes(onnx::ModelProto &model,
+                                     llvm::ArrayRef<NamedShape> shapes,
+                                     std::string &error);
+
+/// Runs ONNX shape inference (with data propagation) in place.
+mlir::LogicalResult inferShapes(onnx::ModelProto &model, std::string &error);
+
+} // namespace geflow::frontend::onnximp
+
+#endif

@@ -1,0 +1,349 @@
+//===- NodeContext.cpp - What a translator sees of one ONNX node ----------===//
+#include "NodeContext.h"
+#include "GraphImporter.h"
+#include "TypeMapping.h"
+
+#include "dialects/ge/IR/GEShapes.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace geflow::frontend::onnximp {
+
+static Location nodeLocation(OpBuilder &b, const onnx::NodeProto &node) {
+  std::string name = node.name();
+  if (name.empty() && node.output_size() > 0)
+    name = node.output(0);
+  return NameLoc::get(b.getStringAttr(name.empty() ? node.op_type() : name));
+}
+
+NodeContext::NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
+                         int64_t opset, ArrayRef<Value> inputs)
+    : graph(graph), node(node), opset(opset),
+      loc(nodeLocation(graph.getBuilder(), node)), builder(graph.getBuilder()),
+      inputs(inputs.begin(), inputs.end()),
+      outputs(node.output_size(), Value()),
+      diagnostics(graph.getBuilder().getContext(), [this](Diagnostic &diag) {
+        if (diag.getSeverity() != DiagnosticSeverity::Error)
+          return failure(); // let outer handlers print warnings
+        (void)fail(diag.str());
+        return success();
+      }) {}
+
+NodeContext::~NodeContext() = default;
+
+StringRef NodeContext::getOpType() const { return node.op_type(); }
+
+std::string NodeContext::describe() const {
+  if (!node.name().empty())
+    return "node '" + node.name() + "' (" + node.op_type() + ")";
+  if (node.output_size() > 0)
+    return "the " + node.op_type() + " node producing '" + node.output(0) + "'";
+  return "a " + node.op_type() + " node";
+}
+
+//===----------------------------------------------------------------------===//
+// Inputs and outputs
+//===----------------------------------------------------------------------===//
+
+Value NodeContext::getRequiredInput(unsigned i) {
+  Value v = getInput(i);
+  if (!v)
+    (void)fail("input " + Twine(i) + " is required but missing");
+  return v;
+}
+
+bool NodeContext::isOutputUsed(unsigned i) const {
+  return static_cast<int>(i) < node.output_size() && !node.output(i).empty();
+}
+
+void NodeContext::setOutput(unsigned i, Value value) {
+  if (i < outputs.size())
+    outputs[i] = value;
+}
+
+LogicalResult NodeContext::rejectOutputsFrom(unsigned first, StringRef what) {
+  for (unsigned i = first; i < outputs.size(); ++i)
+    if (isOutputUsed(i))
+      return unsupported(what + " is not supported (inference graphs only)");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+bool NodeContext::hasAttr(StringRef name) const {
+  return findAttr(name) != nullptr;
+}
+
+// Old exporters leave AttributeProto.type unset and only fill the field.
+static bool isKind(const onnx::AttributeProto &attr,
+                   onnx::AttributeProto::AttributeType kind, bool hasField) {
+  return attr.type() == kind ||
+         (attr.type() == onnx::AttributeProto::UNDEFINED && hasField);
+}
+
+int64_t NodeContext::getInt(StringRef name, int64_t defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return defaultValue;
+  if (!isKind(*attr, onnx::AttributeProto::INT, attr->has_i())) {
+    (void)fail("attribute '" + name + "' must be an int");
+    return defaultValue;
+  }
+  return attr->i();
+}
+
+float NodeContext::getFloat(StringRef name, float defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return defaultValue;
+  if (isKind(*attr, onnx::AttributeProto::FLOAT, attr->has_f()))
+    return attr->f();
+  if (attr->type() == onnx::AttributeProto::INT)
+    return static_cast<float>(attr->i());
+  (void)fail("attribute '" + name + "' must be a float");
+  return defaultValue;
+}
+
+std::string NodeContext::getString(StringRef name, StringRef defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return defaultValue.str();
+  if (!isKind(*attr, onnx::AttributeProto::STRING, attr->has_s())) {
+    (void)fail("attribute '" + name + "' must be a string");
+    return defaultValue.str();
+  }
+  return attr->s();
+}
+
+SmallVector<int64_t> NodeContext::getInts(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return {};
+  if (!isKind(*attr, onnx::AttributeProto::INTS, attr->ints_size() > 0)) {
+    (void)fail("attribute '" + name + "' must be a list of ints");
+    return {};
+  }
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+SmallVector<float> NodeContext::getFloats(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return {};
+  if (!isKind(*attr, onnx::AttributeProto::FLOATS, attr->floats_size() > 0)) {
+    (void)fail("attribute '" + name + "' must be a list of floats");
+    return {};
+  }
+  return SmallVector<float>(attr->floats().begin(), attr->floats().end());
+}
+
+Value NodeContext::getTensorAttrAsConstant(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr || !isKind(*attr, onnx::AttributeProto::TENSOR, attr->has_t())) {
+    (void)fail("attribute '" + name + "' must be a tensor");
+    return {};
+  }
+  std::string error;
+  Value v = graph.materializeTensor(attr->t(), loc, error);
+  if (!v)
+    (void)unsupported("attribute '" + name + "': " + error);
+  return v;
+}
+
+std::optional<Type> NodeContext::getDataTypeAttr(StringRef name,
+                                                 int64_t defaultValue) {
+  int64_t code = getInt(name, defaultValue);
+  std::optional<Type> type = convertDataType(code, getContext());
+  if (!type)
+    (void)unsupported("element type " + dataTypeName(code) + " (attribute '" +
+                      name + "') is not supported");
+  return type;
+}
+
+//===----------------------------------------------------------------------===//
+// Constant inputs
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<int64_t>> NodeContext::getConstantInts(unsigned i) {
+  Value v = getInput(i);
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &x : attr.getValues<APInt>())
+    values.push_back(x.getBitWidth() == 1 ? x.getZExtValue()
+                                          : x.getSExtValue());
+  return values;
+}
+
+std::optional<SmallVector<double>> NodeContext::getConstantFloats(unsigned i) {
+  Value v = getInput(i);
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  if (isa<FloatType>(attr.getElementType())) {
+    for (const APFloat &x : attr.getValues<APFloat>())
+      values.push_back(x.convertToDouble());
+  } else {
+    bool isUnsigned = attr.getElementType().isUnsignedInteger() ||
+                      attr.getElementType().isInteger(1);
+    for (const APInt &x : attr.getValues<APInt>())
+      values.push_back(isUnsigned ? static_cast<double>(x.getZExtValue())
+                                  : static_cast<double>(x.getSExtValue()));
+  }
+  return values;
+}
+
+std::optional<SmallVector<int64_t>>
+NodeContext::requireConstantInts(unsigned i, StringRef what) {
+  auto values = getConstantInts(i);
+  if (!values)
+    (void)unsupported(what +
+                      " must be a constant (ge takes it as an attribute)");
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
+// Building
+//===----------------------------------------------------------------------===//
+
+Type NodeContext::placeholderType() {
+  return UnrankedTensorType::get(builder.getF32Type());
+}
+
+SmallVector<Value> NodeContext::finishOp(OperationState &state,
+                                         unsigned numResults) {
+  // The typed builders infer result types and abort on failure; building
+  // with placeholder types and inferring here turns a bad model into an
+  // error instead.
+  Operation *op = Operation::create(state);
+  auto infer = dyn_cast<InferTypeOpInterface>(op);
+  SmallVector<Type> types;
+  if (!infer ||
+      infer
+          .inferReturnTypes(getContext(), op->getLoc(), op->getOperands(),
+                            op->getRawDictionaryAttrs(),
+                            op->getPropertiesStorage(), op->getRegions(), types)
+          .failed() ||
+      types.size() != numResults) {
+    if (!failed)
+      (void)fail("cannot infer the result type of " +
+                 op->getName().getStringRef());
+    op->destroy();
+    return {};
+  }
+  for (auto [result, type] : llvm::zip(op->getResults(), types))
+    result.setType(type);
+  if (mlir::verify(op, /*verifyRecursively=*/false).failed()) {
+    op->destroy();
+    return {};
+  }
+  builder.insert(op);
+  SmallVector<Value> folded;
+  if (builder.tryFold(op, folded).succeeded() && !folded.empty()) {
+    op->erase();
+    return folded;
+  }
+  return SmallVector<Value>(op->getResults());
+}
+
+Value NodeContext::constant(ElementsAttr value) {
+  return ge::ConstOp::create(builder, loc, value);
+}
+
+Value NodeContext::constantI64(ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    builder.getI64Type());
+  return constant(DenseIntElementsAttr::get(type, values));
+}
+
+Value NodeContext::constantScalar(Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    APFloat v(value);
+    bool lostInfo;
+    v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lostInfo);
+    return constant(DenseElementsAttr::get(type, v));
+  }
+  auto intType = cast<IntegerType>(elementType);
+  APInt v(intType.getWidth(),
+          static_cast<uint64_t>(static_cast<int64_t>(value)),
+          /*isSigned=*/!intType.isUnsigned(), /*implicitTrunc=*/true);
+  return constant(DenseElementsAttr::get(type, v));
+}
+
+//===----------------------------------------------------------------------===//
+// Errors
+//===----------------------------------------------------------------------===//
+
+LogicalResult NodeContext::unsupported(const Twine &reason) {
+  failed = true;
+  graph.getErrors().unsupported(describe(), reason);
+  return failure();
+}
+
+LogicalResult NodeContext::fail(const Twine &reason) {
+  failed = true;
+  graph.getErrors().failed(describe(), reason);
+  return failure();
+}
+
+std::optional<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
+                                                  StringRef what) {
+  auto normalized = ge::shapes::normalizeAxis(axis, rank);
+  if (!normalized)
+    (void)fail(what + " " + Twine(axis) + " is out of range for rank " +
+               Twine(rank));
+  return normalized;
+}
+
+std::optional<int64_t> NodeContext::requireRank(Value value, StringRef what) {
+  std::optional<int64_t> rank = getRank(value);
+  if (!rank)
+    (void)unsupported(what + " needs an input of known rank");
+  return rank;
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers on values
+//===----------------------------------------------------------------------===//
+
+Type getElementType(Value value) {
+  return cast<ShapedType>(value.getType()).getElementType();
+}
+
+std::optional<ArrayRef<int64_t>> getShape(Value value) {
+  if (auto ranked = dyn_cast<RankedTensorType>(value.getType()))
+    return ranked.getShape();
+  return std::nullopt;
+}
+
+std::optional<int64_t> getRank(Value value) {
+  if (auto ranked = dyn_cast<RankedTensorType>(value.getType()))
+    return ranked.getRank();
+  return std::nullopt;
+}
+
+bool isFloatTensor(Value value) {
+  return isa<FloatType>(getElementType(value));
+}
+
+} // namespace geflow::frontend::onnximp

@@ -1,0 +1,160 @@
+//===- NormalizationOps.cpp - BatchNorm, LayerNorm, InstanceNorm, Softmax -===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+LogicalResult translateBatchNormalization(NodeContext &n) {
+  SmallVector<Value> in;
+  for (unsigned i = 0; i < 5; ++i)
+    in.push_back(n.getRequiredInput(i));
+  if (llvm::is_contained(in, Value()) || failed(requireFloat(n, in[0])))
+    return failure();
+  if (n.getOpset() < 9 && n.getInt("spatial", 1) != 1)
+    return n.unsupported("spatial = 0 (per-element statistics) is not "
+                         "supported");
+  if (n.getOpset() >= 14 && n.getInt("training_mode", 0) != 0)
+    return n.unsupported("training_mode = 1 is not supported (inference "
+                         "only)");
+  if (failed(n.rejectOutputsFrom(1, "the running mean/variance outputs")))
+    return failure();
+  float epsilon = n.getFloat("epsilon", 1e-5f);
+  Value y = n.create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
+                                  APFloat(epsilon), StringRef("NCHW"), false);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+/// LayerNormalization's optional Mean and InvStdDev outputs, computed the
+/// way the ONNX function body does (in f32, the default stash type).
+LogicalResult layerNormStatistics(NodeContext &n, Value x,
+                                  ArrayRef<int64_t> axes, double epsilon) {
+  if (!n.isOutputUsed(1) && !n.isOutputUsed(2))
+    return success();
+  Builder &b = n.getBuilder();
+  x = castTo(n, x, b.getF32Type());
+  Value mean = x ? n.create<ReduceMeanOp>(x, axes, true) : Value();
+  Value centered = mean ? n.create<SubOp>(x, mean) : Value();
+  Value squared = centered ? n.create<MulOp>(centered, centered) : Value();
+  Value variance =
+      squared ? n.create<ReduceMeanOp>(squared, axes, true) : Value();
+  Value shifted =
+      variance
+          ? n.create<AddOp>(variance, n.constantScalar(b.getF32Type(), epsilon))
+          : Value();
+  Value invStdDev = shifted ? n.create<RsqrtOp>(shifted) : Value();
+  n.setOutput(1, mean);
+  n.setOutput(2, invStdDev);
+  return success(invStdDev != nullptr);
+}
+
+LogicalResult translateLayerNormalization(NodeContext &n) {
+  Value x = n.getRequiredInput(0), scale = n.getRequiredInput(1);
+  Value bias = n.getInput(2);
+  if (!x || !scale || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> rank = n.requireRank(x, "LayerNormalization");
+  if (!rank)
+    return failure();
+  std::optional<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), *rank, "axis");
+  if (!axis)
+    return failure();
+  float epsilon = n.getFloat("epsilon", 1e-5f);
+  if (!bias) {
+    // ge.LayerNorm always adds a beta: a zero one of scale's shape.
+    auto scaleType = dyn_cast<RankedTensorType>(scale.getType());
+    if (!scaleType || !scaleType.hasStaticShape())
+      return n.unsupported("without B, Scale needs a static shape");
+    bias = n.constant(DenseElementsAttr::get(
+        scaleType, n.getBuilder().getZeroAttr(scaleType.getElementType())));
+  }
+  Value y =
+      n.create<LayerNormOp>(x, scale, bias, static_cast<uint64_t>(*axis),
+                            static_cast<uint64_t>(*axis), APFloat(epsilon));
+  n.setOutput(0, y);
+  if (!y)
+    return failure();
+  return layerNormStatistics(n, x, iota(*axis, *rank), epsilon);
+}
+
+// scale * (x - mean) / sqrt(variance + epsilon) + B, with mean and variance
+// per instance and channel (over the spatial dims).
+LogicalResult translateInstanceNormalization(NodeContext &n) {
+  Value x = n.getRequiredInput(0), scale = n.getRequiredInput(1),
+        bias = n.getRequiredInput(2);
+  if (!x || !scale || !bias || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> rank = n.requireRank(x, "InstanceNormalization");
+  if (!rank)
+    return failure();
+  if (*rank < 3)
+    return n.fail("the input needs rank >= 3, got " + Twine(*rank));
+  Type et = getElementType(x);
+  SmallVector<int64_t> spatial = iota(2, *rank);
+  // [C] -> [C, 1, ..., 1] so that it broadcasts over the spatial dims.
+  SmallVector<int64_t> unitDims = iota(1, *rank - 1);
+  Value mean = n.create<ReduceMeanOp>(x, spatial, true);
+  Value centered = mean ? n.create<SubOp>(x, mean) : Value();
+  Value squared = centered ? n.create<MulOp>(centered, centered) : Value();
+  Value variance =
+      squared ? n.create<ReduceMeanOp>(squared, spatial, true) : Value();
+  Value shifted =
+      variance
+          ? n.create<AddOp>(variance,
+                            n.constantScalar(et, n.getFloat("epsilon", 1e-5f)))
+          : Value();
+  Value invStd = shifted ? n.create<RsqrtOp>(shifted) : Value();
+  Value normalized = invStd ? n.create<MulOp>(centered, invStd) : Value();
+  Value scaleC = n.create<ExpandDimsOp>(scale, unitDims);
+  Value biasC = n.create<ExpandDimsOp>(bias, unitDims);
+  if (!normalized || !scaleC || !biasC)
+    return failure();
+  Value scaled = n.create<MulOp>(normalized, scaleC);
+  Value y = scaled ? n.create<AddOp>(scaled, biasC) : Value();
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+// Before opset 13, (Log)Softmax flattens the input to 2-D at `axis` and
+// normalizes each row: that is a softmax over all dims from `axis` on
+// jointly, which ge's multi-axis softmax computes directly.
+template <typename OpTy> LogicalResult translateSoftmax(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> rank = n.requireRank(x, n.getOpType());
+  if (!rank)
+    return failure();
+  bool modern = n.getOpset() >= 13;
+  int64_t rawAxis = n.getInt("axis", modern ? -1 : 1);
+  if (*rank == 0)
+    return n.fail("the input must have rank >= 1");
+  std::optional<int64_t> axis = n.normalizeAxis(rawAxis, *rank, "axis");
+  if (!axis)
+    return failure();
+  SmallVector<int64_t> axes =
+      modern ? SmallVector<int64_t>{*axis} : iota(*axis, *rank);
+  Value y = n.create<OpTy>(x, axes);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+} // namespace
+
+ArrayRef<OpTranslator> getNormalizationTranslators() {
+  static const OpTranslator table[] = {
+      {"BatchNormalization", translateBatchNormalization},
+      {"LayerNormalization", translateLayerNormalization},
+      {"InstanceNormalization", translateInstanceNormalization},
+      {"Softmax", translateSoftmax<SoftmaxOp>},
+      {"LogSoftmax", translateSoftmax<LogSoftmaxOp>},
+  };
+  return table;
+}
+
+} // namespace geflow::frontend::onnximp

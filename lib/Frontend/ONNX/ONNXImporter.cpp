@@ -1,0 +1,109 @@
+//===- ONNXImporter.cpp - The ONNX frontend's entry points ----------------===//
+//
+// Load -> check opset -> apply --input_shape -> ONNX shape inference ->
+// build the graph function -> canonicalize -> verify. Any problem ends in
+// one error and no module.
+//
+//===----------------------------------------------------------------------===//
+#include "geflow/Frontend/ONNXImporter.h"
+
+#include "GraphImporter.h"
+#include "ImportErrors.h"
+#include "ModelLoader.h"
+
+#include "dialects/ge/IR/GEDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace geflow::frontend {
+
+void registerONNXImporterDialects(DialectRegistry &registry) {
+  registry.insert<ge::GEDialect, func::FuncDialect>();
+}
+
+FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,
+                                                 StringRef path,
+                                                 const ImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (std::error_code ec = buffer.getError()) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot open ONNX model '" << path << "': " << ec.message();
+    return failure();
+  }
+  StringRef dir = llvm::sys::path::parent_path(path);
+  return importONNXModelFromBytes(context, (*buffer)->getBuffer(), path,
+                                  dir.empty() ? "." : dir, options);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+importONNXModelFromBytes(MLIRContext &context, StringRef bytes,
+                         StringRef displayName, StringRef modelDir,
+                         const ImportOptions &options) {
+  onnx::ModelProto model;
+  std::string error;
+  if (failed(onnximp::parseModel(bytes, model, error))) {
+    emitError(UnknownLoc::get(&context)) << "'" << displayName << "' " << error;
+    return failure();
+  }
+  return importONNXModel(context, model, displayName, modelDir, options);
+}
+
+/// Folds constant subgraphs and applies the ge canonicalization patterns.
+static void canonicalize(ModuleOp module) {
+  MLIRContext *context = module.getContext();
+  RewritePatternSet patterns(context);
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+  (void)applyPatternsGreedily(module, std::move(patterns));
+}
+
+FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,
+                                                 onnx::ModelProto &model,
+                                                 StringRef displayName,
+                                                 StringRef modelDir,
+                                                 const ImportOptions &options) {
+  context.loadDialect<ge::GEDialect, func::FuncDialect>();
+  Location loc = UnknownLoc::get(&context);
+  std::string error;
+  onnximp::ImportErrors errors;
+  FailureOr<int64_t> opset = onnximp::getDefaultOpset(model, error);
+  if (failed(opset)) {
+    errors.unsupported("the model", error);
+    return errors.report(loc, displayName);
+  }
+  if (failed(onnximp::applyInputShapes(model, options.inputShapes, error)) ||
+      failed(onnximp::inferShapes(model, error))) {
+    emitError(loc) << "cannot import ONNX model '" << displayName
+                   << "': " << error;
+    return failure();
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  onnximp::GraphImporter importer(&context, model.graph(), *opset, modelDir,
+                                  options, errors);
+  if (failed(importer.importGraph(*module)) || !errors.empty())
+    return errors.report(loc, displayName);
+  if (options.canonicalize)
+    canonicalize(*module);
+  if (failed(verify(*module))) {
+    emitError(loc) << "internal error: the graph imported from '" << displayName
+                   << "' does not verify";
+    return failure();
+  }
+  return module;
+}
+
+} // namespace geflow::frontend

@@ -1,0 +1,42 @@
+//===- OpTranslators.h - ONNX op type -> translator table -------*- C++ -*-===//
+//
+// One translator function per ONNX op type (default domain), grouped by
+// family in the *Ops.cpp files. Each family exposes its table slice; the
+// registry joins them for lookup by op type.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_LIB_FRONTEND_ONNX_OPTRANSLATORS_H
+#define GEFLOW_LIB_FRONTEND_ONNX_OPTRANSLATORS_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace geflow::frontend::onnximp {
+
+class NodeContext;
+
+using TranslateFn = mlir::LogicalResult (*)(NodeContext &node);
+
+struct OpTranslator {
+  llvm::StringLiteral opType;
+  TranslateFn translate;
+};
+
+// The families (each in its own file).
+llvm::ArrayRef<OpTranslator> getElementwiseTranslators();
+llvm::ArrayRef<OpTranslator> getActivationTranslators();
+llvm::ArrayRef<OpTranslator> getConvPoolTranslators();
+llvm::ArrayRef<OpTranslator> getMatMulTranslators();
+llvm::ArrayRef<OpTranslator> getNormalizationTranslators();
+llvm::ArrayRef<OpTranslator> getReductionTranslators();
+llvm::ArrayRef<OpTranslator> getShapeTranslators();
+llvm::ArrayRef<OpTranslator> getSliceConcatTranslators();
+llvm::ArrayRef<OpTranslator> getConstantTranslators();
+
+/// The translator of a default-domain op type; null when there is none.
+TranslateFn lookupTranslator(llvm::StringRef opType);
+
+} // namespace geflow::frontend::onnximp
+
+#endif

@@ -1,0 +1,146 @@
+//===- ReductionOps.cpp - ReduceSum, ReduceMean, ReduceMax and relatives --===//
+//
+// Axes are an attribute except for ReduceSum from opset 13 on, where they
+// are an optional input (it must be constant: ge takes them as an
+// attribute). Empty axes reduce every dim unless noop_with_empty_axes says
+// the op is the identity. ReduceMin/L1/L2/SumSquare/LogSum/LogSumExp are
+// compositions of the three ge reductions with elementwise ops.
+//
+//===----------------------------------------------------------------------===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+struct ReduceParams {
+  SmallVector<int64_t> axes; // empty: every dim
+  bool keepDims;
+  bool identity; // empty axes with noop_with_empty_axes
+};
+
+std::optional<ReduceParams> readReduceParams(NodeContext &n) {
+  ReduceParams p;
+  bool axesAreInput = n.getOpType() == "ReduceSum" && n.getOpset() >= 13;
+  if (axesAreInput) {
+    if (n.getInput(1)) {
+      auto axes = n.requireConstantInts(1, "the axes input");
+      if (!axes)
+        return std::nullopt;
+      p.axes = *axes;
+    }
+  } else {
+    p.axes = n.getInts("axes");
+  }
+  p.keepDims = n.getInt("keepdims", 1) != 0;
+  p.identity = p.axes.empty() && n.getInt("noop_with_empty_axes", 0) != 0;
+  return p;
+}
+
+template <typename OpTy>
+Value reduce(NodeContext &n, Value x, const ReduceParams &p) {
+  return n.create<OpTy>(x, ArrayRef<int64_t>(p.axes), p.keepDims);
+}
+
+/// Reads the input and the axes, then builds `build(x, params)` (or passes
+/// x through for the no-op form).
+LogicalResult translateReduction(
+    NodeContext &n, bool floatOnly,
+    llvm::function_ref<Value(Value, const ReduceParams &)> build) {
+  Value x = n.getRequiredInput(0);
+  if (!x || (floatOnly && failed(requireFloat(n, x))))
+    return failure();
+  std::optional<ReduceParams> p = readReduceParams(n);
+  if (!p)
+    return failure();
+  Value y = p->identity ? x : build(x, *p);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+template <typename OpTy> LogicalResult translateDirect(NodeContext &n) {
+  return translateReduction(n, false, [&](Value x, const ReduceParams &p) {
+    return reduce<OpTy>(n, x, p);
+  });
+}
+
+// min(x) = -max(-x); unsigned values have no negation.
+LogicalResult translateReduceMin(NodeContext &n) {
+  Value x = n.getInput(0);
+  if (x && getElementType(x).isUnsignedInteger())
+    return n.unsupported("ReduceMin of unsigned integers is not supported");
+  return translateReduction(n, false, [&](Value x, const ReduceParams &p) {
+    Value negated = n.create<NegOp>(x);
+    Value max = negated ? reduce<ReduceMaxOp>(n, negated, p) : Value();
+    return max ? n.create<NegOp>(max) : Value();
+  });
+}
+
+LogicalResult translateReduceL1(NodeContext &n) {
+  return translateReduction(n, false, [&](Value x, const ReduceParams &p) {
+    Value abs = n.create<AbsOp>(x);
+    return abs ? reduce<ReduceSumOp>(n, abs, p) : Value();
+  });
+}
+
+Value sumOfSquares(NodeContext &n, Value x, const ReduceParams &p) {
+  Value squared = n.create<MulOp>(x, x);
+  return squared ? reduce<ReduceSumOp>(n, squared, p) : Value();
+}
+
+LogicalResult translateReduceSumSquare(NodeContext &n) {
+  return translateReduction(n, false, [&](Value x, const ReduceParams &p) {
+    return sumOfSquares(n, x, p);
+  });
+}
+
+LogicalResult translateReduceL2(NodeContext &n) {
+  return translateReduction(n, true, [&](Value x, const ReduceParams &p) {
+    Value sum = sumOfSquares(n, x, p);
+    return sum ? n.create<SqrtOp>(sum) : Value();
+  });
+}
+
+LogicalResult translateReduceLogSum(NodeContext &n) {
+  return translateReduction(n, true, [&](Value x, const ReduceParams &p) {
+    Value sum = reduce<ReduceSumOp>(n, x, p);
+    return sum ? n.create<LogOp>(sum) : Value();
+  });
+}
+
+// log(sum(exp(x - m))) + m with m = max(x): exp cannot overflow.
+LogicalResult translateReduceLogSumExp(NodeContext &n) {
+  return translateReduction(n, true, [&](Value x, const ReduceParams &p) {
+    ReduceParams kept = p;
+    kept.keepDims = true;
+    Value maxKept = reduce<ReduceMaxOp>(n, x, kept);
+    Value max = reduce<ReduceMaxOp>(n, x, p);
+    Value shifted = maxKept ? n.create<SubOp>(x, maxKept) : Value();
+    Value exp = shifted ? n.create<ExpOp>(shifted) : Value();
+    Value sum = exp ? reduce<ReduceSumOp>(n, exp, p) : Value();
+    Value log = sum ? n.create<LogOp>(sum) : Value();
+    return log && max ? n.create<AddOp>(log, max) : Value();
+  });
+}
+
+} // namespace
+
+ArrayRef<OpTranslator> getReductionTranslators() {
+  static const OpTranslator table[] = {
+      {"ReduceSum", translateDirect<ReduceSumOp>},
+      {"ReduceMean", translateDirect<ReduceMeanOp>},
+      {"ReduceMax", translateDirect<ReduceMaxOp>},
+      {"ReduceMin", translateReduceMin},
+      {"ReduceL1", translateReduceL1},
+      {"ReduceL2", translateReduceL2},
+      {"ReduceSumSquare", translateReduceSumSquare},
+      {"ReduceLogSum", translateReduceLogSum},
+      {"ReduceLogSumExp", translateReduceLogSumExp},
+  };
+  return table;
+}
+
+} // namespace geflow::frontend::onnximp

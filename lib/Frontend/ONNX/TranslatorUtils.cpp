@@ -1,0 +1,44 @@
+//===- TranslatorUtils.cpp - Small helpers shared by op translators -------===//
+#include "TranslatorUtils.h"
+
+using namespace mlir;
+
+namespace geflow::frontend::onnximp {
+
+Value castTo(NodeContext &n, Value value, Type elementType) {
+  if (getElementType(value) == elementType)
+    return value;
+  return n.create<ge::CastOp>(value, elementType);
+}
+
+static std::string typeName(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+LogicalResult requireFloat(NodeContext &n, Value value) {
+  if (isFloatTensor(value))
+    return success();
+  return n.unsupported(n.getOpType() + " on " +
+                       typeName(getElementType(value)) +
+                       " tensors is not supported (ge computes it on floats)");
+}
+
+SmallVector<Value> getPresentInputs(NodeContext &n) {
+  SmallVector<Value> values;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i)
+    if (Value v = n.getInput(i))
+      values.push_back(v);
+  return values;
+}
+
+SmallVector<int64_t> iota(int64_t begin, int64_t end) {
+  SmallVector<int64_t> values;
+  for (int64_t i = begin; i < end; ++i)
+    values.push_back(i);
+  return values;
+}
+
+} // namespace geflow::frontend::onnximp

@@ -1,0 +1,36 @@
+//===- TranslatorUtils.h - Small helpers shared by op translators -*- C++ -*-//
+#ifndef GEFLOW_LIB_FRONTEND_ONNX_TRANSLATORUTILS_H
+#define GEFLOW_LIB_FRONTEND_ONNX_TRANSLATORUTILS_H
+
+#include "NodeContext.h"
+
+namespace geflow::frontend::onnximp {
+
+/// `value` converted to `elementType` (no op when it already has it).
+mlir::Value castTo(NodeContext &n, mlir::Value value, mlir::Type elementType);
+
+/// Records "unsupported" unless `value` holds floats: several ge ops
+/// (Sqrt, MatMulV2, Conv2D, ...) compute in floating point only.
+mlir::LogicalResult requireFloat(NodeContext &n, mlir::Value value);
+
+/// Combines `values` left to right with a binary ge op (Max, Sum, ...).
+template <typename OpTy>
+mlir::Value foldLeft(NodeContext &n, llvm::ArrayRef<mlir::Value> values) {
+  mlir::Value acc = values.front();
+  for (mlir::Value v : values.drop_front()) {
+    acc = n.create<OpTy>(acc, v);
+    if (!acc)
+      return {};
+  }
+  return acc;
+}
+
+/// The inputs that are present (variadic ops).
+llvm::SmallVector<mlir::Value> getPresentInputs(NodeContext &n);
+
+/// [begin, end) as a list.
+llvm::SmallVector<int64_t> iota(int64_t begin, int64_t end);
+
+} // namespace geflow::frontend::onnximp
+
+#endif
