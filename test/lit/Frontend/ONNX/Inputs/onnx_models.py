@@ -1,0 +1,707 @@
+"""Small ONNX models for the ONNX frontend's lit tests.
+
+Usage: onnx_models.py NAME OUTPUT.onnx
+
+Each model is built with onnx.helper at test time (no binary files in the
+repository). The models are tiny on purpose: every test checks how one op
+or one attribute is translated, so the IR stays readable in FileCheck.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F = TensorProto.FLOAT
+I64 = TensorProto.INT64
+MODELS = {}
+
+
+def model(name):
+    def register(fn):
+        MODELS[name] = fn
+        return fn
+
+    return register
+
+
+def vi(name, dtype, shape):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def graph(nodes, inputs, outputs, inits=(), opset=13, name="g"):
+    g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def unary_chain(ops, opset=13, shape=(2, 3), dtype=F):
+    """x -> op1 -> op2 -> ... with one node per op, each feeding an output."""
+    nodes, outputs = [], []
+    for i, (op, attrs) in enumerate(ops):
+        nodes.append(helper.make_node(op, ["x"], [f"y{i}"], name=f"n{i}", **attrs))
+        outputs.append(vi(f"y{i}", dtype, None))
+    return graph(nodes, [vi("x", dtype, list(shape))], outputs, opset=opset)
+
+
+# ---------------------------------------------------------------------------
+# Elementwise
+# ---------------------------------------------------------------------------
+
+
+@model("binary")
+def _():
+    ops = ["Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater"]
+    nodes = [helper.make_node(op, ["a", "b"], [f"y_{op}"], name=op) for op in ops]
+    nodes.append(helper.make_node("Pow", ["a", "e"], ["y_Pow"], name="Pow"))
+    nodes.append(helper.make_node("Where", ["c", "a", "b"], ["y_Where"], name="Where"))
+    return graph(
+        nodes,
+        [vi("a", F, [2, 3]), vi("b", F, [3]), vi("e", I64, [1]),
+         vi("c", TensorProto.BOOL, [2, 1])],
+        [vi(f"y_{op}", F if op not in ("Equal", "Less", "Greater")
+            else TensorProto.BOOL, None) for op in ops + ["Pow", "Where"]],
+        opset=13)
+
+
+@model("variadic")
+def _():
+    nodes = [
+        helper.make_node("Max", ["a", "b", "c"], ["max"], name="max"),
+        helper.make_node("Min", ["a"], ["min"], name="min"),
+        helper.make_node("Sum", ["a", "b"], ["sum"], name="sum"),
+        helper.make_node("Mean", ["a", "b", "c"], ["mean"], name="mean"),
+    ]
+    return graph(nodes, [vi("a", F, [2, 3]), vi("b", F, [3]), vi("c", F, [1])],
+                 [vi(n, F, None) for n in ["max", "min", "sum", "mean"]])
+
+
+@model("unary")
+def _():
+    return unary_chain([(op, {}) for op in
+                        ["Sqrt", "Reciprocal", "Exp", "Log", "Neg", "Abs", "Erf"]])
+
+
+@model("cast")
+def _():
+    nodes = [
+        helper.make_node("Cast", ["x"], ["h"], to=TensorProto.FLOAT16, name="c16"),
+        helper.make_node("Cast", ["x"], ["i"], to=TensorProto.INT32, name="ci"),
+        helper.make_node("CastLike", ["x", "like"], ["l"], name="cl"),
+    ]
+    return graph(nodes, [vi("x", F, [4]), vi("like", TensorProto.INT8, [1])],
+                 [vi("h", TensorProto.FLOAT16, None), vi("i", TensorProto.INT32, None),
+                  vi("l", TensorProto.INT8, None)], opset=15)
+
+
+@model("clip_opset7")
+def _():
+    return unary_chain([("Clip", {"min": -1.0, "max": 6.0}), ("Clip", {"max": 2.5})],
+                       opset=7)
+
+
+@model("clip_opset13")
+def _():
+    nodes = [
+        helper.make_node("Clip", ["x", "lo", "hi"], ["y0"], name="both"),
+        helper.make_node("Clip", ["x", "", "hi"], ["y1"], name="max_only"),
+        helper.make_node("Clip", ["x"], ["y2"], name="none"),
+    ]
+    return graph(nodes, [vi("x", F, [4])], [vi(f"y{i}", F, None) for i in range(3)],
+                 [const("lo", np.float32(0)), const("hi", np.float32(6))])
+
+
+@model("clip_dynamic")
+def _():
+    nodes = [helper.make_node("Clip", ["x", "lo"], ["y"], name="dyn_clip")]
+    return graph(nodes, [vi("x", F, [4]), vi("lo", F, [])], [vi("y", F, None)])
+
+
+# ---------------------------------------------------------------------------
+# Activations
+# ---------------------------------------------------------------------------
+
+
+@model("activations")
+def _():
+    return unary_chain([("Relu", {}), ("LeakyRelu", {"alpha": 0.2}), ("Sigmoid", {}),
+                        ("Tanh", {}), ("HardSigmoid", {"alpha": 0.25}),
+                        ("HardSwish", {}), ("Elu", {"alpha": 0.5}),
+                        ("Softplus", {}), ("Softsign", {})], opset=14)
+
+
+@model("prelu")
+def _():
+    nodes = [helper.make_node("PRelu", ["x", "slope"], ["y"], name="prelu")]
+    return graph(nodes, [vi("x", F, [1, 3, 4, 4])], [vi("y", F, None)],
+                 [const("slope", np.full((3, 1, 1), 0.1, np.float32))])
+
+
+# ---------------------------------------------------------------------------
+# Convolution and pooling
+# ---------------------------------------------------------------------------
+
+
+def conv_model(attrs, x_shape=(1, 2, 8, 8), w_shape=(4, 2, 3, 3), bias=True,
+               op="Conv", opset=13):
+    inputs = ["x", "w"] + (["b"] if bias else [])
+    inits = [const("w", np.ones(w_shape, np.float32))]
+    if bias:
+        channels = w_shape[0] if op == "Conv" else w_shape[1] * attrs.get("group", 1)
+        inits.append(const("b", np.zeros(channels, np.float32)))
+    nodes = [helper.make_node(op, inputs, ["y"], name="conv", **attrs)]
+    return graph(nodes, [vi("x", F, list(x_shape))], [vi("y", F, None)], inits,
+                 opset=opset)
+
+
+@model("conv_pads")
+def _():
+    # ONNX pads [h_begin, w_begin, h_end, w_end] = [1, 2, 3, 4].
+    return conv_model({"pads": [1, 2, 3, 4], "strides": [2, 1], "dilations": [1, 2]})
+
+
+@model("conv_same_upper")
+def _():
+    return conv_model({"auto_pad": "SAME_UPPER", "strides": [2, 2]},
+                      w_shape=(4, 2, 3, 3), bias=False)
+
+
+@model("conv_same_lower")
+def _():
+    return conv_model({"auto_pad": "SAME_LOWER", "strides": [2, 2]},
+                      w_shape=(4, 2, 3, 3), bias=False)
+
+
+@model("conv_valid_group")
+def _():
+    return conv_model({"auto_pad": "VALID", "group": 2}, x_shape=(1, 4, 8, 8),
+                      w_shape=(4, 2, 3, 3))
+
+
+@model("conv1d")
+def _():
+    return conv_model({"pads": [1, 2], "strides": [2]}, x_shape=(1, 2, 16),
+                      w_shape=(4, 2, 3))
+
+
+@model("conv3d")
+def _():
+    return conv_model({}, x_shape=(1, 2, 4, 4, 4), w_shape=(4, 2, 3, 3, 3))
+
+
+@model("conv_transpose")
+def _():
+    return conv_model({"strides": [2, 2], "pads": [1, 1, 1, 1],
+                       "output_padding": [1, 0]},
+                      x_shape=(1, 2, 5, 5), w_shape=(2, 3, 3, 3),
+                      op="ConvTranspose")
+
+
+@model("conv_transpose_output_shape")
+def _():
+    return conv_model({"strides": [3, 2], "output_shape": [10, 8]},
+                      x_shape=(1, 1, 3, 3), w_shape=(1, 2, 3, 3), bias=False,
+                      op="ConvTranspose")
+
+
+@model("pools")
+def _():
+    return unary_chain(
+        [("MaxPool", {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}),
+         ("MaxPool", {"kernel_shape": [2, 2], "strides": [2, 2], "ceil_mode": 1}),
+         ("AveragePool", {"kernel_shape": [3, 3], "pads": [0, 1, 2, 1],
+                          "count_include_pad": 1}),
+         ("AveragePool", {"kernel_shape": [2, 2], "auto_pad": "SAME_UPPER"}),
+         ("GlobalAveragePool", {}), ("GlobalMaxPool", {})],
+        opset=13, shape=(1, 3, 7, 7))
+
+
+@model("maxpool_indices")
+def _():
+    nodes = [helper.make_node("MaxPool", ["x"], ["y", "idx"], kernel_shape=[2, 2],
+                              name="pool_with_indices")]
+    return graph(nodes, [vi("x", F, [1, 1, 4, 4])],
+                 [vi("y", F, None), vi("idx", I64, None)])
+
+
+# ---------------------------------------------------------------------------
+# Gemm and MatMul
+# ---------------------------------------------------------------------------
+
+
+@model("gemm")
+def _():
+    nodes = [
+        helper.make_node("Gemm", ["a", "w", "bias"], ["linear"], transB=1, name="linear"),
+        helper.make_node("Gemm", ["at", "w2", "c"], ["scaled"], alpha=0.5, beta=2.0,
+                         transA=1, name="scaled"),
+        helper.make_node("Gemm", ["a", "w2t"], ["noc"], name="noc"),
+    ]
+    inits = [const("w", np.ones((5, 4), np.float32)),
+             const("bias", np.zeros(5, np.float32)),
+             const("w2", np.ones((4, 6), np.float32)),
+             const("w2t", np.ones((4, 6), np.float32)),
+             const("c", np.ones((1, 6), np.float32))]
+    return graph(nodes, [vi("a", F, [3, 4]), vi("at", F, [4, 3])],
+                 [vi("linear", F, None), vi("scaled", F, None), vi("noc", F, None)],
+                 inits, opset=13)
+
+
+@model("matmul")
+def _():
+    nodes = [
+        helper.make_node("MatMul", ["m", "n"], ["mm2d"], name="mm2d"),
+        helper.make_node("MatMul", ["b3", "n"], ["bmm"], name="bmm"),
+        helper.make_node("MatMul", ["v", "n"], ["vecmat"], name="vecmat"),
+        helper.make_node("MatMul", ["m", "u"], ["matvec"], name="matvec"),
+        helper.make_node("MatMul", ["b4", "b3"], ["bcast"], name="bcast"),
+    ]
+    return graph(nodes, [vi("m", F, [2, 3]), vi("n", F, [3, 4]), vi("b3", F, [5, 2, 3]),
+                         vi("v", F, [3]), vi("u", F, [3]), vi("b4", F, [2, 1, 4, 2])],
+                 [vi(n, F, None) for n in ["mm2d", "bmm", "vecmat", "matvec", "bcast"]])
+
+
+@model("matmul_int")
+def _():
+    nodes = [helper.make_node("MatMul", ["a", "b"], ["y"], name="int_mm")]
+    return graph(nodes, [vi("a", TensorProto.INT32, [2, 2]),
+                         vi("b", TensorProto.INT32, [2, 2])],
+                 [vi("y", TensorProto.INT32, None)])
+
+
+# ---------------------------------------------------------------------------
+# Normalization and softmax
+# ---------------------------------------------------------------------------
+
+
+@model("batchnorm")
+def _():
+    c = 3
+    inits = [const(n, np.full(c, v, np.float32)) for n, v in
+             [("scale", 1), ("bias", 0), ("mean", 0), ("var", 1)]]
+    nodes = [helper.make_node("BatchNormalization", ["x", "scale", "bias", "mean", "var"],
+                              ["y"], epsilon=1e-3, name="bn")]
+    return graph(nodes, [vi("x", F, [2, c, 4, 4])], [vi("y", F, None)], inits, opset=15)
+
+
+@model("batchnorm_training")
+def _():
+    c = 3
+    inits = [const(n, np.full(c, v, np.float32)) for n, v in
+             [("scale", 1), ("bias", 0), ("mean", 0), ("var", 1)]]
+    nodes = [helper.make_node("BatchNormalization", ["x", "scale", "bias", "mean", "var"],
+                              ["y", "rm", "rv"], training_mode=1, name="bn_train")]
+    return graph(nodes, [vi("x", F, [2, c, 4, 4])],
+                 [vi("y", F, None), vi("rm", F, None), vi("rv", F, None)], inits,
+                 opset=15)
+
+
+@model("layernorm")
+def _():
+    nodes = [
+        helper.make_node("LayerNormalization", ["x", "gamma", "beta"], ["y"],
+                         axis=-1, epsilon=1e-6, name="ln"),
+        helper.make_node("LayerNormalization", ["x", "gamma2"], ["z", "mean", "inv"],
+                         axis=1, name="ln_nobias"),
+    ]
+    inits = [const("gamma", np.ones(8, np.float32)), const("beta", np.zeros(8, np.float32)),
+             const("gamma2", np.ones((4, 8), np.float32))]
+    return graph(nodes, [vi("x", F, [2, 4, 8])],
+                 [vi("y", F, None), vi("z", F, None), vi("mean", F, None),
+                  vi("inv", F, None)], inits, opset=17)
+
+
+@model("softmax_opset11")
+def _():
+    return unary_chain([("Softmax", {}), ("LogSoftmax", {"axis": -1}),
+                        ("Softmax", {"axis": 0})], opset=11, shape=(2, 3, 4))
+
+
+@model("softmax_opset13")
+def _():
+    return unary_chain([("Softmax", {}), ("LogSoftmax", {"axis": 1})], opset=13,
+                       shape=(2, 3, 4))
+
+
+@model("instancenorm")
+def _():
+    nodes = [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"],
+                              epsilon=1e-5, name="in")]
+    return graph(nodes, [vi("x", F, [1, 3, 4, 4])], [vi("y", F, None)],
+                 [const("s", np.ones(3, np.float32)), const("b", np.zeros(3, np.float32))])
+
+
+# ---------------------------------------------------------------------------
+# Shape manipulation
+# ---------------------------------------------------------------------------
+
+
+@model("reshape")
+def _():
+    nodes = [
+        helper.make_node("Reshape", ["x", "s1"], ["r1"], name="r1"),
+        helper.make_node("Reshape", ["x", "s2"], ["r2"], name="r2"),
+        helper.make_node("Flatten", ["x"], ["f1"], name="f1"),
+        helper.make_node("Flatten", ["x"], ["f0"], axis=0, name="f0"),
+        helper.make_node("Flatten", ["d"], ["fd"], axis=-2, name="fd"),
+        helper.make_node("Transpose", ["x"], ["t"], perm=[0, 2, 3, 1], name="t"),
+        helper.make_node("Transpose", ["x"], ["tr"], name="tr"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4, 5]), vi("d", F, ["N", 3, 4])],
+                 [vi(n, F, None) for n in ["r1", "r2", "f1", "f0", "fd", "t", "tr"]],
+                 [const("s1", np.array([0, -1, 5], np.int64)),
+                  const("s2", np.array([6, 20], np.int64))])
+
+
+@model("squeeze_opset11")
+def _():
+    nodes = [
+        helper.make_node("Unsqueeze", ["x"], ["u"], axes=[0, -1], name="unsq"),
+        helper.make_node("Squeeze", ["u"], ["s"], axes=[-1], name="sq"),
+        helper.make_node("Squeeze", ["u"], ["all"], name="sq_all"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 4])],
+                 [vi(n, F, None) for n in ["u", "s", "all"]], opset=11)
+
+
+@model("squeeze_opset13")
+def _():
+    nodes = [
+        helper.make_node("Unsqueeze", ["x", "ax"], ["u"], name="unsq"),
+        helper.make_node("Squeeze", ["u", "sx"], ["s"], name="sq"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 4])], [vi("u", F, None), vi("s", F, None)],
+                 [const("ax", np.array([1, -1], np.int64)),
+                  const("sx", np.array([-3], np.int64))])
+
+
+@model("expand_tile")
+def _():
+    nodes = [
+        helper.make_node("Expand", ["x", "shape"], ["e"], name="expand"),
+        helper.make_node("Tile", ["x", "reps"], ["t"], name="tile"),
+        helper.make_node("Identity", ["x"], ["i"], name="id"),
+        helper.make_node("Dropout", ["x"], ["d"], name="drop"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 1])], [vi(n, F, None) for n in "etid"],
+                 [const("shape", np.array([2, 3, 4], np.int64)),
+                  const("reps", np.array([2, 2], np.int64))])
+
+
+@model("shape_start_end")
+def _():
+    nodes = [
+        helper.make_node("Shape", ["x"], ["all"], name="shape"),
+        helper.make_node("Shape", ["x"], ["tail"], start=-2, name="shape_tail"),
+    ]
+    return graph(nodes, [vi("x", F, ["N", 3, 4])],
+                 [vi("all", I64, None), vi("tail", I64, None)], opset=15)
+
+
+@model("shape_fold")
+def _():
+    # Reshape(x, Concat(Gather(Shape(x), 0), [-1])): with a static x the
+    # whole shape computation folds to a constant.
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], axis=0, name="gather"),
+        helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="unsq"),
+        helper.make_node("Concat", ["n1", "minus1"], ["target"], axis=0, name="concat"),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4])], [vi("y", F, None)],
+                 [const("zero", np.array(0, np.int64)),
+                  const("axes0", np.array([0], np.int64)),
+                  const("minus1", np.array([-1], np.int64))])
+
+
+@model("shape_fold_dynamic")
+def _():
+    m = MODELS["shape_fold"]()
+    m.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "N"
+    return m
+
+
+# ---------------------------------------------------------------------------
+# Concat, Split, Slice, Gather, Pad
+# ---------------------------------------------------------------------------
+
+
+@model("concat_split")
+def _():
+    nodes = [
+        helper.make_node("Concat", ["a", "b"], ["c"], axis=-1, name="concat"),
+        helper.make_node("Split", ["c"], ["s0", "s1"], axis=1, split=[2, 5], name="split11"),
+    ]
+    return graph(nodes, [vi("a", F, [2, 3]), vi("b", F, [2, 4])],
+                 [vi(n, F, None) for n in ["c", "s0", "s1"]], opset=11)
+
+
+@model("split_opset13")
+def _():
+    nodes = [
+        helper.make_node("Split", ["x", "sizes"], ["a", "b"], axis=-1, name="split_in"),
+        helper.make_node("Split", ["x"], ["e0", "e1", "e2"], axis=0, name="split_eq"),
+    ]
+    return graph(nodes, [vi("x", F, [6, 5])],
+                 [vi(n, F, None) for n in ["a", "b", "e0", "e1", "e2"]],
+                 [const("sizes", np.array([1, 4], np.int64))])
+
+
+@model("slice_opset9")
+def _():
+    return unary_chain([("Slice", {"starts": [1, -3], "ends": [1000, -1],
+                                   "axes": [0, 1]})], opset=9, shape=(4, 6))
+
+
+@model("slice_opset13")
+def _():
+    nodes = [
+        helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["rev"], name="reverse"),
+        helper.make_node("Slice", ["x", "st2", "en2"], ["clamped"], name="clamped"),
+        helper.make_node("Slice", ["d", "st3", "en3", "ax3"], ["dyn"], name="dyn_batch"),
+    ]
+    big = np.iinfo(np.int64).max
+    return graph(nodes, [vi("x", F, [4, 6]), vi("d", F, ["N", 6])],
+                 [vi(n, F, None) for n in ["rev", "clamped", "dyn"]],
+                 [const("st", np.array([-1, 0], np.int64)),
+                  const("en", np.array([-big, 6], np.int64)),
+                  const("ax", np.array([0, 1], np.int64)),
+                  const("sp", np.array([-1, 2], np.int64)),
+                  const("st2", np.array([-10, 2], np.int64)),
+                  const("en2", np.array([2, 100], np.int64)),
+                  const("st3", np.array([1], np.int64)),
+                  const("en3", np.array([3], np.int64)),
+                  const("ax3", np.array([-1], np.int64))])
+
+
+@model("slice_dynamic_starts")
+def _():
+    nodes = [helper.make_node("Slice", ["x", "starts", "ends"], ["y"], name="dyn_slice")]
+    return graph(nodes, [vi("x", F, [4, 6]), vi("starts", I64, [1])], [vi("y", F, None)],
+                 [const("ends", np.array([3], np.int64))])
+
+
+@model("gather_pad")
+def _():
+    nodes = [
+        helper.make_node("Gather", ["x", "idx"], ["g"], axis=-1, name="gather"),
+        helper.make_node("Gather", ["x", "ids"], ["g2"], axis=0, name="gather_dyn"),
+        helper.make_node("Pad", ["x", "pads", "cv"], ["p"], mode="constant", name="pad"),
+        helper.make_node("Pad", ["x", "pads"], ["r"], mode="reflect", name="pad_reflect"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 4]), vi("ids", I64, [2, 2])],
+                 [vi(n, F, None) for n in ["g", "g2", "p", "r"]],
+                 [const("idx", np.array([0, -1], np.int64)),
+                  const("pads", np.array([1, 0, 2, 3], np.int64)),
+                  const("cv", np.float32(1.5))], opset=13)
+
+
+@model("pad_opset7")
+def _():
+    return unary_chain([("Pad", {"pads": [0, 1, 0, 2], "mode": "edge"}),
+                        ("Pad", {"pads": [1, 1, 1, 1], "value": 2.0})], opset=7)
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+# ---------------------------------------------------------------------------
+
+
+@model("reduce_opset11")
+def _():
+    return unary_chain([("ReduceSum", {"axes": [1]}),
+                        ("ReduceMean", {"axes": [-1], "keepdims": 0}),
+                        ("ReduceMax", {}),
+                        ("ReduceMin", {"axes": [0]}),
+                        ("ReduceL2", {"axes": [1], "keepdims": 0})],
+                       opset=11, shape=(2, 3, 4))
+
+
+@model("reduce_opset13")
+def _():
+    nodes = [
+        helper.make_node("ReduceSum", ["x", "axes"], ["s"], keepdims=0, name="sum_in"),
+        helper.make_node("ReduceSum", ["x"], ["all"], name="sum_all"),
+        helper.make_node("ReduceSum", ["x"], ["noop"], noop_with_empty_axes=1,
+                         name="sum_noop"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4])],
+                 [vi(n, F, None) for n in ["s", "all", "noop"]],
+                 [const("axes", np.array([0, -1], np.int64))])
+
+
+# ---------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------
+
+
+@model("constants")
+def _():
+    nodes = [
+        helper.make_node("Constant", [], ["c"], value=const("cv", np.array([1.0, 2.0], np.float32)),
+                         name="const"),
+        helper.make_node("Constant", [], ["ci"], value_ints=[3, 4], name="const_ints"),
+        helper.make_node("ConstantOfShape", ["shape"], ["zeros"], name="cos",
+                         value=const("v", np.array([7], np.int64))),
+        helper.make_node("Range", ["r0", "r1", "r2"], ["range"], name="range"),
+        helper.make_node("Add", ["x", "big"], ["y"], name="add_big"),
+        helper.make_node("Add", ["x", "small"], ["z"], name="add_small"),
+    ]
+    return graph(nodes, [vi("x", F, [16, 32])],
+                 [vi("c", F, None), vi("ci", I64, None), vi("zeros", I64, None),
+                  vi("range", F, None), vi("y", F, None), vi("z", F, None)],
+                 [const("shape", np.array([2, 2], np.int64)),
+                  const("r0", np.float32(1)), const("r1", np.float32(4)),
+                  const("r2", np.float32(1.5)),
+                  const("big", np.arange(512, dtype=np.float32).reshape(16, 32)),
+                  const("small", np.ones(32, np.float32))])
+
+
+@model("initializer_as_input")
+def _():
+    m = graph([helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+              [vi("x", F, [2]), vi("w", F, [2])], [vi("y", F, None)],
+              [const("w", np.array([1.0, 2.0], np.float32))])
+    m.ir_version = 3
+    return m
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+@model("unsupported_ops")
+def _():
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
+        helper.make_node("Sin", ["r"], ["s1"], name="sin_1"),
+        helper.make_node("Cos", ["x"], ["c"], name="cos_1"),
+        helper.make_node("Sin", ["c"], ["s2"], name="sin_2"),
+        helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
+        helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
+                         name="pool_idx"),
+        helper.make_node("Conv", ["x5", "w5"], ["cv"], name="conv3d"),
+        helper.make_node("Cast", ["x"], ["dbl"], to=TensorProto.DOUBLE, name="to_double"),
+    ]
+    m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
+                      vi("x5", F, [1, 1, 4, 4, 4])],
+              [vi(n, F, None) for n in ["s1", "s2", "m", "p", "cv"]] +
+              [vi("pi", I64, None), vi("dbl", TensorProto.DOUBLE, None)],
+              [const("w5", np.ones((1, 1, 2, 2, 2), np.float32))])
+    m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
+    return m
+
+
+@model("opset18")
+def _():
+    return unary_chain([("Relu", {})], opset=18)
+
+
+@model("opset6_same_definition")
+def _():
+    # GlobalAveragePool-1 is still the definition in force at opset 7.
+    return unary_chain([("GlobalAveragePool", {})], opset=6, shape=(1, 2, 3, 3))
+
+
+@model("opset6_changed_definition")
+def _():
+    # Add-6 has the legacy `broadcast` attribute; Add-7 broadcasts like NumPy.
+    nodes = [helper.make_node("Add", ["x", "x"], ["y"], name="old_add")]
+    return graph(nodes, [vi("x", F, [2])], [vi("y", F, None)], opset=6)
+
+
+@model("double_input")
+def _():
+    return unary_chain([("Relu", {})], dtype=TensorProto.DOUBLE)
+
+
+@model("dynamic_input")
+def _():
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+        helper.make_node("Relu", ["c"], ["y"], name="relu"),
+    ]
+    return graph(nodes, [vi("x", F, ["batch", 3, "h", "w"])], [vi("y", F, None)],
+                 [const("w", np.ones((8, 3, 3, 3), np.float32))])
+
+
+@model("two_inputs")
+def _():
+    nodes = [helper.make_node("Add", ["x", "mask"], ["y"], name="add")]
+    return graph(nodes, [vi("x", F, ["N", 128]), vi("mask", F, ["N", 128])],
+                 [vi("y", F, ["N", 128])])
+
+
+# ---------------------------------------------------------------------------
+# External data
+# ---------------------------------------------------------------------------
+
+
+def external_model(location, weights=True):
+    """A model whose weight `w` lives in external data at `location`."""
+    w = np.arange(64, dtype=np.float32).reshape(8, 8)
+    m = graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+              [vi("x", F, [2, 8])], [vi("y", F, None)], [const("w", w)])
+    tensor = m.graph.initializer[0]
+    data = tensor.raw_data
+    tensor.ClearField("raw_data")
+    tensor.data_location = TensorProto.EXTERNAL
+    for key, value in [("location", location), ("offset", "16"),
+                       ("length", str(len(data)))]:
+        entry = tensor.external_data.add()
+        entry.key, entry.value = key, value
+    return m, b"\0" * 16 + data
+
+
+def save_external(path, location, data_path=None):
+    m, data = external_model(location)
+    target = data_path or os.path.join(os.path.dirname(path), location)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    with open(target, "wb") as f:
+        f.write(data)
+    onnx.save(m, path)
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    if name == "external":
+        save_external(out, "weights/w.bin")
+    elif name == "external_escape":
+        # ../w.bin exists but lies outside the model's directory.
+        save_external(out, "../w.bin")
+    elif name == "external_absolute":
+        data = os.path.join(os.path.dirname(os.path.abspath(out)), "abs_w.bin")
+        save_external(out, data, data)
+    elif name == "external_symlink":
+        # A symlink inside the model directory that points outside it.
+        outside = os.path.join(os.path.dirname(os.path.abspath(out)), "..",
+                               "outside_w.bin")
+        m, data = external_model("link.bin")
+        with open(outside, "wb") as f:
+            f.write(data)
+        link = os.path.join(os.path.dirname(os.path.abspath(out)), "link.bin")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(os.path.abspath(outside), link)
+        onnx.save(m, out)
+    elif name == "external_short":
+        m, data = external_model("short.bin")
+        with open(os.path.join(os.path.dirname(os.path.abspath(out)), "short.bin"),
+                  "wb") as f:
+            f.write(data[:100])
+        onnx.save(m, out)
+    else:
+        m = MODELS[name]()
+        onnx.save(m, out)
+
+
+if __name__ == "__main__":
+    main()
