@@ -17,8 +17,7 @@ int32_t kindOf(int32_t operand) { return operand / ewoperand::kKindSpan; }
 /// Shapes the engine works on: NC1HWC0 tensors are processed in their
 /// physical layout (all operands must then be NC1HWC0 or one element).
 Status physicalShapes(const std::string &kernel, const TilingContext &ctx,
-                      std::vector<Shape> *ins, Shape *out, TilingResult *,
-                      EwTiling *t) {
+                      std::vector<Shape> *ins, Shape *out, EwTiling *t) {
   bool nc1hwc0 = false;
   for (const TensorDesc &d : ctx.inputs)
     nc1hwc0 |= d.format == Format::NC1HWC0;
@@ -111,8 +110,7 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
   // Shapes: every input broadcasts (one way) to the output shape.
   std::vector<Shape> inShapes;
   Shape outShape;
-  GEFLOW_RETURN_IF_ERROR(
-      physicalShapes(kernel, ctx, &inShapes, &outShape, result, &t));
+  GEFLOW_RETURN_IF_ERROR(physicalShapes(kernel, ctx, &inShapes, &outShape, &t));
   std::vector<std::vector<int64_t>> strides(ctx.inputs.size() + 1);
   for (size_t i = 0; i < ctx.inputs.size(); ++i)
     if (!broadcastStrides(inShapes[i], outShape, &strides[i]))
@@ -203,8 +201,10 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
       hazard |= lastRead[i] > writeAt[k];
     bool staged =
         ctx.outputs[k].dtype != DType::F32 || t.streamStores || hazard;
-    t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers++) : int8_t(-1);
-    footprint += 1 + staged;
+    // Staged outputs take two buffers (ping-pong, see VecEwKernel.cpp).
+    t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers) : int8_t(-1);
+    numBuffers += staged ? 2 : 0;
+    footprint += staged ? 3 : 1;
   }
   t.numBuffers = std::max<int64_t>(numBuffers, 1);
 
