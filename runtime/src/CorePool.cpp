@@ -14,9 +14,12 @@ namespace geflow::rt::detail {
 
 namespace {
 thread_local int32_t tlsCore = -1;
+thread_local const CorePool *tlsPool = nullptr;
 } // namespace
 
 int32_t CorePool::currentCore() { return tlsCore; }
+
+const CorePool *CorePool::currentPool() { return tlsPool; }
 
 CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros)
     : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
@@ -38,6 +41,7 @@ CorePool::~CorePool() {
 
 void CorePool::workerMain(uint32_t core) {
   tlsCore = static_cast<int32_t>(core);
+  tlsPool = this;
   std::string name =
       "gf-d" + std::to_string(deviceId_) + "-core" + std::to_string(core);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());

@@ -55,6 +55,8 @@ public:
 
   /// The calling thread's AI core index, or -1 off every pool.
   static int32_t currentCore();
+  /// The pool whose AI core is the calling thread, or null.
+  static const CorePool *currentPool();
 
 private:
   void workerMain(uint32_t core);

@@ -104,6 +104,10 @@ Status setDevice(int32_t id) {
 }
 
 Status resetDevice(int32_t id) {
+  // Closing may stop the AI cores; one of them cannot wait for itself.
+  if (currentAiCore() >= 0)
+    return invalidArgument("resetDevice cannot be called from a task running "
+                           "on an AI core");
   std::shared_ptr<Device> closing;
   {
     Table &t = table();

@@ -60,7 +60,7 @@ Stream::create(std::shared_ptr<Device> device) {
   if (!device)
     return invalidArgument("Stream::create: null device");
   auto core = std::make_unique<detail::StreamCore>(
-      device->pool(), device->id(), nextStreamId.fetch_add(1),
+      device, device->pool(), device->id(), nextStreamId.fetch_add(1),
       int64_t(device->options().spinMicros) * 1000);
   return std::unique_ptr<Stream>(
       new Stream(std::move(device), std::move(core)));

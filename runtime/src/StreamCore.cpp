@@ -15,9 +15,10 @@ static constexpr uint32_t kTurnTasks = 64;
 /// Recycled tasks a stream keeps; more are freed.
 static constexpr size_t kMaxFreeTasks = 1024;
 
-StreamCore::StreamCore(CorePool &pool, int32_t deviceId, uint64_t id,
-                       int64_t spinNs)
-    : pool_(pool), deviceId_(deviceId), id_(id), spinNs_(spinNs) {}
+StreamCore::StreamCore(std::shared_ptr<void> device, CorePool &pool,
+                       int32_t deviceId, uint64_t id, int64_t spinNs)
+    : device_(std::move(device)), pool_(pool), deviceId_(deviceId), id_(id),
+      spinNs_(spinNs) {}
 
 StreamCore::~StreamCore() {
   {
@@ -39,6 +40,20 @@ StreamCore::~StreamCore() {
 }
 
 void StreamCore::schedulePool() { pool_.schedule(this); }
+
+void StreamCore::resume() {
+  if (CorePool::currentPool() == &pool_) {
+    // The pool joins this thread before it can be destroyed.
+    pool_.schedule(this);
+    return;
+  }
+  // From a host thread or another device's core: once queued, the stream
+  // may run, finish and be destroyed along with its device before
+  // schedule() returns. Hold the device (the parked stream cannot be
+  // destroyed before it is queued, so it still holds one) until then.
+  std::shared_ptr<void> keepAlive = device_;
+  pool_.schedule(this);
+}
 
 std::string StreamCore::taskLabel(const Task &task) const {
   std::string label = taskKindName(task.kind);
@@ -74,6 +89,9 @@ StreamCore *StreamCore::drain() {
 }
 
 StreamCore *StreamCore::drainFrom(Task *task) {
+  // The pool outlives its streams; `this` may not outlive the last
+  // completeAndNext() below.
+  CorePool &pool = pool_;
   uint32_t turn = kTurnTasks;
   while (task) {
     StreamCore *handoff = nullptr;
@@ -82,7 +100,7 @@ StreamCore *StreamCore::drainFrom(Task *task) {
     // Once completeAndNext() returns null, another core may own this
     // stream: touch nothing of it after that.
     task = completeAndNext(task);
-    if (handoff && &handoff->pool() != &pool_) {
+    if (handoff && &handoff->pool() != &pool) {
       // Another device's stream runs on that device's cores only.
       handoff->resume();
       handoff = nullptr;
@@ -97,7 +115,7 @@ StreamCore *StreamCore::drainFrom(Task *task) {
     }
     // Give way only when other work is actually waiting for a core.
     if (task && --turn == 0) {
-      if (pool_.hasQueuedWork()) {
+      if (pool.hasQueuedWork()) {
         schedulePool();
         return nullptr;
       }

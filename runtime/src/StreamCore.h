@@ -18,6 +18,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -31,7 +32,9 @@ class CorePool;
 
 class StreamCore {
 public:
-  StreamCore(CorePool &pool, int32_t deviceId, uint64_t id, int64_t spinNs);
+  /// `device` keeps the pool alive (see resume()).
+  StreamCore(std::shared_ptr<void> device, CorePool &pool, int32_t deviceId,
+             uint64_t id, int64_t spinNs);
   /// Waits until the stream is idle and no AI core touches it any more.
   ~StreamCore();
 
@@ -86,8 +89,9 @@ public:
   /// Called by the last AI core to finish `task`'s blocks; returns like
   /// drain().
   StreamCore *finishBlocks(Task &task);
-  /// Hands the stream back to the pool (an event it waits for was reached).
-  void resume() { schedulePool(); }
+  /// Hands a parked stream back to the pool (an event it waits for was
+  /// reached).
+  void resume();
 
   /// Waits for every task enqueued so far; returns and clears the failure.
   Status synchronize();
@@ -115,6 +119,7 @@ private:
   Task *completeAndNext(Task *task);
   std::string taskLabel(const Task &task) const;
 
+  const std::shared_ptr<void> device_;
   CorePool &pool_;
   const int32_t deviceId_;
   const uint64_t id_;

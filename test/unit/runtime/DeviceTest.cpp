@@ -116,6 +116,21 @@ TEST(DeviceTable, IdsAreChecked) {
   ASSERT_OK(setDeviceCount(1));
 }
 
+TEST(DeviceTable, ResetFromATaskIsRejected) {
+  ASSERT_OK(setDevice(0));
+  auto stream = makeStream(getCurrentDevice().value());
+  Status inner;
+  ASSERT_OK(stream->launchCallback("reset", [&] {
+    inner = resetDevice(0);
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_EQ(inner.code(), ErrorCode::kInvalidArgument);
+  stream.reset();
+  ASSERT_OK(resetDevice(0));
+  EXPECT_FALSE(getOpenDevice(0).ok());
+}
+
 TEST(DeviceTable, CurrentDeviceIsPerThread) {
   ASSERT_OK(setDevice(0));
   std::thread other([] {

@@ -115,10 +115,10 @@ TEST(Stream, ConcurrencyIsBoundedByTheCoreCount) {
     int core = currentAiCore();
     if (core < 0 || core >= int(kCores))
       badCore.fetch_add(1);
-    // Stay a little so that blocks of other streams would overlap if the
-    // runtime let them.
-    for (int i = 0; i < 200; ++i)
-      std::this_thread::yield();
+    // Stay a little (a few microseconds of work) so that blocks of other
+    // streams would overlap if the runtime let them.
+    for (volatile int i = 0; i < 2000; ++i) {
+    }
     blocksRun.fetch_add(1);
     running.fetch_sub(1);
   };
