@@ -7,9 +7,12 @@
 // still unclaimed (claim and run blocks). Nothing but these workers ever
 // runs a task, which is what bounds device concurrency by the core count.
 //
-// Idle workers: at most one polls the queue for `spinMicros` (so a stream of
-// launches is picked up without any futex wake-up); the others sleep and
-// are woken one at a time when work arrives that no poller will take.
+// Idle workers: one polls the queue without yielding for 2 us, counted in
+// `spinning_` so producers skip the futex wake-up (a stream of launches is
+// picked up with no system call); after that it polls while yielding, no
+// longer counted, until `spinMicros`, then sleeps. The others sleep at once
+// and are woken one at a time when work arrives that no counted poller
+// will take.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_SRC_COREPOOL_H

@@ -35,10 +35,12 @@ struct DeviceOptions {
   uint32_t aiCoreCount = 0;
   /// Bytes of device memory; 0 means the host's physical memory.
   uint64_t memoryLimit = 0;
-  /// How long an idle AI core polls for work before it sleeps. Polling is
-  /// what makes back-to-back launches cheap (no futex wake-up per task);
-  /// at most one idle core polls at a time so an idle device costs at most
-  /// one busy core for this long. 0 disables polling.
+  /// How long an idle AI core polls for work before it sleeps, and how long
+  /// host threads poll in synchronize() before they sleep. Polling is what
+  /// makes back-to-back launches cheap (no futex wake-up per task). Only
+  /// one idle core polls without yielding, and only for its first 2 us;
+  /// after that polling yields the CPU to whatever else wants to run (the
+  /// AI cores share the host's CPUs with the host threads). 0 disables it.
   uint32_t spinMicros = 50;
 };
 
