@@ -1,0 +1,68 @@
+//===- Compile.h - Compile a model into a .gfm executable -------*- C++ -*-===//
+//
+// The one entry point behind geflow-compile, geflow-run (for model files),
+// the Session API and Python: import the model, run the compile pipeline
+// under validated GE options, serialize the executable.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_COMPILER_COMPILE_H
+#define GEFLOW_COMPILER_COMPILE_H
+
+#include "geflow/Compiler/Options.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+class DialectRegistry;
+class MLIRContext;
+} // namespace mlir
+
+namespace geflow {
+
+/// What a compile produced, for the summary line users see.
+struct CompileSummary {
+  std::string soc;
+  std::string precisionMode;
+  int64_t graphOps = 0;
+  int64_t kernels = 0;
+  int64_t gears = 0;
+  uint64_t arenaBytes = 0;
+  uint64_t naiveBytes = 0;
+  uint64_t maxLiveBytes = 0;
+  uint64_t weightsBytes = 0;
+  int64_t streams = 0;
+  int64_t events = 0;
+  double seconds = 0;
+  /// Multi-line human-readable summary.
+  std::string str() const;
+};
+
+/// Registers every dialect the compiler and its frontends use.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Imports `path`; `framework` is "onnx"/"5" or "mlir" (empty: from the
+/// extension). Shape options of `options` (input_shape) apply at import.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+importModelFile(mlir::MLIRContext &context, const std::string &path,
+                const std::string &framework, const Options &options);
+
+/// Runs the compile pipeline on an imported ge module (in place) and returns
+/// the .gfm bytes. Errors go to the context's diagnostic engine.
+mlir::FailureOr<std::vector<uint8_t>> compileModule(mlir::ModuleOp module,
+                                                    const Options &options,
+                                                    const std::string &modelName,
+                                                    CompileSummary *summary = nullptr);
+
+/// importModelFile + compileModule.
+mlir::FailureOr<std::vector<uint8_t>>
+compileModelFile(mlir::MLIRContext &context, const std::string &path,
+                 const std::string &framework, const Options &options,
+                 CompileSummary *summary = nullptr);
+
+} // namespace geflow
+
+#endif

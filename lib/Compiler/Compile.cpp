@@ -1,0 +1,179 @@
+//===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
+#include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/Pipeline.h"
+#include "geflow/Compiler/ShapeOptions.h"
+#include "geflow/Frontend/Frontend.h"
+#include "geflow/Target/GfmWriter.h"
+
+#include "dialects/ge/IR/GEDialect.h"
+#include "dialects/npu/IR/NPUOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Path.h"
+
+#include <chrono>
+#include <sstream>
+
+using namespace mlir;
+
+namespace geflow {
+
+void registerCompilerDialects(DialectRegistry &registry) {
+  registry.insert<ge::GEDialect, npu::NPUDialect, func::FuncDialect,
+                  arith::ArithDialect>();
+  frontend::registerFrontendDialects(registry);
+}
+
+static std::string formatBytes(uint64_t b) {
+  std::ostringstream os;
+  if (b >= (uint64_t(1) << 20))
+    os << (b / double(1 << 20)) << " MiB";
+  else if (b >= 1024)
+    os << (b / 1024.0) << " KiB";
+  else
+    os << b << " B";
+  return os.str();
+}
+
+std::string CompileSummary::str() const {
+  std::ostringstream os;
+  os.precision(3);
+  os << "soc: " << soc << ", precision_mode: " << precisionMode << "\n"
+     << "graph ops: " << graphOps << ", kernels: " << kernels << ", gears: " << gears
+     << "\n"
+     << "arena: " << formatBytes(arenaBytes) << " (naive " << formatBytes(naiveBytes)
+     << ", max-live lower bound " << formatBytes(maxLiveBytes) << ")\n"
+     << "weights: " << formatBytes(weightsBytes) << ", streams: " << streams
+     << ", events: " << events << "\n"
+     << "compile time: " << seconds << " s";
+  return os.str();
+}
+
+// Applies input_shape to a ge function whose arguments carry `ge.name`
+// (frontends other than ONNX, which applies it while importing).
+static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) {
+  std::string error;
+  auto shapes = parseInputShape(text, &error);
+  if (!shapes)
+    return module.emitError() << "input_shape: " << error;
+  for (func::FuncOp f : module.getOps<func::FuncOp>()) {
+    SmallVector<Type> inputs(f.getArgumentTypes());
+    for (const NamedShape &ns : *shapes) {
+      auto it = llvm::find_if(llvm::seq<unsigned>(0, f.getNumArguments()), [&](unsigned i) {
+        auto name = f.getArgAttrOfType<StringAttr>(i, "ge.name");
+        return name && name.getValue() == ns.name;
+      });
+      if (it == llvm::seq<unsigned>(0, f.getNumArguments()).end())
+        return f.emitError() << "input_shape names '" << ns.name
+                             << "', which is not an input of the graph";
+      unsigned i = *it;
+      auto old = cast<RankedTensorType>(inputs[i]);
+      SmallVector<int64_t> dims;
+      for (int64_t d : ns.dims)
+        dims.push_back(d < 0 ? ShapedType::kDynamic : d);
+      auto type = RankedTensorType::get(dims, old.getElementType(), old.getEncoding());
+      if (failed(verifyCompatibleShape(type, old)))
+        return f.emitError() << "input_shape gives '" << ns.name << "' shape "
+                             << type << ", incompatible with the model's " << old;
+      inputs[i] = type;
+      f.getArgument(i).setType(type);
+    }
+    f.setFunctionType(FunctionType::get(f.getContext(), inputs, f.getResultTypes()));
+  }
+  return success();
+}
+
+FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
+                                                 const std::string &path,
+                                                 const std::string &framework,
+                                                 const Options &options) {
+  std::string fw = framework;
+  if (fw.empty())
+    fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
+  if (fw == "mlir") {
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
+    if (!module)
+      return failure();
+    if (auto shapes = options.get("input_shape"))
+      if (failed(applyInputShapes(*module, *shapes)))
+        return failure();
+    return module;
+  }
+  std::string error;
+  auto kind = frontend::parseFramework(fw, error);
+  if (failed(kind))
+    return emitError(UnknownLoc::get(&context)) << error, failure();
+  frontend::ImportOptions importOptions;
+  if (auto shapes = options.get("input_shape")) {
+    auto parsed = parseInputShape(*shapes, &error);
+    if (!parsed)
+      return emitError(UnknownLoc::get(&context)) << "input_shape: " << error, failure();
+    importOptions.inputShapes = std::move(*parsed);
+  }
+  return frontend::importModel(context, *kind, path, importOptions);
+}
+
+FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &options,
+                                              const std::string &modelName,
+                                              CompileSummary *summary) {
+  auto start = std::chrono::steady_clock::now();
+  PipelineConfig config = getPipelineConfig(options);
+  CompileSummary local;
+  CompileSummary &s = summary ? *summary : local;
+  s.soc = config.soc;
+  s.precisionMode = options.get("precision_mode").value_or("must_keep_origin_dtype");
+  module.walk([&](Operation *op) {
+    if (isa<ge::GEDialect>(op->getDialect()))
+      ++s.graphOps;
+  });
+
+  PassManager pm(module.getContext());
+  buildCompilePipeline(pm, config);
+  if (failed(pm.run(module)))
+    return failure();
+
+  GfmWriteOptions write;
+  write.modelName = modelName;
+  write.soc = config.soc;
+  write.options = options.values();
+  auto bytes = serializeGfm(module, write);
+  if (failed(bytes))
+    return failure();
+
+  for (npu::ProgramOp p : module.getOps<npu::ProgramOp>()) {
+    ++s.gears;
+    s.arenaBytes = std::max<uint64_t>(s.arenaBytes, p.getArenaSize());
+    s.weightsBytes = p.getWeightsSize();
+    s.streams = std::max<int64_t>(s.streams, p.getNumStreams());
+    s.events = std::max<int64_t>(s.events, p.getNumEvents());
+    if (auto naive = p->getAttrOfType<IntegerAttr>("npu.naive_size"))
+      s.naiveBytes = std::max<uint64_t>(s.naiveBytes, naive.getInt());
+    if (auto live = p->getAttrOfType<IntegerAttr>("npu.max_live"))
+      s.maxLiveBytes = std::max<uint64_t>(s.maxLiveBytes, live.getInt());
+    p.walk([&](npu::KernelOp k) { s.kernels += !k.getElided(); });
+  }
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return bytes;
+}
+
+FailureOr<std::vector<uint8_t>> compileModelFile(MLIRContext &context, const std::string &path,
+                                                 const std::string &framework,
+                                                 const Options &options,
+                                                 CompileSummary *summary) {
+  auto start = std::chrono::steady_clock::now();
+  auto module = importModelFile(context, path, framework, options);
+  if (failed(module))
+    return failure();
+  std::string name = llvm::sys::path::stem(path).str();
+  auto bytes = compileModule(**module, options, name, summary);
+  if (summary && succeeded(bytes))
+    summary->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return bytes;
+}
+
+} // namespace geflow
