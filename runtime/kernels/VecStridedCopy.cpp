@@ -7,6 +7,9 @@
 
 namespace geflow::kernels::vec {
 
+/// Bytes of one transpose tile (held in a stack buffer by the kernel).
+constexpr int64_t kTileBytes = 16384;
+
 Status tileStridedCopy(const std::string &op, Shape outShape,
                        std::vector<int64_t> inStrides, int64_t inBase,
                        size_t elemSize, const SocInfo &soc,
@@ -44,8 +47,14 @@ Status tileStridedCopy(const std::string &op, Shape outShape,
   }
   t.numItems = t.total;
   if (t.mode == 2) {
-    // A tile side of one cache line of elements (at least 8).
-    t.tileSize = std::max<int64_t>(8, 64 / static_cast<int64_t>(elemSize));
+    // Square tiles of up to kTileBytes: each input row segment is several
+    // lines long, so the row-by-row reads stream instead of paying a DRAM
+    // latency per 64-byte piece.
+    t.tileSize = 8;
+    while ((2 * t.tileSize) * (2 * t.tileSize) *
+               static_cast<int64_t>(elemSize) <=
+           kTileBytes)
+      t.tileSize *= 2;
     int64_t a = (t.shape[t.tileDim] + t.tileSize - 1) / t.tileSize;
     int64_t b = (t.shape[t.rank - 1] + t.tileSize - 1) / t.tileSize;
     t.tilesPerPlane = a * b;
@@ -120,7 +129,8 @@ void copyTile(const StridedCopyTiling &t, const T *in, T *out, int64_t item) {
   const int64_t B = t.tileSize;
   int64_t plane = item / t.tilesPerPlane, k = item % t.tilesPerPlane;
   int64_t bBlocks = (t.shape[last] + B - 1) / B;
-  int64_t a0 = (k / bBlocks) * B, b0 = (k % bBlocks) * B;
+  int64_t aBlocks = (t.shape[a] + B - 1) / B;
+  int64_t a0 = (k % aBlocks) * B, b0 = (k / aBlocks) * B;
   int64_t na = std::min(B, t.shape[a] - a0),
           nb = std::min(B, t.shape[last] - b0);
   // Offsets of the plane: decompose over every dim except a and last.
@@ -141,9 +151,23 @@ void copyTile(const StridedCopyTiling &t, const T *in, T *out, int64_t item) {
   const int64_t sIn = t.inStride[last], sOut = outStrides[a];
   const T *src = in + inOff + a0 + b0 * sIn;
   T *dst = out + outOff + a0 * sOut + b0;
-  for (int64_t i = 0; i < na; ++i)
+  // Gather the tile row by row from the input (each input line read in one
+  // burst), then write it out row by row. Touching the lines of a
+  // power-of-two stride one after another, instead of all of them for every
+  // output row, avoids thrashing the L1 set they all map to.
+  alignas(64) unsigned char raw[kTileBytes];
+  T *buf = reinterpret_cast<T *>(raw);
+  for (int64_t j = 0; j < nb; ++j) {
+    const T *row = src + j * sIn;
+    for (int64_t i = 0; i < na; ++i)
+      buf[i * B + j] = row[i];
+  }
+  for (int64_t i = 0; i < na; ++i) {
+    const T *b = buf + i * B;
+    T *o = dst + i * sOut;
     for (int64_t j = 0; j < nb; ++j)
-      dst[i * sOut + j] = src[i + j * sIn];
+      o[j] = b[j];
+  }
 }
 
 template <typename T>
