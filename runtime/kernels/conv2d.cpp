@@ -138,14 +138,26 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
   const int64_t cinG = t->cin / t->groups, coutG = t->cout / t->groups;
   const int64_t pixels = t->oh * t->ow, khw = int64_t(t->kh) * t->kw;
   PackCosts costs;
+  // Vector lanes a GEMM wastes when `n` columns run along 16-lane vectors.
+  auto laneWaste = [](int64_t n) { return double(roundUp(n, 16)) / double(n); };
   if (!c0) {
-    t->path = int32_t(ConvPath::GemmNchw);
-    t->gemmM = coutG;
-    t->gemmN = pixels;
-    t->gemmK = cinG * khw;
     t->pointwise =
         khw == 1 && t->sh == 1 && t->sw == 1 && t->oh == t->h && t->ow == t->w;
-    costs = {filterConst ? 0.0 : 32.0, t->pointwise ? 8.0 : 16.0};
+    t->gemmK = cinG * khw;
+    // Few pixels (e.g. 7x7) fill vectors poorly; output channels usually
+    // fill them exactly. Transposing the staged tiles costs a few percent.
+    if (laneWaste(coutG) * 1.03 < laneWaste(pixels)) {
+      t->path = int32_t(ConvPath::GemmNchwPixelRows);
+      t->gemmM = pixels;
+      t->gemmN = coutG;
+      t->staged = 1;
+      costs = {t->pointwise ? 8.0 : 16.0, filterConst ? 0.0 : 32.0};
+    } else {
+      t->path = int32_t(ConvPath::GemmNchw);
+      t->gemmM = coutG;
+      t->gemmN = pixels;
+      costs = {filterConst ? 0.0 : 32.0, t->pointwise ? 8.0 : 16.0};
+    }
   } else {
     t->path = int32_t(ConvPath::GemmNc1hwc0);
     t->kChannels = t->groups == 1 ? roundUp(t->cin, 16) : cinG;

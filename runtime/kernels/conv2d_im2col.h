@@ -21,16 +21,16 @@ namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 /// Panel widths the im2col packers support (their per-panel scratch).
 constexpr int32_t kMaxIm2colWidth = 256;
 
-/// B operand of the NCHW GEMM: x points at the group's first input channel
-/// of one image.
+/// Im2col of an NCHW input with pixels along the panel width: the B operand
+/// of the NCHW GEMM (width nr) and the A operand of its pixel-rows variant
+/// (width mr). x points at the group's first input channel of one image.
 struct Im2colNchwOperand {
   const Conv2dTiling *t;
   const float *x;
-  int64_t cinG; // input channels per group
+  int32_t width;
 
   PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
                     float *ws) const {
-    const int32_t width = t->blocking.nr;
     for (int64_t q = 0; q < len; q += width)
       packPanel(k0, kb, x0 + q, std::min<int64_t>(width, len - q), width,
                 ws + (q / width) * kb * width);

@@ -40,7 +40,7 @@ inline void convGemmNchwTask(const Conv2dTiling &t, const ConvBuffers &io,
       StridedOperand<float> b{{x, t.h * t.w, 1}, N, bl.nr};
       gemmRegion(bl, K, m0, m1, n0, n1, a, b, c, ep, wsA, wsB);
     } else {
-      Im2colNchwOperand b{&t, x, cinG};
+      Im2colNchwOperand b{&t, x, bl.nr};
       gemmRegion(bl, K, m0, m1, n0, n1, a, b, c, ep, wsA, wsB);
     }
   };
@@ -49,6 +49,50 @@ inline void convGemmNchwTask(const Conv2dTiling &t, const ConvBuffers &io,
         PrepackedOperand{io.filter + g * packedFloats(M, K, bl.mr), K, bl.mr});
   else
     withB(StridedOperand<float>{{io.filter + g * M * K, 1, K}, M, bl.mr});
+}
+
+/// One region of the pixel-rows NCHW GEMM: rows = output pixels, columns =
+/// output channels of group g, staged row-major and transposed into the
+/// output planes.
+inline void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
+                                  int64_t img, int64_t g, int64_t region) {
+  const GemmBlocking &bl = t.blocking;
+  const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK, cinG = t.cin / t.groups;
+  int64_t m0 = (region / t.grid.gn) * t.grid.mStep;
+  int64_t n0 = (region % t.grid.gn) * t.grid.nStep;
+  int64_t m1 = std::min(M, m0 + t.grid.mStep),
+          n1 = std::min(N, n0 + t.grid.nStep);
+  auto *wsA = reinterpret_cast<float *>(io.ws);
+  auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
+  auto *stage = reinterpret_cast<float *>(io.ws + t.wsStage);
+  EpilogueArgs ep = makeEpilogue(t.epilogue);
+  ep.colBias = io.bias ? io.bias + g * N : nullptr;
+  const int64_t ld = roundUp(t.grid.nStep, 16);
+  CMatrix c{stage, ld, 16, m0, n0};
+  const float *x = io.x + (img * t.cin + g * cinG) * t.h * t.w;
+
+  auto withA = [&](const auto &b) {
+    if (t.pointwise) {
+      StridedOperand<float> a{{x, t.h * t.w, 1}, M, bl.mr};
+      gemmRegion(bl, K, m0, m1, n0, n1, a, b, c, ep, wsA, wsB);
+    } else {
+      Im2colNchwOperand a{&t, x, bl.mr};
+      gemmRegion(bl, K, m0, m1, n0, n1, a, b, c, ep, wsA, wsB);
+    }
+  };
+  if (t.filterPacked)
+    withA(
+        PrepackedOperand{io.filter + g * packedFloats(N, K, bl.nr), K, bl.nr});
+  else
+    withA(StridedOperand<float>{{io.filter + g * N * K, 1, K}, N, bl.nr});
+
+  float *y = io.y + (img * t.cout + g * N) * M;
+  for (int64_t co = n0; co < n1; ++co) {
+    const float *src = c.at(m0, co);
+    float *dst = y + co * M;
+    for (int64_t p = m0; p < m1; ++p)
+      dst[p] = src[(p - m0) * ld];
+  }
 }
 
 /// One region of the NC1HWC0 GEMM: rows = output pixels, columns = output
@@ -109,7 +153,7 @@ inline void convGemmC0Task(const Conv2dTiling &t, const ConvBuffers &io,
 inline int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
                           uint32_t blockDim) {
   Conv2dTiling t;
-  if (!decodeTiling(args, &t))
+  if (!decodeTiling(args, &t) || !isValidBlocking(t.blocking))
     return kBadTiling;
   if (args.numInputs < uint32_t(2 + t.hasBias) || args.numOutputs < 1)
     return kBadOperands;
@@ -130,10 +174,13 @@ inline int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
   for (int64_t task = range.begin; task < range.end; ++task) {
     switch (path) {
     case ConvPath::GemmNchw:
+    case ConvPath::GemmNchwPixelRows:
     case ConvPath::GemmNc1hwc0: {
       int64_t ig = task / regions, img = ig / t.groups, g = ig % t.groups;
       if (path == ConvPath::GemmNchw)
         convGemmNchwTask(t, io, img, g, task % regions);
+      else if (path == ConvPath::GemmNchwPixelRows)
+        convGemmPixelRowsTask(t, io, img, g, task % regions);
       else
         convGemmC0Task(t, io, img, g, task % regions, &packedGroup);
       break;

@@ -25,6 +25,11 @@ enum class ConvPath : int32_t {
   DepthwiseNchw = 2,
   /// Depthwise with multiplier 1 on NC1HWC0, direct: 16 channels per vector.
   DepthwiseNc1hwc0 = 3,
+  /// NCHW with few output pixels: the GEMM of GemmNchw transposed (rows =
+  /// pixels, columns = output channels, the filter packed in nr panels) so
+  /// the vector lanes run over channels instead of a short pixel row; tiles
+  /// are staged and transposed into the NCHW planes.
+  GemmNchwPixelRows = 4,
 };
 
 struct Conv2dTiling {
@@ -37,8 +42,8 @@ struct Conv2dTiling {
   int32_t filterPacked = 0; // input 1 arrives prepacked
   int32_t hasBias = 0;
   int32_t pointwise = 0; // 1x1, stride 1, no padding: B is the input itself
-  int32_t staged = 0;    // NC1HWC0 GEMM whose groups do not start on a C0
-                         // boundary: tiles go through a staging buffer
+  int32_t staged = 0;    // tiles go through a staging buffer (pixel rows,
+                         // or NC1HWC0 groups not starting on a C0 boundary)
   // The per-(image, group) GEMM.
   int64_t gemmM = 0, gemmN = 0, gemmK = 0;
   int64_t kChannels = 0; // NC1HWC0 path: K channels per (kh, kw)
@@ -60,6 +65,7 @@ inline int64_t convPackedFilterFloats(const Conv2dTiling &t) {
   const GemmBlocking &bl = t.blocking;
   if (t.path == int32_t(ConvPath::GemmNchw))
     return t.groups * packedFloats(t.gemmM, t.gemmK, bl.mr);
+  // GemmNc1hwc0 and GemmNchwPixelRows: output channels are the columns.
   return t.groups * packedFloats(t.gemmN, t.gemmK, bl.nr);
 }
 

@@ -53,7 +53,7 @@ inline void col2im(const Conv2dTransposeTiling &t, const float *col,
 inline int32_t conv2dTransposeBody(const KernelArgs &args, uint32_t blockIdx,
                                    uint32_t blockDim) {
   Conv2dTransposeTiling t;
-  if (!decodeTiling(args, &t))
+  if (!decodeTiling(args, &t) || !isValidBlocking(t.blocking))
     return kBadTiling;
   if (args.numInputs < uint32_t(2 + t.hasBias) || args.numOutputs < 1)
     return kBadOperands;

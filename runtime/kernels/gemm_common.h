@@ -59,6 +59,14 @@ struct GemmBlocking {
   int32_t reserved = 0;
 };
 
+/// What every kernel checks before trusting a blocking from tiling data:
+/// positive sizes, nr a multiple of 16 (whole C0 groups per panel), mc and
+/// nc multiples of the panel widths (blocks start on panel boundaries).
+inline bool isValidBlocking(const GemmBlocking &bl) {
+  return bl.mr > 0 && bl.nr > 0 && bl.nr % 16 == 0 && bl.kc > 0 && bl.mc > 0 &&
+         bl.mc % bl.mr == 0 && bl.nc > 0 && bl.nc % bl.nr == 0;
+}
+
 /// Panel widths for the soc's ISA (the register tile of its micro-kernel)
 /// and cache blocks sized from its UB (L1) and L2 for an M x N x K product.
 GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,

@@ -104,6 +104,14 @@ template <typename T> struct StridedOperand {
   }
 };
 
+/// The step that cuts `extent` into as few blocks of at most `maxStep` as
+/// possible, of equal size rounded up to `unit` (maxStep is a multiple of
+/// unit, so the result never exceeds it).
+inline int64_t balancedStep(int64_t extent, int64_t maxStep, int64_t unit) {
+  int64_t blocks = std::max<int64_t>(1, ceilDiv(extent, maxStep));
+  return std::min(maxStep, roundUp(ceilDiv(extent, blocks), unit));
+}
+
 /// C[m0:m1, n0:n1] = epilogue(A[m0:m1, :K] x B[:K, n0:n1]). m0 and n0 are
 /// multiples of mr and nr; wsA holds mc x kc floats, wsB kc x nc.
 template <class AOperand, class BOperand>
@@ -121,14 +129,18 @@ void gemmRegion(const GemmBlocking &bl, int64_t K, int64_t m0, int64_t m1,
     return;
   }
   const bool epilogue = ep.active();
-  for (int64_t jc = n0; jc < n1; jc += bl.nc) {
-    int64_t nb = std::min<int64_t>(bl.nc, n1 - jc);
+  // Equal blocks (at most nc / mc): a short last block would repack the
+  // other operand for little work.
+  const int64_t nc = balancedStep(n1 - n0, bl.nc, nr);
+  const int64_t mc = balancedStep(m1 - m0, bl.mc, mr);
+  for (int64_t jc = n0; jc < n1; jc += nc) {
+    int64_t nb = std::min<int64_t>(nc, n1 - jc);
     for (int64_t pc = 0; pc < K; pc += bl.kc) {
       int64_t kb = std::min<int64_t>(bl.kc, K - pc);
       bool accumulate = pc > 0, last = pc + kb == K;
       PanelBlock bp = b.panels(pc, kb, jc, nb, wsB);
-      for (int64_t ic = m0; ic < m1; ic += bl.mc) {
-        int64_t mb = std::min<int64_t>(bl.mc, m1 - ic);
+      for (int64_t ic = m0; ic < m1; ic += mc) {
+        int64_t mb = std::min<int64_t>(mc, m1 - ic);
         PanelBlock ap = a.panels(pc, kb, ic, mb, wsA);
         for (int64_t ir = 0; ir < mb; ir += mr) {
           int64_t rows = std::min(mr, mb - ir);

@@ -48,6 +48,9 @@ void packConvFilter(const Conv2dTiling &t, const float *filter, float *dst) {
     if (t.path == int32_t(ConvPath::GemmNchw))
       packWholeOperand(filter + g * M * K, 1, K, M, K, bl.mr,
                        dst + g * packedFloats(M, K, bl.mr));
+    else if (t.path == int32_t(ConvPath::GemmNchwPixelRows))
+      packWholeOperand(filter + g * N * K, 1, K, N, K, bl.nr,
+                       dst + g * packedFloats(N, K, bl.nr));
     else
       packFilterC0Group(t, filter, g, dst + g * packedFloats(N, K, bl.nr));
   }

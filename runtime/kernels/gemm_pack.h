@@ -22,8 +22,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
+
+// packLines8(src, stride, kb, dst): dst[k * 8 + i] = src[i * stride + k]
+// for i < 8, k < kb; provided by the ISA's micro-kernel header.
 
 /// Element -> fp32 conversion of packing sources; fp16/bf16 add overloads.
 inline float toF32(float v) { return v; }
@@ -54,6 +58,14 @@ void packPanels(const StridedView<T> &v, int64_t extent, int64_t k0, int64_t kb,
           d[x] = 0.0f;
       }
       continue;
+    }
+    if constexpr (std::is_same_v<T, float>) {
+      // A full 8-wide panel from 8 k-contiguous lines (a row-major A): the
+      // ISA's 8 x 8 transposes.
+      if (width == 8 && cnt == 8 && v.ks == 1) {
+        packLines8(src, v.xs, kb, dst);
+        continue;
+      }
     }
     // k is the contiguous (or at least inner) source dimension: read
     // each source line in k chunks so reads stay sequential while the

@@ -12,6 +12,8 @@
 #ifndef GEFLOW_KERNELS_GEMM_UKERNEL_AVX2_H
 #define GEFLOW_KERNELS_GEMM_UKERNEL_AVX2_H
 
+#include "kernels/gemm_pack_x86.h"
+
 #include <immintrin.h>
 
 #include <algorithm>

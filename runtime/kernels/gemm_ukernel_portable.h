@@ -43,6 +43,14 @@ using TileFn = void (*)(const float *, int64_t, const float *, int64_t, int64_t,
 inline constexpr TileFn kTiles[4] = {tileKernel<1>, tileKernel<2>,
                                      tileKernel<3>, tileKernel<4>};
 
+/// dst[k * 8 + i] = src[i * stride + k] for i < 8, k < kb.
+inline void packLines8(const float *src, int64_t stride, int64_t kb,
+                       float *dst) {
+  for (int64_t k = 0; k < kb; ++k)
+    for (int i = 0; i < 8; ++i)
+      dst[k * 8 + i] = src[i * stride + k];
+}
+
 /// C[0:m, 0:n] (+)= A-panel x B-panel over kc steps. Panel widths are
 /// multiples of 16 for B (a contract of every blocking), so the 16-wide
 /// loads never leave the panel.

@@ -16,7 +16,7 @@ namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 inline int32_t matmulBody(const KernelArgs &args, uint32_t blockIdx,
                           uint32_t blockDim) {
   MatmulTiling t;
-  if (!decodeTiling(args, &t))
+  if (!decodeTiling(args, &t) || !isValidBlocking(t.blocking))
     return kBadTiling;
   if (args.numInputs < uint32_t(2 + t.hasBias) || args.numOutputs < 1)
     return kBadOperands;

@@ -167,6 +167,9 @@ const std::vector<ConvCase> &convCases() {
       make(1, 17, 5, 5, 33, 2, 2, {1, 1}, {0, 0, 0, 0}, {1, 1}, 1),
       make(1, 2, 3, 3, 3, 5, 5, {1, 1}, {2, 2, 2, 2}, {1, 1}, 1),
       make(1, 40, 3, 50, 24, 1, 3, {1, 3}, {0, 0, 1, 1}, {1, 1}, 1),
+      make(1, 32, 7, 7, 48, 3, 3, {1, 1}, {1, 1, 1, 1}, {1, 1}, 1),
+      make(2, 40, 5, 5, 32, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, 1),
+      make(1, 24, 9, 9, 64, 3, 3, {2, 2}, {0, 1, 1, 0}, {1, 1}, 2),
   };
   return cases;
 }
@@ -192,8 +195,9 @@ TEST(Conv2d, EveryActivationWithBias) {
   for (Isa isa : runnableIsas())
     for (const std::string &act : activationNames())
       for (Format format : {Format::NCHW, Format::NC1HWC0})
-        // Plain, staged grouped (NC1HWC0) and depthwise with padded lanes.
-        for (size_t i : {0u, 10u, 11u}) {
+        // Plain, staged grouped (NC1HWC0), depthwise with padded lanes and
+        // pixel rows.
+        for (size_t i : {0u, 10u, 11u, 18u}) {
           ConvCase c = convCases()[i];
           c.format = format;
           c.bias = true;
@@ -207,7 +211,7 @@ TEST(Conv2d, TilingsOfSocVariants) {
   for (Isa isa : runnableIsas())
     for (uint32_t cores : {1u, 3u, 8u})
       for (const auto &cache : caches)
-        for (size_t i : {0u, 3u, 7u, 9u, 14u})
+        for (size_t i : {0u, 3u, 7u, 9u, 14u, 18u, 20u})
           for (Format format : {Format::NCHW, Format::NC1HWC0})
             checkConv(variantOf(convCases()[i], i + cores, format),
                       socVariant(isa, cores, cache[0], cache[1]), isa);
@@ -234,6 +238,10 @@ TEST(Conv2d, PathsChosenByTiling) {
             std::make_tuple(ConvPath::GemmNc1hwc0, false, true));
   EXPECT_EQ(pathOf(7, Format::NC1HWC0),
             std::make_tuple(ConvPath::GemmNc1hwc0, false, false));
+  EXPECT_EQ(pathOf(18, Format::NCHW),
+            std::make_tuple(ConvPath::GemmNchwPixelRows, false, true));
+  EXPECT_EQ(pathOf(19, Format::NCHW),
+            std::make_tuple(ConvPath::GemmNchwPixelRows, true, true));
 }
 
 TEST(Conv2d, ForcedGemmTilings) {
@@ -247,7 +255,7 @@ TEST(Conv2d, ForcedGemmTilings) {
                                       {6, 64, 6, 64, 300, 1, 2, 2}};
   SocInfo soc = socVariant(SocInfo::host().isa);
   for (Isa isa : runnableIsas())
-    for (size_t i : {0u, 1u, 4u, 6u, 7u, 10u, 15u})
+    for (size_t i : {0u, 1u, 4u, 6u, 7u, 10u, 15u, 18u, 19u, 20u})
       for (Format format : {Format::NCHW, Format::NC1HWC0})
         for (const Forced &f : forced) {
           ConvCase c = variantOf(convCases()[i], i, format);
@@ -257,6 +265,7 @@ TEST(Conv2d, ForcedGemmTilings) {
               KernelRegistry::global().find("conv2d")->tiling(ctx, &base).ok());
           Conv2dTiling t = decodeTilingResult<Conv2dTiling>(base);
           if (t.path != int32_t(ConvPath::GemmNchw) &&
+              t.path != int32_t(ConvPath::GemmNchwPixelRows) &&
               t.path != int32_t(ConvPath::GemmNc1hwc0))
             continue;
           t.blocking = {f.mr, f.nr, f.mc, f.nc, f.kc, 0};
