@@ -42,6 +42,7 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
   fpm.addPass(ge::createGEInferShapes());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
+  fpm.addPass(ge::createGEFuseElementwise());
 }
 
 void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {

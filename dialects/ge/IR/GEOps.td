@@ -6,5 +6,6 @@ include "dialects/ge/IR/GEDataOps.td"
 include "dialects/ge/IR/GEElementwiseOps.td"
 include "dialects/ge/IR/GENNOps.td"
 include "dialects/ge/IR/GEShapeOps.td"
+include "dialects/ge/IR/GEFusedOps.td"
 
 #endif // GEFLOW_GE_OPS

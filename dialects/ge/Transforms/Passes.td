@@ -17,4 +17,22 @@ def GEInferShapes : Pass<"ge-infer-shapes", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GEFuseElementwise : Pass<"ge-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Group chains of elementwise ops into ge.FusedElementwise (UB fusion)";
+  let description = [{
+    Starting from each elementwise op, pulls in the elementwise ops producing
+    its operands when their results feed only the group and have the group's
+    result shape, plus one-element constants (which become scalars). A group
+    of two or more ops becomes one `ge.FusedElementwise`, which lowers to a
+    single `vec_fused` kernel: intermediates stay in cache-resident tiles
+    instead of making a round trip through memory per op. Groups respect the
+    kernel's limits (16 inputs, 16 live registers, 64 instructions).
+  }];
+  let options = [
+    Option<"maxOps", "max-ops", "int64_t", /*default=*/"48",
+           "Most ops in one fused group">
+  ];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 #endif // GEFLOW_GE_PASSES

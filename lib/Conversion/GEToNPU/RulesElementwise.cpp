@@ -2,6 +2,9 @@
 #include "KernelRules.h"
 
 #include "dialects/ge/IR/GEOps.h"
+#include "dialects/ge/Transforms/ElementwiseSpec.h"
+
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -30,9 +33,77 @@ KernelRule binary(std::string kernel, bool inPlace = true) {
   };
 }
 
+/// Turns a fused region into a vec_fused program: block arguments are the
+/// kernel's inputs, one-element constants and op parameters its constants,
+/// intermediates registers (freed after their last use), the yielded value
+/// the output.
+LogicalResult lowerFused(Operation *op, KernelLowering &out) {
+  using namespace kernels::ewoperand;
+  auto fused = cast<ge::FusedElementwiseOp>(op);
+  Block &body = fused.getBody().front();
+  Value result = cast<ge::YieldOp>(body.getTerminator()).getValues()[0];
+  std::vector<int64_t> program;
+  std::vector<double> constants;
+  DenseMap<Value, int32_t> operandOf;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    operandOf[arg] = input(i);
+  SmallVector<bool> freeRegs(kernels::kEwMaxRegs, true);
+  auto addConstant = [&](double v) {
+    constants.push_back(v);
+    return constant(constants.size() - 1);
+  };
+  // Last reader of each value, to free its register.
+  DenseMap<Value, Operation *> lastUse;
+  for (Operation &inner : body)
+    for (Value v : inner.getOperands())
+      lastUse[v] = &inner;
+  for (Operation &inner : body.without_terminator()) {
+    if (auto cst = dyn_cast<ge::ConstOp>(inner)) {
+      FloatAttr f = *cast<DenseElementsAttr>(cst.getValue()).getValues<FloatAttr>().begin();
+      operandOf[cst.getResult()] = addConstant(f.getValueAsDouble());
+      continue;
+    }
+    auto spec = ge::getElementwiseSpec(&inner);
+    if (!spec)
+      return inner.emitError("cannot be part of a vec_fused program");
+    std::array<int64_t, 3> src = {kNone, kNone, kNone};
+    size_t s = 0;
+    for (Value v : spec->operands)
+      src[s++] = operandOf.lookup(v);
+    for (double c : spec->constants)
+      src[s++] = addConstant(c);
+    // Registers of operands read for the last time are free for the result.
+    for (Value v : spec->operands)
+      if (lastUse.lookup(v) == &inner && operandOf.lookup(v) < kInputBase)
+        freeRegs[operandOf.lookup(v)] = true;
+    int32_t dst;
+    Value res = inner.getResult(0);
+    if (res == result) {
+      dst = output(0);
+    } else {
+      auto reg = llvm::find(freeRegs, true);
+      if (reg == freeRegs.end())
+        return op->emitError("fused region needs more than ")
+               << kernels::kEwMaxRegs << " registers";
+      dst = static_cast<int32_t>(reg - freeRegs.begin());
+      *reg = false;
+    }
+    operandOf[res] = dst;
+    program.insert(program.end(), {static_cast<int64_t>(spec->opcode), dst, src[0], src[1], src[2]});
+  }
+  out.kernel = "vec_fused";
+  out.attrs.set("program", program);
+  out.attrs.set("constants", constants);
+  out.inputs.assign(fused.getInputs().begin(), fused.getInputs().end());
+  for (auto [i, in] : llvm::enumerate(out.inputs))
+    out.inplaceInputs.push_back(i);
+  return success();
+}
+
 } // namespace
 
 void addElementwiseRules(RuleTable &rules) {
+  rules["ge.FusedElementwise"] = lowerFused;
   const std::pair<const char *, const char *> unaries[] = {
       {"ge.Relu", "relu"},         {"ge.Relu6", "relu6"},     {"ge.Sigmoid", "sigmoid"},
       {"ge.Tanh", "tanh"},         {"ge.HardSwish", "hardswish"}, {"ge.Exp", "exp"},

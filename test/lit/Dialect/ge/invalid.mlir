@@ -345,3 +345,16 @@ func.func @transdata_src(%a: tensor<1x3x4x4xf32, #ge.format<NC1HWC0>>) {
 func.func @precision_mode() attributes {ge.precision_mode = "fp64"} {
   return
 }
+
+// -----
+
+func.func @fused_shape(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = ge.FusedElementwise %x : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    // expected-error @+1 {{'ge.ReduceSum' op produces 'tensor<f32>', but fused values must have the result shape of 'tensor<4xf32>'}}
+    %0 = ge.ReduceSum %a : (tensor<4xf32>) -> tensor<f32>
+    %1 = ge.Add %a, %0 : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    ge.Yield %1 : tensor<4xf32>
+  }
+  return %y : tensor<4xf32>
+}

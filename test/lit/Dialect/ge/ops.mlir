@@ -182,3 +182,16 @@ func.func @graph_attrs(%x: tensor<?x3xf32>) -> tensor<?x3xf32>
     attributes {ge.precision_mode = "allow_mix_precision", ge.gears = [array<i64: 1, 3>, array<i64: 8, 3>]} {
   return %x : tensor<?x3xf32>
 }
+
+// CHECK-LABEL: func @fused
+// CHECK: ge.FusedElementwise %{{.*}}, %{{.*}} : (tensor<1x64xf32>, tensor<64xf32>) -> tensor<1x64xf32> {
+// CHECK: ge.Yield %{{.*}} : tensor<1x64xf32>
+func.func @fused(%x: tensor<1x64xf32>, %b: tensor<64xf32>) -> tensor<1x64xf32> {
+  %y = ge.FusedElementwise %x, %b : (tensor<1x64xf32>, tensor<64xf32>) -> tensor<1x64xf32> {
+  ^bb0(%a: tensor<1x64xf32>, %c: tensor<64xf32>):
+    %0 = ge.Add %a, %c : (tensor<1x64xf32>, tensor<64xf32>) -> tensor<1x64xf32>
+    %1 = ge.Relu %0 : (tensor<1x64xf32>) -> tensor<1x64xf32>
+    ge.Yield %1 : tensor<1x64xf32>
+  }
+  return %y : tensor<1x64xf32>
+}
