@@ -1,0 +1,102 @@
+//===- Context.h - Per-execution state and its pool -----------------------===//
+//
+// An execution context is everything one in-flight run of a gear owns: the
+// arena, an internal stream per program stream > 0, the program's events,
+// the fork/join events, and the pointer table and KernelArgs the queued
+// tasks point to (they must live until the tasks finish, so they cannot be
+// on the enqueuing thread's stack).
+//
+// Reuse: a context goes back to work only once its previous run is over,
+// which is observed rather than signalled: the run ends with a record of
+// `done` on the caller's stream after the joins, and a context is over when
+// `done` has been reached and its internal streams are idle. Records
+// complete even on a failed stream, so a failed run is reclaimed exactly
+// like a successful one (a completion callback would be skipped after a
+// failure and leak the context). An internal stream keeps a failure until
+// its own synchronize(), so reclaiming clears it (see ContextPool).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_EXECUTOR_CONTEXT_H
+#define GEFLOW_RUNTIME_EXECUTOR_CONTEXT_H
+
+#include "Plan.h"
+
+#include "geflow/runtime/Event.h"
+#include "geflow/runtime/Stream.h"
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace geflow::rt {
+class Device;
+} // namespace geflow::rt
+
+namespace geflow::rt::exec {
+
+struct ExecContext {
+  ~ExecContext();
+
+  std::shared_ptr<Device> device;
+  void *arena = nullptr;
+  std::vector<void *> pointers;
+  std::vector<kernels::KernelArgs> kernelArgs;
+  std::vector<HostCallArgs> hostArgs;
+  /// Indexed by program stream; [0] (the caller's stream) and streams
+  /// without tasks are null.
+  std::vector<std::unique_ptr<Stream>> streams;
+  std::unique_ptr<Event[]> events;
+  Event start;
+  /// Indexed by program stream, like `streams`.
+  std::unique_ptr<Event[]> joins;
+  Event done;
+  /// Under the pool's lock: an enqueuing thread owns the context.
+  bool claimed = false;
+  /// Whether a run was ever enqueued (then `done` marks its end).
+  bool used = false;
+};
+
+/// Makes a context for `plan`: allocates the arena from `device` and fills
+/// every pointer-table entry except the bound (input/output) ones.
+StatusOr<std::unique_ptr<ExecContext>>
+createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
+              const uint8_t *weights);
+
+/// Enqueues one run of `plan` using `ctx` on `caller` and ctx's internal
+/// streams. The bound pointers must be set.
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller);
+
+/// The contexts of one gear of one model.
+class ContextPool {
+public:
+  ContextPool(const GearPlan &plan, std::shared_ptr<Device> device,
+              const uint8_t *weights)
+      : plan_(plan), device_(std::move(device)), weights_(weights) {}
+  /// Waits for the runs still using the contexts.
+  ~ContextPool();
+
+  /// A context whose previous run (if any) is over, claimed for the
+  /// caller; a new one when every context is busy.
+  StatusOr<ExecContext *> acquire();
+  /// Marks `ctx` as enqueued (its run's end is its `done` record).
+  void release(ExecContext *ctx);
+  size_t size() const;
+
+private:
+  /// True when the last run of an unclaimed context is over; then clears
+  /// failures its internal streams kept.
+  bool reclaim(ExecContext &ctx);
+
+  const GearPlan &plan_;
+  const std::shared_ptr<Device> device_;
+  const uint8_t *weights_;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<ExecContext>> contexts_;
+  /// Round-robin start of the scan, so that the scan finds a finished
+  /// context first instead of re-checking the ones in flight.
+  size_t next_ = 0;
+};
+
+} // namespace geflow::rt::exec
+
+#endif // GEFLOW_RUNTIME_EXECUTOR_CONTEXT_H

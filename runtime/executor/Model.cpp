@@ -1,0 +1,135 @@
+//===- Model.cpp - Loading a .gfm and running it on streams ---------------===//
+#include "ModelImpl.h"
+
+#include "geflow/runtime/Device.h"
+#include "geflow/runtime/Stream.h"
+
+#include "proto/gfm.pb.h"
+
+namespace geflow::rt {
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Model::~Model() = default;
+
+StatusOr<std::unique_ptr<Model>> Model::load(const std::string &path,
+                                             std::shared_ptr<Device> device,
+                                             const ModelLoadOptions &options) {
+  StatusOr<std::unique_ptr<GfmFile>> file = GfmFile::open(path, options.limits);
+  if (!file.ok())
+    return file.status();
+  return fromFile(std::move(file.value()), std::move(device));
+}
+
+StatusOr<std::unique_ptr<Model>>
+Model::loadFromBytes(const void *data, size_t size,
+                     std::shared_ptr<Device> device, const std::string &name,
+                     const ModelLoadOptions &options) {
+  StatusOr<std::unique_ptr<GfmFile>> file =
+      GfmFile::fromBytes(data, size, name, options.limits);
+  if (!file.ok())
+    return file.status();
+  return fromFile(std::move(file.value()), std::move(device));
+}
+
+StatusOr<std::unique_ptr<Model>>
+Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
+  if (!file)
+    return invalidArgument("Model::fromFile: no file");
+  if (!device)
+    return invalidArgument("Model::fromFile: no device");
+  auto impl = std::make_unique<Impl>();
+  const gfm::Model &m = file->model();
+  const std::string &path = file->path();
+  if (m.external_weights_size() > 0)
+    return unsupported(path + ": the model keeps weights in " +
+                       std::to_string(m.external_weights_size()) +
+                       " external file(s), which the executor does not "
+                       "support yet");
+  impl->name = m.name();
+  for (const gfm::TensorSig &s : m.inputs())
+    impl->inputs.push_back(exec::toTensorInfo(s));
+  for (const gfm::TensorSig &s : m.outputs())
+    impl->outputs.push_back(exec::toTensorInfo(s));
+  const DeviceProperties &props = device->properties();
+  for (int g = 0; g < m.gears_size(); ++g) {
+    StatusOr<std::unique_ptr<exec::GearPlan>> plan =
+        exec::planGear(m, g, props.soc.isa, props.aiCoreCount, path);
+    if (!plan.ok())
+      return plan.status();
+    impl->gears.push_back(plan.value()->info);
+    impl->plans.push_back(std::move(plan.value()));
+  }
+  impl->file = std::move(file);
+  impl->device = std::move(device);
+  for (const auto &plan : impl->plans)
+    impl->pools.push_back(std::make_unique<exec::ContextPool>(
+        *plan, impl->device, impl->file->weights()));
+  return std::unique_ptr<Model>(new Model(std::move(impl)));
+}
+
+const std::string &Model::name() const { return impl_->name; }
+const std::vector<TensorInfo> &Model::inputs() const { return impl_->inputs; }
+const std::vector<TensorInfo> &Model::outputs() const { return impl_->outputs; }
+const std::vector<GearInfo> &Model::gears() const { return impl_->gears; }
+const GfmFile &Model::file() const { return *impl_->file; }
+Device &Model::device() const { return *impl_->device; }
+
+size_t Model::numContexts() const {
+  size_t n = 0;
+  for (const auto &pool : impl_->pools)
+    n += pool->size();
+  return n;
+}
+
+Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
+                      const std::vector<TensorRef> &outputs) {
+  StatusOr<size_t> gear = impl_->bind(inputs, outputs);
+  if (!gear.ok())
+    return Status(gear.status().code(),
+                  "model '" + impl_->name + "': " + gear.status().message());
+  const exec::GearPlan &plan = *impl_->plans[*gear];
+  exec::ContextPool &pool = *impl_->pools[*gear];
+  StatusOr<exec::ExecContext *> acquired = pool.acquire();
+  if (!acquired.ok())
+    return acquired.status();
+  exec::ExecContext &ctx = **acquired;
+  for (uint32_t index : plan.boundPointers) {
+    const exec::PointerSource &p = plan.pointers[index];
+    const TensorRef &ref =
+        p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
+    ctx.pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
+  }
+  Status status = exec::enqueueRun(plan, ctx, stream);
+  pool.release(&ctx);
+  return status;
+}
+
+Status Model::run(const std::vector<TensorRef> &inputs,
+                  const std::vector<TensorRef> &outputs) {
+  std::unique_ptr<Stream> stream;
+  {
+    std::lock_guard<std::mutex> lock(impl_->runMu);
+    if (!impl_->runStreams.empty()) {
+      stream = std::move(impl_->runStreams.back());
+      impl_->runStreams.pop_back();
+    }
+  }
+  if (!stream) {
+    StatusOr<std::unique_ptr<Stream>> created = impl_->device->createStream();
+    if (!created.ok())
+      return created.status();
+    stream = std::move(created.value());
+  }
+  Status status = execute(*stream, inputs, outputs);
+  // Even when enqueueing failed part-way, what was enqueued must finish
+  // before the caller's buffers may go; synchronize also clears a failure.
+  Status done = stream->synchronize();
+  if (status.ok())
+    status = std::move(done);
+  std::lock_guard<std::mutex> lock(impl_->runMu);
+  impl_->runStreams.push_back(std::move(stream));
+  return status;
+}
+
+} // namespace geflow::rt

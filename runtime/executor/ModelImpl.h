@@ -1,0 +1,41 @@
+//===- ModelImpl.h - What a loaded Model holds ----------------------------===//
+#ifndef GEFLOW_RUNTIME_EXECUTOR_MODELIMPL_H
+#define GEFLOW_RUNTIME_EXECUTOR_MODELIMPL_H
+
+#include "Context.h"
+#include "Plan.h"
+
+#include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/Model.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace geflow::rt {
+
+struct Model::Impl {
+  std::unique_ptr<GfmFile> file;
+  std::shared_ptr<Device> device;
+  std::string name;
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+  std::vector<GearInfo> gears;
+  std::vector<std::unique_ptr<exec::GearPlan>> plans;
+  /// One per gear; declared after `plans` (they refer to them) so that
+  /// they are destroyed, waiting for in-flight runs, first.
+  std::vector<std::unique_ptr<exec::ContextPool>> pools;
+
+  /// Idle streams for run().
+  std::mutex runMu;
+  std::vector<std::unique_ptr<Stream>> runStreams;
+
+  /// Checks the bindings and returns the gear they select.
+  StatusOr<size_t> bind(const std::vector<TensorRef> &inputs,
+                        const std::vector<TensorRef> &outputs) const;
+};
+
+} // namespace geflow::rt
+
+#endif // GEFLOW_RUNTIME_EXECUTOR_MODELIMPL_H

@@ -1,0 +1,114 @@
+//===- Plan.h - A gear's task program, decoded for cheap enqueueing -------===//
+//
+// Loading turns each gear's protobuf program into a GearPlan once: kernels
+// resolved to entry points, task names formatted, and every buffer a task
+// touches turned into one entry of a pointer table. An execution context
+// instantiates the table for its own arena (see Context.h), so enqueueing
+// a run only patches the input/output entries and walks `steps`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_EXECUTOR_PLAN_H
+#define GEFLOW_RUNTIME_EXECUTOR_PLAN_H
+
+#include "geflow/kernels/Kernel.h"
+#include "geflow/runtime/HostOps.h"
+#include "geflow/runtime/Model.h"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace geflow::gfm {
+class Model;
+class TensorSig;
+} // namespace geflow::gfm
+
+namespace geflow::rt::exec {
+
+/// Where a pointer-table entry points. The numbering matches gfm::Region.
+enum class Region : uint8_t { Arena = 0, Weight = 1, Input = 2, Output = 3 };
+
+struct PointerSource {
+  Region region;
+  uint32_t slot;   // input/output slot
+  uint64_t offset; // within the region
+};
+
+enum class StepKind : uint8_t { Kernel, Record, Wait, HostCall };
+
+struct Step {
+  StepKind kind;
+  /// Program stream: 0 is the caller's stream.
+  uint32_t stream;
+  /// Kernel: index into GearPlan::kernels; HostCall: into hostCalls;
+  /// Record/Wait: the program event.
+  uint32_t index;
+  uint32_t blockDim;
+  kernels::KernelFn fn;
+  /// "conv1 (conv2d)": the op's name and the kernel, for task errors.
+  std::string label;
+};
+
+/// The KernelArgs of one kernel (or copy) task, as pointer-table indices.
+struct KernelLayout {
+  uint32_t firstPointer; // inputs, then outputs
+  uint32_t numInputs;
+  uint32_t numOutputs;
+  const uint8_t *tiling;
+  size_t tilingSize;
+  bool hasWorkspace;
+  uint64_t workspaceOffset; // in the arena
+};
+
+struct HostCallLayout {
+  HostOpFn fn;
+  uint32_t firstPointer;
+  uint32_t numInputs;
+  uint32_t numOutputs;
+  std::vector<kernels::TensorDesc> inputDescs;
+  std::vector<kernels::TensorDesc> outputDescs;
+  kernels::AttrMap attrs;
+};
+
+/// Tiling data of the executor's own copy kernel (memcpy tasks).
+struct CopyTiling {
+  uint64_t bytes;
+  uint64_t chunk;   // bytes per block
+  uint64_t overlap; // 1: source and destination overlap (one block, memmove)
+};
+
+/// The kernel memcpy tasks run as: block b copies [b * chunk, +chunk).
+int32_t copyKernel(const kernels::KernelArgs &args, uint32_t blockIdx,
+                   uint32_t blockDim);
+
+struct GearPlan {
+  GearInfo info;
+  std::vector<Step> steps;
+  std::vector<PointerSource> pointers;
+  /// Indices of `pointers` entries in the Input/Output regions: the ones
+  /// an execution binds.
+  std::vector<uint32_t> boundPointers;
+  std::vector<KernelLayout> kernels;
+  std::vector<HostCallLayout> hostCalls;
+  /// Program streams other than 0 that have tasks: each gets an internal
+  /// stream per context, forked from and joined into the caller's stream.
+  std::vector<uint32_t> internalStreams;
+  /// Tiling blobs of copy tasks (a deque: KernelLayout points into it).
+  std::deque<CopyTiling> copyTilings;
+};
+
+/// The signature entry of `sig` (bytes = 0 when a dim is -1 or the shape
+/// does not fit its format).
+TensorInfo toTensorInfo(const gfm::TensorSig &sig);
+
+/// Decodes gear `gear` of `model` for a device with `aiCores` cores whose
+/// kernels are chosen for `isa`. `file` prefixes errors (the model's path).
+StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
+                                             kernels::Isa isa, uint32_t aiCores,
+                                             const std::string &file);
+
+} // namespace geflow::rt::exec
+
+#endif // GEFLOW_RUNTIME_EXECUTOR_PLAN_H

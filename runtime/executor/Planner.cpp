@@ -1,0 +1,423 @@
+//===- Planner.cpp - Decoding a gear's tasks into a GearPlan --------------===//
+//
+// Everything that can be decided once per model is decided here, so that
+// enqueueing a run does no lookups, no string formatting and no
+// allocation: kernel entry points, task labels, buffer addresses as
+// pointer-table entries, copy splits, host-op functions.
+//
+// The file was validated (every buffer lies inside its region); what is
+// checked here is what validation cannot know: that the kernels and host
+// ops exist in this build for this CPU, that the gear's signature agrees
+// with the model's, and that a program never waits for an event before
+// recording it (such a wait would silently not wait).
+//
+//===----------------------------------------------------------------------===//
+#include "Plan.h"
+
+#include "geflow/kernels/Registry.h"
+#include "geflow/runtime/Stream.h"
+
+#include "proto/gfm.pb.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace geflow::rt::exec {
+
+namespace {
+
+/// Bytes of a tensor of `shape` stored in `format`; 0 when a dim is
+/// negative, the rank does not fit the format or the size overflows.
+uint64_t storageBytes(DType dtype, Format format,
+                      const std::vector<int64_t> &shape) {
+  auto physical = physicalShape(format, shape);
+  if (!physical)
+    return 0;
+  uint64_t n = dtypeSize(dtype);
+  for (int64_t d : *physical) {
+    if (d < 0 || (d > 0 && n > UINT64_MAX / static_cast<uint64_t>(d)))
+      return 0;
+    n *= static_cast<uint64_t>(d);
+  }
+  return n;
+}
+
+kernels::TensorDesc toDesc(const gfm::TensorDesc &d) {
+  kernels::TensorDesc out;
+  out.dtype = static_cast<DType>(d.dtype());
+  out.format = static_cast<Format>(d.format());
+  out.shape.assign(d.shape().begin(), d.shape().end());
+  out.isConst = d.is_const();
+  return out;
+}
+
+kernels::AttrMap
+toAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
+  kernels::AttrMap out;
+  for (const auto &[name, v] : attrs) {
+    switch (v.value_case()) {
+    case gfm::AttrValue::kI:
+      out.set(name, v.i());
+      break;
+    case gfm::AttrValue::kF:
+      out.set(name, v.f());
+      break;
+    case gfm::AttrValue::kS:
+      out.set(name, v.s());
+      break;
+    case gfm::AttrValue::kInts:
+      out.set(name, std::vector<int64_t>(v.ints().values().begin(),
+                                         v.ints().values().end()));
+      break;
+    case gfm::AttrValue::kFloats:
+      out.set(name, std::vector<double>(v.floats().values().begin(),
+                                        v.floats().values().end()));
+      break;
+    case gfm::AttrValue::VALUE_NOT_SET:
+      break;
+    }
+  }
+  return out;
+}
+
+std::string dtypeList(const kernels::KernelDef &def) {
+  std::vector<DType> seen;
+  for (const kernels::KernelImpl &impl : def.impls)
+    if (std::find(seen.begin(), seen.end(), impl.dtype) == seen.end())
+      seen.push_back(impl.dtype);
+  std::string out;
+  for (DType t : seen)
+    out += (out.empty() ? "" : ", ") + std::string(dtypeName(t));
+  return out.empty() ? "none" : out;
+}
+
+class Planner {
+public:
+  Planner(const gfm::Model &model, int gear, kernels::Isa isa, uint32_t aiCores,
+          const std::string &file)
+      : model_(model), program_(model.gears(gear)), gear_(gear), isa_(isa),
+        aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {}
+
+  StatusOr<std::unique_ptr<GearPlan>> run();
+
+private:
+  Status fail(ErrorCode code, const std::string &what) const {
+    return Status(code, where_ + what);
+  }
+  Status checkSignature();
+  StatusOr<uint32_t> addPointer(const gfm::Buffer &b);
+  Status addPointers(const google::protobuf::RepeatedPtrField<gfm::Buffer> &bs,
+                     uint32_t *first);
+  Status planKernel(const gfm::Task &task);
+  Status planCopy(const gfm::Task &task);
+  Status planHostCall(const gfm::Task &task);
+  Status checkDescs(const gfm::KernelTask &k);
+
+  const gfm::Model &model_;
+  const gfm::Program &program_;
+  const int gear_;
+  const kernels::Isa isa_;
+  const uint32_t aiCores_;
+  const std::string &file_;
+  std::string where_;
+  std::unique_ptr<GearPlan> plan_ = std::make_unique<GearPlan>();
+};
+
+Status Planner::checkSignature() {
+  auto check = [&](const auto &modelSigs, const auto &gearSigs,
+                   const char *what) -> Status {
+    for (int i = 0; i < modelSigs.size(); ++i) {
+      const gfm::TensorSig &m = modelSigs.Get(i), &g = gearSigs.Get(i);
+      bool same = m.name() == g.name() && m.dtype() == g.dtype() &&
+                  m.format() == g.format() && m.shape_size() == g.shape_size();
+      for (int d = 0; same && d < m.shape_size(); ++d)
+        same = m.shape(d) == -1 || m.shape(d) == g.shape(d);
+      if (!same) {
+        TensorInfo mi = toTensorInfo(m), gi = toTensorInfo(g);
+        return fail(ErrorCode::kCorruptFile,
+                    std::string(what) + " " + std::to_string(i) + " is '" +
+                        gi.name + "' " + std::string(dtypeName(gi.dtype)) +
+                        shapeToString(gi.shape) + " but the model's is '" +
+                        mi.name + "' " + std::string(dtypeName(mi.dtype)) +
+                        shapeToString(mi.shape));
+      }
+    }
+    return Status::OK();
+  };
+  GEFLOW_RETURN_IF_ERROR(check(model_.inputs(), program_.inputs(), "input"));
+  return check(model_.outputs(), program_.outputs(), "output");
+}
+
+StatusOr<uint32_t> Planner::addPointer(const gfm::Buffer &b) {
+  if (b.region() == gfm::EXTERNAL)
+    return fail(ErrorCode::kUnsupported,
+                "reads external weight file " + std::to_string(b.slot()) +
+                    ", which the executor does not support yet");
+  auto index = static_cast<uint32_t>(plan_->pointers.size());
+  auto region = static_cast<Region>(b.region());
+  plan_->pointers.push_back({region, b.slot(), b.offset()});
+  if (region == Region::Input || region == Region::Output)
+    plan_->boundPointers.push_back(index);
+  return index;
+}
+
+Status Planner::addPointers(
+    const google::protobuf::RepeatedPtrField<gfm::Buffer> &buffers,
+    uint32_t *first) {
+  *first = static_cast<uint32_t>(plan_->pointers.size());
+  for (const gfm::Buffer &b : buffers) {
+    StatusOr<uint32_t> index = addPointer(b);
+    if (!index.ok())
+      return index.status();
+  }
+  return Status::OK();
+}
+
+// Kernels trust their tiling data, which was computed from the
+// descriptors: a buffer smaller than its descriptor says would be read or
+// written out of bounds. (Constant inputs may be pre-packed into another
+// layout, so only their presence is checked.)
+Status Planner::checkDescs(const gfm::KernelTask &k) {
+  auto check = [&](const auto &buffers, const auto &descs,
+                   const char *what) -> Status {
+    if (descs.empty())
+      return Status::OK();
+    if (descs.size() != buffers.size())
+      return fail(ErrorCode::kCorruptFile, std::to_string(buffers.size()) +
+                                               " " + what + " buffers but " +
+                                               std::to_string(descs.size()) +
+                                               " descriptors");
+    for (int i = 0; i < descs.size(); ++i) {
+      const gfm::TensorDesc &d = descs.Get(i);
+      if (d.is_const())
+        continue;
+      std::vector<int64_t> shape(d.shape().begin(), d.shape().end());
+      uint64_t need = storageBytes(static_cast<DType>(d.dtype()),
+                                   static_cast<Format>(d.format()), shape);
+      if (buffers.Get(i).size() < need)
+        return fail(ErrorCode::kCorruptFile,
+                    std::string(what) + " " + std::to_string(i) + " has " +
+                        std::to_string(buffers.Get(i).size()) +
+                        " bytes but its tensor " +
+                        std::string(dtypeName(static_cast<DType>(d.dtype()))) +
+                        shapeToString(shape) + " needs " +
+                        std::to_string(need));
+    }
+    return Status::OK();
+  };
+  GEFLOW_RETURN_IF_ERROR(check(k.inputs(), k.input_descs(), "input"));
+  return check(k.outputs(), k.output_descs(), "output");
+}
+
+Status Planner::planKernel(const gfm::Task &task) {
+  const gfm::KernelTask &k = task.kernel();
+  const kernels::KernelRegistry &registry = kernels::KernelRegistry::global();
+  auto dtype = static_cast<DType>(k.dtype());
+  const kernels::KernelDef *def = registry.find(k.kernel());
+  if (!def)
+    return fail(ErrorCode::kNotFound,
+                "kernel '" + k.kernel() + "' is not in the kernel library");
+  kernels::KernelFn fn = registry.select(k.kernel(), dtype, isa_);
+  if (!fn)
+    return fail(ErrorCode::kUnsupported,
+                "kernel '" + k.kernel() + "' has no " +
+                    std::string(dtypeName(dtype)) +
+                    " implementation this CPU (" + kernels::isaName(isa_) +
+                    ") can run; it has " + dtypeList(*def));
+  if (k.block_dim() > kMaxBlockDim)
+    return fail(ErrorCode::kCorruptFile,
+                "block_dim " + std::to_string(k.block_dim()) +
+                    " exceeds the runtime's " + std::to_string(kMaxBlockDim));
+  GEFLOW_RETURN_IF_ERROR(checkDescs(k));
+
+  KernelLayout layout{};
+  GEFLOW_RETURN_IF_ERROR(addPointers(k.inputs(), &layout.firstPointer));
+  uint32_t firstOutput;
+  GEFLOW_RETURN_IF_ERROR(addPointers(k.outputs(), &firstOutput));
+  layout.numInputs = static_cast<uint32_t>(k.inputs_size());
+  layout.numOutputs = static_cast<uint32_t>(k.outputs_size());
+  layout.tiling = reinterpret_cast<const uint8_t *>(k.tiling().data());
+  layout.tilingSize = k.tiling().size();
+  // Validation checked the workspace only when the tiling asks for one.
+  layout.hasWorkspace = k.workspace_size() > 0;
+  layout.workspaceOffset = layout.hasWorkspace ? k.workspace().offset() : 0;
+
+  Step step{};
+  step.kind = StepKind::Kernel;
+  step.stream = task.stream();
+  step.index = static_cast<uint32_t>(plan_->kernels.size());
+  step.blockDim = k.block_dim();
+  step.fn = fn;
+  step.label = (task.name().empty() ? k.kernel() : task.name()) + " (" +
+               k.kernel() + ")";
+  plan_->kernels.push_back(layout);
+  plan_->steps.push_back(std::move(step));
+  return Status::OK();
+}
+
+Status Planner::planCopy(const gfm::Task &task) {
+  const gfm::Buffer &src = task.memcpy().src(), &dst = task.memcpy().dst();
+  uint64_t bytes = dst.size();
+  // Large copies are split across the AI cores in 256 KiB-or-larger,
+  // cache-line aligned chunks; small ones run as one block.
+  constexpr uint64_t kMinChunk = 256 * 1024;
+  uint64_t blocks =
+      std::min<uint64_t>(aiCores_, (bytes + kMinChunk - 1) / kMinChunk);
+  blocks = std::max<uint64_t>(blocks, 1);
+  uint64_t chunk = ((bytes + blocks - 1) / blocks + 63) & ~uint64_t(63);
+  bool overlap = src.region() == dst.region() && src.slot() == dst.slot() &&
+                 src.offset() < dst.offset() + dst.size() &&
+                 dst.offset() < src.offset() + src.size();
+  if (overlap) {
+    blocks = 1;
+    chunk = bytes;
+  }
+  plan_->copyTilings.push_back({bytes, chunk, overlap ? 1u : 0u});
+
+  KernelLayout layout{};
+  StatusOr<uint32_t> s = addPointer(src);
+  if (!s.ok())
+    return s.status();
+  StatusOr<uint32_t> d = addPointer(dst);
+  if (!d.ok())
+    return d.status();
+  layout.firstPointer = *s;
+  layout.numInputs = 1;
+  layout.numOutputs = 1;
+  layout.tiling = reinterpret_cast<const uint8_t *>(&plan_->copyTilings.back());
+  layout.tilingSize = sizeof(CopyTiling);
+
+  Step step{};
+  step.kind = StepKind::Kernel;
+  step.stream = task.stream();
+  step.index = static_cast<uint32_t>(plan_->kernels.size());
+  step.blockDim = static_cast<uint32_t>(blocks);
+  step.fn = copyKernel;
+  step.label = (task.name().empty() ? "memcpy" : task.name()) + " (memcpy)";
+  plan_->kernels.push_back(layout);
+  plan_->steps.push_back(std::move(step));
+  return Status::OK();
+}
+
+Status Planner::planHostCall(const gfm::Task &task) {
+  const gfm::HostCallTask &h = task.host_call();
+  HostOpFn fn = HostOpRegistry::global().find(h.callee());
+  if (!fn)
+    return fail(ErrorCode::kNotFound,
+                "host op '" + h.callee() + "' is not registered");
+  HostCallLayout layout;
+  layout.fn = fn;
+  GEFLOW_RETURN_IF_ERROR(addPointers(h.inputs(), &layout.firstPointer));
+  uint32_t firstOutput;
+  GEFLOW_RETURN_IF_ERROR(addPointers(h.outputs(), &firstOutput));
+  layout.numInputs = static_cast<uint32_t>(h.inputs_size());
+  layout.numOutputs = static_cast<uint32_t>(h.outputs_size());
+  for (const gfm::TensorDesc &d : h.input_descs())
+    layout.inputDescs.push_back(toDesc(d));
+  for (const gfm::TensorDesc &d : h.output_descs())
+    layout.outputDescs.push_back(toDesc(d));
+  layout.attrs = toAttrs(h.attrs());
+
+  Step step{};
+  step.kind = StepKind::HostCall;
+  step.stream = task.stream();
+  step.index = static_cast<uint32_t>(plan_->hostCalls.size());
+  step.blockDim = 1;
+  step.label = (task.name().empty() ? h.callee() : task.name()) + " (host " +
+               h.callee() + ")";
+  plan_->hostCalls.push_back(std::move(layout));
+  plan_->steps.push_back(std::move(step));
+  return Status::OK();
+}
+
+StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
+  where_ = file_ + ": gear " + std::to_string(gear_) + ": ";
+  GEFLOW_RETURN_IF_ERROR(checkSignature());
+  GearInfo &info = plan_->info;
+  for (const gfm::TensorSig &s : program_.inputs())
+    info.inputs.push_back(toTensorInfo(s));
+  for (const gfm::TensorSig &s : program_.outputs())
+    info.outputs.push_back(toTensorInfo(s));
+  info.arenaSize = program_.arena_size();
+  info.numStreams = program_.num_streams();
+  info.numEvents = program_.num_events();
+  info.numTasks = static_cast<uint32_t>(program_.tasks_size());
+
+  std::vector<bool> recorded(program_.num_events(), false);
+  std::vector<bool> streamUsed(program_.num_streams(), false);
+  for (int t = 0; t < program_.tasks_size(); ++t) {
+    const gfm::Task &task = program_.tasks(t);
+    where_ = file_ + ": gear " + std::to_string(gear_) + ", task " +
+             std::to_string(t) +
+             (task.name().empty() ? "" : " '" + task.name() + "'") + ": ";
+    streamUsed[task.stream()] = true;
+    switch (task.kind_case()) {
+    case gfm::Task::kKernel:
+      GEFLOW_RETURN_IF_ERROR(planKernel(task));
+      break;
+    case gfm::Task::kMemcpy:
+      GEFLOW_RETURN_IF_ERROR(planCopy(task));
+      break;
+    case gfm::Task::kHostCall:
+      GEFLOW_RETURN_IF_ERROR(planHostCall(task));
+      break;
+    case gfm::Task::kRecord:
+    case gfm::Task::kWait: {
+      bool isRecord = task.has_record();
+      uint32_t event = isRecord ? task.record().event() : task.wait().event();
+      if (!isRecord && !recorded[event])
+        return fail(ErrorCode::kCorruptFile, "waits for event " +
+                                                 std::to_string(event) +
+                                                 " before any task records it");
+      recorded[event] = true;
+      plan_->steps.push_back({isRecord ? StepKind::Record : StepKind::Wait,
+                              task.stream(), event, 1, nullptr, ""});
+      break;
+    }
+    default:
+      return fail(ErrorCode::kCorruptFile, "task of unknown kind");
+    }
+  }
+  for (uint32_t s = 1; s < streamUsed.size(); ++s)
+    if (streamUsed[s])
+      plan_->internalStreams.push_back(s);
+  return std::move(plan_);
+}
+
+} // namespace
+
+TensorInfo toTensorInfo(const gfm::TensorSig &sig) {
+  TensorInfo info;
+  info.name = sig.name();
+  info.dtype = static_cast<DType>(sig.dtype());
+  info.format = static_cast<Format>(sig.format());
+  info.shape.assign(sig.shape().begin(), sig.shape().end());
+  info.bytes = storageBytes(info.dtype, info.format, info.shape);
+  return info;
+}
+
+int32_t copyKernel(const kernels::KernelArgs &args, uint32_t blockIdx,
+                   uint32_t blockDim) {
+  CopyTiling t;
+  if (!kernels::decodeTiling(args, &t) || args.numInputs != 1 ||
+      args.numOutputs != 1)
+    return 1;
+  auto *dst = static_cast<uint8_t *>(args.outputs[0]);
+  auto *src = static_cast<const uint8_t *>(args.inputs[0]);
+  if (t.overlap) {
+    std::memmove(dst, src, t.bytes);
+    return 0;
+  }
+  uint64_t begin = uint64_t(blockIdx) * t.chunk;
+  if (begin < t.bytes)
+    std::memcpy(dst + begin, src + begin, std::min(t.chunk, t.bytes - begin));
+  return 0;
+}
+
+StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
+                                             kernels::Isa isa, uint32_t aiCores,
+                                             const std::string &file) {
+  return Planner(model, gear, isa, aiCores, file).run();
+}
+
+} // namespace geflow::rt::exec

@@ -1,0 +1,141 @@
+//===- Model.h - Loading and executing .gfm task programs -------*- C++ -*-===//
+//
+// A Model is a loaded .gfm executable: the signature, one pre-decoded task
+// program per gear (every kernel already resolved to its entry point for
+// this CPU), and the weights (memory-mapped, read-only). A Model is shared
+// read-only by every execution; each in-flight execution gets its own
+// execution context (arena, internal streams, events, kernel arguments)
+// from a per-gear pool, so any number of threads may execute one Model on
+// different streams at once.
+//
+//   auto model = Model::load("m.gfm", device).value();
+//   std::vector<TensorRef> in = {{x, xBytes, DType::F32, {1, 3, 224, 224}}};
+//   std::vector<TensorRef> out = {{y, yBytes, DType::F32, {1, 1000}}};
+//   model->execute(*stream, in, out);  // enqueue only
+//   stream->synchronize();             // failures of the run surface here
+//
+// Binding is zero-copy: kernels read the caller's input buffers and write
+// the caller's output buffers directly (device memory is host memory), so
+// the buffers must stay valid, and inputs unchanged, until the run has
+// finished on the stream.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_MODEL_H
+#define GEFLOW_RUNTIME_MODEL_H
+
+#include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/Status.h"
+#include "geflow/runtime/Types.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace geflow::rt {
+
+class Device;
+class Stream;
+
+/// One input or output of a model's signature.
+struct TensorInfo {
+  std::string name;
+  DType dtype = DType::F32;
+  Format format = Format::ND;
+  /// Logical shape; -1 marks a dim that differs between gears (only in
+  /// Model::inputs()/outputs(), never in a gear's signature).
+  std::vector<int64_t> shape;
+  /// Bytes the tensor occupies in its format (0 when the shape has -1).
+  uint64_t bytes = 0;
+};
+
+/// One gear: the task program for one set of static input shapes.
+struct GearInfo {
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+  uint64_t arenaSize = 0;
+  uint32_t numStreams = 1;
+  uint32_t numEvents = 0;
+  uint32_t numTasks = 0;
+};
+
+/// A caller's buffer bound to a model input or output (not owned). `size`
+/// is the number of bytes available at `data`; it must cover the tensor's
+/// storage bytes (its physical shape in its format).
+struct TensorRef {
+  void *data = nullptr;
+  uint64_t size = 0;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
+
+struct ModelLoadOptions {
+  GfmLimits limits;
+};
+
+class Model {
+public:
+  /// Opens, validates and prepares a .gfm file for `device`. Errors name
+  /// the file and the task (an unknown kernel, a kernel without an
+  /// implementation for the dtype on this CPU, an unknown host op, ...).
+  static StatusOr<std::unique_ptr<Model>>
+  load(const std::string &path, std::shared_ptr<Device> device,
+       const ModelLoadOptions &options = {});
+  /// The same for .gfm bytes in memory (copied).
+  static StatusOr<std::unique_ptr<Model>>
+  loadFromBytes(const void *data, size_t size, std::shared_ptr<Device> device,
+                const std::string &name = "<memory>",
+                const ModelLoadOptions &options = {});
+  /// Prepares an already opened file.
+  static StatusOr<std::unique_ptr<Model>>
+  fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device);
+
+  /// Waits for the executions still in flight (they use the model's
+  /// contexts), then frees the contexts. Not to be called from a task.
+  ~Model();
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+
+  /// The model's name (from the file) and signature (-1: geared dims).
+  const std::string &name() const;
+  const std::vector<TensorInfo> &inputs() const;
+  const std::vector<TensorInfo> &outputs() const;
+  const std::vector<GearInfo> &gears() const;
+  const GfmFile &file() const;
+  Device &device() const;
+
+  /// The gear whose input shapes equal `inputShapes` exactly; the error
+  /// names the input and lists the gears.
+  StatusOr<size_t>
+  selectGear(const std::vector<std::vector<int64_t>> &inputShapes) const;
+
+  /// Enqueues one execution on `stream` (program stream 0) and the model's
+  /// internal streams, joined by events: returns once enqueued. Inputs and
+  /// outputs are checked first (count, dtype, shape against the selected
+  /// gear, buffer size, no output overlapping another binding); a failure
+  /// of a task reaches `stream` and shows at its next synchronize, naming
+  /// the task and its kernel.
+  Status execute(Stream &stream, const std::vector<TensorRef> &inputs,
+                 const std::vector<TensorRef> &outputs);
+
+  /// execute() on a stream of the model's own, then waits for it.
+  Status run(const std::vector<TensorRef> &inputs,
+             const std::vector<TensorRef> &outputs);
+
+  /// Execution contexts created so far over all gears (each holds an
+  /// arena); at most the number of executions that were in flight at once.
+  size_t numContexts() const;
+
+  struct Impl;
+
+private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// "[1,3,224,224]".
+std::string shapeToString(const std::vector<int64_t> &shape);
+
+} // namespace geflow::rt
+
+#endif // GEFLOW_RUNTIME_MODEL_H
