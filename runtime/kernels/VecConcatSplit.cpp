@@ -132,7 +132,7 @@ Status splitTiling(const TilingContext &ctx, TilingResult *result) {
 int32_t joinKernel(const KernelArgs &args, uint32_t blockIdx,
                    uint32_t blockDim) {
   JoinTiling t;
-  if (!decodeTiling(args, &t))
+  if (!decodeTiling(args, &t) || t.parts < 1 || t.parts > kMaxParts)
     return kVecErrBadTiling;
   if ((t.split ? args.numOutputs : args.numInputs) != t.parts ||
       (t.split ? args.numInputs : args.numOutputs) != 1)

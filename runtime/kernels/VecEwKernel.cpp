@@ -354,6 +354,50 @@ void TileRunner::run(int64_t tile, bool prefetch) {
   finishOutputs();
 }
 
+/// Structural checks of tiling data from a file: every index the
+/// interpreter follows stays inside the struct and the UB slice.
+bool isConsistent(const EwTiling &t) {
+  if (t.numInputs > kEwMaxInputs || t.numOutputs > kEwMaxOutputs ||
+      t.numInstrs > kEwMaxInstrs || t.numRegs > kEwMaxRegs || t.rank < 1 ||
+      t.rank > kMaxRank || t.tileElems <= 0 || t.numBuffers < 1 ||
+      t.workspacePerBlock < t.numBuffers * t.tileElems * 4 + 64 ||
+      t.rowLen < 0 || t.chunksPerRow < 1 || t.rowsPerTile < 1)
+    return false;
+  // A tile (a chunk of a row, or whole rows) fits in one buffer.
+  if (t.rowsPerTile == 1 ? t.chunkLen > t.tileElems
+                         : t.rowsPerTile * t.rowLen > t.tileElems)
+    return false;
+  for (uint32_t i = 0; i < t.numInputs; ++i)
+    if (t.inBuf[i] >= t.numBuffers || t.inDtype[i] >= rt::kNumDTypes)
+      return false;
+  for (uint32_t k = 0; k < t.numOutputs; ++k) // staged outputs use 2 buffers
+    if ((t.outBuf[k] >= 0 && t.outBuf[k] + 1 >= t.numBuffers) ||
+        t.outDtype[k] >= rt::kNumDTypes)
+      return false;
+  auto valid = [&](int32_t v, bool dst) {
+    int32_t kind = v / kKindSpan, index = v % kKindSpan;
+    if (v < 0)
+      return false;
+    if (kind == 0)
+      return index < static_cast<int32_t>(t.numRegs);
+    if (dst)
+      return kind == 3 && index < static_cast<int32_t>(t.numOutputs);
+    if (kind == 1)
+      return index < static_cast<int32_t>(t.numInputs) && t.inUsed[index];
+    return kind == 2 && index < kEwMaxConsts;
+  };
+  for (uint32_t n = 0; n < t.numInstrs; ++n) {
+    const EwInstr &ins = t.instrs[n];
+    if (!isKnownEwOp(ins.op) || !valid(ins.dst, true))
+      return false;
+    int arity = ewOpArity(static_cast<EwOp>(ins.op));
+    for (int s = 0; s < arity; ++s)
+      if (!valid(ins.src[s], false))
+        return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int32_t runEwProgram(const VecOps &ops, const KernelArgs &args,
@@ -367,7 +411,8 @@ int32_t runEwProgram(const VecOps &ops, const KernelArgs &args,
     std::memcpy(&copy, args.tiling, sizeof(EwTiling));
     t = &copy;
   }
-  if (args.numInputs != t->numInputs || args.numOutputs != t->numOutputs)
+  if (args.numInputs != t->numInputs || args.numOutputs != t->numOutputs ||
+      !isConsistent(*t))
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t->numTiles, blockIdx, blockDim, &begin, &end);

@@ -187,7 +187,8 @@ Status tileIntBinary(const std::string &kernel, EwOp op,
 int32_t runIntBinary(const KernelArgs &args, uint32_t blockIdx,
                      uint32_t blockDim) {
   IntBinaryTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs != 2 || args.numOutputs != 1)
+  if (!decodeTiling(args, &t) || args.numInputs != 2 || args.numOutputs != 1 ||
+      t.rank < 1 || t.rank > kMaxRank)
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t.total, blockIdx, blockDim, &begin, &end);

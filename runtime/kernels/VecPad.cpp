@@ -182,7 +182,8 @@ void padRows(const PadTiling &t, const T *in, T *out, int64_t begin,
 int32_t padKernel(const KernelArgs &args, uint32_t blockIdx,
                   uint32_t blockDim) {
   PadTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1)
+  if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1 ||
+      t.rank < 1 || t.rank > kMaxRank)
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t.rows, blockIdx, blockDim, &begin, &end);

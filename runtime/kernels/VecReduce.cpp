@@ -158,7 +158,8 @@ struct DimWalker {
 int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
                      uint32_t blockIdx, uint32_t blockDim) {
   ReduceTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1)
+  if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1 ||
+      t.rank < 1 || t.rank > kMaxRank)
     return kVecErrBadTiling;
   const float *x = static_cast<const float *>(args.inputs[0]);
   float *y = static_cast<float *>(args.outputs[0]);

@@ -94,7 +94,8 @@ void selectRange(const SelectTiling &t, const uint8_t *c, const T *a,
 int32_t selectKernel(const KernelArgs &args, uint32_t blockIdx,
                      uint32_t blockDim) {
   SelectTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs != 3 || args.numOutputs != 1)
+  if (!decodeTiling(args, &t) || args.numInputs != 3 || args.numOutputs != 1 ||
+      t.rank < 1 || t.rank > kMaxRank)
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t.total, blockIdx, blockDim, &begin, &end);

@@ -187,7 +187,10 @@ void runTyped(const StridedCopyTiling &t, const void *in, void *out,
 int32_t stridedCopyKernel(const KernelArgs &args, uint32_t blockIdx,
                           uint32_t blockDim) {
   StridedCopyTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs < 1 || args.numOutputs != 1)
+  if (!decodeTiling(args, &t) || args.numInputs < 1 || args.numOutputs != 1 ||
+      t.rank < 1 || t.rank > kCopyMaxRank ||
+      (t.mode == 2 && (t.tileDim < 0 || t.tileDim >= t.rank - 1 ||
+                       t.tileSize * t.tileSize * t.elemSize > kTileBytes)))
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t.numItems, blockIdx, blockDim, &begin, &end);

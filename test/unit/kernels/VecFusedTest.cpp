@@ -473,3 +473,39 @@ TEST(VecFused, MalformedProgramsGetClearErrors) {
       has(KernelRegistry::global().find("vec_fused")->tiling(ctx, &r).message(),
           "input 0 shape [3, 4, 5] does not fit format NC1HWC0"));
 }
+
+TEST(VecFused, CorruptTilingDataFailsTheTask) {
+  Program p;
+  p.add(EwOp::Relu, output(0), input(0));
+  TilingContext ctx = fusedCtx(p, {{64}}, {64});
+  TilingResult r;
+  ASSERT_TRUE(KernelRegistry::global().find("vec_fused")->tiling(ctx, &r).ok());
+  std::vector<float> x(64, 1.f), y(64);
+  auto corrupt = [&](auto mutate) {
+    geflow::kernels::vec::EwTiling t;
+    std::memcpy(&t, r.tilingData.data(), sizeof(t));
+    mutate(t);
+    TilingResult bad = r;
+    std::memcpy(bad.tilingData.data(), &t, sizeof(t));
+    return runKernel("vec_fused", ctx, {x.data()}, {y.data()},
+                     SocInfo::host().isa, &bad)
+        .code();
+  };
+  using geflow::kernels::vec::EwTiling;
+  const auto failed = geflow::rt::ErrorCode::kTaskFailed;
+  EXPECT_EQ(corrupt([](EwTiling &) {}), geflow::rt::ErrorCode::kSuccess);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.numInstrs = 1000; }), failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.instrs[0].src[0] = input(5); }),
+            failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.instrs[0].dst = reg(40); }), failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.instrs[0].op = 12345; }), failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.rank = 0; }), failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.rowsPerTile = t.tileElems; }), failed);
+  EXPECT_EQ(corrupt([](EwTiling &t) { t.outBuf[0] = 7; }), failed);
+  TilingResult shortBlob = r;
+  shortBlob.tilingData.resize(100);
+  EXPECT_EQ(runKernel("vec_fused", ctx, {x.data()}, {y.data()},
+                      SocInfo::host().isa, &shortBlob)
+                .code(),
+            failed);
+}
