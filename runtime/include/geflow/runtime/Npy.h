@@ -1,0 +1,60 @@
+//===- Npy.h - Reading and writing NumPy .npy files -------------*- C++ -*-===//
+//
+// The .npy format (versions 1.0, 2.0 and 3.0): a magic string, a header
+// that is a Python dict literal {'descr': '<f4', 'fortran_order': False,
+// 'shape': (2, 3), }, then the raw C-order data. Only little-endian (or
+// byte-sized) plain dtypes are read; everything else, and every malformed
+// file, is a clear error naming the file, never a crash.
+//
+// dtypes: float32 '<f4', float16 '<f2', int8 '|i1', uint8 '|u1', int32
+// '<i4', int64 '<i8', bool '|b1'. NumPy has no bfloat16: bfloat16 tensors
+// travel as their raw 16-bit patterns in '<u2' arrays (written so, and a
+// '<u2' array reads as bfloat16).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_NPY_H
+#define GEFLOW_RUNTIME_NPY_H
+
+#include "geflow/runtime/Status.h"
+#include "geflow/runtime/Types.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geflow::rt {
+
+struct NpyArray {
+  /// The descr as written in the file ("<f4", "<f8", ...).
+  std::string descr;
+  /// The geflow dtype of `descr`, or nullopt for a NumPy dtype geflow has
+  /// none of (float64, uint16 when not bfloat16, ...; still readable).
+  std::optional<DType> dtype;
+  /// Bytes per element.
+  size_t itemSize = 0;
+  std::vector<int64_t> shape;
+  /// C-order, little-endian elements.
+  std::vector<uint8_t> data;
+};
+
+/// Parses .npy bytes; `name` prefixes errors.
+StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
+                            const std::string &name);
+/// Reads and parses a .npy file.
+StatusOr<NpyArray> readNpy(const std::string &path);
+
+/// The NumPy descr of `dtype` ("<f4"; "<u2" for bfloat16).
+std::string npyDescr(DType dtype);
+/// Encodes a C-order array of `dtype` and `shape` (data has exactly
+/// numElements(shape) * dtypeSize(dtype) bytes) as a version 1.0 file
+/// (2.0 when the header needs it).
+std::vector<uint8_t> encodeNpy(DType dtype, const std::vector<int64_t> &shape,
+                               const void *data);
+/// encodeNpy() written to `path` (via a temporary file and a rename).
+Status writeNpy(const std::string &path, DType dtype,
+                const std::vector<int64_t> &shape, const void *data);
+
+} // namespace geflow::rt
+
+#endif // GEFLOW_RUNTIME_NPY_H
