@@ -24,6 +24,10 @@ constexpr int32_t kMaxIm2colWidth = 256;
 /// Im2col of an NCHW input with pixels along the panel width: the B operand
 /// of the NCHW GEMM (width nr) and the A operand of its pixel-rows variant
 /// (width mr). x points at the group's first input channel of one image.
+///
+/// Panels are packed in groups, k-outer: for one k = (cin, kh, kw) the
+/// group's pixels read one or a few input rows left to right, so the input
+/// streams through the caches once per group instead of once per panel.
 struct Im2colNchwOperand {
   const Conv2dTiling *t;
   const float *x;
@@ -31,61 +35,108 @@ struct Im2colNchwOperand {
 
   PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
                     float *ws) const {
-    for (int64_t q = 0; q < len; q += width)
-      packPanel(k0, kb, x0 + q, std::min<int64_t>(width, len - q), width,
-                ws + (q / width) * kb * width);
+    const int64_t group = std::max<int64_t>(1, kGroupPixels / width) * width;
+    for (int64_t g = 0; g < len; g += group)
+      packGroup(k0, kb, x0 + g, std::min(group, len - g),
+                ws + (g / width) * kb * width);
     return {ws, kb * width};
   }
 
 private:
+  /// Pixels per group; bounds the segment table below.
+  static constexpr int64_t kGroupPixels = 256;
+  static constexpr int kMaxSegments = 2 * kGroupPixels + 2;
+
+  /// A run of pixels in one output row and one panel (oh < 0: zero fill of
+  /// a partial last panel).
   struct Segment {
-    int64_t oh, ow, count, col;
+    int32_t oh, ow, count, room; // room: writable floats left in the panel row
+    int64_t offset;              // of the run's first float in panel row k=0
   };
 
-  void packPanel(int64_t k0, int64_t kb, int64_t p0, int64_t cnt, int32_t width,
+  void packGroup(int64_t k0, int64_t kb, int64_t p0, int64_t cnt,
                  float *dst) const {
     const Conv2dTiling &c = *t;
-    // The panel's pixels as runs within output rows.
-    Segment segs[kMaxIm2colWidth];
+    Segment segs[kMaxSegments];
     int nseg = 0;
     for (int64_t col = 0; col < cnt;) {
-      int64_t p = p0 + col, oh = p / c.ow, ow = p % c.ow;
-      int64_t run = std::min(c.ow - ow, cnt - col);
-      segs[nseg++] = {oh, ow, run, col};
+      int64_t p = p0 + col, oh = p / c.ow, ow = p % c.ow, inPanel = col % width;
+      int64_t run = std::min({c.ow - ow, cnt - col, width - inPanel});
+      int64_t offset = (col / width) * kb * width + inPanel;
+      segs[nseg++] = {int32_t(oh), int32_t(ow), int32_t(run),
+                      int32_t(width - inPanel), offset};
       col += run;
     }
+    if (int64_t used = cnt % width)
+      segs[nseg++] = {-1, 0, int32_t(width - used), int32_t(width - used),
+                      (cnt / width) * kb * width + used};
+
+    for (int s = 0; s < nseg; ++s)
+      packSegment(segs[s], k0, kb, dst);
+  }
+
+  /// Rows k0 .. k0+kb of one segment. Segment-outer order lets the input
+  /// row offset of every kh and the lane mask of every kw be computed once
+  /// per segment instead of once per packed row.
+  void packSegment(const Segment &sg, int64_t k0, int64_t kb,
+                   float *dst) const {
+    const Conv2dTiling &c = *t;
+    constexpr int kMaxTaps = 16;
     const int64_t khw = int64_t(c.kh) * c.kw;
     int64_t ci = k0 / khw, kh = (k0 % khw) / c.kw, kw = k0 % c.kw;
-    for (int64_t k = 0; k < kb; ++k) {
-      float *row = dst + k * width;
-      const float *plane = x + ci * c.h * c.w;
-      for (int s = 0; s < nseg; ++s) {
-        const Segment &sg = segs[s];
-        float *out = row + sg.col;
-        int64_t ih = sg.oh * c.sh - c.padTop + kh * c.dh;
-        if (ih < 0 || ih >= c.h) {
-          for (int64_t i = 0; i < sg.count; ++i)
-            out[i] = 0.0f;
-          continue;
+    float *out = dst + sg.offset;
+    if (sg.oh < 0) {
+      for (int64_t k = 0; k < kb; ++k, out += width)
+        maskedRun(out, out, sg.count, 0, 1, sg.room);
+      return;
+    }
+    if (c.kh > kMaxTaps || c.kw > kMaxTaps || sg.count > 64) {
+      // Large windows or wide panels: bounds per row.
+      for (int64_t k = 0; k < kb; ++k, out += width) {
+        int64_t ih = sg.oh * c.sh + kh * c.dh - c.padTop;
+        int64_t iw0 = sg.ow * c.sw + kw * c.dw - c.padLeft, lo = 0, hi = 0;
+        if (ih >= 0 && ih < c.h)
+          validRange(iw0, c.sw, c.w, sg.count, &lo, &hi);
+        const float *src =
+            x + (ci * c.h + std::clamp<int64_t>(ih, 0, c.h - 1)) * c.w;
+        gatherRun(out, src + iw0, sg.count, lo, hi, c.sw, sg.room);
+        if (++kw == c.kw) {
+          kw = 0;
+          if (++kh == c.kh) {
+            kh = 0;
+            ++ci;
+          }
         }
-        const float *src = plane + ih * c.w;
-        int64_t iw0 = sg.ow * c.sw - c.padLeft + kw * c.dw, lo, hi;
-        validRange(iw0, c.sw, c.w, sg.count, &lo, &hi);
-        for (int64_t i = 0; i < lo; ++i)
-          out[i] = 0.0f;
-        if (c.sw == 1) {
-          const float *s1 = src + iw0;
-          for (int64_t i = lo; i < hi; ++i)
-            out[i] = s1[i];
-        } else {
-          for (int64_t i = lo; i < hi; ++i)
-            out[i] = src[iw0 + i * c.sw];
-        }
-        for (int64_t i = hi; i < sg.count; ++i)
-          out[i] = 0.0f;
       }
-      for (int64_t i = cnt; i < width; ++i)
-        row[i] = 0.0f;
+      return;
+    }
+    int64_t rowOffset[kMaxTaps], colOffset[kMaxTaps];
+    uint64_t lanes[kMaxTaps];
+    for (int64_t i = 0; i < c.kh; ++i) {
+      int64_t ih = sg.oh * c.sh + i * c.dh - c.padTop;
+      rowOffset[i] = ih >= 0 && ih < c.h ? ih * c.w : -1;
+    }
+    for (int64_t j = 0; j < c.kw; ++j) {
+      int64_t iw0 = sg.ow * c.sw + j * c.dw - c.padLeft, lo, hi;
+      validRange(iw0, c.sw, c.w, sg.count, &lo, &hi);
+      colOffset[j] = iw0;
+      lanes[j] = laneBits(lo, hi);
+    }
+    const int64_t plane = c.h * c.w;
+    for (int64_t k = 0; k < kb; ++k, out += width) {
+      int64_t ro = rowOffset[kh];
+      // The same taps of the next channel come khw rows later; channels
+      // are a plane apart, too far for the hardware prefetcher.
+      if (kw == 0 && ro >= 0) {
+        const float *next = x + (ci + 1) * plane + ro + colOffset[0];
+        for (int64_t i = 0; i < sg.count + c.kw; i += 16)
+          __builtin_prefetch(next + i);
+      }
+      if (ro < 0)
+        maskedRun(out, out, sg.count, 0, 1, sg.room);
+      else
+        maskedRun(out, x + ci * plane + ro + colOffset[kw], sg.count, lanes[kw],
+                  c.sw, sg.room);
       if (++kw == c.kw) {
         kw = 0;
         if (++kh == c.kh) {
