@@ -42,6 +42,8 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
   fpm.addPass(ge::createGEInferShapes());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
+  fpm.addPass(ge::createGEFoldBatchNorm());
+  fpm.addPass(ge::createGEFuseEpilogue());
   fpm.addPass(ge::createGEFuseElementwise());
 }
 

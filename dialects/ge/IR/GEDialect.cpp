@@ -69,7 +69,24 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
                << "'" << name << "' entries must be array<i64> dim lists";
     return success();
   }
-  return op->emitError() << "unknown ge graph attribute '" << name << "'";
+  if (name == kFusedActivationAttr) {
+    static const StringRef kActivations[] = {"relu", "relu6", "sigmoid", "tanh", "gelu",
+                                             "gelu_tanh", "hardswish", "leaky_relu"};
+    auto act = dyn_cast<StringAttr>(attr.getValue());
+    if (!act || !llvm::is_contained(kActivations, act.getValue()))
+      return op->emitError() << "'" << name << "' must be one of "
+                             << llvm::join(ArrayRef<StringRef>(kActivations), ", ");
+    if (!isa<Conv2DOp, MatMulV2Op, BatchMatMulV2Op>(op))
+      return op->emitError() << "'" << name
+                             << "' only applies to Conv2D, MatMulV2 and BatchMatMulV2";
+    return success();
+  }
+  if (name == kFusedAlphaAttr) {
+    if (!isa<FloatAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a float";
+    return success();
+  }
+  return op->emitError() << "unknown ge attribute '" << name << "'";
 }
 
 //===----------------------------------------------------------------------===//

@@ -74,4 +74,21 @@ FailureOr<std::vector<uint8_t>> getRawBytes(ElementsAttr attr) {
   return out;
 }
 
+ElementsAttr makeElementsAttr(ShapedType type, ArrayRef<char> bytes, StringRef name,
+                              size_t inlineLimit) {
+  if (type.getElementType().isInteger(1)) {
+    SmallVector<bool> values;
+    for (char c : bytes)
+      values.push_back(c != 0);
+    return DenseElementsAttr::get(type, values);
+  }
+  if (bytes.size() > inlineLimit) {
+    size_t align = std::max<size_t>(1, type.getElementTypeBitWidth() / 8);
+    AsmResourceBlob blob =
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align, /*dataIsMutable=*/false);
+    return DenseResourceElementsAttr::get(type, name, std::move(blob));
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
 } // namespace geflow::ge

@@ -35,4 +35,30 @@ def GEFuseElementwise : Pass<"ge-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GEFoldBatchNorm : Pass<"ge-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference BatchNorm into the preceding convolution's weights";
+  let description = [{
+    GE's ConvBatchnormFusionPass: `BatchNorm(Conv2D(x, W, b))` with constant
+    W, b and BatchNorm parameters becomes `Conv2D(x, W', b')` with
+    `s = scale / sqrt(variance + epsilon)`, `W' = W * s` (per output
+    channel) and `b' = (b - mean) * s + offset`. Applies to f32 NCHW
+    convolutions whose result feeds only the BatchNorm.
+  }];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
+def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Fuse bias adds and activations into Conv2D / MatMul epilogues";
+  let description = [{
+    The Cube kernels compute `act(acc + bias)` in their epilogue. This pass
+    moves a constant per-channel `Add` after a bias-less Conv2D, MatMulV2 or
+    BatchMatMulV2 into its `bias` operand (GE's ConvBiasAdd /
+    MatMulBiasAddFusionPass), then a following activation (Relu, Relu6,
+    Sigmoid, Tanh, Gelu, HardSwish, LeakyRelu) into the discardable
+    attributes `ge.fused_activation` (and `ge.fused_alpha`). Only values
+    feeding nothing else are fused.
+  }];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 #endif // GEFLOW_GE_PASSES

@@ -77,9 +77,23 @@ LogicalResult lowerPool(PoolOp op, StringRef kernel, KernelLowering &out) {
   return success();
 }
 
+/// Epilogue activation fused by ge-fuse-epilogue.
+void setActivation(Operation *op, KernelLowering &out) {
+  if (auto act = op->getAttrOfType<StringAttr>("ge.fused_activation")) {
+    out.attrs.set("activation", act.str());
+    if (auto alpha = op->getAttrOfType<FloatAttr>("ge.fused_alpha"))
+      out.attrs.set("alpha", alpha.getValueAsDouble());
+  }
+}
+
 template <typename OpT>
 KernelRule rule(LogicalResult (*fn)(OpT, KernelLowering &)) {
-  return [fn](Operation *op, KernelLowering &out) -> LogicalResult { return fn(cast<OpT>(op), out); };
+  return [fn](Operation *op, KernelLowering &out) -> LogicalResult {
+    if (failed(fn(cast<OpT>(op), out)))
+      return failure();
+    setActivation(op, out);
+    return success();
+  };
 }
 
 } // namespace

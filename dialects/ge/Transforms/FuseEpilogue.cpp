@@ -1,0 +1,125 @@
+//===- FuseEpilogue.cpp - Bias adds and activations into Cube epilogues ---===//
+#include "dialects/ge/IR/GEUtils.h"
+#include "dialects/ge/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace geflow::ge {
+#define GEN_PASS_DEF_GEFUSEEPILOGUE
+#include "dialects/ge/Transforms/Passes.h.inc"
+} // namespace geflow::ge
+
+using namespace mlir;
+
+namespace geflow::ge {
+namespace {
+
+bool isCubeOp(Operation *op) { return isa<Conv2DOp, MatMulV2Op, BatchMatMulV2Op>(op); }
+
+/// The dim the epilogue bias runs along: channels for Conv2D, N otherwise.
+int64_t biasDim(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  return isa<Conv2DOp>(op) ? 1 : type.getRank() - 1;
+}
+
+/// A constant that only varies along `dim` of a result of `resultType` (e.g.
+/// [C], [C,1,1] or [1,C,1,1] for NCHW channels), as a 1-D constant.
+std::optional<ElementsAttr> asChannelBias(Value v, RankedTensorType resultType, int64_t dim) {
+  auto cst = v.getDefiningOp<ConstOp>();
+  if (!cst)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(cst.getType());
+  int64_t channels = resultType.getDimSize(dim);
+  if (type.getElementType() != resultType.getElementType() ||
+      type.getNumElements() != channels || type.getRank() > resultType.getRank())
+    return std::nullopt;
+  // Right-aligned, the constant's only non-1 dim must sit at `dim`.
+  int64_t offset = resultType.getRank() - type.getRank();
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.getDimSize(d) != 1 && d + offset != dim)
+      return std::nullopt;
+  auto bytes = getRawBytes(cst.getValue());
+  if (failed(bytes))
+    return std::nullopt;
+  auto flat = RankedTensorType::get({channels}, type.getElementType());
+  return makeElementsAttr(flat,
+                          ArrayRef<char>(reinterpret_cast<const char *>(bytes->data()),
+                                         bytes->size()),
+                          "epilogue_bias");
+}
+
+struct FuseBiasAdd : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
+    for (int side = 0; side < 2; ++side) {
+      Value main = add->getOperand(side), other = add->getOperand(1 - side);
+      Operation *cube = main.getDefiningOp();
+      if (!cube || !isCubeOp(cube) || !cube->hasOneUse() || cube->getNumOperands() != 2 ||
+          cube->hasAttr("ge.fused_activation") || main.getType() != add.getType())
+        continue;
+      auto bias = asChannelBias(other, cast<RankedTensorType>(main.getType()), biasDim(cube));
+      if (!bias)
+        continue;
+      rewriter.setInsertionPoint(cube);
+      Value biasValue = ConstOp::create(rewriter, other.getLoc(), bias->getType(), *bias);
+      rewriter.modifyOpInPlace(cube, [&] { cube->insertOperands(2, biasValue); });
+      rewriter.replaceOp(add, main);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// The epilogue name of an activation op, with its alpha.
+std::optional<std::pair<StringRef, double>> activationOf(Operation *op) {
+  if (isa<ReluOp>(op))
+    return std::make_pair(StringRef("relu"), 0.0);
+  if (isa<Relu6Op>(op))
+    return std::make_pair(StringRef("relu6"), 0.0);
+  if (isa<SigmoidOp>(op))
+    return std::make_pair(StringRef("sigmoid"), 0.0);
+  if (isa<TanhOp>(op))
+    return std::make_pair(StringRef("tanh"), 0.0);
+  if (isa<HardSwishOp>(op))
+    return std::make_pair(StringRef("hardswish"), 0.0);
+  if (auto g = dyn_cast<GeluOp>(op))
+    return std::make_pair(StringRef(g.getApproximate() == "tanh" ? "gelu_tanh" : "gelu"), 0.0);
+  if (auto l = dyn_cast<LeakyReluOp>(op))
+    return std::make_pair(StringRef("leaky_relu"), l.getNegativeSlope().convertToDouble());
+  return std::nullopt;
+}
+
+struct FuseActivation : RewritePattern {
+  FuseActivation(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    auto act = activationOf(op);
+    if (!act || op->getNumOperands() != 1)
+      return failure();
+    Operation *cube = op->getOperand(0).getDefiningOp();
+    if (!cube || !isCubeOp(cube) || !cube->hasOneUse() ||
+        cube->hasAttr("ge.fused_activation") ||
+        cube->getResult(0).getType() != op->getResult(0).getType())
+      return failure();
+    rewriter.modifyOpInPlace(cube, [&] {
+      cube->setAttr("ge.fused_activation", rewriter.getStringAttr(act->first));
+      if (act->first == "leaky_relu")
+        cube->setAttr("ge.fused_alpha", rewriter.getF32FloatAttr(act->second));
+    });
+    rewriter.replaceOp(op, cube->getResult(0));
+    return success();
+  }
+};
+
+struct GEFuseEpiloguePass : impl::GEFuseEpilogueBase<GEFuseEpiloguePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseBiasAdd, FuseActivation>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace geflow::ge

@@ -1,0 +1,58 @@
+// RUN: geflow-opt %s -split-input-file -ge-fold-batchnorm -ge-fuse-epilogue | FileCheck %s
+// RUN: geflow-opt %s -split-input-file -ge-fold-batchnorm -ge-fuse-epilogue -convert-ge-to-npu=cores=2 | FileCheck %s --check-prefix=LOWER
+
+// Conv + BatchNorm + Relu: the BatchNorm folds into the weights and bias,
+// the Relu into the epilogue. W' = W * s with s = scale / sqrt(var + eps):
+// scale 2, var 3, eps 1 -> s = 1; b' = (b - mean) * s + offset = (1 - 4) + 5.
+// CHECK-LABEL: func @conv_bn_relu
+// CHECK-DAG: %[[W:.*]] = ge.Const dense<5.000000e-01> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = ge.Const dense<2.000000e+00> : tensor<2xf32>
+// CHECK: %[[C:.*]] = ge.Conv2D %arg0, %[[W]], %[[B]] {ge.fused_activation = "relu", groups = 2 : i64}
+// CHECK-NOT: ge.BatchNorm
+// CHECK-NOT: ge.Relu
+// CHECK: return %[[C]]
+// LOWER: npu.kernel "conv2d"{{.*}}kernel_attrs = {activation = "relu"
+func.func @conv_bn_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = ge.Const dense<0.5> : tensor<2x1x1x1xf32>
+  %b = ge.Const dense<1.0> : tensor<2xf32>
+  %scale = ge.Const dense<2.0> : tensor<2xf32>
+  %offset = ge.Const dense<5.0> : tensor<2xf32>
+  %mean = ge.Const dense<4.0> : tensor<2xf32>
+  %var = ge.Const dense<3.0> : tensor<2xf32>
+  %0 = ge.Conv2D %x, %w, %b {groups = 2} : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = ge.BatchNorm %0, %scale, %offset, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %2 = ge.Relu %1 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %2 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// MatMul + Add([N]) + Gelu: the add becomes the bias operand, gelu the
+// epilogue. A per-row add ([M, 1]) is not a bias and stays.
+// CHECK-LABEL: func @matmul_bias_gelu
+// CHECK: %[[M:.*]] = ge.MatMulV2 %arg0, %arg1, %{{.*}} {ge.fused_activation = "gelu"}
+// CHECK: ge.Add %{{.*}}, %arg2
+// LOWER-LABEL: npu.program @matmul_bias_gelu
+// LOWER: npu.kernel "matmul"(%arg0, %arg1, %{{.*}}) {{.*}}kernel_attrs = {activation = "gelu"
+func.func @matmul_bias_gelu(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %r: tensor<4x1xf32>) -> tensor<4x16xf32> {
+  %bias = ge.Const dense<0.25> : tensor<1x16xf32>
+  %0 = ge.MatMulV2 %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  %1 = ge.Add %0, %bias : (tensor<4x16xf32>, tensor<1x16xf32>) -> tensor<4x16xf32>
+  %2 = ge.Gelu %1 : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  %3 = ge.Add %2, %r : (tensor<4x16xf32>, tensor<4x1xf32>) -> tensor<4x16xf32>
+  return %3 : tensor<4x16xf32>
+}
+
+// -----
+
+// A result that is also used elsewhere keeps its separate activation.
+// CHECK-LABEL: func @shared_result
+// CHECK: ge.MatMulV2
+// CHECK-NOT: ge.fused_activation
+// CHECK: ge.Relu
+func.func @shared_result(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %0 = ge.MatMulV2 %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  %1 = ge.Relu %0 : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
+}
