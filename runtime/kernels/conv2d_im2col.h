@@ -13,6 +13,7 @@
 #define GEFLOW_KERNELS_CONV2D_IM2COL_H
 
 #include "kernels/conv2d_tiling.h"
+#include "kernels/conv_runs.h"
 #include "kernels/conv_window.h"
 #include "kernels/gemm_driver.h"
 
@@ -122,14 +123,17 @@ private:
       colOffset[j] = iw0;
       lanes[j] = laneBits(lo, hi);
     }
-    const int64_t plane = c.h * c.w;
+    const int64_t plane = c.h * c.w, cinG = c.cin / c.groups;
+    const int64_t aheadChannels = ceilDiv(8, khw);
+    const int64_t span = colOffset[c.kw - 1] - colOffset[0] + sg.count * c.sw;
     for (int64_t k = 0; k < kb; ++k, out += width) {
       int64_t ro = rowOffset[kh];
-      // The same taps of the next channel come khw rows later; channels
-      // are a plane apart, too far for the hardware prefetcher.
-      if (kw == 0 && ro >= 0) {
-        const float *next = x + (ci + 1) * plane + ro + colOffset[0];
-        for (int64_t i = 0; i < sg.count + c.kw; i += 16)
+      // Channels are a plane apart, too far for the hardware prefetcher:
+      // fetch this row of a channel at least 8 packed rows ahead.
+      if (kw == 0 && ro >= 0 && ci + aheadChannels < cinG) {
+        const float *next =
+            x + (ci + aheadChannels) * plane + ro + colOffset[0];
+        for (int64_t i = 0; i < span; i += 16)
           __builtin_prefetch(next + i);
       }
       if (ro < 0)

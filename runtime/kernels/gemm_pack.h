@@ -19,6 +19,10 @@
 #error "gemm_pack.h belongs to a per-ISA translation unit"
 #endif
 
+#if defined(__AVX2__)
+#include "kernels/gemm_pack_x86.h"
+#endif
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -26,8 +30,16 @@
 
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 
-// packLines8(src, stride, kb, dst): dst[k * 8 + i] = src[i * stride + k]
-// for i < 8, k < kb; provided by the ISA's micro-kernel header.
+#if !defined(__AVX2__)
+/// dst[k * 8 + i] = src[i * stride + k] for i < 8, k < kb.
+inline void packLines8(const float *src, int64_t stride, int64_t kb,
+                       float *dst) {
+  for (int64_t k = 0; k < kb; ++k)
+    for (int i = 0; i < 8; ++i)
+      dst[k * 8 + i] = src[i * stride + k];
+}
+
+#endif
 
 /// Element -> fp32 conversion of packing sources; fp16/bf16 add overloads.
 inline float toF32(float v) { return v; }
@@ -52,6 +64,11 @@ void packPanels(const StridedView<T> &v, int64_t extent, int64_t k0, int64_t kb,
       for (int64_t k = 0; k < kb; ++k) {
         const T *row = src + k * v.ks;
         float *d = dst + k * width;
+        // Rows a long stride apart (an NCHW image read as [C, H*W]) defeat
+        // the hardware prefetcher: fetch 8 rows ahead.
+        if (k + 8 < kb)
+          for (int64_t x = 0; x < cnt; x += 64 / int64_t(sizeof(T)))
+            __builtin_prefetch(row + 8 * v.ks + x);
         for (int64_t x = 0; x < cnt; ++x)
           d[x] = toF32(row[x]);
         for (int64_t x = cnt; x < width; ++x)

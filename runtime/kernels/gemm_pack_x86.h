@@ -3,8 +3,8 @@
 // Packing a row-major A into 8-row panels transposes 8 x kb blocks; done
 // element by element it costs about as much as a tenth of the GEMM for
 // square sizes. Eight ymm loads, the classic unpack / shuffle / permute
-// transpose and eight stores move 64 floats instead. Included by the AVX2
-// and AVX-512 micro-kernel headers (both compile with AVX2).
+// transpose and eight stores move 64 floats instead. Included by
+// gemm_pack.h in the AVX2 and AVX-512 translation units.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_KERNELS_GEMM_PACK_X86_H

@@ -12,8 +12,6 @@
 #ifndef GEFLOW_KERNELS_GEMM_UKERNEL_AVX2_H
 #define GEFLOW_KERNELS_GEMM_UKERNEL_AVX2_H
 
-#include "kernels/gemm_pack_x86.h"
-
 #include <immintrin.h>
 
 #include <algorithm>
@@ -72,37 +70,6 @@ constexpr TileFn kTileRow[2] = {tileKernel<M, 1>, tileKernel<M, 2>};
 inline constexpr const TileFn *kTiles[6] = {kTileRow<1>, kTileRow<2>,
                                             kTileRow<3>, kTileRow<4>,
                                             kTileRow<5>, kTileRow<6>};
-
-/// dst[i] = bit i of `lanes` ? src[i * stride] : 0 for i < count <= 64;
-/// only the selected elements are read. `room` as in gatherRun.
-inline void maskedRun(float *dst, const float *src, int64_t count,
-                      uint64_t lanes, int64_t stride, int64_t room) {
-  for (int64_t i = 0; i < count; ++i)
-    dst[i] = (lanes >> i) & 1 ? src[i * stride] : 0.0f;
-}
-
-/// dst[i] = src[i * stride] for lo <= i < hi and 0 for the other i < count;
-/// only the elements in [lo, hi) are read (masked loads for stride 1).
-/// `room` (>= count) is the writable space at dst; this kernel needs none.
-inline void gatherRun(float *dst, const float *src, int64_t count, int64_t lo,
-                      int64_t hi, int64_t stride, int64_t room) {
-  if (stride == 1) {
-    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    int64_t c = 0;
-    for (; c + 8 <= count; c += 8) {
-      __m256i lane = _mm256_add_epi32(iota, _mm256_set1_epi32(int32_t(c)));
-      __m256i valid = _mm256_and_si256(
-          _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(int32_t(lo - 1))),
-          _mm256_cmpgt_epi32(_mm256_set1_epi32(int32_t(hi)), lane));
-      _mm256_storeu_ps(dst + c, _mm256_maskload_ps(src + c, valid));
-    }
-    for (; c < count; ++c)
-      dst[c] = c >= lo && c < hi ? src[c] : 0.0f;
-    return;
-  }
-  for (int64_t i = 0; i < count; ++i)
-    dst[i] = i >= lo && i < hi ? src[i * stride] : 0.0f;
-}
 
 /// C[0:m, 0:n] (+)= A-panel x B-panel over kc steps, walking panels of any
 /// width (lda >= m, ldb >= n) in 6 x 16 sub-tiles.

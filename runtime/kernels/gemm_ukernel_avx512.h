@@ -13,8 +13,6 @@
 #ifndef GEFLOW_KERNELS_GEMM_UKERNEL_AVX512_H
 #define GEFLOW_KERNELS_GEMM_UKERNEL_AVX512_H
 
-#include "kernels/gemm_pack_x86.h"
-
 #include <immintrin.h>
 
 #include <algorithm>
@@ -77,88 +75,6 @@ constexpr TileFn kTileRow[3] = {tileKernel<M, 1>, tileKernel<M, 2>,
 inline constexpr const TileFn *kTiles[8] = {
     kTileRow<1>, kTileRow<2>, kTileRow<3>, kTileRow<4>,
     kTileRow<5>, kTileRow<6>, kTileRow<7>, kTileRow<8>};
-
-/// Bit t of an 8-bit mask moved to bit 2t: the even lanes of a 16-lane
-/// load that feeds a stride-2 gather.
-inline __mmask16 spreadEven(uint32_t bits8) {
-  uint32_t m = 0;
-  for (int t = 0; t < 8; ++t)
-    m |= ((bits8 >> t) & 1u) << (2 * t);
-  return __mmask16(m);
-}
-
-/// dst[i] = src[i * stride] for lo <= i < hi and 0 for the other i < count;
-/// only the elements in [lo, hi) are read. `room` >= count floats at dst
-/// may be written: whole 16-lane chunks are stored unmasked as long as they
-/// fit in it (the caller writes left to right, so lanes past `count` are
-/// overwritten later), because masked stores are slow on some cores. The
-/// im2col packers call this once per packed row segment.
-inline void gatherRun(float *dst, const float *src, int64_t count, int64_t lo,
-                      int64_t hi, int64_t stride, int64_t room) {
-  // Lanes [a, b) of a 16-lane chunk as a mask.
-  auto range = [](int64_t a, int64_t b) -> __mmask16 {
-    a = std::clamp<int64_t>(a, 0, 16);
-    b = std::clamp<int64_t>(b, 0, 16);
-    return a >= b ? 0 : __mmask16(((1u << b) - 1) & ~((1u << a) - 1));
-  };
-  auto store = [&](int64_t c, __m512 v) {
-    if (c + 16 <= room)
-      _mm512_storeu_ps(dst + c, v);
-    else
-      _mm512_mask_storeu_ps(dst + c, range(0, count - c), v);
-  };
-  if (stride == 1) {
-    for (int64_t c = 0; c < count; c += 16)
-      store(c, _mm512_maskz_loadu_ps(range(lo - c, hi - c), src + c));
-    return;
-  }
-  if (stride == 2) {
-    // Output lane t reads element 2t of 32 loaded floats: the even lanes.
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
-                                           20, 22, 24, 26, 28, 30);
-    for (int64_t c = 0; c < count; c += 16) {
-      int64_t a = lo - c, b = hi - c;
-      __mmask16 va = range(2 * a, 2 * b) & 0x5555;
-      __mmask16 vb = range(2 * a - 16, 2 * b - 16) & 0x5555;
-      __m512 x0 = _mm512_maskz_loadu_ps(va, src + 2 * c);
-      __m512 x1 = _mm512_maskz_loadu_ps(vb, src + 2 * c + 16);
-      store(c, _mm512_maskz_permutex2var_ps(range(a, b), x0, even, x1));
-    }
-    return;
-  }
-  for (int64_t i = 0; i < count; ++i)
-    dst[i] = i >= lo && i < hi ? src[i * stride] : 0.0f;
-}
-
-/// dst[i] = bit i of `lanes` ? src[i * stride] : 0 for i < count <= 64;
-/// only the selected elements are read. Stores like gatherRun (`room`).
-inline void maskedRun(float *dst, const float *src, int64_t count,
-                      uint64_t lanes, int64_t stride, int64_t room) {
-  auto store = [&](int64_t c, __m512 v) {
-    if (c + 16 <= room)
-      _mm512_storeu_ps(dst + c, v);
-    else
-      _mm512_mask_storeu_ps(dst + c, __mmask16((1u << (count - c)) - 1), v);
-  };
-  if (stride == 1) {
-    for (int64_t c = 0; c < count; c += 16)
-      store(c, _mm512_maskz_loadu_ps(__mmask16(lanes >> c), src + c));
-    return;
-  }
-  if (stride == 2) {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
-                                           20, 22, 24, 26, 28, 30);
-    for (int64_t c = 0; c < count; c += 16) {
-      uint32_t m = uint32_t(lanes >> c) & 0xFFFF;
-      __m512 x0 = _mm512_maskz_loadu_ps(spreadEven(m & 0xFF), src + 2 * c);
-      __m512 x1 = _mm512_maskz_loadu_ps(spreadEven(m >> 8), src + 2 * c + 16);
-      store(c, _mm512_maskz_permutex2var_ps(__mmask16(m), x0, even, x1));
-    }
-    return;
-  }
-  for (int64_t i = 0; i < count; ++i)
-    dst[i] = (lanes >> i) & 1 ? src[i * stride] : 0.0f;
-}
 
 /// C[0:m, 0:n] (+)= A-panel x B-panel over kc steps. The panels may be wider
 /// than the register tile (lda >= m, ldb >= n): they are walked in 8 x 48

@@ -43,35 +43,6 @@ using TileFn = void (*)(const float *, int64_t, const float *, int64_t, int64_t,
 inline constexpr TileFn kTiles[4] = {tileKernel<1>, tileKernel<2>,
                                      tileKernel<3>, tileKernel<4>};
 
-/// dst[i] = bit i of `lanes` ? src[i * stride] : 0 for i < count <= 64;
-/// only the selected elements are read. `room` as in gatherRun.
-inline void maskedRun(float *dst, const float *src, int64_t count,
-                      uint64_t lanes, int64_t stride, int64_t room) {
-  for (int64_t i = 0; i < count; ++i)
-    dst[i] = (lanes >> i) & 1 ? src[i * stride] : 0.0f;
-}
-
-/// dst[i] = src[i * stride] for lo <= i < hi and 0 for the other i < count;
-/// only the elements in [lo, hi) are read. `room` (>= count) is the writable
-/// space at dst; this kernel needs none.
-inline void gatherRun(float *dst, const float *src, int64_t count, int64_t lo,
-                      int64_t hi, int64_t stride, int64_t room) {
-  for (int64_t i = 0; i < lo; ++i)
-    dst[i] = 0.0f;
-  for (int64_t i = lo; i < hi; ++i)
-    dst[i] = src[i * stride];
-  for (int64_t i = hi; i < count; ++i)
-    dst[i] = 0.0f;
-}
-
-/// dst[k * 8 + i] = src[i * stride + k] for i < 8, k < kb.
-inline void packLines8(const float *src, int64_t stride, int64_t kb,
-                       float *dst) {
-  for (int64_t k = 0; k < kb; ++k)
-    for (int i = 0; i < 8; ++i)
-      dst[k * 8 + i] = src[i * stride + k];
-}
-
 /// C[0:m, 0:n] (+)= A-panel x B-panel over kc steps. Panel widths are
 /// multiples of 16 for B (a contract of every blocking), so the 16-wide
 /// loads never leave the panel.
