@@ -18,6 +18,6 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%geflow_src", config.geflow_src_root))
 
 tool_dirs = [config.geflow_bin_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["geflow-opt", "geflow-compile"], tool_dirs)
+llvm_config.add_tool_substitutions(["geflow-opt", "geflow-compile", "geflow-run"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.geflow_bin_dir, append_path=True)

@@ -1,0 +1,319 @@
+//===- geflow-run.cpp - Run a .gfm (or a model file) on the virtual NPU ---===//
+//
+//   geflow-run --model=m.gfm [--input=NAME=file.npy ...] [--output-dir=DIR]
+//              [--loop=N] [--warmup=N] [--seed=N] [--ai-cores=N]
+//   geflow-run --model=m.onnx --input_shape="x:1,3,224,224" ...
+//
+// Inputs come from .npy files or are random (deterministic per --seed);
+// each output is summarized and, with --output-dir, written as
+// DIR/<output name>.npy; the latency of --loop runs is reported. .onnx and
+// .mlir models are compiled in memory first, under the GE options given as
+// ATC-style flags (--input_shape=..., --precision_mode=...) or as
+// --option NAME=VALUE, all validated by the options registry.
+//
+// The tool builds with LLVM's flags (no exceptions); the work is done by
+// the compiler and runtime libraries.
+//
+//===----------------------------------------------------------------------===//
+#include "RunTensors.h"
+
+#include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/Options.h"
+#include "geflow/runtime/Device.h"
+#include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/Model.h"
+#include "geflow/runtime/Npy.h"
+#include "geflow/runtime/Stream.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+using namespace llvm;
+using namespace geflow;
+
+static cl::OptionCategory category("geflow-run options");
+static cl::OptionCategory
+    geCategory("GE options (when compiling an .onnx/.mlir model; ATC names)");
+
+static cl::opt<std::string>
+    modelPath("model", cl::desc("The model: .gfm, .onnx or .mlir"),
+              cl::value_desc("path"), cl::cat(category));
+static cl::list<std::string>
+    inputFiles("input",
+               cl::desc("An input from a .npy file (repeat per input; "
+                        "none: random inputs)"),
+               cl::value_desc("NAME=file.npy"), cl::cat(category));
+static cl::opt<std::string>
+    outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
+              cl::value_desc("DIR"), cl::cat(category));
+static cl::opt<unsigned> loopCount("loop", cl::desc("Timed runs (default 1)"),
+                                   cl::init(1), cl::cat(category));
+static cl::opt<unsigned>
+    warmupCount("warmup", cl::desc("Untimed runs before the timed ones"),
+                cl::init(0), cl::cat(category));
+static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<unsigned>
+    aiCores("ai-cores",
+            cl::desc("AI cores of the virtual NPU (0: one per host core)"),
+            cl::init(0), cl::cat(category));
+static cl::opt<std::string>
+    framework("framework",
+              cl::desc("Model framework when compiling: onnx (5) or mlir "
+                       "(default: from the extension)"),
+              cl::value_desc("name"), cl::cat(category));
+static cl::list<std::string>
+    geOptions("option", cl::desc("A GE option for compiling (repeatable)"),
+              cl::value_desc("NAME=VALUE"), cl::cat(geCategory));
+
+static int fail(const Twine &message) {
+  errs() << "geflow-run: error: " << message << "\n";
+  return 1;
+}
+
+static int fail(const rt::Status &status) { return fail(status.message()); }
+
+namespace {
+
+/// One flag per GE option name and alias of the registry, so that every
+/// ATC spelling (--input_shape=..., --precision_mode=...) is accepted.
+std::vector<std::unique_ptr<cl::opt<std::string>>> makeGeFlags() {
+  std::vector<std::unique_ptr<cl::opt<std::string>>> flags;
+  // cl::opt keeps a reference to its name: the registry's strings live
+  // as long as the process.
+  for (const OptionSpec &spec : OptionsRegistry::get().specs()) {
+    std::vector<const std::string *> names = {&spec.name};
+    for (const std::string &alias : spec.aliases)
+      names.push_back(&alias);
+    for (const std::string *name : names)
+      flags.push_back(std::make_unique<cl::opt<std::string>>(
+          StringRef(*name), cl::desc(spec.help), cl::value_desc("value"),
+          cl::cat(geCategory)));
+  }
+  return flags;
+}
+
+/// The raw GE options from the flags and --option; false (and a message)
+/// on a malformed or repeated option.
+bool collectGeOptions(
+    const std::vector<std::unique_ptr<cl::opt<std::string>>> &flags,
+    std::map<std::string, std::string> *raw, std::string *error) {
+  auto add = [&](const std::string &name, const std::string &value) {
+    const OptionSpec *spec = OptionsRegistry::get().find(name);
+    std::string key = spec ? spec->name : name;
+    if (raw->count(key)) {
+      *error = "GE option '" + key + "' is given more than once";
+      return false;
+    }
+    (*raw)[key] = value;
+    return true;
+  };
+  for (const auto &flag : flags)
+    if (flag->getNumOccurrences() && !add(flag->ArgStr.str(), *flag))
+      return false;
+  for (const std::string &o : geOptions) {
+    size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *error = "--option expects NAME=VALUE, got '" + o + "'";
+      return false;
+    }
+    if (!add(o.substr(0, eq), o.substr(eq + 1)))
+      return false;
+  }
+  return true;
+}
+
+bool startsWithGfmMagic(const std::string &path) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return false;
+  char magic[sizeof(rt::kGfmMagic)] = {};
+  bool match = std::fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+               std::memcmp(magic, rt::kGfmMagic, sizeof(magic)) == 0;
+  std::fclose(f);
+  return match;
+}
+
+/// Compiles an .onnx/.mlir model in memory; errors go to stderr.
+rt::StatusOr<std::unique_ptr<rt::Model>>
+compileAndLoad(const Options &options,
+               const std::shared_ptr<rt::Device> &device) {
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  // The message names the op; a dump of it would drown the message.
+  context.printOpOnDiagnostic(false);
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    if (d.getSeverity() == mlir::DiagnosticSeverity::Error) {
+      std::string loc;
+      if (!isa<mlir::UnknownLoc>(d.getLocation())) {
+        llvm::raw_string_ostream os(loc);
+        d.getLocation().print(os);
+        loc += ": ";
+      }
+      diagnostics += "\n  " + loc + d.str();
+      for (const mlir::Diagnostic &note : d.getNotes())
+        diagnostics += "\n    note: " + note.str();
+    }
+    return mlir::success();
+  });
+  CompileSummary summary;
+  auto bytes =
+      compileModelFile(context, modelPath, framework, options, &summary);
+  if (failed(bytes))
+    return rt::Status(rt::ErrorCode::kInvalidArgument,
+                      "cannot compile '" + modelPath + "':" +
+                          (diagnostics.empty() ? std::string(" (no diagnostic)")
+                                               : diagnostics));
+  outs() << "compiled '" << modelPath << "' in "
+         << format("%.2f", summary.seconds) << " s: " << summary.kernels
+         << " kernels, " << summary.gears << " gear(s), arena "
+         << rt::formatBytes(summary.arenaBytes) << ", weights "
+         << rt::formatBytes(summary.weightsBytes) << "\n";
+  return rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
+                                  modelPath);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  auto geFlags = makeGeFlags();
+  cl::HideUnrelatedOptions({&category, &geCategory});
+  cl::ParseCommandLineOptions(argc, argv,
+                              "geflow-run: run a model on the virtual NPU\n");
+  if (modelPath.empty())
+    return fail("--model is required");
+  if (loopCount < 1)
+    return fail("--loop must be at least 1");
+  std::map<std::string, std::string> rawOptions;
+  std::string error;
+  if (!collectGeOptions(geFlags, &rawOptions, &error))
+    return fail(error);
+  std::map<std::string, std::string> inputs;
+  for (const std::string &in : inputFiles) {
+    size_t eq = in.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == in.size())
+      return fail("--input expects NAME=file.npy, got '" + in + "'");
+    if (!inputs.emplace(in.substr(0, eq), in.substr(eq + 1)).second)
+      return fail("input '" + in.substr(0, eq) + "' is given more than once");
+  }
+
+  rt::DeviceOptions deviceOptions;
+  deviceOptions.aiCoreCount = aiCores;
+  auto device = rt::Device::create(0, deviceOptions);
+  if (!device.ok())
+    return fail(device.status());
+
+  StringRef ext = sys::path::extension(modelPath);
+  bool compile = !framework.empty() || ext == ".onnx" || ext == ".mlir";
+  std::unique_ptr<rt::Model> model;
+  if (compile) {
+    std::optional<Options> options =
+        OptionsRegistry::get().parse(rawOptions, &error);
+    if (!options)
+      return fail(error);
+    auto loaded = compileAndLoad(*options, *device);
+    if (!loaded.ok())
+      return fail(loaded.status());
+    model = std::move(loaded.value());
+  } else {
+    if (!sys::fs::exists(modelPath))
+      return fail("cannot open '" + modelPath + "': no such file");
+    if (ext != ".gfm" && !startsWithGfmMagic(modelPath))
+      return fail("cannot tell the format of '" + modelPath +
+                  "': expected a .gfm, .onnx or .mlir file (or --framework)");
+    if (!rawOptions.empty())
+      return fail("GE options such as '" + rawOptions.begin()->first +
+                  "' apply when compiling; '" + modelPath +
+                  "' is already compiled");
+    auto loaded = rt::Model::load(modelPath, *device);
+    if (!loaded.ok())
+      return fail(loaded.status());
+    model = std::move(loaded.value());
+  }
+
+  std::vector<std::string> notes;
+  auto in = run::prepareInputs(*model, inputs, seed, &notes);
+  if (!in.ok())
+    return fail(in.status());
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<rt::TensorRef> inRefs;
+  for (const run::HostTensor &t : *in) {
+    shapes.push_back(t.shape);
+    inRefs.push_back(t.ref());
+  }
+  auto gear = model->selectGear(shapes);
+  if (!gear.ok())
+    return fail(gear.status());
+  std::vector<run::HostTensor> outputs;
+  std::vector<rt::TensorRef> outRefs;
+  for (const rt::TensorInfo &info : model->gears()[*gear].outputs) {
+    auto t = run::allocateTensor(info);
+    if (!t.ok())
+      return fail(t.status());
+    outRefs.push_back(t->ref());
+    outputs.push_back(std::move(t.value()));
+  }
+
+  outs() << "model '" << model->name() << "': " << model->inputs().size()
+         << " input(s), " << model->outputs().size() << " output(s), "
+         << model->gears().size() << " gear(s); running gear " << *gear
+         << " on " << (*device)->properties().aiCoreCount << " AI cores\n";
+  for (const std::string &note : notes)
+    outs() << note << "\n";
+
+  auto stream = (*device)->createStream();
+  if (!stream.ok())
+    return fail(stream.status());
+  std::vector<double> latencies;
+  for (unsigned i = 0; i < warmupCount + loopCount; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    rt::Status st = model->execute(**stream, inRefs, outRefs);
+    rt::Status done = (*stream)->synchronize();
+    auto end = std::chrono::steady_clock::now();
+    if (!st.ok())
+      return fail(st);
+    if (!done.ok())
+      return fail(done);
+    if (i >= warmupCount)
+      latencies.push_back(
+          std::chrono::duration<double, std::milli>(end - start).count());
+  }
+
+  for (const run::HostTensor &t : outputs)
+    outs() << run::summarize(t);
+  if (!outputDir.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(outputDir))
+      return fail("cannot create '" + outputDir + "': " + ec.message());
+    for (const run::HostTensor &t : outputs) {
+      SmallString<256> path(outputDir);
+      sys::path::append(path, run::outputFileName(t.name) + ".npy");
+      std::vector<int64_t> shape = t.shape;
+      if (auto physical = rt::physicalShape(t.format, t.shape))
+        shape = *physical; // the stored layout of a formatted output
+      rt::Status st =
+          rt::writeNpy(path.str().str(), t.dtype, shape, t.data.get());
+      if (!st.ok())
+        return fail(st);
+      outs() << "wrote " << path << "\n";
+    }
+  }
+  outs() << "latency over " << loopCount << " run(s)"
+         << (warmupCount ? " after " + std::to_string(warmupCount) + " warm-up"
+                         : "")
+         << ": " << run::latencySummary(latencies) << "\n";
+  return 0;
+}
