@@ -78,7 +78,7 @@ def run_one(test, args, outdir):
            "--emit=mlir", f"--output={out}"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True,
-                              timeout=args.timeout)
+                              errors="replace", timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return test, "crashed", f"timed out after {args.timeout} s"
     except OSError as e:
@@ -95,7 +95,7 @@ def run_one(test, args, outdir):
         return test, "failed", "exit 0 but no output file"
     try:
         check = subprocess.run([args.geflow_opt, out, "-o", os.devnull],
-                               capture_output=True, text=True,
+                               capture_output=True, text=True, errors="replace",
                                timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return test, "crashed", "geflow-opt timed out re-parsing the output"

@@ -50,10 +50,8 @@ LogicalResult translateConstant(NodeContext &n) {
 
 LogicalResult translateConstantOfShape(NodeContext &n) {
   auto dims = n.requireConstantInts(0, "the shape input");
-  if (!dims)
+  if (!dims || !checkShapeDims(n, *dims, "the shape"))
     return failure();
-  if (llvm::any_of(*dims, [](int64_t d) { return d < 0; }))
-    return n.fail("the shape has a negative dim");
   Attribute element = n.getBuilder().getF32FloatAttr(0);
   if (n.hasAttr("value")) {
     Value value = n.getTensorAttrAsConstant("value");
@@ -81,8 +79,14 @@ LogicalResult translateRange(NodeContext &n) {
   double s = first->front(), l = limit->front(), d = delta->front();
   if (d == 0)
     return n.fail("delta must not be 0");
-  int64_t count =
-      std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  double steps = std::ceil((l - s) / d);
+  // A Range is folded into a constant here; beyond this size it would be
+  // a weight nobody wants (and NaN/inf bounds are no range at all).
+  constexpr double kMaxCount = 1 << 24;
+  if (!(steps <= kMaxCount))
+    return n.unsupported("a Range of more than 2^24 elements is not "
+                         "supported");
+  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
   Type et = getElementType(start);
   auto type = RankedTensorType::get({count}, et);
   if (auto floatType = dyn_cast<FloatType>(et)) {
@@ -104,6 +108,35 @@ LogicalResult translateRange(NodeContext &n) {
   return finish(n, n.constant(DenseElementsAttr::get(type, values)));
 }
 
+// Ones on diagonal k of a matrix shaped like the (static 2-D) input.
+LogicalResult translateEyeLike(NodeContext &n) {
+  Value like = n.getRequiredInput(0);
+  if (!like)
+    return failure();
+  auto type = dyn_cast<RankedTensorType>(like.getType());
+  if (!type || type.getRank() != 2 || !type.hasStaticShape())
+    return n.unsupported("EyeLike needs a static 2-D input");
+  Type et = type.getElementType();
+  if (n.hasAttr("dtype")) {
+    std::optional<Type> dtype = n.getDataTypeAttr("dtype", 1);
+    if (!dtype)
+      return failure();
+    et = *dtype;
+  }
+  int64_t k = n.getInt("k", 0), rows = type.getDimSize(0),
+          cols = type.getDimSize(1);
+  Builder &b = n.getBuilder();
+  Attribute one = isa<FloatType>(et) ? Attribute(b.getFloatAttr(et, 1))
+                                     : Attribute(b.getIntegerAttr(et, 1));
+  Attribute zero = b.getZeroAttr(et);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      values.push_back(j - i == k ? one : zero);
+  return finish(n, n.constant(DenseElementsAttr::get(
+                       RankedTensorType::get({rows, cols}, et), values)));
+}
+
 } // namespace
 
 ArrayRef<OpTranslator> getConstantTranslators() {
@@ -111,6 +144,7 @@ ArrayRef<OpTranslator> getConstantTranslators() {
       {"Constant", translateConstant},
       {"ConstantOfShape", translateConstantOfShape},
       {"Range", translateRange},
+      {"EyeLike", translateEyeLike},
   };
   return table;
 }

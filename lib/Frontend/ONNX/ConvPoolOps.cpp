@@ -40,17 +40,28 @@ struct Window {
   }
 };
 
-/// An int-list attribute with one entry per spatial dim, `fill` when absent.
+/// An int-list attribute with `count` entries (one per spatial dim, two for
+/// pads), `fill` when absent. Entries below `minValue` (0 for pads, 1 for
+/// kernels, strides and dilations) or absurdly large are errors, so that the
+/// window arithmetic below cannot divide by zero or overflow.
 std::optional<SmallVector<int64_t>> perDim(NodeContext &n, StringRef name,
-                                           int64_t spatialRank, int64_t fill) {
+                                           int64_t count, int64_t fill,
+                                           int64_t minValue) {
   SmallVector<int64_t> values = n.getInts(name);
   if (values.empty())
-    return SmallVector<int64_t>(spatialRank, fill);
-  if (static_cast<int64_t>(values.size()) != spatialRank) {
+    return SmallVector<int64_t>(count, fill);
+  if (static_cast<int64_t>(values.size()) != count) {
     (void)n.fail("attribute '" + name + "' has " + Twine(values.size()) +
-                 " entries but the input has " + Twine(spatialRank) +
-                 " spatial dims");
+                 " entries, expected " + Twine(count));
     return std::nullopt;
+  }
+  constexpr int64_t kMaxValue = int64_t(1) << 31;
+  for (int64_t v : values) {
+    if (v < minValue || v > kMaxValue) {
+      (void)n.fail("attribute '" + name + "' has the invalid entry " +
+                   Twine(v));
+      return std::nullopt;
+    }
   }
   return values;
 }
@@ -88,8 +99,8 @@ std::optional<Window> readWindow(NodeContext &n, Value x,
   int64_t rank = kernel.size();
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
-  auto strides = perDim(n, "strides", rank, 1);
-  auto dilations = perDim(n, "dilations", rank, 1);
+  auto strides = perDim(n, "strides", rank, 1, 1);
+  auto dilations = perDim(n, "dilations", rank, 1, 1);
   if (!strides || !dilations)
     return std::nullopt;
   w.strides = *strides;
@@ -109,7 +120,7 @@ std::optional<Window> readWindow(NodeContext &n, Value x,
     (void)n.unsupported("auto_pad '" + autoPad + "' is not supported");
     return std::nullopt;
   }
-  auto pads = perDim(n, "pads", 2 * rank, 0);
+  auto pads = perDim(n, "pads", 2 * rank, 0, 0);
   if (!pads)
     return std::nullopt;
   w.padBegin.assign(pads->begin(), pads->begin() + rank);
@@ -146,7 +157,7 @@ LogicalResult setWindowOutput(NodeContext &n, Value y, bool lifted) {
 std::optional<SmallVector<int64_t>> kernelOf(NodeContext &n, Value filter,
                                              int64_t spatialRank) {
   if (n.hasAttr("kernel_shape"))
-    return perDim(n, "kernel_shape", spatialRank, 1);
+    return perDim(n, "kernel_shape", spatialRank, 1, 1);
   auto shape = getShape(filter);
   if (!shape || static_cast<int64_t>(shape->size()) != spatialRank + 2 ||
       llvm::any_of(shape->drop_front(2), ShapedType::isDynamic)) {
@@ -222,7 +233,7 @@ LogicalResult translateConvTranspose(NodeContext &n) {
   if (!spatial)
     return failure();
   auto kernel = kernelOf(n, filter, *spatial);
-  auto outputPadding = perDim(n, "output_padding", *spatial, 0);
+  auto outputPadding = perDim(n, "output_padding", *spatial, 0, 0);
   if (!kernel || !outputPadding)
     return failure();
   // readWindow computes SAME pads for a convolution; transposed ones differ.
@@ -230,8 +241,8 @@ LogicalResult translateConvTranspose(NodeContext &n) {
   bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
   Window w;
   if (same) {
-    auto strides = perDim(n, "strides", *spatial, 1);
-    auto dilations = perDim(n, "dilations", *spatial, 1);
+    auto strides = perDim(n, "strides", *spatial, 1, 1);
+    auto dilations = perDim(n, "dilations", *spatial, 1, 1);
     if (!strides || !dilations)
       return failure();
     w.kernel = *kernel;
@@ -255,6 +266,10 @@ LogicalResult translateConvTranspose(NodeContext &n) {
     // output_shape may list N and C too; the spatial dims are the last ones.
     if (static_cast<int64_t>(outputShape.size()) < *spatial)
       return n.fail("output_shape has fewer entries than spatial dims");
+    if (llvm::any_of(outputShape, [](int64_t d) {
+          return !ShapedType::isDynamic(d) && (d < 1 || d > (int64_t(1) << 31));
+        }))
+      return n.fail("output_shape has an invalid entry");
     ArrayRef<int64_t> spatialOut =
         ArrayRef<int64_t>(outputShape).take_back(*spatial);
     if (failed(transposedPadding(n, w, x, spatialOut, *outputPadding,
@@ -288,7 +303,7 @@ std::optional<Window> readPoolWindow(NodeContext &n, Value &x, bool &lifted) {
     (void)n.fail("attribute 'kernel_shape' is required");
     return std::nullopt;
   }
-  auto kernel = perDim(n, "kernel_shape", *spatial, 1);
+  auto kernel = perDim(n, "kernel_shape", *spatial, 1, 1);
   if (!kernel)
     return std::nullopt;
   std::optional<Window> w = readWindow(n, x, *kernel);

@@ -4,9 +4,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringSet.h"
 
-#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
-#include "onnx/shape_inference/implementation.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/stubs/logging.h>
@@ -129,23 +127,6 @@ LogicalResult applyInputShapes(onnx::ModelProto &model,
   for (onnx::ValueInfoProto &output : *graph.mutable_output())
     if (output.type().has_tensor_type())
       output.mutable_type()->mutable_tensor_type()->clear_shape();
-  return success();
-}
-
-LogicalResult inferShapes(onnx::ModelProto &model, std::string &error) {
-  try {
-    // Lenient about node-level inference errors (the ge ops check every
-    // node again with clearer messages); data propagation lets shape
-    // computations (Shape -> Gather -> Reshape) give static shapes.
-    onnx::ShapeInferenceOptions options(/*check_type_val=*/false,
-                                        /*strict_mode_val=*/0,
-                                        /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), options);
-  } catch (const std::exception &e) {
-    error = std::string("ONNX shape inference failed: ") + e.what();
-    return failure();
-  }
   return success();
 }
 

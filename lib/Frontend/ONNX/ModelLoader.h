@@ -1,9 +1,9 @@
 //===- ModelLoader.h - Parse, check and shape-infer an ONNX model -*- C++ -*-//
 //
-// Everything that happens to the onnx::ModelProto before the graph is built:
-// parsing untrusted bytes, checking opsets, applying --input_shape and
-// running ONNX shape inference. ONNX and protobuf report problems with C++
-// exceptions; they are caught here and become error strings.
+// What happens to the onnx::ModelProto before shape inference and graph
+// building: parsing untrusted bytes, checking opsets, applying
+// --input_shape. Protobuf reports some problems with C++ exceptions; they
+// are caught here and become error strings.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_LIB_FRONTEND_ONNX_MODELLOADER_H
@@ -42,9 +42,6 @@ mlir::FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
 mlir::LogicalResult applyInputShapes(onnx::ModelProto &model,
                                      llvm::ArrayRef<NamedShape> shapes,
                                      std::string &error);
-
-/// Runs ONNX shape inference (with data propagation) in place.
-mlir::LogicalResult inferShapes(onnx::ModelProto &model, std::string &error);
 
 } // namespace geflow::frontend::onnximp
 

@@ -120,6 +120,32 @@ LogicalResult translateInstanceNormalization(NodeContext &n) {
   return success(y != nullptr);
 }
 
+// (x - mean) / (sqrt(mean(x^2) - mean^2) + 1e-9) over `axes`, as the ONNX
+// function body computes it.
+LogicalResult translateMeanVarianceNormalization(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  SmallVector<int64_t> axes =
+      n.hasAttr("axes") ? n.getInts("axes") : SmallVector<int64_t>{0, 2, 3};
+  Type et = getElementType(x);
+  Value mean = n.create<ReduceMeanOp>(x, axes, true);
+  Value squares = n.create<MulOp>(x, x);
+  Value meanOfSquares =
+      squares ? n.create<ReduceMeanOp>(squares, axes, true) : Value();
+  Value squaredMean = mean ? n.create<MulOp>(mean, mean) : Value();
+  if (!meanOfSquares || !squaredMean)
+    return failure();
+  Value variance = n.create<SubOp>(meanOfSquares, squaredMean);
+  Value std = variance ? n.create<SqrtOp>(variance) : Value();
+  Value denom =
+      std ? n.create<AddOp>(std, n.constantScalar(et, 1e-9)) : Value();
+  Value centered = n.create<SubOp>(x, mean);
+  Value y = denom && centered ? n.create<RealDivOp>(centered, denom) : Value();
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 // Before opset 13, (Log)Softmax flattens the input to 2-D at `axis` and
 // normalizes each row: that is a softmax over all dims from `axis` on
 // jointly, which ge's multi-axis softmax computes directly.
@@ -151,6 +177,7 @@ ArrayRef<OpTranslator> getNormalizationTranslators() {
       {"BatchNormalization", translateBatchNormalization},
       {"LayerNormalization", translateLayerNormalization},
       {"InstanceNormalization", translateInstanceNormalization},
+      {"MeanVarianceNormalization", translateMeanVarianceNormalization},
       {"Softmax", translateSoftmax<SoftmaxOp>},
       {"LogSoftmax", translateSoftmax<LogSoftmaxOp>},
   };

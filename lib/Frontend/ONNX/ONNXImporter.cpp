@@ -10,13 +10,16 @@
 #include "GraphImporter.h"
 #include "ImportErrors.h"
 #include "ModelLoader.h"
+#include "ShapeInference.h"
 
 #include "dialects/ge/IR/GEDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -59,7 +62,8 @@ importONNXModelFromBytes(MLIRContext &context, StringRef bytes,
   return importONNXModel(context, model, displayName, modelDir, options);
 }
 
-/// Folds constant subgraphs and applies the ge canonicalization patterns.
+/// Folds constant subgraphs, applies the ge canonicalization patterns and
+/// merges duplicate ops (ONNX exporters repeat Shape and constant nodes).
 static void canonicalize(ModuleOp module) {
   MLIRContext *context = module.getContext();
   RewritePatternSet patterns(context);
@@ -68,6 +72,9 @@ static void canonicalize(ModuleOp module) {
   for (RegisteredOperationName op : context->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, context);
   (void)applyPatternsGreedily(module, std::move(patterns));
+  IRRewriter rewriter(context);
+  DominanceInfo dominance;
+  eliminateCommonSubExpressions(rewriter, dominance, module);
 }
 
 FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,

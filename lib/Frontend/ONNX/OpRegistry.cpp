@@ -13,10 +13,10 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
     llvm::StringMap<TranslateFn> map;
     for (llvm::ArrayRef<OpTranslator> family :
          {getElementwiseTranslators(), getActivationTranslators(),
-          getConvPoolTranslators(), getMatMulTranslators(),
-          getNormalizationTranslators(), getReductionTranslators(),
-          getShapeTranslators(), getSliceConcatTranslators(),
-          getConstantTranslators()}) {
+          getConvPoolTranslators(), getLogicalTranslators(),
+          getMatMulTranslators(), getNormalizationTranslators(),
+          getReductionTranslators(), getShapeTranslators(),
+          getSliceConcatTranslators(), getConstantTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

@@ -27,6 +27,7 @@ struct OpTranslator {
 llvm::ArrayRef<OpTranslator> getElementwiseTranslators();
 llvm::ArrayRef<OpTranslator> getActivationTranslators();
 llvm::ArrayRef<OpTranslator> getConvPoolTranslators();
+llvm::ArrayRef<OpTranslator> getLogicalTranslators();
 llvm::ArrayRef<OpTranslator> getMatMulTranslators();
 llvm::ArrayRef<OpTranslator> getNormalizationTranslators();
 llvm::ArrayRef<OpTranslator> getReductionTranslators();

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
+#include "TypeMapping.h"
 
 #include "dialects/ge/IR/GEShapes.h"
 
@@ -33,6 +34,13 @@ LogicalResult translateReshape(NodeContext &n) {
   Value x = n.getRequiredInput(0), shape = n.getRequiredInput(1);
   if (!x || !shape)
     return failure();
+  // The shape operand's length is the result's rank.
+  auto shapeDims = getShape(shape);
+  if (!shapeDims || shapeDims->size() != 1 ||
+      ShapedType::isDynamic(shapeDims->front()) ||
+      shapeDims->front() > kMaxRank)
+    return n.unsupported("the shape input needs a static length of at most " +
+                         Twine(kMaxRank));
   // ge.Reshape reads 0 as "copy the input dim" (ONNX's default); with
   // allowzero = 1 a 0 is a real zero-sized dim.
   if (n.getOpset() >= 14 && n.getInt("allowzero", 0) != 0) {
@@ -124,7 +132,7 @@ LogicalResult translateUnsqueeze(NodeContext &n) {
 LogicalResult translateExpand(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   auto shape = n.requireConstantInts(1, "the shape input");
-  if (!x || !shape)
+  if (!x || !shape || !checkShapeDims(n, *shape, "the shape"))
     return failure();
   return finish(n, n.create<BroadcastToOp>(x, ArrayRef<int64_t>(*shape)));
 }

@@ -26,12 +26,32 @@ LogicalResult requireFloat(NodeContext &n, Value value) {
                        " tensors is not supported (ge computes it on floats)");
 }
 
+static std::string formatDims(ArrayRef<int64_t> dims) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(dims))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "]";
+}
+
 SmallVector<Value> getPresentInputs(NodeContext &n) {
   SmallVector<Value> values;
   for (unsigned i = 0; i < n.getNumInputs(); ++i)
     if (Value v = n.getInput(i))
       values.push_back(v);
   return values;
+}
+
+bool checkShapeDims(NodeContext &n, ArrayRef<int64_t> dims, StringRef what) {
+  constexpr int64_t kMaxElements = int64_t(1) << 48;
+  int64_t count = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d != 0 && count > kMaxElements / d)) {
+      (void)n.fail(what + " " + formatDims(dims) + " is not a valid shape");
+      return false;
+    }
+    count *= d;
+  }
+  return true;
 }
 
 SmallVector<int64_t> iota(int64_t begin, int64_t end) {

@@ -28,6 +28,12 @@ mlir::Value foldLeft(NodeContext &n, llvm::ArrayRef<mlir::Value> values) {
 /// The inputs that are present (variadic ops).
 llvm::SmallVector<mlir::Value> getPresentInputs(NodeContext &n);
 
+/// Whether `dims` (from a constant shape input) can be a tensor shape: no
+/// negative dims and an element count far from overflowing. Records a
+/// failure naming `what` when not.
+bool checkShapeDims(NodeContext &n, llvm::ArrayRef<int64_t> dims,
+                    llvm::StringRef what);
+
 /// [begin, end) as a list.
 llvm::SmallVector<int64_t> iota(int64_t begin, int64_t end);
 

@@ -89,12 +89,24 @@ FailureOr<TensorType> convertTensorType(const onnx::TypeProto &type,
   }
   if (!tensor.has_shape())
     return TensorType(UnrankedTensorType::get(*elementType));
+  if (tensor.shape().dim_size() > kMaxRank) {
+    error = "rank " + std::to_string(tensor.shape().dim_size()) +
+            " is not supported (at most " + std::to_string(kMaxRank) + ")";
+    return failure();
+  }
   SmallVector<int64_t> dims;
+  // Far beyond any real tensor; keeps element counts from overflowing.
+  constexpr int64_t kMaxDim = int64_t(1) << 40;
   for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
-    if (dim.has_dim_value() && dim.dim_value() >= 0)
-      dims.push_back(dim.dim_value());
-    else
+    if (!dim.has_dim_value() || dim.dim_value() < 0) {
       dims.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (dim.dim_value() > kMaxDim) {
+      error = "dim " + std::to_string(dim.dim_value()) + " is too large";
+      return failure();
+    }
+    dims.push_back(dim.dim_value());
   }
   return TensorType(RankedTensorType::get(dims, *elementType));
 }

@@ -19,6 +19,11 @@ class TypeProto;
 
 namespace geflow::frontend::onnximp {
 
+/// The largest rank the importer accepts: far beyond real models (GE itself
+/// stops at 8), small enough that a malformed shape cannot make a type with
+/// billions of dims.
+constexpr int64_t kMaxRank = 64;
+
 /// The ge element type of an ONNX data type code, nullopt when ge has none.
 std::optional<mlir::Type> convertDataType(int64_t onnxType,
                                           mlir::MLIRContext *context);

@@ -143,6 +143,40 @@ def _():
                  [const("slope", np.full((3, 1, 1), 0.1, np.float32))])
 
 
+@model("logical")
+def _():
+    B = TensorProto.BOOL
+    nodes = [
+        helper.make_node("Not", ["p"], ["not"], name="not"),
+        helper.make_node("And", ["p", "q"], ["and"], name="and"),
+        helper.make_node("Or", ["p", "q"], ["or"], name="or"),
+        helper.make_node("Xor", ["p", "q"], ["xor"], name="xor"),
+        helper.make_node("LessOrEqual", ["a", "b"], ["le"], name="le"),
+        helper.make_node("GreaterOrEqual", ["a", "b"], ["ge"], name="ge"),
+        helper.make_node("IsNaN", ["a"], ["nan"], name="isnan"),
+        helper.make_node("IsInf", ["a"], ["pinf"], detect_negative=0, name="isinf"),
+        helper.make_node("Sign", ["a"], ["sign"], name="sign"),
+    ]
+    return graph(nodes, [vi("p", B, [2, 3]), vi("q", B, [3]), vi("a", F, [2, 3]),
+                         vi("b", F, [2, 3])],
+                 [vi(n, B, None) for n in ["not", "and", "or", "xor", "le", "ge",
+                                           "nan", "pinf"]] + [vi("sign", F, None)],
+                 opset=13)
+
+
+@model("trilu_eyelike")
+def _():
+    nodes = [
+        helper.make_node("Trilu", ["x", "k"], ["upper"], name="triu"),
+        helper.make_node("Trilu", ["x"], ["lower"], upper=0, name="tril"),
+        helper.make_node("EyeLike", ["x"], ["eye"], k=1, name="eye"),
+        helper.make_node("MeanVarianceNormalization", ["x4"], ["mvn"], name="mvn"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3]), vi("x4", F, [1, 2, 3, 3])],
+                 [vi(n, F, None) for n in ["upper", "lower", "eye", "mvn"]],
+                 [const("k", np.array(1, np.int64))], opset=14)
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
