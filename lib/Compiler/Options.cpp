@@ -103,8 +103,9 @@ OptionsRegistry::OptionsRegistry() {
                           "JSON file turning graph/UB fusion rules on or off"));
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model", "false"));
+  // GE's documented default: one stream per engine.
   OptionSpec streams = option("stream_max_parallel_num", Kind::String,
-                              "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "4");
+                              "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "1");
   streams.check = checkStreamParallel;
   specs_.push_back(streams);
 

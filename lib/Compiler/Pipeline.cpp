@@ -75,7 +75,7 @@ struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOption
   Option<unsigned> cores{*this, "cores", llvm::cl::desc("AI cores to tile for (0: all)"),
                          llvm::cl::init(0)};
   Option<int64_t> maxStreams{*this, "max-streams",
-                             llvm::cl::desc("stream_max_parallel_num"), llvm::cl::init(4)};
+                             llvm::cl::desc("stream_max_parallel_num"), llvm::cl::init(1)};
   Option<bool> inPlace{*this, "in-place", llvm::cl::desc("In-place elementwise kernels"),
                        llvm::cl::init(true)};
 };

@@ -65,9 +65,10 @@ def NPUPlanMemory : Pass<"npu-plan-memory", "::geflow::npu::ProgramOp"> {
     Like GE's hybrid memory assigner it runs several greedy strategies (by
     size, by first use, by lifetime length, by size x lifetime) and keeps the
     smallest plan. It records `npu.naive_size` (every buffer separate) and
-    `npu.max_live` (the largest total of buffers live at one point in
-    program order, a lower bound for single-stream programs) beside
-    `arena_size`.
+    `npu.max_live` beside `arena_size`: the largest total of buffers that
+    are live together while some task runs in every schedule the streams
+    and events allow (a lower bound for any plan; for one stream it is the
+    usual max-live).
   }];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",

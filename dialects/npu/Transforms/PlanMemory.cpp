@@ -303,23 +303,34 @@ uint64_t Planner::naiveSize() const {
 }
 
 uint64_t Planner::maxLive() const {
-  int64_t end = 0;
-  for (const LogicalBuffer &b : buffers_)
-    if (b.size)
-      end = std::max(end, b.last + 1);
-  SmallVector<int64_t> delta(end + 1, 0);
-  for (const LogicalBuffer &b : buffers_) {
-    if (!b.size)
-      continue;
-    delta[b.first] += static_cast<int64_t>(alignUp(b.size));
-    delta[b.last + 1] -= static_cast<int64_t>(alignUp(b.size));
-  }
-  int64_t live = 0, peak = 0;
-  for (int64_t d : delta) {
-    live += d;
+  // A buffer is live while task t runs in every schedule when t touches it,
+  // or when all its writers finish before t starts and some touch does not:
+  // those buffers can never share bytes, so their total at any t bounds the
+  // arena from below (for one stream this is the usual max-live).
+  SmallVector<Operation *> tasks;
+  ProgramOp program = program_;
+  for (Operation &op : program.getBody().front())
+    if (isTask(&op))
+      tasks.push_back(&op);
+  uint64_t peak = 0;
+  for (Operation *t : tasks) {
+    uint64_t live = 0;
+    for (const LogicalBuffer &b : buffers_) {
+      if (!b.size)
+        continue;
+      bool touched = b.touches.contains(t);
+      bool written = !b.writers.empty() && llvm::all_of(b.writers, [&](Operation *w) {
+        return order_.happensBefore(w, t);
+      });
+      bool pending = llvm::any_of(b.touches, [&](Operation *u) {
+        return u != t && !order_.happensBefore(u, t);
+      });
+      if (touched || (written && pending))
+        live += alignUp(b.size);
+    }
     peak = std::max(peak, live);
   }
-  return static_cast<uint64_t>(peak);
+  return peak;
 }
 
 struct NPUPlanMemoryPass : impl::NPUPlanMemoryBase<NPUPlanMemoryPass> {

@@ -12,7 +12,7 @@ namespace geflow {
 struct PipelineConfig {
   std::string soc = "host";
   unsigned cores = 0;       // 0: the soc's core count
-  int64_t maxStreams = 4;   // stream_max_parallel_num
+  int64_t maxStreams = 1;   // stream_max_parallel_num (GE default 1)
   bool inPlace = true;
   std::string memoryStrategy = "best";
   /// Stop after the ge graph passes (what --emit=mlir prints by default).
