@@ -304,7 +304,7 @@ uint64_t Planner::naiveSize() const {
 
 uint64_t Planner::maxLive() const {
   // A buffer is live while task t runs in every schedule when t touches it,
-  // or when all its writers finish before t starts and some touch does not:
+  // or when a writer finishes before t starts and some touch does not:
   // those buffers can never share bytes, so their total at any t bounds the
   // arena from below (for one stream this is the usual max-live).
   SmallVector<Operation *> tasks;
@@ -319,7 +319,7 @@ uint64_t Planner::maxLive() const {
       if (!b.size)
         continue;
       bool touched = b.touches.contains(t);
-      bool written = !b.writers.empty() && llvm::all_of(b.writers, [&](Operation *w) {
+      bool written = llvm::any_of(b.writers, [&](Operation *w) {
         return order_.happensBefore(w, t);
       });
       bool pending = llvm::any_of(b.touches, [&](Operation *u) {
