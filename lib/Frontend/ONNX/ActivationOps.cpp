@@ -63,7 +63,8 @@ Value buildElu(NodeContext &n, Value x, double alpha) {
   Value positive = n.create<GreaterOp>(x, c(0));
   Value exp = n.create<ExpOp>(x);
   Value expm1 = exp ? n.create<SubOp>(exp, c(1)) : Value();
-  Value negative = expm1 ? n.create<MulOp>(expm1, c(alpha)) : Value();
+  Value negative =
+      alpha == 1.0 || !expm1 ? expm1 : n.create<MulOp>(expm1, c(alpha));
   if (!positive || !negative)
     return {};
   return n.create<SelectOp>(positive, x, negative);

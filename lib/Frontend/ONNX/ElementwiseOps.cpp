@@ -25,13 +25,23 @@ template <typename OpTy> LogicalResult translateBinary(NodeContext &n) {
   return success(y != nullptr);
 }
 
-// ONNX Pow lets the exponent have its own type; ge.Pow wants the base's.
+// ONNX Pow lets the exponent have its own type; ge.Pow wants one type. An
+// integer base with a float exponent is computed in the exponent's type
+// (4 ^ 0.5 = 2, as ONNX computes it) and cast back.
 LogicalResult translatePow(NodeContext &n) {
   Value base = n.getRequiredInput(0), exponent = n.getRequiredInput(1);
   if (!base || !exponent)
     return failure();
-  exponent = castTo(n, exponent, getElementType(base));
-  Value y = exponent ? n.create<PowOp>(base, exponent) : Value();
+  Type baseType = getElementType(base), expType = getElementType(exponent);
+  Value y;
+  if (!isa<FloatType>(baseType) && isa<FloatType>(expType)) {
+    Value floatBase = castTo(n, base, expType);
+    Value power = floatBase ? n.create<PowOp>(floatBase, exponent) : Value();
+    y = power ? castTo(n, power, baseType) : Value();
+  } else {
+    exponent = castTo(n, exponent, baseType);
+    y = exponent ? n.create<PowOp>(base, exponent) : Value();
+  }
   n.setOutput(0, y);
   return success(y != nullptr);
 }

@@ -66,6 +66,10 @@ LogicalResult GraphImporter::createFunction(ModuleOp module) {
     // ONNX IR < 4 lists initializers as inputs too; they are weights.
     if (initializers.contains(input.name()))
       continue;
+    if (llvm::is_contained(argNames, input.name())) {
+      errors.failed("graph input '" + input.name() + "'", "is listed twice");
+      continue;
+    }
     std::string error;
     FailureOr<TensorType> type =
         convertTensorType(input.type(), context, error);

@@ -30,22 +30,23 @@ LogicalResult translateBatchNormalization(NodeContext &n) {
 }
 
 /// LayerNormalization's optional Mean and InvStdDev outputs, computed the
-/// way the ONNX function body does (in f32, the default stash type).
+/// way the ONNX function body does: in the stash type (default f32).
 LogicalResult layerNormStatistics(NodeContext &n, Value x,
                                   ArrayRef<int64_t> axes, double epsilon) {
   if (!n.isOutputUsed(1) && !n.isOutputUsed(2))
     return success();
-  Builder &b = n.getBuilder();
-  x = castTo(n, x, b.getF32Type());
+  std::optional<Type> stash = n.getDataTypeAttr("stash_type", /*FLOAT=*/1);
+  if (!stash)
+    return failure();
+  x = castTo(n, x, *stash);
   Value mean = x ? n.create<ReduceMeanOp>(x, axes, true) : Value();
   Value centered = mean ? n.create<SubOp>(x, mean) : Value();
   Value squared = centered ? n.create<MulOp>(centered, centered) : Value();
   Value variance =
       squared ? n.create<ReduceMeanOp>(squared, axes, true) : Value();
   Value shifted =
-      variance
-          ? n.create<AddOp>(variance, n.constantScalar(b.getF32Type(), epsilon))
-          : Value();
+      variance ? n.create<AddOp>(variance, n.constantScalar(*stash, epsilon))
+               : Value();
   Value invStdDev = shifted ? n.create<RsqrtOp>(shifted) : Value();
   n.setOutput(1, mean);
   n.setOutput(2, invStdDev);

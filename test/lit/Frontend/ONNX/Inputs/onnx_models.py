@@ -70,6 +70,13 @@ def _():
         opset=13)
 
 
+@model("pow_int_base")
+def _():
+    nodes = [helper.make_node("Pow", ["i", "e"], ["y"], name="pow")]
+    return graph(nodes, [vi("i", TensorProto.INT32, [3]), vi("e", F, [])],
+                 [vi("y", TensorProto.INT32, None)], opset=15)
+
+
 @model("variadic")
 def _():
     nodes = [
@@ -134,6 +141,35 @@ def _():
                         ("Tanh", {}), ("HardSigmoid", {"alpha": 0.25}),
                         ("HardSwish", {}), ("Elu", {"alpha": 0.5}),
                         ("Softplus", {}), ("Softsign", {})], opset=14)
+
+
+@model("activations_composed")
+def _():
+    return unary_chain([("Selu", {}), ("Celu", {"alpha": 2.0}),
+                        ("ThresholdedRelu", {"alpha": 0.5}),
+                        ("Shrink", {"lambd": 1.0, "bias": 0.25})], opset=13)
+
+
+@model("reduce_composed")
+def _():
+    return unary_chain([("ReduceL1", {"axes": [1]}),
+                        ("ReduceSumSquare", {"axes": [0], "keepdims": 0}),
+                        ("ReduceLogSum", {}),
+                        ("ReduceLogSumExp", {"axes": [-1], "keepdims": 0})],
+                       opset=13, shape=(2, 3))
+
+
+@model("depth_space")
+def _():
+    nodes = [
+        helper.make_node("DepthToSpace", ["x"], ["dcr"], blocksize=2, name="d2s"),
+        helper.make_node("DepthToSpace", ["x"], ["crd"], blocksize=2, mode="CRD",
+                         name="d2s_crd"),
+        helper.make_node("SpaceToDepth", ["x"], ["s2d"], blocksize=2, name="s2d"),
+        helper.make_node("Size", ["x"], ["size"], name="size"),
+    ]
+    return graph(nodes, [vi("x", F, [1, 8, 2, 4])],
+                 [vi(n, F, None) for n in ["dcr", "crd", "s2d"]] + [vi("size", I64, None)])
 
 
 @model("prelu")
