@@ -270,8 +270,10 @@ int main(int argc, char **argv) {
 
   outs() << "model '" << model->name() << "': " << model->inputs().size()
          << " input(s), " << model->outputs().size() << " output(s), "
-         << model->gears().size() << " gear(s); running gear " << *gear
-         << " on " << (*device)->properties().aiCoreCount << " AI cores\n";
+         << model->gears().size() << " gear(s); running gear " << *gear << " ("
+         << model->gears()[*gear].numTasks << " tasks on "
+         << model->gears()[*gear].numStreams << " stream(s)) on "
+         << (*device)->properties().aiCoreCount << " AI cores\n";
   for (const std::string &note : notes)
     outs() << note << "\n";
 

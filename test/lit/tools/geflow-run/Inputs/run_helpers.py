@@ -3,10 +3,12 @@
 Usage:
   run_helpers.py tiny-onnx OUT.onnx            a small ONNX model (below)
   run_helpers.py cnn-onnx OUT.onnx             a small CNN with random weights
+  run_helpers.py copies-onnx OUT.onnx          outputs that are copies
   run_helpers.py npy OUT.npy DTYPE D0,D1,.. SEED    a deterministic input
   run_helpers.py check-small-cnn X.npy Y.npy   examples/small_cnn.mlir in NumPy
   run_helpers.py check-tiny X.npy Y.npy DIR    the tiny model's outputs in DIR
   run_helpers.py check-cnn X.npy Y.npy         the CNN's output
+  run_helpers.py check-copies X.npy DIR        the copies model's outputs
   run_helpers.py check-npy FILE DTYPE D0,D1,.. the file's dtype and shape
 
 Every check prints what it compared and exits non-zero on a mismatch.
@@ -45,6 +47,26 @@ def tiny_onnx(path):
         [helper.make_tensor_value_info("z", F, [2, 8]),
          helper.make_tensor_value_info("logits", F, [2, 4])],
         initializer=inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    onnx.save(m, path)
+
+
+def copies_onnx(path):
+    """Outputs the executor fills by copies: the input itself (y), a value
+    that is also another output (r, r2) and a constant (c)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    F = TensorProto.FLOAT
+    nodes = [helper.make_node("Identity", ["x"], ["y"], name="same"),
+             helper.make_node("Relu", ["x"], ["r"], name="relu"),
+             helper.make_node("Identity", ["r"], ["r2"], name="again")]
+    outs = [helper.make_tensor_value_info(n, F, s)
+            for n, s in (("y", [3, 4]), ("r", [3, 4]), ("r2", [3, 4]), ("c", [2]))]
+    g = helper.make_graph(
+        nodes, "copies", [helper.make_tensor_value_info("x", F, [3, 4])], outs,
+        initializer=[numpy_helper.from_array(np.array([1.5, 2.5], np.float32), "c")])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     m.ir_version = 8
     onnx.save(m, path)
@@ -152,6 +174,14 @@ def main(argv):
         tiny_onnx(argv[2])
     elif cmd == "cnn-onnx":
         cnn_onnx(argv[2])
+    elif cmd == "copies-onnx":
+        copies_onnx(argv[2])
+    elif cmd == "check-copies":
+        x, out = np.load(argv[2]).astype(np.float64), argv[3]
+        compare("y", np.load(f"{out}/y.npy"), x)
+        compare("r", np.load(f"{out}/r.npy"), np.maximum(x, 0))
+        compare("r2", np.load(f"{out}/r2.npy"), np.maximum(x, 0))
+        compare("c", np.load(f"{out}/c.npy"), [1.5, 2.5])
     elif cmd == "check-cnn":
         compare("cnn", np.load(argv[3]), cnn(np.load(argv[2])))
     elif cmd == "npy":
