@@ -41,9 +41,14 @@ def onnx_op_names():
 
 
 def category_of(test, ops):
+    """The operator a test is named after: the longest op name the test name
+    starts with, else the longest one it contains (test_basic_conv_...)."""
     key = test[len("test_"):].replace("_", "").lower()
     for op in ops:
         if key.startswith(op.lower()):
+            return op
+    for op in ops:
+        if len(op) > 2 and op.lower() in key:
             return op
     return test[len("test_"):].split("_")[0]
 

@@ -71,7 +71,7 @@ void NodeContext::setOutput(unsigned i, Value value) {
 LogicalResult NodeContext::rejectOutputsFrom(unsigned first, StringRef what) {
   for (unsigned i = first; i < outputs.size(); ++i)
     if (isOutputUsed(i))
-      return unsupported(what + " is not supported (inference graphs only)");
+      return unsupported(what + " is not supported");
   return success();
 }
 

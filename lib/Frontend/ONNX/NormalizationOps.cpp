@@ -20,7 +20,8 @@ LogicalResult translateBatchNormalization(NodeContext &n) {
   if (n.getOpset() >= 14 && n.getInt("training_mode", 0) != 0)
     return n.unsupported("training_mode = 1 is not supported (inference "
                          "only)");
-  if (failed(n.rejectOutputsFrom(1, "the running mean/variance outputs")))
+  if (failed(n.rejectOutputsFrom(
+          1, "the running mean/variance outputs (training only)")))
     return failure();
   float epsilon = n.getFloat("epsilon", 1e-5f);
   Value y = n.create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
