@@ -105,7 +105,6 @@ int main(int argc, char **argv) {
         (*module)->print(os);
         return Error::success();
       }))
-    return fail("cannot write '" + outputFile() +
-                "': " + toString(std::move(e)));
+    return fail("cannot write output: " + toString(std::move(e)));
   return 0;
 }
