@@ -24,10 +24,8 @@ inline void convGemmNchwTask(const Conv2dTiling &t, const ConvBuffers &io,
                              int64_t img, int64_t g, int64_t region) {
   const GemmBlocking &bl = t.blocking;
   const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK, cinG = t.cin / t.groups;
-  int64_t m0 = (region / t.grid.gn) * t.grid.mStep;
-  int64_t n0 = (region % t.grid.gn) * t.grid.nStep;
-  int64_t m1 = std::min(M, m0 + t.grid.mStep),
-          n1 = std::min(N, n0 + t.grid.nStep);
+  const Region r = gridRegion(t.grid, M, N, region);
+  const int64_t m0 = r.m0, m1 = r.m1, n0 = r.n0, n1 = r.n1;
   auto *wsA = reinterpret_cast<float *>(io.ws);
   auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
   EpilogueArgs ep = makeEpilogue(t.epilogue);
@@ -58,10 +56,8 @@ inline void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
                                   int64_t img, int64_t g, int64_t region) {
   const GemmBlocking &bl = t.blocking;
   const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK, cinG = t.cin / t.groups;
-  int64_t m0 = (region / t.grid.gn) * t.grid.mStep;
-  int64_t n0 = (region % t.grid.gn) * t.grid.nStep;
-  int64_t m1 = std::min(M, m0 + t.grid.mStep),
-          n1 = std::min(N, n0 + t.grid.nStep);
+  const Region r = gridRegion(t.grid, M, N, region);
+  const int64_t m0 = r.m0, m1 = r.m1, n0 = r.n0, n1 = r.n1;
   auto *wsA = reinterpret_cast<float *>(io.ws);
   auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
   auto *stage = reinterpret_cast<float *>(io.ws + t.wsStage);
@@ -86,13 +82,14 @@ inline void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
   else
     withA(StridedOperand<float>{{io.filter + g * N * K, 1, K}, N, bl.nr});
 
+  // Staged [pixel][channel] -> NCHW planes, eight pixels at a time.
   float *y = io.y + (img * t.cout + g * N) * M;
-  for (int64_t co = n0; co < n1; ++co) {
-    const float *src = c.at(m0, co);
-    float *dst = y + co * M;
-    for (int64_t p = m0; p < m1; ++p)
-      dst[p] = src[(p - m0) * ld];
-  }
+  int64_t p = m0;
+  for (; p + 8 <= m1; p += 8)
+    transpose8(c.at(p, n0), ld, n1 - n0, y + n0 * M + p, M);
+  for (; p < m1; ++p)
+    for (int64_t co = n0; co < n1; ++co)
+      y[co * M + p] = *c.at(p, co);
 }
 
 /// One region of the NC1HWC0 GEMM: rows = output pixels, columns = output
@@ -104,10 +101,8 @@ inline void convGemmC0Task(const Conv2dTiling &t, const ConvBuffers &io,
   const GemmBlocking &bl = t.blocking;
   const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK;
   const int64_t plane16 = t.oh * t.ow * 16, co1 = ceilDiv(t.cout, 16);
-  int64_t m0 = (region / t.grid.gn) * t.grid.mStep;
-  int64_t n0 = (region % t.grid.gn) * t.grid.nStep;
-  int64_t m1 = std::min(M, m0 + t.grid.mStep),
-          n1 = std::min(N, n0 + t.grid.nStep);
+  const Region r = gridRegion(t.grid, M, N, region);
+  const int64_t m0 = r.m0, m1 = r.m1, n0 = r.n0, n1 = r.n1;
   auto *wsA = reinterpret_cast<float *>(io.ws);
   auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
 

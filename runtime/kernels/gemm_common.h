@@ -82,6 +82,19 @@ struct GemmGrid {
   int32_t gn = 1;
 };
 
+/// Rows [m0, m1) x columns [n0, n1) of region `index` (row-major over the
+/// gm x gn grid) of an M x N product.
+struct Region {
+  int64_t m0, m1, n0, n1;
+};
+inline Region gridRegion(const GemmGrid &grid, int64_t M, int64_t N,
+                         int64_t index) {
+  int64_t m0 = (index / grid.gn) * grid.mStep;
+  int64_t n0 = (index % grid.gn) * grid.nStep;
+  return {m0, m0 + grid.mStep < M ? m0 + grid.mStep : M, n0,
+          n0 + grid.nStep < N ? n0 + grid.nStep : N};
+}
+
 /// Relative cost (in multiply-adds per element) of producing the packed
 /// panels of A (per row and k) and B (per column and k) on the fly; 0 for a
 /// prepacked operand. It steers the grid towards splits that do not repeat

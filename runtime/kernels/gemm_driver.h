@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 
@@ -104,12 +105,48 @@ template <typename T> struct StridedOperand {
   }
 };
 
+/// Whether an operand type hands out panels without packing.
+template <class Operand> constexpr bool isPrepacked() {
+  if constexpr (std::is_same_v<Operand, PrepackedOperand>)
+    return true;
+  else
+    return false;
+}
+
 /// The step that cuts `extent` into as few blocks of at most `maxStep` as
 /// possible, of equal size rounded up to `unit` (maxStep is a multiple of
 /// unit, so the result never exceeds it).
 inline int64_t balancedStep(int64_t extent, int64_t maxStep, int64_t unit) {
   int64_t blocks = std::max<int64_t>(1, ceilDiv(extent, maxStep));
   return std::min(maxStep, roundUp(ceilDiv(extent, blocks), unit));
+}
+
+/// Micro-kernels over one packed A block (mb rows) x one packed B block
+/// (nb columns) at depth block [pc, pc + kb); the epilogue after the last.
+/// `bInner` walks B panels inside A panels (the A micro-panel stays in L1)
+/// or the other way round.
+inline void gemmBlock(const GemmBlocking &bl, PanelBlock ap, PanelBlock bp,
+                      int64_t ic, int64_t mb, int64_t jc, int64_t nb,
+                      int64_t kb, bool accumulate, bool last, bool bInner,
+                      const CMatrix &c, const EpilogueArgs &ep) {
+  const int64_t mr = bl.mr, nr = bl.nr;
+  auto tile = [&](int64_t ir, int64_t jr) {
+    int64_t rows = std::min(mr, mb - ir), cols = std::min(nr, nb - jr);
+    microTile(ap.p + (ir / mr) * ap.stride, mr, bp.p + (jr / nr) * bp.stride,
+              nr, kb, c.at(ic + ir, jc + jr), c.ldc, c.cgs, rows, cols,
+              accumulate);
+    if (last && ep.active())
+      applyEpilogue(ep, c, ic + ir, jc + jr, rows, cols);
+  };
+  if (bInner) {
+    for (int64_t ir = 0; ir < mb; ir += mr)
+      for (int64_t jr = 0; jr < nb; jr += nr)
+        tile(ir, jr);
+  } else {
+    for (int64_t jr = 0; jr < nb; jr += nr)
+      for (int64_t ir = 0; ir < mb; ir += mr)
+        tile(ir, jr);
+  }
 }
 
 /// C[m0:m1, n0:n1] = epilogue(A[m0:m1, :K] x B[:K, n0:n1]). m0 and n0 are
@@ -119,7 +156,6 @@ void gemmRegion(const GemmBlocking &bl, int64_t K, int64_t m0, int64_t m1,
                 int64_t n0, int64_t n1, const AOperand &a, const BOperand &b,
                 const CMatrix &c, const EpilogueArgs &ep, float *wsA,
                 float *wsB) {
-  const int64_t mr = bl.mr, nr = bl.nr;
   if (K <= 0) {
     // An empty sum: the product is zero, the epilogue still applies.
     for (int64_t i = m0; i < m1; ++i)
@@ -128,32 +164,37 @@ void gemmRegion(const GemmBlocking &bl, int64_t K, int64_t m0, int64_t m1,
     applyEpilogue(ep, c, m0, n0, m1 - m0, n1 - n0);
     return;
   }
-  const bool epilogue = ep.active();
   // Equal blocks (at most nc / mc): a short last block would repack the
   // other operand for little work.
-  const int64_t nc = balancedStep(n1 - n0, bl.nc, nr);
-  const int64_t mc = balancedStep(m1 - m0, bl.mc, mr);
+  const int64_t nc = balancedStep(n1 - n0, bl.nc, bl.nr);
+  const int64_t mc = balancedStep(m1 - m0, bl.mc, bl.mr);
+  if (isPrepacked<BOperand>() && !isPrepacked<AOperand>()) {
+    // Only A costs packing (a weight times activations, pixel-row convs):
+    // pack each A block once and stream every prepacked B block past it.
+    for (int64_t ic = m0; ic < m1; ic += mc) {
+      int64_t mb = std::min<int64_t>(mc, m1 - ic);
+      for (int64_t pc = 0; pc < K; pc += bl.kc) {
+        int64_t kb = std::min<int64_t>(bl.kc, K - pc);
+        PanelBlock ap = a.panels(pc, kb, ic, mb, wsA);
+        for (int64_t jc = n0; jc < n1; jc += nc) {
+          int64_t nb = std::min<int64_t>(nc, n1 - jc);
+          gemmBlock(bl, ap, b.panels(pc, kb, jc, nb, wsB), ic, mb, jc, nb, kb,
+                    pc > 0, pc + kb == K, false, c, ep);
+        }
+      }
+    }
+    return;
+  }
+  // GotoBLAS order: a B block in L2, A blocks packed inside it.
   for (int64_t jc = n0; jc < n1; jc += nc) {
     int64_t nb = std::min<int64_t>(nc, n1 - jc);
     for (int64_t pc = 0; pc < K; pc += bl.kc) {
       int64_t kb = std::min<int64_t>(bl.kc, K - pc);
-      bool accumulate = pc > 0, last = pc + kb == K;
       PanelBlock bp = b.panels(pc, kb, jc, nb, wsB);
       for (int64_t ic = m0; ic < m1; ic += mc) {
         int64_t mb = std::min<int64_t>(mc, m1 - ic);
-        PanelBlock ap = a.panels(pc, kb, ic, mb, wsA);
-        for (int64_t ir = 0; ir < mb; ir += mr) {
-          int64_t rows = std::min(mr, mb - ir);
-          const float *aPanel = ap.p + (ir / mr) * ap.stride;
-          for (int64_t jr = 0; jr < nb; jr += nr) {
-            int64_t cols = std::min(nr, nb - jr);
-            microTile(aPanel, mr, bp.p + (jr / nr) * bp.stride, nr, kb,
-                      c.at(ic + ir, jc + jr), c.ldc, c.cgs, rows, cols,
-                      accumulate);
-            if (last && epilogue)
-              applyEpilogue(ep, c, ic + ir, jc + jr, rows, cols);
-          }
-        }
+        gemmBlock(bl, a.panels(pc, kb, ic, mb, wsA), bp, ic, mb, jc, nb, kb,
+                  pc > 0, pc + kb == K, true, c, ep);
       }
     }
   }

@@ -31,14 +31,13 @@
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 
 #if !defined(__AVX2__)
-/// dst[k * 8 + i] = src[i * stride + k] for i < 8, k < kb.
-inline void packLines8(const float *src, int64_t stride, int64_t kb,
-                       float *dst) {
-  for (int64_t k = 0; k < kb; ++k)
+/// dst[k * dstStride + i] = src[i * srcStride + k] for i < 8, k < n.
+inline void transpose8(const float *src, int64_t srcStride, int64_t n,
+                       float *dst, int64_t dstStride) {
+  for (int64_t k = 0; k < n; ++k)
     for (int i = 0; i < 8; ++i)
-      dst[k * 8 + i] = src[i * stride + k];
+      dst[k * dstStride + i] = src[i * srcStride + k];
 }
-
 #endif
 
 /// Element -> fp32 conversion of packing sources; fp16/bf16 add overloads.
@@ -80,7 +79,7 @@ void packPanels(const StridedView<T> &v, int64_t extent, int64_t k0, int64_t kb,
       // A full 8-wide panel from 8 k-contiguous lines (a row-major A): the
       // ISA's 8 x 8 transposes.
       if (width == 8 && cnt == 8 && v.ks == 1) {
-        packLines8(src, v.xs, kb, dst);
+        transpose8(src, v.xs, kb, dst, 8);
         continue;
       }
     }

@@ -20,14 +20,17 @@
 
 namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 
-/// dst[k * 8 + i] = src[i * stride + k] for i < 8, k < kb.
-inline void packLines8(const float *src, int64_t stride, int64_t kb,
-                       float *dst) {
+/// dst[k * dstStride + i] = src[i * srcStride + k] for i < 8, k < n: eight
+/// source lines become n destination lines of 8 (packing a row-major A into
+/// an 8-wide panel when dstStride == 8, or writing staged pixel-row conv
+/// tiles into NCHW planes).
+inline void transpose8(const float *src, int64_t srcStride, int64_t n,
+                       float *dst, int64_t dstStride) {
   int64_t k = 0;
-  for (; k + 8 <= kb; k += 8, dst += 64) {
+  for (; k + 8 <= n; k += 8, dst += 8 * dstStride) {
     __m256 r[8];
     for (int i = 0; i < 8; ++i)
-      r[i] = _mm256_loadu_ps(src + i * stride + k);
+      r[i] = _mm256_loadu_ps(src + i * srcStride + k);
     __m256 t[8], u[8];
     for (int i = 0; i < 8; i += 2) {
       t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
@@ -40,15 +43,15 @@ inline void packLines8(const float *src, int64_t stride, int64_t kb,
       u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
     }
     for (int j = 0; j < 4; ++j) {
-      _mm256_storeu_ps(dst + j * 8,
+      _mm256_storeu_ps(dst + j * dstStride,
                        _mm256_permute2f128_ps(u[j], u[j + 4], 0x20));
-      _mm256_storeu_ps(dst + (j + 4) * 8,
+      _mm256_storeu_ps(dst + (j + 4) * dstStride,
                        _mm256_permute2f128_ps(u[j], u[j + 4], 0x31));
     }
   }
-  for (; k < kb; ++k, dst += 8)
+  for (; k < n; ++k, dst += dstStride)
     for (int i = 0; i < 8; ++i)
-      dst[i] = src[i * stride + k];
+      dst[i] = src[i * srcStride + k];
 }
 
 } // namespace geflow::kernels::cube::GEFLOW_CUBE_ISA

@@ -48,10 +48,8 @@ inline int32_t matmulBody(const KernelArgs &args, uint32_t blockIdx,
       aMat += idx * t.aBatchStride[d];
       bMat += idx * t.bBatchStride[d];
     }
-    int64_t m0 = (region / grid.gn) * grid.mStep;
-    int64_t n0 = (region % grid.gn) * grid.nStep;
-    int64_t m1 = std::min(M, m0 + grid.mStep),
-            n1 = std::min(N, n0 + grid.nStep);
+    const Region r = gridRegion(grid, M, N, region);
+    const int64_t m0 = r.m0, m1 = r.m1, n0 = r.n0, n1 = r.n1;
 
     // A as v(k, i): x1 is [M, K] (k contiguous) or [K, M] when transposed.
     StridedOperand<float> a{
