@@ -70,8 +70,6 @@ public:
 
   /// Runs `tile`; `prefetchNext` when the block's next tile follows it.
   void run(int64_t tile, bool prefetchNext);
-  /// Writes out what is still staged (call once after the last tile).
-  void finish();
 
 private:
   float *buffer(int64_t index) const { return ub_ + index * t_.tileElems; }
@@ -89,10 +87,7 @@ private:
   void execute(const EwInstr &ins);
   void finishOutputs();
   void prefetchNext(uint32_t part, uint32_t parts) const;
-  void flushPending(uint32_t part, uint32_t parts);
-  float *outStage(uint32_t k, int64_t parity) const {
-    return buffer(t_.outBuf[k] + parity);
-  }
+  float *outStage(uint32_t k) const { return buffer(t_.outBuf[k]); }
 
   const VecOps &ops_;
   const EwTiling &t_;
@@ -105,13 +100,6 @@ private:
   float inScalar_[kEwMaxInputs];
   Operand reg_[kEwMaxRegs];
   float regScalar_[kEwMaxRegs];
-  // Staged outputs are double-buffered: tile k's staged results are written
-  // out piecewise while tile k+1 computes (ping-pong, as on the NPU), so
-  // the stores (non-temporal for big outputs) overlap the arithmetic
-  // instead of stalling at the end of each tile.
-  int64_t parity_ = 0;
-  bool pending_ = false;
-  int64_t pendingF0_ = 0, pendingN_ = 0, pendingParity_ = 0;
 };
 
 void TileRunner::bindInput(uint32_t i) {
@@ -209,7 +197,7 @@ void TileRunner::execute(const EwInstr &ins) {
   if (kind == 0)
     y = anyVec ? buffer(index) : &regScalar_[index];
   else if (t_.outBuf[index] >= 0)
-    y = outStage(static_cast<uint32_t>(index), parity_);
+    y = outStage(static_cast<uint32_t>(index));
   else
     y = static_cast<float *>(args_.outputs[index]) + f0_;
   // All-scalar operands: compute one element (broadcast later if needed).
@@ -231,13 +219,15 @@ void TileRunner::execute(const EwInstr &ins) {
     fill(y, n_, scalarOut);
 }
 
+/// Re-zeroes NC1HWC0 padding, then writes the staged outputs (converting
+/// f16/bf16/bool, streaming big f32 outputs). Flushing right after the
+/// tile measured faster than double-buffering the staged tile and writing
+/// it piecewise during the next one.
 void TileRunner::finishOutputs() {
-  bool anyStaged = false;
   for (uint32_t k = 0; k < t_.numOutputs; ++k) {
     bool staged = t_.outBuf[k] >= 0;
-    anyStaged |= staged;
-    float *src = staged ? outStage(k, parity_)
-                        : static_cast<float *>(args_.outputs[k]) + f0_;
+    float *src =
+        staged ? outStage(k) : static_cast<float *>(args_.outputs[k]) + f0_;
     if (t_.c0Valid != 0) {
       // Zero the padded channels of the last C1 block (NC1HWC0 invariant).
       // Tiles start on a C0 boundary and hold whole C0 groups.
@@ -247,58 +237,30 @@ void TileRunner::finishOutputs() {
           fill(src + g + t_.c0Valid, rt::kC0 - t_.c0Valid, 0.f);
       }
     }
-  }
-  if (!anyStaged)
-    return;
-  pending_ = true;
-  pendingF0_ = f0_;
-  pendingN_ = n_;
-  pendingParity_ = parity_;
-  parity_ ^= 1;
-}
-
-/// Writes part `part` of `parts` of the previous tile's staged outputs
-/// (converting f16/bf16/bool). Part bounds are multiples of 16 elements so
-/// streaming stores cover whole lines.
-void TileRunner::flushPending(uint32_t part, uint32_t parts) {
-  if (!pending_)
-    return;
-  int64_t lo = pendingN_ * part / parts / 16 * 16;
-  int64_t hi =
-      part + 1 == parts ? pendingN_ : pendingN_ * (part + 1) / parts / 16 * 16;
-  if (part + 1 == parts)
-    pending_ = false;
-  if (hi <= lo)
-    return;
-  int64_t n = hi - lo, at = pendingF0_ + lo;
-  for (uint32_t k = 0; k < t_.numOutputs; ++k) {
-    if (t_.outBuf[k] < 0)
+    if (!staged)
       continue;
-    const float *src = outStage(k, pendingParity_) + lo;
     void *out = args_.outputs[k];
     switch (static_cast<DType>(t_.outDtype[k])) {
     case DType::F32:
       if (t_.streamStores)
-        ops_.streamCopy(static_cast<float *>(out) + at, src, n);
+        ops_.streamCopy(static_cast<float *>(out) + f0_, src, n_);
       else
-        std::memcpy(static_cast<float *>(out) + at, src, n * sizeof(float));
+        std::memcpy(static_cast<float *>(out) + f0_, src, n_ * sizeof(float));
       break;
     case DType::F16:
-      ops_.f32ToF16(src, static_cast<uint16_t *>(out) + at, n);
+      ops_.f32ToF16(src, static_cast<uint16_t *>(out) + f0_, n_);
       break;
     case DType::BF16:
-      ops_.f32ToBf16(src, static_cast<uint16_t *>(out) + at, n);
+      ops_.f32ToBf16(src, static_cast<uint16_t *>(out) + f0_, n_);
       break;
     default: {
-      uint8_t *dst = static_cast<uint8_t *>(out) + at;
-      for (int64_t i = 0; i < n; ++i)
+      uint8_t *dst = static_cast<uint8_t *>(out) + f0_;
+      for (int64_t i = 0; i < n_; ++i)
         dst[i] = src[i] != 0.f;
     }
     }
   }
 }
-
-void TileRunner::finish() { flushPending(0, 1); }
 
 /// Prefetches part `part` of `parts` of the next tile's dense inputs (and
 /// of its directly written outputs), so memory streams in while this tile
@@ -348,7 +310,6 @@ void TileRunner::run(int64_t tile, bool prefetch) {
   for (uint32_t n = 0; n < t_.numInstrs; ++n) {
     if (prefetch)
       prefetchNext(n, t_.numInstrs);
-    flushPending(n, t_.numInstrs);
     execute(t_.instrs[n]);
   }
   finishOutputs();
@@ -370,9 +331,8 @@ bool isConsistent(const EwTiling &t) {
   for (uint32_t i = 0; i < t.numInputs; ++i)
     if (t.inBuf[i] >= t.numBuffers || t.inDtype[i] >= rt::kNumDTypes)
       return false;
-  for (uint32_t k = 0; k < t.numOutputs; ++k) // staged outputs use 2 buffers
-    if ((t.outBuf[k] >= 0 && t.outBuf[k] + 1 >= t.numBuffers) ||
-        t.outDtype[k] >= rt::kNumDTypes)
+  for (uint32_t k = 0; k < t.numOutputs; ++k)
+    if (t.outBuf[k] >= t.numBuffers || t.outDtype[k] >= rt::kNumDTypes)
       return false;
   auto valid = [&](int32_t v, bool dst) {
     int32_t kind = v / kKindSpan, index = v % kKindSpan;
@@ -424,8 +384,7 @@ int32_t runEwProgram(const VecOps &ops, const KernelArgs &args,
                                         ~uintptr_t(63));
   TileRunner runner(ops, *t, args, ub);
   for (int64_t tile = begin; tile < end; ++tile)
-    runner.run(tile, tile + 1 < end);
-  runner.finish();
+    runner.run(tile, tile + 1 < end && t->numInstrs > 1);
   if (t->streamStores)
     ops.storeFence();
   return 0;

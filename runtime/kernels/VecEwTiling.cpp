@@ -201,10 +201,8 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
       hazard |= lastRead[i] > writeAt[k];
     bool staged =
         ctx.outputs[k].dtype != DType::F32 || t.streamStores || hazard;
-    // Staged outputs take two buffers (ping-pong, see VecEwKernel.cpp).
-    t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers) : int8_t(-1);
-    numBuffers += staged ? 2 : 0;
-    footprint += staged ? 3 : 1;
+    t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers++) : int8_t(-1);
+    footprint += 1 + staged;
   }
   t.numBuffers = std::max<int64_t>(numBuffers, 1);
 
