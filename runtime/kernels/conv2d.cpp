@@ -145,8 +145,10 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
         khw == 1 && t->sh == 1 && t->sw == 1 && t->oh == t->h && t->ow == t->w;
     t->gemmK = cinG * khw;
     // Few pixels (e.g. 7x7) fill vectors poorly; output channels usually
-    // fill them exactly. Transposing the staged tiles costs a few percent.
-    if (laneWaste(coutG) * 1.03 < laneWaste(pixels)) {
+    // fill them exactly. The transposed product pays for transposing its
+    // tiles and, unless pointwise, for an im2col cut into mr-pixel panels.
+    double overhead = t->pointwise ? 1.03 : 1.15;
+    if (laneWaste(coutG) * overhead < laneWaste(pixels)) {
       t->path = int32_t(ConvPath::GemmNchwPixelRows);
       t->gemmM = pixels;
       t->gemmN = coutG;
