@@ -56,8 +56,11 @@ struct SimdScalar {
   static F sub(F a, F b) { return a - b; }
   static F mul(F a, F b) { return a * b; }
   static F div(F a, F b) { return a / b; }
-  static F fmadd(F a, F b, F c) { return std::fma(a, b, c); }
-  static F fnmadd(F a, F b, F c) { return std::fma(-a, b, c); }
+  // CPUs without AVX2 have no FMA unit: std::fma would be a libm call per
+  // element, so the portable path multiplies and adds (one extra rounding;
+  // VecMathTest holds it to the same bounds).
+  static F fmadd(F a, F b, F c) { return a * b + c; }
+  static F fnmadd(F a, F b, F c) { return c - a * b; }
   static F min(F a, F b) { return a < b ? a : b; }
   static F max(F a, F b) { return a > b ? a : b; }
   static F sqrt(F a) { return std::sqrt(a); }
@@ -67,13 +70,26 @@ struct SimdScalar {
   static F copySign(F mag, F sign) {
     return fromBits((bits(mag) & 0x7fffffffu) | (bits(sign) & 0x80000000u));
   }
-  static F roundNearest(F a) { return std::nearbyint(a); }
-  static F floor(F a) { return std::floor(a); }
+  /// Round half to even without libm (SSE2 has no rounding instruction):
+  /// adding 2^23 with a's sign leaves no fraction bits. Branch-free so the
+  /// compiler can vectorize the one-lane loops; |a| >= 2^23 is integral.
+  static F roundNearest(F a) {
+    const float big = 8388608.f;
+    float m = std::copysign(big, a);
+    float r = (a + m) - m;
+    return std::fabs(a) < big ? r : a;
+  }
+  static F floor(F a) {
+    F r = roundNearest(a);
+    return r > a ? r - 1.f : r;
+  }
   /// 2^n for integral n in [-126, 127].
   static F pow2(F n) {
-    if (!(n == n)) // the int conversion of NaN would be undefined
-      return n;
-    return fromBits(static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23);
+    // The int conversion of NaN would be undefined: convert 0 instead.
+    float safe = n == n ? n : 0.f;
+    F v =
+        fromBits(static_cast<uint32_t>(static_cast<int32_t>(safe) + 127) << 23);
+    return n == n ? v : n;
   }
   /// For a positive normal x: x = mantissa * 2^exponent, mantissa in [0.5, 1).
   /// y * 2^n for integral n in [-150, 128], rounded once: two exact

@@ -1,8 +1,9 @@
 //===- VecMath.h - Transcendental functions over any SIMD backend ---------===//
 //
 // One implementation of exp/log/tanh/erf/... for every backend, so the
-// portable, AVX2 and AVX-512 kernels produce the same results (up to FMA
-// contraction, which all backends use). Polynomials are the Cephes
+// portable, AVX2 and AVX-512 kernels compute the same formulas (the
+// portable backend rounds a*b+c twice where the others fuse it; the stated
+// bounds hold for all three). Polynomials are the Cephes
 // single-precision ones (exp, log, tanh) and N. Juffa's erff; the measured
 // maximum errors over all floats in the tested ranges (VecMathTest) are:
 //   exp 1 ulp, log 1 ulp, tanh 2 ulp, sigmoid 3 ulp, erf 2 ulp,

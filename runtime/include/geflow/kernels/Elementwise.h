@@ -66,7 +66,7 @@ enum class EwOp : int32_t {
   GreaterEqual = 101,
   // Ternary.
   Select = 128, // (cond, a, b): cond != 0 ? a : b
-  MulAdd = 129, // (a, b, c): a * b + c (one rounding: fused multiply-add)
+  MulAdd = 129, // (a, b, c): a * b + c (fused on AVX2 / AVX-512)
   Clip = 130,   // (x, lo, hi): min(max(x, lo), hi)
 };
 
