@@ -172,13 +172,6 @@ static bool isDefaultDomain(const onnx::NodeProto &node) {
   return node.domain().empty() || node.domain() == "ai.onnx";
 }
 
-static std::string describeNode(const onnx::NodeProto &node) {
-  if (!node.name().empty())
-    return "node '" + node.name() + "' (" + node.op_type() + ")";
-  return "the " + node.op_type() + " node producing '" +
-         (node.output_size() ? node.output(0) : std::string()) + "'";
-}
-
 void GraphImporter::poisonOutputs(const onnx::NodeProto &node) {
   for (const std::string &output : node.output())
     if (!output.empty())

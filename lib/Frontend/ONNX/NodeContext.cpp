@@ -40,13 +40,15 @@ NodeContext::~NodeContext() = default;
 
 StringRef NodeContext::getOpType() const { return node.op_type(); }
 
-std::string NodeContext::describe() const {
+std::string describeNode(const onnx::NodeProto &node) {
   if (!node.name().empty())
     return "node '" + node.name() + "' (" + node.op_type() + ")";
   if (node.output_size() > 0)
     return "the " + node.op_type() + " node producing '" + node.output(0) + "'";
   return "a " + node.op_type() + " node";
 }
+
+std::string NodeContext::describe() const { return describeNode(node); }
 
 //===----------------------------------------------------------------------===//
 // Inputs and outputs

@@ -171,6 +171,10 @@ private:
   mlir::ScopedDiagnosticHandler diagnostics;
 };
 
+/// "node 'name' (OpType)", or "the OpType node producing 'y'" for an
+/// unnamed node: how every message names a node.
+std::string describeNode(const onnx::NodeProto &node);
+
 //===----------------------------------------------------------------------===//
 // Helpers on values
 //===----------------------------------------------------------------------===//
