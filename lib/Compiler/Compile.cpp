@@ -1,5 +1,6 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
+#include "Gears.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
@@ -131,6 +132,8 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
       ++s.graphOps;
   });
 
+  if (failed(attachGears(module, options)))
+    return failure();
   PassManager pm(module.getContext());
   buildCompilePipeline(pm, config);
   if (failed(pm.run(module)))

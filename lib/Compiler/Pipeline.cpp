@@ -37,6 +37,7 @@ PipelineConfig getPipelineConfig(const Options &options) {
 }
 
 void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
+  pm.addPass(ge::createGESpecializeGears());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(ge::createGEInferShapes());

@@ -36,6 +36,9 @@ def GE_Dialect : Dialect {
     /// Discardable graph attributes reserved for later passes.
     static constexpr ::llvm::StringLiteral kPrecisionModeAttr = "ge.precision_mode";
     static constexpr ::llvm::StringLiteral kGearsAttr = "ge.gears";
+    /// On a gear's clone: its dims and its index in the gear table.
+    static constexpr ::llvm::StringLiteral kGearAttr = "ge.gear";
+    static constexpr ::llvm::StringLiteral kGearIndexAttr = "ge.gear_index";
     /// Epilogue activation fused into a Cube op by ge-fuse-epilogue.
     static constexpr ::llvm::StringLiteral kFusedActivationAttr = "ge.fused_activation";
     static constexpr ::llvm::StringLiteral kFusedAlphaAttr = "ge.fused_alpha";

@@ -69,6 +69,16 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
                << "'" << name << "' entries must be array<i64> dim lists";
     return success();
   }
+  if (name == kGearAttr) {
+    if (!isa<DenseI64ArrayAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be an array<i64> of gear dims";
+    return success();
+  }
+  if (name == kGearIndexAttr) {
+    if (!isa<IntegerAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be an integer";
+    return success();
+  }
   if (name == kFusedActivationAttr) {
     static const StringRef kActivations[] = {"relu", "relu6", "sigmoid", "tanh", "gelu",
                                              "gelu_tanh", "hardswish", "leaky_relu"};

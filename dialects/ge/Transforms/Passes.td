@@ -61,4 +61,21 @@ def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GESpecializeGears : Pass<"ge-specialize-gears", "mlir::ModuleOp"> {
+  let summary = "Clone a graph once per dynamic-shape gear (GE multi-batch)";
+  let description = [{
+    A graph whose function carries `ge.gears` (one `array<i64>` per gear,
+    holding one value per unknown input dim, inputs in order, dims in order:
+    GE's `dynamic_dims`) is cloned once per gear with those dims fixed; the
+    clones are named `<graph>_gear<i>` and carry `ge.gear_index`. Their
+    shapes are then inferred and folded like any static graph, so every gear
+    is lowered and tiled statically. Constants are shared by the clones (the
+    same attributes), so the weight blob stores them once.
+
+    Errors: fewer than 2 or more than 100 gears, a gear whose value count
+    differs from the number of unknown dims, a value < 1, duplicate gears.
+  }];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 #endif // GEFLOW_GE_PASSES

@@ -1,0 +1,101 @@
+//===- Gears.cpp - GE's gear options to the graph's ge.gears --------------===//
+#include "Gears.h"
+
+#include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Compiler/ShapeOptions.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace mlir;
+
+namespace geflow {
+
+namespace {
+
+/// Position of each -1 in input_shape: (input index in the graph, dim).
+struct UnknownDim {
+  std::string input;
+  size_t dim;
+};
+
+} // namespace
+
+LogicalResult attachGears(ModuleOp module, const Options &options) {
+  const char *kinds[] = {"dynamic_dims", "dynamic_batch_size", "dynamic_image_size"};
+  std::string kind;
+  for (const char *k : kinds)
+    if (options.has(k))
+      kind = k;
+  if (kind.empty())
+    return success();
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) != 1)
+    return module.emitError() << kind << " needs a model with exactly one graph";
+  func::FuncOp func = *funcs.begin();
+  auto inputShape = options.get("input_shape");
+  if (!inputShape)
+    return func.emitError() << kind << " needs input_shape with -1 marking the geared dims "
+                            << "(e.g. input_shape=\"x:-1,3,224,224\")";
+  std::string error;
+  auto shapes = parseInputShape(*inputShape, &error);
+  if (!shapes)
+    return func.emitError() << "input_shape: " << error;
+
+  // Every graph input is listed (GE requires the fixed ones too), and only
+  // graph inputs are.
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto name = func.getArgAttrOfType<StringAttr>(i, "ge.name");
+    names.push_back(name ? name.str() : "input" + std::to_string(i));
+  }
+  for (const NamedShape &ns : *shapes)
+    if (llvm::find(names, ns.name) == names.end())
+      return func.emitError() << "input_shape names '" << ns.name
+                              << "', which is not an input of the graph";
+  std::vector<UnknownDim> unknown;
+  for (const std::string &name : names) {
+    auto it = llvm::find_if(*shapes, [&](const NamedShape &ns) { return ns.name == name; });
+    if (it == shapes->end())
+      return func.emitError() << "input_shape must list every input with " << kind
+                              << "; '" << name << "' is missing";
+    for (auto [d, size] : llvm::enumerate(it->dims))
+      if (size == -1)
+        unknown.push_back({name, d});
+  }
+  if (unknown.empty())
+    return func.emitError() << kind << " is set but input_shape has no -1 dim";
+
+  std::vector<std::vector<int64_t>> gears;
+  if (kind == "dynamic_batch_size") {
+    for (const UnknownDim &u : unknown)
+      if (u.dim != 0)
+        return func.emitError() << "dynamic_batch_size gears the batch dim only, but input '"
+                                << u.input << "' has -1 in dim " << u.dim;
+    auto batches = parseDynamicBatch(*options.get(kind), &error);
+    if (!batches)
+      return func.emitError() << kind << ": " << error;
+    for (const auto &b : *batches)
+      gears.push_back(std::vector<int64_t>(unknown.size(), b[0]));
+  } else {
+    auto parsed = parseDynamicDims(*options.get(kind), &error);
+    if (!parsed)
+      return func.emitError() << kind << ": " << error;
+    if (kind == "dynamic_image_size" && unknown.size() != 2)
+      return func.emitError() << "dynamic_image_size gears H and W: input_shape needs exactly "
+                              << "two -1 dims, got " << unknown.size();
+    for (auto [i, gear] : llvm::enumerate(*parsed))
+      if (gear.size() != unknown.size())
+        return func.emitError() << kind << " gear " << i << " has " << gear.size()
+                                << " values but input_shape has " << unknown.size()
+                                << " -1 dims";
+    gears = *parsed;
+  }
+  Builder b(module.getContext());
+  SmallVector<Attribute> attrs;
+  for (const auto &g : gears)
+    attrs.push_back(b.getDenseI64ArrayAttr(g));
+  func->setAttr(ge::GEDialect::kGearsAttr, b.getArrayAttr(attrs));
+  return success();
+}
+
+} // namespace geflow
