@@ -1,5 +1,6 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
+#include "FileConstants.h"
 #include "Gears.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
@@ -88,10 +89,31 @@ static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) 
   return success();
 }
 
+static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
+                                                          const std::string &path,
+                                                          const std::string &framework,
+                                                          const Options &options);
+
 FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
                                                  const std::string &path,
                                                  const std::string &framework,
                                                  const Options &options) {
+  auto module = importByFramework(context, path, framework, options);
+  if (failed(module))
+    return failure();
+  // External weight paths resolve against the model's directory.
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  (**module)->setAttr(kModelDirAttr, StringAttr::get(&context, dir));
+  return module;
+}
+
+static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
+                                                          const std::string &path,
+                                                          const std::string &framework,
+                                                          const Options &options) {
   std::string fw = framework;
   if (fw.empty())
     fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
@@ -118,9 +140,23 @@ FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
   return frontend::importModel(context, *kind, path, importOptions);
 }
 
+LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
+                          const PassManagerHook &hook) {
+  if (failed(loadFileConstants(module)) || failed(attachGears(module, options)))
+    return failure();
+  PipelineConfig config = getPipelineConfig(options);
+  config.stopAfterGraph = graphOnly;
+  PassManager pm(module.getContext());
+  if (hook && failed(hook(pm)))
+    return failure();
+  buildCompilePipeline(pm, config);
+  return pm.run(module);
+}
+
 FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &options,
                                               const std::string &modelName,
-                                              CompileSummary *summary) {
+                                              CompileSummary *summary,
+                                              const PassManagerHook &hook) {
   auto start = std::chrono::steady_clock::now();
   PipelineConfig config = getPipelineConfig(options);
   CompileSummary local;
@@ -132,11 +168,7 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
       ++s.graphOps;
   });
 
-  if (failed(attachGears(module, options)))
-    return failure();
-  PassManager pm(module.getContext());
-  buildCompilePipeline(pm, config);
-  if (failed(pm.run(module)))
+  if (failed(runPipeline(module, options, /*graphOnly=*/false, hook)))
     return failure();
 
   GfmWriteOptions write;
@@ -166,13 +198,14 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
 FailureOr<std::vector<uint8_t>> compileModelFile(MLIRContext &context, const std::string &path,
                                                  const std::string &framework,
                                                  const Options &options,
-                                                 CompileSummary *summary) {
+                                                 CompileSummary *summary,
+                                                 const PassManagerHook &hook) {
   auto start = std::chrono::steady_clock::now();
   auto module = importModelFile(context, path, framework, options);
   if (failed(module))
     return failure();
   std::string name = llvm::sys::path::stem(path).str();
-  auto bytes = compileModule(**module, options, name, summary);
+  auto bytes = compileModule(**module, options, name, summary, hook);
   if (summary && succeeded(bytes))
     summary->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,46 +1,78 @@
 //===- geflow-compile.cpp - ATC-style offline model compiler --------------===//
 //
-// geflow-compile --model=m.onnx --framework=onnx --emit=mlir --output=m
-// writes m.mlir. Flags follow ATC's names. The work happens in the
-// libraries (frontends, compiler); this file only wires flags to them.
-// Output is written to a temporary file and renamed, so a failed run leaves
-// no partial output behind.
+//   geflow-compile --model=m.onnx --framework=onnx --output=m      -> m.gfm
+//   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
+//
+// Flags follow ATC's names; every GE option flag goes through the options
+// registry, so a bad value is the same clear error here as in Python. The
+// work happens in the compiler library; this file only wires flags to it.
+// Outputs are written to a temporary file and renamed: a failed compile
+// leaves nothing behind.
 //
 //===----------------------------------------------------------------------===//
-#include "geflow/Compiler/ShapeOptions.h"
-#include "geflow/Frontend/Frontend.h"
+#include "geflow/Compiler/Compile.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "geflow/runtime/Gfm.h"
+
+#include <chrono>
 
 using namespace llvm;
 
 static cl::OptionCategory category("geflow-compile options (ATC names)");
 static cl::opt<std::string> modelPath("model", cl::desc("The model file"),
-                                      cl::value_desc("path"),
-                                      cl::cat(category));
-static cl::opt<std::string>
-    framework("framework", cl::desc("The model's framework: onnx (ATC code 5)"),
-              cl::value_desc("name|code"), cl::cat(category));
+                                      cl::value_desc("path"), cl::cat(category));
+static cl::opt<std::string> framework(
+    "framework", cl::desc("The model's framework: onnx (ATC code 5) or mlir; default: "
+                          "from the file extension"),
+    cl::value_desc("name|code"), cl::cat(category));
 static cl::opt<std::string>
     output("output",
-           cl::desc("Output path; the extension of the --emit kind is added "
-                    "unless present ('-' writes to stdout)"),
+           cl::desc("Output path; the --emit kind's extension is added unless present "
+                    "('-' writes MLIR to stdout)"),
            cl::value_desc("path"), cl::cat(category));
-static cl::opt<std::string> emit("emit",
-                                 cl::desc("What to produce: mlir (the imported "
-                                          "ge graph)"),
-                                 cl::init("mlir"), cl::cat(category));
 static cl::opt<std::string>
-    inputShape("input_shape",
-               cl::desc("Input shapes replacing the model's, "
-                        "\"x:1,3,224,224;mask:1,128\" (-1: unknown dim)"),
-               cl::value_desc("shapes"), cl::cat(category));
+    emit("emit", cl::desc("What to produce: exe (.gfm; the default) or mlir (the default "
+                          "when --output is - or ends in .mlir)"),
+         cl::cat(category));
+static cl::opt<std::string>
+    mlirStage("mlir-stage",
+              cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
+                       "graph passes) or npu (the planned task program)"),
+              cl::init("import"), cl::cat(category));
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the compile summary"),
+                           cl::cat(category));
+static cl::list<std::string>
+    extraOptions("option", cl::desc("Any GE option as NAME=VALUE (repeatable)"),
+                 cl::value_desc("name=value"), cl::cat(category));
+
+// GE options with an ATC flag of the same name.
+static const char *const kOptionFlags[] = {
+    "soc_version",      "input_shape",        "dynamic_dims",
+    "dynamic_batch_size", "dynamic_image_size", "input_shape_range",
+    "precision_mode",   "precision_mode_v2",  "modify_mixlist",
+    "keep_dtype",       "customize_dtypes",   "fusion_switch_file",
+    "external_weight",  "stream_max_parallel_num"};
+
+static std::vector<std::unique_ptr<cl::opt<std::string>>> makeOptionFlags() {
+  std::vector<std::unique_ptr<cl::opt<std::string>>> flags;
+  for (const char *name : kOptionFlags) {
+    const geflow::OptionSpec *spec = geflow::OptionsRegistry::get().find(name);
+    flags.push_back(std::make_unique<cl::opt<std::string>>(
+        StringRef(name), cl::desc(spec ? spec->help : ""), cl::value_desc("value"),
+        cl::cat(category)));
+  }
+  return flags;
+}
 
 static int fail(const Twine &message) {
   errs() << "geflow-compile: error: " << message << "\n";
@@ -49,62 +81,96 @@ static int fail(const Twine &message) {
 
 static StringRef severityName(mlir::DiagnosticSeverity severity) {
   switch (severity) {
-  case mlir::DiagnosticSeverity::Error:
-    return "error";
-  case mlir::DiagnosticSeverity::Warning:
-    return "warning";
-  case mlir::DiagnosticSeverity::Note:
-    return "note";
-  case mlir::DiagnosticSeverity::Remark:
-    return "remark";
+  case mlir::DiagnosticSeverity::Error: return "error";
+  case mlir::DiagnosticSeverity::Warning: return "warning";
+  case mlir::DiagnosticSeverity::Note: return "note";
+  case mlir::DiagnosticSeverity::Remark: return "remark";
   }
   return "error";
 }
 
-static std::string outputFile() {
-  if (output == "-" || StringRef(output).ends_with(".mlir"))
+static std::string withExtension(StringRef extension) {
+  if (output == "-" || StringRef(output).ends_with(extension))
     return output;
-  return output + ".mlir";
+  return output + extension.str();
 }
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "geflow offline model compiler (ATC-style)\n");
-  if (modelPath.empty() || framework.empty() || output.empty())
-    return fail("--model, --framework and --output are required");
-  if (emit != "mlir")
-    return fail("--emit=" + emit + " is not supported yet; accepted: mlir");
-  std::string error;
-  FailureOr<geflow::frontend::Framework> kind =
-      geflow::frontend::parseFramework(framework, error);
-  if (failed(kind))
-    return fail(error);
-  geflow::frontend::ImportOptions options;
-  if (!inputShape.empty()) {
-    auto shapes = geflow::parseInputShape(inputShape, &error);
-    if (!shapes)
-      return fail("--input_shape: " + error);
-    options.inputShapes = std::move(*shapes);
-  }
+  auto optionFlags = makeOptionFlags();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "geflow offline model compiler (ATC-style)\n");
+  if (modelPath.empty() || output.empty())
+    return fail("--model and --output are required");
+  if (emit.empty())
+    emit = output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
+  if (emit != "exe" && emit != "mlir")
+    return fail("--emit=" + emit + " is not supported; accepted: exe, mlir");
+  if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
+    return fail("--mlir-stage=" + mlirStage + " is not one of import, graph, npu");
+  if (emit == "exe" && output == "-")
+    return fail("--emit=exe needs a file --output");
 
+  std::map<std::string, std::string> raw;
+  for (auto [i, name] : llvm::enumerate(kOptionFlags))
+    if (optionFlags[i]->getNumOccurrences())
+      raw[name] = *optionFlags[i];
+  for (const std::string &kv : extraOptions) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos)
+      return fail("--option expects NAME=VALUE, got '" + kv + "'");
+    raw[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  std::string error;
+  auto options = geflow::OptionsRegistry::get().parse(raw, &error);
+  if (!options)
+    return fail(error);
+
+  auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
-  geflow::frontend::registerFrontendDialects(registry);
+  geflow::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
   mlir::ScopedDiagnosticHandler diagnostics(&context, [](mlir::Diagnostic &d) {
-    errs() << "geflow-compile: " << severityName(d.getSeverity()) << ": "
-           << d.str() << "\n";
+    errs() << "geflow-compile: " << severityName(d.getSeverity()) << ": " << d.str() << "\n";
+    for (const mlir::Diagnostic &note : d.getNotes())
+      errs() << "  note: " << note.str() << "\n";
     return mlir::success();
   });
-  auto module =
-      geflow::frontend::importModel(context, *kind, modelPath, options);
+  auto module = geflow::importModelFile(context, modelPath, framework, *options);
   if (failed(module))
     return 1;
-  if (Error e = writeToOutput(outputFile(), [&](raw_ostream &os) {
-        (*module)->print(os);
-        return Error::success();
-      }))
-    return fail("cannot write output: " + toString(std::move(e)));
+  geflow::PassManagerHook hook = [](mlir::PassManager &pm) {
+    return mlir::applyPassManagerCLOptions(pm);
+  };
+
+  if (emit == "mlir") {
+    if (mlirStage != "import" &&
+        failed(geflow::runPipeline(**module, *options, mlirStage == "graph", hook)))
+      return 1;
+    std::string path = withExtension(".mlir");
+    if (Error e = writeToOutput(path, [&](raw_ostream &os) {
+          (*module)->print(os);
+          return Error::success();
+        }))
+      return fail("cannot write '" + path + "': " + toString(std::move(e)));
+    return 0;
+  }
+
+  geflow::CompileSummary summary;
+  std::string name = sys::path::stem(modelPath).str();
+  auto bytes = geflow::compileModule(**module, *options, name, &summary, hook);
+  if (failed(bytes))
+    return 1;
+  std::string path = withExtension(".gfm");
+  geflow::rt::Status st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
+  if (!st.ok())
+    return fail(st.message());
+  // The summary's time covers the whole compile, import included.
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!quiet)
+    outs() << "geflow-compile: wrote " << path << " (" << bytes->size() << " bytes)\n"
+           << summary.str() << "\n";
   return 0;
 }

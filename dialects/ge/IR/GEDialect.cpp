@@ -69,6 +69,11 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
                << "'" << name << "' entries must be array<i64> dim lists";
     return success();
   }
+  if (name == "ge.model_dir") {
+    if (!isa<StringAttr>(attr.getValue()) || !isa<ModuleOp>(op))
+      return op->emitError() << "'" << name << "' must be a string on the module";
+    return success();
+  }
   if (name == kGearAttr) {
     if (!isa<DenseI64ArrayAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be an array<i64> of gear dims";

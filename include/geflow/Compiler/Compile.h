@@ -12,6 +12,9 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <functional>
 
 #include <string>
 #include <vector>
@@ -50,18 +53,27 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importModelFile(mlir::MLIRContext &context, const std::string &path,
                 const std::string &framework, const Options &options);
 
+/// Lets a caller adjust the pass manager (IR printing, timing, ...).
+using PassManagerHook = std::function<mlir::LogicalResult(mlir::PassManager &)>;
+
 /// Runs the compile pipeline on an imported ge module (in place) and returns
 /// the .gfm bytes. Errors go to the context's diagnostic engine.
 mlir::FailureOr<std::vector<uint8_t>> compileModule(mlir::ModuleOp module,
                                                     const Options &options,
                                                     const std::string &modelName,
-                                                    CompileSummary *summary = nullptr);
+                                                    CompileSummary *summary = nullptr,
+                                                    const PassManagerHook &hook = nullptr);
+
+/// Runs the pipeline (all of it, or the graph passes only) without
+/// serializing, for --emit=mlir.
+mlir::LogicalResult runPipeline(mlir::ModuleOp module, const Options &options,
+                                bool graphOnly, const PassManagerHook &hook = nullptr);
 
 /// importModelFile + compileModule.
 mlir::FailureOr<std::vector<uint8_t>>
 compileModelFile(mlir::MLIRContext &context, const std::string &path,
                  const std::string &framework, const Options &options,
-                 CompileSummary *summary = nullptr);
+                 CompileSummary *summary = nullptr, const PassManagerHook &hook = nullptr);
 
 } // namespace geflow
 

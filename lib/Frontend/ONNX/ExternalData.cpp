@@ -1,5 +1,6 @@
 //===- ExternalData.cpp - ONNX external tensor data, resolved safely ------===//
 #include "ExternalData.h"
+#include "geflow/Frontend/WeightPaths.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,61 +14,6 @@ namespace geflow::frontend::onnximp {
 
 static bool parseNonNegative(StringRef text, int64_t &value) {
   return !text.getAsInteger(10, value) && value >= 0;
-}
-
-// Checks the location string itself: relative, no "..".
-static bool checkRelative(StringRef location, std::string &error) {
-  if (location.empty()) {
-    error = "external data has no location";
-    return false;
-  }
-  if (sys::path::is_absolute(location) || location.starts_with("/")) {
-    error = ("external data location '" + location +
-             "' is absolute; it must be relative to the model directory")
-                .str();
-    return false;
-  }
-  for (auto it = sys::path::begin(location), e = sys::path::end(location);
-       it != e; ++it) {
-    if (*it == "..") {
-      error = ("external data location '" + location +
-               "' must not leave the model directory ('..')")
-                  .str();
-      return false;
-    }
-  }
-  return true;
-}
-
-// Checks where the path really leads: a symlink inside the model directory
-// may still point outside it.
-static bool checkInsideDir(StringRef modelDir, StringRef location,
-                           SmallString<256> &realFile, std::string &error) {
-  SmallString<256> full(modelDir);
-  sys::path::append(full, location);
-  SmallString<256> realDir;
-  if (std::error_code ec = sys::fs::real_path(modelDir, realDir)) {
-    error = ("cannot resolve the model directory '" + modelDir +
-             "': " + ec.message())
-                .str();
-    return false;
-  }
-  if (std::error_code ec = sys::fs::real_path(full, realFile)) {
-    error =
-        ("cannot open external data file '" + location + "': " + ec.message())
-            .str();
-    return false;
-  }
-  SmallString<256> prefix(realDir);
-  if (!prefix.ends_with("/"))
-    prefix += "/";
-  if (!realFile.str().starts_with(prefix)) {
-    error = ("external data location '" + location +
-             "' resolves outside the model directory (to '" + realFile + "')")
-                .str();
-    return false;
-  }
-  return true;
 }
 
 FailureOr<ExternalTensor> resolveExternalData(const onnx::TensorProto &tensor,
@@ -93,18 +39,16 @@ FailureOr<ExternalTensor> resolveExternalData(const onnx::TensorProto &tensor,
       }
     }
   }
-  if (!checkRelative(result.location, error))
-    return failure();
-  if (modelDir.empty()) {
+  if (modelDir.empty() && !result.location.empty()) {
     error = "external data needs the model's directory; import the model "
             "from its file";
     return failure();
   }
-  SmallString<256> realFile;
-  if (!checkInsideDir(modelDir, result.location, realFile, error))
+  FailureOr<std::string> realFile = resolveWeightFile(modelDir, result.location, error);
+  if (failed(realFile))
     return failure();
   sys::fs::file_status status;
-  if (std::error_code ec = sys::fs::status(realFile, status)) {
+  if (std::error_code ec = sys::fs::status(*realFile, status)) {
     error = "cannot open external data file '" + result.location +
             "': " + ec.message();
     return failure();

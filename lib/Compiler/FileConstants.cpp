@@ -1,0 +1,56 @@
+//===- FileConstants.cpp - Load external weights into the executable ------===//
+#include "FileConstants.h"
+
+#include "dialects/ge/IR/GEOps.h"
+#include "dialects/ge/IR/GEUtils.h"
+#include "geflow/Frontend/WeightPaths.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace mlir;
+
+namespace geflow {
+
+static LogicalResult loadOne(ge::FileConstantOp op, StringRef modelDir) {
+  std::string error;
+  auto path = frontend::resolveWeightFile(modelDir, op.getFilePath(), error);
+  if (failed(path))
+    return op.emitOpError() << error;
+  auto type = cast<RankedTensorType>(op.getType());
+  uint64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+  auto file = llvm::MemoryBuffer::getFile(*path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file)
+    return op.emitOpError() << "cannot read weight file '" << op.getFilePath()
+                            << "': " << file.getError().message();
+  uint64_t size = (*file)->getBufferSize(), offset = op.getOffset();
+  if (offset > size || size - offset < bytes)
+    return op.emitOpError() << "weight file '" << op.getFilePath() << "' has " << size
+                            << " bytes; " << type << " needs " << bytes
+                            << " bytes at offset " << offset;
+  ArrayRef<char> data((*file)->getBufferStart() + offset, bytes);
+  OpBuilder b(op);
+  auto cst = ge::ConstOp::create(b, op.getLoc(), type,
+                                 ge::makeElementsAttr(type, data, op.getFilePath()));
+  op.replaceAllUsesWith(cst.getResult());
+  op.erase();
+  return success();
+}
+
+LogicalResult loadFileConstants(ModuleOp module) {
+  SmallVector<ge::FileConstantOp> ops;
+  module.walk([&](ge::FileConstantOp op) { ops.push_back(op); });
+  if (ops.empty())
+    return success();
+  auto dir = module->getAttrOfType<StringAttr>(kModelDirAttr);
+  if (!dir)
+    return ops.front().emitOpError()
+           << "external weights need the model's directory; compile the model from its file";
+  for (ge::FileConstantOp op : ops)
+    if (failed(loadOne(op, dir.getValue())))
+      return failure();
+  return success();
+}
+
+} // namespace geflow
