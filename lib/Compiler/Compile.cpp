@@ -55,6 +55,17 @@ std::string CompileSummary::str() const {
   return os.str();
 }
 
+std::string CompileSummary::json() const {
+  std::ostringstream os;
+  os << "{\"soc\": \"" << soc << "\", \"precision_mode\": \"" << precisionMode
+     << "\", \"graph_ops\": " << graphOps << ", \"kernels\": " << kernels
+     << ", \"gears\": " << gears << ", \"arena_bytes\": " << arenaBytes
+     << ", \"naive_bytes\": " << naiveBytes << ", \"max_live_bytes\": " << maxLiveBytes
+     << ", \"weights_bytes\": " << weightsBytes << ", \"streams\": " << streams
+     << ", \"events\": " << events << ", \"seconds\": " << seconds << "}";
+  return os.str();
+}
+
 // Applies input_shape to a ge function whose arguments carry `ge.name`
 // (frontends other than ONNX, which applies it while importing).
 static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) {

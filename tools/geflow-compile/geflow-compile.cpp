@@ -51,6 +51,9 @@ static cl::opt<std::string>
               cl::init("import"), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the compile summary"),
                            cl::cat(category));
+static cl::opt<std::string>
+    summaryFile("summary-json", cl::desc("Also write the compile summary as JSON here"),
+                cl::value_desc("path"), cl::cat(category));
 static cl::list<std::string>
     extraOptions("option", cl::desc("Any GE option as NAME=VALUE (repeatable)"),
                  cl::value_desc("name=value"), cl::cat(category));
@@ -169,6 +172,13 @@ int main(int argc, char **argv) {
   // The summary's time covers the whole compile, import included.
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!summaryFile.empty()) {
+    std::string json = summary.json() + "\n";
+    geflow::rt::Status written =
+        geflow::rt::writeFileAtomically(summaryFile, json.data(), json.size());
+    if (!written.ok())
+      return fail(written.message());
+  }
   if (!quiet)
     outs() << "geflow-compile: wrote " << path << " (" << bytes->size() << " bytes)\n"
            << summary.str() << "\n";

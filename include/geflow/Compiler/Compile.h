@@ -42,6 +42,8 @@ struct CompileSummary {
   double seconds = 0;
   /// Multi-line human-readable summary.
   std::string str() const;
+  /// The same figures as one JSON object (exact byte counts).
+  std::string json() const;
 };
 
 /// Registers every dialect the compiler and its frontends use.
