@@ -1,6 +1,7 @@
 //===- Handles.cpp - Checked handles of the C API -------------------------===//
 
 #include "Handles.h"
+#include "geflow/runtime/Interop.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -157,3 +158,9 @@ void Handles::closeDevice(const Device *device) {
 }
 
 } // namespace geflow::rt::detail
+
+namespace geflow::rt {
+StatusOr<std::shared_ptr<Stream>> streamFromHandle(gfrtStream handle) {
+  return detail::Handles::global().stream(handle);
+}
+} // namespace geflow::rt

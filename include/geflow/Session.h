@@ -1,0 +1,119 @@
+//===- Session.h - GE-style compile-and-run API -----------------*- C++ -*-===//
+//
+// The call sequence of GE's asynchronous execution sample:
+//
+//   geflow::Initialize({{"ge.exec.deviceId", "0"}, {"ge.graphRunMode", "0"}});
+//   geflow::Session session({});
+//   session.AddGraph(1, "model.onnx");          // or a Graph, or a .gfm
+//   session.BuildGraph(1);                       // compile + load
+//   gfrtSetDevice(0); gfrtCreateStream(&stream); gfrtMalloc(...); ...
+//   session.RunGraphWithStreamAsync(1, stream, inputs, outputs);
+//   gfrtSynchronizeStream(stream);
+//   geflow::Finalize();
+//
+// Option names are GE's; every option map is validated by the options
+// registry, and a bad name or value is an error naming it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_SESSION_H
+#define GEFLOW_SESSION_H
+
+#include "geflow/Tensor.h"
+#include "geflow/runtime/gfrt.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace geflow {
+
+using OptionMap = std::map<std::string, std::string>;
+
+/// A graph in the ge dialect, held in memory (what AddGraph takes besides a
+/// model path). Built from MLIR text or a model file; the Python graph
+/// builder makes these too.
+class Graph {
+public:
+  Graph();
+  ~Graph();
+  Graph(Graph &&);
+  Graph &operator=(Graph &&);
+
+  /// Parses ge-dialect MLIR text; errors carry their locations.
+  static rt::StatusOr<Graph> fromMLIR(const std::string &text,
+                                      const std::string &name = "graph");
+  /// Imports a model file (.onnx, .mlir) with `options` (input_shape, ...).
+  static rt::StatusOr<Graph> fromFile(const std::string &path, const OptionMap &options = {});
+
+  const std::string &name() const;
+  /// The graph printed as MLIR.
+  std::string str() const;
+
+  struct Impl;
+  Impl &impl() const { return *impl_; }
+
+private:
+  explicit Graph(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// GEInitialize: global options (ge.exec.deviceId, ge.graphRunMode, and any
+/// graph option to apply to every session).
+Status Initialize(const OptionMap &options);
+/// GEFinalize: closes what Initialize opened; sessions must be gone.
+Status Finalize();
+bool IsInitialized();
+
+using RunAsyncCallback = std::function<void(Status, std::vector<Tensor> &outputs)>;
+
+class Session {
+public:
+  /// Session options are validated here; a bad one makes every call of the
+  /// session return that error.
+  explicit Session(const OptionMap &options);
+  ~Session();
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  /// The error of the constructor's options, or OK.
+  Status status() const;
+
+  /// Registers a graph: a model path (.onnx, .mlir, .gfm) or a Graph.
+  Status AddGraph(uint32_t graphId, const std::string &modelPath,
+                  const OptionMap &options = {});
+  Status AddGraph(uint32_t graphId, const Graph &graph, const OptionMap &options = {});
+  Status RemoveGraph(uint32_t graphId);
+
+  /// Compiles (unless the graph is a .gfm) and loads the graph.
+  Status BuildGraph(uint32_t graphId);
+  /// Runs synchronously; builds first if needed. Outputs are allocated.
+  Status RunGraph(uint32_t graphId, const std::vector<Tensor> &inputs,
+                  std::vector<Tensor> &outputs);
+  /// Runs in the background (inputs are copied); `callback` gets the status
+  /// and the outputs when the run has finished.
+  Status RunGraphAsync(uint32_t graphId, const std::vector<Tensor> &inputs,
+                       RunAsyncCallback callback);
+  /// Enqueues a run on the caller's stream; outputs are the caller's
+  /// buffers (gfrtMalloc'ed or host). Synchronize the stream to finish it.
+  Status RunGraphWithStreamAsync(uint32_t graphId, gfrtStream stream,
+                                 const std::vector<Tensor> &inputs,
+                                 std::vector<Tensor> &outputs);
+
+  /// Signature of a built graph (-1: geared dims) and its gear table.
+  rt::StatusOr<std::vector<TensorDesc>> GetInputs(uint32_t graphId);
+  rt::StatusOr<std::vector<TensorDesc>> GetOutputs(uint32_t graphId);
+  rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>> GetGears(uint32_t graphId);
+  /// Waits for every RunGraphAsync still in flight.
+  Status Synchronize();
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace geflow
+
+#endif

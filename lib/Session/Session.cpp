@@ -1,0 +1,390 @@
+//===- Session.cpp - GE-style compile-and-run API -------------------------===//
+#include "SessionInternal.h"
+
+#include "geflow/Compiler/Compile.h"
+#include "geflow/runtime/Device.h"
+#include "geflow/runtime/Interop.h"
+#include "geflow/runtime/Model.h"
+#include "geflow/runtime/Stream.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Parser/Parser.h"
+
+#include <condition_variable>
+#include <deque>
+#include <thread>
+#include <unordered_map>
+
+using namespace mlir;
+
+namespace geflow {
+
+//===----------------------------------------------------------------------===//
+// Initialize / Finalize
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Global {
+  std::mutex mu;
+  bool initialized = false;
+  Options options;
+  int32_t deviceId = 0;
+  int sessions = 0;
+};
+Global &global() {
+  static Global g;
+  return g;
+}
+
+rt::StatusOr<Options> parseOptions(const OptionMap &raw) {
+  std::string error;
+  auto options = OptionsRegistry::get().parse(raw, &error);
+  if (!options)
+    return rt::invalidArgument(error);
+  return *options;
+}
+} // namespace
+
+Status Initialize(const OptionMap &raw) {
+  auto options = parseOptions(raw);
+  if (!options.ok())
+    return options.status();
+  Global &g = global();
+  std::lock_guard<std::mutex> lock(g.mu);
+  if (g.initialized)
+    return rt::invalidArgument("geflow::Initialize was already called; call Finalize first");
+  int32_t id = static_cast<int32_t>(options->getInt("ge.exec.deviceId", 0));
+  GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
+  g.deviceId = id;
+  g.options = *options;
+  g.initialized = true;
+  return Status::OK();
+}
+
+Status Finalize() {
+  Global &g = global();
+  std::lock_guard<std::mutex> lock(g.mu);
+  if (!g.initialized)
+    return rt::invalidArgument("geflow::Finalize without Initialize");
+  if (g.sessions > 0)
+    return rt::invalidArgument(std::to_string(g.sessions) +
+                               " session(s) still alive; destroy them before Finalize");
+  g.initialized = false;
+  return rt::resetDevice(g.deviceId);
+}
+
+bool IsInitialized() {
+  Global &g = global();
+  std::lock_guard<std::mutex> lock(g.mu);
+  return g.initialized;
+}
+
+//===----------------------------------------------------------------------===//
+// Session
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct GraphEntry {
+  std::string path;                  // model file, or empty
+  std::shared_ptr<Graph::Impl> graph; // in-memory graph, or null
+  Options options;
+  std::shared_ptr<rt::Model> model;  // once built
+  std::mutex buildMu;
+};
+
+rt::TensorRef toRef(const Tensor &t) {
+  return {t.data(), t.size(), t.desc().dtype, t.desc().shape};
+}
+
+TensorDesc toDesc(const rt::TensorInfo &info) {
+  return {info.name, info.dtype, info.shape, info.format};
+}
+
+} // namespace
+
+struct Session::Impl {
+  Status status;
+  Options options;
+  std::shared_ptr<rt::Device> device;
+  std::mutex mu;
+  std::unordered_map<uint32_t, std::shared_ptr<GraphEntry>> graphs;
+
+  // RunGraphAsync requests run in order on one worker thread.
+  std::mutex queueMu;
+  std::condition_variable queueCv, idleCv;
+  std::deque<std::function<void()>> queue;
+  bool stopping = false, busy = false;
+  std::thread worker;
+
+  rt::StatusOr<std::shared_ptr<GraphEntry>> find(uint32_t id) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = graphs.find(id);
+    if (it == graphs.end())
+      return rt::Status(rt::ErrorCode::kNotFound,
+                        "graph " + std::to_string(id) + " was not added to the session");
+    return it->second;
+  }
+
+  Status add(uint32_t id, std::shared_ptr<GraphEntry> entry, const OptionMap &raw) {
+    GEFLOW_RETURN_IF_ERROR(status);
+    auto graphOptions = parseOptions(raw);
+    if (!graphOptions.ok())
+      return graphOptions.status();
+    entry->options = OptionsRegistry::merge(options, *graphOptions);
+    std::lock_guard<std::mutex> lock(mu);
+    if (!graphs.emplace(id, std::move(entry)).second)
+      return rt::invalidArgument("graph " + std::to_string(id) + " is already added");
+    return Status::OK();
+  }
+
+  rt::StatusOr<std::shared_ptr<rt::Model>> build(uint32_t id);
+  void workerLoop();
+};
+
+rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
+  GEFLOW_RETURN_IF_ERROR(status);
+  auto found = find(id);
+  if (!found.ok())
+    return found.status();
+  GraphEntry &entry = **found;
+  std::lock_guard<std::mutex> lock(entry.buildMu);
+  if (entry.model)
+    return entry.model;
+  rt::StatusOr<std::unique_ptr<rt::Model>> model = rt::Status();
+  if (!entry.path.empty() && llvm::StringRef(entry.path).ends_with(".gfm")) {
+    model = rt::Model::load(entry.path, device);
+  } else {
+    std::vector<uint8_t> bytes;
+    if (entry.graph) {
+      std::lock_guard<std::mutex> graphLock(entry.graph->mu);
+      DiagnosticCollector diags(*entry.graph->context);
+      OwningOpRef<ModuleOp> clone = entry.graph->module->clone();
+      auto compiled = compileModule(*clone, entry.options, entry.graph->name);
+      if (failed(compiled))
+        return diags.status(rt::ErrorCode::kInvalidArgument,
+                            "cannot compile graph " + std::to_string(id));
+      bytes = std::move(*compiled);
+    } else {
+      DialectRegistry registry;
+      registerCompilerDialects(registry);
+      MLIRContext context(registry);
+      DiagnosticCollector diags(context);
+      auto compiled = compileModelFile(context, entry.path, "", entry.options);
+      if (failed(compiled))
+        return diags.status(rt::ErrorCode::kInvalidArgument,
+                            "cannot compile graph " + std::to_string(id) + " ('" +
+                                entry.path + "')");
+      bytes = std::move(*compiled);
+    }
+    model = rt::Model::loadFromBytes(bytes.data(), bytes.size(), device,
+                                     "graph " + std::to_string(id));
+  }
+  if (!model.ok())
+    return model.status();
+  entry.model = std::shared_ptr<rt::Model>(std::move(*model));
+  return entry.model;
+}
+
+void Session::Impl::workerLoop() {
+  std::unique_lock<std::mutex> lock(queueMu);
+  while (true) {
+    queueCv.wait(lock, [&] { return stopping || !queue.empty(); });
+    if (queue.empty())
+      return;
+    std::function<void()> job = std::move(queue.front());
+    queue.pop_front();
+    busy = true;
+    lock.unlock();
+    job();
+    lock.lock();
+    busy = false;
+    idleCv.notify_all();
+  }
+}
+
+Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
+  Global &g = global();
+  {
+    std::lock_guard<std::mutex> lock(g.mu);
+    if (!g.initialized) {
+      impl_->status = rt::invalidArgument("call geflow::Initialize before creating a Session");
+      return;
+    }
+    ++g.sessions;
+    impl_->options = g.options;
+  }
+  auto options = parseOptions(raw);
+  if (!options.ok()) {
+    impl_->status = options.status();
+    return;
+  }
+  impl_->options = OptionsRegistry::merge(impl_->options, *options);
+  auto device = rt::getOpenDevice(
+      static_cast<int32_t>(impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
+  if (!device.ok()) {
+    impl_->status = device.status();
+    return;
+  }
+  impl_->device = *device;
+  impl_->worker = std::thread([impl = impl_.get()] { impl->workerLoop(); });
+}
+
+Session::~Session() {
+  if (impl_->worker.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(impl_->queueMu);
+      impl_->stopping = true;
+    }
+    impl_->queueCv.notify_all();
+    impl_->worker.join();
+  }
+  if (impl_->device || impl_->status.ok()) {
+    Global &g = global();
+    std::lock_guard<std::mutex> lock(g.mu);
+    --g.sessions;
+  }
+}
+
+Status Session::status() const { return impl_->status; }
+
+Status Session::AddGraph(uint32_t id, const std::string &path, const OptionMap &options) {
+  auto entry = std::make_shared<GraphEntry>();
+  entry->path = path;
+  return impl_->add(id, std::move(entry), options);
+}
+
+Status Session::AddGraph(uint32_t id, const Graph &graph, const OptionMap &options) {
+  auto entry = std::make_shared<GraphEntry>();
+  // The session keeps its own copy, so the caller's Graph may go away.
+  auto copy = Graph::Impl::create(graph.name());
+  copy->module = OwningOpRef<ModuleOp>(
+      cast<ModuleOp>(parseSourceString<ModuleOp>(graph.str(), copy->context.get()).release()));
+  if (!copy->module)
+    return rt::internalError("cannot copy graph '" + graph.name() + "'");
+  entry->graph = std::move(copy);
+  return impl_->add(id, std::move(entry), options);
+}
+
+Status Session::RemoveGraph(uint32_t id) {
+  GEFLOW_RETURN_IF_ERROR(impl_->status);
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (!impl_->graphs.erase(id))
+    return rt::Status(rt::ErrorCode::kNotFound, "graph " + std::to_string(id) + " was not added");
+  return Status::OK();
+}
+
+Status Session::BuildGraph(uint32_t id) { return impl_->build(id).status(); }
+
+// Output tensors for the gear the inputs select.
+static rt::StatusOr<std::vector<Tensor>> allocateOutputs(const rt::Model &model,
+                                                         const std::vector<Tensor> &inputs) {
+  std::vector<std::vector<int64_t>> shapes;
+  for (const Tensor &t : inputs)
+    shapes.push_back(t.desc().shape);
+  auto gear = model.selectGear(shapes);
+  if (!gear.ok())
+    return gear.status();
+  std::vector<Tensor> outputs;
+  for (const rt::TensorInfo &info : model.gears()[*gear].outputs)
+    outputs.push_back(Tensor::allocate(toDesc(info)));
+  return outputs;
+}
+
+Status Session::RunGraph(uint32_t id, const std::vector<Tensor> &inputs,
+                         std::vector<Tensor> &outputs) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  auto allocated = allocateOutputs(**model, inputs);
+  if (!allocated.ok())
+    return allocated.status();
+  std::vector<rt::TensorRef> in, out;
+  for (const Tensor &t : inputs)
+    in.push_back(toRef(t));
+  for (const Tensor &t : *allocated)
+    out.push_back(toRef(t));
+  GEFLOW_RETURN_IF_ERROR((*model)->run(in, out));
+  outputs = std::move(*allocated);
+  return Status::OK();
+}
+
+Status Session::RunGraphAsync(uint32_t id, const std::vector<Tensor> &inputs,
+                              RunAsyncCallback callback) {
+  GEFLOW_RETURN_IF_ERROR(impl_->status);
+  if (!callback)
+    return rt::invalidArgument("RunGraphAsync needs a callback");
+  GEFLOW_RETURN_IF_ERROR(impl_->find(id).status());
+  std::vector<Tensor> copies;
+  for (const Tensor &t : inputs)
+    copies.push_back(Tensor::copyOf(t.desc(), t.data(), t.size()));
+  {
+    std::lock_guard<std::mutex> lock(impl_->queueMu);
+    impl_->queue.push_back([this, id, copies = std::move(copies), callback]() {
+      std::vector<Tensor> outputs;
+      Status st = RunGraph(id, copies, outputs);
+      callback(st, outputs);
+    });
+  }
+  impl_->queueCv.notify_all();
+  return Status::OK();
+}
+
+Status Session::Synchronize() {
+  std::unique_lock<std::mutex> lock(impl_->queueMu);
+  impl_->idleCv.wait(lock, [&] { return impl_->queue.empty() && !impl_->busy; });
+  return Status::OK();
+}
+
+Status Session::RunGraphWithStreamAsync(uint32_t id, gfrtStream stream,
+                                        const std::vector<Tensor> &inputs,
+                                        std::vector<Tensor> &outputs) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  auto s = rt::streamFromHandle(stream);
+  if (!s.ok())
+    return s.status();
+  std::vector<rt::TensorRef> in, out;
+  for (const Tensor &t : inputs)
+    in.push_back(toRef(t));
+  for (const Tensor &t : outputs)
+    out.push_back(toRef(t));
+  return (*model)->execute(**s, in, out);
+}
+
+rt::StatusOr<std::vector<TensorDesc>> Session::GetInputs(uint32_t id) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  std::vector<TensorDesc> out;
+  for (const rt::TensorInfo &info : (*model)->inputs())
+    out.push_back(toDesc(info));
+  return out;
+}
+
+rt::StatusOr<std::vector<TensorDesc>> Session::GetOutputs(uint32_t id) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  std::vector<TensorDesc> out;
+  for (const rt::TensorInfo &info : (*model)->outputs())
+    out.push_back(toDesc(info));
+  return out;
+}
+
+rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>> Session::GetGears(uint32_t id) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  std::vector<std::vector<std::vector<int64_t>>> gears;
+  for (const rt::GearInfo &gear : (*model)->gears()) {
+    std::vector<std::vector<int64_t>> shapes;
+    for (const rt::TensorInfo &info : gear.inputs)
+      shapes.push_back(info.shape);
+    gears.push_back(std::move(shapes));
+  }
+  return gears;
+}
+
+} // namespace geflow
