@@ -105,6 +105,7 @@ TensorDesc toDesc(const rt::TensorInfo &info) {
 
 struct Session::Impl {
   Status status;
+  bool counted = false; // counted in global().sessions
   Options options;
   std::shared_ptr<rt::Device> device;
   std::mutex mu;
@@ -212,6 +213,7 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
       return;
     }
     ++g.sessions;
+    impl_->counted = true;
     impl_->options = g.options;
   }
   auto options = parseOptions(raw);
@@ -239,7 +241,7 @@ Session::~Session() {
     impl_->queueCv.notify_all();
     impl_->worker.join();
   }
-  if (impl_->device || impl_->status.ok()) {
+  if (impl_->counted) {
     Global &g = global();
     std::lock_guard<std::mutex> lock(g.mu);
     --g.sessions;
