@@ -6,6 +6,7 @@
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
 #include "geflow/Target/GfmWriter.h"
+#include "geflow/runtime/Model.h"
 
 #include "dialects/ge/IR/GEDialect.h"
 #include "dialects/npu/IR/NPUOps.h"
@@ -189,6 +190,12 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
   auto bytes = serializeGfm(module, write);
   if (failed(bytes))
     return failure();
+  if (options.getBool("gear_padding")) {
+    auto file = rt::GfmFile::fromBytes(bytes->data(), bytes->size(), modelName);
+    rt::Status st = file.ok() ? rt::checkGearPadding(**file) : file.status();
+    if (!st.ok())
+      return module.emitError(st.message()), failure();
+  }
 
   for (npu::ProgramOp p : module.getOps<npu::ProgramOp>()) {
     ++s.gears;

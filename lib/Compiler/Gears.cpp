@@ -26,8 +26,12 @@ LogicalResult attachGears(ModuleOp module, const Options &options) {
   for (const char *k : kinds)
     if (options.has(k))
       kind = k;
-  if (kind.empty())
+  if (kind.empty()) {
+    if (options.getBool("gear_padding"))
+      return module.emitError("gear_padding needs gears (dynamic_batch_size, dynamic_dims "
+                              "or dynamic_image_size)");
     return success();
+  }
   auto funcs = module.getOps<func::FuncOp>();
   if (std::distance(funcs.begin(), funcs.end()) != 1)
     return module.emitError() << kind << " needs a model with exactly one graph";

@@ -284,11 +284,11 @@ static rt::StatusOr<std::vector<Tensor>> allocateOutputs(const rt::Model &model,
   std::vector<std::vector<int64_t>> shapes;
   for (const Tensor &t : inputs)
     shapes.push_back(t.desc().shape);
-  auto gear = model.selectGear(shapes);
-  if (!gear.ok())
-    return gear.status();
+  auto selection = model.select(shapes);
+  if (!selection.ok())
+    return selection.status();
   std::vector<Tensor> outputs;
-  for (const rt::TensorInfo &info : model.gears()[*gear].outputs)
+  for (const rt::TensorInfo &info : selection->outputs)
     outputs.push_back(Tensor::allocate(toDesc(info)));
   return outputs;
 }

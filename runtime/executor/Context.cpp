@@ -13,6 +13,9 @@ ExecContext::~ExecContext() {
   streams.clear();
   if (arena)
     (void)device->allocator().free(arena);
+  for (void *buffer : staging)
+    if (buffer)
+      (void)device->allocator().free(buffer);
 }
 
 StatusOr<std::unique_ptr<ExecContext>>
@@ -77,7 +80,8 @@ createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
   return ctx;
 }
 
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller) {
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
+                  const std::function<Status(Stream &)> &beforeDone) {
   // Launches were validated when the plan was made, so none is expected to
   // fail; if one does, the rest of the run (joins and `done` above all) is
   // still enqueued so that the context's end stays observable.
@@ -117,6 +121,8 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller) {
     note(ctx.streams[s]->recordEvent(ctx.joins[s]));
     note(caller.waitEvent(ctx.joins[s]));
   }
+  if (beforeDone)
+    note(beforeDone(caller));
   note(caller.recordEvent(ctx.done));
   return first;
 }

@@ -24,6 +24,7 @@
 #include "geflow/runtime/Event.h"
 #include "geflow/runtime/Stream.h"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -54,6 +55,9 @@ struct ExecContext {
   bool claimed = false;
   /// Whether a run was ever enqueued (then `done` marks its end).
   bool used = false;
+  /// gear_padding's staging copies of the gear's inputs then outputs
+  /// (allocated on first use).
+  std::vector<void *> staging;
 };
 
 /// Makes a context for `plan`: allocates the arena from `device` and fills
@@ -63,8 +67,11 @@ createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
               const uint8_t *weights);
 
 /// Enqueues one run of `plan` using `ctx` on `caller` and ctx's internal
-/// streams. The bound pointers must be set.
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller);
+/// streams. The bound pointers must be set. `beforeDone` enqueues work on
+/// `caller` that still belongs to the run (it must finish before the
+/// context can be reused).
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
+                  const std::function<Status(Stream &)> &beforeDone = nullptr);
 
 /// The contexts of one gear of one model.
 class ContextPool {

@@ -60,6 +60,13 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
     impl->gears.push_back(plan.value()->info);
     impl->plans.push_back(std::move(plan.value()));
   }
+  auto option = m.options().find("gear_padding");
+  if (option != m.options().end() && option->second == "true") {
+    StatusOr<exec::BatchPadding> padding = exec::planBatchPadding(impl->gears, m.name());
+    if (!padding.ok())
+      return padding.status();
+    impl->padding = std::move(padding.value());
+  }
   impl->file = std::move(file);
   impl->device = std::move(device);
   for (const auto &plan : impl->plans)
@@ -85,6 +92,8 @@ size_t Model::numContexts() const {
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
   StatusOr<size_t> gear = impl_->bind(inputs, outputs);
+  if (!gear.ok() && impl_->padding)
+    return impl_->executePadded(stream, inputs, outputs, gear.status());
   if (!gear.ok())
     return Status(gear.status().code(),
                   "model '" + impl_->name + "': " + gear.status().message());

@@ -3,6 +3,7 @@
 #define GEFLOW_RUNTIME_EXECUTOR_MODELIMPL_H
 
 #include "Context.h"
+#include "Padding.h"
 #include "Plan.h"
 
 #include "geflow/runtime/Gfm.h"
@@ -27,6 +28,9 @@ struct Model::Impl {
   /// they are destroyed, waiting for in-flight runs, first.
   std::vector<std::unique_ptr<exec::ContextPool>> pools;
 
+  /// Set when the model was compiled with gear_padding.
+  std::optional<exec::BatchPadding> padding;
+
   /// Idle streams for run().
   std::mutex runMu;
   std::vector<std::unique_ptr<Stream>> runStreams;
@@ -34,6 +38,9 @@ struct Model::Impl {
   /// Checks the bindings and returns the gear they select.
   StatusOr<size_t> bind(const std::vector<TensorRef> &inputs,
                         const std::vector<TensorRef> &outputs) const;
+  /// gear_padding: runs a batch no gear has in the next bigger gear.
+  Status executePadded(Stream &stream, const std::vector<TensorRef> &inputs,
+                       const std::vector<TensorRef> &outputs, const Status &noGear);
 };
 
 } // namespace geflow::rt

@@ -58,20 +58,22 @@ static cl::list<std::string>
     extraOptions("option", cl::desc("Any GE option as NAME=VALUE (repeatable)"),
                  cl::value_desc("name=value"), cl::cat(category));
 
-// GE options with an ATC flag of the same name.
-static const char *const kOptionFlags[] = {
-    "soc_version",      "input_shape",        "dynamic_dims",
-    "dynamic_batch_size", "dynamic_image_size", "input_shape_range",
-    "precision_mode",   "precision_mode_v2",  "modify_mixlist",
-    "keep_dtype",       "customize_dtypes",   "fusion_switch_file",
-    "external_weight",  "stream_max_parallel_num"};
+// Every graph-scope GE option is a flag of the same name (as ATC's are).
+static std::vector<std::string> optionFlagNames() {
+  std::vector<std::string> names;
+  for (const geflow::OptionSpec &spec : geflow::OptionsRegistry::get().specs())
+    if (spec.scope == geflow::OptionScope::Graph && !StringRef(spec.name).starts_with("ge."))
+      names.push_back(spec.name);
+  return names;
+}
 
-static std::vector<std::unique_ptr<cl::opt<std::string>>> makeOptionFlags() {
+static std::vector<std::unique_ptr<cl::opt<std::string>>>
+makeOptionFlags(const std::vector<std::string> &names) {
   std::vector<std::unique_ptr<cl::opt<std::string>>> flags;
-  for (const char *name : kOptionFlags) {
+  for (const std::string &name : names) {
     const geflow::OptionSpec *spec = geflow::OptionsRegistry::get().find(name);
     flags.push_back(std::make_unique<cl::opt<std::string>>(
-        StringRef(name), cl::desc(spec ? spec->help : ""), cl::value_desc("value"),
+        StringRef(spec->name), cl::desc(spec->help), cl::value_desc("value"),
         cl::cat(category)));
   }
   return flags;
@@ -100,7 +102,8 @@ static std::string withExtension(StringRef extension) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  auto optionFlags = makeOptionFlags();
+  std::vector<std::string> flagNames = optionFlagNames();
+  auto optionFlags = makeOptionFlags(flagNames);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "geflow offline model compiler (ATC-style)\n");
@@ -116,7 +119,7 @@ int main(int argc, char **argv) {
     return fail("--emit=exe needs a file --output");
 
   std::map<std::string, std::string> raw;
-  for (auto [i, name] : llvm::enumerate(kOptionFlags))
+  for (auto [i, name] : llvm::enumerate(flagNames))
     if (optionFlags[i]->getNumOccurrences())
       raw[name] = *optionFlags[i];
   for (const std::string &kv : extraOptions) {

@@ -255,12 +255,13 @@ int main(int argc, char **argv) {
     shapes.push_back(t.shape);
     inRefs.push_back(t.ref());
   }
-  auto gear = model->selectGear(shapes);
-  if (!gear.ok())
-    return fail(gear.status());
+  auto selection = model->select(shapes);
+  if (!selection.ok())
+    return fail(selection.status());
+  size_t *gear = &selection->gear;
   std::vector<run::HostTensor> outputs;
   std::vector<rt::TensorRef> outRefs;
-  for (const rt::TensorInfo &info : model->gears()[*gear].outputs) {
+  for (const rt::TensorInfo &info : selection->outputs) {
     auto t = run::allocateTensor(info);
     if (!t.ok())
       return fail(t.status());
@@ -270,7 +271,8 @@ int main(int argc, char **argv) {
 
   outs() << "model '" << model->name() << "': " << model->inputs().size()
          << " input(s), " << model->outputs().size() << " output(s), "
-         << model->gears().size() << " gear(s); running gear " << *gear << " ("
+         << model->gears().size() << " gear(s); running gear " << *gear
+         << (selection->padded ? " padded" : "") << " ("
          << model->gears()[*gear].numTasks << " tasks on "
          << model->gears()[*gear].numStreams << " stream(s)) on "
          << (*device)->properties().aiCoreCount << " AI cores\n";

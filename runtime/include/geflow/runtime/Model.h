@@ -109,6 +109,17 @@ public:
   StatusOr<size_t>
   selectGear(const std::vector<std::vector<int64_t>> &inputShapes) const;
 
+  /// How a run with these input shapes executes: the gear, whether it runs
+  /// padded (gear_padding, a batch between gears), and the outputs it
+  /// produces (with the inputs' batch when padded). Allocate outputs from
+  /// this.
+  struct Selection {
+    size_t gear = 0;
+    bool padded = false;
+    std::vector<TensorInfo> outputs;
+  };
+  StatusOr<Selection> select(const std::vector<std::vector<int64_t>> &inputShapes) const;
+
   /// Enqueues one execution on `stream` (program stream 0) and the model's
   /// internal streams, joined by events: returns once enqueued. Inputs and
   /// outputs are checked first (count, dtype, shape against the selected
@@ -135,6 +146,12 @@ private:
 
 /// "[1,3,224,224]".
 std::string shapeToString(const std::vector<int64_t> &shape);
+
+/// For a model compiled with gear_padding: checks that its gears differ only
+/// in dim 0 (the batch) of every input and output and that every dim 0
+/// equals the gear's batch, so a smaller batch can run padded in a bigger
+/// gear. The error names the tensor and gear that break the condition.
+Status checkGearPadding(const GfmFile &file);
 
 } // namespace geflow::rt
 
