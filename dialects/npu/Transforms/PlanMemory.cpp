@@ -11,6 +11,7 @@
 #include "dialects/npu/Transforms/TaskGraph.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 
 namespace geflow::npu {
@@ -261,10 +262,17 @@ uint64_t Planner::place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets) 
 
 void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
   MLIRContext *ctx = program_.getContext();
+  // Decided before any placement is written: placing one result of a
+  // multi-result kernel sets its `outputs`, which needsArena reads.
+  DenseSet<Value> planned;
+  for (const LogicalBuffer &b : buffers_)
+    for (auto [value, inner] : b.values)
+      if (value.getDefiningOp() && needsArena(value))
+        planned.insert(value);
   for (auto [i, b] : llvm::enumerate(buffers_)) {
     for (auto [value, inner] : b.values) {
       Operation *def = value.getDefiningOp();
-      if (!def || !needsArena(value))
+      if (!planned.contains(value))
         continue;
       uint64_t bytes = getStorageBytes(value.getType()).value_or(0);
       auto buf = BufferAttr::get(ctx, MemRegion::arena, 0, offsets[i] + inner, bytes);

@@ -99,3 +99,16 @@ npu.program @bound_output(%x: tensor<1024xf32>) -> tensor<1024xf32> {
   %b = npu.kernel "b"(%a) {block_dim = 1 : i64, tiling = #npu.tiling<"">, outputs = [#npu.buf<output 0, 0, 4096>]} : (tensor<1024xf32>) -> tensor<1024xf32>
   npu.return %b : tensor<1024xf32>
 }
+
+// -----
+
+// Every result of a multi-result kernel (split) gets its own placement:
+// they are live at the same time.
+// CHECK-LABEL: npu.program @multi_result
+// CHECK: npu.kernel "split"{{.*}}outputs = [#npu.buf<arena, 0, 4096>, #npu.buf<arena, 4096, 4096>]
+// CHECK: npu.kernel "use"
+npu.program @multi_result(%x: tensor<2048xf32>) -> tensor<1024xf32> {
+  %a:2 = npu.kernel "split"(%x) {block_dim = 1 : i64, tiling = #npu.tiling<"">} : (tensor<2048xf32>) -> (tensor<1024xf32>, tensor<1024xf32>)
+  %b = npu.kernel "use"(%a#0, %a#1) {block_dim = 1 : i64, tiling = #npu.tiling<"">} : (tensor<1024xf32>, tensor<1024xf32>) -> tensor<1024xf32>
+  npu.return %b : tensor<1024xf32>
+}
