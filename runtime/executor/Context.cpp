@@ -5,6 +5,8 @@
 
 #include "geflow/runtime/Device.h"
 
+#include <algorithm>
+
 namespace geflow::rt::exec {
 
 ExecContext::~ExecContext() {
@@ -13,53 +15,46 @@ ExecContext::~ExecContext() {
   streams.clear();
   if (arena)
     (void)device->allocator().free(arena);
-  for (void *buffer : staging)
-    if (buffer)
-      (void)device->allocator().free(buffer);
+  for (const auto &gear : gears)
+    if (gear)
+      for (void *buffer : gear->staging)
+        if (buffer)
+          (void)device->allocator().free(buffer);
 }
 
-StatusOr<std::unique_ptr<ExecContext>>
-createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
-              const uint8_t *weights) {
-  auto ctx = std::make_unique<ExecContext>();
-  ctx->device = device;
-  if (plan.info.arenaSize > 0) {
-    StatusOr<void *> arena = device->allocator().allocate(plan.info.arenaSize);
-    if (!arena.ok())
-      return Status(arena.status().code(),
-                    "cannot allocate the arena of an execution context: " +
-                        arena.status().message());
-    ctx->arena = *arena;
-  }
-  auto *arenaBytes = static_cast<uint8_t *>(ctx->arena);
+// Fills every pointer-table entry of `plan` except the bound (input/output)
+// ones, and the kernel and host-call arguments that point into the table.
+static std::unique_ptr<GearState> makeGearState(const GearPlan &plan, void *arena,
+                                                const uint8_t *weights) {
+  auto state = std::make_unique<GearState>();
+  auto *arenaBytes = static_cast<uint8_t *>(arena);
   // Weights are only ever read (validation rejects writes to them).
   auto *weightBytes = const_cast<uint8_t *>(weights);
-  ctx->pointers.resize(plan.pointers.size(), nullptr);
+  state->pointers.resize(plan.pointers.size(), nullptr);
   for (size_t i = 0; i < plan.pointers.size(); ++i) {
     const PointerSource &p = plan.pointers[i];
     if (p.region == Region::Arena && arenaBytes)
-      ctx->pointers[i] = arenaBytes + p.offset;
+      state->pointers[i] = arenaBytes + p.offset;
     else if (p.region == Region::Weight && weightBytes)
-      ctx->pointers[i] = weightBytes + p.offset;
+      state->pointers[i] = weightBytes + p.offset;
   }
-  void **table = ctx->pointers.data();
-  ctx->kernelArgs.resize(plan.kernels.size());
+  void **table = state->pointers.data();
+  state->kernelArgs.resize(plan.kernels.size());
   for (size_t i = 0; i < plan.kernels.size(); ++i) {
     const KernelLayout &l = plan.kernels[i];
-    kernels::KernelArgs &a = ctx->kernelArgs[i];
+    kernels::KernelArgs &a = state->kernelArgs[i];
     a.tiling = l.tiling;
     a.tilingSize = l.tilingSize;
     a.inputs = table + l.firstPointer;
     a.numInputs = l.numInputs;
     a.outputs = table + l.firstPointer + l.numInputs;
     a.numOutputs = l.numOutputs;
-    a.workspace =
-        l.hasWorkspace && arenaBytes ? arenaBytes + l.workspaceOffset : nullptr;
+    a.workspace = l.hasWorkspace && arenaBytes ? arenaBytes + l.workspaceOffset : nullptr;
   }
-  ctx->hostArgs.resize(plan.hostCalls.size());
+  state->hostArgs.resize(plan.hostCalls.size());
   for (size_t i = 0; i < plan.hostCalls.size(); ++i) {
     const HostCallLayout &l = plan.hostCalls[i];
-    HostCallArgs &a = ctx->hostArgs[i];
+    HostCallArgs &a = state->hostArgs[i];
     a.inputs = table + l.firstPointer;
     a.numInputs = l.numInputs;
     a.outputs = table + l.firstPointer + l.numInputs;
@@ -68,19 +63,54 @@ createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
     a.outputDescs = &l.outputDescs;
     a.attrs = &l.attrs;
   }
-  ctx->streams.resize(plan.info.numStreams);
-  for (uint32_t s : plan.internalStreams) {
-    StatusOr<std::unique_ptr<Stream>> stream = device->createStream();
+  return state;
+}
+
+ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
+                         std::shared_ptr<Device> device, const uint8_t *weights)
+    : plans_(plans), device_(std::move(device)), weights_(weights) {
+  for (const auto &plan : plans_) {
+    arenaSize_ = std::max(arenaSize_, plan->info.arenaSize);
+    numStreams_ = std::max(numStreams_, plan->info.numStreams);
+    numEvents_ = std::max(numEvents_, plan->info.numEvents);
+    for (uint32_t s : plan->internalStreams)
+      if (std::find(internalStreams_.begin(), internalStreams_.end(), s) ==
+          internalStreams_.end())
+        internalStreams_.push_back(s);
+  }
+}
+
+StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
+  auto ctx = std::make_unique<ExecContext>();
+  ctx->device = device_;
+  if (arenaSize_ > 0) {
+    StatusOr<void *> arena = device_->allocator().allocate(arenaSize_);
+    if (!arena.ok())
+      return Status(arena.status().code(),
+                    "cannot allocate the arena of an execution context: " +
+                        arena.status().message());
+    ctx->arena = *arena;
+  }
+  ctx->gears.resize(plans_.size());
+  ctx->streams.resize(numStreams_);
+  for (uint32_t s : internalStreams_) {
+    StatusOr<std::unique_ptr<Stream>> stream = device_->createStream();
     if (!stream.ok())
       return stream.status();
     ctx->streams[s] = std::move(stream.value());
   }
-  ctx->events.reset(new Event[plan.info.numEvents]);
-  ctx->joins.reset(new Event[plan.info.numStreams]);
+  ctx->events.reset(new Event[numEvents_]);
+  ctx->joins.reset(new Event[numStreams_]);
   return ctx;
 }
 
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
+StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
+  if (!ctx.gears[g])
+    ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, weights_);
+  return ctx.gears[g].get();
+}
+
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone) {
   // Launches were validated when the plan was made, so none is expected to
   // fail; if one does, the rest of the run (joins and `done` above all) is
@@ -99,7 +129,7 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
     Stream &stream = step.stream == 0 ? caller : *ctx.streams[step.stream];
     switch (step.kind) {
     case StepKind::Kernel:
-      note(stream.launchKernel(step.label, step.fn, ctx.kernelArgs[step.index],
+      note(stream.launchKernel(step.label, step.fn, gear.kernelArgs[step.index],
                                step.blockDim));
       break;
     case StepKind::Record:
@@ -110,7 +140,7 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
       break;
     case StepKind::HostCall: {
       HostOpFn fn = plan.hostCalls[step.index].fn;
-      const HostCallArgs *args = &ctx.hostArgs[step.index];
+      const HostCallArgs *args = &gear.hostArgs[step.index];
       note(stream.launchCallback(step.label,
                                  [fn, args]() { return fn(*args); }));
       break;
@@ -149,7 +179,7 @@ bool ContextPool::reclaim(ExecContext &ctx) {
     return false;
   // The caller's stream may have failed and skipped the joins, reaching
   // `done` while internal streams still run.
-  for (uint32_t s : plan_.internalStreams)
+  for (uint32_t s : internalStreams_)
     if (!ctx.streams[s]->query().ok())
       return false;
   return true;
@@ -174,7 +204,7 @@ StatusOr<ExecContext *> ContextPool::acquire() {
     // it would fail every later run on them. synchronize() returns at once
     // (the streams are idle) and clears it; a task cannot synchronize, so
     // on an AI core a failed stream is replaced instead.
-    for (uint32_t s : plan_.internalStreams) {
+    for (uint32_t s : internalStreams_) {
       std::unique_ptr<Stream> &stream = found->streams[s];
       if (currentAiCore() < 0) {
         (void)stream->synchronize();
@@ -189,8 +219,7 @@ StatusOr<ExecContext *> ContextPool::acquire() {
     }
     return found;
   }
-  StatusOr<std::unique_ptr<ExecContext>> created =
-      createContext(plan_, device_, weights_);
+  StatusOr<std::unique_ptr<ExecContext>> created = create();
   if (!created.ok())
     return created.status();
   std::lock_guard<std::mutex> lock(mu_);

@@ -1,10 +1,16 @@
 //===- Context.h - Per-execution state and its pool -----------------------===//
 //
-// An execution context is everything one in-flight run of a gear owns: the
-// arena, an internal stream per program stream > 0, the program's events,
-// the fork/join events, and the pointer table and KernelArgs the queued
-// tasks point to (they must live until the tasks finish, so they cannot be
-// on the enqueuing thread's stack).
+// An execution context is everything one in-flight run owns: the arena, an
+// internal stream per program stream > 0, the program's events, the
+// fork/join events, and the pointer table and KernelArgs the queued tasks
+// point to (they must live until the tasks finish, so they cannot be on the
+// enqueuing thread's stack).
+//
+// One pool serves every gear of a model: a context's arena is sized for the
+// largest gear's plan, so a model with many gears needs one arena per run
+// in flight, not one per gear. The per-gear parts (pointer table, kernel
+// arguments, gear_padding's staging buffers) are made the first time a
+// context runs that gear.
 //
 // Reuse: a context goes back to work only once its previous run is over,
 // which is observed rather than signalled: the run ends with a record of
@@ -35,16 +41,25 @@ class Device;
 
 namespace geflow::rt::exec {
 
+/// A context's state for one gear.
+struct GearState {
+  std::vector<void *> pointers;
+  std::vector<kernels::KernelArgs> kernelArgs;
+  std::vector<HostCallArgs> hostArgs;
+  /// gear_padding's staging copies of the gear's inputs then outputs
+  /// (allocated on first use).
+  std::vector<void *> staging;
+};
+
 struct ExecContext {
   ~ExecContext();
 
   std::shared_ptr<Device> device;
   void *arena = nullptr;
-  std::vector<void *> pointers;
-  std::vector<kernels::KernelArgs> kernelArgs;
-  std::vector<HostCallArgs> hostArgs;
-  /// Indexed by program stream; [0] (the caller's stream) and streams
-  /// without tasks are null.
+  /// Indexed by gear; null until the context first runs that gear.
+  std::vector<std::unique_ptr<GearState>> gears;
+  /// Indexed by program stream; [0] (the caller's stream) and streams no
+  /// gear uses are null.
   std::vector<std::unique_ptr<Stream>> streams;
   std::unique_ptr<Event[]> events;
   Event start;
@@ -55,48 +70,48 @@ struct ExecContext {
   bool claimed = false;
   /// Whether a run was ever enqueued (then `done` marks its end).
   bool used = false;
-  /// gear_padding's staging copies of the gear's inputs then outputs
-  /// (allocated on first use).
-  std::vector<void *> staging;
 };
 
-/// Makes a context for `plan`: allocates the arena from `device` and fills
-/// every pointer-table entry except the bound (input/output) ones.
-StatusOr<std::unique_ptr<ExecContext>>
-createContext(const GearPlan &plan, const std::shared_ptr<Device> &device,
-              const uint8_t *weights);
-
-/// Enqueues one run of `plan` using `ctx` on `caller` and ctx's internal
-/// streams. The bound pointers must be set. `beforeDone` enqueues work on
-/// `caller` that still belongs to the run (it must finish before the
-/// context can be reused).
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, Stream &caller,
+/// Enqueues one run of `plan` using `ctx` (with `gear` its state for the
+/// plan) on `caller` and ctx's internal streams. The bound pointers must be
+/// set. `beforeDone` enqueues work on `caller` that still belongs to the
+/// run (it must finish before the context can be reused).
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone = nullptr);
 
-/// The contexts of one gear of one model.
+/// The contexts of one model, shared by its gears.
 class ContextPool {
 public:
-  ContextPool(const GearPlan &plan, std::shared_ptr<Device> device,
-              const uint8_t *weights)
-      : plan_(plan), device_(std::move(device)), weights_(weights) {}
+  ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
+              std::shared_ptr<Device> device, const uint8_t *weights);
   /// Waits for the runs still using the contexts.
   ~ContextPool();
 
   /// A context whose previous run (if any) is over, claimed for the
   /// caller; a new one when every context is busy.
   StatusOr<ExecContext *> acquire();
+  /// The state of `ctx` for gear `g`, made on first use. `ctx` must be
+  /// claimed.
+  StatusOr<GearState *> gearState(ExecContext &ctx, size_t g);
   /// Marks `ctx` as enqueued (its run's end is its `done` record).
   void release(ExecContext *ctx);
   size_t size() const;
+  /// The arena every context holds: the largest gear's.
+  uint64_t arenaSize() const { return arenaSize_; }
 
 private:
+  StatusOr<std::unique_ptr<ExecContext>> create();
   /// True when the last run of an unclaimed context is over; then clears
   /// failures its internal streams kept.
   bool reclaim(ExecContext &ctx);
 
-  const GearPlan &plan_;
+  const std::vector<std::unique_ptr<GearPlan>> &plans_;
   const std::shared_ptr<Device> device_;
   const uint8_t *weights_;
+  uint64_t arenaSize_ = 0;
+  uint32_t numStreams_ = 1, numEvents_ = 0;
+  /// Program streams > 0 used by any gear.
+  std::vector<uint32_t> internalStreams_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<ExecContext>> contexts_;
   /// Round-robin start of the scan, so that the scan finds a finished

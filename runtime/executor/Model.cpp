@@ -69,9 +69,8 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   }
   impl->file = std::move(file);
   impl->device = std::move(device);
-  for (const auto &plan : impl->plans)
-    impl->pools.push_back(std::make_unique<exec::ContextPool>(
-        *plan, impl->device, impl->file->weights()));
+  impl->pool = std::make_unique<exec::ContextPool>(impl->plans, impl->device,
+                                                   impl->file->weights());
   return std::unique_ptr<Model>(new Model(std::move(impl)));
 }
 
@@ -83,11 +82,10 @@ const GfmFile &Model::file() const { return *impl_->file; }
 Device &Model::device() const { return *impl_->device; }
 
 size_t Model::numContexts() const {
-  size_t n = 0;
-  for (const auto &pool : impl_->pools)
-    n += pool->size();
-  return n;
+  return impl_->pool->size();
 }
+
+uint64_t Model::arenaBytes() const { return impl_->pool->arenaSize(); }
 
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
@@ -98,18 +96,23 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
     return Status(gear.status().code(),
                   "model '" + impl_->name + "': " + gear.status().message());
   const exec::GearPlan &plan = *impl_->plans[*gear];
-  exec::ContextPool &pool = *impl_->pools[*gear];
+  exec::ContextPool &pool = *impl_->pool;
   StatusOr<exec::ExecContext *> acquired = pool.acquire();
   if (!acquired.ok())
     return acquired.status();
   exec::ExecContext &ctx = **acquired;
+  StatusOr<exec::GearState *> state = pool.gearState(ctx, *gear);
+  if (!state.ok()) {
+    pool.release(&ctx);
+    return state.status();
+  }
   for (uint32_t index : plan.boundPointers) {
     const exec::PointerSource &p = plan.pointers[index];
     const TensorRef &ref =
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
-    ctx.pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
+    (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  Status status = exec::enqueueRun(plan, ctx, stream);
+  Status status = exec::enqueueRun(plan, ctx, **state, stream);
   pool.release(&ctx);
   return status;
 }

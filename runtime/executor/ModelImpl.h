@@ -24,9 +24,9 @@ struct Model::Impl {
   std::vector<TensorInfo> outputs;
   std::vector<GearInfo> gears;
   std::vector<std::unique_ptr<exec::GearPlan>> plans;
-  /// One per gear; declared after `plans` (they refer to them) so that
-  /// they are destroyed, waiting for in-flight runs, first.
-  std::vector<std::unique_ptr<exec::ContextPool>> pools;
+  /// Shared by the gears; declared after `plans` (it refers to them) so
+  /// that it is destroyed, waiting for in-flight runs, first.
+  std::unique_ptr<exec::ContextPool> pool;
 
   /// Set when the model was compiled with gear_padding.
   std::optional<exec::BatchPadding> padding;

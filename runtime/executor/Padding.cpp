@@ -105,14 +105,20 @@ Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &
     GEFLOW_RETURN_IF_ERROR(check("output", out[i], g.outputs[i], &outRows[i]));
 
   const exec::GearPlan &plan = *plans[*gear];
-  exec::ContextPool &pool = *pools[*gear];
+  exec::ContextPool &pool = *this->pool;
   StatusOr<exec::ExecContext *> acquired = pool.acquire();
   if (!acquired.ok())
     return acquired.status();
   exec::ExecContext &ctx = **acquired;
+  StatusOr<exec::GearState *> state = pool.gearState(ctx, *gear);
+  if (!state.ok()) {
+    pool.release(&ctx);
+    return state.status();
+  }
+  std::vector<void *> &staging = (*state)->staging;
   size_t count = in.size() + out.size();
-  if (ctx.staging.empty()) {
-    ctx.staging.assign(count, nullptr);
+  if (staging.empty()) {
+    staging.assign(count, nullptr);
     for (size_t k = 0; k < count; ++k) {
       uint64_t bytes = k < in.size() ? g.inputs[k].bytes : g.outputs[k - in.size()].bytes;
       StatusOr<void *> buffer = device->allocator().allocate(std::max<uint64_t>(bytes, 1));
@@ -120,9 +126,9 @@ Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &
         pool.release(&ctx);
         return buffer.status();
       }
-      ctx.staging[k] = *buffer;
+      staging[k] = *buffer;
       // Padding rows stay zero: rows never mix, but zeros keep them finite.
-      std::memset(ctx.staging[k], 0, bytes);
+      std::memset(staging[k], 0, bytes);
     }
   }
   Status first;
@@ -131,17 +137,17 @@ Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &
       first = std::move(st);
   };
   for (size_t i = 0; i < in.size(); ++i)
-    note(stream.memcpyAsync(ctx.staging[i], g.inputs[i].bytes, in[i].data, inRows[i] * batch,
+    note(stream.memcpyAsync(staging[i], g.inputs[i].bytes, in[i].data, inRows[i] * batch,
                             MemcpyKind::Default));
   for (uint32_t index : plan.boundPointers) {
     const exec::PointerSource &p = plan.pointers[index];
     size_t k = p.region == exec::Region::Input ? p.slot : in.size() + p.slot;
-    ctx.pointers[index] = static_cast<uint8_t *>(ctx.staging[k]) + p.offset;
+    (*state)->pointers[index] = static_cast<uint8_t *>(staging[k]) + p.offset;
   }
-  note(exec::enqueueRun(plan, ctx, stream, [&](Stream &s) {
+  note(exec::enqueueRun(plan, ctx, **state, stream, [&](Stream &s) {
     Status copied;
     for (size_t i = 0; i < out.size() && copied.ok(); ++i)
-      copied = s.memcpyAsync(out[i].data, out[i].size, ctx.staging[in.size() + i],
+      copied = s.memcpyAsync(out[i].data, out[i].size, staging[in.size() + i],
                              outRows[i] * batch, MemcpyKind::Default);
     return copied;
   }));

@@ -133,9 +133,12 @@ public:
   Status run(const std::vector<TensorRef> &inputs,
              const std::vector<TensorRef> &outputs);
 
-  /// Execution contexts created so far over all gears (each holds an
-  /// arena); at most the number of executions that were in flight at once.
+  /// Execution contexts created so far (each holds an arena); at most the
+  /// number of executions that were in flight at once.
   size_t numContexts() const;
+  /// Bytes of the arena each context holds: the largest gear's, since the
+  /// gears share contexts.
+  uint64_t arenaBytes() const;
 
   struct Impl;
 
