@@ -80,8 +80,11 @@ void softmaxRow(const VecOps &ops, const float *x, float *y, int64_t n,
                 bool log) {
   float m = ops.max(x, n);
   if (log) {
-    float shift = m + std::log(ops.expShiftSum(x, nullptr, n, m));
-    ops.binary(EwOp::Sub, x, true, &shift, false, y, n);
+    // (x - max) - log(sum), not x - (max + log(sum)): with a large max the
+    // sum would round away the small log term.
+    float logSum = std::log(ops.expShiftSum(x, nullptr, n, m));
+    ops.binary(EwOp::Sub, x, true, &m, false, y, n);
+    ops.binary(EwOp::Sub, y, true, &logSum, false, y, n);
   } else {
     float inv = 1.f / ops.expShiftSum(x, y, n, m);
     ops.binary(EwOp::Mul, y, true, &inv, false, y, n);
@@ -103,10 +106,12 @@ void softmaxColumns(const VecOps &ops, const SoftmaxTiling &t, const float *x,
     ops.binary(EwOp::Add, sum, true, row, true, sum, w);
   }
   if (t.log) {
+    // (x - max) - log(sum), as for rows.
     ops.unary(EwOp::Log, sum, sum, w, 0, 0);
-    ops.binary(EwOp::Add, sum, true, mx, true, sum, w); // log-sum-exp
-    for (int64_t a = 0; a < t.axisLen; ++a)
-      ops.binary(EwOp::Sub, x + a * s, true, sum, true, y + a * s, w);
+    for (int64_t a = 0; a < t.axisLen; ++a) {
+      ops.binary(EwOp::Sub, x + a * s, true, mx, true, y + a * s, w);
+      ops.binary(EwOp::Sub, y + a * s, true, sum, true, y + a * s, w);
+    }
   } else {
     ops.unary(EwOp::Reciprocal, sum, sum, w, 0, 0);
     for (int64_t a = 0; a < t.axisLen; ++a)
