@@ -144,9 +144,10 @@ def _gelu(b, x):
                         b.const(np.float32(0.5))])
 
 
-def _attention(b, x, batch, seq, hidden, heads):
+def _attention(b, x, hidden, heads):
     d = hidden // heads
-    split = b.const(np.array([batch, seq, heads, d], np.int64))
+    # 0 copies the input dim (ONNX Reshape), so batch and sequence may vary.
+    split = b.const(np.array([0, 0, heads, d], np.int64))
 
     def heads_of(t, perm):
         return b.op("Transpose", [b.op("Reshape", [t, split])], perm=perm)
@@ -157,21 +158,24 @@ def _attention(b, x, batch, seq, hidden, heads):
     scores = b.op("Div", [b.op("MatMul", [q, k]), b.const(np.float32(math.sqrt(d)))])
     probs = b.op("Softmax", [scores], axis=-1)
     ctx = b.op("Transpose", [b.op("MatMul", [probs, v])], perm=[0, 2, 1, 3])
-    ctx = b.op("Reshape", [ctx, b.const(np.array([batch, seq, hidden], np.int64))])
+    ctx = b.op("Reshape", [ctx, b.const(np.array([0, 0, hidden], np.int64))])
     return _linear(b, ctx, hidden, hidden)
 
 
-def transformer(batch=1, seq=128, hidden=768, heads=12, layers=12, ffn=3072, seed=0):
-    """A 12-layer BERT-base-shaped encoder by default."""
+def transformer(batch=1, seq=128, hidden=768, heads=12, layers=12, ffn=3072, seed=0,
+                seq_dim=None):
+    """A 12-layer BERT-base-shaped encoder by default; `seq_dim` names a
+    symbolic sequence dim."""
     b = Builder(seed)
     x = "hidden"
     for _ in range(layers):
-        x = _layer_norm(b, b.op("Add", [x, _attention(b, x, batch, seq, hidden, heads)]), hidden)
+        x = _layer_norm(b, b.op("Add", [x, _attention(b, x, hidden, heads)]), hidden)
         y = _linear(b, _gelu(b, _linear(b, x, hidden, ffn)), ffn, hidden)
         x = _layer_norm(b, b.op("Add", [x, y]), hidden)
     b.nodes[-1].output[0] = "encoded"
-    inp = helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [batch, seq, hidden])
-    out = helper.make_tensor_value_info("encoded", TensorProto.FLOAT, [batch, seq, hidden])
+    s = seq_dim if seq_dim else seq
+    inp = helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [batch, s, hidden])
+    out = helper.make_tensor_value_info("encoded", TensorProto.FLOAT, [batch, s, hidden])
     return b.model("encoder", [inp], [out])
 
 
