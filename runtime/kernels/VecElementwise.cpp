@@ -2,8 +2,8 @@
 //
 // Each single-op kernel (add, relu, less, clip, ...) is a one-instruction
 // program of the elementwise engine; vec_fused takes the program from its
-// attributes. Integer add/sub/mul/div/max/min and comparisons go to the
-// exact integer kernel instead.
+// attributes. Integer add/sub/mul/div/max/min/pow and comparisons (also of
+// bools) go to the exact integer kernel instead.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/KernelFamilies.h"
@@ -39,7 +39,7 @@ Status checkNamedOp(const std::string &name, EwOp op, int arity,
     return unsupported(
         name + ": input dtype " + std::string(rt::dtypeName(dt)) +
         " is not supported (float32, float16, bfloat16" +
-        (arity == 2 && op != EwOp::Pow ? ", int32, int64)" : ")"));
+        (arity == 2 ? ", int8, uint8, int32, int64)" : ")"));
   for (size_t i = 1; i < ctx.inputs.size(); ++i)
     if (ctx.inputs[i].dtype != dt)
       return invalidArgument(name + ": input " + std::to_string(i) + " dtype " +
@@ -135,9 +135,10 @@ template <EwOp Op> void addBinary(KernelRegistry &registry) {
   def.name = ewOpName(Op);
   def.tiling = binaryTiling<Op>;
   addEngineImpls(&def, {DType::F32, DType::F16, DType::BF16});
-  if (Op != EwOp::Pow)
-    for (DType dt : {DType::I32, DType::I64})
-      def.impls.push_back({dt, Isa::Portable, runIntBinary});
+  for (DType dt : {DType::I8, DType::U8, DType::I32, DType::I64})
+    def.impls.push_back({dt, Isa::Portable, runIntBinary});
+  if (isCompareOp(Op))
+    def.impls.push_back({DType::Bool, Isa::Portable, runIntBinary});
   registry.add(std::move(def));
 }
 

@@ -26,12 +26,30 @@ bool isCompare(EwOp op) {
 
 template <typename T> struct Arith {
   using U = std::make_unsigned_t<T>;
-  // Wrapping arithmetic through the unsigned type (no signed overflow UB).
-  static T add(T a, T b) { return static_cast<T>(U(a) + U(b)); }
-  static T sub(T a, T b) { return static_cast<T>(U(a) - U(b)); }
-  static T mul(T a, T b) { return static_cast<T>(U(a) * U(b)); }
+  // Wrapping arithmetic through the unsigned type (no signed overflow UB);
+  // int8/uint8 promote to int, so the results are cast back.
+  static T add(T a, T b) { return static_cast<T>(U(U(a) + U(b))); }
+  static T sub(T a, T b) { return static_cast<T>(U(U(a) - U(b))); }
+  static T mul(T a, T b) { return static_cast<T>(U(U(a) * U(b))); }
   static T div(T a, T b) {
-    return b == -1 ? static_cast<T>(U(0) - U(a)) : static_cast<T>(a / b);
+    if constexpr (std::is_signed_v<T>)
+      if (b == T(-1)) // INT_MIN / -1 overflows
+        return static_cast<T>(U(U(0) - U(a)));
+    return static_cast<T>(a / b);
+  }
+  /// a^b by squaring, wrapping. A negative exponent gives the truncated
+  /// real result: 1 / a^|b| is 0 unless |a| == 1 (a == 0 is rejected).
+  static T pow(T a, T b) {
+    if constexpr (std::is_signed_v<T>)
+      if (b < 0)
+        return a == 1 ? T(1) : a == T(-1) ? T((b & 1) ? -1 : 1) : T(0);
+    U result = 1, base = U(a);
+    for (U e = U(b); e; e >>= 1) {
+      if (e & 1)
+        result = U(result * base);
+      base = U(base * base);
+    }
+    return static_cast<T>(result);
   }
 };
 
@@ -118,6 +136,13 @@ int32_t runTyped(const IntBinaryTiling &t, const KernelArgs &args,
             return kVecErrDivideByZero;
         row(pa, sa, pb, sb, y, n, Arith<T>::div);
         break;
+      case EwOp::Pow:
+        if constexpr (std::is_signed_v<T>)
+          for (int64_t j = 0; j < n; ++j)
+            if (pa[j * sa] == 0 && pb[j * sb] < 0)
+              return kVecErrDivideByZero;
+        row(pa, sa, pb, sb, y, n, Arith<T>::pow);
+        break;
       default:
         return kVecErrBadTiling;
       }
@@ -129,7 +154,10 @@ int32_t runTyped(const IntBinaryTiling &t, const KernelArgs &args,
 
 } // namespace
 
-bool isIntEwDtype(DType t) { return t == DType::I32 || t == DType::I64; }
+bool isIntEwDtype(DType t) {
+  return t == DType::I8 || t == DType::U8 || t == DType::I32 ||
+         t == DType::I64 || t == DType::Bool;
+}
 
 Status tileIntBinary(const std::string &kernel, EwOp op,
                      const TilingContext &ctx, TilingResult *result) {
@@ -144,8 +172,11 @@ Status tileIntBinary(const std::string &kernel, EwOp op,
                            " differs from input 0 dtype " +
                            std::string(rt::dtypeName(dt)));
   bool cmp = isCompare(op);
+  if (dt == DType::Bool && !cmp)
+    return unsupported(kernel + ": bool inputs are only compared");
   if (!cmp && op != EwOp::Add && op != EwOp::Sub && op != EwOp::Mul &&
-      op != EwOp::Div && op != EwOp::Max && op != EwOp::Min)
+      op != EwOp::Div && op != EwOp::Max && op != EwOp::Min &&
+      op != EwOp::Pow)
     return unsupported(kernel + ": integer inputs are not supported");
   DType want = cmp ? DType::Bool : dt;
   if (ctx.outputs[0].dtype != want)
@@ -194,9 +225,19 @@ int32_t runIntBinary(const KernelArgs &args, uint32_t blockIdx,
   blockRange(t.total, blockIdx, blockDim, &begin, &end);
   if (begin >= end)
     return 0;
-  if (static_cast<DType>(t.dtype) == DType::I32)
+  switch (static_cast<DType>(t.dtype)) {
+  case DType::I8:
+    return runTyped<int8_t>(t, args, begin, end);
+  case DType::U8:
+  case DType::Bool: // 0/1 bytes: compared as uint8
+    return runTyped<uint8_t>(t, args, begin, end);
+  case DType::I32:
     return runTyped<int32_t>(t, args, begin, end);
-  return runTyped<int64_t>(t, args, begin, end);
+  case DType::I64:
+    return runTyped<int64_t>(t, args, begin, end);
+  default:
+    return kVecErrBadTiling;
+  }
 }
 
 } // namespace geflow::kernels::vec

@@ -1,10 +1,11 @@
 //===- IntElementwise.h - Integer binary and comparison kernels -----------===//
 //
-// int32/int64 arithmetic (add, sub, mul, div, max, min) and comparisons with
-// numpy broadcasting, for shape arithmetic and index math that must stay
-// exact (the float engine would round above 2^24). Arithmetic wraps on
-// overflow; div truncates toward zero (C / ONNX Runtime semantics) and a
-// zero divisor fails the task.
+// int8/uint8/int32/int64 arithmetic (add, sub, mul, div, max, min, pow) and
+// comparisons with numpy broadcasting (also of bools), for shape arithmetic,
+// index math and integer models that must stay exact (the float engine
+// would round above 2^24). Arithmetic wraps on overflow; div truncates
+// toward zero (C / ONNX Runtime semantics) and a zero divisor, or 0 to a
+// negative power, fails the task.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_KERNELS_VECTOR_INTELEMENTWISE_H

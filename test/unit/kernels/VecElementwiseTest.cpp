@@ -372,6 +372,93 @@ TEST(VecElementwise, IntegerArithmeticAndCompare) {
   EXPECT_EQ(st.code(), geflow::rt::ErrorCode::kTaskFailed);
 }
 
+// int8/uint8 wrap at their own width, pow is exact and wrapping (negative
+// exponents truncate), and bools compare as 0/1.
+template <typename T>
+void checkSmallInts(DType dt, const std::vector<T> &a, const std::vector<T> &b) {
+  Shape sa = {int64_t(a.size()), 1}, sb = {int64_t(b.size())};
+  Shape out = {int64_t(a.size()), int64_t(b.size())};
+  struct I {
+    const char *name;
+    std::function<int64_t(int64_t, int64_t)> ref;
+    bool cmp;
+  };
+  auto ipow = [](int64_t p, int64_t q) -> int64_t {
+    if (q < 0)
+      return p == 1 ? 1 : p == -1 ? (q % 2 ? -1 : 1) : 0;
+    int64_t r = 1;
+    for (int64_t i = 0; i < q; ++i)
+      r = int64_t(uint64_t(r) * uint64_t(p));
+    return r;
+  };
+  const I cases[] = {
+      {"add", [](int64_t p, int64_t q) { return p + q; }, false},
+      {"sub", [](int64_t p, int64_t q) { return p - q; }, false},
+      {"mul", [](int64_t p, int64_t q) { return p * q; }, false},
+      {"div", [](int64_t p, int64_t q) { return q == 0 ? 0 : p / q; }, false},
+      {"max", [](int64_t p, int64_t q) { return std::max(p, q); }, false},
+      {"min", [](int64_t p, int64_t q) { return std::min(p, q); }, false},
+      {"pow", ipow, false},
+      {"greater_equal", [](int64_t p, int64_t q) { return int64_t(p >= q); },
+       true},
+      {"not_equal", [](int64_t p, int64_t q) { return int64_t(p != q); }, true},
+  };
+  for (const I &c : cases) {
+    if (dt == DType::Bool && !c.cmp)
+      continue;
+    TilingContext ctx;
+    ctx.inputs = {desc(dt, sa), desc(dt, sb)};
+    ctx.outputs = {desc(c.cmp ? DType::Bool : dt, out)};
+    std::vector<T> y(size_t(geflow::rt::numElements(out)));
+    // No zero divisors, and no 0 to a negative power (both fail the task).
+    std::vector<T> aa = a, bb = b;
+    std::string name = c.name;
+    if (name == "div" || name == "pow")
+      for (T &v : name == "div" ? bb : aa)
+        if (v == 0)
+          v = T(3);
+    std::vector<uint8_t> yb(y.size()); // comparisons write bools
+    Status st = runKernel(c.name, ctx, {aa.data(), bb.data()},
+                          {c.cmp ? static_cast<void *>(yb.data()) : y.data()});
+    ASSERT_TRUE(st.ok()) << c.name << ": " << st.toString();
+    for (size_t i = 0; i < a.size(); ++i)
+      for (size_t j = 0; j < b.size(); ++j) {
+        int64_t want = c.ref(int64_t(aa[i]), int64_t(bb[j]));
+        if (!c.cmp)
+          want = int64_t(T(want)); // wraps at T's width
+        size_t f = i * b.size() + j;
+        ASSERT_EQ(c.cmp ? int64_t(yb[f]) : int64_t(y[f]), want)
+            << c.name << " " << int64_t(aa[i]) << ", " << int64_t(bb[j]) << " "
+            << geflow::rt::dtypeName(dt);
+      }
+  }
+}
+
+TEST(VecElementwise, SmallIntegersPowAndBools) {
+  checkSmallInts<int8_t>(DType::I8, {-128, -7, -1, 0, 1, 5, 100, 127},
+                         {-1, -3, 2, 7, 0});
+  checkSmallInts<uint8_t>(DType::U8, {0, 1, 7, 128, 200, 255}, {1, 2, 3, 0, 250});
+  checkSmallInts<int64_t>(DType::I64, {-3, -1, 0, 1, 2, 7}, {-2, 0, 1, 3, 63});
+  checkSmallInts<int32_t>(DType::I32, {-3, -1, 0, 1, 2, 7}, {-1, 0, 2, 31});
+  checkSmallInts<uint8_t>(DType::Bool, {0, 1}, {1, 0});
+  // 0 to a negative power fails the task, like a zero divisor.
+  TilingContext ctx;
+  ctx.inputs = {desc(DType::I32, {2}), desc(DType::I32, {2})};
+  ctx.outputs = {desc(DType::I32, {2})};
+  int32_t p[2] = {2, 0}, q[2] = {-1, -1}, y[2];
+  Status st = runKernel("pow", ctx, {p, q}, {y});
+  EXPECT_EQ(st.code(), geflow::rt::ErrorCode::kTaskFailed);
+  // Bools are only compared.
+  TilingContext bools;
+  bools.inputs = {desc(DType::Bool, {2}), desc(DType::Bool, {2})};
+  bools.outputs = {desc(DType::Bool, {2})};
+  TilingResult r;
+  st = KernelRegistry::global().find("add")->tiling(bools, &r);
+  EXPECT_NE(st.message().find("bool inputs are only compared"),
+            std::string::npos)
+      << st.message();
+}
+
 TEST(VecElementwise, ClearErrors) {
   auto tileErr = [](const std::string &name, TilingContext ctx) {
     TilingResult r;
