@@ -1,33 +1,61 @@
 #!/usr/bin/python3
-"""Imports every ONNX backend node test model with geflow-compile.
+"""Compiles and runs every ONNX backend node test with geflow.
 
-Walks the node tests of Debian's libonnx-testdata, runs
-`geflow-compile --model=<test>/model.onnx --framework=onnx --emit=mlir` on
-each (in parallel, with a per-model timeout) and re-parses the output with
-geflow-opt, which verifies it. Each model ends up as:
+Walks the node tests of Debian's libonnx-testdata. Each model is compiled
+once with `geflow-compile --framework=onnx` into a .gfm; then every
+`test_data_set_*` is run with `geflow-run` (inputs `input_*.pb`, converted to
+.npy) and each output is compared with `output_*.pb`. Models run in parallel
+(--jobs), every subprocess under a per-test time limit. Each test ends up as:
 
-  passed   imported, and the written IR parses and verifies
-  skipped  the importer reported only unsupported operators/attributes/types
-  failed   any other error, a missing or unparsable output, or an output
-           left behind by a failed import
-  crashed  a signal, an LLVM fatal error, or a timeout (also counted failed)
+  passed   every data set's outputs match (dtype, shape and values)
+  skipped  compilation reported only unsupported features, each named: an
+           operator, attribute, element type or input form the importer does
+           not handle, or a ge op no kernel implements
+  failed   wrong values, a wrong shape or dtype, a runtime error, or any
+           other error message
+  crashed  a signal, an LLVM fatal error, an assertion or a timeout (also
+           counted as failed)
+
+Values are compared as |got - expected| <= atol + rtol * |expected| with the
+tolerances of TOLERANCES below (NaN must meet NaN, infinities must be equal);
+integers and booleans must be exact.
 
 Prints counts per category (the ONNX operator the test is named after) and
 ends with the line `N passed, N failed, N skipped`. Exits non-zero when any
-model crashed or timed out, so CTest catches crashes while known gaps stay
-visible in the counts. The executor issue extends "passed" to running the
-model and comparing its outputs with the test data.
+test crashed or timed out, and, with --expected FILE (one test name per line,
+`#` comments), when a listed test does not pass; tests that pass but are not
+listed are reported so the list can be updated (--write-expected rewrites
+it), without failing.
 """
 import argparse
 import collections
 import concurrent.futures
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
+
+import numpy as np
 
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data/node"
+
+# (rtol, atol) per expected dtype. float32 allows for reassociated sums and
+# libm-free transcendental approximations (a few ulp); float16 and bfloat16
+# results are computed in float32 and rounded once more at the end, so they
+# get a few ulp of their own epsilon (2^-11, 2^-8). Every other dtype is exact.
+TOLERANCES = {
+    np.dtype(np.float32): (1e-4, 1e-5),
+    np.dtype(np.float16): (4e-3, 1e-3),
+    np.dtype(np.float64): (1e-7, 1e-9),
+}
+BFLOAT16_TOLERANCE = (1 / 64, 1e-3)
+
+CRASH_MARKERS = ("LLVM ERROR", "Stack dump", "Assertion", "terminate called",
+                 "Segmentation fault", "PLEASE submit a bug report")
 
 
 def onnx_op_names():
@@ -40,9 +68,20 @@ def onnx_op_names():
     return sorted(names, key=len, reverse=True)
 
 
+# Test name prefixes that abbreviate their operator.
+CATEGORY_ALIASES = {
+    "nllloss": "NegativeLogLikelihoodLoss", "sce": "SoftmaxCrossEntropyLoss",
+    "tril": "Trilu", "triu": "Trilu", "batchnorm": "BatchNormalization",
+    "mvn": "MeanVarianceNormalization", "logsoftmax": "LogSoftmax",
+}
+
+
 def category_of(test, ops):
     """The operator a test is named after: the longest op name the test name
     starts with, else the longest one it contains (test_basic_conv_...)."""
+    first = test[len("test_"):].split("_")[0]
+    if first in CATEGORY_ALIASES:
+        return CATEGORY_ALIASES[first]
     key = test[len("test_"):].replace("_", "").lower()
     for op in ops:
         if key.startswith(op.lower()):
@@ -53,65 +92,224 @@ def category_of(test, ops):
     return test[len("test_"):].split("_")[0]
 
 
-def classify_error(stderr):
-    """'skipped' when every reported problem is an unsupported feature."""
-    lines = [l.strip() for l in stderr.splitlines()]
-    if any(l.startswith("failed:") for l in lines):
-        return "failed"
-    if any(l.startswith("unsupported") for l in lines):
+def problem_lines(stderr):
+    """The lines of a geflow error message, without the tool's prefix."""
+    lines = []
+    for line in stderr.splitlines():
+        line = re.sub(r"^geflow-(compile|run): error: ", "", line.strip())
+        if line:
+            lines.append(line)
+    return lines
+
+
+# A feature geflow names as unsupported: an ONNX operator, attribute, type or
+# input form at import; a ge op with no kernel, or none for its dtype, at
+# lowering. Continuation lines list the op types and their nodes.
+NAMED_UNSUPPORTED = (
+    r"^unsupported",
+    r"kernel '[^']+' has no \w+ implementation$",
+    r"^no kernel for \d+ op type",
+    r"^[A-Za-z0-9_.]+ \((nodes? )?'?[^)]*\)$",
+)
+HEADERS = (r"^cannot import ONNX model", r"^cannot compile", r"^note:")
+
+
+def classify_compile_error(stderr):
+    """'skipped' when every reported problem is a named unsupported feature."""
+    problems = [l for l in problem_lines(stderr)
+                if not any(re.search(h, l) for h in HEADERS)]
+    if problems and all(any(re.search(p, l) for p in NAMED_UNSUPPORTED)
+                        for l in problems):
         return "skipped"
     return "failed"
 
 
 def first_problem(stderr):
-    for line in stderr.splitlines():
-        line = line.strip()
-        if line.startswith(("unsupported", "failed:")):
-            return line
-    lines = [l for l in stderr.splitlines() if l.strip()]
-    return lines[0] if lines else "(no message)"
+    lines = [l for l in problem_lines(stderr)
+             if not any(re.search(h, l) for h in HEADERS)]
+    if not lines:
+        lines = problem_lines(stderr)
+    if not lines:
+        return "(no message)"
+    # "unsupported operators:" names them on the next line.
+    if lines[0].endswith(":") and len(lines) > 1:
+        return lines[0] + " " + lines[1]
+    return lines[0]
 
 
-CRASH_MARKERS = ("LLVM ERROR", "Stack dump", "Assertion", "terminate called",
-                 "Segmentation fault", "PLEASE submit a bug report")
+def is_crash(proc):
+    return (proc.returncode < 0 or proc.returncode >= 128
+            or any(m in proc.stderr for m in CRASH_MARKERS))
 
 
-def run_one(test, args, outdir):
-    model = os.path.join(args.data, test, "model.onnx")
-    out = os.path.join(outdir, test + ".mlir")
-    cmd = [args.geflow_compile, f"--model={model}", "--framework=onnx",
-           "--emit=mlir", f"--output={out}"]
+def load_tensor(path):
+    """(name, array) of a TensorProto file. bfloat16 comes back as its raw
+    uint16 bits, as geflow's .npy files hold it (some data sets also store
+    bfloat16 data as UINT16)."""
+    import onnx
+    from onnx import numpy_helper
+    tensor = onnx.load_tensor(path)
+    array = numpy_helper.to_array(tensor)
+    if tensor.data_type == onnx.TensorProto.BFLOAT16 and array.dtype != np.uint16:
+        array = (array.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
+    return tensor.name, array
+
+
+def model_io(model_path):
+    """(input names without initializers, [(output name, is bfloat16)])."""
+    import onnx
+    model = onnx.load(model_path, load_external_data=False)
+    inits = {i.name for i in model.graph.initializer}
+    inputs = [i.name for i in model.graph.input if i.name not in inits]
+    bf16 = onnx.TensorProto.BFLOAT16
+    outputs = [(o.name, o.type.tensor_type.elem_type == bf16)
+               for o in model.graph.output]
+    return inputs, outputs
+
+
+def output_file_name(name):
+    """geflow-run's file name for an output (run::outputFileName)."""
+    out = re.sub(r"[^A-Za-z0-9_.\-]", "_", name or "output")
+    return "_" if out in (".", "..") else out
+
+
+def bf16_to_f32(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def compare(name, got, expected, is_bf16):
+    """None when `got` matches `expected`, else what differs."""
+    if got.shape != expected.shape:
+        return (f"output '{name}': shape {list(got.shape)}, expected "
+                f"{list(expected.shape)}")
+    if got.dtype != expected.dtype:
+        return f"output '{name}': dtype {got.dtype}, expected {expected.dtype}"
+    if is_bf16:
+        got, expected = bf16_to_f32(got), bf16_to_f32(expected)
+        rtol, atol = BFLOAT16_TOLERANCE
+    elif got.dtype in TOLERANCES:
+        rtol, atol = TOLERANCES[got.dtype]
+    else:
+        if got.dtype.kind in "biuU" or got.dtype == object:
+            bad = got != expected
+            if not np.any(bad):
+                return None
+            i = np.argwhere(bad)[0]
+            return (f"output '{name}': {int(np.sum(bad))} of {got.size} "
+                    f"values differ, first at {list(i)}: "
+                    f"{got[tuple(i)]!r} vs expected {expected[tuple(i)]!r}")
+        rtol, atol = (0.0, 0.0)
+    g = got.astype(np.float64)
+    e = expected.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        nan_mismatch = np.isnan(g) != np.isnan(e)
+        inf = np.isinf(e) | np.isinf(g)
+        close = np.abs(g - e) <= atol + rtol * np.abs(e)
+        bad = nan_mismatch | (inf & (g != e)) | (
+            ~inf & ~np.isnan(e) & ~np.isnan(g) & ~close)
+    if not np.any(bad):
+        return None
+    i = tuple(np.argwhere(bad)[0])
+    with np.errstate(invalid="ignore"):
+        err = np.nanmax(np.where(bad & ~inf, np.abs(g - e), 0.0))
+    return (f"output '{name}': {int(np.sum(bad))} of {got.size} values "
+            f"beyond rtol {rtol:g} atol {atol:g} (max abs error {err:.3g}), "
+            f"first at {list(i)}: {g[i]!r} vs expected {e[i]!r}")
+
+
+def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
+    """None when the data set passes, else (status, reason)."""
+    name = os.path.basename(data_set)
+    in_files = sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
+                      key=lambda p: int(re.findall(r"\d+", p)[-1]))
+    out_files = sorted(glob.glob(os.path.join(data_set, "output_*.pb")),
+                       key=lambda p: int(re.findall(r"\d+", p)[-1]))
+    if len(in_files) > len(inputs) or len(out_files) != len(outputs):
+        return "failed", (f"{name}: {len(in_files)} inputs / {len(out_files)} "
+                          f"outputs, the model has {len(inputs)} / "
+                          f"{len(outputs)}")
+    cmd = [args.geflow_run, f"--model={gfm}"]
+    try:
+        for i, path in enumerate(in_files):
+            tname, array = load_tensor(path)
+            # Data sets name their tensors, or rely on the input order.
+            iname = tname if tname in inputs else inputs[i]
+            npy = os.path.join(workdir, f"{name}_in{i}.npy")
+            np.save(npy, array)
+            cmd.append(f"--input={iname}={npy}")
+        expected = [load_tensor(p) for p in out_files]
+    except Exception as e:  # sequences, optionals, unreadable data
+        return "skipped", f"unsupported: test data {name}: {e}"
+    out_dir = os.path.join(workdir, name + "_out")
+    cmd.append(f"--output-dir={out_dir}")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True,
                               errors="replace", timeout=args.timeout)
     except subprocess.TimeoutExpired:
-        return test, "crashed", f"timed out after {args.timeout} s"
-    except OSError as e:
-        return test, "failed", f"cannot run geflow-compile: {e}"
-    stderr = proc.stderr
-    if proc.returncode < 0 or proc.returncode >= 128 or any(
-            m in stderr for m in CRASH_MARKERS):
-        return test, "crashed", f"exit {proc.returncode}: {first_problem(stderr)}"
+        return "crashed", f"{name}: geflow-run timed out after {args.timeout} s"
+    if is_crash(proc):
+        return "crashed", (f"{name}: geflow-run exit {proc.returncode}: "
+                           f"{first_problem(proc.stderr)}")
     if proc.returncode != 0:
-        if os.path.exists(out):
-            return test, "failed", "a failed import left an output file"
-        return test, classify_error(stderr), first_problem(stderr)
-    if not os.path.exists(out):
-        return test, "failed", "exit 0 but no output file"
+        return "failed", f"{name}: {first_problem(proc.stderr)}"
+    for (oname, is_bf16), (_, want) in zip(outputs, expected):
+        path = os.path.join(out_dir, output_file_name(oname) + ".npy")
+        if not os.path.exists(path):
+            return "failed", f"{name}: geflow-run wrote no output '{oname}'"
+        got = np.load(path)
+        problem = compare(oname, got, want, is_bf16)
+        if problem:
+            return "failed", f"{name}: {problem}"
+    return None
+
+
+def run_one(test, args):
+    start = time.monotonic()
+    test_dir = os.path.join(args.data, test)
+    model = os.path.join(test_dir, "model.onnx")
+    workdir = tempfile.mkdtemp(prefix=test + "-", dir=args.workdir)
     try:
-        check = subprocess.run([args.geflow_opt, out, "-o", os.devnull],
-                               capture_output=True, text=True, errors="replace",
-                               timeout=args.timeout)
-    except subprocess.TimeoutExpired:
-        return test, "crashed", "geflow-opt timed out re-parsing the output"
-    except OSError as e:
-        return test, "failed", f"cannot run geflow-opt: {e}"
+        gfm_base = os.path.join(workdir, "model")
+        cmd = [args.geflow_compile, f"--model={model}", "--framework=onnx",
+               f"--output={gfm_base}"]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True,
+                                  errors="replace", timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            return test, "crashed", f"geflow-compile timed out after {args.timeout} s"
+        if is_crash(proc):
+            return test, "crashed", (f"geflow-compile exit {proc.returncode}: "
+                                     f"{first_problem(proc.stderr)}")
+        gfm = gfm_base + ".gfm"
+        if proc.returncode != 0:
+            if os.path.exists(gfm):
+                return test, "failed", "a failed compile left an output file"
+            return (test, classify_compile_error(proc.stderr),
+                    first_problem(proc.stderr))
+        if not os.path.exists(gfm):
+            return test, "failed", "geflow-compile exit 0 but no .gfm"
+        try:
+            inputs, outputs = model_io(model)
+        except Exception as e:
+            return test, "failed", f"cannot read the model's inputs: {e}"
+        data_sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")))
+        if not data_sets:
+            return test, "failed", "no test_data_set_* directory"
+        for data_set in data_sets:
+            if time.monotonic() - start > args.timeout:
+                return test, "crashed", f"timed out after {args.timeout} s"
+            problem = run_data_set(test, data_set, gfm, inputs, outputs, args,
+                                   workdir)
+            if problem:
+                return (test,) + problem
+        return test, "passed", ""
     finally:
-        os.remove(out)
-    if check.returncode != 0:
-        return test, "failed", "output does not verify: " + first_problem(
-            check.stderr)
-    return test, "passed", ""
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def read_expected(path):
+    with open(path) as f:
+        return {l.split("#")[0].strip() for l in f} - {""}
 
 
 def main():
@@ -120,11 +318,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--geflow-compile",
                         default=os.path.join(build_bin, "geflow-compile"))
-    parser.add_argument("--geflow-opt", default=os.path.join(build_bin, "geflow-opt"))
+    parser.add_argument("--geflow-run",
+                        default=os.path.join(build_bin, "geflow-run"))
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--timeout", type=float, default=60,
+                        help="seconds per test (compile and all data sets)")
     parser.add_argument("--filter", default="", help="regex on test names")
+    parser.add_argument("--expected", help="file of tests that must pass")
+    parser.add_argument("--write-expected",
+                        help="write the passing tests to this file")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every failed and skipped test with its reason")
     args = parser.parse_args()
@@ -138,43 +341,77 @@ def main():
                    and re.search(args.filter, t))
     ops = onnx_op_names()
     results = []
-    with tempfile.TemporaryDirectory(prefix="geflow-onnx-node-") as outdir:
+    with tempfile.TemporaryDirectory(prefix="geflow-onnx-node-") as workdir:
+        args.workdir = workdir
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = [pool.submit(run_one, t, args, outdir) for t in tests]
+            futures = [pool.submit(run_one, t, args) for t in tests]
             for future in concurrent.futures.as_completed(futures):
                 results.append(future.result())
     results.sort()
 
     per_category = collections.defaultdict(collections.Counter)
     totals = collections.Counter()
-    reasons = collections.Counter()
+    failures = collections.Counter()
+    skips = collections.Counter()
     for test, status, reason in results:
         per_category[category_of(test, ops)][status] += 1
         totals[status] += 1
+        generic = re.sub(r"'[^']*'", "'...'", reason)
+        generic = re.sub(r"test_data_set_\d+: ", "", generic)
+        generic = re.sub(r"\d[\d.e+-]*", "N", generic)[:110]
         if status in ("failed", "crashed"):
-            reasons[re.sub(r"'[^']*'", "'...'", reason)[:100]] += 1
+            failures[generic] += 1
+        elif status == "skipped":
+            skips[re.sub(r"\(nodes? [^)]*\)", "", reason)[:110]] += 1
 
     print("category: passed failed skipped")
     for cat in sorted(per_category):
         c = per_category[cat]
         print(f"  {cat}: {c['passed']} {c['failed'] + c['crashed']} {c['skipped']}")
-    if args.verbose:
-        for test, status, reason in results:
-            if status != "passed":
-                print(f"{status.upper()} {test}: {reason}")
-    else:
-        for test, status, reason in results:
-            if status == "crashed":
-                print(f"CRASHED {test}: {reason}")
-    if reasons:
-        print("most common failures:")
-        for reason, count in reasons.most_common(10):
-            print(f"  {count:4d}  {reason}")
+    for test, status, reason in results:
+        if status == "crashed" or (args.verbose and status != "passed"):
+            print(f"{status.upper()} {test}: {reason}")
+    for title, counter in (("most common failures", failures),
+                           ("most common skips", skips)):
+        if counter:
+            print(f"{title}:")
+            for reason, count in counter.most_common(12):
+                print(f"  {count:4d}  {reason}")
+
+    passing = [t for t, s, _ in results if s == "passed"]
+    status = 0
+    if args.write_expected:
+        with open(args.write_expected, "w") as f:
+            f.write("# ONNX node tests that pass end to end "
+                    "(onnx_node_tests.py --write-expected).\n")
+            f.writelines(t + "\n" for t in passing)
+    if args.expected:
+        expected = read_expected(args.expected)
+        ran = {t for t, _, _ in results}
+        by_test = {t: (s, r) for t, s, r in results}
+        regressions = sorted(t for t in expected & ran
+                             if by_test[t][0] != "passed")
+        missing = sorted(t for t in expected - ran if not args.filter)
+        new = sorted(set(passing) - expected)
+        for t in regressions:
+            print(f"REGRESSION {t}: {by_test[t][0]}: {by_test[t][1]}")
+        for t in missing:
+            print(f"REGRESSION {t}: listed as passing but not found")
+        if new:
+            print(f"{len(new)} passing test(s) not in {args.expected} "
+                  "(add them):")
+            for t in new:
+                print(f"  {t}")
+        if regressions or missing:
+            print(f"{len(regressions) + len(missing)} expected pass(es) "
+                  "regressed")
+            status = 1
     if totals["crashed"]:
         print(f"{totals['crashed']} crashed or timed out")
+        status = 1
     failed = totals["failed"] + totals["crashed"]
     print(f"{totals['passed']} passed, {failed} failed, {totals['skipped']} skipped")
-    return 1 if totals["crashed"] else 0
+    return status
 
 
 if __name__ == "__main__":
