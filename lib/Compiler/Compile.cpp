@@ -101,6 +101,11 @@ static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) 
   return success();
 }
 
+LogicalResult applyInputShapeOption(ModuleOp module, const Options &options) {
+  auto shapes = options.get("input_shape");
+  return shapes ? applyInputShapes(module, *shapes) : success();
+}
+
 static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
                                                           const std::string &path,
                                                           const std::string &framework,
@@ -133,9 +138,8 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
     if (!module)
       return failure();
-    if (auto shapes = options.get("input_shape"))
-      if (failed(applyInputShapes(*module, *shapes)))
-        return failure();
+    if (failed(applyInputShapeOption(*module, options)))
+      return failure();
     return module;
   }
   std::string error;

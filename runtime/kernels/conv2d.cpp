@@ -4,6 +4,8 @@
 // NCHW or NC1HWC0 inputs (the output takes the input's format). The tiling
 // picks the path (GEMM with implicit im2col, or direct depthwise), the
 // GEMM blocking and grid, and asks for a constant filter to be prepacked.
+// x and the filter are f32, f16 or bf16 (the same); bias and y are that
+// dtype or f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,6 +48,9 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
       kOp, "x", x, {Format::NCHW, Format::ND, Format::NC1HWC0}));
   GEFLOW_RETURN_IF_ERROR(
       checkFloatTensor(kOp, "filter", f, {Format::ND, Format::NCHW}));
+  const DType d = x.dtype;
+  GEFLOW_RETURN_IF_ERROR(checkOperandDtype(kOp, "filter", f, d, false));
+  t->inDtype = t->biasDtype = t->outDtype = int32_t(d);
   if (x.shape.size() != 4)
     return rt::invalidArgument(std::string(kOp) + ": x " +
                                shapeString(x.shape) +
@@ -84,6 +89,9 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
   if (ctx.inputs.size() == 3) {
     GEFLOW_RETURN_IF_ERROR(
         checkFloatTensor(kOp, "bias", ctx.inputs[2], {Format::ND}));
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(kOp, "bias", ctx.inputs[2], d, true));
+    t->biasDtype = int32_t(ctx.inputs[2].dtype);
     if (ctx.inputs[2].shape != std::vector<int64_t>{t->cout})
       return rt::invalidArgument(std::string(kOp) + ": bias " +
                                  shapeString(ctx.inputs[2].shape) +
@@ -120,6 +128,8 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
       return rt::invalidArgument(std::string(kOp) + ": output " +
                                  shapeString(y.shape) + " should be " +
                                  shapeString(outShape));
+    GEFLOW_RETURN_IF_ERROR(checkOperandDtype(kOp, "output", y, d, true));
+    t->outDtype = int32_t(y.dtype);
     bool c0In = x.format == Format::NC1HWC0,
          c0Out = y.format == Format::NC1HWC0;
     if (c0In != c0Out)
@@ -129,6 +139,13 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
                                  std::string(rt::formatName(x.format)));
   }
   return Status::OK();
+}
+
+/// Workspace for an f32 copy of an f16/bf16 bias.
+uint64_t biasBytes(const Conv2dTiling &t) {
+  return t.hasBias && t.biasDtype != int32_t(DType::F32)
+             ? roundUp(t.cout * 4, 64)
+             : 0;
 }
 
 /// GEMM dims, blocking, grid and workspace of the two GEMM paths; returns
@@ -170,7 +187,9 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
     costs = {32.0, 0.0};
   }
   t->filterPacked = filterConst;
-  t->blocking = chooseGemmBlocking(soc, t->gemmM, t->gemmN, t->gemmK);
+  const PanelFormat panels = panelFormatFor(soc, DType(t->inDtype));
+  t->panels = int32_t(panels);
+  t->blocking = chooseGemmBlocking(soc, t->gemmM, t->gemmN, t->gemmK, panels);
   GridChoice choice = chooseGemmGrid(soc, t->blocking, t->n * t->groups,
                                      t->gemmM, t->gemmN, t->gemmK, costs);
   t->grid = choice.grid;
@@ -186,7 +205,16 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
   uint64_t stageBytes =
       t->staged ? roundUp(t->grid.mStep * roundUp(t->grid.nStep, 16) * 4, 64)
                 : 0;
-  t->wsBytesPerBlock = t->wsStage + stageBytes;
+  t->wsBias = t->wsStage + stageBytes;
+  t->wsOut = t->wsBias + biasBytes(*t);
+  t->wsBytesPerBlock = t->wsOut;
+  const bool viaStage =
+      t->path == int32_t(ConvPath::GemmNchw) ||
+      (t->path == int32_t(ConvPath::GemmNc1hwc0) && !t->staged);
+  if (t->outDtype != int32_t(DType::F32) && viaStage) {
+    t->outStage = chooseStage(bl, t->grid);
+    t->wsBytesPerBlock += roundUp(t->outStage.rows * t->outStage.cols * 4, 64);
+  }
   return choice.blockDim;
 }
 
@@ -200,7 +228,19 @@ uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, Conv2dTiling *t) {
   t->rowsPerTask = ceilDiv(t->oh, bands);
   t->tasks = planes * ceilDiv(t->oh, t->rowsPerTask);
   t->wsFilter = 0;
-  t->wsBytesPerBlock = c0 ? roundUp(int64_t(t->kh) * t->kw * 16 * 4, 64) : 0;
+  t->wsBias = c0 ? roundUp(int64_t(t->kh) * t->kw * 16 * 4, 64) : 0;
+  t->wsOut = t->wsBias + biasBytes(*t);
+  t->wsBytesPerBlock = t->wsOut;
+  const int64_t lanes = c0 ? 16 : 1;
+  if (t->inDtype != int32_t(DType::F32)) {
+    // Converted input rows: as many as a window spans, so each row is
+    // converted once per band with stride 1.
+    t->ringSlots = int64_t(t->dh) * (t->kh - 1) + 1;
+  }
+  if (t->inDtype != int32_t(DType::F32) || t->outDtype != int32_t(DType::F32))
+    t->wsBytesPerBlock +=
+        4 * (roundUp(int64_t(t->kh) * t->kw, 16) + roundUp(t->ow * lanes, 16) +
+             std::max<int64_t>(1, t->ringSlots) * (t->w * lanes + 2));
   double work = double(t->n) * t->cout * t->oh * t->ow * t->kh * t->kw;
   return blocksForWork(soc, work, t->tasks);
 }
@@ -235,9 +275,18 @@ Status conv2dPack(const TilingContext &ctx, const TilingResult &tiling,
     return rt::internalError("conv2d: tiling data has the wrong size");
   if (inputIndex != 1 || !t.filterPacked)
     return rt::invalidArgument("conv2d: only input 1 (filter) is prepacked");
-  packed->assign(size_t(convPackedFilterFloats(t)) * sizeof(float), 0);
-  portable::packConvFilter(t, static_cast<const float *>(src),
-                           reinterpret_cast<float *>(packed->data()));
+  if (ctx.inputs.at(1).dtype != DType(t.inDtype))
+    return rt::invalidArgument(
+        "conv2d: filter dtype differs from the tiling's");
+  const int64_t per = convPackedFilterGroupWords(t);
+  // fp32 room for one group beyond the last: bf16 pairs are packed as fp32
+  // and narrowed in place.
+  const int64_t f32Group = t.path == int32_t(ConvPath::GemmNchw)
+                               ? packedFloats(t.gemmM, t.gemmK, t.blocking.mr)
+                               : packedFloats(t.gemmN, t.gemmK, t.blocking.nr);
+  packed->assign(size_t(t.groups * per + f32Group) * 4, 0);
+  portable::packConvFilter(t, src, reinterpret_cast<float *>(packed->data()));
+  packed->resize(size_t(t.groups * per) * 4);
   return Status::OK();
 }
 
@@ -251,7 +300,13 @@ void registerConvKernels(KernelRegistry &registry) {
                 conv2dPack,
                 {{DType::F32, Isa::Portable, portable::conv2dKernel},
                  {DType::F32, Isa::AVX2, avx2::conv2dKernel},
-                 {DType::F32, Isa::AVX512, avx512::conv2dKernel}}});
+                 {DType::F32, Isa::AVX512, avx512::conv2dKernel},
+                 {DType::F16, Isa::Portable, portable::conv2dKernelF16},
+                 {DType::F16, Isa::AVX2, avx2::conv2dKernelF16},
+                 {DType::F16, Isa::AVX512, avx512::conv2dKernelF16},
+                 {DType::BF16, Isa::Portable, portable::conv2dKernelBf16},
+                 {DType::BF16, Isa::AVX2, avx2::conv2dKernelBf16},
+                 {DType::BF16, Isa::AVX512, avx512::conv2dKernelBf16}}});
 }
 
 } // namespace geflow::kernels

@@ -7,6 +7,9 @@
 //    one output row read one input row, contiguously when the stride is 1.
 //  - NC1HWC0: A(p, k) with k = (kh, kw, cin). The channels of one pixel sit
 //    next to each other inside a C0 group.
+// The input is stored as T (float, Half, BFloat) and packed as fp32; with
+// Pairs the fp32 panels are then narrowed to bf16 pairs in place (exact:
+// the values came from bf16).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_KERNELS_CONV2D_IM2COL_H
@@ -22,6 +25,24 @@ namespace geflow::kernels::cube::GEFLOW_CUBE_ISA {
 /// Panel widths the im2col packers support (their per-panel scratch).
 constexpr int32_t kMaxIm2colWidth = 256;
 
+/// The panel block of `panels` fp32 panels of depth kb packed at `ws`, as
+/// bf16 pairs when Pairs (narrowed in place) or as they are.
+template <bool Pairs>
+inline PanelBlock narrowPanels(float *ws, int64_t panels, int64_t kb,
+                               int32_t width) {
+  if constexpr (Pairs) {
+    static_assert(!Pairs || kHasBf16Dot, "bf16-pair panels need AVX-512");
+#if defined(__AVX512BF16__)
+    pairPanelsInPlaceAvx512(ws, panels, kb, width);
+#else
+    pairPanelsInPlace(ws, panels, kb, width);
+#endif
+    return {ws, ((kb + 1) / 2) * width};
+  } else {
+    return {ws, kb * width};
+  }
+}
+
 /// Im2col of an NCHW input with pixels along the panel width: the B operand
 /// of the NCHW GEMM (width nr) and the A operand of its pixel-rows variant
 /// (width mr). x points at the group's first input channel of one image.
@@ -29,9 +50,11 @@ constexpr int32_t kMaxIm2colWidth = 256;
 /// Panels are packed in groups, k-outer: for one k = (cin, kh, kw) the
 /// group's pixels read one or a few input rows left to right, so the input
 /// streams through the caches once per group instead of once per panel.
-struct Im2colNchwOperand {
+template <typename T, bool Pairs = false> struct Im2colNchwOperand {
+  static constexpr bool kPairs = Pairs;
+  static constexpr bool kPrepacked = false;
   const Conv2dTiling *t;
-  const float *x;
+  const T *x;
   int32_t width;
 
   PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
@@ -40,7 +63,7 @@ struct Im2colNchwOperand {
     for (int64_t g = 0; g < len; g += group)
       packGroup(k0, kb, x0 + g, std::min(group, len - g),
                 ws + (g / width) * kb * width);
-    return {ws, kb * width};
+    return narrowPanels<Pairs>(ws, ceilDiv(len, width), kb, width);
   }
 
 private:
@@ -98,7 +121,7 @@ private:
         int64_t iw0 = sg.ow * c.sw + kw * c.dw - c.padLeft, lo = 0, hi = 0;
         if (ih >= 0 && ih < c.h)
           validRange(iw0, c.sw, c.w, sg.count, &lo, &hi);
-        const float *src =
+        const T *src =
             x + (ci * c.h + std::clamp<int64_t>(ih, 0, c.h - 1)) * c.w;
         gatherRun(out, src + iw0, sg.count, lo, hi, c.sw, sg.room);
         if (++kw == c.kw) {
@@ -131,8 +154,7 @@ private:
       // Channels are a plane apart, too far for the hardware prefetcher:
       // fetch this row of a channel at least 8 packed rows ahead.
       if (kw == 0 && ro >= 0 && ci + aheadChannels < cinG) {
-        const float *next =
-            x + (ci + aheadChannels) * plane + ro + colOffset[0];
+        const T *next = x + (ci + aheadChannels) * plane + ro + colOffset[0];
         for (int64_t i = 0; i < span; i += 16)
           __builtin_prefetch(next + i);
       }
@@ -155,9 +177,11 @@ private:
 /// A operand of the NC1HWC0 GEMM: rows are output pixels, k = (kh, kw, c)
 /// with c in [0, t->kChannels); x points at one image, channel c of the
 /// group is input channel cBase + c.
-struct Im2colC0Operand {
+template <typename T, bool Pairs = false> struct Im2colC0Operand {
+  static constexpr bool kPairs = Pairs;
+  static constexpr bool kPrepacked = false;
   const Conv2dTiling *t;
-  const float *x;
+  const T *x;
   int64_t cBase;
 
   PanelBlock panels(int64_t k0, int64_t kb, int64_t x0, int64_t len,
@@ -166,7 +190,7 @@ struct Im2colC0Operand {
     for (int64_t q = 0; q < len; q += width)
       packPanel(k0, kb, x0 + q, std::min<int64_t>(width, len - q), width,
                 ws + (q / width) * kb * width);
-    return {ws, kb * width};
+    return narrowPanels<Pairs>(ws, ceilDiv(len, width), kb, width);
   }
 
 private:
@@ -191,10 +215,10 @@ private:
             d[i * width + r] = 0.0f;
           continue;
         }
-        const float *pix = x + (ih * c.w + iw) * 16;
+        const T *pix = x + (ih * c.w + iw) * 16;
         for (int64_t i = 0; i < run; ++i) {
           int64_t in = cBase + ch + i;
-          d[i * width + r] = pix[(in >> 4) * plane16 + (in & 15)];
+          d[i * width + r] = toF32(pix[(in >> 4) * plane16 + (in & 15)]);
         }
       }
       for (int64_t i = 0; i < run; ++i)
@@ -208,8 +232,9 @@ private:
 /// Packs group g of filter [Cout, Cin/groups, KH, KW] as the B operand of
 /// the NC1HWC0 GEMM: v(k, co) with k = (kh, kw, c), zero for c >= Cin/groups
 /// (the C0 padding of groups == 1) and for columns past Cout/groups.
-inline void packFilterC0Group(const Conv2dTiling &t, const float *filter,
-                              int64_t g, float *dst) {
+template <typename T>
+inline void packFilterC0Group(const Conv2dTiling &t, const T *filter, int64_t g,
+                              float *dst) {
   const int32_t nr = t.blocking.nr;
   const int64_t N = t.gemmN, K = t.gemmK, cinG = t.cin / t.groups;
   const int64_t khw = int64_t(t.kh) * t.kw;
@@ -219,8 +244,9 @@ inline void packFilterC0Group(const Conv2dTiling &t, const float *filter,
       float *d = dst + (q / nr) * K * nr + k * nr;
       for (int64_t j = 0; j < nr; ++j) {
         int64_t co = q + j;
-        d[j] = co < N && c < cinG ? filter[((g * N + co) * cinG + c) * khw + kk]
-                                  : 0.0f;
+        d[j] = co < N && c < cinG
+                   ? toF32(filter[((g * N + co) * cinG + c) * khw + kk])
+                   : 0.0f;
       }
     }
 }

@@ -58,15 +58,31 @@ struct Conv2dTiling {
   uint64_t wsFilter = 0;
   uint64_t wsStage = 0;
   uint64_t wsBytesPerBlock = 0;
+  // Storage dtypes (DType values): x and filter share inDtype; bias and y
+  // are inDtype or f32.
+  int32_t inDtype = 0;
+  int32_t biasDtype = 0;
+  int32_t outDtype = 0;
+  int32_t panels = 0; // PanelFormat of the GEMM panels (and packed filter)
+  // fp32 stage of f16/bf16 outputs on the unstaged GEMM paths.
+  StageShape outStage;
+  // Depthwise paths with f16/bf16 planes: converted input rows kept.
+  int64_t ringSlots = 0;
+  // More per-block workspace: [bias][out], byte offsets. `bias` is an f32
+  // copy of an f16/bf16 bias; `out` the output stage (GEMM) or the row
+  // buffers of the depthwise paths.
+  uint64_t wsBias = 0;
+  uint64_t wsOut = 0;
 };
 
-/// Floats of the packed filter of every group for the GEMM paths.
-inline int64_t convPackedFilterFloats(const Conv2dTiling &t) {
+/// Words of the packed filter of one group for the GEMM paths.
+inline int64_t convPackedFilterGroupWords(const Conv2dTiling &t) {
   const GemmBlocking &bl = t.blocking;
+  const PanelFormat f = PanelFormat(t.panels);
   if (t.path == int32_t(ConvPath::GemmNchw))
-    return t.groups * packedFloats(t.gemmM, t.gemmK, bl.mr);
+    return packedWords(t.gemmM, t.gemmK, bl.mr, f);
   // GemmNc1hwc0 and GemmNchwPixelRows: output channels are the columns.
-  return t.groups * packedFloats(t.gemmN, t.gemmK, bl.nr);
+  return packedWords(t.gemmN, t.gemmK, bl.nr, f);
 }
 
 } // namespace geflow::kernels::cube

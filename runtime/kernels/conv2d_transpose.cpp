@@ -5,7 +5,8 @@
 //        - pad_bottom   (likewise OW),
 // with strides, pads [top, bottom, left, right], dilations, output_padding,
 // groups, an optional bias [Cout] and the activation epilogue. ONNX's
-// output_shape / auto_pad are resolved into pads by the frontend.
+// output_shape / auto_pad are resolved into pads by the frontend. x and the
+// filter are f32, f16 or bf16 (the same); bias and y are that dtype or f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,6 +48,9 @@ Status checkShapes(const TilingContext &ctx, Conv2dTransposeTiling *t) {
       checkFloatTensor(kOp, "x", x, {Format::NCHW, Format::ND}));
   GEFLOW_RETURN_IF_ERROR(
       checkFloatTensor(kOp, "filter", f, {Format::ND, Format::NCHW}));
+  const DType d = x.dtype;
+  GEFLOW_RETURN_IF_ERROR(checkOperandDtype(kOp, "filter", f, d, false));
+  t->inDtype = t->biasDtype = t->outDtype = int32_t(d);
   if (x.shape.size() != 4 || f.shape.size() != 4)
     return rt::invalidArgument(kOp + ": x " + shapeString(x.shape) +
                                " and filter " + shapeString(f.shape) +
@@ -75,6 +79,9 @@ Status checkShapes(const TilingContext &ctx, Conv2dTransposeTiling *t) {
   if (ctx.inputs.size() == 3) {
     GEFLOW_RETURN_IF_ERROR(
         checkFloatTensor(kOp, "bias", ctx.inputs[2], {Format::ND}));
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(kOp, "bias", ctx.inputs[2], d, true));
+    t->biasDtype = int32_t(ctx.inputs[2].dtype);
     if (ctx.inputs[2].shape != std::vector<int64_t>{t->cout})
       return rt::invalidArgument(kOp + ": bias " +
                                  shapeString(ctx.inputs[2].shape) +
@@ -113,6 +120,11 @@ Status checkShapes(const TilingContext &ctx, Conv2dTransposeTiling *t) {
     return rt::invalidArgument(kOp + ": output " +
                                shapeString(ctx.outputs[0].shape) +
                                " should be " + shapeString(outShape));
+  if (!ctx.outputs.empty()) {
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(kOp, "output", ctx.outputs[0], d, true));
+    t->outDtype = int32_t(ctx.outputs[0].dtype);
+  }
   return Status::OK();
 }
 
@@ -126,7 +138,9 @@ Status conv2dTransposeTiling(const TilingContext &ctx, TilingResult *result) {
   t.gemmK = t.cin / t.groups;
   t.gemmN = t.h * t.w;
   t.filterPacked = ctx.inputs[1].isConst;
-  GemmBlocking bl = chooseGemmBlocking(soc, t.gemmM, t.gemmN, t.gemmK);
+  const PanelFormat panels = panelFormatFor(soc, DType(t.inDtype));
+  t.panels = int32_t(panels);
+  GemmBlocking bl = chooseGemmBlocking(soc, t.gemmM, t.gemmN, t.gemmK, panels);
 
   // Output-channel ranges per task: a multiple of `unit` channels keeps each
   // task's first GEMM row on a panel boundary; enough ranges to feed every
@@ -135,17 +149,31 @@ Status conv2dTransposeTiling(const TilingContext &ctx, TilingResult *result) {
   const int64_t cores = std::max<uint32_t>(1, soc.aiCoreCount);
   int64_t wantSplits = std::max<int64_t>(1, ceilDiv(2 * cores, t.n * t.groups));
   t.coStep = roundUp(ceilDiv(coutG, wantSplits), unit);
+  const int64_t planeOut = t.oh * t.ow;
+  if (t.outDtype != int32_t(DType::F32)) {
+    // f16/bf16 outputs accumulate a task's planes in fp32 in the workspace:
+    // keep them within about two L2s (more tasks, each smaller).
+    int64_t l2Bytes = soc.l2Size ? int64_t(soc.l2Size) : 512 * 1024;
+    int64_t fit = std::max<int64_t>(1, 2 * l2Bytes / (planeOut * 4));
+    t.coStep = std::min(t.coStep, std::max(unit, fit / unit * unit));
+  }
   t.coSplits = ceilDiv(coutG, t.coStep);
   // The column buffer (coStep * KH * KW rows of pixelChunk) in half of L2.
   int64_t rows = t.coStep * khw;
   int64_t l2 = soc.l2Size ? int64_t(soc.l2Size) : 512 * 1024;
   t.pixelChunk = std::max<int64_t>(bl.nr, l2 / 2 / (rows * 4) / bl.nr * bl.nr);
   t.pixelChunk = std::min(t.pixelChunk, roundUp(t.gemmN, bl.nr));
-  bl = chooseGemmBlocking(soc, rows, t.pixelChunk, t.gemmK);
+  bl = chooseGemmBlocking(soc, rows, t.pixelChunk, t.gemmK, panels);
   t.blocking = bl;
   t.wsPackB = roundUp(int64_t(bl.mc) * bl.kc * 4, 64);
   t.wsCol = t.wsPackB + gemmPackBytes(bl, false, true);
-  t.wsBytesPerBlock = t.wsCol + roundUp(rows * t.pixelChunk * 4, 64);
+  t.wsBias = t.wsCol + roundUp(rows * t.pixelChunk * 4, 64);
+  t.wsPlanes = t.wsBias;
+  if (t.hasBias && t.biasDtype != int32_t(DType::F32))
+    t.wsPlanes += roundUp(t.cout * 4, 64);
+  t.wsBytesPerBlock = t.wsPlanes;
+  if (t.outDtype != int32_t(DType::F32))
+    t.wsBytesPerBlock += roundUp(t.coStep * planeOut * 4, 64);
 
   int64_t tasks = t.n * t.groups * t.coSplits;
   double work = double(t.n) * t.gemmM * t.gemmN * t.gemmK;
@@ -169,16 +197,23 @@ Status conv2dTransposePack(const TilingContext &ctx, const TilingResult &tiling,
     return rt::internalError(kOp + ": tiling data has the wrong size");
   if (inputIndex != 1 || !t.filterPacked)
     return rt::invalidArgument(kOp + ": only input 1 (filter) is prepacked");
-  const int64_t M = t.gemmM, K = t.gemmK,
-                per = packedFloats(M, K, t.blocking.mr);
-  packed->assign(size_t(t.groups * per) * sizeof(float), 0);
+  const DType dtype = ctx.inputs.at(1).dtype;
+  if (dtype != DType(t.inDtype))
+    return rt::invalidArgument(kOp +
+                               ": filter dtype differs from the tiling's");
+  const PanelFormat format = PanelFormat(t.panels);
+  const int64_t M = t.gemmM, K = t.gemmK, mr = t.blocking.mr;
+  const int64_t per = packedWords(M, K, mr, format);
+  // fp32 room for one group beyond the last: pairs are narrowed in place.
+  packed->assign(size_t(t.groups * per + packedFloats(M, K, mr)) * 4, 0);
   auto *dst = reinterpret_cast<float *>(packed->data());
-  const auto *f = static_cast<const float *>(src);
+  const auto *f = static_cast<const uint8_t *>(src);
   // Group g's filter rows are its Cin/groups input channels, each holding
   // the (co, kh, kw) row of A contiguously: v(k = ci, r) = f[ci * M + r].
   for (int64_t g = 0; g < t.groups; ++g)
-    portable::packWholeOperand(f + g * K * M, M, 1, M, K, t.blocking.mr,
-                               dst + g * per);
+    portable::packWholeOperand(f + g * K * M * rt::dtypeSize(dtype), dtype, M,
+                               1, M, K, int32_t(mr), format, dst + g * per);
+  packed->resize(size_t(t.groups * per) * 4);
   return Status::OK();
 }
 
@@ -187,12 +222,19 @@ Status conv2dTransposePack(const TilingContext &ctx, const TilingResult &tiling,
 
 void registerConvTransposeKernels(KernelRegistry &registry) {
   using namespace cube;
-  registry.add({"conv2d_transpose",
-                conv2dTransposeTiling,
-                conv2dTransposePack,
-                {{DType::F32, Isa::Portable, portable::conv2dTransposeKernel},
-                 {DType::F32, Isa::AVX2, avx2::conv2dTransposeKernel},
-                 {DType::F32, Isa::AVX512, avx512::conv2dTransposeKernel}}});
+  registry.add(
+      {"conv2d_transpose",
+       conv2dTransposeTiling,
+       conv2dTransposePack,
+       {{DType::F32, Isa::Portable, portable::conv2dTransposeKernel},
+        {DType::F32, Isa::AVX2, avx2::conv2dTransposeKernel},
+        {DType::F32, Isa::AVX512, avx512::conv2dTransposeKernel},
+        {DType::F16, Isa::Portable, portable::conv2dTransposeKernelF16},
+        {DType::F16, Isa::AVX2, avx2::conv2dTransposeKernelF16},
+        {DType::F16, Isa::AVX512, avx512::conv2dTransposeKernelF16},
+        {DType::BF16, Isa::Portable, portable::conv2dTransposeKernelBf16},
+        {DType::BF16, Isa::AVX2, avx2::conv2dTransposeKernelBf16},
+        {DType::BF16, Isa::AVX512, avx512::conv2dTransposeKernelBf16}}});
 }
 
 } // namespace geflow::kernels

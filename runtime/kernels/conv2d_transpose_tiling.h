@@ -33,6 +33,17 @@ struct Conv2dTransposeTiling {
   EpilogueSpec epilogue;
   int32_t reserved2 = 0;
   uint64_t wsPackB = 0, wsCol = 0, wsBytesPerBlock = 0;
+  // Storage dtypes (DType values): x and filter share inDtype; bias and y
+  // are inDtype or f32.
+  int32_t inDtype = 0;
+  int32_t biasDtype = 0;
+  int32_t outDtype = 0;
+  int32_t panels = 0; // PanelFormat of the GEMM panels (and packed filter)
+  // More per-block workspace, byte offsets: an f32 copy of an f16/bf16 bias
+  // (all Cout) and, for f16/bf16 outputs, the fp32 planes of one task
+  // (coStep * OH * OW floats) that col2im accumulates into.
+  uint64_t wsBias = 0;
+  uint64_t wsPlanes = 0;
 };
 
 } // namespace geflow::kernels::cube

@@ -51,10 +51,11 @@ std::string shapeString(const std::vector<int64_t> &shape) {
 Status checkFloatTensor(const std::string &op, const char *what,
                         const TensorDesc &desc,
                         std::initializer_list<Format> formats) {
-  if (desc.dtype != DType::F32)
+  if (desc.dtype != DType::F32 && desc.dtype != DType::F16 &&
+      desc.dtype != DType::BF16)
     return rt::unsupported(op + ": " + what + " has dtype " +
                            std::string(rt::dtypeName(desc.dtype)) +
-                           ", only float32 is implemented");
+                           " (supported: float32, float16, bfloat16)");
   if (std::find(formats.begin(), formats.end(), desc.format) == formats.end()) {
     std::string allowed;
     for (Format f : formats)
@@ -71,8 +72,39 @@ Status checkFloatTensor(const std::string &op, const char *what,
   return Status::OK();
 }
 
+Status checkOperandDtype(const std::string &op, const char *what,
+                         const TensorDesc &desc, DType d, bool orF32) {
+  if (desc.dtype == d || (orF32 && desc.dtype == DType::F32))
+    return Status::OK();
+  std::string want = std::string(rt::dtypeName(d));
+  if (orF32 && d != DType::F32)
+    want += " or float32";
+  return rt::invalidArgument(op + ": " + what + " has dtype " +
+                             std::string(rt::dtypeName(desc.dtype)) +
+                             ", expected " + want + " (input 0 is " +
+                             std::string(rt::dtypeName(d)) + ")");
+}
+
+PanelFormat panelFormatFor(const SocInfo &soc, DType d) {
+  return d == DType::BF16 && soc.isa == Isa::AVX512 && soc.hasAvx512Bf16
+             ? PanelFormat::Bf16Pairs
+             : PanelFormat::F32;
+}
+
+StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid) {
+  // Two cache blocks each way: the region's operands are repacked once per
+  // stage, which costs about 1/(2 mc) of the multiply-adds for B and
+  // 1/(2 nc) for A, while the stage stays a few MiB at most.
+  StageShape s;
+  s.rows = std::min<int64_t>(roundUp(std::max<int64_t>(grid.mStep, 1), bl.mr),
+                             2 * int64_t(bl.mc));
+  s.cols = std::min<int64_t>(roundUp(std::max<int64_t>(grid.nStep, 1), bl.nr),
+                             2 * int64_t(bl.nc));
+  return s;
+}
+
 GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
-                                int64_t K) {
+                                int64_t K, PanelFormat format) {
   GemmBlocking bl;
   // The register tile of each ISA's micro-kernel: AVX-512 keeps 8 x 3 zmm
   // accumulators, AVX2 6 x 2 ymm, the portable kernel 4 x 16 floats.
@@ -92,9 +124,11 @@ GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
   }
   int64_t ub = soc.ubSize ? int64_t(soc.ubSize) : 32 * 1024;
   int64_t l2 = soc.l2Size ? int64_t(soc.l2Size) : 512 * 1024;
+  // Bytes per element of a packed panel.
+  const int64_t eb = format == PanelFormat::Bf16Pairs ? 2 : 4;
   // A kc x nr micro-panel of B about fills the UB, so each k step streams one
   // B row while the mr x kc A micro-panel stays resident next to it.
-  int64_t kc = std::clamp<int64_t>(ub / (bl.nr * 4) / 8 * 8, 32, 384);
+  int64_t kc = std::clamp<int64_t>(ub / (bl.nr * eb) / 8 * 8, 32, 1536 / eb);
   // Equal k blocks: a short last block would pay the C round trip for
   // little work.
   int64_t kBlocks = std::max<int64_t>(1, ceilDiv(K, kc));
@@ -102,8 +136,8 @@ GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
                          roundUp(ceilDiv(std::max<int64_t>(K, 1), kBlocks), 8));
   // Packed A block (mc x kc) in a quarter of L2, packed B block (kc x nc) in
   // half of it; neither larger than the problem.
-  int64_t mc = std::max<int64_t>(bl.mr, l2 / 4 / (kc * 4) / bl.mr * bl.mr);
-  int64_t nc = std::max<int64_t>(bl.nr, l2 / 2 / (kc * 4) / bl.nr * bl.nr);
+  int64_t mc = std::max<int64_t>(bl.mr, l2 / 4 / (kc * eb) / bl.mr * bl.mr);
+  int64_t nc = std::max<int64_t>(bl.nr, l2 / 2 / (kc * eb) / bl.nr * bl.nr);
   bl.kc = static_cast<int32_t>(kc);
   bl.mc = static_cast<int32_t>(
       std::min(mc, roundUp(std::max<int64_t>(M, 1), bl.mr)));

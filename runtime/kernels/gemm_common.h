@@ -17,11 +17,30 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace geflow::kernels::cube {
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Element types of f16 / bf16 storage: the raw bits, distinct types so the
+/// kernel templates convert each the right way.
+struct Half {
+  uint16_t bits;
+};
+struct BFloat {
+  uint16_t bits;
+};
+
+template <typename T> constexpr DType dtypeOf() {
+  if constexpr (std::is_same_v<T, Half>)
+    return DType::F16;
+  else if constexpr (std::is_same_v<T, BFloat>)
+    return DType::BF16;
+  else
+    return DType::F32;
+}
 inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 /// Output epilogue applied to every Cube kernel result: act(acc + bias).
@@ -42,6 +61,23 @@ struct EpilogueSpec {
   int32_t activation = 0; // Activation
   float alpha = 0.01f;    // leaky_relu slope
 };
+
+/// How packed GEMM panels hold their elements. Values are stored in tiling
+/// data: append only.
+enum class PanelFormat : int32_t {
+  /// One fp32 per element: dst[k * width + x].
+  F32 = 0,
+  /// bf16 pairs for vdpbf16ps: one 32-bit word per (k pair, x), the bf16 of
+  /// k = 2p in the low half and of k = 2p + 1 in the high half (zero past
+  /// K). Half the bytes of F32 panels; chosen for bf16 operands when the
+  /// soc has AVX512-BF16.
+  Bf16Pairs = 1,
+};
+
+/// 32-bit words a panel row block of depth `k` occupies per panel column.
+inline int64_t panelDepth(int64_t k, PanelFormat f) {
+  return f == PanelFormat::Bf16Pairs ? (k + 1) / 2 : k;
+}
 
 /// Reads the `activation` / `alpha` attributes; `op` names the kernel in
 /// error messages.
@@ -68,9 +104,12 @@ inline bool isValidBlocking(const GemmBlocking &bl) {
 }
 
 /// Panel widths for the soc's ISA (the register tile of its micro-kernel)
-/// and cache blocks sized from its UB (L1) and L2 for an M x N x K product.
+/// and cache blocks sized from its UB (L1) and L2 for an M x N x K product
+/// whose panels are in `format` (bf16 pairs take half the bytes per k, so
+/// their k blocks are twice as deep; kc stays even for them).
 GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
-                                int64_t K);
+                                int64_t K,
+                                PanelFormat format = PanelFormat::F32);
 
 /// How each M x N product is cut into regions: region (i, j) covers rows
 /// [i*mStep, (i+1)*mStep) and columns [j*nStep, (j+1)*nStep). mStep is a
@@ -137,6 +176,12 @@ inline int64_t packedFloats(int64_t rows, int64_t K, int32_t width) {
   return roundUp(rows, width) * K;
 }
 
+/// 32-bit words of a packed operand in `format` (packedFloats for F32).
+inline int64_t packedWords(int64_t rows, int64_t K, int32_t width,
+                           PanelFormat format) {
+  return roundUp(rows, width) * panelDepth(K, format);
+}
+
 /// Workspace bytes one block needs to pack A (mc x kc) and B (kc x nc) on
 /// the fly, each rounded to 64 bytes.
 inline uint64_t gemmPackBytes(const GemmBlocking &bl, bool packA, bool packB) {
@@ -151,11 +196,30 @@ SocInfo resolveSoc(const TilingContext &ctx);
 /// "[1, 3, 224, 224]" for error messages.
 std::string shapeString(const std::vector<int64_t> &shape);
 
-/// Checks a float32 operand in one of `formats` with non-negative dims;
-/// the error names `op` and `what` (e.g. "conv2d: filter ...").
+/// Checks a float32/float16/bfloat16 operand in one of `formats` with
+/// non-negative dims; the error names `op` and `what` (e.g. "conv2d: filter
+/// ...").
 Status checkFloatTensor(const std::string &op, const char *what,
                         const TensorDesc &desc,
                         std::initializer_list<Format> formats);
+
+/// The storage dtype rules every Cube kernel shares (D = input 0's dtype):
+/// `what` must have dtype D, or (when `orF32`) float32.
+Status checkOperandDtype(const std::string &op, const char *what,
+                         const TensorDesc &desc, DType d, bool orF32);
+
+/// The panel format a GEMM over operands of dtype `d` uses on `soc`: bf16
+/// pairs when the soc can run vdpbf16ps, fp32 otherwise.
+PanelFormat panelFormatFor(const SocInfo &soc, DType d);
+
+/// fp32 staging of a tile region whose output is stored as f16/bf16: rows x
+/// cols of the product at a time (cols a multiple of nr), so a product of any
+/// size accumulates over its k blocks in fp32 in bounded workspace.
+struct StageShape {
+  int64_t rows = 0;
+  int64_t cols = 0;
+};
+StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid);
 
 /// Kernel return codes (the runtime names the kernel in its report).
 enum KernelError : int32_t {

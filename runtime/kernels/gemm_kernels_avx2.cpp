@@ -17,17 +17,17 @@ namespace geflow::kernels::cube::avx2 {
 
 int32_t matmulKernel(const KernelArgs &args, uint32_t blockIdx,
                      uint32_t blockDim) {
-  return matmulBody(args, blockIdx, blockDim);
+  return matmulBody<float>(args, blockIdx, blockDim);
 }
 
 int32_t conv2dKernel(const KernelArgs &args, uint32_t blockIdx,
                      uint32_t blockDim) {
-  return conv2dBody(args, blockIdx, blockDim);
+  return conv2dBody<float>(args, blockIdx, blockDim);
 }
 
 int32_t conv2dTransposeKernel(const KernelArgs &args, uint32_t blockIdx,
                               uint32_t blockDim) {
-  return conv2dTransposeBody(args, blockIdx, blockDim);
+  return conv2dTransposeBody<float>(args, blockIdx, blockDim);
 }
 
 } // namespace geflow::kernels::cube::avx2

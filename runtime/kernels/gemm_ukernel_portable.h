@@ -60,6 +60,20 @@ inline void microTile(const float *a, int64_t lda, const float *b, int64_t ldb,
   }
 }
 
+/// This unit has no bf16-pair micro-kernel: bf16 panels prepacked for one
+/// are expanded to fp32 (see unpairPanels).
+constexpr bool kHasBf16Dot = false;
+inline bool cpuHasBf16Dot() { return false; }
+
+/// The micro-kernel for fp32 panels (the only format this unit runs).
+template <bool Pairs>
+inline void runTile(const float *a, int64_t lda, const float *b, int64_t ldb,
+                    int64_t kb, float *c, int64_t ldc, int64_t cgs, int64_t m,
+                    int64_t n, bool accumulate) {
+  static_assert(!Pairs, "bf16-pair panels need the AVX-512 unit");
+  microTile(a, lda, b, ldb, kb, c, ldc, cgs, m, n, accumulate);
+}
+
 } // namespace geflow::kernels::cube::portable
 
 #endif // GEFLOW_KERNELS_GEMM_UKERNEL_PORTABLE_H

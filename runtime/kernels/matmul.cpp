@@ -4,7 +4,8 @@
 // batch_matmul: the same over numpy-broadcast leading batch dims.
 // op() transposes when transpose_x1/x2 (matmul) or adj_x1/x2
 // (batch_matmul) is set. A constant x2 is prepacked into nr-wide panels at
-// compile time.
+// compile time (bf16 pairs when the soc runs vdpbf16ps). x1 and x2 are
+// f32, f16 or bf16 (the same); bias and y are that dtype or f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +30,8 @@ Status tileMatmul(const TilingContext &ctx, const std::string &op, bool transA,
   const TensorDesc &x1 = ctx.inputs[0], &x2 = ctx.inputs[1];
   GEFLOW_RETURN_IF_ERROR(checkFloatTensor(op, "x1", x1, {Format::ND}));
   GEFLOW_RETURN_IF_ERROR(checkFloatTensor(op, "x2", x2, {Format::ND}));
+  const DType d = x1.dtype;
+  GEFLOW_RETURN_IF_ERROR(checkOperandDtype(op, "x2", x2, d, false));
   size_t r1 = x1.shape.size(), r2 = x2.shape.size();
   if (!batched && (r1 != 2 || r2 != 2))
     return rt::invalidArgument(op + ": x1 " + shapeString(x1.shape) +
@@ -85,6 +88,8 @@ Status tileMatmul(const TilingContext &ctx, const std::string &op, bool transA,
   if (ctx.inputs.size() == 3) {
     const TensorDesc &bias = ctx.inputs[2];
     GEFLOW_RETURN_IF_ERROR(checkFloatTensor(op, "bias", bias, {Format::ND}));
+    GEFLOW_RETURN_IF_ERROR(checkOperandDtype(op, "bias", bias, d, true));
+    t.biasDtype = int32_t(bias.dtype);
     if (bias.shape != std::vector<int64_t>{t.N})
       return rt::invalidArgument(op + ": bias " + shapeString(bias.shape) +
                                  " must be [N] = [" + std::to_string(t.N) +
@@ -96,20 +101,40 @@ Status tileMatmul(const TilingContext &ctx, const std::string &op, bool transA,
     return rt::invalidArgument(op + ": output " +
                                shapeString(ctx.outputs[0].shape) +
                                " should be " + shapeString(outShape));
+  t.inDtype = int32_t(d);
+  t.outDtype = int32_t(d);
+  if (!ctx.outputs.empty()) {
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(op, "output", ctx.outputs[0], d, true));
+    t.outDtype = int32_t(ctx.outputs[0].dtype);
+  }
   GEFLOW_RETURN_IF_ERROR(parseEpilogue(ctx.attrs, op, &t.epilogue));
 
   SocInfo soc = resolveSoc(ctx);
   t.bPacked = x2.isConst ? 1 : 0;
-  t.blocking = chooseGemmBlocking(soc, t.M, t.N, t.K);
+  const PanelFormat panels = panelFormatFor(soc, d);
+  t.panels = int32_t(panels);
+  t.blocking = chooseGemmBlocking(soc, t.M, t.N, t.K, panels);
   // Packing an element costs roughly 8 (contiguous copy) to 32 (transpose)
   // multiply-add slots of the micro-kernel.
   PackCosts costs{transA ? 8.0 : 32.0, t.bPacked ? 0.0 : (transB ? 32.0 : 8.0)};
   GridChoice choice =
       chooseGemmGrid(soc, t.blocking, t.batch, t.M, t.N, t.K, costs);
   t.grid = choice.grid;
-  t.wsBytesPerBlock =
-      uint64_t(roundUp(int64_t(t.blocking.mc) * t.blocking.kc, 16)) * 4 +
-      gemmPackBytes(t.blocking, false, !t.bPacked);
+  // Packing buffers hold fp32 panels (the larger format): a unit without
+  // vdpbf16ps expands prepacked pairs into the B buffer, hence it also
+  // exists for a prepacked x2 in pair format.
+  t.wsBias = uint64_t(roundUp(int64_t(t.blocking.mc) * t.blocking.kc, 16)) * 4 +
+             gemmPackBytes(t.blocking, false,
+                           !t.bPacked || panels == PanelFormat::Bf16Pairs);
+  t.wsStage = t.wsBias;
+  if (t.hasBias && t.biasDtype != int32_t(DType::F32))
+    t.wsStage += roundUp(t.N * 4, 64);
+  t.wsBytesPerBlock = t.wsStage;
+  if (t.outDtype != int32_t(DType::F32)) {
+    t.stage = chooseStage(t.blocking, t.grid);
+    t.wsBytesPerBlock += roundUp(t.stage.rows * t.stage.cols * 4, 64);
+  }
   t.wsBytesPerBlock = roundUp(int64_t(t.wsBytesPerBlock), 64);
 
   result->blockDim = choice.blockDim;
@@ -145,17 +170,25 @@ Status matmulPack(const TilingContext &ctx, const TilingResult &tiling,
   if (inputIndex != 1 || !t.bPacked)
     return rt::invalidArgument("matmul: only input 1 (x2) is prepacked");
   const TensorDesc &x2 = ctx.inputs.at(1);
+  if (x2.dtype != DType(t.inDtype))
+    return rt::invalidArgument("matmul: x2 dtype differs from the tiling's");
   int64_t mats = 1;
   for (size_t d = 0; d + 2 < x2.shape.size(); ++d)
     mats *= x2.shape[d];
-  int64_t K = t.K, N = t.N, per = packedFloats(N, K, t.blocking.nr);
-  packed->assign(size_t(mats * per) * sizeof(float), 0);
+  const PanelFormat format = PanelFormat(t.panels);
+  const int64_t K = t.K, N = t.N, nr = t.blocking.nr;
+  const int64_t per = packedWords(N, K, nr, format);
+  // Room for fp32 panels of one matrix beyond the last: pairs are packed as
+  // fp32 first and narrowed in place.
+  packed->assign(size_t(mats * per + packedFloats(N, K, nr)) * 4, 0);
   auto *dst = reinterpret_cast<float *>(packed->data());
-  const auto *x = static_cast<const float *>(src);
+  const size_t esize = rt::dtypeSize(x2.dtype);
   for (int64_t m = 0; m < mats; ++m)
-    portable::packWholeOperand(x + m * K * N, t.transB ? 1 : N,
-                               t.transB ? K : 1, N, K, t.blocking.nr,
-                               dst + m * per);
+    portable::packWholeOperand(static_cast<const uint8_t *>(src) +
+                                   m * K * N * esize,
+                               x2.dtype, t.transB ? 1 : N, t.transB ? K : 1, N,
+                               K, int32_t(nr), format, dst + m * per);
+  packed->resize(size_t(mats * per) * 4);
   return Status::OK();
 }
 
@@ -167,7 +200,13 @@ void registerMatmulKernels(KernelRegistry &registry) {
   std::vector<KernelImpl> impls = {
       {DType::F32, Isa::Portable, portable::matmulKernel},
       {DType::F32, Isa::AVX2, avx2::matmulKernel},
-      {DType::F32, Isa::AVX512, avx512::matmulKernel}};
+      {DType::F32, Isa::AVX512, avx512::matmulKernel},
+      {DType::F16, Isa::Portable, portable::matmulKernelF16},
+      {DType::F16, Isa::AVX2, avx2::matmulKernelF16},
+      {DType::F16, Isa::AVX512, avx512::matmulKernelF16},
+      {DType::BF16, Isa::Portable, portable::matmulKernelBf16},
+      {DType::BF16, Isa::AVX2, avx2::matmulKernelBf16},
+      {DType::BF16, Isa::AVX512, avx512::matmulKernelBf16}};
   registry.add({"matmul", matmulTiling, matmulPack, impls});
   registry.add({"batch_matmul", batchMatmulTiling, matmulPack, impls});
 }

@@ -32,6 +32,17 @@ struct MatmulTiling {
   GemmGrid grid;
   EpilogueSpec epilogue;
   uint64_t wsBytesPerBlock = 0;
+  // Storage dtypes (DType values): x1 and x2 share inDtype; bias and y are
+  // inDtype or f32.
+  int32_t inDtype = 0;
+  int32_t biasDtype = 0;
+  int32_t outDtype = 0;
+  int32_t panels = 0; // PanelFormat of the packed operands (and prepacked x2)
+  // Per-block workspace: [pack A: mc x kc floats (rounded to 16)][pack B]
+  // [bias][stage]; byte offsets of the last two.
+  uint64_t wsBias = 0;  // f32 copy of an f16/bf16 bias
+  uint64_t wsStage = 0; // fp32 stage of f16/bf16 outputs
+  StageShape stage;
 };
 
 } // namespace geflow::kernels::cube

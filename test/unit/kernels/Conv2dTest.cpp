@@ -351,8 +351,16 @@ TEST(Conv2d, RejectsInconsistentOperands) {
   expectError(c, "must match the input's", [](TilingContext &ctx) {
     ctx.outputs[0].format = Format::NC1HWC0;
   });
-  expectError(c, "only float32",
-              [](TilingContext &ctx) { ctx.inputs[0].dtype = DType::F16; });
+  expectError(c, "(supported: float32, float16, bfloat16)",
+              [](TilingContext &ctx) { ctx.inputs[0].dtype = DType::I8; });
+  expectError(c, "filter has dtype float32, expected bfloat16",
+              [](TilingContext &ctx) { ctx.inputs[0].dtype = DType::BF16; });
+  expectError(c, "bias has dtype float16, expected bfloat16 or float32",
+              [](TilingContext &ctx) {
+                ctx.inputs[0].dtype = ctx.inputs[1].dtype = DType::BF16;
+                ctx.inputs.push_back(f32({5}));
+                ctx.inputs[2].dtype = DType::F16;
+              });
 }
 
 } // namespace

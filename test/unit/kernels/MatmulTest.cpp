@@ -314,7 +314,18 @@ TEST(Matmul, RejectsInconsistentOperands) {
   expectError("batch_matmul", ctx, "do not broadcast");
   ctx.inputs = {f32({4, 5}), f32({5, 7})};
   ctx.inputs[0].dtype = DType::I32;
-  expectError("matmul", ctx, "only float32");
+  expectError("matmul", ctx, "(supported: float32, float16, bfloat16)");
+  ctx.inputs = {f32({4, 5}), f32({5, 7})};
+  ctx.inputs[1].dtype = DType::F16;
+  expectError("matmul", ctx,
+              "x2 has dtype float16, expected float32 (input 0 is float32)");
+  ctx.inputs[0].dtype = DType::F16;
+  ctx.outputs = {f32({4, 7})};
+  ctx.outputs[0].dtype = DType::BF16;
+  expectError("matmul", ctx,
+              "output has dtype bfloat16, expected float16 or "
+              "float32");
+  ctx.outputs.clear();
   ctx.inputs = {f32({4, 5}), f32({5, 7})};
   ctx.attrs.set("activation", std::string("swish"));
   expectError("matmul", ctx, "unknown activation 'swish'");

@@ -1,0 +1,171 @@
+//===- LowPrecisionTestUtil.h - f16 / bf16 operands for kernel tests ------===//
+//
+// Inputs are random floats rounded to the storage dtype; references are
+// computed in double from exactly those rounded values, so a kernel's error
+// is its fp32 arithmetic plus the rounding of its output. With u the unit
+// roundoff of the output dtype (f32 2^-24, f16 2^-11, bf16 2^-8) the tests
+// accept |got - ref| <= rtol * scale + u * |ref| + atol, where scale is the
+// size of what was summed (sum |x w| for products).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
+#define GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
+
+#include "KernelTestUtil.h"
+#include "kernels/vector/Half.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace geflow::kernels::testing {
+
+inline float roundTo(DType dt, float v) {
+  if (dt == DType::F16)
+    return vec::halfToFloat(vec::floatToHalf(v));
+  if (dt == DType::BF16)
+    return vec::bf16ToFloat(vec::floatToBf16(v));
+  return v;
+}
+
+inline double unitRoundoff(DType dt) {
+  if (dt == DType::F16)
+    return std::ldexp(1.0, -11);
+  if (dt == DType::BF16)
+    return std::ldexp(1.0, -8);
+  return std::ldexp(1.0, -24);
+}
+
+/// A tensor as a kernel reads it: `values` are the (rounded) numbers, the
+/// storage holds them in `dtype`.
+struct StoredTensor {
+  DType dtype = DType::F32;
+  std::vector<float> values;
+  std::vector<uint16_t> bits; // f16 / bf16 storage
+
+  const void *data() const {
+    return dtype == DType::F32 ? static_cast<const void *>(values.data())
+                               : static_cast<const void *>(bits.data());
+  }
+};
+
+inline StoredTensor storedFrom(DType dt, std::vector<float> v) {
+  StoredTensor t;
+  t.dtype = dt;
+  if (dt != DType::F32) {
+    t.bits.resize(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      t.bits[i] =
+          dt == DType::F16 ? vec::floatToHalf(v[i]) : vec::floatToBf16(v[i]);
+      v[i] = dt == DType::F16 ? vec::halfToFloat(t.bits[i])
+                              : vec::bf16ToFloat(t.bits[i]);
+    }
+  }
+  t.values = std::move(v);
+  return t;
+}
+
+inline StoredTensor storedRandom(DType dt, size_t n, uint32_t seed,
+                                 float lo = -1.f, float hi = 1.f) {
+  return storedFrom(dt, randomFloats(n, seed, lo, hi));
+}
+
+/// An output buffer of n elements of `dtype` plus one guard element, all
+/// NaN before the kernel runs.
+class OutputBuffer {
+public:
+  OutputBuffer(DType dt, size_t n)
+      : dtype_(dt), n_(n), buf_(allocBuffer((n + 1) * esize())) {
+    for (size_t i = 0; i <= n; ++i) {
+      if (dt == DType::F32) {
+        float nan = std::nanf("");
+        std::memcpy(buf_.get() + 4 * i, &nan, 4);
+      } else {
+        uint16_t nan = dt == DType::F16 ? 0x7E00 : 0x7FC0;
+        std::memcpy(buf_.get() + 2 * i, &nan, 2);
+      }
+    }
+  }
+  void *data() { return buf_.get(); }
+  size_t esize() const { return dtype_ == DType::F32 ? 4 : 2; }
+  float at(size_t i) const {
+    if (dtype_ == DType::F32) {
+      float v;
+      std::memcpy(&v, buf_.get() + 4 * i, 4);
+      return v;
+    }
+    uint16_t h;
+    std::memcpy(&h, buf_.get() + 2 * i, 2);
+    return dtype_ == DType::F16 ? vec::halfToFloat(h) : vec::bf16ToFloat(h);
+  }
+  std::vector<float> values() const {
+    std::vector<float> v(n_);
+    for (size_t i = 0; i < n_; ++i)
+      v[i] = at(i);
+    return v;
+  }
+  bool guardIntact() const { return std::isnan(at(n_)); }
+
+private:
+  DType dtype_;
+  size_t n_;
+  Buffer buf_;
+};
+
+/// |got - ref| <= rtol * scale + u * |ref| + atol everywhere (u: the unit
+/// roundoff of the output dtype); reports the first offenders.
+inline ::testing::AssertionResult
+closeToRounded(const std::vector<float> &got, const std::vector<double> &ref,
+               const std::vector<double> &scale, double rtol, double u,
+               double atol) {
+  size_t bad = 0;
+  std::ostringstream os;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    double tol = rtol * scale[i] + u * std::fabs(ref[i]) + atol;
+    double err = std::fabs(double(got[i]) - ref[i]);
+    if (!(err <= tol)) {
+      if (bad < 5)
+        os << "\n  [" << i << "] got " << got[i] << " want " << ref[i]
+           << " (tol " << tol << ")";
+      ++bad;
+    }
+  }
+  if (!bad)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << bad << " of " << ref.size() << " elements differ" << os.str();
+}
+
+inline TensorDesc typed(DType dt, std::vector<int64_t> shape,
+                        Format format = Format::ND) {
+  TensorDesc d;
+  d.dtype = dt;
+  d.shape = std::move(shape);
+  d.format = format;
+  return d;
+}
+
+/// The storage cases every f16/bf16 test covers: input dtype, output dtype
+/// (the same or f32, as with cube_fp16in_fp32out).
+struct DtypeCase {
+  DType in, out;
+  std::string label() const {
+    return std::string(rt::dtypeName(in)) + "->" +
+           std::string(rt::dtypeName(out));
+  }
+};
+inline const std::vector<DtypeCase> &lowPrecisionCases() {
+  static const std::vector<DtypeCase> cases = {{DType::F16, DType::F16},
+                                               {DType::F16, DType::F32},
+                                               {DType::BF16, DType::BF16},
+                                               {DType::BF16, DType::F32}};
+  return cases;
+}
+
+} // namespace geflow::kernels::testing
+
+#endif // GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
