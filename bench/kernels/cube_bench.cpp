@@ -1,12 +1,15 @@
 //===- cube_bench.cpp - GFLOP/s of the Cube kernels -----------------------===//
 //
-// Runs sgemm (the `matmul` kernel) and conv2d on the ResNet-50 layer shapes
+// Runs GEMM (the `matmul` kernel) and conv2d on the ResNet-50 layer shapes
 // the way the runtime will: tiling, prepacking of constant weights (at
 // "compile time", outside the timing), workspace, every block on a thread
-// pool. Prints a table, or JSON lines for cube_bench.py, which adds
-// OpenBLAS and PyTorch figures from the same run.
+// pool. GEMMs run in each requested storage dtype (f32: "sgemm"; bf16 and
+// f16: inputs and output in that dtype, fp32 accumulation, like
+// torch.matmul on such tensors). Prints a table, or JSON lines for
+// cube_bench.py, which adds OpenBLAS and PyTorch figures from the same run.
 //
 // Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
+//                          [--only sgemm|conv] [--dtypes f32,bf16,f16]
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +17,7 @@
 #include "cube_shapes.h"
 
 #include "geflow/kernels/Registry.h"
+#include "kernels/vector/Half.h"
 
 #include <algorithm>
 #include <chrono>
@@ -35,6 +39,7 @@ struct Options {
   bool json = false;
   bool quick = false;
   Isa isa = SocInfo::host().isa;
+  std::vector<DType> dtypes = {DType::F32};
 };
 
 struct FreeDeleter {
@@ -50,6 +55,22 @@ Buffer randomBuffer(int64_t n, uint32_t seed) {
   for (int64_t i = 0; i < n; ++i)
     b.get()[i] = dist(gen);
   return b;
+}
+
+/// randomBuffer stored as `dt` (f16/bf16 values packed in the first half).
+Buffer randomBuffer(int64_t n, uint32_t seed, DType dt) {
+  Buffer b = randomBuffer(n, seed);
+  if (dt == DType::F32)
+    return b;
+  auto *h = reinterpret_cast<uint16_t *>(b.get());
+  for (int64_t i = 0; i < n; ++i) // h[i] overlaps float i / 2 <= i: safe
+    h[i] = dt == DType::F16 ? kernels::vec::floatToHalf(b.get()[i])
+                            : kernels::vec::floatToBf16(b.get()[i]);
+  return b;
+}
+
+const char *dtypeLabel(DType dt) {
+  return dt == DType::F16 ? "f16" : dt == DType::BF16 ? "bf16" : "f32";
 }
 
 /// A kernel launch ready to repeat: tiling done, constants packed.
@@ -142,35 +163,40 @@ void report(const Options &opt, const char *group, const std::string &name,
   std::fflush(stdout);
 }
 
-TensorDesc f32(std::vector<int64_t> shape, bool isConst = false) {
+TensorDesc f32(std::vector<int64_t> shape, bool isConst = false,
+               DType dt = DType::F32) {
   TensorDesc d;
+  d.dtype = dt;
   d.shape = std::move(shape);
   d.isConst = isConst;
   return d;
 }
 
-void benchSgemm(const Options &opt, const SocInfo &soc,
-                bench::BlockPool &pool) {
+void benchGemm(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
+               DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "sgemm" : std::string("gemm_") + dtypeLabel(dt);
   for (int64_t n : bench::kSgemmSizes) {
     if (opt.quick && n > 1024)
       continue;
     // Both operands are run-time arrays, as with numpy's a @ b: x2 is
     // packed on every call, like BLAS does.
-    Buffer a = randomBuffer(n * n, 1), b = randomBuffer(n * n, 2);
+    Buffer a = randomBuffer(n * n, 1, dt), b = randomBuffer(n * n, 2, dt);
     Buffer c = randomBuffer(n * n, 3);
     TilingContext ctx;
-    ctx.inputs = {f32({n, n}), f32({n, n})};
-    ctx.outputs = {f32({n, n})};
+    ctx.inputs = {f32({n, n}, false, dt), f32({n, n}, false, dt)};
+    ctx.outputs = {f32({n, n}, false, dt)};
     ctx.soc = &soc;
     Launch launch;
     Status st =
         launch.prepare("matmul", ctx, {a.get(), b.get()}, {c.get()}, opt.isa);
     if (!st.ok()) {
-      std::fprintf(stderr, "sgemm %ld: %s\n", long(n), st.toString().c_str());
+      std::fprintf(stderr, "%s %ld: %s\n", group.c_str(), long(n),
+                   st.toString().c_str());
       std::exit(1);
     }
     double sec = timeLaunch(launch, pool, opt.quick ? 0.05 : 0.2, 3);
-    report(opt, "sgemm", std::to_string(n), std::to_string(n) + "^3",
+    report(opt, group.c_str(), std::to_string(n), std::to_string(n) + "^3",
            2.0 * n * n * n, sec, launch.blockDim(), 1);
   }
 }
@@ -222,7 +248,26 @@ int main(int argc, char **argv) {
       opt.quick = true;
     else if (arg == "--only" && i + 1 < argc)
       only = argv[++i];
-    else if (arg == "--isa" && i + 1 < argc) {
+    else if (arg == "--dtypes" && i + 1 < argc) {
+      opt.dtypes.clear();
+      std::string list = argv[++i];
+      for (size_t pos = 0; pos <= list.size();) {
+        size_t end = list.find(',', pos);
+        std::string name = list.substr(pos, end - pos);
+        if (name == "f32" || name == "bf16" || name == "f16") {
+          opt.dtypes.push_back(name == "f32"    ? DType::F32
+                               : name == "bf16" ? DType::BF16
+                                                : DType::F16);
+        } else {
+          std::fprintf(stderr, "unknown dtype '%s' (f32, bf16, f16)\n",
+                       name.c_str());
+          return 2;
+        }
+        if (end == std::string::npos)
+          break;
+        pos = end + 1;
+      }
+    } else if (arg == "--isa" && i + 1 < argc) {
       std::string name = argv[++i];
       opt.isa = name == "portable" ? Isa::Portable
                 : name == "avx2"   ? Isa::AVX2
@@ -230,7 +275,8 @@ int main(int argc, char **argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--threads N] [--json] [--quick] "
-                   "[--only sgemm|conv] [--isa portable|avx2|avx512]\n",
+                   "[--only sgemm|conv] [--isa portable|avx2|avx512] "
+                   "[--dtypes f32,bf16,f16]\n",
                    argv[0]);
       return 2;
     }
@@ -238,14 +284,18 @@ int main(int argc, char **argv) {
   // Tile for as many AI cores as the pool has threads.
   SocInfo soc = SocInfo::host(opt.threads);
   soc.isa = opt.isa;
+  soc.hasAvx512Bf16 = soc.hasAvx512Bf16 && opt.isa == Isa::AVX512;
   if (!opt.json)
-    std::printf("geflow Cube kernels: %u threads, isa %s, L1 %lluK L2 %lluK\n",
+    std::printf("geflow Cube kernels: %u threads, isa %s%s, L1 %lluK L2 "
+                "%lluK\n",
                 opt.threads, isaName(opt.isa),
+                soc.hasAvx512Bf16 ? " + avx512_bf16" : "",
                 (unsigned long long)(soc.ubSize / 1024),
                 (unsigned long long)(soc.l2Size / 1024));
   bench::BlockPool pool(opt.threads);
   if (only.empty() || only == "sgemm")
-    benchSgemm(opt, soc, pool);
+    for (DType dt : opt.dtypes)
+      benchGemm(opt, soc, pool, dt);
   if (only.empty() || only == "conv")
     benchConv(opt, soc, pool);
   return 0;

@@ -11,7 +11,7 @@
 #ifndef GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
 #define GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
 
-#include "KernelTestUtil.h"
+#include "CubeTestUtil.h"
 #include "kernels/vector/Half.h"
 
 #include <gtest/gtest.h>
@@ -164,6 +164,30 @@ inline const std::vector<DtypeCase> &lowPrecisionCases() {
                                                {DType::BF16, DType::BF16},
                                                {DType::BF16, DType::F32}};
   return cases;
+}
+
+/// (soc a Cube program is tiled for, ISA that runs it): every ISA on its own
+/// soc (AVX-512 with and without AVX512-BF16, so bf16 runs on bf16-pair
+/// panels and on fp32 panels), and pair panels tiled for AVX-512 run by the
+/// units that expand them to fp32.
+inline std::vector<std::pair<SocInfo, Isa>>
+cubeSocsAndIsas(uint32_t cores = 2) {
+  std::vector<std::pair<SocInfo, Isa>> out;
+  for (Isa isa : runnableIsas()) {
+    SocInfo soc = socVariant(isa, cores);
+    soc.hasAvx512Bf16 = isa == Isa::AVX512;
+    out.push_back({soc, isa});
+  }
+  if (SocInfo::host().isa == Isa::AVX512) {
+    SocInfo noDot = socVariant(Isa::AVX512, cores);
+    noDot.hasAvx512Bf16 = false;
+    out.push_back({noDot, Isa::AVX512});
+    SocInfo dot = socVariant(Isa::AVX512, cores);
+    dot.hasAvx512Bf16 = true;
+    out.push_back({dot, Isa::AVX2});
+    out.push_back({dot, Isa::Portable});
+  }
+  return out;
 }
 
 } // namespace geflow::kernels::testing

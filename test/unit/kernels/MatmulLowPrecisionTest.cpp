@@ -146,26 +146,8 @@ void checkCase(const LpMatmulCase &c, const SocInfo &soc, Isa isa,
   EXPECT_TRUE(y.guardIntact()) << "wrote past the output";
 }
 
-/// (soc the program is tiled for, ISA that runs it): every ISA on its own
-/// soc (AVX-512 with and without AVX512-BF16), and pair panels tiled for
-/// AVX-512 run by the other units.
 std::vector<std::pair<SocInfo, Isa>> socsAndIsas(uint32_t cores = 2) {
-  std::vector<std::pair<SocInfo, Isa>> out;
-  for (Isa isa : runnableIsas()) {
-    SocInfo soc = socVariant(isa, cores);
-    soc.hasAvx512Bf16 = isa == Isa::AVX512;
-    out.push_back({soc, isa});
-  }
-  if (SocInfo::host().isa == Isa::AVX512) {
-    SocInfo noDot = socVariant(Isa::AVX512, cores);
-    noDot.hasAvx512Bf16 = false;
-    out.push_back({noDot, Isa::AVX512});
-    SocInfo dot = socVariant(Isa::AVX512, cores);
-    dot.hasAvx512Bf16 = true;
-    out.push_back({dot, Isa::AVX2});
-    out.push_back({dot, Isa::Portable});
-  }
-  return out;
+  return cubeSocsAndIsas(cores);
 }
 
 LpMatmulCase caseFor(const std::array<int64_t, 3> &mnk, int variant,
