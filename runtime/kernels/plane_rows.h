@@ -33,7 +33,8 @@ public:
   /// the row tags, then the rows (unused for f32).
   PlaneRows(DType dtype, int64_t rowElems, int64_t slots, float *ring)
       : dtype_(dtype), rowElems_(rowElems), slots_(slots),
-        ring_(ring + 2 * slots), tags_(reinterpret_cast<int64_t *>(ring)) {}
+        ring_(ring ? ring + 2 * slots : nullptr),
+        tags_(reinterpret_cast<int64_t *>(ring)) {}
 
   /// Starts a new plane (forgets the converted rows).
   void setPlane(const void *base, int64_t offset) {

@@ -2,7 +2,8 @@
 //
 // Pools on NCHW or NC1HWC0 (output in the input's format). Attributes:
 // ksize, strides, pads [top, bottom, left, right], dilations (max_pool
-// only), ceil_mode, count_include_pad (avg_pool).
+// only), ceil_mode, count_include_pad (avg_pool). x is f32, f16 or bf16; y
+// is x's dtype or f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,6 +73,7 @@ Status checkInput(const std::string &op, const TilingContext &ctx,
   t->h = x.shape[2];
   t->w = x.shape[3];
   t->c0 = x.format == Format::NC1HWC0;
+  t->inDtype = t->outDtype = int32_t(x.dtype);
   t->planes = t->n * (t->c0 ? ceilDiv(t->c, 16) : t->c);
   return Status::OK();
 }
@@ -89,6 +91,9 @@ Status finish(const std::string &op, const TilingContext &ctx, PoolTiling *t,
       return rt::invalidArgument(op + ": output format " +
                                  std::string(rt::formatName(y.format)) +
                                  " must match the input's");
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(op, "output", y, DType(t->inDtype), true));
+    t->outDtype = int32_t(y.dtype);
   }
   SocInfo soc = resolveSoc(ctx);
   int64_t wanted = 4 * int64_t(std::max<uint32_t>(1, soc.aiCoreCount));
@@ -99,8 +104,27 @@ Status finish(const std::string &op, const TilingContext &ctx, PoolTiling *t,
   double work = double(t->planes) * (t->c0 ? 16 : 1) *
                 std::max(t->oh * t->ow * t->kh * t->kw, t->h * t->w) / 8;
   result->blockDim = blocksForWork(soc, work, std::max<int64_t>(1, t->tasks));
+  // f16/bf16 planes: an fp32 output row and, for the input, a ring of the
+  // rows one window spans (or a chunk of positions for global_avg_pool).
+  const int64_t lanes = t->c0 ? 16 : 1;
+  t->wsBytesPerBlock = 0;
+  if (t->inDtype != int32_t(DType::F32)) {
+    t->ringSlots = int64_t(t->dh) * (t->kh - 1) + 1;
+    if (t->kind == int32_t(PoolKind::GlobalAvg)) {
+      t->ringSlots = 1;
+      // A chunk of converted positions fills about an eighth of the UB.
+      int64_t ub = soc.ubSize ? int64_t(soc.ubSize) : 32 * 1024;
+      t->chunkPositions = std::clamp<int64_t>(ub / 8 / lanes, 16, 4096);
+    }
+    int64_t ringFloats = t->kind == int32_t(PoolKind::GlobalAvg)
+                             ? t->chunkPositions * lanes
+                             : t->ringSlots * (t->w * lanes + 2);
+    t->wsBytesPerBlock += uint64_t(roundUp(ringFloats, 16)) * 4;
+  }
+  if (t->inDtype != int32_t(DType::F32) || t->outDtype != int32_t(DType::F32))
+    t->wsBytesPerBlock += uint64_t(roundUp(t->ow * lanes, 16)) * 4;
   result->tilingData = encodeTiling(*t);
-  result->workspaceSize = 0;
+  result->workspaceSize = t->wsBytesPerBlock * result->blockDim;
   result->packedInputs.clear();
   return Status::OK();
 }
@@ -176,10 +200,13 @@ Status globalAvgPoolTiling(const TilingContext &ctx, TilingResult *result) {
 
 void registerPoolKernels(KernelRegistry &registry) {
   using namespace cube;
-  std::vector<KernelImpl> impls = {
-      {DType::F32, Isa::Portable, portable::poolKernel},
-      {DType::F32, Isa::AVX2, avx2::poolKernel},
-      {DType::F32, Isa::AVX512, avx512::poolKernel}};
+  // One body per ISA serves every storage dtype (rows are converted).
+  std::vector<KernelImpl> impls;
+  for (DType dt : {DType::F32, DType::F16, DType::BF16}) {
+    impls.push_back({dt, Isa::Portable, portable::poolKernel});
+    impls.push_back({dt, Isa::AVX2, avx2::poolKernel});
+    impls.push_back({dt, Isa::AVX512, avx512::poolKernel});
+  }
   registry.add({"max_pool", maxPoolTiling, nullptr, impls});
   registry.add({"avg_pool", avgPoolTiling, nullptr, impls});
   registry.add({"global_avg_pool", globalAvgPoolTiling, nullptr, impls});

@@ -25,6 +25,13 @@ struct PoolTiling {
   int64_t planes = 0;      // n * c (NCHW) or n * C1 (NC1HWC0)
   int64_t rowsPerTask = 0; // output rows per task
   int64_t tasks = 0;
+  // Storage dtypes (DType values): x is f32, f16 or bf16; y is x's dtype or
+  // f32. f16/bf16 data goes through fp32 rows in the workspace:
+  int32_t inDtype = 0;
+  int32_t outDtype = 0;
+  int64_t ringSlots = 0;      // converted input rows kept (a window's span)
+  int64_t chunkPositions = 0; // global_avg_pool: positions per converted chunk
+  uint64_t wsBytesPerBlock = 0;
 };
 
 } // namespace geflow::kernels::cube
