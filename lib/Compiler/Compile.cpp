@@ -2,6 +2,7 @@
 #include "geflow/Compiler/Compile.h"
 #include "FileConstants.h"
 #include "Gears.h"
+#include "Precision.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
@@ -158,7 +159,8 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
 
 LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
                           const PassManagerHook &hook) {
-  if (failed(loadFileConstants(module)) || failed(attachGears(module, options)))
+  if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)) ||
+      failed(attachGears(module, options)))
     return failure();
   PipelineConfig config = getPipelineConfig(options);
   config.stopAfterGraph = graphOnly;
@@ -178,7 +180,11 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
   CompileSummary local;
   CompileSummary &s = summary ? *summary : local;
   s.soc = config.soc;
-  s.precisionMode = options.get("precision_mode").value_or("must_keep_origin_dtype");
+  std::string error;
+  auto precision = resolvePrecision(options, error, module);
+  if (failed(precision))
+    return module.emitError() << "soc_version: " << error, failure();
+  s.precisionMode = precision->str();
   module.walk([&](Operation *op) {
     if (isa<ge::GEDialect>(op->getDialect()))
       ++s.graphOps;

@@ -2,6 +2,9 @@
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
+#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "dialects/ge/Transforms/Precision/OpInfo.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -67,8 +70,13 @@ OptionsRegistry::OptionsRegistry() {
                           "Comma-separated tensor names that keep their dtype"));
   specs_.push_back(option("customize_dtypes", Kind::Path,
                           "Per-op / per-OpType input and output dtype overrides"));
-  specs_.push_back(enumOption("soc_version", {"host"}, "host",
+  // One soc_version per profile under socs/ (op-info library, default mode).
+  specs_.push_back(enumOption("soc_version", ge::precision::getBuiltinSocNames(), "host",
                               "Target soc profile (virtual NPU description)"));
+  specs_.push_back(option("print_precision_decisions", Kind::Bool,
+                          "Print each op's precision decision as a table on stderr "
+                          "(geflow extension)",
+                          "false"));
 
   OptionSpec inputShape = option("input_shape", Kind::String,
                                  "Input shapes \"x:1,3,224,224;mask:1,-1\" (-1: geared dim)");
@@ -223,6 +231,21 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
   if (out.has("precision_mode") && out.has("precision_mode_v2"))
     problems.push_back("options 'precision_mode' and 'precision_mode_v2' cannot be used "
                        "together (GE); set only precision_mode_v2");
+  if (out.has("modify_mixlist")) {
+    // GE applies the lists only under automatic mixed precision.
+    std::optional<std::string> mode = out.get("precision_mode");
+    if (auto v2 = out.get("precision_mode_v2"))
+      mode = ge::precision::precisionModeOfV2(*v2)->str();
+    auto parsed = mode ? ge::precision::parseMode(*mode) : std::nullopt;
+    if (!parsed || !ge::precision::isMixed(*parsed))
+      problems.push_back(
+          "option 'modify_mixlist' needs a mixed precision mode (precision_mode "
+          "allow_mix_precision, allow_mix_precision_fp16 or allow_mix_precision_bf16, or "
+          "precision_mode_v2 mixed_float16 or mixed_bfloat16); the mode is " +
+          (out.has("precision_mode_v2") ? "'" + *out.get("precision_mode_v2") + "'"
+           : mode                       ? "'" + *mode + "'"
+                                        : std::string("the soc's default")));
+  }
   if (out.has("dynamic_dims") + out.has("dynamic_batch_size") + out.has("dynamic_image_size") > 1)
     problems.push_back("only one of 'dynamic_dims', 'dynamic_batch_size' and "
                        "'dynamic_image_size' may be set");

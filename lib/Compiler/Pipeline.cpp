@@ -17,6 +17,7 @@ PipelineConfig getPipelineConfig(const Options &options) {
   PipelineConfig config;
   if (auto soc = options.get("soc_version"))
     config.soc = *soc;
+  config.printPrecisionDecisions = options.getBool("print_precision_decisions");
   // stream_max_parallel_num: "N" or "Engine:N,...": the AI-core engine's
   // count (or the largest given) bounds the streams.
   if (auto streams = options.get("stream_max_parallel_num")) {
@@ -36,7 +37,7 @@ PipelineConfig getPipelineConfig(const Options &options) {
   return config;
 }
 
-void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
+void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   pm.addPass(ge::createGESpecializeGears());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
@@ -44,6 +45,10 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &) {
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
   fpm.addPass(ge::createGEFoldBatchNorm());
+  // Dtypes are chosen before fusion, so fused chains fuse in their dtype.
+  ge::GEApplyPrecisionOptions precision;
+  precision.printDecisions = config.printPrecisionDecisions;
+  fpm.addPass(ge::createGEApplyPrecision(precision));
   fpm.addPass(ge::createGEFuseEpilogue());
   fpm.addPass(ge::createGEFuseElementwise());
 }
@@ -79,6 +84,9 @@ struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOption
                              llvm::cl::desc("stream_max_parallel_num"), llvm::cl::init(1)};
   Option<bool> inPlace{*this, "in-place", llvm::cl::desc("In-place elementwise kernels"),
                        llvm::cl::init(true)};
+  Option<bool> printPrecision{*this, "print-precision-decisions",
+                              llvm::cl::desc("Print ge-apply-precision's decision table"),
+                              llvm::cl::init(false)};
 };
 } // namespace
 
@@ -93,6 +101,7 @@ void registerCompilePipeline() {
         config.cores = o.cores;
         config.maxStreams = o.maxStreams;
         config.inPlace = o.inPlace;
+        config.printPrecisionDecisions = o.printPrecision;
         buildCompilePipeline(pm, config);
       });
 }

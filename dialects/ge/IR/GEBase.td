@@ -26,8 +26,10 @@ def GE_Dialect : Dialect {
 
     Graph-level options live as discardable attributes on the graph function
     so that every pass can be driven from `.mlir` alone:
-    `ge.precision_mode` (a GE precision mode name) and `ge.gears` (the
-    dynamic-shape gear table).
+    `ge.precision_mode` (a GE precision mode name), `ge.precision_config`
+    (soc and per-op precision exceptions, see `ge-apply-precision`) and
+    `ge.gears` (the dynamic-shape gear table). `ge.precision` on an op
+    records the precision decision made for it.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
@@ -35,6 +37,9 @@ def GE_Dialect : Dialect {
   let extraClassDeclaration = [{
     /// Discardable graph attributes reserved for later passes.
     static constexpr ::llvm::StringLiteral kPrecisionModeAttr = "ge.precision_mode";
+    static constexpr ::llvm::StringLiteral kPrecisionConfigAttr = "ge.precision_config";
+    /// On an op: "<verdict>: <reason>" of ge-apply-precision.
+    static constexpr ::llvm::StringLiteral kPrecisionAttr = "ge.precision";
     static constexpr ::llvm::StringLiteral kGearsAttr = "ge.gears";
     /// On a gear's clone: its dims and its index in the gear table.
     static constexpr ::llvm::StringLiteral kGearAttr = "ge.gear";

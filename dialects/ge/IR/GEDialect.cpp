@@ -3,6 +3,8 @@
 #include "dialects/ge/IR/GEOps.h"
 
 #include "geflow/runtime/Types.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -44,6 +46,43 @@ ArrayRef<StringRef> geflow::ge::getPrecisionModes() {
   return modes;
 }
 
+// ge.precision_config = {soc = "host", precision_mode_v2 = "mixed_float16",
+//   modify_mixlist = "path", keep_dtype = "path", customize_dtypes = "path",
+//   keep_tensors_dtypes = ["name", ...]}
+static LogicalResult verifyPrecisionConfig(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+  if (!dict || !isa<func::FuncOp, ModuleOp>(op))
+    return op->emitError() << "'" << name
+                           << "' must be a dictionary on a graph (func.func) or module";
+  static const StringRef kStrings[] = {"soc", "precision_mode_v2", "modify_mixlist",
+                                       "keep_dtype", "customize_dtypes"};
+  static const StringRef kV2[] = {"fp16", "origin", "cube_fp16in_fp32out", "mixed_float16",
+                                  "mixed_bfloat16"};
+  for (NamedAttribute entry : dict) {
+    StringRef key = entry.getName().getValue();
+    if (key == "keep_tensors_dtypes") {
+      auto list = dyn_cast<ArrayAttr>(entry.getValue());
+      if (!list || !llvm::all_of(list, [](Attribute a) { return isa<StringAttr>(a); }))
+        return op->emitError() << "'" << name << "' entry 'keep_tensors_dtypes' must be an "
+                                                 "array of strings";
+      continue;
+    }
+    if (!llvm::is_contained(kStrings, key))
+      return op->emitError() << "'" << name << "' has unknown entry '" << key
+                             << "', expected " << llvm::join(ArrayRef<StringRef>(kStrings), ", ")
+                             << " or keep_tensors_dtypes";
+    auto value = dyn_cast<StringAttr>(entry.getValue());
+    if (!value)
+      return op->emitError() << "'" << name << "' entry '" << key << "' must be a string";
+    if (key == "precision_mode_v2" && !llvm::is_contained(kV2, value.getValue()))
+      return op->emitError() << "'" << name << "' entry 'precision_mode_v2' is '"
+                             << value.getValue() << "', expected one of: "
+                             << llvm::join(ArrayRef<StringRef>(kV2), ", ");
+  }
+  return success();
+}
+
 LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
@@ -56,6 +95,13 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' is '" << mode.getValue()
              << "', expected one of: "
              << llvm::join(getPrecisionModes(), ", ");
+    return success();
+  }
+  if (name == kPrecisionConfigAttr)
+    return verifyPrecisionConfig(op, attr);
+  if (name == kPrecisionAttr) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a string";
     return success();
   }
   if (name == kGearsAttr) {

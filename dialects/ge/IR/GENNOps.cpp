@@ -1,11 +1,25 @@
 //===- GENNOps.cpp - Convolution, matmul, pooling and norm ops ------------===//
 #include "dialects/ge/IR/GEOpUtils.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace geflow::ge;
 using namespace geflow::ge::detail;
 using shapes::isDynamic;
 using shapes::kDynamic;
+
+bool geflow::ge::areCompatibleCubeResultTypes(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != actual.size())
+    return false;
+  for (auto [i, a] : llvm::zip(inferred, actual)) {
+    Type ie = getElementTypeOrSelf(i), ae = getElementTypeOrSelf(a);
+    bool widened = (ie.isF16() || ie.isBF16()) && ae.isF32();
+    if ((ie != ae && !widened) || failed(verifyCompatibleShape(i, a)))
+      return false;
+  }
+  return true;
+}
 
 // Checks a 4-entry attribute (strides, dilations, ksize in data-format order;
 // pads as [top, bottom, left, right]).

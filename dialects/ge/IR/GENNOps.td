@@ -4,7 +4,7 @@
 
 include "dialects/ge/IR/GEOpBase.td"
 
-def GE_Conv2DOp : GE_InferOp<"Conv2D"> {
+def GE_Conv2DOp : GE_CubeOp<"Conv2D"> {
   let summary = "2-D convolution (incl. grouped and depthwise)";
   let description = [{
     GE `Conv2D`. `x` is `data_format` (NCHW or NHWC); `filter` is always
@@ -12,6 +12,8 @@ def GE_Conv2DOp : GE_InferOp<"Conv2D"> {
     `dilations` have four entries in `data_format` order (the N and C entries
     are 1); `pads` is `[top, bottom, left, right]`.
     Output size per spatial dim: `(in + pad_a + pad_b - d * (k - 1) - 1) / s + 1`.
+    With f16/bf16 operands the result may be f32 (and the bias f32):
+    accumulation in f32 without the final rounding (cube_fp16in_fp32out).
   }];
   let arguments = (ins GE_FloatTensor:$x, GE_FloatTensor:$filter,
                    Optional<GE_FloatTensor>:$bias,
@@ -26,7 +28,7 @@ def GE_Conv2DOp : GE_InferOp<"Conv2D"> {
   }];
 }
 
-def GE_Conv2DTransposeOp : GE_InferOp<"Conv2DTranspose"> {
+def GE_Conv2DTransposeOp : GE_CubeOp<"Conv2DTranspose"> {
   let summary = "2-D transposed convolution (deconvolution)";
   let description = [{
     GE `Conv2DTranspose` (ONNX `ConvTranspose`). `x` is NCHW; `filter` is
@@ -49,11 +51,12 @@ def GE_Conv2DTransposeOp : GE_InferOp<"Conv2DTranspose"> {
   }];
 }
 
-def GE_MatMulV2Op : GE_InferOp<"MatMulV2"> {
+def GE_MatMulV2Op : GE_CubeOp<"MatMulV2"> {
   let summary = "2-D matrix product with optional transposes and bias";
   let description = [{
     GE `MatMulV2`: `y = op(x1) * op(x2) + bias` where `op` transposes when
-    `transpose_x1` / `transpose_x2` is set; `bias` is `[N]`.
+    `transpose_x1` / `transpose_x2` is set; `bias` is `[N]`. With f16/bf16
+    operands the result (and the bias) may be f32.
   }];
   let arguments = (ins GE_FloatTensor:$x1, GE_FloatTensor:$x2,
                    Optional<GE_FloatTensor>:$bias,
@@ -65,7 +68,7 @@ def GE_MatMulV2Op : GE_InferOp<"MatMulV2"> {
   }];
 }
 
-def GE_BatchMatMulV2Op : GE_InferOp<"BatchMatMulV2"> {
+def GE_BatchMatMulV2Op : GE_CubeOp<"BatchMatMulV2"> {
   let summary = "Batched matrix product with broadcast batch dims";
   let description = [{
     GE `BatchMatMulV2`. Operands have rank >= 2; the last two dims are the

@@ -23,6 +23,19 @@ class GE_InferOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
+// A matrix (Cube) op. Its f16/bf16 operands may accumulate into an f32
+// result (GE's cube_fp16in_fp32out), so a declared f32 result is compatible
+// with the f16/bf16 one inferred from the operands.
+class GE_CubeOp<string mnemonic, list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits> {
+  let extraClassDefinition = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l,
+                                            ::mlir::TypeRange r) {
+      return ::geflow::ge::areCompatibleCubeResultTypes(l, r);
+    }
+  }];
+}
+
 // y = f(x), elementwise; y has x's type.
 class GE_UnaryOp<string mnemonic, Type tensorType = GE_FloatTensor,
                  list<Trait> traits = []>

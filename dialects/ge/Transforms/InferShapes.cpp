@@ -14,15 +14,15 @@ using namespace mlir;
 namespace geflow::ge {
 namespace {
 
-// The inferred type, keeping the declared type's format encoding.
+// The inferred shape, keeping the declared type's format encoding and
+// element type (a Cube op may declare an f32 result for f16 operands).
 Type refine(Type declared, Type inferred) {
   auto d = dyn_cast<RankedTensorType>(declared);
   auto i = dyn_cast<RankedTensorType>(inferred);
   if (!i)
     return declared;
-  if (d && d.getEncoding())
-    return RankedTensorType::get(i.getShape(), i.getElementType(), d.getEncoding());
-  return i;
+  return RankedTensorType::get(i.getShape(), getElementTypeOrSelf(declared),
+                               d ? d.getEncoding() : Attribute());
 }
 
 struct GEInferShapesPass : impl::GEInferShapesBase<GEInferShapesPass> {

@@ -78,4 +78,48 @@ def GESpecializeGears : Pass<"ge-specialize-gears", "mlir::ModuleOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GEApplyPrecision : Pass<"ge-apply-precision", "mlir::func::FuncOp"> {
+  let summary = "Choose each op's dtypes under GE's precision mode and insert casts";
+  let description = [{
+    GE's precision policy. The mode is the graph attribute
+    `ge.precision_mode` (a `precision_mode` value; without it, the soc's
+    default); the graph attribute `ge.precision_config` (or the same on the
+    module) names the soc and the per-op exceptions:
+
+    ```mlir
+    func.func @g(...) attributes {ge.precision_mode = "allow_mix_precision_fp16",
+        ge.precision_config = {soc = "host", modify_mixlist = "mix.json",
+                               keep_dtype = "keep.cfg", customize_dtypes = "c.cfg",
+                               keep_tensors_dtypes = ["conv_1"]}}
+    ```
+
+    For every op of the soc's op-info library (socs/<soc>/) with float
+    operands or results, the pass picks one supported dtype column:
+    customize_dtypes by name, then by op type, then keep_tensors_dtypes /
+    keep_dtype (the original dtypes), then the mode's rule (force_fp16,
+    cube_fp16in_fp32out, allow_fp32_to_fp16/bf16, must_keep_origin_dtype, or
+    mixed precision: white list ops reduce, black list ops keep float, gray
+    ops follow their producers). docs/precision.md has the table.
+
+    Ops get their new element types in place; a `ge.Cast` is inserted where
+    a value's dtype differs from what its consumer runs in (one per value
+    and dtype), constants are converted at compile time instead, and a cast
+    that would undo an exact widening reuses the original value, so cast
+    pairs cancel. The graph's inputs and outputs keep their dtypes. Each
+    decided op records `ge.precision = "<verdict>: <reason>"` (e.g.
+    "reduced to f16: white list"); `print-decisions` also writes them as a
+    table to stderr.
+
+    Errors name the op and the rule: an op the mode cannot place (e.g. a
+    float op without a float kernel under must_keep_origin_dtype), a
+    customize_dtypes column the soc lacks, modify_mixlist without a mixed
+    mode, and malformed config files (with file, line and column).
+  }];
+  let options = [
+    Option<"printDecisions", "print-decisions", "bool", /*default=*/"false",
+           "Write the decision of every op as a table to stderr">
+  ];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 #endif // GEFLOW_GE_PASSES

@@ -17,6 +17,8 @@ struct PipelineConfig {
   std::string memoryStrategy = "best";
   /// Stop after the ge graph passes (what --emit=mlir prints by default).
   bool stopAfterGraph = false;
+  /// ge-apply-precision writes its decision table to stderr.
+  bool printPrecisionDecisions = false;
 };
 
 /// Reads the settings the pipeline needs from `options` (stream counts from

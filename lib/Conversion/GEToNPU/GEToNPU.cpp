@@ -4,6 +4,7 @@
 #include "KernelRules.h"
 #include "dialects/ge/IR/GEOps.h"
 #include "dialects/ge/IR/GEUtils.h"
+#include "dialects/ge/Transforms/Precision/OpInfo.h"
 #include "geflow/kernels/Registry.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -286,8 +287,12 @@ LogicalResult FuncLowering::run() {
 struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (soc != "host") {
-      getOperation().emitError() << "unknown soc '" << soc << "', expected host";
+    // Every soc profile runs on the virtual NPU of the host's cores; a
+    // profile only changes the op-info (which dtypes ops may run in).
+    std::vector<std::string> socs = ge::precision::getBuiltinSocNames();
+    if (!llvm::is_contained(socs, soc)) {
+      getOperation().emitError() << "unknown soc '" << soc << "', expected one of "
+                                 << llvm::join(socs, ", ");
       return signalPassFailure();
     }
     k::SocInfo info = k::SocInfo::host(cores);

@@ -1,0 +1,39 @@
+//===- Precision.h - GE precision options to graph attributes ---*- C++ -*-===//
+#ifndef GEFLOW_LIB_COMPILER_PRECISION_H
+#define GEFLOW_LIB_COMPILER_PRECISION_H
+
+#include "geflow/Compiler/Options.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace geflow {
+
+/// The precision mode a compile runs under.
+struct ResolvedPrecision {
+  std::string mode; // a precision_mode value
+  std::string v2;   // the precision_mode_v2 value it came from, if any
+  bool socDefault = false;
+  bool fromGraph = false; // the graph's ge.precision_mode
+  /// "allow_mix_precision_fp16 (precision_mode_v2 mixed_float16)",
+  /// "must_keep_origin_dtype (soc default)".
+  std::string str() const;
+};
+
+/// precision_mode, or the mode precision_mode_v2 stands for, or the default
+/// of the soc (soc_version). Fails for a soc without a profile.
+/// With `module`: a graph's own ge.precision_mode counts when no option
+/// sets the mode.
+mlir::FailureOr<ResolvedPrecision> resolvePrecision(const Options &options,
+                                                    std::string &error,
+                                                    mlir::ModuleOp module = {});
+
+/// Records the precision options on every graph of `module` as
+/// `ge.precision_mode` and `ge.precision_config`, which ge-apply-precision
+/// reads. A graph's own ge.precision_mode (an MLIR input) stays unless an
+/// option sets the mode.
+mlir::LogicalResult attachPrecision(mlir::ModuleOp module,
+                                    const Options &options);
+
+} // namespace geflow
+
+#endif
