@@ -6,11 +6,15 @@
 // When it is kept, every output row of the innermost kept run is
 // accumulated vector-wise over all reduced positions. Blocks split the
 // output; a reduction to very few outputs therefore runs on few cores.
+// x is f32, f16 or bf16, y that dtype or f32: f16/bf16 rows are converted
+// into fp32 chunks in the workspace, sums still accumulate in fp32 / double
+// and each result is rounded once.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/KernelFamilies.h"
 #include "kernels/vector/EwEngine.h"
 #include "kernels/vector/NdShape.h"
+#include "kernels/vector/StorageRows.h"
 #include "kernels/vector/VecRegistry.h"
 
 #include <algorithm>
@@ -33,15 +37,19 @@ struct ReduceTiling {
   int64_t inStride[kMaxRank];
   int64_t outCount;    // output elements
   int64_t reduceCount; // elements reduced into each output
+  // Storage dtypes (DType values); with either not f32 rows go through two
+  // fp32 chunk buffers per block (an input chunk and an accumulator).
+  uint32_t inDtype, outDtype;
+  int64_t chunk;
 };
 
 Status reduceTilingImpl(const std::string &name, ReduceKind kind,
                         const TilingContext &ctx, TilingResult *result) {
   GEFLOW_RETURN_IF_ERROR(checkArity(name, ctx, 1, 1, 1, 1));
   const TensorDesc &x = ctx.inputs[0];
-  GEFLOW_RETURN_IF_ERROR(checkDtype(name, "input 0", x.dtype, DType::F32));
+  GEFLOW_RETURN_IF_ERROR(checkFloatData(name, "input 0", x.dtype));
   GEFLOW_RETURN_IF_ERROR(
-      checkDtype(name, "output 0", ctx.outputs[0].dtype, DType::F32));
+      checkStorage(name, "output 0", ctx.outputs[0].dtype, x.dtype, true));
   int64_t rank = static_cast<int64_t>(x.shape.size());
   std::vector<int64_t> axes = ctx.attrs.getInts("axes");
   std::set<int64_t> axisSet;
@@ -107,8 +115,13 @@ Status reduceTilingImpl(const std::string &name, ReduceKind kind,
   const SocInfo &soc = socOf(ctx);
   result->blockDim = chooseBlockDim(soc, std::max<int64_t>(work, 1),
                                     rt::numElements(x.shape) * 4);
+  t.inDtype = uint32_t(x.dtype);
+  t.outDtype = uint32_t(ctx.outputs[0].dtype);
+  t.chunk = storageChunk(soc);
+  bool stored = x.dtype != DType::F32 || ctx.outputs[0].dtype != DType::F32;
   result->tilingData = encodeTiling(t);
-  result->workspaceSize = 0;
+  result->workspaceSize =
+      stored ? uint64_t(result->blockDim) * uint64_t(t.chunk) * 8 + 64 : 0;
   return Status::OK();
 }
 
@@ -155,12 +168,94 @@ struct DimWalker {
   }
 };
 
+/// reduceKernel with f16/bf16 storage on either side: rows in chunks of
+/// t.chunk converted into `in`, kept rows accumulated in `acc`.
+int32_t reduceStored(const VecOps &ops, const ReduceTiling &t,
+                     const KernelArgs &args, uint32_t blockIdx,
+                     uint32_t blockDim) {
+  const DType dx = DType(t.inDtype), dy = DType(t.outDtype);
+  const void *x = args.inputs[0];
+  void *y = args.outputs[0];
+  float *in = reinterpret_cast<float *>(
+      (reinterpret_cast<uintptr_t>(args.workspace) + 63) & ~uintptr_t(63));
+  in += static_cast<int64_t>(blockIdx) * 2 * t.chunk;
+  float *acc = in + t.chunk;
+  ReduceKind kind = static_cast<ReduceKind>(t.kind);
+  const float ninf = -std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  float scale =
+      kind == ReduceKind::Mean
+          ? (t.reduceCount ? 1.f / static_cast<float>(t.reduceCount) : nan)
+          : 1.f;
+  int32_t last = t.rank - 1;
+  int64_t len = t.shape[last];
+  int64_t begin, end;
+  if (t.reduced[last]) {
+    blockRange(t.outCount, blockIdx, blockDim, &begin, &end);
+    DimWalker out(t, false, 0), red(t, true, 1);
+    int64_t rowsPer = len ? t.reduceCount / len : 0;
+    out.seek(begin);
+    for (int64_t o = begin; o < end; ++o, out.next()) {
+      red.seek(0);
+      double sum = 0;
+      float mx = ninf;
+      for (int64_t r = 0; r < rowsPer; ++r, red.next())
+        for (int64_t c = 0; c < len; c += t.chunk) {
+          int64_t n = std::min(t.chunk, len - c);
+          const float *row =
+              rowIn(ops, dx, x, out.offset + red.offset + c, n, in);
+          if (kind == ReduceKind::Max) {
+            float m = ops.max(row, n);
+            mx = (m != m || mx != mx) ? nan : std::max(mx, m);
+          } else {
+            sum += ops.sum(row, n);
+          }
+        }
+      storeValue(dy, y, o,
+                 kind == ReduceKind::Max ? mx
+                                         : static_cast<float>(sum) * scale);
+    }
+    return 0;
+  }
+  // Innermost dim kept: output rows of len, a chunk of columns at a time.
+  int64_t outRows = t.outCount / len;
+  blockRange(outRows, blockIdx, blockDim, &begin, &end);
+  DimWalker out(t, false, 1), red(t, true, 1);
+  out.seek(begin);
+  EwOp combine = kind == ReduceKind::Max ? EwOp::Max : EwOp::Add;
+  for (int64_t o = begin; o < end; ++o, out.next())
+    for (int64_t c = 0; c < len; c += t.chunk) {
+      int64_t n = std::min(t.chunk, len - c);
+      if (t.reduceCount == 0) {
+        std::fill(acc, acc + n, kind == ReduceKind::Max ? ninf : 0.f * scale);
+      } else {
+        red.seek(0);
+        const float *first = rowIn(ops, dx, x, out.offset + c, n, in);
+        std::copy(first, first + n, acc);
+        red.next();
+        for (int64_t r = 1; r < t.reduceCount; ++r, red.next())
+          ops.binary(combine, acc, true,
+                     rowIn(ops, dx, x, out.offset + red.offset + c, n, in),
+                     true, acc, n);
+        if (kind == ReduceKind::Mean)
+          ops.binary(EwOp::Mul, acc, true, &scale, false, acc, n);
+      }
+      rowOut(ops, dy, acc, y, o * len + c, n);
+    }
+  return 0;
+}
+
 int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
                      uint32_t blockIdx, uint32_t blockDim) {
   ReduceTiling t;
   if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1 ||
       t.rank < 1 || t.rank > kMaxRank)
     return kVecErrBadTiling;
+  if (t.inDtype != uint32_t(DType::F32) || t.outDtype != uint32_t(DType::F32)) {
+    if (t.chunk < 1)
+      return kVecErrBadTiling;
+    return t.outCount == 0 ? 0 : reduceStored(ops, t, args, blockIdx, blockDim);
+  }
   const float *x = static_cast<const float *>(args.inputs[0]);
   float *y = static_cast<float *>(args.outputs[0]);
   ReduceKind kind = static_cast<ReduceKind>(t.kind);
@@ -225,14 +320,15 @@ int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
 } // namespace
 
 void registerReduceKernels(KernelRegistry &registry) {
+  const auto dtypes = {DType::F32, DType::F16, DType::BF16};
   KernelDef sum{"reduce_sum", reduceTiling<ReduceKind::Sum>, nullptr, {}};
-  addVecImpls<reduceKernel>(&sum, {DType::F32});
+  addVecImpls<reduceKernel>(&sum, dtypes);
   registry.add(std::move(sum));
   KernelDef mean{"reduce_mean", reduceTiling<ReduceKind::Mean>, nullptr, {}};
-  addVecImpls<reduceKernel>(&mean, {DType::F32});
+  addVecImpls<reduceKernel>(&mean, dtypes);
   registry.add(std::move(mean));
   KernelDef max{"reduce_max", reduceTiling<ReduceKind::Max>, nullptr, {}};
-  addVecImpls<reduceKernel>(&max, {DType::F32});
+  addVecImpls<reduceKernel>(&max, dtypes);
   registry.add(std::move(max));
 }
 
