@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Cube-kernel benchmark: geflow sgemm / conv2d against OpenBLAS (through
 NumPy) and PyTorch, on the same machine, in the same run, with the same
-thread count.
+thread count; bf16 and f16 GEMMs (storage in that dtype, fp32 accumulation)
+against geflow's fp32 and PyTorch's bf16 torch.matmul.
 
 Each side runs in its own process (so no thread pool spins next to
 another's), for a few alternating rounds; every entry keeps its best time.
@@ -10,6 +11,7 @@ measure the same list.
 
 Usage: cube_bench.py --exe build/bin/geflow_bench_cube [--threads 2]
                      [--rounds 2] [--quick] [--json out.json]
+                     [--dtypes f32,bf16,f16] [--only sgemm|conv]
 """
 
 import argparse
@@ -65,12 +67,17 @@ import json, sys
 import torch
 import torch.nn.functional as F
 shapes, trial, threads = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+gemms = json.loads(sys.argv[4])
 torch.set_num_threads(threads)
-out = {"conv": {}, "torch": torch.__version__,
+out = {"conv": {}, "gemm_bf16": {}, "torch": torch.__version__,
        "mkldnn": torch.backends.mkldnn.is_available(),
        "threads": torch.get_num_threads()}
 torch.manual_seed(0)
 with torch.no_grad():
+    for n in gemms:
+        a = (torch.rand(n, n) * 2 - 1).to(torch.bfloat16)
+        b = (torch.rand(n, n) * 2 - 1).to(torch.bfloat16)
+        out["gemm_bf16"][str(n)] = best_time(lambda: torch.matmul(a, b), trial)
     for s in shapes:
         x = torch.randn(1, s["cin"], s["hw"], s["hw"])
         w = torch.randn(s["cout"], s["cin"], s["k"], s["k"])
@@ -106,7 +113,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--dtypes", default="f32,bf16,f16",
+                    help="GEMM storage dtypes of geflow (f32 always runs)")
+    ap.add_argument("--only", choices=["sgemm", "conv"],
+                    help="only the GEMMs or only the convolutions")
     args = ap.parse_args()
+    dtypes = ["f32"] + [d for d in args.dtypes.split(",") if d and d != "f32"]
     trial = 0.05 if args.quick else 0.2
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads),
                OMP_NUM_THREADS=str(args.threads))
@@ -115,9 +127,12 @@ def main():
     meta, info, torch_info = {}, {}, {}
     gemm_flops = {}
     for _ in range(args.rounds):
-        cmd = [args.exe, "--json", "--threads", str(args.threads)]
+        cmd = [args.exe, "--json", "--threads", str(args.threads),
+               "--dtypes", ",".join(dtypes)]
         if args.quick:
             cmd.append("--quick")
+        if args.only:
+            cmd += ["--only", args.only]
         for r in run_json_lines(cmd):
             keep_best(ours, (r["group"], r["name"]), r["seconds"])
             meta[(r["group"], r["name"])] = r
@@ -128,11 +143,15 @@ def main():
                                json.dumps(sizes), str(trial)], env)[0]
         for n, sec in info["sgemm"].items():
             keep_best(blas, n, sec)
+        bf16_sizes = sizes if "bf16" in dtypes else []
         torch_info = run_json_lines([sys.executable, "-c", TORCH_SIDE,
                                      json.dumps(convs), str(trial),
-                                     str(args.threads)], env)[0]
+                                     str(args.threads), json.dumps(bf16_sizes)],
+                                    env)[0]
         for n, sec in torch_info["conv"].items():
             keep_best(torch_t, n, sec)
+        for n, sec in torch_info["gemm_bf16"].items():
+            keep_best(torch_t, ("gemm_bf16", n), sec)
 
     print("BLAS: %s (%s)" % (", ".join(info.get("blas_libs", [])) or "?",
                              info.get("openblas_config", "no openblas_get_config")))
@@ -140,7 +159,7 @@ def main():
         torch_info["torch"], torch_info["mkldnn"], torch_info["threads"],
         args.threads))
 
-    results = {"sgemm": [], "conv": []}
+    results = {"sgemm": [], "conv": [], "gemm_dtypes": []}
     print("%-8s %14s %16s %7s" % ("sgemm n", "geflow GF/s", "OpenBLAS GF/s", "ratio"))
     for (g, n), m in meta.items():
         if g != "sgemm":
@@ -151,8 +170,44 @@ def main():
                                  "openblas": ref_gf, "ratio": ours_gf / ref_gf})
         print("%-8s %14.1f %16.1f %7.2f" % (n, ours_gf, ref_gf, ours_gf / ref_gf))
 
-    print("\n%-10s %-22s %12s %13s %7s" % ("conv", "shape", "geflow GF/s",
-                                          "PyTorch GF/s", "ratio"))
+    if len(dtypes) > 1:
+        # GFLOP/s per storage dtype; bf16 against fp32 and torch.matmul bf16.
+        low = [d for d in dtypes if d != "f32"]
+        head = "%-6s %9s" % ("n", "f32")
+        for d in low:
+            head += " %9s" % d
+        if "bf16" in low:
+            head += " %10s %10s %12s" % ("bf16/f32", "torch bf16",
+                                         "bf16/torch")
+        print("\nGEMM GFLOP/s by storage dtype (fp32 accumulation)")
+        print(head)
+        for (g, n), m in meta.items():
+            if g != "sgemm":
+                continue
+            gf = {"f32": m["flops"] / ours[(g, n)] / 1e9}
+            for d in low:
+                key = ("gemm_" + d, n)
+                gf[d] = meta[key]["flops"] / ours[key] / 1e9
+            row = "%-6s %9.1f" % (n, gf["f32"])
+            for d in low:
+                row += " %9.1f" % gf[d]
+            entry = {"n": int(n), **{"geflow_" + d: v for d, v in gf.items()}}
+            if "bf16" in low:
+                tgf = m["flops"] / torch_t[("gemm_bf16", n)] / 1e9
+                row += " %10.2f %10.1f %12.2f" % (gf["bf16"] / gf["f32"], tgf,
+                                                 gf["bf16"] / tgf)
+                entry.update({"torch_bf16": tgf,
+                              "bf16_over_f32": gf["bf16"] / gf["f32"]})
+            results["gemm_dtypes"].append(entry)
+            print(row)
+        for e in results["gemm_dtypes"]:
+            if e["n"] in (1024, 2048) and "bf16_over_f32" in e:
+                print("bf16 GEMM %d: %.2fx fp32 (target >= 1.5 with "
+                      "AVX512-BF16)" % (e["n"], e["bf16_over_f32"]))
+
+    if any(g == "conv" for (g, n) in meta):
+        print("\n%-10s %-22s %12s %13s %7s" % ("conv", "shape", "geflow GF/s",
+                                              "PyTorch GF/s", "ratio"))
     logs, ours_net, torch_net = [], 0.0, 0.0
     for (g, n), m in meta.items():
         if g != "conv":
@@ -167,12 +222,15 @@ def main():
                                 "pytorch": ref_gf, "ratio": ratio})
         print("%-10s %-22s %12.1f %13.1f %7.2f" % (n, m["shape"], ours_gf,
                                                   ref_gf, ratio))
-    geo = math.exp(sum(logs) / len(logs)) if logs else float("nan")
-    results["conv_geomean_ratio"] = geo
-    results["resnet50_conv_time_ratio"] = torch_net / ours_net
-    print("\nconv geometric-mean ratio geflow/PyTorch: %.2f (target >= 0.80)" % geo)
-    print("ResNet-50 conv time (all 53 convs): geflow %.2f ms, PyTorch %.2f ms, "
-          "speed ratio %.2f" % (ours_net * 1e3, torch_net * 1e3, torch_net / ours_net))
+    if logs:
+        geo = math.exp(sum(logs) / len(logs))
+        results["conv_geomean_ratio"] = geo
+        results["resnet50_conv_time_ratio"] = torch_net / ours_net
+        print("\nconv geometric-mean ratio geflow/PyTorch: %.2f (target >= 0.80)"
+              % geo)
+        print("ResNet-50 conv time (all 53 convs): geflow %.2f ms, PyTorch "
+              "%.2f ms, speed ratio %.2f" % (ours_net * 1e3, torch_net * 1e3,
+                                              torch_net / ours_net))
     s1024 = [r for r in results["sgemm"] if r["n"] == 1024]
     if s1024:
         print("sgemm 1024 ratio geflow/OpenBLAS: %.2f (target >= 0.80)" %
