@@ -3,6 +3,7 @@
 #include "FileConstants.h"
 #include "Gears.h"
 #include "Precision.h"
+#include "ShapeRange.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
@@ -153,16 +154,30 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
     if (!parsed)
       return emitError(UnknownLoc::get(&context)) << "input_shape: " << error, failure();
     importOptions.inputShapes = std::move(*parsed);
+  } else if (auto ranges = options.get("input_shape_range")) {
+    // The range gives the input shapes (ATC): its ranged dims become dynamic.
+    auto parsed = parseShapeRange(*ranges, &error);
+    if (!parsed)
+      return emitError(UnknownLoc::get(&context)) << "input_shape_range: " << error, failure();
+    for (const NamedShapeRange &r : *parsed) {
+      NamedShape shape{r.name, {}};
+      for (auto [lo, hi] : r.dims)
+        shape.dims.push_back(lo == hi ? lo : -1);
+      importOptions.inputShapes.push_back(std::move(shape));
+    }
   }
   return frontend::importModel(context, *kind, path, importOptions);
 }
 
 LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
                           const PassManagerHook &hook) {
-  if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)) ||
-      failed(attachGears(module, options)))
+  if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
     return failure();
   PipelineConfig config = getPipelineConfig(options);
+  if (hasShapeRange(options) && !graphOnly)
+    return runRangedPipeline(module, options, config, hook);
+  if (failed(attachGears(module, options)))
+    return failure();
   config.stopAfterGraph = graphOnly;
   PassManager pm(module.getContext());
   if (hook && failed(hook(pm)))

@@ -60,10 +60,12 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
   ConvertGEToNPUOptions lowering;
   lowering.soc = config.soc;
   lowering.cores = config.cores;
+  lowering.prepack = config.prepackWeights;
   pm.addPass(createConvertGEToNPU(lowering));
   OpPassManager &ppm = pm.nest<npu::ProgramOp>();
   ppm.addPass(npu::createNPUBindOutputs());
-  ppm.addPass(npu::createNPUElideConcat());
+  if (config.elideConcat)
+    ppm.addPass(npu::createNPUElideConcat());
   npu::NPUAssignStreamsOptions streams;
   streams.maxStreams = config.maxStreams;
   ppm.addPass(npu::createNPUAssignStreams(streams));

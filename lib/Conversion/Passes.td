@@ -23,7 +23,9 @@ def ConvertGEToNPU : Pass<"convert-ge-to-npu", "::mlir::ModuleOp"> {
     Option<"soc", "soc", "std::string", /*default=*/"\"host\"",
            "Soc profile to tile for">,
     Option<"cores", "cores", "unsigned", /*default=*/"0",
-           "AI cores to tile for (0: the soc's count)">
+           "AI cores to tile for (0: the soc's count)">,
+    Option<"prepack", "prepack", "bool", /*default=*/"true",
+           "Let tiling functions ask for constant inputs to be pre-packed">
   ];
   let dependentDialects = ["::geflow::npu::NPUDialect"];
 }

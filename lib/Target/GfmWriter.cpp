@@ -33,7 +33,28 @@ gfm::TensorSig toSig(Type type, const std::string &name) {
   return sig;
 }
 
-gfm::TensorDesc toDesc(Value v) {
+/// Fills `out` from a shape-ranged value's dim expressions (an array of
+/// [coeff, exponents...] per dim; null for static programs).
+template <typename Proto> void addDimExprs(Proto &out, Attribute exprs) {
+  auto dims = dyn_cast_or_null<ArrayAttr>(exprs);
+  if (!dims)
+    return;
+  for (Attribute dim : dims) {
+    ArrayRef<int64_t> e = cast<DenseI64ArrayAttr>(dim).asArrayRef();
+    gfm::DimExpr *expr = out.add_dim_exprs();
+    expr->set_coeff(e[0]);
+    for (int64_t x : e.drop_front())
+      expr->add_exponents(static_cast<int32_t>(x));
+  }
+}
+
+/// The dim expressions of operand/result `index` of `op`, or null.
+Attribute exprsOf(Operation *op, unsigned index) {
+  auto all = op->getAttrOfType<ArrayAttr>("npu.dim_exprs");
+  return all && index < all.size() ? all[index] : Attribute();
+}
+
+gfm::TensorDesc toDesc(Value v, Attribute exprs = nullptr) {
   auto t = cast<RankedTensorType>(v.getType());
   gfm::TensorDesc d;
   d.set_dtype(toDType(t.getElementType()));
@@ -41,6 +62,7 @@ gfm::TensorDesc toDesc(Value v) {
   for (int64_t s : t.getShape())
     d.add_shape(s);
   d.set_is_const(isa_and_nonnull<WeightOp>(v.getDefiningOp()));
+  addDimExprs(d, exprs);
   return d;
 }
 
@@ -163,14 +185,15 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
       if (failed(b))
         return failure();
       *kt->add_inputs() = *b;
-      *kt->add_input_descs() = toDesc(in);
+      *kt->add_input_descs() = toDesc(in, exprsOf(k, kt->input_descs_size()));
     }
     for (Value r : k.getResults()) {
       auto b = resolve(r);
       if (failed(b))
         return failure();
       *kt->add_outputs() = *b;
-      *kt->add_output_descs() = toDesc(r);
+      *kt->add_output_descs() =
+          toDesc(r, exprsOf(k, k.getInputs().size() + kt->output_descs_size()));
     }
     if (auto ws = k.getWorkspace())
       *kt->mutable_workspace() = toBuffer(*ws);
@@ -186,6 +209,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
       return failure();
     *task->mutable_memcpy()->mutable_src() = *src;
     *task->mutable_memcpy()->mutable_dst() = *dst;
+    if (exprsOf(m, 1))
+      *task->mutable_memcpy()->mutable_desc() = toDesc(m.getResult(), exprsOf(m, 1));
     return success();
   }
   if (auto r = dyn_cast<EventRecordOp>(op)) {
@@ -204,14 +229,15 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
     if (failed(b))
       return failure();
     *ht->add_inputs() = *b;
-    *ht->add_input_descs() = toDesc(in);
+    *ht->add_input_descs() = toDesc(in, exprsOf(h, ht->input_descs_size()));
   }
   for (Value r : h.getResults()) {
     auto b = resolve(r);
     if (failed(b))
       return failure();
     *ht->add_outputs() = *b;
-    *ht->add_output_descs() = toDesc(r);
+    *ht->add_output_descs() =
+        toDesc(r, exprsOf(h, h.getInputs().size() + ht->output_descs_size()));
   }
   for (NamedAttribute a : h.getCallAttrs())
     (*ht->mutable_attrs())[a.getName().str()] = toAttrValue(a.getValue());
@@ -231,12 +257,26 @@ LogicalResult ProgramWriter::write(gfm::Program *out) {
     if (!cast<ShapedType>(t).hasStaticShape())
       return program_.emitOpError() << "input " << i << " has dynamic shape " << t;
     *out->add_inputs() = toSig(t, argName(program_, i, false));
+    if (auto exprs = program_->getAttrOfType<ArrayAttr>("npu.input_dim_exprs"))
+      addDimExprs(*out->mutable_inputs(i), exprs[i]);
   }
-  for (auto [i, t] : llvm::enumerate(program_.getResultTypes()))
+  for (auto [i, t] : llvm::enumerate(program_.getResultTypes())) {
     *out->add_outputs() = toSig(t, argName(program_, i, true));
+    if (auto exprs = program_->getAttrOfType<ArrayAttr>("npu.output_dim_exprs"))
+      addDimExprs(*out->mutable_outputs(i), exprs[i]);
+  }
   out->set_arena_size(program_.getArenaSize());
   out->set_num_streams(program_.getNumStreams());
   out->set_num_events(program_.getNumEvents());
+  if (auto symbols = program_->getAttrOfType<ArrayAttr>("npu.symbols"))
+    for (Attribute a : symbols) {
+      ArrayRef<int64_t> s = cast<DenseI64ArrayAttr>(a).asArrayRef();
+      gfm::ShapeSymbol *sym = out->add_symbols();
+      sym->set_input(s[0]);
+      sym->set_dim(s[1]);
+      sym->set_min(s[2]);
+      sym->set_max(s[3]);
+    }
   for (Operation &op : program_.getBody().front())
     if (failed(addTask(op, out)))
       return failure();
@@ -285,9 +325,16 @@ FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
     for (int i = 0; i < firstSigs.size(); ++i) {
       gfm::TensorSig sig = firstSigs.Get(i);
       for (const gfm::Program &g : model.gears())
-        for (int d = 0; d < sig.shape_size(); ++d)
-          if (getSigs(g).Get(i).shape(d) != sig.shape(d))
+        for (int d = 0; d < sig.shape_size(); ++d) {
+          const gfm::TensorSig &other = getSigs(g).Get(i);
+          bool ranged = d < other.dim_exprs_size() &&
+                        llvm::any_of(other.dim_exprs(d).exponents(), [](int32_t e) {
+                          return e != 0;
+                        });
+          if (other.shape(d) != sig.shape(d) || ranged)
             sig.set_shape(d, -1);
+        }
+      sig.clear_dim_exprs();
       *out->Add() = sig;
     }
   };

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
 
+#include "geflow/runtime/Device.h"
+
 namespace geflow::rt {
 
 std::string shapeToString(const std::vector<int64_t> &shape) {
@@ -36,7 +38,7 @@ std::string gearTuple(const std::vector<TensorInfo> &sigs) {
 // The gear whose every input shape equals `shapes`; the error explains the
 // mismatch in terms of the input that cannot match.
 StatusOr<size_t>
-findGear(const std::vector<GearInfo> &gears,
+findExactGear(const std::vector<GearInfo> &gears,
          const std::vector<TensorInfo> &sigs,
          const std::vector<const std::vector<int64_t> *> &shapes) {
   for (size_t g = 0; g < gears.size(); ++g) {
@@ -101,8 +103,20 @@ bool overlaps(const TensorRef &a, uint64_t aBytes, const TensorRef &b,
 
 } // namespace
 
-StatusOr<size_t> Model::Impl::bind(const std::vector<TensorRef> &in,
-                                   const std::vector<TensorRef> &out) const {
+StatusOr<size_t> Model::Impl::findGear(const std::vector<const std::vector<int64_t> *> &shapes,
+                                       std::vector<int64_t> *values) const {
+  if (!instances)
+    return findExactGear(gears, inputs, shapes);
+  StatusOr<std::vector<int64_t>> matched = exec::matchRange(*plans[0], shapes);
+  if (!matched.ok())
+    return matched.status();
+  if (values)
+    *values = std::move(matched.value());
+  return size_t{0};
+}
+
+StatusOr<Model::Impl::Binding> Model::Impl::bind(const std::vector<TensorRef> &in,
+                                                 const std::vector<TensorRef> &out) const {
   if (in.size() != inputs.size())
     return countError("input", inputs.size(), in.size());
   if (out.size() != outputs.size())
@@ -124,14 +138,29 @@ StatusOr<size_t> Model::Impl::bind(const std::vector<TensorRef> &in,
   shapes.reserve(in.size());
   for (const TensorRef &r : in)
     shapes.push_back(&r.shape);
-  StatusOr<size_t> gear = findGear(gears, inputs, shapes);
+  Binding binding;
+  std::vector<int64_t> values;
+  StatusOr<size_t> gear = findGear(shapes, &values);
   if (!gear.ok())
-    return gear;
-  const GearInfo &g = gears[*gear];
+    return gear.status();
+  binding.gear = *gear;
+  // The signature of this run: the gear's, or a shape-ranged program's at
+  // the run's shapes.
+  const std::vector<TensorInfo> *sigIn = &gears[*gear].inputs;
+  const std::vector<TensorInfo> *sigOut = &gears[*gear].outputs;
+  if (instances) {
+    StatusOr<std::shared_ptr<const exec::RangedInstance>> instance =
+        instances->get(*plans[*gear], values, device->properties().soc);
+    if (!instance.ok())
+      return instance.status();
+    binding.instance = std::move(instance.value());
+    sigIn = &binding.instance->inputs;
+    sigOut = &binding.instance->outputs;
+  }
   for (size_t i = 0; i < in.size(); ++i)
-    GEFLOW_RETURN_IF_ERROR(checkBuffer("input", in[i], g.inputs[i]));
+    GEFLOW_RETURN_IF_ERROR(checkBuffer("input", in[i], (*sigIn)[i]));
   for (size_t i = 0; i < out.size(); ++i) {
-    const TensorInfo &sig = g.outputs[i];
+    const TensorInfo &sig = (*sigOut)[i];
     if (out[i].shape != sig.shape)
       return invalidArgument(
           "output '" + sig.name + "' has shape " + shapeToString(out[i].shape) +
@@ -143,15 +172,15 @@ StatusOr<size_t> Model::Impl::bind(const std::vector<TensorRef> &in,
   // Outputs are written while inputs and other outputs are still read.
   for (size_t i = 0; i < out.size(); ++i) {
     for (size_t j = 0; j < in.size(); ++j)
-      if (overlaps(out[i], g.outputs[i].bytes, in[j], g.inputs[j].bytes))
-        return invalidArgument("output '" + g.outputs[i].name +
-                               "' overlaps input '" + g.inputs[j].name + "'");
+      if (overlaps(out[i], (*sigOut)[i].bytes, in[j], (*sigIn)[j].bytes))
+        return invalidArgument("output '" + (*sigOut)[i].name +
+                               "' overlaps input '" + (*sigIn)[j].name + "'");
     for (size_t j = 0; j < i; ++j)
-      if (overlaps(out[i], g.outputs[i].bytes, out[j], g.outputs[j].bytes))
-        return invalidArgument("output '" + g.outputs[i].name +
-                               "' overlaps output '" + g.outputs[j].name + "'");
+      if (overlaps(out[i], (*sigOut)[i].bytes, out[j], (*sigOut)[j].bytes))
+        return invalidArgument("output '" + (*sigOut)[i].name +
+                               "' overlaps output '" + (*sigOut)[j].name + "'");
   }
-  return gear;
+  return binding;
 }
 
 StatusOr<size_t>
@@ -161,7 +190,7 @@ Model::selectGear(const std::vector<std::vector<int64_t>> &inputShapes) const {
   std::vector<const std::vector<int64_t> *> shapes;
   for (const auto &s : inputShapes)
     shapes.push_back(&s);
-  return findGear(impl_->gears, impl_->inputs, shapes);
+  return impl_->findGear(shapes);
 }
 
 } // namespace geflow::rt

@@ -111,7 +111,8 @@ StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
 }
 
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
-                  const std::function<Status(Stream &)> &beforeDone) {
+                  const std::function<Status(Stream &)> &beforeDone,
+                  const std::vector<uint32_t> *blockDims) {
   // Launches were validated when the plan was made, so none is expected to
   // fail; if one does, the rest of the run (joins and `done` above all) is
   // still enqueued so that the context's end stays observable.
@@ -125,12 +126,13 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Strea
     for (uint32_t s : plan.internalStreams)
       note(ctx.streams[s]->waitEvent(ctx.start));
   }
-  for (const Step &step : plan.steps) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step &step = plan.steps[i];
     Stream &stream = step.stream == 0 ? caller : *ctx.streams[step.stream];
     switch (step.kind) {
     case StepKind::Kernel:
       note(stream.launchKernel(step.label, step.fn, gear.kernelArgs[step.index],
-                               step.blockDim));
+                               blockDims ? (*blockDims)[i] : step.blockDim));
       break;
     case StepKind::Record:
       note(stream.recordEvent(ctx.events[step.index]));

@@ -51,9 +51,14 @@ struct GearState {
   std::vector<void *> staging;
 };
 
+struct RangedInstance;
+
 struct ExecContext {
   ~ExecContext();
 
+  /// The re-tiled program a shape-ranged run uses; held until the context
+  /// runs again, since the queued kernels read its tiling data.
+  std::shared_ptr<const RangedInstance> instance;
   std::shared_ptr<Device> device;
   void *arena = nullptr;
   /// Indexed by gear; null until the context first runs that gear.
@@ -76,8 +81,11 @@ struct ExecContext {
 /// plan) on `caller` and ctx's internal streams. The bound pointers must be
 /// set. `beforeDone` enqueues work on `caller` that still belongs to the
 /// run (it must finish before the context can be reused).
+/// `blockDims`, when given, replaces each step's block count (shape-ranged
+/// programs re-tile per run).
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
-                  const std::function<Status(Stream &)> &beforeDone = nullptr);
+                  const std::function<Status(Stream &)> &beforeDone = nullptr,
+                  const std::vector<uint32_t> *blockDims = nullptr);
 
 /// The contexts of one model, shared by its gears.
 class ContextPool {

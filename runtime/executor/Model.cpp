@@ -71,6 +71,8 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   impl->device = std::move(device);
   impl->pool = std::make_unique<exec::ContextPool>(impl->plans, impl->device,
                                                    impl->file->weights());
+  if (impl->plans.size() == 1 && impl->plans[0]->range)
+    impl->instances = std::make_unique<exec::InstanceCache>();
   return std::unique_ptr<Model>(new Model(std::move(impl)));
 }
 
@@ -89,30 +91,33 @@ uint64_t Model::arenaBytes() const { return impl_->pool->arenaSize(); }
 
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
-  StatusOr<size_t> gear = impl_->bind(inputs, outputs);
-  if (!gear.ok() && impl_->padding)
-    return impl_->executePadded(stream, inputs, outputs, gear.status());
-  if (!gear.ok())
-    return Status(gear.status().code(),
-                  "model '" + impl_->name + "': " + gear.status().message());
-  const exec::GearPlan &plan = *impl_->plans[*gear];
+  StatusOr<Impl::Binding> bound = impl_->bind(inputs, outputs);
+  if (!bound.ok() && impl_->padding)
+    return impl_->executePadded(stream, inputs, outputs, bound.status());
+  if (!bound.ok())
+    return Status(bound.status().code(),
+                  "model '" + impl_->name + "': " + bound.status().message());
+  const exec::GearPlan &plan = *impl_->plans[bound->gear];
   exec::ContextPool &pool = *impl_->pool;
   StatusOr<exec::ExecContext *> acquired = pool.acquire();
   if (!acquired.ok())
     return acquired.status();
   exec::ExecContext &ctx = **acquired;
-  StatusOr<exec::GearState *> state = pool.gearState(ctx, *gear);
+  StatusOr<exec::GearState *> state = pool.gearState(ctx, bound->gear);
   if (!state.ok()) {
     pool.release(&ctx);
     return state.status();
   }
+  if (bound->instance)
+    exec::useInstance(plan, bound->instance, ctx, **state);
   for (uint32_t index : plan.boundPointers) {
     const exec::PointerSource &p = plan.pointers[index];
     const TensorRef &ref =
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  Status status = exec::enqueueRun(plan, ctx, **state, stream);
+  Status status = exec::enqueueRun(plan, ctx, **state, stream, nullptr,
+                                  bound->instance ? &bound->instance->blockDims : nullptr);
   pool.release(&ctx);
   return status;
 }

@@ -5,6 +5,7 @@
 #include "Context.h"
 #include "Padding.h"
 #include "Plan.h"
+#include "Ranged.h"
 
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
@@ -28,6 +29,9 @@ struct Model::Impl {
   /// that it is destroyed, waiting for in-flight runs, first.
   std::unique_ptr<exec::ContextPool> pool;
 
+  /// Set for a shape-ranged model (its only gear): the re-tiled programs
+  /// by symbol values.
+  std::unique_ptr<exec::InstanceCache> instances;
   /// Set when the model was compiled with gear_padding.
   std::optional<exec::BatchPadding> padding;
 
@@ -35,9 +39,18 @@ struct Model::Impl {
   std::mutex runMu;
   std::vector<std::unique_ptr<Stream>> runStreams;
 
+  struct Binding {
+    size_t gear = 0;
+    /// A shape-ranged run: the program re-tiled for its shapes.
+    std::shared_ptr<const exec::RangedInstance> instance;
+  };
   /// Checks the bindings and returns the gear they select.
-  StatusOr<size_t> bind(const std::vector<TensorRef> &inputs,
-                        const std::vector<TensorRef> &outputs) const;
+  StatusOr<Binding> bind(const std::vector<TensorRef> &inputs,
+                         const std::vector<TensorRef> &outputs) const;
+  /// The gear for these input shapes, and for a shape-ranged model the
+  /// symbol values they give.
+  StatusOr<size_t> findGear(const std::vector<const std::vector<int64_t> *> &shapes,
+                            std::vector<int64_t> *values = nullptr) const;
   /// gear_padding: runs a batch no gear has in the next bigger gear.
   Status executePadded(Stream &stream, const std::vector<TensorRef> &inputs,
                        const std::vector<TensorRef> &outputs, const Status &noGear);

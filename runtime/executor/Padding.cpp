@@ -161,6 +161,24 @@ namespace geflow::rt {
 
 StatusOr<Model::Selection>
 Model::select(const std::vector<std::vector<int64_t>> &inputShapes) const {
+  if (impl_->instances) {
+    if (inputShapes.size() != impl_->inputs.size())
+      return selectGear(inputShapes).status(); // the count error
+    std::vector<const std::vector<int64_t> *> shapes;
+    for (const auto &s : inputShapes)
+      shapes.push_back(&s);
+    std::vector<int64_t> values;
+    StatusOr<size_t> gear = impl_->findGear(shapes, &values);
+    if (!gear.ok())
+      return gear.status();
+    Selection s{*gear, false, impl_->gears[*gear].outputs};
+    for (size_t i = 0; i < s.outputs.size(); ++i) {
+      TensorInfo &t = s.outputs[i];
+      t.shape = exec::evalShape(impl_->plans[*gear]->range->outputs[i], values);
+      t.bytes = storageBytes(t.dtype, t.format, t.shape);
+    }
+    return s;
+  }
   StatusOr<size_t> exact = selectGear(inputShapes);
   if (exact.ok())
     return Selection{*exact, false, impl_->gears[*exact].outputs};

@@ -11,6 +11,7 @@
 #define GEFLOW_RUNTIME_EXECUTOR_PLAN_H
 
 #include "geflow/kernels/Kernel.h"
+#include "geflow/kernels/Registry.h"
 #include "geflow/runtime/HostOps.h"
 #include "geflow/runtime/Model.h"
 
@@ -83,6 +84,43 @@ struct CopyTiling {
 int32_t copyKernel(const kernels::KernelArgs &args, uint32_t blockIdx,
                    uint32_t blockDim);
 
+/// A dim of a shape-ranged program: coeff * prod(symbol_k ^ exps[k]).
+struct RangedDim {
+  int64_t coeff = 0;
+  std::vector<int32_t> exps;
+};
+using RangedShape = std::vector<RangedDim>;
+
+/// A kernel of a shape-ranged program, re-tiled per run for the actual
+/// shapes by the same tiling function the compiler called.
+struct RangedKernel {
+  uint32_t step;   // index into GearPlan::steps
+  uint32_t kernel; // index into GearPlan::kernels
+  const kernels::KernelDef *def;
+  kernels::TilingContext ctx; // upper-bound descs (soc set at run time)
+  std::vector<RangedShape> inputShapes, outputShapes;
+  uint64_t workspaceCapacity; // bytes the plan reserved
+};
+
+/// A copy of a shape-ranged program, whose byte count varies.
+struct RangedCopy {
+  uint32_t step, kernel;
+  DType dtype;
+  Format format;
+  RangedShape shape;
+};
+
+/// What a shape-ranged program needs beyond its upper-bound plan; its
+/// symbols are GearInfo::ranges, in order.
+struct RangeInfo {
+  std::vector<RangedShape> inputs, outputs;
+  std::vector<RangedKernel> kernels;
+  std::vector<RangedCopy> copies;
+};
+
+/// Evaluates a ranged shape at symbol values.
+std::vector<int64_t> evalShape(const RangedShape &shape, const std::vector<int64_t> &values);
+
 struct GearPlan {
   GearInfo info;
   std::vector<Step> steps;
@@ -97,7 +135,13 @@ struct GearPlan {
   std::vector<uint32_t> internalStreams;
   /// Tiling blobs of copy tasks (a deque: KernelLayout points into it).
   std::deque<CopyTiling> copyTilings;
+  /// Set for a shape-ranged program.
+  std::unique_ptr<RangeInfo> range;
 };
+
+/// Splits a copy of `bytes` across the AI cores (blocks of 256 KiB or
+/// more); `overlap` copies run as one memmove.
+CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *blocks);
 
 /// The signature entry of `sig` (bytes = 0 when a dim is -1 or the shape
 /// does not fit its format).

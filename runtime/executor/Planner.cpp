@@ -26,22 +26,6 @@ namespace geflow::rt::exec {
 
 namespace {
 
-/// Bytes of a tensor of `shape` stored in `format`; 0 when a dim is
-/// negative, the rank does not fit the format or the size overflows.
-uint64_t storageBytes(DType dtype, Format format,
-                      const std::vector<int64_t> &shape) {
-  auto physical = physicalShape(format, shape);
-  if (!physical)
-    return 0;
-  uint64_t n = dtypeSize(dtype);
-  for (int64_t d : *physical) {
-    if (d < 0 || (d > 0 && n > UINT64_MAX / static_cast<uint64_t>(d)))
-      return 0;
-    n *= static_cast<uint64_t>(d);
-  }
-  return n;
-}
-
 kernels::TensorDesc toDesc(const gfm::TensorDesc &d) {
   kernels::TensorDesc out;
   out.dtype = static_cast<DType>(d.dtype());
@@ -78,6 +62,13 @@ toAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
     }
   }
   return out;
+}
+
+template <typename Proto> RangedShape rangedShape(const Proto &p) {
+  RangedShape shape;
+  for (const gfm::DimExpr &e : p.dim_exprs())
+    shape.push_back({e.coeff(), std::vector<int32_t>(e.exponents().begin(), e.exponents().end())});
+  return shape;
 }
 
 std::string dtypeList(const kernels::KernelDef &def) {
@@ -242,6 +233,26 @@ Status Planner::planKernel(const gfm::Task &task) {
   layout.hasWorkspace = k.workspace_size() > 0;
   layout.workspaceOffset = layout.hasWorkspace ? k.workspace().offset() : 0;
 
+  if (plan_->range) {
+    RangedKernel r;
+    r.step = static_cast<uint32_t>(plan_->steps.size());
+    r.kernel = static_cast<uint32_t>(plan_->kernels.size());
+    r.def = def;
+    for (const gfm::TensorDesc &d : k.input_descs()) {
+      r.ctx.inputs.push_back(toDesc(d));
+      // Packing was decided for one shape; ranged programs keep weights as is.
+      r.ctx.inputs.back().isConst = false;
+      r.inputShapes.push_back(rangedShape(d));
+    }
+    for (const gfm::TensorDesc &d : k.output_descs()) {
+      r.ctx.outputs.push_back(toDesc(d));
+      r.outputShapes.push_back(rangedShape(d));
+    }
+    r.ctx.attrs = toAttrs(k.attrs());
+    r.workspaceCapacity = layout.hasWorkspace ? k.workspace().size() : 0;
+    plan_->range->kernels.push_back(std::move(r));
+  }
+
   Step step{};
   step.kind = StepKind::Kernel;
   step.stream = task.stream();
@@ -257,22 +268,17 @@ Status Planner::planKernel(const gfm::Task &task) {
 
 Status Planner::planCopy(const gfm::Task &task) {
   const gfm::Buffer &src = task.memcpy().src(), &dst = task.memcpy().dst();
-  uint64_t bytes = dst.size();
-  // Large copies are split across the AI cores in 256 KiB-or-larger,
-  // cache-line aligned chunks; small ones run as one block.
-  constexpr uint64_t kMinChunk = 256 * 1024;
-  uint64_t blocks =
-      std::min<uint64_t>(aiCores_, (bytes + kMinChunk - 1) / kMinChunk);
-  blocks = std::max<uint64_t>(blocks, 1);
-  uint64_t chunk = ((bytes + blocks - 1) / blocks + 63) & ~uint64_t(63);
   bool overlap = src.region() == dst.region() && src.slot() == dst.slot() &&
                  src.offset() < dst.offset() + dst.size() &&
                  dst.offset() < src.offset() + src.size();
-  if (overlap) {
-    blocks = 1;
-    chunk = bytes;
+  uint32_t blocks;
+  plan_->copyTilings.push_back(copyTiling(dst.size(), overlap, aiCores_, &blocks));
+  if (plan_->range && task.memcpy().has_desc()) {
+    const gfm::TensorDesc &d = task.memcpy().desc();
+    plan_->range->copies.push_back(
+        {static_cast<uint32_t>(plan_->steps.size()), static_cast<uint32_t>(plan_->kernels.size()),
+         static_cast<DType>(d.dtype()), static_cast<Format>(d.format()), rangedShape(d)});
   }
-  plan_->copyTilings.push_back({bytes, chunk, overlap ? 1u : 0u});
 
   KernelLayout layout{};
   StatusOr<uint32_t> s = addPointer(src);
@@ -291,7 +297,7 @@ Status Planner::planCopy(const gfm::Task &task) {
   step.kind = StepKind::Kernel;
   step.stream = task.stream();
   step.index = static_cast<uint32_t>(plan_->kernels.size());
-  step.blockDim = static_cast<uint32_t>(blocks);
+  step.blockDim = blocks;
   step.fn = copyKernel;
   step.label = (task.name().empty() ? "memcpy" : task.name()) + " (memcpy)";
   plan_->kernels.push_back(layout);
@@ -342,6 +348,16 @@ StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
   info.numStreams = program_.num_streams();
   info.numEvents = program_.num_events();
   info.numTasks = static_cast<uint32_t>(program_.tasks_size());
+  if (program_.symbols_size() > 0) {
+    plan_->range = std::make_unique<RangeInfo>();
+    for (const gfm::ShapeSymbol &s : program_.symbols()) {
+      info.ranges.push_back({s.input(), s.dim(), s.min(), s.max()});
+    }
+    for (const gfm::TensorSig &s : program_.inputs())
+      plan_->range->inputs.push_back(rangedShape(s));
+    for (const gfm::TensorSig &s : program_.outputs())
+      plan_->range->outputs.push_back(rangedShape(s));
+  }
 
   std::vector<bool> recorded(program_.num_events(), false);
   std::vector<bool> streamUsed(program_.num_streams(), false);
@@ -412,6 +428,33 @@ int32_t copyKernel(const kernels::KernelArgs &args, uint32_t blockIdx,
   if (begin < t.bytes)
     std::memcpy(dst + begin, src + begin, std::min(t.chunk, t.bytes - begin));
   return 0;
+}
+
+CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *blocks) {
+  // Large copies are split across the AI cores in 256 KiB-or-larger,
+  // cache-line aligned chunks; small ones run as one block.
+  constexpr uint64_t kMinChunk = 256 * 1024;
+  uint64_t n = std::min<uint64_t>(aiCores, (bytes + kMinChunk - 1) / kMinChunk);
+  n = std::max<uint64_t>(n, 1);
+  uint64_t chunk = ((bytes + n - 1) / n + 63) & ~uint64_t(63);
+  if (overlap) {
+    n = 1;
+    chunk = bytes;
+  }
+  *blocks = static_cast<uint32_t>(n);
+  return {bytes, chunk, overlap ? 1u : 0u};
+}
+
+std::vector<int64_t> evalShape(const RangedShape &shape, const std::vector<int64_t> &values) {
+  std::vector<int64_t> out;
+  for (const RangedDim &d : shape) {
+    int64_t v = d.coeff;
+    for (size_t k = 0; k < d.exps.size() && k < values.size(); ++k)
+      for (int32_t e = 0; e < d.exps[k]; ++e)
+        v *= values[k];
+    out.push_back(v);
+  }
+  return out;
 }
 
 StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,

@@ -1,4 +1,6 @@
 //===- GfmValidate.cpp - Bounds-checking a parsed .gfm model --------------===//
+#include "GfmValidateRanged.h"
+
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Types.h"
 
@@ -56,16 +58,7 @@ Status Checker::checkDesc(const gfm::TensorDesc &desc) {
 // Byte size of a static signature (0 when it does not fit).
 uint64_t sigBytes(const gfm::TensorSig &sig) {
   std::vector<int64_t> shape(sig.shape().begin(), sig.shape().end());
-  auto physical = physicalShape(static_cast<Format>(sig.format()), shape);
-  if (!physical)
-    return 0;
-  uint64_t n = dtypeSize(static_cast<DType>(sig.dtype()));
-  for (int64_t d : *physical) {
-    if (d < 0 || (d > 0 && n > UINT64_MAX / static_cast<uint64_t>(d)))
-      return 0;
-    n *= static_cast<uint64_t>(d);
-  }
-  return n;
+  return storageBytes(static_cast<DType>(sig.dtype()), static_cast<Format>(sig.format()), shape);
 }
 
 Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
@@ -190,11 +183,24 @@ Status Checker::run() {
       GEFLOW_RETURN_IF_ERROR(checkSig(sig, false));
     for (const auto &sig : p.outputs())
       GEFLOW_RETURN_IF_ERROR(checkSig(sig, false));
-    for (int t = 0; t < p.tasks_size(); ++t) {
+    auto taskWhere = [&](int t) {
       const gfm::Task &task = p.tasks(t);
-      where_ = "gear " + std::to_string(g) + ", task " + std::to_string(t) +
-               (task.name().empty() ? "" : " (" + task.name() + ")") + ": ";
-      GEFLOW_RETURN_IF_ERROR(checkTask(task, p));
+      return "gear " + std::to_string(g) + ", task " + std::to_string(t) +
+             (task.name().empty() ? "" : " (" + task.name() + ")") + ": ";
+    };
+    for (int t = 0; t < p.tasks_size(); ++t) {
+      where_ = taskWhere(t);
+      GEFLOW_RETURN_IF_ERROR(checkTask(p.tasks(t), p));
+    }
+    if (p.symbols_size() > 0) {
+      where_ = "gear " + std::to_string(g) + ": ";
+      if (model_.gears_size() > 1)
+        return fail("is shape-ranged, but the model has " + std::to_string(model_.gears_size()) +
+                    " programs (a shape-ranged model has one)");
+      GEFLOW_RETURN_IF_ERROR(checkRangedProgram(p, [&](int t, const std::string &what) {
+        where_ = t < 0 ? "gear " + std::to_string(g) + ": " : taskWhere(t);
+        return fail(what);
+      }));
     }
   }
   return Status::OK();

@@ -83,4 +83,17 @@ int64_t numElements(const std::vector<int64_t> &shape) {
   return n;
 }
 
+uint64_t storageBytes(DType dtype, Format format, const std::vector<int64_t> &shape) {
+  auto physical = physicalShape(format, shape);
+  if (!physical)
+    return 0;
+  uint64_t n = dtypeSize(dtype);
+  for (int64_t d : *physical) {
+    if (d < 0 || (d > 0 && n > UINT64_MAX / static_cast<uint64_t>(d)))
+      return 0;
+    n *= static_cast<uint64_t>(d);
+  }
+  return n;
+}
+
 } // namespace geflow::rt

@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/OptionFlags.h"
+#include "geflow/Compiler/Options.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -54,30 +56,11 @@ static cl::opt<bool> quiet("quiet", cl::desc("Do not print the compile summary")
 static cl::opt<std::string>
     summaryFile("summary-json", cl::desc("Also write the compile summary as JSON here"),
                 cl::value_desc("path"), cl::cat(category));
-static cl::list<std::string>
-    extraOptions("option", cl::desc("Any GE option as NAME=VALUE (repeatable)"),
-                 cl::value_desc("name=value"), cl::cat(category));
-
-// Every graph-scope GE option is a flag of the same name (as ATC's are).
-static std::vector<std::string> optionFlagNames() {
-  std::vector<std::string> names;
-  for (const geflow::OptionSpec &spec : geflow::OptionsRegistry::get().specs())
-    if (spec.scope == geflow::OptionScope::Graph && !StringRef(spec.name).starts_with("ge."))
-      names.push_back(spec.name);
-  return names;
-}
-
-static std::vector<std::unique_ptr<cl::opt<std::string>>>
-makeOptionFlags(const std::vector<std::string> &names) {
-  std::vector<std::unique_ptr<cl::opt<std::string>>> flags;
-  for (const std::string &name : names) {
-    const geflow::OptionSpec *spec = geflow::OptionsRegistry::get().find(name);
-    flags.push_back(std::make_unique<cl::opt<std::string>>(
-        StringRef(spec->name), cl::desc(spec->help), cl::value_desc("value"),
-        cl::cat(category)));
-  }
-  return flags;
-}
+static cl::opt<bool> printPrecision(
+    "print-precision-decisions",
+    cl::desc("Print which ops were reduced or kept in which dtype, and why (the same as "
+             "--print_precision_decisions=true)"),
+    cl::cat(category));
 
 static int fail(const Twine &message) {
   errs() << "geflow-compile: error: " << message << "\n";
@@ -102,8 +85,8 @@ static std::string withExtension(StringRef extension) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  std::vector<std::string> flagNames = optionFlagNames();
-  auto optionFlags = makeOptionFlags(flagNames);
+  // Every graph-scope GE option is a flag of the same name (as ATC's are).
+  geflow::OptionFlags optionFlags(category, /*graphScopeOnly=*/true);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "geflow offline model compiler (ATC-style)\n");
@@ -119,16 +102,11 @@ int main(int argc, char **argv) {
     return fail("--emit=exe needs a file --output");
 
   std::map<std::string, std::string> raw;
-  for (auto [i, name] : llvm::enumerate(flagNames))
-    if (optionFlags[i]->getNumOccurrences())
-      raw[name] = *optionFlags[i];
-  for (const std::string &kv : extraOptions) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos)
-      return fail("--option expects NAME=VALUE, got '" + kv + "'");
-    raw[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
   std::string error;
+  if (!optionFlags.collect(&raw, &error))
+    return fail(error);
+  if (printPrecision)
+    raw["print_precision_decisions"] = "true";
   auto options = geflow::OptionsRegistry::get().parse(raw, &error);
   if (!options)
     return fail(error);

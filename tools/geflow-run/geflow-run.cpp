@@ -18,6 +18,7 @@
 #include "RunTensors.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/runtime/Device.h"
 #include "geflow/runtime/Gfm.h"
@@ -73,9 +74,6 @@ static cl::opt<std::string>
               cl::desc("Model framework when compiling: onnx (5) or mlir "
                        "(default: from the extension)"),
               cl::value_desc("name"), cl::cat(category));
-static cl::list<std::string>
-    geOptions("option", cl::desc("A GE option for compiling (repeatable)"),
-              cl::value_desc("NAME=VALUE"), cl::cat(geCategory));
 
 static int fail(const Twine &message) {
   errs() << "geflow-run: error: " << message << "\n";
@@ -85,54 +83,6 @@ static int fail(const Twine &message) {
 static int fail(const rt::Status &status) { return fail(status.message()); }
 
 namespace {
-
-/// One flag per GE option name and alias of the registry, so that every
-/// ATC spelling (--input_shape=..., --precision_mode=...) is accepted.
-std::vector<std::unique_ptr<cl::opt<std::string>>> makeGeFlags() {
-  std::vector<std::unique_ptr<cl::opt<std::string>>> flags;
-  // cl::opt keeps a reference to its name: the registry's strings live
-  // as long as the process.
-  for (const OptionSpec &spec : OptionsRegistry::get().specs()) {
-    std::vector<const std::string *> names = {&spec.name};
-    for (const std::string &alias : spec.aliases)
-      names.push_back(&alias);
-    for (const std::string *name : names)
-      flags.push_back(std::make_unique<cl::opt<std::string>>(
-          StringRef(*name), cl::desc(spec.help), cl::value_desc("value"),
-          cl::cat(geCategory)));
-  }
-  return flags;
-}
-
-/// The raw GE options from the flags and --option; false (and a message)
-/// on a malformed or repeated option.
-bool collectGeOptions(
-    const std::vector<std::unique_ptr<cl::opt<std::string>>> &flags,
-    std::map<std::string, std::string> *raw, std::string *error) {
-  auto add = [&](const std::string &name, const std::string &value) {
-    const OptionSpec *spec = OptionsRegistry::get().find(name);
-    std::string key = spec ? spec->name : name;
-    if (raw->count(key)) {
-      *error = "GE option '" + key + "' is given more than once";
-      return false;
-    }
-    (*raw)[key] = value;
-    return true;
-  };
-  for (const auto &flag : flags)
-    if (flag->getNumOccurrences() && !add(flag->ArgStr.str(), *flag))
-      return false;
-  for (const std::string &o : geOptions) {
-    size_t eq = o.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      *error = "--option expects NAME=VALUE, got '" + o + "'";
-      return false;
-    }
-    if (!add(o.substr(0, eq), o.substr(eq + 1)))
-      return false;
-  }
-  return true;
-}
 
 bool startsWithGfmMagic(const std::string &path) {
   FILE *f = std::fopen(path.c_str(), "rb");
@@ -190,7 +140,8 @@ compileAndLoad(const Options &options,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  auto geFlags = makeGeFlags();
+  // One flag per GE option name and alias (ATC spellings).
+  OptionFlags geFlags(geCategory, /*graphScopeOnly=*/false);
   cl::HideUnrelatedOptions({&category, &geCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "geflow-run: run a model on the virtual NPU\n");
@@ -200,7 +151,7 @@ int main(int argc, char **argv) {
     return fail("--loop must be at least 1");
   std::map<std::string, std::string> rawOptions;
   std::string error;
-  if (!collectGeOptions(geFlags, &rawOptions, &error))
+  if (!geFlags.collect(&rawOptions, &error))
     return fail(error);
   std::map<std::string, std::string> inputs;
   for (const std::string &in : inputFiles) {

@@ -19,6 +19,11 @@ struct PipelineConfig {
   bool stopAfterGraph = false;
   /// ge-apply-precision writes its decision table to stderr.
   bool printPrecisionDecisions = false;
+  /// Shape-ranged programs are re-tiled at run time: weights stay unpacked
+  /// (a packed layout is tied to the compile-time tiling) and concat inputs
+  /// are not placed as slices (their offsets would change with the shapes).
+  bool prepackWeights = true;
+  bool elideConcat = true;
 };
 
 /// Reads the settings the pipeline needs from `options` (stream counts from

@@ -50,13 +50,13 @@ bool isAliasLike(Operation *op) {
   return false;
 }
 
-k::TensorDesc toDesc(Value v) {
+k::TensorDesc toDesc(Value v, bool prepack) {
   auto type = cast<RankedTensorType>(v.getType());
   k::TensorDesc d;
   d.dtype = ge::getRuntimeDType(type.getElementType()).value_or(rt::DType::F32);
   d.shape.assign(type.getShape().begin(), type.getShape().end());
   d.format = static_cast<rt::Format>(ge::getFormat(type));
-  d.isConst = isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(v.getDefiningOp());
+  d.isConst = prepack && isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(v.getDefiningOp());
   return d;
 }
 
@@ -82,8 +82,8 @@ DictionaryAttr toDictionary(MLIRContext *ctx, const k::AttrMap &attrs) {
 
 class FuncLowering {
 public:
-  FuncLowering(func::FuncOp func, const k::SocInfo &soc)
-      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()) {}
+  FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack)
+      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()), prepack_(prepack) {}
   LogicalResult run();
 
 private:
@@ -97,6 +97,7 @@ private:
   func::FuncOp func_;
   const k::SocInfo &soc_;
   const k::KernelRegistry &registry_;
+  bool prepack_;
   IRMapping map_;
   // Op type -> node names of ops without a kernel.
   llvm::MapVector<StringRef, SmallVector<std::string>> unsupported_;
@@ -174,9 +175,9 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   ctx.soc = &soc_;
   ctx.attrs = lowering.attrs;
   for (Value in : lowering.inputs)
-    ctx.inputs.push_back(toDesc(in));
+    ctx.inputs.push_back(toDesc(in, prepack_));
   for (Value r : op->getResults())
-    ctx.outputs.push_back(toDesc(r));
+    ctx.outputs.push_back(toDesc(r, prepack_));
   rt::DType dtype = ctx.inputs.empty() ? ctx.outputs.front().dtype : ctx.inputs.front().dtype;
   if (!registry_.select(lowering.kernel, dtype, k::Isa::AVX512))
     return op->emitError() << opLabel(op) << ": kernel '" << lowering.kernel
@@ -298,7 +299,7 @@ struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
     k::SocInfo info = k::SocInfo::host(cores);
     SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
     for (func::FuncOp f : funcs) {
-      if (failed(FuncLowering(f, info).run()))
+      if (failed(FuncLowering(f, info, prepack).run()))
         return signalPassFailure();
       f.erase();
     }

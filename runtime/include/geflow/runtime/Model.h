@@ -49,10 +49,20 @@ struct TensorInfo {
   uint64_t bytes = 0;
 };
 
-/// One gear: the task program for one set of static input shapes.
+/// A dim of a shape-ranged gear (input_shape_range): any size in
+/// [min, max] runs, re-tiled for it.
+struct DimRange {
+  uint32_t input = 0, dim = 0;
+  int64_t min = 0, max = 0;
+};
+
+/// One gear: the task program for one set of static input shapes, or, for
+/// a shape-ranged gear, for the upper bounds of `ranges`.
 struct GearInfo {
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
+  /// The ranged input dims (empty for a static gear).
+  std::vector<DimRange> ranges;
   uint64_t arenaSize = 0;
   uint32_t numStreams = 1;
   uint32_t numEvents = 0;

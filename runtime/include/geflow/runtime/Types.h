@@ -58,6 +58,10 @@ std::optional<std::vector<int64_t>> physicalShape(Format f,
 
 int64_t numElements(const std::vector<int64_t> &shape);
 
+/// Bytes of a tensor of `shape` stored in `format`; 0 when a dim is
+/// negative, the rank does not fit the format or the size overflows.
+uint64_t storageBytes(DType dtype, Format format, const std::vector<int64_t> &shape);
+
 } // namespace geflow::rt
 
 #endif // GEFLOW_RUNTIME_TYPES_H
