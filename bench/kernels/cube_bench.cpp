@@ -3,10 +3,11 @@
 // Runs GEMM (the `matmul` kernel) and conv2d on the ResNet-50 layer shapes
 // the way the runtime will: tiling, prepacking of constant weights (at
 // "compile time", outside the timing), workspace, every block on a thread
-// pool. GEMMs run in each requested storage dtype (f32: "sgemm"; bf16 and
-// f16: inputs and output in that dtype, fp32 accumulation, like
-// torch.matmul on such tensors). Prints a table, or JSON lines for
-// cube_bench.py, which adds OpenBLAS and PyTorch figures from the same run.
+// pool. GEMMs and convs run in each requested storage dtype (f32: "sgemm"
+// and "conv"; bf16 and f16: inputs and output in that dtype, fp32
+// accumulation, like torch.matmul on such tensors). Prints a table, or JSON
+// lines for cube_bench.py, which adds OpenBLAS and PyTorch figures from the
+// same run.
 //
 // Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
 //                          [--only sgemm|conv] [--dtypes f32,bf16,f16]
@@ -201,17 +202,20 @@ void benchGemm(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
   }
 }
 
-void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool) {
+void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
+               DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "conv" : std::string("conv_") + dtypeLabel(dt);
   for (const bench::ConvShape &s : bench::kResNet50Convs) {
     int64_t o = bench::convOut(s);
-    Buffer x = randomBuffer(s.cin * s.hw * s.hw, 4);
-    Buffer w = randomBuffer(s.cout * s.cin * s.k * s.k, 5);
+    Buffer x = randomBuffer(s.cin * s.hw * s.hw, 4, dt);
+    Buffer w = randomBuffer(s.cout * s.cin * s.k * s.k, 5, dt);
     Buffer y = randomBuffer(s.cout * o * o, 6);
     TilingContext ctx;
-    ctx.inputs = {f32({1, s.cin, s.hw, s.hw}),
-                  f32({s.cout, s.cin, s.k, s.k}, true)};
+    ctx.inputs = {f32({1, s.cin, s.hw, s.hw}, false, dt),
+                  f32({s.cout, s.cin, s.k, s.k}, true, dt)};
     ctx.inputs[0].format = Format::NCHW;
-    ctx.outputs = {f32({1, s.cout, o, o})};
+    ctx.outputs = {f32({1, s.cout, o, o}, false, dt)};
     ctx.outputs[0].format = Format::NCHW;
     ctx.attrs.set("strides", std::vector<int64_t>{s.stride, s.stride});
     ctx.attrs.set("pads", std::vector<int64_t>(4, s.pad));
@@ -220,7 +224,8 @@ void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool) {
     Status st =
         launch.prepare("conv2d", ctx, {x.get(), w.get()}, {y.get()}, opt.isa);
     if (!st.ok()) {
-      std::fprintf(stderr, "conv %s: %s\n", s.name, st.toString().c_str());
+      std::fprintf(stderr, "%s %s: %s\n", group.c_str(), s.name,
+                   st.toString().c_str());
       std::exit(1);
     }
     double sec = timeLaunch(launch, pool, opt.quick ? 0.03 : 0.15, 3);
@@ -228,7 +233,7 @@ void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool) {
     std::snprintf(shape, sizeof(shape), "%ldx%ldx%ld k%ld s%ld p%ld",
                   long(s.cin), long(s.cout), long(s.hw), long(s.k),
                   long(s.stride), long(s.pad));
-    report(opt, "conv", s.name, shape, bench::convFlops(s), sec,
+    report(opt, group.c_str(), s.name, shape, bench::convFlops(s), sec,
            launch.blockDim(), s.count);
   }
 }
@@ -297,6 +302,7 @@ int main(int argc, char **argv) {
     for (DType dt : opt.dtypes)
       benchGemm(opt, soc, pool, dt);
   if (only.empty() || only == "conv")
-    benchConv(opt, soc, pool);
+    for (DType dt : opt.dtypes)
+      benchConv(opt, soc, pool, dt);
   return 0;
 }

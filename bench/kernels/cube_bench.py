@@ -231,6 +231,18 @@ def main():
         print("ResNet-50 conv time (all 53 convs): geflow %.2f ms, PyTorch "
               "%.2f ms, speed ratio %.2f" % (ours_net * 1e3, torch_net * 1e3,
                                               torch_net / ours_net))
+    conv_dtypes = [d for d in dtypes if d != "f32" and
+                   any(g == "conv_" + d for (g, n) in meta)]
+    if logs and conv_dtypes:
+        # All 53 ResNet-50 convs per storage dtype (weights prepacked).
+        line = "ResNet-50 conv time by storage dtype: f32 %.2f ms" % (
+            ours_net * 1e3)
+        for d in conv_dtypes:
+            t = sum(m["count"] * ours[(g, n)] for (g, n), m in meta.items()
+                    if g == "conv_" + d)
+            results["resnet50_conv_ms_" + d] = t * 1e3
+            line += ", %s %.2f ms (%.2fx)" % (d, t * 1e3, ours_net / t)
+        print(line)
     s1024 = [r for r in results["sgemm"] if r["n"] == 1024]
     if s1024:
         print("sgemm 1024 ratio geflow/OpenBLAS: %.2f (target >= 0.80)" %
