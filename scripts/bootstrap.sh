@@ -9,7 +9,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libprotobuf-dev protobuf-compiler
   libonnx-dev python3-onnx libonnx-testdata
-  pybind11-dev python3-pybind11 python3-numpy python3-pytest
+  pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
   libgtest-dev libgmock-dev
   libopenblas0-pthread
 )

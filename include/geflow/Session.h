@@ -27,6 +27,11 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class MLIRContext;
+class ModuleOp;
+} // namespace mlir
+
 namespace geflow {
 
 using OptionMap = std::map<std::string, std::string>;
@@ -46,10 +51,16 @@ public:
                                       const std::string &name = "graph");
   /// Imports a model file (.onnx, .mlir) with `options` (input_shape, ...).
   static rt::StatusOr<Graph> fromFile(const std::string &path, const OptionMap &options = {});
+  /// An empty graph (a module without a function yet), for builders that
+  /// fill in module() (GraphBuilder).
+  static Graph create(const std::string &name);
 
   const std::string &name() const;
   /// The graph printed as MLIR.
   std::string str() const;
+  /// The graph's own context and module.
+  mlir::MLIRContext &context() const;
+  mlir::ModuleOp module() const;
 
   struct Impl;
   Impl &impl() const { return *impl_; }

@@ -49,7 +49,17 @@ rt::StatusOr<Graph> Graph::fromFile(const std::string &path, const OptionMap &ra
   return Graph(std::move(impl));
 }
 
+Graph Graph::create(const std::string &name) {
+  auto impl = Impl::create(name);
+  impl->module = ModuleOp::create(UnknownLoc::get(impl->context.get()));
+  return Graph(std::move(impl));
+}
+
 const std::string &Graph::name() const { return impl_->name; }
+
+MLIRContext &Graph::context() const { return *impl_->context; }
+
+ModuleOp Graph::module() const { return *impl_->module; }
 
 std::string Graph::str() const {
   std::string s;

@@ -55,6 +55,11 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importModelFile(mlir::MLIRContext &context, const std::string &path,
                 const std::string &framework, const Options &options);
 
+/// Applies the input_shape option to a module whose graph inputs carry
+/// `ge.name` (MLIR files, in-memory graphs; the ONNX frontend applies it
+/// while importing). A no-op without input_shape.
+mlir::LogicalResult applyInputShapeOption(mlir::ModuleOp module, const Options &options);
+
 /// Lets a caller adjust the pass manager (IR printing, timing, ...).
 using PassManagerHook = std::function<mlir::LogicalResult(mlir::PassManager &)>;
 

@@ -1,0 +1,66 @@
+"""geflow.compile: any model source to a loaded Executable."""
+import os
+
+from . import _geflow
+from .errors import InvalidArgumentError
+from .graph import Graph
+
+__all__ = ["compile", "options_dict"]
+
+
+def _option_value(name, value):
+    """An option value as the registry's text: bools as true/false, lists as
+    "1,2,4", lists of lists as "1,224;8,448", dicts (input_shape) as
+    "x:1,3,224,224;y:1,8"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}:{','.join(str(int(d)) for d in v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, (list, tuple)) for v in value):
+            return ";".join(",".join(str(int(d)) for d in v) for v in value)
+        return ",".join(str(int(v)) for v in value)
+    raise InvalidArgumentError(
+        f"option '{name}' has a value of type {type(value).__name__}; use a str, "
+        "int, bool, list of ints or (input_shape) a dict of shapes")
+
+
+def options_dict(options=None, soc=None):
+    """``options`` (GE names) as the {name: text} map the registry checks;
+    ``soc`` is soc_version."""
+    out = {}
+    for name, value in (options or {}).items():
+        out[str(name)] = _option_value(name, value)
+    if soc is not None:
+        if "soc_version" in out and out["soc_version"] != str(soc):
+            raise InvalidArgumentError(
+                f"soc={soc!r} contradicts option soc_version={out['soc_version']!r}")
+        out["soc_version"] = str(soc)
+    return out
+
+
+def compile(model, options=None, soc=None):  # noqa: A001 - the API's name
+    """Compiles ``model`` and loads it on the virtual NPU.
+
+    ``model`` is a path (.onnx, .mlir), ONNX model bytes, an
+    ``onnx.ModelProto`` or a :class:`geflow.Graph`. ``options`` are GE
+    options (``precision_mode``, ``input_shape``, ``dynamic_dims``, ...);
+    an unknown name or a bad value raises InvalidArgumentError (a
+    ValueError) listing the allowed values. A model that does not import or
+    compile raises CompileError with every diagnostic and its location.
+    """
+    opts = options_dict(options, soc)
+    if isinstance(model, Graph):
+        return _geflow._compile_graph(model._b, opts)
+    if isinstance(model, (str, os.PathLike)):
+        return _geflow._compile_file(os.fspath(model), opts)
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return _geflow._compile_onnx_bytes(bytes(model), "model", opts)
+    if hasattr(model, "SerializeToString") and hasattr(model, "graph"):
+        # An onnx.ModelProto; duck-typed so that onnx stays optional.
+        name = model.graph.name or "model"
+        return _geflow._compile_onnx_bytes(model.SerializeToString(), name, opts)
+    raise TypeError("geflow.compile takes a path, ONNX bytes, an onnx.ModelProto or a "
+                    f"geflow.Graph, got {type(model).__name__}")

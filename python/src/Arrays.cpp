@@ -1,0 +1,258 @@
+//===- Arrays.cpp - NumPy arrays as runtime tensors -----------------------===//
+#include "Arrays.h"
+#include "Errors.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace geflow::python {
+
+namespace {
+
+const char *numpyName(rt::DType t) {
+  switch (t) {
+  case rt::DType::F32:
+    return "float32";
+  case rt::DType::F16:
+    return "float16";
+  case rt::DType::BF16:
+    return "uint16";
+  case rt::DType::I8:
+    return "int8";
+  case rt::DType::U8:
+    return "uint8";
+  case rt::DType::I32:
+    return "int32";
+  case rt::DType::I64:
+    return "int64";
+  case rt::DType::Bool:
+    return "bool";
+  }
+  return "invalid";
+}
+
+std::string supportedDTypes() {
+  std::string out;
+  for (int i = 0; i < rt::kNumDTypes; ++i)
+    out +=
+        (i ? ", " : "") + std::string(rt::dtypeName(static_cast<rt::DType>(i)));
+  return out;
+}
+
+std::string pyStr(py::handle h) { return py::str(h).cast<std::string>(); }
+
+bool sameDType(const py::dtype &a, const py::dtype &b) {
+  return a.kind() == b.kind() && a.itemsize() == b.itemsize() &&
+         a.attr("isnative").cast<bool>();
+}
+
+// The array an input binds to: zero-copy when possible, else one conversion.
+py::array asInputArray(py::handle obj, const rt::TensorInfo &info) {
+  py::dtype want = toNumpy(info.dtype);
+  if (py::isinstance<py::array>(obj)) {
+    auto arr = py::reinterpret_borrow<py::array>(obj);
+    if (!sameDType(arr.dtype(), want))
+      throwInvalid("input '" + info.name + "' has dtype " + pyStr(arr.dtype()) +
+                   ", expected " + std::string(rt::dtypeName(info.dtype)) +
+                   " (convert it with .astype(numpy." + numpyName(info.dtype) +
+                   "))");
+    if (arr.flags() & py::array::c_style)
+      return arr;
+    return py::array::ensure(arr, py::array::c_style);
+  }
+  // Lists and scalars take the model's dtype, as NumPy would write them.
+  py::object converted;
+  try {
+    converted = py::module_::import("numpy").attr("asarray")(obj, want);
+  } catch (py::error_already_set &e) {
+    throwInvalid("input '" + info.name + "' cannot be read as " +
+                 std::string(rt::dtypeName(info.dtype)) + ": " + e.what());
+  }
+  return py::array::ensure(converted, py::array::c_style);
+}
+
+void freeAligned(void *p) { std::free(p); }
+
+} // namespace
+
+py::dtype toNumpy(rt::DType t) {
+  // Looked up once per dtype; deliberately never freed (no Python calls at
+  // process exit).
+  static py::dtype *cache[rt::kNumDTypes] = {};
+  auto i = static_cast<unsigned>(t);
+  if (i >= rt::kNumDTypes)
+    throwInvalid("invalid dtype " + std::to_string(i));
+  if (!cache[i])
+    cache[i] = new py::dtype(numpyName(t));
+  return *cache[i];
+}
+
+rt::DType parseDType(py::handle h) {
+  if (py::isinstance<py::str>(h)) {
+    if (auto t = rt::parseDType(h.cast<std::string>()))
+      return *t;
+  }
+  py::dtype d;
+  try {
+    d = py::dtype::from_args(py::reinterpret_borrow<py::object>(h));
+  } catch (py::error_already_set &) {
+    throwInvalid("unknown dtype " + pyStr(py::repr(h)) +
+                 "; supported: " + supportedDTypes());
+  }
+  for (int i = 0; i < rt::kNumDTypes; ++i) {
+    auto t = static_cast<rt::DType>(i);
+    if (t != rt::DType::BF16 && sameDType(d, toNumpy(t)))
+      return t;
+  }
+  throwInvalid("dtype " + pyStr(d) +
+               " is not supported by geflow; supported: " + supportedDTypes());
+}
+
+std::vector<std::vector<int64_t>> BoundTensors::shapes() const {
+  std::vector<std::vector<int64_t>> out;
+  out.reserve(refs.size());
+  for (const rt::TensorRef &r : refs)
+    out.push_back(r.shape);
+  return out;
+}
+
+namespace {
+
+// The objects of `args` (dict by name, list/tuple, or one object for a
+// single-tensor signature) in signature order. `what` is "input"/"output".
+std::vector<py::handle> orderArgs(const std::vector<rt::TensorInfo> &signature,
+                                  py::handle args, const std::string &what) {
+  std::string names;
+  for (const rt::TensorInfo &info : signature)
+    names += (names.empty() ? "'" : ", '") + info.name + "'";
+  std::vector<py::handle> ordered(signature.size());
+  if (py::isinstance<py::dict>(args)) {
+    auto dict = py::reinterpret_borrow<py::dict>(args);
+    for (auto [key, value] : dict) {
+      std::string name = pyStr(key);
+      auto it =
+          std::find_if(signature.begin(), signature.end(),
+                       [&](const rt::TensorInfo &i) { return i.name == name; });
+      if (it == signature.end())
+        throwInvalid("unknown " + what + " '" + name + "'; the model's " +
+                     what + "s are " + names);
+      ordered[it - signature.begin()] = value;
+    }
+    for (size_t i = 0; i < signature.size(); ++i)
+      if (!ordered[i])
+        throwInvalid(what + " '" + signature[i].name +
+                     "' is missing; the model's " + what + "s are " + names);
+  } else if (py::isinstance<py::list>(args) ||
+             py::isinstance<py::tuple>(args)) {
+    auto seq = py::reinterpret_borrow<py::sequence>(args);
+    if (seq.size() != signature.size())
+      throwInvalid("the model has " + std::to_string(signature.size()) + " " +
+                   what + "(s) (" + names + "), got " +
+                   std::to_string(seq.size()));
+    for (size_t i = 0; i < signature.size(); ++i)
+      ordered[i] = seq[i];
+  } else if (signature.size() == 1) {
+    ordered[0] = args;
+  } else {
+    throwInvalid(what + "s must be a dict by name or a list; the model's " +
+                 what + "s are " + names);
+  }
+  return ordered;
+}
+
+} // namespace
+
+BoundTensors bindInputs(const std::vector<rt::TensorInfo> &signature,
+                        py::handle inputs) {
+  std::vector<py::handle> ordered = orderArgs(signature, inputs, "input");
+  BoundTensors bound;
+  bound.refs.reserve(signature.size());
+  bound.keepAlive.reserve(signature.size());
+  for (size_t i = 0; i < signature.size(); ++i) {
+    py::array arr = asInputArray(ordered[i], signature[i]);
+    rt::TensorRef ref;
+    // Inputs are only read; read-only arrays (np.broadcast_to, ...) bind too.
+    ref.data = const_cast<void *>(arr.data());
+    ref.size = static_cast<uint64_t>(arr.nbytes());
+    ref.dtype = signature[i].dtype;
+    ref.shape.assign(arr.shape(), arr.shape() + arr.ndim());
+    bound.refs.push_back(std::move(ref));
+    bound.keepAlive.push_back(std::move(arr));
+  }
+  return bound;
+}
+
+py::array allocateArray(const rt::TensorInfo &info) {
+  std::vector<int64_t> shape = info.shape;
+  if (info.format != rt::Format::ND && info.format != rt::Format::NCHW &&
+      info.format != rt::Format::NHWC) {
+    auto physical = rt::physicalShape(info.format, info.shape);
+    if (!physical)
+      throw StatusError(
+          rt::internalError("output '" + info.name + "' has format " +
+                            std::string(rt::formatName(info.format)) +
+                            " that does not fit its shape"));
+    shape = *physical;
+  }
+  size_t bytes = rt::dtypeSize(info.dtype);
+  for (int64_t d : shape) {
+    if (d < 0)
+      throw StatusError(
+          rt::internalError("output '" + info.name + "' has an unknown dim"));
+    bytes *= static_cast<size_t>(d);
+  }
+  size_t rounded = (bytes + 63) / 64 * 64;
+  void *data = std::aligned_alloc(64, rounded ? rounded : 64);
+  if (!data)
+    throw StatusError(rt::Status(rt::ErrorCode::kOutOfMemory,
+                                 "cannot allocate " + std::to_string(bytes) +
+                                     " bytes for '" + info.name + "'"));
+  std::memset(data, 0, rounded ? rounded : 64);
+  py::capsule owner(data, freeAligned);
+  std::vector<py::ssize_t> dims(shape.begin(), shape.end());
+  return py::array(toNumpy(info.dtype), dims, {}, data, owner);
+}
+
+BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos) {
+  BoundTensors bound;
+  bound.refs.reserve(infos.size());
+  bound.keepAlive.reserve(infos.size());
+  for (const rt::TensorInfo &info : infos) {
+    py::array arr = allocateArray(info);
+    rt::TensorRef ref;
+    ref.data = arr.mutable_data();
+    ref.size = static_cast<uint64_t>(arr.nbytes());
+    ref.dtype = info.dtype;
+    ref.shape = info.shape;
+    bound.refs.push_back(std::move(ref));
+    bound.keepAlive.push_back(std::move(arr));
+  }
+  return bound;
+}
+
+BoundTensors bindOutputs(const std::vector<rt::TensorInfo> &signature,
+                         py::handle outputs) {
+  std::vector<py::handle> ordered = orderArgs(signature, outputs, "output");
+  BoundTensors bound;
+  for (size_t i = 0; i < signature.size(); ++i) {
+    const rt::TensorInfo &info = signature[i];
+    if (!py::isinstance<py::array>(ordered[i]))
+      throwInvalid("output '" + info.name + "' must be a NumPy array");
+    auto arr = py::reinterpret_borrow<py::array>(ordered[i]);
+    if (!arr.writeable() || !(arr.flags() & py::array::c_style) ||
+        !sameDType(arr.dtype(), toNumpy(info.dtype)))
+      throwInvalid("output '" + info.name +
+                   "' must be a writeable C-contiguous " +
+                   std::string(rt::dtypeName(info.dtype)) + " array");
+    rt::TensorRef ref;
+    ref.data = arr.mutable_data();
+    ref.size = static_cast<uint64_t>(arr.nbytes());
+    ref.dtype = info.dtype;
+    ref.shape.assign(arr.shape(), arr.shape() + arr.ndim());
+    bound.refs.push_back(std::move(ref));
+    bound.keepAlive.push_back(std::move(arr));
+  }
+  return bound;
+}
+
+} // namespace geflow::python

@@ -1,0 +1,62 @@
+//===- Arrays.h - NumPy arrays as runtime tensors ---------------*- C++ -*-===//
+//
+// Inputs are bound zero-copy when an array is C-contiguous and of the
+// model's dtype; anything else array-like (lists, scalars, non-contiguous
+// arrays) is converted once. A NumPy array of another dtype is an error,
+// never a silent cast. Outputs are fresh 64-byte aligned arrays (as device
+// memory is), handed to NumPy without a copy.
+//
+// NumPy has no bfloat16: bf16 tensors travel as uint16 arrays of the raw
+// bits.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_PYTHON_ARRAYS_H
+#define GEFLOW_PYTHON_ARRAYS_H
+
+#include "geflow/runtime/Model.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+namespace geflow::python {
+
+namespace py = pybind11;
+
+/// The NumPy dtype tensors of `t` use.
+py::dtype toNumpy(rt::DType t);
+/// A dtype argument: a runtime name ("float32", "bfloat16", "bool"), a NumPy
+/// dtype or scalar type (np.float32). Unsupported dtypes are an error that
+/// lists the supported ones.
+rt::DType parseDType(py::handle h);
+
+/// Tensors bound for one run; `keepAlive` holds the arrays whose memory the
+/// refs point to.
+struct BoundTensors {
+  std::vector<rt::TensorRef> refs;
+  std::vector<py::object> keepAlive;
+  std::vector<std::vector<int64_t>> shapes() const;
+};
+
+/// Binds `inputs` (a dict by name, a list/tuple in signature order, or one
+/// array for a single-input model) to `signature`. Errors name the input.
+BoundTensors bindInputs(const std::vector<rt::TensorInfo> &signature,
+                        py::handle inputs);
+
+/// Binds caller-provided output arrays (writeable, C-contiguous, the
+/// model's dtype; never converted).
+BoundTensors bindOutputs(const std::vector<rt::TensorInfo> &signature,
+                         py::handle outputs);
+
+/// A zero-filled, 64-byte aligned array for `info` (its logical shape; the
+/// physical shape for fractal / 5HD formats).
+py::array allocateArray(const rt::TensorInfo &info);
+
+/// Fresh output arrays for `infos`, bound.
+BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos);
+
+} // namespace geflow::python
+
+#endif // GEFLOW_PYTHON_ARRAYS_H

@@ -1,0 +1,225 @@
+//===- Compile.cpp - geflow.compile and geflow.load -----------------------===//
+//
+// Every model source goes through the same compile API as geflow-compile:
+// options validated by the registry, import, compileModule, then the .gfm
+// bytes are loaded on the device the options name. The GIL is released
+// while importing and compiling.
+//
+//===----------------------------------------------------------------------===//
+#include "Builder.h"
+#include "Errors.h"
+#include "Executable.h"
+#include "Runtime.h"
+
+#include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DiagnosticCollector.h"
+#include "geflow/Compiler/ShapeOptions.h"
+#include "geflow/Frontend/ONNXImporter.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <pybind11/stl.h>
+
+#include <fstream>
+#include <sys/stat.h>
+
+namespace geflow::python {
+
+namespace {
+
+using OptionMap = std::map<std::string, std::string>;
+
+Options parseOptions(const OptionMap &raw) {
+  std::string error;
+  auto options = OptionsRegistry::get().parse(raw, &error);
+  if (!options)
+    throwInvalid(error);
+  return *options;
+}
+
+int32_t deviceIdOf(const Options &options) {
+  return static_cast<int32_t>(options.getInt("ge.exec.deviceId", 0));
+}
+
+/// What a compile produced, or why it failed.
+struct Compiled {
+  rt::Status status;
+  std::vector<uint8_t> bytes;
+  std::string summaryJson;
+};
+
+std::unique_ptr<mlir::MLIRContext> makeContext() {
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  return std::make_unique<mlir::MLIRContext>(registry);
+}
+
+// Compiles an imported module; `diags` has collected the import's errors.
+// `source` names the model in messages, `name` is the executable's name.
+Compiled
+finishCompile(mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> module,
+              const DiagnosticCollector &diags, const Options &options,
+              const std::string &source, const std::string &name) {
+  Compiled c;
+  if (failed(module)) {
+    c.status = diags.status(rt::ErrorCode::kInvalidArgument,
+                            "cannot import '" + source + "'");
+    return c;
+  }
+  CompileSummary summary;
+  auto bytes = compileModule(**module, options, name, &summary);
+  if (failed(bytes)) {
+    c.status = diags.status(rt::ErrorCode::kInvalidArgument,
+                            "cannot compile '" + source + "'");
+    return c;
+  }
+  c.bytes = std::move(*bytes);
+  c.summaryJson = summary.json();
+  return c;
+}
+
+Executable toExecutable(Compiled c, const Options &options,
+                        const std::string &name) {
+  if (!c.status.ok())
+    throw StatusError(c.status, "CompileError");
+  return loadExecutable(std::move(c.bytes), deviceIdOf(options), name,
+                        std::move(c.summaryJson));
+}
+
+std::string stem(const std::string &path) {
+  size_t slash = path.find_last_of('/');
+  std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t dot = file.find_last_of('.');
+  return dot == std::string::npos || dot == 0 ? file : file.substr(0, dot);
+}
+
+void requireFile(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw StatusError(rt::Status(rt::ErrorCode::kIoError,
+                                 "no such model file '" + path + "'"));
+}
+
+Executable compileFile(const std::string &path, const OptionMap &raw) {
+  Options options = parseOptions(raw);
+  requireFile(path);
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".gfm") == 0)
+    throwInvalid("'" + path +
+                 "' is a compiled executable; load it with geflow.load()");
+  Compiled c;
+  {
+    py::gil_scoped_release release;
+    auto context = makeContext();
+    DiagnosticCollector diags(*context);
+    c = finishCompile(importModelFile(*context, path, "", options), diags,
+                      options, path, stem(path));
+  }
+  return toExecutable(std::move(c), options, stem(path));
+}
+
+Executable compileOnnxBytes(const py::bytes &data, const std::string &name,
+                            const OptionMap &raw) {
+  Options options = parseOptions(raw);
+  std::string bytes = data; // copied while the GIL is held
+  frontend::ImportOptions importOptions;
+  if (auto shapes = options.get("input_shape")) {
+    std::string error;
+    auto parsed = parseInputShape(*shapes, &error);
+    if (!parsed)
+      throwInvalid("input_shape: " + error);
+    importOptions.inputShapes = std::move(*parsed);
+  }
+  Compiled c;
+  {
+    py::gil_scoped_release release;
+    auto context = makeContext();
+    DiagnosticCollector diags(*context);
+    // No model directory: external data cannot be resolved from bytes.
+    c = finishCompile(frontend::importONNXModelFromBytes(*context, bytes, name,
+                                                         "", importOptions),
+                      diags, options, name, name);
+  }
+  return toExecutable(std::move(c), options, name);
+}
+
+Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
+                        const OptionMap &raw) {
+  Options options = parseOptions(raw);
+  const Graph &g = graph->builder.graph();
+  if (graph->builder.outputNames().empty())
+    throwInvalid("graph '" + g.name() +
+                 "' has no outputs; mark them with Graph.output()");
+  Compiled c;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(graph->mu);
+    DiagnosticCollector diags(g.context());
+    // The pipeline rewrites the module in place; the graph stays buildable.
+    mlir::OwningOpRef<mlir::ModuleOp> clone = g.module().clone();
+    if (failed(applyInputShapeOption(*clone, options)))
+      c.status = diags.status(rt::ErrorCode::kInvalidArgument,
+                              "cannot compile '" + g.name() + "'");
+    else
+      c = finishCompile(std::move(clone), diags, options, g.name(), g.name());
+  }
+  return toExecutable(std::move(c), options, g.name());
+}
+
+Executable load(const py::object &source, int32_t deviceId) {
+  if (py::isinstance<py::bytes>(source)) {
+    std::string data = source.cast<std::string>();
+    return loadExecutable(std::vector<uint8_t>(data.begin(), data.end()),
+                          deviceId, "<bytes>", "");
+  }
+  std::string path = py::str(source).cast<std::string>();
+  requireFile(path);
+  std::shared_ptr<rt::Device> device = getDevice(deviceId);
+  rt::StatusOr<std::unique_ptr<rt::Model>> model = rt::Status();
+  {
+    py::gil_scoped_release release;
+    model = rt::Model::load(path, device);
+  }
+  Executable e;
+  e.model = std::shared_ptr<rt::Model>(unwrap(std::move(model)));
+  e.deviceId = deviceId;
+  e.path = path;
+  return e;
+}
+
+py::list optionSpecs() {
+  py::list out;
+  for (const OptionSpec &s : OptionsRegistry::get().specs()) {
+    static const char *kinds[] = {"enum", "int", "bool", "string", "path"};
+    py::dict d;
+    d["name"] = s.name;
+    d["aliases"] = s.aliases;
+    d["kind"] = kinds[static_cast<int>(s.kind)];
+    d["allowed"] = s.allowed;
+    d["default"] =
+        s.defaultValue.empty() ? py::none() : py::cast(s.defaultValue);
+    d["help"] = s.help;
+    out.append(std::move(d));
+  }
+  return out;
+}
+
+} // namespace
+
+void bindCompile(py::module_ &m) {
+  m.def("_compile_file", &compileFile, py::arg("path"), py::arg("options"));
+  m.def("_compile_onnx_bytes", &compileOnnxBytes, py::arg("data"),
+        py::arg("name"), py::arg("options"));
+  m.def("_compile_graph", &compileGraph, py::arg("graph"), py::arg("options"));
+  m.def("_validate_options",
+        [](const OptionMap &raw) { (void)parseOptions(raw); });
+  m.def("load", &load, py::arg("source"), py::arg("device_id") = 0, R"doc(
+Loads a compiled executable: a .gfm path, or .gfm bytes. The file is
+validated (a corrupt file raises CorruptFileError) and memory-mapped.
+)doc");
+  m.def("option_specs", &optionSpecs,
+        "The GE options geflow accepts: name, aliases, kind, allowed values, "
+        "default and help of each.");
+}
+
+} // namespace geflow::python

@@ -1,0 +1,193 @@
+//===- Executable.cpp - Running compiled models from Python ---------------===//
+#include "Executable.h"
+#include "Arrays.h"
+#include "AsyncRun.h"
+#include "Errors.h"
+#include "Runtime.h"
+
+#include <pybind11/stl.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+namespace geflow::python {
+
+Executable loadExecutable(std::vector<uint8_t> bytes, int32_t deviceId,
+                          const std::string &name, std::string summaryJson) {
+  std::shared_ptr<rt::Device> device = getDevice(deviceId);
+  rt::StatusOr<std::unique_ptr<rt::Model>> model = rt::Status();
+  {
+    py::gil_scoped_release release;
+    model = rt::Model::loadFromBytes(bytes.data(), bytes.size(), device, name);
+  }
+  Executable e;
+  e.model = std::shared_ptr<rt::Model>(unwrap(std::move(model)));
+  e.deviceId = deviceId;
+  e.bytes = std::move(bytes);
+  e.summaryJson = std::move(summaryJson);
+  return e;
+}
+
+std::vector<rt::TensorInfo>
+outputsFor(const rt::Model &model,
+           const std::vector<std::vector<int64_t>> &shapes) {
+  // The selection knows padded gears (gear_padding): outputs then have the
+  // inputs' batch, not the gear's.
+  return unwrap(model.select(shapes)).outputs;
+}
+
+py::list tensorSpecs(const std::vector<rt::TensorInfo> &infos) {
+  static py::object *cls =
+      new py::object(py::module_::import("geflow.types").attr("TensorSpec"));
+  py::list out;
+  for (const rt::TensorInfo &info : infos)
+    out.append((*cls)(info.name, py::tuple(py::cast(info.shape)),
+                      toNumpy(info.dtype),
+                      std::string(rt::formatName(info.format))));
+  return out;
+}
+
+namespace {
+
+py::list run(Executable &e, py::handle inputs) {
+  BoundTensors in = bindInputs(e.model->inputs(), inputs);
+  BoundTensors out = allocateOutputs(outputsFor(*e.model, in.shapes()));
+  rt::Status st;
+  {
+    py::gil_scoped_release release;
+    st = e.model->run(in.refs, out.refs);
+  }
+  check(st);
+  py::list result;
+  for (py::object &o : out.keepAlive)
+    result.append(std::move(o));
+  return result;
+}
+
+std::unique_ptr<AsyncRun> runAsync(Executable &e, py::handle inputs,
+                                   std::shared_ptr<PyStream> stream) {
+  if (!stream)
+    stream = defaultStream(e.deviceId);
+  BoundTensors in = bindInputs(e.model->inputs(), inputs);
+  BoundTensors out = allocateOutputs(outputsFor(*e.model, in.shapes()));
+  std::vector<rt::TensorRef> inRefs = in.refs, outRefs = out.refs;
+  auto handle =
+      std::make_unique<AsyncRun>(stream, std::move(in), std::move(out));
+  rt::Status st;
+  {
+    py::gil_scoped_release release;
+    st = e.model->execute(*stream->stream(), inRefs, outRefs);
+    // Recorded even after a failure part-way: what was enqueued must finish
+    // before the buffers may go.
+    rt::Status recorded = stream->stream()->recordEvent(handle->event());
+    if (st.ok())
+      st = recorded;
+  }
+  if (!st.ok()) {
+    handle->waitAfterFailure();
+    check(st);
+  }
+  return handle;
+}
+
+void save(const Executable &e, const std::string &path) {
+  std::vector<uint8_t> fromFile;
+  const std::vector<uint8_t> *bytes = &e.bytes;
+  if (bytes->empty()) {
+    std::ifstream in(e.path, std::ios::binary);
+    fromFile.assign(std::istreambuf_iterator<char>(in), {});
+    if (!in.good() && !in.eof())
+      throw StatusError(
+          rt::Status(rt::ErrorCode::kIoError, "cannot read '" + e.path + "'"));
+    bytes = &fromFile;
+  }
+  // Written beside the target and renamed over it: a model loaded from the
+  // old file keeps its mapping of the old bytes.
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char *>(bytes->data()),
+            static_cast<std::streamsize>(bytes->size()));
+  out.close();
+  if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw StatusError(
+        rt::Status(rt::ErrorCode::kIoError, "cannot write '" + path + "'"));
+  }
+}
+
+py::list gearList(const rt::Model &model) {
+  py::list gears;
+  for (const rt::GearInfo &gear : model.gears()) {
+    py::list shapes;
+    for (const rt::TensorInfo &info : gear.inputs)
+      shapes.append(py::tuple(py::cast(info.shape)));
+    gears.append(std::move(shapes));
+  }
+  return gears;
+}
+
+} // namespace
+
+void bindExecutable(py::module_ &m) {
+  py::class_<AsyncRun>(m, "AsyncRun", R"doc(
+A run enqueued by Executable.run_async. It owns the run's inputs and outputs
+until the run has finished; result() waits and returns the outputs.
+)doc")
+      .def("result", &AsyncRun::result,
+           "Waits for the run; returns its outputs (a list of arrays) or "
+           "raises its "
+           "failure.")
+      .def("done", &AsyncRun::done, "True once the run has finished.");
+
+  py::class_<Executable>(m, "Executable", R"doc(
+A compiled model loaded on the virtual NPU (geflow.compile, geflow.load).
+
+inputs / outputs describe the signature (-1 marks a dim that differs between
+gears); run() executes synchronously, run_async() on a stream. One executable
+may run from many threads at once.
+)doc")
+      .def_property_readonly(
+          "name", [](const Executable &e) { return e.model->name(); })
+      .def_property_readonly(
+          "inputs",
+          [](const Executable &e) { return tensorSpecs(e.model->inputs()); },
+          "The inputs: TensorSpec(name, shape, dtype, format) in order.")
+      .def_property_readonly(
+          "outputs",
+          [](const Executable &e) { return tensorSpecs(e.model->outputs()); },
+          "The outputs: TensorSpec(name, shape, dtype, format) in order.")
+      .def_property_readonly(
+          "gears", [](const Executable &e) { return gearList(*e.model); },
+          "The gear table: for each gear, the input shapes it runs.")
+      .def_property_readonly("device_id",
+                             [](const Executable &e) { return e.deviceId; })
+      .def_property_readonly(
+          "summary_json", [](const Executable &e) { return e.summaryJson; },
+          "The compile summary as JSON ('' for a loaded model).")
+      .def("run", &run, py::arg("inputs"), R"doc(
+Runs the model and returns its outputs as a list of arrays (output order).
+
+`inputs` is a dict by input name, a list in input order, or one array for a
+single-input model. C-contiguous arrays of the model's dtype are used in place
+(no copy); lists and non-contiguous arrays are converted; an array of another
+dtype is an error. The GIL is released while the model runs.
+)doc")
+      .def("run_async", &runAsync, py::arg("inputs"),
+           py::arg("stream") = nullptr, R"doc(
+Enqueues a run on `stream` (default: the device's default stream) and returns
+an AsyncRun at once; its result() waits and returns the outputs. The inputs are
+kept alive, and must not be modified, until the run has finished.
+)doc")
+      .def("save", &save, py::arg("path"),
+           "Writes the executable as a .gfm file.")
+      .def("__repr__", [](const Executable &e) {
+        return "<geflow.Executable '" + e.model->name() +
+               "': " + std::to_string(e.model->inputs().size()) +
+               " input(s), " + std::to_string(e.model->outputs().size()) +
+               " output(s), " + std::to_string(e.model->gears().size()) +
+               " gear(s)>";
+      });
+}
+
+} // namespace geflow::python

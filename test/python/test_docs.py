@@ -1,0 +1,26 @@
+"""Runs every ```python block of docs/python.md, in order, in one namespace,
+in an empty directory: the documentation's examples must work as written."""
+import os
+import re
+
+from conftest import REPO
+
+DOC = os.path.join(REPO, "docs", "python.md")
+
+
+def python_blocks():
+    with open(DOC) as f:
+        text = f.read()
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def test_docs_have_examples():
+    assert len(python_blocks()) >= 8
+
+
+def test_docs_examples_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "docs_python_md"}
+    for i, block in enumerate(python_blocks()):
+        code = compile(block, f"{DOC} block {i}", "exec")
+        exec(code, namespace)  # noqa: S102 - the point of the test
