@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <map>
 
 namespace geflow::ge {
 #define GEN_PASS_DEF_GEAPPLYPRECISION
@@ -101,8 +102,10 @@ struct Decision {
 };
 
 struct Stats {
-  int reduced = 0, kept = 0, raised = 0, casts = 0, constants = 0,
-      cancelled = 0;
+  /// Decided ops by the first word of their verdict (kept, reduced, raised,
+  /// converted) or "widened" for f16-in/f32-out Cube ops.
+  std::map<std::string, int> verdicts;
+  int casts = 0, constants = 0, cancelled = 0;
 };
 
 class PrecisionApplier {
@@ -134,8 +137,8 @@ private:
   llvm::StringMap<SmallVector<Operation *>> byName_;
   std::vector<Decision> decisions_;
   DenseMap<Operation *, size_t> decisionOf_;
-  /// Ops without op-info that carry float data: they keep their dtypes.
-  SmallVector<Operation *> unknown_;
+  /// The table's rows in graph order: op and decision text.
+  std::vector<std::pair<Operation *, std::string>> rows_;
   DenseMap<Value, Type> original_;
   DenseMap<std::pair<Value, Type>, Value> converted_;
   Stats stats_;
@@ -152,21 +155,21 @@ LogicalResult PrecisionApplier::loadOverrides() {
                 "or precision_mode_v2 mixed_float16 or mixed_bfloat16); the "
                 "mode is '"
              << config_.spelled() << "'";
-    auto text = readConfigText("modify_mixlist", *config_.mixlist, error);
+    auto text = readConfigText(*config_.mixlist, error);
     auto edits = text ? parseMixList(*text, profile_, error) : std::nullopt;
     if (!edits)
       return func_.emitError() << "modify_mixlist: " << error;
     mixEdits_ = std::move(*edits);
   }
   if (config_.customize) {
-    auto text = readConfigText("customize_dtypes", *config_.customize, error);
+    auto text = readConfigText(*config_.customize, error);
     customize_ =
         text ? parseCustomizeDtypes(*text, profile_, error) : std::nullopt;
     if (!customize_)
       return func_.emitError() << "customize_dtypes: " << error;
   }
   if (config_.keepDtype) {
-    auto text = readConfigText("keep_dtype", *config_.keepDtype, error);
+    auto text = readConfigText(*config_.keepDtype, error);
     keepDtype_ = text ? parseKeepDtype(*text, profile_, error) : std::nullopt;
     if (!keepDtype_)
       return func_.emitError() << "keep_dtype: " << error;
@@ -189,6 +192,8 @@ LogicalResult PrecisionApplier::checkNames() {
   for (Operation &op : func_.getBody().getOps())
     for (StringRef name : nodeNames(op.getLoc()))
       byName_[name].push_back(&op);
+  if (!overridesApply_)
+    return success();
   llvm::StringSet<> inputs;
   for (unsigned i = 0; i < func_.getNumArguments(); ++i)
     if (auto name = func_.getArgAttrOfType<StringAttr>(i, "ge.name"))
@@ -200,10 +205,10 @@ LogicalResult PrecisionApplier::checkNames() {
     if (byName_.count(name) || inputs.count(name))
       return success();
     return func_.emitError()
-           << what << " names '" << name << "', which is no op of graph '"
-           << func_.getSymName() << "'" << didYouMean(name, known)
-           << " (ops folded by earlier passes, e.g. BatchNorm into "
-              "Conv2D, no longer exist)";
+           << what << " names '" << name << "'" << didYouMean(name, known)
+           << ", which is no op of graph '" << func_.getSymName()
+           << "'; ops folded by earlier passes (e.g. BatchNorm into Conv2D) "
+              "no longer exist";
   };
   // keep_tensors_dtypes takes TensorFlow tensor names too: "op:0".
   llvm::StringSet<> keep;
@@ -291,7 +296,8 @@ LogicalResult PrecisionApplier::decide(Operation *op) {
   facts.info = profile_.lookup(op->getName().stripDialect());
   facts.label = opLabel(op);
   if (!facts.info) {
-    unknown_.push_back(op);
+    rows_.push_back(
+        {op, "unchanged: not in the op-info of soc " + profile_.name});
     return success();
   }
   std::string error;
@@ -356,7 +362,15 @@ LogicalResult PrecisionApplier::decide(Operation *op) {
     return op->emitError() << error;
 
   Decision d{op, std::move(*choice), facts.origin, ""};
-  d.text = d.choice.verdict(facts.origin) + ": " + d.choice.reason;
+  std::string verdict = d.choice.verdict(facts.origin);
+  d.text = verdict + ": " + d.choice.reason;
+  StringRef word =
+      StringRef(verdict).take_until([](char c) { return c == ' '; });
+  ++stats_.verdicts[llvm::is_contained(
+                        {"kept", "reduced", "raised", "converted"}, word)
+                        ? word.str()
+                        : "widened"];
+  rows_.push_back({op, d.text});
   decisionOf_[op] = decisions_.size();
   decisions_.push_back(std::move(d));
   return success();
@@ -450,13 +464,6 @@ void PrecisionApplier::rewrite() {
           r.getType(),
           getElementType(ctx, d.choice.results[r.getResultNumber()])));
     op->setAttr(kDecisionAttr, StringAttr::get(ctx, d.text));
-    rt::DType now = d.choice.computeDType();
-    if (now == d.origin)
-      ++stats_.kept;
-    else if (now == rt::DType::F32)
-      ++stats_.raised;
-    else
-      ++stats_.reduced;
   }
   // Constants and casts left without users (replaced by converted ones).
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
@@ -466,16 +473,10 @@ void PrecisionApplier::rewrite() {
 
 void PrecisionApplier::printTable() const {
   std::vector<std::array<std::string, 3>> rows = {{"op", "type", "decision"}};
-  for (const Decision &d : decisions_) {
-    SmallVector<StringRef> names = nodeNames(d.op->getLoc());
-    rows.push_back({names.empty() ? "<unnamed>" : names.front().str(),
-                    d.op->getName().stripDialect().str(), d.text});
-  }
-  for (Operation *op : unknown_) {
+  for (const auto &[op, text] : rows_) {
     SmallVector<StringRef> names = nodeNames(op->getLoc());
     rows.push_back({names.empty() ? "<unnamed>" : names.front().str(),
-                    op->getName().stripDialect().str(),
-                    "unchanged: not in the op-info of soc " + profile_.name});
+                    op->getName().stripDialect().str(), text});
   }
   size_t w0 = 0, w1 = 0;
   for (const auto &row : rows) {
@@ -495,10 +496,15 @@ void PrecisionApplier::printTable() const {
   for (const auto &row : rows)
     os << "  " << llvm::left_justify(row[0], w0) << "  "
        << llvm::left_justify(row[1], w1) << "  " << row[2] << "\n";
-  os << "  " << stats_.reduced << " op(s) reduced, " << stats_.kept << " kept, "
-     << stats_.raised << " raised; " << stats_.casts << " cast(s) inserted, "
-     << stats_.constants << " constant(s) converted, " << stats_.cancelled
-     << " cast pair(s) cancelled\n";
+  SmallVector<std::string> counts;
+  for (const char *word : {"reduced", "kept", "raised", "converted", "widened"})
+    if (auto it = stats_.verdicts.find(word); it != stats_.verdicts.end())
+      counts.push_back(std::to_string(it->second) + " " + word);
+  os << "  ops: "
+     << (counts.empty() ? "none decided" : llvm::join(counts, ", "))
+     << "; casts inserted: " << stats_.casts
+     << ", cast pairs cancelled: " << stats_.cancelled
+     << ", constants converted: " << stats_.constants << "\n";
   llvm::errs() << out;
 }
 

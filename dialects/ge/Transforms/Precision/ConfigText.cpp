@@ -66,12 +66,10 @@ std::string didYouMean(StringRef name,
   return " (did you mean '" + *best + "'?)";
 }
 
-std::optional<ConfigText> readConfigText(StringRef what, StringRef path,
-                                         std::string &error) {
+std::optional<ConfigText> readConfigText(StringRef path, std::string &error) {
   auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
-    error = what.str() + " file '" + path.str() +
-            "' cannot be read: " + buffer.getError().message();
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
     return std::nullopt;
   }
   return ConfigText{path.str(), (*buffer)->getBuffer().str()};

@@ -43,10 +43,9 @@ std::optional<llvm::json::Value> parseJson(const ConfigText &file,
 std::string didYouMean(llvm::StringRef name,
                        const std::vector<std::string> &candidates);
 
-/// Reads `path`; on failure sets `error` to "<what> file 'path' cannot be
-/// read: <reason>" and returns nullopt.
-std::optional<ConfigText>
-readConfigText(llvm::StringRef what, llvm::StringRef path, std::string &error);
+/// Reads `path`; on failure sets `error` to "cannot read 'path': <reason>".
+std::optional<ConfigText> readConfigText(llvm::StringRef path,
+                                         std::string &error);
 
 } // namespace geflow::ge::precision
 

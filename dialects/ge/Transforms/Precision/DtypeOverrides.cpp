@@ -35,13 +35,13 @@ std::string lineOf(const ConfigText &file, size_t offset) {
 
 /// Checks `type` against the profile; sets `error` at `offset` when unknown.
 bool checkType(const ConfigText &file, const SocProfile &profile,
-               StringRef type, size_t offset, StringRef what,
-               std::string &error) {
+               StringRef type, size_t offset, std::string &error) {
   if (profile.lookup(type))
     return true;
-  error = file.at(offset, what.str() + ": unknown op type '" + type.str() +
-                              "' (not in the op-info of soc " + profile.name +
-                              ")" + didYouMean(type, profile.opTypes()));
+  error = file.at(offset, "unknown op type '" + type.str() + "'" +
+                              didYouMean(type, profile.opTypes()) +
+                              "; the op-info of soc " + profile.name +
+                              " has no such op type");
   return false;
 }
 
@@ -69,7 +69,7 @@ std::optional<CustomizeDtypes> parseCustomizeDtypes(const ConfigText &file,
         return fail(spec, "expected 'OpType::TypeName:InputDtype:...'");
       name = spec.take_front(colon).trim();
       if (!checkType(file, profile, name, offset + (name.data() - line.data()),
-                     "customize_dtypes", error))
+                     error))
         return false;
       spec = spec.drop_front(colon + 1);
     }
@@ -132,7 +132,7 @@ std::optional<KeepDtype> parseKeepDtype(const ConfigText &file,
   bool ok = forEachLine(file, [&](StringRef line, size_t offset) {
     if (line.consume_front("OpType::")) {
       StringRef type = line.trim();
-      if (!checkType(file, profile, type, offset + 8, "keep_dtype", error))
+      if (!checkType(file, profile, type, offset + 8, error))
         return false;
       result.types[type] = lineOf(file, offset);
     } else {

@@ -48,9 +48,8 @@ public:
     for (const auto &[offset, key] : keys) {
       if (!llvm::is_contained(kListKeys, key))
         return fail(offset,
-                    "unknown key '" + key +
-                        "' (expected black-list, white-list or gray-list)" +
-                        didYouMean(key, kListKeys));
+                    "unknown key '" + key + "'" + didYouMean(key, kListKeys) +
+                        "; expected black-list, white-list or gray-list");
       if (!parseList(key, *root->get(key), offset))
         return std::nullopt;
     }
@@ -82,9 +81,9 @@ private:
     llvm::sort(edits);
     for (const auto &[offset, edit] : edits) {
       if (!llvm::is_contained(kEditKeys, edit)) {
-        fail(offset, "unknown key '" + edit + "' in '" + key +
-                         "' (expected to-add or to-remove)" +
-                         didYouMean(edit, kEditKeys));
+        fail(offset, "unknown key '" + edit + "' in '" + key + "'" +
+                         didYouMean(edit, kEditKeys) +
+                         "; expected to-add or to-remove");
         return false;
       }
       const json::Array *names = list->get(edit)->getAsArray();
@@ -105,8 +104,9 @@ private:
         from = pos + 1;
         if (!profile_.lookup(*type)) {
           fail(pos, "unknown op type '" + *type + "' in " + key + "." + edit +
-                        " (not in the op-info of soc " + profile_.name + ")" +
-                        didYouMean(*type, profile_.opTypes()));
+                        didYouMean(*type, profile_.opTypes()) +
+                        "; the op-info of soc " + profile_.name +
+                        " has no such op type");
           return false;
         }
         (edit == "to-add" ? adds_ : removes_)

@@ -13,7 +13,10 @@ namespace {
 
 unsigned width(DType t) { return t == DType::F32 ? 32 : 16; }
 
-std::string name(DType t) { return geDTypeName(t).str(); }
+/// Messages say float32 where op-info files say float.
+std::string name(DType t) {
+  return t == DType::F32 ? "float32" : geDTypeName(t).str();
+}
 
 /// The first float entry of `types`, if any.
 std::optional<DType> firstFloat(ArrayRef<DType> types) {
@@ -84,8 +87,9 @@ std::string supported(const OpFacts &op) {
     if (uniform(op, t))
       names.push_back(name(t));
   if (findColumn(op, DType::F16, DType::F32))
-    names.push_back("float16 in / float out");
-  return names.empty() ? "none of float, float16, bfloat16" : join(names, ", ");
+    names.push_back("float16 in / float32 out");
+  return names.empty() ? "none of float32, float16, bfloat16"
+                       : join(names, ", ");
 }
 
 /// The ops' supported dtypes appended to an error.
@@ -108,10 +112,11 @@ std::optional<Choice> decideMixed(const OpFacts &op, const RuleContext &ctx,
   if (o != DType::F32) {
     // Only float ops are candidates for reduction.
     if (auto c = uniform(op, o))
-      return with(c, "mixed precision reduces only float ops");
+      return with(c, "mixed precision reduces only float32 ops");
     if (auto c = uniform(op, DType::F32))
       return with(c, "no " + name(o) + " implementation");
-    error = noImplementation(op, ctx, "has neither " + name(o) + " nor float");
+    error = noImplementation(
+        op, ctx, "has no " + name(o) + " or float32 implementation");
     return std::nullopt;
   }
   std::string list = listLabel(ctx);
@@ -125,11 +130,12 @@ std::optional<Choice> decideMixed(const OpFacts &op, const RuleContext &ctx,
   case ReduceFlag::Black:
     if (auto c = uniform(op, DType::F32))
       return with(c, list);
-    error =
-        noImplementation(op, ctx,
-                         "is on the black list, which keeps float, but has no "
-                         "float implementation") +
-        "; take " + op.info->type + " off the black list with modify_mixlist";
+    error = noImplementation(
+                op, ctx,
+                "is on the black list, which keeps float32, but has no "
+                "float32 implementation") +
+            "; take " + op.info->type +
+            " off the black list with modify_mixlist";
     return std::nullopt;
   case ReduceFlag::Gray: {
     std::string follows = list + ", follows " + ctx.gray.producer;
@@ -142,7 +148,8 @@ std::optional<Choice> decideMixed(const OpFacts &op, const RuleContext &ctx,
     break;
   }
   }
-  error = noImplementation(op, ctx, "has neither " + lowName + " nor float");
+  error = noImplementation(op, ctx,
+                           "has no " + lowName + " or float32 implementation");
   return std::nullopt;
 }
 
@@ -197,7 +204,8 @@ std::optional<Choice> decideByMode(const OpFacts &op, const RuleContext &ctx,
       return with(c, mode + ", but no float16 implementation");
     if (auto c = uniform(op, DType::F32))
       return with(c, mode + ", but no float16 implementation");
-    error = noImplementation(op, ctx, "has neither float16 nor " + name(o));
+    error = noImplementation(
+        op, ctx, "has no float16 or " + name(o) + " implementation");
     return std::nullopt;
 
   case Mode::CubeFp16InFp32Out:
@@ -205,47 +213,55 @@ std::optional<Choice> decideByMode(const OpFacts &op, const RuleContext &ctx,
       if (auto c = findColumn(op, DType::F16, DType::F32))
         return with(c, mode + ", cube op");
       if (auto c = uniform(op, DType::F32))
-        return with(c, mode + ", cube op without float16-in/float-out");
+        return with(c, mode + ", cube op without float16-in/float32-out");
       if (auto c = uniform(op, DType::F16))
         return with(c, mode + ", cube op with float16 only");
       error = noImplementation(
-          op, ctx, "has neither float16-in/float-out, float nor float16");
+          op, ctx,
+          "has no float16-in/float32-out, float32 or float16 implementation");
       return std::nullopt;
     }
     if (auto c = uniform(op, DType::F32))
       return with(c, mode + ", vector op");
     if (auto c = uniform(op, o))
-      return with(c, mode + ", vector op without float");
+      return with(c, mode + ", vector op without float32");
     if (auto c = uniform(op, DType::F16))
-      return with(c, mode + ", vector op without float");
-    error = noImplementation(op, ctx,
-                             "has neither float, " + name(o) + " nor float16");
+      return with(c, mode + ", vector op without float32");
+    error = noImplementation(
+        op, ctx, "has no float32, " + name(o) + " or float16 implementation");
     return std::nullopt;
 
   case Mode::AllowFp32ToFp16:
   case Mode::AllowFp32ToBf16: {
     DType low = reducedDType(ctx.mode);
     if (op.info->isCube()) {
-      if (o == DType::F32 || o == low)
+      // Only float32 Cube ops are lowered; others keep their dtype.
+      if (o == DType::F32)
         if (auto c = uniform(op, low))
           return with(c, mode + ", cube op");
       if (auto c = uniform(op, o))
-        return with(c, mode + ", cube op without " + name(low));
+        return with(c, mode + (o == DType::F32
+                                   ? ", cube op without " + name(low)
+                                   : ", cube op, only float32 is lowered"));
+      if (auto c = uniform(op, DType::F32))
+        return with(c, mode + ", cube op without " + name(o));
       error = noImplementation(op, ctx,
-                               "has neither " + name(low) + " nor " + name(o));
+                               "has no " + name(low) + " or " + name(o) +
+                                   " implementation");
       return std::nullopt;
     }
     if (auto c = uniform(op, o))
       return with(c, mode + ", vector op keeps its dtype");
     if (o == DType::F32) {
       if (auto c = uniform(op, low))
-        return with(c, mode + ", vector op without float");
+        return with(c, mode + ", vector op without float32");
       if (auto c = uniform(op, DType::F16))
-        return with(c, mode + ", vector op without float or " + name(low));
+        return with(c, mode + ", vector op without float32 or " + name(low));
     } else if (auto c = uniform(op, DType::F32)) {
       return with(c, mode + ", vector op without " + name(o));
     }
-    error = noImplementation(op, ctx, "has no implementation it may run in");
+    error =
+        noImplementation(op, ctx, "has no implementation this mode may choose");
     return std::nullopt;
   }
 
