@@ -129,6 +129,30 @@ FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
   return module;
 }
 
+FailureOr<frontend::ImportOptions> getImportOptions(MLIRContext &context,
+                                                    const Options &options) {
+  frontend::ImportOptions importOptions;
+  std::string error;
+  if (auto shapes = options.get("input_shape")) {
+    auto parsed = parseInputShape(*shapes, &error);
+    if (!parsed)
+      return emitError(UnknownLoc::get(&context)) << "input_shape: " << error, failure();
+    importOptions.inputShapes = std::move(*parsed);
+  } else if (auto ranges = options.get("input_shape_range")) {
+    // The range gives the input shapes (ATC): its ranged dims become dynamic.
+    auto parsed = parseShapeRange(*ranges, &error);
+    if (!parsed)
+      return emitError(UnknownLoc::get(&context)) << "input_shape_range: " << error, failure();
+    for (const NamedShapeRange &r : *parsed) {
+      NamedShape shape{r.name, {}};
+      for (auto [lo, hi] : r.dims)
+        shape.dims.push_back(lo == hi ? lo : -1);
+      importOptions.inputShapes.push_back(std::move(shape));
+    }
+  }
+  return importOptions;
+}
+
 static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
                                                           const std::string &path,
                                                           const std::string &framework,
@@ -148,25 +172,10 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
   auto kind = frontend::parseFramework(fw, error);
   if (failed(kind))
     return emitError(UnknownLoc::get(&context)) << error, failure();
-  frontend::ImportOptions importOptions;
-  if (auto shapes = options.get("input_shape")) {
-    auto parsed = parseInputShape(*shapes, &error);
-    if (!parsed)
-      return emitError(UnknownLoc::get(&context)) << "input_shape: " << error, failure();
-    importOptions.inputShapes = std::move(*parsed);
-  } else if (auto ranges = options.get("input_shape_range")) {
-    // The range gives the input shapes (ATC): its ranged dims become dynamic.
-    auto parsed = parseShapeRange(*ranges, &error);
-    if (!parsed)
-      return emitError(UnknownLoc::get(&context)) << "input_shape_range: " << error, failure();
-    for (const NamedShapeRange &r : *parsed) {
-      NamedShape shape{r.name, {}};
-      for (auto [lo, hi] : r.dims)
-        shape.dims.push_back(lo == hi ? lo : -1);
-      importOptions.inputShapes.push_back(std::move(shape));
-    }
-  }
-  return frontend::importModel(context, *kind, path, importOptions);
+  auto importOptions = getImportOptions(context, options);
+  if (failed(importOptions))
+    return failure();
+  return frontend::importModel(context, *kind, path, *importOptions);
 }
 
 LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,

@@ -161,7 +161,10 @@ rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
       std::lock_guard<std::mutex> graphLock(entry.graph->mu);
       DiagnosticCollector diags(*entry.graph->context);
       OwningOpRef<ModuleOp> clone = entry.graph->module->clone();
-      auto compiled = compileModule(*clone, entry.options, entry.graph->name);
+      // Graphs take input_shape as MLIR files do (it marks the geared dims).
+      FailureOr<std::vector<uint8_t>> compiled = failure();
+      if (succeeded(applyInputShapeOption(*clone, entry.options)))
+        compiled = compileModule(*clone, entry.options, entry.graph->name);
       if (failed(compiled))
         return diags.status(rt::ErrorCode::kInvalidArgument,
                             "cannot compile graph " + std::to_string(id));

@@ -13,7 +13,6 @@
 
 #include "geflow/Compiler/Compile.h"
 #include "geflow/Compiler/DiagnosticCollector.h"
-#include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/ONNXImporter.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -122,23 +121,19 @@ Executable compileOnnxBytes(const py::bytes &data, const std::string &name,
                             const OptionMap &raw) {
   Options options = parseOptions(raw);
   std::string bytes = data; // copied while the GIL is held
-  frontend::ImportOptions importOptions;
-  if (auto shapes = options.get("input_shape")) {
-    std::string error;
-    auto parsed = parseInputShape(*shapes, &error);
-    if (!parsed)
-      throwInvalid("input_shape: " + error);
-    importOptions.inputShapes = std::move(*parsed);
-  }
   Compiled c;
   {
     py::gil_scoped_release release;
     auto context = makeContext();
     DiagnosticCollector diags(*context);
+    auto importOptions = getImportOptions(*context, options);
     // No model directory: external data cannot be resolved from bytes.
-    c = finishCompile(frontend::importONNXModelFromBytes(*context, bytes, name,
-                                                         "", importOptions),
-                      diags, options, name, name);
+    auto module = failed(importOptions)
+                      ? mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>(
+                            mlir::failure())
+                      : frontend::importONNXModelFromBytes(
+                            *context, bytes, name, "", *importOptions);
+    c = finishCompile(std::move(module), diags, options, name, name);
   }
   return toExecutable(std::move(c), options, name);
 }

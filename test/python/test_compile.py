@@ -171,6 +171,20 @@ def test_input_shape_and_dynamic_batch_make_gears(tmp_path):
         exe.run(x[:2])
 
 
+def test_input_shape_range_from_model_bytes():
+    model = geflow_models.resnet(image=16, blocks=(1,), base=4, bottleneck=False, classes=3,
+                                 batch_dim="N")
+    exe = geflow.compile(model.SerializeToString(),
+                         options={"input_shape_range": "image:[1~4,3,16,16]"})
+    x = np.random.default_rng(2).standard_normal((4, 3, 16, 16)).astype(np.float32)
+    for batch in (1, 3, 4):  # any batch in the range, one program
+        (y,) = exe.run(x[:batch])
+        assert y.shape == (batch, 3)
+        assert_close(y, geflow_models.reference(model, {"image": x[:batch]})[0])
+    with pytest.raises(ValueError):
+        exe.run(np.zeros((5, 3, 16, 16), np.float32))
+
+
 def test_dynamic_dims_on_a_builder_graph():
     g = geflow.Graph("dyn")
     x = g.data("x", [-1, 4])

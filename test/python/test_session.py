@@ -7,6 +7,7 @@ import onnx
 import pytest
 
 import geflow
+from geflow import ops
 from conftest import assert_close, geflow_models, tiny_graph, tiny_reference
 
 
@@ -27,6 +28,16 @@ def test_graph_from_builder(session):
     for inputs in ([x], {"x": x}):
         for out, ref in zip(session.run_graph(1, inputs), tiny_reference(x)):
             assert_close(out, ref, rtol=0, atol=0)
+
+
+def test_builder_graph_with_gears(session):
+    g = geflow.Graph("geared")
+    x = g.data("x", [-1, 4])
+    g.output(ops.reduce_sum(x, axes=[1]), "s")
+    session.add_graph(11, g, {"input_shape": "x:-1,4", "dynamic_batch_size": "1,3"})
+    assert session.get_gears(11) == [[(1, 4)], [(3, 4)]]
+    v = np.arange(12, dtype=np.float32).reshape(3, 4)
+    assert_close(session.run_graph(11, [v])[0], v.sum(1), rtol=0, atol=0)
 
 
 def test_graph_from_onnx_file_with_graph_options(session, tmp_path, rng):

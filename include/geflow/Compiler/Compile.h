@@ -9,6 +9,7 @@
 #define GEFLOW_COMPILER_COMPILE_H
 
 #include "geflow/Compiler/Options.h"
+#include "geflow/Frontend/ImportOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -54,6 +55,12 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importModelFile(mlir::MLIRContext &context, const std::string &path,
                 const std::string &framework, const Options &options);
+
+/// What a frontend is told by `options`: input_shape, or the shapes
+/// input_shape_range implies (its ranged dims unknown). Errors go to the
+/// context's diagnostic engine.
+mlir::FailureOr<frontend::ImportOptions> getImportOptions(mlir::MLIRContext &context,
+                                                          const Options &options);
 
 /// Applies the input_shape option to a module whose graph inputs carry
 /// `ge.name` (MLIR files, in-memory graphs; the ONNX frontend applies it
