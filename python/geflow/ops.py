@@ -310,10 +310,19 @@ def batch_matmul(x1, x2, bias=None, adj_x1=False, adj_x2=False, name=None):
 
 def bias_add(x, bias, data_format="NHWC", name=None):
     """Adds a 1-D bias along the channel dim: dim 1 for NCHW, the last dim
-    for NHWC and ND (GE BiasAdd, whose default is NHWC)."""
+    for NHWC and ND (GE BiasAdd, whose default is NHWC). Built as a
+    broadcasting Add, which every backend lowers (ge.BiasAdd has no kernel
+    of its own yet)."""
     g = _graph(x)
     x, bias = _values(g, x, bias)
-    return Value(g, g._b.bias_add(x._ref, bias._ref, data_format, _loc(name)))
+    if data_format == "NCHW":
+        if len(x.shape) < 2:
+            raise InvalidArgumentError(f"bias_add: NCHW needs rank >= 2, got {x.shape}")
+        bias = reshape(bias, [-1] + [1] * (len(x.shape) - 2))
+    elif data_format not in ("NHWC", "ND"):
+        raise InvalidArgumentError(
+            f'bias_add: data_format must be "NCHW", "NHWC" or "ND", got {data_format!r}')
+    return add(x, bias, name)
 
 
 def softmax(x, axes=-1, name=None):

@@ -219,13 +219,6 @@ void bindBuilder(py::module_ &m) {
                  g, batch ? g.builder.batchMatmul(va, vb, vbias, ta, tb, loc)
                           : g.builder.matmul(va, vb, vbias, ta, tb, loc));
            })
-      .def("bias_add",
-           [](G &g, const ValueRef &x, const ValueRef &b, const std::string &df,
-              const OpLoc &loc) {
-             Value vx = val(g, x), vb = val(g, b);
-             LOCKED(g);
-             return wrap(g, g.builder.biasAdd(vx, vb, df, loc));
-           })
       .def("softmax",
            [](G &g, const ValueRef &x, const Ints &axes, bool log,
               const OpLoc &loc) {

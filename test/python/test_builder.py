@@ -81,6 +81,28 @@ def test_op_matches_numpy(name, rng):
     assert_close(y, ref)
 
 
+POSITIVE = {
+    "log": (ops.log, np.log),
+    "sqrt": (ops.sqrt, np.sqrt),
+    "rsqrt": (ops.rsqrt, lambda x: 1 / np.sqrt(x)),
+    "reciprocal": (ops.reciprocal, lambda x: 1 / x),
+    "identity": (ops.identity, lambda x: x),
+    "bias_add_nchw": (lambda x: ops.bias_add(x, np.array([1.0, -2.0]), data_format="NCHW"),
+                      lambda x: x + np.array([1.0, -2.0]).reshape(1, 2, 1)),
+    "bias_add_nhwc": (lambda x: ops.bias_add(x, np.arange(8.0)), lambda x: x + np.arange(8.0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVE))
+def test_op_on_positive_inputs_matches_numpy(name, rng):
+    build, reference = POSITIVE[name]
+    x = (np.abs(f32(rng, 3, 2, 8)) + 0.1).astype(np.float32)
+    g = geflow.Graph(name)
+    g.output(build(g.data("x", x.shape)), "y")
+    (y,) = run_graph(g, x)
+    assert_close(y, reference(x.astype(np.float64)))
+
+
 BINARY = {
     "add": (ops.add, np.add), "sub": (ops.sub, np.subtract), "mul": (ops.mul, np.multiply),
     "div": (ops.div, np.divide), "maximum": (ops.maximum, np.maximum),
