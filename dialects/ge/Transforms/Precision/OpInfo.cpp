@@ -289,6 +289,7 @@ std::optional<SlotBinding> bindSlots(const OpInfo &info, unsigned numOperands,
   auto bind = [&](const std::vector<OpSlot> &slots, unsigned count,
                   SmallVector<unsigned> &out, const char *what) {
     unsigned pos = 0;
+    bool missing = false; // a required slot without an operand
     for (auto [i, slot] : llvm::enumerate(slots)) {
       unsigned requiredAfter = 0;
       for (const OpSlot &later : ArrayRef(slots).drop_front(i + 1))
@@ -300,12 +301,14 @@ std::optional<SlotBinding> bindSlots(const OpInfo &info, unsigned numOperands,
       else if (slot.param == ParamType::Optional)
         take = left > requiredAfter ? 1 : 0;
       else if (left == 0)
+        missing = true;
+      if (missing)
         break;
       for (unsigned k = 0; k < take; ++k)
         out.push_back(i);
       pos += take;
     }
-    if (out.size() != count) {
+    if (missing || out.size() != count) {
       error = "op-info of " + info.type + " describes " +
               std::to_string(slots.size()) + " " + what +
               " slot(s), which cannot take " + std::to_string(count) + " " +
