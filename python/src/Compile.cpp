@@ -106,13 +106,17 @@ Executable compileFile(const std::string &path, const OptionMap &raw) {
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".gfm") == 0)
     throwInvalid("'" + path +
                  "' is a compiled executable; load it with geflow.load()");
+  // GE IR files by their extension; the rest as geflow-compile guesses
+  // (.mlir, else ONNX).
+  bool air = path.size() > 4 && path.compare(path.size() - 4, 4, ".air") == 0;
+  std::string framework = air ? "air" : "";
   Compiled c;
   {
     py::gil_scoped_release release;
     auto context = makeContext();
     DiagnosticCollector diags(*context);
-    c = finishCompile(importModelFile(*context, path, "", options), diags,
-                      options, path, stem(path));
+    c = finishCompile(importModelFile(*context, path, framework, options),
+                      diags, options, path, stem(path));
   }
   return toExecutable(std::move(c), options, stem(path));
 }
