@@ -212,3 +212,19 @@ def test_graph_stays_buildable_after_compile():
     assert len(first.outputs) == 1 and len(second.outputs) == 2
     v = np.ones((2, 4), np.float32)
     np.testing.assert_array_equal(second.run(v)[1], v - 1)
+
+
+def test_concurrent_compiles_from_threads():
+    """Compiles release the GIL: separate models and one shared graph compile
+    from several threads at once (the shared graph's compiles take turns)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = tiny_graph("shared")
+    x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4)
+
+    def work(i):
+        exe = geflow.compile(shared if i % 2 else tiny_graph(f"own{i}"))
+        return all(np.array_equal(o, r) for o, r in zip(exe.run(x), tiny_reference(x)))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, range(8)))
