@@ -1,12 +1,17 @@
-//===- VecGather.cpp - gather along an axis with int32/int64 indices ------===//
+//===- VecGather.cpp - gather and gather_elements with int32/int64 indices ===//
 //
-// out[o, j, i] = data[o, idx[j], i] with data viewed as [outer, n, inner]:
-// one memcpy of inner elements per (o, j). Negative indices count from the
-// end (numpy / ONNX); an index outside [-n, n) fails the task.
+// gather: out[o, j, i] = data[o, idx[j], i] with data viewed as
+// [outer, n, inner]: one memcpy of inner elements per (o, j).
+// gather_elements: out[c] = data[c with c[axis] = idx[c]] for every
+// coordinate c of the index tensor: one element per output, its source
+// offset kept by an odometer over the index shape.
+// Negative indices count from the end (numpy / ONNX); an index outside
+// [-n, n) fails the task.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/vector/DataMovement.h"
 #include "kernels/vector/EwEngine.h"
+#include "kernels/vector/NdShape.h"
 #include "kernels/vector/VecRegistry.h"
 
 #include <cstring>
@@ -86,12 +91,139 @@ int32_t gatherKernel(const KernelArgs &args, uint32_t blockIdx,
   return 0;
 }
 
+struct GatherElementsTiling {
+  int32_t rank;
+  uint32_t idx64;
+  int64_t axis, axisLen, elemBytes, total;
+  int64_t idxShape[kMaxRank];
+  int64_t dataStride[kMaxRank]; // elements
+};
+
+Status gatherElementsTiling(const TilingContext &ctx, TilingResult *result) {
+  const std::string op = "gather_elements";
+  GEFLOW_RETURN_IF_ERROR(checkArity(op, ctx, 2, 2, 1, 1));
+  const TensorDesc &data = ctx.inputs[0], &idx = ctx.inputs[1];
+  if (idx.dtype != DType::I32 && idx.dtype != DType::I64)
+    return unsupported(op + ": input 1 (indices) has dtype " +
+                       std::string(rt::dtypeName(idx.dtype)) +
+                       ", expected int32 or int64");
+  GEFLOW_RETURN_IF_ERROR(
+      checkDtype(op, "output 0", ctx.outputs[0].dtype, data.dtype));
+  int64_t rank = static_cast<int64_t>(data.shape.size()), axis;
+  if (rank == 0)
+    return invalidArgument(op + ": input 0 (data) must have rank >= 1");
+  GEFLOW_RETURN_IF_ERROR(checkRank(op, "input 0 (data)", data.shape.size()));
+  if (idx.shape.size() != data.shape.size())
+    return invalidArgument(op + ": input 1 (indices) has rank " +
+                           std::to_string(idx.shape.size()) + ", expected " +
+                           std::to_string(rank));
+  GEFLOW_RETURN_IF_ERROR(
+      normalizeAxis(op, ctx.attrs.getInt("axis", 0), rank, &axis));
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && idx.shape[d] > data.shape[d])
+      return invalidArgument(op + ": input 1 (indices) has shape " +
+                             shapeStr(idx.shape) + ", larger than the data " +
+                             shapeStr(data.shape) + " in dim " +
+                             std::to_string(d));
+  GEFLOW_RETURN_IF_ERROR(checkShape(op, "output 0", ctx.outputs[0].shape,
+                                    idx.shape));
+  GatherElementsTiling t{};
+  t.rank = static_cast<int32_t>(rank);
+  t.idx64 = idx.dtype == DType::I64;
+  t.axis = axis;
+  t.axisLen = data.shape[axis];
+  t.elemBytes = static_cast<int64_t>(rt::dtypeSize(data.dtype));
+  t.total = rt::numElements(idx.shape);
+  std::vector<int64_t> strides = contiguousStrides(data.shape);
+  for (int64_t d = 0; d < rank; ++d) {
+    t.idxShape[d] = idx.shape[d];
+    t.dataStride[d] = strides[d];
+  }
+  result->blockDim =
+      chooseBlockDim(socOf(ctx), std::max<int64_t>(t.total / 256, 1),
+                     t.total * (t.elemBytes + 8) * 2);
+  result->tilingData = encodeTiling(t);
+  result->workspaceSize = 0;
+  return Status::OK();
+}
+
+template <typename E, typename I>
+int32_t gatherElementsTyped(const GatherElementsTiling &t,
+                            const KernelArgs &args, int64_t begin,
+                            int64_t end) {
+  const E *data = static_cast<const E *>(args.inputs[0]);
+  const I *idx = static_cast<const I *>(args.inputs[1]);
+  E *out = static_cast<E *>(args.outputs[0]);
+  // Coordinates of `begin` and the data offset of every dim but the axis.
+  int64_t coord[kMaxRank] = {}, rest = begin, base = 0;
+  for (int d = t.rank - 1; d >= 0; --d) {
+    coord[d] = rest % t.idxShape[d];
+    rest /= t.idxShape[d];
+    if (d != t.axis)
+      base += coord[d] * t.dataStride[d];
+  }
+  for (int64_t f = begin; f < end; ++f) {
+    int64_t i = static_cast<int64_t>(idx[f]);
+    if (i < -t.axisLen || i >= t.axisLen)
+      return kVecErrIndexOutOfRange;
+    if (i < 0)
+      i += t.axisLen;
+    out[f] = data[base + i * t.dataStride[t.axis]];
+    for (int d = t.rank - 1; d >= 0; --d) { // next coordinate
+      int64_t step = d == t.axis ? 0 : t.dataStride[d];
+      if (++coord[d] < t.idxShape[d]) {
+        base += step;
+        break;
+      }
+      base -= step * (coord[d] - 1);
+      coord[d] = 0;
+    }
+  }
+  return 0;
+}
+
+template <typename E>
+int32_t gatherElementsByIndex(const GatherElementsTiling &t,
+                              const KernelArgs &args, int64_t begin,
+                              int64_t end) {
+  return t.idx64 ? gatherElementsTyped<E, int64_t>(t, args, begin, end)
+                 : gatherElementsTyped<E, int32_t>(t, args, begin, end);
+}
+
+int32_t gatherElementsKernel(const KernelArgs &args, uint32_t blockIdx,
+                             uint32_t blockDim) {
+  GatherElementsTiling t;
+  if (!decodeTiling(args, &t) || args.numInputs != 2 ||
+      args.numOutputs != 1 || t.rank < 1 || t.rank > kMaxRank ||
+      t.axis < 0 || t.axis >= t.rank)
+    return kVecErrBadTiling;
+  int64_t begin, end;
+  blockRange(t.total, blockIdx, blockDim, &begin, &end);
+  if (begin >= end)
+    return 0;
+  switch (t.elemBytes) {
+  case 1:
+    return gatherElementsByIndex<uint8_t>(t, args, begin, end);
+  case 2:
+    return gatherElementsByIndex<uint16_t>(t, args, begin, end);
+  case 4:
+    return gatherElementsByIndex<uint32_t>(t, args, begin, end);
+  case 8:
+    return gatherElementsByIndex<uint64_t>(t, args, begin, end);
+  default:
+    return kVecErrBadTiling;
+  }
+}
+
 } // namespace
 
 void registerGatherKernels(KernelRegistry &registry) {
   KernelDef gather{"gather", gatherTiling, nullptr, {}};
   addAllDtypes(&gather, gatherKernel);
   registry.add(std::move(gather));
+  KernelDef elements{"gather_elements", gatherElementsTiling, nullptr, {}};
+  addAllDtypes(&elements, gatherElementsKernel);
+  registry.add(std::move(elements));
 }
 
 } // namespace geflow::kernels::vec

@@ -101,6 +101,20 @@ GE_UNARY_INFER(LogOp)
 GE_UNARY_INFER(NegOp)
 GE_UNARY_INFER(AbsOp)
 GE_UNARY_INFER(ErfOp)
+GE_UNARY_INFER(FloorOp)
+GE_UNARY_INFER(CeilOp)
+GE_UNARY_INFER(RoundOp)
+GE_UNARY_INFER(SinOp)
+GE_UNARY_INFER(CosOp)
+GE_UNARY_INFER(TanOp)
+GE_UNARY_INFER(AsinOp)
+GE_UNARY_INFER(AcosOp)
+GE_UNARY_INFER(AtanOp)
+GE_UNARY_INFER(SinhOp)
+GE_UNARY_INFER(CoshOp)
+GE_UNARY_INFER(AsinhOp)
+GE_UNARY_INFER(AcoshOp)
+GE_UNARY_INFER(AtanhOp)
 GE_UNARY_INFER(ReluOp)
 GE_UNARY_INFER(Relu6Op)
 GE_UNARY_INFER(SigmoidOp)
@@ -187,6 +201,48 @@ OpFoldResult LogOp::fold(FoldAdaptor a) {
 }
 OpFoldResult ErfOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), [](double x) { return std::erf(x); });
+}
+OpFoldResult FloorOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::floor(x); });
+}
+OpFoldResult CeilOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::ceil(x); });
+}
+OpFoldResult RoundOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::nearbyint(x); });
+}
+OpFoldResult SinOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::sin(x); });
+}
+OpFoldResult CosOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::cos(x); });
+}
+OpFoldResult TanOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::tan(x); });
+}
+OpFoldResult AsinOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::asin(x); });
+}
+OpFoldResult AcosOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::acos(x); });
+}
+OpFoldResult AtanOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::atan(x); });
+}
+OpFoldResult SinhOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::sinh(x); });
+}
+OpFoldResult CoshOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::cosh(x); });
+}
+OpFoldResult AsinhOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::asinh(x); });
+}
+OpFoldResult AcoshOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::acosh(x); });
+}
+OpFoldResult AtanhOp::fold(FoldAdaptor a) {
+  return foldUnary(a.getX(), getType(), [](double x) { return std::atanh(x); });
 }
 OpFoldResult SigmoidOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), sigmoid);

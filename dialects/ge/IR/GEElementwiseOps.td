@@ -114,6 +114,62 @@ def GE_ErfOp : GE_UnaryOp<"Erf"> {
   let summary = "Elementwise Gauss error function";
   let description = [{ GE `Erf`. }];
 }
+def GE_FloorOp : GE_UnaryOp<"Floor"> {
+  let summary = "Elementwise largest integer <= x";
+  let description = [{ GE `Floor`. }];
+}
+def GE_CeilOp : GE_UnaryOp<"Ceil"> {
+  let summary = "Elementwise smallest integer >= x";
+  let description = [{ GE `Ceil`. }];
+}
+def GE_RoundOp : GE_UnaryOp<"Round"> {
+  let summary = "Elementwise round to the nearest integer, halves to even";
+  let description = [{ GE `Round` (numpy `rint`). }];
+}
+def GE_SinOp : GE_UnaryOp<"Sin"> {
+  let summary = "Elementwise sine";
+  let description = [{ GE `Sin`. }];
+}
+def GE_CosOp : GE_UnaryOp<"Cos"> {
+  let summary = "Elementwise cosine";
+  let description = [{ GE `Cos`. }];
+}
+def GE_TanOp : GE_UnaryOp<"Tan"> {
+  let summary = "Elementwise tangent";
+  let description = [{ GE `Tan`. }];
+}
+def GE_AsinOp : GE_UnaryOp<"Asin"> {
+  let summary = "Elementwise arcsine (NaN outside [-1, 1])";
+  let description = [{ GE `Asin`. }];
+}
+def GE_AcosOp : GE_UnaryOp<"Acos"> {
+  let summary = "Elementwise arccosine (NaN outside [-1, 1])";
+  let description = [{ GE `Acos`. }];
+}
+def GE_AtanOp : GE_UnaryOp<"Atan"> {
+  let summary = "Elementwise arctangent";
+  let description = [{ GE `Atan`. }];
+}
+def GE_SinhOp : GE_UnaryOp<"Sinh"> {
+  let summary = "Elementwise hyperbolic sine";
+  let description = [{ GE `Sinh`. }];
+}
+def GE_CoshOp : GE_UnaryOp<"Cosh"> {
+  let summary = "Elementwise hyperbolic cosine";
+  let description = [{ GE `Cosh`. }];
+}
+def GE_AsinhOp : GE_UnaryOp<"Asinh"> {
+  let summary = "Elementwise inverse hyperbolic sine";
+  let description = [{ GE `Asinh`. }];
+}
+def GE_AcoshOp : GE_UnaryOp<"Acosh"> {
+  let summary = "Elementwise inverse hyperbolic cosine (NaN below 1)";
+  let description = [{ GE `Acosh`. }];
+}
+def GE_AtanhOp : GE_UnaryOp<"Atanh"> {
+  let summary = "Elementwise inverse hyperbolic tangent (NaN outside [-1, 1])";
+  let description = [{ GE `Atanh`. }];
+}
 def GE_ReluOp : GE_UnaryOp<"Relu", GE_Tensor> {
   let summary = "Rectified linear unit, max(x, 0)";
   let description = [{ GE `Relu`. }];

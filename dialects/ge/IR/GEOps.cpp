@@ -1,7 +1,8 @@
 //===- GEOps.cpp - ge op definitions and shared helpers -------------------===//
 //
 // Op-specific inference, verification and folding live beside their ODS by
-// concept: GEElementwiseOps.cpp, GENNOps.cpp, GEShapeOps.cpp, GEDataOps.cpp.
+// concept: GEElementwiseOps.cpp, GENNOps.cpp, GEShapeOps.cpp, GEDataOps.cpp,
+// GEIndexOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/ge/IR/GEOpUtils.h"

@@ -7,5 +7,6 @@ include "dialects/ge/IR/GEElementwiseOps.td"
 include "dialects/ge/IR/GENNOps.td"
 include "dialects/ge/IR/GEShapeOps.td"
 include "dialects/ge/IR/GEFusedOps.td"
+include "dialects/ge/IR/GEIndexOps.td"
 
 #endif // GEFLOW_GE_OPS

@@ -40,6 +40,20 @@ std::optional<ElementwiseSpec> getElementwiseSpec(Operation *op) {
           .Case([&](RsqrtOp) { return simple(EwOp::Rsqrt); })
           .Case([&](ReciprocalOp) { return simple(EwOp::Reciprocal); })
           .Case([&](ErfOp) { return simple(EwOp::Erf); })
+          .Case([&](FloorOp) { return simple(EwOp::Floor); })
+          .Case([&](CeilOp) { return simple(EwOp::Ceil); })
+          .Case([&](RoundOp) { return simple(EwOp::Round); })
+          .Case([&](SinOp) { return simple(EwOp::Sin); })
+          .Case([&](CosOp) { return simple(EwOp::Cos); })
+          .Case([&](TanOp) { return simple(EwOp::Tan); })
+          .Case([&](AsinOp) { return simple(EwOp::Asin); })
+          .Case([&](AcosOp) { return simple(EwOp::Acos); })
+          .Case([&](AtanOp) { return simple(EwOp::Atan); })
+          .Case([&](SinhOp) { return simple(EwOp::Sinh); })
+          .Case([&](CoshOp) { return simple(EwOp::Cosh); })
+          .Case([&](AsinhOp) { return simple(EwOp::Asinh); })
+          .Case([&](AcoshOp) { return simple(EwOp::Acosh); })
+          .Case([&](AtanhOp) { return simple(EwOp::Atanh); })
           .Case([&](LeakyReluOp l) {
             auto s = simple(EwOp::LeakyRelu);
             s->constants = {l.getNegativeSlope().convertToDouble()};

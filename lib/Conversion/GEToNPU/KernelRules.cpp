@@ -9,6 +9,7 @@ const RuleTable &getKernelRules() {
     addElementwiseRules(r);
     addNNRules(r);
     addShapeRules(r);
+    addIndexRules(r);
     return r;
   }();
   return rules;

@@ -35,6 +35,7 @@ using RuleTable = llvm::StringMap<KernelRule>;
 void addElementwiseRules(RuleTable &rules);
 void addNNRules(RuleTable &rules);
 void addShapeRules(RuleTable &rules);
+void addIndexRules(RuleTable &rules);
 
 /// Every rule, keyed by op name ("ge.Conv2D").
 const RuleTable &getKernelRules();

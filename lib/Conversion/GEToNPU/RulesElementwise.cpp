@@ -109,7 +109,11 @@ void addElementwiseRules(RuleTable &rules) {
       {"ge.Tanh", "tanh"},         {"ge.HardSwish", "hardswish"}, {"ge.Exp", "exp"},
       {"ge.Log", "log"},           {"ge.Sqrt", "sqrt"},       {"ge.Rsqrt", "rsqrt"},
       {"ge.Reciprocal", "reciprocal"}, {"ge.Erf", "erf"},     {"ge.Abs", "abs"},
-      {"ge.Neg", "neg"}};
+      {"ge.Neg", "neg"},           {"ge.Floor", "floor"},     {"ge.Ceil", "ceil"},
+      {"ge.Round", "round"},       {"ge.Sin", "sin"},         {"ge.Cos", "cos"},
+      {"ge.Tan", "tan"},           {"ge.Asin", "asin"},       {"ge.Acos", "acos"},
+      {"ge.Atan", "atan"},         {"ge.Sinh", "sinh"},       {"ge.Cosh", "cosh"},
+      {"ge.Asinh", "asinh"},       {"ge.Acosh", "acosh"},     {"ge.Atanh", "atanh"}};
   for (auto [op, kernel] : unaries)
     rules[op] = unary(kernel);
 

@@ -119,40 +119,66 @@ LogicalResult translateCastLike(NodeContext &n) {
 }
 
 // Clip bounds are attributes before opset 11 and optional scalar inputs
-// from then on; ge.Clip takes them as f32 attributes, so inputs must be
-// constants.
-std::optional<double> clipBound(NodeContext &n, unsigned input, StringRef attr,
-                                double attrDefault) {
-  if (n.getOpset() < 11) {
-    if (!n.hasAttr(attr))
-      return std::nullopt;
-    return n.getFloat(attr, attrDefault);
-  }
-  if (!n.getInput(input))
+// from then on. Constant float bounds become ge.Clip's f32 attributes;
+// integer inputs (exact bounds) and bounds computed at run time become
+// Minimum(Maximum(x, min), max), which gives max everywhere when min > max,
+// as ONNX specifies.
+std::optional<double> clipBoundAttr(NodeContext &n, StringRef attr,
+                                    double attrDefault) {
+  if (!n.hasAttr(attr))
     return std::nullopt;
-  auto values = n.getConstantFloats(input);
-  if (!values || values->size() != 1) {
-    (void)n.unsupported("the " + attr + " input must be a constant scalar");
-    return std::nullopt;
-  }
-  return values->front();
+  return n.getFloat(attr, attrDefault);
 }
 
 LogicalResult translateClip(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
     return failure();
-  std::optional<double> lo = clipBound(n, 1, "min", -FLT_MAX);
-  std::optional<double> hi = clipBound(n, 2, "max", FLT_MAX);
-  if (n.hasFailed())
-    return failure();
-  // ONNX: with min > max every element becomes max.
-  if (lo && hi && *lo > *hi)
-    lo = hi;
   Builder &b = n.getBuilder();
-  FloatAttr loAttr = lo ? b.getF32FloatAttr(*lo) : FloatAttr();
-  FloatAttr hiAttr = hi ? b.getF32FloatAttr(*hi) : FloatAttr();
-  Value y = n.create<ClipOp>(x, loAttr, hiAttr);
+  Type et = getElementType(x);
+  if (n.getOpset() < 11) {
+    std::optional<double> lo = clipBoundAttr(n, "min", -FLT_MAX);
+    std::optional<double> hi = clipBoundAttr(n, "max", FLT_MAX);
+    if (n.hasFailed())
+      return failure();
+    if (lo && hi && *lo > *hi)
+      lo = hi;
+    FloatAttr loAttr = lo ? b.getF32FloatAttr(*lo) : FloatAttr();
+    FloatAttr hiAttr = hi ? b.getF32FloatAttr(*hi) : FloatAttr();
+    Value y = n.create<ClipOp>(x, loAttr, hiAttr);
+    n.setOutput(0, y);
+    return success(y != nullptr);
+  }
+  Value lo = n.getInput(1), hi = n.getInput(2);
+  for (Value bound : {lo, hi})
+    if (bound && (!getRank(bound) || *getRank(bound) != 0))
+      return n.fail("the min and max inputs must be scalars");
+  bool isFloat = isa<FloatType>(et);
+  auto constantBound = [&](Value bound, unsigned i) -> std::optional<double> {
+    if (!bound || !isFloat)
+      return std::nullopt;
+    auto values = n.getConstantFloats(i);
+    return values && values->size() == 1 ? std::optional(values->front())
+                                         : std::nullopt;
+  };
+  std::optional<double> loValue = constantBound(lo, 1),
+                        hiValue = constantBound(hi, 2);
+  if (isFloat && (!lo || loValue) && (!hi || hiValue)) {
+    if (loValue && hiValue && *loValue > *hiValue)
+      loValue = hiValue;
+    FloatAttr loAttr = loValue ? b.getF32FloatAttr(*loValue) : FloatAttr();
+    FloatAttr hiAttr = hiValue ? b.getF32FloatAttr(*hiValue) : FloatAttr();
+    Value y = n.create<ClipOp>(x, loAttr, hiAttr);
+    n.setOutput(0, y);
+    return success(y != nullptr);
+  }
+  Value y = x;
+  if (lo)
+    y = n.create<MaximumOp>(y, lo);
+  if (y && hi)
+    y = n.create<MinimumOp>(y, hi);
+  if (y == x)
+    y = n.create<IdentityOp>(x);
   n.setOutput(0, y);
   return success(y != nullptr);
 }
@@ -179,6 +205,20 @@ ArrayRef<OpTranslator> getElementwiseTranslators() {
       {"Exp", translateFloatUnary<ExpOp>},
       {"Log", translateFloatUnary<LogOp>},
       {"Erf", translateFloatUnary<ErfOp>},
+      {"Floor", translateFloatUnary<FloorOp>},
+      {"Ceil", translateFloatUnary<CeilOp>},
+      {"Round", translateFloatUnary<RoundOp>},
+      {"Sin", translateFloatUnary<SinOp>},
+      {"Cos", translateFloatUnary<CosOp>},
+      {"Tan", translateFloatUnary<TanOp>},
+      {"Asin", translateFloatUnary<AsinOp>},
+      {"Acos", translateFloatUnary<AcosOp>},
+      {"Atan", translateFloatUnary<AtanOp>},
+      {"Sinh", translateFloatUnary<SinhOp>},
+      {"Cosh", translateFloatUnary<CoshOp>},
+      {"Asinh", translateFloatUnary<AsinhOp>},
+      {"Acosh", translateFloatUnary<AcoshOp>},
+      {"Atanh", translateFloatUnary<AtanhOp>},
       {"Neg", translateUnary<NegOp>},
       {"Abs", translateUnary<AbsOp>},
       {"Cast", translateCast},

@@ -122,18 +122,12 @@ LogicalResult translateSign(NodeContext &n) {
 }
 
 // Keeps the upper (j - i >= k) or lower (j - i <= k) triangle of the last
-// two dims, which must be static, and zeroes the rest.
+// two dims, which must be static, and zeroes the rest: through a constant
+// mask when k is constant, else by comparing the constant j - i with k.
 LogicalResult translateTrilu(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
     return failure();
-  int64_t k = 0;
-  if (n.getInput(1)) {
-    auto given = n.requireConstantInts(1, "the k input");
-    if (!given || given->size() != 1)
-      return n.hasFailed() ? failure() : n.fail("k must hold one value");
-    k = given->front();
-  }
   auto shape = getShape(x);
   if (!shape || shape->size() < 2 ||
       ShapedType::isDynamic((*shape)[shape->size() - 2]) ||
@@ -141,15 +135,35 @@ LogicalResult translateTrilu(NodeContext &n) {
     return n.unsupported("Trilu needs static trailing dims");
   int64_t rows = (*shape)[shape->size() - 2], cols = shape->back();
   bool upper = n.getInt("upper", 1) != 0;
+  Value zero = n.constantScalar(getElementType(x), 0);
+  Value k = n.getInput(1);
+  std::optional<SmallVector<int64_t>> constK =
+      k ? n.getConstantInts(1) : SmallVector<int64_t>{0};
+  if (constK && constK->size() != 1)
+    return n.fail("k must hold one value");
+  if (k && !constK) {
+    auto kShape = getShape(k);
+    if (!kShape || !llvm::all_of(*kShape, [](int64_t d) { return d == 1; }))
+      return n.fail("k must be a scalar");
+    if (!getElementType(k).isInteger(64))
+      return n.fail("k must be an int64 tensor");
+    SmallVector<int64_t> diagonal; // j - i
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        diagonal.push_back(j - i);
+    auto type = RankedTensorType::get({rows, cols}, getElementType(k));
+    Value d = n.constant(DenseElementsAttr::get(type, ArrayRef(diagonal)));
+    Value drop = upper ? n.create<LessOp>(d, k) : n.create<GreaterOp>(d, k);
+    return finish(n, drop ? n.create<SelectOp>(drop, zero, x) : Value());
+  }
   SmallVector<bool> keep;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
-      keep.push_back(upper ? j - i >= k : j - i <= k);
+      keep.push_back(upper ? j - i >= constK->front() : j - i <= constK->front());
   auto maskType =
       RankedTensorType::get({rows, cols}, n.getBuilder().getI1Type());
   Value mask = n.constant(DenseElementsAttr::get(maskType, keep));
-  return finish(
-      n, n.create<SelectOp>(mask, x, n.constantScalar(getElementType(x), 0)));
+  return finish(n, n.create<SelectOp>(mask, x, zero));
 }
 
 } // namespace

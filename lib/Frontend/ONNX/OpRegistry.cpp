@@ -16,7 +16,8 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getConvPoolTranslators(), getLogicalTranslators(),
           getMatMulTranslators(), getNormalizationTranslators(),
           getReductionTranslators(), getShapeTranslators(),
-          getSliceConcatTranslators(), getConstantTranslators()}) {
+          getSliceConcatTranslators(), getConstantTranslators(),
+          getIndexTranslators(), getLossTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

@@ -34,6 +34,8 @@ llvm::ArrayRef<OpTranslator> getReductionTranslators();
 llvm::ArrayRef<OpTranslator> getShapeTranslators();
 llvm::ArrayRef<OpTranslator> getSliceConcatTranslators();
 llvm::ArrayRef<OpTranslator> getConstantTranslators();
+llvm::ArrayRef<OpTranslator> getIndexTranslators();
+llvm::ArrayRef<OpTranslator> getLossTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

@@ -17,7 +17,7 @@ void registerLayoutKernels(
     KernelRegistry &registry); // transpose slice expand tile
 void registerConcatSplitKernels(KernelRegistry &registry); // concat split
 void registerPadKernels(KernelRegistry &registry);         // pad
-void registerGatherKernels(KernelRegistry &registry);      // gather
+void registerGatherKernels(KernelRegistry &registry); // gather gather_elements
 void registerSelectKernels(KernelRegistry &registry);      // select
 void registerCastKernels(KernelRegistry &registry);        // cast
 void registerTransDataKernels(KernelRegistry &registry);   // trans_data

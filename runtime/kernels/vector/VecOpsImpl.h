@@ -141,6 +141,34 @@ template <class V> struct VecOpsImpl {
       return map1(x, y, n, [](F v) { return V::div(one(), v); });
     case EwOp::Erf:
       return map1(x, y, n, Math::erf);
+    case EwOp::Floor:
+      return map1(x, y, n, [](F v) { return V::floor(v); });
+    case EwOp::Ceil:
+      return map1(x, y, n, Math::ceil);
+    case EwOp::Round:
+      return map1(x, y, n, [](F v) { return V::roundNearest(v); });
+    case EwOp::Sin:
+      return map1(x, y, n, Math::sin);
+    case EwOp::Cos:
+      return map1(x, y, n, Math::cos);
+    case EwOp::Tan:
+      return map1(x, y, n, Math::tan);
+    case EwOp::Asin:
+      return map1(x, y, n, Math::asin);
+    case EwOp::Acos:
+      return map1(x, y, n, Math::acos);
+    case EwOp::Atan:
+      return map1(x, y, n, Math::atan);
+    case EwOp::Sinh:
+      return map1(x, y, n, Math::sinh);
+    case EwOp::Cosh:
+      return map1(x, y, n, Math::cosh);
+    case EwOp::Asinh:
+      return map1(x, y, n, Math::asinh);
+    case EwOp::Acosh:
+      return map1(x, y, n, Math::acosh);
+    case EwOp::Atanh:
+      return map1(x, y, n, Math::atanh);
     case EwOp::LeakyRelu: {
       F alpha = V::set1(p0);
       return map1(x, y, n, [&](F v) {

@@ -428,6 +428,77 @@ TEST(VecGather, AxesIndexTypesNegativeAndOutOfRange) {
   EXPECT_EQ(y[0], 1.f);
 }
 
+// out[c] = data[c with c[axis] = idx[c]]; the index tensor may be smaller
+// than the data in every dim, and larger along the axis.
+TEST(VecGatherElements, AxesIndexShapesNegativeAndOutOfRange) {
+  const Shape data = {4, 5, 3};
+  for (DType dt : kSizes)
+    for (DType it : {DType::I32, DType::I64})
+      for (int64_t axis : {0, 1, -1})
+        for (int variant = 0; variant < 3; ++variant) {
+          size_t a = size_t(axis < 0 ? axis + 3 : axis);
+          // The data's shape; smaller off the axis and longer on it; ones.
+          Shape is = data;
+          for (size_t d = 0; d < 3; ++d)
+            if (variant == 1)
+              is[d] = d == a ? data[d] + 2 : (data[d] + 1) / 2;
+            else if (variant == 2)
+              is[d] = 1;
+          Raw x(dt, numel(data));
+          Raw ids(it, numel(is));
+          std::vector<int64_t> idx(size_t(numel(is)));
+          for (size_t i = 0; i < idx.size(); ++i) {
+            int64_t n = data[a];
+            idx[i] = int64_t(i * 7 % size_t(2 * n)) - n; // [-n, n)
+            int32_t i32 = int32_t(idx[i]);
+            std::memcpy(&ids.bytes[i * ids.es], it == DType::I64
+                                                    ? static_cast<void *>(&idx[i])
+                                                    : static_cast<void *>(&i32),
+                        ids.es);
+          }
+          TilingContext ctx;
+          ctx.inputs = {desc(dt, data), desc(it, is)};
+          ctx.outputs = {desc(dt, is)};
+          ctx.attrs.set("axis", axis);
+          checkMove(
+              "gather_elements", ctx, {&x, &ids}, numel(is),
+              [&](int64_t f) {
+                Shape c = unflatten(f, is);
+                int64_t i = idx[size_t(f)];
+                c[a] = i < 0 ? i + data[a] : i;
+                return x.at((c[0] * data[1] + c[1]) * data[2] + c[2]);
+              },
+              "axis " + std::to_string(axis) + " index " + shapeName(is));
+        }
+  TilingContext ctx;
+  ctx.inputs = {f32({2, 3}), desc(DType::I64, {2, 1})};
+  ctx.outputs = {f32({2, 1})};
+  ctx.attrs.set("axis", int64_t(1));
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[2];
+  int64_t bad[2] = {0, 3};
+  EXPECT_EQ(runKernel("gather_elements", ctx, {x, bad}, {y}).code(),
+            geflow::rt::ErrorCode::kTaskFailed);
+  int64_t good[2] = {-1, 0};
+  ASSERT_TRUE(runKernel("gather_elements", ctx, {x, good}, {y}).ok());
+  EXPECT_EQ(y[0], 3.f);
+  EXPECT_EQ(y[1], 4.f);
+  // Shapes are checked with clear errors.
+  TilingResult r;
+  const KernelDef *def = KernelRegistry::global().find("gather_elements");
+  ctx.inputs[1] = desc(DType::I64, {3, 1});
+  ctx.outputs = {f32({3, 1})};
+  Status st = def->tiling(ctx, &r);
+  EXPECT_NE(st.message().find("larger than the data [2, 3] in dim 0"),
+            std::string::npos)
+      << st.message();
+  ctx.inputs[1] = desc(DType::I64, {2});
+  ctx.outputs = {f32({2})};
+  st = def->tiling(ctx, &r);
+  EXPECT_NE(st.message().find("input 1 (indices) has rank 1, expected 2"),
+            std::string::npos)
+      << st.message();
+}
+
 TEST(VecSelect, ThreeWayBroadcast) {
   const Shape sc = {3, 1}, sa = {1, 4}, sb = {2, 3, 4}, out = {2, 3, 4};
   for (DType dt : kSizes) {

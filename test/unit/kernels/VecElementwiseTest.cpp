@@ -61,6 +61,20 @@ const UnaryCase kUnary[] = {
     {"rsqrt", [](double x) { return 1 / std::sqrt(x); }, 1e-3f, 100, 3e-7, 0},
     {"reciprocal", [](double x) { return 1 / x; }, 0.1f, 10, kExact, 0},
     {"erf", [](double x) { return std::erf(x); }, -4, 4, 4e-7, 0},
+    {"floor", [](double x) { return std::floor(x); }, -50, 50, 0, 0},
+    {"ceil", [](double x) { return std::ceil(x); }, -50, 50, 0, 0},
+    {"round", [](double x) { return std::nearbyint(x); }, -50, 50, 0, 0},
+    {"sin", [](double x) { return std::sin(x); }, -20, 20, 3e-7, 1e-7},
+    {"cos", [](double x) { return std::cos(x); }, -20, 20, 3e-7, 1e-7},
+    {"tan", [](double x) { return std::tan(x); }, -1.5, 1.5, 5e-7, 1e-7},
+    {"asin", [](double x) { return std::asin(x); }, -1, 1, 3e-7, 0},
+    {"acos", [](double x) { return std::acos(x); }, -1, 1, 3e-7, 0},
+    {"atan", [](double x) { return std::atan(x); }, -50, 50, 3e-7, 0},
+    {"sinh", [](double x) { return std::sinh(x); }, -20, 20, 4e-7, 0},
+    {"cosh", [](double x) { return std::cosh(x); }, -20, 20, 4e-7, 0},
+    {"asinh", [](double x) { return std::asinh(x); }, -50, 50, 4e-7, 0},
+    {"acosh", [](double x) { return std::acosh(x); }, 1, 50, 4e-7, 0},
+    {"atanh", [](double x) { return std::atanh(x); }, -0.99f, 0.99f, 4e-7, 0},
 };
 
 /// Shapes for unary ops: odd sizes, size-1 dims, rank 0, non-multiples of

@@ -76,6 +76,20 @@ double expRef(double x) { return std::exp(x); }
 double logRef(double x) { return std::log(x); }
 double tanhRef(double x) { return std::tanh(x); }
 double erfRef(double x) { return std::erf(x); }
+double sinRef(double x) { return std::sin(x); }
+double cosRef(double x) { return std::cos(x); }
+double tanRef(double x) { return std::tan(x); }
+double asinRef(double x) { return std::asin(x); }
+double acosRef(double x) { return std::acos(x); }
+double atanRef(double x) { return std::atan(x); }
+double sinhRef(double x) { return std::sinh(x); }
+double coshRef(double x) { return std::cosh(x); }
+double asinhRef(double x) { return std::asinh(x); }
+double acoshRef(double x) { return std::acosh(x); }
+double atanhRef(double x) { return std::atanh(x); }
+double floorRef(double x) { return std::floor(x); }
+double ceilRef(double x) { return std::ceil(x); }
+double roundRef(double x) { return std::nearbyint(x); } // half to even
 
 } // namespace
 
@@ -95,6 +109,28 @@ TEST(VecMath, UlpErrorWithinStatedBounds) {
       {EwOp::Gelu, -16.f, -1.3f, gelu, 16, 5e-8},
       {EwOp::GeluTanh, -12.f, 12.f, geluTanh, 32, 1e-9},
       {EwOp::GeluTanh, -3.f, 3.f, geluTanh, 16},
+      {EwOp::Sin, -10.f, 10.f, sinRef, 2, 1e-7},
+      {EwOp::Sin, -1e4f, 1e4f, sinRef, 2, 1e-7},
+      {EwOp::Cos, -10.f, 10.f, cosRef, 2, 1e-7},
+      {EwOp::Cos, -1e4f, 1e4f, cosRef, 2, 1e-7},
+      {EwOp::Tan, -1.5f, 1.5f, tanRef, 4, 1e-7},
+      {EwOp::Tan, -100.f, 100.f, tanRef, 4, 1e-7},
+      {EwOp::Asin, -1.f, 1.f, asinRef, 3},
+      {EwOp::Acos, -1.f, 1.f, acosRef, 3},
+      {EwOp::Atan, -100.f, 100.f, atanRef, 3},
+      {EwOp::Atan, -1.f, 1.f, atanRef, 3},
+      {EwOp::Sinh, -89.f, 89.f, sinhRef, 3},
+      {EwOp::Sinh, -1.5f, 1.5f, sinhRef, 3},
+      {EwOp::Cosh, -89.f, 89.f, coshRef, 3},
+      {EwOp::Asinh, -1e5f, 1e5f, asinhRef, 3},
+      {EwOp::Asinh, -2.f, 2.f, asinhRef, 3},
+      {EwOp::Acosh, 1.f, 1e5f, acoshRef, 3},
+      {EwOp::Acosh, 1.f, 3.f, acoshRef, 3},
+      {EwOp::Atanh, -0.9999f, 0.9999f, atanhRef, 3},
+      {EwOp::Floor, -1e4f, 1e4f, floorRef, 0},
+      {EwOp::Ceil, -1e4f, 1e4f, ceilRef, 0},
+      {EwOp::Round, -1e4f, 1e4f, roundRef, 0},
+      {EwOp::Round, -3e7f, 3e7f, roundRef, 0}, // beyond 2^23 all integral
   };
   for (Isa isa : isasToTest()) {
     const VecOps &ops = vec::vecOps(isa);
@@ -175,6 +211,20 @@ TEST(VecMath, SpecialValues) {
       {EwOp::Erf, {nan, 1, -1, 0, -0.f, 1, -1, 0}},
       {EwOp::Relu, {nan, inf, 0, 0, 0, 89, 0, 1e-45f}},
       {EwOp::Gelu, {nan, inf, 0, 0, 0, 89, 0, 0}},
+      {EwOp::Floor, {nan, inf, -inf, 0, 0, 89, -200, 0}},
+      {EwOp::Ceil, {nan, inf, -inf, 0, 0, 89, -200, 1}},
+      {EwOp::Round, {nan, inf, -inf, 0, 0, 89, -200, 0}},
+      {EwOp::Sin, {nan, nan, nan, 0, -0.f, std::sin(89.f), std::sin(-200.f),
+                   1e-45f}},
+      {EwOp::Atan, {nan, 1.5707964f, -1.5707964f, 0, -0.f, std::atan(89.f),
+                    std::atan(-200.f), 1e-45f}},
+      {EwOp::Asin, {nan, nan, nan, 0, -0.f, nan, nan, 1e-45f}},
+      {EwOp::Sinh, {nan, inf, -inf, 0, -0.f, std::sinh(89.f), -inf, 1e-45f}},
+      {EwOp::Cosh, {nan, inf, inf, 1, 1, std::cosh(89.f), inf, 1}},
+      {EwOp::Asinh, {nan, inf, -inf, 0, -0.f, std::asinh(89.f),
+                     std::asinh(-200.f), 1e-45f}},
+      {EwOp::Acosh, {nan, inf, nan, nan, nan, std::acosh(89.f), nan, nan}},
+      {EwOp::Atanh, {nan, nan, nan, 0, -0.f, nan, nan, 1e-45f}},
   };
   for (Isa isa : isasToTest()) {
     const VecOps &ops = vec::vecOps(isa);

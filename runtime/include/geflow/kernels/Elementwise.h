@@ -45,6 +45,20 @@ enum class EwOp : int32_t {
   Rsqrt = 13,
   Reciprocal = 14,
   Erf = 15,
+  Floor = 16,
+  Ceil = 17,
+  Round = 18, // half to even
+  Sin = 19,
+  Cos = 20,
+  Tan = 21,
+  Asin = 22,
+  Acos = 23,
+  Atan = 24,
+  Sinh = 25,
+  Cosh = 26,
+  Asinh = 27,
+  Acosh = 28,
+  Atanh = 29,
   // Unary with scalar parameters; the parameters are src1 (and src2) and
   // must be constants.
   LeakyRelu = 32,   // (x, alpha): x >= 0 ? x : alpha x

@@ -54,3 +54,62 @@ func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, t
   %8 = ge.ConcatV2 %3, %2 {concat_dim = -1} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
   return %7, %8 : tensor<f32>, tensor<4x16xf32>
 }
+
+// -----
+
+// Index ops: axes normalized for the kernels; integer arithmetic and
+// comparisons of bools keep their dtypes.
+// CHECK-LABEL: npu.program @index_ops
+// CHECK: npu.kernel "gather_elements"(%{{.*}}, %{{.*}}) {{.*}}kernel_attrs = {axis = 1 : i64}
+// CHECK-SAME: (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+// CHECK: npu.kernel "arg_max"(%{{.*}}) {{.*}}kernel_attrs = {axis = 1 : i64}
+// CHECK-SAME: (tensor<3x5xf32>) -> tensor<3xi64>
+// CHECK: npu.kernel "arg_min"(%{{.*}}) {{.*}}kernel_attrs = {axis = 0 : i64}
+// CHECK-SAME: (tensor<3x5xf32>) -> tensor<5xi32>
+// CHECK: npu.kernel "pow"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+// CHECK: npu.kernel "equal"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+func.func @index_ops(%x: tensor<3x5xf32>, %i: tensor<3x2xi64>, %p: tensor<4xi1>, %q: tensor<4xi1>)
+    -> (tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>) {
+  %0 = ge.GatherElements %x, %i {dim = -1} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  %1 = ge.ArgMaxD %x {dimension = -1, dtype = i64} : (tensor<3x5xf32>) -> tensor<3xi64>
+  %2 = ge.ArgMinD %x {dimension = 0, dtype = i32} : (tensor<3x5xf32>) -> tensor<5xi32>
+  %3 = ge.Pow %1, %1 : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+  %4 = ge.Equal %p, %q : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return %0, %3, %2, %4 : tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>
+}
+
+// -----
+
+// Rounding and trigonometric ops are single-op vector kernels.
+// CHECK-LABEL: npu.program @rounding_and_trig
+// CHECK: npu.kernel "floor"
+// CHECK: npu.kernel "ceil"
+// CHECK: npu.kernel "round"
+// CHECK: npu.kernel "sin"
+// CHECK: npu.kernel "cos"
+// CHECK: npu.kernel "tan"
+// CHECK: npu.kernel "asin"
+// CHECK: npu.kernel "acos"
+// CHECK: npu.kernel "atan"
+// CHECK: npu.kernel "sinh"
+// CHECK: npu.kernel "cosh"
+// CHECK: npu.kernel "asinh"
+// CHECK: npu.kernel "acosh"
+// CHECK: npu.kernel "atanh"
+func.func @rounding_and_trig(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = ge.Floor %x : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = ge.Ceil %0 : (tensor<4xf32>) -> tensor<4xf32>
+  %2 = ge.Round %1 : (tensor<4xf32>) -> tensor<4xf32>
+  %3 = ge.Sin %2 : (tensor<4xf32>) -> tensor<4xf32>
+  %4 = ge.Cos %3 : (tensor<4xf32>) -> tensor<4xf32>
+  %5 = ge.Tan %4 : (tensor<4xf32>) -> tensor<4xf32>
+  %6 = ge.Asin %5 : (tensor<4xf32>) -> tensor<4xf32>
+  %7 = ge.Acos %6 : (tensor<4xf32>) -> tensor<4xf32>
+  %8 = ge.Atan %7 : (tensor<4xf32>) -> tensor<4xf32>
+  %9 = ge.Sinh %8 : (tensor<4xf32>) -> tensor<4xf32>
+  %10 = ge.Cosh %9 : (tensor<4xf32>) -> tensor<4xf32>
+  %11 = ge.Asinh %10 : (tensor<4xf32>) -> tensor<4xf32>
+  %12 = ge.Acosh %11 : (tensor<4xf32>) -> tensor<4xf32>
+  %13 = ge.Atanh %12 : (tensor<4xf32>) -> tensor<4xf32>
+  return %13 : tensor<4xf32>
+}

@@ -141,3 +141,22 @@ func.func @cast_pairs(%h: tensor<4xf16>, %f: tensor<4xf32>) -> (tensor<4xf16>, t
   %3 = ge.Cast %2 {dst_type = f32} : (tensor<4xf16>) -> tensor<4xf32>
   return %1, %3 : tensor<4xf16>, tensor<4xf32>
 }
+
+// -----
+
+// Index ops on constants fold (torch.gather, numpy argmax/argmin with the
+// first index on ties).
+// CHECK-LABEL: func @fold_index_ops
+// CHECK-DAG: ge.Const dense<{{\[\[}}3.000000e+00, 1.000000e+00], [5.000000e+00, 5.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: ge.Const dense<[2, 1]> : tensor<2xi64>
+// CHECK-DAG: ge.Const dense<0> : tensor<3xi32>
+// CHECK-NOT: ge.GatherElements
+// CHECK-NOT: ge.ArgMaxD
+func.func @fold_index_ops() -> (tensor<2x2xf32>, tensor<2xi64>, tensor<3xi32>) {
+  %x = ge.Const dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 5.0]]> : tensor<2x3xf32>
+  %i = ge.Const dense<[[2, 0], [-2, 2]]> : tensor<2x2xi64>
+  %0 = ge.GatherElements %x, %i {dim = 1} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  %1 = ge.ArgMaxD %x {dimension = 1, dtype = i64} : (tensor<2x3xf32>) -> tensor<2xi64>
+  %2 = ge.ArgMinD %x {dimension = 0, dtype = i32} : (tensor<2x3xf32>) -> tensor<3xi32>
+  return %0, %1, %2 : tensor<2x2xf32>, tensor<2xi64>, tensor<3xi32>
+}

@@ -358,3 +358,57 @@ func.func @fused_shape(%x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %y : tensor<4xf32>
 }
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<3x5xf32>, %i: tensor<3xi64>) {
+  // expected-error @+2 {{'ge.GatherElements' op index has rank 1, expected x's rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.GatherElements %x, %i {dim = 1} : (tensor<3x5xf32>, tensor<3xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_size(%x: tensor<3x5xf32>, %i: tensor<4x1xi64>) {
+  // expected-error @+2 {{'ge.GatherElements' op index dim 0 has size 4, larger than x's size 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.GatherElements %x, %i {dim = 1} : (tensor<3x5xf32>, tensor<4x1xi64>) -> tensor<4x1xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_index(%x: tensor<3x5xf32>) {
+  %i = ge.Const dense<[[0], [5], [1]]> : tensor<3x1xi64>
+  // expected-error @+2 {{'ge.GatherElements' op index 5 is out of range for dim 1 of size 5}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.GatherElements %x, %i {dim = 1} : (tensor<3x5xf32>, tensor<3x1xi64>) -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+func.func @argmax_dimension(%x: tensor<3x5xf32>) {
+  // expected-error @+2 {{'ge.ArgMaxD' op dimension 2 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.ArgMaxD %x {dimension = 2, dtype = i64} : (tensor<3x5xf32>) -> tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @argmin_empty(%x: tensor<3x0xf32>) {
+  // expected-error @+2 {{'ge.ArgMinD' op dimension 1 is empty: no extreme element to index}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.ArgMinD %x {dimension = 1, dtype = i64} : (tensor<3x0xf32>) -> tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_dtype(%x: tensor<3x5xf32>) {
+  // expected-error @+1 {{attribute 'dtype' failed to satisfy constraint}}
+  %0 = ge.ArgMaxD %x {dimension = 1, dtype = f32} : (tensor<3x5xf32>) -> tensor<3xf32>
+  return
+}

@@ -195,3 +195,47 @@ func.func @fused(%x: tensor<1x64xf32>, %b: tensor<64xf32>) -> tensor<1x64xf32> {
   }
   return %y : tensor<1x64xf32>
 }
+
+// CHECK-LABEL: func @index_ops
+func.func @index_ops(%x: tensor<3x5xf32>, %idx: tensor<3x2xi64>) -> (tensor<3x2xf32>, tensor<5xi64>, tensor<3xi32>) {
+  // CHECK: ge.GatherElements %{{.*}}, %{{.*}} {dim = 1 : i64} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  %0 = ge.GatherElements %x, %idx {dim = 1} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  // CHECK: ge.ArgMaxD %{{.*}} {dimension = 0 : i64, dtype = i64} : (tensor<3x5xf32>) -> tensor<5xi64>
+  %1 = ge.ArgMaxD %x {dimension = 0, dtype = i64} : (tensor<3x5xf32>) -> tensor<5xi64>
+  // CHECK: ge.ArgMinD %{{.*}} {dimension = -1 : i64, dtype = i32} : (tensor<3x5xf32>) -> tensor<3xi32>
+  %2 = ge.ArgMinD %x {dimension = -1, dtype = i32} : (tensor<3x5xf32>) -> tensor<3xi32>
+  return %0, %1, %2 : tensor<3x2xf32>, tensor<5xi64>, tensor<3xi32>
+}
+
+// CHECK-LABEL: func @rounding_and_trig
+func.func @rounding_and_trig(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: ge.Floor %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %0 = ge.Floor %x : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Ceil %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = ge.Ceil %0 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Round %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %2 = ge.Round %1 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Sin %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %3 = ge.Sin %2 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Cos %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %4 = ge.Cos %3 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Tan %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %5 = ge.Tan %4 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Asin %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %6 = ge.Asin %5 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Acos %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %7 = ge.Acos %6 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Atan %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %8 = ge.Atan %7 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Sinh %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %9 = ge.Sinh %8 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Cosh %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %10 = ge.Cosh %9 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Asinh %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %11 = ge.Asinh %10 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Acosh %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %12 = ge.Acosh %11 : (tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: ge.Atanh %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+  %13 = ge.Atanh %12 : (tensor<4xf32>) -> tensor<4xf32>
+  return %13 : tensor<4xf32>
+}

@@ -130,6 +130,17 @@ def _():
     return graph(nodes, [vi("x", F, [4]), vi("lo", F, [])], [vi("y", F, None)])
 
 
+@model("clip_int8")
+def _():
+    I8 = TensorProto.INT8
+    nodes = [
+        helper.make_node("Clip", ["x", "", "hi"], ["y0"], name="max_only"),
+        helper.make_node("Clip", ["x"], ["y1"], name="none"),
+    ]
+    return graph(nodes, [vi("x", I8, [4])], [vi(f"y{i}", I8, None) for i in range(2)],
+                 [const("hi", np.int8(100))])
+
+
 # ---------------------------------------------------------------------------
 # Activations
 # ---------------------------------------------------------------------------
@@ -211,6 +222,51 @@ def _():
     return graph(nodes, [vi("x", F, [2, 3]), vi("x4", F, [1, 2, 3, 3])],
                  [vi(n, F, None) for n in ["upper", "lower", "eye", "mvn"]],
                  [const("k", np.array(1, np.int64))], opset=14)
+
+
+@model("trilu_runtime_k")
+def _():
+    nodes = [
+        helper.make_node("Trilu", ["x", "k"], ["upper"], name="triu"),
+        helper.make_node("Trilu", ["x", "k"], ["lower"], upper=0, name="tril"),
+    ]
+    return graph(nodes, [vi("x", TensorProto.INT64, [2, 3]), vi("k", I64, [])],
+                 [vi(n, TensorProto.INT64, None) for n in ["upper", "lower"]],
+                 opset=14)
+
+
+@model("index_ops")
+def _():
+    nodes = [
+        helper.make_node("GatherElements", ["x", "idx"], ["ge"], axis=1, name="gather"),
+        helper.make_node("ArgMax", ["x"], ["amax"], axis=1, name="argmax"),
+        helper.make_node("ArgMin", ["x"], ["amin"], axis=0, keepdims=0,
+                         select_last_index=1, name="argmin"),
+        helper.make_node("Hardmax", ["x"], ["hmax"], axis=1, name="hardmax"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 4]), vi("idx", I64, [3, 2])],
+                 [vi("ge", F, None), vi("amax", I64, None), vi("amin", I64, None),
+                  vi("hmax", F, None)], opset=13)
+
+
+@model("losses")
+def _():
+    nodes = [
+        helper.make_node("NegativeLogLikelihoodLoss", ["x", "t", "w"], ["nll"],
+                         ignore_index=2, reduction="mean", name="nll"),
+        helper.make_node("SoftmaxCrossEntropyLoss", ["x", "t"], ["sce", "logp"],
+                         reduction="sum", name="sce"),
+    ]
+    return graph(nodes, [vi("x", F, [3, 5, 2]), vi("t", I64, [3, 2]), vi("w", F, [5])],
+                 [vi("nll", F, None), vi("sce", F, None), vi("logp", F, None)],
+                 opset=13)
+
+
+@model("rounding_trig")
+def _():
+    return unary_chain([(op, {}) for op in
+                        ["Floor", "Ceil", "Round", "Sin", "Cos", "Tan", "Asin",
+                         "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"]])
 
 
 # ---------------------------------------------------------------------------
@@ -652,9 +708,9 @@ def _():
 def _():
     nodes = [
         helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
-        helper.make_node("Sin", ["r"], ["s1"], name="sin_1"),
-        helper.make_node("Cos", ["x"], ["c"], name="cos_1"),
-        helper.make_node("Sin", ["c"], ["s2"], name="sin_2"),
+        helper.make_node("Det", ["r"], ["s1"], name="det_1"),
+        helper.make_node("Bernoulli", ["x"], ["c"], name="bernoulli_1"),
+        helper.make_node("Det", ["c"], ["s2"], name="det_2"),
         helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),

@@ -1,0 +1,149 @@
+//===- GEIndexOps.cpp - GatherElements, ArgMaxD, ArgMinD ------------------===//
+#include "dialects/ge/IR/GEConstEval.h"
+#include "dialects/ge/IR/GEOpUtils.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace geflow::ge;
+using namespace geflow::ge::detail;
+using shapes::isDynamic;
+namespace ce = geflow::ge::consteval;
+
+//===----------------------------------------------------------------------===//
+// GatherElements
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto x = shapeOf(adaptor.getX()), idx = shapeOf(adaptor.getIndex());
+  if (!idx) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  if (x) {
+    if (x->size() != idx->size())
+      return diag("index has rank ", idx->size(), ", expected x's rank ", x->size());
+    auto dim = shapes::normalizeAxis(adaptor.getDim(), x->size());
+    if (!dim)
+      return diag("dim ", static_cast<int64_t>(adaptor.getDim()), " is out of range for rank ", x->size());
+    for (size_t d = 0; d < x->size(); ++d)
+      if (static_cast<int64_t>(d) != *dim && !isDynamic((*x)[d]) &&
+          !isDynamic((*idx)[d]) && (*idx)[d] > (*x)[d])
+        return diag("index dim ", d, " has size ", (*idx)[d],
+                    ", larger than x's size ", (*x)[d]);
+    int64_t n = (*x)[*dim];
+    if (auto values = getConstantInts(adaptor.getIndex()); values && !isDynamic(n))
+      for (int64_t v : *values)
+        if (v < -n || v >= n)
+          return diag("index ", v, " is out of range for dim ", *dim, " of size ", n);
+  }
+  inferred.push_back(RankedTensorType::get(*idx, et));
+  return success();
+}
+
+OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
+  auto xType = dyn_cast<RankedTensorType>(getX().getType());
+  auto type = dyn_cast<RankedTensorType>(getType());
+  auto x = ce::read(a.getX());
+  auto index = ce::read(a.getIndex());
+  if (!xType || !type || !x || !index || !type.hasStaticShape() ||
+      type.getNumElements() > ce::kMaxFoldElements)
+    return {};
+  int64_t dim = *shapes::normalizeAxis(getDim(), xType.getRank());
+  int64_t n = xType.getDimSize(dim);
+  SmallVector<int64_t> inStrides = ce::strides(xType.getShape());
+  SmallVector<int64_t> idxStrides = ce::strides(type.getShape());
+  return ce::write(ce::gatherElements(*x, type.getShape(),
+                                      [&](ArrayRef<int64_t> c) {
+                                        int64_t flat = 0, src = 0;
+                                        for (size_t d = 0; d < c.size(); ++d)
+                                          flat += c[d] * idxStrides[d];
+                                        int64_t i = index->i[flat];
+                                        if (i < 0)
+                                          i += n;
+                                        for (size_t d = 0; d < c.size(); ++d)
+                                          src += (static_cast<int64_t>(d) == dim ? i : c[d]) *
+                                                 inStrides[d];
+                                        return src;
+                                      }),
+                   type);
+}
+
+//===----------------------------------------------------------------------===//
+// ArgMaxD, ArgMinD
+//===----------------------------------------------------------------------===//
+
+template <typename Adaptor>
+static LogicalResult inferArgReduce(const InferDiag &diag, Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  Type et = adaptor.getDtype();
+  auto x = shapeOf(adaptor.getX());
+  if (!x) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  auto dim = shapes::normalizeAxis(adaptor.getDimension(), x->size());
+  if (!dim)
+    return diag("dimension ", static_cast<int64_t>(adaptor.getDimension()), " is out of range for rank ",
+                x->size());
+  if ((*x)[*dim] == 0)
+    return diag("dimension ", *dim, " is empty: no extreme element to index");
+  SmallVector<int64_t> out(x->begin(), x->end());
+  out.erase(out.begin() + *dim);
+  inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+LogicalResult ArgMaxDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
+}
+LogicalResult ArgMinDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
+}
+
+/// Index of the extreme element of each [outer, n, inner] column: a value
+/// replaces the best when strictly better or when it is the first NaN.
+static OpFoldResult foldArgReduce(Operation *op, Attribute operand, int64_t dimension,
+                                  bool isMax) {
+  auto xType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  auto x = ce::read(operand);
+  if (!xType || !type || !x || !type.hasStaticShape())
+    return {};
+  int64_t dim = *shapes::normalizeAxis(dimension, xType.getRank());
+  int64_t outer = 1, inner = 1, n = xType.getDimSize(dim);
+  for (int64_t d = 0; d < xType.getRank(); ++d)
+    if (d != dim)
+      (d < dim ? outer : inner) *= xType.getDimSize(d);
+  ce::ConstTensor out;
+  out.shape.assign(type.getShape().begin(), type.getShape().end());
+  auto value = [&](int64_t i) { return x->isFloat ? x->f[i] : double(x->i[i]); };
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      int64_t best = 0;
+      for (int64_t k = 1; k < n; ++k) {
+        double v = value((o * n + k) * inner + in), b = value((o * n + best) * inner + in);
+        if (std::isnan(b))
+          break;
+        if (std::isnan(v) || (isMax ? v > b : v < b))
+          best = k;
+      }
+      out.i.push_back(best);
+    }
+  return ce::write(out, type);
+}
+
+OpFoldResult ArgMaxDOp::fold(FoldAdaptor a) {
+  return foldArgReduce(*this, a.getX(), getDimension(), /*isMax=*/true);
+}
+OpFoldResult ArgMinDOp::fold(FoldAdaptor a) {
+  return foldArgReduce(*this, a.getX(), getDimension(), /*isMax=*/false);
+}

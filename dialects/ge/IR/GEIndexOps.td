@@ -1,0 +1,55 @@
+//===- GEIndexOps.td - Ops computing or consuming element positions -*- tablegen -*-===//
+//
+// Ops whose semantics are positions along one dim: gathering single elements
+// by index, the index of the largest/smallest element.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_GE_INDEXOPS
+#define GEFLOW_GE_INDEXOPS
+
+include "dialects/ge/IR/GEOpBase.td"
+
+def GE_GatherElementsOp : GE_InferOp<"GatherElements"> {
+  let summary = "Gathers single elements of x along dim at the positions in index";
+  let description = [{
+    GE `GatherElements` (ONNX `GatherElements`, `torch.gather`): `y` has the
+    shape of `index`, whose rank equals x's, and
+
+    `y[i_0, ..., i_dim, ..., i_n] = x[i_0, ..., index[i_0, ..., i_n], ..., i_n]`.
+
+    On every dim but `dim` the index tensor is no larger than x; negative
+    indices count from the end of `dim`.
+
+    ```mlir
+    %y = ge.GatherElements %x, %idx {dim = 1 : i64}
+        : (tensor<3x5xf32>, tensor<3x1xi64>) -> tensor<3x1xf32>
+    ```
+  }];
+  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$index, I64Attr:$dim);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x `,` $index attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+// Index of the extreme element along `dimension`, which the result drops.
+class GE_ArgReduceOp<string mnemonic, string which>
+    : GE_InferOp<mnemonic> {
+  let summary = "Index of the " # which # " element along dimension";
+  let description = [{
+    GE `}] # mnemonic # [{`: `y` has x's shape without `dimension` (negative
+    counts from the end) and holds, per position, the index of the }] # which #
+    [{ element along it; ties give the first index and NaN counts as the
+    extreme (numpy `arg}] # !if(!eq(which, "largest"), "max", "min") # [{`).
+    `dtype` is the result's element type (i32 or i64).
+  }];
+  let arguments = (ins GE_Tensor:$x, I64Attr:$dimension,
+                   TypeAttrOf<GE_IndexElementType>:$dtype);
+  let results = (outs GE_IndexTensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def GE_ArgMaxDOp : GE_ArgReduceOp<"ArgMaxD", "largest">;
+def GE_ArgMinDOp : GE_ArgReduceOp<"ArgMinD", "smallest">;
+
+#endif // GEFLOW_GE_INDEXOPS

@@ -1,0 +1,137 @@
+//===- IndexOps.cpp - GatherElements, ArgMax, ArgMin, Hardmax -------------===//
+//
+// GatherElements and ArgMax/ArgMin map to ge ops; keepdims re-inserts the
+// reduced dim. select_last_index reverses the axis first, since ge (like
+// numpy) keeps the first extreme: last = n - 1 - first(reversed). Hardmax
+// marks the first maximum: (iota along the axis == argmax) as 1, else 0.
+//
+//===----------------------------------------------------------------------===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+LogicalResult finish(NodeContext &n, Value y) {
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+LogicalResult translateGatherElements(NodeContext &n) {
+  Value x = n.getRequiredInput(0), index = n.getRequiredInput(1);
+  if (!x || !index)
+    return failure();
+  return finish(n, n.create<GatherElementsOp>(
+                       x, index, static_cast<uint64_t>(n.getInt("axis", 0))));
+}
+
+/// x reversed along `axis` (which must be static).
+Value reverseAxis(NodeContext &n, Value x, int64_t axis) {
+  auto shape = getShape(x);
+  if (!shape || ShapedType::isDynamic((*shape)[axis])) {
+    (void)n.unsupported("select_last_index needs a static reduced dim");
+    return {};
+  }
+  SmallVector<int64_t> begin(shape->size(), 0), end(shape->begin(), shape->end()),
+      strides(shape->size(), 1);
+  begin[axis] = (*shape)[axis] - 1;
+  end[axis] = -1;
+  strides[axis] = -1;
+  return n.create<StridedSliceOp>(x, begin, end, strides);
+}
+
+/// ArgMax/ArgMin as int64 along a normalized axis, with keepdims and
+/// select_last_index applied.
+template <typename ArgOp>
+Value argReduce(NodeContext &n, Value x, int64_t axis, bool keepDims,
+                bool selectLast) {
+  Type i64 = n.getBuilder().getI64Type();
+  Value in = selectLast ? reverseAxis(n, x, axis) : x;
+  if (!in)
+    return {};
+  Value y = n.create<ArgOp>(in, static_cast<uint64_t>(axis), i64);
+  if (y && selectLast) {
+    int64_t last = (*getShape(x))[axis] - 1;
+    y = n.create<SubOp>(n.constantScalar(i64, last), y);
+  }
+  if (y && keepDims)
+    y = n.create<ExpandDimsOp>(y, ArrayRef<int64_t>{axis});
+  return y;
+}
+
+template <typename ArgOp> LogicalResult translateArg(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x)
+    return failure();
+  auto rank = n.requireRank(x, "ArgMax/ArgMin");
+  if (!rank)
+    return failure();
+  auto axis = n.normalizeAxis(n.getInt("axis", 0), *rank, "axis");
+  if (!axis)
+    return failure();
+  return finish(n, argReduce<ArgOp>(n, x, *axis, n.getInt("keepdims", 1) != 0,
+                                    n.getInt("select_last_index", 0) != 0));
+}
+
+LogicalResult translateHardmax(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  auto shape = getShape(x);
+  if (!shape)
+    return n.unsupported("Hardmax needs a ranked input");
+  int64_t rank = shape->size();
+  auto axis = n.normalizeAxis(n.getInt("axis", n.getOpset() < 13 ? 1 : -1), rank,
+                              "axis");
+  if (!axis)
+    return failure();
+  // Before opset 13 the input is read as 2-D [d0*..*d(axis-1), rest].
+  Value in = x;
+  int64_t reduced = *axis;
+  if (n.getOpset() < 13) {
+    if (llvm::any_of(*shape, ShapedType::isDynamic))
+      return n.unsupported("Hardmax before opset 13 needs a static shape");
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < *axis ? outer : inner) *= (*shape)[d];
+    in = n.create<ReshapeOp>(x, n.constantI64({outer, inner}));
+    reduced = 1;
+  }
+  auto inShape = in ? getShape(in) : std::nullopt;
+  if (!inShape || ShapedType::isDynamic((*inShape)[reduced]))
+    return n.hasFailed() ? failure()
+                         : n.unsupported("Hardmax needs a static reduced dim");
+  Value arg = argReduce<ArgMaxDOp>(n, in, reduced, /*keepDims=*/true,
+                                   /*selectLast=*/false);
+  // iota along the reduced dim, shaped to broadcast against `arg`.
+  int64_t len = (*inShape)[reduced];
+  SmallVector<int64_t> iotaShape(inShape->size() - reduced, 1);
+  iotaShape[0] = len;
+  auto iotaType = RankedTensorType::get(iotaShape, n.getBuilder().getI64Type());
+  Value positions = n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, len))));
+  Value isMax = arg ? n.create<EqualOp>(positions, arg) : Value();
+  Type et = getElementType(x);
+  Value y = isMax ? n.create<SelectOp>(isMax, n.constantScalar(et, 1),
+                                       n.constantScalar(et, 0))
+                  : Value();
+  if (y && in != x)
+    y = n.create<ReshapeOp>(y, n.constantI64(SmallVector<int64_t>(*shape)));
+  return finish(n, y);
+}
+
+} // namespace
+
+ArrayRef<OpTranslator> getIndexTranslators() {
+  static const OpTranslator table[] = {
+      {"GatherElements", translateGatherElements},
+      {"ArgMax", translateArg<ArgMaxDOp>},
+      {"ArgMin", translateArg<ArgMinDOp>},
+      {"Hardmax", translateHardmax},
+  };
+  return table;
+}
+
+} // namespace geflow::frontend::onnximp
