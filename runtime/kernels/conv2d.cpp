@@ -212,7 +212,10 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
       t->path == int32_t(ConvPath::GemmNchw) ||
       (t->path == int32_t(ConvPath::GemmNc1hwc0) && !t->staged);
   if (t->outDtype != int32_t(DType::F32) && viaStage) {
-    t->outStage = chooseStage(bl, t->grid);
+    // NC1HWC0: the filter (B) is always prepacked or packed per group, the
+    // im2col (A) per block; NCHW: the filter is A, the im2col B.
+    t->outStage =
+        chooseStage(bl, t->grid, t->path == int32_t(ConvPath::GemmNc1hwc0));
     t->wsBytesPerBlock += roundUp(t->outStage.rows * t->outStage.cols * 4, 64);
   }
   return choice.blockDim;

@@ -91,15 +91,24 @@ PanelFormat panelFormatFor(const SocInfo &soc, DType d) {
              : PanelFormat::F32;
 }
 
-StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid) {
-  // Two cache blocks each way: the region's operands are repacked once per
-  // stage, which costs about 1/(2 mc) of the multiply-adds for B and
-  // 1/(2 nc) for A, while the stage stays a few MiB at most.
+StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid,
+                       bool aOuter) {
+  // A smaller stage splits the region and repacks, per piece, the operand
+  // the driver streams past the other one; within the cap that never
+  // happens for products up to a few thousand rows / columns.
+  constexpr int64_t kCapFloats = 1 << 20;
+  const int64_t rows = roundUp(std::max<int64_t>(grid.mStep, 1), bl.mr);
+  const int64_t cols = roundUp(std::max<int64_t>(grid.nStep, 1), bl.nr);
   StageShape s;
-  s.rows = std::min<int64_t>(roundUp(std::max<int64_t>(grid.mStep, 1), bl.mr),
-                             2 * int64_t(bl.mc));
-  s.cols = std::min<int64_t>(roundUp(std::max<int64_t>(grid.nStep, 1), bl.nr),
-                             2 * int64_t(bl.nc));
+  if (aOuter) {
+    s.rows = std::min<int64_t>(rows, bl.mc);
+    s.cols = std::min(
+        cols, std::max<int64_t>(bl.nr, kCapFloats / s.rows / bl.nr * bl.nr));
+  } else {
+    s.cols = std::min<int64_t>(cols, bl.nc);
+    s.rows = std::min(
+        rows, std::max<int64_t>(bl.mr, kCapFloats / s.cols / bl.mr * bl.mr));
+  }
   return s;
 }
 

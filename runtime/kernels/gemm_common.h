@@ -213,13 +213,21 @@ Status checkOperandDtype(const std::string &op, const char *what,
 PanelFormat panelFormatFor(const SocInfo &soc, DType d);
 
 /// fp32 staging of a tile region whose output is stored as f16/bf16: rows x
-/// cols of the product at a time (cols a multiple of nr), so a product of any
-/// size accumulates over its k blocks in fp32 in bounded workspace.
+/// cols of the product at a time (rows a multiple of mr, cols of nr), so a
+/// product of any size accumulates over its k blocks in fp32 in bounded
+/// workspace.
 struct StageShape {
   int64_t rows = 0;
   int64_t cols = 0;
 };
-StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid);
+
+/// The stage for regions of `grid`: the shape that repeats no packing in
+/// the driver's loop order, within about 4 MiB. `aOuter`: only B is
+/// prepacked, so the driver walks A blocks outside and every k block of an
+/// mc-row strip meets all columns (the stage spans the region's columns);
+/// otherwise B blocks are outside (the stage spans the region's rows).
+StageShape chooseStage(const GemmBlocking &bl, const GemmGrid &grid,
+                       bool aOuter);
 
 /// Kernel return codes (the runtime names the kernel in its report).
 enum KernelError : int32_t {

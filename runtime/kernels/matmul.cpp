@@ -132,7 +132,8 @@ Status tileMatmul(const TilingContext &ctx, const std::string &op, bool transA,
     t.wsStage += roundUp(t.N * 4, 64);
   t.wsBytesPerBlock = t.wsStage;
   if (t.outDtype != int32_t(DType::F32)) {
-    t.stage = chooseStage(t.blocking, t.grid);
+    // A prepacked x2 makes the driver walk x1 blocks outside.
+    t.stage = chooseStage(t.blocking, t.grid, t.bPacked);
     t.wsBytesPerBlock += roundUp(t.stage.rows * t.stage.cols * 4, 64);
   }
   t.wsBytesPerBlock = roundUp(int64_t(t.wsBytesPerBlock), 64);
