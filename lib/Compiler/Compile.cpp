@@ -47,7 +47,11 @@ static std::string formatBytes(uint64_t b) {
 std::string CompileSummary::str() const {
   std::ostringstream os;
   os.precision(3);
-  os << "soc: " << soc << ", precision_mode: " << precisionMode << "\n"
+  os << "soc: " << soc << ", precision_mode: " << precisionMode
+     << (precisionModeFrom.empty() || precisionModeFrom == "option"
+             ? ""
+             : " (" + precisionModeFrom + ")")
+     << "\n"
      << "graph ops: " << graphOps << ", kernels: " << kernels << ", gears: " << gears
      << "\n"
      << "arena: " << formatBytes(arenaBytes) << " (naive " << formatBytes(naiveBytes)
@@ -61,6 +65,7 @@ std::string CompileSummary::str() const {
 std::string CompileSummary::json() const {
   std::ostringstream os;
   os << "{\"soc\": \"" << soc << "\", \"precision_mode\": \"" << precisionMode
+     << "\", \"precision_mode_from\": \"" << precisionModeFrom
      << "\", \"graph_ops\": " << graphOps << ", \"kernels\": " << kernels
      << ", \"gears\": " << gears << ", \"arena_bytes\": " << arenaBytes
      << ", \"naive_bytes\": " << naiveBytes << ", \"max_live_bytes\": " << maxLiveBytes
@@ -208,7 +213,8 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
   auto precision = resolvePrecision(options, error, module);
   if (failed(precision))
     return module.emitError() << "soc_version: " << error, failure();
-  s.precisionMode = precision->str();
+  s.precisionMode = precision->mode;
+  s.precisionModeFrom = precision->from();
   module.walk([&](Operation *op) {
     if (isa<ge::GEDialect>(op->getDialect()))
       ++s.graphOps;

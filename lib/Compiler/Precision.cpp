@@ -13,12 +13,12 @@ using namespace mlir;
 
 namespace geflow {
 
-std::string ResolvedPrecision::str() const {
+std::string ResolvedPrecision::from() const {
   if (!v2.empty())
-    return mode + " (precision_mode_v2 " + v2 + ")";
+    return "precision_mode_v2 " + v2;
   if (fromGraph)
-    return mode + " (graph attribute)";
-  return socDefault ? mode + " (soc default)" : mode;
+    return "graph attribute";
+  return socDefault ? "soc default" : "option";
 }
 
 FailureOr<ResolvedPrecision>

@@ -14,9 +14,9 @@ struct ResolvedPrecision {
   std::string v2;   // the precision_mode_v2 value it came from, if any
   bool socDefault = false;
   bool fromGraph = false; // the graph's ge.precision_mode
-  /// "allow_mix_precision_fp16 (precision_mode_v2 mixed_float16)",
-  /// "must_keep_origin_dtype (soc default)".
-  std::string str() const;
+  /// "option", "precision_mode_v2 mixed_float16", "soc default" or
+  /// "graph attribute".
+  std::string from() const;
 };
 
 /// precision_mode, or the mode precision_mode_v2 stands for, or the default

@@ -31,6 +31,9 @@ namespace geflow {
 struct CompileSummary {
   std::string soc;
   std::string precisionMode;
+  /// Where the mode came from: "option", "precision_mode_v2 <value>",
+  /// "soc default" or "graph attribute".
+  std::string precisionModeFrom;
   int64_t graphOps = 0;
   int64_t kernels = 0;
   int64_t gears = 0;
