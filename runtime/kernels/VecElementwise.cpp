@@ -185,6 +185,8 @@ void registerElementwiseKernels(KernelRegistry &registry) {
   addBinary<EwOp::Max>(registry);
   addBinary<EwOp::Min>(registry);
   addBinary<EwOp::Pow>(registry);
+  addBinary<EwOp::Mod>(registry);
+  addBinary<EwOp::FloorMod>(registry);
   addBinary<EwOp::Equal>(registry);
   addBinary<EwOp::NotEqual>(registry);
   addBinary<EwOp::Less>(registry);

@@ -51,6 +51,8 @@ constexpr OpInfo kOps[] = {
     {EwOp::Max, "max", 2},
     {EwOp::Min, "min", 2},
     {EwOp::Pow, "pow", 2},
+    {EwOp::Mod, "mod", 2},
+    {EwOp::FloorMod, "floor_mod", 2},
     {EwOp::Equal, "equal", 2},
     {EwOp::NotEqual, "not_equal", 2},
     {EwOp::Less, "less", 2},

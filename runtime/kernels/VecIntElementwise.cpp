@@ -37,6 +37,20 @@ template <typename T> struct Arith {
         return static_cast<T>(U(U(0) - U(a)));
     return static_cast<T>(a / b);
   }
+  /// Remainder with the dividend's sign (C %), or the divisor's (Python %).
+  static T mod(T a, T b) {
+    if constexpr (std::is_signed_v<T>)
+      if (b == T(-1)) // INT_MIN % -1 overflows; the remainder is 0
+        return T(0);
+    return static_cast<T>(a % b);
+  }
+  static T floorMod(T a, T b) {
+    T r = mod(a, b);
+    if constexpr (std::is_signed_v<T>)
+      if (r != 0 && ((r < 0) != (b < 0)))
+        r = static_cast<T>(r + b);
+    return r;
+  }
   /// a^b by squaring, wrapping. A negative exponent gives the truncated
   /// real result: 1 / a^|b| is 0 unless |a| == 1 (a == 0 is rejected).
   static T pow(T a, T b) {
@@ -136,6 +150,16 @@ int32_t runTyped(const IntBinaryTiling &t, const KernelArgs &args,
             return kVecErrDivideByZero;
         row(pa, sa, pb, sb, y, n, Arith<T>::div);
         break;
+      case EwOp::Mod:
+      case EwOp::FloorMod:
+        for (int64_t j = 0; j < n; ++j)
+          if (pb[j * sb] == 0)
+            return kVecErrDivideByZero;
+        if (op == EwOp::Mod)
+          row(pa, sa, pb, sb, y, n, Arith<T>::mod);
+        else
+          row(pa, sa, pb, sb, y, n, Arith<T>::floorMod);
+        break;
       case EwOp::Pow:
         if constexpr (std::is_signed_v<T>)
           for (int64_t j = 0; j < n; ++j)
@@ -176,7 +200,7 @@ Status tileIntBinary(const std::string &kernel, EwOp op,
     return unsupported(kernel + ": bool inputs are only compared");
   if (!cmp && op != EwOp::Add && op != EwOp::Sub && op != EwOp::Mul &&
       op != EwOp::Div && op != EwOp::Max && op != EwOp::Min &&
-      op != EwOp::Pow)
+      op != EwOp::Pow && op != EwOp::Mod && op != EwOp::FloorMod)
     return unsupported(kernel + ": integer inputs are not supported");
   DType want = cmp ? DType::Bool : dt;
   if (ctx.outputs[0].dtype != want)

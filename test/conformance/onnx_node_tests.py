@@ -247,6 +247,8 @@ def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
                               errors="replace", timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return "crashed", f"{name}: geflow-run timed out after {args.timeout} s"
+    except OSError as e:
+        return "failed", f"{name}: cannot run geflow-run: {e}"
     if is_crash(proc):
         return "crashed", (f"{name}: geflow-run exit {proc.returncode}: "
                            f"{first_problem(proc.stderr)}")
@@ -277,6 +279,8 @@ def run_one(test, args):
                                   errors="replace", timeout=args.timeout)
         except subprocess.TimeoutExpired:
             return test, "crashed", f"geflow-compile timed out after {args.timeout} s"
+        except OSError as e:
+            return test, "failed", f"cannot run geflow-compile: {e}"
         if is_crash(proc):
             return test, "crashed", (f"geflow-compile exit {proc.returncode}: "
                                      f"{first_problem(proc.stderr)}")

@@ -61,6 +61,8 @@ GE_BINARY_INFER(RealDivOp)
 GE_BINARY_INFER(MaximumOp)
 GE_BINARY_INFER(MinimumOp)
 GE_BINARY_INFER(PowOp)
+GE_BINARY_INFER(ModOp)
+GE_BINARY_INFER(FloorModOp)
 #undef GE_BINARY_INFER
 
 #define GE_COMPARE_INFER(OP)                                                   \
@@ -371,6 +373,34 @@ OpFoldResult PowOp::fold(FoldAdaptor a) {
                         r *= x;
                       return r;
                     });
+}
+/// Remainder of truncated (floor = false) or floored division; nullopt for
+/// a zero divisor, which must fail at run time, not at compile time.
+static std::optional<int64_t> intRemainder(int64_t x, int64_t y, bool floor) {
+  if (y == 0)
+    return std::nullopt;
+  int64_t r = y == -1 ? 0 : x % y;
+  if (floor && r != 0 && ((r < 0) != (y < 0)))
+    r += y;
+  return r;
+}
+static double floatRemainder(double x, double y, bool floor) {
+  double r = std::fmod(x, y);
+  if (floor && r != 0 && ((r < 0) != (y < 0)))
+    r += y;
+  return r;
+}
+OpFoldResult ModOp::fold(FoldAdaptor a) {
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return floatRemainder(x, y, false); },
+      [](int64_t x, int64_t y) { return intRemainder(x, y, false); });
+}
+OpFoldResult FloorModOp::fold(FoldAdaptor a) {
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return floatRemainder(x, y, true); },
+      [](int64_t x, int64_t y) { return intRemainder(x, y, true); });
 }
 OpFoldResult EqualOp::fold(FoldAdaptor a) {
   return foldBinary(a.getX1(), a.getX2(), getType(),

@@ -46,6 +46,22 @@ def GE_PowOp : GE_BinaryOp<"Pow"> {
   let summary = "Elementwise power, y = x1 ^ x2 (broadcasting)";
   let description = [{ GE `Pow`; both operands have the same element type. }];
 }
+def GE_ModOp : GE_BinaryOp<"Mod"> {
+  let summary = "Elementwise remainder with the sign of x1 (C fmod, broadcasting)";
+  let description = [{
+    GE `Mod` (truncated division, ONNX `Mod` with `fmod = 1`):
+    `x1 - trunc(x1 / x2) * x2`, computed exactly. A zero integer divisor fails
+    at run time; a zero float divisor gives NaN.
+  }];
+}
+def GE_FloorModOp : GE_BinaryOp<"FloorMod"> {
+  let summary = "Elementwise remainder with the sign of x2 (Python %, broadcasting)";
+  let description = [{
+    GE `FloorMod` (floored division, numpy `mod`, ONNX `Mod` with `fmod = 0`):
+    `x1 - floor(x1 / x2) * x2`, computed exactly. A zero integer divisor
+    fails at run time; a zero float divisor gives NaN.
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Comparisons and selection

@@ -78,6 +78,8 @@ std::optional<ElementwiseSpec> getElementwiseSpec(Operation *op) {
           .Case([&](MaximumOp) { return simple(EwOp::Max); })
           .Case([&](MinimumOp) { return simple(EwOp::Min); })
           .Case([&](PowOp) { return simple(EwOp::Pow); })
+          .Case([&](ModOp) { return simple(EwOp::Mod); })
+          .Case([&](FloorModOp) { return simple(EwOp::FloorMod); })
           .Case([&](EqualOp) { return simple(EwOp::Equal); })
           .Case([&](LessOp) { return simple(EwOp::Less); })
           .Case([&](GreaterOp) { return simple(EwOp::Greater); })

@@ -119,7 +119,8 @@ void addElementwiseRules(RuleTable &rules) {
 
   const std::pair<const char *, const char *> binaries[] = {
       {"ge.Add", "add"}, {"ge.Sub", "sub"},     {"ge.Mul", "mul"},     {"ge.RealDiv", "div"},
-      {"ge.Maximum", "max"}, {"ge.Minimum", "min"}, {"ge.Pow", "pow"}};
+      {"ge.Maximum", "max"}, {"ge.Minimum", "min"}, {"ge.Pow", "pow"},
+      {"ge.Mod", "mod"}, {"ge.FloorMod", "floor_mod"}};
   for (auto [op, kernel] : binaries)
     rules[op] = binary(kernel);
   // Comparisons change the element type: never in place.

@@ -99,6 +99,20 @@ template <typename OpTy> LogicalResult translateUnary(NodeContext &n) {
   return success(y != nullptr);
 }
 
+// fmod = 1 is C fmod (the dividend's sign); fmod = 0, only valid for
+// integers, is Python's % (the divisor's sign).
+LogicalResult translateMod(NodeContext &n) {
+  Value a = n.getRequiredInput(0), b = n.getRequiredInput(1);
+  if (!a || !b)
+    return failure();
+  bool fmod = n.getInt("fmod", 0) != 0;
+  if (!fmod && isFloatTensor(a))
+    return n.fail("fmod = 0 is not valid for floating-point inputs");
+  Value y = fmod ? n.create<ModOp>(a, b) : n.create<FloorModOp>(a, b);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 LogicalResult translateCast(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   std::optional<Type> to = n.getDataTypeAttr("to", /*FLOAT=*/1);
@@ -192,6 +206,7 @@ ArrayRef<OpTranslator> getElementwiseTranslators() {
       {"Mul", translateBinary<MulOp>},
       {"Div", translateBinary<RealDivOp>},
       {"Pow", translatePow},
+      {"Mod", translateMod},
       {"Equal", translateBinary<EqualOp>},
       {"Less", translateBinary<LessOp>},
       {"Greater", translateBinary<GreaterOp>},

@@ -1,11 +1,13 @@
 //===- IntElementwise.h - Integer binary and comparison kernels -----------===//
 //
-// int8/uint8/int32/int64 arithmetic (add, sub, mul, div, max, min, pow) and
-// comparisons with numpy broadcasting (also of bools), for shape arithmetic,
-// index math and integer models that must stay exact (the float engine
-// would round above 2^24). Arithmetic wraps on overflow; div truncates
-// toward zero (C / ONNX Runtime semantics) and a zero divisor, or 0 to a
-// negative power, fails the task.
+// int8/uint8/int32/int64 arithmetic (add, sub, mul, div, max, min, pow, mod,
+// floor_mod) and comparisons with numpy broadcasting (also of bools), for
+// shape arithmetic, index math and integer models that must stay exact (the
+// float engine would round above 2^24). Arithmetic wraps on overflow; div
+// truncates
+// toward zero (C / ONNX Runtime semantics), mod keeps the dividend's sign
+// and floor_mod the divisor's; a zero divisor, or 0 to a negative power,
+// fails the task.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_KERNELS_VECTOR_INTELEMENTWISE_H

@@ -12,6 +12,7 @@
 #include "kernels/vector/VecMath.h"
 #include "kernels/vector/VecOps.h"
 
+#include <cmath>
 #include <limits>
 
 namespace geflow::kernels::vec {
@@ -192,6 +193,21 @@ template <class V> struct VecOpsImpl {
   static F maxNan(F a, F b) { return V::select(V::isNan(a), a, V::max(a, b)); }
   static F minNan(F a, F b) { return V::select(V::isNan(a), a, V::min(a, b)); }
 
+  /// fmod is exact but has no short vector form (the quotient may need
+  /// far more than 24 bits), so remainders are computed one by one with
+  /// std::fmod; floor_mod moves a non-zero remainder to the divisor's sign.
+  /// A zero divisor gives NaN.
+  static void remainder(bool floorMod, const float *a, bool va, const float *b,
+                        bool vb, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      float p = a[va ? i : 0], q = b[vb ? i : 0];
+      float r = std::fmod(p, q);
+      if (floorMod && r != 0.f && ((r < 0.f) != (q < 0.f)))
+        r += q;
+      y[i] = r;
+    }
+  }
+
   static void binary(EwOp op, const float *a, bool va, const float *b, bool vb,
                      float *y, int64_t n) {
     switch (op) {
@@ -209,6 +225,9 @@ template <class V> struct VecOpsImpl {
       return map2(a, va, b, vb, y, n, minNan);
     case EwOp::Pow:
       return map2(a, va, b, vb, y, n, Math::pow);
+    case EwOp::Mod:
+    case EwOp::FloorMod:
+      return remainder(op == EwOp::FloorMod, a, va, b, vb, y, n);
     case EwOp::Equal:
       return map2(a, va, b, vb, y, n,
                   [](F p, F q) { return bool01(V::cmpEq(p, q)); });

@@ -183,6 +183,11 @@ const std::vector<BinaryCase> &binaryCases() {
       {"min", [](double a, double b) { return std::min(a, b); }, false, 0},
       {"pow", [](double a, double b) { return std::pow(std::fabs(a), b); },
        false, 2e-6},
+      // Remainders are exact (both signs of dividend and divisor occur).
+      {"mod", [](double a, double b) { return std::fmod(a, b); }, false, 0},
+      {"floor_mod",
+       [](double a, double b) { return a - std::floor(a / b) * b; }, false,
+       kExact},
       {"equal", [](double a, double b) { return double(a == b); }, true, 0},
       {"not_equal", [](double a, double b) { return double(a != b); }, true, 0},
       {"less", [](double a, double b) { return double(a < b); }, true, 0},
@@ -227,7 +232,8 @@ TEST(VecElementwise, BinaryAndCompareWithBroadcasting) {
       if (c.compare) // make equality happen
         for (size_t i = 0; i < a.size(); i += 3)
           a[i] = b[i % b.size()];
-      if (std::string(c.name) == "div")
+      if (std::string(c.name) == "div" || std::string(c.name) == "mod" ||
+          std::string(c.name) == "floor_mod")
         for (float &v : b)
           v = std::fabs(v) < 0.05f ? 0.5f : v;
       std::vector<double> ref(static_cast<size_t>(no));
@@ -413,6 +419,13 @@ void checkSmallInts(DType dt, const std::vector<T> &a, const std::vector<T> &b) 
       {"max", [](int64_t p, int64_t q) { return std::max(p, q); }, false},
       {"min", [](int64_t p, int64_t q) { return std::min(p, q); }, false},
       {"pow", ipow, false},
+      {"mod", [](int64_t p, int64_t q) { return q == -1 ? 0 : p % q; }, false},
+      {"floor_mod",
+       [](int64_t p, int64_t q) {
+         int64_t r = q == -1 ? 0 : p % q;
+         return r != 0 && ((r < 0) != (q < 0)) ? r + q : r;
+       },
+       false},
       {"greater_equal", [](int64_t p, int64_t q) { return int64_t(p >= q); },
        true},
       {"not_equal", [](int64_t p, int64_t q) { return int64_t(p != q); }, true},
@@ -427,8 +440,8 @@ void checkSmallInts(DType dt, const std::vector<T> &a, const std::vector<T> &b) 
     // No zero divisors, and no 0 to a negative power (both fail the task).
     std::vector<T> aa = a, bb = b;
     std::string name = c.name;
-    if (name == "div" || name == "pow")
-      for (T &v : name == "div" ? bb : aa)
+    if (name == "div" || name == "pow" || name == "mod" || name == "floor_mod")
+      for (T &v : name == "pow" ? aa : bb)
         if (v == 0)
           v = T(3);
     std::vector<uint8_t> yb(y.size()); // comparisons write bools

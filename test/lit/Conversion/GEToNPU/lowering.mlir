@@ -57,8 +57,8 @@ func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, t
 
 // -----
 
-// Index ops: axes normalized for the kernels; integer arithmetic and
-// comparisons of bools keep their dtypes.
+// Index ops: axes normalized for the kernels; integer arithmetic,
+// remainders and comparisons of bools keep their dtypes.
 // CHECK-LABEL: npu.program @index_ops
 // CHECK: npu.kernel "gather_elements"(%{{.*}}, %{{.*}}) {{.*}}kernel_attrs = {axis = 1 : i64}
 // CHECK-SAME: (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
@@ -68,14 +68,18 @@ func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, t
 // CHECK-SAME: (tensor<3x5xf32>) -> tensor<5xi32>
 // CHECK: npu.kernel "pow"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
 // CHECK: npu.kernel "equal"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+// CHECK: npu.kernel "floor_mod"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+// CHECK: npu.kernel "mod"(%{{.*}}, %{{.*}}) {{.*}}: (tensor<3x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
 func.func @index_ops(%x: tensor<3x5xf32>, %i: tensor<3x2xi64>, %p: tensor<4xi1>, %q: tensor<4xi1>)
-    -> (tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>) {
+    -> (tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>, tensor<3x5xf32>) {
   %0 = ge.GatherElements %x, %i {dim = -1} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
   %1 = ge.ArgMaxD %x {dimension = -1, dtype = i64} : (tensor<3x5xf32>) -> tensor<3xi64>
   %2 = ge.ArgMinD %x {dimension = 0, dtype = i32} : (tensor<3x5xf32>) -> tensor<5xi32>
   %3 = ge.Pow %1, %1 : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
   %4 = ge.Equal %p, %q : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
-  return %0, %3, %2, %4 : tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>
+  %5 = ge.FloorMod %3, %1 : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+  %6 = ge.Mod %x, %x : (tensor<3x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
+  return %0, %5, %2, %4, %6 : tensor<3x2xf32>, tensor<3xi64>, tensor<5xi32>, tensor<4xi1>, tensor<3x5xf32>
 }
 
 // -----

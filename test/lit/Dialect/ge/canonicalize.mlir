@@ -160,3 +160,25 @@ func.func @fold_index_ops() -> (tensor<2x2xf32>, tensor<2xi64>, tensor<3xi32>) {
   %2 = ge.ArgMinD %x {dimension = 0, dtype = i32} : (tensor<2x3xf32>) -> tensor<3xi32>
   return %0, %1, %2 : tensor<2x2xf32>, tensor<2xi64>, tensor<3xi32>
 }
+
+// -----
+
+// Remainders fold exactly: Mod keeps the dividend's sign, FloorMod takes the
+// divisor's; a zero integer divisor is left for the kernel to report.
+// CHECK-LABEL: func @fold_remainders
+// CHECK-DAG: ge.Const dense<[1, -1, 1, -1]> : tensor<4xi32>
+// CHECK-DAG: ge.Const dense<[1, 2, -2, -1]> : tensor<4xi32>
+// CHECK-DAG: ge.Const dense<[1.500000e+00, -1.500000e+00]> : tensor<2xf32>
+// CHECK: ge.FloorMod %{{.*}}, %{{.*}} : (tensor<4xi32>, tensor<4xi32>)
+func.func @fold_remainders() -> (tensor<4xi32>, tensor<4xi32>, tensor<2xf32>, tensor<4xi32>) {
+  %a = ge.Const dense<[7, -7, 7, -7]> : tensor<4xi32>
+  %b = ge.Const dense<[3, 3, -3, -3]> : tensor<4xi32>
+  %0 = ge.Mod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = ge.FloorMod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %x = ge.Const dense<[5.5, -5.5]> : tensor<2xf32>
+  %y = ge.Const dense<2.0> : tensor<f32>
+  %2 = ge.Mod %x, %y : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+  %z = ge.Const dense<[1, 1, 0, 1]> : tensor<4xi32>
+  %3 = ge.FloorMod %a, %z : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi32>, tensor<2xf32>, tensor<4xi32>
+}

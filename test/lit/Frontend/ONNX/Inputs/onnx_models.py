@@ -77,6 +77,19 @@ def _():
                  [vi("y", TensorProto.INT32, None)], opset=15)
 
 
+@model("mod")
+def _():
+    I32 = TensorProto.INT32
+    nodes = [
+        helper.make_node("Mod", ["i", "j"], ["floor"], name="python_mod"),
+        helper.make_node("Mod", ["i", "j"], ["trunc"], fmod=1, name="c_fmod"),
+        helper.make_node("Mod", ["a", "b"], ["fmod"], fmod=1, name="float_fmod"),
+    ]
+    return graph(nodes, [vi("i", I32, [4]), vi("j", I32, [1]), vi("a", F, [2, 3]),
+                         vi("b", F, [3])],
+                 [vi("floor", I32, None), vi("trunc", I32, None), vi("fmod", F, None)])
+
+
 @model("variadic")
 def _():
     nodes = [
