@@ -127,6 +127,28 @@ py::list gearList(const rt::Model &model) {
   return gears;
 }
 
+/// Per input, (min, max) per dim of a shape-ranged executable; None otherwise.
+py::object shapeRanges(const rt::Model &model) {
+  if (model.gears().size() != 1 || model.gears()[0].ranges.empty())
+    return py::none();
+  const rt::GearInfo &gear = model.gears()[0];
+  py::list inputs;
+  for (size_t i = 0; i < gear.inputs.size(); ++i) {
+    py::list dims;
+    for (size_t d = 0; d < gear.inputs[i].shape.size(); ++d) {
+      int64_t lo = gear.inputs[i].shape[d], hi = lo;
+      for (const rt::DimRange &r : gear.ranges)
+        if (r.input == i && r.dim == d) {
+          lo = r.min;
+          hi = r.max;
+        }
+      dims.append(py::make_tuple(lo, hi));
+    }
+    inputs.append(py::tuple(dims));
+  }
+  return std::move(inputs);
+}
+
 } // namespace
 
 void bindExecutable(py::module_ &m) {
@@ -159,7 +181,12 @@ may run from many threads at once.
           "The outputs: TensorSpec(name, shape, dtype, format) in order.")
       .def_property_readonly(
           "gears", [](const Executable &e) { return gearList(*e.model); },
-          "The gear table: for each gear, the input shapes it runs.")
+          "The gear table: for each gear, the input shapes it runs (for a shape-ranged "
+          "executable, the upper bounds).")
+      .def_property_readonly(
+          "shape_ranges", [](const Executable &e) { return shapeRanges(*e.model); },
+          "For an executable compiled with input_shape_range: per input, (min, max) "
+          "per dim; any shape in the ranges runs. None otherwise.")
       .def_property_readonly("device_id",
                              [](const Executable &e) { return e.deviceId; })
       .def_property_readonly(

@@ -176,6 +176,8 @@ def test_input_shape_range_from_model_bytes():
                                  batch_dim="N")
     exe = geflow.compile(model.SerializeToString(),
                          options={"input_shape_range": "image:[1~4,3,16,16]"})
+    assert exe.shape_ranges == [((1, 4), (3, 3), (16, 16), (16, 16))]
+    assert exe.gears == [[(4, 3, 16, 16)]]  # planned for the upper bounds
     x = np.random.default_rng(2).standard_normal((4, 3, 16, 16)).astype(np.float32)
     for batch in (1, 3, 4):  # any batch in the range, one program
         (y,) = exe.run(x[:batch])
@@ -190,7 +192,7 @@ def test_dynamic_dims_on_a_builder_graph():
     x = g.data("x", [-1, 4])
     g.output(geflow.ops.reduce_sum(x * x, axes=[1]), "sq")
     exe = geflow.compile(g, options={"input_shape": "x:-1,4", "dynamic_dims": "2;3"})
-    assert len(exe.gears) == 2
+    assert len(exe.gears) == 2 and exe.shape_ranges is None
     x3 = np.arange(12, dtype=np.float32).reshape(3, 4)
     assert_close(exe.run(x3)[0], (x3 * x3).sum(axis=1))
 
