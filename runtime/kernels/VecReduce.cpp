@@ -1,4 +1,4 @@
-//===- VecReduce.cpp - reduce_sum / reduce_mean / reduce_max --------------===//
+//===- VecReduce.cpp - reduce_sum / reduce_mean / reduce_max / reduce_prod ===//
 //
 // The input dims are collapsed into alternating runs of reduced and kept
 // dims. When the innermost run is reduced, every output element reduces
@@ -6,6 +6,8 @@
 // When it is kept, every output row of the innermost kept run is
 // accumulated vector-wise over all reduced positions. Blocks split the
 // output; a reduction to very few outputs therefore runs on few cores.
+// Products of contiguous rows are accumulated in double element by element
+// (no vector form of a row product: it would reassociate the roundings).
 // x is f32, f16 or bf16, y that dtype or f32: f16/bf16 rows are converted
 // into fp32 chunks in the workspace, sums still accumulate in fp32 / double
 // and each result is rounded once.
@@ -27,7 +29,7 @@ namespace {
 
 using namespace vec;
 
-enum class ReduceKind : uint32_t { Sum, Mean, Max };
+enum class ReduceKind : uint32_t { Sum, Mean, Max, Prod };
 
 struct ReduceTiling {
   uint32_t kind;
@@ -127,8 +129,29 @@ Status reduceTilingImpl(const std::string &name, ReduceKind kind,
 
 template <ReduceKind K>
 Status reduceTiling(const TilingContext &ctx, TilingResult *r) {
-  const char *names[] = {"reduce_sum", "reduce_mean", "reduce_max"};
+  const char *names[] = {"reduce_sum", "reduce_mean", "reduce_max",
+                         "reduce_prod"};
   return reduceTilingImpl(names[static_cast<int>(K)], K, ctx, r);
+}
+
+EwOp combineOp(ReduceKind kind) {
+  return kind == ReduceKind::Max    ? EwOp::Max
+         : kind == ReduceKind::Prod ? EwOp::Mul
+                                    : EwOp::Add;
+}
+
+/// The result of reducing nothing: -inf (max), 1 (prod), 0 (sum) or NaN
+/// (mean, whose scale is NaN then).
+float emptyValue(ReduceKind kind, float scale) {
+  if (kind == ReduceKind::Max)
+    return -std::numeric_limits<float>::infinity();
+  return kind == ReduceKind::Prod ? 1.f : 0.f * scale;
+}
+
+double rowProduct(const float *row, int64_t n, double prod) {
+  for (int64_t i = 0; i < n; ++i)
+    prod *= row[i];
+  return prod;
 }
 
 /// Walks the multi-index of the dims flagged `which` (in order), giving the
@@ -197,7 +220,7 @@ int32_t reduceStored(const VecOps &ops, const ReduceTiling &t,
     out.seek(begin);
     for (int64_t o = begin; o < end; ++o, out.next()) {
       red.seek(0);
-      double sum = 0;
+      double sum = 0, prod = 1;
       float mx = ninf;
       for (int64_t r = 0; r < rowsPer; ++r, red.next())
         for (int64_t c = 0; c < len; c += t.chunk) {
@@ -207,13 +230,16 @@ int32_t reduceStored(const VecOps &ops, const ReduceTiling &t,
           if (kind == ReduceKind::Max) {
             float m = ops.max(row, n);
             mx = (m != m || mx != mx) ? nan : std::max(mx, m);
+          } else if (kind == ReduceKind::Prod) {
+            prod = rowProduct(row, n, prod);
           } else {
             sum += ops.sum(row, n);
           }
         }
       storeValue(dy, y, o,
-                 kind == ReduceKind::Max ? mx
-                                         : static_cast<float>(sum) * scale);
+                 kind == ReduceKind::Max    ? mx
+                 : kind == ReduceKind::Prod ? static_cast<float>(prod)
+                                            : static_cast<float>(sum) * scale);
     }
     return 0;
   }
@@ -222,12 +248,12 @@ int32_t reduceStored(const VecOps &ops, const ReduceTiling &t,
   blockRange(outRows, blockIdx, blockDim, &begin, &end);
   DimWalker out(t, false, 1), red(t, true, 1);
   out.seek(begin);
-  EwOp combine = kind == ReduceKind::Max ? EwOp::Max : EwOp::Add;
+  EwOp combine = combineOp(kind);
   for (int64_t o = begin; o < end; ++o, out.next())
     for (int64_t c = 0; c < len; c += t.chunk) {
       int64_t n = std::min(t.chunk, len - c);
       if (t.reduceCount == 0) {
-        std::fill(acc, acc + n, kind == ReduceKind::Max ? ninf : 0.f * scale);
+        std::fill(acc, acc + n, emptyValue(kind, scale));
       } else {
         red.seek(0);
         const float *first = rowIn(ops, dx, x, out.offset + c, n, in);
@@ -277,7 +303,7 @@ int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
     out.seek(begin);
     for (int64_t o = begin; o < end; ++o, out.next()) {
       red.seek(0);
-      double acc = 0;
+      double acc = 0, prod = 1;
       float mx = ninf;
       for (int64_t r = 0; r < rowsPer; ++r, red.next()) {
         const float *row = x + out.offset + red.offset;
@@ -285,11 +311,15 @@ int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
           float m = ops.max(row, len);
           mx = (m != m || mx != mx) ? std::numeric_limits<float>::quiet_NaN()
                                     : std::max(mx, m);
+        } else if (kind == ReduceKind::Prod) {
+          prod = rowProduct(row, len, prod);
         } else {
           acc += ops.sum(row, len);
         }
       }
-      y[o] = kind == ReduceKind::Max ? mx : static_cast<float>(acc) * scale;
+      y[o] = kind == ReduceKind::Max    ? mx
+             : kind == ReduceKind::Prod ? static_cast<float>(prod)
+                                        : static_cast<float>(acc) * scale;
     }
     return 0;
   }
@@ -298,11 +328,11 @@ int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
   blockRange(outRows, blockIdx, blockDim, &begin, &end);
   DimWalker out(t, false, 1), red(t, true, 1);
   out.seek(begin);
-  EwOp combine = kind == ReduceKind::Max ? EwOp::Max : EwOp::Add;
+  EwOp combine = combineOp(kind);
   for (int64_t o = begin; o < end; ++o, out.next()) {
     float *acc = y + o * len;
     if (t.reduceCount == 0) {
-      std::fill(acc, acc + len, kind == ReduceKind::Max ? ninf : 0.f * scale);
+      std::fill(acc, acc + len, emptyValue(kind, scale));
       continue;
     }
     red.seek(0);
@@ -330,6 +360,9 @@ void registerReduceKernels(KernelRegistry &registry) {
   KernelDef max{"reduce_max", reduceTiling<ReduceKind::Max>, nullptr, {}};
   addVecImpls<reduceKernel>(&max, dtypes);
   registry.add(std::move(max));
+  KernelDef prod{"reduce_prod", reduceTiling<ReduceKind::Prod>, nullptr, {}};
+  addVecImpls<reduceKernel>(&prod, dtypes);
+  registry.add(std::move(prod));
 }
 
 } // namespace geflow::kernels

@@ -685,8 +685,13 @@ LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
                                             SmallVectorImpl<Type> &inferred) {
   return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
 }
+LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
+}
 
-enum class ReduceKind { Sum, Mean, Max };
+enum class ReduceKind { Sum, Mean, Max, Prod };
 
 static OpFoldResult foldReduce(Operation *op, Attribute operand, ArrayRef<int64_t> axesAttr,
                                ReduceKind kind) {
@@ -735,8 +740,8 @@ static OpFoldResult foldReduce(Operation *op, Attribute operand, ArrayRef<int64_
       base += (rem / outStrides[k]) * inStrides[keptDims[k]];
       rem %= outStrides[k];
     }
-    double fAcc = kind == ReduceKind::Max ? -INFINITY : 0;
-    int64_t iAcc = kind == ReduceKind::Max ? INT64_MIN : 0;
+    double fAcc = kind == ReduceKind::Max ? -INFINITY : kind == ReduceKind::Prod ? 1 : 0;
+    int64_t iAcc = kind == ReduceKind::Max ? INT64_MIN : kind == ReduceKind::Prod ? 1 : 0;
     for (int64_t r = 0; r < count; ++r) {
       int64_t idx = base, rr = r;
       for (size_t k = 0; k < axes->size(); ++k) {
@@ -744,9 +749,15 @@ static OpFoldResult foldReduce(Operation *op, Attribute operand, ArrayRef<int64_
         rr %= axisStrides[k];
       }
       if (t->isFloat)
-        fAcc = kind == ReduceKind::Max ? std::max(fAcc, t->f[idx]) : fAcc + t->f[idx];
-      else
-        iAcc = kind == ReduceKind::Max ? std::max(iAcc, t->i[idx]) : iAcc + t->i[idx];
+        fAcc = kind == ReduceKind::Max    ? std::max(fAcc, t->f[idx])
+               : kind == ReduceKind::Prod ? fAcc * t->f[idx]
+                                          : fAcc + t->f[idx];
+      else // wrapping, in the unsigned type
+        iAcc = kind == ReduceKind::Max ? std::max(iAcc, t->i[idx])
+               : kind == ReduceKind::Prod
+                   ? static_cast<int64_t>(static_cast<uint64_t>(iAcc) *
+                                          static_cast<uint64_t>(t->i[idx]))
+                   : iAcc + t->i[idx];
     }
     if (kind == ReduceKind::Mean) {
       fAcc /= count;
@@ -768,6 +779,9 @@ OpFoldResult ReduceMeanOp::fold(FoldAdaptor a) {
 }
 OpFoldResult ReduceMaxOp::fold(FoldAdaptor a) {
   return foldReduce(*this, a.getX(), getAxes(), ReduceKind::Max);
+}
+OpFoldResult ReduceProdOp::fold(FoldAdaptor a) {
+  return foldReduce(*this, a.getX(), getAxes(), ReduceKind::Prod);
 }
 
 //===----------------------------------------------------------------------===//

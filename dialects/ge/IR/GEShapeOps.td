@@ -145,6 +145,13 @@ def GE_ReduceMaxOp : GE_ReduceOp<"ReduceMax"> {
   let summary = "Maximum over axes";
   let description = [{ GE `ReduceMaxD`; empty `axes` reduces every dim. }];
 }
+def GE_ReduceProdOp : GE_ReduceOp<"ReduceProd"> {
+  let summary = "Product over axes";
+  let description = [{
+    GE `ReduceProdD`; empty `axes` reduces every dim; the product of nothing
+    is 1. Integers wrap.
+  }];
+}
 
 def GE_ExpandDimsOp : GE_InferOp<"ExpandDims", [SameOperandsAndResultElementType]> {
   let summary = "Inserts size-1 dims at axes of the result";

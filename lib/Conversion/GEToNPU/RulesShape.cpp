@@ -174,6 +174,7 @@ void addShapeRules(RuleTable &rules) {
   rules["ge.ReduceSum"] = reduce<ge::ReduceSumOp>("reduce_sum");
   rules["ge.ReduceMean"] = reduce<ge::ReduceMeanOp>("reduce_mean");
   rules["ge.ReduceMax"] = reduce<ge::ReduceMaxOp>("reduce_max");
+  rules["ge.ReduceProd"] = reduce<ge::ReduceProdOp>("reduce_prod");
   rules["ge.Softmax"] = softmax<ge::SoftmaxOp>("softmax");
   rules["ge.LogSoftmax"] = softmax<ge::LogSoftmaxOp>("log_softmax");
   rules["ge.LayerNorm"] = rule(lowerLayerNorm);

@@ -1,4 +1,4 @@
-//===- ReductionOps.cpp - ReduceSum, ReduceMean, ReduceMax and relatives --===//
+//===- ReductionOps.cpp - ReduceSum/Mean/Max/Prod and relatives -----------===//
 //
 // Axes are an attribute except for ReduceSum from opset 13 on, where they
 // are an optional input (it must be constant: ge takes them as an
@@ -133,6 +133,7 @@ ArrayRef<OpTranslator> getReductionTranslators() {
       {"ReduceSum", translateDirect<ReduceSumOp>},
       {"ReduceMean", translateDirect<ReduceMeanOp>},
       {"ReduceMax", translateDirect<ReduceMaxOp>},
+      {"ReduceProd", translateDirect<ReduceProdOp>},
       {"ReduceMin", translateReduceMin},
       {"ReduceL1", translateReduceL1},
       {"ReduceL2", translateReduceL2},

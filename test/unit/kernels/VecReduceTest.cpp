@@ -1,8 +1,9 @@
-//===- VecReduceTest.cpp - reduce_sum / reduce_mean / reduce_max ----------===//
+//===- VecReduceTest.cpp - reduce_sum / mean / max / prod ------------------===//
 //
 // Every combination of reduced axes over shapes with odd and size-1 dims,
 // keep_dims on and off, every ISA and tiling. Tolerances: sum and mean
-// |err| <= 1e-6 * sum|x| (+ rtol 1e-6); max is exact.
+// |err| <= 1e-6 * sum|x| (+ rtol 1e-6); max is exact; prod rtol
+// 1.2e-7 * (factors + 1).
 //
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
@@ -24,8 +25,9 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
       {{2, 3, 4, 5}, {3}}, {{2, 3, 4, 5}, {-4}},   {{2, 3, 4, 5}, {1, 2}},
       {{3, 1, 4}, {1}},    {{3, 1, 4}, {0, 2}},    {{300, 37}, {0}},
       {{4, 3000}, {1}},    {{2, 17, 33}, {-1, 0}}, {{1, 1}, {0}}};
-  const char *names[] = {"reduce_sum", "reduce_mean", "reduce_max"};
-  for (int kind = 0; kind < 3; ++kind) {
+  const char *names[] = {"reduce_sum", "reduce_mean", "reduce_max",
+                         "reduce_prod"};
+  for (int kind = 0; kind < 4; ++kind) {
     for (const auto &[shape, axes] : cases) {
       for (bool keep : {true, false}) {
         int64_t rank = int64_t(shape.size());
@@ -46,7 +48,12 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
         int64_t n = geflow::rt::numElements(shape);
         int64_t no = geflow::rt::numElements(outShape);
         std::vector<float> x = randomFloats(size_t(n), 21, -3, 3);
-        std::vector<double> ref(size_t(no), kind == 2 ? -INFINITY : 0.0),
+        if (kind == 3) // products of factors near +-1 stay in range
+          for (float &v : x)
+            v = (v < 0 ? -1.f : 1.f) * (0.8f + std::fabs(v) * 0.15f);
+        std::vector<double> ref(size_t(no), kind == 2   ? -INFINITY
+                                            : kind == 3 ? 1.0
+                                                        : 0.0),
             absSum(size_t(no), 0.0);
         std::vector<int64_t> count(size_t(no), 0);
         for (int64_t f = 0; f < n; ++f) {
@@ -55,8 +62,9 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
           for (int64_t d = 0; d < rank; ++d)
             o = o * keptShape[size_t(d)] + (red.count(d) ? 0 : idx[size_t(d)]);
           double v = x[size_t(f)];
-          ref[size_t(o)] =
-              kind == 2 ? std::max(ref[size_t(o)], v) : ref[size_t(o)] + v;
+          ref[size_t(o)] = kind == 2   ? std::max(ref[size_t(o)], v)
+                           : kind == 3 ? ref[size_t(o)] * v
+                                       : ref[size_t(o)] + v;
           absSum[size_t(o)] += std::fabs(v);
           ++count[size_t(o)];
         }
@@ -76,10 +84,14 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
                                               {y.data()}, isa, forced);
                         ASSERT_TRUE(st.ok()) << st.toString();
                         for (int64_t o = 0; o < no; ++o) {
+                          // A product rounds once per factor in f32.
                           double tol =
                               kind == 2 ? 0
-                                        : 1e-6 * absSum[size_t(o)] +
-                                              1e-6 * std::fabs(ref[size_t(o)]);
+                              : kind == 3
+                                  ? 1.2e-7 * double(count[size_t(o)] + 1) *
+                                        std::fabs(ref[size_t(o)])
+                                  : 1e-6 * absSum[size_t(o)] +
+                                        1e-6 * std::fabs(ref[size_t(o)]);
                           ASSERT_NEAR(y[size_t(o)], ref[size_t(o)], tol)
                               << names[kind] << " " << shapeName(shape)
                               << " axes " << axes.size() << " keep " << keep

@@ -41,8 +41,9 @@ func.func @cnn(%x: tensor<1x3x16x16xf32> {ge.name = "image"}) -> tensor<1x10xf32
 // CHECK: npu.kernel "pad"({{.*}}kernel_attrs = {mode = "edge", pads = array<i64: 1, 0, 2, 3>, value = 0.000000e+00 : f64}
 // CHECK: npu.kernel "slice"({{.*}}kernel_attrs = {axes = array<i64: 0, 1>, ends = array<i64: -1, 7>, starts = array<i64: 3, 1>, steps = array<i64: -1, 2>}
 // CHECK: npu.kernel "reduce_mean"({{.*}}kernel_attrs = {axes = array<i64: 0, 1>, keep_dims = 0 : i64}
+// CHECK: npu.kernel "reduce_prod"({{.*}}kernel_attrs = {axes = array<i64: 1>, keep_dims = 1 : i64}
 // CHECK: npu.kernel "concat"({{.*}}kernel_attrs = {axis = 1 : i64}
-func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, tensor<4x16xf32>) {
+func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, tensor<4x16xf32>, tensor<4x1xf32>) {
   %0 = ge.Add %x, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   %1 = ge.Gelu %0 {approximate = "tanh"} : (tensor<4x8xf32>) -> tensor<4x8xf32>
   %2 = ge.LeakyRelu %1 {negative_slope = 0.2 : f32} : (tensor<4x8xf32>) -> tensor<4x8xf32>
@@ -51,8 +52,9 @@ func.func @vector_ops(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<f32>, t
   %5 = ge.Pad %4 {paddings = array<i64: 1, 2, 0, 3>, mode = "edge"} : (tensor<8x4xf32>) -> tensor<11x7xf32>
   %6 = ge.StridedSlice %5 {begin = array<i64: 3, 1>, end = array<i64: -1, 7>, strides = array<i64: -1, 2>} : (tensor<11x7xf32>) -> tensor<4x3xf32>
   %7 = ge.ReduceMean %6 : (tensor<4x3xf32>) -> tensor<f32>
+  %p = ge.ReduceProd %6 {axes = array<i64: 1>, keep_dims = true} : (tensor<4x3xf32>) -> tensor<4x1xf32>
   %8 = ge.ConcatV2 %3, %2 {concat_dim = -1} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
-  return %7, %8 : tensor<f32>, tensor<4x16xf32>
+  return %7, %8, %p : tensor<f32>, tensor<4x16xf32>, tensor<4x1xf32>
 }
 
 // -----

@@ -182,3 +182,18 @@ func.func @fold_remainders() -> (tensor<4xi32>, tensor<4xi32>, tensor<2xf32>, te
   %3 = ge.FloorMod %a, %z : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi32>, tensor<2xf32>, tensor<4xi32>
 }
+
+// -----
+
+// A product over axes folds; integer products wrap.
+// CHECK-LABEL: func @fold_reduce_prod
+// CHECK-DAG: ge.Const dense<[6.000000e+00, -1.200000e+01]> : tensor<2xf32>
+// CHECK-DAG: ge.Const dense<0> : tensor<i8>
+// CHECK-NOT: ge.ReduceProd
+func.func @fold_reduce_prod() -> (tensor<2xf32>, tensor<i8>) {
+  %x = ge.Const dense<[[1.0, 2.0, 3.0], [-1.0, 3.0, 4.0]]> : tensor<2x3xf32>
+  %0 = ge.ReduceProd %x {axes = array<i64: 1>} : (tensor<2x3xf32>) -> tensor<2xf32>
+  %i = ge.Const dense<[16, 16]> : tensor<2xi8>
+  %1 = ge.ReduceProd %i : (tensor<2xi8>) -> tensor<i8>
+  return %0, %1 : tensor<2xf32>, tensor<i8>
+}

@@ -158,6 +158,8 @@ func.func @shape_ops(%x: tensor<2x3x4xf32>, %idx: tensor<5xi64>, %fmt: tensor<1x
   %9 = ge.ReduceMean %7 {axes = array<i64: -1>} : (tensor<2x8x6xf32>) -> tensor<2x8xf32>
   // CHECK: ge.ReduceMax
   %10 = ge.ReduceMax %7 : (tensor<2x8x6xf32>) -> tensor<f32>
+  // CHECK: ge.ReduceProd %{{.*}} {axes = array<i64: 1>} : (tensor<2x8x6xf32>) -> tensor<2x6xf32>
+  %p = ge.ReduceProd %7 {axes = array<i64: 1>} : (tensor<2x8x6xf32>) -> tensor<2x6xf32>
   // CHECK: ge.ExpandDims %{{.*}} {axes = array<i64: 0, -1>}
   %11 = ge.ExpandDims %9 {axes = array<i64: 0, -1>} : (tensor<2x8xf32>) -> tensor<1x2x8x1xf32>
   // CHECK: ge.Squeeze %{{.*}} {axis = array<i64: 0>}

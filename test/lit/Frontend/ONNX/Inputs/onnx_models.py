@@ -659,7 +659,8 @@ def _():
                         ("ReduceMean", {"axes": [-1], "keepdims": 0}),
                         ("ReduceMax", {}),
                         ("ReduceMin", {"axes": [0]}),
-                        ("ReduceL2", {"axes": [1], "keepdims": 0})],
+                        ("ReduceL2", {"axes": [1], "keepdims": 0}),
+                        ("ReduceProd", {"axes": [2], "keepdims": 0})],
                        opset=11, shape=(2, 3, 4))
 
 
