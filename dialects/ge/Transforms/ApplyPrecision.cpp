@@ -17,7 +17,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
@@ -34,8 +34,8 @@ using namespace geflow::ge::precision;
 namespace geflow::ge {
 namespace {
 
-constexpr StringLiteral kConfigAttr = "ge.precision_config";
-constexpr StringLiteral kDecisionAttr = "ge.precision";
+constexpr StringLiteral kConfigAttr = GEDialect::kPrecisionConfigAttr;
+constexpr StringLiteral kDecisionAttr = GEDialect::kPrecisionAttr;
 
 /// The graph's precision settings (ge.precision_mode, ge.precision_config).
 struct Config {
