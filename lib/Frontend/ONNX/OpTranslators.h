@@ -36,6 +36,7 @@ llvm::ArrayRef<OpTranslator> getSliceConcatTranslators();
 llvm::ArrayRef<OpTranslator> getConstantTranslators();
 llvm::ArrayRef<OpTranslator> getIndexTranslators();
 llvm::ArrayRef<OpTranslator> getLossTranslators();
+llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

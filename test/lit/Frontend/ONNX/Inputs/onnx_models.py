@@ -282,6 +282,22 @@ def _():
                          "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"]])
 
 
+@model("quantize")
+def _():
+    U8 = TensorProto.UINT8
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["q"], name="quant"),
+        helper.make_node("DequantizeLinear", ["q", "s", "zp"], ["dq"], name="dequant"),
+        helper.make_node("QuantizeLinear", ["x", "cs"], ["qc"], axis=1, name="per_axis"),
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "ys", "yzp"],
+                         name="dynamic"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4]), vi("s", F, []), vi("zp", U8, []),
+                         vi("cs", F, [3])],
+                 [vi("q", U8, None), vi("dq", F, None), vi("qc", U8, None),
+                  vi("y", U8, None), vi("ys", F, None), vi("yzp", U8, None)])
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
