@@ -1,6 +1,9 @@
-//===- GEIndexOps.cpp - GatherElements, ArgMaxD, ArgMinD ------------------===//
+//===- GEIndexOps.cpp - GatherElements, ArgMaxD, ArgMinD, Resize ----------===//
 #include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
@@ -146,4 +149,82 @@ OpFoldResult ArgMaxDOp::fold(FoldAdaptor a) {
 }
 OpFoldResult ArgMinDOp::fold(FoldAdaptor a) {
   return foldArgReduce(*this, a.getX(), getDimension(), /*isMax=*/false);
+}
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto x = shapeOf(adaptor.getX());
+  if (!x) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  int64_t rank = x->size();
+  if (auto sizes = adaptor.getSizes()) {
+    if (static_cast<int64_t>(sizes->size()) != rank)
+      return diag("sizes has ", sizes->size(), " entries, expected the rank ", rank);
+    for (int64_t s : *sizes)
+      if (s < 0)
+        return diag("sizes must be >= 0, got ", formatList(*sizes));
+    inferred.push_back(RankedTensorType::get(*sizes, et));
+    return success();
+  }
+  SmallVector<int64_t> out(rank, shapes::kDynamic);
+  if (Value scales = adaptor.getScales()) {
+    DenseFPElementsAttr attr;
+    if (matchPattern(scales, m_Constant(&attr))) {
+      if (attr.getNumElements() != rank)
+        return diag("scales has ", attr.getNumElements(), " entries, expected the rank ",
+                    rank);
+      for (auto [d, v] : llvm::enumerate(attr.getValues<APFloat>())) {
+        double scale = v.convertToDouble();
+        if (!(scale > 0))
+          return diag("scales must be > 0, got ", scale, " for dim ", d);
+        if (!isDynamic((*x)[d]))
+          out[d] = static_cast<int64_t>(std::floor(scale * (*x)[d]));
+      }
+    }
+  }
+  inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto oneOf = [&](StringRef what, StringRef value,
+                   std::initializer_list<StringRef> allowed) -> LogicalResult {
+    if (llvm::is_contained(allowed, value))
+      return success();
+    return emitOpError() << what << " must be one of " << llvm::join(allowed, ", ")
+                         << "; got \"" << value << "\"";
+  };
+  if (failed(oneOf("mode", getMode(), {"nearest", "linear", "cubic"})) ||
+      failed(oneOf("coordinate_transformation_mode", getCoordinateTransformationMode(),
+                   {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                    "tf_half_pixel_for_nn", "tf_crop_and_resize"})) ||
+      failed(oneOf("nearest_mode", getNearestMode(),
+                   {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})))
+    return failure();
+  auto rank = shapeOf(getX()) ? std::optional<int64_t>(shapeOf(getX())->size())
+                              : std::nullopt;
+  bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
+  if (crop && !getRoi())
+    return emitOpError("tf_crop_and_resize needs the roi operand");
+  for (auto [name, v, count] : {std::tuple<StringRef, Value, int64_t>{"roi", getRoi(), 2},
+                                {"scales", getScales(), 1}}) {
+    auto s = v ? shapeOf(v) : std::nullopt;
+    if (!s || !rank)
+      continue;
+    if (s->size() != 1 || (!isDynamic((*s)[0]) && (*s)[0] != count * *rank))
+      return emitOpError() << name << " must be 1-D with " << count * *rank
+                           << " elements, got " << v.getType();
+  }
+  if (getScales() && getSizes())
+    return emitOpError("takes scales or sizes, not both");
+  return success();
 }

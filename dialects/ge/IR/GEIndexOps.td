@@ -1,7 +1,7 @@
 //===- GEIndexOps.td - Ops computing or consuming element positions -*- tablegen -*-===//
 //
-// Ops whose semantics are positions along one dim: gathering single elements
-// by index, the index of the largest/smallest element.
+// Ops whose semantics are positions along dims: gathering single elements
+// by index, the index of the largest/smallest element, resampling.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_GE_INDEXOPS
@@ -51,5 +51,39 @@ class GE_ArgReduceOp<string mnemonic, string which>
 
 def GE_ArgMaxDOp : GE_ArgReduceOp<"ArgMaxD", "largest">;
 def GE_ArgMinDOp : GE_ArgReduceOp<"ArgMinD", "smallest">;
+
+def GE_ResizeOp : GE_InferOp<"Resize", [AttrSizedOperandSegments]> {
+  let summary = "Resamples x to a new shape (nearest, linear or cubic)";
+  let description = [{
+    GE `Resize` (ONNX `Resize`): every output coordinate maps to a source
+    coordinate by `coordinate_transformation_mode` (`half_pixel`,
+    `pytorch_half_pixel`, `align_corners`, `asymmetric`,
+    `tf_half_pixel_for_nn`, `tf_crop_and_resize` with `roi`), where the scale
+    of a dim is `scales[d]` when the `scales` operand is given (read at run
+    time) and `out[d] / in[d]` otherwise. `mode` picks the source taps and
+    weights per dim: `nearest` (rounded by `nearest_mode`), `linear` (2
+    taps) or `cubic` (4 taps, `cubic_coeff_a`); taps outside the input read
+    the edge, or are dropped and the weights renormalized with
+    `exclude_outside`. Dims combine separably; `tf_crop_and_resize`
+    coordinates outside the input give `extrapolation_value`.
+
+    The result shape is `sizes` when given, else `floor(in * scales)` when
+    the scales are constant; otherwise the result type must say it.
+  }];
+  let arguments = (ins GE_FloatTensor:$x, Optional<GE_FloatTensor>:$roi,
+                   Optional<GE_FloatTensor>:$scales,
+                   OptionalAttr<DenseI64ArrayAttr>:$sizes,
+                   DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
+                   DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
+                   DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+                   DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+                   DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                   DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value);
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = [{
+    $x (`roi` $roi^)? (`scales` $scales^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
 
 #endif // GEFLOW_GE_INDEXOPS

@@ -15,13 +15,21 @@ namespace geflow::ge {
 namespace {
 
 // The inferred shape, keeping the declared type's format encoding and
-// element type (a Cube op may declare an f32 result for f16 operands).
+// element type (a Cube op may declare an f32 result for f16 operands). A dim
+// inference cannot know (a Resize to run-time scales) keeps a static
+// declared size, which the model stated (ONNX shape inference or a declared
+// output).
 Type refine(Type declared, Type inferred) {
   auto d = dyn_cast<RankedTensorType>(declared);
   auto i = dyn_cast<RankedTensorType>(inferred);
   if (!i)
     return declared;
-  return RankedTensorType::get(i.getShape(), getElementTypeOrSelf(declared),
+  SmallVector<int64_t> shape(i.getShape());
+  if (d && d.getRank() == i.getRank())
+    for (auto [dim, known] : llvm::zip(shape, d.getShape()))
+      if (ShapedType::isDynamic(dim))
+        dim = known;
+  return RankedTensorType::get(shape, getElementTypeOrSelf(declared),
                                d ? d.getEncoding() : Attribute());
 }
 

@@ -1,4 +1,4 @@
-//===- RulesIndex.cpp - Gathers of elements and arg reductions ------------===//
+//===- RulesIndex.cpp - Gathers of elements, arg reductions, resize -------===//
 #include "KernelRules.h"
 
 #include "dialects/ge/IR/GEOps.h"
@@ -23,9 +23,32 @@ KernelRule argReduce(const char *kernel) {
   };
 }
 
+/// resize takes x, then roi and scales when present (has_roi, has_scales);
+/// sizes are the output shape.
+LogicalResult lowerResize(Operation *op, KernelLowering &out) {
+  auto r = cast<ge::ResizeOp>(op);
+  out.kernel = "resize";
+  out.attrs.set("mode", r.getMode().str());
+  out.attrs.set("coordinate_transformation_mode", r.getCoordinateTransformationMode().str());
+  out.attrs.set("nearest_mode", r.getNearestMode().str());
+  out.attrs.set("cubic_coeff_a", static_cast<double>(r.getCubicCoeffA().convertToFloat()));
+  out.attrs.set("exclude_outside", int64_t(r.getExcludeOutside()));
+  out.attrs.set("extrapolation_value",
+                static_cast<double>(r.getExtrapolationValue().convertToFloat()));
+  out.attrs.set("has_roi", int64_t(r.getRoi() != nullptr));
+  out.attrs.set("has_scales", int64_t(r.getScales() != nullptr));
+  out.inputs = {r.getX()};
+  if (r.getRoi())
+    out.inputs.push_back(r.getRoi());
+  if (r.getScales())
+    out.inputs.push_back(r.getScales());
+  return success();
+}
+
 } // namespace
 
 void addIndexRules(RuleTable &rules) {
+  rules["ge.Resize"] = lowerResize;
   rules["ge.GatherElements"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
     auto g = cast<ge::GatherElementsOp>(op);
     out.kernel = "gather_elements";

@@ -37,6 +37,7 @@ llvm::ArrayRef<OpTranslator> getConstantTranslators();
 llvm::ArrayRef<OpTranslator> getIndexTranslators();
 llvm::ArrayRef<OpTranslator> getLossTranslators();
 llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
+llvm::ArrayRef<OpTranslator> getResizeTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

@@ -119,3 +119,18 @@ func.func @rounding_and_trig(%x: tensor<4xf32>) -> tensor<4xf32> {
   %13 = ge.Atanh %12 : (tensor<4xf32>) -> tensor<4xf32>
   return %13 : tensor<4xf32>
 }
+
+// -----
+
+// resize takes x, then roi and scales when present; the output shape is
+// the result type.
+// CHECK-LABEL: npu.program @resize
+// CHECK: npu.kernel "resize"(%{{.*}}, %{{.*}}) {{.*}}kernel_attrs = {coordinate_transformation_mode = "asymmetric", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f64, has_roi = 0 : i64, has_scales = 1 : i64, mode = "cubic", nearest_mode = "round_prefer_floor"}
+// CHECK-SAME: (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x6xf32>
+// CHECK: npu.kernel "resize"(%{{.*}}, %{{.*}}) {{.*}}has_roi = 1 : i64, has_scales = 0 : i64
+// CHECK-SAME: (tensor<1x1x2x2xf32>, tensor<8xf32>) -> tensor<1x1x3x3xf32>
+func.func @resize(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x6xf32>, tensor<1x1x3x3xf32>) {
+  %0 = ge.Resize %x scales %s {mode = "cubic", coordinate_transformation_mode = "asymmetric"} : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x6xf32>
+  %1 = ge.Resize %x roi %roi {sizes = array<i64: 1, 1, 3, 3>, mode = "linear", coordinate_transformation_mode = "tf_crop_and_resize"} : (tensor<1x1x2x2xf32>, tensor<8xf32>) -> tensor<1x1x3x3xf32>
+  return %0, %1 : tensor<1x1x4x6xf32>, tensor<1x1x3x3xf32>
+}

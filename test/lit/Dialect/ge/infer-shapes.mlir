@@ -86,3 +86,15 @@ func.func @dynamic_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<8x3x3x3xf32>) -> te
   %0 = ge.Conv2D %x, %w : (tensor<?x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<?x?x?x?xf32, #ge.format<NC1HWC0>>
   return %0 : tensor<?x?x?x?xf32, #ge.format<NC1HWC0>>
 }
+
+// Dims inference cannot know keep their declared sizes: a Resize to scales
+// read at run time takes its output shape from the model.
+// CHECK-LABEL: func @resize_runtime_scales
+// CHECK-SAME: -> tensor<1x1x4x6xf32>
+func.func @resize_runtime_scales(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> tensor<?x?x?x?xf32> {
+  // CHECK: ge.Resize {{.*}} -> tensor<1x1x4x6xf32>
+  %0 = ge.Resize %x scales %s : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x6xf32>
+  // CHECK: ge.Relu {{.*}} -> tensor<1x1x4x6xf32>
+  %1 = ge.Relu %0 : (tensor<1x1x4x6xf32>) -> tensor<?x?x?x?xf32>
+  return %1 : tensor<?x?x?x?xf32>
+}

@@ -412,3 +412,46 @@ func.func @argmax_dtype(%x: tensor<3x5xf32>) {
   %0 = ge.ArgMaxD %x {dimension = 1, dtype = f32} : (tensor<3x5xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @resize_mode(%x: tensor<1x1x2x2xf32>) {
+  // expected-error @+1 {{'ge.Resize' op mode must be one of nearest, linear, cubic; got "bilinear"}}
+  %0 = ge.Resize %x {sizes = array<i64: 1, 1, 4, 4>, mode = "bilinear"} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_crop_without_roi(%x: tensor<1x1x2x2xf32>) {
+  // expected-error @+1 {{'ge.Resize' op tf_crop_and_resize needs the roi operand}}
+  %0 = ge.Resize %x {sizes = array<i64: 1, 1, 4, 4>, coordinate_transformation_mode = "tf_crop_and_resize"} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_length(%x: tensor<1x1x2x2xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'ge.Resize' op scales must be 1-D with 4 elements, got 'tensor<2xf32>'}}
+  %0 = ge.Resize %x scales %s : (tensor<1x1x2x2xf32>, tensor<2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_sizes_rank(%x: tensor<1x1x2x2xf32>) {
+  // expected-error @+2 {{'ge.Resize' op sizes has 2 entries, expected the rank 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.Resize %x {sizes = array<i64: 4, 4>} : (tensor<1x1x2x2xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_value(%x: tensor<1x1x2x2xf32>) {
+  %s = ge.Const dense<[1.0, 1.0, 0.0, 2.0]> : tensor<4xf32>
+  // expected-error @+2 {{'ge.Resize' op scales must be > 0, got 0.000000e+00 for dim 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.Resize %x scales %s : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}

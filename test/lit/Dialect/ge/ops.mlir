@@ -245,3 +245,12 @@ func.func @rounding_and_trig(%x: tensor<4xf32>) -> tensor<4xf32> {
   %13 = ge.Atanh %12 : (tensor<4xf32>) -> tensor<4xf32>
   return %13 : tensor<4xf32>
 }
+
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x6xf32>, tensor<1x1x3x3xf32>) {
+  // CHECK: ge.Resize %{{.*}} scales %{{.*}} {coordinate_transformation_mode = "asymmetric", mode = "linear"} : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x6xf32>
+  %0 = ge.Resize %x scales %s {mode = "linear", coordinate_transformation_mode = "asymmetric"} : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x6xf32>
+  // CHECK: ge.Resize %{{.*}} roi %{{.*}} {coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 1.000000e+01 : f32, sizes = array<i64: 1, 1, 3, 3>} : (tensor<1x1x2x2xf32>, tensor<8xf32>) -> tensor<1x1x3x3xf32>
+  %1 = ge.Resize %x roi %roi {sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 10.0 : f32} : (tensor<1x1x2x2xf32>, tensor<8xf32>) -> tensor<1x1x3x3xf32>
+  return %0, %1 : tensor<1x1x4x6xf32>, tensor<1x1x3x3xf32>
+}

@@ -298,6 +298,29 @@ def _():
                   vi("y", U8, None), vi("ys", F, None), vi("yzp", U8, None)])
 
 
+@model("resize")
+def _():
+    nodes = [
+        helper.make_node("Resize", ["x", "", "s"], ["by_scales"], mode="linear",
+                         name="by_scales"),
+        helper.make_node("Resize", ["x", "", "", "sizes"], ["by_sizes"], mode="cubic",
+                         coordinate_transformation_mode="align_corners", name="by_sizes"),
+        helper.make_node("Resize", ["x", "", "cs"], ["const_scales"], name="const_scales"),
+    ]
+    return graph(nodes, [vi("x", F, [1, 1, 2, 2]), vi("s", F, [4])],
+                 [vi("by_scales", F, [1, 1, 4, 6]), vi("by_sizes", F, None),
+                  vi("const_scales", F, None)],
+                 [const("sizes", np.array([1, 1, 3, 5], np.int64)),
+                  const("cs", np.array([1, 1, 2, 1.5], np.float32))])
+
+
+@model("upsample")
+def _():
+    nodes = [helper.make_node("Upsample", ["x", "s"], ["y"], name="up")]
+    return graph(nodes, [vi("x", F, [1, 1, 2, 2])], [vi("y", F, None)],
+                 [const("s", np.array([1, 1, 2, 3], np.float32))], opset=9)
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
