@@ -49,7 +49,13 @@ LogicalResult translateConstant(NodeContext &n) {
 }
 
 LogicalResult translateConstantOfShape(NodeContext &n) {
-  auto dims = n.requireConstantInts(0, "the shape input");
+  // A shape computed at run time: the output shape ONNX knows.
+  std::optional<SmallVector<int64_t>> dims =
+      n.getInput(0) && !n.getConstantInts(0) ? n.getKnownOutputShape(0)
+                                             : n.requireConstantInts(0, "the shape input");
+  if (!dims && !n.hasFailed())
+    return n.unsupported("the shape input must be a constant (ge takes it as "
+                         "an attribute) or the output shape known");
   if (!dims || !checkShapeDims(n, *dims, "the shape"))
     return failure();
   Attribute element = n.getBuilder().getF32FloatAttr(0);
@@ -67,15 +73,47 @@ LogicalResult translateConstantOfShape(NodeContext &n) {
   return finish(n, n.constant(DenseElementsAttr::get(type, element)));
 }
 
+/// Range with bounds computed at run time and a length ONNX knows:
+/// start + [0, 1, ..., n-1] * delta, exact for integers.
+LogicalResult translateRuntimeRange(NodeContext &n, Value start, Value delta) {
+  auto shape = n.getKnownOutputShape(0);
+  if (!shape || shape->size() != 1)
+    return n.unsupported("start, limit and delta must be constant scalars, or "
+                         "the output length known");
+  Type et = getElementType(start);
+  auto type = RankedTensorType::get(*shape, et);
+  SmallVector<int64_t> steps = iota(0, shape->front());
+  DenseElementsAttr positions;
+  if (auto floatType = dyn_cast<FloatType>(et)) {
+    SmallVector<APFloat> values;
+    for (int64_t i : steps) {
+      APFloat v(static_cast<double>(i));
+      bool lostInfo;
+      v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lostInfo);
+      values.push_back(v);
+    }
+    positions = DenseElementsAttr::get(type, values);
+  } else {
+    SmallVector<APInt> values;
+    for (int64_t i : steps)
+      values.push_back(APInt(et.getIntOrFloatBitWidth(), i, /*isSigned=*/true));
+    positions = DenseElementsAttr::get(type, values);
+  }
+  Value offsets = n.create<MulOp>(n.constant(positions), delta);
+  return finish(n, offsets ? n.create<AddOp>(start, offsets) : Value());
+}
+
 LogicalResult translateRange(NodeContext &n) {
   Value start = n.getRequiredInput(0);
   if (!start || !n.getRequiredInput(1) || !n.getRequiredInput(2))
     return failure();
   auto first = n.getConstantFloats(0), limit = n.getConstantFloats(1),
        delta = n.getConstantFloats(2);
-  if (!first || !limit || !delta || first->size() != 1 || limit->size() != 1 ||
-      delta->size() != 1)
-    return n.unsupported("start, limit and delta must be constant scalars");
+  if (!first || !limit || !delta)
+    return translateRuntimeRange(n, start, n.getInput(2));
+  if (first->size() != 1 || limit->size() != 1 || delta->size() != 1)
+    return n.fail("start, limit and delta must be scalars");
   double s = first->front(), l = limit->front(), d = delta->front();
   if (d == 0)
     return n.fail("delta must not be 0");

@@ -285,6 +285,21 @@ static std::string typeToString(Type type) {
   return text;
 }
 
+std::optional<SmallVector<int64_t>>
+GraphImporter::getKnownShape(StringRef name) const {
+  auto it = valueTypes.find(name);
+  if (it == valueTypes.end() || !it->second->has_tensor_type() ||
+      !it->second->tensor_type().has_shape())
+    return std::nullopt;
+  SmallVector<int64_t> dims;
+  for (const auto &dim : it->second->tensor_type().shape().dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() < 0)
+      return std::nullopt;
+    dims.push_back(dim.dim_value());
+  }
+  return dims;
+}
+
 void GraphImporter::refineType(Value value, StringRef name, StringRef what) {
   auto it = valueTypes.find(name);
   if (it == valueTypes.end() || !it->second->has_tensor_type() ||

@@ -53,6 +53,10 @@ public:
   /// null with `error` set when the tensor cannot be converted.
   mlir::Value materializeTensor(const onnx::TensorProto &tensor,
                                 mlir::Location loc, std::string &error);
+  /// The static shape ONNX shape inference or the model's declaration gives
+  /// the value `name`; nullopt unless every dim is known.
+  std::optional<llvm::SmallVector<int64_t>>
+  getKnownShape(llvm::StringRef name) const;
 
 private:
   mlir::LogicalResult createFunction(mlir::ModuleOp module);

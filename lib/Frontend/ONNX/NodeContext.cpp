@@ -65,6 +65,13 @@ bool NodeContext::isOutputUsed(unsigned i) const {
   return static_cast<int>(i) < node.output_size() && !node.output(i).empty();
 }
 
+std::optional<SmallVector<int64_t>>
+NodeContext::getKnownOutputShape(unsigned i) const {
+  if (!isOutputUsed(i))
+    return std::nullopt;
+  return graph.getKnownShape(node.output(i));
+}
+
 void NodeContext::setOutput(unsigned i, Value value) {
   if (i < outputs.size())
     outputs[i] = value;

@@ -94,6 +94,30 @@ LogicalResult translateTranspose(NodeContext &n) {
   return finish(n, n.create<TransposeOp>(x, perm));
 }
 
+/// The output shape ONNX knows, for an op whose shape-giving input (`what`)
+/// is computed at run time; records "unsupported" when it is unknown.
+std::optional<SmallVector<int64_t>> knownOutputShape(NodeContext &n,
+                                                     StringRef what) {
+  auto shape = n.getKnownOutputShape(0);
+  if (!shape)
+    (void)n.unsupported(what + " must be a constant (ge takes it as an "
+                               "attribute) or the output shape known");
+  return shape;
+}
+
+/// Whether input `i` is given but not a constant.
+bool isRuntimeInput(NodeContext &n, unsigned i) {
+  return n.getInput(i) && !n.getConstantInts(i);
+}
+
+/// (Un)Squeeze with axes computed at run time only inserts or drops size-1
+/// dims: x reshaped to the output shape ONNX knows.
+LogicalResult translateRuntimeSqueeze(NodeContext &n, Value x) {
+  auto shape = knownOutputShape(n, "the axes input");
+  return shape ? finish(n, n.create<ReshapeOp>(x, n.constantI64(*shape)))
+               : failure();
+}
+
 /// Axes of (Un)Squeeze: an attribute before opset 13, an input after.
 std::optional<SmallVector<int64_t>> squeezeAxes(NodeContext &n, bool required) {
   if (n.getOpset() < 13) {
@@ -115,6 +139,8 @@ std::optional<SmallVector<int64_t>> squeezeAxes(NodeContext &n, bool required) {
 
 LogicalResult translateSqueeze(NodeContext &n) {
   Value x = n.getRequiredInput(0);
+  if (x && n.getOpset() >= 13 && isRuntimeInput(n, 1))
+    return translateRuntimeSqueeze(n, x);
   auto axes = squeezeAxes(n, /*required=*/false);
   if (!x || !axes)
     return failure();
@@ -123,6 +149,8 @@ LogicalResult translateSqueeze(NodeContext &n) {
 
 LogicalResult translateUnsqueeze(NodeContext &n) {
   Value x = n.getRequiredInput(0);
+  if (x && n.getOpset() >= 13 && isRuntimeInput(n, 1))
+    return translateRuntimeSqueeze(n, x);
   auto axes = squeezeAxes(n, /*required=*/true);
   if (!x || !axes)
     return failure();
@@ -131,7 +159,9 @@ LogicalResult translateUnsqueeze(NodeContext &n) {
 
 LogicalResult translateExpand(NodeContext &n) {
   Value x = n.getRequiredInput(0);
-  auto shape = n.requireConstantInts(1, "the shape input");
+  // A run-time shape: broadcast to the output shape ONNX knows.
+  auto shape = isRuntimeInput(n, 1) ? knownOutputShape(n, "the shape input")
+                                    : n.requireConstantInts(1, "the shape input");
   if (!x || !shape || !checkShapeDims(n, *shape, "the shape"))
     return failure();
   return finish(n, n.create<BroadcastToOp>(x, ArrayRef<int64_t>(*shape)));
@@ -139,9 +169,30 @@ LogicalResult translateExpand(NodeContext &n) {
 
 LogicalResult translateTile(NodeContext &n) {
   Value x = n.getRequiredInput(0);
-  auto repeats = n.requireConstantInts(1, "the repeats input");
-  if (!x || !repeats)
+  if (!x)
     return failure();
+  std::optional<SmallVector<int64_t>> repeats;
+  if (isRuntimeInput(n, 1)) {
+    // Run-time repeats: each is the known output dim over the input dim.
+    auto out = knownOutputShape(n, "the repeats input");
+    auto in = getShape(x);
+    if (!out)
+      return failure();
+    if (!in || in->size() != out->size())
+      return n.unsupported("Tile with run-time repeats needs a static input "
+                           "of the output's rank");
+    repeats.emplace();
+    for (auto [i, o] : llvm::zip(*in, *out)) {
+      if (ShapedType::isDynamic(i) || i == 0 || o % i != 0)
+        return n.unsupported("Tile with run-time repeats needs static, "
+                             "non-zero input dims dividing the output dims");
+      repeats->push_back(o / i);
+    }
+  } else {
+    repeats = n.requireConstantInts(1, "the repeats input");
+    if (!repeats)
+      return failure();
+  }
   return finish(n, n.create<TileOp>(x, ArrayRef<int64_t>(*repeats)));
 }
 

@@ -40,7 +40,24 @@ LogicalResult translateSplit(NodeContext &n) {
   int64_t axis = n.getInt("axis", 0);
   SmallVector<int64_t> sizes;
   if (n.getOpset() >= 13) {
-    if (n.getInput(1)) {
+    if (n.getInput(1) && !n.getConstantInts(1)) {
+      // Run-time split sizes: the outputs' known extents along the axis.
+      for (unsigned i = 0; i < n.getNumOutputs(); ++i) {
+        auto shape = n.getKnownOutputShape(i);
+        auto rank = getRank(x);
+        std::optional<int64_t> dim =
+            shape && rank && static_cast<int64_t>(shape->size()) == *rank
+                ? n.normalizeAxis(axis, *rank, "axis")
+                : std::nullopt;
+        if (!dim)
+          return n.hasFailed()
+                     ? failure()
+                     : n.unsupported("the split input must be a constant (ge "
+                                     "takes it as an attribute) or the output "
+                                     "shapes known");
+        sizes.push_back((*shape)[*dim]);
+      }
+    } else if (n.getInput(1)) {
       auto given = n.requireConstantInts(1, "the split input");
       if (!given)
         return failure();

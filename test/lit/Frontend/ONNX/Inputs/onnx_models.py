@@ -321,6 +321,32 @@ def _():
                  [const("s", np.array([1, 1, 2, 3], np.float32))], opset=9)
 
 
+@model("runtime_shape_inputs")
+def _():
+    nodes = [
+        helper.make_node("Unsqueeze", ["x", "axes"], ["unsq"], name="unsqueeze"),
+        helper.make_node("Expand", ["x", "shape"], ["exp"], name="expand"),
+        helper.make_node("Tile", ["x", "reps"], ["tile"], name="tile"),
+        helper.make_node("Split", ["x", "split"], ["s0", "s1"], axis=1, name="split"),
+        helper.make_node("ConstantOfShape", ["shape"], ["zeros"], name="cos"),
+        helper.make_node("Range", ["start", "limit", "delta"], ["range"], name="range"),
+    ]
+    return graph(nodes,
+                 [vi("x", F, [2, 3]), vi("axes", I64, [1]), vi("shape", I64, [3]),
+                  vi("reps", I64, [2]), vi("split", I64, [2]), vi("start", I64, []),
+                  vi("limit", I64, []), vi("delta", I64, [])],
+                 [vi("unsq", F, [2, 1, 3]), vi("exp", F, [4, 2, 3]), vi("tile", F, [4, 9]),
+                  vi("s0", F, [2, 1]), vi("s1", F, [2, 2]), vi("zeros", F, [4, 2, 3]),
+                  vi("range", I64, [3])], opset=13)
+
+
+@model("runtime_shape_unknown")
+def _():
+    nodes = [helper.make_node("Unsqueeze", ["x", "axes"], ["y"], name="unsqueeze")]
+    return graph(nodes, [vi("x", F, [2, 3]), vi("axes", I64, [1])], [vi("y", F, None)],
+                 opset=13)
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
