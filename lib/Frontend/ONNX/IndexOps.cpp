@@ -1,9 +1,12 @@
-//===- IndexOps.cpp - GatherElements, ArgMax, ArgMin, Hardmax -------------===//
+//===- IndexOps.cpp - GatherElements, ArgMax, ArgMin, Hardmax, OneHot -----===//
 //
 // GatherElements and ArgMax/ArgMin map to ge ops; keepdims re-inserts the
 // reduced dim. select_last_index reverses the axis first, since ge (like
 // numpy) keeps the first extreme: last = n - 1 - first(reversed). Hardmax
 // marks the first maximum: (iota along the axis == argmax) as 1, else 0.
+// OneHot compares the (wrapped) indices with an iota along the new axis and
+// selects values[1] or values[0]; a depth computed at run time is the new
+// axis' extent in the output shape ONNX knows.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -122,6 +125,55 @@ LogicalResult translateHardmax(NodeContext &n) {
   return finish(n, y);
 }
 
+LogicalResult translateOneHot(NodeContext &n) {
+  Value indices = n.getRequiredInput(0), depthInput = n.getRequiredInput(1),
+        values = n.getRequiredInput(2);
+  if (!indices || !depthInput || !values)
+    return failure();
+  auto rank = n.requireRank(indices, "OneHot");
+  if (!rank)
+    return failure();
+  auto axis = n.normalizeAxis(n.getInt("axis", -1), *rank + 1, "axis");
+  if (!axis)
+    return failure();
+  int64_t depth;
+  if (auto given = n.getConstantFloats(1)) {
+    if (given->size() != 1)
+      return n.fail("depth must hold one value");
+    depth = static_cast<int64_t>(given->front());
+  } else if (auto shape = n.getKnownOutputShape(0);
+             shape && static_cast<int64_t>(shape->size()) == *rank + 1) {
+    depth = (*shape)[*axis];
+  } else {
+    return n.unsupported("depth must be a constant or the output shape known");
+  }
+  if (depth < 1)
+    return n.fail("depth must be >= 1, got " + Twine(depth));
+  Type i64 = n.getBuilder().getI64Type();
+  // Indices may be floats (truncated); negative ones count from the end.
+  // (Ops are built one statement at a time: argument evaluation order is
+  // unspecified, and the IR order should not depend on the compiler.)
+  Value idx = castTo(n, indices, i64);
+  Value negative = idx ? n.create<LessOp>(idx, n.constantScalar(i64, 0)) : Value();
+  Value shifted = idx ? n.create<AddOp>(idx, n.constantScalar(i64, depth)) : Value();
+  Value wrapped =
+      negative && shifted ? n.create<SelectOp>(negative, shifted, idx) : Value();
+  Value expanded =
+      wrapped ? n.create<ExpandDimsOp>(wrapped, ArrayRef<int64_t>{*axis}) : Value();
+  SmallVector<int64_t> iotaShape(*rank + 1 - *axis, 1);
+  iotaShape[0] = depth;
+  auto iotaType = RankedTensorType::get(iotaShape, i64);
+  Value positions = n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, depth))));
+  Value hot = expanded ? n.create<EqualOp>(expanded, positions) : Value();
+  auto valueAt = [&](int64_t i) {
+    return n.create<GatherV2Op>(values, n.constantScalar(i64, i), uint64_t(0));
+  };
+  Value on = valueAt(1);
+  Value off = valueAt(0);
+  Value y = hot && on && off ? n.create<SelectOp>(hot, on, off) : Value();
+  return finish(n, y);
+}
+
 } // namespace
 
 ArrayRef<OpTranslator> getIndexTranslators() {
@@ -130,6 +182,7 @@ ArrayRef<OpTranslator> getIndexTranslators() {
       {"ArgMax", translateArg<ArgMaxDOp>},
       {"ArgMin", translateArg<ArgMinDOp>},
       {"Hardmax", translateHardmax},
+      {"OneHot", translateOneHot},
   };
   return table;
 }

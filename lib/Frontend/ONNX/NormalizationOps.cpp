@@ -8,6 +8,50 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
+/// BatchNormalization with training_mode = 1 (the ONNX reference): the
+/// batch's own mean and (population) variance over every dim but 1
+/// normalize x, and the running statistics move towards them by
+/// 1 - momentum.
+LogicalResult translateTrainingBatchNorm(NodeContext &n, ArrayRef<Value> in) {
+  auto rank = n.requireRank(in[0], "BatchNormalization in training mode");
+  if (!rank)
+    return failure();
+  if (*rank < 2)
+    return n.fail("x must have rank >= 2");
+  Type et = getElementType(in[0]);
+  SmallVector<int64_t> axes = {0};
+  axes.append(iota(2, *rank));
+  // Statistics [C] and their broadcast form [C, 1, ...].
+  SmallVector<int64_t> channelAxes = iota(1, *rank - 1);
+  auto perChannel = [&](Value v) {
+    return channelAxes.empty() ? v : n.create<ExpandDimsOp>(v, channelAxes);
+  };
+  Value mean = n.create<ReduceMeanOp>(in[0], axes, false);
+  Value centered = mean ? n.create<SubOp>(in[0], perChannel(mean)) : Value();
+  Value variance = centered ? n.create<ReduceMeanOp>(
+                                  n.create<MulOp>(centered, centered), axes, false)
+                            : Value();
+  if (!variance)
+    return failure();
+  Value eps = n.constantScalar(et, n.getFloat("epsilon", 1e-5f));
+  Value normalized = n.create<MulOp>(
+      centered, perChannel(n.create<RsqrtOp>(n.create<AddOp>(variance, eps))));
+  Value scaled = normalized ? n.create<MulOp>(normalized, perChannel(in[1])) : Value();
+  Value y = scaled ? n.create<AddOp>(scaled, perChannel(in[2])) : Value();
+  double momentum = n.getFloat("momentum", 0.9f);
+  auto running = [&](Value old, Value current) {
+    Value kept = n.create<MulOp>(old, n.constantScalar(et, momentum));
+    Value moved = n.create<MulOp>(current, n.constantScalar(et, 1 - momentum));
+    return n.create<AddOp>(kept, moved);
+  };
+  n.setOutput(0, y);
+  if (n.isOutputUsed(1))
+    n.setOutput(1, running(in[3], mean));
+  if (n.isOutputUsed(2))
+    n.setOutput(2, running(in[4], variance));
+  return success(y != nullptr && !n.hasFailed());
+}
+
 LogicalResult translateBatchNormalization(NodeContext &n) {
   SmallVector<Value> in;
   for (unsigned i = 0; i < 5; ++i)
@@ -18,14 +62,55 @@ LogicalResult translateBatchNormalization(NodeContext &n) {
     return n.unsupported("spatial = 0 (per-element statistics) is not "
                          "supported");
   if (n.getOpset() >= 14 && n.getInt("training_mode", 0) != 0)
-    return n.unsupported("training_mode = 1 is not supported (inference "
-                         "only)");
+    return translateTrainingBatchNorm(n, in);
   if (failed(n.rejectOutputsFrom(
           1, "the running mean/variance outputs (training only)")))
     return failure();
   float epsilon = n.getFloat("epsilon", 1e-5f);
   Value y = n.create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
                                   APFloat(epsilon), StringRef("NCHW"), false);
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
+/// LRN: x / (bias + alpha / size * sum of x^2 over the `size` channels
+/// around each one)^beta. The window sum is `size` shifted slices of the
+/// zero-padded squares.
+LogicalResult translateLRN(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  if (!n.hasAttr("size"))
+    return n.fail("attribute 'size' is required");
+  int64_t size = n.getInt("size", 1);
+  if (size < 1)
+    return n.fail("size must be >= 1");
+  auto shape = getShape(x);
+  if (!shape || shape->size() < 2 || ShapedType::isDynamic((*shape)[1]))
+    return n.unsupported("LRN needs a static channel dim");
+  int64_t rank = shape->size(), channels = (*shape)[1];
+  Type et = getElementType(x);
+  SmallVector<int64_t> paddings(2 * rank, 0);
+  paddings[2] = (size - 1) / 2;
+  paddings[3] = size / 2; // ceil((size - 1) / 2)
+  Value padded = n.create<PadOp>(n.create<MulOp>(x, x), paddings,
+                                 StringRef("constant"), APFloat(0.0f));
+  Value sum;
+  for (int64_t k = 0; k < size && padded; ++k) {
+    SmallVector<int64_t> offsets(rank, 0), extents(rank, -1);
+    offsets[1] = k;
+    extents[1] = channels;
+    Value window = n.create<SliceOp>(padded, offsets, extents);
+    sum = sum && window ? n.create<AddOp>(sum, window) : window;
+  }
+  if (!sum)
+    return failure();
+  double alpha = n.getFloat("alpha", 1e-4f), beta = n.getFloat("beta", 0.75f),
+         bias = n.getFloat("bias", 1.0f);
+  Value base = n.create<AddOp>(n.create<MulOp>(sum, n.constantScalar(et, alpha / size)),
+                               n.constantScalar(et, bias));
+  Value denom = base ? n.create<PowOp>(base, n.constantScalar(et, beta)) : Value();
+  Value y = denom ? n.create<RealDivOp>(x, denom) : Value();
   n.setOutput(0, y);
   return success(y != nullptr);
 }
@@ -177,6 +262,7 @@ template <typename OpTy> LogicalResult translateSoftmax(NodeContext &n) {
 ArrayRef<OpTranslator> getNormalizationTranslators() {
   static const OpTranslator table[] = {
       {"BatchNormalization", translateBatchNormalization},
+      {"LRN", translateLRN},
       {"LayerNormalization", translateLayerNormalization},
       {"InstanceNormalization", translateInstanceNormalization},
       {"MeanVarianceNormalization", translateMeanVarianceNormalization},

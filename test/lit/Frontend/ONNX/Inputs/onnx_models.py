@@ -256,10 +256,13 @@ def _():
         helper.make_node("ArgMin", ["x"], ["amin"], axis=0, keepdims=0,
                          select_last_index=1, name="argmin"),
         helper.make_node("Hardmax", ["x"], ["hmax"], axis=1, name="hardmax"),
+        helper.make_node("OneHot", ["idx", "depth", "values"], ["onehot"], axis=1,
+                         name="onehot"),
     ]
-    return graph(nodes, [vi("x", F, [3, 4]), vi("idx", I64, [3, 2])],
+    return graph(nodes, [vi("x", F, [3, 4]), vi("idx", I64, [3, 2]), vi("depth", F, []),
+                         vi("values", F, [2])],
                  [vi("ge", F, None), vi("amax", I64, None), vi("amin", I64, None),
-                  vi("hmax", F, None)], opset=13)
+                  vi("hmax", F, None), vi("onehot", F, [3, 5, 2])], opset=13)
 
 
 @model("losses")
@@ -504,6 +507,13 @@ def _():
     return graph(nodes, [vi("x", F, [2, c, 4, 4])],
                  [vi("y", F, None), vi("rm", F, None), vi("rv", F, None)], inits,
                  opset=15)
+
+
+@model("lrn")
+def _():
+    nodes = [helper.make_node("LRN", ["x"], ["y"], size=3, alpha=0.0002, beta=0.5,
+                              bias=2.0, name="lrn")]
+    return graph(nodes, [vi("x", F, [1, 4, 2, 2])], [vi("y", F, None)])
 
 
 @model("layernorm")
