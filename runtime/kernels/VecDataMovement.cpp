@@ -13,6 +13,7 @@ void registerDataMovementKernels(KernelRegistry &registry) {
   vec::registerCastKernels(registry);
   vec::registerTransDataKernels(registry);
   vec::registerFillKernels(registry);
+  vec::registerScatterKernels(registry);
 }
 
 } // namespace geflow::kernels

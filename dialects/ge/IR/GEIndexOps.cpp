@@ -1,8 +1,9 @@
-//===- GEIndexOps.cpp - GatherElements, ArgMaxD, ArgMinD, Resize ----------===//
+//===- GEIndexOps.cpp - Gathers, scatters, ArgMaxD/ArgMinD, Resize ---------===//
 #include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
@@ -226,5 +227,98 @@ LogicalResult ResizeOp::verify() {
   }
   if (getScales() && getSizes())
     return emitOpError("takes scales or sizes, not both");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GatherNd, ScatterElements, ScatterNdUpdate
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto x = shapeOf(adaptor.getX()), idx = shapeOf(adaptor.getIndices());
+  if (!x || !idx || idx->empty() || isDynamic(idx->back())) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  int64_t b = static_cast<int64_t>(adaptor.getBatchDims());
+  int64_t k = idx->back(), xr = x->size(), ir = idx->size();
+  if (b < 0 || b >= ir || b > xr)
+    return diag("batch_dims ", b, " must be less than the indices' rank ", ir,
+                " and at most x's rank ", xr);
+  if (k < 1 || b + k > xr)
+    return diag("index tuples of ", k, " entries do not fit x's rank ", xr,
+                " after ", b, " batch dims");
+  for (int64_t d = 0; d < b; ++d)
+    if (!isDynamic((*x)[d]) && !isDynamic((*idx)[d]) && (*x)[d] != (*idx)[d])
+      return diag("batch dim ", d, " differs: x has ", (*x)[d], ", indices ", (*idx)[d]);
+  SmallVector<int64_t> out(idx->begin(), idx->end() - 1);
+  out.append(x->begin() + b + k, x->end());
+  inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getX().getType());
+  return success();
+}
+
+LogicalResult ScatterNdUpdateOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getX().getType());
+  return success();
+}
+
+/// The reduction is known and the updates have x's element type.
+static LogicalResult verifyScatter(Operation *op, StringRef reduction, Value x,
+                                   Value updates) {
+  if (reduction != "none" && reduction != "add" && reduction != "mul")
+    return op->emitOpError() << "reduction must be none, add or mul; got \""
+                             << reduction << "\"";
+  if (getElementType(x) != getElementType(updates))
+    return op->emitOpError() << "updates have element type " << getElementType(updates)
+                             << ", expected x's " << getElementType(x);
+  return success();
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  if (failed(verifyScatter(*this, getReduction(), getX(), getUpdates())))
+    return failure();
+  auto x = shapeOf(getX()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  if (!x || !idx || !upd)
+    return success();
+  if (idx->size() != x->size())
+    return emitOpError() << "indices have rank " << idx->size() << ", expected x's rank "
+                         << x->size();
+  if (failed(verifyCompatibleShape(*idx, *upd)))
+    return emitOpError() << "updates have shape " << formatList(*upd)
+                         << ", expected the indices' " << formatList(*idx);
+  if (!shapes::normalizeAxis(getDim(), x->size()))
+    return emitOpError() << "dim " << static_cast<int64_t>(getDim())
+                         << " is out of range for rank " << x->size();
+  return success();
+}
+
+LogicalResult ScatterNdUpdateOp::verify() {
+  if (failed(verifyScatter(*this, getReduction(), getX(), getUpdates())))
+    return failure();
+  auto x = shapeOf(getX()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  if (!x || !idx || !upd || idx->empty() || isDynamic(idx->back()))
+    return success();
+  int64_t k = idx->back();
+  if (k < 1 || k > static_cast<int64_t>(x->size()))
+    return emitOpError() << "index tuples of " << k << " entries do not fit x's rank "
+                         << x->size();
+  SmallVector<int64_t> expected(idx->begin(), idx->end() - 1);
+  expected.append(x->begin() + k, x->end());
+  if (failed(verifyCompatibleShape(*upd, expected)))
+    return emitOpError() << "updates have shape " << formatList(*upd) << ", expected "
+                         << formatList(expected);
   return success();
 }

@@ -1,7 +1,7 @@
 //===- GEIndexOps.td - Ops computing or consuming element positions -*- tablegen -*-===//
 //
-// Ops whose semantics are positions along dims: gathering single elements
-// by index, the index of the largest/smallest element, resampling.
+// Ops whose semantics are positions along dims: gathering and scattering by
+// index, the index of the largest/smallest element, resampling.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_GE_INDEXOPS
@@ -29,6 +29,57 @@ def GE_GatherElementsOp : GE_InferOp<"GatherElements"> {
   let results = (outs GE_Tensor:$y);
   let assemblyFormat = "$x `,` $index attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+}
+
+def GE_GatherNdOp : GE_InferOp<"GatherNd"> {
+  let summary = "Gathers slices of x addressed by the last dim of indices";
+  let description = [{
+    GE `GatherNd` (ONNX `GatherND`): `indices` has shape `B + I + [k]` with
+    `B` the first `batch_dims` dims of x; the result has shape
+    `B + I + x.shape[batch_dims + k:]`, each `k`-tuple of indices selecting a
+    slice of its batch's x. Negative indices count from the end of their dim.
+  }];
+  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def GE_ScatterElementsOp : GE_InferOp<"ScatterElements"> {
+  let summary = "x with single elements along dim replaced by updates";
+  let description = [{
+    GE `ScatterElements` (ONNX `ScatterElements`, `torch.scatter`): y is x
+    with `y[c with c[dim] = indices[c]] = updates[c]` for every coordinate c
+    of `indices` (which has the rank of x and the shape of `updates`), applied
+    in row-major order of c; `reduction` `add` or `mul` combines instead of
+    replacing. Negative indices count from the end of `dim`.
+  }];
+  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, GE_Tensor:$updates,
+                   I64Attr:$dim,
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = [{
+    $x `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def GE_ScatterNdUpdateOp : GE_InferOp<"ScatterNdUpdate"> {
+  let summary = "x with slices addressed by indices replaced by updates";
+  let description = [{
+    GE `ScatterNdUpdate` (ONNX `ScatterND`): `indices` has shape `I + [k]`,
+    `updates` `I + x.shape[k:]`; each k-tuple of indices selects a slice of x
+    that its updates replace (in row-major order of I), or are added to /
+    multiplied into with `reduction` `add` / `mul`. Negative indices count
+    from the end of their dim.
+  }];
+  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, GE_Tensor:$updates,
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = [{
+    $x `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 // Index of the extreme element along `dimension`, which the result drops.

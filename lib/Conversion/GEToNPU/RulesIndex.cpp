@@ -1,4 +1,4 @@
-//===- RulesIndex.cpp - Gathers of elements, arg reductions, resize -------===//
+//===- RulesIndex.cpp - Gathers, scatters, arg reductions, resize ---------===//
 #include "KernelRules.h"
 
 #include "dialects/ge/IR/GEOps.h"
@@ -55,6 +55,32 @@ void addIndexRules(RuleTable &rules) {
     out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(g.getDim()),
                                                      rankOf(g.getX())));
     out.inputs = {g.getX(), g.getIndex()};
+    return success();
+  };
+  rules["ge.GatherNd"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto g = cast<ge::GatherNdOp>(op);
+    out.kernel = "gather_nd";
+    out.attrs.set("batch_dims", static_cast<int64_t>(g.getBatchDims()));
+    out.inputs = {g.getX(), g.getIndices()};
+    return success();
+  };
+  // Scatters start from a copy of x, which they may overwrite in place.
+  rules["ge.ScatterElements"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto s = cast<ge::ScatterElementsOp>(op);
+    out.kernel = "scatter_elements";
+    out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(s.getDim()),
+                                                     rankOf(s.getX())));
+    out.attrs.set("reduction", s.getReduction().str());
+    out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
+    out.inplaceInputs = {0};
+    return success();
+  };
+  rules["ge.ScatterNdUpdate"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto s = cast<ge::ScatterNdUpdateOp>(op);
+    out.kernel = "scatter_nd";
+    out.attrs.set("reduction", s.getReduction().str());
+    out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
+    out.inplaceInputs = {0};
     return success();
   };
   rules["ge.ArgMaxD"] = argReduce<ge::ArgMaxDOp>("arg_max");

@@ -1,6 +1,7 @@
-//===- IndexOps.cpp - GatherElements, ArgMax, ArgMin, Hardmax, OneHot -----===//
+//===- IndexOps.cpp - Gathers, scatters, ArgMax/ArgMin, Hardmax, OneHot ---===//
 //
-// GatherElements and ArgMax/ArgMin map to ge ops; keepdims re-inserts the
+// GatherElements, GatherND, ScatterElements (and the older Scatter),
+// ScatterND and ArgMax/ArgMin map to ge ops; keepdims re-inserts the
 // reduced dim. select_last_index reverses the axis first, since ge (like
 // numpy) keeps the first extreme: last = n - 1 - first(reversed). Hardmax
 // marks the first maximum: (iota along the axis == argmax) as 1, else 0.
@@ -29,6 +30,35 @@ LogicalResult translateGatherElements(NodeContext &n) {
     return failure();
   return finish(n, n.create<GatherElementsOp>(
                        x, index, static_cast<uint64_t>(n.getInt("axis", 0))));
+}
+
+LogicalResult translateGatherND(NodeContext &n) {
+  Value x = n.getRequiredInput(0), indices = n.getRequiredInput(1);
+  if (!x || !indices)
+    return failure();
+  return finish(n, n.create<GatherNdOp>(
+                       x, indices, static_cast<uint64_t>(n.getInt("batch_dims", 0))));
+}
+
+LogicalResult translateScatterElements(NodeContext &n) {
+  Value x = n.getRequiredInput(0), indices = n.getRequiredInput(1),
+        updates = n.getRequiredInput(2);
+  if (!x || !indices || !updates)
+    return failure();
+  std::string reduction = n.getString("reduction", "none");
+  return finish(n, n.create<ScatterElementsOp>(
+                       x, indices, updates, static_cast<uint64_t>(n.getInt("axis", 0)),
+                       StringRef(reduction)));
+}
+
+LogicalResult translateScatterND(NodeContext &n) {
+  Value x = n.getRequiredInput(0), indices = n.getRequiredInput(1),
+        updates = n.getRequiredInput(2);
+  if (!x || !indices || !updates)
+    return failure();
+  std::string reduction = n.getString("reduction", "none");
+  return finish(n, n.create<ScatterNdUpdateOp>(x, indices, updates,
+                                               StringRef(reduction)));
 }
 
 /// x reversed along `axis` (which must be static).
@@ -179,6 +209,10 @@ LogicalResult translateOneHot(NodeContext &n) {
 ArrayRef<OpTranslator> getIndexTranslators() {
   static const OpTranslator table[] = {
       {"GatherElements", translateGatherElements},
+      {"GatherND", translateGatherND},
+      {"ScatterElements", translateScatterElements},
+      {"Scatter", translateScatterElements}, // opset 9-10 ScatterElements
+      {"ScatterND", translateScatterND},
       {"ArgMax", translateArg<ArgMaxDOp>},
       {"ArgMin", translateArg<ArgMinDOp>},
       {"Hardmax", translateHardmax},

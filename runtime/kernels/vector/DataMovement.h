@@ -22,6 +22,8 @@ void registerSelectKernels(KernelRegistry &registry);      // select
 void registerCastKernels(KernelRegistry &registry);        // cast
 void registerTransDataKernels(KernelRegistry &registry);   // trans_data
 void registerFillKernels(KernelRegistry &registry);        // fill range
+void registerScatterKernels(
+    KernelRegistry &registry); // gather_nd scatter_elements scatter_nd
 
 /// Checks a one-input one-output data-movement kernel: same dtype in and
 /// out.

@@ -455,3 +455,36 @@ func.func @resize_scales_value(%x: tensor<1x1x2x2xf32>) {
   %0 = ge.Resize %x scales %s : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x4xf32>
   return
 }
+
+// -----
+
+func.func @gather_nd_tuple(%x: tensor<2x3xf32>, %i: tensor<4x3xi64>) {
+  // expected-error @+2 {{'ge.GatherNd' op index tuples of 3 entries do not fit x's rank 2 after 0 batch dims}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.GatherNd %x, %i : (tensor<2x3xf32>, tensor<4x3xi64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_reduction(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{'ge.ScatterElements' op reduction must be none, add or mul; got "max"}}
+  %0 = ge.ScatterElements %x, %i, %u {dim = 0, reduction = "max"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_updates_shape(%x: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ge.ScatterNdUpdate' op updates have shape [2, 4], expected [2, 3]}}
+  %0 = ge.ScatterNdUpdate %x, %i, %u : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_updates_type(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf16>) {
+  // expected-error @+1 {{'ge.ScatterElements' op updates have element type 'f16', expected x's 'f32'}}
+  %0 = ge.ScatterElements %x, %i, %u {dim = 0} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf16>) -> tensor<4xf32>
+  return
+}

@@ -254,3 +254,14 @@ func.func @resize(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32
   %1 = ge.Resize %x roi %roi {sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 10.0 : f32} : (tensor<1x1x2x2xf32>, tensor<8xf32>) -> tensor<1x1x3x3xf32>
   return %0, %1 : tensor<1x1x4x6xf32>, tensor<1x1x3x3xf32>
 }
+
+// CHECK-LABEL: func @gather_scatter
+func.func @gather_scatter(%x: tensor<2x3x4xf32>, %i: tensor<2x5x2xi64>, %e: tensor<2x3x2xi64>, %u: tensor<2x3x2xf32>, %n: tensor<2x1xi64>, %s: tensor<2x3x4xf32>) -> (tensor<2x5xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>) {
+  // CHECK: ge.GatherNd %{{.*}}, %{{.*}} {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x2xi64>) -> tensor<2x5xf32>
+  %0 = ge.GatherNd %x, %i {batch_dims = 1} : (tensor<2x3x4xf32>, tensor<2x5x2xi64>) -> tensor<2x5xf32>
+  // CHECK: ge.ScatterElements %{{.*}}, %{{.*}}, %{{.*}} {dim = 2 : i64, reduction = "add"}
+  %1 = ge.ScatterElements %x, %e, %u {dim = 2, reduction = "add"} : (tensor<2x3x4xf32>, tensor<2x3x2xi64>, tensor<2x3x2xf32>) -> tensor<2x3x4xf32>
+  // CHECK: ge.ScatterNdUpdate %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3x4xf32>, tensor<2x1xi64>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %2 = ge.ScatterNdUpdate %x, %n, %s : (tensor<2x3x4xf32>, tensor<2x1xi64>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0, %1, %2 : tensor<2x5xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>
+}

@@ -265,6 +265,20 @@ def _():
                   vi("hmax", F, None), vi("onehot", F, [3, 5, 2])], opset=13)
 
 
+@model("gather_scatter")
+def _():
+    nodes = [
+        helper.make_node("GatherND", ["x", "nd"], ["g"], batch_dims=1, name="gather_nd"),
+        helper.make_node("ScatterElements", ["x", "e", "u"], ["se"], axis=2,
+                         reduction="add", name="scatter_elements"),
+        helper.make_node("ScatterND", ["x", "n", "s"], ["sn"], name="scatter_nd"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4]), vi("nd", I64, [2, 5, 2]),
+                         vi("e", I64, [2, 3, 2]), vi("u", F, [2, 3, 2]),
+                         vi("n", I64, [2, 1]), vi("s", F, [2, 3, 4])],
+                 [vi("g", F, None), vi("se", F, None), vi("sn", F, None)], opset=16)
+
+
 @model("losses")
 def _():
     nodes = [
