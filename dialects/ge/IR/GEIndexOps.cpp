@@ -211,19 +211,19 @@ LogicalResult ResizeOp::verify() {
       failed(oneOf("nearest_mode", getNearestMode(),
                    {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})))
     return failure();
-  auto rank = shapeOf(getX()) ? std::optional<int64_t>(shapeOf(getX())->size())
-                              : std::nullopt;
   bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
   if (crop && !getRoi())
     return emitOpError("tf_crop_and_resize needs the roi operand");
+  auto x = shapeOf(getX());
   for (auto [name, v, count] : {std::tuple<StringRef, Value, int64_t>{"roi", getRoi(), 2},
                                 {"scales", getScales(), 1}}) {
     auto s = v ? shapeOf(v) : std::nullopt;
-    if (!s || !rank)
+    if (!s || !x)
       continue;
-    if (s->size() != 1 || (!isDynamic((*s)[0]) && (*s)[0] != count * *rank))
-      return emitOpError() << name << " must be 1-D with " << count * *rank
-                           << " elements, got " << v.getType();
+    int64_t want = count * static_cast<int64_t>(x->size());
+    if (s->size() != 1 || (!isDynamic((*s)[0]) && (*s)[0] != want))
+      return emitOpError() << name << " must be 1-D with " << want << " elements, got "
+                           << v.getType();
   }
   if (getScales() && getSizes())
     return emitOpError("takes scales or sizes, not both");

@@ -162,6 +162,17 @@ SmallVector<float> NodeContext::getFloats(StringRef name) {
   return SmallVector<float>(attr->floats().begin(), attr->floats().end());
 }
 
+SmallVector<std::string> NodeContext::getStrings(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return {};
+  if (!isKind(*attr, onnx::AttributeProto::STRINGS, attr->strings_size() > 0)) {
+    (void)fail("attribute '" + name + "' must be a list of strings");
+    return {};
+  }
+  return SmallVector<std::string>(attr->strings().begin(), attr->strings().end());
+}
+
 Value NodeContext::getTensorAttrAsConstant(StringRef name) {
   const onnx::AttributeProto *attr = findAttr(name);
   if (!attr || !isKind(*attr, onnx::AttributeProto::TENSOR, attr->has_t())) {

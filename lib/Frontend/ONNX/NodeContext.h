@@ -90,6 +90,7 @@ public:
   std::string getString(llvm::StringRef name, llvm::StringRef defaultValue);
   llvm::SmallVector<int64_t> getInts(llvm::StringRef name);
   llvm::SmallVector<float> getFloats(llvm::StringRef name);
+  llvm::SmallVector<std::string> getStrings(llvm::StringRef name);
   /// A tensor attribute as a ge constant; null (with an error) when absent
   /// or unconvertible.
   mlir::Value getTensorAttrAsConstant(llvm::StringRef name);

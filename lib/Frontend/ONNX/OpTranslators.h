@@ -38,6 +38,7 @@ llvm::ArrayRef<OpTranslator> getIndexTranslators();
 llvm::ArrayRef<OpTranslator> getLossTranslators();
 llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
 llvm::ArrayRef<OpTranslator> getResizeTranslators();
+llvm::ArrayRef<OpTranslator> getRecurrentTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

@@ -364,6 +364,28 @@ def _():
                  opset=13)
 
 
+@model("recurrent")
+def _():
+    nodes = [
+        helper.make_node("RNN", ["x", "rw", "rr"], ["ry", "rh"], hidden_size=3,
+                         name="rnn"),
+        helper.make_node("GRU", ["x", "gw", "gr", "gb"], ["gy", "gh"], hidden_size=3,
+                         linear_before_reset=1, direction="reverse", name="gru"),
+        helper.make_node("LSTM", ["x", "lw", "lr", "", "lens"], ["ly", "lh", "lc"],
+                         hidden_size=3, name="lstm"),
+    ]
+    inits = [const("rw", np.ones((1, 3, 2), np.float32)),
+             const("rr", np.ones((1, 3, 3), np.float32)),
+             const("gw", np.ones((1, 9, 2), np.float32)),
+             const("gr", np.ones((1, 9, 3), np.float32)),
+             const("gb", np.ones((1, 18), np.float32)),
+             const("lw", np.ones((1, 12, 2), np.float32)),
+             const("lr", np.ones((1, 12, 3), np.float32))]
+    return graph(nodes, [vi("x", F, [2, 4, 2]), vi("lens", TensorProto.INT32, [4])],
+                 [vi(n, F, None) for n in ["ry", "rh", "gy", "gh", "ly", "lh", "lc"]],
+                 inits, opset=14)
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
