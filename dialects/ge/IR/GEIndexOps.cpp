@@ -1,4 +1,4 @@
-//===- GEIndexOps.cpp - Gathers, scatters, ArgMaxD/ArgMinD, Resize ---------===//
+//===- GEIndexOps.cpp - Gathers, scatters, arg reductions, resampling ------===//
 #include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
 
@@ -320,5 +320,45 @@ LogicalResult ScatterNdUpdateOp::verify() {
   if (failed(verifyCompatibleShape(*upd, expected)))
     return emitOpError() << "updates have shape " << formatList(*upd) << ", expected "
                          << formatList(expected);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GridSampler2D
+//===----------------------------------------------------------------------===//
+
+LogicalResult GridSampler2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto x = shapeOf(adaptor.getX()), grid = shapeOf(adaptor.getGrid());
+  if (x && x->size() != 4)
+    return diag("x must be [N, C, H, W], got rank ", x->size());
+  if (grid && (grid->size() != 4 || (!isDynamic(grid->back()) && grid->back() != 2)))
+    return diag("grid must be [N, H_out, W_out, 2], got ", formatList(*grid));
+  SmallVector<int64_t> out(4, shapes::kDynamic);
+  if (x) {
+    out[0] = (*x)[0];
+    out[1] = (*x)[1];
+  }
+  if (grid) {
+    if (x && !isDynamic((*x)[0]) && !isDynamic((*grid)[0]) && (*x)[0] != (*grid)[0])
+      return diag("x has batch ", (*x)[0], " but grid ", (*grid)[0]);
+    out[2] = (*grid)[1];
+    out[3] = (*grid)[2];
+  }
+  inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+LogicalResult GridSampler2DOp::verify() {
+  StringRef mode = getInterpolationMode(), padding = getPaddingMode();
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+    return emitOpError() << "interpolation_mode must be bilinear, nearest or bicubic; got \""
+                         << mode << "\"";
+  if (padding != "zeros" && padding != "border" && padding != "reflection")
+    return emitOpError() << "padding_mode must be zeros, border or reflection; got \""
+                         << padding << "\"";
   return success();
 }

@@ -137,4 +137,23 @@ def GE_ResizeOp : GE_InferOp<"Resize", [AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def GE_GridSampler2DOp : GE_InferOp<"GridSampler2D", [SameOperandsAndResultElementType]> {
+  let summary = "Samples x [N, C, H, W] at the normalized coordinates of grid";
+  let description = [{
+    GE `GridSampler2D` (ONNX `GridSample`, `torch.nn.functional.grid_sample`):
+    `grid` is `[N, H_out, W_out, 2]` holding (x, y) in [-1, 1]; the result
+    `[N, C, H_out, W_out]` interpolates x there by `interpolation_mode`
+    (`bilinear`, `nearest`, `bicubic`), reading outside the image per
+    `padding_mode` (`zeros`, `border`, `reflection`); `align_corners` maps -1
+    and 1 to the corner pixels' centers instead of their outer edges.
+  }];
+  let arguments = (ins GE_FloatTensor:$x, GE_FloatTensor:$grid,
+                   DefaultValuedAttr<StrAttr, "\"bilinear\"">:$interpolation_mode,
+                   DefaultValuedAttr<StrAttr, "\"zeros\"">:$padding_mode,
+                   DefaultValuedAttr<BoolAttr, "false">:$align_corners);
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = "$x `,` $grid attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // GEFLOW_GE_INDEXOPS

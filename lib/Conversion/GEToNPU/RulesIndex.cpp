@@ -83,6 +83,15 @@ void addIndexRules(RuleTable &rules) {
     out.inplaceInputs = {0};
     return success();
   };
+  rules["ge.GridSampler2D"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+    auto g = cast<ge::GridSampler2DOp>(op);
+    out.kernel = "grid_sample";
+    out.attrs.set("mode", g.getInterpolationMode().str());
+    out.attrs.set("padding_mode", g.getPaddingMode().str());
+    out.attrs.set("align_corners", int64_t(g.getAlignCorners()));
+    out.inputs = {g.getX(), g.getGrid()};
+    return success();
+  };
   rules["ge.ArgMaxD"] = argReduce<ge::ArgMaxDOp>("arg_max");
   rules["ge.ArgMinD"] = argReduce<ge::ArgMinDOp>("arg_min");
 }

@@ -1,4 +1,4 @@
-//===- ResizeOps.cpp - Resize, Upsample -----------------------------------===//
+//===- ResizeOps.cpp - Resize, Upsample, GridSample -----------------------===//
 //
 // Both become ge.Resize. Constant `sizes` are its sizes attribute; `scales`
 // stay an operand (the kernel reads them at run time, so they may be
@@ -7,7 +7,8 @@
 // model's declared output. An empty scales/sizes tensor (opset 11 passes an
 // empty scales with sizes) counts as absent; roi only matters for
 // tf_crop_and_resize; both are f32 whatever x is. Upsample (opset 7-9) is
-// Resize with asymmetric coordinates and nearest rounded down.
+// Resize with asymmetric coordinates and nearest rounded down. GridSample is
+// ge.GridSampler2D.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -101,12 +102,26 @@ LogicalResult translateUpsample(NodeContext &n) {
   return success(y != nullptr);
 }
 
+LogicalResult translateGridSample(NodeContext &n) {
+  Value x = n.getRequiredInput(0), grid = n.getRequiredInput(1);
+  if (!x || !grid || failed(requireFloat(n, x)))
+    return failure();
+  Builder &b = n.getBuilder();
+  Value y = n.create<GridSampler2DOp>(
+      x, castTo(n, grid, getElementType(x)), b.getStringAttr(n.getString("mode", "bilinear")),
+      b.getStringAttr(n.getString("padding_mode", "zeros")),
+      b.getBoolAttr(n.getInt("align_corners", 0) != 0));
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 } // namespace
 
 ArrayRef<OpTranslator> getResizeTranslators() {
   static const OpTranslator table[] = {
       {"Resize", translateResize},
       {"Upsample", translateUpsample},
+      {"GridSample", translateGridSample},
   };
   return table;
 }

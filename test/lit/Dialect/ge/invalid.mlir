@@ -488,3 +488,20 @@ func.func @scatter_updates_type(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor
   %0 = ge.ScatterElements %x, %i, %u {dim = 0} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf16>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @grid_sampler_grid(%x: tensor<1x3x4x5xf32>, %g: tensor<1x6x7x3xf32>) {
+  // expected-error @+2 {{'ge.GridSampler2D' op grid must be [N, H_out, W_out, 2], got [1, 6, 7, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.GridSampler2D %x, %g : (tensor<1x3x4x5xf32>, tensor<1x6x7x3xf32>) -> tensor<1x3x6x7xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sampler_mode(%x: tensor<1x3x4x5xf32>, %g: tensor<1x6x7x2xf32>) {
+  // expected-error @+1 {{'ge.GridSampler2D' op interpolation_mode must be bilinear, nearest or bicubic; got "area"}}
+  %0 = ge.GridSampler2D %x, %g {interpolation_mode = "area"} : (tensor<1x3x4x5xf32>, tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32>
+  return
+}

@@ -265,3 +265,10 @@ func.func @gather_scatter(%x: tensor<2x3x4xf32>, %i: tensor<2x5x2xi64>, %e: tens
   %2 = ge.ScatterNdUpdate %x, %n, %s : (tensor<2x3x4xf32>, tensor<2x1xi64>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   return %0, %1, %2 : tensor<2x5xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>
 }
+
+// CHECK-LABEL: func @grid_sampler
+func.func @grid_sampler(%x: tensor<1x3x4x5xf32>, %g: tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32> {
+  // CHECK: ge.GridSampler2D %{{.*}}, %{{.*}} {align_corners = true, interpolation_mode = "bicubic", padding_mode = "reflection"} : (tensor<1x3x4x5xf32>, tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32>
+  %0 = ge.GridSampler2D %x, %g {interpolation_mode = "bicubic", padding_mode = "reflection", align_corners = true} : (tensor<1x3x4x5xf32>, tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32>
+  return %0 : tensor<1x3x6x7xf32>
+}

@@ -331,6 +331,14 @@ def _():
                   const("cs", np.array([1, 1, 2, 1.5], np.float32))])
 
 
+@model("gridsample")
+def _():
+    nodes = [helper.make_node("GridSample", ["x", "g"], ["y"], mode="bicubic",
+                              padding_mode="border", align_corners=1, name="gs")]
+    return graph(nodes, [vi("x", F, [1, 2, 4, 4]), vi("g", F, [1, 3, 5, 2])],
+                 [vi("y", F, None)], opset=16)
+
+
 @model("upsample")
 def _():
     nodes = [helper.make_node("Upsample", ["x", "s"], ["y"], name="up")]
