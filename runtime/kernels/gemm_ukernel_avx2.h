@@ -65,9 +65,9 @@ void tileKernel(const float *a, int64_t lda, const float *b, int64_t ldb,
 }
 
 template <int M>
-constexpr TileFn kTileRow[2] = {tileKernel<M, 1>, tileKernel<M, 2>};
+static constexpr TileFn kTileRow[2] = {tileKernel<M, 1>, tileKernel<M, 2>};
 
-inline constexpr const TileFn *kTiles[6] = {kTileRow<1>, kTileRow<2>,
+static constexpr const TileFn *kTiles[6] = {kTileRow<1>, kTileRow<2>,
                                             kTileRow<3>, kTileRow<4>,
                                             kTileRow<5>, kTileRow<6>};
 

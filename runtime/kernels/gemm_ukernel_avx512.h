@@ -120,10 +120,10 @@ void tileKernelBf16(const uint32_t *a, int64_t lda, const uint32_t *b,
 }
 
 template <int M>
-constexpr TileFn kTileRow[3] = {tileKernel<M, 1>, tileKernel<M, 2>,
+static constexpr TileFn kTileRow[3] = {tileKernel<M, 1>, tileKernel<M, 2>,
                                 tileKernel<M, 3>};
 
-inline constexpr const TileFn *kTiles[8] = {
+static constexpr const TileFn *kTiles[8] = {
     kTileRow<1>, kTileRow<2>, kTileRow<3>, kTileRow<4>,
     kTileRow<5>, kTileRow<6>, kTileRow<7>, kTileRow<8>};
 
@@ -132,10 +132,10 @@ using TileFnBf16 = void (*)(const uint32_t *a, int64_t lda, const uint32_t *b,
                             int64_t cgs, __mmask16 lastMask, bool accumulate);
 
 template <int M>
-constexpr TileFnBf16 kTileRowBf16[3] = {
+static constexpr TileFnBf16 kTileRowBf16[3] = {
     tileKernelBf16<M, 1>, tileKernelBf16<M, 2>, tileKernelBf16<M, 3>};
 
-inline constexpr const TileFnBf16 *kTilesBf16[8] = {
+static constexpr const TileFnBf16 *kTilesBf16[8] = {
     kTileRowBf16<1>, kTileRowBf16<2>, kTileRowBf16<3>, kTileRowBf16<4>,
     kTileRowBf16<5>, kTileRowBf16<6>, kTileRowBf16<7>, kTileRowBf16<8>};
 

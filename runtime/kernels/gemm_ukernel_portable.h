@@ -40,7 +40,7 @@ void tileKernel(const float *a, int64_t lda, const float *b, int64_t ldb,
 
 using TileFn = void (*)(const float *, int64_t, const float *, int64_t, int64_t,
                         float *, int64_t, int, bool);
-inline constexpr TileFn kTiles[4] = {tileKernel<1>, tileKernel<2>,
+static constexpr TileFn kTiles[4] = {tileKernel<1>, tileKernel<2>,
                                      tileKernel<3>, tileKernel<4>};
 
 /// C[0:m, 0:n] (+)= A-panel x B-panel over kc steps. Panel widths are
