@@ -18,6 +18,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <chrono>
@@ -58,6 +59,7 @@ std::string CompileSummary::str() const {
      << ", max-live lower bound " << formatBytes(maxLiveBytes) << ")\n"
      << "weights: " << formatBytes(weightsBytes) << ", streams: " << streams
      << ", events: " << events << "\n"
+     << (fusionOff.empty() ? "" : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n")
      << "compile time: " << seconds << " s";
   return os.str();
 }
@@ -70,7 +72,10 @@ std::string CompileSummary::json() const {
      << ", \"gears\": " << gears << ", \"arena_bytes\": " << arenaBytes
      << ", \"naive_bytes\": " << naiveBytes << ", \"max_live_bytes\": " << maxLiveBytes
      << ", \"weights_bytes\": " << weightsBytes << ", \"streams\": " << streams
-     << ", \"events\": " << events << ", \"seconds\": " << seconds << "}";
+     << ", \"events\": " << events << ", \"fusion_off\": [";
+  for (size_t i = 0; i < fusionOff.size(); ++i)
+    os << (i ? ", " : "") << "\"" << fusionOff[i] << "\"";
+  os << "], \"seconds\": " << seconds << "}";
   return os.str();
 }
 
@@ -187,7 +192,11 @@ LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnl
                           const PassManagerHook &hook) {
   if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
     return failure();
-  PipelineConfig config = getPipelineConfig(options);
+  std::string error;
+  std::optional<PipelineConfig> maybeConfig = getPipelineConfig(options, error);
+  if (!maybeConfig)
+    return emitError(module.getLoc(), error);
+  PipelineConfig &config = *maybeConfig;
   if (hasShapeRange(options) && !graphOnly)
     return runRangedPipeline(module, options, config, hook);
   if (failed(attachGears(module, options)))
@@ -205,11 +214,14 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
                                               CompileSummary *summary,
                                               const PassManagerHook &hook) {
   auto start = std::chrono::steady_clock::now();
-  PipelineConfig config = getPipelineConfig(options);
+  std::string error;
+  std::optional<PipelineConfig> config = getPipelineConfig(options, error);
+  if (!config)
+    return emitError(module.getLoc(), error), failure();
   CompileSummary local;
   CompileSummary &s = summary ? *summary : local;
-  s.soc = config.soc;
-  std::string error;
+  s.soc = config->soc;
+  s.fusionOff = config->fusion.disabled();
   auto precision = resolvePrecision(options, error, module);
   if (failed(precision))
     return module.emitError() << "soc_version: " << error, failure();
@@ -225,7 +237,7 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
 
   GfmWriteOptions write;
   write.modelName = modelName;
-  write.soc = config.soc;
+  write.soc = config->soc;
   write.options = options.values();
   auto bytes = serializeGfm(module, write);
   if (failed(bytes))

@@ -1,5 +1,6 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 #include "geflow/Compiler/Pipeline.h"
+#include "FusionSwitch.h"
 
 #include "dialects/ge/Transforms/Passes.h"
 #include "dialects/npu/Transforms/Passes.h"
@@ -13,8 +14,13 @@ using namespace mlir;
 
 namespace geflow {
 
-PipelineConfig getPipelineConfig(const Options &options) {
+std::optional<PipelineConfig> getPipelineConfig(const Options &options, std::string &error) {
   PipelineConfig config;
+  if (auto file = options.get("fusion_switch_file")) {
+    error = readFusionSwitchFile(*file, config.fusion);
+    if (!error.empty())
+      return std::nullopt;
+  }
   if (auto soc = options.get("soc_version"))
     config.soc = *soc;
   config.printPrecisionDecisions = options.getBool("print_precision_decisions");
@@ -44,13 +50,21 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   fpm.addPass(ge::createGEInferShapes());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
-  fpm.addPass(ge::createGEFoldBatchNorm());
+  const FusionSwitches &fusion = config.fusion;
+  if (fusion.convBatchnorm)
+    fpm.addPass(ge::createGEFoldBatchNorm());
   // Dtypes are chosen before fusion, so fused chains fuse in their dtype.
   ge::GEApplyPrecisionOptions precision;
   precision.printDecisions = config.printPrecisionDecisions;
   fpm.addPass(ge::createGEApplyPrecision(precision));
-  fpm.addPass(ge::createGEFuseEpilogue());
-  fpm.addPass(ge::createGEFuseElementwise());
+  ge::GEFuseEpilogueOptions epilogue;
+  epilogue.convBias = fusion.convBiasAdd;
+  epilogue.matmulBias = fusion.matmulBiasAdd;
+  epilogue.convActivation = fusion.convElemwise;
+  epilogue.matmulActivation = fusion.matmulElemwise;
+  fpm.addPass(ge::createGEFuseEpilogue(epilogue));
+  if (fusion.eltwise)
+    fpm.addPass(ge::createGEFuseElementwise());
 }
 
 void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {

@@ -16,7 +16,13 @@ using namespace mlir;
 namespace geflow::ge {
 namespace {
 
-bool isCubeOp(Operation *op) { return isa<Conv2DOp, MatMulV2Op, BatchMatMulV2Op>(op); }
+/// Which cube ops each fusion may touch (from the pass options).
+struct CubeSwitches {
+  bool conv = true, matmul = true;
+  bool allows(Operation *op) const {
+    return isa<Conv2DOp>(op) ? conv : isa<MatMulV2Op, BatchMatMulV2Op>(op) && matmul;
+  }
+};
 
 /// The dim the epilogue bias runs along: channels for Conv2D, N otherwise.
 int64_t biasDim(Operation *op) {
@@ -51,12 +57,13 @@ std::optional<ElementsAttr> asChannelBias(Value v, RankedTensorType resultType, 
 }
 
 struct FuseBiasAdd : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FuseBiasAdd(MLIRContext *ctx, CubeSwitches on) : OpRewritePattern(ctx), on(on) {}
+  CubeSwitches on;
   LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
     for (int side = 0; side < 2; ++side) {
       Value main = add->getOperand(side), other = add->getOperand(1 - side);
       Operation *cube = main.getDefiningOp();
-      if (!cube || !isCubeOp(cube) || !cube->hasOneUse() || cube->getNumOperands() != 2 ||
+      if (!cube || !on.allows(cube) || !cube->hasOneUse() || cube->getNumOperands() != 2 ||
           cube->hasAttr("ge.fused_activation") || main.getType() != add.getType())
         continue;
       auto bias = asChannelBias(other, cast<RankedTensorType>(main.getType()), biasDim(cube));
@@ -92,13 +99,15 @@ std::optional<std::pair<StringRef, double>> activationOf(Operation *op) {
 }
 
 struct FuseActivation : RewritePattern {
-  FuseActivation(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
+  FuseActivation(MLIRContext *ctx, CubeSwitches on)
+      : RewritePattern(MatchAnyOpTypeTag(), 1, ctx), on(on) {}
+  CubeSwitches on;
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
     auto act = activationOf(op);
     if (!act || op->getNumOperands() != 1)
       return failure();
     Operation *cube = op->getOperand(0).getDefiningOp();
-    if (!cube || !isCubeOp(cube) || !cube->hasOneUse() ||
+    if (!cube || !on.allows(cube) || !cube->hasOneUse() ||
         cube->hasAttr("ge.fused_activation") ||
         cube->getResult(0).getType() != op->getResult(0).getType())
       return failure();
@@ -113,9 +122,12 @@ struct FuseActivation : RewritePattern {
 };
 
 struct GEFuseEpiloguePass : impl::GEFuseEpilogueBase<GEFuseEpiloguePass> {
+  using GEFuseEpilogueBase::GEFuseEpilogueBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBiasAdd, FuseActivation>(&getContext());
+    patterns.add<FuseBiasAdd>(&getContext(), CubeSwitches{convBias, matmulBias});
+    patterns.add<FuseActivation>(&getContext(),
+                                 CubeSwitches{convActivation, matmulActivation});
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -57,7 +57,23 @@ def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
     Sigmoid, Tanh, Gelu, HardSwish, LeakyRelu) into the discardable
     attributes `ge.fused_activation` (and `ge.fused_alpha`). Only values
     feeding nothing else are fused.
+
+    Each of the four fusions can be switched off (the compiler does so from
+    a GE `fusion_switch_file`): `conv-bias` (ConvBiasAddFusionPass),
+    `matmul-bias` (MatMulBiasAddFusionPass), `conv-activation`
+    (TbeConvElemwiseFusionPass), `matmul-activation`
+    (TbeMatmulElemwiseFusionPass).
   }];
+  let options = [
+    Option<"convBias", "conv-bias", "bool", /*default=*/"true",
+           "Fuse a per-channel Add into Conv2D's bias">,
+    Option<"matmulBias", "matmul-bias", "bool", /*default=*/"true",
+           "Fuse a per-column Add into MatMulV2 / BatchMatMulV2's bias">,
+    Option<"convActivation", "conv-activation", "bool", /*default=*/"true",
+           "Fuse an activation into Conv2D's epilogue">,
+    Option<"matmulActivation", "matmul-activation", "bool", /*default=*/"true",
+           "Fuse an activation into MatMulV2 / BatchMatMulV2's epilogue">
+  ];
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 

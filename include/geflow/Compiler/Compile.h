@@ -43,6 +43,8 @@ struct CompileSummary {
   uint64_t weightsBytes = 0;
   int64_t streams = 0;
   int64_t events = 0;
+  /// fusion_switch_file rules switched off.
+  std::vector<std::string> fusionOff;
   double seconds = 0;
   /// Multi-line human-readable summary.
   std::string str() const;

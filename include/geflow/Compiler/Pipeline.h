@@ -8,6 +8,19 @@
 
 namespace geflow {
 
+/// geflow's fusion rules, all on by default; GE's fusion_switch_file turns
+/// them off by name (lib/Compiler/FusionSwitch.cpp has the names).
+struct FusionSwitches {
+  bool convBatchnorm = true;  // GraphFusion ConvBatchnormFusionPass
+  bool convBiasAdd = true;    // GraphFusion ConvBiasAddFusionPass
+  bool matmulBiasAdd = true;  // GraphFusion MatMulBiasAddFusionPass
+  bool convElemwise = true;   // UBFusion TbeConvElemwiseFusionPass
+  bool matmulElemwise = true; // UBFusion TbeMatmulElemwiseFusionPass
+  bool eltwise = true;        // UBFusion TbeEltwiseFusionPass
+  /// The names of the rules switched off.
+  std::vector<std::string> disabled() const;
+};
+
 /// Pipeline settings derived from validated GE options.
 struct PipelineConfig {
   std::string soc = "host";
@@ -24,11 +37,13 @@ struct PipelineConfig {
   /// are not placed as slices (their offsets would change with the shapes).
   bool prepackWeights = true;
   bool elideConcat = true;
+  FusionSwitches fusion;
 };
 
 /// Reads the settings the pipeline needs from `options` (stream counts from
-/// stream_max_parallel_num, the soc...).
-PipelineConfig getPipelineConfig(const Options &options);
+/// stream_max_parallel_num, the soc, the fusion_switch_file...). Fails, with
+/// the reason in `error`, only for a bad fusion_switch_file.
+std::optional<PipelineConfig> getPipelineConfig(const Options &options, std::string &error);
 
 /// The graph passes: canonicalize, infer shapes, fold.
 void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineConfig &config);

@@ -1,5 +1,7 @@
 // RUN: geflow-opt %s -split-input-file -ge-fold-batchnorm -ge-fuse-epilogue | FileCheck %s
 // RUN: geflow-opt %s -split-input-file -ge-fold-batchnorm -ge-fuse-epilogue -convert-ge-to-npu=cores=2 | FileCheck %s --check-prefix=LOWER
+// Switched-off fusions (what fusion_switch_file does) leave those ops alone.
+// RUN: geflow-opt %s -split-input-file -ge-fold-batchnorm -ge-fuse-epilogue="conv-activation=false matmul-bias=false" | FileCheck %s --check-prefix=SWITCH
 
 // Conv + BatchNorm + Relu: the BatchNorm folds into the weights and bias,
 // the Relu into the epilogue. W' = W * s with s = scale / sqrt(var + eps):
@@ -11,6 +13,9 @@
 // CHECK-NOT: ge.BatchNorm
 // CHECK-NOT: ge.Relu
 // CHECK: return %[[C]]
+// SWITCH-LABEL: func @conv_bn_relu
+// SWITCH: %[[C:.*]] = ge.Conv2D %arg0, %{{.*}}, %{{.*}} {groups = 2 : i64}
+// SWITCH: ge.Relu %[[C]]
 // LOWER: npu.kernel "conv2d"{{.*}}kernel_attrs = {activation = "relu"
 func.func @conv_bn_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = ge.Const dense<0.5> : tensor<2x1x1x1xf32>
@@ -34,6 +39,10 @@ func.func @conv_bn_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // CHECK: %[[M:.*]] = ge.MatMulV2 %arg0, %arg1, %{{.*}} {ge.fused_activation = "gelu"}
 // CHECK: ge.Add %{{.*}}, %arg2
 // LOWER-LABEL: npu.program @matmul_bias_gelu
+// SWITCH-LABEL: func @matmul_bias_gelu
+// SWITCH: %[[M:.*]] = ge.MatMulV2 %arg0, %arg1 :
+// SWITCH: %[[A:.*]] = ge.Add %[[M]]
+// SWITCH: ge.Gelu %[[A]]
 // LOWER: npu.kernel "matmul"(%arg0, %arg1, %{{.*}}) {{.*}}kernel_attrs = {activation = "gelu"
 func.func @matmul_bias_gelu(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %r: tensor<4x1xf32>) -> tensor<4x16xf32> {
   %bias = ge.Const dense<0.25> : tensor<1x16xf32>
