@@ -116,6 +116,9 @@ public:
   rt::StatusOr<std::vector<TensorDesc>> GetInputs(uint32_t graphId);
   rt::StatusOr<std::vector<TensorDesc>> GetOutputs(uint32_t graphId);
   rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>> GetGears(uint32_t graphId);
+  /// Whether the graph was loaded from the compile cache
+  /// (ge.graph_compiler_cache_dir) rather than compiled; builds it first.
+  rt::StatusOr<bool> IsBuiltFromCache(uint32_t graphId);
   /// Waits for every RunGraphAsync still in flight.
   Status Synchronize();
 

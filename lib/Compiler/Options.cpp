@@ -97,6 +97,13 @@ OptionsRegistry::OptionsRegistry() {
   OptionSpec nodeType = option("dynamic_node_type", Kind::Int,
                                "0: dataset inputs are dynamic; 1: placeholder inputs");
   nodeType.maxValue = 1;
+  // Every geflow graph input is a placeholder (GE Data node); there are no
+  // dataset (GetNext) inputs for 0 to make dynamic.
+  nodeType.check = [](const std::string &v) -> std::string {
+    return v == "0" ? "geflow graphs have no dataset (GetNext) inputs, only placeholder "
+                      "inputs: use 1 or leave it unset"
+                    : "";
+  };
   specs_.push_back(nodeType);
   OptionSpec range = option("input_shape_range", Kind::String,
                             "Shape ranges \"data:[1~8,3,224,224]\" (runtime tiling)");
@@ -130,13 +137,27 @@ OptionsRegistry::OptionsRegistry() {
     return v == "1" ? "graph_run_mode 1 (training) is not supported; use 0" : "";
   };
   specs_.push_back(runMode);
-  specs_.push_back(option("ge.graph_key", Kind::String,
-                          "Key naming a graph in the compile cache"));
-  specs_.push_back(option("ge.graph_compiler_cache_dir", Kind::Path,
-                          "Directory of the compile cache"));
+  // The compile cache (DataFlow offline compilation): <dir>/<key>.gfm with
+  // <key>.idx and <key>.lock; see lib/Session/CompileCache.cpp.
+  OptionSpec key = option("ge.graph_key", Kind::String,
+                          "Key naming a graph in the compile cache (its file names)");
+  key.sessionGraphsOnly = true;
+  key.check = [](const std::string &v) -> std::string {
+    bool ok = v[0] != '.' && std::all_of(v.begin(), v.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    return ok ? "" : "a cache key names files: use letters, digits, '_', '-' and '.' "
+                     "(not first)";
+  };
+  specs_.push_back(key);
+  OptionSpec cacheDir = option("ge.graph_compiler_cache_dir", Kind::Path,
+                               "Directory of the compile cache (needs ge.graph_key)");
+  cacheDir.sessionGraphsOnly = true;
+  specs_.push_back(cacheDir);
   OptionSpec runFlag = option("ge.runFlag", Kind::Int,
                               "0: compile only (offline compilation); 1: compile and run", "1");
   runFlag.maxValue = 1;
+  runFlag.sessionGraphsOnly = true;
   specs_.push_back(runFlag);
 }
 
@@ -254,6 +275,19 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
     for (size_t i = 0; i < problems.size(); ++i)
       *error += (i ? "\n" : "") + problems[i];
     return std::nullopt;
+  }
+  return out;
+}
+
+std::string OptionsRegistry::checkNoSessionGraphOptions(const Options &options,
+                                                        const std::string &what) const {
+  std::string out;
+  for (const auto &[name, value] : options.values()) {
+    const OptionSpec *spec = find(name);
+    if (spec && spec->sessionGraphsOnly)
+      out += (out.empty() ? "" : "\n") + ("option '" + name + "' applies to graphs added to a "
+                                          "Session (the compile cache and run flag); " +
+                                          what + " compiles directly");
   }
   return out;
 }

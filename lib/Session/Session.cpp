@@ -1,4 +1,5 @@
 //===- Session.cpp - GE-style compile-and-run API -------------------------===//
+#include "CompileCache.h"
 #include "SessionInternal.h"
 
 #include "geflow/Compiler/Compile.h"
@@ -9,6 +10,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <condition_variable>
 #include <deque>
@@ -89,9 +91,14 @@ struct GraphEntry {
   std::string path;                  // model file, or empty
   std::shared_ptr<Graph::Impl> graph; // in-memory graph, or null
   Options options;
+  std::optional<CompileCache> cache; // ge.graph_compiler_cache_dir + ge.graph_key
+  bool compileOnly = false;          // ge.runFlag=0
+  bool fromCache = false;            // built from the cache, not compiled
   std::shared_ptr<rt::Model> model;  // once built
   std::mutex buildMu;
 };
+
+std::string graphName(uint32_t id) { return "graph " + std::to_string(id); }
 
 rt::TensorRef toRef(const Tensor &t) {
   return {t.data(), t.size(), t.desc().dtype, t.desc().shape};
@@ -133,6 +140,15 @@ struct Session::Impl {
     if (!graphOptions.ok())
       return graphOptions.status();
     entry->options = OptionsRegistry::merge(options, *graphOptions);
+    auto cache = CompileCache::fromOptions(entry->options, graphName(id));
+    if (!cache.ok())
+      return cache.status();
+    if (*cache && llvm::StringRef(entry->path).ends_with(".gfm"))
+      return rt::invalidArgument(graphName(id) + " ('" + entry->path +
+                                 "') is compiled already; ge.graph_compiler_cache_dir "
+                                 "applies to graphs that need compiling");
+    entry->cache = std::move(*cache);
+    entry->compileOnly = entry->options.getInt("ge.runFlag", 1) == 0;
     std::lock_guard<std::mutex> lock(mu);
     if (!graphs.emplace(id, std::move(entry)).second)
       return rt::invalidArgument("graph " + std::to_string(id) + " is already added");
@@ -140,8 +156,82 @@ struct Session::Impl {
   }
 
   rt::StatusOr<std::shared_ptr<rt::Model>> build(uint32_t id);
+  /// build(), refused for graphs added with ge.runFlag=0.
+  rt::StatusOr<std::shared_ptr<rt::Model>> buildToRun(uint32_t id);
   void workerLoop();
 };
+
+// Compiles the graph or model file of `entry` into .gfm bytes.
+static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry) {
+  if (entry.graph) {
+    std::lock_guard<std::mutex> graphLock(entry.graph->mu);
+    DiagnosticCollector diags(*entry.graph->context);
+    OwningOpRef<ModuleOp> clone = entry.graph->module->clone();
+    // Graphs take input_shape as MLIR files do (it marks the geared dims).
+    FailureOr<std::vector<uint8_t>> compiled = failure();
+    if (succeeded(applyInputShapeOption(*clone, entry.options)))
+      compiled = compileModule(*clone, entry.options, entry.graph->name);
+    if (failed(compiled))
+      return diags.status(rt::ErrorCode::kInvalidArgument, "cannot compile " + graphName(id));
+    return std::move(*compiled);
+  }
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  DiagnosticCollector diags(context);
+  auto compiled = compileModelFile(context, entry.path, "", entry.options);
+  if (failed(compiled))
+    return diags.status(rt::ErrorCode::kInvalidArgument,
+                        "cannot compile " + graphName(id) + " ('" + entry.path + "')");
+  return std::move(*compiled);
+}
+
+// compile() through the compile cache: the cached executable when its index
+// matches the graph and options, else a compile whose result is stored.
+static rt::StatusOr<std::vector<uint8_t>> compileCached(uint32_t id, GraphEntry &entry) {
+  std::string source;
+  if (entry.graph) {
+    std::lock_guard<std::mutex> graphLock(entry.graph->mu);
+    llvm::raw_string_ostream os(source);
+    entry.graph->module->print(os);
+  } else {
+    auto file = llvm::MemoryBuffer::getFile(entry.path, /*IsText=*/false);
+    if (!file)
+      return rt::invalidArgument("cannot read " + graphName(id) + " ('" + entry.path +
+                                 "'): " + file.getError().message());
+    source = (*file)->getBuffer().str();
+  }
+  std::string fingerprint = CompileCache::fingerprint(source, entry.options);
+  auto lock = entry.cache->lock();
+  if (!lock.ok())
+    return lock.status();
+  auto cached = entry.cache->lookup(fingerprint);
+  if (!cached.ok())
+    return cached.status();
+  if (*cached) {
+    entry.fromCache = true;
+    return std::move(**cached);
+  }
+  auto bytes = compile(id, entry);
+  if (!bytes.ok())
+    return bytes.status();
+  GEFLOW_RETURN_IF_ERROR(entry.cache->store(
+      fingerprint, *bytes, entry.graph ? "graph '" + entry.graph->name + "'" : entry.path));
+  return bytes;
+}
+
+rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::buildToRun(uint32_t id) {
+  auto model = build(id);
+  if (!model.ok())
+    return model;
+  auto found = find(id);
+  if (found.ok() && (*found)->compileOnly)
+    return rt::invalidArgument(graphName(id) + " was added with ge.runFlag=0 (compile only): "
+                               "it is built" +
+                               ((*found)->cache ? " into " + (*found)->cache->modelPath() : "") +
+                               " but not run; add it with ge.runFlag=1 to run it");
+  return model;
+}
 
 rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
   GEFLOW_RETURN_IF_ERROR(status);
@@ -156,33 +246,11 @@ rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
   if (!entry.path.empty() && llvm::StringRef(entry.path).ends_with(".gfm")) {
     model = rt::Model::load(entry.path, device);
   } else {
-    std::vector<uint8_t> bytes;
-    if (entry.graph) {
-      std::lock_guard<std::mutex> graphLock(entry.graph->mu);
-      DiagnosticCollector diags(*entry.graph->context);
-      OwningOpRef<ModuleOp> clone = entry.graph->module->clone();
-      // Graphs take input_shape as MLIR files do (it marks the geared dims).
-      FailureOr<std::vector<uint8_t>> compiled = failure();
-      if (succeeded(applyInputShapeOption(*clone, entry.options)))
-        compiled = compileModule(*clone, entry.options, entry.graph->name);
-      if (failed(compiled))
-        return diags.status(rt::ErrorCode::kInvalidArgument,
-                            "cannot compile graph " + std::to_string(id));
-      bytes = std::move(*compiled);
-    } else {
-      DialectRegistry registry;
-      registerCompilerDialects(registry);
-      MLIRContext context(registry);
-      DiagnosticCollector diags(context);
-      auto compiled = compileModelFile(context, entry.path, "", entry.options);
-      if (failed(compiled))
-        return diags.status(rt::ErrorCode::kInvalidArgument,
-                            "cannot compile graph " + std::to_string(id) + " ('" +
-                                entry.path + "')");
-      bytes = std::move(*compiled);
-    }
-    model = rt::Model::loadFromBytes(bytes.data(), bytes.size(), device,
-                                     "graph " + std::to_string(id));
+    auto bytes = entry.cache ? compileCached(id, entry) : compile(id, entry);
+    if (!bytes.ok())
+      return bytes.status();
+    model = rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
+                                     entry.fromCache ? entry.cache->modelPath() : graphName(id));
   }
   if (!model.ok())
     return model.status();
@@ -298,7 +366,7 @@ static rt::StatusOr<std::vector<Tensor>> allocateOutputs(const rt::Model &model,
 
 Status Session::RunGraph(uint32_t id, const std::vector<Tensor> &inputs,
                          std::vector<Tensor> &outputs) {
-  auto model = impl_->build(id);
+  auto model = impl_->buildToRun(id);
   if (!model.ok())
     return model.status();
   auto allocated = allocateOutputs(**model, inputs);
@@ -319,7 +387,11 @@ Status Session::RunGraphAsync(uint32_t id, const std::vector<Tensor> &inputs,
   GEFLOW_RETURN_IF_ERROR(impl_->status);
   if (!callback)
     return rt::invalidArgument("RunGraphAsync needs a callback");
-  GEFLOW_RETURN_IF_ERROR(impl_->find(id).status());
+  auto found = impl_->find(id);
+  if (!found.ok())
+    return found.status();
+  if ((*found)->compileOnly)
+    return impl_->buildToRun(id).status();
   std::vector<Tensor> copies;
   for (const Tensor &t : inputs)
     copies.push_back(Tensor::copyOf(t.desc(), t.data(), t.size()));
@@ -344,7 +416,7 @@ Status Session::Synchronize() {
 Status Session::RunGraphWithStreamAsync(uint32_t id, gfrtStream stream,
                                         const std::vector<Tensor> &inputs,
                                         std::vector<Tensor> &outputs) {
-  auto model = impl_->build(id);
+  auto model = impl_->buildToRun(id);
   if (!model.ok())
     return model.status();
   auto s = rt::streamFromHandle(stream);
@@ -356,6 +428,13 @@ Status Session::RunGraphWithStreamAsync(uint32_t id, gfrtStream stream,
   for (const Tensor &t : outputs)
     out.push_back(toRef(t));
   return (*model)->execute(**s, in, out);
+}
+
+rt::StatusOr<bool> Session::IsBuiltFromCache(uint32_t id) {
+  auto model = impl_->build(id);
+  if (!model.ok())
+    return model.status();
+  return (*impl_->find(id))->fromCache;
 }
 
 rt::StatusOr<std::vector<TensorDesc>> Session::GetInputs(uint32_t id) {

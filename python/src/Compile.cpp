@@ -37,6 +37,16 @@ Options parseOptions(const OptionMap &raw) {
   return *options;
 }
 
+/// Options of geflow.compile, which compiles directly (no Session graph).
+Options parseCompileOptions(const OptionMap &raw) {
+  Options options = parseOptions(raw);
+  std::string error =
+      OptionsRegistry::get().checkNoSessionGraphOptions(options, "geflow.compile");
+  if (!error.empty())
+    throwInvalid(error + " (use geflow.Session.add_graph)");
+  return options;
+}
+
 int32_t deviceIdOf(const Options &options) {
   return static_cast<int32_t>(options.getInt("ge.exec.deviceId", 0));
 }
@@ -101,7 +111,7 @@ void requireFile(const std::string &path) {
 }
 
 Executable compileFile(const std::string &path, const OptionMap &raw) {
-  Options options = parseOptions(raw);
+  Options options = parseCompileOptions(raw);
   requireFile(path);
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".gfm") == 0)
     throwInvalid("'" + path +
@@ -123,7 +133,7 @@ Executable compileFile(const std::string &path, const OptionMap &raw) {
 
 Executable compileOnnxBytes(const py::bytes &data, const std::string &name,
                             const OptionMap &raw) {
-  Options options = parseOptions(raw);
+  Options options = parseCompileOptions(raw);
   std::string bytes = data; // copied while the GIL is held
   Compiled c;
   {
@@ -144,7 +154,7 @@ Executable compileOnnxBytes(const py::bytes &data, const std::string &name,
 
 Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
                         const OptionMap &raw) {
-  Options options = parseOptions(raw);
+  Options options = parseCompileOptions(raw);
   const Graph &g = graph->builder.graph();
   if (graph->builder.outputNames().empty())
     throwInvalid("graph '" + g.name() +

@@ -271,6 +271,15 @@ public:
     return out;
   }
 
+  bool builtFromCache(uint32_t id) {
+    rt::StatusOr<bool> cached = rt::Status();
+    {
+      py::gil_scoped_release release;
+      cached = session_->IsBuiltFromCache(id);
+    }
+    return unwrap(std::move(cached));
+  }
+
   void synchronize() {
     Status st;
     {
@@ -349,6 +358,10 @@ allocated from the graph's output signature.
           },
           py::arg("graph_id"))
       .def("get_gears", &PySession::gears, py::arg("graph_id"))
+      .def("is_built_from_cache", &PySession::builtFromCache, py::arg("graph_id"),
+           "Whether the graph was loaded from the compile cache "
+           "(ge.graph_compiler_cache_dir + ge.graph_key) rather than compiled; "
+           "builds it first.")
       .def("synchronize", &PySession::synchronize,
            "Waits for every run_graph_async still queued.");
 }

@@ -160,3 +160,31 @@ def test_initialize_finalize():
     assert not geflow.is_initialized()
     geflow.Session()  # initializes again with the defaults
     assert geflow.is_initialized()
+
+
+def test_compile_cache_offline_then_run(tmp_path):
+    """GE offline compilation: build with ge.runFlag=0 into the cache, then a
+    later session loads the cached executable and runs it."""
+    cache = str(tmp_path / "cache")
+    options = {"ge.graph_compiler_cache_dir": cache, "ge.graph_key": "tiny"}
+    dev = geflow.Session({})
+    dev.add_graph(1, tiny_graph("c1"), dict(options, **{"ge.runFlag": "0"}))
+    dev.build_graph(1)
+    assert not dev.is_built_from_cache(1)
+    x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4)
+    with pytest.raises(ValueError, match="ge.runFlag=0 \\(compile only\\)"):
+        dev.run_graph(1, [x])
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
+        "tiny.gfm", "tiny.idx", "tiny.lock"]
+
+    run = geflow.Session({})
+    run.add_graph(1, tiny_graph("c1"), options)
+    assert run.is_built_from_cache(1)
+    for out, ref in zip(run.run_graph(1, [x]), tiny_reference(x)):
+        assert_close(out, ref, rtol=0, atol=0)
+
+
+def test_session_graph_options_are_refused_by_compile(tmp_path):
+    with pytest.raises(ValueError, match="option 'ge.graph_key' applies to graphs added "
+                                         "to a Session"):
+        geflow.compile(tiny_graph("c2"), options={"ge.graph_key": "k"})

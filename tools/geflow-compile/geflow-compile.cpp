@@ -110,6 +110,9 @@ int main(int argc, char **argv) {
   auto options = geflow::OptionsRegistry::get().parse(raw, &error);
   if (!options)
     return fail(error);
+  error = geflow::OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-compile");
+  if (!error.empty())
+    return fail(error + " (--output names the executable)");
 
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;

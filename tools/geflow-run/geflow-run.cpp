@@ -176,6 +176,9 @@ int main(int argc, char **argv) {
         OptionsRegistry::get().parse(rawOptions, &error);
     if (!options)
       return fail(error);
+    error = OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-run");
+    if (!error.empty())
+      return fail(error);
     auto loaded = compileAndLoad(*options, *device);
     if (!loaded.ok())
       return fail(loaded.status());

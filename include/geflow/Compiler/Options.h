@@ -31,6 +31,9 @@ struct OptionSpec {
   std::string defaultValue;         // "" = unset
   std::string help;
   OptionScope scope = OptionScope::Graph;
+  /// Meaningful only for graphs added to a Session (the compile cache, the
+  /// run flag): entry points that compile directly reject it.
+  bool sessionGraphsOnly = false;
   /// Extra syntax check for String options (e.g. input_shape); returns an
   /// error message or "".
   std::function<std::string(const std::string &)> check;
@@ -62,6 +65,11 @@ public:
   /// and sets `error` to one message per problem, newline separated.
   std::optional<Options> parse(const std::map<std::string, std::string> &raw,
                                std::string *error) const;
+
+  /// "" or an error naming each option in `options` that only Session
+  /// graphs use, for an entry point (`what`) that compiles directly.
+  std::string checkNoSessionGraphOptions(const Options &options,
+                                         const std::string &what) const;
 
   /// Merges `overrides` over `base` (both already validated).
   static Options merge(const Options &base, const Options &overrides);
