@@ -128,7 +128,6 @@ void copyTile(const StridedCopyTiling &t, const T *in, T *out, int64_t item) {
   const int32_t a = t.tileDim, last = t.rank - 1;
   const int64_t B = t.tileSize;
   int64_t plane = item / t.tilesPerPlane, k = item % t.tilesPerPlane;
-  int64_t bBlocks = (t.shape[last] + B - 1) / B;
   int64_t aBlocks = (t.shape[a] + B - 1) / B;
   int64_t a0 = (k % aBlocks) * B, b0 = (k / aBlocks) * B;
   int64_t na = std::min(B, t.shape[a] - a0),
