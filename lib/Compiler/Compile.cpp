@@ -209,11 +209,20 @@ LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnl
   return pm.run(module);
 }
 
-FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &options,
-                                              const std::string &modelName,
-                                              CompileSummary *summary,
-                                              const PassManagerHook &hook) {
+FailureOr<std::vector<uint8_t>>
+compileModule(ModuleOp module, const Options &options,
+              const std::string &modelName, CompileSummary *summary,
+              const PassManagerHook &hook, ExternalWeights *externalWeights) {
   auto start = std::chrono::steady_clock::now();
+  // Checked first: a .gfm without its weight files could never load.
+  bool external = options.getBool("external_weight");
+  if (external && !externalWeights)
+    return module.emitError(
+               "external_weight=true keeps the weights in files beside the "
+               "output .gfm, but this compile is in memory and has no output "
+               "file; compile with geflow-compile --output=... and load the "
+               ".gfm from its file"),
+           failure();
   std::string error;
   std::optional<PipelineConfig> config = getPipelineConfig(options, error);
   if (!config)
@@ -239,6 +248,10 @@ FailureOr<std::vector<uint8_t>> compileModule(ModuleOp module, const Options &op
   write.modelName = modelName;
   write.soc = config->soc;
   write.options = options.values();
+  if (external) {
+    write.externalWeightMinBytes = kExternalWeightMinBytes;
+    write.externalWeights = externalWeights;
+  }
   auto bytes = serializeGfm(module, write);
   if (failed(bytes))
     return failure();

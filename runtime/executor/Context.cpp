@@ -24,8 +24,9 @@ ExecContext::~ExecContext() {
 
 // Fills every pointer-table entry of `plan` except the bound (input/output)
 // ones, and the kernel and host-call arguments that point into the table.
-static std::unique_ptr<GearState> makeGearState(const GearPlan &plan, void *arena,
-                                                const uint8_t *weights) {
+static std::unique_ptr<GearState>
+makeGearState(const GearPlan &plan, void *arena, const uint8_t *weights,
+              const std::vector<const uint8_t *> &external) {
   auto state = std::make_unique<GearState>();
   auto *arenaBytes = static_cast<uint8_t *>(arena);
   // Weights are only ever read (validation rejects writes to them).
@@ -37,6 +38,8 @@ static std::unique_ptr<GearState> makeGearState(const GearPlan &plan, void *aren
       state->pointers[i] = arenaBytes + p.offset;
     else if (p.region == Region::Weight && weightBytes)
       state->pointers[i] = weightBytes + p.offset;
+    else if (p.region == Region::External && external[p.slot])
+      state->pointers[i] = const_cast<uint8_t *>(external[p.slot]) + p.offset;
   }
   void **table = state->pointers.data();
   state->kernelArgs.resize(plan.kernels.size());
@@ -67,8 +70,10 @@ static std::unique_ptr<GearState> makeGearState(const GearPlan &plan, void *aren
 }
 
 ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
-                         std::shared_ptr<Device> device, const uint8_t *weights)
-    : plans_(plans), device_(std::move(device)), weights_(weights) {
+                         std::shared_ptr<Device> device, const uint8_t *weights,
+                         std::vector<const uint8_t *> external)
+    : plans_(plans), device_(std::move(device)), weights_(weights),
+      external_(std::move(external)) {
   for (const auto &plan : plans_) {
     arenaSize_ = std::max(arenaSize_, plan->info.arenaSize);
     numStreams_ = std::max(numStreams_, plan->info.numStreams);
@@ -106,7 +111,7 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
 
 StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
   if (!ctx.gears[g])
-    ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, weights_);
+    ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, weights_, external_);
   return ctx.gears[g].get();
 }
 

@@ -90,8 +90,11 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Strea
 /// The contexts of one model, shared by its gears.
 class ContextPool {
 public:
+  /// `weights` is the weight blob, `external` the mapped external weight
+  /// files (by index); both must outlive the pool.
   ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
-              std::shared_ptr<Device> device, const uint8_t *weights);
+              std::shared_ptr<Device> device, const uint8_t *weights,
+              std::vector<const uint8_t *> external = {});
   /// Waits for the runs still using the contexts.
   ~ContextPool();
 
@@ -116,6 +119,7 @@ private:
   const std::vector<std::unique_ptr<GearPlan>> &plans_;
   const std::shared_ptr<Device> device_;
   const uint8_t *weights_;
+  const std::vector<const uint8_t *> external_;
   uint64_t arenaSize_ = 0;
   uint32_t numStreams_ = 1, numEvents_ = 0;
   /// Program streams > 0 used by any gear.

@@ -41,11 +41,11 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   auto impl = std::make_unique<Impl>();
   const gfm::Model &m = file->model();
   const std::string &path = file->path();
-  if (m.external_weights_size() > 0)
-    return unsupported(path + ": the model keeps weights in " +
-                       std::to_string(m.external_weights_size()) +
-                       " external file(s), which the executor does not "
-                       "support yet");
+  StatusOr<std::unique_ptr<exec::ExternalWeights>> external =
+      exec::ExternalWeights::map(*file);
+  if (!external.ok())
+    return external.status();
+  impl->external = std::move(external.value());
   impl->name = m.name();
   for (const gfm::TensorSig &s : m.inputs())
     impl->inputs.push_back(exec::toTensorInfo(s));
@@ -70,7 +70,8 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   impl->file = std::move(file);
   impl->device = std::move(device);
   impl->pool = std::make_unique<exec::ContextPool>(impl->plans, impl->device,
-                                                   impl->file->weights());
+                                                   impl->file->weights(),
+                                                   impl->external->bases());
   if (impl->plans.size() == 1 && impl->plans[0]->range)
     impl->instances = std::make_unique<exec::InstanceCache>();
   return std::unique_ptr<Model>(new Model(std::move(impl)));

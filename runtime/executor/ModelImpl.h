@@ -3,6 +3,7 @@
 #define GEFLOW_RUNTIME_EXECUTOR_MODELIMPL_H
 
 #include "Context.h"
+#include "ExternalWeights.h"
 #include "Padding.h"
 #include "Plan.h"
 #include "Ranged.h"
@@ -19,6 +20,9 @@ namespace geflow::rt {
 
 struct Model::Impl {
   std::unique_ptr<GfmFile> file;
+  /// Mapped external weight files (kernels read them, so they outlive the
+  /// pool below).
+  std::unique_ptr<exec::ExternalWeights> external;
   std::shared_ptr<Device> device;
   std::string name;
   std::vector<TensorInfo> inputs;

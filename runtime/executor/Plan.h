@@ -29,11 +29,17 @@ class TensorSig;
 namespace geflow::rt::exec {
 
 /// Where a pointer-table entry points. The numbering matches gfm::Region.
-enum class Region : uint8_t { Arena = 0, Weight = 1, Input = 2, Output = 3 };
+enum class Region : uint8_t {
+  Arena = 0,
+  Weight = 1,
+  Input = 2,
+  Output = 3,
+  External = 4
+};
 
 struct PointerSource {
   Region region;
-  uint32_t slot;   // input/output slot
+  uint32_t slot;   // input/output slot, external weight file
   uint64_t offset; // within the region
 };
 

@@ -140,10 +140,6 @@ Status Planner::checkSignature() {
 }
 
 StatusOr<uint32_t> Planner::addPointer(const gfm::Buffer &b) {
-  if (b.region() == gfm::EXTERNAL)
-    return fail(ErrorCode::kUnsupported,
-                "reads external weight file " + std::to_string(b.slot()) +
-                    ", which the executor does not support yet");
   auto index = static_cast<uint32_t>(plan_->pointers.size());
   auto region = static_cast<Region>(b.region());
   plan_->pointers.push_back({region, b.slot(), b.offset()});

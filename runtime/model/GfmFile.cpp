@@ -67,7 +67,8 @@ GfmFile::~GfmFile() {
 
 std::string GfmFile::directory() const {
   size_t slash = path_.rfind('/');
-  if (path_.empty() || path_ == "<memory>")
+  // Bytes in memory have a name, not a place: nothing resolves beside them.
+  if (!mapping_)
     return "";
   return slash == std::string::npos ? "." : path_.substr(0, slash);
 }

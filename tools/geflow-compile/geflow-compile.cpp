@@ -7,7 +7,8 @@
 // registry, so a bad value is the same clear error here as in Python. The
 // work happens in the compiler library; this file only wires flags to it.
 // Outputs are written to a temporary file and renamed: a failed compile
-// leaves nothing behind.
+// leaves nothing behind. With --external_weight=true the large weights go to
+// weight/ beside the .gfm (see geflow/Target/ExternalWeights.h).
 //
 //===----------------------------------------------------------------------===//
 #include "geflow/Compiler/Compile.h"
@@ -18,6 +19,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
@@ -146,11 +148,20 @@ int main(int argc, char **argv) {
 
   geflow::CompileSummary summary;
   std::string name = sys::path::stem(modelPath).str();
-  auto bytes = geflow::compileModule(**module, *options, name, &summary, hook);
+  std::string path = withExtension(".gfm");
+  // external_weight: files named after the output, so that models compiled
+  // into one directory share its weight/ without clashing.
+  geflow::ExternalWeights external;
+  external.prefix = sys::path::stem(path).str();
+  auto bytes = geflow::compileModule(**module, *options, name, &summary, hook,
+                                     &external);
   if (failed(bytes))
     return 1;
-  std::string path = withExtension(".gfm");
-  geflow::rt::Status st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
+  // The weights first: the .gfm that lists them appears once they are there.
+  geflow::rt::Status st = geflow::writeExternalWeights(path, external);
+  if (!st.ok())
+    return fail(st.message());
+  st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
   if (!st.ok())
     return fail(st.message());
   // The summary's time covers the whole compile, import included.
@@ -163,8 +174,20 @@ int main(int argc, char **argv) {
     if (!written.ok())
       return fail(written.message());
   }
-  if (!quiet)
-    outs() << "geflow-compile: wrote " << path << " (" << bytes->size() << " bytes)\n"
-           << summary.str() << "\n";
+  if (!quiet) {
+    outs() << "geflow-compile: wrote " << path << " (" << bytes->size()
+           << " bytes)\n";
+    if (!external.files.empty()) {
+      uint64_t total = 0;
+      for (const geflow::ExternalWeightFile &f : external.files)
+        total += f.bytes.size();
+      SmallString<256> dir(sys::path::parent_path(path));
+      sys::path::append(dir, geflow::kExternalWeightDir);
+      outs() << "geflow-compile: wrote " << external.files.size()
+             << " external weight file(s) (" << total << " bytes) to " << dir
+             << "/\n";
+    }
+    outs() << summary.str() << "\n";
+  }
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "geflow/Compiler/Options.h"
 #include "geflow/Frontend/ImportOptions.h"
+#include "geflow/Target/ExternalWeights.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -76,12 +77,15 @@ mlir::LogicalResult applyInputShapeOption(mlir::ModuleOp module, const Options &
 using PassManagerHook = std::function<mlir::LogicalResult(mlir::PassManager &)>;
 
 /// Runs the compile pipeline on an imported ge module (in place) and returns
-/// the .gfm bytes. Errors go to the context's diagnostic engine.
-mlir::FailureOr<std::vector<uint8_t>> compileModule(mlir::ModuleOp module,
-                                                    const Options &options,
-                                                    const std::string &modelName,
-                                                    CompileSummary *summary = nullptr,
-                                                    const PassManagerHook &hook = nullptr);
+/// the .gfm bytes. Errors go to the context's diagnostic engine. With
+/// external_weight=true the large weights go to `externalWeights`, which
+/// the caller writes beside the .gfm (writeExternalWeights); without it
+/// such a compile is an error, as its .gfm could not be loaded.
+mlir::FailureOr<std::vector<uint8_t>>
+compileModule(mlir::ModuleOp module, const Options &options,
+              const std::string &modelName, CompileSummary *summary = nullptr,
+              const PassManagerHook &hook = nullptr,
+              ExternalWeights *externalWeights = nullptr);
 
 /// Runs the pipeline (all of it, or the graph passes only) without
 /// serializing, for --emit=mlir.

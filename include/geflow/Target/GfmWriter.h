@@ -2,6 +2,8 @@
 #ifndef GEFLOW_TARGET_GFMWRITER_H
 #define GEFLOW_TARGET_GFMWRITER_H
 
+#include "geflow/Target/ExternalWeights.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <map>
@@ -15,6 +17,11 @@ struct GfmWriteOptions {
   std::string soc = "host";
   /// GE options the model was compiled with (recorded in the file).
   std::map<std::string, std::string> options;
+  /// external_weight: every weight of at least this many bytes goes to a
+  /// file of `externalWeights` (region EXTERNAL) instead of the blob, and
+  /// the blob keeps the rest, compacted. 0: every weight stays inline.
+  uint64_t externalWeightMinBytes = 0;
+  ExternalWeights *externalWeights = nullptr;
 };
 
 /// Serializes every planned `npu.program` of `module` (one per gear, in

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -326,14 +327,17 @@ TEST(Executor, LoadErrorsNameTheTask) {
   expectContains(loadStatus(hostCall, {}, device),
                  "host op 'nowhere' is not registered");
 
+  // External weight paths resolve against the model's directory, which a
+  // model loaded from bytes does not have (files: ExternalWeight* below).
   gfm::Model external = reluModel();
   gfm::ExternalWeight *ew = external.add_external_weights();
-  ew->set_path("w.bin");
+  ew->set_path("weight/w.bin");
   ew->set_length(64);
   st = loadStatus(external, {}, device);
-  EXPECT_EQ(st.code(), ErrorCode::kUnsupported);
-  expectContains(st,
-                 "external file(s), which the executor does not support yet");
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument);
+  expectContains(st, "test.gfm: the model keeps weights in 1 external file(s) "
+                     "('weight/w.bin', ...), which resolve against the model's "
+                     "directory; load it from its .gfm file");
 
   gfm::Model renamed = reluModel();
   renamed.mutable_gears(0)->mutable_inputs(0)->set_name("image");
@@ -351,6 +355,122 @@ TEST(Executor, LoadErrorsNameTheTask) {
   k->add_output_descs()->add_shape(16);
   expectContains(loadStatus(shortBuffer, {}, device),
                  "input 0 has 64 bytes but its tensor float32[32] needs 128");
+}
+
+//===----------------------------------------------------------------------===//
+// External weight files
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+// y = x + w, w in external weight file 0 ("weight/w.bin"), written with
+// the model into a fresh directory.
+struct ExternalModel {
+  static constexpr int64_t N = 300;
+  gfm::Model m;
+  std::vector<float> w = randomFloats(N, 7);
+  std::string dir, gfmPath, weightPath;
+
+  ExternalModel() {
+    char tmpl[] = "/tmp/geflow-extw-XXXXXX";
+    dir = mkdtemp(tmpl);
+    gfmPath = dir + "/m.gfm";
+    weightPath = dir + "/weight/w.bin";
+    m.set_name("ext");
+    Tensor t = f32({N});
+    *m.add_inputs() = sig("x", t);
+    *m.add_outputs() = sig("y", t);
+    gfm::Program *p = m.add_gears();
+    *p->mutable_inputs() = m.inputs();
+    *p->mutable_outputs() = m.outputs();
+    ProgramBuilder b(m, p);
+    gfm::ExternalWeight *ew = m.add_external_weights();
+    ew->set_path("weight/w.bin");
+    ew->set_length(t.bytes());
+    ew->set_crc32c(crc32c(w.data(), t.bytes()));
+    Operand weight{buffer(gfm::EXTERNAL, 0, 0, t.bytes()), t};
+    b.kernel(0, "add0", "add", {b.input(0, t), weight}, {b.output(0, t)});
+    writeGfm();
+    EXPECT_EQ(mkdir((dir + "/weight").c_str(), 0755), 0);
+    writeWeight(w.data(), t.bytes());
+  }
+  ~ExternalModel() {
+    unlink(weightPath.c_str());
+    rmdir((dir + "/weight").c_str());
+    unlink(gfmPath.c_str());
+    rmdir(dir.c_str());
+  }
+  void writeGfm() {
+    std::vector<uint8_t> bytes = encodeGfm(m, nullptr, 0);
+    ASSERT_OK(writeFileAtomically(gfmPath, bytes.data(), bytes.size()));
+  }
+  void writeWeight(const void *data, size_t size) {
+    ASSERT_OK(writeFileAtomically(weightPath, data, size));
+  }
+  Status load(const std::shared_ptr<Device> &device) {
+    return Model::load(gfmPath, device).status();
+  }
+};
+
+} // namespace
+
+TEST(Executor, ExternalWeightFilesAreMappedAndRead) {
+  auto device = makeDevice(2);
+  ExternalModel e;
+  auto loaded = Model::load(e.gfmPath, device);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().toString();
+  std::vector<float> x = randomFloats(e.N, 8), y(e.N);
+  ASSERT_OK((*loaded)->run({{x.data(), x.size() * 4, DType::F32, {e.N}}},
+                           {{y.data(), y.size() * 4, DType::F32, {e.N}}}));
+  for (int64_t i = 0; i < e.N; ++i)
+    ASSERT_EQ(y[i], x[i] + e.w[i]) << i;
+  // The file may go once it is mapped.
+  unlink(e.weightPath.c_str());
+  ASSERT_OK((*loaded)->run({{x.data(), x.size() * 4, DType::F32, {e.N}}},
+                           {{y.data(), y.size() * 4, DType::F32, {e.N}}}));
+  EXPECT_EQ(y[0], x[0] + e.w[0]);
+}
+
+TEST(Executor, ExternalWeightErrorsNameTheModelAndTheFile) {
+  auto device = makeDevice(1);
+  ExternalModel e;
+  std::string file =
+      e.gfmPath + ": external weight file '" + e.weightPath + "'";
+
+  std::vector<uint8_t> bytes(reinterpret_cast<const uint8_t *>(e.w.data()),
+                             reinterpret_cast<const uint8_t *>(e.w.data()) +
+                                 e.N * 4);
+  e.writeWeight(bytes.data(), bytes.size() - 4);
+  Status st = e.load(device);
+  EXPECT_EQ(st.code(), ErrorCode::kCorruptFile);
+  expectContains(st, file + " has 1196 bytes but the model expects 1200");
+
+  bytes[100] ^= 0x10;
+  e.writeWeight(bytes.data(), bytes.size());
+  st = e.load(device);
+  EXPECT_EQ(st.code(), ErrorCode::kCorruptFile);
+  expectContains(st, file + " fails its checksum (CRC32C 0x");
+
+  unlink(e.weightPath.c_str());
+  st = e.load(device);
+  EXPECT_EQ(st.code(), ErrorCode::kNotFound);
+  expectContains(st, file + " cannot be opened: No such file or directory");
+
+  // Paths stay inside the model's directory.
+  for (const char *path :
+       {"../w.bin", "weight/../../w.bin", "/etc/passwd", ""}) {
+    e.m.mutable_external_weights(0)->set_path(path);
+    e.writeGfm();
+    st = e.load(device);
+    EXPECT_EQ(st.code(), ErrorCode::kCorruptFile) << path;
+    expectContains(st, e.gfmPath + ": external weight 0 has path '" + path +
+                           "', which is not inside the model's directory");
+  }
+  // Validation bounds reads of the file by its recorded length.
+  e.m.mutable_external_weights(0)->set_path("weight/w.bin");
+  e.m.mutable_external_weights(0)->set_length(16);
+  e.writeGfm();
+  expectContains(e.load(device), "external weight file");
 }
 
 //===----------------------------------------------------------------------===//
