@@ -85,6 +85,16 @@ def test_every_bad_option_is_reported_at_once():
     assert "external_weight" in message and "ge.exec.deviceId" in message
 
 
+def test_external_weight_needs_an_output_file():
+    # The weights would go to files beside an output .gfm, which an
+    # in-memory compile does not have: never a silently inline model.
+    with pytest.raises(ValueError, match=r"external_weight=true keeps the weights in files "
+                                         r"beside the output \.gfm, but this compile is in "
+                                         r"memory") as info:
+        geflow.compile(tiny_graph(), options={"external_weight": True})
+    assert isinstance(info.value, geflow.CompileError)
+
+
 def test_option_values_from_python_types():
     assert geflow.compiler.options_dict(
         {"external_weight": False, "dynamic_batch_size": [1, 2, 4],
