@@ -236,8 +236,8 @@ gfm::Buffer WeightLayout::buffer(BufferAttr placement) const {
   gfm::Buffer out = toBuffer(placement);
   if (!remapped_)
     return out;
-  // Every placed weight with a value was laid out; one without a value
-  // fails in writeWeight's checks before it could be read.
+  // Every placed weight with a value was laid out (resolve() rejects one
+  // without a value, a file_path weight, before asking).
   auto it = places_.find({placement.getOffset(), placement.getSize()});
   if (it == places_.end())
     return out;
