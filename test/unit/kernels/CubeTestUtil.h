@@ -9,6 +9,7 @@
 #define GEFLOW_TEST_CUBETESTUTIL_H
 
 #include "KernelTestUtil.h"
+#include "kernels/gemm_common.h"
 
 #include <gtest/gtest.h>
 
@@ -72,16 +73,24 @@ inline double activationRef(const std::string &act, double v, double alpha) {
   return v;
 }
 
-/// Checks |got[i] - ref[i]| <= rtol * scale[i] + atol everywhere; reports
-/// the first offenders.
-inline ::testing::AssertionResult allClose(const float *got,
-                                           const std::vector<double> &ref,
-                                           const std::vector<double> &scale,
-                                           double rtol, double atol) {
+/// Where a case ran, for SCOPED_TRACE: the ISA that ran it and the soc its
+/// tiling was made for.
+inline std::string ranOn(Isa isa, const SocInfo &soc) {
+  return std::string(" isa=") + isaName(isa) + " soc.isa=" + isaName(soc.isa) +
+         " bf16dot=" + std::to_string(soc.hasAvx512Bf16) +
+         " cores=" + std::to_string(soc.aiCoreCount);
+}
+
+/// Checks |got[i] - ref[i]| <= bound(i) everywhere; reports the first
+/// offenders.
+template <typename Bound>
+::testing::AssertionResult withinBounds(const float *got,
+                                        const std::vector<double> &ref,
+                                        const Bound &bound) {
   size_t bad = 0;
   std::ostringstream os;
   for (size_t i = 0; i < ref.size(); ++i) {
-    double tol = rtol * scale[i] + atol;
+    double tol = bound(i);
     double err = std::fabs(double(got[i]) - ref[i]);
     if (!(err <= tol)) {
       if (bad < 5)
@@ -96,6 +105,15 @@ inline ::testing::AssertionResult allClose(const float *got,
          << bad << " of " << ref.size() << " elements differ" << os.str();
 }
 
+/// Checks |got[i] - ref[i]| <= rtol * scale[i] + atol everywhere.
+inline ::testing::AssertionResult allClose(const float *got,
+                                           const std::vector<double> &ref,
+                                           const std::vector<double> &scale,
+                                           double rtol, double atol) {
+  return withinBounds(got, ref,
+                      [&](size_t i) { return rtol * scale[i] + atol; });
+}
+
 /// Re-encodes a tiling struct into a copy of `base` with a new block count
 /// and workspace size (for tests that force tilings).
 template <typename T>
@@ -106,6 +124,20 @@ TilingResult withTiling(const TilingResult &base, const T &tiling,
   r.blockDim = blockDim;
   r.workspaceSize = wsPerBlock * blockDim;
   return r;
+}
+
+/// A grid of about `regionsM` x `regionsN` regions of an M x N product, its
+/// steps whole panels of `blocking` as every kernel expects (for tests that
+/// force tilings).
+inline cube::GemmGrid gridOfRegions(int64_t M, int64_t N, int32_t regionsM,
+                                    int32_t regionsN,
+                                    const cube::GemmBlocking &blocking) {
+  cube::GemmGrid grid;
+  grid.mStep = cube::roundUp(cube::ceilDiv(M, regionsM), blocking.mr);
+  grid.nStep = cube::roundUp(cube::ceilDiv(N, regionsN), blocking.nr);
+  grid.gm = int32_t(cube::ceilDiv(M, grid.mStep));
+  grid.gn = int32_t(cube::ceilDiv(N, grid.nStep));
+  return grid;
 }
 
 template <typename T> T decodeTilingResult(const TilingResult &r) {

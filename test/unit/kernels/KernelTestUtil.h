@@ -107,12 +107,17 @@ inline std::vector<float> randomFloats(size_t n, uint32_t seed, float lo = -1.f,
   return v;
 }
 
-inline TensorDesc f32(std::vector<int64_t> shape, Format format = Format::ND) {
+inline TensorDesc desc(DType dt, std::vector<int64_t> shape,
+                       Format format = Format::ND) {
   TensorDesc d;
-  d.dtype = DType::F32;
+  d.dtype = dt;
   d.shape = std::move(shape);
   d.format = format;
   return d;
+}
+
+inline TensorDesc f32(std::vector<int64_t> shape, Format format = Format::ND) {
+  return desc(DType::F32, std::move(shape), format);
 }
 
 } // namespace geflow::kernels::testing

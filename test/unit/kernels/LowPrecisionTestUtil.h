@@ -18,7 +18,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -117,36 +116,33 @@ private:
 };
 
 /// |got - ref| <= rtol * scale + u * |ref| + atol everywhere (u: the unit
-/// roundoff of the output dtype); reports the first offenders.
+/// roundoff of the output dtype).
 inline ::testing::AssertionResult
 closeToRounded(const std::vector<float> &got, const std::vector<double> &ref,
                const std::vector<double> &scale, double rtol, double u,
                double atol) {
-  size_t bad = 0;
-  std::ostringstream os;
-  for (size_t i = 0; i < ref.size(); ++i) {
-    double tol = rtol * scale[i] + u * std::fabs(ref[i]) + atol;
-    double err = std::fabs(double(got[i]) - ref[i]);
-    if (!(err <= tol)) {
-      if (bad < 5)
-        os << "\n  [" << i << "] got " << got[i] << " want " << ref[i]
-           << " (tol " << tol << ")";
-      ++bad;
-    }
-  }
-  if (!bad)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << bad << " of " << ref.size() << " elements differ" << os.str();
+  return withinBounds(got.data(), ref, [&](size_t i) {
+    return rtol * scale[i] + u * std::fabs(ref[i]) + atol;
+  });
 }
 
-inline TensorDesc typed(DType dt, std::vector<int64_t> shape,
-                        Format format = Format::ND) {
-  TensorDesc d;
-  d.dtype = dt;
-  d.shape = std::move(shape);
-  d.format = format;
-  return d;
+/// The bound a test holds a result to: |got - ref| <= rtol * scale + atol,
+/// plus u * |ref| (u: the unit roundoff of the output dtype) when
+/// `plusOutputRounding`. The f16/bf16 tests allow that one rounding of the
+/// result; the fp32 tests hold their f32 outputs to the bound without it.
+struct Tolerance {
+  double rtol = 0, atol = 0;
+  bool plusOutputRounding = false;
+};
+
+inline ::testing::AssertionResult
+withinTolerance(const std::vector<float> &got, const std::vector<double> &ref,
+                const std::vector<double> &scale, const Tolerance &tol,
+                DType outputDtype) {
+  if (!tol.plusOutputRounding)
+    return allClose(got.data(), ref, scale, tol.rtol, tol.atol);
+  return closeToRounded(got, ref, scale, tol.rtol, unitRoundoff(outputDtype),
+                        tol.atol);
 }
 
 /// The storage cases every f16/bf16 test covers: input dtype, output dtype

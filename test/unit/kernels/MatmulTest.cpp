@@ -5,139 +5,21 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CubeTestUtil.h"
+#include "MatmulTestUtil.h"
 #include "kernels/matmul_tiling.h"
 
 #include <array>
-#include <limits>
 
 using namespace geflow::kernels;
 using namespace geflow::kernels::testing;
 using geflow::kernels::cube::MatmulTiling;
-namespace rt = geflow::rt;
 
 namespace {
 
-constexpr double kRtol = 1e-5, kAtol = 1e-5;
-
-struct MatmulCase {
-  std::vector<int64_t> a, b; // stored shapes of x1 and x2
-  bool transA = false, transB = false;
-  bool bias = false;
-  bool constB = false;
-  std::string act = "none";
-  bool batched = false;
-
-  std::string describe() const {
-    std::ostringstream os;
-    os << (batched ? "batch_matmul " : "matmul ") << "x1 "
-       << cube::shapeString(a) << " x2 " << cube::shapeString(b)
-       << " tA=" << transA << " tB=" << transB << " bias=" << bias
-       << " const=" << constB << " act=" << act;
-    return os.str();
-  }
-};
-
-struct Reference {
-  std::vector<int64_t> shape;
-  std::vector<double> value, scale;
-};
-
-Reference matmulReference(const MatmulCase &c, const std::vector<float> &x1,
-                          const std::vector<float> &x2,
-                          const std::vector<float> &bias) {
-  size_t r1 = c.a.size(), r2 = c.b.size(), rank = std::max(r1, r2) - 2;
-  int64_t M = c.a[r1 - (c.transA ? 1 : 2)], K = c.a[r1 - (c.transA ? 2 : 1)];
-  int64_t N = c.b[r2 - (c.transB ? 2 : 1)];
-  std::vector<int64_t> out(rank), aDim(rank, 1), bDim(rank, 1);
-  for (size_t d = 0; d < rank; ++d) {
-    int o1 = int(d) - int(rank) + int(r1) - 2,
-        o2 = int(d) - int(rank) + int(r2) - 2;
-    aDim[d] = o1 >= 0 ? c.a[o1] : 1;
-    bDim[d] = o2 >= 0 ? c.b[o2] : 1;
-    out[d] = std::max(aDim[d], bDim[d]);
-  }
-  int64_t batch = 1;
-  for (int64_t d : out)
-    batch *= d;
-  Reference ref;
-  ref.shape = out;
-  ref.shape.push_back(M);
-  ref.shape.push_back(N);
-  ref.value.resize(batch * M * N);
-  ref.scale.resize(batch * M * N);
-  for (int64_t bi = 0; bi < batch; ++bi) {
-    int64_t rest = bi, aMat = 0, bMat = 0, aMul = 1, bMul = 1;
-    for (int d = int(rank) - 1; d >= 0; --d) {
-      int64_t idx = rest % out[d];
-      rest /= out[d];
-      aMat += (aDim[d] == 1 ? 0 : idx) * aMul;
-      bMat += (bDim[d] == 1 ? 0 : idx) * bMul;
-      aMul *= aDim[d];
-      bMul *= bDim[d];
-    }
-    const float *A = x1.data() + aMat * M * K, *B = x2.data() + bMat * K * N;
-    for (int64_t i = 0; i < M; ++i)
-      for (int64_t j = 0; j < N; ++j) {
-        double s = bias.empty() ? 0.0 : bias[j], sc = std::fabs(s);
-        for (int64_t k = 0; k < K; ++k) {
-          double av = c.transA ? A[k * M + i] : A[i * K + k];
-          double bv = c.transB ? B[j * K + k] : B[k * N + j];
-          s += av * bv;
-          sc += std::fabs(av * bv);
-        }
-        int64_t o = (bi * M + i) * N + j;
-        ref.value[o] = activationRef(c.act, s, 0.1);
-        ref.scale[o] = sc;
-      }
-  }
-  return ref;
-}
-
-TilingContext makeContext(const MatmulCase &c, const SocInfo *soc) {
-  TilingContext ctx;
-  ctx.inputs.push_back(f32(c.a));
-  ctx.inputs.push_back(f32(c.b));
-  ctx.inputs[1].isConst = c.constB;
-  if (c.bias) {
-    size_t r2 = c.b.size();
-    ctx.inputs.push_back(f32({c.b[r2 - (c.transB ? 2 : 1)]}));
-  }
-  ctx.attrs.set(c.batched ? "adj_x1" : "transpose_x1", int64_t(c.transA));
-  ctx.attrs.set(c.batched ? "adj_x2" : "transpose_x2", int64_t(c.transB));
-  ctx.attrs.set("activation", c.act);
-  ctx.attrs.set("alpha", 0.1);
-  ctx.soc = soc;
-  return ctx;
-}
-
-/// Runs one case on `isa` with the tiling `soc` produces (or `forced`) and
-/// compares with the reference.
-void checkMatmul(const MatmulCase &c, const SocInfo &soc, Isa isa,
-                 const TilingResult *forced = nullptr, uint32_t seed = 1) {
-  SCOPED_TRACE(c.describe() + " isa=" + isaName(isa) + " soc.isa=" +
-               isaName(soc.isa) + " cores=" + std::to_string(soc.aiCoreCount));
-  TilingContext ctx = makeContext(c, &soc);
-  auto x1 = randomFloats(rt::numElements(c.a), seed);
-  auto x2 = randomFloats(rt::numElements(c.b), seed + 1);
-  std::vector<float> bias;
-  if (c.bias)
-    bias = randomFloats(ctx.inputs[2].shape[0], seed + 2);
-  Reference ref = matmulReference(c, x1, x2, bias);
-  ctx.outputs.push_back(f32(ref.shape));
-  Buffer y = allocBuffer(ref.value.size() * sizeof(float) + 4);
-  auto *yf = reinterpret_cast<float *>(y.get());
-  std::fill(yf, yf + ref.value.size() + 1,
-            std::numeric_limits<float>::quiet_NaN());
-  std::vector<const void *> ins = {x1.data(), x2.data()};
-  if (c.bias)
-    ins.push_back(bias.data());
-  Status st = runKernel(c.batched ? "batch_matmul" : "matmul", ctx, ins, {yf},
-                        isa, forced);
-  ASSERT_TRUE(st.ok()) << st.toString();
-  EXPECT_TRUE(allClose(yf, ref.value, ref.scale, kRtol, kAtol));
-  EXPECT_TRUE(std::isnan(yf[ref.value.size()])) << "wrote past the output";
-}
+// The fp32 bound has no term for the rounding of the output.
+constexpr Tolerance kTolerance{1e-5, 1e-5, /*plusOutputRounding=*/false};
+// x1, x2 and the bias are random with seeds kSeed, kSeed + 1, kSeed + 2.
+constexpr uint32_t kSeed = 1;
 
 const std::vector<std::array<int64_t, 3>> kShapes = {
     {1, 1, 1},    {1, 17, 5},    {3, 1, 7},     {8, 48, 16},
@@ -145,12 +27,8 @@ const std::vector<std::array<int64_t, 3>> kShapes = {
     {64, 100, 1}, {100, 31, 64}, {131, 77, 520}};
 
 MatmulCase caseFor(const std::array<int64_t, 3> &mnk, int variant) {
-  auto [M, N, K] = mnk;
-  MatmulCase c;
-  c.transA = variant & 1;
-  c.transB = variant & 2;
-  c.a = c.transA ? std::vector<int64_t>{K, M} : std::vector<int64_t>{M, K};
-  c.b = c.transB ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N};
+  int64_t M = mnk[0], N = mnk[1];
+  MatmulCase c = matmulCase(mnk, variant);
   c.bias = (variant + M) % 2 == 0;
   c.constB = (variant + N) % 3 != 0;
   c.act = activationNames()[(M + N + variant) % activationNames().size()];
@@ -162,7 +40,7 @@ TEST(Matmul, ShapesTransposesOnEveryIsa) {
     SocInfo soc = socVariant(isa);
     for (const auto &mnk : kShapes)
       for (int variant = 0; variant < 4; ++variant)
-        checkMatmul(caseFor(mnk, variant), soc, isa);
+        checkMatmul(caseFor(mnk, variant), soc, isa, kTolerance, kSeed);
   }
 }
 
@@ -174,7 +52,7 @@ TEST(Matmul, PanelsPackedForOneIsaRunOnAnother) {
         continue;
       SocInfo soc = socVariant(tiledFor);
       for (const auto &mnk : {kShapes[4], kShapes[7], kShapes[10]})
-        checkMatmul(caseFor(mnk, 3), soc, isa);
+        checkMatmul(caseFor(mnk, 3), soc, isa, kTolerance, kSeed);
     }
 }
 
@@ -187,7 +65,7 @@ TEST(Matmul, EveryActivationWithBias) {
       c.bias = true;
       c.act = act;
       // Large enough values to reach the saturated ends of every activation.
-      checkMatmul(c, socVariant(isa), isa);
+      checkMatmul(c, socVariant(isa), isa, kTolerance, kSeed);
     }
 }
 
@@ -202,14 +80,14 @@ TEST(Matmul, TilingsOfSocVariants) {
         for (int variant = 0; variant < 4; ++variant) {
           MatmulCase c = caseFor({67, 203, 150}, variant);
           TilingResult tiling;
-          TilingContext ctx = makeContext(c, &soc);
+          TilingContext ctx = matmulContext(c, &soc);
           ctx.outputs.push_back(f32({67, 203}));
           ASSERT_TRUE(KernelRegistry::global()
                           .find("matmul")
                           ->tiling(ctx, &tiling)
                           .ok());
           EXPECT_LE(tiling.blockDim, cores);
-          checkMatmul(c, soc, isa);
+          checkMatmul(c, soc, isa, kTolerance, kSeed);
         }
       }
 }
@@ -231,23 +109,18 @@ TEST(Matmul, ForcedBlockingsGridsAndBlockCounts) {
     for (const Forced &f : forced)
       for (int variant = 0; variant < 4; ++variant) {
         MatmulCase c = caseFor({45, 70, 99}, variant);
-        TilingContext ctx = makeContext(c, &soc);
+        TilingContext ctx = matmulContext(c, &soc);
         ctx.outputs.push_back(f32({45, 70}));
         TilingResult base;
         ASSERT_TRUE(
             KernelRegistry::global().find("matmul")->tiling(ctx, &base).ok());
         MatmulTiling t = decodeTilingResult<MatmulTiling>(base);
         t.blocking = {f.mr, f.nr, f.mc, f.nc, f.kc, 0};
-        t.grid.gm = f.gm;
-        t.grid.gn = f.gn;
-        t.grid.mStep = cube::roundUp(cube::ceilDiv(45, f.gm), f.mr);
-        t.grid.nStep = cube::roundUp(cube::ceilDiv(70, f.gn), f.nr);
-        t.grid.gm = int32_t(cube::ceilDiv(45, t.grid.mStep));
-        t.grid.gn = int32_t(cube::ceilDiv(70, t.grid.nStep));
+        t.grid = gridOfRegions(45, 70, f.gm, f.gn, t.blocking);
         t.wsBytesPerBlock = cube::roundUp(int64_t(f.mc) * f.kc, 16) * 4 +
                             cube::gemmPackBytes(t.blocking, false, true);
         TilingResult r = withTiling(base, t, f.blocks, t.wsBytesPerBlock);
-        checkMatmul(c, soc, isa, &r);
+        checkMatmul(c, soc, isa, kTolerance, kSeed, &r);
       }
 }
 
@@ -258,7 +131,7 @@ TEST(Matmul, EmptyContractionGivesActivatedBias) {
     c.b = {0, 19};
     c.bias = true;
     c.act = "sigmoid";
-    checkMatmul(c, socVariant(isa), isa);
+    checkMatmul(c, socVariant(isa), isa, kTolerance, kSeed);
   }
 }
 
@@ -272,20 +145,12 @@ TEST(BatchMatmul, BroadcastingAndAdjointsOnEveryIsa) {
   for (Isa isa : runnableIsas())
     for (size_t s = 0; s < shapes.size(); ++s)
       for (int variant = 0; variant < 4; ++variant) {
-        MatmulCase c;
-        c.batched = true;
-        c.transA = variant & 1;
-        c.transB = variant & 2;
-        c.a = shapes[s].first;
-        c.b = shapes[s].second;
-        if (c.transA)
-          std::swap(c.a[c.a.size() - 1], c.a[c.a.size() - 2]);
-        if (c.transB)
-          std::swap(c.b[c.b.size() - 1], c.b[c.b.size() - 2]);
+        MatmulCase c =
+            batchMatmulCase(shapes[s].first, shapes[s].second, variant);
         c.constB = (s + variant) % 2 == 0;
         c.bias = variant == 1;
         c.act = variant == 2 ? "relu" : "none";
-        checkMatmul(c, socVariant(isa, 3), isa);
+        checkMatmul(c, socVariant(isa, 3), isa, kTolerance, kSeed);
       }
 }
 

@@ -30,47 +30,15 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
   for (int kind = 0; kind < 4; ++kind) {
     for (const auto &[shape, axes] : cases) {
       for (bool keep : {true, false}) {
-        int64_t rank = int64_t(shape.size());
-        std::set<int64_t> red;
-        for (int64_t a : axes)
-          red.insert(a < 0 ? a + rank : a);
-        if (axes.empty())
-          for (int64_t d = 0; d < rank; ++d)
-            red.insert(d);
-        Shape outShape, keptShape;
-        for (int64_t d = 0; d < rank; ++d) {
-          if (!red.count(d))
-            outShape.push_back(shape[size_t(d)]);
-          else if (keep)
-            outShape.push_back(1);
-          keptShape.push_back(red.count(d) ? 1 : shape[size_t(d)]);
-        }
+        const std::set<int64_t> dims = reducedDims(axes, int64_t(shape.size()));
+        const Shape outShape = reducedShape(shape, dims, keep);
         int64_t n = geflow::rt::numElements(shape);
         int64_t no = geflow::rt::numElements(outShape);
         std::vector<float> x = randomFloats(size_t(n), 21, -3, 3);
         if (kind == 3) // products of factors near +-1 stay in range
           for (float &v : x)
             v = (v < 0 ? -1.f : 1.f) * (0.8f + std::fabs(v) * 0.15f);
-        std::vector<double> ref(size_t(no), kind == 2   ? -INFINITY
-                                            : kind == 3 ? 1.0
-                                                        : 0.0),
-            absSum(size_t(no), 0.0);
-        std::vector<int64_t> count(size_t(no), 0);
-        for (int64_t f = 0; f < n; ++f) {
-          auto idx = unflatten(f, shape);
-          int64_t o = 0;
-          for (int64_t d = 0; d < rank; ++d)
-            o = o * keptShape[size_t(d)] + (red.count(d) ? 0 : idx[size_t(d)]);
-          double v = x[size_t(f)];
-          ref[size_t(o)] = kind == 2   ? std::max(ref[size_t(o)], v)
-                           : kind == 3 ? ref[size_t(o)] * v
-                                       : ref[size_t(o)] + v;
-          absSum[size_t(o)] += std::fabs(v);
-          ++count[size_t(o)];
-        }
-        if (kind == 1)
-          for (int64_t o = 0; o < no; ++o)
-            ref[size_t(o)] /= double(count[size_t(o)]);
+        const ReduceReference ref = refReduce(names[kind], x, shape, dims);
         TilingContext ctx;
         ctx.inputs = {f32(shape)};
         ctx.outputs = {f32(outShape)};
@@ -85,14 +53,15 @@ TEST(VecReduce, AllAxisSetsShapesIsasTilings) {
                         ASSERT_TRUE(st.ok()) << st.toString();
                         for (int64_t o = 0; o < no; ++o) {
                           // A product rounds once per factor in f32.
+                          double want = ref.value[size_t(o)];
                           double tol =
                               kind == 2 ? 0
                               : kind == 3
-                                  ? 1.2e-7 * double(count[size_t(o)] + 1) *
-                                        std::fabs(ref[size_t(o)])
-                                  : 1e-6 * absSum[size_t(o)] +
-                                        1e-6 * std::fabs(ref[size_t(o)]);
-                          ASSERT_NEAR(y[size_t(o)], ref[size_t(o)], tol)
+                                  ? 1.2e-7 * double(ref.count[size_t(o)] + 1) *
+                                        std::fabs(want)
+                                  : 1e-6 * ref.absSum[size_t(o)] +
+                                        1e-6 * std::fabs(want);
+                          ASSERT_NEAR(y[size_t(o)], want, tol)
                               << names[kind] << " " << shapeName(shape)
                               << " axes " << axes.size() << " keep " << keep
                               << " out " << o << " " << w;

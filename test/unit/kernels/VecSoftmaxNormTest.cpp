@@ -19,29 +19,6 @@ using Shape = std::vector<int64_t>;
 
 int64_t numel(const Shape &s) { return geflow::rt::numElements(s); }
 
-std::vector<double> refSoftmax(const std::vector<float> &x, const Shape &s,
-                               int64_t axis, bool log) {
-  int64_t outer = 1, inner = 1, len = s[size_t(axis)];
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= s[size_t(d)];
-  for (size_t d = size_t(axis) + 1; d < s.size(); ++d)
-    inner *= s[d];
-  std::vector<double> y(x.size());
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      auto at = [&](int64_t a) { return size_t((o * len + a) * inner + i); };
-      double m = -INFINITY, sum = 0;
-      for (int64_t a = 0; a < len; ++a)
-        m = std::max(m, double(x[at(a)]));
-      for (int64_t a = 0; a < len; ++a)
-        sum += std::exp(x[at(a)] - m);
-      for (int64_t a = 0; a < len; ++a)
-        y[at(a)] =
-            log ? x[at(a)] - m - std::log(sum) : std::exp(x[at(a)] - m) / sum;
-    }
-  return y;
-}
-
 } // namespace
 
 TEST(VecSoftmax, AnyAxisShapesIsasTilings) {
@@ -129,67 +106,38 @@ TEST(VecLayerNorm, ShapesAffineAndStatsOutputs) {
                         {{5, 1}, 1, 3, 1, 0},     {{2, 2000}, 1, 1, 1, 100},
                         {{3, 7, 17}, 2, 2, 2, 0}, {{1, 4, 4, 9}, -3, 3, 3, 5}};
   for (const Case &c : cases) {
-    int64_t rank = int64_t(c.shape.size());
-    int64_t axis = c.axis < 0 ? c.axis + rank : c.axis;
-    int64_t rows = 1, cols = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < axis ? rows : cols) *= c.shape[size_t(d)];
-    std::vector<float> x = randomFloats(size_t(rows * cols), 4, -2, 2);
+    const LayerNormRows ln = layerNormRows(c.shape, c.axis);
+    std::vector<float> x = randomFloats(size_t(ln.rows * ln.cols), 4, -2, 2);
     for (float &v : x)
       v += c.offset;
-    std::vector<float> gamma = randomFloats(size_t(cols), 5, 0.5f, 2);
-    std::vector<float> beta = randomFloats(size_t(cols), 6, -1, 1);
+    std::vector<float> gamma = randomFloats(size_t(ln.cols), 5, 0.5f, 2);
+    std::vector<float> beta = randomFloats(size_t(ln.cols), 6, -1, 1);
     const double eps = 1e-5;
-    std::vector<double> ref(x.size()), refMean(static_cast<size_t>(rows)),
-        refRstd(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) {
-      double m = 0, v = 0;
-      for (int64_t i = 0; i < cols; ++i)
-        m += x[size_t(r * cols + i)];
-      m /= double(cols);
-      for (int64_t i = 0; i < cols; ++i)
-        v += (x[size_t(r * cols + i)] - m) * (x[size_t(r * cols + i)] - m);
-      double rstd = 1 / std::sqrt(v / double(cols) + eps);
-      refMean[size_t(r)] = m;
-      refRstd[size_t(r)] = rstd;
-      for (int64_t i = 0; i < cols; ++i) {
-        double g = c.inputs > 1 ? gamma[size_t(i)] : 1,
-               b = c.inputs > 2 ? beta[size_t(i)] : 0;
-        ref[size_t(r * cols + i)] =
-            (x[size_t(r * cols + i)] - m) * rstd * g + b;
-      }
-    }
-    TilingContext ctx;
-    ctx.inputs = {f32(c.shape)};
-    Shape paramShape(c.shape.begin() + axis, c.shape.end());
-    for (int i = 1; i < c.inputs; ++i)
-      ctx.inputs.push_back(f32(paramShape));
-    ctx.outputs = {f32(c.shape)};
-    Shape statShape(c.shape.begin(), c.shape.begin() + axis);
-    statShape.insert(statShape.end(), size_t(rank - axis), 1);
-    for (int k = 1; k < c.outputs; ++k)
-      ctx.outputs.push_back(f32(statShape));
-    ctx.attrs.set("begin_norm_axis", c.axis);
-    ctx.attrs.set("epsilon", eps);
+    const LayerNormReference ref = refLayerNorm(
+        x, ln.rows, ln.cols, c.inputs > 1 ? gamma : std::vector<float>(),
+        c.inputs > 2 ? beta : std::vector<float>(), eps);
+    TilingContext ctx =
+        layerNormContext(c.shape, c.axis, c.inputs, c.outputs, DType::F32,
+                         DType::F32, DType::F32, eps);
     std::vector<const void *> ins = {x.data(), gamma.data(), beta.data()};
     ins.resize(size_t(c.inputs));
     forEachTiling(
         "layer_norm", ctx,
         [&](const TilingContext &tc, Isa isa, const TilingResult *forced,
             const std::string &w) {
-          std::vector<float> y(x.size()), mean(static_cast<size_t>(rows)),
-              rstd(static_cast<size_t>(rows));
+          std::vector<float> y(x.size()), mean(size_t(ln.rows)),
+              rstd(size_t(ln.rows));
           std::vector<void *> outs = {y.data(), mean.data(), rstd.data()};
           outs.resize(size_t(c.outputs));
           Status st = runKernel("layer_norm", tc, ins, outs, isa, forced);
           ASSERT_TRUE(st.ok()) << st.toString();
           std::string what =
               shapeName(c.shape) + " axis " + std::to_string(c.axis) + " " + w;
-          EXPECT_TRUE(allClose(y, ref, 1e-5, 1e-5)) << what;
+          EXPECT_TRUE(allClose(y, ref.y, 1e-5, 1e-5)) << what;
           if (c.outputs > 1)
-            EXPECT_TRUE(allClose(mean, refMean, 1e-5, 1e-6)) << what;
+            EXPECT_TRUE(allClose(mean, ref.mean, 1e-5, 1e-6)) << what;
           if (c.outputs > 2)
-            EXPECT_TRUE(allClose(rstd, refRstd, 1e-5, 0)) << what;
+            EXPECT_TRUE(allClose(rstd, ref.rstd, 1e-5, 0)) << what;
         });
   }
 }
@@ -218,35 +166,18 @@ TEST(VecBatchNorm, NchwAndNc1hwc0) {
                         {{1, 16, 7, 7}, Format::NC1HWC0},
                         {{3, 33, 1, 2}, Format::NC1HWC0}};
   for (const Case &c : cases) {
-    int64_t N = c.shape[0], C = c.shape[1], inner = numel(c.shape) / (N * C);
-    bool nc1 = c.format == Format::NC1HWC0;
-    int64_t C1 = (C + 15) / 16;
-    int64_t total = nc1 ? N * C1 * inner * 16 : N * C * inner;
-    std::vector<float> x = randomFloats(size_t(total), 1, -3, 3);
+    const BatchNormLayout layout = batchNormLayout(c.shape, c.format);
+    const int64_t C = layout.c;
+    std::vector<float> x = randomFloats(size_t(layout.elements()), 1, -3, 3);
+    zeroPadLanes(x, layout);
     std::vector<float> scale = randomFloats(size_t(C), 2, 0.5f, 2);
     std::vector<float> offset = randomFloats(size_t(C), 3, -1, 1);
     std::vector<float> mean = randomFloats(size_t(C), 4, -1, 1);
     std::vector<float> var = randomFloats(size_t(C), 5, 0.1f, 3);
-    std::vector<double> ref(x.size());
-    for (int64_t f = 0; f < total; ++f) {
-      int64_t ch =
-          nc1 ? (f / (inner * 16)) % C1 * 16 + f % 16 : (f / inner) % C;
-      if (nc1 && ch >= C) {
-        x[size_t(f)] = 0; // zero padding
-        ref[size_t(f)] = 0;
-        continue;
-      }
-      size_t k = size_t(ch);
-      ref[size_t(f)] = (x[size_t(f)] - mean[k]) /
-                           std::sqrt(double(var[k]) + 1e-3) * scale[k] +
-                       offset[k];
-    }
-    TilingContext ctx;
-    ctx.inputs = {desc(DType::F32, c.shape, c.format)};
-    for (int i = 0; i < 4; ++i)
-      ctx.inputs.push_back(f32({C}));
-    ctx.outputs = {desc(DType::F32, c.shape, c.format)};
-    ctx.attrs.set("epsilon", 1e-3);
+    std::vector<double> ref =
+        refBatchNorm(x, layout, scale, offset, mean, var, 1e-3);
+    TilingContext ctx = batchNormContext(c.shape, c.format, DType::F32,
+                                         DType::F32, DType::F32, 1e-3);
     forEachTiling("batch_norm", ctx,
                   [&](const TilingContext &tc, Isa isa,
                       const TilingResult *forced, const std::string &w) {

@@ -14,9 +14,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -164,20 +166,251 @@ inline std::vector<int64_t> unflatten(int64_t flat,
   return idx;
 }
 
-inline TensorDesc desc(DType dt, std::vector<int64_t> shape,
-                       Format format = Format::ND) {
-  TensorDesc d;
-  d.dtype = dt;
-  d.shape = std::move(shape);
-  d.format = format;
-  return d;
-}
-
 inline std::string shapeName(const std::vector<int64_t> &s) {
   std::string out = "[";
   for (size_t i = 0; i < s.size(); ++i)
     out += (i ? "," : "") + std::to_string(s[i]);
   return out + "]";
+}
+
+/// softmax, or log_softmax when `log`, of x of shape `s` along `axis`
+/// (non-negative), in double.
+inline std::vector<double> refSoftmax(const std::vector<float> &x,
+                                      const std::vector<int64_t> &s,
+                                      int64_t axis, bool log) {
+  int64_t outer = 1, inner = 1, len = s[size_t(axis)];
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= s[size_t(d)];
+  for (size_t d = size_t(axis) + 1; d < s.size(); ++d)
+    inner *= s[d];
+  std::vector<double> y(x.size());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t a) { return size_t((o * len + a) * inner + i); };
+      double m = -INFINITY, sum = 0;
+      for (int64_t a = 0; a < len; ++a)
+        m = std::max(m, double(x[at(a)]));
+      for (int64_t a = 0; a < len; ++a)
+        sum += std::exp(x[at(a)] - m);
+      for (int64_t a = 0; a < len; ++a)
+        y[at(a)] =
+            log ? x[at(a)] - m - std::log(sum) : std::exp(x[at(a)] - m) / sum;
+    }
+  return y;
+}
+
+/// The dims a reduction over `axes` covers in a tensor of rank `rank`: all
+/// when `axes` is empty, negative axes counted from the back.
+inline std::set<int64_t> reducedDims(const std::vector<int64_t> &axes,
+                                     int64_t rank) {
+  std::set<int64_t> dims;
+  for (int64_t a : axes)
+    dims.insert(a < 0 ? a + rank : a);
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      dims.insert(d);
+  return dims;
+}
+
+/// The output shape of a reduction over `dims`: reduced dims kept as 1 with
+/// keep_dims, dropped without.
+inline std::vector<int64_t> reducedShape(const std::vector<int64_t> &shape,
+                                         const std::set<int64_t> &dims,
+                                         bool keepDims) {
+  std::vector<int64_t> out;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (!dims.count(int64_t(d)))
+      out.push_back(shape[d]);
+    else if (keepDims)
+      out.push_back(1);
+  return out;
+}
+
+/// A reduction per output (flat, in the order of the output with or
+/// without keep_dims): its value in double, the sum of |x| over what it
+/// reduced, and how many elements that was.
+struct ReduceReference {
+  std::vector<double> value, absSum;
+  std::vector<int64_t> count;
+};
+
+/// reduce_sum, reduce_mean, reduce_max or reduce_prod (`kernel`) of x of
+/// shape `shape` over `dims`.
+inline ReduceReference refReduce(const std::string &kernel,
+                                 const std::vector<float> &x,
+                                 const std::vector<int64_t> &shape,
+                                 const std::set<int64_t> &dims) {
+  const bool isMax = kernel == "reduce_max", isProd = kernel == "reduce_prod";
+  const std::vector<int64_t> kept = reducedShape(shape, dims, true);
+  const int64_t rank = int64_t(shape.size()),
+                n = geflow::rt::numElements(shape),
+                no = geflow::rt::numElements(kept);
+  ReduceReference ref;
+  ref.value.assign(size_t(no), isMax ? -INFINITY : isProd ? 1.0 : 0.0);
+  ref.absSum.assign(size_t(no), 0.0);
+  ref.count.assign(size_t(no), 0);
+  for (int64_t f = 0; f < n; ++f) {
+    auto idx = unflatten(f, shape);
+    int64_t o = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      o = o * kept[size_t(d)] + (dims.count(d) ? 0 : idx[size_t(d)]);
+    double v = x[size_t(f)];
+    double &r = ref.value[size_t(o)];
+    r = isMax ? std::max(r, v) : isProd ? r * v : r + v;
+    ref.absSum[size_t(o)] += std::fabs(v);
+    ++ref.count[size_t(o)];
+  }
+  if (kernel == "reduce_mean")
+    for (int64_t o = 0; o < no; ++o)
+      ref.value[size_t(o)] /= double(ref.count[size_t(o)]);
+  return ref;
+}
+
+/// layer_norm normalizes rows of the `cols` elements from begin_norm_axis
+/// on; `axis` is that axis made non-negative.
+struct LayerNormRows {
+  int64_t axis, rows, cols;
+};
+
+inline LayerNormRows layerNormRows(const std::vector<int64_t> &shape,
+                                   int64_t beginNormAxis) {
+  int64_t rank = int64_t(shape.size());
+  LayerNormRows r{beginNormAxis < 0 ? beginNormAxis + rank : beginNormAxis, 1,
+                  1};
+  for (int64_t d = 0; d < rank; ++d)
+    (d < r.axis ? r.rows : r.cols) *= shape[size_t(d)];
+  return r;
+}
+
+/// The layer_norm context: x [shape] in `xDtype`, then numInputs - 1 of
+/// gamma and beta in `paramDtype`; y in `yDtype`, then numOutputs - 1 of
+/// mean and rstd in `paramDtype`.
+inline TilingContext layerNormContext(const std::vector<int64_t> &shape,
+                                      int64_t beginNormAxis, int numInputs,
+                                      int numOutputs, DType xDtype,
+                                      DType paramDtype, DType yDtype,
+                                      double eps) {
+  int64_t axis = layerNormRows(shape, beginNormAxis).axis;
+  TilingContext ctx;
+  ctx.inputs = {desc(xDtype, shape)};
+  std::vector<int64_t> paramShape(shape.begin() + axis, shape.end());
+  for (int i = 1; i < numInputs; ++i)
+    ctx.inputs.push_back(desc(paramDtype, paramShape));
+  ctx.outputs = {desc(yDtype, shape)};
+  std::vector<int64_t> statShape(shape.begin(), shape.begin() + axis);
+  statShape.insert(statShape.end(), shape.size() - size_t(axis), 1);
+  for (int k = 1; k < numOutputs; ++k)
+    ctx.outputs.push_back(desc(paramDtype, statShape));
+  ctx.attrs.set("begin_norm_axis", beginNormAxis);
+  ctx.attrs.set("epsilon", eps);
+  return ctx;
+}
+
+struct LayerNormReference {
+  std::vector<double> y, mean, rstd;
+};
+
+/// layer_norm of `rows` rows of `cols` values in double; an empty `gamma`
+/// or `beta` is an absent input (scale 1, offset 0).
+inline LayerNormReference refLayerNorm(const std::vector<float> &x,
+                                       int64_t rows, int64_t cols,
+                                       const std::vector<float> &gamma,
+                                       const std::vector<float> &beta,
+                                       double eps) {
+  LayerNormReference ref;
+  ref.y.resize(x.size());
+  ref.mean.resize(size_t(rows));
+  ref.rstd.resize(size_t(rows));
+  for (int64_t r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int64_t i = 0; i < cols; ++i)
+      m += x[size_t(r * cols + i)];
+    m /= double(cols);
+    for (int64_t i = 0; i < cols; ++i) {
+      double d = x[size_t(r * cols + i)] - m;
+      v += d * d;
+    }
+    double rstd = 1 / std::sqrt(v / double(cols) + eps);
+    ref.mean[size_t(r)] = m;
+    ref.rstd[size_t(r)] = rstd;
+    for (int64_t i = 0; i < cols; ++i) {
+      double g = gamma.empty() ? 1 : gamma[size_t(i)],
+             b = beta.empty() ? 0 : beta[size_t(i)];
+      ref.y[size_t(r * cols + i)] =
+          (x[size_t(r * cols + i)] - m) * rstd * g + b;
+    }
+  }
+  return ref;
+}
+
+/// Where the channels of a batch_norm operand [N, C, ...] lie: ND and NCHW
+/// keep planes of `inner` elements per (n, c); NC1HWC0 pads C to blocks of
+/// 16 lanes.
+struct BatchNormLayout {
+  int64_t n, c, inner;
+  bool nc1hwc0;
+
+  int64_t c1() const { return (c + 15) / 16; }
+  int64_t elements() const {
+    return nc1hwc0 ? n * c1() * inner * 16 : n * c * inner;
+  }
+  /// The channel of flat element `f`, or -1 for an NC1HWC0 pad lane.
+  int64_t channelOf(int64_t f) const {
+    if (!nc1hwc0)
+      return (f / inner) % c;
+    int64_t ch = (f / (inner * 16)) % c1() * 16 + f % 16;
+    return ch < c ? ch : -1;
+  }
+};
+
+inline BatchNormLayout batchNormLayout(const std::vector<int64_t> &shape,
+                                       Format format) {
+  int64_t n = shape[0], c = shape[1];
+  return {n, c, geflow::rt::numElements(shape) / (n * c),
+          format == Format::NC1HWC0};
+}
+
+/// The batch_norm context: x [shape] in `xDtype` and `format`, then scale,
+/// offset, mean and var [C] in `paramDtype`; y like x in `yDtype`.
+inline TilingContext batchNormContext(const std::vector<int64_t> &shape,
+                                      Format format, DType xDtype,
+                                      DType paramDtype, DType yDtype,
+                                      double eps) {
+  TilingContext ctx;
+  ctx.inputs = {desc(xDtype, shape, format)};
+  for (int i = 0; i < 4; ++i)
+    ctx.inputs.push_back(desc(paramDtype, {shape[1]}));
+  ctx.outputs = {desc(yDtype, shape, format)};
+  ctx.attrs.set("epsilon", eps);
+  return ctx;
+}
+
+/// Zeroes the NC1HWC0 pad lanes of x: the kernels may read them, the
+/// reference never does.
+inline void zeroPadLanes(std::vector<float> &x, const BatchNormLayout &l) {
+  for (int64_t f = 0; f < l.elements(); ++f)
+    if (l.channelOf(f) < 0)
+      x[size_t(f)] = 0;
+}
+
+/// (x - mean) / sqrt(var + eps) * scale + offset per channel, in double; 0
+/// in the pad lanes.
+inline std::vector<double>
+refBatchNorm(const std::vector<float> &x, const BatchNormLayout &l,
+             const std::vector<float> &scale, const std::vector<float> &offset,
+             const std::vector<float> &mean, const std::vector<float> &var,
+             double eps) {
+  std::vector<double> ref(x.size(), 0.0);
+  for (int64_t f = 0; f < l.elements(); ++f) {
+    int64_t ch = l.channelOf(f);
+    if (ch < 0)
+      continue;
+    size_t k = size_t(ch);
+    ref[size_t(f)] =
+        (x[size_t(f)] - mean[k]) / std::sqrt(double(var[k]) + eps) * scale[k] +
+        offset[k];
+  }
+  return ref;
 }
 
 } // namespace geflow::kernels::testing
