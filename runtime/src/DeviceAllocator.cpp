@@ -1,6 +1,6 @@
 //===- DeviceAllocator.cpp - The caching device allocator -----------------===//
 
-#include "geflow/runtime/Memory.h"
+#include "AllocationStats.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -99,11 +99,7 @@ StatusOr<void *> DeviceAllocator::allocate(size_t bytes) {
       return outOfMemoryLocked(bytes, cls);
   }
   live_.emplace(reinterpret_cast<uintptr_t>(ptr), Block{bytes, cls});
-  stats_.inUse += cls;
-  stats_.requested += bytes;
-  stats_.peakInUse = std::max(stats_.peakInUse, stats_.inUse);
-  ++stats_.liveAllocations;
-  ++stats_.numAllocs;
+  countAllocation(stats_, bytes, cls);
   return ptr;
 }
 
@@ -112,22 +108,16 @@ Status DeviceAllocator::free(void *ptr) {
     return invalidArgument("cannot free a null device pointer");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = live_.find(reinterpret_cast<uintptr_t>(ptr));
-  if (it == live_.end()) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%p", ptr);
-    return invalidArgument(std::string("pointer ") + buf +
+  if (it == live_.end())
+    return invalidArgument("pointer " + pointerText(ptr) +
                            " is not the start of a live allocation of device " +
                            std::to_string(deviceId_) +
                            " (already freed, interior or foreign)");
-  }
   Block block = it->second;
   live_.erase(it);
   cache_[block.classSize].push_back(ptr);
-  stats_.inUse -= block.classSize;
-  stats_.requested -= block.requested;
+  countFree(stats_, block.requested, block.classSize);
   stats_.cached += block.classSize;
-  --stats_.liveAllocations;
-  ++stats_.numFrees;
   return Status::OK();
 }
 
@@ -157,10 +147,9 @@ void DeviceAllocator::resetPeak() {
 bool DeviceAllocator::contains(const void *ptr, size_t bytes) const {
   auto addr = reinterpret_cast<uintptr_t>(ptr);
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = live_.upper_bound(addr);
-  if (it == live_.begin())
+  auto it = lastStartingAtOrBefore(live_, addr);
+  if (it == live_.end())
     return false;
-  --it;
   uintptr_t offset = addr - it->first;
   return offset < it->second.requested &&
          bytes <= it->second.requested - offset;

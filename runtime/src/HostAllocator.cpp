@@ -1,8 +1,7 @@
 //===- HostAllocator.cpp - Host ("pinned") memory -------------------------===//
 
-#include "geflow/runtime/Memory.h"
+#include "AllocationStats.h"
 
-#include <cstdio>
 #include <cstdlib>
 
 namespace geflow::rt {
@@ -49,11 +48,7 @@ StatusOr<void *> HostAllocator::allocate(size_t bytes) {
                       " of host memory; " + formatBytes(stats_.inUse) +
                       " in use");
   live_.emplace(reinterpret_cast<uintptr_t>(ptr), bytes);
-  stats_.inUse += rounded;
-  stats_.requested += bytes;
-  stats_.peakInUse = std::max(stats_.peakInUse, stats_.inUse);
-  ++stats_.liveAllocations;
-  ++stats_.numAllocs;
+  countAllocation(stats_, bytes, rounded);
   return ptr;
 }
 
@@ -62,17 +57,11 @@ Status HostAllocator::free(void *ptr) {
     return invalidArgument("cannot free a null host pointer");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = live_.find(reinterpret_cast<uintptr_t>(ptr));
-  if (it == live_.end()) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%p", ptr);
-    return invalidArgument(std::string("pointer ") + buf +
+  if (it == live_.end())
+    return invalidArgument("pointer " + pointerText(ptr) +
                            " is not a live host allocation (already freed, "
                            "interior, or not from mallocHost)");
-  }
-  stats_.inUse -= roundUp(it->second);
-  stats_.requested -= it->second;
-  --stats_.liveAllocations;
-  ++stats_.numFrees;
+  countFree(stats_, it->second, roundUp(it->second));
   std::free(ptr);
   live_.erase(it);
   return Status::OK();
@@ -81,11 +70,8 @@ Status HostAllocator::free(void *ptr) {
 bool HostAllocator::owns(const void *ptr) const {
   auto addr = reinterpret_cast<uintptr_t>(ptr);
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = live_.upper_bound(addr);
-  if (it == live_.begin())
-    return false;
-  --it;
-  return addr - it->first < it->second;
+  auto it = lastStartingAtOrBefore(live_, addr);
+  return it != live_.end() && addr - it->first < it->second;
 }
 
 MemoryStats HostAllocator::stats() const {
