@@ -188,15 +188,13 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
   return frontend::importModel(context, *kind, path, *importOptions);
 }
 
-LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
-                          const PassManagerHook &hook) {
+// The pipeline under an already read `config` (compileModule reads it once
+// for its summary too: the fusion switch file is read once per compile).
+static LogicalResult runPipelineWith(ModuleOp module, const Options &options,
+                                     PipelineConfig config, bool graphOnly,
+                                     const PassManagerHook &hook) {
   if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
     return failure();
-  std::string error;
-  std::optional<PipelineConfig> maybeConfig = getPipelineConfig(options, error);
-  if (!maybeConfig)
-    return emitError(module.getLoc(), error);
-  PipelineConfig &config = *maybeConfig;
   if (hasShapeRange(options) && !graphOnly)
     return runRangedPipeline(module, options, config, hook);
   if (failed(attachGears(module, options)))
@@ -207,6 +205,15 @@ LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnl
     return failure();
   buildCompilePipeline(pm, config);
   return pm.run(module);
+}
+
+LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
+                          const PassManagerHook &hook) {
+  std::string error;
+  std::optional<PipelineConfig> config = getPipelineConfig(options, error);
+  if (!config)
+    return emitError(module.getLoc(), error);
+  return runPipelineWith(module, options, std::move(*config), graphOnly, hook);
 }
 
 FailureOr<std::vector<uint8_t>>
@@ -241,7 +248,7 @@ compileModule(ModuleOp module, const Options &options,
       ++s.graphOps;
   });
 
-  if (failed(runPipeline(module, options, /*graphOnly=*/false, hook)))
+  if (failed(runPipelineWith(module, options, *config, /*graphOnly=*/false, hook)))
     return failure();
 
   GfmWriteOptions write;

@@ -33,8 +33,8 @@ static OptionSpec option(std::string name, Kind kind, std::string help,
   return s;
 }
 
-// stream_max_parallel_num: "N" or "Engine:N[,Engine:N]".
-static std::string checkStreamParallel(const std::string &v) {
+std::optional<int64_t> parseStreamParallel(const std::string &v) {
+  int64_t most = 0;
   size_t start = 0;
   while (start <= v.size()) {
     size_t end = v.find(',', start);
@@ -42,13 +42,19 @@ static std::string checkStreamParallel(const std::string &v) {
     std::string number = part.substr(part.find(':') == std::string::npos ? 0 : part.find(':') + 1);
     if (number.empty() || !std::all_of(number.begin(), number.end(), ::isdigit) ||
         std::stoll(number.substr(0, 9)) < 1)
-      return "expected a positive count or Engine:count pairs such as "
-             "\"AIcoreEngine:4\", got \"" + v + "\"";
+      return std::nullopt;
+    most = std::max<int64_t>(most, std::stoll(number.substr(0, 9)));
     if (end == std::string::npos)
       break;
     start = end + 1;
   }
-  return "";
+  return most;
+}
+
+static std::string checkStreamParallel(const std::string &v) {
+  return parseStreamParallel(v) ? ""
+                                : "expected a positive count or Engine:count pairs such as "
+                                  "\"AIcoreEngine:4\", got \"" + v + "\"";
 }
 
 OptionsRegistry::OptionsRegistry() {

@@ -24,22 +24,10 @@ std::optional<PipelineConfig> getPipelineConfig(const Options &options, std::str
   if (auto soc = options.get("soc_version"))
     config.soc = *soc;
   config.printPrecisionDecisions = options.getBool("print_precision_decisions");
-  // stream_max_parallel_num: "N" or "Engine:N,...": the AI-core engine's
-  // count (or the largest given) bounds the streams.
-  if (auto streams = options.get("stream_max_parallel_num")) {
-    int64_t best = 1;
-    size_t start = 0;
-    while (start <= streams->size()) {
-      size_t end = streams->find(',', start);
-      std::string part = streams->substr(start, end - start);
-      size_t colon = part.find(':');
-      best = std::max<int64_t>(best, std::stoll(part.substr(colon == std::string::npos ? 0 : colon + 1)));
-      if (end == std::string::npos)
-        break;
-      start = end + 1;
-    }
-    config.maxStreams = best;
-  }
+  // stream_max_parallel_num: the largest engine count bounds the streams
+  // (the registry has validated the text).
+  if (auto streams = options.get("stream_max_parallel_num"))
+    config.maxStreams = parseStreamParallel(*streams).value_or(1);
   return config;
 }
 

@@ -80,6 +80,10 @@ private:
   std::vector<OptionSpec> specs_;
 };
 
+/// stream_max_parallel_num ("N" or "Engine:N[,Engine:N]"): the largest
+/// count given, or nullopt when the text is malformed.
+std::optional<int64_t> parseStreamParallel(const std::string &value);
+
 /// The nearest name in `candidates` to `name` by edit distance, or "" when
 /// nothing is close.
 std::string suggestNearest(const std::string &name,
