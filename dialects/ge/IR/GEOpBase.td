@@ -65,15 +65,4 @@ class GE_CompareOp<string mnemonic, list<Trait> traits = []>
   let hasFolder = 1;
 }
 
-// Reductions over `axes` (empty: every axis) with optional kept dims.
-class GE_ReduceOp<string mnemonic, list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
-  let arguments = (ins GE_Tensor:$x,
-                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
-                   DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
-  let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
-  let hasFolder = 1;
-}
-
 #endif // GEFLOW_GE_OPBASE

@@ -58,6 +58,14 @@ struct Layout4D {
 };
 std::optional<Layout4D> getLayout4D(llvm::StringRef dataFormat);
 
+/// Folds an op that maps element coordinates (gathers, slices, pads): when
+/// `operand` is a constant and `type` static, result element c is operand
+/// element `source(c)` (`fill` where source returns -1); null otherwise.
+mlir::OpFoldResult
+foldByGather(mlir::Attribute operand, mlir::Type type,
+             llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> source,
+             double fill = 0);
+
 } // namespace geflow::ge::detail
 
 #endif
