@@ -142,36 +142,25 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
 // ArgMaxD, ArgMinD
 //===----------------------------------------------------------------------===//
 
-template <typename Adaptor>
-static LogicalResult inferArgReduce(const InferDiag &diag, Adaptor adaptor,
-                                    SmallVectorImpl<Type> &inferred) {
-  Type et = adaptor.getDtype();
-  auto x = shapeOf(adaptor.getX());
-  if (!x) {
-    inferred.push_back(UnrankedTensorType::get(et));
+LogicalResult
+geflow::ge::detail::inferArgReduce(const InferDiag &diag, Value x,
+                                   int64_t dimension, Type dtype,
+                                   SmallVectorImpl<Type> &inferred) {
+  auto shape = shapeOf(x);
+  if (!shape) {
+    inferred.push_back(UnrankedTensorType::get(dtype));
     return success();
   }
-  auto dim = shapes::normalizeAxis(adaptor.getDimension(), x->size());
+  auto dim = shapes::normalizeAxis(dimension, shape->size());
   if (!dim)
-    return diag("dimension ", static_cast<int64_t>(adaptor.getDimension()), " is out of range for rank ",
-                x->size());
-  if ((*x)[*dim] == 0)
+    return diag("dimension ", dimension, " is out of range for rank ",
+                shape->size());
+  if ((*shape)[*dim] == 0)
     return diag("dimension ", *dim, " is empty: no extreme element to index");
-  SmallVector<int64_t> out(x->begin(), x->end());
+  SmallVector<int64_t> out(shape->begin(), shape->end());
   out.erase(out.begin() + *dim);
-  inferred.push_back(RankedTensorType::get(out, et));
+  inferred.push_back(RankedTensorType::get(out, dtype));
   return success();
-}
-
-LogicalResult ArgMaxDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
-}
-LogicalResult ArgMinDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
 }
 
 /// Index of the extreme element of each [outer, n, inner] column: a value

@@ -97,7 +97,10 @@ def GE_ScatterNdUpdateOp : GE_InferOp<"ScatterNdUpdate"> {
 
 // Index of the extreme element along `dimension`, which the result drops.
 class GE_ArgReduceOp<string mnemonic, string which>
-    : GE_InferOp<mnemonic> {
+    : GE_InferOp<mnemonic, [],
+                 "inferArgReduce(diag, adaptor.getX(), "
+                 "static_cast<int64_t>(adaptor.getDimension()), "
+                 "adaptor.getDtype(), inferred)"> {
   let summary = "Index of the " # which # " element along dimension";
   let description = [{
     GE `}] # mnemonic # [{`: `y` has x's shape without `dimension` (negative

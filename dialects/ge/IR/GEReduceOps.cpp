@@ -34,52 +34,28 @@ reduceAxes(const InferDiag &diag, ArrayRef<int64_t> axes, int64_t rank) {
   return out;
 }
 
-template <typename Adaptor>
-static LogicalResult inferReduce(const InferDiag &diag, Adaptor adaptor,
-                                 SmallVectorImpl<Type> &inferred) {
-  Type et = getElementType(adaptor.getX());
-  auto x = shapeOf(adaptor.getX());
-  if (!x) {
+LogicalResult geflow::ge::detail::inferReduce(const InferDiag &diag, Value x,
+                                              ArrayRef<int64_t> axes,
+                                              bool keepDims,
+                                              SmallVectorImpl<Type> &inferred) {
+  Type et = getElementType(x);
+  auto shape = shapeOf(x);
+  if (!shape) {
     inferred.push_back(UnrankedTensorType::get(et));
     return success();
   }
-  auto axes = reduceAxes(diag, adaptor.getAxes(), x->size());
-  if (!axes)
+  auto reduced = reduceAxes(diag, axes, shape->size());
+  if (!reduced)
     return failure();
   SmallVector<int64_t> out;
-  for (size_t d = 0; d < x->size(); ++d) {
-    if (!llvm::is_contained(*axes, static_cast<int64_t>(d)))
-      out.push_back((*x)[d]);
-    else if (adaptor.getKeepDims())
+  for (size_t d = 0; d < shape->size(); ++d) {
+    if (!llvm::is_contained(*reduced, static_cast<int64_t>(d)))
+      out.push_back((*shape)[d]);
+    else if (keepDims)
       out.push_back(1);
   }
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
-}
-
-LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
-  return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
-}
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &inferred) {
-  return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
-}
-LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
-  return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
-}
-LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &inferred) {
-  return inferReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
 }
 
 enum class ReduceKind { Sum, Mean, Max, Prod };

@@ -6,7 +6,9 @@ include "dialects/ge/IR/GEOpBase.td"
 
 // Reductions over `axes` (empty: every axis) with optional kept dims.
 class GE_ReduceOp<string mnemonic, list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType],
+                 "inferReduce(diag, adaptor.getX(), adaptor.getAxes(), "
+                 "adaptor.getKeepDims(), inferred)"> {
   let arguments = (ins GE_Tensor:$x,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
                    DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
