@@ -70,7 +70,8 @@ Value PrecisionRewriter::convert(Value v, Type element) {
   // A constant is converted now instead of on every run.
   if (auto cst = dyn_cast_or_null<ConstOp>(def)) {
     std::string name =
-        "precision_" + shortDTypeName(*getRuntimeDType(element)).str();
+        "precision_" +
+        std::string(rt::dtypeShortName(*getRuntimeDType(element)));
     auto value =
         convertFloatConstant(cst.getValue(), cast<FloatType>(element), name);
     if (succeeded(value)) {
@@ -94,10 +95,10 @@ Value PrecisionRewriter::convert(Value v, Type element) {
                                       ? def->getName().stripDialect().str()
                                       : nodeNames(def->getLoc()).front().str())
                                : valueLabel(v);
-    auto loc = NameLoc::get(
-        b.getStringAttr(producer + "/Cast_" +
-                        shortDTypeName(*getRuntimeDType(element)).str()),
-        v.getLoc());
+    auto loc = NameLoc::get(b.getStringAttr(producer + "/Cast_" +
+                                            std::string(rt::dtypeShortName(
+                                                *getRuntimeDType(element)))),
+                            v.getLoc());
     result =
         CastOp::create(b, loc, type, v, TypeAttr::get(element)).getResult();
     ++stats_.casts;
