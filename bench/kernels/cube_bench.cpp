@@ -18,7 +18,7 @@
 #include "cube_shapes.h"
 
 #include "geflow/kernels/Registry.h"
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <algorithm>
 #include <chrono>
@@ -65,8 +65,8 @@ Buffer randomBuffer(int64_t n, uint32_t seed, DType dt) {
     return b;
   auto *h = reinterpret_cast<uint16_t *>(b.get());
   for (int64_t i = 0; i < n; ++i) // h[i] overlaps float i / 2 <= i: safe
-    h[i] = dt == DType::F16 ? kernels::vec::floatToHalf(b.get()[i])
-                            : kernels::vec::floatToBf16(b.get()[i]);
+    h[i] = dt == DType::F16 ? geflow::rt::floatToHalf(b.get()[i])
+                            : geflow::rt::floatToBf16(b.get()[i]);
   return b;
 }
 

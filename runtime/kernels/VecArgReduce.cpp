@@ -9,9 +9,9 @@
 // f32), so int64 stays exact.
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/KernelFamilies.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/NdShape.h"
 
 #include <algorithm>
@@ -70,8 +70,8 @@ Status argReduceTiling(const std::string &name, bool isMax,
   t.n = x.shape[axis];
   t.colBlocks = (t.inner + kCols - 1) / kCols;
   int64_t items = t.outer * t.colBlocks;
-  int64_t bytes = rt::numElements(x.shape) *
-                  static_cast<int64_t>(rt::dtypeSize(x.dtype));
+  int64_t bytes =
+      rt::numElements(x.shape) * static_cast<int64_t>(rt::dtypeSize(x.dtype));
   result->blockDim =
       chooseBlockDim(socOf(ctx), std::max<int64_t>(items, 1), bytes);
   result->tilingData = encodeTiling(t);
@@ -79,7 +79,8 @@ Status argReduceTiling(const std::string &name, bool isMax,
   return Status::OK();
 }
 
-template <bool Max> Status argTiling(const TilingContext &ctx, TilingResult *r) {
+template <bool Max>
+Status argTiling(const TilingContext &ctx, TilingResult *r) {
   return argReduceTiling(Max ? "arg_max" : "arg_min", Max, ctx, r);
 }
 
@@ -90,11 +91,11 @@ template <typename S, typename V> struct Plain {
 };
 struct F16 {
   using Storage = uint16_t;
-  static float load(uint16_t h) { return halfToFloat(h); }
+  static float load(uint16_t h) { return rt::halfToFloat(h); }
 };
 struct BF16 {
   using Storage = uint16_t;
-  static float load(uint16_t h) { return bf16ToFloat(h); }
+  static float load(uint16_t h) { return rt::bf16ToFloat(h); }
 };
 
 template <typename V> bool isNaN(V v) {
@@ -157,8 +158,8 @@ void argDispatch(const ArgReduceTiling &t, const KernelArgs &args,
 int32_t argReduceKernel(const KernelArgs &args, uint32_t blockIdx,
                         uint32_t blockDim) {
   ArgReduceTiling t;
-  if (!decodeTiling(args, &t) || args.numInputs != 1 ||
-      args.numOutputs != 1 || t.n < 1)
+  if (!decodeTiling(args, &t) || args.numInputs != 1 || args.numOutputs != 1 ||
+      t.n < 1)
     return kVecErrBadTiling;
   int64_t begin, end;
   blockRange(t.outer * t.colBlocks, blockIdx, blockDim, &begin, &end);

@@ -12,9 +12,9 @@
 // through a stack chunk of float (float sources) or int64 (integer sources).
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/DataMovement.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/VecRegistry.h"
 
 #include <algorithm>

@@ -6,8 +6,8 @@
 // per-channel constant chains cost one element.
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 
 #include <cstring>
 
@@ -27,9 +27,9 @@ float loadOne(const void *base, int64_t index, DType dtype) {
   case DType::F32:
     return static_cast<const float *>(base)[index];
   case DType::F16:
-    return halfToFloat(static_cast<const uint16_t *>(base)[index]);
+    return rt::halfToFloat(static_cast<const uint16_t *>(base)[index]);
   case DType::BF16:
-    return bf16ToFloat(static_cast<const uint16_t *>(base)[index]);
+    return rt::bf16ToFloat(static_cast<const uint16_t *>(base)[index]);
   default:
     return static_cast<const uint8_t *>(base)[index] != 0 ? 1.f : 0.f;
   }

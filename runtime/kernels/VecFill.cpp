@@ -6,9 +6,9 @@
 // from the output shape (the compiler computes it from start/limit/delta).
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/DataMovement.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/VecRegistry.h"
 
 #include <algorithm>
@@ -98,12 +98,12 @@ int32_t fillKernel(const KernelArgs &args, uint32_t blockIdx,
     generate<float>(out, b, e, [&](int64_t i) { return float(val(i)); });
     break;
   case DType::F16:
-    generate<uint16_t>(out, b, e,
-                       [&](int64_t i) { return floatToHalf(float(val(i))); });
+    generate<uint16_t>(
+        out, b, e, [&](int64_t i) { return rt::floatToHalf(float(val(i))); });
     break;
   case DType::BF16:
-    generate<uint16_t>(out, b, e,
-                       [&](int64_t i) { return floatToBf16(float(val(i))); });
+    generate<uint16_t>(
+        out, b, e, [&](int64_t i) { return rt::floatToBf16(float(val(i))); });
     break;
   case DType::I8:
     generate<int8_t>(out, b, e, [&](int64_t i) { return int8_t(ival(i)); });

@@ -14,9 +14,9 @@
 // output rows (n, c, i).
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/KernelFamilies.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/NdShape.h"
 
 #include <algorithm>
@@ -46,14 +46,16 @@ Status gridSampleTiling(const TilingContext &ctx, TilingResult *result) {
                        std::string(rt::dtypeName(x.dtype)) +
                        ", expected float32, float16 or bfloat16");
   GEFLOW_RETURN_IF_ERROR(checkDtype(op, "input 1 (grid)", grid.dtype, x.dtype));
-  GEFLOW_RETURN_IF_ERROR(checkDtype(op, "output 0", ctx.outputs[0].dtype, x.dtype));
+  GEFLOW_RETURN_IF_ERROR(
+      checkDtype(op, "output 0", ctx.outputs[0].dtype, x.dtype));
   if (x.shape.size() != 4)
     return invalidArgument(op + ": input 0 (x) must be [N, C, H, W], got " +
                            shapeStr(x.shape));
   if (grid.shape.size() != 4 || grid.shape[0] != x.shape[0] ||
       grid.shape[3] != 2)
-    return invalidArgument(op + ": input 1 (grid) must be [N, H_out, W_out, 2] "
-                                "with N = " +
+    return invalidArgument(op +
+                           ": input 1 (grid) must be [N, H_out, W_out, 2] "
+                           "with N = " +
                            std::to_string(x.shape[0]) + ", got " +
                            shapeStr(grid.shape));
   GEFLOW_RETURN_IF_ERROR(
@@ -89,9 +91,9 @@ Status gridSampleTiling(const TilingContext &ctx, TilingResult *result) {
   t.ho = grid.shape[1];
   t.wo = grid.shape[2];
   int64_t rows = t.n * t.c * t.ho;
-  result->blockDim =
-      chooseBlockDim(socOf(ctx), std::max<int64_t>(rows, 1),
-                     rows * t.wo * 4 * (t.interp == int32_t(Interp::Bicubic) ? 16 : 4));
+  result->blockDim = chooseBlockDim(
+      socOf(ctx), std::max<int64_t>(rows, 1),
+      rows * t.wo * 4 * (t.interp == int32_t(Interp::Bicubic) ? 16 : 4));
   result->tilingData = encodeTiling(t);
   result->workspaceSize = 0;
   return Status::OK();
@@ -101,9 +103,9 @@ Status gridSampleTiling(const TilingContext &ctx, TilingResult *result) {
 float load(DType dt, const void *p, int64_t i) {
   switch (dt) {
   case DType::F16:
-    return halfToFloat(static_cast<const uint16_t *>(p)[i]);
+    return rt::halfToFloat(static_cast<const uint16_t *>(p)[i]);
   case DType::BF16:
-    return bf16ToFloat(static_cast<const uint16_t *>(p)[i]);
+    return rt::bf16ToFloat(static_cast<const uint16_t *>(p)[i]);
   default:
     return static_cast<const float *>(p)[i];
   }
@@ -111,10 +113,10 @@ float load(DType dt, const void *p, int64_t i) {
 void store(DType dt, void *p, int64_t i, float v) {
   switch (dt) {
   case DType::F16:
-    static_cast<uint16_t *>(p)[i] = floatToHalf(v);
+    static_cast<uint16_t *>(p)[i] = rt::floatToHalf(v);
     break;
   case DType::BF16:
-    static_cast<uint16_t *>(p)[i] = floatToBf16(v);
+    static_cast<uint16_t *>(p)[i] = rt::floatToBf16(v);
     break;
   default:
     static_cast<float *>(p)[i] = v;
@@ -122,7 +124,8 @@ void store(DType dt, void *p, int64_t i, float v) {
 }
 
 float unnormalize(float g, int64_t size, bool align) {
-  return align ? (g + 1) / 2 * float(size - 1) : ((g + 1) * float(size) - 1) / 2;
+  return align ? (g + 1) / 2 * float(size - 1)
+               : ((g + 1) * float(size) - 1) / 2;
 }
 
 /// PyTorch's reflect_coordinates over [twiceLow / 2, twiceHigh / 2].
@@ -186,8 +189,9 @@ float sample(const Sampler &s, float gx, float gy) {
     float fx = std::floor(ix), fy = std::floor(iy);
     int64_t x0 = int64_t(fx), y0 = int64_t(fy);
     float ex = ix - fx, ey = iy - fy;
-    return s.at(y0, x0) * (1 - ex) * (1 - ey) + s.at(y0, x0 + 1) * ex * (1 - ey) +
-           s.at(y0 + 1, x0) * (1 - ex) * ey + s.at(y0 + 1, x0 + 1) * ex * ey;
+    return s.at(y0, x0) * (1 - ex) * (1 - ey) +
+           s.at(y0, x0 + 1) * ex * (1 - ey) + s.at(y0 + 1, x0) * (1 - ex) * ey +
+           s.at(y0 + 1, x0 + 1) * ex * ey;
   }
   default: { // bicubic: padding applies to every tap's index
     float fx = std::floor(ix), fy = std::floor(iy);

@@ -6,9 +6,9 @@
 // not repeated), edge repeats the border element.
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/DataMovement.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/VecRegistry.h"
 
 #include <algorithm>
@@ -41,10 +41,10 @@ uint64_t encodeValue(double v, DType dt) {
     put(static_cast<float>(v));
     break;
   case DType::F16:
-    put(floatToHalf(static_cast<float>(v)));
+    put(rt::floatToHalf(static_cast<float>(v)));
     break;
   case DType::BF16:
-    put(floatToBf16(static_cast<float>(v)));
+    put(rt::floatToBf16(static_cast<float>(v)));
     break;
   case DType::I8:
     put(static_cast<int8_t>(static_cast<int64_t>(v)));

@@ -20,9 +20,9 @@
 // Blocks split output elements; the per-dim taps are computed on the fly.
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/KernelFamilies.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/NdShape.h"
 
 #include <algorithm>
@@ -132,8 +132,8 @@ Status resizeTiling(const TilingContext &ctx, TilingResult *result) {
     return invalidArgument(op + ": tf_crop_and_resize needs the roi input");
   size_t next = 1;
   for (auto [present, what, count, dtype] :
-       {std::tuple<bool, const char *, size_t, uint8_t *>{t.hasRoi, "roi",
-                                                          2 * rank, &t.roiDtype},
+       {std::tuple<bool, const char *, size_t, uint8_t *>{
+            t.hasRoi, "roi", 2 * rank, &t.roiDtype},
         {t.hasScales, "scales", rank, &t.scalesDtype}}) {
     if (!present)
       continue;
@@ -286,16 +286,16 @@ struct F32 {
 };
 struct F16 {
   using S = uint16_t;
-  static double load(uint16_t v) { return vec::halfToFloat(v); }
+  static double load(uint16_t v) { return rt::halfToFloat(v); }
   static uint16_t store(double v) {
-    return vec::floatToHalf(static_cast<float>(v));
+    return rt::floatToHalf(static_cast<float>(v));
   }
 };
 struct BF16 {
   using S = uint16_t;
-  static double load(uint16_t v) { return vec::bf16ToFloat(v); }
+  static double load(uint16_t v) { return rt::bf16ToFloat(v); }
   static uint16_t store(double v) {
-    return vec::floatToBf16(static_cast<float>(v));
+    return rt::floatToBf16(static_cast<float>(v));
   }
 };
 
@@ -322,9 +322,10 @@ int32_t resizeTyped(const ResizeTiling &t, const KernelArgs &args,
   typename D::S *y = static_cast<typename D::S *>(args.outputs[0]);
   double scale[kMaxRank];
   for (int d = 0; d < t.rank; ++d) {
-    scale[d] = t.hasScales ? loadAny(t.scalesDtype, args.inputs[1 + t.hasRoi], d)
-                           : static_cast<double>(t.out[d]) /
-                                 static_cast<double>(t.in[d] ? t.in[d] : 1);
+    scale[d] = t.hasScales
+                   ? loadAny(t.scalesDtype, args.inputs[1 + t.hasRoi], d)
+                   : static_cast<double>(t.out[d]) /
+                         static_cast<double>(t.in[d] ? t.in[d] : 1);
     if (!(scale[d] > 0))
       return kVecErrBadTiling; // a scale must be positive
   }

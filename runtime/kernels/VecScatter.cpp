@@ -13,9 +13,9 @@
 // out of range fails the task.
 //
 //===----------------------------------------------------------------------===//
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/DataMovement.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/NdShape.h"
 #include "kernels/vector/VecRegistry.h"
 
@@ -28,8 +28,8 @@ namespace {
 
 enum class Reduction : uint32_t { None, Add, Mul };
 
-Status parseReduction(const std::string &op, const TilingContext &ctx,
-                      DType dt, Reduction *out) {
+Status parseReduction(const std::string &op, const TilingContext &ctx, DType dt,
+                      Reduction *out) {
   std::string r = ctx.attrs.getString("reduction", "none");
   if (r == "none")
     *out = Reduction::None;
@@ -85,10 +85,10 @@ void combineElement(Reduction r, DType dt, uint8_t *dst, const uint8_t *src) {
     uint16_t a, b;
     std::memcpy(&a, dst, 2);
     std::memcpy(&b, src, 2);
-    float fa = half ? halfToFloat(a) : bf16ToFloat(a);
-    float fb = half ? halfToFloat(b) : bf16ToFloat(b);
+    float fa = half ? rt::halfToFloat(a) : rt::bf16ToFloat(a);
+    float fb = half ? rt::halfToFloat(b) : rt::bf16ToFloat(b);
     combine(r, &fa, fb);
-    uint16_t out = half ? floatToHalf(fa) : floatToBf16(fa);
+    uint16_t out = half ? rt::floatToHalf(fa) : rt::floatToBf16(fa);
     std::memcpy(dst, &out, 2);
     return;
   }
@@ -130,10 +130,10 @@ void copyData(const KernelArgs &args, int64_t bytes) {
 
 struct GatherNdTiling {
   uint32_t idx64, k;
-  int64_t batches, tuples;  // tuples per batch
-  int64_t sliceBytes;       // bytes of the trailing slice
-  int64_t batchStride;      // bytes of one batch of data
-  int64_t dims[kMaxRank];   // the k indexed dims
+  int64_t batches, tuples;   // tuples per batch
+  int64_t sliceBytes;        // bytes of the trailing slice
+  int64_t batchStride;       // bytes of one batch of data
+  int64_t dims[kMaxRank];    // the k indexed dims
   int64_t strides[kMaxRank]; // their byte strides in data
 };
 
@@ -154,9 +154,8 @@ Status gatherNdTiling(const TilingContext &ctx, TilingResult *result) {
   int64_t k = idx.shape.back();
   if (k < 1 || b + k > xr || k > kMaxRank)
     return invalidArgument(op + ": index tuples of " + std::to_string(k) +
-                           " entries do not fit data " +
-                           shapeStr(data.shape) + " after " +
-                           std::to_string(b) + " batch dims");
+                           " entries do not fit data " + shapeStr(data.shape) +
+                           " after " + std::to_string(b) + " batch dims");
   Shape out;
   GatherNdTiling t{};
   t.batches = 1;
@@ -238,12 +237,14 @@ Status scatterElementsTiling(const TilingContext &ctx, TilingResult *result) {
   const TensorDesc &data = ctx.inputs[0], &idx = ctx.inputs[1],
                    &upd = ctx.inputs[2];
   GEFLOW_RETURN_IF_ERROR(checkIndices(op, idx));
-  GEFLOW_RETURN_IF_ERROR(checkDtype(op, "input 2 (updates)", upd.dtype, data.dtype));
+  GEFLOW_RETURN_IF_ERROR(
+      checkDtype(op, "input 2 (updates)", upd.dtype, data.dtype));
   GEFLOW_RETURN_IF_ERROR(
       checkDtype(op, "output 0", ctx.outputs[0].dtype, data.dtype));
   GEFLOW_RETURN_IF_ERROR(
       checkShape(op, "output 0", ctx.outputs[0].shape, data.shape));
-  GEFLOW_RETURN_IF_ERROR(checkShape(op, "input 2 (updates)", upd.shape, idx.shape));
+  GEFLOW_RETURN_IF_ERROR(
+      checkShape(op, "input 2 (updates)", upd.shape, idx.shape));
   int64_t rank = static_cast<int64_t>(data.shape.size()), axis;
   GEFLOW_RETURN_IF_ERROR(checkRank(op, "input 0 (data)", data.shape.size()));
   if (rank == 0 || static_cast<int64_t>(idx.shape.size()) != rank)
@@ -303,7 +304,8 @@ int32_t scatterElementsKernel(const KernelArgs &args, uint32_t blockIdx,
       return kVecErrIndexOutOfRange;
     int64_t offset = 0;
     for (int d = 0; d < t.rank; ++d)
-      offset += (d == t.axis ? (i < 0 ? i + n : i) : coord[d]) * t.dataStride[d];
+      offset +=
+          (d == t.axis ? (i < 0 ? i + n : i) : coord[d]) * t.dataStride[d];
     combineRun(r, dt, out + offset * t.elemBytes, upd + f * t.elemBytes, 1,
                t.elemBytes);
     for (int d = t.rank - 1; d >= 0; --d) { // next coordinate
@@ -332,7 +334,8 @@ Status scatterNdTiling(const TilingContext &ctx, TilingResult *result) {
   const TensorDesc &data = ctx.inputs[0], &idx = ctx.inputs[1],
                    &upd = ctx.inputs[2];
   GEFLOW_RETURN_IF_ERROR(checkIndices(op, idx));
-  GEFLOW_RETURN_IF_ERROR(checkDtype(op, "input 2 (updates)", upd.dtype, data.dtype));
+  GEFLOW_RETURN_IF_ERROR(
+      checkDtype(op, "input 2 (updates)", upd.dtype, data.dtype));
   GEFLOW_RETURN_IF_ERROR(
       checkDtype(op, "output 0", ctx.outputs[0].dtype, data.dtype));
   GEFLOW_RETURN_IF_ERROR(
@@ -346,7 +349,8 @@ Status scatterNdTiling(const TilingContext &ctx, TilingResult *result) {
                            " entries do not fit data " + shapeStr(data.shape));
   Shape expected(idx.shape.begin(), idx.shape.end() - 1);
   expected.insert(expected.end(), data.shape.begin() + k, data.shape.end());
-  GEFLOW_RETURN_IF_ERROR(checkShape(op, "input 2 (updates)", upd.shape, expected));
+  GEFLOW_RETURN_IF_ERROR(
+      checkShape(op, "input 2 (updates)", upd.shape, expected));
   ScatterNdTiling t{};
   Reduction r;
   GEFLOW_RETURN_IF_ERROR(parseReduction(op, ctx, data.dtype, &r));

@@ -14,8 +14,8 @@
 #error "cube_convert.h belongs to a per-ISA translation unit"
 #endif
 
+#include "geflow/runtime/Half.h"
 #include "kernels/gemm_common.h"
-#include "kernels/vector/Half.h"
 #include "kernels/vector/VecOps.h"
 
 #if defined(__F16C__)
@@ -32,10 +32,10 @@ inline float toF32(Half h) {
 #if defined(__F16C__)
   return _cvtsh_ss(h.bits);
 #else
-  return vec::halfToFloat(h.bits);
+  return rt::halfToFloat(h.bits);
 #endif
 }
-inline float toF32(BFloat b) { return vec::bf16ToFloat(b.bits); }
+inline float toF32(BFloat b) { return rt::bf16ToFloat(b.bits); }
 
 /// The vector unit's primitives for the ISA this unit is compiled for.
 inline const vec::VecOps &isaVecOps() {

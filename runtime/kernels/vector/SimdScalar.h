@@ -15,7 +15,7 @@
 #ifndef GEFLOW_KERNELS_VECTOR_SIMDSCALAR_H
 #define GEFLOW_KERNELS_VECTOR_SIMDSCALAR_H
 
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cmath>
 #include <cstdint>
@@ -117,23 +117,23 @@ struct SimdScalar {
   /// m ? t : f, lane by lane.
   static F select(M m, F t, F f) { return m ? t : f; }
 
-  static F loadF16(const uint16_t *p) { return halfToFloat(*p); }
+  static F loadF16(const uint16_t *p) { return rt::halfToFloat(*p); }
   static F loadF16Partial(const uint16_t *p, int64_t n) {
-    return n > 0 ? halfToFloat(*p) : 0.f;
+    return n > 0 ? rt::halfToFloat(*p) : 0.f;
   }
-  static void storeF16(uint16_t *p, F v) { *p = floatToHalf(v); }
+  static void storeF16(uint16_t *p, F v) { *p = rt::floatToHalf(v); }
   static void storeF16Partial(uint16_t *p, F v, int64_t n) {
     if (n > 0)
-      *p = floatToHalf(v);
+      *p = rt::floatToHalf(v);
   }
-  static F loadBf16(const uint16_t *p) { return bf16ToFloat(*p); }
+  static F loadBf16(const uint16_t *p) { return rt::bf16ToFloat(*p); }
   static F loadBf16Partial(const uint16_t *p, int64_t n) {
-    return n > 0 ? bf16ToFloat(*p) : 0.f;
+    return n > 0 ? rt::bf16ToFloat(*p) : 0.f;
   }
-  static void storeBf16(uint16_t *p, F v) { *p = floatToBf16(v); }
+  static void storeBf16(uint16_t *p, F v) { *p = rt::floatToBf16(v); }
   static void storeBf16Partial(uint16_t *p, F v, int64_t n) {
     if (n > 0)
-      *p = floatToBf16(v);
+      *p = rt::floatToBf16(v);
   }
 
   static float hsum(F a) { return a; }

@@ -10,7 +10,7 @@
 #ifndef GEFLOW_KERNELS_VECTOR_STORAGEROWS_H
 #define GEFLOW_KERNELS_VECTOR_STORAGEROWS_H
 
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/NdShape.h"
 #include "kernels/vector/VecOps.h"
 
@@ -90,18 +90,18 @@ inline void rowOut(const VecOps &ops, DType dt, const float *src, void *base,
 /// Element i of a `dt` array as fp32 (per-channel parameters).
 inline float valueAt(DType dt, const void *p, int64_t i) {
   if (dt == DType::F16)
-    return halfToFloat(static_cast<const uint16_t *>(p)[i]);
+    return rt::halfToFloat(static_cast<const uint16_t *>(p)[i]);
   if (dt == DType::BF16)
-    return bf16ToFloat(static_cast<const uint16_t *>(p)[i]);
+    return rt::bf16ToFloat(static_cast<const uint16_t *>(p)[i]);
   return static_cast<const float *>(p)[i];
 }
 
 /// Stores one fp32 value as `dt` at element i (per-row statistics).
 inline void storeValue(DType dt, void *p, int64_t i, float v) {
   if (dt == DType::F16)
-    static_cast<uint16_t *>(p)[i] = floatToHalf(v);
+    static_cast<uint16_t *>(p)[i] = rt::floatToHalf(v);
   else if (dt == DType::BF16)
-    static_cast<uint16_t *>(p)[i] = floatToBf16(v);
+    static_cast<uint16_t *>(p)[i] = rt::floatToBf16(v);
   else
     static_cast<float *>(p)[i] = v;
 }

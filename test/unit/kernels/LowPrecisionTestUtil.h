@@ -12,7 +12,7 @@
 #define GEFLOW_TEST_LOWPRECISIONTESTUTIL_H
 
 #include "CubeTestUtil.h"
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <gtest/gtest.h>
 
@@ -25,9 +25,9 @@ namespace geflow::kernels::testing {
 
 inline float roundTo(DType dt, float v) {
   if (dt == DType::F16)
-    return vec::halfToFloat(vec::floatToHalf(v));
+    return geflow::rt::halfToFloat(geflow::rt::floatToHalf(v));
   if (dt == DType::BF16)
-    return vec::bf16ToFloat(vec::floatToBf16(v));
+    return geflow::rt::bf16ToFloat(geflow::rt::floatToBf16(v));
   return v;
 }
 
@@ -58,10 +58,10 @@ inline StoredTensor storedFrom(DType dt, std::vector<float> v) {
   if (dt != DType::F32) {
     t.bits.resize(v.size());
     for (size_t i = 0; i < v.size(); ++i) {
-      t.bits[i] =
-          dt == DType::F16 ? vec::floatToHalf(v[i]) : vec::floatToBf16(v[i]);
-      v[i] = dt == DType::F16 ? vec::halfToFloat(t.bits[i])
-                              : vec::bf16ToFloat(t.bits[i]);
+      t.bits[i] = dt == DType::F16 ? geflow::rt::floatToHalf(v[i])
+                                   : geflow::rt::floatToBf16(v[i]);
+      v[i] = dt == DType::F16 ? geflow::rt::halfToFloat(t.bits[i])
+                              : geflow::rt::bf16ToFloat(t.bits[i]);
     }
   }
   t.values = std::move(v);
@@ -99,7 +99,8 @@ public:
     }
     uint16_t h;
     std::memcpy(&h, buf_.get() + 2 * i, 2);
-    return dtype_ == DType::F16 ? vec::halfToFloat(h) : vec::bf16ToFloat(h);
+    return dtype_ == DType::F16 ? geflow::rt::halfToFloat(h)
+                                : geflow::rt::bf16ToFloat(h);
   }
   std::vector<float> values() const {
     std::vector<float> v(n_);

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
 
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cmath>
 #include <cstring>
@@ -56,9 +56,9 @@ std::vector<uint8_t> store(DType dt, std::vector<double> &values) {
       break;
     }
     case DType::F16: {
-      uint16_t h = geflow::kernels::vec::floatToHalf(float(v));
+      uint16_t h = geflow::rt::floatToHalf(float(v));
       std::memcpy(p, &h, 2);
-      v = geflow::kernels::vec::halfToFloat(h);
+      v = geflow::rt::halfToFloat(h);
       break;
     }
     case DType::I8: {
@@ -85,9 +85,9 @@ std::vector<uint8_t> store(DType dt, std::vector<double> &values) {
 
 TEST(VecArgReduce, AxesDtypesTiesNaNAndTilings) {
   const std::vector<std::pair<Shape, int64_t>> cases = {
-      {{7}, 0},          {{3, 5}, 1},        {{3, 5}, 0},
-      {{2, 3, 4}, 1},    {{2, 3, 4}, -1},    {{4, 9, 150}, 1},
-      {{1, 1}, 0},       {{6, 1, 2}, 1},     {{2, 200}, 0}};
+      {{7}, 0},       {{3, 5}, 1},     {{3, 5}, 0},
+      {{2, 3, 4}, 1}, {{2, 3, 4}, -1}, {{4, 9, 150}, 1},
+      {{1, 1}, 0},    {{6, 1, 2}, 1},  {{2, 200}, 0}};
   for (bool isMax : {true, false}) {
     const char *name = isMax ? "arg_max" : "arg_min";
     for (DType dt : {DType::F32, DType::F16, DType::I8, DType::I64}) {
@@ -118,7 +118,8 @@ TEST(VecArgReduce, AxesDtypesTiesNaNAndTilings) {
                 std::vector<int32_t> y32(ref.size(), -7);
                 void *out = odt == DType::I64 ? static_cast<void *>(y64.data())
                                               : y32.data();
-                Status st = runKernel(name, tc, {bytes.data()}, {out}, isa, forced);
+                Status st =
+                    runKernel(name, tc, {bytes.data()}, {out}, isa, forced);
                 ASSERT_TRUE(st.ok()) << st.toString();
                 for (size_t i = 0; i < ref.size(); ++i)
                   ASSERT_EQ(odt == DType::I64 ? y64[i] : y32[i], ref[i])
@@ -142,8 +143,9 @@ TEST(VecArgReduce, Errors) {
   ctx.inputs = {f32({2, 3})};
   ctx.outputs = {f32({2})};
   ctx.attrs.set("axis", int64_t(1));
-  EXPECT_NE(tileErr(ctx).find("output 0 has dtype float32, expected int32 or int64"),
-            std::string::npos)
+  EXPECT_NE(
+      tileErr(ctx).find("output 0 has dtype float32, expected int32 or int64"),
+      std::string::npos)
       << tileErr(ctx);
   ctx.outputs = {desc(DType::I64, {3})};
   EXPECT_NE(tileErr(ctx).find("output 0 has shape [3], expected [2] or [2, 1]"),
@@ -154,5 +156,6 @@ TEST(VecArgReduce, Errors) {
   EXPECT_NE(tileErr(ctx).find("axis 1 of input 0 is empty"), std::string::npos)
       << tileErr(ctx);
   ctx.attrs.set("axis", int64_t(2));
-  EXPECT_NE(tileErr(ctx).find("out of range"), std::string::npos) << tileErr(ctx);
+  EXPECT_NE(tileErr(ctx).find("out of range"), std::string::npos)
+      << tileErr(ctx);
 }

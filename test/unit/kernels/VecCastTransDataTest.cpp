@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cmath>
 #include <cstring>
@@ -46,12 +46,12 @@ Value read(DType t, const uint8_t *p) {
   case DType::F16: {
     uint16_t h;
     std::memcpy(&h, p, 2);
-    return {true, vec::halfToFloat(h), 0};
+    return {true, geflow::rt::halfToFloat(h), 0};
   }
   case DType::BF16: {
     uint16_t h;
     std::memcpy(&h, p, 2);
-    return {true, vec::bf16ToFloat(h), 0};
+    return {true, geflow::rt::bf16ToFloat(h), 0};
   }
   case DType::I8:
     return {false, 0, int8_t(*p)};
@@ -84,9 +84,9 @@ uint64_t convert(Value v, DType t) {
     if (t == DType::F32)
       put(f);
     else if (t == DType::F16)
-      put(vec::floatToHalf(f));
+      put(geflow::rt::floatToHalf(f));
     else
-      put(vec::floatToBf16(f));
+      put(geflow::rt::floatToBf16(f));
     return bits;
   }
   int64_t i;

@@ -15,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cmath>
 
@@ -270,10 +270,10 @@ TEST(VecElementwise, HalfAndBf16Storage) {
   for (DType dt : {DType::F16, DType::BF16}) {
     bool half = dt == DType::F16;
     auto toStore = [&](float v) {
-      return half ? vec::floatToHalf(v) : vec::floatToBf16(v);
+      return half ? geflow::rt::floatToHalf(v) : geflow::rt::floatToBf16(v);
     };
     auto fromStore = [&](uint16_t v) {
-      return half ? vec::halfToFloat(v) : vec::bf16ToFloat(v);
+      return half ? geflow::rt::halfToFloat(v) : geflow::rt::bf16ToFloat(v);
     };
     double rtol = half ? 1.0 / 2048 : 1.0 / 256;
     Shape sa = {3, 7, 19}, sb = {7, 1};
@@ -395,7 +395,8 @@ TEST(VecElementwise, IntegerArithmeticAndCompare) {
 // int8/uint8 wrap at their own width, pow is exact and wrapping (negative
 // exponents truncate), and bools compare as 0/1.
 template <typename T>
-void checkSmallInts(DType dt, const std::vector<T> &a, const std::vector<T> &b) {
+void checkSmallInts(DType dt, const std::vector<T> &a,
+                    const std::vector<T> &b) {
   Shape sa = {int64_t(a.size()), 1}, sb = {int64_t(b.size())};
   Shape out = {int64_t(a.size()), int64_t(b.size())};
   struct I {
@@ -464,7 +465,8 @@ void checkSmallInts(DType dt, const std::vector<T> &a, const std::vector<T> &b) 
 TEST(VecElementwise, SmallIntegersPowAndBools) {
   checkSmallInts<int8_t>(DType::I8, {-128, -7, -1, 0, 1, 5, 100, 127},
                          {-1, -3, 2, 7, 0});
-  checkSmallInts<uint8_t>(DType::U8, {0, 1, 7, 128, 200, 255}, {1, 2, 3, 0, 250});
+  checkSmallInts<uint8_t>(DType::U8, {0, 1, 7, 128, 200, 255},
+                          {1, 2, 3, 0, 250});
   checkSmallInts<int64_t>(DType::I64, {-3, -1, 0, 1, 2, 7}, {-2, 0, 1, 3, 63});
   checkSmallInts<int32_t>(DType::I32, {-3, -1, 0, 1, 2, 7}, {-1, 0, 2, 31});
   checkSmallInts<uint8_t>(DType::Bool, {0, 1}, {1, 0});

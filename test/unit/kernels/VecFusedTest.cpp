@@ -10,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
 #include "geflow/kernels/Elementwise.h"
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/EwEngine.h"
-#include "kernels/vector/Half.h"
 
 #include <cmath>
 
@@ -300,7 +300,7 @@ TEST(VecFused, BoolAndHalfOperands) {
   std::vector<float> af = randomFloats(123, 1), b = randomFloats(41, 2);
   for (size_t i = 0; i < 123; ++i) {
     cond[i] = uint8_t(i % 3 == 0);
-    a[i] = geflow::kernels::vec::floatToHalf(af[i]);
+    a[i] = geflow::rt::floatToHalf(af[i]);
   }
   Program p;
   p.add(EwOp::Select, output(0), input(0), input(1), input(2));
@@ -319,10 +319,9 @@ TEST(VecFused, BoolAndHalfOperands) {
                                         {y.data(), lt.data()}, isa, forced)
                                   .ok());
                   for (size_t i = 0; i < 123; ++i) {
-                    float ai = geflow::kernels::vec::halfToFloat(a[i]),
-                          bi = b[i % 41];
+                    float ai = geflow::rt::halfToFloat(a[i]), bi = b[i % 41];
                     uint16_t want =
-                        cond[i] ? a[i] : geflow::kernels::vec::floatToHalf(bi);
+                        cond[i] ? a[i] : geflow::rt::floatToHalf(bi);
                     ASSERT_EQ(y[i], want) << i << " " << w;
                     ASSERT_EQ(lt[i], uint8_t(ai < bi)) << i << " " << w;
                   }

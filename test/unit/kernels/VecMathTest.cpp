@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 #include "kernels/vector/VecOps.h"
 
 #include <cmath>
@@ -214,15 +214,16 @@ TEST(VecMath, SpecialValues) {
       {EwOp::Floor, {nan, inf, -inf, 0, 0, 89, -200, 0}},
       {EwOp::Ceil, {nan, inf, -inf, 0, 0, 89, -200, 1}},
       {EwOp::Round, {nan, inf, -inf, 0, 0, 89, -200, 0}},
-      {EwOp::Sin, {nan, nan, nan, 0, -0.f, std::sin(89.f), std::sin(-200.f),
-                   1e-45f}},
-      {EwOp::Atan, {nan, 1.5707964f, -1.5707964f, 0, -0.f, std::atan(89.f),
-                    std::atan(-200.f), 1e-45f}},
+      {EwOp::Sin,
+       {nan, nan, nan, 0, -0.f, std::sin(89.f), std::sin(-200.f), 1e-45f}},
+      {EwOp::Atan,
+       {nan, 1.5707964f, -1.5707964f, 0, -0.f, std::atan(89.f),
+        std::atan(-200.f), 1e-45f}},
       {EwOp::Asin, {nan, nan, nan, 0, -0.f, nan, nan, 1e-45f}},
       {EwOp::Sinh, {nan, inf, -inf, 0, -0.f, std::sinh(89.f), -inf, 1e-45f}},
       {EwOp::Cosh, {nan, inf, inf, 1, 1, std::cosh(89.f), inf, 1}},
-      {EwOp::Asinh, {nan, inf, -inf, 0, -0.f, std::asinh(89.f),
-                     std::asinh(-200.f), 1e-45f}},
+      {EwOp::Asinh,
+       {nan, inf, -inf, 0, -0.f, std::asinh(89.f), std::asinh(-200.f), 1e-45f}},
       {EwOp::Acosh, {nan, inf, nan, nan, nan, std::acosh(89.f), nan, nan}},
       {EwOp::Atanh, {nan, nan, nan, 0, -0.f, nan, nan, 1e-45f}},
   };
@@ -263,13 +264,13 @@ TEST(VecMath, HalfConversionsAreExactAndMatchF16c) {
     ops.f16ToF32(all.data(), f.data(), 65536);
     ops.f32ToF16(f.data(), back.data(), 65536);
     for (uint32_t i = 0; i < 65536; ++i) {
-      float ref = vec::halfToFloat(uint16_t(i));
+      float ref = geflow::rt::halfToFloat(uint16_t(i));
       if (std::isnan(ref)) {
         ASSERT_TRUE(std::isnan(f[i])) << i;
         ASSERT_EQ(back[i] & 0x7c00, 0x7c00);
         continue;
       }
-      ASSERT_EQ(vec::floatBits(f[i]), vec::floatBits(ref))
+      ASSERT_EQ(geflow::rt::floatBits(f[i]), geflow::rt::floatBits(ref))
           << i << " " << isaName(isa);
       ASSERT_EQ(back[i], i) << isaName(isa);
     }
@@ -278,7 +279,7 @@ TEST(VecMath, HalfConversionsAreExactAndMatchF16c) {
     for (uint32_t i = 0; i < 65536; ++i) {
       if (std::isnan(f[i]))
         continue;
-      ASSERT_EQ(vec::floatBits(f[i]), i << 16);
+      ASSERT_EQ(geflow::rt::floatBits(f[i]), i << 16);
       ASSERT_EQ(back[i], i) << isaName(isa);
     }
   }
@@ -288,7 +289,7 @@ TEST(VecMath, HalfConversionsAreExactAndMatchF16c) {
   std::mt19937 gen(11);
   std::uniform_int_distribution<uint32_t> bits;
   for (int i = 0; i < 200000; ++i) {
-    float v = vec::bitsFloat(bits(gen));
+    float v = geflow::rt::bitsFloat(bits(gen));
     if (!std::isnan(v))
       x.push_back(v);
   }
@@ -301,16 +302,19 @@ TEST(VecMath, HalfConversionsAreExactAndMatchF16c) {
     ops.f32ToF16(x.data(), h.data(), int64_t(x.size()));
     ops.f32ToBf16(x.data(), b.data(), int64_t(x.size()));
     for (size_t i = 0; i < x.size(); ++i) {
-      ASSERT_EQ(h[i], vec::floatToHalf(x[i])) << x[i] << " " << isaName(isa);
-      ASSERT_EQ(b[i], vec::floatToBf16(x[i])) << x[i] << " " << isaName(isa);
+      ASSERT_EQ(h[i], geflow::rt::floatToHalf(x[i]))
+          << x[i] << " " << isaName(isa);
+      ASSERT_EQ(b[i], geflow::rt::floatToBf16(x[i]))
+          << x[i] << " " << isaName(isa);
     }
   }
-  EXPECT_EQ(vec::floatToHalf(65520.f), 0x7c00); // rounds to inf
-  EXPECT_EQ(vec::floatToHalf(65519.f), 0x7bff);
-  EXPECT_EQ(vec::floatToHalf(2.9802322e-8f), 0x0000); // 2^-25: tie to even
-  EXPECT_EQ(vec::floatToHalf(2.9802326e-8f), 0x0001);
-  EXPECT_EQ(vec::floatToBf16(1.00390625f), 0x3f80); // tie to even
-  EXPECT_EQ(vec::floatToBf16(1.01171875f), 0x3f82);
+  EXPECT_EQ(geflow::rt::floatToHalf(65520.f), 0x7c00); // rounds to inf
+  EXPECT_EQ(geflow::rt::floatToHalf(65519.f), 0x7bff);
+  EXPECT_EQ(geflow::rt::floatToHalf(2.9802322e-8f),
+            0x0000); // 2^-25: tie to even
+  EXPECT_EQ(geflow::rt::floatToHalf(2.9802326e-8f), 0x0001);
+  EXPECT_EQ(geflow::rt::floatToBf16(1.00390625f), 0x3f80); // tie to even
+  EXPECT_EQ(geflow::rt::floatToBf16(1.01171875f), 0x3f82);
 }
 
 TEST(VecMath, RowPrimitivesMatchReference) {

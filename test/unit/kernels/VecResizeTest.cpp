@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
 
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <algorithm>
 #include <cmath>
@@ -81,8 +81,8 @@ double interp1d(const Params &p, const std::vector<double> &data, double scale,
   int pad = (n + 1) / 2;
   std::vector<double> padded(data.size() + 2 * size_t(pad));
   for (size_t i = 0; i < padded.size(); ++i)
-    padded[i] = data[size_t(std::clamp<int64_t>(int64_t(i) - pad, 0,
-                                                int64_t(data.size()) - 1))];
+    padded[i] = data[size_t(
+        std::clamp<int64_t>(int64_t(i) - pad, 0, int64_t(data.size()) - 1))];
   double xp = s + pad;
   std::vector<int64_t> order(padded.size());
   std::iota(order.begin(), order.end(), 0);
@@ -129,8 +129,8 @@ double interpNd(const Params &p, const std::vector<double> &x,
 
 void checkResize(const Params &p, const Shape &in, const Shape &out,
                  std::vector<float> scales, std::vector<float> roi) {
-  std::vector<float> x = randomFloats(size_t(geflow::rt::numElements(in)), 5,
-                                      -2, 2);
+  std::vector<float> x =
+      randomFloats(size_t(geflow::rt::numElements(in)), 5, -2, 2);
   std::vector<double> xd(x.begin(), x.end());
   std::vector<double> sc;
   for (size_t d = 0; d < in.size(); ++d)
@@ -167,8 +167,8 @@ void checkResize(const Params &p, const Shape &in, const Shape &out,
                 [&](const TilingContext &tc, Isa isa,
                     const TilingResult *forced, const std::string &w) {
                   std::vector<float> y(size_t(total), -99.f);
-                  Status st = runKernel("resize", tc, ins, {y.data()}, isa,
-                                        forced);
+                  Status st =
+                      runKernel("resize", tc, ins, {y.data()}, isa, forced);
                   ASSERT_TRUE(st.ok()) << st.toString();
                   EXPECT_TRUE(allClose(y, ref, 1e-6, 1e-6)) << what << " " << w;
                 });
@@ -226,18 +226,18 @@ TEST(VecResize, HalfPrecisionStorage) {
   Params p;
   p.mode = "cubic";
   const Shape in = {1, 2, 3, 4}, out = {1, 2, 5, 7};
-  std::vector<float> x = randomFloats(size_t(geflow::rt::numElements(in)), 8,
-                                      -2, 2);
+  std::vector<float> x =
+      randomFloats(size_t(geflow::rt::numElements(in)), 8, -2, 2);
   for (DType dt : {DType::F16, DType::BF16}) {
     bool half = dt == DType::F16;
     std::vector<uint16_t> xs;
     std::vector<double> xd;
     for (float v : x) {
-      uint16_t h = half ? geflow::kernels::vec::floatToHalf(v)
-                        : geflow::kernels::vec::floatToBf16(v);
+      uint16_t h =
+          half ? geflow::rt::floatToHalf(v) : geflow::rt::floatToBf16(v);
       xs.push_back(h);
-      xd.push_back(half ? geflow::kernels::vec::halfToFloat(h)
-                        : geflow::kernels::vec::bf16ToFloat(h));
+      xd.push_back(half ? geflow::rt::halfToFloat(h)
+                        : geflow::rt::bf16ToFloat(h));
     }
     std::vector<double> sc = {1, 1, 5.0 / 3, 7.0 / 4};
     int64_t total = geflow::rt::numElements(out);
@@ -253,8 +253,8 @@ TEST(VecResize, HalfPrecisionStorage) {
     ASSERT_TRUE(st.ok()) << st.toString();
     std::vector<float> yf;
     for (uint16_t h : y)
-      yf.push_back(half ? geflow::kernels::vec::halfToFloat(h)
-                        : geflow::kernels::vec::bf16ToFloat(h));
+      yf.push_back(half ? geflow::rt::halfToFloat(h)
+                        : geflow::rt::bf16ToFloat(h));
     EXPECT_TRUE(allClose(yf, ref, half ? 1.0 / 2048 : 1.0 / 256, 1e-6))
         << geflow::rt::dtypeName(dt);
   }
@@ -270,8 +270,9 @@ TEST(VecResize, Errors) {
   ctx.inputs = {f32({1, 1, 2, 2})};
   ctx.outputs = {f32({1, 1, 4, 4})};
   ctx.attrs.set("mode", std::string("bicubic"));
-  EXPECT_NE(tileErr(ctx).find("mode \"bicubic\" is not nearest, linear or cubic"),
-            std::string::npos)
+  EXPECT_NE(
+      tileErr(ctx).find("mode \"bicubic\" is not nearest, linear or cubic"),
+      std::string::npos)
       << tileErr(ctx);
   ctx.attrs.set("mode", std::string("linear"));
   ctx.attrs.set("coordinate_transformation_mode",

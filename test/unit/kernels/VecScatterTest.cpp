@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "VecTestUtil.h"
 
-#include "kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cstring>
 
@@ -49,7 +49,7 @@ struct Typed {
       float f = float(v);
       std::memcpy(p, &f, 4);
     } else if (dt == DType::F16) {
-      uint16_t h = geflow::kernels::vec::floatToHalf(float(v));
+      uint16_t h = geflow::rt::floatToHalf(float(v));
       std::memcpy(p, &h, 2);
     } else {
       int64_t q = int64_t(v);
@@ -66,7 +66,7 @@ struct Typed {
     if (dt == DType::F16) {
       uint16_t h;
       std::memcpy(&h, p, 2);
-      return geflow::kernels::vec::halfToFloat(h);
+      return geflow::rt::halfToFloat(h);
     }
     int64_t q;
     std::memcpy(&q, p, 8);
@@ -84,20 +84,20 @@ std::vector<double> smallInts(int64_t n, int seed) {
 void runAndCompare(const std::string &kernel, const TilingContext &ctx,
                    const std::vector<const void *> &ins, const Typed &ref,
                    const std::string &what) {
-  forEachTiling(kernel, ctx,
-                [&](const TilingContext &tc, Isa isa,
-                    const TilingResult *forced, const std::string &w) {
-                  Typed y(ref.dt, std::vector<double>(ref.bytes.size() /
-                                                          geflow::rt::dtypeSize(ref.dt),
-                                                      -99));
-                  Status st = runKernel(kernel, tc, ins, {y.bytes.data()}, isa,
-                                        forced);
-                  ASSERT_TRUE(st.ok()) << what << ": " << st.toString();
-                  int64_t n = int64_t(y.bytes.size() / geflow::rt::dtypeSize(ref.dt));
-                  for (int64_t i = 0; i < n; ++i)
-                    ASSERT_EQ(y.get(i), ref.get(i))
-                        << kernel << " " << what << " element " << i << " " << w;
-                });
+  forEachTiling(
+      kernel, ctx,
+      [&](const TilingContext &tc, Isa isa, const TilingResult *forced,
+          const std::string &w) {
+        Typed y(ref.dt,
+                std::vector<double>(
+                    ref.bytes.size() / geflow::rt::dtypeSize(ref.dt), -99));
+        Status st = runKernel(kernel, tc, ins, {y.bytes.data()}, isa, forced);
+        ASSERT_TRUE(st.ok()) << what << ": " << st.toString();
+        int64_t n = int64_t(y.bytes.size() / geflow::rt::dtypeSize(ref.dt));
+        for (int64_t i = 0; i < n; ++i)
+          ASSERT_EQ(y.get(i), ref.get(i))
+              << kernel << " " << what << " element " << i << " " << w;
+      });
 }
 
 } // namespace
@@ -107,8 +107,10 @@ TEST(VecGatherNd, BatchDimsNegativeIndicesDtypes) {
     Shape data, idx;
     int64_t batch;
   };
-  const Case cases[] = {{{2, 3}, {4, 2}, 0},       {{2, 3, 4}, {3, 1}, 0},
-                        {{2, 3, 4}, {2, 2, 1}, 1}, {{2, 3, 4}, {2, 5, 2}, 1},
+  const Case cases[] = {{{2, 3}, {4, 2}, 0},
+                        {{2, 3, 4}, {3, 1}, 0},
+                        {{2, 3, 4}, {2, 2, 1}, 1},
+                        {{2, 3, 4}, {2, 5, 2}, 1},
                         {{3, 2, 2, 3}, {3, 2, 1}, 2}};
   for (DType dt : {DType::F32, DType::I64})
     for (const Case &c : cases) {
@@ -139,7 +141,8 @@ TEST(VecGatherNd, BatchDimsNegativeIndicesDtypes) {
           sub.push_back(i < 0 ? i + n : i);
         }
         Shape dims(c.data.begin() + c.batch, c.data.begin() + c.batch + k);
-        int64_t base = (t / tuplesPerBatch) * perBatch + offsetOf(sub, dims) * slice;
+        int64_t base =
+            (t / tuplesPerBatch) * perBatch + offsetOf(sub, dims) * slice;
         for (int64_t r = 0; r < slice; ++r)
           ref.push_back(x.get(base + r));
       }
@@ -147,8 +150,8 @@ TEST(VecGatherNd, BatchDimsNegativeIndicesDtypes) {
       ctx.inputs = {desc(dt, c.data), desc(DType::I64, c.idx)};
       ctx.outputs = {desc(dt, out)};
       ctx.attrs.set("batch_dims", c.batch);
-      runAndCompare("gather_nd", ctx, {x.bytes.data(), idx.data()}, Typed(dt, ref),
-                    shapeName(c.data) + " " + shapeName(c.idx));
+      runAndCompare("gather_nd", ctx, {x.bytes.data(), idx.data()},
+                    Typed(dt, ref), shapeName(c.data) + " " + shapeName(c.idx));
     }
 }
 
@@ -171,7 +174,8 @@ TEST(VecScatter, ElementsAndNdWithReductionsAndDuplicates) {
           ref.set(o, v); // rounds to dt, as the kernel does per update
         }
         TilingContext ctx;
-        ctx.inputs = {desc(dt, data), desc(DType::I64, idxShape), desc(dt, idxShape)};
+        ctx.inputs = {desc(dt, data), desc(DType::I64, idxShape),
+                      desc(dt, idxShape)};
         ctx.outputs = {desc(dt, data)};
         ctx.attrs.set("axis", axis);
         ctx.attrs.set("reduction", std::string(reduction));
@@ -185,9 +189,11 @@ TEST(VecScatter, ElementsAndNdWithReductionsAndDuplicates) {
         Shape idxNd = {3, k};
         Shape updShape = {3};
         updShape.insert(updShape.end(), nd.begin() + k, nd.end());
-        std::vector<int64_t> idx = k == 1 ? std::vector<int64_t>{1, -1, 1}
-                                          : std::vector<int64_t>{0, 1, -1, 0, 0, 1};
-        Typed x(dt, smallInts(numel(nd), 2)), upd(dt, smallInts(numel(updShape), 6));
+        std::vector<int64_t> idx =
+            k == 1 ? std::vector<int64_t>{1, -1, 1}
+                   : std::vector<int64_t>{0, 1, -1, 0, 0, 1};
+        Typed x(dt, smallInts(numel(nd), 2)),
+            upd(dt, smallInts(numel(updShape), 6));
         Typed ref = x;
         int64_t slice = numel(updShape) / 3;
         for (int64_t t = 0; t < 3; ++t) {
@@ -196,17 +202,20 @@ TEST(VecScatter, ElementsAndNdWithReductionsAndDuplicates) {
             int64_t i = idx[size_t(t * k + j)], n = nd[size_t(j)];
             sub.push_back(i < 0 ? i + n : i);
           }
-          int64_t base = offsetOf(sub, Shape(nd.begin(), nd.begin() + k)) * slice;
+          int64_t base =
+              offsetOf(sub, Shape(nd.begin(), nd.begin() + k)) * slice;
           for (int64_t r = 0; r < slice; ++r)
-            ref.set(base + r,
-                    applyReduction(reduction, ref.get(base + r), upd.get(t * slice + r)));
+            ref.set(base + r, applyReduction(reduction, ref.get(base + r),
+                                             upd.get(t * slice + r)));
         }
         TilingContext ctx;
-        ctx.inputs = {desc(dt, nd), desc(DType::I64, idxNd), desc(dt, updShape)};
+        ctx.inputs = {desc(dt, nd), desc(DType::I64, idxNd),
+                      desc(dt, updShape)};
         ctx.outputs = {desc(dt, nd)};
         ctx.attrs.set("reduction", std::string(reduction));
-        runAndCompare("scatter_nd", ctx, {x.bytes.data(), idx.data(), upd.bytes.data()},
-                      ref, std::string(reduction) + " k " + std::to_string(k));
+        runAndCompare("scatter_nd", ctx,
+                      {x.bytes.data(), idx.data(), upd.bytes.data()}, ref,
+                      std::string(reduction) + " k " + std::to_string(k));
       }
     }
 }
@@ -221,20 +230,23 @@ TEST(VecScatter, ErrorsAndOutOfRange) {
   ctx.inputs = {f32({4, 3}), desc(DType::I64, {2, 1}), f32({2, 3})};
   ctx.outputs = {f32({4, 3})};
   ctx.attrs.set("reduction", std::string("max"));
-  EXPECT_NE(tileErr("scatter_nd", ctx).find("reduction \"max\" is not none, add or mul"),
+  EXPECT_NE(tileErr("scatter_nd", ctx)
+                .find("reduction \"max\" is not none, add or mul"),
             std::string::npos)
       << tileErr("scatter_nd", ctx);
   ctx.attrs.set("reduction", std::string("none"));
   ctx.inputs[2] = f32({2, 4});
-  EXPECT_NE(tileErr("scatter_nd", ctx).find("input 2 (updates) has shape [2, 4], "
-                                            "expected [2, 3]"),
+  EXPECT_NE(tileErr("scatter_nd", ctx)
+                .find("input 2 (updates) has shape [2, 4], "
+                      "expected [2, 3]"),
             std::string::npos)
       << tileErr("scatter_nd", ctx);
   TilingContext g;
   g.inputs = {f32({2, 3}), desc(DType::I64, {2, 3})};
   g.outputs = {f32({2})};
-  EXPECT_NE(tileErr("gather_nd", g).find("index tuples of 3 entries do not fit"),
-            std::string::npos)
+  EXPECT_NE(
+      tileErr("gather_nd", g).find("index tuples of 3 entries do not fit"),
+      std::string::npos)
       << tileErr("gather_nd", g);
   // An index out of range fails the task.
   TilingContext s;

@@ -3,15 +3,17 @@
 // Bit-exact with the F16C instructions for finite values and infinities
 // (round to nearest even, denormals kept); NaNs become quiet NaNs. `static`
 // so every translation unit, whatever its ISA flags, has its own copy.
+// Public: the kernels, the compiler's constant conversion and the tools
+// share these roundings, so host and device values agree bit for bit.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GEFLOW_KERNELS_VECTOR_HALF_H
-#define GEFLOW_KERNELS_VECTOR_HALF_H
+#ifndef GEFLOW_RUNTIME_HALF_H
+#define GEFLOW_RUNTIME_HALF_H
 
 #include <cstdint>
 #include <cstring>
 
-namespace geflow::kernels::vec {
+namespace geflow::rt {
 
 static inline uint32_t floatBits(float f) {
   uint32_t u;
@@ -70,6 +72,6 @@ static inline uint16_t floatToBf16(float f) {
   return static_cast<uint16_t>(u >> 16);
 }
 
-} // namespace geflow::kernels::vec
+} // namespace geflow::rt
 
-#endif // GEFLOW_KERNELS_VECTOR_HALF_H
+#endif // GEFLOW_RUNTIME_HALF_H
