@@ -72,13 +72,9 @@ Status physicalShapes(const std::string &kernel, const TilingContext &ctx,
   return Status::OK();
 }
 
-} // namespace
-
-Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
-                     std::vector<EwInstr> program, std::vector<float> consts,
-                     TilingResult *result) {
-  using namespace ewoperand;
-  const SocInfo &soc = socOf(ctx);
+/// Counts, limits and dtypes of the operands.
+Status checkOperands(const std::string &kernel, const TilingContext &ctx,
+                     EwTiling *t) {
   if (ctx.outputs.empty())
     return invalidArgument(kernel + ": needs at least one output");
   if (ctx.inputs.size() > static_cast<size_t>(kEwMaxInputs) ||
@@ -87,16 +83,15 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
         kernel + ": " + std::to_string(ctx.inputs.size()) + " inputs / " +
         std::to_string(ctx.outputs.size()) + " outputs exceed the limits of " +
         std::to_string(kEwMaxInputs) + " / " + std::to_string(kEwMaxOutputs));
-  EwTiling t{};
-  t.numInputs = static_cast<uint32_t>(ctx.inputs.size());
-  t.numOutputs = static_cast<uint32_t>(ctx.outputs.size());
+  t->numInputs = static_cast<uint32_t>(ctx.inputs.size());
+  t->numOutputs = static_cast<uint32_t>(ctx.outputs.size());
   for (size_t i = 0; i < ctx.inputs.size(); ++i) {
     if (!isEwDtype(ctx.inputs[i].dtype))
       return unsupported(kernel + ": input " + std::to_string(i) +
                          " has dtype " +
                          std::string(rt::dtypeName(ctx.inputs[i].dtype)) +
                          "; expected float32, float16, bfloat16 or bool");
-    t.inDtype[i] = static_cast<uint8_t>(ctx.inputs[i].dtype);
+    t->inDtype[i] = static_cast<uint8_t>(ctx.inputs[i].dtype);
   }
   for (size_t k = 0; k < ctx.outputs.size(); ++k) {
     if (!isEwDtype(ctx.outputs[k].dtype))
@@ -104,13 +99,16 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
                          " has dtype " +
                          std::string(rt::dtypeName(ctx.outputs[k].dtype)) +
                          "; expected float32, float16, bfloat16 or bool");
-    t.outDtype[k] = static_cast<uint8_t>(ctx.outputs[k].dtype);
+    t->outDtype[k] = static_cast<uint8_t>(ctx.outputs[k].dtype);
   }
+  return Status::OK();
+}
 
-  // Shapes: every input broadcasts (one way) to the output shape.
-  std::vector<Shape> inShapes;
-  Shape outShape;
-  GEFLOW_RETURN_IF_ERROR(physicalShapes(kernel, ctx, &inShapes, &outShape, &t));
+/// Every input broadcasts (one way) to the output shape; dims that every
+/// operand walks contiguously are collapsed into one.
+Status collapseBroadcast(const std::string &kernel, const TilingContext &ctx,
+                         const std::vector<Shape> &inShapes,
+                         const Shape &outShape, EwTiling *t) {
   std::vector<std::vector<int64_t>> strides(ctx.inputs.size() + 1);
   for (size_t i = 0; i < ctx.inputs.size(); ++i)
     if (!broadcastStrides(inShapes[i], outShape, &strides[i]))
@@ -125,19 +123,24 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
     ptrs.push_back(&s);
   collapseDims(&shape, ptrs);
   GEFLOW_RETURN_IF_ERROR(checkRank(kernel, "the output", shape.size()));
-  t.rank = static_cast<int32_t>(shape.size());
+  t->rank = static_cast<int32_t>(shape.size());
   for (size_t d = 0; d < shape.size(); ++d)
-    t.shape[d] = shape[d];
+    t->shape[d] = shape[d];
   for (size_t i = 0; i < ctx.inputs.size(); ++i) {
     for (size_t d = 0; d < shape.size(); ++d)
-      t.inStride[i][d] = strides[i][d];
-    t.inFlat[i] = strides[i] == strides.back();
+      t->inStride[i][d] = strides[i][d];
+    t->inFlat[i] = strides[i] == strides.back();
   }
-  t.total = rt::numElements(shape);
-  t.rowLen = shape.back();
-  t.rows = t.rowLen > 0 ? t.total / t.rowLen : 0;
+  t->total = rt::numElements(shape);
+  t->rowLen = shape.back();
+  t->rows = t->rowLen > 0 ? t->total / t->rowLen : 0;
+  return Status::OK();
+}
 
-  // pow(x, 2) and pow(x, 1) with a constant exponent: exact cheaper forms.
+/// pow(x, 2) and pow(x, 1) with a constant exponent: exact cheaper forms.
+void simplifyConstantPowers(std::vector<EwInstr> &program,
+                            const std::vector<float> &consts) {
+  using namespace ewoperand;
   for (EwInstr &ins : program) {
     if (ins.op != static_cast<int32_t>(EwOp::Pow) || kindOf(ins.src[1]) != 2)
       continue;
@@ -150,27 +153,113 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
       ins.src[1] = kNone;
     }
   }
+}
 
-  // Registers, which inputs are read, and which outputs need a UB buffer.
+/// Where the program writes each output and last reads each input.
+struct ProgramUse {
   int32_t numRegs = 0;
-  std::vector<int> writeAt(ctx.outputs.size(), 0),
-      lastRead(ctx.inputs.size(), -1);
+  std::vector<int> writeAt, lastRead;
+};
+
+/// Registers, which inputs are read, and when outputs are written; stores
+/// the program and its constants in the tiling.
+ProgramUse recordProgram(const TilingContext &ctx,
+                         const std::vector<EwInstr> &program,
+                         const std::vector<float> &consts, EwTiling *t) {
+  using namespace ewoperand;
+  ProgramUse use;
+  use.writeAt.assign(ctx.outputs.size(), 0);
+  use.lastRead.assign(ctx.inputs.size(), -1);
   for (size_t n = 0; n < program.size(); ++n) {
     const EwInstr &ins = program[n];
     if (kindOf(ins.dst) == 0)
-      numRegs = std::max(numRegs, ins.dst + 1);
+      use.numRegs = std::max(use.numRegs, ins.dst + 1);
     else
-      writeAt[ins.dst - kOutputBase] = static_cast<int>(n);
+      use.writeAt[ins.dst - kOutputBase] = static_cast<int>(n);
     for (int32_t s : ins.src)
       if (s >= 0 && kindOf(s) == 1) {
-        t.inUsed[s - kInputBase] = 1;
-        lastRead[s - kInputBase] = static_cast<int>(n);
+        t->inUsed[s - kInputBase] = 1;
+        use.lastRead[s - kInputBase] = static_cast<int>(n);
       }
   }
-  t.numRegs = static_cast<uint32_t>(numRegs);
-  t.numInstrs = static_cast<uint32_t>(program.size());
-  std::copy(program.begin(), program.end(), t.instrs);
-  std::copy(consts.begin(), consts.end(), t.consts);
+  t->numRegs = static_cast<uint32_t>(use.numRegs);
+  t->numInstrs = static_cast<uint32_t>(program.size());
+  std::copy(program.begin(), program.end(), t->instrs);
+  std::copy(consts.begin(), consts.end(), t->consts);
+  return use;
+}
+
+/// UB buffers of the registers, the inputs that need staging and the
+/// outputs that need it. Returns the footprint: every tile-sized array a
+/// tile touches (UB buffers and operands read or written in place), which
+/// must all stay in L1.
+int64_t assignBuffers(const TilingContext &ctx, const ProgramUse &use,
+                      EwTiling *t) {
+  int64_t numBuffers = use.numRegs, footprint = use.numRegs;
+  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
+    bool inPlace = ctx.inputs[i].dtype == DType::F32 && t->inFlat[i];
+    // Staging is sized for row tiles; chunk tiles read rows in place.
+    t->inBuf[i] = -1;
+    if (t->inUsed[i] && !inPlace)
+      t->inBuf[i] = static_cast<int8_t>(numBuffers++);
+    footprint += t->inUsed[i];
+  }
+  for (size_t k = 0; k < ctx.outputs.size(); ++k) {
+    // An output written before the last read of an input may share memory
+    // with that input (in-place planning): keep it in UB until the tile ends.
+    bool hazard = false;
+    for (size_t i = 0; i < ctx.inputs.size(); ++i)
+      hazard |= use.lastRead[i] > use.writeAt[k];
+    bool staged =
+        ctx.outputs[k].dtype != DType::F32 || t->streamStores || hazard;
+    t->outBuf[k] = staged ? static_cast<int8_t>(numBuffers++) : int8_t(-1);
+    footprint += 1 + staged;
+  }
+  t->numBuffers = std::max<int64_t>(numBuffers, 1);
+  return footprint;
+}
+
+/// Tile size: the footprint takes half of UB (the rest is for the lines
+/// the prefetchers bring in ahead of use); a multiple of 16 floats (one
+/// AVX-512 vector, one C0 block). Long rows are cut into chunks, short ones
+/// grouped into tiles of whole rows.
+void chooseTiles(const SocInfo &soc, int64_t footprint, EwTiling *t) {
+  constexpr int64_t kMaxTile = 8192, kMinTile = 16;
+  int64_t budget = static_cast<int64_t>(soc.ubSize) / 2;
+  int64_t tile = budget / (4 * footprint) / 16 * 16;
+  t->tileElems = std::clamp(tile, kMinTile, kMaxTile);
+  if (t->rowLen >= t->tileElems) {
+    t->rowsPerTile = 1;
+    t->chunksPerRow = (t->rowLen + t->tileElems - 1) / t->tileElems;
+    int64_t len = (t->rowLen + t->chunksPerRow - 1) / t->chunksPerRow;
+    t->chunkLen = (len + 15) / 16 * 16;
+    t->numTiles = t->rows * t->chunksPerRow;
+  } else {
+    t->chunksPerRow = 1;
+    t->chunkLen = t->rowLen;
+    t->rowsPerTile =
+        std::max<int64_t>(1, t->tileElems / std::max<int64_t>(t->rowLen, 1));
+    t->numTiles =
+        t->rowLen > 0 ? (t->rows + t->rowsPerTile - 1) / t->rowsPerTile : 0;
+  }
+  t->workspacePerBlock = (t->numBuffers * t->tileElems * 4 + 64 + 63) / 64 * 64;
+}
+
+} // namespace
+
+Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
+                     std::vector<EwInstr> program, std::vector<float> consts,
+                     TilingResult *result) {
+  const SocInfo &soc = socOf(ctx);
+  EwTiling t{};
+  GEFLOW_RETURN_IF_ERROR(checkOperands(kernel, ctx, &t));
+  std::vector<Shape> inShapes;
+  Shape outShape;
+  GEFLOW_RETURN_IF_ERROR(physicalShapes(kernel, ctx, &inShapes, &outShape, &t));
+  GEFLOW_RETURN_IF_ERROR(
+      collapseBroadcast(kernel, ctx, inShapes, outShape, &t));
+  simplifyConstantPowers(program, consts);
+  ProgramUse use = recordProgram(ctx, program, consts, &t);
 
   int64_t outBytes = 0, inBytes = 0;
   for (const TensorDesc &d : ctx.outputs)
@@ -182,52 +271,7 @@ Status tileEwProgram(const std::string &kernel, const TilingContext &ctx,
   // stream them past the caches.
   t.streamStores = outBytes > static_cast<int64_t>(soc.l3Size);
 
-  // `footprint` counts every tile-sized array a tile touches (UB buffers
-  // and operands read or written in place), which must all stay in L1.
-  int64_t numBuffers = numRegs, footprint = numRegs;
-  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
-    bool inPlace = ctx.inputs[i].dtype == DType::F32 && t.inFlat[i];
-    // Staging is sized for row tiles; chunk tiles read rows in place.
-    t.inBuf[i] = -1;
-    if (t.inUsed[i] && !inPlace)
-      t.inBuf[i] = static_cast<int8_t>(numBuffers++);
-    footprint += t.inUsed[i];
-  }
-  for (size_t k = 0; k < ctx.outputs.size(); ++k) {
-    // An output written before the last read of an input may share memory
-    // with that input (in-place planning): keep it in UB until the tile ends.
-    bool hazard = false;
-    for (size_t i = 0; i < ctx.inputs.size(); ++i)
-      hazard |= lastRead[i] > writeAt[k];
-    bool staged =
-        ctx.outputs[k].dtype != DType::F32 || t.streamStores || hazard;
-    t.outBuf[k] = staged ? static_cast<int8_t>(numBuffers++) : int8_t(-1);
-    footprint += 1 + staged;
-  }
-  t.numBuffers = std::max<int64_t>(numBuffers, 1);
-
-  // Tile size: the footprint takes half of UB (the rest is for the lines
-  // the prefetchers bring in ahead of use); a multiple of 16 floats (one
-  // AVX-512 vector, one C0 block).
-  constexpr int64_t kMaxTile = 8192, kMinTile = 16;
-  int64_t budget = static_cast<int64_t>(soc.ubSize) / 2;
-  int64_t tile = budget / (4 * footprint) / 16 * 16;
-  t.tileElems = std::clamp(tile, kMinTile, kMaxTile);
-  if (t.rowLen >= t.tileElems) {
-    t.rowsPerTile = 1;
-    t.chunksPerRow = (t.rowLen + t.tileElems - 1) / t.tileElems;
-    int64_t len = (t.rowLen + t.chunksPerRow - 1) / t.chunksPerRow;
-    t.chunkLen = (len + 15) / 16 * 16;
-    t.numTiles = t.rows * t.chunksPerRow;
-  } else {
-    t.chunksPerRow = 1;
-    t.chunkLen = t.rowLen;
-    t.rowsPerTile =
-        std::max<int64_t>(1, t.tileElems / std::max<int64_t>(t.rowLen, 1));
-    t.numTiles =
-        t.rowLen > 0 ? (t.rows + t.rowsPerTile - 1) / t.rowsPerTile : 0;
-  }
-  t.workspacePerBlock = (t.numBuffers * t.tileElems * 4 + 64 + 63) / 64 * 64;
+  chooseTiles(soc, assignBuffers(ctx, use, &t), &t);
 
   result->blockDim = chooseBlockDim(soc, t.numTiles, inBytes + outBytes);
   result->tilingData = encodeTiling(t);
