@@ -17,11 +17,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 constexpr int64_t kCols = 64;
 
@@ -192,8 +190,12 @@ int32_t argReduceKernel(const KernelArgs &args, uint32_t blockIdx,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerArgReduceKernels(KernelRegistry &registry) {
+  using namespace vec;
   for (bool isMax : {true, false}) {
     KernelDef def{isMax ? "arg_max" : "arg_min",
                   isMax ? argTiling<true> : argTiling<false>,

@@ -12,11 +12,10 @@
 
 #include <limits>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
 
-using namespace vec;
 using namespace ewoperand;
 
 bool isCompareOp(EwOp op) {
@@ -143,8 +142,12 @@ template <EwOp Op> void addBinary(KernelRegistry &registry) {
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerElementwiseKernels(KernelRegistry &registry) {
+  using namespace vec;
   addUnary<EwOp::Copy>(registry);
   addUnary<EwOp::Neg>(registry);
   addUnary<EwOp::Abs>(registry);

@@ -22,11 +22,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 enum class Interp : int32_t { Bilinear, Nearest, Bicubic };
 enum class Padding : int32_t { Zeros, Border, Reflection };
@@ -235,8 +233,12 @@ int32_t gridSampleKernel(const KernelArgs &args, uint32_t blockIdx,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerGridSampleKernels(KernelRegistry &registry) {
+  using namespace vec;
   KernelDef def{"grid_sample", gridSampleTiling, nullptr, {}};
   for (DType dt : {DType::F32, DType::F16, DType::BF16})
     def.impls.push_back({dt, Isa::Portable, gridSampleKernel});

@@ -21,11 +21,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 //===----------------------------------------------------------------------===//
 // layer_norm
@@ -425,8 +423,12 @@ int32_t batchNormKernel(const VecOps &ops, const KernelArgs &args,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerNormKernels(KernelRegistry &registry) {
+  using namespace vec;
   KernelDef layerNorm{"layer_norm", layerNormTiling, nullptr, {}};
   addVecImpls<layerNormKernel>(&layerNorm,
                                {DType::F32, DType::F16, DType::BF16});

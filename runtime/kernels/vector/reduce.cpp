@@ -23,11 +23,9 @@
 #include <limits>
 #include <set>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 enum class ReduceKind : uint32_t { Sum, Mean, Max, Prod };
 
@@ -348,8 +346,12 @@ int32_t reduceKernel(const VecOps &ops, const KernelArgs &args,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerReduceKernels(KernelRegistry &registry) {
+  using namespace vec;
   const auto dtypes = {DType::F32, DType::F16, DType::BF16};
   KernelDef sum{"reduce_sum", reduceTiling<ReduceKind::Sum>, nullptr, {}};
   addVecImpls<reduceKernel>(&sum, dtypes);

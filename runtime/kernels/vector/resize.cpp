@@ -28,11 +28,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 enum class Mode : int32_t { Nearest, Linear, Cubic };
 enum class Coord : int32_t {
@@ -387,8 +385,12 @@ int32_t resizeKernel(const KernelArgs &args, uint32_t blockIdx,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerResizeKernels(KernelRegistry &registry) {
+  using namespace vec;
   KernelDef resize{"resize", resizeTiling, nullptr, {}};
   for (DType dt : {DType::F32, DType::F16, DType::BF16})
     resize.impls.push_back({dt, Isa::Portable, resizeKernel});

@@ -20,11 +20,9 @@
 #include <cmath>
 #include <limits>
 
-namespace geflow::kernels {
+namespace geflow::kernels::vec {
 
 namespace {
-
-using namespace vec;
 
 struct SoftmaxTiling {
   int64_t outer, axisLen, inner;
@@ -278,8 +276,12 @@ int32_t softmaxKernel(const VecOps &ops, const KernelArgs &args,
 }
 
 } // namespace
+} // namespace geflow::kernels::vec
+
+namespace geflow::kernels {
 
 void registerSoftmaxKernels(KernelRegistry &registry) {
+  using namespace vec;
   KernelDef softmax{"softmax", softmaxTiling, nullptr, {}};
   addVecImpls<softmaxKernel>(&softmax, {DType::F32, DType::F16, DType::BF16});
   registry.add(std::move(softmax));
