@@ -7,8 +7,8 @@
 // positions.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_CONFIGTEXT_H
-#define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_CONFIGTEXT_H
+#ifndef GEFLOW_SOCINFO_CONFIGTEXT_H
+#define GEFLOW_SOCINFO_CONFIGTEXT_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"

@@ -7,8 +7,8 @@
 // share one Mode so every rule is written once.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_PRECISIONMODE_H
-#define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_PRECISIONMODE_H
+#ifndef GEFLOW_SOCINFO_PRECISIONMODE_H
+#define GEFLOW_SOCINFO_PRECISIONMODE_H
 
 #include "geflow/runtime/Types.h"
 

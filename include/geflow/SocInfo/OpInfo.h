@@ -11,10 +11,10 @@
 // and embeds both at build time so every tool finds them.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_OPINFO_H
-#define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_OPINFO_H
+#ifndef GEFLOW_SOCINFO_OPINFO_H
+#define GEFLOW_SOCINFO_OPINFO_H
 
-#include "dialects/ge/Transforms/Precision/ConfigText.h"
+#include "geflow/SocInfo/ConfigText.h"
 
 #include "geflow/runtime/Types.h"
 

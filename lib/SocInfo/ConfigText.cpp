@@ -1,5 +1,5 @@
 //===- ConfigText.cpp - Reading precision config files --------------------===//
-#include "dialects/ge/Transforms/Precision/ConfigText.h"
+#include "geflow/SocInfo/ConfigText.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

@@ -1,12 +1,13 @@
-//===- ElementwiseSpec.h - ge elementwise ops as vec_fused instructions -*- C++ -*-//
+//===- ElementwiseSpec.h - ge elementwise ops as vec_fused instructions -*- C++
+//-*-//
 //
 // The fusion pass asks which ops can join a fused region; the lowering turns
 // each of them into one instruction of a vec_fused program. Both use this
 // table so they cannot disagree.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_ELEMENTWISESPEC_H
-#define GEFLOW_DIALECTS_GE_TRANSFORMS_ELEMENTWISESPEC_H
+#ifndef GEFLOW_DIALECTS_GE_IR_ELEMENTWISESPEC_H
+#define GEFLOW_DIALECTS_GE_IR_ELEMENTWISESPEC_H
 
 #include "geflow/kernels/Elementwise.h"
 

@@ -1,5 +1,5 @@
 //===- PrecisionMode.cpp - GE precision modes -----------------------------===//
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 #include "llvm/ADT/StringSwitch.h"
 

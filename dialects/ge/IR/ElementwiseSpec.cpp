@@ -1,5 +1,5 @@
 //===- ElementwiseSpec.cpp - ge elementwise ops as vec_fused instructions -===//
-#include "dialects/ge/Transforms/ElementwiseSpec.h"
+#include "dialects/ge/IR/ElementwiseSpec.h"
 
 #include "dialects/ge/IR/GEOps.h"
 
@@ -31,7 +31,8 @@ std::optional<ElementwiseSpec> getElementwiseSpec(Operation *op) {
           .Case([&](SigmoidOp) { return simple(EwOp::Sigmoid); })
           .Case([&](TanhOp) { return simple(EwOp::Tanh); })
           .Case([&](GeluOp g) {
-            return simple(g.getApproximate() == "tanh" ? EwOp::GeluTanh : EwOp::Gelu);
+            return simple(g.getApproximate() == "tanh" ? EwOp::GeluTanh
+                                                       : EwOp::Gelu);
           })
           .Case([&](HardSwishOp) { return simple(EwOp::HardSwish); })
           .Case([&](ExpOp) { return simple(EwOp::Exp); })
@@ -61,14 +62,18 @@ std::optional<ElementwiseSpec> getElementwiseSpec(Operation *op) {
           })
           .Case([&](HardSigmoidOp h) {
             auto s = simple(EwOp::HardSigmoid);
-            s->constants = {h.getAlpha().convertToDouble(), h.getBeta().convertToDouble()};
+            s->constants = {h.getAlpha().convertToDouble(),
+                            h.getBeta().convertToDouble()};
             return s;
           })
           .Case([&](ClipOp c) {
             auto s = simple(EwOp::Clip);
             double inf = std::numeric_limits<double>::infinity();
-            s->constants = {c.getClipValueMin() ? c.getClipValueMin()->convertToDouble() : -inf,
-                            c.getClipValueMax() ? c.getClipValueMax()->convertToDouble() : inf};
+            s->constants = {
+                c.getClipValueMin() ? c.getClipValueMin()->convertToDouble()
+                                    : -inf,
+                c.getClipValueMax() ? c.getClipValueMax()->convertToDouble()
+                                    : inf};
             return s;
           })
           .Case([&](AddOp) { return simple(EwOp::Add); })

@@ -1,6 +1,6 @@
 //===- OpInfo.cpp - The per-soc op-info library ---------------------------===//
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/OpInfo.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -23,7 +23,7 @@ struct EmbeddedFile {
 
 // kEmbeddedSocFiles: every file of socs/<soc>/, generated at build time by
 // cmake/EmbedSocs.cmake.
-#include "dialects/ge/Transforms/Precision/SocData.inc"
+#include "SocData.inc"
 
 StringRef listName(ReduceFlag flag) {
   switch (flag) {
