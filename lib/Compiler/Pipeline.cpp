@@ -1,6 +1,6 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 #include "geflow/Compiler/Pipeline.h"
-#include "FusionSwitch.h"
+#include "lib/Compiler/Transforms/Passes.h"
 
 #include "dialects/ge/Transforms/Passes.h"
 #include "dialects/npu/Transforms/Passes.h"
@@ -14,24 +14,10 @@ using namespace mlir;
 
 namespace geflow {
 
-std::optional<PipelineConfig> getPipelineConfig(const Options &options, std::string &error) {
-  PipelineConfig config;
-  if (auto file = options.get("fusion_switch_file")) {
-    error = readFusionSwitchFile(*file, config.fusion);
-    if (!error.empty())
-      return std::nullopt;
-  }
-  if (auto soc = options.get("soc_version"))
-    config.soc = *soc;
-  config.printPrecisionDecisions = options.getBool("print_precision_decisions");
-  // stream_max_parallel_num: the largest engine count bounds the streams
-  // (the registry has validated the text).
-  if (auto streams = options.get("stream_max_parallel_num"))
-    config.maxStreams = parseStreamParallel(*streams).value_or(1);
-  return config;
-}
-
 void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
+  pm.addPass(createGELoadFileConstants());
+  pm.addPass(createGEAttachPrecision(config.precision, config.soc));
+  pm.addPass(createGEAttachGears(config.gears));
   pm.addPass(ge::createGESpecializeGears());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
@@ -95,6 +81,7 @@ struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOption
 } // namespace
 
 void registerCompilePipeline() {
+  registerCompilerTransformsPasses();
   PassPipelineRegistration<CompilePipelineOptions>(
       "geflow-compile-pipeline",
       "The full geflow compile pipeline: ge graph passes, lowering to npu, "

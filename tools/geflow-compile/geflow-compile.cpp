@@ -115,6 +115,10 @@ int main(int argc, char **argv) {
   error = geflow::OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-compile");
   if (!error.empty())
     return fail(error + " (--output names the executable)");
+  std::optional<geflow::CompileConfig> config =
+      geflow::parseCompileConfig(*options, error);
+  if (!config)
+    return fail(error);
 
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
@@ -126,7 +130,7 @@ int main(int argc, char **argv) {
       errs() << "  note: " << note.str() << "\n";
     return mlir::success();
   });
-  auto module = geflow::importModelFile(context, modelPath, framework, *options);
+  auto module = geflow::importModelFile(context, modelPath, framework, *config);
   if (failed(module))
     return 1;
   geflow::PassManagerHook hook = [](mlir::PassManager &pm) {
@@ -135,7 +139,8 @@ int main(int argc, char **argv) {
 
   if (emit == "mlir") {
     if (mlirStage != "import" &&
-        failed(geflow::runPipeline(**module, *options, mlirStage == "graph", hook)))
+        failed(
+            geflow::runPipeline(**module, *config, mlirStage == "graph", hook)))
       return 1;
     std::string path = withExtension(".mlir");
     if (Error e = writeToOutput(path, [&](raw_ostream &os) {
@@ -153,8 +158,8 @@ int main(int argc, char **argv) {
   // into one directory share its weight/ without clashing.
   geflow::ExternalWeights external;
   external.prefix = sys::path::stem(path).str();
-  auto bytes = geflow::compileModule(**module, *options, name, &summary, hook,
-                                     &external);
+  auto bytes =
+      geflow::compileModule(**module, *config, name, &summary, hook, &external);
   if (failed(bytes))
     return 1;
   // The weights first: the .gfm that lists them appears once they are there.
