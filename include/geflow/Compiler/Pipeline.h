@@ -15,6 +15,11 @@ void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
 /// Everything from ge graph to a planned npu task program.
 void buildCompilePipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
 
+/// `config` as a geflow-opt `--pass-pipeline` value
+/// ("builtin.module(geflow-compile-pipeline{...})", non-default options
+/// only), which runs exactly buildCompilePipeline(config).
+std::string printCompilePipeline(const PipelineConfig &config);
+
 /// Registers `--geflow-compile-pipeline` (and its options) with the pass
 /// registry, for geflow-opt.
 void registerCompilePipeline();
