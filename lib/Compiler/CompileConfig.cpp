@@ -30,6 +30,28 @@ parseGearConfig(const std::string &kind, const std::string &text,
   return config;
 }
 
+static std::string joinInts(const std::vector<int64_t> &values) {
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? "," : "") + std::to_string(values[i]);
+  return s;
+}
+
+std::string formatInputShape(const std::vector<NamedShape> &shapes) {
+  std::string s;
+  for (size_t i = 0; i < shapes.size(); ++i)
+    s += (i ? ";" : "") + shapes[i].name + ":" + joinInts(shapes[i].dims);
+  return s;
+}
+
+std::string formatGearValues(const GearConfig &config) {
+  std::string s;
+  const char *separator = config.kind == "dynamic_batch_size" ? "," : ";";
+  for (size_t i = 0; i < config.values.size(); ++i)
+    s += (i ? separator : "") + joinInts(config.values[i]);
+  return s;
+}
+
 static PrecisionConfig precisionConfigFromOptions(const Options &options) {
   PrecisionConfig config;
   config.mode = options.get("precision_mode");

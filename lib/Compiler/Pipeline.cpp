@@ -233,14 +233,22 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   return c;
 }
 
-std::string joinInts(ArrayRef<int64_t> values) {
-  std::string s;
-  for (auto [i, v] : llvm::enumerate(values))
-    s += (i ? "," : "") + std::to_string(v);
-  return s;
-}
-
 } // namespace
+
+std::optional<PipelineConfig> parseCompilePipeline(StringRef text,
+                                                   std::string &error) {
+  CompilePipelineOptions options;
+  // The option parser's own words (an unknown option...) go to the error.
+  std::string parseErrors;
+  llvm::raw_string_ostream os(parseErrors);
+  if (failed(options.parseFromString(text, os))) {
+    error = "cannot parse '" + text.str() + "'";
+    if (!parseErrors.empty())
+      error += ": " + StringRef(parseErrors).trim().str();
+    return std::nullopt;
+  }
+  return toConfig(options, error);
+}
 
 std::string printCompilePipeline(const PipelineConfig &config) {
   std::string text;
@@ -286,20 +294,12 @@ std::string printCompilePipeline(const PipelineConfig &config) {
        defaults.printPrecisionDecisions);
 
   const GearConfig &g = config.gears;
-  if (g.inputShapes) {
-    std::string shapes;
-    for (auto [i, ns] : llvm::enumerate(*g.inputShapes))
-      shapes += (i ? ";" : "") + ns.name + ":" + joinInts(ns.dims);
-    str("input-shape", shapes);
-  }
+  if (g.inputShapes)
+    str("input-shape", formatInputShape(*g.inputShapes));
   if (!g.kind.empty()) {
-    std::string values;
-    for (auto [i, gear] : llvm::enumerate(g.values))
-      values += (i ? (g.kind == "dynamic_batch_size" ? "," : ";") : "") +
-                joinInts(gear);
     std::string name = g.kind;
     std::replace(name.begin(), name.end(), '_', '-');
-    str(name, values);
+    str(name, formatGearValues(g));
   }
   flag("gear-padding", g.gearPadding, false);
 
@@ -319,20 +319,16 @@ void registerCompilePipeline() {
   registerCompilerTransformsPasses();
   registerPassPipeline(
       "geflow-compile-pipeline",
-      "The full geflow compile pipeline, as geflow-compile runs it: GE options "
-      "attached to the graph, ge graph passes, lowering to npu, streams, "
-      "events, "
-      "memory planning and weight layout (geflow-compile --print-pipeline "
-      "prints "
-      "the options of a compile)",
+      "The full geflow compile pipeline, as geflow-compile runs it: GE "
+      "options attached to the graph, ge graph passes, lowering to npu, "
+      "streams, events, memory planning and weight layout "
+      "(geflow-compile --print-pipeline prints the options of a compile)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler)
           -> LogicalResult {
-        CompilePipelineOptions options;
-        if (failed(options.parseFromString(text)))
-          return failure();
         std::string error;
-        std::optional<PipelineConfig> config = toConfig(options, error);
+        std::optional<PipelineConfig> config =
+            parseCompilePipeline(text, error);
         if (!config)
           return errorHandler("geflow-compile-pipeline: " + error);
         buildCompilePipeline(pm, *config);

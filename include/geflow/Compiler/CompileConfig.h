@@ -111,6 +111,11 @@ parseGearConfig(const std::string &kind, const std::string &text,
                 std::optional<std::vector<NamedShape>> inputShapes,
                 bool gearPadding, std::string &error);
 
+/// The GE text of parsed settings: "x:-1,3,8,8;m:1,4" and "1,2,4" /
+/// "4,8;6,16" (for config.kind), which parse back to the same values.
+std::string formatInputShape(const std::vector<NamedShape> &shapes);
+std::string formatGearValues(const GearConfig &config);
+
 } // namespace geflow
 
 #endif

@@ -20,6 +20,12 @@ void buildCompilePipeline(mlir::OpPassManager &pm, const PipelineConfig &config)
 /// only), which runs exactly buildCompilePipeline(config).
 std::string printCompilePipeline(const PipelineConfig &config);
 
+/// The settings the `geflow-compile-pipeline` options `text` (what is
+/// between its braces) give: geflow-opt's one parse of them. Fails, with
+/// the reason in `error`, for an unknown option or a bad value.
+std::optional<PipelineConfig> parseCompilePipeline(llvm::StringRef text,
+                                                   std::string &error);
+
 /// Registers `--geflow-compile-pipeline` (and its options) with the pass
 /// registry, for geflow-opt.
 void registerCompilePipeline();

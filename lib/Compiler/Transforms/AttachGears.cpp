@@ -138,7 +138,19 @@ struct GEAttachGears : public impl::GEAttachGearsBase<GEAttachGears> {
 } // namespace
 
 std::unique_ptr<Pass> createGEAttachGears(GearConfig config) {
-  auto pass = std::make_unique<GEAttachGears>();
+  // The text options too, so that a printed pipeline shows the settings.
+  GEAttachGearsOptions options;
+  if (config.inputShapes)
+    options.inputShape = formatInputShape(*config.inputShapes);
+  std::string values = formatGearValues(config);
+  if (config.kind == "dynamic_batch_size")
+    options.dynamicBatchSize = values;
+  else if (config.kind == "dynamic_dims")
+    options.dynamicDims = values;
+  else if (config.kind == "dynamic_image_size")
+    options.dynamicImageSize = values;
+  options.gearPadding = config.gearPadding;
+  auto pass = std::make_unique<GEAttachGears>(options);
   pass->config = std::move(config);
   return pass;
 }
