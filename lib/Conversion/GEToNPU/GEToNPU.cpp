@@ -152,13 +152,13 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   const auto &rules = conversion::getKernelRules();
   if (llvm::any_of(op->getOperands(), [&](Value v) { return !map_.contains(v); }))
     return success(); // a producer already failed and was reported
-  auto rule = rules.find(op->getName().getStringRef());
-  if (rule == rules.end()) {
+  const conversion::KernelRule *rule = rules.find(op);
+  if (!rule) {
     unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
     return success(); // reported together at the end
   }
   conversion::KernelLowering lowering;
-  if (failed(rule->second(op, lowering)))
+  if (failed((*rule)(op, lowering)))
     return failure();
   const k::KernelDef *def = registry_.find(lowering.kernel);
   if (!def)
