@@ -2,7 +2,7 @@
 #include "geflow/Compiler/CompileConfig.h"
 #include "FusionSwitch.h"
 
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"

@@ -3,7 +3,7 @@
 #include "lib/Compiler/Transforms/Passes.h"
 
 #include "dialects/ge/Transforms/Passes.h"
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 #include "dialects/npu/Transforms/Passes.h"
 #include "lib/Conversion/Passes.h"
 
