@@ -72,7 +72,7 @@ private:
 void registerBuiltinKernels(KernelRegistry &registry);
 
 /// Installs the tiling checks of the builtin kernels that keep their
-/// stored tiling (kernels/TilingChecks.cpp).
+/// stored tiling (kernels/common/tiling_checks.cpp).
 void registerTilingChecks(KernelRegistry &registry);
 
 } // namespace geflow::kernels

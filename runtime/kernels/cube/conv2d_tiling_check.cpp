@@ -7,8 +7,8 @@
 // derives it.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/TilingCheck.h"
-#include "kernels/conv2d_tiling.h"
+#include "kernels/common/tiling_check.h"
+#include "kernels/cube/conv2d_tiling.h"
 
 namespace geflow::kernels::check {
 namespace {

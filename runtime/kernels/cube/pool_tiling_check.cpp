@@ -7,8 +7,8 @@
 // (pool.cpp) derives it.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/TilingCheck.h"
-#include "kernels/pool_tiling.h"
+#include "kernels/common/tiling_check.h"
+#include "kernels/cube/pool_tiling.h"
 
 namespace geflow::kernels::check {
 namespace {

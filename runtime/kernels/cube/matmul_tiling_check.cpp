@@ -6,8 +6,8 @@
 // derived from those choices as tileMatmul (matmul.cpp) derives it.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/TilingCheck.h"
-#include "kernels/matmul_tiling.h"
+#include "kernels/common/tiling_check.h"
+#include "kernels/cube/matmul_tiling.h"
 
 namespace geflow::kernels::check {
 namespace {

@@ -7,8 +7,8 @@
 // choices as conv2dTransposeTiling (conv2d_transpose.cpp) derives it.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/TilingCheck.h"
-#include "kernels/conv2d_transpose_tiling.h"
+#include "kernels/common/tiling_check.h"
+#include "kernels/cube/conv2d_transpose_tiling.h"
 
 #include <numeric>
 

@@ -1,4 +1,4 @@
-//===- TilingCheck.h - Helpers of the per-family tiling checks ------------===//
+//===- tiling_check.h - Helpers of the per-family tiling checks -----------===//
 //
 // A tiling check rebuilds the tiling it expects: the kernel's own tiling of
 // the task's descriptors (every shape-derived field), with the choices that
@@ -14,7 +14,7 @@
 #define GEFLOW_KERNELS_TILINGCHECK_H
 
 #include "geflow/kernels/Registry.h"
-#include "kernels/gemm_common.h"
+#include "kernels/cube/gemm_common.h"
 
 #include <cstddef>
 #include <cstring>

@@ -1,4 +1,4 @@
-//===- TilingChecks.cpp - Installing the tiling checks; shared helpers ----===//
+//===- tiling_checks.cpp - Installing the tiling checks; shared helpers ---===//
 //
 // Kernels with a pre-pack function keep the tiling the file was compiled
 // with (its pre-packed weights were laid out for it), so each such family
@@ -6,7 +6,7 @@
 // load by the runtime (executor/Planner.cpp) and never runs on file bytes.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/TilingCheck.h"
+#include "kernels/common/tiling_check.h"
 
 namespace geflow::kernels {
 namespace check {
