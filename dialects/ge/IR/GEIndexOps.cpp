@@ -225,8 +225,6 @@ LogicalResult ResizeOp::verify() {
       return emitOpError() << name << " must be 1-D with " << want << " elements, got "
                            << v.getType();
   }
-  if (getScales() && getSizes())
-    return emitOpError("takes scales or sizes, not both");
   return success();
 }
 
@@ -278,9 +276,10 @@ LogicalResult ScatterNdUpdateOp::inferReturnTypes(MLIRContext *, std::optional<L
 /// The reduction is known and the updates have x's element type.
 static LogicalResult verifyScatter(Operation *op, StringRef reduction, Value x,
                                    Value updates) {
-  if (reduction != "none" && reduction != "add" && reduction != "mul")
-    return op->emitOpError() << "reduction must be none, add or mul; got \""
-                             << reduction << "\"";
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
+    return op->emitOpError()
+           << "reduction must be none, add, mul, max or min; got \""
+           << reduction << "\"";
   if (getElementType(x) != getElementType(updates))
     return op->emitOpError() << "updates have element type " << getElementType(updates)
                              << ", expected x's " << getElementType(x);

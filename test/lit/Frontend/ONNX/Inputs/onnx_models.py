@@ -905,9 +905,35 @@ def _():
     return m
 
 
-@model("opset18")
+@model("opset22")
 def _():
-    return unary_chain([("Relu", {})], opset=18)
+    return unary_chain([("Relu", {})], opset=22)
+
+
+@model("opset18_to_21")
+def _():
+    # Opset 21 model: Reduce* axes inputs (18), Split num_outputs (18), Pad
+    # axes (18), Gelu (20).
+    nodes = [
+        helper.make_node("ReduceMean", ["x", "axes"], ["mean"], keepdims=0, name="mean"),
+        helper.make_node("Split", ["x"], ["s0", "s1", "s2"], axis=2, num_outputs=3, name="split"),
+        helper.make_node("Pad", ["x", "pads", "", "pad_axes"], ["padded"], name="pad"),
+        helper.make_node("Gelu", ["x"], ["gelu"], approximate="tanh", name="gelu"),
+    ]
+    outs = ["mean", "s0", "s1", "s2", "padded", "gelu"]
+    m = graph(nodes, [vi("x", F, [2, 3, 7])], [vi(o, F, None) for o in outs],
+              [const("axes", np.array([1], np.int64)),
+               const("pads", np.array([1, 2], np.int64)),
+               const("pad_axes", np.array([-1], np.int64))], opset=21)
+    m.ir_version = 10
+    return m
+
+
+@model("gelu_opset19")
+def _():
+    # Gelu exists from opset 20 on.
+    nodes = [helper.make_node("Gelu", ["x"], ["y"], name="early_gelu")]
+    return graph(nodes, [vi("x", F, [2])], [vi("y", F, None)], opset=19)
 
 
 @model("opset6_same_definition")
