@@ -77,6 +77,53 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
                    type);
 }
 
+/// Constant x and indices (index arithmetic in shape subgraphs): gathers.
+/// Out-of-range indices are left to the kernel's error.
+OpFoldResult GatherNdOp::fold(FoldAdaptor a) {
+  auto xType = dyn_cast<RankedTensorType>(getX().getType());
+  auto idxType = dyn_cast<RankedTensorType>(getIndices().getType());
+  auto type = dyn_cast<RankedTensorType>(getType());
+  auto x = ce::read(a.getX());
+  auto index = ce::read(a.getIndices());
+  if (!xType || !idxType || !type || !x || !index || x->size() == 0 ||
+      !type.hasStaticShape() || !idxType.hasStaticShape() ||
+      idxType.getRank() < 1 || type.getNumElements() > ce::kMaxFoldElements)
+    return {};
+  int64_t batch = getBatchDims();
+  int64_t k = idxType.getShape().back();
+  int64_t tuples = idxType.getRank() - 1; // B + I
+  ArrayRef<int64_t> xShape = xType.getShape();
+  SmallVector<int64_t> inStrides = ce::strides(xShape);
+  SmallVector<int64_t> tupleStrides =
+      ce::strides(idxType.getShape().drop_back());
+  bool inRange = true;
+  ce::ConstTensor y =
+      ce::gatherElements(*x, type.getShape(), [&](ArrayRef<int64_t> c) {
+        int64_t tuple = 0, src = 0;
+        for (int64_t d = 0; d < tuples; ++d)
+          tuple += c[d] * tupleStrides[d];
+        for (int64_t d = 0; d < batch; ++d)
+          src += c[d] * inStrides[d];
+        for (int64_t j = 0; j < k; ++j) {
+          int64_t dim = xShape[batch + j], i = index->i[tuple * k + j];
+          if (i < 0)
+            i += dim;
+          if (i < 0 || i >= dim) {
+            inRange = false;
+            return int64_t(0);
+          }
+          src += i * inStrides[batch + j];
+        }
+        for (int64_t d = batch + k; d < static_cast<int64_t>(xShape.size());
+             ++d)
+          src += c[tuples + d - batch - k] * inStrides[d];
+        return src;
+      });
+  if (!inRange)
+    return {};
+  return ce::write(y, type);
+}
+
 //===----------------------------------------------------------------------===//
 // ArgMaxD, ArgMinD
 //===----------------------------------------------------------------------===//

@@ -43,6 +43,7 @@ def GE_GatherNdOp : GE_InferOp<"GatherNd"> {
                    DefaultValuedAttr<I64Attr, "0">:$batch_dims);
   let results = (outs GE_Tensor:$y);
   let assemblyFormat = "$x `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def GE_ScatterElementsOp : GE_InferOp<"ScatterElements"> {

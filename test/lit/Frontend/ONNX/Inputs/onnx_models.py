@@ -692,7 +692,7 @@ def _():
     # shape is Where(Equal(shape, ConstantOfShape * -1), ConstantOfShape,
     # shape), all constant. Tile's repeats come from logical and arithmetic
     # ops on constants (Not/And/Or/Xor, Cast, Abs, Neg, Sign, Max, Min, Mod,
-    # ReduceProd, Range, Slice, Squeeze, Unsqueeze, Concat, Gather).
+    # ReduceProd, Range, Slice, Squeeze, Unsqueeze, Concat, Gather, GatherND).
     C = lambda name, v: helper.make_node(
         "Constant", [], [name], value=numpy_helper.from_array(np.array(v, np.int64)))
     n = helper.make_node
@@ -723,13 +723,17 @@ def _():
         n("Unsqueeze", ["prod0", "ax0"], ["prod1"]),               # [2]
         n("Concat", ["first1", "prod1"], ["reps"], axis=0),        # [1 2]
         n("Tile", ["x", "reps"], ["z"], name="tile"),
+        n("GatherND", ["nd_data", "nd_idx"], ["reps2"]),           # [2 1]
+        n("Tile", ["x", "reps2"], ["w"], name="tile2"),
     ]
     return graph(nodes, [vi("token", F, [1, 1, 4]), vi("x", F, [2, 3])],
-                 [vi("y", F, None), vi("z", F, None)],
+                 [vi("y", F, None), vi("z", F, None), vi("w", F, None)],
                  [const("r0", np.array(0, np.int64)), const("r5", np.array(5, np.int64)),
                   const("r1", np.array(1, np.int64)), const("r5s", np.array([5], np.int64)),
                   const("s1", np.array([1], np.int64)), const("s3", np.array([3], np.int64)),
-                  const("g0", np.array(0, np.int64)), const("ax0", np.array([0], np.int64))])
+                  const("g0", np.array(0, np.int64)), const("ax0", np.array([0], np.int64)),
+                  const("nd_data", np.array([[7, 2], [1, 5]], np.int64)),
+                  const("nd_idx", np.array([[0, 1], [1, 0]], np.int64))])
 
 
 # ---------------------------------------------------------------------------
