@@ -44,6 +44,29 @@ static std::string formatBytes(uint64_t b) {
   return os.str();
 }
 
+// "15" for one gear; "30 per gear, 90 over 3 gears" when the gears agree;
+// "28/29/30 in gears 0-2, 87 over 3 gears" (at most 8 listed) otherwise.
+std::string CompileSummary::kernelCounts() const {
+  std::ostringstream os;
+  if (kernelsPerGear.size() <= 1) {
+    os << kernels;
+    return os.str();
+  }
+  size_t n = kernelsPerGear.size();
+  if (llvm::all_equal(kernelsPerGear)) {
+    os << kernelsPerGear[0] << " per gear";
+  } else if (n <= 8) {
+    for (size_t i = 0; i < n; ++i)
+      os << (i ? "/" : "") << kernelsPerGear[i];
+    os << " in gears 0-" << n - 1;
+  } else {
+    os << *llvm::min_element(kernelsPerGear) << " to "
+       << *llvm::max_element(kernelsPerGear) << " per gear";
+  }
+  os << ", " << kernels << " over " << n << " gears";
+  return os.str();
+}
+
 std::string CompileSummary::str() const {
   std::ostringstream os;
   os.precision(3);
@@ -52,13 +75,16 @@ std::string CompileSummary::str() const {
              ? ""
              : " (" + precisionModeFrom + ")")
      << "\n"
-     << "graph ops: " << graphOps << ", kernels: " << kernels << ", gears: " << gears
-     << "\n"
-     << "arena: " << formatBytes(arenaBytes) << " (naive " << formatBytes(naiveBytes)
-     << ", max-live lower bound " << formatBytes(maxLiveBytes) << ")\n"
+     << "graph ops: " << graphOps << " (per gear); kernels: " << kernelCounts()
+     << "; gears: " << gears << "\n"
+     << "arena: " << formatBytes(arenaBytes) << " (naive "
+     << formatBytes(naiveBytes) << ", max-live lower bound "
+     << formatBytes(maxLiveBytes) << ")\n"
      << "weights: " << formatBytes(weightsBytes) << ", streams: " << streams
      << ", events: " << events << "\n"
-     << (fusionOff.empty() ? "" : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n")
+     << (fusionOff.empty()
+             ? ""
+             : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n")
      << "compile time: " << seconds << " s";
   return os.str();
 }
@@ -68,8 +94,12 @@ std::string CompileSummary::json() const {
   os << "{\"soc\": \"" << soc << "\", \"precision_mode\": \"" << precisionMode
      << "\", \"precision_mode_from\": \"" << precisionModeFrom
      << "\", \"graph_ops\": " << graphOps << ", \"kernels\": " << kernels
-     << ", \"gears\": " << gears << ", \"arena_bytes\": " << arenaBytes
-     << ", \"naive_bytes\": " << naiveBytes << ", \"max_live_bytes\": " << maxLiveBytes
+     << ", \"kernels_per_gear\": [";
+  for (size_t i = 0; i < kernelsPerGear.size(); ++i)
+    os << (i ? ", " : "") << kernelsPerGear[i];
+  os << "], \"gears\": " << gears << ", \"arena_bytes\": " << arenaBytes
+     << ", \"naive_bytes\": " << naiveBytes
+     << ", \"max_live_bytes\": " << maxLiveBytes
      << ", \"weights_bytes\": " << weightsBytes << ", \"streams\": " << streams
      << ", \"events\": " << events << ", \"fusion_off\": [";
   for (size_t i = 0; i < fusionOff.size(); ++i)
@@ -242,7 +272,10 @@ compileModule(ModuleOp module, const CompileConfig &config,
       s.naiveBytes = std::max<uint64_t>(s.naiveBytes, naive.getInt());
     if (auto live = p->getAttrOfType<IntegerAttr>("npu.max_live"))
       s.maxLiveBytes = std::max<uint64_t>(s.maxLiveBytes, live.getInt());
-    p.walk([&](npu::KernelOp k) { s.kernels += !k.getElided(); });
+    int64_t kernels = 0;
+    p.walk([&](npu::KernelOp k) { kernels += !k.getElided(); });
+    s.kernelsPerGear.push_back(kernels);
+    s.kernels += kernels;
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return bytes;

@@ -12,8 +12,9 @@ from . import errors
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
 from .compiler import compile
-from .errors import (CompileError, CorruptFileError, Error, FileError, InvalidArgumentError,
-                     NotFoundError, OutOfMemoryError, TaskFailedError, UnsupportedError)
+from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, FileError,
+                     InvalidArgumentError, NotFoundError, OutOfMemoryError, TaskFailedError,
+                     UnsupportedError)
 from .graph import Graph, Value
 from .types import TensorSpec
 from . import ops
@@ -25,14 +26,22 @@ __all__ = [
     "SessionFuture", "initialize", "finalize", "is_initialized", "option_specs", "Graph",
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
-    "CorruptFileError", "FileError", "TaskFailedError",
+    "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError",
 ]
 
 
 def _summary(self):
-    """The compile summary (ops, kernels, gears, arena and weight bytes,
-    streams, events, seconds) as a dict; None for a loaded executable."""
-    return _json.loads(self.summary_json) if self.summary_json else None
+    """The executable's summary as a dict. From the .gfm (also for a loaded
+    executable): soc, options (the GE options it was compiled with),
+    precision_mode (if an option set it), gears, kernels (over all gears),
+    kernels_per_gear, tasks_per_gear, arena_bytes, weights_bytes, streams,
+    events. A compile in this process adds graph_ops (of the model's graph,
+    which every gear compiles), precision_mode as resolved and its source,
+    naive_bytes, max_live_bytes, fusion_off and seconds."""
+    summary = self._file_summary
+    if self.summary_json:
+        summary.update(_json.loads(self.summary_json))
+    return summary
 
 
 Executable.summary = property(_summary)

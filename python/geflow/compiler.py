@@ -2,6 +2,7 @@
 import os
 
 from . import _geflow
+from .errors import ArgumentTypeError
 from .graph import Graph
 from .options import options_dict
 
@@ -11,7 +12,8 @@ __all__ = ["compile", "options_dict"]
 def compile(model, options=None, soc=None):  # noqa: A001 - the API's name
     """Compiles ``model`` and loads it on the virtual NPU.
 
-    ``model`` is a path (.onnx, .mlir), ONNX model bytes, an
+    ``model`` is a path (.onnx, .mlir), ONNX model bytes (``bytes``,
+    ``bytearray`` or ``memoryview``), an
     ``onnx.ModelProto`` or a :class:`geflow.Graph`. ``options`` are GE
     options (``precision_mode``, ``input_shape``, ``dynamic_dims``, ...);
     an unknown name or a bad value raises InvalidArgumentError (a
@@ -29,5 +31,5 @@ def compile(model, options=None, soc=None):  # noqa: A001 - the API's name
         # An onnx.ModelProto; duck-typed so that onnx stays optional.
         name = model.graph.name or "model"
         return _geflow._compile_onnx_bytes(model.SerializeToString(), name, opts)
-    raise TypeError("geflow.compile takes a path, ONNX bytes, an onnx.ModelProto or a "
-                    f"geflow.Graph, got {type(model).__name__}")
+    raise ArgumentTypeError("geflow.compile takes a path, ONNX bytes, an onnx.ModelProto "
+                            f"or a geflow.Graph, got {type(model).__name__}")

@@ -13,7 +13,7 @@ runtime's numeric code, the same values the C API returns).
 __all__ = [
     "Error", "InvalidArgumentError", "CompileError", "NotFoundError",
     "UnsupportedError", "OutOfMemoryError", "CorruptFileError", "FileError",
-    "TaskFailedError",
+    "TaskFailedError", "ArgumentTypeError",
 ]
 
 
@@ -25,6 +25,11 @@ class Error(RuntimeError):
 
 class InvalidArgumentError(Error, ValueError):
     """A bad option name or value, input, shape, dtype or graph."""
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (``run(None)``, a string ``options``,
+    a model that is neither a path nor bytes, ...); also a TypeError."""
 
 
 class CompileError(InvalidArgumentError):

@@ -176,18 +176,21 @@ BoundTensors bindInputs(const std::vector<rt::TensorInfo> &signature,
   return bound;
 }
 
+std::vector<int64_t> arrayShape(const rt::TensorInfo &info) {
+  if (info.format == rt::Format::ND || info.format == rt::Format::NCHW ||
+      info.format == rt::Format::NHWC)
+    return info.shape;
+  auto physical = rt::physicalShape(info.format, info.shape);
+  if (!physical)
+    throw StatusError(
+        rt::internalError("output '" + info.name + "' has format " +
+                          std::string(rt::formatName(info.format)) +
+                          " that does not fit its shape"));
+  return *physical;
+}
+
 py::array allocateArray(const rt::TensorInfo &info) {
-  std::vector<int64_t> shape = info.shape;
-  if (info.format != rt::Format::ND && info.format != rt::Format::NCHW &&
-      info.format != rt::Format::NHWC) {
-    auto physical = rt::physicalShape(info.format, info.shape);
-    if (!physical)
-      throw StatusError(
-          rt::internalError("output '" + info.name + "' has format " +
-                            std::string(rt::formatName(info.format)) +
-                            " that does not fit its shape"));
-    shape = *physical;
-  }
+  std::vector<int64_t> shape = arrayShape(info);
   size_t bytes = rt::dtypeSize(info.dtype);
   for (int64_t d : shape) {
     if (d < 0)
@@ -222,6 +225,37 @@ BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos) {
     bound.keepAlive.push_back(std::move(arr));
   }
   return bound;
+}
+
+rt::TensorRef bindOutputArray(const rt::TensorInfo &info, py::handle obj,
+                              std::vector<py::object> &keepAlive) {
+  if (!py::isinstance<py::array>(obj))
+    throw StatusError(rt::invalidArgument("output '" + info.name +
+                                          "' must be a NumPy array, got " +
+                                          Py_TYPE(obj.ptr())->tp_name),
+                      "ArgumentTypeError");
+  auto arr = py::reinterpret_borrow<py::array>(obj);
+  std::string what = "output '" + info.name + "'";
+  if (!sameDType(arr.dtype(), toNumpy(info.dtype)))
+    throwInvalid(what + " has dtype " + pyStr(arr.dtype()) + ", expected " +
+                 std::string(rt::dtypeName(info.dtype)));
+  std::vector<int64_t> want = arrayShape(info);
+  std::vector<int64_t> got(arr.shape(), arr.shape() + arr.ndim());
+  if (got != want)
+    throwInvalid(what + " has shape " + rt::shapeToString(got) + ", expected " +
+                 rt::shapeToString(want) + " for these inputs");
+  if (!arr.writeable())
+    throwInvalid(what + " is a read-only array; outputs are written in place");
+  if (!(arr.flags() & py::array::c_style))
+    throwInvalid(what + " is not C-contiguous; outputs are written in place, "
+                        "so pass a contiguous array (np.empty(...))");
+  rt::TensorRef ref;
+  ref.data = arr.mutable_data();
+  ref.size = static_cast<uint64_t>(arr.nbytes());
+  ref.dtype = info.dtype;
+  ref.shape = info.shape;
+  keepAlive.push_back(std::move(arr));
+  return ref;
 }
 
 BoundTensors bindOutputs(const std::vector<rt::TensorInfo> &signature,

@@ -53,9 +53,18 @@ BoundTensors bindInputs(const std::vector<rt::TensorInfo> &signature,
 BoundTensors bindOutputs(const std::vector<rt::TensorInfo> &signature,
                          py::handle outputs);
 
-/// A zero-filled, 64-byte aligned array for `info` (its logical shape; the
-/// physical shape for fractal / 5HD formats).
+/// The shape of the NumPy array holding `info`: its logical shape, or the
+/// physical shape for fractal / 5HD formats.
+std::vector<int64_t> arrayShape(const rt::TensorInfo &info);
+
+/// A zero-filled, 64-byte aligned array for `info` (of arrayShape(info)).
 py::array allocateArray(const rt::TensorInfo &info);
+
+/// Binds a caller's array as output `info`, to be written in place: it must
+/// be a writeable, C-contiguous array of the output's dtype and arrayShape;
+/// errors name the output and what differs. The array goes to `keepAlive`.
+rt::TensorRef bindOutputArray(const rt::TensorInfo &info, py::handle array,
+                              std::vector<py::object> &keepAlive);
 
 /// Fresh output arrays for `infos`, bound.
 BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos);

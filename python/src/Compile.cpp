@@ -45,8 +45,8 @@ struct CompileOptions {
 };
 CompileOptions parseCompileOptions(const OptionMap &raw) {
   Options options = parseOptions(raw);
-  std::string error =
-      OptionsRegistry::get().checkNoSessionGraphOptions(options, "geflow.compile");
+  std::string error = OptionsRegistry::get().checkNoSessionGraphOptions(
+      options, "geflow.compile");
   if (!error.empty())
     throwInvalid(error + " (use geflow.Session.add_graph)");
   std::optional<CompileConfig> config = parseCompileConfig(options, error);
@@ -113,9 +113,15 @@ std::string stem(const std::string &path) {
 
 void requireFile(const std::string &path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw StatusError(rt::Status(rt::ErrorCode::kIoError,
-                                 "no such model file '" + path + "'"));
+  std::string problem;
+  if (::stat(path.c_str(), &st) != 0)
+    problem = "no such model file '" + path + "'";
+  else if (S_ISDIR(st.st_mode))
+    problem = "'" + path + "' is a directory, not a model file";
+  else if (!S_ISREG(st.st_mode))
+    problem = "'" + path + "' is not a regular file";
+  if (!problem.empty())
+    throw StatusError(rt::Status(rt::ErrorCode::kIoError, problem));
 }
 
 Executable compileFile(const std::string &path, const OptionMap &raw) {
@@ -182,12 +188,22 @@ Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
 }
 
 Executable load(const py::object &source, int32_t deviceId) {
-  if (py::isinstance<py::bytes>(source)) {
-    std::string data = source.cast<std::string>();
+  if (py::isinstance<py::bytes>(source) || PyByteArray_Check(source.ptr()) ||
+      PyMemoryView_Check(source.ptr())) {
+    std::string data = py::module_::import("builtins")
+                           .attr("bytes")(source)
+                           .cast<std::string>();
     return loadExecutable(std::vector<uint8_t>(data.begin(), data.end()),
                           deviceId, "<bytes>", "");
   }
-  std::string path = py::str(source).cast<std::string>();
+  // Anything else is a path; never its repr (a list of bytes, ...).
+  if (!py::isinstance<py::str>(source) && !py::hasattr(source, "__fspath__"))
+    throw StatusError(rt::invalidArgument(
+                          "geflow.load takes a .gfm path or .gfm bytes, got " +
+                          std::string(Py_TYPE(source.ptr())->tp_name)),
+                      "ArgumentTypeError");
+  std::string path =
+      py::module_::import("os").attr("fsdecode")(source).cast<std::string>();
   requireFile(path);
   std::shared_ptr<rt::Device> device = getDevice(deviceId);
   rt::StatusOr<std::unique_ptr<rt::Model>> model = rt::Status();

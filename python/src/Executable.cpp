@@ -5,6 +5,8 @@
 #include "Errors.h"
 #include "Runtime.h"
 
+#include "proto/gfm.pb.h"
+
 #include <pybind11/stl.h>
 
 #include <cstdio>
@@ -50,19 +52,132 @@ py::list tensorSpecs(const std::vector<rt::TensorInfo> &infos) {
 
 namespace {
 
-py::list run(Executable &e, py::handle inputs) {
+std::string quotedNames(const std::vector<rt::TensorInfo> &infos) {
+  std::string names;
+  for (const rt::TensorInfo &info : infos)
+    names += (names.empty() ? "'" : ", '") + info.name + "'";
+  return names;
+}
+
+[[noreturn]] void throwTypeError(const std::string &message) {
+  throw StatusError(rt::invalidArgument(message), "ArgumentTypeError");
+}
+
+size_t outputIndex(const std::vector<rt::TensorInfo> &infos, py::handle key,
+                   const char *where) {
+  if (!py::isinstance<py::str>(key))
+    throwTypeError(std::string(where) + " names outputs by str, got " +
+                   Py_TYPE(key.ptr())->tp_name);
+  std::string name = key.cast<std::string>();
+  for (size_t i = 0; i < infos.size(); ++i)
+    if (infos[i].name == name)
+      return i;
+  throwInvalid("unknown output '" + name + "' in " + where +
+               "; the model's outputs are " + quotedNames(infos));
+}
+
+/// The outputs `output_names` selects (all, in order, when None).
+std::vector<size_t> selectOutputs(const std::vector<rt::TensorInfo> &infos,
+                                  py::handle names) {
+  std::vector<size_t> selected;
+  if (names.is_none()) {
+    for (size_t i = 0; i < infos.size(); ++i)
+      selected.push_back(i);
+    return selected;
+  }
+  if (py::isinstance<py::str>(names))
+    throwTypeError("output_names takes a list of names, got the str '" +
+                   names.cast<std::string>() + "' (write ['" +
+                   names.cast<std::string>() + "'])");
+  if (!py::isinstance<py::list>(names) && !py::isinstance<py::tuple>(names))
+    throwTypeError(std::string("output_names takes a list of names, got ") +
+                   Py_TYPE(names.ptr())->tp_name);
+  for (py::handle name : names)
+    selected.push_back(outputIndex(infos, name, "output_names"));
+  return selected;
+}
+
+/// Per output, the caller's array to write it into (null: allocate one).
+/// `outputs` is a dict by output name (any of them), a list/tuple with one
+/// array per selected output, or one array when one output is selected.
+std::vector<py::handle>
+providedOutputs(const std::vector<rt::TensorInfo> &infos,
+                const std::vector<size_t> &selected, py::handle outputs) {
+  std::vector<py::handle> provided(infos.size());
+  if (outputs.is_none())
+    return provided;
+  if (py::isinstance<py::dict>(outputs)) {
+    for (auto [key, value] : py::reinterpret_borrow<py::dict>(outputs))
+      provided[outputIndex(infos, key, "outputs")] = value;
+    return provided;
+  }
+  if (py::isinstance<py::list>(outputs) || py::isinstance<py::tuple>(outputs)) {
+    auto seq = py::reinterpret_borrow<py::sequence>(outputs);
+    if (seq.size() != selected.size()) {
+      std::vector<rt::TensorInfo> names;
+      for (size_t i : selected)
+        names.push_back(infos[i]);
+      throwInvalid("outputs has " + std::to_string(seq.size()) +
+                   " array(s), but the run returns " +
+                   std::to_string(selected.size()) + " (" + quotedNames(names) +
+                   "); pass one array per output, or a dict by output name");
+    }
+    for (size_t k = 0; k < selected.size(); ++k)
+      provided[selected[k]] = seq[k];
+    return provided;
+  }
+  if (py::isinstance<py::array>(outputs) && selected.size() == 1) {
+    provided[selected[0]] = outputs;
+    return provided;
+  }
+  throwTypeError(std::string("outputs takes a dict by output name or a list "
+                             "of arrays (the model's outputs are ") +
+                 quotedNames(infos) + "), got " +
+                 Py_TYPE(outputs.ptr())->tp_name);
+}
+
+py::object run(Executable &e, py::handle inputs, py::handle outputs,
+               py::handle outputNames, bool asDict) {
+  if (inputs.is_none())
+    throwTypeError("Executable.run() takes the inputs as a dict by input "
+                   "name, a list in input order or one array; got None (the "
+                   "model's inputs are " +
+                   quotedNames(e.model->inputs()) + ")");
   BoundTensors in = bindInputs(e.model->inputs(), inputs);
-  BoundTensors out = allocateOutputs(outputsFor(*e.model, in.shapes()));
+  std::vector<rt::TensorInfo> infos = outputsFor(*e.model, in.shapes());
+  std::vector<size_t> selected = selectOutputs(infos, outputNames);
+  std::vector<py::handle> provided = providedOutputs(infos, selected, outputs);
+  BoundTensors out;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    if (provided[i]) {
+      out.refs.push_back(bindOutputArray(infos[i], provided[i], out.keepAlive));
+      continue;
+    }
+    py::array arr = allocateArray(infos[i]);
+    rt::TensorRef ref;
+    ref.data = arr.mutable_data();
+    ref.size = static_cast<uint64_t>(arr.nbytes());
+    ref.dtype = infos[i].dtype;
+    ref.shape = infos[i].shape;
+    out.refs.push_back(std::move(ref));
+    out.keepAlive.push_back(std::move(arr));
+  }
   rt::Status st;
   {
     py::gil_scoped_release release;
     st = e.model->run(in.refs, out.refs);
   }
   check(st);
+  if (asDict) {
+    py::dict result;
+    for (size_t i : selected)
+      result[py::str(infos[i].name)] = out.keepAlive[i];
+    return std::move(result);
+  }
   py::list result;
-  for (py::object &o : out.keepAlive)
-    result.append(std::move(o));
-  return result;
+  for (size_t i : selected)
+    result.append(out.keepAlive[i]);
+  return std::move(result);
 }
 
 std::unique_ptr<AsyncRun> runAsync(Executable &e, py::handle inputs,
@@ -149,6 +264,50 @@ py::object shapeRanges(const rt::Model &model) {
   return std::move(inputs);
 }
 
+/// What the .gfm records about its compile and its programs: soc, the GE
+/// options it was compiled with, and per gear the kernels, tasks, arena,
+/// streams and events (the keys the compile summary shares, plus more).
+py::dict fileSummary(const rt::Model &model) {
+  const gfm::Model &m = model.file().model();
+  py::dict d;
+  d["producer"] = m.producer();
+  d["soc"] = m.soc();
+  py::dict options;
+  for (const auto &[name, value] : m.options())
+    options[py::str(name)] = value;
+  auto mode = m.options().find("precision_mode");
+  d["precision_mode"] = mode == m.options().end() ? py::object(py::none())
+                                                  : py::str(mode->second);
+  d["options"] = std::move(options);
+  py::list kernels, tasks;
+  int64_t totalKernels = 0;
+  for (const gfm::Program &p : m.gears()) {
+    int64_t n = 0;
+    for (const gfm::Task &t : p.tasks())
+      n += t.kind_case() == gfm::Task::kKernel;
+    kernels.append(n);
+    tasks.append(p.tasks_size());
+    totalKernels += n;
+  }
+  uint64_t arena = 0;
+  uint32_t streams = 0, events = 0;
+  for (const rt::GearInfo &g : model.gears()) {
+    arena = std::max(arena, g.arenaSize);
+    streams = std::max(streams, g.numStreams);
+    events = std::max(events, g.numEvents);
+  }
+  d["gears"] = m.gears_size();
+  d["kernels"] = totalKernels;
+  d["kernels_per_gear"] = std::move(kernels);
+  d["tasks_per_gear"] = std::move(tasks);
+  d["arena_bytes"] = arena;
+  d["weights_bytes"] = m.weights_size();
+  d["external_weight_files"] = m.external_weights_size();
+  d["streams"] = streams;
+  d["events"] = events;
+  return d;
+}
+
 } // namespace
 
 void bindExecutable(py::module_ &m) {
@@ -181,24 +340,40 @@ may run from many threads at once.
           "The outputs: TensorSpec(name, shape, dtype, format) in order.")
       .def_property_readonly(
           "gears", [](const Executable &e) { return gearList(*e.model); },
-          "The gear table: for each gear, the input shapes it runs (for a shape-ranged "
+          "The gear table: for each gear, the input shapes it runs (for a "
+          "shape-ranged "
           "executable, the upper bounds).")
       .def_property_readonly(
-          "shape_ranges", [](const Executable &e) { return shapeRanges(*e.model); },
-          "For an executable compiled with input_shape_range: per input, (min, max) "
+          "shape_ranges",
+          [](const Executable &e) { return shapeRanges(*e.model); },
+          "For an executable compiled with input_shape_range: per input, (min, "
+          "max) "
           "per dim; any shape in the ranges runs. None otherwise.")
       .def_property_readonly("device_id",
                              [](const Executable &e) { return e.deviceId; })
       .def_property_readonly(
           "summary_json", [](const Executable &e) { return e.summaryJson; },
           "The compile summary as JSON ('' for a loaded model).")
-      .def("run", &run, py::arg("inputs"), R"doc(
+      .def_property_readonly(
+          "_file_summary",
+          [](const Executable &e) { return fileSummary(*e.model); },
+          "What the .gfm records (soc, options, kernels per gear, sizes).")
+      .def("run", &run, py::arg("inputs"), py::arg("outputs") = py::none(),
+           py::arg("output_names") = py::none(), py::arg("as_dict") = false,
+           R"doc(
 Runs the model and returns its outputs as a list of arrays (output order).
 
 `inputs` is a dict by input name, a list in input order, or one array for a
 single-input model. C-contiguous arrays of the model's dtype are used in place
 (no copy); lists and non-contiguous arrays are converted; an array of another
 dtype is an error. The GIL is released while the model runs.
+
+`output_names` (a list of output names) selects which outputs are returned,
+in that order; `as_dict=True` returns {name: array} instead of a list.
+`outputs` are arrays to write the outputs into (ONNX Runtime's IOBinding): a
+dict by output name (any subset; the rest are allocated) or a list with one
+array per returned output. Each must be a writeable C-contiguous array of the
+output's dtype and shape; the same array objects are returned.
 )doc")
       .def("run_async", &runAsync, py::arg("inputs"),
            py::arg("stream") = nullptr, R"doc(

@@ -240,3 +240,79 @@ def test_concurrent_compiles_from_threads():
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(work, range(8)))
+
+
+def test_string_options_is_a_type_error_with_the_dict_to_write():
+    with pytest.raises(TypeError, match=r"options must be a dict \{GE option name: value\}, "
+                                        r"got the str 'precision_mode=force_fp32' \(write "
+                                        r"options=\{'precision_mode': 'force_fp32'\}\)") as info:
+        geflow.compile(tiny_graph(), options="precision_mode=force_fp32")
+    assert isinstance(info.value, geflow.ArgumentTypeError)
+    assert isinstance(info.value, geflow.InvalidArgumentError)
+    with pytest.raises(geflow.ArgumentTypeError, match="got list"):
+        geflow.compile(tiny_graph(), options=[("precision_mode", "force_fp32")])
+
+
+@pytest.mark.parametrize("value, message", [
+    (5, "option 'input_shape' takes a dict {input name: shape} or GE's text "
+        "\"x:1,3,224,224;y:1,8\"; got int 5"),
+    ([2, 4], "got list [2, 4]"),
+    ({"x": 2}, "option 'input_shape' gives input 'x' the shape 2 of type int; a shape is a "
+               "list of ints"),
+    ({"x": "2,4"}, "gives input 'x' the shape '2,4' of type str"),
+    ({3: [2, 4]}, "option 'input_shape' has the key 3 of type int; keys are input names"),
+])
+def test_input_shape_of_the_wrong_type(value, message):
+    with pytest.raises(geflow.ArgumentTypeError) as info:
+        geflow.compile(tiny_graph(), options={"input_shape": value})
+    assert message in str(info.value)
+    assert isinstance(info.value, TypeError)
+
+
+@pytest.mark.parametrize("dims, message", [
+    ([2.5, 4], "option 'input_shape' gives input 'x' the non-integral dim 2.5 at index 0"),
+    ([2, -2], "option 'input_shape' gives input 'x' the dim -2 at index 1; dims are "
+              "positive, or -1 for a dynamic dim"),
+    ([0, 4], "gives input 'x' the dim 0 at index 0"),
+    ([2, "4"], "gives input 'x' the dim '4' of type str at index 1"),
+    ([2, None], "the dim None of type NoneType at index 1"),
+    ([True, 4], "the dim True of type bool at index 0"),
+])
+def test_input_shape_bad_dims_name_input_and_index(dims, message):
+    with pytest.raises(geflow.InvalidArgumentError) as info:
+        geflow.compile(tiny_graph(), options={"input_shape": {"x": dims}})
+    assert message in str(info.value)
+
+
+def test_input_shape_integral_values_of_any_type():
+    for dims in ([2, 4], (2.0, 4), np.array([2, 4]), [np.int64(2), np.int32(4)]):
+        exe = geflow.compile(tiny_graph(), options={"input_shape": {"x": dims}})
+        assert exe.inputs[0].shape == (2, 4)
+
+
+def test_bytes_like_models_compile_and_bad_ones_do_not_echo(resnet_small, rng):
+    model, exe = resnet_small
+    data = model.SerializeToString()
+    x = rng.standard_normal((1, 3, 32, 32)).astype(np.float32)
+    expected = exe.run(x)[0]
+    for source in (bytearray(data), memoryview(data)):
+        np.testing.assert_array_equal(geflow.compile(source).run(x)[0], expected)
+    junk = b"\x08\x07" + b"garbage-bytes " * 5000
+    for source in (bytearray(junk), memoryview(junk)):
+        with pytest.raises(geflow.CompileError, match="not a valid ONNX model") as info:
+            geflow.compile(source)
+        assert "garbage-bytes" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_directory_and_missing_paths_are_named(tmp_path):
+    with pytest.raises(geflow.FileError,
+                       match=f"'{tmp_path}' is a directory, not a model file") as info:
+        geflow.compile(str(tmp_path))
+    assert isinstance(info.value, OSError)
+    with pytest.raises(geflow.FileError, match="is a directory"):
+        geflow.compile(tmp_path)  # os.PathLike
+    missing = tmp_path / "missing.onnx"
+    with pytest.raises(geflow.FileError, match=f"no such model file '{missing}'"):
+        geflow.compile(missing)
+    with pytest.raises(geflow.ArgumentTypeError, match="takes a path"):
+        geflow.compile(None)

@@ -36,8 +36,11 @@ struct CompileSummary {
   /// Where the mode came from: "option", "precision_mode_v2 <value>",
   /// "soc default" or "graph attribute".
   std::string precisionModeFrom;
+  /// ge ops of the model's graph, before gears (every gear compiles it).
   int64_t graphOps = 0;
+  /// Kernels summed over every gear, and per gear.
   int64_t kernels = 0;
+  std::vector<int64_t> kernelsPerGear;
   int64_t gears = 0;
   uint64_t arenaBytes = 0;
   uint64_t naiveBytes = 0;
@@ -50,6 +53,8 @@ struct CompileSummary {
   double seconds = 0;
   /// Multi-line human-readable summary.
   std::string str() const;
+  /// The kernels line: per gear and over all gears when there are several.
+  std::string kernelCounts() const;
   /// The same figures as one JSON object (exact byte counts).
   std::string json() const;
 };
