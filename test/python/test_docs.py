@@ -23,6 +23,23 @@ def test_docs_have_examples():
     assert len(python_blocks()) >= 8
 
 
+def test_docs_op_names_are_geflow_ops():
+    """Every op the page names (its list of ops and each ops.<name> call) is
+    a function of geflow.ops, and the list names every op there is."""
+    import geflow
+
+    with open(DOC) as f:
+        text = f.read()
+    listed = re.search(r"^The ops: (.*?)\(see", text, flags=re.S | re.M)
+    assert listed, "python.md lost its list of ops"
+    names = set(re.findall(r"[a-z][a-z0-9_]*", listed.group(1)))
+    assert names == set(geflow.ops.__all__), (
+        f"not ops: {sorted(names - set(geflow.ops.__all__))}, "
+        f"unlisted: {sorted(set(geflow.ops.__all__) - names)}")
+    called = set(re.findall(r"\bops\.([a-z][a-z0-9_]*)", text))
+    assert called and called <= set(geflow.ops.__all__), sorted(called - set(geflow.ops.__all__))
+
+
 def test_docs_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "docs_python_md"}
