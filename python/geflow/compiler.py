@@ -1,4 +1,5 @@
 """geflow.compile: any model source to a loaded Executable."""
+import numbers
 import os
 
 from . import _geflow
@@ -6,6 +7,21 @@ from .errors import InvalidArgumentError
 from .graph import Graph
 
 __all__ = ["compile", "options_dict"]
+
+
+def _dim(name, d):
+    """``d`` as an integer's text; a float must be integral (1.5 is not a
+    batch size or a dim, and int() would silently truncate it)."""
+    if isinstance(d, bool) or not isinstance(d, numbers.Real):
+        raise InvalidArgumentError(
+            f"option '{name}' has the element {d!r} of type {type(d).__name__}; "
+            "expected integers")
+    if isinstance(d, numbers.Integral):
+        return str(int(d))
+    if not float(d).is_integer():
+        raise InvalidArgumentError(
+            f"option '{name}' has the non-integral value {d!r}; expected integers")
+    return str(int(d))
 
 
 def _option_value(name, value):
@@ -17,11 +33,12 @@ def _option_value(name, value):
     if isinstance(value, (int, str)):
         return str(value)
     if isinstance(value, dict):
-        return ";".join(f"{k}:{','.join(str(int(d)) for d in v)}" for k, v in value.items())
+        return ";".join(f"{k}:{','.join(_dim(name, d) for d in v)}"
+                        for k, v in value.items())
     if isinstance(value, (list, tuple)):
         if all(isinstance(v, (list, tuple)) for v in value):
-            return ";".join(",".join(str(int(d)) for d in v) for v in value)
-        return ",".join(str(int(v)) for v in value)
+            return ";".join(",".join(_dim(name, d) for d in v) for v in value)
+        return ",".join(_dim(name, v) for v in value)
     raise InvalidArgumentError(
         f"option '{name}' has a value of type {type(value).__name__}; use a str, "
         "int, bool, list of ints or (input_shape) a dict of shapes")

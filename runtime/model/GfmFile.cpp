@@ -124,7 +124,8 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::open(const std::string &path,
                                                  const GfmLimits &limits) {
   std::unique_ptr<GfmFile> file(new GfmFile());
   file->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (refused below).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return Status(ErrorCode::kIoError, "cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;

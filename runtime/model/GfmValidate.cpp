@@ -33,6 +33,8 @@ private:
   std::string where_;
 };
 
+uint64_t sigBytes(const gfm::TensorSig &sig);
+
 Status Checker::checkSig(const gfm::TensorSig &sig, bool allowDynamic) {
   if (static_cast<uint64_t>(sig.shape_size()) > limits_.maxRank)
     return fail("tensor '" + sig.name() + "' has rank " + std::to_string(sig.shape_size()));
@@ -41,6 +43,20 @@ Status Checker::checkSig(const gfm::TensorSig &sig, bool allowDynamic) {
       return fail("tensor '" + sig.name() + "' has dim " + std::to_string(d));
   if (!gfm::DType_IsValid(sig.dtype()) || !gfm::Format_IsValid(sig.format()))
     return fail("tensor '" + sig.name() + "' has an unknown dtype or format");
+  // storageBytes gives 0 when the count overflows: a non-empty static
+  // tensor of 0 bytes would run as an "empty" output.
+  bool empty = false, dynamic = false;
+  for (int64_t d : sig.shape()) {
+    empty |= d == 0;
+    dynamic |= d < 0;
+  }
+  if (!empty && !dynamic) {
+    uint64_t bytes = sigBytes(sig);
+    if (bytes == 0 || bytes > limits_.maxArenaBytes)
+      return fail("tensor '" + sig.name() + "' has " +
+                  (bytes ? std::to_string(bytes) : std::string("more than 2^64")) +
+                  " bytes (at most " + std::to_string(limits_.maxArenaBytes) + ")");
+  }
   return Status::OK();
 }
 
