@@ -2,6 +2,9 @@
 #include "geflow/Compiler/Compile.h"
 #include "FileConstants.h"
 #include "Gears.h"
+#include "MlirInput.h"
+#include "OutputCheck.h"
+#include "SizeLimits.h"
 #include "Precision.h"
 #include "ShapeRange.h"
 #include "geflow/Compiler/Pipeline.h"
@@ -171,10 +174,10 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
   if (fw.empty())
     fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
   if (fw == "mlir") {
-    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
-    if (!module)
+    auto module = parseMlirModelFile(context, path);
+    if (failed(module))
       return failure();
-    if (failed(applyInputShapeOption(*module, options)))
+    if (failed(applyInputShapeOption(**module, options)))
       return failure();
     return module;
   }
@@ -193,7 +196,8 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
 static LogicalResult runPipelineWith(ModuleOp module, const Options &options,
                                      PipelineConfig config, bool graphOnly,
                                      const PassManagerHook &hook) {
-  if (failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
+  if (failed(checkTensorSizes(module, getSizeLimits(options))) ||
+      failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
     return failure();
   if (hasShapeRange(options) && !graphOnly)
     return runRangedPipeline(module, options, config, hook);
@@ -259,15 +263,12 @@ compileModule(ModuleOp module, const Options &options,
     write.externalWeightMinBytes = kExternalWeightMinBytes;
     write.externalWeights = externalWeights;
   }
-  auto bytes = serializeGfm(module, write);
-  if (failed(bytes))
+  if (failed(checkPlannedSizes(module, getSizeLimits(options))) ||
+      failed(checkGfmNames(module, modelName)))
     return failure();
-  if (options.getBool("gear_padding")) {
-    auto file = rt::GfmFile::fromBytes(bytes->data(), bytes->size(), modelName);
-    rt::Status st = file.ok() ? rt::checkGearPadding(**file) : file.status();
-    if (!st.ok())
-      return module.emitError(st.message()), failure();
-  }
+  auto bytes = serializeGfm(module, write);
+  if (failed(bytes) || failed(checkGfmLoads(module, *bytes, modelName, options)))
+    return failure();
 
   for (npu::ProgramOp p : module.getOps<npu::ProgramOp>()) {
     ++s.gears;

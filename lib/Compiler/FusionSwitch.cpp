@@ -1,5 +1,6 @@
 //===- FusionSwitch.cpp - GE's fusion_switch_file -------------------------===//
 #include "FusionSwitch.h"
+#include "geflow/Support/InputLimits.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -76,10 +77,13 @@ static std::string readSection(llvm::StringRef section, const llvm::json::Object
 
 std::string readFusionSwitchFile(const std::string &path, FusionSwitches &switches) {
   auto fail = [&](const std::string &why) { return "fusion_switch_file '" + path + "': " + why; };
-  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  std::string error;
+  auto file = readInputFile(path, kMaxJsonFileBytes, error);
   if (!file)
-    return fail("cannot read: " + file.getError().message());
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*file)->getBuffer());
+    return fail("cannot read: " + error);
+  if (std::string deep = checkNesting(file->getBuffer(), NestingSyntax::Json); !deep.empty())
+    return fail("not valid JSON: " + deep);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(file->getBuffer());
   if (!json)
     return fail("not valid JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *root = json->getAsObject();

@@ -122,6 +122,19 @@ OptionsRegistry::OptionsRegistry() {
 
   specs_.push_back(option("fusion_switch_file", Kind::Path,
                           "JSON file turning graph/UB fusion rules on or off"));
+  // Memory bounds, checked with overflow-safe counts before anything is
+  // materialized (lib/Compiler/SizeLimits.cpp). GE's default for
+  // graph_memory_max_size is 26843545600 (25 GiB).
+  OptionSpec graphMemory = option("graph_memory_max_size", Kind::Int,
+                                  "Most bytes of one tensor, of an execution's arena and of the "
+                                  "weights",
+                                  "26843545600");
+  graphMemory.minValue = 1;
+  specs_.push_back(graphMemory);
+  OptionSpec constantMax = option("constant_max_size", Kind::Int,
+                                  "Most bytes of one constant (geflow extension)", "2147483648");
+  constantMax.minValue = 1;
+  specs_.push_back(constantMax);
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model", "false"));
   // GE's documented default: one stream per engine.

@@ -3,6 +3,7 @@
 #include "dialects/ge/IR/GEShapes.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -19,10 +20,18 @@ SmallVector<int64_t> strides(ArrayRef<int64_t> shape) {
   return s;
 }
 
+bool isFoldableShape(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (d < 0 || llvm::MulOverflow(count, d, count) || count > kMaxFoldElements)
+      return false;
+  return true;
+}
+
 std::optional<ConstTensor> read(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
   if (!dense || !dense.getType().hasStaticShape() ||
-      dense.getNumElements() > kMaxFoldElements)
+      !isFoldableShape(dense.getType().getShape()))
     return std::nullopt;
   ConstTensor t;
   t.shape.assign(dense.getType().getShape().begin(), dense.getType().getShape().end());
@@ -122,7 +131,7 @@ broadcastBinary(const ConstTensor &a, const ConstTensor &b, bool resultIsFloat,
   if (a.isFloat != b.isFloat)
     return std::nullopt;
   auto shape = shapes::broadcast(a.shape, b.shape);
-  if (!shape)
+  if (!shape || !isFoldableShape(*shape))
     return std::nullopt;
   if ((a.isFloat && !ffn) || (!a.isFloat && !ifn))
     return std::nullopt;

@@ -17,8 +17,13 @@
 
 namespace geflow::ge::consteval {
 
-/// Largest constant (in elements) the folders evaluate.
+/// Largest constant (in elements) the folders evaluate or create.
 constexpr int64_t kMaxFoldElements = 1 << 16;
+
+/// Whether a static `shape` has at most kMaxFoldElements elements, counted
+/// without overflow (ShapedType::getNumElements wraps for shapes such as
+/// [2^31, 2^32], which must not look small).
+bool isFoldableShape(llvm::ArrayRef<int64_t> shape);
 
 struct ConstTensor {
   llvm::SmallVector<int64_t> shape;

@@ -55,7 +55,7 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
   auto x = ce::read(a.getX());
   auto index = ce::read(a.getIndex());
   if (!xType || !type || !x || !index || !type.hasStaticShape() ||
-      type.getNumElements() > ce::kMaxFoldElements)
+      !ce::isFoldableShape(type.getShape()))
     return {};
   int64_t dim = *shapes::normalizeAxis(getDim(), xType.getRank());
   int64_t n = xType.getDimSize(dim);

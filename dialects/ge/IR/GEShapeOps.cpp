@@ -3,6 +3,7 @@
 #include "dialects/ge/IR/GEOpUtils.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -19,8 +20,7 @@ static OpFoldResult foldByGather(Attribute operand, Type type,
                                  double fill = 0) {
   auto rt = dyn_cast<RankedTensorType>(type);
   auto x = ce::read(operand);
-  if (!x || !rt || !rt.hasStaticShape() ||
-      rt.getNumElements() > ce::kMaxFoldElements)
+  if (!x || !rt || !rt.hasStaticShape() || !ce::isFoldableShape(rt.getShape()))
     return {};
   return ce::write(ce::gatherElements(*x, rt.getShape(), source, fill), rt);
 }
@@ -300,7 +300,7 @@ OpFoldResult ConcatV2Op::fold(FoldAdaptor a) {
   if (getX().size() == 1 && getX()[0].getType() == getType())
     return getX()[0];
   auto type = dyn_cast<RankedTensorType>(getType());
-  if (!type || !type.hasStaticShape() || type.getNumElements() > ce::kMaxFoldElements)
+  if (!type || !type.hasStaticShape() || !ce::isFoldableShape(type.getShape()))
     return {};
   SmallVector<ce::ConstTensor> parts;
   for (Attribute attr : a.getX()) {
@@ -581,7 +581,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
       return diag("paddings must be >= 0, got ", formatList(p));
     if (mode == "reflect" && !isDynamic(dim) && (before >= dim || after >= dim))
       return diag("reflect padding of dim ", d, " must be smaller than its size ", dim);
-    out.push_back(isDynamic(dim) ? kDynamic : dim + before + after);
+    int64_t size = 0;
+    if (!isDynamic(dim) &&
+        (llvm::AddOverflow(dim, before, size) || llvm::AddOverflow(size, after, size)))
+      return diag("padding dim ", d, " of size ", dim, " by ", before, " and ", after,
+                  " overflows");
+    out.push_back(isDynamic(dim) ? kDynamic : size);
   }
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
@@ -876,7 +881,10 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   for (size_t d = 0; d < m.size(); ++d) {
     if (m[d] < 0)
       return diag("multiples must be >= 0, got ", formatList(m));
-    out.push_back(isDynamic((*x)[d]) ? kDynamic : (*x)[d] * m[d]);
+    int64_t size = 0;
+    if (!isDynamic((*x)[d]) && llvm::MulOverflow((*x)[d], m[d], size))
+      return diag("tiling dim ", d, " of size ", (*x)[d], " ", m[d], " times overflows");
+    out.push_back(isDynamic((*x)[d]) ? kDynamic : size);
   }
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
