@@ -263,7 +263,9 @@ compileModule(ModuleOp module, const Options &options,
     write.externalWeightMinBytes = kExternalWeightMinBytes;
     write.externalWeights = externalWeights;
   }
-  if (failed(checkPlannedSizes(module, getSizeLimits(options))) ||
+  // Again after the passes: folding may have built new constants.
+  if (failed(checkTensorSizes(module, getSizeLimits(options))) ||
+      failed(checkPlannedSizes(module, getSizeLimits(options))) ||
       failed(checkGfmNames(module, modelName)))
     return failure();
   auto bytes = serializeGfm(module, write);

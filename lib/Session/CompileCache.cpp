@@ -1,6 +1,7 @@
 //===- CompileCache.cpp - GE's graph compile cache ------------------------===//
 #include "CompileCache.h"
 
+#include "geflow/Support/InputLimits.h"
 #include "geflow/runtime/Gfm.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -136,10 +137,13 @@ CompileCache::lookup(const std::string &fingerprint) const {
                           "; remove the entry's files (" + key_ + ".idx, " + key_ +
                           ".gfm) to rebuild it");
   };
-  auto indexFile = llvm::MemoryBuffer::getFile(index_, /*IsText=*/true);
+  std::string error;
+  auto indexFile = readInputFile(index_, kMaxJsonFileBytes, error);
   if (!indexFile)
-    return damaged("cannot be read: " + indexFile.getError().message());
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*indexFile)->getBuffer());
+    return damaged("cannot be read: " + error);
+  if (std::string deep = checkNesting(indexFile->getBuffer(), NestingSyntax::Json); !deep.empty())
+    return damaged("is not valid JSON: " + deep);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(indexFile->getBuffer());
   if (!json)
     return damaged("is not valid JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *index = json->getAsObject();

@@ -161,6 +161,13 @@ TEST_F(CompileCacheTest, DamagedOrForeignFilesAreErrors) {
   EXPECT_NE(st.message().find("index '" + file("k.idx") + "' is not valid JSON"),
             std::string::npos)
       << st.toString();
+  // An index nested deep enough to overflow the JSON parser's stack.
+  write("k.idx", std::string(50000, '['));
+  st = buildStatus("k");
+  EXPECT_NE(st.message().find("index '" + file("k.idx") +
+                              "' is not valid JSON: brackets nest more than 256 levels"),
+            std::string::npos)
+      << st.toString();
 
   // An executable no geflow index claims is never overwritten.
   write("mine.gfm", "the user's own file");
