@@ -185,6 +185,13 @@ def test_external_weight_fifo_is_an_error(tmp_path):
                  f"'{victim}' is not a regular file")
 
 
+def test_fifo_model_is_an_error_not_a_wait(tmp_path, tiny_gfm):
+    for name in ("m.gfm", "m.onnx"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        assert_error(tool("geflow-run", f"--model={fifo}", timeout=30), "not a regular file")
+
+
 # --- 8. Byte-size overflow --------------------------------------------------
 
 def test_tile_to_2_63_elements_is_an_error(tmp_path):
