@@ -10,7 +10,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libonnx-dev python3-onnx libonnx-testdata
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev clang-format-22
   libopenblas0-pthread
 )
 if [[ "${1:-}" == "--bench" ]]; then

@@ -15,7 +15,7 @@ echo "== vector unit: elementwise and fused chains against memcpy"
 "$BIN/geflow_bench_vector"
 echo
 echo "== cube unit: sgemm / conv2d against OpenBLAS and PyTorch (f32, bf16, f16)"
-$PY "$HERE/bench/kernels/cube_bench.py" --exe "$BIN/geflow_bench_cube"
+$PY "$HERE/bench/kernels/cube/cube_bench.py" --exe "$BIN/geflow_bench_cube"
 echo
 echo "== dynamic shapes: gear selection and switching, shape ranges"
 $PY "$HERE/bench/gears_bench.py" --bin "$BIN"

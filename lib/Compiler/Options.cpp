@@ -2,8 +2,8 @@
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
+#include "geflow/SocInfo/OpInfo.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,8 +2,8 @@
 #include "Precision.h"
 
 #include "dialects/ge/IR/GEDialect.h"
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/OpInfo.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

@@ -1,8 +1,6 @@
 //===- Context.cpp - Execution contexts: creation, enqueueing, reuse ------===//
 #include "Context.h"
 
-#include "src/StreamCore.h"
-
 #include "geflow/runtime/Device.h"
 
 #include <algorithm>
@@ -52,7 +50,8 @@ makeGearState(const GearPlan &plan, void *arena, const uint8_t *weights,
     a.numInputs = l.numInputs;
     a.outputs = table + l.firstPointer + l.numInputs;
     a.numOutputs = l.numOutputs;
-    a.workspace = l.hasWorkspace && arenaBytes ? arenaBytes + l.workspaceOffset : nullptr;
+    a.workspace =
+        l.hasWorkspace && arenaBytes ? arenaBytes + l.workspaceOffset : nullptr;
   }
   state->hostArgs.resize(plan.hostCalls.size());
   for (size_t i = 0; i < plan.hostCalls.size(); ++i) {
@@ -115,7 +114,8 @@ StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
   return ctx.gears[g].get();
 }
 
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
+                  Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone,
                   const std::vector<uint32_t> *blockDims) {
   // Launches were validated when the plan was made, so none is expected to
@@ -215,7 +215,7 @@ StatusOr<ExecContext *> ContextPool::acquire() {
       std::unique_ptr<Stream> &stream = found->streams[s];
       if (currentAiCore() < 0) {
         (void)stream->synchronize();
-      } else if (stream->core().failed()) {
+      } else if (stream->failed()) {
         StatusOr<std::unique_ptr<Stream>> fresh = device_->createStream();
         if (!fresh.ok()) {
           release(found);

@@ -197,6 +197,8 @@ Status Stream::waitEvent(Event &event) {
 
 Status Stream::synchronize() { return core_->synchronize(); }
 
+bool Stream::failed() const { return core_->failed(); }
+
 Status Stream::query() const {
   if (core_->done())
     return Status::OK();

@@ -5,7 +5,7 @@
 #include "geflow/runtime/Npy.h"
 // Header-only scalar conversions (the runtime's own, so that random fp16 /
 // bf16 inputs and printed values round exactly as the kernels do).
-#include "runtime/kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,12 +65,12 @@ void fillRandom(HostTensor &t, uint32_t seed) {
       break;
     }
     case DType::F16: {
-      uint16_t v = kernels::vec::floatToHalf(uniform());
+      uint16_t v = rt::floatToHalf(uniform());
       std::memcpy(p + 2 * i, &v, 2);
       break;
     }
     case DType::BF16: {
-      uint16_t v = kernels::vec::floatToBf16(uniform());
+      uint16_t v = rt::floatToBf16(uniform());
       std::memcpy(p + 2 * i, &v, 2);
       break;
     }
@@ -143,12 +143,12 @@ double element(const HostTensor &t, size_t i) {
   case DType::F16: {
     uint16_t v;
     std::memcpy(&v, p + 2 * i, 2);
-    return kernels::vec::halfToFloat(v);
+    return rt::halfToFloat(v);
   }
   case DType::BF16: {
     uint16_t v;
     std::memcpy(&v, p + 2 * i, 2);
-    return kernels::vec::bf16ToFloat(v);
+    return rt::bf16ToFloat(v);
   }
   case DType::I8:
     return static_cast<int8_t>(p[i]);

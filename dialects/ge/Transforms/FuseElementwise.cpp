@@ -1,5 +1,5 @@
 //===- FuseElementwise.cpp - Group elementwise chains (UB fusion) ---------===//
-#include "dialects/ge/Transforms/ElementwiseSpec.h"
+#include "dialects/ge/IR/ElementwiseSpec.h"
 #include "dialects/ge/Transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"

@@ -4,7 +4,7 @@
 #include "KernelRules.h"
 #include "dialects/ge/IR/GEOps.h"
 #include "dialects/ge/IR/GEUtils.h"
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
+#include "geflow/SocInfo/OpInfo.h"
 #include "geflow/kernels/Registry.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

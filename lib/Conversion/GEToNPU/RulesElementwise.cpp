@@ -1,8 +1,8 @@
 //===- RulesElementwise.cpp - Vector kernels for elementwise ge ops -------===//
 #include "KernelRules.h"
 
+#include "dialects/ge/IR/ElementwiseSpec.h"
 #include "dialects/ge/IR/GEOps.h"
-#include "dialects/ge/Transforms/ElementwiseSpec.h"
 
 #include "mlir/IR/Matchers.h"
 

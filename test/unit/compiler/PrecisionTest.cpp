@@ -7,9 +7,9 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/ge/IR/GEDialect.h"
 #include "dialects/ge/Transforms/Precision/MixList.h"
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
 #include "dialects/ge/Transforms/Precision/PrecisionRules.h"
 #include "geflow/Compiler/Options.h"
+#include "geflow/SocInfo/OpInfo.h"
 
 #include "mlir/IR/MLIRContext.h"
 

@@ -5,7 +5,7 @@
 
 // The runtime's own scalar conversions: a constant converted here equals the
 // same constant cast by the runtime's cast kernel, bit for bit.
-#include "runtime/kernels/vector/Half.h"
+#include "geflow/runtime/Half.h"
 
 #include <cstring>
 
@@ -13,7 +13,6 @@ using namespace mlir;
 
 namespace geflow::ge::precision {
 
-namespace vec = geflow::kernels::vec;
 
 static float load(Type t, const uint8_t *p) {
   if (t.isF32()) {
@@ -23,7 +22,7 @@ static float load(Type t, const uint8_t *p) {
   }
   uint16_t h;
   std::memcpy(&h, p, 2);
-  return t.isF16() ? vec::halfToFloat(h) : vec::bf16ToFloat(h);
+  return t.isF16() ? rt::halfToFloat(h) : rt::bf16ToFloat(h);
 }
 
 static void store(Type t, float f, uint8_t *p) {
@@ -31,7 +30,7 @@ static void store(Type t, float f, uint8_t *p) {
     std::memcpy(p, &f, 4);
     return;
   }
-  uint16_t h = t.isF16() ? vec::floatToHalf(f) : vec::floatToBf16(f);
+  uint16_t h = t.isF16() ? rt::floatToHalf(f) : rt::floatToBf16(f);
   std::memcpy(p, &h, 2);
 }
 

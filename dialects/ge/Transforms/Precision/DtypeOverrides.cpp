@@ -1,6 +1,6 @@
 //===- DtypeOverrides.cpp - customize_dtypes and keep_dtype files ---------===//
 #include "dialects/ge/Transforms/Precision/DtypeOverrides.h"
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 using namespace llvm;
 

@@ -16,7 +16,7 @@
 #ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_DTYPEOVERRIDES_H
 #define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_DTYPEOVERRIDES_H
 
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
+#include "geflow/SocInfo/OpInfo.h"
 
 namespace geflow::ge::precision {
 

@@ -18,7 +18,7 @@
 #ifndef GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_MIXLIST_H
 #define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_MIXLIST_H
 
-#include "dialects/ge/Transforms/Precision/OpInfo.h"
+#include "geflow/SocInfo/OpInfo.h"
 
 namespace geflow::ge::precision {
 

@@ -12,7 +12,7 @@
 #define GEFLOW_DIALECTS_GE_TRANSFORMS_PRECISION_PRECISIONRULES_H
 
 #include "dialects/ge/Transforms/Precision/DtypeOverrides.h"
-#include "dialects/ge/Transforms/Precision/PrecisionMode.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 
 namespace geflow::ge::precision {
 

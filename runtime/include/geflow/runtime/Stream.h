@@ -87,6 +87,9 @@ public:
   Status synchronize();
   /// OK when the stream has no unfinished task, kNotReady otherwise.
   Status query() const;
+  /// True when a task failed since the last synchronize(). Neither waits
+  /// nor clears the failure (synchronize() returns it).
+  bool failed() const;
 
   detail::StreamCore &core() { return *core_; }
 

@@ -1,0 +1,308 @@
+//===- cube_bench.cpp - GFLOP/s of the Cube kernels -----------------------===//
+//
+// Runs GEMM (the `matmul` kernel) and conv2d on the ResNet-50 layer shapes
+// the way the runtime will: tiling, prepacking of constant weights (at
+// "compile time", outside the timing), workspace, every block on a thread
+// pool. GEMMs and convs run in each requested storage dtype (f32: "sgemm"
+// and "conv"; bf16 and f16: inputs and output in that dtype, fp32
+// accumulation, like torch.matmul on such tensors). Prints a table, or JSON
+// lines for cube_bench.py, which adds OpenBLAS and PyTorch figures from the
+// same run.
+//
+// Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
+//                          [--only sgemm|conv] [--dtypes f32,bf16,f16]
+//
+//===----------------------------------------------------------------------===//
+
+#include "common/block_pool.h"
+#include "cube/cube_shapes.h"
+
+#include "geflow/kernels/Registry.h"
+#include "geflow/runtime/Half.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace geflow;
+using namespace geflow::kernels;
+
+namespace {
+
+struct Options {
+  unsigned threads = 2;
+  bool json = false;
+  bool quick = false;
+  Isa isa = SocInfo::host().isa;
+  std::vector<DType> dtypes = {DType::F32};
+};
+
+struct FreeDeleter {
+  void operator()(void *p) const { std::free(p); }
+};
+using Buffer = std::unique_ptr<float, FreeDeleter>;
+
+Buffer randomBuffer(int64_t n, uint32_t seed) {
+  size_t bytes = ((n * sizeof(float) + 63) / 64) * 64 + 64;
+  Buffer b(static_cast<float *>(std::aligned_alloc(64, bytes)));
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  for (int64_t i = 0; i < n; ++i)
+    b.get()[i] = dist(gen);
+  return b;
+}
+
+/// randomBuffer stored as `dt` (f16/bf16 values packed in the first half).
+Buffer randomBuffer(int64_t n, uint32_t seed, DType dt) {
+  Buffer b = randomBuffer(n, seed);
+  if (dt == DType::F32)
+    return b;
+  auto *h = reinterpret_cast<uint16_t *>(b.get());
+  for (int64_t i = 0; i < n; ++i) // h[i] overlaps float i / 2 <= i: safe
+    h[i] = dt == DType::F16 ? geflow::rt::floatToHalf(b.get()[i])
+                            : geflow::rt::floatToBf16(b.get()[i]);
+  return b;
+}
+
+const char *dtypeLabel(DType dt) {
+  return dt == DType::F16 ? "f16" : dt == DType::BF16 ? "bf16" : "f32";
+}
+
+/// A kernel launch ready to repeat: tiling done, constants packed.
+class Launch {
+public:
+  Status prepare(const std::string &name, const TilingContext &ctx,
+                 std::vector<const void *> inputs, std::vector<void *> outputs,
+                 Isa isa) {
+    const KernelRegistry &reg = KernelRegistry::global();
+    const KernelDef *def = reg.find(name);
+    if (!def)
+      return rt::Status(rt::ErrorCode::kNotFound, "no kernel " + name);
+    GEFLOW_RETURN_IF_ERROR(def->tiling(ctx, &tiling_));
+    fn_ = reg.select(name, ctx.inputs[0].dtype, isa);
+    if (!fn_)
+      return rt::Status(rt::ErrorCode::kNotFound,
+                        "no implementation of " + name);
+    inputs_ = std::move(inputs);
+    outputs_ = std::move(outputs);
+    packed_.resize(inputs_.size());
+    for (uint32_t idx : tiling_.packedInputs) {
+      GEFLOW_RETURN_IF_ERROR(
+          def->pack(ctx, tiling_, idx, inputs_[idx], &packed_[idx]));
+      inputs_[idx] = packed_[idx].data();
+    }
+    size_t ws = ((tiling_.workspaceSize + 63) / 64) * 64 + 64;
+    workspace_.reset(static_cast<float *>(std::aligned_alloc(64, ws)));
+    args_.tiling = tiling_.tilingData.data();
+    args_.tilingSize = tiling_.tilingData.size();
+    args_.inputs = inputs_.data();
+    args_.numInputs = uint32_t(inputs_.size());
+    args_.outputs = outputs_.data();
+    args_.numOutputs = uint32_t(outputs_.size());
+    args_.workspace = workspace_.get();
+    return Status::OK();
+  }
+
+  int32_t run(bench::BlockPool &pool) {
+    return pool.run(fn_, args_, tiling_.blockDim);
+  }
+  uint32_t blockDim() const { return tiling_.blockDim; }
+
+private:
+  TilingResult tiling_;
+  KernelFn fn_ = nullptr;
+  std::vector<const void *> inputs_;
+  std::vector<void *> outputs_;
+  std::vector<std::vector<uint8_t>> packed_;
+  Buffer workspace_;
+  KernelArgs args_;
+};
+
+/// Best mean time per call over a few trials of at least `trialSeconds`.
+double timeLaunch(Launch &launch, bench::BlockPool &pool, double trialSeconds,
+                  int trials) {
+  using Clock = std::chrono::steady_clock;
+  for (int i = 0; i < 2; ++i)
+    if (launch.run(pool)) {
+      std::fprintf(stderr, "kernel failed\n");
+      std::exit(1);
+    }
+  double best = 1e30;
+  for (int t = 0; t < trials; ++t) {
+    int reps = 0;
+    auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      launch.run(pool);
+      ++reps;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < trialSeconds);
+    best = std::min(best, elapsed / reps);
+  }
+  return best;
+}
+
+void report(const Options &opt, const char *group, const std::string &name,
+            const std::string &shape, double flops, double seconds,
+            uint32_t blocks, int count) {
+  double gflops = flops / seconds / 1e9;
+  if (opt.json)
+    std::printf("{\"group\": \"%s\", \"name\": \"%s\", \"shape\": \"%s\", "
+                "\"flops\": %.0f, \"seconds\": %.9g, \"gflops\": %.3f, "
+                "\"blocks\": %u, \"count\": %d}\n",
+                group, name.c_str(), shape.c_str(), flops, seconds, gflops,
+                blocks, count);
+  else
+    std::printf("%-6s %-10s %-34s %8.1f GFLOP/s  %9.3f ms  blocks %u\n", group,
+                name.c_str(), shape.c_str(), gflops, seconds * 1e3, blocks);
+  std::fflush(stdout);
+}
+
+TensorDesc f32(std::vector<int64_t> shape, bool isConst = false,
+               DType dt = DType::F32) {
+  TensorDesc d;
+  d.dtype = dt;
+  d.shape = std::move(shape);
+  d.isConst = isConst;
+  return d;
+}
+
+void benchGemm(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
+               DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "sgemm" : std::string("gemm_") + dtypeLabel(dt);
+  for (int64_t n : bench::kSgemmSizes) {
+    if (opt.quick && n > 1024)
+      continue;
+    // Both operands are run-time arrays, as with numpy's a @ b: x2 is
+    // packed on every call, like BLAS does.
+    Buffer a = randomBuffer(n * n, 1, dt), b = randomBuffer(n * n, 2, dt);
+    Buffer c = randomBuffer(n * n, 3);
+    TilingContext ctx;
+    ctx.inputs = {f32({n, n}, false, dt), f32({n, n}, false, dt)};
+    ctx.outputs = {f32({n, n}, false, dt)};
+    ctx.soc = &soc;
+    Launch launch;
+    Status st =
+        launch.prepare("matmul", ctx, {a.get(), b.get()}, {c.get()}, opt.isa);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s %ld: %s\n", group.c_str(), long(n),
+                   st.toString().c_str());
+      std::exit(1);
+    }
+    double sec = timeLaunch(launch, pool, opt.quick ? 0.05 : 0.2, 3);
+    report(opt, group.c_str(), std::to_string(n), std::to_string(n) + "^3",
+           2.0 * n * n * n, sec, launch.blockDim(), 1);
+  }
+}
+
+void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
+               DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "conv" : std::string("conv_") + dtypeLabel(dt);
+  for (const bench::ConvShape &s : bench::kResNet50Convs) {
+    int64_t o = bench::convOut(s);
+    Buffer x = randomBuffer(s.cin * s.hw * s.hw, 4, dt);
+    Buffer w = randomBuffer(s.cout * s.cin * s.k * s.k, 5, dt);
+    Buffer y = randomBuffer(s.cout * o * o, 6);
+    TilingContext ctx;
+    ctx.inputs = {f32({1, s.cin, s.hw, s.hw}, false, dt),
+                  f32({s.cout, s.cin, s.k, s.k}, true, dt)};
+    ctx.inputs[0].format = Format::NCHW;
+    ctx.outputs = {f32({1, s.cout, o, o}, false, dt)};
+    ctx.outputs[0].format = Format::NCHW;
+    ctx.attrs.set("strides", std::vector<int64_t>{s.stride, s.stride});
+    ctx.attrs.set("pads", std::vector<int64_t>(4, s.pad));
+    ctx.soc = &soc;
+    Launch launch;
+    Status st =
+        launch.prepare("conv2d", ctx, {x.get(), w.get()}, {y.get()}, opt.isa);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s %s: %s\n", group.c_str(), s.name,
+                   st.toString().c_str());
+      std::exit(1);
+    }
+    double sec = timeLaunch(launch, pool, opt.quick ? 0.03 : 0.15, 3);
+    char shape[96];
+    std::snprintf(shape, sizeof(shape), "%ldx%ldx%ld k%ld s%ld p%ld",
+                  long(s.cin), long(s.cout), long(s.hw), long(s.k),
+                  long(s.stride), long(s.pad));
+    report(opt, group.c_str(), s.name, shape, bench::convFlops(s), sec,
+           launch.blockDim(), s.count);
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opt;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--threads" && i + 1 < argc)
+      opt.threads = unsigned(std::atoi(argv[++i]));
+    else if (arg == "--json")
+      opt.json = true;
+    else if (arg == "--quick")
+      opt.quick = true;
+    else if (arg == "--only" && i + 1 < argc)
+      only = argv[++i];
+    else if (arg == "--dtypes" && i + 1 < argc) {
+      opt.dtypes.clear();
+      std::string list = argv[++i];
+      for (size_t pos = 0; pos <= list.size();) {
+        size_t end = list.find(',', pos);
+        std::string name = list.substr(pos, end - pos);
+        if (name == "f32" || name == "bf16" || name == "f16") {
+          opt.dtypes.push_back(name == "f32"    ? DType::F32
+                               : name == "bf16" ? DType::BF16
+                                                : DType::F16);
+        } else {
+          std::fprintf(stderr, "unknown dtype '%s' (f32, bf16, f16)\n",
+                       name.c_str());
+          return 2;
+        }
+        if (end == std::string::npos)
+          break;
+        pos = end + 1;
+      }
+    } else if (arg == "--isa" && i + 1 < argc) {
+      std::string name = argv[++i];
+      opt.isa = name == "portable" ? Isa::Portable
+                : name == "avx2"   ? Isa::AVX2
+                                   : Isa::AVX512;
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--threads N] [--json] [--quick] "
+                   "[--only sgemm|conv] [--isa portable|avx2|avx512] "
+                   "[--dtypes f32,bf16,f16]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  // Tile for as many AI cores as the pool has threads.
+  SocInfo soc = SocInfo::host(opt.threads);
+  soc.isa = opt.isa;
+  soc.hasAvx512Bf16 = soc.hasAvx512Bf16 && opt.isa == Isa::AVX512;
+  if (!opt.json)
+    std::printf("geflow Cube kernels: %u threads, isa %s%s, L1 %lluK L2 "
+                "%lluK\n",
+                opt.threads, isaName(opt.isa),
+                soc.hasAvx512Bf16 ? " + avx512_bf16" : "",
+                (unsigned long long)(soc.ubSize / 1024),
+                (unsigned long long)(soc.l2Size / 1024));
+  bench::BlockPool pool(opt.threads);
+  if (only.empty() || only == "sgemm")
+    for (DType dt : opt.dtypes)
+      benchGemm(opt, soc, pool, dt);
+  if (only.empty() || only == "conv")
+    for (DType dt : opt.dtypes)
+      benchConv(opt, soc, pool, dt);
+  return 0;
+}

@@ -1,0 +1,315 @@
+//===- conv2d.cpp - conv2d: validation, tiling, filter packing ------------===//
+//
+// y = act(conv(x, filter) + bias) with groups, strides, pads, dilations on
+// NCHW or NC1HWC0 inputs (the output takes the input's format). The tiling
+// picks the path (GEMM with implicit im2col, or direct depthwise), the
+// GEMM blocking and grid, and asks for a constant filter to be prepacked.
+// x and the filter are f32, f16 or bf16 (the same); bias and y are that
+// dtype or f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernels/cube/conv2d_tiling.h"
+#include "kernels/cube/gemm_entry.h"
+
+#include "geflow/kernels/Registry.h"
+
+#include <algorithm>
+
+namespace geflow::kernels {
+namespace cube {
+namespace {
+
+const char *kOp = "conv2d";
+
+/// Reads a spatial attribute of exactly `size` elements (or its default).
+Status spatialAttr(const AttrMap &attrs, const char *name, size_t size,
+                   int64_t dflt, int64_t minValue, std::vector<int64_t> *out) {
+  *out = attrs.getInts(name, std::vector<int64_t>(size, dflt));
+  if (out->size() != size)
+    return rt::invalidArgument(std::string(kOp) + ": '" + name +
+                               "' must have " + std::to_string(size) +
+                               " elements, got " + shapeString(*out));
+  for (int64_t v : *out)
+    if (v < minValue)
+      return rt::invalidArgument(std::string(kOp) + ": '" + name + "' " +
+                                 shapeString(*out) +
+                                 " must be >= " + std::to_string(minValue));
+  return Status::OK();
+}
+
+Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
+  if (ctx.inputs.size() != 2 && ctx.inputs.size() != 3)
+    return rt::invalidArgument(
+        std::string(kOp) + ": expects 2 or 3 inputs (x, filter[, bias]), got " +
+        std::to_string(ctx.inputs.size()));
+  const TensorDesc &x = ctx.inputs[0], &f = ctx.inputs[1];
+  GEFLOW_RETURN_IF_ERROR(checkFloatTensor(
+      kOp, "x", x, {Format::NCHW, Format::ND, Format::NC1HWC0}));
+  GEFLOW_RETURN_IF_ERROR(
+      checkFloatTensor(kOp, "filter", f, {Format::ND, Format::NCHW}));
+  const DType d = x.dtype;
+  GEFLOW_RETURN_IF_ERROR(checkOperandDtype(kOp, "filter", f, d, false));
+  t->inDtype = t->biasDtype = t->outDtype = int32_t(d);
+  if (x.shape.size() != 4)
+    return rt::invalidArgument(std::string(kOp) + ": x " +
+                               shapeString(x.shape) +
+                               " must be 4-D (logical NCHW)");
+  if (f.shape.size() != 4)
+    return rt::invalidArgument(std::string(kOp) + ": filter " +
+                               shapeString(f.shape) +
+                               " must be [Cout, Cin/groups, KH, KW]");
+  t->n = x.shape[0];
+  t->cin = x.shape[1];
+  t->h = x.shape[2];
+  t->w = x.shape[3];
+  t->cout = f.shape[0];
+  t->kh = int32_t(f.shape[2]);
+  t->kw = int32_t(f.shape[3]);
+  t->groups = int32_t(ctx.attrs.getInt("groups", 1));
+  if (t->groups < 1)
+    return rt::invalidArgument(std::string(kOp) + ": groups " +
+                               std::to_string(t->groups) + " must be >= 1");
+  if (t->cin % t->groups)
+    return rt::invalidArgument(
+        std::string(kOp) + ": input channels " + std::to_string(t->cin) +
+        " not divisible by groups " + std::to_string(t->groups));
+  if (t->cout % t->groups)
+    return rt::invalidArgument(
+        std::string(kOp) + ": output channels " + std::to_string(t->cout) +
+        " not divisible by groups " + std::to_string(t->groups));
+  if (f.shape[1] != t->cin / t->groups)
+    return rt::invalidArgument(
+        std::string(kOp) + ": filter " + shapeString(f.shape) +
+        " needs Cin/groups = " + std::to_string(t->cin / t->groups) +
+        " in dim 1");
+  if (t->kh < 1 || t->kw < 1)
+    return rt::invalidArgument(std::string(kOp) + ": filter " +
+                               shapeString(f.shape) + " has an empty window");
+  if (ctx.inputs.size() == 3) {
+    GEFLOW_RETURN_IF_ERROR(
+        checkFloatTensor(kOp, "bias", ctx.inputs[2], {Format::ND}));
+    GEFLOW_RETURN_IF_ERROR(
+        checkOperandDtype(kOp, "bias", ctx.inputs[2], d, true));
+    t->biasDtype = int32_t(ctx.inputs[2].dtype);
+    if (ctx.inputs[2].shape != std::vector<int64_t>{t->cout})
+      return rt::invalidArgument(std::string(kOp) + ": bias " +
+                                 shapeString(ctx.inputs[2].shape) +
+                                 " must be [" + std::to_string(t->cout) + "]");
+    t->hasBias = 1;
+  }
+
+  std::vector<int64_t> strides, pads, dilations;
+  GEFLOW_RETURN_IF_ERROR(spatialAttr(ctx.attrs, "strides", 2, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(spatialAttr(ctx.attrs, "pads", 4, 0, 0, &pads));
+  GEFLOW_RETURN_IF_ERROR(
+      spatialAttr(ctx.attrs, "dilations", 2, 1, 1, &dilations));
+  t->sh = int32_t(strides[0]);
+  t->sw = int32_t(strides[1]);
+  t->dh = int32_t(dilations[0]);
+  t->dw = int32_t(dilations[1]);
+  t->padTop = int32_t(pads[0]);
+  t->padLeft = int32_t(pads[2]);
+  int64_t spanH = int64_t(t->dh) * (t->kh - 1) + 1,
+          spanW = int64_t(t->dw) * (t->kw - 1) + 1;
+  int64_t inH = t->h + pads[0] + pads[1], inW = t->w + pads[2] + pads[3];
+  if (inH < spanH || inW < spanW)
+    return rt::invalidArgument(
+        std::string(kOp) + ": the dilated window " + std::to_string(spanH) +
+        "x" + std::to_string(spanW) + " does not fit the padded input " +
+        std::to_string(inH) + "x" + std::to_string(inW));
+  t->oh = (inH - spanH) / t->sh + 1;
+  t->ow = (inW - spanW) / t->sw + 1;
+
+  std::vector<int64_t> outShape = {t->n, t->cout, t->oh, t->ow};
+  if (!ctx.outputs.empty()) {
+    const TensorDesc &y = ctx.outputs[0];
+    if (!y.shape.empty() && y.shape != outShape)
+      return rt::invalidArgument(std::string(kOp) + ": output " +
+                                 shapeString(y.shape) + " should be " +
+                                 shapeString(outShape));
+    GEFLOW_RETURN_IF_ERROR(checkOperandDtype(kOp, "output", y, d, true));
+    t->outDtype = int32_t(y.dtype);
+    bool c0In = x.format == Format::NC1HWC0,
+         c0Out = y.format == Format::NC1HWC0;
+    if (c0In != c0Out)
+      return rt::invalidArgument(std::string(kOp) + ": output format " +
+                                 std::string(rt::formatName(y.format)) +
+                                 " must match the input's " +
+                                 std::string(rt::formatName(x.format)));
+  }
+  return Status::OK();
+}
+
+/// Workspace for an f32 copy of an f16/bf16 bias.
+uint64_t biasBytes(const Conv2dTiling &t) {
+  return t.hasBias && t.biasDtype != int32_t(DType::F32)
+             ? roundUp(t.cout * 4, 64)
+             : 0;
+}
+
+/// GEMM dims, blocking, grid and workspace of the two GEMM paths; returns
+/// the block count the grid was balanced for.
+uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
+                      Conv2dTiling *t) {
+  const int64_t cinG = t->cin / t->groups, coutG = t->cout / t->groups;
+  const int64_t pixels = t->oh * t->ow, khw = int64_t(t->kh) * t->kw;
+  PackCosts costs;
+  // Vector lanes a GEMM wastes when `n` columns run along 16-lane vectors.
+  auto laneWaste = [](int64_t n) { return double(roundUp(n, 16)) / double(n); };
+  if (!c0) {
+    t->pointwise =
+        khw == 1 && t->sh == 1 && t->sw == 1 && t->oh == t->h && t->ow == t->w;
+    t->gemmK = cinG * khw;
+    // Few pixels (e.g. 7x7) fill vectors poorly; output channels usually
+    // fill them exactly. The transposed product pays for transposing its
+    // tiles and, unless pointwise, for an im2col cut into mr-pixel panels.
+    double overhead = t->pointwise ? 1.03 : 1.15;
+    if (laneWaste(coutG) * overhead < laneWaste(pixels)) {
+      t->path = int32_t(ConvPath::GemmNchwPixelRows);
+      t->gemmM = pixels;
+      t->gemmN = coutG;
+      t->staged = 1;
+      costs = {t->pointwise ? 8.0 : 16.0, filterConst ? 0.0 : 32.0};
+    } else {
+      t->path = int32_t(ConvPath::GemmNchw);
+      t->gemmM = coutG;
+      t->gemmN = pixels;
+      costs = {filterConst ? 0.0 : 32.0, t->pointwise ? 8.0 : 16.0};
+    }
+  } else {
+    t->path = int32_t(ConvPath::GemmNc1hwc0);
+    t->kChannels = t->groups == 1 ? roundUp(t->cin, 16) : cinG;
+    t->gemmM = pixels;
+    t->gemmN = coutG;
+    t->gemmK = khw * t->kChannels;
+    t->staged = t->groups > 1 && coutG % 16 != 0;
+    costs = {32.0, 0.0};
+  }
+  t->filterPacked = filterConst;
+  const PanelFormat panels = panelFormatFor(soc, DType(t->inDtype));
+  t->panels = int32_t(panels);
+  t->blocking = chooseGemmBlocking(soc, t->gemmM, t->gemmN, t->gemmK, panels);
+  GridChoice choice = chooseGemmGrid(soc, t->blocking, t->n * t->groups,
+                                     t->gemmM, t->gemmN, t->gemmK, costs);
+  t->grid = choice.grid;
+  t->tasks = t->n * t->groups * t->grid.gm * t->grid.gn;
+  const GemmBlocking &bl = t->blocking;
+  t->wsPackB = roundUp(int64_t(bl.mc) * bl.kc * 4, 64);
+  t->wsFilter = t->wsPackB + gemmPackBytes(bl, false, true);
+  uint64_t filterBytes =
+      c0 && !filterConst
+          ? roundUp(packedFloats(t->gemmN, t->gemmK, bl.nr) * 4, 64)
+          : 0;
+  t->wsStage = t->wsFilter + filterBytes;
+  uint64_t stageBytes =
+      t->staged ? roundUp(t->grid.mStep * roundUp(t->grid.nStep, 16) * 4, 64)
+                : 0;
+  t->wsBias = t->wsStage + stageBytes;
+  t->wsOut = t->wsBias + biasBytes(*t);
+  t->wsBytesPerBlock = t->wsOut;
+  const bool viaStage =
+      t->path == int32_t(ConvPath::GemmNchw) ||
+      (t->path == int32_t(ConvPath::GemmNc1hwc0) && !t->staged);
+  if (t->outDtype != int32_t(DType::F32) && viaStage) {
+    // NC1HWC0: the filter (B) is always prepacked or packed per group, the
+    // im2col (A) per block; NCHW: the filter is A, the im2col B.
+    t->outStage =
+        chooseStage(bl, t->grid, t->path == int32_t(ConvPath::GemmNc1hwc0));
+    t->wsBytesPerBlock += roundUp(t->outStage.rows * t->outStage.cols * 4, 64);
+  }
+  return choice.blockDim;
+}
+
+/// Tasks of the depthwise paths: planes (or C0 blocks), split into row
+/// bands when there are fewer planes than a few per core.
+uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, Conv2dTiling *t) {
+  t->path = int32_t(c0 ? ConvPath::DepthwiseNc1hwc0 : ConvPath::DepthwiseNchw);
+  int64_t planes = t->n * (c0 ? ceilDiv(t->cin, 16) : t->cout);
+  int64_t wanted = 4 * int64_t(std::max<uint32_t>(1, soc.aiCoreCount));
+  int64_t bands = std::min<int64_t>(t->oh, ceilDiv(wanted, planes));
+  t->rowsPerTask = ceilDiv(t->oh, bands);
+  t->tasks = planes * ceilDiv(t->oh, t->rowsPerTask);
+  t->wsFilter = 0;
+  t->wsBias = c0 ? roundUp(int64_t(t->kh) * t->kw * 16 * 4, 64) : 0;
+  t->wsOut = t->wsBias + biasBytes(*t);
+  t->wsBytesPerBlock = t->wsOut;
+  const int64_t lanes = c0 ? 16 : 1;
+  if (t->inDtype != int32_t(DType::F32)) {
+    // Converted input rows: as many as a window spans, so each row is
+    // converted once per band with stride 1.
+    t->ringSlots = int64_t(t->dh) * (t->kh - 1) + 1;
+  }
+  if (t->inDtype != int32_t(DType::F32) || t->outDtype != int32_t(DType::F32))
+    t->wsBytesPerBlock +=
+        4 * (roundUp(int64_t(t->kh) * t->kw, 16) + roundUp(t->ow * lanes, 16) +
+             std::max<int64_t>(1, t->ringSlots) * (t->w * lanes + 2));
+  double work = double(t->n) * t->cout * t->oh * t->ow * t->kh * t->kw;
+  return blocksForWork(soc, work, t->tasks);
+}
+
+Status conv2dTiling(const TilingContext &ctx, TilingResult *result) {
+  Conv2dTiling t;
+  GEFLOW_RETURN_IF_ERROR(checkShapes(ctx, &t));
+  GEFLOW_RETURN_IF_ERROR(parseEpilogue(ctx.attrs, kOp, &t.epilogue));
+  SocInfo soc = resolveSoc(ctx);
+  const bool c0 = ctx.inputs[0].format == Format::NC1HWC0;
+  const bool depthwise = t.groups > 1 && t.groups == t.cin;
+  if (depthwise && (!c0 || t.cout == t.cin))
+    result->blockDim = tileDepthwisePath(soc, c0, &t);
+  else
+    result->blockDim = tileGemmPath(soc, c0, ctx.inputs[1].isConst, &t);
+  result->tilingData = encodeTiling(t);
+  result->workspaceSize = t.wsBytesPerBlock * result->blockDim;
+  result->packedInputs.clear();
+  if (t.filterPacked)
+    result->packedInputs.push_back(1);
+  return Status::OK();
+}
+
+Status conv2dPack(const TilingContext &ctx, const TilingResult &tiling,
+                  uint32_t inputIndex, const void *src,
+                  std::vector<uint8_t> *packed) {
+  Conv2dTiling t;
+  KernelArgs view;
+  view.tiling = tiling.tilingData.data();
+  view.tilingSize = tiling.tilingData.size();
+  if (!decodeTiling(view, &t))
+    return rt::internalError("conv2d: tiling data has the wrong size");
+  if (inputIndex != 1 || !t.filterPacked)
+    return rt::invalidArgument("conv2d: only input 1 (filter) is prepacked");
+  if (ctx.inputs.at(1).dtype != DType(t.inDtype))
+    return rt::invalidArgument(
+        "conv2d: filter dtype differs from the tiling's");
+  const int64_t per = convPackedFilterGroupWords(t);
+  // fp32 room for one group beyond the last: bf16 pairs are packed as fp32
+  // and narrowed in place.
+  const int64_t f32Group = t.path == int32_t(ConvPath::GemmNchw)
+                               ? packedFloats(t.gemmM, t.gemmK, t.blocking.mr)
+                               : packedFloats(t.gemmN, t.gemmK, t.blocking.nr);
+  packed->assign(size_t(t.groups * per + f32Group) * 4, 0);
+  portable::packConvFilter(t, src, reinterpret_cast<float *>(packed->data()));
+  packed->resize(size_t(t.groups * per) * 4);
+  return Status::OK();
+}
+
+} // namespace
+} // namespace cube
+
+void registerConv2dKernels(KernelRegistry &registry) {
+  using namespace cube;
+  registry.add({"conv2d",
+                conv2dTiling,
+                conv2dPack,
+                {{DType::F32, Isa::Portable, portable::conv2dKernel},
+                 {DType::F32, Isa::AVX2, avx2::conv2dKernel},
+                 {DType::F32, Isa::AVX512, avx512::conv2dKernel},
+                 {DType::F16, Isa::Portable, portable::conv2dKernelF16},
+                 {DType::F16, Isa::AVX2, avx2::conv2dKernelF16},
+                 {DType::F16, Isa::AVX512, avx512::conv2dKernelF16},
+                 {DType::BF16, Isa::Portable, portable::conv2dKernelBf16},
+                 {DType::BF16, Isa::AVX2, avx2::conv2dKernelBf16},
+                 {DType::BF16, Isa::AVX512, avx512::conv2dKernelBf16}}});
+}
+
+} // namespace geflow::kernels

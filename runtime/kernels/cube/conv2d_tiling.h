@@ -1,0 +1,90 @@
+//===- conv2d_tiling.h - Tiling data of conv2d ----------------------------===//
+//
+// The contract between the conv2d tiling function (conv2d.cpp), its filter
+// packing and the per-ISA kernel bodies. Fixed-width, append-only.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_KERNELS_CUBE_CONV2D_TILING_H
+#define GEFLOW_KERNELS_CUBE_CONV2D_TILING_H
+
+#include "kernels/cube/gemm_common.h"
+
+namespace geflow::kernels::cube {
+
+/// How a conv2d runs.
+enum class ConvPath : int32_t {
+  /// NCHW as GEMM per (image, group): rows = output channels (the filter,
+  /// packed in mr panels), columns = output pixels (implicit im2col, packed
+  /// per block), K = (cin, kh, kw). Output rows are NCHW planes.
+  GemmNchw = 0,
+  /// NC1HWC0 as GEMM per (image, group): rows = output pixels (im2col of the
+  /// C0-blocked input), columns = output channels (filter packed in nr
+  /// panels), K = (kh, kw, cin). A 16-column group is one C0 block.
+  GemmNc1hwc0 = 1,
+  /// Depthwise (groups == Cin), direct: one output plane per task.
+  DepthwiseNchw = 2,
+  /// Depthwise with multiplier 1 on NC1HWC0, direct: 16 channels per vector.
+  DepthwiseNc1hwc0 = 3,
+  /// NCHW with few output pixels: the GEMM of GemmNchw transposed (rows =
+  /// pixels, columns = output channels, the filter packed in nr panels) so
+  /// the vector lanes run over channels instead of a short pixel row; tiles
+  /// are staged and transposed into the NCHW planes.
+  GemmNchwPixelRows = 4,
+};
+
+struct Conv2dTiling {
+  int64_t n = 0, cin = 0, h = 0, w = 0; // logical input NCHW
+  int64_t cout = 0, oh = 0, ow = 0;
+  int32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int32_t padTop = 0, padLeft = 0;
+  int32_t groups = 1;
+  int32_t path = 0;         // ConvPath
+  int32_t filterPacked = 0; // input 1 arrives prepacked
+  int32_t hasBias = 0;
+  int32_t pointwise = 0; // 1x1, stride 1, no padding: B is the input itself
+  int32_t staged = 0;    // tiles go through a staging buffer (pixel rows,
+                         // or NC1HWC0 groups not starting on a C0 boundary)
+  // The per-(image, group) GEMM.
+  int64_t gemmM = 0, gemmN = 0, gemmK = 0;
+  int64_t kChannels = 0; // NC1HWC0 path: K channels per (kh, kw)
+  GemmBlocking blocking;
+  GemmGrid grid;
+  int64_t rowsPerTask = 0; // depthwise paths: output rows per task
+  int64_t tasks = 0;       // total tasks dealt to blocks
+  EpilogueSpec epilogue;
+  int32_t reserved = 0;
+  // Per-block workspace: [pack A][pack B][filter][stage], byte offsets.
+  uint64_t wsPackB = 0;
+  uint64_t wsFilter = 0;
+  uint64_t wsStage = 0;
+  uint64_t wsBytesPerBlock = 0;
+  // Storage dtypes (DType values): x and filter share inDtype; bias and y
+  // are inDtype or f32.
+  int32_t inDtype = 0;
+  int32_t biasDtype = 0;
+  int32_t outDtype = 0;
+  int32_t panels = 0; // PanelFormat of the GEMM panels (and packed filter)
+  // fp32 stage of f16/bf16 outputs on the unstaged GEMM paths.
+  StageShape outStage;
+  // Depthwise paths with f16/bf16 planes: converted input rows kept.
+  int64_t ringSlots = 0;
+  // More per-block workspace: [bias][out], byte offsets. `bias` is an f32
+  // copy of an f16/bf16 bias; `out` the output stage (GEMM) or the row
+  // buffers of the depthwise paths.
+  uint64_t wsBias = 0;
+  uint64_t wsOut = 0;
+};
+
+/// Words of the packed filter of one group for the GEMM paths.
+inline int64_t convPackedFilterGroupWords(const Conv2dTiling &t) {
+  const GemmBlocking &bl = t.blocking;
+  const PanelFormat f = PanelFormat(t.panels);
+  if (t.path == int32_t(ConvPath::GemmNchw))
+    return packedWords(t.gemmM, t.gemmK, bl.mr, f);
+  // GemmNc1hwc0 and GemmNchwPixelRows: output channels are the columns.
+  return packedWords(t.gemmN, t.gemmK, bl.nr, f);
+}
+
+} // namespace geflow::kernels::cube
+
+#endif // GEFLOW_KERNELS_CUBE_CONV2D_TILING_H

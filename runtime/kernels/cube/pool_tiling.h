@@ -1,0 +1,39 @@
+//===- pool_tiling.h - Tiling data of max_pool / avg_pool / global_avg_pool
+//===//
+//
+// Pools run per plane (NCHW) or per 16-channel block (NC1HWC0), split into
+// bands of output rows when there are few planes. Fixed-width, append-only.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_KERNELS_CUBE_POOL_TILING_H
+#define GEFLOW_KERNELS_CUBE_POOL_TILING_H
+
+#include <cstdint>
+
+namespace geflow::kernels::cube {
+
+enum class PoolKind : int32_t { Max = 0, Avg = 1, GlobalAvg = 2 };
+
+struct PoolTiling {
+  int64_t n = 0, c = 0, h = 0, w = 0, oh = 0, ow = 0;
+  int32_t kind = 0; // PoolKind
+  int32_t c0 = 0;   // NC1HWC0 layout: 16 channels per vector of lanes
+  int32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int32_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+  int32_t countIncludePad = 0;
+  int32_t reserved = 0;
+  int64_t planes = 0;      // n * c (NCHW) or n * C1 (NC1HWC0)
+  int64_t rowsPerTask = 0; // output rows per task
+  int64_t tasks = 0;
+  // Storage dtypes (DType values): x is f32, f16 or bf16; y is x's dtype or
+  // f32. f16/bf16 data goes through fp32 rows in the workspace:
+  int32_t inDtype = 0;
+  int32_t outDtype = 0;
+  int64_t ringSlots = 0;      // converted input rows kept (a window's span)
+  int64_t chunkPositions = 0; // global_avg_pool: positions per converted chunk
+  uint64_t wsBytesPerBlock = 0;
+};
+
+} // namespace geflow::kernels::cube
+
+#endif // GEFLOW_KERNELS_CUBE_POOL_TILING_H
