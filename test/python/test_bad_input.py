@@ -192,6 +192,21 @@ def test_fifo_model_is_an_error_not_a_wait(tmp_path, tiny_gfm):
         assert_error(tool("geflow-run", f"--model={fifo}", timeout=30), "not a regular file")
 
 
+def test_file_constant_naming_a_fifo_is_an_error(tmp_path):
+    os.mkfifo(tmp_path / "w.bin")
+    path = tmp_path / "fc.mlir"
+    path.write_text("""
+func.func @main(%x: tensor<4xf32> {ge.name = "x"}) -> (tensor<4xf32> {ge.name = "y"}) {
+  %w = ge.FileConstant {file_path = "w.bin", offset = 0, length = 16, shape = array<i64: 4>, dtype = f32} : tensor<4xf32>
+  %y = ge.Add %x, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+""")
+    assert_error(tool("geflow-compile", f"--model={path}", f"--output={tmp_path}/o.gfm",
+                      timeout=30),
+                 "cannot read weight file 'w.bin': not a regular file")
+
+
 # --- 8. Byte-size overflow --------------------------------------------------
 
 def test_tile_to_2_63_elements_is_an_error(tmp_path):
