@@ -1,7 +1,5 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
-#include "FileConstants.h"
-#include "Gears.h"
 #include "MlirInput.h"
 #include "OutputCheck.h"
 #include "Precision.h"
@@ -12,6 +10,7 @@
 #include "geflow/Frontend/Frontend.h"
 #include "geflow/Target/GfmWriter.h"
 #include "geflow/runtime/Model.h"
+#include "lib/Compiler/Transforms/Passes.h"
 
 #include "dialects/ge/IR/GEDialect.h"
 #include "dialects/npu/IR/NPUOps.h"
@@ -84,14 +83,12 @@ std::string CompileSummary::json() const {
 
 // Applies input_shape to a ge function whose arguments carry `ge.name`
 // (frontends other than ONNX, which applies it while importing).
-static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) {
-  std::string error;
-  auto shapes = parseInputShape(text, &error);
-  if (!shapes)
-    return module.emitError() << "input_shape: " << error;
+LogicalResult applyInputShapes(ModuleOp module, const CompileConfig &config) {
+  if (!config.inputShapes)
+    return success();
   for (func::FuncOp f : module.getOps<func::FuncOp>()) {
     SmallVector<Type> inputs(f.getArgumentTypes());
-    for (const NamedShape &ns : *shapes) {
+    for (const NamedShape &ns : *config.inputShapes) {
       auto it = llvm::find_if(llvm::seq<unsigned>(0, f.getNumArguments()), [&](unsigned i) {
         auto name = f.getArgAttrOfType<StringAttr>(i, "ge.name");
         return name && name.getValue() == ns.name;
@@ -116,21 +113,15 @@ static LogicalResult applyInputShapes(ModuleOp module, const std::string &text) 
   return success();
 }
 
-LogicalResult applyInputShapeOption(ModuleOp module, const Options &options) {
-  auto shapes = options.get("input_shape");
-  return shapes ? applyInputShapes(module, *shapes) : success();
-}
-
-static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
-                                                          const std::string &path,
-                                                          const std::string &framework,
-                                                          const Options &options);
+static FailureOr<OwningOpRef<ModuleOp>>
+importByFramework(MLIRContext &context, const std::string &path,
+                  const std::string &framework, const CompileConfig &config);
 
 FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
                                                  const std::string &path,
                                                  const std::string &framework,
-                                                 const Options &options) {
-  auto module = importByFramework(context, path, framework, options);
+                                                 const CompileConfig &config) {
+  auto module = importByFramework(context, path, framework, config);
   if (failed(module))
     return failure();
   // External weight paths resolve against the model's directory.
@@ -142,21 +133,13 @@ FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
   return module;
 }
 
-FailureOr<frontend::ImportOptions> getImportOptions(MLIRContext &context,
-                                                    const Options &options) {
+frontend::ImportOptions getImportOptions(const CompileConfig &config) {
   frontend::ImportOptions importOptions;
-  std::string error;
-  if (auto shapes = options.get("input_shape")) {
-    auto parsed = parseInputShape(*shapes, &error);
-    if (!parsed)
-      return emitError(UnknownLoc::get(&context)) << "input_shape: " << error, failure();
-    importOptions.inputShapes = std::move(*parsed);
-  } else if (auto ranges = options.get("input_shape_range")) {
+  if (config.inputShapes) {
+    importOptions.inputShapes = *config.inputShapes;
+  } else if (config.shapeRanges) {
     // The range gives the input shapes (ATC): its ranged dims become dynamic.
-    auto parsed = parseShapeRange(*ranges, &error);
-    if (!parsed)
-      return emitError(UnknownLoc::get(&context)) << "input_shape_range: " << error, failure();
-    for (const NamedShapeRange &r : *parsed) {
+    for (const NamedShapeRange &r : *config.shapeRanges) {
       NamedShape shape{r.name, {}};
       for (auto [lo, hi] : r.dims)
         shape.dims.push_back(lo == hi ? lo : -1);
@@ -166,10 +149,9 @@ FailureOr<frontend::ImportOptions> getImportOptions(MLIRContext &context,
   return importOptions;
 }
 
-static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
-                                                          const std::string &path,
-                                                          const std::string &framework,
-                                                          const Options &options) {
+static FailureOr<OwningOpRef<ModuleOp>>
+importByFramework(MLIRContext &context, const std::string &path,
+                  const std::string &framework, const CompileConfig &config) {
   std::string fw = framework;
   if (fw.empty())
     fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
@@ -177,7 +159,7 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
     auto module = parseMlirModelFile(context, path);
     if (failed(module))
       return failure();
-    if (failed(applyInputShapeOption(**module, options)))
+    if (failed(applyInputShapes(**module, config)))
       return failure();
     return module;
   }
@@ -185,48 +167,32 @@ static FailureOr<OwningOpRef<ModuleOp>> importByFramework(MLIRContext &context,
   auto kind = frontend::parseFramework(fw, error);
   if (failed(kind))
     return emitError(UnknownLoc::get(&context)) << error, failure();
-  auto importOptions = getImportOptions(context, options);
-  if (failed(importOptions))
-    return failure();
-  return frontend::importModel(context, *kind, path, *importOptions);
+  return frontend::importModel(context, *kind, path, getImportOptions(config));
 }
 
-// The pipeline under an already read `config` (compileModule reads it once
-// for its summary too: the fusion switch file is read once per compile).
-static LogicalResult runPipelineWith(ModuleOp module, const Options &options,
-                                     PipelineConfig config, bool graphOnly,
-                                     const PassManagerHook &hook) {
-  if (failed(checkTensorSizes(module, getSizeLimits(options))) ||
-      failed(loadFileConstants(module)) || failed(attachPrecision(module, options)))
+LogicalResult runPipeline(ModuleOp module, const CompileConfig &config,
+                          bool graphOnly, const PassManagerHook &hook) {
+  if (failed(checkTensorSizes(module, getSizeLimits(config))))
     return failure();
-  if (hasShapeRange(options) && !graphOnly)
-    return runRangedPipeline(module, options, config, hook);
-  if (failed(attachGears(module, options)))
-    return failure();
-  config.stopAfterGraph = graphOnly;
+  if (config.shapeRanges && !graphOnly)
+    return runRangedPipeline(module, *config.shapeRanges, config.pipeline,
+                             hook);
+  PipelineConfig pipeline = config.pipeline;
+  pipeline.stopAfterGraph = graphOnly;
   PassManager pm(module.getContext());
   if (hook && failed(hook(pm)))
     return failure();
-  buildCompilePipeline(pm, config);
+  buildCompilePipeline(pm, pipeline);
   return pm.run(module);
 }
 
-LogicalResult runPipeline(ModuleOp module, const Options &options, bool graphOnly,
-                          const PassManagerHook &hook) {
-  std::string error;
-  std::optional<PipelineConfig> config = getPipelineConfig(options, error);
-  if (!config)
-    return emitError(module.getLoc(), error);
-  return runPipelineWith(module, options, std::move(*config), graphOnly, hook);
-}
-
 FailureOr<std::vector<uint8_t>>
-compileModule(ModuleOp module, const Options &options,
+compileModule(ModuleOp module, const CompileConfig &config,
               const std::string &modelName, CompileSummary *summary,
               const PassManagerHook &hook, ExternalWeights *externalWeights) {
   auto start = std::chrono::steady_clock::now();
   // Checked first: a .gfm without its weight files could never load.
-  bool external = options.getBool("external_weight");
+  bool external = config.externalWeight;
   if (external && !externalWeights)
     return module.emitError(
                "external_weight=true keeps the weights in files beside the "
@@ -234,15 +200,13 @@ compileModule(ModuleOp module, const Options &options,
                "file; compile with geflow-compile --output=... and load the "
                ".gfm from its file"),
            failure();
-  std::string error;
-  std::optional<PipelineConfig> config = getPipelineConfig(options, error);
-  if (!config)
-    return emitError(module.getLoc(), error), failure();
   CompileSummary local;
   CompileSummary &s = summary ? *summary : local;
-  s.soc = config->soc;
-  s.fusionOff = config->fusion.disabled();
-  auto precision = resolvePrecision(options, error, module);
+  s.soc = config.pipeline.soc;
+  s.fusionOff = config.pipeline.fusion.disabled();
+  std::string error;
+  auto precision = resolvePrecision(config.pipeline.precision,
+                                    config.pipeline.soc, error, module);
   if (failed(precision))
     return module.emitError() << "soc_version: " << error, failure();
   s.precisionMode = precision->mode;
@@ -252,24 +216,25 @@ compileModule(ModuleOp module, const Options &options,
       ++s.graphOps;
   });
 
-  if (failed(runPipelineWith(module, options, *config, /*graphOnly=*/false, hook)))
+  if (failed(runPipeline(module, config, /*graphOnly=*/false, hook)))
     return failure();
 
   GfmWriteOptions write;
   write.modelName = modelName;
-  write.soc = config->soc;
-  write.options = options.values();
+  write.soc = config.pipeline.soc;
+  write.options = config.optionValues;
   if (external) {
     write.externalWeightMinBytes = kExternalWeightMinBytes;
     write.externalWeights = externalWeights;
   }
   // Again after the passes: folding may have built new constants.
-  if (failed(checkTensorSizes(module, getSizeLimits(options))) ||
-      failed(checkPlannedSizes(module, getSizeLimits(options))) ||
+  if (failed(checkTensorSizes(module, getSizeLimits(config))) ||
+      failed(checkPlannedSizes(module, getSizeLimits(config))) ||
       failed(checkGfmNames(module, modelName)))
     return failure();
   auto bytes = serializeGfm(module, write);
-  if (failed(bytes) || failed(checkGfmLoads(module, *bytes, modelName, options)))
+  if (failed(bytes) ||
+      failed(checkGfmLoads(module, *bytes, modelName, config.gearPadding)))
     return failure();
 
   for (npu::ProgramOp p : module.getOps<npu::ProgramOp>()) {
@@ -288,17 +253,16 @@ compileModule(ModuleOp module, const Options &options,
   return bytes;
 }
 
-FailureOr<std::vector<uint8_t>> compileModelFile(MLIRContext &context, const std::string &path,
-                                                 const std::string &framework,
-                                                 const Options &options,
-                                                 CompileSummary *summary,
-                                                 const PassManagerHook &hook) {
+FailureOr<std::vector<uint8_t>>
+compileModelFile(MLIRContext &context, const std::string &path,
+                 const std::string &framework, const CompileConfig &config,
+                 CompileSummary *summary, const PassManagerHook &hook) {
   auto start = std::chrono::steady_clock::now();
-  auto module = importModelFile(context, path, framework, options);
+  auto module = importModelFile(context, path, framework, config);
   if (failed(module))
     return failure();
   std::string name = llvm::sys::path::stem(path).str();
-  auto bytes = compileModule(**module, options, name, summary, hook);
+  auto bytes = compileModule(**module, config, name, summary, hook);
   if (summary && succeeded(bytes))
     summary->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

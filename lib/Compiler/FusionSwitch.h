@@ -2,7 +2,7 @@
 #ifndef GEFLOW_LIB_COMPILER_FUSIONSWITCH_H
 #define GEFLOW_LIB_COMPILER_FUSIONSWITCH_H
 
-#include "geflow/Compiler/Pipeline.h"
+#include "geflow/Compiler/CompileConfig.h"
 
 #include <string>
 

@@ -65,13 +65,13 @@ LogicalResult checkGfmNames(ModuleOp module, const std::string &modelName) {
 
 LogicalResult checkGfmLoads(ModuleOp module, const std::vector<uint8_t> &bytes,
                             const std::string &modelName,
-                            const Options &options) {
+                            bool gearPadding) {
   auto file = rt::GfmFile::fromBytes(bytes.data(), bytes.size(), modelName);
   if (!file.ok())
     return emitError(module.getLoc()) << "the compiled model would not load: "
                                       << file.status().message(),
            failure();
-  if (options.getBool("gear_padding")) {
+  if (gearPadding) {
     rt::Status st = rt::checkGearPadding(**file);
     if (!st.ok())
       return emitError(module.getLoc(), st.message()), failure();

@@ -2,8 +2,6 @@
 #ifndef GEFLOW_LIB_COMPILER_OUTPUTCHECK_H
 #define GEFLOW_LIB_COMPILER_OUTPUTCHECK_H
 
-#include "geflow/Compiler/Options.h"
-
 #include "mlir/IR/BuiltinOps.h"
 
 #include <cstdint>
@@ -24,7 +22,7 @@ mlir::LogicalResult checkGfmNames(mlir::ModuleOp module,
 mlir::LogicalResult checkGfmLoads(mlir::ModuleOp module,
                                   const std::vector<uint8_t> &bytes,
                                   const std::string &modelName,
-                                  const Options &options);
+                                  bool gearPadding);
 
 } // namespace geflow
 

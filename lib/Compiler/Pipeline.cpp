@@ -1,37 +1,27 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 #include "geflow/Compiler/Pipeline.h"
-#include "FusionSwitch.h"
+#include "lib/Compiler/Transforms/Passes.h"
 
 #include "dialects/ge/Transforms/Passes.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 #include "dialects/npu/Transforms/Passes.h"
 #include "lib/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
 namespace geflow {
 
-std::optional<PipelineConfig> getPipelineConfig(const Options &options, std::string &error) {
-  PipelineConfig config;
-  if (auto file = options.get("fusion_switch_file")) {
-    error = readFusionSwitchFile(*file, config.fusion);
-    if (!error.empty())
-      return std::nullopt;
-  }
-  if (auto soc = options.get("soc_version"))
-    config.soc = *soc;
-  config.printPrecisionDecisions = options.getBool("print_precision_decisions");
-  // stream_max_parallel_num: the largest engine count bounds the streams
-  // (the registry has validated the text).
-  if (auto streams = options.get("stream_max_parallel_num"))
-    config.maxStreams = parseStreamParallel(*streams).value_or(1);
-  return config;
-}
-
 void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
+  pm.addPass(createGELoadFileConstants());
+  pm.addPass(createGEAttachPrecision(config.precision, config.soc));
+  pm.addPass(createGEAttachGears(config.gears));
   pm.addPass(ge::createGESpecializeGears());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
@@ -80,33 +70,272 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
 }
 
 namespace {
+
+/// Every field of PipelineConfig, as options of `geflow-compile-pipeline`.
+/// GE-syntax values (input-shape, gears) are parsed once, into the config.
 struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOptions> {
-  Option<std::string> soc{*this, "soc", llvm::cl::desc("Soc profile"), llvm::cl::init("host")};
+  // Target and scheduling.
+  Option<std::string> soc{*this, "soc", llvm::cl::desc("soc_version"),
+                          llvm::cl::init("host")};
   Option<unsigned> cores{*this, "cores", llvm::cl::desc("AI cores to tile for (0: all)"),
                          llvm::cl::init(0)};
-  Option<int64_t> maxStreams{*this, "max-streams",
-                             llvm::cl::desc("stream_max_parallel_num"), llvm::cl::init(1)};
+  Option<int64_t> maxStreams{
+      *this, "max-streams",
+      llvm::cl::desc("stream_max_parallel_num (largest engine count)"),
+      llvm::cl::init(1)};
   Option<bool> inPlace{*this, "in-place", llvm::cl::desc("In-place elementwise kernels"),
                        llvm::cl::init(true)};
+  Option<std::string> memoryStrategy{*this, "memory-strategy",
+                                     llvm::cl::desc("npu-plan-memory strategy"),
+                                     llvm::cl::init("best")};
+  Option<bool> prepackWeights{
+      *this, "prepack-weights",
+      llvm::cl::desc("Pre-pack constant weights for their kernels"),
+      llvm::cl::init(true)};
+  Option<bool> elideConcat{
+      *this, "elide-concat",
+      llvm::cl::desc("Place concat inputs as slices of its output"),
+      llvm::cl::init(true)};
+  Option<bool> stopAfterGraph{*this, "stop-after-graph",
+                              llvm::cl::desc("Run the ge graph passes only"),
+                              llvm::cl::init(false)};
+  // Precision.
+  Option<std::string> precisionMode{*this, "precision-mode",
+                                    llvm::cl::desc("precision_mode")};
+  Option<std::string> precisionModeV2{
+      *this, "precision-mode-v2",
+      llvm::cl::desc("precision_mode_v2 (gives the mode)")};
+  Option<std::string> modifyMixlist{*this, "modify-mixlist",
+                                    llvm::cl::desc("modify_mixlist")};
+  Option<std::string> keepDtype{*this, "keep-dtype",
+                                llvm::cl::desc("keep_dtype")};
+  Option<std::string> customizeDtypes{*this, "customize-dtypes",
+                                      llvm::cl::desc("customize_dtypes")};
+  ListOption<std::string> keepTensorsDtypes{
+      *this, "keep-tensors-dtypes", llvm::cl::desc("keep_tensors_dtypes")};
+  Option<bool> replacePrecisionConfig{
+      *this, "replace-precision-config",
+      llvm::cl::desc("Replace a graph's own ge.precision_config "
+                     "(geflow-compile sets it when "
+                     "any precision option is given)"),
+      llvm::cl::init(false)};
   Option<bool> printPrecision{*this, "print-precision-decisions",
                               llvm::cl::desc("Print ge-apply-precision's decision table"),
                               llvm::cl::init(false)};
+  // Gears.
+  Option<std::string> inputShape{
+      *this, "input-shape",
+      llvm::cl::desc("input_shape (-1 marks geared dims)")};
+  Option<std::string> dynamicBatchSize{*this, "dynamic-batch-size",
+                                       llvm::cl::desc("dynamic_batch_size")};
+  Option<std::string> dynamicDims{*this, "dynamic-dims",
+                                  llvm::cl::desc("dynamic_dims")};
+  Option<std::string> dynamicImageSize{*this, "dynamic-image-size",
+                                       llvm::cl::desc("dynamic_image_size")};
+  Option<bool> gearPadding{*this, "gear-padding",
+                           llvm::cl::desc("gear_padding"),
+                           llvm::cl::init(false)};
+  // Fusion rules (fusion_switch_file).
+  Option<bool> convBatchnorm{*this, "conv-batchnorm-fusion",
+                             llvm::cl::desc("ConvBatchnormFusionPass"),
+                             llvm::cl::init(true)};
+  Option<bool> convBiasAdd{*this, "conv-bias-add-fusion",
+                           llvm::cl::desc("ConvBiasAddFusionPass"),
+                           llvm::cl::init(true)};
+  Option<bool> matmulBiasAdd{*this, "matmul-bias-add-fusion",
+                             llvm::cl::desc("MatMulBiasAddFusionPass"),
+                             llvm::cl::init(true)};
+  Option<bool> convElemwise{*this, "conv-elemwise-fusion",
+                            llvm::cl::desc("TbeConvElemwiseFusionPass"),
+                            llvm::cl::init(true)};
+  Option<bool> matmulElemwise{*this, "matmul-elemwise-fusion",
+                              llvm::cl::desc("TbeMatmulElemwiseFusionPass"),
+                              llvm::cl::init(true)};
+  Option<bool> eltwise{*this, "eltwise-fusion",
+                       llvm::cl::desc("TbeEltwiseFusionPass"),
+                       llvm::cl::init(true)};
 };
+
+/// The options to a config: geflow-opt's one parse of them.
+std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
+                                       std::string &error) {
+  PipelineConfig c;
+  c.soc = o.soc;
+  c.cores = o.cores;
+  c.maxStreams = o.maxStreams;
+  c.inPlace = o.inPlace;
+  c.memoryStrategy = o.memoryStrategy;
+  c.prepackWeights = o.prepackWeights;
+  c.elideConcat = o.elideConcat;
+  c.stopAfterGraph = o.stopAfterGraph;
+  c.printPrecisionDecisions = o.printPrecision;
+
+  PrecisionConfig &p = c.precision;
+  if (!o.precisionMode.empty() && !o.precisionModeV2.empty()) {
+    error = "precision-mode and precision-mode-v2 cannot be used together";
+    return std::nullopt;
+  }
+  if (!o.precisionMode.empty())
+    p.mode = o.precisionMode;
+  if (!o.precisionModeV2.empty()) {
+    std::optional<StringRef> mode =
+        ge::precision::precisionModeOfV2(o.precisionModeV2);
+    if (!mode) {
+      error = "precision-mode-v2: unknown value '" + o.precisionModeV2 + "'";
+      return std::nullopt;
+    }
+    p.modeV2 = o.precisionModeV2;
+    p.mode = mode->str();
+  }
+  p.modifyMixlist = o.modifyMixlist;
+  p.keepDtype = o.keepDtype;
+  p.customizeDtypes = o.customizeDtypes;
+  if (!o.keepTensorsDtypes.empty())
+    p.keepTensorsDtypes = std::vector<std::string>(o.keepTensorsDtypes.begin(),
+                                                   o.keepTensorsDtypes.end());
+  p.replaceGraphConfig = o.replacePrecisionConfig;
+
+  std::optional<std::vector<NamedShape>> shapes;
+  if (!o.inputShape.empty()) {
+    shapes = parseInputShape(o.inputShape, &error);
+    if (!shapes) {
+      error = "input-shape: " + error;
+      return std::nullopt;
+    }
+  }
+  std::string kind, text;
+  for (auto [name, value] : {std::pair<const char *, const std::string &>{
+                                 "dynamic_dims", o.dynamicDims},
+                             {"dynamic_batch_size", o.dynamicBatchSize},
+                             {"dynamic_image_size", o.dynamicImageSize}})
+    if (!value.empty()) {
+      if (!kind.empty()) {
+        error = "only one of dynamic-dims, dynamic-batch-size and "
+                "dynamic-image-size";
+        return std::nullopt;
+      }
+      kind = name;
+      text = value;
+    }
+  auto gears =
+      parseGearConfig(kind, text, std::move(shapes), o.gearPadding, error);
+  if (!gears)
+    return std::nullopt;
+  c.gears = std::move(*gears);
+
+  FusionSwitches &f = c.fusion;
+  f.convBatchnorm = o.convBatchnorm;
+  f.convBiasAdd = o.convBiasAdd;
+  f.matmulBiasAdd = o.matmulBiasAdd;
+  f.convElemwise = o.convElemwise;
+  f.matmulElemwise = o.matmulElemwise;
+  f.eltwise = o.eltwise;
+  return c;
+}
+
 } // namespace
 
+std::optional<PipelineConfig> parseCompilePipeline(StringRef text,
+                                                   std::string &error) {
+  CompilePipelineOptions options;
+  // The option parser's own words (an unknown option...) go to the error.
+  std::string parseErrors;
+  llvm::raw_string_ostream os(parseErrors);
+  if (failed(options.parseFromString(text, os))) {
+    error = "cannot parse '" + text.str() + "'";
+    if (!parseErrors.empty())
+      error += ": " + StringRef(parseErrors).trim().str();
+    return std::nullopt;
+  }
+  return toConfig(options, error);
+}
+
+std::string printCompilePipeline(const PipelineConfig &config) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  const PipelineConfig defaults;
+  auto str = [&](StringRef name, const std::string &value,
+                 const std::string &dflt = "") {
+    if (value == dflt)
+      return;
+    os << " " << name << "=";
+    mlir::detail::pass_options::printOptionValue<llvm::cl::parser<std::string>>(
+        os, value);
+  };
+  auto flag = [&](StringRef name, bool value, bool dflt) {
+    if (value != dflt)
+      os << " " << name << "=" << (value ? "true" : "false");
+  };
+  auto num = [&](StringRef name, int64_t value, int64_t dflt) {
+    if (value != dflt)
+      os << " " << name << "=" << value;
+  };
+  str("soc", config.soc, defaults.soc);
+  num("cores", config.cores, defaults.cores);
+  num("max-streams", config.maxStreams, defaults.maxStreams);
+  flag("in-place", config.inPlace, defaults.inPlace);
+  str("memory-strategy", config.memoryStrategy, defaults.memoryStrategy);
+  flag("prepack-weights", config.prepackWeights, defaults.prepackWeights);
+  flag("elide-concat", config.elideConcat, defaults.elideConcat);
+  flag("stop-after-graph", config.stopAfterGraph, defaults.stopAfterGraph);
+
+  const PrecisionConfig &p = config.precision;
+  if (!p.modeV2.empty())
+    str("precision-mode-v2", p.modeV2);
+  else
+    str("precision-mode", p.mode.value_or(""));
+  str("modify-mixlist", p.modifyMixlist);
+  str("keep-dtype", p.keepDtype);
+  str("customize-dtypes", p.customizeDtypes);
+  if (p.keepTensorsDtypes && !p.keepTensorsDtypes->empty())
+    os << " keep-tensors-dtypes=" << llvm::join(*p.keepTensorsDtypes, ",");
+  flag("replace-precision-config", p.replaceGraphConfig, false);
+  flag("print-precision-decisions", config.printPrecisionDecisions,
+       defaults.printPrecisionDecisions);
+
+  const GearConfig &g = config.gears;
+  if (g.inputShapes)
+    str("input-shape", formatInputShape(*g.inputShapes));
+  if (!g.kind.empty()) {
+    std::string name = g.kind;
+    std::replace(name.begin(), name.end(), '_', '-');
+    str(name, formatGearValues(g));
+  }
+  flag("gear-padding", g.gearPadding, false);
+
+  const FusionSwitches &f = config.fusion;
+  flag("conv-batchnorm-fusion", f.convBatchnorm, true);
+  flag("conv-bias-add-fusion", f.convBiasAdd, true);
+  flag("matmul-bias-add-fusion", f.matmulBiasAdd, true);
+  flag("conv-elemwise-fusion", f.convElemwise, true);
+  flag("matmul-elemwise-fusion", f.matmulElemwise, true);
+  flag("eltwise-fusion", f.eltwise, true);
+  if (text.empty())
+    return "builtin.module(geflow-compile-pipeline)";
+  return "builtin.module(geflow-compile-pipeline{" + text.substr(1) + "})";
+}
+
 void registerCompilePipeline() {
-  PassPipelineRegistration<CompilePipelineOptions>(
+  registerCompilerTransformsPasses();
+  registerPassPipeline(
       "geflow-compile-pipeline",
-      "The full geflow compile pipeline: ge graph passes, lowering to npu, "
-      "streams, events, memory planning and weight layout",
-      [](OpPassManager &pm, const CompilePipelineOptions &o) {
-        PipelineConfig config;
-        config.soc = o.soc;
-        config.cores = o.cores;
-        config.maxStreams = o.maxStreams;
-        config.inPlace = o.inPlace;
-        config.printPrecisionDecisions = o.printPrecision;
-        buildCompilePipeline(pm, config);
+      "The full geflow compile pipeline, as geflow-compile runs it: GE "
+      "options attached to the graph, ge graph passes, lowering to npu, "
+      "streams, events, memory planning and weight layout "
+      "(geflow-compile --print-pipeline prints the options of a compile)",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler)
+          -> LogicalResult {
+        std::string error;
+        std::optional<PipelineConfig> config =
+            parseCompilePipeline(text, error);
+        if (!config)
+          return errorHandler("geflow-compile-pipeline: " + error);
+        buildCompilePipeline(pm, *config);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(CompilePipelineOptions());
       });
 }
 

@@ -2,7 +2,7 @@
 #ifndef GEFLOW_LIB_COMPILER_PRECISION_H
 #define GEFLOW_LIB_COMPILER_PRECISION_H
 
-#include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/CompileConfig.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -23,16 +23,9 @@ struct ResolvedPrecision {
 /// of the soc (soc_version). Fails for a soc without a profile.
 /// With `module`: a graph's own ge.precision_mode counts when no option
 /// sets the mode.
-mlir::FailureOr<ResolvedPrecision> resolvePrecision(const Options &options,
-                                                    std::string &error,
-                                                    mlir::ModuleOp module = {});
-
-/// Records the precision options on every graph of `module` as
-/// `ge.precision_mode` and `ge.precision_config`, which ge-apply-precision
-/// reads. A graph's own ge.precision_mode (an MLIR input) stays unless an
-/// option sets the mode.
-mlir::LogicalResult attachPrecision(mlir::ModuleOp module,
-                                    const Options &options);
+mlir::FailureOr<ResolvedPrecision>
+resolvePrecision(const PrecisionConfig &config, const std::string &soc,
+                 std::string &error, mlir::ModuleOp module = {});
 
 } // namespace geflow
 

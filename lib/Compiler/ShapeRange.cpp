@@ -22,18 +22,11 @@ struct Symbol {
 constexpr int64_t kProbePrimes[] = {10007, 10009, 10037, 10039, 10061, 10067,
                                     10069, 10079, 10091, 10093, 10099, 10103};
 
-std::string rangeOption(const Options &options) {
-  return options.get("input_shape_range").value_or("");
-}
-
 /// Reads the range option against the graph's inputs.
-FailureOr<std::vector<Symbol>> parseSymbols(func::FuncOp func, const Options &options) {
-  std::string error;
-  auto ranges = parseShapeRange(rangeOption(options), &error);
-  if (!ranges)
-    return func.emitError() << "input_shape_range: " << error, failure();
+FailureOr<std::vector<Symbol>>
+parseSymbols(func::FuncOp func, const std::vector<NamedShapeRange> &ranges) {
   std::vector<Symbol> symbols;
-  for (const NamedShapeRange &r : *ranges) {
+  for (const NamedShapeRange &r : ranges) {
     auto it = llvm::find_if(llvm::seq<unsigned>(0, func.getNumArguments()), [&](unsigned i) {
       auto name = func.getArgAttrOfType<StringAttr>(i, "ge.name");
       return name && name.getValue() == r.name;
@@ -213,19 +206,18 @@ LogicalResult annotate(npu::ProgramOp upper, npu::ProgramOp probe,
 
 } // namespace
 
-bool hasShapeRange(const Options &options) { return options.has("input_shape_range"); }
-
-LogicalResult runRangedPipeline(ModuleOp module, const Options &options, PipelineConfig config,
+LogicalResult runRangedPipeline(ModuleOp module,
+                                const std::vector<NamedShapeRange> &ranges,
+                                PipelineConfig config,
                                 const PassManagerHook &hook) {
   auto funcs = module.getOps<func::FuncOp>();
   if (std::distance(funcs.begin(), funcs.end()) != 1)
     return module.emitError("input_shape_range needs a model with exactly one graph");
-  for (const char *gears : {"dynamic_dims", "dynamic_batch_size", "dynamic_image_size"})
-    if (options.has(gears))
-      return module.emitError() << "input_shape_range and " << gears
-                                << " cannot be used together";
+  if (!config.gears.kind.empty())
+    return module.emitError() << "input_shape_range and " << config.gears.kind
+                              << " cannot be used together";
   func::FuncOp func = *funcs.begin();
-  auto symbols = parseSymbols(func, options);
+  auto symbols = parseSymbols(func, ranges);
   if (failed(symbols))
     return failure();
 
@@ -234,6 +226,8 @@ LogicalResult runRangedPipeline(ModuleOp module, const Options &options, Pipelin
   (void)fixInputs(func, *symbols, [](const Symbol &s) { return s.max; });
   (void)fixInputs(probeFunc, *symbols, [](const Symbol &s) { return s.prime; });
 
+  // Gears were rejected above; gear_padding is checked on the executable.
+  config.gears = GearConfig();
   config.prepackWeights = false;
   config.elideConcat = false;
   for (ModuleOp m : {module, *probe}) {

@@ -23,14 +23,14 @@
 
 namespace geflow {
 
-bool hasShapeRange(const Options &options);
-
 /// Runs the compile pipeline for the range's upper bounds on `module` (in
 /// place) and annotates its npu program with the symbols and every
 /// tensor's dim expressions (`npu.symbols`, `npu.dim_exprs`, ...), which the
 /// .gfm writer serializes.
-mlir::LogicalResult runRangedPipeline(mlir::ModuleOp module, const Options &options,
-                                      PipelineConfig config, const PassManagerHook &hook);
+mlir::LogicalResult
+runRangedPipeline(mlir::ModuleOp module,
+                  const std::vector<NamedShapeRange> &ranges,
+                  PipelineConfig config, const PassManagerHook &hook);
 
 } // namespace geflow
 

@@ -11,13 +11,8 @@ using namespace mlir;
 
 namespace geflow {
 
-SizeLimits getSizeLimits(const Options &options) {
-  // Both options have defaults in the registry, so the fallbacks only
-  // matter for Options built without it.
-  return {static_cast<uint64_t>(
-              options.getInt("graph_memory_max_size", 26843545600)),
-          static_cast<uint64_t>(
-              options.getInt("constant_max_size", int64_t(1) << 31))};
+SizeLimits getSizeLimits(const CompileConfig &config) {
+  return {config.graphMemoryMaxSize, config.constantMaxSize};
 }
 
 std::optional<uint64_t> staticTensorBytes(Type type, bool *overflow) {

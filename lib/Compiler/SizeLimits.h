@@ -9,7 +9,7 @@
 #ifndef GEFLOW_LIB_COMPILER_SIZELIMITS_H
 #define GEFLOW_LIB_COMPILER_SIZELIMITS_H
 
-#include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/CompileConfig.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -23,7 +23,7 @@ struct SizeLimits {
   uint64_t constant;    // constant_max_size
 };
 
-SizeLimits getSizeLimits(const Options &options);
+SizeLimits getSizeLimits(const CompileConfig &config);
 
 /// Bytes of a tensor of `type` counting its static dims only (a lower bound
 /// when some are dynamic), or nullopt when the count overflows 64 bits or the

@@ -40,9 +40,12 @@ rt::StatusOr<Graph> Graph::fromFile(const std::string &path, const OptionMap &ra
   auto options = OptionsRegistry::get().parse(raw, &error);
   if (!options)
     return rt::invalidArgument(error);
+  std::optional<CompileConfig> config = parseCompileConfig(*options, error);
+  if (!config)
+    return rt::invalidArgument(error);
   auto impl = Impl::create(path);
   DiagnosticCollector diags(*impl->context);
-  auto module = importModelFile(*impl->context, path, "", *options);
+  auto module = importModelFile(*impl->context, path, "", *config);
   if (failed(module))
     return diags.status(rt::ErrorCode::kInvalidArgument, "cannot import '" + path + "'");
   impl->module = std::move(*module);

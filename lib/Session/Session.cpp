@@ -163,14 +163,20 @@ struct Session::Impl {
 
 // Compiles the graph or model file of `entry` into .gfm bytes.
 static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry) {
+  std::string error;
+  std::optional<CompileConfig> config =
+      parseCompileConfig(entry.options, error);
+  if (!config)
+    return rt::invalidArgument("cannot compile " + graphName(id) + ":\n" +
+                               error);
   if (entry.graph) {
     std::lock_guard<std::mutex> graphLock(entry.graph->mu);
     DiagnosticCollector diags(*entry.graph->context);
     OwningOpRef<ModuleOp> clone = entry.graph->module->clone();
     // Graphs take input_shape as MLIR files do (it marks the geared dims).
     FailureOr<std::vector<uint8_t>> compiled = failure();
-    if (succeeded(applyInputShapeOption(*clone, entry.options)))
-      compiled = compileModule(*clone, entry.options, entry.graph->name);
+    if (succeeded(applyInputShapes(*clone, *config)))
+      compiled = compileModule(*clone, *config, entry.graph->name);
     if (failed(compiled))
       return diags.status(rt::ErrorCode::kInvalidArgument, "cannot compile " + graphName(id));
     return std::move(*compiled);
@@ -179,7 +185,7 @@ static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry
   registerCompilerDialects(registry);
   MLIRContext context(registry);
   DiagnosticCollector diags(context);
-  auto compiled = compileModelFile(context, entry.path, "", entry.options);
+  auto compiled = compileModelFile(context, entry.path, "", *config);
   if (failed(compiled))
     return diags.status(rt::ErrorCode::kInvalidArgument,
                         "cannot compile " + graphName(id) + " ('" + entry.path + "')");

@@ -30,61 +30,15 @@ std::optional<StringRef> precisionModeOfV2(StringRef v2) {
       .Default(std::nullopt);
 }
 
+// GE's op-info spells float32 "float"; every other name is the runtime's.
 std::optional<rt::DType> parseGEDType(StringRef name) {
-  return StringSwitch<std::optional<rt::DType>>(name)
-      .Cases({"float", "float32"}, rt::DType::F32)
-      .Case("float16", rt::DType::F16)
-      .Case("bfloat16", rt::DType::BF16)
-      .Case("int8", rt::DType::I8)
-      .Case("uint8", rt::DType::U8)
-      .Case("int32", rt::DType::I32)
-      .Case("int64", rt::DType::I64)
-      .Case("bool", rt::DType::Bool)
-      .Default(std::nullopt);
+  if (name == "float")
+    return rt::DType::F32;
+  return rt::parseDType(name);
 }
 
 StringRef geDTypeName(rt::DType t) {
-  switch (t) {
-  case rt::DType::F32:
-    return "float";
-  case rt::DType::F16:
-    return "float16";
-  case rt::DType::BF16:
-    return "bfloat16";
-  case rt::DType::I8:
-    return "int8";
-  case rt::DType::U8:
-    return "uint8";
-  case rt::DType::I32:
-    return "int32";
-  case rt::DType::I64:
-    return "int64";
-  case rt::DType::Bool:
-    return "bool";
-  }
-  return "?";
-}
-
-StringRef shortDTypeName(rt::DType t) {
-  switch (t) {
-  case rt::DType::F32:
-    return "f32";
-  case rt::DType::F16:
-    return "f16";
-  case rt::DType::BF16:
-    return "bf16";
-  case rt::DType::I8:
-    return "i8";
-  case rt::DType::U8:
-    return "u8";
-  case rt::DType::I32:
-    return "i32";
-  case rt::DType::I64:
-    return "i64";
-  case rt::DType::Bool:
-    return "i1";
-  }
-  return "?";
+  return t == rt::DType::F32 ? StringRef("float") : StringRef(rt::dtypeName(t));
 }
 
 } // namespace geflow::ge::precision

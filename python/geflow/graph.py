@@ -20,7 +20,9 @@ import weakref
 import numpy as np
 
 from . import _geflow
+from ._dtypes import coerced_dtype, dtype_name, numpy_dtype, to_bfloat16_bits
 from .errors import InvalidArgumentError
+from .options import options_dict
 
 __all__ = ["Graph", "Value"]
 
@@ -39,17 +41,6 @@ def _loc(name=None):
     return _geflow.OpLoc(name or "", frame.f_code.co_filename, frame.f_lineno)
 
 
-def _np_dtype(name):
-    return np.dtype("uint16") if name == "bfloat16" else np.dtype(name)
-
-
-def _to_bfloat16_bits(array):
-    """float32 values to bfloat16 bit patterns (round to nearest even)."""
-    bits = np.asarray(array, dtype=np.float32, order="C").view(np.uint32)
-    rounded = bits + (((bits >> 16) & 1) + 0x7FFF)
-    return np.asarray((rounded >> 16).astype(np.uint16))
-
-
 def default_graph():
     """The graph of the innermost ``with graph:`` block, else the graph
     created last on this thread; None when there is none."""
@@ -64,7 +55,8 @@ class Value:
     """The result of an op (or a graph input) while building a graph.
 
     Supports ``+ - * / ** @``, unary ``-`` and ``abs``, with values or
-    NumPy/Python constants on either side.
+    NumPy/Python constants on either side, and ``reshape``/``astype``
+    (installed by :mod:`geflow.ops`, which defines them).
     """
 
     __slots__ = ("graph", "_ref")
@@ -99,53 +91,6 @@ class Value:
     def __repr__(self):
         return (f"Value({self.name!r}, shape={self.shape}, "
                 f"dtype={self._ref.dtype}, graph={self.graph.name!r})")
-
-    def __add__(self, other):
-        return ops.add(self, other)
-
-    def __radd__(self, other):
-        return ops.add(other, self)
-
-    def __sub__(self, other):
-        return ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return ops.sub(other, self)
-
-    def __mul__(self, other):
-        return ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return ops.div(self, other)
-
-    def __rtruediv__(self, other):
-        return ops.div(other, self)
-
-    def __pow__(self, other):
-        return ops.pow(self, other)
-
-    def __matmul__(self, other):
-        return ops.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return ops.matmul(other, self)
-
-    def __neg__(self):
-        return ops.neg(self)
-
-    def __abs__(self):
-        return ops.abs(self)
-
-    def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-            shape = shape[0]
-        return ops.reshape(self, shape)
-
-    def astype(self, dtype):
-        return ops.cast(self, dtype)
 
 
 class Graph:
@@ -189,11 +134,11 @@ class Graph:
         array = np.asarray(value)
         if dtype is None:
             dtype = "float32" if array.dtype == np.float64 else array.dtype
-        dtype = _dtype_name(dtype)
+        dtype = dtype_name(dtype)
         if dtype == "bfloat16":
-            array = _to_bfloat16_bits(array)
+            array = to_bfloat16_bits(array)
         else:
-            array = np.asarray(array, dtype=_np_dtype(dtype), order="C")
+            array = np.asarray(array, dtype=numpy_dtype(dtype), order="C")
         return Value(self, self._b.constant(array, dtype, _loc(name)))
 
     def output(self, value, name=None):
@@ -204,8 +149,7 @@ class Graph:
 
     def compile(self, options=None, soc=None):
         """Shorthand for ``geflow.compile(self, options, soc)``."""
-        from .compiler import compile as compile_
-        return compile_(self, options, soc)
+        return _geflow._compile_graph(self._b, options_dict(options, soc))
 
     def _value(self, x, like=None):
         """``x`` as a Value of this graph (constants are added)."""
@@ -217,7 +161,7 @@ class Graph:
                 f"cannot use {type(x).__name__} as a value of graph {self.name!r}")
         dtype = None
         if like is not None:
-            dtype = _coerced_dtype(array, like._ref.dtype)
+            dtype = coerced_dtype(array, like._ref.dtype)
         return self.constant(array, dtype)
 
     def __str__(self):
@@ -236,33 +180,3 @@ class Graph:
     def __exit__(self, *exc):
         _state.stack.pop()
         return False
-
-
-def _dtype_name(dtype):
-    """A dtype argument as the runtime's name ('float32', 'bfloat16')."""
-    if isinstance(dtype, str) and dtype == "bfloat16":
-        return dtype
-    try:
-        d = np.dtype(dtype)
-    except TypeError as e:
-        raise InvalidArgumentError(f"unknown dtype {dtype!r}") from e
-    return "bool" if d == np.bool_ else d.name
-
-
-def _coerced_dtype(array, like):
-    """The dtype a constant takes next to a value of dtype ``like``: the
-    value's when the kinds agree, or integers meet a float value."""
-    kind = array.dtype.kind
-    like_kind = "f" if like in ("float32", "float16", "bfloat16") else (
-        "b" if like == "bool" else "i")
-    if kind == "f" and like_kind == "f":
-        return like
-    if kind in "iu" and like_kind in "if":
-        return like
-    if kind == "b" and like_kind == "b":
-        return like
-    return None
-
-
-# Imported last: ops builds on Graph and Value.
-from . import ops  # noqa: E402

@@ -15,6 +15,7 @@ import builtins
 import numpy as np
 
 from . import _geflow
+from ._dtypes import dtype_name
 from .errors import InvalidArgumentError
 from .graph import Value, _loc, default_graph
 
@@ -267,9 +268,8 @@ def clip(x, min=None, max=None, name=None):  # noqa: A002 - ONNX's names
 
 def cast(x, dtype, name=None):
     """Converts to ``dtype`` (GE Cast; float to int truncates)."""
-    from .graph import _dtype_name
     g = _graph(x)
-    return Value(g, g._b.cast(x._ref, _dtype_name(dtype), _loc(name)))
+    return Value(g, g._b.cast(x._ref, dtype_name(dtype), _loc(name)))
 
 
 # --- Cube ops, normalization, pooling ---------------------------------------
@@ -508,3 +508,28 @@ def broadcast_to(x, shape, name=None):
     """Broadcasts to ``shape`` with NumPy's rules (GE BroadcastToD)."""
     g = _graph(x)
     return Value(g, g._b.broadcast_to(x._ref, _ints(shape, "shape"), _loc(name)))
+
+
+# --- Value's operators --------------------------------------------------------
+# They are the ops above; graph.py defines Value without them so that it does
+# not import this module.
+
+def _value_reshape(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+        shape = shape[0]
+    return reshape(self, shape)
+
+
+def _install_value_operators():
+    for method, op in (("add", add), ("sub", sub), ("mul", mul),
+                       ("truediv", div), ("matmul", matmul)):
+        setattr(Value, f"__{method}__", lambda self, other, op=op: op(self, other))
+        setattr(Value, f"__r{method}__", lambda self, other, op=op: op(other, self))
+    Value.__pow__ = lambda self, other: pow(self, other)
+    Value.__neg__ = lambda self: neg(self)
+    Value.__abs__ = lambda self: abs(self)
+    Value.reshape = _value_reshape
+    Value.astype = lambda self, dtype: cast(self, dtype)
+
+
+_install_value_operators()

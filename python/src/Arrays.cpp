@@ -9,26 +9,10 @@ namespace geflow::python {
 
 namespace {
 
-const char *numpyName(rt::DType t) {
-  switch (t) {
-  case rt::DType::F32:
-    return "float32";
-  case rt::DType::F16:
-    return "float16";
-  case rt::DType::BF16:
-    return "uint16";
-  case rt::DType::I8:
-    return "int8";
-  case rt::DType::U8:
-    return "uint8";
-  case rt::DType::I32:
-    return "int32";
-  case rt::DType::I64:
-    return "int64";
-  case rt::DType::Bool:
-    return "bool";
-  }
-  return "invalid";
+// NumPy has no bfloat16: its tensors are uint16 bit patterns. Every other
+// dtype has the runtime's name in NumPy too.
+std::string numpyName(rt::DType t) {
+  return t == rt::DType::BF16 ? "uint16" : std::string(rt::dtypeName(t));
 }
 
 std::string supportedDTypes() {
@@ -85,6 +69,16 @@ py::dtype toNumpy(rt::DType t) {
   if (!cache[i])
     cache[i] = new py::dtype(numpyName(t));
   return *cache[i];
+}
+
+void bindDTypes(py::module_ &m) {
+  py::list table;
+  for (int i = 0; i < rt::kNumDTypes; ++i) {
+    auto t = static_cast<rt::DType>(i);
+    table.append(py::make_tuple(std::string(rt::dtypeName(t)), toNumpy(t),
+                                rt::isFloat(t)));
+  }
+  m.attr("DTYPES") = py::tuple(table);
 }
 
 rt::DType parseDType(py::handle h) {

@@ -27,6 +27,9 @@ namespace py = pybind11;
 
 /// The NumPy dtype tensors of `t` use.
 py::dtype toNumpy(rt::DType t);
+/// Exports the runtime's dtype table as _geflow.DTYPES: (name, NumPy dtype,
+/// is float) per dtype, in the runtime's order.
+void bindDTypes(py::module_ &m);
 /// A dtype argument: a runtime name ("float32", "bfloat16", "bool"), a NumPy
 /// dtype or scalar type (np.float32). Unsupported dtypes are an error that
 /// lists the supported ones.

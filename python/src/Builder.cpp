@@ -56,6 +56,33 @@ py::object constant(GraphHolder &g, const py::array &array, py::handle dtype,
   return py::cast(wrap(g, g.builder.constant(t, shape, array.data(), loc)));
 }
 
+// A builder argument from its Python argument: a value of this graph, a
+// dtype (any form parseDType takes), or the argument itself (ints, lists,
+// strings, kinds).
+Value fromPython(GraphHolder &g, const ValueRef &r) { return val(g, r); }
+DType fromPython(GraphHolder &, py::handle dtype) { return parseDType(dtype); }
+template <typename T> const T &fromPython(GraphHolder &, const T &x) {
+  return x;
+}
+
+/// Binds builder method `Method` as `name(g, args..., loc)`, taking one
+/// Python argument of each type `PyArgs` (ValueRef, py::handle for a dtype,
+/// or the builder's own argument type).
+template <auto Method, typename... PyArgs>
+void bindOp(py::class_<GraphHolder, std::shared_ptr<GraphHolder>> &c,
+            const char *name) {
+  c.def(name, [](GraphHolder &g, const PyArgs &...args, const OpLoc &loc) {
+    // Braces convert left to right, as the Python arguments read.
+    auto converted =
+        std::tuple<decltype(fromPython(g, args))...>{fromPython(g, args)...};
+    LOCKED(g);
+    return wrap(
+        g, std::apply(
+               [&](const auto &...a) { return (g.builder.*Method)(a..., loc); },
+               converted));
+  });
+}
+
 } // namespace
 
 void bindBuilder(py::module_ &m) {
@@ -122,8 +149,8 @@ void bindBuilder(py::module_ &m) {
       });
 
   using G = GraphHolder;
-  py::class_<G, std::shared_ptr<G>>(m, "GraphBuilder")
-      .def(py::init<std::string>(), py::arg("name"))
+  py::class_<G, std::shared_ptr<G>> graph(m, "GraphBuilder");
+  graph.def(py::init<std::string>(), py::arg("name"))
       .def_property_readonly("name",
                              [](G &g) { return g.builder.graph().name(); })
       .def_property_readonly("input_names",
@@ -154,53 +181,6 @@ void bindBuilder(py::module_ &m) {
             check(g.builder.output(value, name));
           },
           py::arg("value"), py::arg("name"))
-      .def("unary",
-           [](G &g, UnaryKind k, const ValueRef &x, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.unary(k, vx, loc));
-           })
-      .def("binary",
-           [](G &g, BinaryKind k, const ValueRef &a, const ValueRef &b,
-              const OpLoc &loc) {
-             Value va = val(g, a), vb = val(g, b);
-             LOCKED(g);
-             return wrap(g, g.builder.binary(k, va, vb, loc));
-           })
-      .def("gelu",
-           [](G &g, const ValueRef &x, const std::string &approximate,
-              const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.gelu(vx, approximate, loc));
-           })
-      .def("leaky_relu",
-           [](G &g, const ValueRef &x, float slope, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.leakyRelu(vx, slope, loc));
-           })
-      .def("clip",
-           [](G &g, const ValueRef &x, std::optional<float> lo,
-              std::optional<float> hi, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.clip(vx, lo, hi, loc));
-           })
-      .def("cast",
-           [](G &g, const ValueRef &x, py::handle dtype, const OpLoc &loc) {
-             Value vx = val(g, x);
-             DType t = parseDType(dtype);
-             LOCKED(g);
-             return wrap(g, g.builder.cast(vx, t, loc));
-           })
-      .def("select",
-           [](G &g, const ValueRef &c, const ValueRef &a, const ValueRef &b,
-              const OpLoc &loc) {
-             Value vc = val(g, c), va = val(g, a), vb = val(g, b);
-             LOCKED(g);
-             return wrap(g, g.builder.select(vc, va, vb, loc));
-           })
       .def("conv2d",
            [](G &g, const ValueRef &x, const ValueRef &w, const OptRef &bias,
               const Ints &strides, const Ints &pads, const Ints &dilations,
@@ -219,32 +199,6 @@ void bindBuilder(py::module_ &m) {
                  g, batch ? g.builder.batchMatmul(va, vb, vbias, ta, tb, loc)
                           : g.builder.matmul(va, vb, vbias, ta, tb, loc));
            })
-      .def("softmax",
-           [](G &g, const ValueRef &x, const Ints &axes, bool log,
-              const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.softmax(vx, axes, log, loc));
-           })
-      .def("layer_norm",
-           [](G &g, const ValueRef &x, const ValueRef &gamma,
-              const ValueRef &beta, int64_t normAxis, int64_t paramsAxis,
-              float eps, const OpLoc &loc) {
-             Value vx = val(g, x), vg = val(g, gamma), vb = val(g, beta);
-             LOCKED(g);
-             return wrap(g, g.builder.layerNorm(vx, vg, vb, normAxis,
-                                                paramsAxis, eps, loc));
-           })
-      .def("batch_norm",
-           [](G &g, const ValueRef &x, const ValueRef &scale,
-              const ValueRef &offset, const ValueRef &mean, const ValueRef &var,
-              float eps, const std::string &df, const OpLoc &loc) {
-             Value vx = val(g, x), vs = val(g, scale), vo = val(g, offset),
-                   vm = val(g, mean), vv = val(g, var);
-             LOCKED(g);
-             return wrap(g,
-                         g.builder.batchNorm(vx, vs, vo, vm, vv, eps, df, loc));
-           })
       .def("pool",
            [](G &g, const std::string &kind, const ValueRef &x,
               const Ints &ksize, const Ints &strides, const Ints &pads,
@@ -258,18 +212,6 @@ void bindBuilder(py::module_ &m) {
              return wrap(g, kind == "max" ? g.builder.maxPool(vx, a, loc)
                                           : g.builder.avgPool(vx, a, loc));
            })
-      .def("reshape",
-           [](G &g, const ValueRef &x, const Ints &shape, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.reshape(vx, shape, loc));
-           })
-      .def("transpose",
-           [](G &g, const ValueRef &x, const Ints &perm, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.transpose(vx, perm, loc));
-           })
       .def("concat",
            [](G &g, const std::vector<ValueRef> &xs, int64_t axis,
               const OpLoc &loc) {
@@ -279,77 +221,44 @@ void bindBuilder(py::module_ &m) {
              LOCKED(g);
              return wrap(g, g.builder.concat(vs, axis, loc));
            })
-      .def("split",
-           [](G &g, const ValueRef &x, int64_t axis, const Ints &sizes,
-              const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             std::vector<ValueRef> out;
-             for (Value v : unwrap(g.builder.split(vx, axis, sizes, loc)))
-               out.push_back(ValueRef{g.shared_from_this(), v});
-             return out;
-           })
-      .def("slice",
-           [](G &g, const ValueRef &x, const Ints &offsets, const Ints &size,
-              const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.slice(vx, offsets, size, loc));
-           })
-      .def("strided_slice",
-           [](G &g, const ValueRef &x, const Ints &begin, const Ints &end,
-              const Ints &strides, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g,
-                         g.builder.stridedSlice(vx, begin, end, strides, loc));
-           })
-      .def("gather",
-           [](G &g, const ValueRef &x, const ValueRef &idx, int64_t axis,
-              const OpLoc &loc) {
-             Value vx = val(g, x), vi = val(g, idx);
-             LOCKED(g);
-             return wrap(g, g.builder.gather(vx, vi, axis, loc));
-           })
-      .def("pad",
-           [](G &g, const ValueRef &x, const Ints &paddings,
-              const std::string &mode, float value, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.pad(vx, paddings, mode, value, loc));
-           })
-      .def("reduce",
-           [](G &g, ReduceKind k, const ValueRef &x, const Ints &axes,
-              bool keep, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.reduce(k, vx, axes, keep, loc));
-           })
-      .def("expand_dims",
-           [](G &g, const ValueRef &x, const Ints &axes, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.expandDims(vx, axes, loc));
-           })
-      .def("squeeze",
-           [](G &g, const ValueRef &x, const Ints &axes, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.squeeze(vx, axes, loc));
-           })
-      .def(
-          "tile",
-          [](G &g, const ValueRef &x, const Ints &multiples, const OpLoc &loc) {
-            Value vx = val(g, x);
-            LOCKED(g);
-            return wrap(g, g.builder.tile(vx, multiples, loc));
-          })
-      .def("broadcast_to",
-           [](G &g, const ValueRef &x, const Ints &shape, const OpLoc &loc) {
-             Value vx = val(g, x);
-             LOCKED(g);
-             return wrap(g, g.builder.broadcastTo(vx, shape, loc));
-           });
+      .def("split", [](G &g, const ValueRef &x, int64_t axis, const Ints &sizes,
+                       const OpLoc &loc) {
+        Value vx = val(g, x);
+        LOCKED(g);
+        std::vector<ValueRef> out;
+        for (Value v : unwrap(g.builder.split(vx, axis, sizes, loc)))
+          out.push_back(ValueRef{g.shared_from_this(), v});
+        return out;
+      });
+
+  // Ops whose Python arguments map one to one onto the builder's.
+  bindOp<&GraphBuilder::unary, UnaryKind, ValueRef>(graph, "unary");
+  bindOp<&GraphBuilder::binary, BinaryKind, ValueRef, ValueRef>(graph,
+                                                                "binary");
+  bindOp<&GraphBuilder::gelu, ValueRef, std::string>(graph, "gelu");
+  bindOp<&GraphBuilder::leakyRelu, ValueRef, float>(graph, "leaky_relu");
+  bindOp<&GraphBuilder::clip, ValueRef, std::optional<float>,
+         std::optional<float>>(graph, "clip");
+  bindOp<&GraphBuilder::cast, ValueRef, py::handle>(graph, "cast");
+  bindOp<&GraphBuilder::select, ValueRef, ValueRef, ValueRef>(graph, "select");
+  bindOp<&GraphBuilder::softmax, ValueRef, Ints, bool>(graph, "softmax");
+  bindOp<&GraphBuilder::layerNorm, ValueRef, ValueRef, ValueRef, int64_t,
+         int64_t, float>(graph, "layer_norm");
+  bindOp<&GraphBuilder::batchNorm, ValueRef, ValueRef, ValueRef, ValueRef,
+         ValueRef, float, std::string>(graph, "batch_norm");
+  bindOp<&GraphBuilder::reshape, ValueRef, Ints>(graph, "reshape");
+  bindOp<&GraphBuilder::transpose, ValueRef, Ints>(graph, "transpose");
+  bindOp<&GraphBuilder::slice, ValueRef, Ints, Ints>(graph, "slice");
+  bindOp<&GraphBuilder::stridedSlice, ValueRef, Ints, Ints, Ints>(
+      graph, "strided_slice");
+  bindOp<&GraphBuilder::gather, ValueRef, ValueRef, int64_t>(graph, "gather");
+  bindOp<&GraphBuilder::pad, ValueRef, Ints, std::string, float>(graph, "pad");
+  bindOp<&GraphBuilder::reduce, ReduceKind, ValueRef, Ints, bool>(graph,
+                                                                  "reduce");
+  bindOp<&GraphBuilder::expandDims, ValueRef, Ints>(graph, "expand_dims");
+  bindOp<&GraphBuilder::squeeze, ValueRef, Ints>(graph, "squeeze");
+  bindOp<&GraphBuilder::tile, ValueRef, Ints>(graph, "tile");
+  bindOp<&GraphBuilder::broadcastTo, ValueRef, Ints>(graph, "broadcast_to");
 }
 
 } // namespace geflow::python

@@ -37,14 +37,22 @@ Options parseOptions(const OptionMap &raw) {
   return *options;
 }
 
-/// Options of geflow.compile, which compiles directly (no Session graph).
-Options parseCompileOptions(const OptionMap &raw) {
+/// Options of geflow.compile, which compiles directly (no Session graph),
+/// and the compile's settings they give (parsed here, once).
+struct CompileOptions {
+  Options options;
+  CompileConfig config;
+};
+CompileOptions parseCompileOptions(const OptionMap &raw) {
   Options options = parseOptions(raw);
   std::string error =
       OptionsRegistry::get().checkNoSessionGraphOptions(options, "geflow.compile");
   if (!error.empty())
     throwInvalid(error + " (use geflow.Session.add_graph)");
-  return options;
+  std::optional<CompileConfig> config = parseCompileConfig(options, error);
+  if (!config)
+    throwInvalid(error);
+  return {std::move(options), std::move(*config)};
 }
 
 int32_t deviceIdOf(const Options &options) {
@@ -68,7 +76,7 @@ std::unique_ptr<mlir::MLIRContext> makeContext() {
 // `source` names the model in messages, `name` is the executable's name.
 Compiled
 finishCompile(mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> module,
-              const DiagnosticCollector &diags, const Options &options,
+              const DiagnosticCollector &diags, const CompileConfig &config,
               const std::string &source, const std::string &name) {
   Compiled c;
   if (failed(module)) {
@@ -77,7 +85,7 @@ finishCompile(mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>> module,
     return c;
   }
   CompileSummary summary;
-  auto bytes = compileModule(**module, options, name, &summary);
+  auto bytes = compileModule(**module, config, name, &summary);
   if (failed(bytes)) {
     c.status = diags.status(rt::ErrorCode::kInvalidArgument,
                             "cannot compile '" + source + "'");
@@ -111,7 +119,7 @@ void requireFile(const std::string &path) {
 }
 
 Executable compileFile(const std::string &path, const OptionMap &raw) {
-  Options options = parseCompileOptions(raw);
+  CompileOptions options = parseCompileOptions(raw);
   requireFile(path);
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".gfm") == 0)
     throwInvalid("'" + path +
@@ -125,36 +133,33 @@ Executable compileFile(const std::string &path, const OptionMap &raw) {
     py::gil_scoped_release release;
     auto context = makeContext();
     DiagnosticCollector diags(*context);
-    c = finishCompile(importModelFile(*context, path, framework, options),
-                      diags, options, path, stem(path));
+    c = finishCompile(
+        importModelFile(*context, path, framework, options.config), diags,
+        options.config, path, stem(path));
   }
-  return toExecutable(std::move(c), options, stem(path));
+  return toExecutable(std::move(c), options.options, stem(path));
 }
 
 Executable compileOnnxBytes(const py::bytes &data, const std::string &name,
                             const OptionMap &raw) {
-  Options options = parseCompileOptions(raw);
+  CompileOptions options = parseCompileOptions(raw);
   std::string bytes = data; // copied while the GIL is held
   Compiled c;
   {
     py::gil_scoped_release release;
     auto context = makeContext();
     DiagnosticCollector diags(*context);
-    auto importOptions = getImportOptions(*context, options);
     // No model directory: external data cannot be resolved from bytes.
-    auto module = failed(importOptions)
-                      ? mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>(
-                            mlir::failure())
-                      : frontend::importONNXModelFromBytes(
-                            *context, bytes, name, "", *importOptions);
-    c = finishCompile(std::move(module), diags, options, name, name);
+    auto module = frontend::importONNXModelFromBytes(
+        *context, bytes, name, "", getImportOptions(options.config));
+    c = finishCompile(std::move(module), diags, options.config, name, name);
   }
-  return toExecutable(std::move(c), options, name);
+  return toExecutable(std::move(c), options.options, name);
 }
 
 Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
                         const OptionMap &raw) {
-  Options options = parseCompileOptions(raw);
+  CompileOptions options = parseCompileOptions(raw);
   const Graph &g = graph->builder.graph();
   if (graph->builder.outputNames().empty())
     throwInvalid("graph '" + g.name() +
@@ -166,13 +171,14 @@ Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
     DiagnosticCollector diags(g.context());
     // The pipeline rewrites the module in place; the graph stays buildable.
     mlir::OwningOpRef<mlir::ModuleOp> clone = g.module().clone();
-    if (failed(applyInputShapeOption(*clone, options)))
+    if (failed(applyInputShapes(*clone, options.config)))
       c.status = diags.status(rt::ErrorCode::kInvalidArgument,
                               "cannot compile '" + g.name() + "'");
     else
-      c = finishCompile(std::move(clone), diags, options, g.name(), g.name());
+      c = finishCompile(std::move(clone), diags, options.config, g.name(),
+                        g.name());
   }
-  return toExecutable(std::move(c), options, g.name());
+  return toExecutable(std::move(c), options.options, g.name());
 }
 
 Executable load(const py::object &source, int32_t deviceId) {

@@ -4,6 +4,7 @@
 // on top of it.
 //
 //===----------------------------------------------------------------------===//
+#include "Arrays.h"
 #include "Errors.h"
 
 namespace geflow::python {
@@ -18,6 +19,7 @@ PYBIND11_MODULE(_geflow, m) {
   using namespace geflow::python;
   m.doc() = "geflow's compiler and runtime (use the geflow package)";
   registerErrors(m);
+  bindDTypes(m);
   bindRuntime(m);
   bindExecutable(m);
   bindCompile(m);

@@ -54,7 +54,7 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   const DeviceProperties &props = device->properties();
   for (int g = 0; g < m.gears_size(); ++g) {
     StatusOr<std::unique_ptr<exec::GearPlan>> plan =
-        exec::planGear(m, g, props.soc.isa, props.aiCoreCount, path);
+        exec::planGear(m, g, props.soc, props.aiCoreCount, path);
     if (!plan.ok())
       return plan.status();
     impl->gears.push_back(plan.value()->info);

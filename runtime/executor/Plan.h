@@ -106,6 +106,7 @@ struct RangedKernel {
   kernels::TilingContext ctx; // upper-bound descs (soc set at run time)
   std::vector<RangedShape> inputShapes, outputShapes;
   uint64_t workspaceCapacity; // bytes the plan reserved
+  std::vector<uint64_t> inputBytes, outputBytes; // of the bound buffers
 };
 
 /// A copy of a shape-ranged program, whose byte count varies.
@@ -141,6 +142,9 @@ struct GearPlan {
   std::vector<uint32_t> internalStreams;
   /// Tiling blobs of copy tasks (a deque: KernelLayout points into it).
   std::deque<CopyTiling> copyTilings;
+  /// Tilings the runtime made for kernels it re-tiled at load (a deque:
+  /// KernelLayout points into it).
+  std::deque<std::vector<uint8_t>> tilings;
   /// Set for a shape-ranged program.
   std::unique_ptr<RangeInfo> range;
 };
@@ -154,9 +158,11 @@ CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *
 TensorInfo toTensorInfo(const gfm::TensorSig &sig);
 
 /// Decodes gear `gear` of `model` for a device with `aiCores` cores whose
-/// kernels are chosen for `isa`. `file` prefixes errors (the model's path).
+/// kernels are chosen for and tiled for `soc`. `file` prefixes errors (the
+/// model's path).
 StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
-                                             kernels::Isa isa, uint32_t aiCores,
+                                             const kernels::SocInfo &soc,
+                                             uint32_t aiCores,
                                              const std::string &file);
 
 } // namespace geflow::rt::exec

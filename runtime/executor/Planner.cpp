@@ -7,9 +7,16 @@
 //
 // The file was validated (every buffer lies inside its region); what is
 // checked here is what validation cannot know: that the kernels and host
-// ops exist in this build for this CPU, that the gear's signature agrees
-// with the model's, and that a program never waits for an event before
-// recording it (such a wait would silently not wait).
+// ops exist in this build for this CPU, that every kernel's tiling keeps it
+// inside its buffers, that the gear's signature agrees with the model's,
+// and that a program never waits for an event before recording it (such a
+// wait would silently not wait).
+//
+// Tiling data is not trusted: every kernel task is tiled again from its
+// descriptors and attributes for this device. Kernels whose stored tiling
+// must be kept (pre-packed weights were laid out for it) have a tiling
+// check that compares the stored tiling with that one; every other kernel
+// runs on the runtime's own tiling and block count.
 //
 //===----------------------------------------------------------------------===//
 #include "Plan.h"
@@ -84,10 +91,10 @@ std::string dtypeList(const kernels::KernelDef &def) {
 
 class Planner {
 public:
-  Planner(const gfm::Model &model, int gear, kernels::Isa isa, uint32_t aiCores,
-          const std::string &file)
-      : model_(model), program_(model.gears(gear)), gear_(gear), isa_(isa),
-        aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {}
+  Planner(const gfm::Model &model, int gear, const kernels::SocInfo &soc,
+          uint32_t aiCores, const std::string &file)
+      : model_(model), program_(model.gears(gear)), gear_(gear), soc_(soc),
+        isa_(soc.isa), aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {}
 
   StatusOr<std::unique_ptr<GearPlan>> run();
 
@@ -102,11 +109,14 @@ private:
   Status planKernel(const gfm::Task &task);
   Status planCopy(const gfm::Task &task);
   Status planHostCall(const gfm::Task &task);
-  Status checkDescs(const gfm::KernelTask &k);
+  Status checkDescs(const gfm::KernelTask &k, bool checkConst);
+  Status checkTiling(const gfm::KernelTask &k, const kernels::KernelDef &def,
+                     KernelLayout *layout, uint32_t *blockDim);
 
   const gfm::Model &model_;
   const gfm::Program &program_;
   const int gear_;
+  const kernels::SocInfo &soc_;
   const kernels::Isa isa_;
   const uint32_t aiCores_;
   const std::string &file_;
@@ -160,15 +170,13 @@ Status Planner::addPointers(
   return Status::OK();
 }
 
-// Kernels trust their tiling data, which was computed from the
-// descriptors: a buffer smaller than its descriptor says would be read or
-// written out of bounds. (Constant inputs may be pre-packed into another
-// layout, so only their presence is checked.)
-Status Planner::checkDescs(const gfm::KernelTask &k) {
+// Tilings are computed from the descriptors: a buffer smaller than its
+// descriptor says would be read or written out of bounds. (Constant inputs
+// of kernels with a tiling check may be pre-packed into another layout;
+// their check sizes them.)
+Status Planner::checkDescs(const gfm::KernelTask &k, bool checkConst) {
   auto check = [&](const auto &buffers, const auto &descs,
                    const char *what) -> Status {
-    if (descs.empty())
-      return Status::OK();
     if (descs.size() != buffers.size())
       return fail(ErrorCode::kCorruptFile, std::to_string(buffers.size()) +
                                                " " + what + " buffers but " +
@@ -176,11 +184,17 @@ Status Planner::checkDescs(const gfm::KernelTask &k) {
                                                " descriptors");
     for (int i = 0; i < descs.size(); ++i) {
       const gfm::TensorDesc &d = descs.Get(i);
-      if (d.is_const())
+      if (d.is_const() && !checkConst)
         continue;
       std::vector<int64_t> shape(d.shape().begin(), d.shape().end());
       uint64_t need = storageBytes(static_cast<DType>(d.dtype()),
                                    static_cast<Format>(d.format()), shape);
+      bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
+      if (need == 0 && !empty)
+        return fail(ErrorCode::kCorruptFile,
+                    std::string(what) + " " + std::to_string(i) + ": tensor " +
+                        shapeToString(shape) + " has no valid byte size in " +
+                        std::string(formatName(static_cast<Format>(d.format()))));
       if (buffers.Get(i).size() < need)
         return fail(ErrorCode::kCorruptFile,
                     std::string(what) + " " + std::to_string(i) + " has " +
@@ -194,6 +208,60 @@ Status Planner::checkDescs(const gfm::KernelTask &k) {
   };
   GEFLOW_RETURN_IF_ERROR(check(k.inputs(), k.input_descs(), "input"));
   return check(k.outputs(), k.output_descs(), "output");
+}
+
+Status Planner::checkTiling(const gfm::KernelTask &k,
+                            const kernels::KernelDef &def,
+                            KernelLayout *layout, uint32_t *blockDim) {
+  kernels::TilingContext ctx;
+  for (const gfm::TensorDesc &d : k.input_descs())
+    ctx.inputs.push_back(toDesc(d));
+  for (const gfm::TensorDesc &d : k.output_descs())
+    ctx.outputs.push_back(toDesc(d));
+  ctx.attrs = toAttrs(k.attrs());
+  ctx.soc = &soc_;
+  kernels::TilingResult fresh;
+  Status st = def.tiling(ctx, &fresh);
+  if (!st.ok())
+    return fail(ErrorCode::kCorruptFile, "kernel '" + k.kernel() +
+                                             "' cannot be tiled for its "
+                                             "tensors and attributes: " +
+                                             st.message());
+  const uint64_t workspace = layout->hasWorkspace ? k.workspace().size() : 0;
+  if (def.checkTiling) {
+    kernels::TilingCheck check;
+    check.ctx = &ctx;
+    check.fresh = &fresh;
+    check.blockDim = k.block_dim();
+    check.tiling = layout->tiling;
+    check.tilingSize = layout->tilingSize;
+    for (const gfm::Buffer &b : k.inputs())
+      check.inputBytes.push_back(b.size());
+    for (const gfm::Buffer &b : k.outputs())
+      check.outputBytes.push_back(b.size());
+    check.workspaceBytes = workspace;
+    st = def.checkTiling(check);
+    if (!st.ok())
+      return fail(ErrorCode::kCorruptFile, st.message());
+    return Status::OK();
+  }
+  // The runtime's own tiling replaces the stored one.
+  if (!fresh.packedInputs.empty())
+    return fail(ErrorCode::kInternal,
+                "kernel '" + k.kernel() +
+                    "' asks for pre-packed weights but has no tiling check");
+  if (fresh.workspaceSize > workspace)
+    return fail(ErrorCode::kCorruptFile,
+                "kernel '" + k.kernel() + "' needs " +
+                    std::to_string(fresh.workspaceSize) +
+                    " workspace bytes on this device, the task has " +
+                    std::to_string(workspace));
+  plan_->tilings.push_back(std::move(fresh.tilingData));
+  layout->tiling = plan_->tilings.back().data();
+  layout->tilingSize = plan_->tilings.back().size();
+  layout->hasWorkspace = fresh.workspaceSize > 0;
+  *blockDim = std::clamp<uint32_t>(fresh.blockDim, 1, kMaxBlockDim);
+  return Status::OK();
 }
 
 Status Planner::planKernel(const gfm::Task &task) {
@@ -215,7 +283,16 @@ Status Planner::planKernel(const gfm::Task &task) {
     return fail(ErrorCode::kCorruptFile,
                 "block_dim " + std::to_string(k.block_dim()) +
                     " exceeds the runtime's " + std::to_string(kMaxBlockDim));
-  GEFLOW_RETURN_IF_ERROR(checkDescs(k));
+  // The implementation is chosen by the task's dtype, the tiling by the
+  // descriptors': they must agree.
+  const auto &firstDesc =
+      k.input_descs().empty() ? k.output_descs() : k.input_descs();
+  if (!firstDesc.empty() && firstDesc.Get(0).dtype() != k.dtype())
+    return fail(ErrorCode::kCorruptFile,
+                "kernel '" + k.kernel() + "' runs in " +
+                    std::string(dtypeName(dtype)) + " but its first tensor is " +
+                    std::string(dtypeName(static_cast<DType>(firstDesc.Get(0).dtype()))));
+  GEFLOW_RETURN_IF_ERROR(checkDescs(k, def->checkTiling == nullptr));
 
   KernelLayout layout{};
   GEFLOW_RETURN_IF_ERROR(addPointers(k.inputs(), &layout.firstPointer));
@@ -228,6 +305,10 @@ Status Planner::planKernel(const gfm::Task &task) {
   // Validation checked the workspace only when the tiling asks for one.
   layout.hasWorkspace = k.workspace_size() > 0;
   layout.workspaceOffset = layout.hasWorkspace ? k.workspace().offset() : 0;
+  uint32_t blockDim = k.block_dim();
+  // A shape-ranged program is re-tiled (and checked) for every run's shapes.
+  if (!plan_->range)
+    GEFLOW_RETURN_IF_ERROR(checkTiling(k, *def, &layout, &blockDim));
 
   if (plan_->range) {
     RangedKernel r;
@@ -246,6 +327,10 @@ Status Planner::planKernel(const gfm::Task &task) {
     }
     r.ctx.attrs = toAttrs(k.attrs());
     r.workspaceCapacity = layout.hasWorkspace ? k.workspace().size() : 0;
+    for (const gfm::Buffer &b : k.inputs())
+      r.inputBytes.push_back(b.size());
+    for (const gfm::Buffer &b : k.outputs())
+      r.outputBytes.push_back(b.size());
     plan_->range->kernels.push_back(std::move(r));
   }
 
@@ -253,7 +338,7 @@ Status Planner::planKernel(const gfm::Task &task) {
   step.kind = StepKind::Kernel;
   step.stream = task.stream();
   step.index = static_cast<uint32_t>(plan_->kernels.size());
-  step.blockDim = k.block_dim();
+  step.blockDim = blockDim;
   step.fn = fn;
   step.label = (task.name().empty() ? k.kernel() : task.name()) + " (" +
                k.kernel() + ")";
@@ -454,9 +539,10 @@ std::vector<int64_t> evalShape(const RangedShape &shape, const std::vector<int64
 }
 
 StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
-                                             kernels::Isa isa, uint32_t aiCores,
+                                             const kernels::SocInfo &soc,
+                                             uint32_t aiCores,
                                              const std::string &file) {
-  return Planner(model, gear, isa, aiCores, file).run();
+  return Planner(model, gear, soc, aiCores, file).run();
 }
 
 } // namespace geflow::rt::exec

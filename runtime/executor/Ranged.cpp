@@ -83,6 +83,24 @@ instantiate(const GearPlan &plan, const std::vector<int64_t> &values, const kern
     if (!tiling.packedInputs.empty())
       return internalError(plan.steps[k.step].label +
                            ": asks for pre-packed weights in a shape-ranged program");
+    if (k.def->checkTiling) {
+      // The run's tiling must keep the kernel inside the buffers planned
+      // for the upper bounds, like a stored tiling at load.
+      kernels::TilingCheck check;
+      check.ctx = &ctx;
+      check.fresh = &tiling;
+      check.blockDim = std::clamp<uint32_t>(tiling.blockDim, 1, kMaxBlockDim);
+      check.tiling = tiling.tilingData.data();
+      check.tilingSize = tiling.tilingData.size();
+      check.inputBytes = k.inputBytes;
+      check.outputBytes = k.outputBytes;
+      check.workspaceBytes = k.workspaceCapacity;
+      st = k.def->checkTiling(check);
+      if (!st.ok())
+        return internalError(plan.steps[k.step].label +
+                             ": the tiling for the run's shapes fails its check: " +
+                             st.message());
+    }
     inst->blockDims[k.step] = std::clamp<uint32_t>(tiling.blockDim, 1, kMaxBlockDim);
     inst->tilings.push_back(std::move(tiling.tilingData));
   }

@@ -14,10 +14,17 @@ size_t dtypeSize(DType t) {
 
 static constexpr std::string_view kDTypeNames[kNumDTypes] = {
     "float32", "float16", "bfloat16", "int8", "uint8", "int32", "int64", "bool"};
+static constexpr std::string_view kDTypeShortNames[kNumDTypes] = {
+    "f32", "f16", "bf16", "i8", "u8", "i32", "i64", "i1"};
 
 std::string_view dtypeName(DType t) {
   auto i = static_cast<unsigned>(t);
   return i < kNumDTypes ? kDTypeNames[i] : "invalid";
+}
+
+std::string_view dtypeShortName(DType t) {
+  auto i = static_cast<unsigned>(t);
+  return i < kNumDTypes ? kDTypeShortNames[i] : "invalid";
 }
 
 std::optional<DType> parseDType(std::string_view name) {

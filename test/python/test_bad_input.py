@@ -125,12 +125,14 @@ def test_deeply_nested_json_option_file_is_an_error(tmp_path, option):
               "from conftest import tiny_graph\n"
               "try:\n"
               "    geflow.compile(tiny_graph(), options=%r)\n"
-              "except geflow.CompileError as e:\n"
-              "    print('CompileError', e)\n") % (os.path.dirname(__file__), options)
+              # CompileError is an InvalidArgumentError (bad options are too).
+              "except geflow.InvalidArgumentError as e:\n"
+              "    print('InvalidArgumentError', e)\n") % (os.path.dirname(__file__), options)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=TIMEOUT, env=os.environ)
     assert result.returncode == 0, (result.returncode, result.stderr)
-    assert "CompileError" in result.stdout and "nest more than 256 levels" in result.stdout
+    assert "InvalidArgumentError" in result.stdout, result.stdout
+    assert "nest more than 256 levels" in result.stdout
 
 
 # --- 3. Deeply nested MLIR --------------------------------------------------

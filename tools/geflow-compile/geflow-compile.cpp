@@ -2,6 +2,8 @@
 //
 //   geflow-compile --model=m.onnx --framework=onnx --output=m      -> m.gfm
 //   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
+//   geflow-compile [GE options] --print-pipeline  -> the geflow-opt argument
+//       running the same pipeline on the --mlir-stage=import output
 //
 // Flags follow ATC's names; every GE option flag goes through the options
 // registry, so a bad value is the same clear error here as in Python. The
@@ -14,7 +16,9 @@
 #include "geflow/Compiler/Compile.h"
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/Pipeline.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -64,6 +68,13 @@ static cl::opt<bool> printPrecision(
              "--print_precision_decisions=true)"),
     cl::cat(category));
 
+static cl::opt<bool> printPipeline(
+    "print-pipeline",
+    cl::desc("Print the geflow-opt --pass-pipeline argument running this "
+             "compile's pipeline on the --mlir-stage=import output (with "
+             "--mlir-stage=graph: up to the graph stage) and exit"),
+    cl::cat(category));
+
 static int fail(const Twine &message) {
   errs() << "geflow-compile: error: " << message << "\n";
   return 1;
@@ -91,8 +102,11 @@ int main(int argc, char **argv) {
   geflow::OptionFlags optionFlags(category, /*graphScopeOnly=*/true);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // --mlir-print-debuginfo: the node names (locations) survive a round trip
+  // of the imported IR through geflow-opt.
+  mlir::registerAsmPrinterCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "geflow offline model compiler (ATC-style)\n");
-  if (modelPath.empty() || output.empty())
+  if (!printPipeline && (modelPath.empty() || output.empty()))
     return fail("--model and --output are required");
   if (emit.empty())
     emit = output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
@@ -100,7 +114,7 @@ int main(int argc, char **argv) {
     return fail("--emit=" + emit + " is not supported; accepted: exe, mlir");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage + " is not one of import, graph, npu");
-  if (emit == "exe" && output == "-")
+  if (emit == "exe" && output == "-" && !printPipeline)
     return fail("--emit=exe needs a file --output");
 
   std::map<std::string, std::string> raw;
@@ -115,6 +129,23 @@ int main(int argc, char **argv) {
   error = geflow::OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-compile");
   if (!error.empty())
     return fail(error + " (--output names the executable)");
+  std::optional<geflow::CompileConfig> config =
+      geflow::parseCompileConfig(*options, error);
+  if (!config)
+    return fail(error);
+  if (printPipeline) {
+    if (config->shapeRanges)
+      return fail("input_shape_range compiles the graph twice (at the upper "
+                  "bounds and at probe shapes): no one geflow-opt pipeline");
+    geflow::PipelineConfig pipeline = config->pipeline;
+    pipeline.stopAfterGraph = emit == "mlir" && mlirStage == "graph";
+    // Shell-quoted: the line pastes into a shell or a response file (@file).
+    std::string text = geflow::printCompilePipeline(pipeline), quoted;
+    for (char c : text)
+      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    outs() << "'--pass-pipeline=" << quoted << "'\n";
+    return 0;
+  }
 
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
@@ -126,7 +157,7 @@ int main(int argc, char **argv) {
       errs() << "  note: " << note.str() << "\n";
     return mlir::success();
   });
-  auto module = geflow::importModelFile(context, modelPath, framework, *options);
+  auto module = geflow::importModelFile(context, modelPath, framework, *config);
   if (failed(module))
     return 1;
   geflow::PassManagerHook hook = [](mlir::PassManager &pm) {
@@ -135,7 +166,8 @@ int main(int argc, char **argv) {
 
   if (emit == "mlir") {
     if (mlirStage != "import" &&
-        failed(geflow::runPipeline(**module, *options, mlirStage == "graph", hook)))
+        failed(
+            geflow::runPipeline(**module, *config, mlirStage == "graph", hook)))
       return 1;
     std::string path = withExtension(".mlir");
     if (Error e = writeToOutput(path, [&](raw_ostream &os) {
@@ -153,8 +185,8 @@ int main(int argc, char **argv) {
   // into one directory share its weight/ without clashing.
   geflow::ExternalWeights external;
   external.prefix = sys::path::stem(path).str();
-  auto bytes = geflow::compileModule(**module, *options, name, &summary, hook,
-                                     &external);
+  auto bytes =
+      geflow::compileModule(**module, *config, name, &summary, hook, &external);
   if (failed(bytes))
     return 1;
   // The weights first: the .gfm that lists them appears once they are there.

@@ -103,7 +103,7 @@ bool startsWithGfmMagic(const std::string &path) {
 
 /// Compiles an .onnx/.mlir model in memory; errors go to stderr.
 rt::StatusOr<std::unique_ptr<rt::Model>>
-compileAndLoad(const Options &options,
+compileAndLoad(const CompileConfig &config,
                const std::shared_ptr<rt::Device> &device) {
   mlir::DialectRegistry registry;
   registerCompilerDialects(registry);
@@ -127,7 +127,7 @@ compileAndLoad(const Options &options,
   });
   CompileSummary summary;
   auto bytes =
-      compileModelFile(context, modelPath, framework, options, &summary);
+      compileModelFile(context, modelPath, framework, config, &summary);
   if (failed(bytes))
     return rt::Status(rt::ErrorCode::kInvalidArgument,
                       "cannot compile '" + modelPath + "':" +
@@ -185,7 +185,10 @@ int main(int argc, char **argv) {
     error = OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-run");
     if (!error.empty())
       return fail(error);
-    auto loaded = compileAndLoad(*options, *device);
+    std::optional<CompileConfig> config = parseCompileConfig(*options, error);
+    if (!config)
+      return fail(error);
+    auto loaded = compileAndLoad(*config, *device);
     if (!loaded.ok())
       return fail(loaded.status());
     model = std::move(loaded.value());

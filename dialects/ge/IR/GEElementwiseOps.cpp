@@ -16,10 +16,10 @@ namespace ce = geflow::ge::consteval;
 // Shared inference
 //===----------------------------------------------------------------------===//
 
-// Broadcast result of several operands; unranked when any is unranked.
-static LogicalResult inferBroadcast(const InferDiag &diag, ValueRange operands,
-                                    Type elementType,
-                                    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+geflow::ge::detail::inferBroadcast(const InferDiag &diag, ValueRange operands,
+                                   Type elementType,
+                                   SmallVectorImpl<Type> &inferred) {
   SmallVector<int64_t> shape;
   for (auto [idx, v] : llvm::enumerate(operands)) {
     auto s = shapeOf(v);
@@ -41,43 +41,12 @@ static LogicalResult inferBroadcast(const InferDiag &diag, ValueRange operands,
   return success();
 }
 
-static LogicalResult inferSameAsOperand(Value x, SmallVectorImpl<Type> &inferred) {
+LogicalResult
+geflow::ge::detail::inferSameAsOperand(Value x,
+                                       SmallVectorImpl<Type> &inferred) {
   inferred.push_back(x.getType());
   return success();
 }
-
-#define GE_BINARY_INFER(OP)                                                    \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
-    return inferBroadcast(InferDiag(loc, getOperationName()),                  \
-                          adaptor.getOperands(),                               \
-                          getElementType(adaptor.getX1()), inferred);          \
-  }
-GE_BINARY_INFER(AddOp)
-GE_BINARY_INFER(SubOp)
-GE_BINARY_INFER(MulOp)
-GE_BINARY_INFER(RealDivOp)
-GE_BINARY_INFER(MaximumOp)
-GE_BINARY_INFER(MinimumOp)
-GE_BINARY_INFER(PowOp)
-GE_BINARY_INFER(ModOp)
-GE_BINARY_INFER(FloorModOp)
-#undef GE_BINARY_INFER
-
-#define GE_COMPARE_INFER(OP)                                                   \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
-    return inferBroadcast(InferDiag(loc, getOperationName()),                  \
-                          adaptor.getOperands(), IntegerType::get(ctx, 1),     \
-                          inferred);                                           \
-  }
-GE_COMPARE_INFER(EqualOp)
-GE_COMPARE_INFER(LessOp)
-GE_COMPARE_INFER(GreaterOp)
-#undef GE_COMPARE_INFER
 
 LogicalResult SelectOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor,
@@ -88,45 +57,6 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return inferBroadcast(diag, adaptor.getOperands(),
                         getElementType(adaptor.getX1()), inferred);
 }
-
-#define GE_UNARY_INFER(OP)                                                     \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
-    return inferSameAsOperand(adaptor.getX(), inferred);                       \
-  }
-GE_UNARY_INFER(SqrtOp)
-GE_UNARY_INFER(RsqrtOp)
-GE_UNARY_INFER(ReciprocalOp)
-GE_UNARY_INFER(ExpOp)
-GE_UNARY_INFER(LogOp)
-GE_UNARY_INFER(NegOp)
-GE_UNARY_INFER(AbsOp)
-GE_UNARY_INFER(ErfOp)
-GE_UNARY_INFER(FloorOp)
-GE_UNARY_INFER(CeilOp)
-GE_UNARY_INFER(RoundOp)
-GE_UNARY_INFER(SinOp)
-GE_UNARY_INFER(CosOp)
-GE_UNARY_INFER(TanOp)
-GE_UNARY_INFER(AsinOp)
-GE_UNARY_INFER(AcosOp)
-GE_UNARY_INFER(AtanOp)
-GE_UNARY_INFER(SinhOp)
-GE_UNARY_INFER(CoshOp)
-GE_UNARY_INFER(AsinhOp)
-GE_UNARY_INFER(AcoshOp)
-GE_UNARY_INFER(AtanhOp)
-GE_UNARY_INFER(ReluOp)
-GE_UNARY_INFER(Relu6Op)
-GE_UNARY_INFER(SigmoidOp)
-GE_UNARY_INFER(TanhOp)
-GE_UNARY_INFER(HardSwishOp)
-GE_UNARY_INFER(LeakyReluOp)
-GE_UNARY_INFER(GeluOp)
-GE_UNARY_INFER(HardSigmoidOp)
-GE_UNARY_INFER(ClipOp)
-#undef GE_UNARY_INFER
 
 LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                        Adaptor adaptor,

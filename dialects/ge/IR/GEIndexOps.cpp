@@ -15,6 +15,67 @@ using shapes::isDynamic;
 namespace ce = geflow::ge::consteval;
 
 //===----------------------------------------------------------------------===//
+// GatherV2
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherV2Op::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto x = shapeOf(adaptor.getX()), idx = shapeOf(adaptor.getIndices());
+  if (!x || !idx) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  auto axis =
+      shapes::normalizeAxis(static_cast<int64_t>(adaptor.getAxis()), x->size());
+  if (!axis)
+    return diag("axis ", static_cast<int64_t>(adaptor.getAxis()),
+                " is out of range for rank ", x->size());
+  if (auto values = getConstantInts(adaptor.getIndices())) {
+    int64_t dim = (*x)[*axis];
+    for (int64_t v : *values)
+      if (!isDynamic(dim) && (v < -dim || v >= dim))
+        return diag("index ", v, " is out of range for axis ", *axis,
+                    " of size ", dim);
+  }
+  SmallVector<int64_t> out(x->begin(), x->begin() + *axis);
+  out.append(idx->begin(), idx->end());
+  out.append(x->begin() + *axis + 1, x->end());
+  inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+OpFoldResult GatherV2Op::fold(FoldAdaptor a) {
+  auto xType = dyn_cast<RankedTensorType>(getX().getType());
+  auto indices = ce::read(a.getIndices());
+  if (!xType || !xType.hasStaticShape() || !indices)
+    return {};
+  int64_t axis =
+      *shapes::normalizeAxis(static_cast<int64_t>(getAxis()), xType.getRank());
+  int64_t dim = xType.getDimSize(axis);
+  SmallVector<int64_t> inStrides = ce::strides(xType.getShape());
+  SmallVector<int64_t> idxStrides = ce::strides(indices->shape);
+  int64_t idxRank = indices->shape.size();
+  return foldByGather(a.getX(), getType(), [&](ArrayRef<int64_t> c) {
+    int64_t flat = 0;
+    for (int64_t k = 0; k < idxRank; ++k)
+      flat += c[axis + k] * idxStrides[k];
+    int64_t i = indices->i[flat];
+    if (i < 0)
+      i += dim;
+    int64_t idx = i * inStrides[axis];
+    for (int64_t d = 0; d < axis; ++d)
+      idx += c[d] * inStrides[d];
+    for (int64_t d = axis + 1; d < xType.getRank(); ++d)
+      idx += c[d + idxRank - 1] * inStrides[d];
+    return idx;
+  });
+}
+
+//===----------------------------------------------------------------------===//
 // GatherElements
 //===----------------------------------------------------------------------===//
 
@@ -81,36 +142,25 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
 // ArgMaxD, ArgMinD
 //===----------------------------------------------------------------------===//
 
-template <typename Adaptor>
-static LogicalResult inferArgReduce(const InferDiag &diag, Adaptor adaptor,
-                                    SmallVectorImpl<Type> &inferred) {
-  Type et = adaptor.getDtype();
-  auto x = shapeOf(adaptor.getX());
-  if (!x) {
-    inferred.push_back(UnrankedTensorType::get(et));
+LogicalResult
+geflow::ge::detail::inferArgReduce(const InferDiag &diag, Value x,
+                                   int64_t dimension, Type dtype,
+                                   SmallVectorImpl<Type> &inferred) {
+  auto shape = shapeOf(x);
+  if (!shape) {
+    inferred.push_back(UnrankedTensorType::get(dtype));
     return success();
   }
-  auto dim = shapes::normalizeAxis(adaptor.getDimension(), x->size());
+  auto dim = shapes::normalizeAxis(dimension, shape->size());
   if (!dim)
-    return diag("dimension ", static_cast<int64_t>(adaptor.getDimension()), " is out of range for rank ",
-                x->size());
-  if ((*x)[*dim] == 0)
+    return diag("dimension ", dimension, " is out of range for rank ",
+                shape->size());
+  if ((*shape)[*dim] == 0)
     return diag("dimension ", *dim, " is empty: no extreme element to index");
-  SmallVector<int64_t> out(x->begin(), x->end());
+  SmallVector<int64_t> out(shape->begin(), shape->end());
   out.erase(out.begin() + *dim);
-  inferred.push_back(RankedTensorType::get(out, et));
+  inferred.push_back(RankedTensorType::get(out, dtype));
   return success();
-}
-
-LogicalResult ArgMaxDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
-}
-LogicalResult ArgMinDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferArgReduce(InferDiag(loc, getOperationName()), adaptor, inferred);
 }
 
 /// Index of the extreme element of each [outer, n, inner] column: a value

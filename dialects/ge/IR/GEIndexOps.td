@@ -9,6 +9,19 @@
 
 include "dialects/ge/IR/GEOpBase.td"
 
+def GE_GatherV2Op : GE_InferOp<"GatherV2"> {
+  let summary = "Gathers slices of x along axis at indices";
+  let description = [{
+    GE `GatherV2` with a constant `axis`: the result shape is
+    `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Negative indices
+    count from the end of the axis.
+  }];
+  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
 def GE_GatherElementsOp : GE_InferOp<"GatherElements"> {
   let summary = "Gathers single elements of x along dim at the positions in index";
   let description = [{
@@ -84,7 +97,10 @@ def GE_ScatterNdUpdateOp : GE_InferOp<"ScatterNdUpdate"> {
 
 // Index of the extreme element along `dimension`, which the result drops.
 class GE_ArgReduceOp<string mnemonic, string which>
-    : GE_InferOp<mnemonic> {
+    : GE_InferOp<mnemonic, [],
+                 "inferArgReduce(diag, adaptor.getX(), "
+                 "static_cast<int64_t>(adaptor.getDimension()), "
+                 "adaptor.getDtype(), inferred)"> {
   let summary = "Index of the " # which # " element along dimension";
   let description = [{
     GE `}] # mnemonic # [{`: `y` has x's shape without `dimension` (negative

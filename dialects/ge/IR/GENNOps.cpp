@@ -253,9 +253,10 @@ LogicalResult BiasAddOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   return success();
 }
 
-static LogicalResult inferSoftmaxLike(const InferDiag &diag, Value x,
-                                      ArrayRef<int64_t> axes,
-                                      SmallVectorImpl<Type> &inferred) {
+LogicalResult
+geflow::ge::detail::inferSoftmaxLike(const InferDiag &diag, Value x,
+                                     ArrayRef<int64_t> axes,
+                                     SmallVectorImpl<Type> &inferred) {
   if (auto s = shapeOf(x)) {
     if (axes.empty())
       return diag("axes must not be empty");
@@ -265,20 +266,6 @@ static LogicalResult inferSoftmaxLike(const InferDiag &diag, Value x,
   }
   inferred.push_back(x.getType());
   return success();
-}
-
-LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferSoftmaxLike(InferDiag(loc, getOperationName()), adaptor.getX(),
-                          adaptor.getAxes(), inferred);
-}
-
-LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &inferred) {
-  return inferSoftmaxLike(InferDiag(loc, getOperationName()), adaptor.getX(),
-                          adaptor.getAxes(), inferred);
 }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

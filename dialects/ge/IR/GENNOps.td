@@ -97,7 +97,8 @@ def GE_BiasAddOp : GE_InferOp<"BiasAdd", [SameOperandsAndResultElementType]> {
   let assemblyFormat = "$x `,` $bias attr-dict `:` functional-type(operands, results)";
 }
 
-def GE_SoftmaxOp : GE_InferOp<"Softmax", [SameOperandsAndResultElementType]> {
+def GE_SoftmaxOp : GE_InferOp<"Softmax", [SameOperandsAndResultElementType],
+    "inferSoftmaxLike(diag, adaptor.getX(), adaptor.getAxes(), inferred)"> {
   let summary = "Softmax over `axes`";
   let description = [{ GE `SoftmaxV2`; `axes` are normalized to [0, rank). }];
   let arguments = (ins GE_FloatTensor:$x,
@@ -106,7 +107,8 @@ def GE_SoftmaxOp : GE_InferOp<"Softmax", [SameOperandsAndResultElementType]> {
   let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
 }
 
-def GE_LogSoftmaxOp : GE_InferOp<"LogSoftmax", [SameOperandsAndResultElementType]> {
+def GE_LogSoftmaxOp : GE_InferOp<"LogSoftmax", [SameOperandsAndResultElementType],
+    "inferSoftmaxLike(diag, adaptor.getX(), adaptor.getAxes(), inferred)"> {
   let summary = "Log of softmax over `axes`";
   let description = [{ GE `LogSoftmaxV2`. }];
   let arguments = (ins GE_FloatTensor:$x,

@@ -13,14 +13,26 @@ class GE_Op<string mnemonic, list<Trait> traits = []>
 // and declared types must agree in element type and (where both are static)
 // shape; the format encoding of a declared type is free, format selection sets
 // it.
-class GE_InferOp<string mnemonic, list<Trait> traits = []>
+//
+// Ops of a family that share one inference rule name it in `inferCall`: an
+// expression over `diag` (an InferDiag naming the op), `context`, `adaptor`
+// and `inferred`, calling a function of geflow::ge::detail (GEOpUtils.h).
+// Without it the op defines inferReturnTypes in C++.
+class GE_InferOp<string mnemonic, list<Trait> traits = [], code inferCall = "">
     : GE_Op<mnemonic, traits # [Pure, InferTypeOpAdaptorWithIsCompatible]> {
   let extraClassDefinition = [{
     bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l,
                                             ::mlir::TypeRange r) {
       return ::geflow::ge::areCompatibleResultTypes(l, r);
     }
-  }];
+  }] # !if(!empty(inferCall), "", [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, ::std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      ::geflow::ge::detail::InferDiag diag(location, getOperationName());
+      return ::geflow::ge::detail::}] # inferCall # [{;
+    }
+  }]);
 }
 
 // A matrix (Cube) op. Its f16/bf16 operands may accumulate into an f32
@@ -39,7 +51,8 @@ class GE_CubeOp<string mnemonic, list<Trait> traits = []>
 // y = f(x), elementwise; y has x's type.
 class GE_UnaryOp<string mnemonic, Type tensorType = GE_FloatTensor,
                  list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType],
+                 "inferSameAsOperand(adaptor.getX(), inferred)"> {
   let arguments = (ins tensorType:$x);
   let results = (outs tensorType:$y);
   let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
@@ -49,7 +62,9 @@ class GE_UnaryOp<string mnemonic, Type tensorType = GE_FloatTensor,
 // y = x1 op x2 with numpy broadcasting; operands share the element type.
 class GE_BinaryOp<string mnemonic, Type tensorType = GE_Tensor,
                   list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType],
+                 "inferBroadcast(diag, adaptor.getOperands(), "
+                 "::geflow::ge::detail::getElementType(adaptor.getX1()), inferred)"> {
   let arguments = (ins tensorType:$x1, tensorType:$x2);
   let results = (outs tensorType:$y);
   let assemblyFormat = "$x1 `,` $x2 attr-dict `:` functional-type(operands, results)";
@@ -58,21 +73,12 @@ class GE_BinaryOp<string mnemonic, Type tensorType = GE_Tensor,
 
 // y = x1 cmp x2 with numpy broadcasting; y is i1.
 class GE_CompareOp<string mnemonic, list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsElementType]> {
+    : GE_InferOp<mnemonic, traits # [SameOperandsElementType],
+                 "inferBroadcast(diag, adaptor.getOperands(), "
+                 "::mlir::IntegerType::get(context, 1), inferred)"> {
   let arguments = (ins GE_Tensor:$x1, GE_Tensor:$x2);
   let results = (outs GE_BoolTensor:$y);
   let assemblyFormat = "$x1 `,` $x2 attr-dict `:` functional-type(operands, results)";
-  let hasFolder = 1;
-}
-
-// Reductions over `axes` (empty: every axis) with optional kept dims.
-class GE_ReduceOp<string mnemonic, list<Trait> traits = []>
-    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
-  let arguments = (ins GE_Tensor:$x,
-                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
-                   DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
-  let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
 

@@ -45,6 +45,31 @@ inline mlir::Type makeTensor(std::optional<llvm::ArrayRef<int64_t>> shape,
   return mlir::RankedTensorType::get(*shape, elementType);
 }
 
+// Inference rules shared by op families (GE_InferOp's `inferCall`).
+
+/// The NumPy broadcast of `operands`' shapes with `elementType`; unranked
+/// when any operand is unranked.
+mlir::LogicalResult inferBroadcast(const InferDiag &diag,
+                                   mlir::ValueRange operands,
+                                   mlir::Type elementType,
+                                   llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// x's type (elementwise unary ops).
+mlir::LogicalResult
+inferSameAsOperand(mlir::Value x, llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// x's shape without (or with size-1, `keepDims`) `axes`; empty: every dim.
+mlir::LogicalResult inferReduce(const InferDiag &diag, mlir::Value x,
+                                llvm::ArrayRef<int64_t> axes, bool keepDims,
+                                llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// x's shape without `dimension`, element type `dtype` (ArgMax/ArgMin).
+mlir::LogicalResult inferArgReduce(const InferDiag &diag, mlir::Value x,
+                                   int64_t dimension, mlir::Type dtype,
+                                   llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// x's type, after checking `axes` (Softmax, LogSoftmax).
+mlir::LogicalResult
+inferSoftmaxLike(const InferDiag &diag, mlir::Value x,
+                 llvm::ArrayRef<int64_t> axes,
+                 llvm::SmallVectorImpl<mlir::Type> &inferred);
+
 /// Reads a constant integer tensor (ge.Const or any constant-like op).
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
 
@@ -57,6 +82,14 @@ struct Layout4D {
   int64_t n, c, h, w;
 };
 std::optional<Layout4D> getLayout4D(llvm::StringRef dataFormat);
+
+/// Folds an op that maps element coordinates (gathers, slices, pads): when
+/// `operand` is a constant and `type` static, result element c is operand
+/// element `source(c)` (`fill` where source returns -1); null otherwise.
+mlir::OpFoldResult
+foldByGather(mlir::Attribute operand, mlir::Type type,
+             llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> source,
+             double fill = 0);
 
 } // namespace geflow::ge::detail
 

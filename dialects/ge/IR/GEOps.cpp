@@ -1,10 +1,11 @@
 //===- GEOps.cpp - ge op definitions and shared helpers -------------------===//
 //
 // Op-specific inference, verification and folding live beside their ODS by
-// concept: GEElementwiseOps.cpp, GENNOps.cpp, GEShapeOps.cpp, GEDataOps.cpp,
-// GEIndexOps.cpp.
+// concept: GEElementwiseOps.cpp, GENNOps.cpp, GEShapeOps.cpp, GEReduceOps.cpp,
+// GEDataOps.cpp, GEIndexOps.cpp.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -53,6 +54,18 @@ std::optional<Layout4D> getLayout4D(StringRef dataFormat) {
   if (dataFormat == "NHWC")
     return Layout4D{0, 3, 1, 2};
   return std::nullopt;
+}
+
+OpFoldResult foldByGather(Attribute operand, Type type,
+                          llvm::function_ref<int64_t(ArrayRef<int64_t>)> source,
+                          double fill) {
+  namespace ce = geflow::ge::consteval;
+  auto rt = dyn_cast<RankedTensorType>(type);
+  auto x = ce::read(operand);
+  if (!x || !rt || !rt.hasStaticShape() ||
+      !ce::isFoldableShape(rt.getShape()))
+    return {};
+  return ce::write(ce::gatherElements(*x, rt.getShape(), source, fill), rt);
 }
 
 } // namespace geflow::ge::detail

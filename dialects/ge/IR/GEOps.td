@@ -6,6 +6,7 @@ include "dialects/ge/IR/GEDataOps.td"
 include "dialects/ge/IR/GEElementwiseOps.td"
 include "dialects/ge/IR/GENNOps.td"
 include "dialects/ge/IR/GEShapeOps.td"
+include "dialects/ge/IR/GEReduceOps.td"
 include "dialects/ge/IR/GEFusedOps.td"
 include "dialects/ge/IR/GEIndexOps.td"
 

@@ -1,4 +1,4 @@
-//===- GEShapeOps.td - Shape manipulation and reduction ops --*- tablegen -*-===//
+//===- GEShapeOps.td - Shape manipulation ops ---------------*- tablegen -*-===//
 #ifndef GEFLOW_GE_SHAPEOPS
 #define GEFLOW_GE_SHAPEOPS
 
@@ -106,19 +106,6 @@ def GE_SliceOp : GE_InferOp<"Slice", [SameOperandsAndResultElementType]> {
   let hasFolder = 1;
 }
 
-def GE_GatherV2Op : GE_InferOp<"GatherV2"> {
-  let summary = "Gathers slices of x along axis at indices";
-  let description = [{
-    GE `GatherV2` with a constant `axis`: the result shape is
-    `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Negative indices
-    count from the end of the axis.
-  }];
-  let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, I64Attr:$axis);
-  let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$x `,` $indices attr-dict `:` functional-type(operands, results)";
-  let hasFolder = 1;
-}
-
 def GE_PadOp : GE_InferOp<"Pad", [SameOperandsAndResultElementType]> {
   let summary = "Pads each dim with paddings[2i] before and paddings[2i+1] after";
   let description = [{
@@ -131,26 +118,6 @@ def GE_PadOp : GE_InferOp<"Pad", [SameOperandsAndResultElementType]> {
   let results = (outs GE_Tensor:$y);
   let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
-}
-
-def GE_ReduceSumOp : GE_ReduceOp<"ReduceSum"> {
-  let summary = "Sum over axes";
-  let description = [{ GE `ReduceSumD`; empty `axes` reduces every dim. }];
-}
-def GE_ReduceMeanOp : GE_ReduceOp<"ReduceMean"> {
-  let summary = "Mean over axes";
-  let description = [{ GE `ReduceMeanD`; empty `axes` reduces every dim. }];
-}
-def GE_ReduceMaxOp : GE_ReduceOp<"ReduceMax"> {
-  let summary = "Maximum over axes";
-  let description = [{ GE `ReduceMaxD`; empty `axes` reduces every dim. }];
-}
-def GE_ReduceProdOp : GE_ReduceOp<"ReduceProd"> {
-  let summary = "Product over axes";
-  let description = [{
-    GE `ReduceProdD`; empty `axes` reduces every dim; the product of nothing
-    is 1. Integers wrap.
-  }];
 }
 
 def GE_ExpandDimsOp : GE_InferOp<"ExpandDims", [SameOperandsAndResultElementType]> {

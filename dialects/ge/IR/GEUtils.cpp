@@ -1,6 +1,7 @@
-//===- GEUtils.cpp - Bridges from ge types and constants to the runtime ---===//
+//===- GEUtils.cpp - ge types, constants and op labels --------------------===//
 #include "dialects/ge/IR/GEUtils.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -89,6 +90,36 @@ ElementsAttr makeElementsAttr(ShapedType type, ArrayRef<char> bytes, StringRef n
     return DenseResourceElementsAttr::get(type, name, std::move(blob));
   }
   return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
+SmallVector<StringRef> nodeNames(Location loc) {
+  SmallVector<StringRef> names;
+  loc->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l))
+      names.push_back(named.getName().getValue());
+    return WalkResult::advance();
+  });
+  return names;
+}
+
+std::string opLabel(Operation *op) {
+  std::string label = op->getName().stripDialect().str();
+  SmallVector<StringRef> names = nodeNames(op->getLoc());
+  if (!names.empty())
+    label += " '" + names.front().str() + "'";
+  return label;
+}
+
+std::string valueLabel(Value v) {
+  if (Operation *def = v.getDefiningOp())
+    return opLabel(def);
+  auto arg = cast<BlockArgument>(v);
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (func)
+    if (auto name =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ge.name"))
+      return "input '" + name.str() + "'";
+  return "input " + std::to_string(arg.getArgNumber());
 }
 
 } // namespace geflow::ge

@@ -1,13 +1,21 @@
-//===- GEUtils.h - Bridges from ge types and constants to the runtime -*- C++ -*-//
+//===- GEUtils.h - ge types, constants and op labels -------------*- C++
+//-*-===//
+//
+// Bridges from ge types and constants to the runtime, and the labels that
+// name ops and values in messages.
+//
+//===----------------------------------------------------------------------===//
 #ifndef GEFLOW_DIALECTS_GE_IR_GEUTILS_H
 #define GEFLOW_DIALECTS_GE_IR_GEUTILS_H
 
 #include "geflow/runtime/Types.h"
 
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/Operation.h"
 #include "mlir/IR/Types.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace geflow::ge {
@@ -29,6 +37,18 @@ mlir::FailureOr<std::vector<uint8_t>> getRawBytes(mlir::ElementsAttr attr);
 /// big weights parse and print fast, an inline dense attribute otherwise.
 mlir::ElementsAttr makeElementsAttr(mlir::ShapedType type, llvm::ArrayRef<char> bytes,
                                     llvm::StringRef name, size_t inlineLimit = 1024);
+
+/// The node names of an op: its NameLoc, or every NameLoc of a fused
+/// location (ops merged by a pass), outermost first.
+llvm::SmallVector<llvm::StringRef> nodeNames(mlir::Location loc);
+
+/// "Conv2D 'conv1'" for messages: the op name without the dialect and its
+/// first node name, when it has one.
+std::string opLabel(mlir::Operation *op);
+
+/// The label of a value: its producer's opLabel, or "input 'x'" for a graph
+/// argument (its ge.name, else its position).
+std::string valueLabel(mlir::Value v);
 
 } // namespace geflow::ge
 

@@ -1,27 +1,18 @@
 //===- ApplyPrecision.cpp - GE precision modes: dtypes per op, casts ------===//
 //
-// Decides each op's dtypes (Precision/PrecisionRules.h) in graph order, so
-// gray ops under mixed precision see their producers' decisions, then
-// rewrites the graph: new element types in place, casts where a value's
-// dtype differs from what its consumer runs in, constants converted at
-// compile time.
+// Takes each op's dtypes from the graph's precision decisions
+// (Precision/GraphDecisions.h) and rewrites the graph: new element types in
+// place, casts where a value's dtype differs from what its consumer runs in,
+// constants converted at compile time.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/ge/IR/GEOps.h"
 #include "dialects/ge/IR/GEUtils.h"
 #include "dialects/ge/Transforms/Passes.h"
 #include "dialects/ge/Transforms/Precision/ConvertConstant.h"
-#include "dialects/ge/Transforms/Precision/MixList.h"
-#include "dialects/ge/Transforms/Precision/PrecisionRules.h"
+#include "dialects/ge/Transforms/Precision/GraphDecisions.h"
 
-#include "mlir/IR/Matchers.h"
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSet.h"
-#include "llvm/Support/Format.h"
-#include "llvm/Support/raw_ostream.h"
-
-#include <array>
-#include <map>
+#include "mlir/IR/TypeUtilities.h"
 
 namespace geflow::ge {
 #define GEN_PASS_DEF_GEAPPLYPRECISION
@@ -34,57 +25,7 @@ using namespace geflow::ge::precision;
 namespace geflow::ge {
 namespace {
 
-constexpr StringLiteral kConfigAttr = GEDialect::kPrecisionConfigAttr;
 constexpr StringLiteral kDecisionAttr = GEDialect::kPrecisionAttr;
-
-/// The graph's precision settings (ge.precision_mode, ge.precision_config).
-struct Config {
-  std::string soc = "host";
-  std::string modeName; // the precision_mode value in force
-  std::string v2Name;   // the precision_mode_v2 value the user gave, if any
-  Mode mode = Mode::MustKeepOriginDtype;
-  bool modeIsDefault = false;
-  std::optional<std::string> mixlist, keepDtype, customize;
-  std::vector<std::string> keepTensors;
-
-  /// The mode as the user named it, for messages.
-  std::string spelled() const { return v2Name.empty() ? modeName : v2Name; }
-};
-
-/// The names of an op (its NameLoc, or every NameLoc of a fused location).
-SmallVector<StringRef> nodeNames(Location loc) {
-  SmallVector<StringRef> names;
-  loc->walk([&](Location l) {
-    if (auto named = dyn_cast<NameLoc>(l))
-      names.push_back(named.getName().getValue());
-    return WalkResult::advance();
-  });
-  return names;
-}
-
-std::string opLabel(Operation *op) {
-  std::string label = op->getName().stripDialect().str();
-  SmallVector<StringRef> names = nodeNames(op->getLoc());
-  if (!names.empty())
-    label += " '" + names.front().str() + "'";
-  return label;
-}
-
-std::string valueLabel(Value v) {
-  if (Operation *def = v.getDefiningOp())
-    return opLabel(def);
-  auto arg = cast<BlockArgument>(v);
-  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  if (func)
-    if (auto name =
-            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ge.name"))
-      return "input '" + name.str() + "'";
-  return "input " + std::to_string(arg.getArgNumber());
-}
-
-std::optional<rt::DType> dtypeOf(Type type) {
-  return getRuntimeDType(getElementTypeOrSelf(type));
-}
 
 Type withElementType(Type type, Type element) {
   if (auto ranked = dyn_cast<RankedTensorType>(type))
@@ -93,290 +34,26 @@ Type withElementType(Type type, Type element) {
   return UnrankedTensorType::get(element);
 }
 
-/// One row of the decision table.
-struct Decision {
-  Operation *op;
-  Choice choice;
-  rt::DType origin;
-  std::string text; // "<verdict>: <reason>"
-};
-
-struct Stats {
-  /// Decided ops by the first word of their verdict (kept, reduced, raised,
-  /// converted) or "widened" for f16-in/f32-out Cube ops.
-  std::map<std::string, int> verdicts;
-  int casts = 0, constants = 0, cancelled = 0;
-};
-
-class PrecisionApplier {
+/// Rewrites a graph to its decided dtypes.
+class PrecisionRewriter {
 public:
-  PrecisionApplier(func::FuncOp func, const Config &config,
-                   const SocProfile &profile)
-      : func_(func), config_(config), profile_(profile) {}
+  PrecisionRewriter(func::FuncOp func, const GraphDecider &decisions,
+                    PrecisionStats &stats)
+      : func_(func), decisions_(decisions), stats_(stats) {}
 
-  LogicalResult run(bool printDecisions);
+  void rewrite();
 
 private:
-  LogicalResult loadOverrides();
-  LogicalResult checkNames();
-  LogicalResult decide(Operation *op);
-  GrayProducers grayProducers(Operation *op) const;
-  void rewrite();
   Value convert(Value v, Type element);
-  void printTable() const;
 
   func::FuncOp func_;
-  const Config &config_;
-  const SocProfile &profile_;
-  MixListEdits mixEdits_;
-  std::optional<CustomizeDtypes> customize_;
-  std::optional<KeepDtype> keepDtype_;
-  llvm::StringSet<> keepTensors_;
-  bool overridesApply_ = true;
-  /// Node name -> ops of that name (frontends may give several ops one name).
-  llvm::StringMap<SmallVector<Operation *>> byName_;
-  std::vector<Decision> decisions_;
-  DenseMap<Operation *, size_t> decisionOf_;
-  /// The table's rows in graph order: op and decision text.
-  std::vector<std::pair<Operation *, std::string>> rows_;
+  const GraphDecider &decisions_;
+  PrecisionStats &stats_;
   DenseMap<Value, Type> original_;
   DenseMap<std::pair<Value, Type>, Value> converted_;
-  Stats stats_;
 };
 
-LogicalResult PrecisionApplier::loadOverrides() {
-  std::string error;
-  if (config_.mixlist) {
-    if (!isMixed(config_.mode))
-      return func_.emitError()
-             << "modify_mixlist needs a mixed precision mode (precision_mode "
-                "allow_mix_precision, allow_mix_precision_fp16 or "
-                "allow_mix_precision_bf16, "
-                "or precision_mode_v2 mixed_float16 or mixed_bfloat16); the "
-                "mode is '"
-             << config_.spelled() << "'";
-    auto text = readConfigText(*config_.mixlist, error);
-    auto edits = text ? parseMixList(*text, profile_, error) : std::nullopt;
-    if (!edits)
-      return func_.emitError() << "modify_mixlist: " << error;
-    mixEdits_ = std::move(*edits);
-  }
-  if (config_.customize) {
-    auto text = readConfigText(*config_.customize, error);
-    customize_ =
-        text ? parseCustomizeDtypes(*text, profile_, error) : std::nullopt;
-    if (!customize_)
-      return func_.emitError() << "customize_dtypes: " << error;
-  }
-  if (config_.keepDtype) {
-    auto text = readConfigText(*config_.keepDtype, error);
-    keepDtype_ = text ? parseKeepDtype(*text, profile_, error) : std::nullopt;
-    if (!keepDtype_)
-      return func_.emitError() << "keep_dtype: " << error;
-  }
-  for (const std::string &name : config_.keepTensors)
-    keepTensors_.insert(name);
-  // GE 7.1/7.2: under must_keep_origin_dtype every op keeps its dtype and
-  // these options have no effect.
-  if (config_.mode == Mode::MustKeepOriginDtype &&
-      (customize_ || keepDtype_ || !keepTensors_.empty())) {
-    overridesApply_ = false;
-    func_.emitWarning()
-        << "customize_dtypes, keep_dtype and keep_tensors_dtypes have no "
-           "effect under must_keep_origin_dtype (GE)";
-  }
-  return success();
-}
-
-LogicalResult PrecisionApplier::checkNames() {
-  for (Operation &op : func_.getBody().getOps())
-    for (StringRef name : nodeNames(op.getLoc()))
-      byName_[name].push_back(&op);
-  if (!overridesApply_)
-    return success();
-  llvm::StringSet<> inputs;
-  for (unsigned i = 0; i < func_.getNumArguments(); ++i)
-    if (auto name = func_.getArgAttrOfType<StringAttr>(i, "ge.name"))
-      inputs.insert(name.getValue());
-  std::vector<std::string> known;
-  for (const auto &entry : byName_)
-    known.push_back(entry.getKey().str());
-  auto check = [&](StringRef name, StringRef what) -> LogicalResult {
-    if (byName_.count(name) || inputs.count(name))
-      return success();
-    return func_.emitError()
-           << what << " names '" << name << "'" << didYouMean(name, known)
-           << ", which is no op of graph '" << func_.getSymName()
-           << "'; ops folded by earlier passes (e.g. BatchNorm into Conv2D) "
-              "no longer exist";
-  };
-  // keep_tensors_dtypes takes TensorFlow tensor names too: "op:0".
-  llvm::StringSet<> keep;
-  for (const auto &entry : keepTensors_) {
-    StringRef name = entry.getKey();
-    auto [base, index] = name.rsplit(':');
-    unsigned out;
-    if (!byName_.count(name) && !inputs.count(name) && !index.empty() &&
-        !index.getAsInteger(10, out))
-      name = base;
-    if (failed(check(name, "keep_tensors_dtypes")))
-      return failure();
-    keep.insert(name);
-  }
-  keepTensors_ = std::move(keep);
-  if (keepDtype_)
-    for (const auto &entry : keepDtype_->names)
-      if (failed(
-              check(entry.getKey(), "keep_dtype (" + entry.getValue() + ")")))
-        return failure();
-  if (customize_)
-    for (const auto &entry : customize_->byName)
-      if (failed(check(entry.getKey(),
-                       "customize_dtypes (" + entry.getValue().where + ")")))
-        return failure();
-  return success();
-}
-
-GrayProducers PrecisionApplier::grayProducers(Operation *op) const {
-  rt::DType low = reducedDType(config_.mode);
-  GrayProducers gray;
-  std::optional<Value> firstReduced, firstKept;
-  for (Value v : op->getOperands()) {
-    auto t = dtypeOf(v.getType());
-    if (!t || !rt::isFloat(*t))
-      continue;
-    // Constants are converted to whatever the op runs in: they do not vote.
-    if (matchPattern(v, m_Constant()))
-      continue;
-    rt::DType now = *t;
-    if (Operation *def = v.getDefiningOp())
-      if (auto it = decisionOf_.find(def); it != decisionOf_.end())
-        now = decisions_[it->second]
-                  .choice.results[cast<OpResult>(v).getResultNumber()];
-    if (now == low) {
-      if (!firstReduced)
-        firstReduced = v;
-    } else if (!firstKept) {
-      firstKept = v;
-    }
-  }
-  gray.reduced = firstReduced && !firstKept;
-  if (firstKept)
-    gray.producer = valueLabel(*firstKept);
-  else if (firstReduced)
-    gray.producer = valueLabel(*firstReduced);
-  else
-    gray.producer = "constants only";
-  return gray;
-}
-
-LogicalResult PrecisionApplier::decide(Operation *op) {
-  if (!isa<GEDialect>(op->getDialect()) || op->getNumRegions() ||
-      op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<FileConstantOp, VariableOp, CastOp>(op))
-    return success();
-  OpFacts facts;
-  bool hasFloat = false;
-  for (Type t : op->getOperandTypes()) {
-    auto d = dtypeOf(t);
-    if (!d)
-      return success();
-    facts.operands.push_back(*d);
-    hasFloat |= rt::isFloat(*d);
-  }
-  for (Type t : op->getResultTypes()) {
-    auto d = dtypeOf(t);
-    if (!d)
-      return success();
-    facts.results.push_back(*d);
-    hasFloat |= rt::isFloat(*d);
-  }
-  if (!hasFloat)
-    return success();
-  facts.info = profile_.lookup(op->getName().stripDialect());
-  facts.label = opLabel(op);
-  if (!facts.info) {
-    rows_.push_back(
-        {op, "unchanged: not in the op-info of soc " + profile_.name});
-    return success();
-  }
-  std::string error;
-  auto binding =
-      bindSlots(*facts.info, op->getNumOperands(), op->getNumResults(), error);
-  if (!binding)
-    return op->emitError() << facts.label << ": " << error;
-  facts.binding = std::move(*binding);
-  auto firstFloat = [](ArrayRef<rt::DType> ts) -> std::optional<rt::DType> {
-    for (rt::DType t : ts)
-      if (rt::isFloat(t))
-        return t;
-    return std::nullopt;
-  };
-  facts.origin =
-      firstFloat(facts.results).value_or(*firstFloat(facts.operands));
-
-  RuleContext ctx;
-  ctx.mode = config_.mode;
-  ctx.modeName = config_.spelled();
-  ctx.soc = profile_.name;
-  auto edit = mixEdits_.find(facts.info->type);
-  ctx.listEdited = edit != mixEdits_.end();
-  ctx.list = ctx.listEdited ? edit->second : facts.info->reduce;
-  if (isMixed(config_.mode) && ctx.list == ReduceFlag::Gray)
-    ctx.gray = grayProducers(op);
-
-  // Precedence: customize_dtypes by name, by type, keep, then the mode.
-  SmallVector<StringRef> names = nodeNames(op->getLoc());
-  std::optional<Choice> choice;
-  if (overridesApply_) {
-    const CustomDtypes *custom = nullptr;
-    bool byType = false;
-    if (customize_) {
-      for (StringRef n : names)
-        if (auto it = customize_->byName.find(n);
-            it != customize_->byName.end() && !custom)
-          custom = &it->second;
-      if (!custom)
-        if (auto it = customize_->byType.find(facts.info->type);
-            it != customize_->byType.end())
-          custom = &it->second, byType = true;
-    }
-    auto named = [&](auto &&set) {
-      return llvm::any_of(names,
-                          [&](StringRef n) { return set.count(n) != 0; });
-    };
-    if (custom) {
-      choice = decideCustom(facts, ctx, *custom, byType, error);
-    } else if (named(keepTensors_)) {
-      choice = decideKeep(facts, ctx, "keep_tensors_dtypes", error);
-    } else if (keepDtype_ && (named(keepDtype_->names) ||
-                              keepDtype_->types.count(facts.info->type))) {
-      choice = decideKeep(facts, ctx, "keep_dtype", error);
-    }
-    if (!choice && !error.empty())
-      return op->emitError() << error;
-  }
-  if (!choice)
-    choice = decideByMode(facts, ctx, error);
-  if (!choice)
-    return op->emitError() << error;
-
-  Decision d{op, std::move(*choice), facts.origin, ""};
-  std::string verdict = d.choice.verdict(facts.origin);
-  d.text = verdict + ": " + d.choice.reason;
-  StringRef word =
-      StringRef(verdict).take_until([](char c) { return c == ' '; });
-  ++stats_.verdicts[llvm::is_contained(
-                        {"kept", "reduced", "raised", "converted"}, word)
-                        ? word.str()
-                        : "widened"];
-  rows_.push_back({op, d.text});
-  decisionOf_[op] = decisions_.size();
-  decisions_.push_back(std::move(d));
-  return success();
-}
-
-Value PrecisionApplier::convert(Value v, Type element) {
+Value PrecisionRewriter::convert(Value v, Type element) {
   if (getElementTypeOrSelf(v.getType()) == element)
     return v;
   auto key = std::make_pair(v, element);
@@ -392,7 +69,9 @@ Value PrecisionApplier::convert(Value v, Type element) {
   Value result;
   // A constant is converted now instead of on every run.
   if (auto cst = dyn_cast_or_null<ConstOp>(def)) {
-    std::string name = "precision_" + shortDTypeName(*dtypeOf(type)).str();
+    std::string name =
+        "precision_" +
+        std::string(rt::dtypeShortName(*getRuntimeDType(element)));
     auto value =
         convertFloatConstant(cst.getValue(), cast<FloatType>(element), name);
     if (succeeded(value)) {
@@ -416,10 +95,10 @@ Value PrecisionApplier::convert(Value v, Type element) {
                                       ? def->getName().stripDialect().str()
                                       : nodeNames(def->getLoc()).front().str())
                                : valueLabel(v);
-    auto loc =
-        NameLoc::get(b.getStringAttr(producer + "/Cast_" +
-                                     shortDTypeName(*dtypeOf(type)).str()),
-                     v.getLoc());
+    auto loc = NameLoc::get(b.getStringAttr(producer + "/Cast_" +
+                                            std::string(rt::dtypeShortName(
+                                                *getRuntimeDType(element)))),
+                            v.getLoc());
     result =
         CastOp::create(b, loc, type, v, TypeAttr::get(element)).getResult();
     ++stats_.casts;
@@ -428,7 +107,7 @@ Value PrecisionApplier::convert(Value v, Type element) {
   return result;
 }
 
-void PrecisionApplier::rewrite() {
+void PrecisionRewriter::rewrite() {
   Block &body = func_.getBody().front();
   for (BlockArgument arg : body.getArguments())
     original_[arg] = arg.getType();
@@ -440,8 +119,8 @@ void PrecisionApplier::rewrite() {
   }
   MLIRContext *ctx = func_.getContext();
   for (Operation *op : ops) {
-    auto it = decisionOf_.find(op);
-    if (it == decisionOf_.end()) {
+    const Decision *decision = decisions_.lookup(op);
+    if (!decision) {
       // A graph Cast converts whatever it gets; everything else sees the
       // dtypes of the original graph.
       if (isa<CastOp>(op))
@@ -453,7 +132,7 @@ void PrecisionApplier::rewrite() {
       }
       continue;
     }
-    Decision &d = decisions_[it->second];
+    const Decision &d = *decision;
     for (OpOperand &use : op->getOpOperands()) {
       Type want =
           getElementType(ctx, d.choice.operands[use.getOperandNumber()]);
@@ -471,106 +150,23 @@ void PrecisionApplier::rewrite() {
       op.erase();
 }
 
-void PrecisionApplier::printTable() const {
-  std::vector<std::array<std::string, 3>> rows = {{"op", "type", "decision"}};
-  for (const auto &[op, text] : rows_) {
-    SmallVector<StringRef> names = nodeNames(op->getLoc());
-    rows.push_back({names.empty() ? "<unnamed>" : names.front().str(),
-                    op->getName().stripDialect().str(), text});
-  }
-  size_t w0 = 0, w1 = 0;
-  for (const auto &row : rows) {
-    w0 = std::max(w0, row[0].size());
-    w1 = std::max(w1, row[1].size());
-  }
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  func::FuncOp func = func_;
-  os << "precision decisions of graph '" << func.getSymName() << "' (soc "
-     << profile_.name << ", precision_mode " << config_.modeName;
-  if (!config_.v2Name.empty())
-    os << " from precision_mode_v2 " << config_.v2Name;
-  if (config_.modeIsDefault)
-    os << ", the soc's default";
-  os << "):\n";
-  for (const auto &row : rows)
-    os << "  " << llvm::left_justify(row[0], w0) << "  "
-       << llvm::left_justify(row[1], w1) << "  " << row[2] << "\n";
-  SmallVector<std::string> counts;
-  for (const char *word : {"reduced", "kept", "raised", "converted", "widened"})
-    if (auto it = stats_.verdicts.find(word); it != stats_.verdicts.end())
-      counts.push_back(std::to_string(it->second) + " " + word);
-  os << "  ops: "
-     << (counts.empty() ? "none decided" : llvm::join(counts, ", "))
-     << "; casts inserted: " << stats_.casts
-     << ", cast pairs cancelled: " << stats_.cancelled
-     << ", constants converted: " << stats_.constants << "\n";
-  llvm::errs() << out;
-}
-
-LogicalResult PrecisionApplier::run(bool printDecisions) {
-  if (failed(loadOverrides()) || failed(checkNames()))
-    return failure();
-  for (Operation &op : func_.getBody().getOps())
-    if (failed(decide(&op)))
-      return failure();
-  rewrite();
-  if (printDecisions)
-    printTable();
-  return success();
-}
-
-/// Reads ge.precision_mode and ge.precision_config from the graph (the
-/// config may also sit on the module, for every graph).
-LogicalResult readConfig(func::FuncOp func, Config &config) {
-  DictionaryAttr dict = func->getAttrOfType<DictionaryAttr>(kConfigAttr);
-  if (!dict)
-    if (auto module = func->getParentOfType<ModuleOp>())
-      dict = module->getAttrOfType<DictionaryAttr>(kConfigAttr);
-  if (dict) {
-    // The dialect verifier has checked the keys and value types.
-    auto str = [&](StringRef key) -> std::optional<std::string> {
-      if (auto s = dict.getAs<StringAttr>(key))
-        return s.str();
-      return std::nullopt;
-    };
-    config.soc = str("soc").value_or("host");
-    config.v2Name = str("precision_mode_v2").value_or("");
-    config.mixlist = str("modify_mixlist");
-    config.keepDtype = str("keep_dtype");
-    config.customize = str("customize_dtypes");
-    if (auto keep = dict.getAs<ArrayAttr>("keep_tensors_dtypes"))
-      for (Attribute a : keep)
-        config.keepTensors.push_back(cast<StringAttr>(a).str());
-  }
-  std::string error;
-  const SocProfile *profile = getSocProfile(config.soc, error);
-  if (!profile)
-    return func.emitError() << error;
-  if (auto mode =
-          func->getAttrOfType<StringAttr>(GEDialect::kPrecisionModeAttr)) {
-    config.modeName = mode.str();
-  } else {
-    config.modeName = profile->defaultMode;
-    config.modeIsDefault = true;
-  }
-  config.mode = *parseMode(config.modeName);
-  return success();
-}
-
 struct GEApplyPrecisionPass : impl::GEApplyPrecisionBase<GEApplyPrecisionPass> {
   using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    Config config;
-    if (failed(readConfig(func, config)))
+    GraphConfig config;
+    const SocProfile *profile = nullptr;
+    if (failed(readGraphConfig(func, config, profile)))
       return signalPassFailure();
-    std::string error;
-    const SocProfile *profile = getSocProfile(config.soc, error);
-    if (failed(PrecisionApplier(func, config, *profile).run(printDecisions)))
+    GraphDecider decisions(func, config, *profile);
+    PrecisionStats stats;
+    if (failed(decisions.decideAll(stats)))
       return signalPassFailure();
+    PrecisionRewriter(func, decisions, stats).rewrite();
+    if (printDecisions)
+      decisions.printTable(stats);
   }
 };
 

@@ -2,13 +2,14 @@
 //
 // The one entry point behind geflow-compile, geflow-run (for model files),
 // the Session API and Python: import the model, run the compile pipeline
-// under validated GE options, serialize the executable.
+// under the compile's settings (parseCompileConfig reads the validated GE
+// options into them, once), serialize the executable.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_COMPILER_COMPILE_H
 #define GEFLOW_COMPILER_COMPILE_H
 
-#include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/CompileConfig.h"
 #include "geflow/Frontend/ImportOptions.h"
 #include "geflow/Target/ExternalWeights.h"
 
@@ -57,21 +58,20 @@ struct CompileSummary {
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
 /// Imports `path`; `framework` is "onnx"/"5" or "mlir" (empty: from the
-/// extension). Shape options of `options` (input_shape) apply at import.
+/// extension). The input shapes of `config` (input_shape) apply at import.
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importModelFile(mlir::MLIRContext &context, const std::string &path,
-                const std::string &framework, const Options &options);
+                const std::string &framework, const CompileConfig &config);
 
-/// What a frontend is told by `options`: input_shape, or the shapes
-/// input_shape_range implies (its ranged dims unknown). Errors go to the
-/// context's diagnostic engine.
-mlir::FailureOr<frontend::ImportOptions> getImportOptions(mlir::MLIRContext &context,
-                                                          const Options &options);
+/// What a frontend is told by `config`: input_shape, or the shapes
+/// input_shape_range implies (its ranged dims unknown).
+frontend::ImportOptions getImportOptions(const CompileConfig &config);
 
-/// Applies the input_shape option to a module whose graph inputs carry
-/// `ge.name` (MLIR files, in-memory graphs; the ONNX frontend applies it
-/// while importing). A no-op without input_shape.
-mlir::LogicalResult applyInputShapeOption(mlir::ModuleOp module, const Options &options);
+/// Applies input_shape to a module whose graph inputs carry `ge.name`
+/// (MLIR files, in-memory graphs; the ONNX frontend applies it while
+/// importing). A no-op without input_shape.
+mlir::LogicalResult applyInputShapes(mlir::ModuleOp module,
+                                     const CompileConfig &config);
 
 /// Lets a caller adjust the pass manager (IR printing, timing, ...).
 using PassManagerHook = std::function<mlir::LogicalResult(mlir::PassManager &)>;
@@ -82,21 +82,23 @@ using PassManagerHook = std::function<mlir::LogicalResult(mlir::PassManager &)>;
 /// the caller writes beside the .gfm (writeExternalWeights); without it
 /// such a compile is an error, as its .gfm could not be loaded.
 mlir::FailureOr<std::vector<uint8_t>>
-compileModule(mlir::ModuleOp module, const Options &options,
+compileModule(mlir::ModuleOp module, const CompileConfig &config,
               const std::string &modelName, CompileSummary *summary = nullptr,
               const PassManagerHook &hook = nullptr,
               ExternalWeights *externalWeights = nullptr);
 
 /// Runs the pipeline (all of it, or the graph passes only) without
 /// serializing, for --emit=mlir.
-mlir::LogicalResult runPipeline(mlir::ModuleOp module, const Options &options,
-                                bool graphOnly, const PassManagerHook &hook = nullptr);
+mlir::LogicalResult runPipeline(mlir::ModuleOp module,
+                                const CompileConfig &config, bool graphOnly,
+                                const PassManagerHook &hook = nullptr);
 
 /// importModelFile + compileModule.
 mlir::FailureOr<std::vector<uint8_t>>
 compileModelFile(mlir::MLIRContext &context, const std::string &path,
-                 const std::string &framework, const Options &options,
-                 CompileSummary *summary = nullptr, const PassManagerHook &hook = nullptr);
+                 const std::string &framework, const CompileConfig &config,
+                 CompileSummary *summary = nullptr,
+                 const PassManagerHook &hook = nullptr);
 
 } // namespace geflow
 

@@ -46,14 +46,11 @@ inline rt::DType reducedDType(Mode m) {
                                                             : rt::DType::F16;
 }
 
-/// GE's dtype names as op-info and customize_dtypes spell them: "float",
-/// "float16", "bfloat16", "int8", "uint8", "int32", "int64", "bool"
-/// ("float32" is accepted for float).
+/// GE's dtype names as op-info and customize_dtypes spell them: the
+/// runtime's names (rt::dtypeName) except "float" for float32 ("float32" is
+/// accepted too).
 std::optional<rt::DType> parseGEDType(llvm::StringRef name);
 llvm::StringRef geDTypeName(rt::DType t);
-
-/// Short names for messages and the decision table: f32, f16, bf16, i32...
-llvm::StringRef shortDTypeName(rt::DType t);
 
 } // namespace geflow::ge::precision
 

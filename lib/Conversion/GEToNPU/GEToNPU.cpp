@@ -26,14 +26,7 @@ namespace k = geflow::kernels;
 namespace geflow {
 namespace {
 
-/// "ge.Conv2D 'conv1'" for messages: the op type and its node name.
-std::string opLabel(Operation *op) {
-  std::string label = op->getName().getStringRef().str();
-  if (auto named = dyn_cast<NameLoc>(op->getLoc()))
-    label += " '" + named.getName().str() + "'";
-  return label;
-}
-
+/// An op's node name for the list of unsupported ops.
 std::string nodeName(Operation *op) {
   if (auto named = dyn_cast<NameLoc>(op->getLoc()))
     return named.getName().str();
@@ -131,17 +124,17 @@ FailureOr<Value> FuncLowering::packedWeight(Operation *op, const k::KernelDef &d
                                             OpBuilder &b) {
   auto cst = operand.getDefiningOp<ge::ConstOp>();
   if (!cst || !def.pack)
-    return op->emitError() << opLabel(op) << ": kernel '" << def.name
+    return op->emitError() << ge::opLabel(op) << ": kernel '" << def.name
                            << "' asks to pre-pack input " << index
                            << ", which is not an inline constant";
   auto bytes = ge::getRawBytes(cst.getValue());
   if (failed(bytes))
-    return op->emitError() << opLabel(op) << ": constant data of input " << index
-                           << " is not available";
+    return op->emitError() << ge::opLabel(op) << ": constant data of input "
+                           << index << " is not available";
   std::vector<uint8_t> packed;
   rt::Status st = def.pack(ctx, tiling, index, bytes->data(), &packed);
   if (!st.ok())
-    return op->emitError() << opLabel(op) << ": packing input " << index
+    return op->emitError() << ge::opLabel(op) << ": packing input " << index
                            << " failed: " << st.message();
   auto blobType = RankedTensorType::get({static_cast<int64_t>(packed.size())},
                                         b.getIntegerType(8));
@@ -159,17 +152,17 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   const auto &rules = conversion::getKernelRules();
   if (llvm::any_of(op->getOperands(), [&](Value v) { return !map_.contains(v); }))
     return success(); // a producer already failed and was reported
-  auto rule = rules.find(op->getName().getStringRef());
-  if (rule == rules.end()) {
+  const conversion::KernelRule *rule = rules.find(op);
+  if (!rule) {
     unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
     return success(); // reported together at the end
   }
   conversion::KernelLowering lowering;
-  if (failed(rule->second(op, lowering)))
+  if (failed((*rule)(op, lowering)))
     return failure();
   const k::KernelDef *def = registry_.find(lowering.kernel);
   if (!def)
-    return op->emitError() << opLabel(op) << ": kernel '" << lowering.kernel
+    return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
                            << "' is not in the kernel library";
   k::TilingContext ctx;
   ctx.soc = &soc_;
@@ -180,12 +173,13 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     ctx.outputs.push_back(toDesc(r, prepack_));
   rt::DType dtype = ctx.inputs.empty() ? ctx.outputs.front().dtype : ctx.inputs.front().dtype;
   if (!registry_.select(lowering.kernel, dtype, k::Isa::AVX512))
-    return op->emitError() << opLabel(op) << ": kernel '" << lowering.kernel
-                           << "' has no " << rt::dtypeName(dtype) << " implementation";
+    return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
+                           << "' has no " << rt::dtypeName(dtype)
+                           << " implementation";
   k::TilingResult tiling;
   rt::Status st = def->tiling(ctx, &tiling);
   if (!st.ok())
-    return op->emitError() << opLabel(op) << ": cannot tile kernel '"
+    return op->emitError() << ge::opLabel(op) << ": cannot tile kernel '"
                            << lowering.kernel << "': " << st.message();
 
   SmallVector<Value> inputs;
@@ -196,8 +190,8 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   }
   for (uint32_t idx : tiling.packedInputs) {
     if (idx >= inputs.size())
-      return op->emitError() << opLabel(op) << ": tiling packs input " << idx
-                             << " of " << inputs.size();
+      return op->emitError() << ge::opLabel(op) << ": tiling packs input "
+                             << idx << " of " << inputs.size();
     auto packed = packedWeight(op, *def, ctx, tiling, idx, lowering.inputs[idx], b);
     if (failed(packed))
       return failure();
@@ -243,7 +237,8 @@ LogicalResult FuncLowering::run() {
     }
     for (Type t : op.getResultTypes())
       if (!cast<ShapedType>(t).hasStaticShape()) {
-        op.emitError() << opLabel(&op) << " has a result of unknown shape " << t;
+        op.emitError() << ge::opLabel(&op) << " has a result of unknown shape "
+                       << t;
         failedAny = true;
       }
     if (failedAny)

@@ -103,47 +103,68 @@ LogicalResult lowerFused(Operation *op, KernelLowering &out) {
 } // namespace
 
 void addElementwiseRules(RuleTable &rules) {
-  rules["ge.FusedElementwise"] = lowerFused;
-  const std::pair<const char *, const char *> unaries[] = {
-      {"ge.Relu", "relu"},         {"ge.Relu6", "relu6"},     {"ge.Sigmoid", "sigmoid"},
-      {"ge.Tanh", "tanh"},         {"ge.HardSwish", "hardswish"}, {"ge.Exp", "exp"},
-      {"ge.Log", "log"},           {"ge.Sqrt", "sqrt"},       {"ge.Rsqrt", "rsqrt"},
-      {"ge.Reciprocal", "reciprocal"}, {"ge.Erf", "erf"},     {"ge.Abs", "abs"},
-      {"ge.Neg", "neg"},           {"ge.Floor", "floor"},     {"ge.Ceil", "ceil"},
-      {"ge.Round", "round"},       {"ge.Sin", "sin"},         {"ge.Cos", "cos"},
-      {"ge.Tan", "tan"},           {"ge.Asin", "asin"},       {"ge.Acos", "acos"},
-      {"ge.Atan", "atan"},         {"ge.Sinh", "sinh"},       {"ge.Cosh", "cosh"},
-      {"ge.Asinh", "asinh"},       {"ge.Acosh", "acosh"},     {"ge.Atanh", "atanh"}};
-  for (auto [op, kernel] : unaries)
-    rules[op] = unary(kernel);
+  rules.add<ge::FusedElementwiseOp>(lowerFused);
+  rules.add<ge::ReluOp>(unary("relu"));
+  rules.add<ge::Relu6Op>(unary("relu6"));
+  rules.add<ge::SigmoidOp>(unary("sigmoid"));
+  rules.add<ge::TanhOp>(unary("tanh"));
+  rules.add<ge::HardSwishOp>(unary("hardswish"));
+  rules.add<ge::ExpOp>(unary("exp"));
+  rules.add<ge::LogOp>(unary("log"));
+  rules.add<ge::SqrtOp>(unary("sqrt"));
+  rules.add<ge::RsqrtOp>(unary("rsqrt"));
+  rules.add<ge::ReciprocalOp>(unary("reciprocal"));
+  rules.add<ge::ErfOp>(unary("erf"));
+  rules.add<ge::AbsOp>(unary("abs"));
+  rules.add<ge::NegOp>(unary("neg"));
+  rules.add<ge::FloorOp>(unary("floor"));
+  rules.add<ge::CeilOp>(unary("ceil"));
+  rules.add<ge::RoundOp>(unary("round"));
+  rules.add<ge::SinOp>(unary("sin"));
+  rules.add<ge::CosOp>(unary("cos"));
+  rules.add<ge::TanOp>(unary("tan"));
+  rules.add<ge::AsinOp>(unary("asin"));
+  rules.add<ge::AcosOp>(unary("acos"));
+  rules.add<ge::AtanOp>(unary("atan"));
+  rules.add<ge::SinhOp>(unary("sinh"));
+  rules.add<ge::CoshOp>(unary("cosh"));
+  rules.add<ge::AsinhOp>(unary("asinh"));
+  rules.add<ge::AcoshOp>(unary("acosh"));
+  rules.add<ge::AtanhOp>(unary("atanh"));
 
-  const std::pair<const char *, const char *> binaries[] = {
-      {"ge.Add", "add"}, {"ge.Sub", "sub"},     {"ge.Mul", "mul"},     {"ge.RealDiv", "div"},
-      {"ge.Maximum", "max"}, {"ge.Minimum", "min"}, {"ge.Pow", "pow"},
-      {"ge.Mod", "mod"}, {"ge.FloorMod", "floor_mod"}};
-  for (auto [op, kernel] : binaries)
-    rules[op] = binary(kernel);
+  rules.add<ge::AddOp>(binary("add"));
+  rules.add<ge::SubOp>(binary("sub"));
+  rules.add<ge::MulOp>(binary("mul"));
+  rules.add<ge::RealDivOp>(binary("div"));
+  rules.add<ge::MaximumOp>(binary("max"));
+  rules.add<ge::MinimumOp>(binary("min"));
+  rules.add<ge::PowOp>(binary("pow"));
+  rules.add<ge::ModOp>(binary("mod"));
+  rules.add<ge::FloorModOp>(binary("floor_mod"));
   // Comparisons change the element type: never in place.
-  rules["ge.Equal"] = binary("equal", false);
-  rules["ge.Less"] = binary("less", false);
-  rules["ge.Greater"] = binary("greater", false);
+  rules.add<ge::EqualOp>(binary("equal", false));
+  rules.add<ge::LessOp>(binary("less", false));
+  rules.add<ge::GreaterOp>(binary("greater", false));
 
-  rules["ge.Gelu"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto gelu = cast<ge::GeluOp>(op);
-    out.kernel = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
-    out.inputs = {gelu.getX()};
-    out.inplaceInputs = {0};
-    return success();
-  };
-  rules["ge.LeakyRelu"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  rules.add<ge::GeluOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto gelu = cast<ge::GeluOp>(op);
+        out.kernel = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
+        out.inputs = {gelu.getX()};
+        out.inplaceInputs = {0};
+        return success();
+      });
+  rules.add<ge::LeakyReluOp>([](Operation *op,
+                                KernelLowering &out) -> LogicalResult {
     auto lrelu = cast<ge::LeakyReluOp>(op);
     out.kernel = "leaky_relu";
     out.attrs.set("alpha", static_cast<double>(lrelu.getNegativeSlope().convertToFloat()));
     out.inputs = {lrelu.getX()};
     out.inplaceInputs = {0};
     return success();
-  };
-  rules["ge.HardSigmoid"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  });
+  rules.add<ge::HardSigmoidOp>([](Operation *op,
+                                  KernelLowering &out) -> LogicalResult {
     auto hs = cast<ge::HardSigmoidOp>(op);
     out.kernel = "hardsigmoid";
     out.attrs.set("alpha", static_cast<double>(hs.getAlpha().convertToFloat()));
@@ -151,30 +172,33 @@ void addElementwiseRules(RuleTable &rules) {
     out.inputs = {hs.getX()};
     out.inplaceInputs = {0};
     return success();
-  };
-  rules["ge.Clip"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto clip = cast<ge::ClipOp>(op);
-    out.kernel = "clip";
-    if (auto lo = clip.getClipValueMin())
-      out.attrs.set("min", static_cast<double>(lo->convertToFloat()));
-    if (auto hi = clip.getClipValueMax())
-      out.attrs.set("max", static_cast<double>(hi->convertToFloat()));
-    out.inputs = {clip.getX()};
-    out.inplaceInputs = {0};
-    return success();
-  };
-  rules["ge.Select"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto select = cast<ge::SelectOp>(op);
-    out.kernel = "select";
-    out.inputs = {select.getCondition(), select.getX1(), select.getX2()};
-    out.inplaceInputs = {1, 2};
-    return success();
-  };
-  rules["ge.Cast"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    out.kernel = "cast";
-    out.inputs = {op->getOperand(0)};
-    return success();
-  };
+  });
+  rules.add<ge::ClipOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto clip = cast<ge::ClipOp>(op);
+        out.kernel = "clip";
+        if (auto lo = clip.getClipValueMin())
+          out.attrs.set("min", static_cast<double>(lo->convertToFloat()));
+        if (auto hi = clip.getClipValueMax())
+          out.attrs.set("max", static_cast<double>(hi->convertToFloat()));
+        out.inputs = {clip.getX()};
+        out.inplaceInputs = {0};
+        return success();
+      });
+  rules.add<ge::SelectOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto select = cast<ge::SelectOp>(op);
+        out.kernel = "select";
+        out.inputs = {select.getCondition(), select.getX1(), select.getX2()};
+        out.inplaceInputs = {1, 2};
+        return success();
+      });
+  rules.add<ge::CastOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        out.kernel = "cast";
+        out.inputs = {op->getOperand(0)};
+        return success();
+      });
 }
 
 } // namespace geflow::conversion

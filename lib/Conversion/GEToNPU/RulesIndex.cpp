@@ -48,24 +48,27 @@ LogicalResult lowerResize(Operation *op, KernelLowering &out) {
 } // namespace
 
 void addIndexRules(RuleTable &rules) {
-  rules["ge.Resize"] = lowerResize;
-  rules["ge.GatherElements"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  rules.add<ge::ResizeOp>(lowerResize);
+  rules.add<ge::GatherElementsOp>([](Operation *op,
+                                     KernelLowering &out) -> LogicalResult {
     auto g = cast<ge::GatherElementsOp>(op);
     out.kernel = "gather_elements";
     out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(g.getDim()),
                                                      rankOf(g.getX())));
     out.inputs = {g.getX(), g.getIndex()};
     return success();
-  };
-  rules["ge.GatherNd"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto g = cast<ge::GatherNdOp>(op);
-    out.kernel = "gather_nd";
-    out.attrs.set("batch_dims", static_cast<int64_t>(g.getBatchDims()));
-    out.inputs = {g.getX(), g.getIndices()};
-    return success();
-  };
+  });
+  rules.add<ge::GatherNdOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto g = cast<ge::GatherNdOp>(op);
+        out.kernel = "gather_nd";
+        out.attrs.set("batch_dims", static_cast<int64_t>(g.getBatchDims()));
+        out.inputs = {g.getX(), g.getIndices()};
+        return success();
+      });
   // Scatters start from a copy of x, which they may overwrite in place.
-  rules["ge.ScatterElements"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  rules.add<ge::ScatterElementsOp>([](Operation *op,
+                                      KernelLowering &out) -> LogicalResult {
     auto s = cast<ge::ScatterElementsOp>(op);
     out.kernel = "scatter_elements";
     out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(s.getDim()),
@@ -74,26 +77,28 @@ void addIndexRules(RuleTable &rules) {
     out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
     out.inplaceInputs = {0};
     return success();
-  };
-  rules["ge.ScatterNdUpdate"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto s = cast<ge::ScatterNdUpdateOp>(op);
-    out.kernel = "scatter_nd";
-    out.attrs.set("reduction", s.getReduction().str());
-    out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
-    out.inplaceInputs = {0};
-    return success();
-  };
-  rules["ge.GridSampler2D"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto g = cast<ge::GridSampler2DOp>(op);
-    out.kernel = "grid_sample";
-    out.attrs.set("mode", g.getInterpolationMode().str());
-    out.attrs.set("padding_mode", g.getPaddingMode().str());
-    out.attrs.set("align_corners", int64_t(g.getAlignCorners()));
-    out.inputs = {g.getX(), g.getGrid()};
-    return success();
-  };
-  rules["ge.ArgMaxD"] = argReduce<ge::ArgMaxDOp>("arg_max");
-  rules["ge.ArgMinD"] = argReduce<ge::ArgMinDOp>("arg_min");
+  });
+  rules.add<ge::ScatterNdUpdateOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto s = cast<ge::ScatterNdUpdateOp>(op);
+        out.kernel = "scatter_nd";
+        out.attrs.set("reduction", s.getReduction().str());
+        out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
+        out.inplaceInputs = {0};
+        return success();
+      });
+  rules.add<ge::GridSampler2DOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto g = cast<ge::GridSampler2DOp>(op);
+        out.kernel = "grid_sample";
+        out.attrs.set("mode", g.getInterpolationMode().str());
+        out.attrs.set("padding_mode", g.getPaddingMode().str());
+        out.attrs.set("align_corners", int64_t(g.getAlignCorners()));
+        out.inputs = {g.getX(), g.getGrid()};
+        return success();
+      });
+  rules.add<ge::ArgMaxDOp>(argReduce<ge::ArgMaxDOp>("arg_max"));
+  rules.add<ge::ArgMinDOp>(argReduce<ge::ArgMinDOp>("arg_min"));
 }
 
 } // namespace geflow::conversion

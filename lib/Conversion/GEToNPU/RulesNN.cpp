@@ -99,32 +99,35 @@ KernelRule rule(LogicalResult (*fn)(OpT, KernelLowering &)) {
 } // namespace
 
 void addNNRules(RuleTable &rules) {
-  rules["ge.Conv2D"] = rule(lowerConv);
-  rules["ge.Conv2DTranspose"] = rule(lowerConvTranspose);
-  rules["ge.MatMulV2"] = rule(lowerMatMul);
-  rules["ge.BatchMatMulV2"] = rule(lowerBatchMatMul);
-  rules["ge.MaxPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto pool = cast<ge::MaxPoolOp>(op);
-    if (failed(lowerPool(pool, "max_pool", out)))
-      return failure();
-    out.attrs.set("dilations", spatialHW(pool.getDilations(), "NCHW"));
-    return success();
-  };
-  rules["ge.AvgPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto pool = cast<ge::AvgPoolOp>(op);
-    if (failed(lowerPool(pool, "avg_pool", out)))
-      return failure();
-    out.attrs.set("count_include_pad", int64_t(!pool.getExclusive()));
-    return success();
-  };
-  rules["ge.GlobalAvgPool"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto pool = cast<ge::GlobalAvgPoolOp>(op);
-    if (failed(requireNCHW(op, pool.getDataFormat())))
-      return failure();
-    out.kernel = "global_avg_pool";
-    out.inputs = {pool.getX()};
-    return success();
-  };
+  rules.add<ge::Conv2DOp>(rule(lowerConv));
+  rules.add<ge::Conv2DTransposeOp>(rule(lowerConvTranspose));
+  rules.add<ge::MatMulV2Op>(rule(lowerMatMul));
+  rules.add<ge::BatchMatMulV2Op>(rule(lowerBatchMatMul));
+  rules.add<ge::MaxPoolOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto pool = cast<ge::MaxPoolOp>(op);
+        if (failed(lowerPool(pool, "max_pool", out)))
+          return failure();
+        out.attrs.set("dilations", spatialHW(pool.getDilations(), "NCHW"));
+        return success();
+      });
+  rules.add<ge::AvgPoolOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto pool = cast<ge::AvgPoolOp>(op);
+        if (failed(lowerPool(pool, "avg_pool", out)))
+          return failure();
+        out.attrs.set("count_include_pad", int64_t(!pool.getExclusive()));
+        return success();
+      });
+  rules.add<ge::GlobalAvgPoolOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto pool = cast<ge::GlobalAvgPoolOp>(op);
+        if (failed(requireNCHW(op, pool.getDataFormat())))
+          return failure();
+        out.kernel = "global_avg_pool";
+        out.inputs = {pool.getX()};
+        return success();
+      });
 }
 
 } // namespace geflow::conversion

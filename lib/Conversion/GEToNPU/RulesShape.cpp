@@ -127,66 +127,73 @@ LogicalResult lowerBatchNorm(ge::BatchNormOp op, KernelLowering &out) {
 } // namespace
 
 void addShapeRules(RuleTable &rules) {
-  rules["ge.Transpose"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto t = cast<ge::TransposeOp>(op);
-    out.kernel = "transpose";
-    out.attrs.set("perm", toVector(t.getPerm()));
-    out.inputs = {t.getX()};
-    return success();
-  };
-  rules["ge.ConcatV2"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  rules.add<ge::TransposeOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto t = cast<ge::TransposeOp>(op);
+        out.kernel = "transpose";
+        out.attrs.set("perm", toVector(t.getPerm()));
+        out.inputs = {t.getX()};
+        return success();
+      });
+  rules.add<ge::ConcatV2Op>([](Operation *op,
+                               KernelLowering &out) -> LogicalResult {
     auto c = cast<ge::ConcatV2Op>(op);
     out.kernel = "concat";
     out.attrs.set("axis", *ge::shapes::normalizeAxis(c.getConcatDim(), rankOf(c.getY())));
     out.inputs.assign(c.getX().begin(), c.getX().end());
     return success();
-  };
-  rules["ge.Split"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  });
+  rules.add<ge::SplitOp>([](Operation *op,
+                            KernelLowering &out) -> LogicalResult {
     auto s = cast<ge::SplitOp>(op);
     out.kernel = "split";
     out.attrs.set("axis", *ge::shapes::normalizeAxis(s.getSplitDim(), rankOf(s.getX())));
     out.attrs.set("sizes", toVector(s.getSizeSplits()));
     out.inputs = {s.getX()};
     return success();
-  };
-  rules["ge.StridedSlice"] = rule(lowerStridedSlice);
-  rules["ge.Slice"] = rule(lowerSlice);
-  rules["ge.GatherV2"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto g = cast<ge::GatherV2Op>(op);
-    out.kernel = "gather";
-    out.attrs.set("axis", static_cast<int64_t>(g.getAxis()));
-    out.inputs = {g.getX(), g.getIndices()};
-    return success();
-  };
-  rules["ge.Pad"] = rule(lowerPad);
-  rules["ge.Tile"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    auto t = cast<ge::TileOp>(op);
-    out.kernel = "tile";
-    out.attrs.set("multiples", toVector(t.getMultiples()));
-    out.inputs = {t.getX()};
-    return success();
-  };
-  rules["ge.BroadcastTo"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
-    out.kernel = "expand";
-    out.inputs = {op->getOperand(0)};
-    return success();
-  };
-  rules["ge.ReduceSum"] = reduce<ge::ReduceSumOp>("reduce_sum");
-  rules["ge.ReduceMean"] = reduce<ge::ReduceMeanOp>("reduce_mean");
-  rules["ge.ReduceMax"] = reduce<ge::ReduceMaxOp>("reduce_max");
-  rules["ge.ReduceProd"] = reduce<ge::ReduceProdOp>("reduce_prod");
-  rules["ge.Softmax"] = softmax<ge::SoftmaxOp>("softmax");
-  rules["ge.LogSoftmax"] = softmax<ge::LogSoftmaxOp>("log_softmax");
-  rules["ge.LayerNorm"] = rule(lowerLayerNorm);
-  rules["ge.BatchNorm"] = rule(lowerBatchNorm);
-  rules["ge.TransData"] = [](Operation *op, KernelLowering &out) -> LogicalResult {
+  });
+  rules.add<ge::StridedSliceOp>(rule(lowerStridedSlice));
+  rules.add<ge::SliceOp>(rule(lowerSlice));
+  rules.add<ge::GatherV2Op>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto g = cast<ge::GatherV2Op>(op);
+        out.kernel = "gather";
+        out.attrs.set("axis", static_cast<int64_t>(g.getAxis()));
+        out.inputs = {g.getX(), g.getIndices()};
+        return success();
+      });
+  rules.add<ge::PadOp>(rule(lowerPad));
+  rules.add<ge::TileOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto t = cast<ge::TileOp>(op);
+        out.kernel = "tile";
+        out.attrs.set("multiples", toVector(t.getMultiples()));
+        out.inputs = {t.getX()};
+        return success();
+      });
+  rules.add<ge::BroadcastToOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        out.kernel = "expand";
+        out.inputs = {op->getOperand(0)};
+        return success();
+      });
+  rules.add<ge::ReduceSumOp>(reduce<ge::ReduceSumOp>("reduce_sum"));
+  rules.add<ge::ReduceMeanOp>(reduce<ge::ReduceMeanOp>("reduce_mean"));
+  rules.add<ge::ReduceMaxOp>(reduce<ge::ReduceMaxOp>("reduce_max"));
+  rules.add<ge::ReduceProdOp>(reduce<ge::ReduceProdOp>("reduce_prod"));
+  rules.add<ge::SoftmaxOp>(softmax<ge::SoftmaxOp>("softmax"));
+  rules.add<ge::LogSoftmaxOp>(softmax<ge::LogSoftmaxOp>("log_softmax"));
+  rules.add<ge::LayerNormOp>(rule(lowerLayerNorm));
+  rules.add<ge::BatchNormOp>(rule(lowerBatchNorm));
+  rules.add<ge::TransDataOp>([](Operation *op,
+                                KernelLowering &out) -> LogicalResult {
     auto t = cast<ge::TransDataOp>(op);
     out.kernel = "trans_data";
     out.attrs.set("src_format", ge::stringifyFormat(t.getSrcFormat()).str());
     out.attrs.set("dst_format", ge::stringifyFormat(t.getDstFormat()).str());
     out.inputs = {t.getX()};
     return success();
-  };
+  });
 }
 
 } // namespace geflow::conversion

@@ -28,11 +28,6 @@ Value floatInput(NodeContext &n) {
   return x;
 }
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 template <typename OpTy> LogicalResult translateSimple(NodeContext &n) {
   Value x = floatInput(n);
   return x ? finish(n, n.create<OpTy>(x)) : failure();

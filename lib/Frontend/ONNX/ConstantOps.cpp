@@ -17,11 +17,6 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 LogicalResult translateConstant(NodeContext &n) {
   Builder &b = n.getBuilder();
   if (n.hasAttr("value"))

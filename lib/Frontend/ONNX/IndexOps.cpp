@@ -19,11 +19,6 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 LogicalResult translateGatherElements(NodeContext &n) {
   Value x = n.getRequiredInput(0), index = n.getRequiredInput(1);
   if (!x || !index)

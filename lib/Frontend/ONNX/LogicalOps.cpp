@@ -19,11 +19,6 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 Value boolConstant(NodeContext &n, bool value) {
   return n.constantScalar(n.getBuilder().getI1Type(), value);
 }

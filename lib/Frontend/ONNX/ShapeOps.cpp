@@ -21,11 +21,6 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 Value reshapeTo(NodeContext &n, Value x, ArrayRef<int64_t> dims) {
   return n.create<ReshapeOp>(x, n.constantI64(dims));
 }

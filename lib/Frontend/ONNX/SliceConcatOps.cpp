@@ -17,11 +17,6 @@ using namespace geflow::ge;
 namespace geflow::frontend::onnximp {
 namespace {
 
-LogicalResult finish(NodeContext &n, Value y) {
-  n.setOutput(0, y);
-  return success(y != nullptr);
-}
-
 LogicalResult translateConcat(NodeContext &n) {
   SmallVector<Value> inputs = getPresentInputs(n);
   if (inputs.empty())

@@ -5,6 +5,11 @@ using namespace mlir;
 
 namespace geflow::frontend::onnximp {
 
+LogicalResult finish(NodeContext &n, Value y) {
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 Value castTo(NodeContext &n, Value value, Type elementType) {
   if (getElementType(value) == elementType)
     return value;

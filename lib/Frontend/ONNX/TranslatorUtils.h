@@ -6,6 +6,10 @@
 
 namespace geflow::frontend::onnximp {
 
+/// Sets the node's (single) output to `y`; fails when `y` is null (the
+/// translation has recorded why).
+mlir::LogicalResult finish(NodeContext &n, mlir::Value y);
+
 /// `value` converted to `elementType` (no op when it already has it).
 mlir::Value castTo(NodeContext &n, mlir::Value value, mlir::Type elementType);
 

@@ -17,6 +17,15 @@ void KernelRegistry::add(KernelDef def) {
   defs_[name] = std::move(def);
 }
 
+bool KernelRegistry::setTilingCheck(std::string_view name,
+                                    TilingCheckFn check) {
+  auto it = defs_.find(name);
+  if (it == defs_.end())
+    return false;
+  it->second.checkTiling = check;
+  return true;
+}
+
 const KernelDef *KernelRegistry::find(std::string_view name) const {
   auto it = defs_.find(name);
   return it == defs_.end() ? nullptr : &it->second;
@@ -46,6 +55,7 @@ void registerBuiltinKernels(KernelRegistry &registry) {
 #define GEFLOW_KERNEL_FAMILY(fn) fn(registry);
 #include "kernels/common/kernel_families.def"
 #undef GEFLOW_KERNEL_FAMILY
+  registerTilingChecks(registry);
 }
 
 //===----------------------------------------------------------------------===//

@@ -85,7 +85,11 @@ std::vector<uint8_t> compileSource(const std::string &source) {
   std::string error;
   std::optional<Options> options = OptionsRegistry::get().parse({}, &error);
   EXPECT_TRUE(options.has_value()) << error;
-  auto bytes = compileModule(*module, *options, "cnn");
+  std::optional<CompileConfig> config = parseCompileConfig(*options, error);
+  EXPECT_TRUE(config.has_value()) << error;
+  if (!config)
+    return {};
+  auto bytes = compileModule(*module, *config, "cnn");
   EXPECT_TRUE(succeeded(bytes));
   return succeeded(bytes) ? *bytes : std::vector<uint8_t>{};
 }

@@ -296,6 +296,16 @@ gfm::Model reluModel(const std::string &kernel = "relu",
   k->set_block_dim(1);
   *k->add_inputs() = buffer(gfm::INPUT, 0, 0, t.bytes());
   *k->add_outputs() = buffer(gfm::OUTPUT, 0, 0, t.bytes());
+  // The runtime tiles kernels from their descriptors, for the device; its
+  // tiling must fit the workspace.
+  for (gfm::TensorDesc *d : {k->add_input_descs(), k->add_output_descs()}) {
+    d->set_dtype(static_cast<gfm::DType>(dtype));
+    d->add_shape(16);
+  }
+  constexpr uint64_t kWorkspace = 256 * 1024;
+  p->set_arena_size(kWorkspace);
+  k->set_workspace_size(kWorkspace);
+  *k->mutable_workspace() = buffer(gfm::ARENA, 0, 0, kWorkspace);
   return m;
 }
 
@@ -350,9 +360,7 @@ TEST(Executor, LoadErrorsNameTheTask) {
   gfm::Model shortBuffer = reluModel();
   gfm::KernelTask *k =
       shortBuffer.mutable_gears(0)->mutable_tasks(0)->mutable_kernel();
-  gfm::TensorDesc *d = k->add_input_descs();
-  d->add_shape(32);
-  k->add_output_descs()->add_shape(16);
+  k->mutable_input_descs(0)->set_shape(0, 32);
   expectContains(loadStatus(shortBuffer, {}, device),
                  "input 0 has 64 bytes but its tensor float32[32] needs 128");
 }

@@ -31,6 +31,8 @@ namespace geflow::rt::testing {
 struct Tensor {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
+  /// A weight the kernel's tiling may ask to pre-pack (see kernelWithAttrs).
+  bool isConst = false;
   uint64_t bytes() const { return dtypeSize(dtype) * numElements(shape); }
 };
 
@@ -90,14 +92,24 @@ public:
               const std::string &kernel, const std::vector<Operand> &ins,
               const std::vector<Operand> &outs,
               const std::map<std::string, int64_t> &attrs = {}) {
+    kernels::AttrMap map;
+    for (const auto &[k, v] : attrs)
+      map.set(k, v);
+    kernelWithAttrs(stream, name, kernel, ins, outs, map);
+  }
+  /// The same with attributes of any kind (lists for strides, pads, ...).
+  gfm::KernelTask *kernelWithAttrs(uint32_t stream, const std::string &name,
+                                   const std::string &kernel,
+                                   const std::vector<Operand> &ins,
+                                   const std::vector<Operand> &outs,
+                                   const kernels::AttrMap &attrs) {
     useStream(stream);
     kernels::TilingContext ctx;
     for (const Operand &o : ins)
       ctx.inputs.push_back(desc(o.t));
     for (const Operand &o : outs)
       ctx.outputs.push_back(desc(o.t));
-    for (const auto &[k, v] : attrs)
-      ctx.attrs.set(k, v);
+    ctx.attrs = attrs;
     static const kernels::SocInfo soc = kernels::SocInfo::host();
     ctx.soc = &soc;
     kernels::TilingResult tiling;
@@ -128,8 +140,24 @@ public:
       *k->add_outputs() = o.buf;
       *k->add_output_descs() = gfmDesc(o.t);
     }
-    for (const auto &[key, v] : attrs)
-      (*k->mutable_attrs())[key].set_i(v);
+    // Pre-packed weights go into the blob as the compiler would put them.
+    for (uint32_t i : tiling.packedInputs) {
+      const gfm::Buffer &src = ins.at(i).buf;
+      EXPECT_EQ(src.region(), gfm::WEIGHT) << kernel << " packs input " << i;
+      std::vector<uint8_t> packed;
+      Status st = def->pack(ctx, tiling, i, weights_.data() + src.offset(),
+                            &packed);
+      EXPECT_TRUE(st.ok()) << kernel << ": " << st.toString();
+      uint64_t offset = (weights_.size() + 63) / 64 * 64;
+      weights_.resize(offset + packed.size());
+      std::memcpy(weights_.data() + offset, packed.data(), packed.size());
+      model_.set_weights_size(weights_.size());
+      *k->mutable_inputs(int(i)) =
+          buffer(gfm::WEIGHT, 0, offset, packed.size());
+    }
+    for (const auto &[key, v] : attrs.all())
+      (*k->mutable_attrs())[key] = gfmAttr(v);
+    return k;
   }
   void memcpy(uint32_t stream, const std::string &name, const Operand &src,
               const Operand &dst) {
@@ -183,11 +211,29 @@ private:
     kernels::TensorDesc d;
     d.dtype = t.dtype;
     d.shape = t.shape;
+    d.isConst = t.isConst;
     return d;
+  }
+  static gfm::AttrValue gfmAttr(const kernels::AttrValue &v) {
+    gfm::AttrValue out;
+    if (auto *i = std::get_if<int64_t>(&v))
+      out.set_i(*i);
+    else if (auto *f = std::get_if<double>(&v))
+      out.set_f(*f);
+    else if (auto *s = std::get_if<std::string>(&v))
+      out.set_s(*s);
+    else if (auto *is = std::get_if<std::vector<int64_t>>(&v))
+      for (int64_t x : *is)
+        out.mutable_ints()->add_values(x);
+    else if (auto *fs = std::get_if<std::vector<double>>(&v))
+      for (double x : *fs)
+        out.mutable_floats()->add_values(x);
+    return out;
   }
   static gfm::TensorDesc gfmDesc(const Tensor &t) {
     gfm::TensorDesc d;
     d.set_dtype(static_cast<gfm::DType>(t.dtype));
+    d.set_is_const(t.isConst);
     for (int64_t s : t.shape)
       d.add_shape(s);
     return d;

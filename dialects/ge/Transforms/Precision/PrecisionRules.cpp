@@ -14,9 +14,7 @@ namespace {
 unsigned width(DType t) { return t == DType::F32 ? 32 : 16; }
 
 /// Messages say float32 where op-info files say float.
-std::string name(DType t) {
-  return t == DType::F32 ? "float32" : geDTypeName(t).str();
-}
+std::string name(DType t) { return std::string(rt::dtypeName(t)); }
 
 /// The first float entry of `types`, if any.
 std::optional<DType> firstFloat(ArrayRef<DType> types) {
@@ -164,7 +162,7 @@ DType Choice::computeDType() const {
 std::string Choice::verdict(DType origin) const {
   DType in = firstFloat(operands).value_or(computeDType()),
         out = computeDType();
-  auto s = [](DType t) { return shortDTypeName(t).str(); };
+  auto s = [](DType t) { return std::string(rt::dtypeShortName(t)); };
   if (in != out && firstFloat(operands) && firstFloat(results))
     return s(in) + " in, " + s(out) + " out";
   if (out == origin)

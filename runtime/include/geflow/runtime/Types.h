@@ -28,7 +28,13 @@ enum class DType : uint8_t {
 constexpr int kNumDTypes = 8;
 
 size_t dtypeSize(DType t);
-std::string_view dtypeName(DType t); // "float32", "float16", ...
+/// The one table of dtype names, shared by the runtime, the compiler and
+/// Python: "float32", "float16", "bfloat16", "int8", ... ("invalid" for a
+/// value out of range).
+std::string_view dtypeName(DType t);
+/// The short names of messages and generated names: "f32", "f16", "bf16",
+/// "i8", "u8", "i32", "i64", "i1".
+std::string_view dtypeShortName(DType t);
 std::optional<DType> parseDType(std::string_view name);
 bool isFloat(DType t);
 

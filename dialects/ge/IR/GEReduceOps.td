@@ -1,0 +1,40 @@
+//===- GEReduceOps.td - Reductions over axes -----------------*- tablegen -*-===//
+#ifndef GEFLOW_GE_REDUCEOPS
+#define GEFLOW_GE_REDUCEOPS
+
+include "dialects/ge/IR/GEOpBase.td"
+
+// Reductions over `axes` (empty: every axis) with optional kept dims.
+class GE_ReduceOp<string mnemonic, list<Trait> traits = []>
+    : GE_InferOp<mnemonic, traits # [SameOperandsAndResultElementType],
+                 "inferReduce(diag, adaptor.getX(), adaptor.getAxes(), "
+                 "adaptor.getKeepDims(), inferred)"> {
+  let arguments = (ins GE_Tensor:$x,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
+                   DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def GE_ReduceSumOp : GE_ReduceOp<"ReduceSum"> {
+  let summary = "Sum over axes";
+  let description = [{ GE `ReduceSumD`; empty `axes` reduces every dim. }];
+}
+def GE_ReduceMeanOp : GE_ReduceOp<"ReduceMean"> {
+  let summary = "Mean over axes";
+  let description = [{ GE `ReduceMeanD`; empty `axes` reduces every dim. }];
+}
+def GE_ReduceMaxOp : GE_ReduceOp<"ReduceMax"> {
+  let summary = "Maximum over axes";
+  let description = [{ GE `ReduceMaxD`; empty `axes` reduces every dim. }];
+}
+def GE_ReduceProdOp : GE_ReduceOp<"ReduceProd"> {
+  let summary = "Product over axes";
+  let description = [{
+    GE `ReduceProdD`; empty `axes` reduces every dim; the product of nothing
+    is 1. Integers wrap.
+  }];
+}
+
+#endif // GEFLOW_GE_REDUCEOPS

@@ -1,0 +1,124 @@
+//===- CompileConfig.h - A compile's settings, parsed once ------*- C++ -*-===//
+//
+// The GE options bag (geflow::Options, validated by the registry) is parsed
+// once, where a compile enters the compiler, into these typed settings; the
+// import, the passes and the pipeline read them and never the strings.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_COMPILER_COMPILECONFIG_H
+#define GEFLOW_COMPILER_COMPILECONFIG_H
+
+#include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/ShapeOptions.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geflow {
+
+/// What ge-attach-precision records on the graphs (GE's precision options;
+/// the soc is the pipeline's).
+struct PrecisionConfig {
+  /// precision_mode, or the mode precision_mode_v2 stands for; unset: a
+  /// graph's own ge.precision_mode (or the soc default) applies.
+  std::optional<std::string> mode;
+  std::string modeV2; // precision_mode_v2 as given ("" unset)
+  // Config files ("" unset).
+  std::string modifyMixlist, keepDtype, customizeDtypes;
+  std::optional<std::vector<std::string>> keepTensorsDtypes;
+  /// Replace a graph's own ge.precision_config: set when any precision
+  /// option is given (an MLIR graph compiled without them keeps its own).
+  bool replaceGraphConfig = false;
+};
+
+/// GE's gear options (dynamic_batch_size, dynamic_dims, dynamic_image_size).
+struct GearConfig {
+  /// The gear option given ("" none): "dynamic_batch_size", "dynamic_dims"
+  /// or "dynamic_image_size".
+  std::string kind;
+  /// As parsed: one vector per gear (dynamic_batch_size: one value each).
+  std::vector<std::vector<int64_t>> values;
+  /// input_shape, whose -1 dims the gears fix.
+  std::optional<std::vector<NamedShape>> inputShapes;
+  /// gear_padding: gears are required.
+  bool gearPadding = false;
+};
+
+/// geflow's fusion rules, all on by default; GE's fusion_switch_file turns
+/// them off by name (lib/Compiler/FusionSwitch.cpp has the names).
+struct FusionSwitches {
+  bool convBatchnorm = true;  // GraphFusion ConvBatchnormFusionPass
+  bool convBiasAdd = true;    // GraphFusion ConvBiasAddFusionPass
+  bool matmulBiasAdd = true;  // GraphFusion MatMulBiasAddFusionPass
+  bool convElemwise = true;   // UBFusion TbeConvElemwiseFusionPass
+  bool matmulElemwise = true; // UBFusion TbeMatmulElemwiseFusionPass
+  bool eltwise = true;        // UBFusion TbeEltwiseFusionPass
+  /// The names of the rules switched off.
+  std::vector<std::string> disabled() const;
+};
+
+/// Everything the compile pipeline (lib/Compiler/Pipeline.cpp) runs under;
+/// `geflow-opt --geflow-compile-pipeline=...` sets every field.
+struct PipelineConfig {
+  std::string soc = "host";
+  unsigned cores = 0;     // 0: the soc's core count
+  int64_t maxStreams = 1; // stream_max_parallel_num (GE default 1)
+  bool inPlace = true;
+  std::string memoryStrategy = "best";
+  /// Stop after the ge graph passes (what --emit=mlir prints by default).
+  bool stopAfterGraph = false;
+  /// ge-apply-precision writes its decision table to stderr.
+  bool printPrecisionDecisions = false;
+  /// Shape-ranged programs are re-tiled at run time: weights stay unpacked
+  /// (a packed layout is tied to the compile-time tiling) and concat inputs
+  /// are not placed as slices (their offsets would change with the shapes).
+  bool prepackWeights = true;
+  bool elideConcat = true;
+  FusionSwitches fusion;
+  /// What ge-attach-precision and ge-attach-gears record on the graph.
+  PrecisionConfig precision;
+  GearConfig gears;
+};
+
+/// A whole compile: the import's shapes, the pipeline, the executable.
+struct CompileConfig {
+  /// input_shape: applied at import (its -1 dims stay unknown or geared).
+  std::optional<std::vector<NamedShape>> inputShapes;
+  /// input_shape_range: one program for every shape in the range.
+  std::optional<std::vector<NamedShapeRange>> shapeRanges;
+  PipelineConfig pipeline;
+  /// external_weight: large weights go to files beside the .gfm.
+  bool externalWeight = false;
+  /// gear_padding: the executable's gears are checked for padding.
+  bool gearPadding = false;
+  /// graph_memory_max_size and constant_max_size (lib/Compiler/SizeLimits.h).
+  uint64_t graphMemoryMaxSize = 26843545600;
+  uint64_t constantMaxSize = uint64_t(1) << 31;
+  /// The validated options, recorded in the executable.
+  std::map<std::string, std::string> optionValues;
+};
+
+/// Parses validated GE options into the compile's settings: the one place
+/// the options bag is read. Fails, with the reason in `error`, for a bad
+/// fusion_switch_file or malformed shape options.
+std::optional<CompileConfig> parseCompileConfig(const Options &options,
+                                                std::string &error);
+
+/// Parses the gear option `kind` = `text` (kind "" for none). Fails, with
+/// the reason in `error`, for malformed text.
+std::optional<GearConfig>
+parseGearConfig(const std::string &kind, const std::string &text,
+                std::optional<std::vector<NamedShape>> inputShapes,
+                bool gearPadding, std::string &error);
+
+/// The GE text of parsed settings: "x:-1,3,8,8;m:1,4" and "1,2,4" /
+/// "4,8;6,16" (for config.kind), which parse back to the same values.
+std::string formatInputShape(const std::vector<NamedShape> &shapes);
+std::string formatGearValues(const GearConfig &config);
+
+} // namespace geflow
+
+#endif

@@ -1,0 +1,135 @@
+//===- CompileConfig.cpp - Parse the GE options bag once ------------------===//
+#include "geflow/Compiler/CompileConfig.h"
+#include "FusionSwitch.h"
+
+#include "geflow/SocInfo/PrecisionMode.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace geflow {
+
+std::optional<GearConfig>
+parseGearConfig(const std::string &kind, const std::string &text,
+                std::optional<std::vector<NamedShape>> inputShapes,
+                bool gearPadding, std::string &error) {
+  GearConfig config;
+  config.kind = kind;
+  config.inputShapes = std::move(inputShapes);
+  config.gearPadding = gearPadding;
+  if (kind.empty())
+    return config;
+  auto values = kind == "dynamic_batch_size" ? parseDynamicBatch(text, &error)
+                                             : parseDynamicDims(text, &error);
+  if (!values) {
+    error = kind + ": " + error;
+    return std::nullopt;
+  }
+  config.values = std::move(*values);
+  return config;
+}
+
+static std::string joinInts(const std::vector<int64_t> &values) {
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? "," : "") + std::to_string(values[i]);
+  return s;
+}
+
+std::string formatInputShape(const std::vector<NamedShape> &shapes) {
+  std::string s;
+  for (size_t i = 0; i < shapes.size(); ++i)
+    s += (i ? ";" : "") + shapes[i].name + ":" + joinInts(shapes[i].dims);
+  return s;
+}
+
+std::string formatGearValues(const GearConfig &config) {
+  std::string s;
+  const char *separator = config.kind == "dynamic_batch_size" ? "," : ";";
+  for (size_t i = 0; i < config.values.size(); ++i)
+    s += (i ? separator : "") + joinInts(config.values[i]);
+  return s;
+}
+
+static PrecisionConfig precisionConfigFromOptions(const Options &options) {
+  PrecisionConfig config;
+  config.mode = options.get("precision_mode");
+  if (auto v2 = options.get("precision_mode_v2")) {
+    config.modeV2 = *v2;
+    config.mode = ge::precision::precisionModeOfV2(*v2)->str();
+  }
+  config.modifyMixlist = options.get("modify_mixlist").value_or("");
+  config.keepDtype = options.get("keep_dtype").value_or("");
+  config.customizeDtypes = options.get("customize_dtypes").value_or("");
+  if (auto tensors = options.get("keep_tensors_dtypes")) {
+    config.keepTensorsDtypes.emplace();
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(*tensors).split(parts, ',', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef p : parts)
+      if (!p.trim().empty())
+        config.keepTensorsDtypes->push_back(p.trim().str());
+  }
+  config.replaceGraphConfig = llvm::any_of(
+      std::initializer_list<const char *>{
+          "soc_version", "precision_mode_v2", "modify_mixlist", "keep_dtype",
+          "customize_dtypes", "keep_tensors_dtypes"},
+      [&](const char *name) { return options.has(name); });
+  return config;
+}
+
+std::optional<CompileConfig> parseCompileConfig(const Options &options,
+                                                std::string &error) {
+  CompileConfig config;
+  if (auto text = options.get("input_shape")) {
+    config.inputShapes = parseInputShape(*text, &error);
+    if (!config.inputShapes) {
+      error = "input_shape: " + error;
+      return std::nullopt;
+    }
+  }
+  if (auto text = options.get("input_shape_range")) {
+    config.shapeRanges = parseShapeRange(*text, &error);
+    if (!config.shapeRanges) {
+      error = "input_shape_range: " + error;
+      return std::nullopt;
+    }
+  }
+  config.externalWeight = options.getBool("external_weight");
+  config.gearPadding = options.getBool("gear_padding");
+  config.graphMemoryMaxSize = static_cast<uint64_t>(
+      options.getInt("graph_memory_max_size", config.graphMemoryMaxSize));
+  config.constantMaxSize = static_cast<uint64_t>(
+      options.getInt("constant_max_size", config.constantMaxSize));
+  config.optionValues = options.values();
+
+  PipelineConfig &pipeline = config.pipeline;
+  if (auto file = options.get("fusion_switch_file")) {
+    error = readFusionSwitchFile(*file, pipeline.fusion);
+    if (!error.empty())
+      return std::nullopt;
+  }
+  if (auto soc = options.get("soc_version"))
+    pipeline.soc = *soc;
+  pipeline.printPrecisionDecisions =
+      options.getBool("print_precision_decisions");
+  // stream_max_parallel_num: the largest engine count bounds the streams
+  // (the registry has validated the text).
+  if (auto streams = options.get("stream_max_parallel_num"))
+    pipeline.maxStreams = parseStreamParallel(*streams).value_or(1);
+  pipeline.precision = precisionConfigFromOptions(options);
+
+  std::string kind;
+  for (const char *k :
+       {"dynamic_dims", "dynamic_batch_size", "dynamic_image_size"})
+    if (options.has(k))
+      kind = k;
+  auto gears = parseGearConfig(kind, kind.empty() ? "" : *options.get(kind),
+                               config.inputShapes, config.gearPadding, error);
+  if (!gears)
+    return std::nullopt;
+  pipeline.gears = std::move(*gears);
+  return config;
+}
+
+} // namespace geflow
