@@ -12,9 +12,10 @@ packages=(
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest
   libgtest-dev libgmock-dev clang-format-22
   libopenblas0-pthread
+  python3-torch python3-torchvision
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchvision libbenchmark-dev)
+  packages+=(libbenchmark-dev)
 fi
 
 missing=()

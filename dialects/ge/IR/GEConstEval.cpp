@@ -165,6 +165,32 @@ broadcastBinary(const ConstTensor &a, const ConstTensor &b, bool resultIsFloat,
   return out;
 }
 
+std::optional<ConstTensor> select(const ConstTensor &cond, const ConstTensor &a,
+                                  const ConstTensor &b) {
+  if (cond.isFloat || a.isFloat != b.isFloat)
+    return std::nullopt;
+  auto ab = shapes::broadcast(a.shape, b.shape);
+  auto shape = ab ? shapes::broadcast(cond.shape, *ab) : std::nullopt;
+  if (!shape)
+    return std::nullopt;
+  ConstTensor out;
+  out.shape = *shape;
+  out.elementType = a.elementType;
+  out.isFloat = a.isFloat;
+  SmallVector<int64_t> sc = strides(cond.shape), sa = strides(a.shape),
+                       sb = strides(b.shape);
+  forEachCoord(out.shape, [&](ArrayRef<int64_t> c, int64_t) {
+    bool pickA = cond.i[broadcastIndex(c, cond.shape, sc)] != 0;
+    const ConstTensor &src = pickA ? a : b;
+    int64_t k = broadcastIndex(c, src.shape, pickA ? sa : sb);
+    if (out.isFloat)
+      out.f.push_back(src.f[k]);
+    else
+      out.i.push_back(src.i[k]);
+  });
+  return out;
+}
+
 ConstTensor gatherElements(const ConstTensor &x, ArrayRef<int64_t> outShape,
                            llvm::function_ref<int64_t(ArrayRef<int64_t>)> source,
                            double fill) {

@@ -54,6 +54,11 @@ broadcastBinary(const ConstTensor &a, const ConstTensor &b, bool resultIsFloat,
                 llvm::function_ref<double(double, double)> ffn,
                 llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> ifn);
 
+/// cond ? a : b elementwise, the three broadcast together (ONNX Where).
+/// `a` and `b` must be of one kind (float or integer).
+std::optional<ConstTensor> select(const ConstTensor &cond, const ConstTensor &a,
+                                  const ConstTensor &b);
+
 /// A data-movement op: output element at `outShape` coordinate c is input
 /// element `source(c)` (a linear index into x), or `fill` when source returns
 /// -1.

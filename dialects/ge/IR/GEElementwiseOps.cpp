@@ -361,7 +361,16 @@ OpFoldResult SelectOp::fold(FoldAdaptor a) {
     return getX1();
   if (allFalse && getX2().getType() == getType())
     return getX2();
-  return {};
+  // Every operand constant (shape subgraphs such as torch's expand(-1)):
+  // evaluate.
+  auto x1 = ce::read(a.getX1()), x2 = ce::read(a.getX2());
+  auto type = dyn_cast<RankedTensorType>(getType());
+  if (!x1 || !x2 || !type || !type.hasStaticShape())
+    return {};
+  auto y = ce::select(*cond, *x1, *x2);
+  if (!y || y->shape != SmallVector<int64_t>(type.getShape()))
+    return {};
+  return ce::write(*y, type);
 }
 
 OpFoldResult CastOp::fold(FoldAdaptor a) {

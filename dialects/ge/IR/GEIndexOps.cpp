@@ -138,6 +138,53 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
                    type);
 }
 
+/// Constant x and indices (index arithmetic in shape subgraphs): gathers.
+/// Out-of-range indices are left to the kernel's error.
+OpFoldResult GatherNdOp::fold(FoldAdaptor a) {
+  auto xType = dyn_cast<RankedTensorType>(getX().getType());
+  auto idxType = dyn_cast<RankedTensorType>(getIndices().getType());
+  auto type = dyn_cast<RankedTensorType>(getType());
+  auto x = ce::read(a.getX());
+  auto index = ce::read(a.getIndices());
+  if (!xType || !idxType || !type || !x || !index || x->size() == 0 ||
+      !type.hasStaticShape() || !idxType.hasStaticShape() ||
+      idxType.getRank() < 1 || type.getNumElements() > ce::kMaxFoldElements)
+    return {};
+  int64_t batch = getBatchDims();
+  int64_t k = idxType.getShape().back();
+  int64_t tuples = idxType.getRank() - 1; // B + I
+  ArrayRef<int64_t> xShape = xType.getShape();
+  SmallVector<int64_t> inStrides = ce::strides(xShape);
+  SmallVector<int64_t> tupleStrides =
+      ce::strides(idxType.getShape().drop_back());
+  bool inRange = true;
+  ce::ConstTensor y =
+      ce::gatherElements(*x, type.getShape(), [&](ArrayRef<int64_t> c) {
+        int64_t tuple = 0, src = 0;
+        for (int64_t d = 0; d < tuples; ++d)
+          tuple += c[d] * tupleStrides[d];
+        for (int64_t d = 0; d < batch; ++d)
+          src += c[d] * inStrides[d];
+        for (int64_t j = 0; j < k; ++j) {
+          int64_t dim = xShape[batch + j], i = index->i[tuple * k + j];
+          if (i < 0)
+            i += dim;
+          if (i < 0 || i >= dim) {
+            inRange = false;
+            return int64_t(0);
+          }
+          src += i * inStrides[batch + j];
+        }
+        for (int64_t d = batch + k; d < static_cast<int64_t>(xShape.size());
+             ++d)
+          src += c[tuples + d - batch - k] * inStrides[d];
+        return src;
+      });
+  if (!inRange)
+    return {};
+  return ce::write(y, type);
+}
+
 //===----------------------------------------------------------------------===//
 // ArgMaxD, ArgMinD
 //===----------------------------------------------------------------------===//
@@ -275,8 +322,6 @@ LogicalResult ResizeOp::verify() {
       return emitOpError() << name << " must be 1-D with " << want << " elements, got "
                            << v.getType();
   }
-  if (getScales() && getSizes())
-    return emitOpError("takes scales or sizes, not both");
   return success();
 }
 
@@ -328,9 +373,10 @@ LogicalResult ScatterNdUpdateOp::inferReturnTypes(MLIRContext *, std::optional<L
 /// The reduction is known and the updates have x's element type.
 static LogicalResult verifyScatter(Operation *op, StringRef reduction, Value x,
                                    Value updates) {
-  if (reduction != "none" && reduction != "add" && reduction != "mul")
-    return op->emitOpError() << "reduction must be none, add or mul; got \""
-                             << reduction << "\"";
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
+    return op->emitOpError()
+           << "reduction must be none, add, mul, max or min; got \""
+           << reduction << "\"";
   if (getElementType(x) != getElementType(updates))
     return op->emitOpError() << "updates have element type " << getElementType(updates)
                              << ", expected x's " << getElementType(x);

@@ -56,6 +56,7 @@ def GE_GatherNdOp : GE_InferOp<"GatherNd"> {
                    DefaultValuedAttr<I64Attr, "0">:$batch_dims);
   let results = (outs GE_Tensor:$y);
   let assemblyFormat = "$x `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def GE_ScatterElementsOp : GE_InferOp<"ScatterElements"> {
@@ -64,8 +65,8 @@ def GE_ScatterElementsOp : GE_InferOp<"ScatterElements"> {
     GE `ScatterElements` (ONNX `ScatterElements`, `torch.scatter`): y is x
     with `y[c with c[dim] = indices[c]] = updates[c]` for every coordinate c
     of `indices` (which has the rank of x and the shape of `updates`), applied
-    in row-major order of c; `reduction` `add` or `mul` combines instead of
-    replacing. Negative indices count from the end of `dim`.
+    in row-major order of c; `reduction` `add`, `mul`, `max` or `min`
+    combines instead of replacing. Negative indices count from the end of `dim`.
   }];
   let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, GE_Tensor:$updates,
                    I64Attr:$dim,
@@ -82,8 +83,8 @@ def GE_ScatterNdUpdateOp : GE_InferOp<"ScatterNdUpdate"> {
   let description = [{
     GE `ScatterNdUpdate` (ONNX `ScatterND`): `indices` has shape `I + [k]`,
     `updates` `I + x.shape[k:]`; each k-tuple of indices selects a slice of x
-    that its updates replace (in row-major order of I), or are added to /
-    multiplied into with `reduction` `add` / `mul`. Negative indices count
+    that its updates replace (in row-major order of I), or are combined with
+    by `reduction` `add` / `mul` / `max` / `min`. Negative indices count
     from the end of their dim.
   }];
   let arguments = (ins GE_Tensor:$x, GE_IndexTensor:$indices, GE_Tensor:$updates,
@@ -135,7 +136,9 @@ def GE_ResizeOp : GE_InferOp<"Resize", [AttrSizedOperandSegments]> {
     coordinates outside the input give `extrapolation_value`.
 
     The result shape is `sizes` when given, else `floor(in * scales)` when
-    the scales are constant; otherwise the result type must say it.
+    the scales are constant; otherwise the result type must say it. With
+    both (ONNX Resize-18's keep_aspect_ratio_policy rounds the size), the
+    scales map the coordinates and `sizes` is the shape.
   }];
   let arguments = (ins GE_FloatTensor:$x, Optional<GE_FloatTensor>:$roi,
                    Optional<GE_FloatTensor>:$scales,

@@ -1,8 +1,8 @@
 //===- ActivationOps.cpp - Relu, Sigmoid, Elu and other activations -------===//
 //
-// Activations with a ge op map directly; the rest (Elu, Selu, Celu,
-// Softplus, Softsign, ThresholdedRelu, PRelu, Shrink) are small compositions
-// of elementwise ge ops that fusion later merges again.
+// Activations with a ge op map directly (Gelu too); the rest (Elu, Selu,
+// Celu, Softplus, Softsign, Mish, ThresholdedRelu, PRelu, Shrink) are small
+// compositions of elementwise ge ops that fusion later merges again.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -105,6 +105,31 @@ LogicalResult translateSoftplus(NodeContext &n) {
   return finish(n, sum ? n.create<LogOp>(sum) : Value());
 }
 
+// Opset 20: ge.Gelu, exact (erf) or with the tanh approximation.
+LogicalResult translateGelu(NodeContext &n) {
+  Value x = floatInput(n);
+  if (!x)
+    return failure();
+  std::string approximate = n.getString("approximate", "none");
+  if (approximate != "none" && approximate != "tanh")
+    return n.fail("approximate must be none or tanh, got '" + approximate +
+                  "'");
+  return finish(n, n.create<GeluOp>(x, StringRef(approximate)));
+}
+
+// Opset 18: x * tanh(softplus(x)), softplus = log(exp(x) + 1) (for large x
+// exp overflows to inf and the result is x, as it should be).
+LogicalResult translateMish(NodeContext &n) {
+  Value x = floatInput(n);
+  if (!x)
+    return failure();
+  Value exp = n.create<ExpOp>(x);
+  Value sum = exp ? n.create<AddOp>(exp, Scalars{n, x}(1)) : Value();
+  Value softplus = sum ? n.create<LogOp>(sum) : Value();
+  Value tanh = softplus ? n.create<TanhOp>(softplus) : Value();
+  return finish(n, tanh ? n.create<MulOp>(x, tanh) : Value());
+}
+
 // x / (1 + |x|)
 LogicalResult translateSoftsign(NodeContext &n) {
   Value x = floatInput(n);
@@ -168,6 +193,8 @@ ArrayRef<OpTranslator> getActivationTranslators() {
       {"Celu", translateCelu},
       {"Softplus", translateSoftplus},
       {"Softsign", translateSoftsign},
+      {"Gelu", translateGelu},
+      {"Mish", translateMish},
       {"ThresholdedRelu", translateThresholdedRelu},
       {"PRelu", translatePRelu},
       {"Shrink", translateShrink},

@@ -4,6 +4,7 @@
 #include "ModelLoader.h"
 #include "NodeContext.h"
 #include "OpTranslators.h"
+#include "OpVersions.h"
 #include "TensorImport.h"
 #include "TypeMapping.h"
 
@@ -13,7 +14,6 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
-#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 
 using namespace mlir;
@@ -184,26 +184,26 @@ std::optional<int64_t> GraphImporter::resolveOpset(const onnx::NodeProto &node,
     errors.failed(what, "the model does not import the ai.onnx opset");
     return std::nullopt;
   }
-  const onnx::OpSchema *schema =
-      onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
-  if (!schema) {
-    errors.failed(what, node.op_type() + " does not exist in opset " +
-                            std::to_string(opset));
+  const std::string &op = node.op_type();
+  std::optional<int64_t> version = getOpVersion(op, opset);
+  if (!version) {
+    errors.failed(what, op + " does not exist in opset " +
+                            std::to_string(opset) + " (geflow imports " + op +
+                            " versions " + describeVersions(op) + ")");
     return std::nullopt;
   }
   if (opset >= kMinOpset)
     return opset;
   // Below opset 7, accept an op whose definition is still the one in force
   // at opset 7 (GlobalAveragePool-1, HardSigmoid-6, ...) and read it as such.
-  const onnx::OpSchema *at7 =
-      onnx::OpSchemaRegistry::Schema(node.op_type(), kMinOpset, "");
-  if (!at7 || at7->since_version() != schema->since_version()) {
+  std::optional<int64_t> at7 = getOpVersion(op, kMinOpset);
+  if (!at7 || *at7 != *version) {
     errors.unsupported(what, "the opset-" + std::to_string(opset) +
-                                 " definition of " + node.op_type() +
-                                 " (version " +
-                                 std::to_string(schema->since_version()) +
+                                 " definition of " + op + " (version " +
+                                 std::to_string(*version) +
                                  ") predates opset 7, the oldest geflow "
-                                 "imports");
+                                 "imports; geflow imports " +
+                                 op + " versions " + describeVersions(op));
     return std::nullopt;
   }
   return kMinOpset;

@@ -23,7 +23,7 @@ namespace geflow::frontend::onnximp {
 
 /// The ai.onnx opsets the importer translates.
 constexpr int64_t kMinOpset = 7;
-constexpr int64_t kMaxOpset = 17;
+constexpr int64_t kMaxOpset = 21;
 
 /// Parses serialized model bytes. Fails for bytes that are not a complete
 /// ModelProto (truncated or corrupt files) and for models without a graph.

@@ -1,4 +1,4 @@
-//===- NormalizationOps.cpp - BatchNorm, LayerNorm, InstanceNorm, Softmax -===//
+//===- NormalizationOps.cpp - Batch/Layer/Instance/GroupNorm, Softmax -===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
@@ -207,6 +207,77 @@ LogicalResult translateInstanceNormalization(NodeContext &n) {
   return success(y != nullptr);
 }
 
+// GroupNormalization (opset 18; 21): x [N, C, ...] viewed as [N, G, -1] is
+// normalized per group, then scaled and shifted per group (18: scale and
+// bias of shape [G]) or per channel (21: [C]). Opset 21's stash_type 1
+// computes the statistics in f32 whatever x is.
+LogicalResult translateGroupNormalization(NodeContext &n) {
+  Value x = n.getRequiredInput(0), scale = n.getRequiredInput(1),
+        bias = n.getRequiredInput(2);
+  if (!x || !scale || !bias || failed(requireFloat(n, x)))
+    return failure();
+  auto shape = getShape(x);
+  if (!shape || shape->size() < 3 ||
+      llvm::any_of(*shape, ShapedType::isDynamic))
+    return n.unsupported("GroupNormalization needs a static input shape of "
+                         "rank >= 3");
+  int64_t groups = n.getInt("num_groups", 0);
+  int64_t channels = (*shape)[1];
+  if (groups <= 0 || channels % groups != 0)
+    return n.fail("num_groups " + Twine(groups) + " does not divide the " +
+                  Twine(channels) + " channels");
+  bool perChannel = n.getOpset() >= 21;
+  Type et = getElementType(x);
+  Type computeType = et;
+  if (perChannel) {
+    int64_t stash = n.getInt("stash_type", 1);
+    if (stash != 1)
+      return n.unsupported("stash_type " + Twine(stash) +
+                           " is not supported (only 1, float)");
+    computeType = n.getBuilder().getF32Type();
+  }
+  int64_t rank = shape->size();
+  SmallVector<int64_t> grouped = {(*shape)[0], groups, -1};
+  Value g =
+      n.create<ReshapeOp>(castTo(n, x, computeType), n.constantI64(grouped));
+  Value mean =
+      g ? n.create<ReduceMeanOp>(g, ArrayRef<int64_t>{2}, true) : Value();
+  Value centered = mean ? n.create<SubOp>(g, mean) : Value();
+  Value squared = centered ? n.create<MulOp>(centered, centered) : Value();
+  Value variance =
+      squared ? n.create<ReduceMeanOp>(squared, ArrayRef<int64_t>{2}, true)
+              : Value();
+  Value shifted =
+      variance ? n.create<AddOp>(variance,
+                                 n.constantScalar(computeType,
+                                                  n.getFloat("epsilon", 1e-5f)))
+               : Value();
+  Value invStd = shifted ? n.create<RsqrtOp>(shifted) : Value();
+  Value y = invStd ? n.create<MulOp>(centered, invStd) : Value();
+  if (!y)
+    return failure();
+  y = castTo(n, y, et);
+  if (!perChannel) {
+    // [G] -> [G, 1] against [N, G, -1].
+    Value scaleG = n.create<ExpandDimsOp>(scale, ArrayRef<int64_t>{1});
+    Value biasG = n.create<ExpandDimsOp>(bias, ArrayRef<int64_t>{1});
+    y = y && scaleG ? n.create<MulOp>(y, scaleG) : Value();
+    y = y && biasG ? n.create<AddOp>(y, biasG) : Value();
+  }
+  y = y ? n.create<ReshapeOp>(y, n.constantI64(SmallVector<int64_t>(*shape)))
+        : Value();
+  if (y && perChannel) {
+    // [C] -> [C, 1, ..., 1] against x.
+    SmallVector<int64_t> unitDims = iota(1, rank - 1);
+    Value scaleC = n.create<ExpandDimsOp>(scale, unitDims);
+    Value biasC = n.create<ExpandDimsOp>(bias, unitDims);
+    y = scaleC ? n.create<MulOp>(y, scaleC) : Value();
+    y = y && biasC ? n.create<AddOp>(y, biasC) : Value();
+  }
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 // (x - mean) / (sqrt(mean(x^2) - mean^2) + 1e-9) over `axes`, as the ONNX
 // function body computes it.
 LogicalResult translateMeanVarianceNormalization(NodeContext &n) {
@@ -265,6 +336,7 @@ ArrayRef<OpTranslator> getNormalizationTranslators() {
       {"LRN", translateLRN},
       {"LayerNormalization", translateLayerNormalization},
       {"InstanceNormalization", translateInstanceNormalization},
+      {"GroupNormalization", translateGroupNormalization},
       {"MeanVarianceNormalization", translateMeanVarianceNormalization},
       {"Softmax", translateSoftmax<SoftmaxOp>},
       {"LogSoftmax", translateSoftmax<LogSoftmaxOp>},

@@ -6,8 +6,9 @@
 // Round is half to even as ONNX specifies, and the clip to the output
 // type's range happens before the cast (a float -> uint8 cast wraps).
 // Per-axis scales and zero points (1-D) are reshaped to broadcast along
-// `axis`. DynamicQuantizeLinear follows the ONNX function body: the range
-// [min(x, 0), max(x, 0)] mapped onto [0, 255].
+// `axis`; blocked ones (opset 21) are repeated block_size times along it.
+// DynamicQuantizeLinear follows the ONNX function body: the range [min(x, 0),
+// max(x, 0)] mapped onto [0, 255].
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -37,6 +38,57 @@ Value alongAxis(NodeContext &n, Value param, Value x) {
   if (*axis == *rank - 1)
     return param;
   return n.create<ExpandDimsOp>(param, iota(1, *rank - *axis));
+}
+
+/// Opset 21's blocked quantization: `param` has x's rank, and along `axis`
+/// one entry per `block_size` elements of x. Repeats each entry block_size
+/// times along the axis (cropping the last block to x's extent), so that
+/// it broadcasts elementwise against x.
+Value repeatBlocks(NodeContext &n, Value param, Value x, int64_t blockSize) {
+  auto xShape = getShape(x), pShape = getShape(param);
+  if (!xShape || !pShape || llvm::any_of(*xShape, ShapedType::isDynamic) ||
+      llvm::any_of(*pShape, ShapedType::isDynamic)) {
+    (void)n.unsupported("blocked (de)quantization needs static shapes");
+    return {};
+  }
+  int64_t rank = xShape->size();
+  std::optional<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 1), rank, "axis");
+  if (!axis)
+    return {};
+  int64_t blocks =
+      (*xShape)[*axis] / blockSize + ((*xShape)[*axis] % blockSize != 0);
+  SmallVector<int64_t> expected(*xShape);
+  expected[*axis] = blocks;
+  if (SmallVector<int64_t>(*pShape) != expected) {
+    (void)n.fail("scale and zero point of a blocked (de)quantization must "
+                 "have x's shape with " +
+                 Twine(blocks) + " blocks along axis " + Twine(*axis));
+    return {};
+  }
+  SmallVector<int64_t> broadcast(expected);
+  broadcast.insert(broadcast.begin() + *axis + 1, blockSize);
+  SmallVector<int64_t> merged(expected);
+  merged[*axis] = blocks * blockSize;
+  Value v = n.create<ExpandDimsOp>(param, ArrayRef<int64_t>{*axis + 1});
+  v = v ? n.create<BroadcastToOp>(v, ArrayRef<int64_t>(broadcast)) : Value();
+  v = v ? n.create<ReshapeOp>(v, n.constantI64(merged)) : Value();
+  if (v && merged[*axis] != (*xShape)[*axis])
+    v = n.create<SliceOp>(v, ArrayRef<int64_t>(SmallVector<int64_t>(rank, 0)),
+                          ArrayRef<int64_t>(*xShape));
+  return v;
+}
+
+/// A scale or zero point shaped to broadcast against x: per tensor, per
+/// axis, or (opset 21, block_size > 0) per block.
+Value shapeParam(NodeContext &n, Value param, Value x) {
+  int64_t blockSize = n.getOpset() >= 21 ? n.getInt("block_size", 0) : 0;
+  if (blockSize < 0) {
+    (void)n.fail("block_size must be >= 0, got " + Twine(blockSize));
+    return {};
+  }
+  return blockSize > 0 ? repeatBlocks(n, param, x, blockSize)
+                       : alongAxis(n, param, x);
 }
 
 /// The [qmin, qmax] of a quantized element type.
@@ -73,9 +125,19 @@ LogicalResult translateQuantizeLinear(NodeContext &n) {
     return failure();
   Type qType = zeroPoint ? getElementType(zeroPoint)
                          : IntegerType::get(n.getContext(), 8, IntegerType::Unsigned);
+  // Opset 21: output_dtype names the quantized type (that of the zero point
+  // when there is one).
+  if (n.getOpset() >= 21 && n.getInt("output_dtype", 0) != 0) {
+    std::optional<Type> given = n.getDataTypeAttr("output_dtype", 0);
+    if (!given)
+      return failure();
+    if (zeroPoint && *given != qType)
+      return n.fail("output_dtype differs from the zero point's type");
+    qType = *given;
+  }
   Type ft = getElementType(x);
-  Value s = alongAxis(n, castTo(n, scale, ft), x);
-  Value zp = zeroPoint ? alongAxis(n, castTo(n, zeroPoint, ft), x) : Value();
+  Value s = shapeParam(n, castTo(n, scale, ft), x);
+  Value zp = zeroPoint ? shapeParam(n, castTo(n, zeroPoint, ft), x) : Value();
   if (!s || (zeroPoint && !zp))
     return failure();
   Value y = quantize(n, x, s, zp, qType);
@@ -91,10 +153,10 @@ LogicalResult translateDequantizeLinear(NodeContext &n) {
   Type ft = getElementType(scale);
   Value y = castTo(n, x, ft);
   if (y && zeroPoint) {
-    Value zp = alongAxis(n, castTo(n, zeroPoint, ft), x);
+    Value zp = shapeParam(n, castTo(n, zeroPoint, ft), x);
     y = zp ? n.create<SubOp>(y, zp) : Value();
   }
-  Value s = y ? alongAxis(n, scale, x) : Value();
+  Value s = y ? shapeParam(n, scale, x) : Value();
   y = s ? n.create<MulOp>(y, s) : Value();
   n.setOutput(0, y);
   return success(y != nullptr);

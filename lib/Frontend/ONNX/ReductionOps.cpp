@@ -1,10 +1,12 @@
 //===- ReductionOps.cpp - ReduceSum/Mean/Max/Prod and relatives -----------===//
 //
-// Axes are an attribute except for ReduceSum from opset 13 on, where they
-// are an optional input (it must be constant: ge takes them as an
-// attribute). Empty axes reduce every dim unless noop_with_empty_axes says
-// the op is the identity. ReduceMin/L1/L2/SumSquare/LogSum/LogSumExp are
-// compositions of the three ge reductions with elementwise ops.
+// Axes are an attribute except for ReduceSum from opset 13 on and every
+// other reduction from opset 18 on, where they are an optional input (it
+// must be constant: ge takes them as an attribute). ReduceMax/ReduceMin on
+// bool (opset 20) reduce the values as f32 (exact for 0 and 1). Empty axes
+// reduce every dim unless noop_with_empty_axes says the op is the identity.
+// ReduceMin/L1/L2/SumSquare/LogSum/LogSumExp are compositions of the three ge
+// reductions with elementwise ops.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -24,7 +26,7 @@ struct ReduceParams {
 
 std::optional<ReduceParams> readReduceParams(NodeContext &n) {
   ReduceParams p;
-  bool axesAreInput = n.getOpType() == "ReduceSum" && n.getOpset() >= 13;
+  bool axesAreInput = n.getOpset() >= (n.getOpType() == "ReduceSum" ? 13 : 18);
   if (axesAreInput) {
     if (n.getInput(1)) {
       auto axes = n.requireConstantInts(1, "the axes input");
@@ -56,7 +58,13 @@ LogicalResult translateReduction(
   std::optional<ReduceParams> p = readReduceParams(n);
   if (!p)
     return failure();
-  Value y = p->identity ? x : build(x, *p);
+  Type boolType = n.getBuilder().getI1Type();
+  bool isBool = getElementType(x) == boolType;
+  if (isBool)
+    x = castTo(n, x, n.getBuilder().getF32Type());
+  Value y = !x || p->identity ? x : build(x, *p);
+  if (y && isBool)
+    y = castTo(n, y, boolType);
   n.setOutput(0, y);
   return success(y != nullptr);
 }

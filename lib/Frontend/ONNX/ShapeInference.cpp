@@ -1,5 +1,6 @@
 //===- ShapeInference.cpp - ONNX shape inference, isolated ----------------===//
 #include "ShapeInference.h"
+#include "OpVersions.h"
 
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
@@ -24,8 +25,78 @@ static constexpr int kTimeoutSeconds = 60;
 // The reply's first byte says what follows.
 enum : char { kInferred = 'I', kThrew = 'E' };
 
-/// Inference in this process; the reply for the parent.
+static std::string inferWithLibrary(onnx::ModelProto &model);
+
+static constexpr const char *kHiddenDomain = "geflow.hidden";
+
+static int64_t getDefaultOpset(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      return opset.version();
+  return 0;
+}
+
+static bool hasAttribute(const onnx::NodeProto &node, llvm::StringRef name) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return true;
+  return false;
+}
+
+/// Whether `node` (of an op version from opsets 18 to 21) uses an input or
+/// attribute its opset-17 definition lacks in a way that changes shapes or
+/// types, so that the ONNX library, which knows only that definition, would
+/// infer wrong ones. (Reduce* axes inputs, Scatter* max/min and new element
+/// types it already infers right.)
+static bool isMisreadByLibrary(const onnx::NodeProto &node, int64_t opset) {
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return false;
+  std::optional<int64_t> version = getOpVersion(node.op_type(), opset);
+  if (!version || *version <= kLibraryMaxOpset)
+    return false;
+  llvm::StringRef op = node.op_type();
+  if (op == "Pad")
+    return node.input_size() > 3 && !node.input(3).empty();
+  if (op == "Resize")
+    return hasAttribute(node, "axes") ||
+           hasAttribute(node, "keep_aspect_ratio_policy");
+  if (op == "AveragePool")
+    return hasAttribute(node, "dilations");
+  if (op == "Split")
+    return hasAttribute(node, "num_outputs");
+  if (op == "QuantizeLinear" || op == "DequantizeLinear")
+    return hasAttribute(node, "output_dtype") ||
+           hasAttribute(node, "block_size");
+  return false;
+}
+
+/// Inference in this process; the reply for the parent. Nodes the ONNX
+/// library would misread are hidden from it (moved to a domain it does not
+/// know, so their outputs stay unknown) and restored afterwards.
 static std::string inferHere(onnx::ModelProto &model) {
+  int64_t opset = getDefaultOpset(model);
+  llvm::SmallVector<std::pair<onnx::NodeProto *, std::string>> hidden;
+  if (opset > kLibraryMaxOpset)
+    for (onnx::NodeProto &node : *model.mutable_graph()->mutable_node())
+      if (isMisreadByLibrary(node, opset)) {
+        hidden.emplace_back(&node, node.domain());
+        node.set_domain(kHiddenDomain);
+      }
+  if (hidden.empty())
+    return inferWithLibrary(model);
+  // A node in a domain without an opset import stops inference; one whose
+  // op the domain lacks is skipped.
+  onnx::OperatorSetIdProto *import = model.add_opset_import();
+  import->set_domain(kHiddenDomain);
+  import->set_version(1);
+  std::string reply = inferWithLibrary(model);
+  model.mutable_opset_import()->RemoveLast();
+  for (auto &[node, domain] : hidden)
+    node->set_domain(domain);
+  return reply;
+}
+
+static std::string inferWithLibrary(onnx::ModelProto &model) {
   try {
     // Lenient about node-level errors (the ge ops check every node again,
     // with clearer messages); data propagation gives static shapes to

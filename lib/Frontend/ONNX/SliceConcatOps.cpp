@@ -64,6 +64,14 @@ LogicalResult translateSplit(NodeContext &n) {
   unsigned numOutputs = n.getNumOutputs();
   if (numOutputs == 0)
     return n.fail("has no outputs");
+  // Opset 18: num_outputs parts, the last one smaller when the dim does not
+  // divide evenly.
+  bool numOutputsGiven = n.getOpset() >= 18 && n.hasAttr("num_outputs");
+  if (numOutputsGiven && !sizes.empty())
+    return n.fail("num_outputs and the split input cannot both be given");
+  if (numOutputsGiven && n.getInt("num_outputs", 0) != numOutputs)
+    return n.fail("num_outputs is " + Twine(n.getInt("num_outputs", 0)) +
+                  " but the node has " + Twine(numOutputs) + " outputs");
   if (sizes.empty()) {
     // Equal parts: the split dim must be known.
     auto shape = getShape(x);
@@ -74,10 +82,21 @@ LogicalResult translateSplit(NodeContext &n) {
                  ? failure()
                  : n.unsupported("an equal split needs a static split dim");
     int64_t extent = (*shape)[*dim];
-    if (extent % numOutputs != 0)
+    if (numOutputsGiven) {
+      int64_t chunk = (extent + numOutputs - 1) / numOutputs;
+      int64_t last = extent - chunk * (numOutputs - 1);
+      if (last <= 0)
+        return n.fail("dim " + Twine(extent) + " does not split into " +
+                      Twine(numOutputs) + " non-empty parts of " +
+                      Twine(chunk));
+      sizes.assign(numOutputs - 1, chunk);
+      sizes.push_back(last);
+    } else if (extent % numOutputs != 0) {
       return n.fail("dim " + Twine(extent) + " does not split into " +
                     Twine(numOutputs) + " equal parts");
-    sizes.assign(numOutputs, extent / numOutputs);
+    } else {
+      sizes.assign(numOutputs, extent / numOutputs);
+    }
   }
   if (sizes.size() != numOutputs)
     return n.fail(Twine(sizes.size()) + " split sizes for " +
@@ -251,12 +270,81 @@ LogicalResult translateGather(NodeContext &n) {
                        x, indices, static_cast<uint64_t>(n.getInt("axis", 0))));
 }
 
+/// Pad mode "wrap" (opset 19), circular padding: along each padded dim,
+/// Concat(the last `begin` elements, x, the first `end` elements).
+Value padWrap(NodeContext &n, Value x, ArrayRef<int64_t> paddings) {
+  auto shape = getShape(x);
+  if (!shape || llvm::any_of(*shape, ShapedType::isDynamic)) {
+    (void)n.unsupported("mode 'wrap' needs a static input shape");
+    return {};
+  }
+  SmallVector<int64_t> dims(*shape);
+  if (paddings.size() != 2 * dims.size()) {
+    (void)n.fail("pads has " + Twine(paddings.size()) + " entries for rank " +
+                 Twine(dims.size()));
+    return {};
+  }
+  for (size_t d = 0; d < dims.size() && x; ++d) {
+    int64_t begin = paddings[2 * d], end = paddings[2 * d + 1];
+    if (begin == 0 && end == 0)
+      continue;
+    if (begin > dims[d] || end > dims[d]) {
+      (void)n.unsupported("mode 'wrap' with pads larger than the dim (" +
+                          Twine(dims[d]) + ") is not supported");
+      return {};
+    }
+    auto slice = [&](int64_t offset, int64_t size) {
+      SmallVector<int64_t> offsets(dims.size(), 0), sizes(dims);
+      offsets[d] = offset;
+      sizes[d] = size;
+      return n.create<SliceOp>(x, ArrayRef<int64_t>(offsets),
+                               ArrayRef<int64_t>(sizes));
+    };
+    SmallVector<Value> parts;
+    if (begin > 0)
+      parts.push_back(slice(dims[d] - begin, begin));
+    parts.push_back(x);
+    if (end > 0)
+      parts.push_back(slice(0, end));
+    if (llvm::is_contained(parts, Value()))
+      return {};
+    x = n.create<ConcatV2Op>(ValueRange(parts), static_cast<uint64_t>(d));
+    dims[d] += begin + end;
+  }
+  return x;
+}
+
+/// Opset 18's axes input: pads for those axes only, in their order; the
+/// other dims are not padded. `pads` becomes the full-rank form.
+LogicalResult expandPadAxes(NodeContext &n, Value x,
+                            SmallVector<int64_t> &pads) {
+  auto axes = n.requireConstantInts(3, "the axes input");
+  std::optional<int64_t> rank =
+      axes ? n.requireRank(x, "Pad with axes") : std::nullopt;
+  if (!rank)
+    return failure();
+  if (pads.size() != 2 * axes->size())
+    return n.fail("pads has " + Twine(pads.size()) + " entries for " +
+                  Twine(axes->size()) + " axes");
+  SmallVector<int64_t> full(2 * *rank, 0);
+  for (auto [i, axis] : llvm::enumerate(*axes)) {
+    auto d = n.normalizeAxis(axis, *rank, "axis");
+    if (!d)
+      return failure();
+    full[*d] = pads[i];
+    full[*rank + *d] = pads[axes->size() + i];
+  }
+  pads = std::move(full);
+  return success();
+}
+
 LogicalResult translatePad(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
     return failure();
   std::string mode = n.getString("mode", "constant");
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
+  bool wrap = mode == "wrap" && n.getOpset() >= 19;
+  if (mode != "constant" && mode != "reflect" && mode != "edge" && !wrap)
     return n.unsupported("mode '" + mode + "' is not supported");
   SmallVector<int64_t> pads;
   double value = 0;
@@ -274,6 +362,9 @@ LogicalResult translatePad(NodeContext &n) {
         return n.unsupported("constant_value must be a constant scalar");
       value = constant->front();
     }
+    if (n.getOpset() >= 18 && n.getInput(3) &&
+        failed(expandPadAxes(n, x, pads)))
+      return failure();
   }
   if (pads.size() % 2 != 0)
     return n.fail("pads must have an even number of entries");
@@ -286,6 +377,8 @@ LogicalResult translatePad(NodeContext &n) {
     paddings.push_back(pads[d]);
     paddings.push_back(pads[rank + d]);
   }
+  if (wrap)
+    return finish(n, padWrap(n, x, paddings));
   return finish(n, n.create<PadOp>(x, paddings, StringRef(mode),
                                    APFloat(static_cast<float>(value))));
 }

@@ -18,6 +18,7 @@
 #include "kernels/vector/nd_shape.h"
 #include "kernels/vector/vec_registry.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -25,7 +26,7 @@ namespace geflow::kernels::vec {
 
 namespace {
 
-enum class Reduction : uint32_t { None, Add, Mul };
+enum class Reduction : uint32_t { None, Add, Mul, Max, Min };
 
 Status parseReduction(const std::string &op, const TilingContext &ctx, DType dt,
                       Reduction *out) {
@@ -36,9 +37,13 @@ Status parseReduction(const std::string &op, const TilingContext &ctx, DType dt,
     *out = Reduction::Add;
   else if (r == "mul")
     *out = Reduction::Mul;
+  else if (r == "max")
+    *out = Reduction::Max;
+  else if (r == "min")
+    *out = Reduction::Min;
   else
     return invalidArgument(op + ": reduction \"" + r +
-                           "\" is not none, add or mul");
+                           "\" is not none, add, mul, max or min");
   if (*out != Reduction::None && dt == DType::Bool)
     return unsupported(op + ": reduction \"" + r + "\" on bool data");
   return Status::OK();
@@ -51,6 +56,10 @@ Status parseReduction(const std::string &op, const TilingContext &ctx, DType dt,
 template <typename T> void combine(Reduction r, T *dst, T v) {
   if (r == Reduction::None) {
     *dst = v;
+  } else if (r == Reduction::Max) {
+    *dst = std::max(*dst, v);
+  } else if (r == Reduction::Min) {
+    *dst = std::min(*dst, v);
   } else if constexpr (std::is_integral_v<T>) {
     using U = std::make_unsigned_t<T>; // wrapping
     *dst = r == Reduction::Add ? static_cast<T>(U(U(*dst) + U(v)))

@@ -468,8 +468,8 @@ func.func @gather_nd_tuple(%x: tensor<2x3xf32>, %i: tensor<4x3xi64>) {
 // -----
 
 func.func @scatter_reduction(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
-  // expected-error @+1 {{'ge.ScatterElements' op reduction must be none, add or mul; got "max"}}
-  %0 = ge.ScatterElements %x, %i, %u {dim = 0, reduction = "max"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  // expected-error @+1 {{'ge.ScatterElements' op reduction must be none, add, mul, max or min; got "avg"}}
+  %0 = ge.ScatterElements %x, %i, %u {dim = 0, reduction = "avg"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
   return
 }
 

@@ -12,6 +12,7 @@
 
 #include "geflow/runtime/Half.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace geflow::kernels;
@@ -20,6 +21,10 @@ using namespace geflow::kernels::testing;
 namespace {
 
 double applyReduction(const std::string &r, double a, double b) {
+  if (r == "max")
+    return std::max(a, b);
+  if (r == "min")
+    return std::min(a, b);
   return r == "add" ? a + b : r == "mul" ? a * b : b;
 }
 
@@ -27,7 +32,7 @@ double applyReduction(const std::string &r, double a, double b) {
 
 TEST(VecScatter, ElementsAndNdWithReductionsAndDuplicates) {
   for (DType dt : {DType::F32, DType::F16, DType::I64})
-    for (const char *reduction : {"none", "add", "mul"}) {
+    for (const char *reduction : {"none", "add", "mul", "max", "min"}) {
       // scatter_elements along each axis, duplicate and negative indices.
       const Shape data = {3, 4}, idxShape = {2, 3};
       for (int64_t axis : {0, 1, -1}) {
@@ -99,9 +104,9 @@ TEST(VecScatter, ErrorsAndOutOfRange) {
   TilingContext ctx;
   ctx.inputs = {f32({4, 3}), desc(DType::I64, {2, 1}), f32({2, 3})};
   ctx.outputs = {f32({4, 3})};
-  ctx.attrs.set("reduction", std::string("max"));
+  ctx.attrs.set("reduction", std::string("avg"));
   EXPECT_NE(tileErr("scatter_nd", ctx)
-                .find("reduction \"max\" is not none, add or mul"),
+                .find("reduction \"avg\" is not none, add, mul, max or min"),
             std::string::npos)
       << tileErr("scatter_nd", ctx);
   ctx.attrs.set("reduction", std::string("none"));

@@ -686,6 +686,56 @@ def _():
     return m
 
 
+@model("constant_subgraph")
+def _():
+    # torch's `class_token.expand(n, -1, -1)` as exported for ViT: Expand's
+    # shape is Where(Equal(shape, ConstantOfShape * -1), ConstantOfShape,
+    # shape), all constant. Tile's repeats come from logical and arithmetic
+    # ops on constants (Not/And/Or/Xor, Cast, Abs, Neg, Sign, Max, Min, Mod,
+    # ReduceProd, Range, Slice, Squeeze, Unsqueeze, Concat, Gather, GatherND).
+    C = lambda name, v: helper.make_node(
+        "Constant", [], [name], value=numpy_helper.from_array(np.array(v, np.int64)))
+    n = helper.make_node
+    nodes = [
+        C("shape", [2, -1, -1]), C("three", [3]), C("minus1", -1),
+        n("ConstantOfShape", ["three"], ["ones"],
+          value=numpy_helper.from_array(np.array([1], np.int64))),
+        n("Mul", ["ones", "minus1"], ["neg"]),
+        n("Equal", ["shape", "neg"], ["is_neg"]),
+        n("Where", ["is_neg", "ones", "shape"], ["target"]),
+        n("Expand", ["token", "target"], ["y"], name="expand"),
+        # repeats = [1, 2]
+        n("Range", ["r0", "r5", "r1"], ["range"]),                 # [0 1 2 3 4]
+        n("Slice", ["range", "s1", "s3"], ["sl"]),                 # [1 2]
+        n("Neg", ["sl"], ["ng"]), n("Abs", ["ng"], ["ab"]),        # [1 2]
+        n("Sign", ["ng"], ["sg"]),                                 # [-1 -1]
+        n("Max", ["ab", "sg"], ["mx"]), n("Min", ["mx", "r5s"], ["mn"]),
+        n("Mod", ["mn", "r5s"], ["md"]),                           # [1 2]
+        n("Greater", ["md", "r1"], ["gt"]),                        # [F T]
+        n("Not", ["gt"], ["nt"]), n("And", ["gt", "nt"], ["nd"]),  # [F F]
+        n("Or", ["gt", "nd"], ["orr"]), n("Xor", ["orr", "nd"], ["xr"]),
+        n("Cast", ["xr"], ["ci"], to=TensorProto.INT64),           # [0 1]
+        n("Add", ["ci", "r1"], ["reps0"]),                         # [1 2]
+        n("ReduceProd", ["reps0"], ["prod"], keepdims=1),          # [2]
+        n("Gather", ["reps0", "g0"], ["first"], axis=0),           # 1
+        n("Unsqueeze", ["first", "ax0"], ["first1"]),              # [1]
+        n("Squeeze", ["prod"], ["prod0"]),                         # 2
+        n("Unsqueeze", ["prod0", "ax0"], ["prod1"]),               # [2]
+        n("Concat", ["first1", "prod1"], ["reps"], axis=0),        # [1 2]
+        n("Tile", ["x", "reps"], ["z"], name="tile"),
+        n("GatherND", ["nd_data", "nd_idx"], ["reps2"]),           # [2 1]
+        n("Tile", ["x", "reps2"], ["w"], name="tile2"),
+    ]
+    return graph(nodes, [vi("token", F, [1, 1, 4]), vi("x", F, [2, 3])],
+                 [vi("y", F, None), vi("z", F, None), vi("w", F, None)],
+                 [const("r0", np.array(0, np.int64)), const("r5", np.array(5, np.int64)),
+                  const("r1", np.array(1, np.int64)), const("r5s", np.array([5], np.int64)),
+                  const("s1", np.array([1], np.int64)), const("s3", np.array([3], np.int64)),
+                  const("g0", np.array(0, np.int64)), const("ax0", np.array([0], np.int64)),
+                  const("nd_data", np.array([[7, 2], [1, 5]], np.int64)),
+                  const("nd_idx", np.array([[0, 1], [1, 0]], np.int64))])
+
+
 # ---------------------------------------------------------------------------
 # Concat, Split, Slice, Gather, Pad
 # ---------------------------------------------------------------------------
@@ -859,9 +909,35 @@ def _():
     return m
 
 
-@model("opset18")
+@model("opset22")
 def _():
-    return unary_chain([("Relu", {})], opset=18)
+    return unary_chain([("Relu", {})], opset=22)
+
+
+@model("opset18_to_21")
+def _():
+    # Opset 21 model: Reduce* axes inputs (18), Split num_outputs (18), Pad
+    # axes (18), Gelu (20).
+    nodes = [
+        helper.make_node("ReduceMean", ["x", "axes"], ["mean"], keepdims=0, name="mean"),
+        helper.make_node("Split", ["x"], ["s0", "s1", "s2"], axis=2, num_outputs=3, name="split"),
+        helper.make_node("Pad", ["x", "pads", "", "pad_axes"], ["padded"], name="pad"),
+        helper.make_node("Gelu", ["x"], ["gelu"], approximate="tanh", name="gelu"),
+    ]
+    outs = ["mean", "s0", "s1", "s2", "padded", "gelu"]
+    m = graph(nodes, [vi("x", F, [2, 3, 7])], [vi(o, F, None) for o in outs],
+              [const("axes", np.array([1], np.int64)),
+               const("pads", np.array([1, 2], np.int64)),
+               const("pad_axes", np.array([-1], np.int64))], opset=21)
+    m.ir_version = 10
+    return m
+
+
+@model("gelu_opset19")
+def _():
+    # Gelu exists from opset 20 on.
+    nodes = [helper.make_node("Gelu", ["x"], ["y"], name="early_gelu")]
+    return graph(nodes, [vi("x", F, [2])], [vi("y", F, None)], opset=19)
 
 
 @model("opset6_same_definition")
