@@ -64,8 +64,7 @@ LogicalResult checkGfmNames(ModuleOp module, const std::string &modelName) {
 }
 
 LogicalResult checkGfmLoads(ModuleOp module, const std::vector<uint8_t> &bytes,
-                            const std::string &modelName,
-                            bool gearPadding) {
+                            const std::string &modelName, bool gearPadding) {
   auto file = rt::GfmFile::fromBytes(bytes.data(), bytes.size(), modelName);
   if (!file.ok())
     return emitError(module.getLoc()) << "the compiled model would not load: "

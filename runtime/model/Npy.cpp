@@ -298,8 +298,7 @@ StatusOr<NpyArray> readNpy(const std::string &path) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Status(ErrorCode::kIoError,
-                  "'" + path + "' is not a regular file");
+    return Status(ErrorCode::kIoError, "'" + path + "' is not a regular file");
   }
   std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
   size_t done = 0;

@@ -30,8 +30,8 @@ LogicalResult loadOne(ge::FileConstantOp op, StringRef modelDir) {
   auto file = readInputFile(*path, UINT64_MAX, error,
                             /*requiresNullTerminator=*/false);
   if (!file)
-    return op.emitOpError() << "cannot read weight file '" << op.getFilePath()
-                            << "': " << error;
+    return op.emitOpError()
+           << "cannot read weight file '" << op.getFilePath() << "': " << error;
   uint64_t size = file->getBufferSize(), offset = op.getOffset();
   if (offset > size || size - offset < bytes)
     return op.emitOpError() << "weight file '" << op.getFilePath() << "' has "
