@@ -56,7 +56,9 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double micros(Clock::duration d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
 
 std::vector<std::vector<int64_t>> parseShapes(const std::string &text) {
   std::vector<std::vector<int64_t>> shapes;
@@ -102,7 +104,8 @@ struct RunBuffers {
   }
 };
 
-std::unique_ptr<Model> load(const std::string &path, const std::shared_ptr<Device> &device) {
+std::unique_ptr<Model> load(const std::string &path,
+                            const std::shared_ptr<Device> &device) {
   StatusOr<std::unique_ptr<Model>> m = Model::load(path, device);
   check(m.status(), "load " + path);
   return std::move(m.value());
@@ -183,7 +186,9 @@ int main(int argc, char **argv) {
                               ? std::make_unique<RunBuffers>(*b.model, shape)
                               : nullptr);
   }
-  auto accepts = [&](const Bench &b, size_t s) { return b.buffers[s] != nullptr; };
+  auto accepts = [&](const Bench &b, size_t s) {
+    return b.buffers[s] != nullptr;
+  };
 
   // First runs on freshly loaded models: nothing cached for any shape yet.
   for (Bench &b : benches) {
@@ -230,7 +235,8 @@ int main(int argc, char **argv) {
         if (accepts(b, s))
           b.switching[s].push_back(timedRun(b, s));
 
-  std::printf("{\"cores\": %u, \"models\": {", (*device)->properties().aiCoreCount);
+  std::printf("{\"cores\": %u, \"models\": {",
+              (*device)->properties().aiCoreCount);
   for (size_t m = 0; m < benches.size(); ++m) {
     Bench &b = benches[m];
     std::vector<double> steady(n, -1), switching(n, -1);
@@ -239,11 +245,12 @@ int main(int argc, char **argv) {
         steady[s] = median(b.steady[s]);
         switching[s] = median(b.switching[s]);
       }
-    std::printf("%s\"%s\": {\"gears\": %zu, \"select_ns\": %s, \"steady_us\": %s, "
-                "\"switching_us\": %s, \"first_us\": %s}",
-                m ? ", " : "", b.label.c_str(), b.model->gears().size(),
-                jsonList(b.selectNs).c_str(), jsonList(steady).c_str(),
-                jsonList(switching).c_str(), jsonList(b.first).c_str());
+    std::printf(
+        "%s\"%s\": {\"gears\": %zu, \"select_ns\": %s, \"steady_us\": %s, "
+        "\"switching_us\": %s, \"first_us\": %s}",
+        m ? ", " : "", b.label.c_str(), b.model->gears().size(),
+        jsonList(b.selectNs).c_str(), jsonList(steady).c_str(),
+        jsonList(switching).c_str(), jsonList(b.first).c_str());
   }
   std::printf("}}\n");
   return 0;

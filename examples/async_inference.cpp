@@ -47,7 +47,8 @@ int main(int argc, char **argv) {
   const uint32_t graphId = 1;
 
   // 1. System resources (GEInitialize).
-  CHECK_STATUS(geflow::Initialize({{"ge.exec.deviceId", "0"}, {"ge.graphRunMode", "0"}}));
+  CHECK_STATUS(geflow::Initialize(
+      {{"ge.exec.deviceId", "0"}, {"ge.graphRunMode", "0"}}));
   {
     // 2. Session, AddGraph, BuildGraph.
     geflow::Session session({});
@@ -65,7 +66,8 @@ int main(int argc, char **argv) {
     CHECK_GFRT(gfrtSetDevice(0));
     gfrtStream stream = nullptr;
     CHECK_GFRT(gfrtCreateStream(&stream));
-    void *hostIn = nullptr, *hostOut = nullptr, *devIn = nullptr, *devOut = nullptr;
+    void *hostIn = nullptr, *hostOut = nullptr, *devIn = nullptr,
+         *devOut = nullptr;
     CHECK_GFRT(gfrtMallocHost(&hostIn, inBytes));
     CHECK_GFRT(gfrtMallocHost(&hostOut, outBytes));
     CHECK_GFRT(gfrtMalloc(&devIn, inBytes));
@@ -73,19 +75,25 @@ int main(int argc, char **argv) {
     float *in = static_cast<float *>(hostIn);
     for (uint64_t i = 0; i < inBytes / sizeof(float); ++i)
       in[i] = value;
-    CHECK_GFRT(gfrtMemcpy(devIn, inBytes, hostIn, inBytes, GFRT_MEMCPY_HOST_TO_DEVICE));
+    CHECK_GFRT(gfrtMemcpy(devIn, inBytes, hostIn, inBytes,
+                          GFRT_MEMCPY_HOST_TO_DEVICE));
 
     // 4. Run on the stream, synchronize, copy back.
-    std::vector<geflow::Tensor> runIn = {geflow::Tensor::wrap(inDesc, devIn, inBytes)};
-    std::vector<geflow::Tensor> runOut = {geflow::Tensor::wrap(outDesc, devOut, outBytes)};
-    CHECK_STATUS(session.RunGraphWithStreamAsync(graphId, stream, runIn, runOut));
+    std::vector<geflow::Tensor> runIn = {
+        geflow::Tensor::wrap(inDesc, devIn, inBytes)};
+    std::vector<geflow::Tensor> runOut = {
+        geflow::Tensor::wrap(outDesc, devOut, outBytes)};
+    CHECK_STATUS(
+        session.RunGraphWithStreamAsync(graphId, stream, runIn, runOut));
     CHECK_GFRT(gfrtSynchronizeStream(stream));
-    CHECK_GFRT(gfrtMemcpy(hostOut, outBytes, devOut, outBytes, GFRT_MEMCPY_DEVICE_TO_HOST));
+    CHECK_GFRT(gfrtMemcpy(hostOut, outBytes, devOut, outBytes,
+                          GFRT_MEMCPY_DEVICE_TO_HOST));
 
     const float *out = static_cast<const float *>(hostOut);
     std::printf("output '%s' [", outDesc.name.c_str());
     for (size_t d = 0; d < outDesc.shape.size(); ++d)
-      std::printf("%s%lld", d ? "," : "", static_cast<long long>(outDesc.shape[d]));
+      std::printf("%s%lld", d ? "," : "",
+                  static_cast<long long>(outDesc.shape[d]));
     std::printf("]:");
     for (uint64_t i = 0; i < outBytes / sizeof(float) && i < 10; ++i)
       std::printf(" %.6g", out[i]);

@@ -50,7 +50,8 @@ public:
   static rt::StatusOr<Graph> fromMLIR(const std::string &text,
                                       const std::string &name = "graph");
   /// Imports a model file (.onnx, .mlir) with `options` (input_shape, ...).
-  static rt::StatusOr<Graph> fromFile(const std::string &path, const OptionMap &options = {});
+  static rt::StatusOr<Graph> fromFile(const std::string &path,
+                                      const OptionMap &options = {});
   /// An empty graph (a module without a function yet), for builders that
   /// fill in module() (GraphBuilder).
   static Graph create(const std::string &name);
@@ -77,7 +78,8 @@ Status Initialize(const OptionMap &options);
 Status Finalize();
 bool IsInitialized();
 
-using RunAsyncCallback = std::function<void(Status, std::vector<Tensor> &outputs)>;
+using RunAsyncCallback =
+    std::function<void(Status, std::vector<Tensor> &outputs)>;
 
 class Session {
 public:
@@ -94,7 +96,8 @@ public:
   /// Registers a graph: a model path (.onnx, .mlir, .gfm) or a Graph.
   Status AddGraph(uint32_t graphId, const std::string &modelPath,
                   const OptionMap &options = {});
-  Status AddGraph(uint32_t graphId, const Graph &graph, const OptionMap &options = {});
+  Status AddGraph(uint32_t graphId, const Graph &graph,
+                  const OptionMap &options = {});
   Status RemoveGraph(uint32_t graphId);
 
   /// Compiles (unless the graph is a .gfm) and loads the graph.
@@ -115,7 +118,8 @@ public:
   /// Signature of a built graph (-1: geared dims) and its gear table.
   rt::StatusOr<std::vector<TensorDesc>> GetInputs(uint32_t graphId);
   rt::StatusOr<std::vector<TensorDesc>> GetOutputs(uint32_t graphId);
-  rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>> GetGears(uint32_t graphId);
+  rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>>
+  GetGears(uint32_t graphId);
   /// Whether the graph was loaded from the compile cache
   /// (ge.graph_compiler_cache_dir) rather than compiled; builds it first.
   rt::StatusOr<bool> IsBuiltFromCache(uint32_t graphId);

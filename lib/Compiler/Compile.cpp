@@ -1,7 +1,10 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
+#include "MlirInput.h"
+#include "OutputCheck.h"
 #include "Precision.h"
 #include "ShapeRange.h"
+#include "SizeLimits.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
@@ -183,10 +186,10 @@ importByFramework(MLIRContext &context, const std::string &path,
   if (fw.empty())
     fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
   if (fw == "mlir") {
-    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
-    if (!module)
+    auto module = parseMlirModelFile(context, path);
+    if (failed(module))
       return failure();
-    if (failed(applyInputShapes(*module, config)))
+    if (failed(applyInputShapes(**module, config)))
       return failure();
     return module;
   }
@@ -199,6 +202,8 @@ importByFramework(MLIRContext &context, const std::string &path,
 
 LogicalResult runPipeline(ModuleOp module, const CompileConfig &config,
                           bool graphOnly, const PassManagerHook &hook) {
+  if (failed(checkTensorSizes(module, getSizeLimits(config))))
+    return failure();
   if (config.shapeRanges && !graphOnly)
     return runRangedPipeline(module, *config.shapeRanges, config.pipeline,
                              hook);
@@ -252,15 +257,15 @@ compileModule(ModuleOp module, const CompileConfig &config,
     write.externalWeightMinBytes = kExternalWeightMinBytes;
     write.externalWeights = externalWeights;
   }
-  auto bytes = serializeGfm(module, write);
-  if (failed(bytes))
+  // Again after the passes: folding may have built new constants.
+  if (failed(checkTensorSizes(module, getSizeLimits(config))) ||
+      failed(checkPlannedSizes(module, getSizeLimits(config))) ||
+      failed(checkGfmNames(module, modelName)))
     return failure();
-  if (config.gearPadding) {
-    auto file = rt::GfmFile::fromBytes(bytes->data(), bytes->size(), modelName);
-    rt::Status st = file.ok() ? rt::checkGearPadding(**file) : file.status();
-    if (!st.ok())
-      return module.emitError(st.message()), failure();
-  }
+  auto bytes = serializeGfm(module, write);
+  if (failed(bytes) ||
+      failed(checkGfmLoads(module, *bytes, modelName, config.gearPadding)))
+    return failure();
 
   for (npu::ProgramOp p : module.getOps<npu::ProgramOp>()) {
     ++s.gears;

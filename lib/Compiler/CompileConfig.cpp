@@ -97,6 +97,10 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
   }
   config.externalWeight = options.getBool("external_weight");
   config.gearPadding = options.getBool("gear_padding");
+  config.graphMemoryMaxSize = static_cast<uint64_t>(
+      options.getInt("graph_memory_max_size", config.graphMemoryMaxSize));
+  config.constantMaxSize = static_cast<uint64_t>(
+      options.getInt("constant_max_size", config.constantMaxSize));
   config.optionValues = options.values();
 
   PipelineConfig &pipeline = config.pipeline;

@@ -1,5 +1,6 @@
 //===- FusionSwitch.cpp - GE's fusion_switch_file -------------------------===//
 #include "FusionSwitch.h"
+#include "geflow/Support/InputLimits.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -20,7 +21,8 @@ static const Rule kRules[] = {
     {"GraphFusion", "ConvBiasAddFusionPass", &FusionSwitches::convBiasAdd},
     {"GraphFusion", "MatMulBiasAddFusionPass", &FusionSwitches::matmulBiasAdd},
     {"UBFusion", "TbeConvElemwiseFusionPass", &FusionSwitches::convElemwise},
-    {"UBFusion", "TbeMatmulElemwiseFusionPass", &FusionSwitches::matmulElemwise},
+    {"UBFusion", "TbeMatmulElemwiseFusionPass",
+     &FusionSwitches::matmulElemwise},
     {"UBFusion", "TbeEltwiseFusionPass", &FusionSwitches::eltwise},
 };
 
@@ -40,9 +42,11 @@ std::vector<std::string> FusionSwitches::disabled() const {
   return out;
 }
 
-static std::string readSection(llvm::StringRef section, const llvm::json::Object &rules,
+static std::string readSection(llvm::StringRef section,
+                               const llvm::json::Object &rules,
                                FusionSwitches &switches) {
-  auto value = [&](llvm::StringRef rule, const llvm::json::Value &v, bool &on) -> std::string {
+  auto value = [&](llvm::StringRef rule, const llvm::json::Value &v,
+                   bool &on) -> std::string {
     std::optional<llvm::StringRef> s = v.getAsString();
     if (!s || (*s != "on" && *s != "off"))
       return section.str() + "." + rule.str() + ": expected \"on\" or \"off\"";
@@ -66,33 +70,42 @@ static std::string readSection(llvm::StringRef section, const llvm::json::Object
       if (section == r.section && key == r.name)
         rule = &r;
     if (!rule)
-      return "geflow has no " + section.str() + " rule '" + key.str() + "' (its " +
-             section.str() + " rules: " + rulesOf(section) + ")";
+      return "geflow has no " + section.str() + " rule '" + key.str() +
+             "' (its " + section.str() + " rules: " + rulesOf(section) + ")";
     if (std::string e = value(key, v, switches.*rule->flag); !e.empty())
       return e;
   }
   return "";
 }
 
-std::string readFusionSwitchFile(const std::string &path, FusionSwitches &switches) {
-  auto fail = [&](const std::string &why) { return "fusion_switch_file '" + path + "': " + why; };
-  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+std::string readFusionSwitchFile(const std::string &path,
+                                 FusionSwitches &switches) {
+  auto fail = [&](const std::string &why) {
+    return "fusion_switch_file '" + path + "': " + why;
+  };
+  std::string error;
+  auto file = readInputFile(path, kMaxJsonFileBytes, error);
   if (!file)
-    return fail("cannot read: " + file.getError().message());
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*file)->getBuffer());
+    return fail("cannot read: " + error);
+  if (std::string deep = checkNesting(file->getBuffer(), NestingSyntax::Json);
+      !deep.empty())
+    return fail("not valid JSON: " + deep);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(file->getBuffer());
   if (!json)
     return fail("not valid JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *root = json->getAsObject();
   const llvm::json::Object *top = root ? root->getObject("Switch") : nullptr;
   if (!top)
-    return fail("expected an object {\"Switch\": {\"GraphFusion\": {...}, \"UBFusion\": {...}}}");
+    return fail("expected an object {\"Switch\": {\"GraphFusion\": {...}, "
+                "\"UBFusion\": {...}}}");
   for (const auto &[section, rules] : *top) {
     if (section != "GraphFusion" && section != "UBFusion")
       return fail("unknown section '" + section.str() +
                   "' under \"Switch\" (expected GraphFusion or UBFusion)");
     const llvm::json::Object *object = rules.getAsObject();
     if (!object)
-      return fail(section.str() + ": expected an object of rule names to \"on\"/\"off\"");
+      return fail(section.str() +
+                  ": expected an object of rule names to \"on\"/\"off\"");
     if (std::string e = readSection(section, *object, switches); !e.empty())
       return fail(e);
   }

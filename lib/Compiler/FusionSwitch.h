@@ -9,12 +9,14 @@
 namespace geflow {
 
 /// Reads a GE fusion switch file into `switches`:
-///   {"Switch": {"GraphFusion": {"ALL": "off", "ConvBatchnormFusionPass": "on"},
+///   {"Switch": {"GraphFusion": {"ALL": "off", "ConvBatchnormFusionPass":
+///   "on"},
 ///               "UBFusion": {"TbeEltwiseFusionPass": "off"}}}
 /// "ALL" sets every rule of its section; named rules override it. Returns ""
 /// or an error naming the file and what is wrong in it (bad JSON, a section
 /// or rule geflow does not have, a value other than "on"/"off").
-std::string readFusionSwitchFile(const std::string &path, FusionSwitches &switches);
+std::string readFusionSwitchFile(const std::string &path,
+                                 FusionSwitches &switches);
 
 } // namespace geflow
 

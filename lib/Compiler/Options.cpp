@@ -38,9 +38,12 @@ std::optional<int64_t> parseStreamParallel(const std::string &v) {
   size_t start = 0;
   while (start <= v.size()) {
     size_t end = v.find(',', start);
-    std::string part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    std::string number = part.substr(part.find(':') == std::string::npos ? 0 : part.find(':') + 1);
-    if (number.empty() || !std::all_of(number.begin(), number.end(), ::isdigit) ||
+    std::string part = v.substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    std::string number = part.substr(
+        part.find(':') == std::string::npos ? 0 : part.find(':') + 1);
+    if (number.empty() ||
+        !std::all_of(number.begin(), number.end(), ::isdigit) ||
         std::stoll(number.substr(0, 9)) < 1)
       return std::nullopt;
     most = std::max<int64_t>(most, std::stoll(number.substr(0, 9)));
@@ -52,116 +55,159 @@ std::optional<int64_t> parseStreamParallel(const std::string &v) {
 }
 
 static std::string checkStreamParallel(const std::string &v) {
-  return parseStreamParallel(v) ? ""
-                                : "expected a positive count or Engine:count pairs such as "
-                                  "\"AIcoreEngine:4\", got \"" + v + "\"";
+  return parseStreamParallel(v)
+             ? ""
+             : "expected a positive count or Engine:count pairs such as "
+               "\"AIcoreEngine:4\", got \"" +
+                   v + "\"";
 }
 
 OptionsRegistry::OptionsRegistry() {
   specs_.push_back(enumOption(
       "precision_mode",
       {"force_fp16", "force_fp32", "cube_fp16in_fp32out", "allow_fp32_to_fp16",
-       "must_keep_origin_dtype", "allow_mix_precision", "allow_mix_precision_fp16",
-       "allow_mix_precision_bf16", "allow_fp32_to_bf16"},
+       "must_keep_origin_dtype", "allow_mix_precision",
+       "allow_mix_precision_fp16", "allow_mix_precision_bf16",
+       "allow_fp32_to_bf16"},
       "", "Operator precision mode (GE); the soc profile decides the default"));
-  specs_.push_back(enumOption("precision_mode_v2",
-                              {"fp16", "origin", "cube_fp16in_fp32out",
-                               "mixed_float16", "mixed_bfloat16"},
-                              "", "Operator precision mode, v2 names; excludes precision_mode"));
-  specs_.push_back(option("modify_mixlist", Kind::Path,
-                          "JSON file editing the mixed-precision black/white/gray lists"));
-  specs_.push_back(option("keep_dtype", Kind::Path,
-                          "File of op names whose dtype stays as in the model (ATC)"));
-  specs_.push_back(option("keep_tensors_dtypes", Kind::String,
-                          "Comma-separated tensor names that keep their dtype"));
-  specs_.push_back(option("customize_dtypes", Kind::Path,
-                          "Per-op / per-OpType input and output dtype overrides"));
+  specs_.push_back(enumOption(
+      "precision_mode_v2",
+      {"fp16", "origin", "cube_fp16in_fp32out", "mixed_float16",
+       "mixed_bfloat16"},
+      "", "Operator precision mode, v2 names; excludes precision_mode"));
+  specs_.push_back(
+      option("modify_mixlist", Kind::Path,
+             "JSON file editing the mixed-precision black/white/gray lists"));
+  specs_.push_back(
+      option("keep_dtype", Kind::Path,
+             "File of op names whose dtype stays as in the model (ATC)"));
+  specs_.push_back(
+      option("keep_tensors_dtypes", Kind::String,
+             "Comma-separated tensor names that keep their dtype"));
+  specs_.push_back(
+      option("customize_dtypes", Kind::Path,
+             "Per-op / per-OpType input and output dtype overrides"));
   // One soc_version per profile under socs/ (op-info library, default mode).
-  specs_.push_back(enumOption("soc_version", ge::precision::getBuiltinSocNames(), "host",
+  specs_.push_back(enumOption("soc_version",
+                              ge::precision::getBuiltinSocNames(), "host",
                               "Target soc profile (virtual NPU description)"));
-  specs_.push_back(option("print_precision_decisions", Kind::Bool,
-                          "Print each op's precision decision as a table on stderr "
-                          "(geflow extension)",
-                          "false"));
+  specs_.push_back(
+      option("print_precision_decisions", Kind::Bool,
+             "Print each op's precision decision as a table on stderr "
+             "(geflow extension)",
+             "false"));
 
-  OptionSpec inputShape = option("input_shape", Kind::String,
-                                 "Input shapes \"x:1,3,224,224;mask:1,-1\" (-1: geared dim)");
+  OptionSpec inputShape =
+      option("input_shape", Kind::String,
+             "Input shapes \"x:1,3,224,224;mask:1,-1\" (-1: geared dim)");
   inputShape.check = checkInputShapeSyntax;
   specs_.push_back(inputShape);
-  OptionSpec dims = option("dynamic_dims", Kind::String,
-                           "Gears for the -1 dims of input_shape: \"1,224;8,448\"");
+  OptionSpec dims =
+      option("dynamic_dims", Kind::String,
+             "Gears for the -1 dims of input_shape: \"1,224;8,448\"");
   dims.check = checkDynamicDimsSyntax;
   specs_.push_back(dims);
-  OptionSpec batch = option("dynamic_batch_size", Kind::String,
-                            "Batch-size gears \"1,2,4,8\" for the -1 batch dim");
+  OptionSpec batch =
+      option("dynamic_batch_size", Kind::String,
+             "Batch-size gears \"1,2,4,8\" for the -1 batch dim");
   batch.check = checkDynamicBatchSyntax;
   specs_.push_back(batch);
-  OptionSpec image = option("dynamic_image_size", Kind::String,
-                            "Image-size gears \"224,224;448,448\" for -1 H,W dims");
+  OptionSpec image =
+      option("dynamic_image_size", Kind::String,
+             "Image-size gears \"224,224;448,448\" for -1 H,W dims");
   image.check = checkDynamicDimsSyntax;
   specs_.push_back(image);
-  OptionSpec nodeType = option("dynamic_node_type", Kind::Int,
-                               "0: dataset inputs are dynamic; 1: placeholder inputs");
+  OptionSpec nodeType =
+      option("dynamic_node_type", Kind::Int,
+             "0: dataset inputs are dynamic; 1: placeholder inputs");
   nodeType.maxValue = 1;
   // Every geflow graph input is a placeholder (GE Data node); there are no
   // dataset (GetNext) inputs for 0 to make dynamic.
   nodeType.check = [](const std::string &v) -> std::string {
-    return v == "0" ? "geflow graphs have no dataset (GetNext) inputs, only placeholder "
+    return v == "0" ? "geflow graphs have no dataset (GetNext) inputs, only "
+                      "placeholder "
                       "inputs: use 1 or leave it unset"
                     : "";
   };
   specs_.push_back(nodeType);
-  OptionSpec range = option("input_shape_range", Kind::String,
-                            "Shape ranges \"data:[1~8,3,224,224]\" (runtime tiling)");
+  OptionSpec range =
+      option("input_shape_range", Kind::String,
+             "Shape ranges \"data:[1~8,3,224,224]\" (runtime tiling)");
   range.aliases = {"dynamic_inputs_shape_range"};
   range.check = checkShapeRangeSyntax;
   specs_.push_back(range);
-  specs_.push_back(option("gear_padding", Kind::Bool,
-                          "Pad geared batch dims up to the next gear (geflow extension)",
-                          "false"));
+  specs_.push_back(option(
+      "gear_padding", Kind::Bool,
+      "Pad geared batch dims up to the next gear (geflow extension)", "false"));
 
   specs_.push_back(option("fusion_switch_file", Kind::Path,
                           "JSON file turning graph/UB fusion rules on or off"));
+  // Memory bounds, checked with overflow-safe counts before anything is
+  // materialized (lib/Compiler/SizeLimits.cpp). GE's default for
+  // graph_memory_max_size is 26843545600 (25 GiB).
+  OptionSpec graphMemory =
+      option("graph_memory_max_size", Kind::Int,
+             "Most bytes of one tensor, of an execution's arena and of the "
+             "weights",
+             "26843545600");
+  graphMemory.minValue = 1;
+  specs_.push_back(graphMemory);
+  OptionSpec constantMax =
+      option("constant_max_size", Kind::Int,
+             "Most bytes of one constant (geflow extension)", "2147483648");
+  constantMax.minValue = 1;
+  specs_.push_back(constantMax);
   specs_.push_back(option("external_weight", Kind::Bool,
-                          "Store Const weights in files beside the model", "false"));
+                          "Store Const weights in files beside the model",
+                          "false"));
   // GE's documented default: one stream per engine.
-  OptionSpec streams = option("stream_max_parallel_num", Kind::String,
-                              "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "1");
+  OptionSpec streams =
+      option("stream_max_parallel_num", Kind::String,
+             "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "1");
   streams.check = checkStreamParallel;
   specs_.push_back(streams);
 
-  OptionSpec device = option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
+  OptionSpec device =
+      option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
   device.scope = OptionScope::Session;
   device.maxValue = 1023;
   specs_.push_back(device);
-  OptionSpec runMode = option("graph_run_mode", Kind::Int,
-                              "0: inference (the only mode geflow runs); 1: training", "0");
+  OptionSpec runMode =
+      option("graph_run_mode", Kind::Int,
+             "0: inference (the only mode geflow runs); 1: training", "0");
   runMode.aliases = {"ge.graphRunMode"};
   runMode.maxValue = 1;
   runMode.scope = OptionScope::Session;
   runMode.check = [](const std::string &v) -> std::string {
-    return v == "1" ? "graph_run_mode 1 (training) is not supported; use 0" : "";
+    return v == "1" ? "graph_run_mode 1 (training) is not supported; use 0"
+                    : "";
   };
   specs_.push_back(runMode);
   // The compile cache (DataFlow offline compilation): <dir>/<key>.gfm with
   // <key>.idx and <key>.lock; see lib/Session/CompileCache.cpp.
-  OptionSpec key = option("ge.graph_key", Kind::String,
-                          "Key naming a graph in the compile cache (its file names)");
+  OptionSpec key =
+      option("ge.graph_key", Kind::String,
+             "Key naming a graph in the compile cache (its file names)");
   key.sessionGraphsOnly = true;
   key.check = [](const std::string &v) -> std::string {
     bool ok = v[0] != '.' && std::all_of(v.begin(), v.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-    });
-    return ok ? "" : "a cache key names files: use letters, digits, '_', '-' and '.' "
-                     "(not first)";
+                return std::isalnum(static_cast<unsigned char>(c)) ||
+                       c == '_' || c == '-' || c == '.';
+              });
+    return ok ? ""
+              : "a cache key names files: use letters, digits, '_', '-' and "
+                "'.' "
+                "(not first)";
   };
   specs_.push_back(key);
-  OptionSpec cacheDir = option("ge.graph_compiler_cache_dir", Kind::Path,
-                               "Directory of the compile cache (needs ge.graph_key)");
+  OptionSpec cacheDir =
+      option("ge.graph_compiler_cache_dir", Kind::Path,
+             "Directory of the compile cache (needs ge.graph_key)");
   cacheDir.sessionGraphsOnly = true;
   specs_.push_back(cacheDir);
-  OptionSpec runFlag = option("ge.runFlag", Kind::Int,
-                              "0: compile only (offline compilation); 1: compile and run", "1");
+  OptionSpec runFlag =
+      option("ge.runFlag", Kind::Int,
+             "0: compile only (offline compilation); 1: compile and run", "1");
   runFlag.maxValue = 1;
   runFlag.sessionGraphsOnly = true;
   specs_.push_back(runFlag);
@@ -174,7 +220,8 @@ const OptionsRegistry &OptionsRegistry::get() {
 
 const OptionSpec *OptionsRegistry::find(const std::string &name) const {
   for (const OptionSpec &s : specs_)
-    if (s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end())
+    if (s.name == name ||
+        std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end())
       return &s;
   return nullptr;
 }
@@ -193,7 +240,8 @@ std::string OptionsRegistry::checkValue(const OptionSpec &spec,
   };
   switch (spec.kind) {
   case Kind::Enum:
-    if (std::find(spec.allowed.begin(), spec.allowed.end(), value) == spec.allowed.end())
+    if (std::find(spec.allowed.begin(), spec.allowed.end(), value) ==
+        spec.allowed.end())
       return bad("allowed values are " + join(spec.allowed));
     break;
   case Kind::Bool:
@@ -203,14 +251,15 @@ std::string OptionsRegistry::checkValue(const OptionSpec &spec,
     break;
   case Kind::Int: {
     bool digits = !value.empty() &&
-                  std::all_of(value.begin() + (value[0] == '-'), value.end(), ::isdigit) &&
+                  std::all_of(value.begin() + (value[0] == '-'), value.end(),
+                              ::isdigit) &&
                   value.size() < 19 && value != "-";
     if (!digits)
       return bad("expected an integer");
     int64_t v = std::stoll(value);
     if (v < spec.minValue || v > spec.maxValue)
-      return bad("expected an integer in [" + std::to_string(spec.minValue) + ", " +
-                 std::to_string(spec.maxValue) + "]");
+      return bad("expected an integer in [" + std::to_string(spec.minValue) +
+                 ", " + std::to_string(spec.maxValue) + "]");
     break;
   }
   case Kind::Path:
@@ -227,8 +276,9 @@ std::string OptionsRegistry::checkValue(const OptionSpec &spec,
   return "";
 }
 
-std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::string> &raw,
-                                              std::string *error) const {
+std::optional<Options>
+OptionsRegistry::parse(const std::map<std::string, std::string> &raw,
+                       std::string *error) const {
   Options out;
   std::vector<std::string> problems;
   std::vector<std::string> names;
@@ -240,8 +290,9 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
     const OptionSpec *spec = find(name);
     if (!spec) {
       std::string near = suggestNearest(name, names);
-      problems.push_back("unknown option '" + name + "'" +
-                         (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      problems.push_back(
+          "unknown option '" + name + "'" +
+          (near.empty() ? "" : " (did you mean '" + near + "'?)"));
       continue;
     }
     std::string msg = checkValue(*spec, value);
@@ -251,13 +302,16 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
     }
     std::string canonical = value;
     if (spec->kind == Kind::Bool)
-      canonical = (value == "true" || value == "1" || value == "True") ? "true" : "false";
+      canonical = (value == "true" || value == "1" || value == "True")
+                      ? "true"
+                      : "false";
     out.values_[spec->name] = canonical;
   }
   // Combinations GE rejects.
   if (out.has("precision_mode") && out.has("precision_mode_v2"))
-    problems.push_back("options 'precision_mode' and 'precision_mode_v2' cannot be used "
-                       "together (GE); set only precision_mode_v2");
+    problems.push_back(
+        "options 'precision_mode' and 'precision_mode_v2' cannot be used "
+        "together (GE); set only precision_mode_v2");
   if (out.has("modify_mixlist")) {
     // GE applies the lists only under automatic mixed precision.
     std::optional<std::string> mode = out.get("precision_mode");
@@ -266,14 +320,19 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
     auto parsed = mode ? ge::precision::parseMode(*mode) : std::nullopt;
     if (!parsed || !ge::precision::isMixed(*parsed))
       problems.push_back(
-          "option 'modify_mixlist' needs a mixed precision mode (precision_mode "
-          "allow_mix_precision, allow_mix_precision_fp16 or allow_mix_precision_bf16, or "
+          "option 'modify_mixlist' needs a mixed precision mode "
+          "(precision_mode "
+          "allow_mix_precision, allow_mix_precision_fp16 or "
+          "allow_mix_precision_bf16, or "
           "precision_mode_v2 mixed_float16 or mixed_bfloat16); the mode is " +
-          (out.has("precision_mode_v2") ? "'" + *out.get("precision_mode_v2") + "'"
-           : mode                       ? "'" + *mode + "'"
-                                        : std::string("the soc's default")));
+          (out.has("precision_mode_v2")
+               ? "'" + *out.get("precision_mode_v2") + "'"
+           : mode ? "'" + *mode + "'"
+                  : std::string("the soc's default")));
   }
-  if (out.has("dynamic_dims") + out.has("dynamic_batch_size") + out.has("dynamic_image_size") > 1)
+  if (out.has("dynamic_dims") + out.has("dynamic_batch_size") +
+          out.has("dynamic_image_size") >
+      1)
     problems.push_back("only one of 'dynamic_dims', 'dynamic_batch_size' and "
                        "'dynamic_image_size' may be set");
   if (!problems.empty()) {
@@ -285,15 +344,18 @@ std::optional<Options> OptionsRegistry::parse(const std::map<std::string, std::s
   return out;
 }
 
-std::string OptionsRegistry::checkNoSessionGraphOptions(const Options &options,
-                                                        const std::string &what) const {
+std::string
+OptionsRegistry::checkNoSessionGraphOptions(const Options &options,
+                                            const std::string &what) const {
   std::string out;
   for (const auto &[name, value] : options.values()) {
     const OptionSpec *spec = find(name);
     if (spec && spec->sessionGraphsOnly)
-      out += (out.empty() ? "" : "\n") + ("option '" + name + "' applies to graphs added to a "
-                                          "Session (the compile cache and run flag); " +
-                                          what + " compiles directly");
+      out += (out.empty() ? "" : "\n") +
+             ("option '" + name +
+              "' applies to graphs added to a "
+              "Session (the compile cache and run flag); " +
+              what + " compiles directly");
   }
   return out;
 }
@@ -332,14 +394,16 @@ static size_t editDistance(const std::string &a, const std::string &b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                         prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]))});
+      cur[j] = std::min(
+          {prev[j] + 1, cur[j - 1] + 1,
+           prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]))});
     std::swap(prev, cur);
   }
   return prev[b.size()];
 }
 
-std::string suggestNearest(const std::string &name, const std::vector<std::string> &candidates) {
+std::string suggestNearest(const std::string &name,
+                           const std::vector<std::string> &candidates) {
   std::string best;
   size_t bestDist = SIZE_MAX;
   for (const std::string &c : candidates) {

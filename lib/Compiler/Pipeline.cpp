@@ -3,8 +3,8 @@
 #include "lib/Compiler/Transforms/Passes.h"
 
 #include "dialects/ge/Transforms/Passes.h"
-#include "geflow/SocInfo/PrecisionMode.h"
 #include "dialects/npu/Transforms/Passes.h"
+#include "geflow/SocInfo/PrecisionMode.h"
 #include "lib/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -73,17 +73,20 @@ namespace {
 
 /// Every field of PipelineConfig, as options of `geflow-compile-pipeline`.
 /// GE-syntax values (input-shape, gears) are parsed once, into the config.
-struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOptions> {
+struct CompilePipelineOptions
+    : public PassPipelineOptions<CompilePipelineOptions> {
   // Target and scheduling.
   Option<std::string> soc{*this, "soc", llvm::cl::desc("soc_version"),
                           llvm::cl::init("host")};
-  Option<unsigned> cores{*this, "cores", llvm::cl::desc("AI cores to tile for (0: all)"),
+  Option<unsigned> cores{*this, "cores",
+                         llvm::cl::desc("AI cores to tile for (0: all)"),
                          llvm::cl::init(0)};
   Option<int64_t> maxStreams{
       *this, "max-streams",
       llvm::cl::desc("stream_max_parallel_num (largest engine count)"),
       llvm::cl::init(1)};
-  Option<bool> inPlace{*this, "in-place", llvm::cl::desc("In-place elementwise kernels"),
+  Option<bool> inPlace{*this, "in-place",
+                       llvm::cl::desc("In-place elementwise kernels"),
                        llvm::cl::init(true)};
   Option<std::string> memoryStrategy{*this, "memory-strategy",
                                      llvm::cl::desc("npu-plan-memory strategy"),
@@ -119,9 +122,10 @@ struct CompilePipelineOptions : public PassPipelineOptions<CompilePipelineOption
                      "(geflow-compile sets it when "
                      "any precision option is given)"),
       llvm::cl::init(false)};
-  Option<bool> printPrecision{*this, "print-precision-decisions",
-                              llvm::cl::desc("Print ge-apply-precision's decision table"),
-                              llvm::cl::init(false)};
+  Option<bool> printPrecision{
+      *this, "print-precision-decisions",
+      llvm::cl::desc("Print ge-apply-precision's decision table"),
+      llvm::cl::init(false)};
   // Gears.
   Option<std::string> inputShape{
       *this, "input-shape",

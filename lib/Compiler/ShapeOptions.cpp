@@ -15,8 +15,8 @@ static std::vector<std::string> split(const std::string &s, char sep) {
   size_t start = 0;
   while (true) {
     size_t end = s.find(sep, start);
-    out.push_back(trim(s.substr(start, end == std::string::npos ? std::string::npos
-                                                                : end - start)));
+    out.push_back(trim(s.substr(
+        start, end == std::string::npos ? std::string::npos : end - start)));
     if (end == std::string::npos)
       return out;
     start = end + 1;
@@ -36,8 +36,8 @@ static std::optional<int64_t> parseInt(const std::string &s) {
 }
 
 // "1,3,-1" -> dims; each >= 0 or -1 when allowed.
-static std::optional<std::vector<int64_t>> parseDims(const std::string &text, bool allowDynamic,
-                                                     std::string *error) {
+static std::optional<std::vector<int64_t>>
+parseDims(const std::string &text, bool allowDynamic, std::string *error) {
   std::vector<int64_t> dims;
   if (trim(text).empty())
     return dims;
@@ -114,13 +114,14 @@ parseDynamicBatch(const std::string &text, std::string *error) {
   return gears;
 }
 
-std::optional<std::vector<NamedShapeRange>> parseShapeRange(const std::string &text,
-                                                            std::string *error) {
+std::optional<std::vector<NamedShapeRange>>
+parseShapeRange(const std::string &text, std::string *error) {
   std::vector<NamedShapeRange> out;
   for (const std::string &entry : split(text, ';')) {
     size_t colon = entry.find(":[");
     if (colon == std::string::npos || entry.back() != ']') {
-      *error = "entry \"" + entry + "\" must be name:[dims] (e.g. data:[1~8,3,224,224])";
+      *error = "entry \"" + entry +
+               "\" must be name:[dims] (e.g. data:[1~8,3,224,224])";
       return std::nullopt;
     }
     NamedShapeRange r;
@@ -139,7 +140,8 @@ std::optional<std::vector<NamedShapeRange>> parseShapeRange(const std::string &t
           hi = parseInt(trim(dim.substr(tilde + 1)));
         }
         if (!lo || !hi || *lo < 0 || (*hi != -1 && *hi < *lo)) {
-          *error = "'" + dim + "' is not a dim or min~max range in \"" + entry + "\"";
+          *error = "'" + dim + "' is not a dim or min~max range in \"" + entry +
+                   "\"";
           return std::nullopt;
         }
         r.dims.push_back({*lo, *hi});

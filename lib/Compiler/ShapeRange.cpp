@@ -27,10 +27,11 @@ FailureOr<std::vector<Symbol>>
 parseSymbols(func::FuncOp func, const std::vector<NamedShapeRange> &ranges) {
   std::vector<Symbol> symbols;
   for (const NamedShapeRange &r : ranges) {
-    auto it = llvm::find_if(llvm::seq<unsigned>(0, func.getNumArguments()), [&](unsigned i) {
-      auto name = func.getArgAttrOfType<StringAttr>(i, "ge.name");
-      return name && name.getValue() == r.name;
-    });
+    auto it = llvm::find_if(
+        llvm::seq<unsigned>(0, func.getNumArguments()), [&](unsigned i) {
+          auto name = func.getArgAttrOfType<StringAttr>(i, "ge.name");
+          return name && name.getValue() == r.name;
+        });
     if (it == llvm::seq<unsigned>(0, func.getNumArguments()).end())
       return func.emitError() << "input_shape_range names '" << r.name
                               << "', which is not an input of the graph",
@@ -38,39 +39,45 @@ parseSymbols(func::FuncOp func, const std::vector<NamedShapeRange> &ranges) {
     unsigned i = *it;
     auto type = cast<RankedTensorType>(func.getArgumentTypes()[i]);
     if (static_cast<int64_t>(r.dims.size()) != type.getRank())
-      return func.emitError() << "input_shape_range gives '" << r.name << "' rank "
-                              << r.dims.size() << " but the graph declares rank "
-                              << type.getRank(),
+      return func.emitError()
+                 << "input_shape_range gives '" << r.name << "' rank "
+                 << r.dims.size() << " but the graph declares rank "
+                 << type.getRank(),
              failure();
     for (auto [d, range] : llvm::enumerate(r.dims)) {
       auto [lo, hi] = range;
       int64_t declared = type.getDimSize(d);
       if (lo == hi) {
         if (!ShapedType::isDynamic(declared) && declared != lo)
-          return func.emitError() << "input_shape_range fixes dim " << d << " of '" << r.name
-                                  << "' to " << lo << " but the graph declares " << declared,
+          return func.emitError()
+                     << "input_shape_range fixes dim " << d << " of '" << r.name
+                     << "' to " << lo << " but the graph declares " << declared,
                  failure();
         continue;
       }
       if (!ShapedType::isDynamic(declared))
-        return func.emitError() << "input_shape_range makes dim " << d << " of '" << r.name
-                                << "' ranged but the graph declares it as " << declared
-                                << "; declare it dynamic (?) in the graph",
+        return func.emitError()
+                   << "input_shape_range makes dim " << d << " of '" << r.name
+                   << "' ranged but the graph declares it as " << declared
+                   << "; declare it dynamic (?) in the graph",
                failure();
       if (hi < 0)
-        return func.emitError() << "input_shape_range: dim " << d << " of '" << r.name
-                                << "' needs an upper bound (min~max) to size the memory plan",
+        return func.emitError()
+                   << "input_shape_range: dim " << d << " of '" << r.name
+                   << "' needs an upper bound (min~max) to size the memory "
+                      "plan",
                failure();
       if (symbols.size() == std::size(kProbePrimes))
         return func.emitError() << "input_shape_range has more than "
                                 << std::size(kProbePrimes) << " ranged dims",
                failure();
-      symbols.push_back({i, static_cast<unsigned>(d), std::max<int64_t>(lo, 1), hi,
-                         kProbePrimes[symbols.size()]});
+      symbols.push_back({i, static_cast<unsigned>(d), std::max<int64_t>(lo, 1),
+                         hi, kProbePrimes[symbols.size()]});
     }
   }
   if (symbols.empty())
-    return func.emitError("input_shape_range has no ranged (min~max) dim"), failure();
+    return func.emitError("input_shape_range has no ranged (min~max) dim"),
+           failure();
   return symbols;
 }
 
@@ -85,11 +92,13 @@ LogicalResult fixInputs(func::FuncOp func, const std::vector<Symbol> &symbols,
     for (const Symbol &s : symbols)
       if (s.input == i)
         shape[s.dim] = value(s);
-    auto fixed = RankedTensorType::get(shape, type.getElementType(), type.getEncoding());
+    auto fixed =
+        RankedTensorType::get(shape, type.getElementType(), type.getEncoding());
     arg.setType(fixed);
     inputs.push_back(fixed);
   }
-  func.setFunctionType(FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
+  func.setFunctionType(
+      FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
   return success();
 }
 
@@ -115,24 +124,28 @@ FailureOr<SmallVector<int64_t>> dimExpr(int64_t upper, int64_t probe,
 
 /// The dim expressions of every dim of `values` (upper vs probe), as an
 /// attribute: one array per value, one [coeff, exponents...] per dim.
-FailureOr<ArrayAttr> exprsOf(Operation *anchor, ValueRange upper, ValueRange probe,
+FailureOr<ArrayAttr> exprsOf(Operation *anchor, ValueRange upper,
+                             ValueRange probe,
                              const std::vector<Symbol> &symbols) {
   Builder b(anchor->getContext());
   SmallVector<Attribute> perValue;
   for (auto [u, p] : llvm::zip(upper, probe)) {
-    auto ut = cast<RankedTensorType>(u.getType()), pt = cast<RankedTensorType>(p.getType());
+    auto ut = cast<RankedTensorType>(u.getType()),
+         pt = cast<RankedTensorType>(p.getType());
     if (ut.getRank() != pt.getRank())
-      return anchor->emitError("shape range: ranks differ between the upper-bound and "
-                               "probe compiles"),
+      return anchor->emitError(
+                 "shape range: ranks differ between the upper-bound and "
+                 "probe compiles"),
              failure();
     SmallVector<Attribute> dims;
     for (int64_t d = 0; d < ut.getRank(); ++d) {
       auto expr = dimExpr(ut.getDimSize(d), pt.getDimSize(d), symbols);
       if (failed(expr))
-        return anchor->emitError() << "input_shape_range: dim " << d << " of " << ut
-                                   << " is not a product of the ranged input dims, so it "
-                                      "cannot be recomputed at run time; compile gears "
-                                      "(dynamic_dims) instead",
+        return anchor->emitError()
+                   << "input_shape_range: dim " << d << " of " << ut
+                   << " is not a product of the ranged input dims, so it "
+                      "cannot be recomputed at run time; compile gears "
+                      "(dynamic_dims) instead",
                failure();
       dims.push_back(b.getDenseI64ArrayAttr(*expr));
     }
@@ -145,9 +158,10 @@ FailureOr<ArrayAttr> exprsOf(Operation *anchor, ValueRange upper, ValueRange pro
 /// a kernel variant picked by size) cannot be re-run at other shapes.
 LogicalResult checkSameAttrs(Operation &upper, Operation &probe) {
   auto differ = [&](StringRef what) {
-    return upper.emitError() << "input_shape_range: the " << what << " of this op depends on "
-                             << "a ranged input dim, so one program cannot serve the whole "
-                                "range; compile gears (dynamic_dims) instead";
+    return upper.emitError()
+           << "input_shape_range: the " << what << " of this op depends on "
+           << "a ranged input dim, so one program cannot serve the whole "
+              "range; compile gears (dynamic_dims) instead";
   };
   if (auto k = dyn_cast<npu::KernelOp>(upper)) {
     auto pk = cast<npu::KernelOp>(probe);
@@ -164,15 +178,18 @@ LogicalResult annotate(npu::ProgramOp upper, npu::ProgramOp probe,
   Builder b(upper.getContext());
   SmallVector<Attribute> symbolAttrs;
   for (const Symbol &s : symbols)
-    symbolAttrs.push_back(b.getDenseI64ArrayAttr({s.input, s.dim, s.min, s.max}));
+    symbolAttrs.push_back(
+        b.getDenseI64ArrayAttr({s.input, s.dim, s.min, s.max}));
   upper->setAttr("npu.symbols", b.getArrayAttr(symbolAttrs));
-  auto args = exprsOf(upper, upper.getArguments(), probe.getArguments(), symbols);
+  auto args =
+      exprsOf(upper, upper.getArguments(), probe.getArguments(), symbols);
   if (failed(args))
     return failure();
   upper->setAttr("npu.input_dim_exprs", *args);
   auto upperRet = upper.getBody().front().getTerminator();
   auto probeRet = probe.getBody().front().getTerminator();
-  auto results = exprsOf(upper, upperRet->getOperands(), probeRet->getOperands(), symbols);
+  auto results =
+      exprsOf(upper, upperRet->getOperands(), probeRet->getOperands(), symbols);
   if (failed(results))
     return failure();
   upper->setAttr("npu.output_dim_exprs", *results);
@@ -180,15 +197,19 @@ LogicalResult annotate(npu::ProgramOp upper, npu::ProgramOp probe,
   auto &upperOps = upper.getBody().front().getOperations();
   auto &probeOps = probe.getBody().front().getOperations();
   if (upperOps.size() != probeOps.size())
-    return upper.emitError("shape range: the programs compiled for the upper bounds and "
-                           "for the probe shapes differ");
+    return upper.emitError(
+        "shape range: the programs compiled for the upper bounds and "
+        "for the probe shapes differ");
   for (auto [u, p] : llvm::zip(upperOps, probeOps)) {
-    if (u.getName() != p.getName() || u.getNumOperands() != p.getNumOperands() ||
+    if (u.getName() != p.getName() ||
+        u.getNumOperands() != p.getNumOperands() ||
         u.getNumResults() != p.getNumResults())
-      return u.emitError("shape range: the programs compiled for the upper bounds and for "
-                         "the probe shapes differ here");
+      return u.emitError(
+          "shape range: the programs compiled for the upper bounds and for "
+          "the probe shapes differ here");
     if (isa<npu::HostCallOp>(u))
-      return u.emitError("input_shape_range: host calls cannot run in a shape-ranged program");
+      return u.emitError(
+          "input_shape_range: host calls cannot run in a shape-ranged program");
     if (!isa<npu::KernelOp, npu::MemcpyOp>(u))
       continue;
     if (failed(checkSameAttrs(u, p)))
@@ -212,7 +233,8 @@ LogicalResult runRangedPipeline(ModuleOp module,
                                 const PassManagerHook &hook) {
   auto funcs = module.getOps<func::FuncOp>();
   if (std::distance(funcs.begin(), funcs.end()) != 1)
-    return module.emitError("input_shape_range needs a model with exactly one graph");
+    return module.emitError(
+        "input_shape_range needs a model with exactly one graph");
   if (!config.gears.kind.empty())
     return module.emitError() << "input_shape_range and " << config.gears.kind
                               << " cannot be used together";

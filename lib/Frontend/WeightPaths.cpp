@@ -48,8 +48,7 @@ static bool checkInsideDir(StringRef modelDir, StringRef location,
   }
   if (std::error_code ec = sys::fs::real_path(full, realFile)) {
     error =
-        ("cannot open weight file '" + location + "': " + ec.message())
-            .str();
+        ("cannot open weight file '" + location + "': " + ec.message()).str();
     return false;
   }
   SmallString<256> prefix(realDir);

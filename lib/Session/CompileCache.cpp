@@ -1,6 +1,7 @@
 //===- CompileCache.cpp - GE's graph compile cache ------------------------===//
 #include "CompileCache.h"
 
+#include "geflow/Support/InputLimits.h"
 #include "geflow/runtime/Gfm.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -43,41 +44,48 @@ Status writeAtomically(const std::string &path, llvm::StringRef bytes) {
     llvm::raw_fd_ostream os(tmp, ec);
     if (ec)
       return rt::Status(rt::ErrorCode::kIoError,
-                        "compile cache: cannot write '" + tmp + "': " + ec.message());
+                        "compile cache: cannot write '" + tmp +
+                            "': " + ec.message());
     os << bytes;
     os.close();
     if (os.has_error())
-      return rt::Status(rt::ErrorCode::kIoError, "compile cache: cannot write '" + tmp +
-                                                      "': " + os.error().message());
+      return rt::Status(rt::ErrorCode::kIoError,
+                        "compile cache: cannot write '" + tmp +
+                            "': " + os.error().message());
   }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, path))
     return rt::Status(rt::ErrorCode::kIoError,
-                      "compile cache: cannot rename '" + tmp + "': " + ec.message());
+                      "compile cache: cannot rename '" + tmp +
+                          "': " + ec.message());
   return Status::OK();
 }
 } // namespace
 
 CompileCache::CompileCache(std::string dir, std::string key)
-    : dir_(std::move(dir)), key_(std::move(key)), model_(join(dir_, key_ + ".gfm")),
-      index_(join(dir_, key_ + ".idx")), lockPath_(join(dir_, key_ + ".lock")) {}
+    : dir_(std::move(dir)), key_(std::move(key)),
+      model_(join(dir_, key_ + ".gfm")), index_(join(dir_, key_ + ".idx")),
+      lockPath_(join(dir_, key_ + ".lock")) {}
 
-rt::StatusOr<std::optional<CompileCache>> CompileCache::fromOptions(const Options &options,
-                                                                   const std::string &graph) {
+rt::StatusOr<std::optional<CompileCache>>
+CompileCache::fromOptions(const Options &options, const std::string &graph) {
   std::optional<std::string> dir = options.get("ge.graph_compiler_cache_dir");
   std::optional<std::string> key = options.get("ge.graph_key");
   if (!dir && !key)
     return std::optional<CompileCache>();
   if (!dir)
-    return rt::invalidArgument(graph + " has ge.graph_key '" + *key +
-                               "' but no ge.graph_compiler_cache_dir: the key names the "
-                               "graph's files in that directory");
+    return rt::invalidArgument(
+        graph + " has ge.graph_key '" + *key +
+        "' but no ge.graph_compiler_cache_dir: the key names the "
+        "graph's files in that directory");
   if (!key)
-    return rt::invalidArgument(graph + " has ge.graph_compiler_cache_dir '" + *dir +
-                               "' but no ge.graph_key: the cache names its files by the key");
+    return rt::invalidArgument(
+        graph + " has ge.graph_compiler_cache_dir '" + *dir +
+        "' but no ge.graph_key: the cache names its files by the key");
   return std::optional<CompileCache>(CompileCache(*dir, *key));
 }
 
-std::string CompileCache::fingerprint(const std::string &source, const Options &options) {
+std::string CompileCache::fingerprint(const std::string &source,
+                                      const Options &options) {
   std::string text = "geflow compile cache 1\n" + source;
   for (const auto &[name, value] : options.values()) {
     if (!affectsCompile(name))
@@ -104,16 +112,18 @@ CompileCache::Lock::~Lock() {
 
 rt::StatusOr<CompileCache::Lock> CompileCache::lock() const {
   if (std::error_code ec = llvm::sys::fs::create_directories(dir_))
-    return rt::invalidArgument("compile cache: cannot create ge.graph_compiler_cache_dir '" +
-                               dir_ + "': " + ec.message());
+    return rt::invalidArgument(
+        "compile cache: cannot create ge.graph_compiler_cache_dir '" + dir_ +
+        "': " + ec.message());
   int fd = ::open(lockPath_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    return rt::invalidArgument("compile cache: cannot open lock file '" + lockPath_ +
-                               "': " + std::strerror(errno));
+    return rt::invalidArgument("compile cache: cannot open lock file '" +
+                               lockPath_ + "': " + std::strerror(errno));
   if (::flock(fd, LOCK_EX) != 0) {
     std::string why = std::strerror(errno);
     ::close(fd);
-    return rt::invalidArgument("compile cache: cannot lock '" + lockPath_ + "': " + why);
+    return rt::invalidArgument("compile cache: cannot lock '" + lockPath_ +
+                               "': " + why);
   }
   return Lock(fd);
 }
@@ -133,20 +143,30 @@ CompileCache::lookup(const std::string &fingerprint) const {
   auto damaged = [&](const std::string &why) {
     return rt::Status(rt::ErrorCode::kInvalidArgument,
                       "compile cache: index '" + index_ + "' " + why +
-                          "; remove the entry's files (" + key_ + ".idx, " + key_ +
-                          ".gfm) to rebuild it");
+                          "; remove the entry's files (" + key_ + ".idx, " +
+                          key_ + ".gfm) to rebuild it");
   };
-  auto indexFile = llvm::MemoryBuffer::getFile(index_, /*IsText=*/true);
+  std::string error;
+  auto indexFile = readInputFile(index_, kMaxJsonFileBytes, error);
   if (!indexFile)
-    return damaged("cannot be read: " + indexFile.getError().message());
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*indexFile)->getBuffer());
+    return damaged("cannot be read: " + error);
+  if (std::string deep =
+          checkNesting(indexFile->getBuffer(), NestingSyntax::Json);
+      !deep.empty())
+    return damaged("is not valid JSON: " + deep);
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse(indexFile->getBuffer());
   if (!json)
     return damaged("is not valid JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *index = json->getAsObject();
-  std::optional<llvm::StringRef> key = index ? index->getString("graph_key") : std::nullopt;
-  std::optional<llvm::StringRef> print = index ? index->getString("fingerprint") : std::nullopt;
-  std::optional<int64_t> size = index ? index->getInteger("size") : std::nullopt;
-  std::optional<int64_t> crc = index ? index->getInteger("crc32c") : std::nullopt;
+  std::optional<llvm::StringRef> key =
+      index ? index->getString("graph_key") : std::nullopt;
+  std::optional<llvm::StringRef> print =
+      index ? index->getString("fingerprint") : std::nullopt;
+  std::optional<int64_t> size =
+      index ? index->getInteger("size") : std::nullopt;
+  std::optional<int64_t> crc =
+      index ? index->getInteger("crc32c") : std::nullopt;
   if (!key || !print || !size || !crc)
     return damaged("lacks graph_key, fingerprint, size or crc32c");
   if (*key != key_)
@@ -160,11 +180,13 @@ CompileCache::lookup(const std::string &fingerprint) const {
   llvm::StringRef bytes = (*model)->getBuffer();
   if (static_cast<int64_t>(bytes.size()) != *size ||
       rt::crc32c(bytes.data(), bytes.size()) != static_cast<uint32_t>(*crc))
-    return damaged("does not match '" + model_ + "' (size or crc32c differ: was it modified?)");
+    return damaged("does not match '" + model_ +
+                   "' (size or crc32c differ: was it modified?)");
   return Result(std::vector<uint8_t>(bytes.begin(), bytes.end()));
 }
 
-Status CompileCache::store(const std::string &fingerprint, const std::vector<uint8_t> &gfm,
+Status CompileCache::store(const std::string &fingerprint,
+                           const std::vector<uint8_t> &gfm,
                            const std::string &source) const {
   llvm::StringRef bytes(reinterpret_cast<const char *>(gfm.data()), gfm.size());
   GEFLOW_RETURN_IF_ERROR(writeAtomically(model_, bytes));

@@ -33,12 +33,13 @@ public:
   /// The cache a graph's options ask for: nullopt without cache options; an
   /// error when only one of ge.graph_compiler_cache_dir and ge.graph_key is
   /// set.
-  static rt::StatusOr<std::optional<CompileCache>> fromOptions(const Options &options,
-                                                              const std::string &graph);
+  static rt::StatusOr<std::optional<CompileCache>>
+  fromOptions(const Options &options, const std::string &graph);
 
   /// A fingerprint of a compile's source (model bytes or graph text) and of
   /// the options that change what is compiled.
-  static std::string fingerprint(const std::string &source, const Options &options);
+  static std::string fingerprint(const std::string &source,
+                                 const Options &options);
 
   /// Holds `<key>.lock` (flock) so that one process at a time compiles and
   /// writes a key; released on destruction.
@@ -62,11 +63,13 @@ public:
   /// The cached executable when the index matches `fingerprint`; nullopt
   /// when there is no entry or it is stale. A damaged entry (unreadable
   /// index, executable not matching its index) is an error naming the file.
-  rt::StatusOr<std::optional<std::vector<uint8_t>>> lookup(const std::string &fingerprint) const;
+  rt::StatusOr<std::optional<std::vector<uint8_t>>>
+  lookup(const std::string &fingerprint) const;
 
   /// Writes the executable and then its index (each to a temporary file
   /// renamed into place, so a reader never sees half a file).
-  rt::Status store(const std::string &fingerprint, const std::vector<uint8_t> &gfm,
+  rt::Status store(const std::string &fingerprint,
+                   const std::vector<uint8_t> &gfm,
                    const std::string &source) const;
 
   const std::string &modelPath() const { return model_; }

@@ -26,16 +26,19 @@ std::unique_ptr<Graph::Impl> Graph::Impl::create(const std::string &name) {
   return impl;
 }
 
-rt::StatusOr<Graph> Graph::fromMLIR(const std::string &text, const std::string &name) {
+rt::StatusOr<Graph> Graph::fromMLIR(const std::string &text,
+                                    const std::string &name) {
   auto impl = Impl::create(name);
   DiagnosticCollector diags(*impl->context);
   impl->module = parseSourceString<ModuleOp>(text, impl->context.get());
   if (!impl->module)
-    return diags.status(rt::ErrorCode::kInvalidArgument, "cannot parse graph '" + name + "'");
+    return diags.status(rt::ErrorCode::kInvalidArgument,
+                        "cannot parse graph '" + name + "'");
   return Graph(std::move(impl));
 }
 
-rt::StatusOr<Graph> Graph::fromFile(const std::string &path, const OptionMap &raw) {
+rt::StatusOr<Graph> Graph::fromFile(const std::string &path,
+                                    const OptionMap &raw) {
   std::string error;
   auto options = OptionsRegistry::get().parse(raw, &error);
   if (!options)
@@ -47,7 +50,8 @@ rt::StatusOr<Graph> Graph::fromFile(const std::string &path, const OptionMap &ra
   DiagnosticCollector diags(*impl->context);
   auto module = importModelFile(*impl->context, path, "", *config);
   if (failed(module))
-    return diags.status(rt::ErrorCode::kInvalidArgument, "cannot import '" + path + "'");
+    return diags.status(rt::ErrorCode::kInvalidArgument,
+                        "cannot import '" + path + "'");
   impl->module = std::move(*module);
   return Graph(std::move(impl));
 }

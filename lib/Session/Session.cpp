@@ -54,7 +54,8 @@ Status Initialize(const OptionMap &raw) {
   Global &g = global();
   std::lock_guard<std::mutex> lock(g.mu);
   if (g.initialized)
-    return rt::invalidArgument("geflow::Initialize was already called; call Finalize first");
+    return rt::invalidArgument(
+        "geflow::Initialize was already called; call Finalize first");
   int32_t id = static_cast<int32_t>(options->getInt("ge.exec.deviceId", 0));
   GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
   g.deviceId = id;
@@ -69,8 +70,9 @@ Status Finalize() {
   if (!g.initialized)
     return rt::invalidArgument("geflow::Finalize without Initialize");
   if (g.sessions > 0)
-    return rt::invalidArgument(std::to_string(g.sessions) +
-                               " session(s) still alive; destroy them before Finalize");
+    return rt::invalidArgument(
+        std::to_string(g.sessions) +
+        " session(s) still alive; destroy them before Finalize");
   g.initialized = false;
   return rt::resetDevice(g.deviceId);
 }
@@ -88,13 +90,14 @@ bool IsInitialized() {
 namespace {
 
 struct GraphEntry {
-  std::string path;                  // model file, or empty
+  std::string path;                   // model file, or empty
   std::shared_ptr<Graph::Impl> graph; // in-memory graph, or null
   Options options;
-  std::optional<CompileCache> cache; // ge.graph_compiler_cache_dir + ge.graph_key
-  bool compileOnly = false;          // ge.runFlag=0
-  bool fromCache = false;            // built from the cache, not compiled
-  std::shared_ptr<rt::Model> model;  // once built
+  std::optional<CompileCache>
+      cache;                // ge.graph_compiler_cache_dir + ge.graph_key
+  bool compileOnly = false; // ge.runFlag=0
+  bool fromCache = false;   // built from the cache, not compiled
+  std::shared_ptr<rt::Model> model; // once built
   std::mutex buildMu;
 };
 
@@ -130,11 +133,13 @@ struct Session::Impl {
     auto it = graphs.find(id);
     if (it == graphs.end())
       return rt::Status(rt::ErrorCode::kNotFound,
-                        "graph " + std::to_string(id) + " was not added to the session");
+                        "graph " + std::to_string(id) +
+                            " was not added to the session");
     return it->second;
   }
 
-  Status add(uint32_t id, std::shared_ptr<GraphEntry> entry, const OptionMap &raw) {
+  Status add(uint32_t id, std::shared_ptr<GraphEntry> entry,
+             const OptionMap &raw) {
     GEFLOW_RETURN_IF_ERROR(status);
     auto graphOptions = parseOptions(raw);
     if (!graphOptions.ok())
@@ -144,14 +149,16 @@ struct Session::Impl {
     if (!cache.ok())
       return cache.status();
     if (*cache && llvm::StringRef(entry->path).ends_with(".gfm"))
-      return rt::invalidArgument(graphName(id) + " ('" + entry->path +
-                                 "') is compiled already; ge.graph_compiler_cache_dir "
-                                 "applies to graphs that need compiling");
+      return rt::invalidArgument(
+          graphName(id) + " ('" + entry->path +
+          "') is compiled already; ge.graph_compiler_cache_dir "
+          "applies to graphs that need compiling");
     entry->cache = std::move(*cache);
     entry->compileOnly = entry->options.getInt("ge.runFlag", 1) == 0;
     std::lock_guard<std::mutex> lock(mu);
     if (!graphs.emplace(id, std::move(entry)).second)
-      return rt::invalidArgument("graph " + std::to_string(id) + " is already added");
+      return rt::invalidArgument("graph " + std::to_string(id) +
+                                 " is already added");
     return Status::OK();
   }
 
@@ -162,7 +169,8 @@ struct Session::Impl {
 };
 
 // Compiles the graph or model file of `entry` into .gfm bytes.
-static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry) {
+static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id,
+                                                  GraphEntry &entry) {
   std::string error;
   std::optional<CompileConfig> config =
       parseCompileConfig(entry.options, error);
@@ -178,7 +186,8 @@ static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry
     if (succeeded(applyInputShapes(*clone, *config)))
       compiled = compileModule(*clone, *config, entry.graph->name);
     if (failed(compiled))
-      return diags.status(rt::ErrorCode::kInvalidArgument, "cannot compile " + graphName(id));
+      return diags.status(rt::ErrorCode::kInvalidArgument,
+                          "cannot compile " + graphName(id));
     return std::move(*compiled);
   }
   DialectRegistry registry;
@@ -188,13 +197,15 @@ static rt::StatusOr<std::vector<uint8_t>> compile(uint32_t id, GraphEntry &entry
   auto compiled = compileModelFile(context, entry.path, "", *config);
   if (failed(compiled))
     return diags.status(rt::ErrorCode::kInvalidArgument,
-                        "cannot compile " + graphName(id) + " ('" + entry.path + "')");
+                        "cannot compile " + graphName(id) + " ('" + entry.path +
+                            "')");
   return std::move(*compiled);
 }
 
 // compile() through the compile cache: the cached executable when its index
 // matches the graph and options, else a compile whose result is stored.
-static rt::StatusOr<std::vector<uint8_t>> compileCached(uint32_t id, GraphEntry &entry) {
+static rt::StatusOr<std::vector<uint8_t>> compileCached(uint32_t id,
+                                                        GraphEntry &entry) {
   std::string source;
   if (entry.graph) {
     std::lock_guard<std::mutex> graphLock(entry.graph->mu);
@@ -203,7 +214,8 @@ static rt::StatusOr<std::vector<uint8_t>> compileCached(uint32_t id, GraphEntry 
   } else {
     auto file = llvm::MemoryBuffer::getFile(entry.path, /*IsText=*/false);
     if (!file)
-      return rt::invalidArgument("cannot read " + graphName(id) + " ('" + entry.path +
+      return rt::invalidArgument("cannot read " + graphName(id) + " ('" +
+                                 entry.path +
                                  "'): " + file.getError().message());
     source = (*file)->getBuffer().str();
   }
@@ -222,20 +234,24 @@ static rt::StatusOr<std::vector<uint8_t>> compileCached(uint32_t id, GraphEntry 
   if (!bytes.ok())
     return bytes.status();
   GEFLOW_RETURN_IF_ERROR(entry.cache->store(
-      fingerprint, *bytes, entry.graph ? "graph '" + entry.graph->name + "'" : entry.path));
+      fingerprint, *bytes,
+      entry.graph ? "graph '" + entry.graph->name + "'" : entry.path));
   return bytes;
 }
 
-rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::buildToRun(uint32_t id) {
+rt::StatusOr<std::shared_ptr<rt::Model>>
+Session::Impl::buildToRun(uint32_t id) {
   auto model = build(id);
   if (!model.ok())
     return model;
   auto found = find(id);
   if (found.ok() && (*found)->compileOnly)
-    return rt::invalidArgument(graphName(id) + " was added with ge.runFlag=0 (compile only): "
-                               "it is built" +
-                               ((*found)->cache ? " into " + (*found)->cache->modelPath() : "") +
-                               " but not run; add it with ge.runFlag=1 to run it");
+    return rt::invalidArgument(
+        graphName(id) +
+        " was added with ge.runFlag=0 (compile only): "
+        "it is built" +
+        ((*found)->cache ? " into " + (*found)->cache->modelPath() : "") +
+        " but not run; add it with ge.runFlag=1 to run it");
   return model;
 }
 
@@ -256,7 +272,8 @@ rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
     if (!bytes.ok())
       return bytes.status();
     model = rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
-                                     entry.fromCache ? entry.cache->modelPath() : graphName(id));
+                                     entry.fromCache ? entry.cache->modelPath()
+                                                     : graphName(id));
   }
   if (!model.ok())
     return model.status();
@@ -286,7 +303,8 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
   {
     std::lock_guard<std::mutex> lock(g.mu);
     if (!g.initialized) {
-      impl_->status = rt::invalidArgument("call geflow::Initialize before creating a Session");
+      impl_->status = rt::invalidArgument(
+          "call geflow::Initialize before creating a Session");
       return;
     }
     ++g.sessions;
@@ -299,8 +317,8 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
     return;
   }
   impl_->options = OptionsRegistry::merge(impl_->options, *options);
-  auto device = rt::getOpenDevice(
-      static_cast<int32_t>(impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
+  auto device = rt::getOpenDevice(static_cast<int32_t>(
+      impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
   if (!device.ok()) {
     impl_->status = device.status();
     return;
@@ -327,18 +345,20 @@ Session::~Session() {
 
 Status Session::status() const { return impl_->status; }
 
-Status Session::AddGraph(uint32_t id, const std::string &path, const OptionMap &options) {
+Status Session::AddGraph(uint32_t id, const std::string &path,
+                         const OptionMap &options) {
   auto entry = std::make_shared<GraphEntry>();
   entry->path = path;
   return impl_->add(id, std::move(entry), options);
 }
 
-Status Session::AddGraph(uint32_t id, const Graph &graph, const OptionMap &options) {
+Status Session::AddGraph(uint32_t id, const Graph &graph,
+                         const OptionMap &options) {
   auto entry = std::make_shared<GraphEntry>();
   // The session keeps its own copy, so the caller's Graph may go away.
   auto copy = Graph::Impl::create(graph.name());
-  copy->module = OwningOpRef<ModuleOp>(
-      cast<ModuleOp>(parseSourceString<ModuleOp>(graph.str(), copy->context.get()).release()));
+  copy->module = OwningOpRef<ModuleOp>(cast<ModuleOp>(
+      parseSourceString<ModuleOp>(graph.str(), copy->context.get()).release()));
   if (!copy->module)
     return rt::internalError("cannot copy graph '" + graph.name() + "'");
   entry->graph = std::move(copy);
@@ -349,15 +369,16 @@ Status Session::RemoveGraph(uint32_t id) {
   GEFLOW_RETURN_IF_ERROR(impl_->status);
   std::lock_guard<std::mutex> lock(impl_->mu);
   if (!impl_->graphs.erase(id))
-    return rt::Status(rt::ErrorCode::kNotFound, "graph " + std::to_string(id) + " was not added");
+    return rt::Status(rt::ErrorCode::kNotFound,
+                      "graph " + std::to_string(id) + " was not added");
   return Status::OK();
 }
 
 Status Session::BuildGraph(uint32_t id) { return impl_->build(id).status(); }
 
 // Output tensors for the gear the inputs select.
-static rt::StatusOr<std::vector<Tensor>> allocateOutputs(const rt::Model &model,
-                                                         const std::vector<Tensor> &inputs) {
+static rt::StatusOr<std::vector<Tensor>>
+allocateOutputs(const rt::Model &model, const std::vector<Tensor> &inputs) {
   std::vector<std::vector<int64_t>> shapes;
   for (const Tensor &t : inputs)
     shapes.push_back(t.desc().shape);
@@ -415,7 +436,8 @@ Status Session::RunGraphAsync(uint32_t id, const std::vector<Tensor> &inputs,
 
 Status Session::Synchronize() {
   std::unique_lock<std::mutex> lock(impl_->queueMu);
-  impl_->idleCv.wait(lock, [&] { return impl_->queue.empty() && !impl_->busy; });
+  impl_->idleCv.wait(lock,
+                     [&] { return impl_->queue.empty() && !impl_->busy; });
   return Status::OK();
 }
 
@@ -463,7 +485,8 @@ rt::StatusOr<std::vector<TensorDesc>> Session::GetOutputs(uint32_t id) {
   return out;
 }
 
-rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>> Session::GetGears(uint32_t id) {
+rt::StatusOr<std::vector<std::vector<std::vector<int64_t>>>>
+Session::GetGears(uint32_t id) {
   auto model = impl_->build(id);
   if (!model.ok())
     return model.status();

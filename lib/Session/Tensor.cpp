@@ -19,7 +19,8 @@ uint64_t TensorDesc::bytes() const {
 static std::shared_ptr<uint8_t> allocateBytes(uint64_t size) {
   // 64-byte aligned, as device memory is.
   uint64_t rounded = (size + 63) / 64 * 64;
-  auto *p = static_cast<uint8_t *>(std::aligned_alloc(64, rounded ? rounded : 64));
+  auto *p =
+      static_cast<uint8_t *>(std::aligned_alloc(64, rounded ? rounded : 64));
   if (!p)
     return nullptr;
   std::memset(p, 0, rounded ? rounded : 64);

@@ -1,5 +1,6 @@
 //===- ConfigText.cpp - Reading precision config files --------------------===//
 #include "geflow/SocInfo/ConfigText.h"
+#include "geflow/Support/InputLimits.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -34,6 +35,12 @@ std::string ConfigText::atText(StringRef needle, StringRef message,
 
 std::optional<json::Value> parseJson(const ConfigText &file,
                                      std::string &error) {
+  // The JSON parser recurses per level: refuse deep nesting before it.
+  std::string deep = checkNesting(file.text, NestingSyntax::Json);
+  if (!deep.empty()) {
+    error = file.path + ": invalid JSON: " + deep;
+    return std::nullopt;
+  }
   Expected<json::Value> value = json::parse(file.text);
   if (value)
     return std::move(*value);
@@ -67,12 +74,12 @@ std::string didYouMean(StringRef name,
 }
 
 std::optional<ConfigText> readConfigText(StringRef path, std::string &error) {
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto buffer = readInputFile(path, kMaxJsonFileBytes, error);
   if (!buffer) {
-    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    error = "cannot read '" + path.str() + "': " + error;
     return std::nullopt;
   }
-  return ConfigText{path.str(), (*buffer)->getBuffer().str()};
+  return ConfigText{path.str(), buffer->getBuffer().str()};
 }
 
 } // namespace geflow::ge::precision

@@ -24,7 +24,8 @@ namespace {
 
 gfm::DType toDType(Type t) {
   // gfm::DType numbers dtypes exactly as rt::DType does.
-  return static_cast<gfm::DType>(geflow::ge::getRuntimeDType(t).value_or(rt::DType::F32));
+  return static_cast<gfm::DType>(
+      geflow::ge::getRuntimeDType(t).value_or(rt::DType::F32));
 }
 
 gfm::TensorSig toSig(Type type, const std::string &name) {
@@ -136,7 +137,8 @@ FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
     if (w.getFilePath())
       return def->emitOpError("external weights are not serialized yet");
     if (!w.getPlacement())
-      return def->emitOpError("weight has no placement (run npu-layout-weights)");
+      return def->emitOpError(
+          "weight has no placement (run npu-layout-weights)");
     return weights_.buffer(*w.getPlacement());
   }
   if (auto k = dyn_cast<KernelOp>(def)) {
@@ -148,7 +150,8 @@ FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
     }
     if (!k.getOutputs())
       return def->emitOpError("result has no buffer (run npu-plan-memory)");
-    return toBuffer(cast<BufferAttr>((*k.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+    return toBuffer(cast<BufferAttr>(
+        (*k.getOutputs())[cast<OpResult>(v).getResultNumber()]));
   }
   if (auto m = dyn_cast<MemcpyOp>(def)) {
     if (!m.getPlacement())
@@ -158,7 +161,8 @@ FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
   if (auto h = dyn_cast<HostCallOp>(def)) {
     if (!h.getOutputs())
       return def->emitOpError("result has no buffer (run npu-plan-memory)");
-    return toBuffer(cast<BufferAttr>((*h.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+    return toBuffer(cast<BufferAttr>(
+        (*h.getOutputs())[cast<OpResult>(v).getResultNumber()]));
   }
   return def->emitOpError("produces a value the executable cannot place");
 }
@@ -173,7 +177,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
   if (auto k = dyn_cast<KernelOp>(op)) {
     gfm::KernelTask *kt = task->mutable_kernel();
     kt->set_kernel(k.getKernel().str());
-    Value first = k.getInputs().empty() ? k.getResult(0) : k.getInputs().front();
+    Value first =
+        k.getInputs().empty() ? k.getResult(0) : k.getInputs().front();
     kt->set_dtype(toDType(getElementTypeOrSelf(first.getType())));
     kt->set_block_dim(k.getBlockDim());
     kt->set_tiling(k.getTiling().getData().str());
@@ -208,7 +213,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
     *task->mutable_memcpy()->mutable_src() = *src;
     *task->mutable_memcpy()->mutable_dst() = *dst;
     if (exprsOf(m, 1))
-      *task->mutable_memcpy()->mutable_desc() = toDesc(m.getResult(), exprsOf(m, 1));
+      *task->mutable_memcpy()->mutable_desc() =
+          toDesc(m.getResult(), exprsOf(m, 1));
     return success();
   }
   if (auto r = dyn_cast<EventRecordOp>(op)) {
@@ -243,7 +249,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
 }
 
 std::string argName(ProgramOp program, unsigned i, bool result) {
-  DictionaryAttr attrs = result ? program.getResultAttrDict(i) : program.getArgAttrDict(i);
+  DictionaryAttr attrs =
+      result ? program.getResultAttrDict(i) : program.getArgAttrDict(i);
   if (attrs)
     if (auto name = attrs.getAs<StringAttr>("ge.name"))
       return name.str();
@@ -253,7 +260,8 @@ std::string argName(ProgramOp program, unsigned i, bool result) {
 LogicalResult ProgramWriter::write(gfm::Program *out) {
   for (auto [i, t] : llvm::enumerate(program_.getArgumentTypes())) {
     if (!cast<ShapedType>(t).hasStaticShape())
-      return program_.emitOpError() << "input " << i << " has dynamic shape " << t;
+      return program_.emitOpError()
+             << "input " << i << " has dynamic shape " << t;
     *out->add_inputs() = toSig(t, argName(program_, i, false));
     if (auto exprs = program_->getAttrOfType<ArrayAttr>("npu.input_dim_exprs"))
       addDimExprs(*out->mutable_inputs(i), exprs[i]);
@@ -312,9 +320,9 @@ FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
         for (int d = 0; d < sig.shape_size(); ++d) {
           const gfm::TensorSig &other = getSigs(g).Get(i);
           bool ranged = d < other.dim_exprs_size() &&
-                        llvm::any_of(other.dim_exprs(d).exponents(), [](int32_t e) {
-                          return e != 0;
-                        });
+                        llvm::any_of(
+                            other.dim_exprs(d).exponents(),
+                            [](int32_t e) { return e != 0; });
           if (other.shape(d) != sig.shape(d) || ranged)
             sig.set_shape(d, -1);
         }

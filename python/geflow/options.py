@@ -8,6 +8,19 @@ from .errors import ArgumentTypeError, InvalidArgumentError
 __all__ = ["options_dict"]
 
 
+def _dim(name, d):
+    """``d`` as an integer's text; a float must be integral (1.5 is not a
+    batch size or a dim, and int() would silently truncate it)."""
+    if isinstance(d, bool) or not isinstance(d, numbers.Real):
+        raise InvalidArgumentError(
+            f"option '{name}' has the element {d!r} of type {type(d).__name__}; "
+            "expected integers")
+    if not isinstance(d, numbers.Integral) and not float(d).is_integer():
+        raise InvalidArgumentError(
+            f"option '{name}' has the non-integral value {d!r}; expected integers")
+    return str(int(d))
+
+
 def _option_value(name, value):
     """An option value as the registry's text: bools as true/false, lists as
     "1,2,4", lists of lists as "1,224;8,448", dicts (input_shape) as
@@ -17,11 +30,12 @@ def _option_value(name, value):
     if isinstance(value, (int, str)):
         return str(value)
     if isinstance(value, dict):
-        return ";".join(f"{k}:{','.join(str(int(d)) for d in v)}" for k, v in value.items())
+        return ";".join(f"{k}:{','.join(_dim(name, d) for d in v)}"
+                        for k, v in value.items())
     if isinstance(value, (list, tuple)):
         if all(isinstance(v, (list, tuple)) for v in value):
-            return ";".join(",".join(str(int(d)) for d in v) for v in value)
-        return ",".join(str(int(v)) for v in value)
+            return ";".join(",".join(_dim(name, d) for d in v) for v in value)
+        return ",".join(_dim(name, v) for v in value)
     raise InvalidArgumentError(
         f"option '{name}' has a value of type {type(value).__name__}; use a str, "
         "int, bool, list of ints or (input_shape) a dict of shapes")
@@ -47,7 +61,7 @@ def _shape_dim(input_name, index, d):
             "dims are integers (-1 for a dynamic dim)")
     if not isinstance(d, numbers.Integral) and not float(d).is_integer():
         raise InvalidArgumentError(
-            f"{where} the non-integral dim {d!r} at index {index}; dims are integers")
+            f"{where} the non-integral value {d!r} at index {index}; dims are integers")
     d = int(d)
     if d < -1 or d == 0:
         raise InvalidArgumentError(

@@ -66,12 +66,17 @@ ExternalWeights::map(const GfmFile &file) {
               "with '..')");
     std::string path = dir + "/" + w.path();
     std::string what = model + ": external weight file '" + path + "'";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // A FIFO or device would block open() or never end: check the path
+    // first, open without blocking, and check the descriptor (the path may
+    // have been swapped in between).
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      return Status(ErrorCode::kIoError, what + " is not a regular file");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
       return Status(errno == ENOENT ? ErrorCode::kNotFound
                                     : ErrorCode::kIoError,
                     what + " cannot be opened: " + std::strerror(errno));
-    struct stat st;
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd);
       return Status(ErrorCode::kIoError, what + " is not a regular file");

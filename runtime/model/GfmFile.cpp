@@ -42,11 +42,13 @@ std::vector<uint8_t> encodeGfm(const gfm::Model &model, const void *weights,
   return out;
 }
 
-Status writeFileAtomically(const std::string &path, const void *bytes, size_t size) {
+Status writeFileAtomically(const std::string &path, const void *bytes,
+                           size_t size) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   FILE *f = std::fopen(tmp.c_str(), "wb");
   if (!f)
-    return Status(ErrorCode::kIoError, "cannot create '" + tmp + "': " + std::strerror(errno));
+    return Status(ErrorCode::kIoError,
+                  "cannot create '" + tmp + "': " + std::strerror(errno));
   bool ok = std::fwrite(bytes, 1, size, f) == size;
   ok &= std::fflush(f) == 0;
   ok &= std::fclose(f) == 0;
@@ -74,12 +76,15 @@ std::string GfmFile::directory() const {
 }
 
 static Status corrupt(const std::string &name, const std::string &what) {
-  return Status(ErrorCode::kCorruptFile, "'" + name + "' is not a valid .gfm file: " + what);
+  return Status(ErrorCode::kCorruptFile,
+                "'" + name + "' is not a valid .gfm file: " + what);
 }
 
-Status GfmFile::load(const uint8_t *data, size_t size, const GfmLimits &limits) {
+Status GfmFile::load(const uint8_t *data, size_t size,
+                     const GfmLimits &limits) {
   if (size < sizeof(GfmHeader))
-    return corrupt(path_, "truncated header (" + std::to_string(size) + " bytes, need " +
+    return corrupt(path_, "truncated header (" + std::to_string(size) +
+                              " bytes, need " +
                               std::to_string(sizeof(GfmHeader)) + ")");
   GfmHeader h;
   std::memcpy(&h, data, sizeof(h));
@@ -97,14 +102,16 @@ Status GfmFile::load(const uint8_t *data, size_t size, const GfmLimits &limits) 
   if (h.bodyOffset < sizeof(GfmHeader) || h.bodyOffset > size ||
       h.bodySize > size - h.bodyOffset)
     return corrupt(path_, "body [" + std::to_string(h.bodyOffset) + ", +" +
-                              std::to_string(h.bodySize) + ") lies outside the " +
-                              std::to_string(size) + "-byte file (truncated?)");
+                              std::to_string(h.bodySize) +
+                              ") lies outside the " + std::to_string(size) +
+                              "-byte file (truncated?)");
   if (h.weightsOffset % kGfmWeightsAlignment != 0 || h.weightsOffset > size ||
       h.weightsSize > size - h.weightsOffset ||
       h.weightsOffset < h.bodyOffset + h.bodySize)
-    return corrupt(path_, "weight blob [" + std::to_string(h.weightsOffset) + ", +" +
-                              std::to_string(h.weightsSize) + ") lies outside the " +
-                              std::to_string(size) + "-byte file (truncated?)");
+    return corrupt(path_, "weight blob [" + std::to_string(h.weightsOffset) +
+                              ", +" + std::to_string(h.weightsSize) +
+                              ") lies outside the " + std::to_string(size) +
+                              "-byte file (truncated?)");
   const uint8_t *body = data + h.bodyOffset;
   if (crc32c(body, h.bodySize) != h.bodyCrc32c)
     return corrupt(path_, "body checksum mismatch");
@@ -124,9 +131,11 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::open(const std::string &path,
                                                  const GfmLimits &limits) {
   std::unique_ptr<GfmFile> file(new GfmFile());
   file->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (refused below).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
-    return Status(ErrorCode::kIoError, "cannot open '" + path + "': " + std::strerror(errno));
+    return Status(ErrorCode::kIoError,
+                  "cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -140,14 +149,17 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::open(const std::string &path,
   void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED)
-    return Status(ErrorCode::kIoError, "cannot map '" + path + "': " + std::strerror(errno));
+    return Status(ErrorCode::kIoError,
+                  "cannot map '" + path + "': " + std::strerror(errno));
   file->mapping_ = map;
   file->mappingSize_ = size;
-  GEFLOW_RETURN_IF_ERROR(file->load(static_cast<const uint8_t *>(map), size, limits));
+  GEFLOW_RETURN_IF_ERROR(
+      file->load(static_cast<const uint8_t *>(map), size, limits));
   return file;
 }
 
-StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data, size_t size,
+StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data,
+                                                      size_t size,
                                                       const std::string &name,
                                                       const GfmLimits &limits) {
   std::unique_ptr<GfmFile> file(new GfmFile());
@@ -157,7 +169,8 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data, size_t s
   // so copy into a buffer over-allocated for alignment.
   file->owned_.resize(size + kGfmWeightsAlignment);
   uintptr_t base = reinterpret_cast<uintptr_t>(file->owned_.data());
-  size_t shift = (kGfmWeightsAlignment - base % kGfmWeightsAlignment) % kGfmWeightsAlignment;
+  size_t shift = (kGfmWeightsAlignment - base % kGfmWeightsAlignment) %
+                 kGfmWeightsAlignment;
   uint8_t *aligned = file->owned_.data() + shift;
   if (size)
     std::memcpy(aligned, data, size);

@@ -12,7 +12,8 @@ namespace {
 // Collects the location of the first problem ("gear 0, task 12 (conv1):").
 class Checker {
 public:
-  Checker(const gfm::Model &model, uint64_t weightsSize, const GfmLimits &limits)
+  Checker(const gfm::Model &model, uint64_t weightsSize,
+          const GfmLimits &limits)
       : model_(model), weightsSize_(weightsSize), limits_(limits) {}
 
   Status run();
@@ -33,20 +34,39 @@ private:
   std::string where_;
 };
 
+uint64_t sigBytes(const gfm::TensorSig &sig);
+
 Status Checker::checkSig(const gfm::TensorSig &sig, bool allowDynamic) {
   if (static_cast<uint64_t>(sig.shape_size()) > limits_.maxRank)
-    return fail("tensor '" + sig.name() + "' has rank " + std::to_string(sig.shape_size()));
+    return fail("tensor '" + sig.name() + "' has rank " +
+                std::to_string(sig.shape_size()));
   for (int64_t d : sig.shape())
     if (d < 0 && !(allowDynamic && d == -1))
       return fail("tensor '" + sig.name() + "' has dim " + std::to_string(d));
   if (!gfm::DType_IsValid(sig.dtype()) || !gfm::Format_IsValid(sig.format()))
     return fail("tensor '" + sig.name() + "' has an unknown dtype or format");
+  // storageBytes gives 0 when the count overflows: a non-empty static
+  // tensor of 0 bytes would run as an "empty" output.
+  bool empty = false, dynamic = false;
+  for (int64_t d : sig.shape()) {
+    empty |= d == 0;
+    dynamic |= d < 0;
+  }
+  if (!empty && !dynamic) {
+    uint64_t bytes = sigBytes(sig);
+    if (bytes == 0 || bytes > limits_.maxArenaBytes)
+      return fail(
+          "tensor '" + sig.name() + "' has " +
+          (bytes ? std::to_string(bytes) : std::string("more than 2^64")) +
+          " bytes (at most " + std::to_string(limits_.maxArenaBytes) + ")");
+  }
   return Status::OK();
 }
 
 Status Checker::checkDesc(const gfm::TensorDesc &desc) {
   if (static_cast<uint64_t>(desc.shape_size()) > limits_.maxRank)
-    return fail("a tensor descriptor has rank " + std::to_string(desc.shape_size()));
+    return fail("a tensor descriptor has rank " +
+                std::to_string(desc.shape_size()));
   for (int64_t d : desc.shape())
     if (d < 0)
       return fail("a tensor descriptor has dim " + std::to_string(d));
@@ -58,7 +78,8 @@ Status Checker::checkDesc(const gfm::TensorDesc &desc) {
 // Byte size of a static signature (0 when it does not fit).
 uint64_t sigBytes(const gfm::TensorSig &sig) {
   std::vector<int64_t> shape(sig.shape().begin(), sig.shape().end());
-  return storageBytes(static_cast<DType>(sig.dtype()), static_cast<Format>(sig.format()), shape);
+  return storageBytes(static_cast<DType>(sig.dtype()),
+                      static_cast<Format>(sig.format()), shape);
 }
 
 Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
@@ -66,8 +87,8 @@ Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
   auto range = [&](uint64_t limit, const std::string &region) -> Status {
     if (buf.offset() > limit || buf.size() > limit - buf.offset())
       return fail("buffer [" + std::to_string(buf.offset()) + ", +" +
-                  std::to_string(buf.size()) + ") exceeds the " + region + " (" +
-                  std::to_string(limit) + " bytes)");
+                  std::to_string(buf.size()) + ") exceeds the " + region +
+                  " (" + std::to_string(limit) + " bytes)");
     return Status::OK();
   };
   switch (buf.region()) {
@@ -95,7 +116,8 @@ Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
     if (buf.slot() >= static_cast<uint32_t>(model_.external_weights_size()))
       return fail("external weight " + std::to_string(buf.slot()) + " of " +
                   std::to_string(model_.external_weights_size()));
-    return range(model_.external_weights(buf.slot()).length(), "external weight file");
+    return range(model_.external_weights(buf.slot()).length(),
+                 "external weight file");
   default:
     return fail("buffer in unknown region " + std::to_string(buf.region()));
   }
@@ -113,7 +135,8 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
     if (k.block_dim() < 1 || k.block_dim() > limits_.maxBlockDim)
       return fail("block_dim " + std::to_string(k.block_dim()));
     if (k.tiling().size() > limits_.maxTilingBytes)
-      return fail("tiling data of " + std::to_string(k.tiling().size()) + " bytes");
+      return fail("tiling data of " + std::to_string(k.tiling().size()) +
+                  " bytes");
     if (!gfm::DType_IsValid(k.dtype()))
       return fail("unknown dtype " + std::to_string(k.dtype()));
     for (const auto &b : k.inputs())
@@ -121,8 +144,10 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
     for (const auto &b : k.outputs())
       GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
     if (k.workspace_size() > 0) {
-      if (k.workspace().region() != gfm::ARENA || k.workspace().size() < k.workspace_size())
-        return fail("workspace smaller than the " + std::to_string(k.workspace_size()) +
+      if (k.workspace().region() != gfm::ARENA ||
+          k.workspace().size() < k.workspace_size())
+        return fail("workspace smaller than the " +
+                    std::to_string(k.workspace_size()) +
                     " bytes the tiling needs");
       GEFLOW_RETURN_IF_ERROR(checkBuffer(k.workspace(), program, true));
     }
@@ -140,9 +165,11 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
     return Status::OK();
   case gfm::Task::kRecord:
   case gfm::Task::kWait: {
-    uint32_t e = task.has_record() ? task.record().event() : task.wait().event();
+    uint32_t e =
+        task.has_record() ? task.record().event() : task.wait().event();
     if (e >= program.num_events())
-      return fail("event " + std::to_string(e) + " of " + std::to_string(program.num_events()));
+      return fail("event " + std::to_string(e) + " of " +
+                  std::to_string(program.num_events()));
     return Status::OK();
   }
   case gfm::Task::kHostCall:
@@ -159,7 +186,8 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
 Status Checker::run() {
   if (model_.weights_size() != weightsSize_)
     return fail("declares " + std::to_string(model_.weights_size()) +
-                " weight bytes but the blob has " + std::to_string(weightsSize_));
+                " weight bytes but the blob has " +
+                std::to_string(weightsSize_));
   if (model_.gears_size() < 1)
     return fail("has no task program");
   for (const auto &sig : model_.inputs())
@@ -177,7 +205,8 @@ Status Checker::run() {
                   std::to_string(limits_.maxEvents) + ")");
     if (p.arena_size() > limits_.maxArenaBytes)
       return fail("arena of " + std::to_string(p.arena_size()) + " bytes");
-    if (p.inputs_size() != model_.inputs_size() || p.outputs_size() != model_.outputs_size())
+    if (p.inputs_size() != model_.inputs_size() ||
+        p.outputs_size() != model_.outputs_size())
       return fail("signature does not match the model's inputs and outputs");
     for (const auto &sig : p.inputs())
       GEFLOW_RETURN_IF_ERROR(checkSig(sig, false));
@@ -195,12 +224,14 @@ Status Checker::run() {
     if (p.symbols_size() > 0) {
       where_ = "gear " + std::to_string(g) + ": ";
       if (model_.gears_size() > 1)
-        return fail("is shape-ranged, but the model has " + std::to_string(model_.gears_size()) +
+        return fail("is shape-ranged, but the model has " +
+                    std::to_string(model_.gears_size()) +
                     " programs (a shape-ranged model has one)");
-      GEFLOW_RETURN_IF_ERROR(checkRangedProgram(p, [&](int t, const std::string &what) {
-        where_ = t < 0 ? "gear " + std::to_string(g) + ": " : taskWhere(t);
-        return fail(what);
-      }));
+      GEFLOW_RETURN_IF_ERROR(
+          checkRangedProgram(p, [&](int t, const std::string &what) {
+            where_ = t < 0 ? "gear " + std::to_string(g) + ": " : taskWhere(t);
+            return fail(what);
+          }));
     }
   }
   return Status::OK();

@@ -21,8 +21,9 @@ namespace geflow::rt {
 /// tensor bound to an input or output slot has the slot's size at every
 /// point of the range, and every copy knows its tensor. `fail(task, what)`
 /// makes the error (task -1: the program itself).
-Status checkRangedProgram(const gfm::Program &program,
-                          const std::function<Status(int task, const std::string &)> &fail);
+Status checkRangedProgram(
+    const gfm::Program &program,
+    const std::function<Status(int task, const std::string &)> &fail);
 
 } // namespace geflow::rt
 

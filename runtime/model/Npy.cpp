@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace geflow::rt {
 
@@ -286,18 +289,29 @@ StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
 }
 
 StatusOr<NpyArray> readNpy(const std::string &path) {
-  FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f)
+  // A FIFO or device (/dev/zero) would block or never end: open without
+  // blocking, accept regular files only and read no more than their size.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
     return Status(ErrorCode::kIoError,
                   "cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
-  uint8_t buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
-    bytes.insert(bytes.end(), buf, buf + n);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed)
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status(ErrorCode::kIoError, "'" + path + "' is not a regular file");
+  }
+  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (done != bytes.size())
     return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
   return parseNpy(bytes.data(), bytes.size(), path);
 }

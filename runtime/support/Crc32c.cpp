@@ -25,8 +25,8 @@ static const std::array<uint32_t, 256> &table() {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) static uint32_t crcHw(const uint8_t *p, size_t n,
-                                                       uint32_t crc) {
+__attribute__((target("sse4.2"))) static uint32_t
+crcHw(const uint8_t *p, size_t n, uint32_t crc) {
   uint64_t c = crc;
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t v;

@@ -4,16 +4,25 @@ namespace geflow::rt {
 
 size_t dtypeSize(DType t) {
   switch (t) {
-  case DType::F32: case DType::I32: return 4;
-  case DType::F16: case DType::BF16: return 2;
-  case DType::I8: case DType::U8: case DType::Bool: return 1;
-  case DType::I64: return 8;
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F16:
+  case DType::BF16:
+    return 2;
+  case DType::I8:
+  case DType::U8:
+  case DType::Bool:
+    return 1;
+  case DType::I64:
+    return 8;
   }
   return 0;
 }
 
 static constexpr std::string_view kDTypeNames[kNumDTypes] = {
-    "float32", "float16", "bfloat16", "int8", "uint8", "int32", "int64", "bool"};
+    "float32", "float16", "bfloat16", "int8",
+    "uint8",   "int32",   "int64",    "bool"};
 static constexpr std::string_view kDTypeShortNames[kNumDTypes] = {
     "f32", "f16", "bf16", "i8", "u8", "i32", "i64", "i1"};
 
@@ -90,7 +99,8 @@ int64_t numElements(const std::vector<int64_t> &shape) {
   return n;
 }
 
-uint64_t storageBytes(DType dtype, Format format, const std::vector<int64_t> &shape) {
+uint64_t storageBytes(DType dtype, Format format,
+                      const std::vector<int64_t> &shape) {
   auto physical = physicalShape(format, shape);
   if (!physical)
     return 0;

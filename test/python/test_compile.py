@@ -270,7 +270,7 @@ def test_input_shape_of_the_wrong_type(value, message):
 
 
 @pytest.mark.parametrize("dims, message", [
-    ([2.5, 4], "option 'input_shape' gives input 'x' the non-integral dim 2.5 at index 0"),
+    ([2.5, 4], "option 'input_shape' gives input 'x' the non-integral value 2.5 at index 0"),
     ([2, -2], "option 'input_shape' gives input 'x' the dim -2 at index 1; dims are "
               "positive, or -1 for a dynamic dim"),
     ([0, 4], "gives input 'x' the dim 0 at index 0"),

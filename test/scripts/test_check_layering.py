@@ -21,6 +21,12 @@ def write(root, path, text=''):
     full.write_text(text)
 
 
+def test_repository_layering_holds():
+    result = run(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'layering holds' in result.stdout
+
+
 @pytest.mark.parametrize('including,line,owner', [
     ('tools/geflow-run/Run.cpp', '#include "runtime/src/StreamCore.h"', 'runtime/src'),
     ('runtime/executor/Context.cpp', '#include "src/StreamCore.h"', 'runtime/src'),

@@ -9,6 +9,7 @@
 #include "dialects/npu/IR/NPUDialect.h"
 #include "dialects/npu/Transforms/Passes.h"
 #include "geflow/Compiler/Pipeline.h"
+#include "geflow/Support/InputLimits.h"
 #include "lib/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,6 +31,22 @@ int main(int argc, char **argv) {
   geflow::npu::registerNPUPasses();
   geflow::registerConversionPasses();
   geflow::registerCompilePipeline();
+  auto [input, output] = mlir::registerAndParseCLIOptions(
+      argc, argv, "geflow optimizer driver\n", registry);
+  // The MLIR parser recurses per nesting level: refuse a file nested deep
+  // enough to overflow the stack before parsing it. (Standard input is not
+  // scanned: it could be read only once.)
+  std::string error;
+  if (input != "-")
+    if (auto buffer = geflow::readInputFile(input, geflow::kMaxMlirFileBytes,
+                                            error)) {
+      error = geflow::checkNesting(buffer->getBuffer(),
+                                   geflow::NestingSyntax::Mlir);
+      if (!error.empty()) {
+        llvm::errs() << input << ": error: " << error << "\n";
+        return 1;
+      }
+    }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "geflow optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, input, output, registry));
 }

@@ -39,6 +39,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace llvm;
 using namespace geflow;
@@ -85,13 +88,16 @@ static int fail(const rt::Status &status) { return fail(status.message()); }
 namespace {
 
 bool startsWithGfmMagic(const std::string &path) {
-  FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f)
+  // Non-blocking and regular files only: a FIFO must not stall the probe.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
     return false;
+  struct stat st;
   char magic[sizeof(rt::kGfmMagic)] = {};
-  bool match = std::fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+  bool match = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+               ::read(fd, magic, sizeof(magic)) == sizeof(magic) &&
                std::memcmp(magic, rt::kGfmMagic, sizeof(magic)) == 0;
-  std::fclose(f);
+  ::close(fd);
   return match;
 }
 

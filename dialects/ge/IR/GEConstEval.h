@@ -17,53 +17,58 @@
 
 namespace geflow::ge::consteval {
 
-/// Largest constant (in elements) the folders evaluate.
-constexpr int64_t kMaxFoldElements = 1 << 16;
+  /// Largest constant (in elements) the folders evaluate or create.
+  constexpr int64_t kMaxFoldElements = 1 << 16;
 
-struct ConstTensor {
-  llvm::SmallVector<int64_t> shape;
-  mlir::Type elementType;
-  bool isFloat = false;
-  llvm::SmallVector<double> f;   // when isFloat
-  llvm::SmallVector<int64_t> i;  // otherwise (i1 as 0/1)
+  /// Whether a static `shape` has at most kMaxFoldElements elements, counted
+  /// without overflow (ShapedType::getNumElements wraps for shapes such as
+  /// [2^31, 2^32], which must not look small).
+  bool isFoldableShape(llvm::ArrayRef<int64_t> shape);
 
-  int64_t size() const { return isFloat ? f.size() : i.size(); }
-};
+  struct ConstTensor {
+    llvm::SmallVector<int64_t> shape;
+    mlir::Type elementType;
+    bool isFloat = false;
+    llvm::SmallVector<double> f;  // when isFloat
+    llvm::SmallVector<int64_t> i; // otherwise (i1 as 0/1)
 
-/// Reads a dense constant with a static shape and at most kMaxFoldElements.
-std::optional<ConstTensor> read(mlir::Attribute attr);
+    int64_t size() const { return isFloat ? f.size() : i.size(); }
+  };
 
-/// Builds the attribute of `type` (whose element type decides rounding and
-/// wrapping) from values; `t.shape` must match the type.
-mlir::DenseElementsAttr write(const ConstTensor &t, mlir::ShapedType type);
+  /// Reads a dense constant with a static shape and at most kMaxFoldElements.
+  std::optional<ConstTensor> read(mlir::Attribute attr);
 
-/// Elementwise map on a float or integer tensor.
-std::optional<ConstTensor> mapFloat(const ConstTensor &x,
-                                    llvm::function_ref<double(double)> fn);
+  /// Builds the attribute of `type` (whose element type decides rounding and
+  /// wrapping) from values; `t.shape` must match the type.
+  mlir::DenseElementsAttr write(const ConstTensor &t, mlir::ShapedType type);
 
-/// Elementwise binary op with NumPy broadcasting into `resultType`'s element
-/// kind. `ffn` computes floats, `ifn` integers (return nullopt to refuse, e.g.
-/// a zero divisor). Either may be null to refuse that kind.
-std::optional<ConstTensor>
-broadcastBinary(const ConstTensor &a, const ConstTensor &b, bool resultIsFloat,
-                llvm::function_ref<double(double, double)> ffn,
-                llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> ifn);
+  /// Elementwise map on a float or integer tensor.
+  std::optional<ConstTensor> mapFloat(const ConstTensor &x,
+                                      llvm::function_ref<double(double)> fn);
 
-/// cond ? a : b elementwise, the three broadcast together (ONNX Where).
-/// `a` and `b` must be of one kind (float or integer).
-std::optional<ConstTensor> select(const ConstTensor &cond, const ConstTensor &a,
-                                  const ConstTensor &b);
+  /// Elementwise binary op with NumPy broadcasting into `resultType`'s element
+  /// kind. `ffn` computes floats, `ifn` integers (return nullopt to refuse,
+  /// e.g. a zero divisor). Either may be null to refuse that kind.
+  std::optional<ConstTensor> broadcastBinary(
+      const ConstTensor &a, const ConstTensor &b, bool resultIsFloat,
+      llvm::function_ref<double(double, double)> ffn,
+      llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> ifn);
 
-/// A data-movement op: output element at `outShape` coordinate c is input
-/// element `source(c)` (a linear index into x), or `fill` when source returns
-/// -1.
-ConstTensor gatherElements(
-    const ConstTensor &x, llvm::ArrayRef<int64_t> outShape,
-    llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> source,
-    double fill = 0);
+  /// cond ? a : b elementwise, the three broadcast together (ONNX Where).
+  /// `a` and `b` must be of one kind (float or integer).
+  std::optional<ConstTensor> select(const ConstTensor &cond,
+                                    const ConstTensor &a, const ConstTensor &b);
 
-/// Row-major strides of a shape.
-llvm::SmallVector<int64_t> strides(llvm::ArrayRef<int64_t> shape);
+  /// A data-movement op: output element at `outShape` coordinate c is input
+  /// element `source(c)` (a linear index into x), or `fill` when source returns
+  /// -1.
+  ConstTensor gatherElements(
+      const ConstTensor &x, llvm::ArrayRef<int64_t> outShape,
+      llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> source,
+      double fill = 0);
+
+  /// Row-major strides of a shape.
+  llvm::SmallVector<int64_t> strides(llvm::ArrayRef<int64_t> shape);
 
 } // namespace geflow::ge::consteval
 

@@ -14,16 +14,17 @@ LogicalResult ConstOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
 
 OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
 
-LogicalResult FileConstantOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+FileConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   for (int64_t d : adaptor.getShape())
     if (d < 0)
       return diag("shape must be static and non-negative, got ",
                   formatList(adaptor.getShape()));
-  inferred.push_back(RankedTensorType::get(adaptor.getShape(), adaptor.getDtype()));
+  inferred.push_back(
+      RankedTensorType::get(adaptor.getShape(), adaptor.getDtype()));
   return success();
 }
 
@@ -34,11 +35,13 @@ LogicalResult FileConstantOp::verify() {
   // Weights resolve inside the model's directory: no absolute paths and no
   // ".." components.
   if (path.starts_with("/"))
-    return emitOpError("file_path '") << path << "' must be relative to the model directory";
+    return emitOpError("file_path '")
+           << path << "' must be relative to the model directory";
   SmallVector<StringRef> parts;
   path.split(parts, '/');
   if (llvm::is_contained(parts, ".."))
-    return emitOpError("file_path '") << path << "' must not leave the model directory";
+    return emitOpError("file_path '")
+           << path << "' must not leave the model directory";
   if (getOffset() < 0)
     return emitOpError("offset must be >= 0, got ") << getOffset();
   int64_t length = getLength();
@@ -46,8 +49,8 @@ LogicalResult FileConstantOp::verify() {
   unsigned bits = type.getElementTypeBitWidth();
   int64_t bytes = type.getNumElements() * ((bits + 7) / 8);
   if (length != -1 && length != bytes)
-    return emitOpError("length ") << length << " does not match " << type << " ("
-                                  << bytes << " bytes)";
+    return emitOpError("length ") << length << " does not match " << type
+                                  << " (" << bytes << " bytes)";
   return success();
 }
 

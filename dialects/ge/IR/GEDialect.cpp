@@ -38,11 +38,15 @@ Operation *GEDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 ArrayRef<StringRef> geflow::ge::getPrecisionModes() {
-  static const StringRef modes[] = {
-      "force_fp16",        "force_fp32",           "cube_fp16in_fp32out",
-      "allow_fp32_to_fp16", "must_keep_origin_dtype", "allow_mix_precision",
-      "allow_mix_precision_fp16", "allow_mix_precision_bf16",
-      "allow_fp32_to_bf16"};
+  static const StringRef modes[] = {"force_fp16",
+                                    "force_fp32",
+                                    "cube_fp16in_fp32out",
+                                    "allow_fp32_to_fp16",
+                                    "must_keep_origin_dtype",
+                                    "allow_mix_precision",
+                                    "allow_mix_precision_fp16",
+                                    "allow_mix_precision_bf16",
+                                    "allow_fp32_to_bf16"};
   return modes;
 }
 
@@ -53,32 +57,40 @@ static LogicalResult verifyPrecisionConfig(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
   if (!dict || !isa<func::FuncOp, ModuleOp>(op))
-    return op->emitError() << "'" << name
-                           << "' must be a dictionary on a graph (func.func) or module";
-  static const StringRef kStrings[] = {"soc", "precision_mode_v2", "modify_mixlist",
-                                       "keep_dtype", "customize_dtypes"};
-  static const StringRef kV2[] = {"fp16", "origin", "cube_fp16in_fp32out", "mixed_float16",
-                                  "mixed_bfloat16"};
+    return op->emitError()
+           << "'" << name
+           << "' must be a dictionary on a graph (func.func) or module";
+  static const StringRef kStrings[] = {"soc", "precision_mode_v2",
+                                       "modify_mixlist", "keep_dtype",
+                                       "customize_dtypes"};
+  static const StringRef kV2[] = {"fp16", "origin", "cube_fp16in_fp32out",
+                                  "mixed_float16", "mixed_bfloat16"};
   for (NamedAttribute entry : dict) {
     StringRef key = entry.getName().getValue();
     if (key == "keep_tensors_dtypes") {
       auto list = dyn_cast<ArrayAttr>(entry.getValue());
-      if (!list || !llvm::all_of(list, [](Attribute a) { return isa<StringAttr>(a); }))
-        return op->emitError() << "'" << name << "' entry 'keep_tensors_dtypes' must be an "
-                                                 "array of strings";
+      if (!list ||
+          !llvm::all_of(list, [](Attribute a) { return isa<StringAttr>(a); }))
+        return op->emitError() << "'" << name
+                               << "' entry 'keep_tensors_dtypes' must be an "
+                                  "array of strings";
       continue;
     }
     if (!llvm::is_contained(kStrings, key))
-      return op->emitError() << "'" << name << "' has unknown entry '" << key
-                             << "', expected " << llvm::join(ArrayRef<StringRef>(kStrings), ", ")
-                             << " or keep_tensors_dtypes";
+      return op->emitError()
+             << "'" << name << "' has unknown entry '" << key << "', expected "
+             << llvm::join(ArrayRef<StringRef>(kStrings), ", ")
+             << " or keep_tensors_dtypes";
     auto value = dyn_cast<StringAttr>(entry.getValue());
     if (!value)
-      return op->emitError() << "'" << name << "' entry '" << key << "' must be a string";
-    if (key == "precision_mode_v2" && !llvm::is_contained(kV2, value.getValue()))
-      return op->emitError() << "'" << name << "' entry 'precision_mode_v2' is '"
-                             << value.getValue() << "', expected one of: "
-                             << llvm::join(ArrayRef<StringRef>(kV2), ", ");
+      return op->emitError()
+             << "'" << name << "' entry '" << key << "' must be a string";
+    if (key == "precision_mode_v2" &&
+        !llvm::is_contained(kV2, value.getValue()))
+      return op->emitError()
+             << "'" << name << "' entry 'precision_mode_v2' is '"
+             << value.getValue() << "', expected one of: "
+             << llvm::join(ArrayRef<StringRef>(kV2), ", ");
   }
   return success();
 }
@@ -93,8 +105,7 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
     if (!llvm::is_contained(getPrecisionModes(), mode.getValue()))
       return op->emitError()
              << "'" << name << "' is '" << mode.getValue()
-             << "', expected one of: "
-             << llvm::join(getPrecisionModes(), ", ");
+             << "', expected one of: " << llvm::join(getPrecisionModes(), ", ");
     return success();
   }
   if (name == kPrecisionConfigAttr)
@@ -117,12 +128,14 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == "ge.model_dir") {
     if (!isa<StringAttr>(attr.getValue()) || !isa<ModuleOp>(op))
-      return op->emitError() << "'" << name << "' must be a string on the module";
+      return op->emitError()
+             << "'" << name << "' must be a string on the module";
     return success();
   }
   if (name == kGearAttr) {
     if (!isa<DenseI64ArrayAttr>(attr.getValue()))
-      return op->emitError() << "'" << name << "' must be an array<i64> of gear dims";
+      return op->emitError()
+             << "'" << name << "' must be an array<i64> of gear dims";
     return success();
   }
   if (name == kGearIndexAttr) {
@@ -131,15 +144,18 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (name == kFusedActivationAttr) {
-    static const StringRef kActivations[] = {"relu", "relu6", "sigmoid", "tanh", "gelu",
-                                             "gelu_tanh", "hardswish", "leaky_relu"};
+    static const StringRef kActivations[] = {
+        "relu", "relu6",     "sigmoid",   "tanh",
+        "gelu", "gelu_tanh", "hardswish", "leaky_relu"};
     auto act = dyn_cast<StringAttr>(attr.getValue());
     if (!act || !llvm::is_contained(kActivations, act.getValue()))
-      return op->emitError() << "'" << name << "' must be one of "
-                             << llvm::join(ArrayRef<StringRef>(kActivations), ", ");
+      return op->emitError()
+             << "'" << name << "' must be one of "
+             << llvm::join(ArrayRef<StringRef>(kActivations), ", ");
     if (!isa<Conv2DOp, MatMulV2Op, BatchMatMulV2Op>(op))
-      return op->emitError() << "'" << name
-                             << "' only applies to Conv2D, MatMulV2 and BatchMatMulV2";
+      return op->emitError()
+             << "'" << name
+             << "' only applies to Conv2D, MatMulV2 and BatchMatMulV2";
     return success();
   }
   if (name == kFusedAlphaAttr) {
@@ -164,9 +180,11 @@ Format geflow::ge::getFormat(Type type) {
 }
 
 RankedTensorType geflow::ge::withFormat(RankedTensorType type, Format format) {
-  Attribute encoding =
-      format == Format::ND ? Attribute() : FormatAttr::get(type.getContext(), format);
-  return RankedTensorType::get(type.getShape(), type.getElementType(), encoding);
+  Attribute encoding = format == Format::ND
+                           ? Attribute()
+                           : FormatAttr::get(type.getContext(), format);
+  return RankedTensorType::get(type.getShape(), type.getElementType(),
+                               encoding);
 }
 
 FailureOr<SmallVector<int64_t>>
@@ -183,7 +201,7 @@ geflow::ge::getPhysicalShape(RankedTensorType type) {
 }
 
 static_assert(static_cast<int>(Format::NC1HWC0) ==
-                  static_cast<int>(geflow::rt::Format::NC1HWC0) &&
-              static_cast<int>(Format::FRACTAL_NZ) ==
-                  static_cast<int>(geflow::rt::Format::FRACTAL_NZ),
+                      static_cast<int>(geflow::rt::Format::NC1HWC0) &&
+                  static_cast<int>(Format::FRACTAL_NZ) ==
+                      static_cast<int>(geflow::rt::Format::FRACTAL_NZ),
               "ge::Format and rt::Format must number formats alike");

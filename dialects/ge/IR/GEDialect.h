@@ -24,7 +24,8 @@ mlir::RankedTensorType withFormat(mlir::RankedTensorType type, Format format);
 
 /// Physical (stored) shape of a tensor type from its format; failure when the
 /// format does not fit the rank or the shape is dynamic.
-mlir::FailureOr<llvm::SmallVector<int64_t>> getPhysicalShape(mlir::RankedTensorType type);
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getPhysicalShape(mlir::RankedTensorType type);
 
 /// Precision modes accepted in the `ge.precision_mode` graph attribute.
 llvm::ArrayRef<llvm::StringRef> getPrecisionModes();

@@ -48,7 +48,8 @@ geflow::ge::detail::inferSameAsOperand(Value x,
   return success();
 }
 
-LogicalResult SelectOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -120,7 +121,8 @@ OpFoldResult SqrtOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), [](double x) { return std::sqrt(x); });
 }
 OpFoldResult RsqrtOp::fold(FoldAdaptor a) {
-  return foldUnary(a.getX(), getType(), [](double x) { return 1.0 / std::sqrt(x); });
+  return foldUnary(a.getX(), getType(),
+                   [](double x) { return 1.0 / std::sqrt(x); });
 }
 OpFoldResult ReciprocalOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), [](double x) { return 1.0 / x; });
@@ -141,7 +143,8 @@ OpFoldResult CeilOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), [](double x) { return std::ceil(x); });
 }
 OpFoldResult RoundOp::fold(FoldAdaptor a) {
-  return foldUnary(a.getX(), getType(), [](double x) { return std::nearbyint(x); });
+  return foldUnary(a.getX(), getType(),
+                   [](double x) { return std::nearbyint(x); });
 }
 OpFoldResult SinOp::fold(FoldAdaptor a) {
   return foldUnary(a.getX(), getType(), [](double x) { return std::sin(x); });
@@ -212,22 +215,28 @@ OpFoldResult HardSigmoidOp::fold(FoldAdaptor a) {
   });
 }
 OpFoldResult NegOp::fold(FoldAdaptor a) {
-  return foldUnaryAnyKind(a.getX(), getType(), [](double x) { return -x; },
-                          [](int64_t x) { return -x; });
+  return foldUnaryAnyKind(
+      a.getX(), getType(), [](double x) { return -x; },
+      [](int64_t x) { return -x; });
 }
 OpFoldResult AbsOp::fold(FoldAdaptor a) {
-  return foldUnaryAnyKind(a.getX(), getType(), [](double x) { return std::fabs(x); },
-                          [](int64_t x) { return x < 0 ? -x : x; });
+  return foldUnaryAnyKind(
+      a.getX(), getType(), [](double x) { return std::fabs(x); },
+      [](int64_t x) { return x < 0 ? -x : x; });
 }
 OpFoldResult ReluOp::fold(FoldAdaptor a) {
-  return foldUnaryAnyKind(a.getX(), getType(), [](double x) { return x > 0 ? x : 0.0; },
-                          [](int64_t x) { return x > 0 ? x : int64_t(0); });
+  return foldUnaryAnyKind(
+      a.getX(), getType(), [](double x) { return x > 0 ? x : 0.0; },
+      [](int64_t x) { return x > 0 ? x : int64_t(0); });
 }
 OpFoldResult ClipOp::fold(FoldAdaptor a) {
-  double lo = getClipValueMin() ? getClipValueMin()->convertToFloat() : -INFINITY;
-  double hi = getClipValueMax() ? getClipValueMax()->convertToFloat() : INFINITY;
+  double lo =
+      getClipValueMin() ? getClipValueMin()->convertToFloat() : -INFINITY;
+  double hi =
+      getClipValueMax() ? getClipValueMax()->convertToFloat() : INFINITY;
   return foldUnaryAnyKind(
-      a.getX(), getType(), [=](double x) { return std::min(std::max(x, lo), hi); },
+      a.getX(), getType(),
+      [=](double x) { return std::min(std::max(x, lo), hi); },
       [=](int64_t x) {
         return static_cast<int64_t>(std::min(std::max<double>(x, lo), hi));
       });
@@ -251,58 +260,61 @@ foldBinary(Attribute lhs, Attribute rhs, Type resultType,
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return x + y; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x + y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(), [](double x, double y) { return x + y; },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x + y; });
 }
 OpFoldResult SubOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return x - y; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x - y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(), [](double x, double y) { return x - y; },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x - y; });
 }
 OpFoldResult MulOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return x * y; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x * y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(), [](double x, double y) { return x * y; },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x * y; });
 }
 OpFoldResult RealDivOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return x / y; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                      if (y == 0)
-                        return std::nullopt;
-                      return x / y;
-                    });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(), [](double x, double y) { return x / y; },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> {
+        if (y == 0)
+          return std::nullopt;
+        return x / y;
+      });
 }
 OpFoldResult MaximumOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) {
-                      return std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y);
-                    },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                      return std::max(x, y);
-                    });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) {
+        return std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y);
+      },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> {
+        return std::max(x, y);
+      });
 }
 OpFoldResult MinimumOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) {
-                      return std::isnan(x) || std::isnan(y) ? NAN : std::min(x, y);
-                    },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                      return std::min(x, y);
-                    });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) {
+        return std::isnan(x) || std::isnan(y) ? NAN : std::min(x, y);
+      },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> {
+        return std::min(x, y);
+      });
 }
 OpFoldResult PowOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return std::pow(x, y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                      if (y < 0)
-                        return std::nullopt;
-                      int64_t r = 1;
-                      for (int64_t k = 0; k < y; ++k)
-                        r *= x;
-                      return r;
-                    });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return std::pow(x, y); },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> {
+        if (y < 0)
+          return std::nullopt;
+        int64_t r = 1;
+        for (int64_t k = 0; k < y; ++k)
+          r *= x;
+        return r;
+      });
 }
 /// Remainder of truncated (floor = false) or floored division; nullopt for
 /// a zero divisor, which must fail at run time, not at compile time.
@@ -333,19 +345,22 @@ OpFoldResult FloorModOp::fold(FoldAdaptor a) {
       [](int64_t x, int64_t y) { return intRemainder(x, y, true); });
 }
 OpFoldResult EqualOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return double(x == y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x == y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return double(x == y); },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x == y; });
 }
 OpFoldResult LessOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return double(x < y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x < y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return double(x < y); },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x < y; });
 }
 OpFoldResult GreaterOp::fold(FoldAdaptor a) {
-  return foldBinary(a.getX1(), a.getX2(), getType(),
-                    [](double x, double y) { return double(x > y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x > y; });
+  return foldBinary(
+      a.getX1(), a.getX2(), getType(),
+      [](double x, double y) { return double(x > y); },
+      [](int64_t x, int64_t y) -> std::optional<int64_t> { return x > y; });
 }
 
 OpFoldResult SelectOp::fold(FoldAdaptor a) {
@@ -388,7 +403,8 @@ namespace {
 /// (a widening followed by the matching narrowing).
 struct FoldWideningCastPair : OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(CastOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
     auto inner = op.getX().getDefiningOp<CastOp>();
     if (!inner || inner.getX().getType() != op.getType())
       return failure();
@@ -405,8 +421,8 @@ struct FoldWideningCastPair : OpRewritePattern<CastOp> {
       return true;
     auto ff = dyn_cast<FloatType>(from), tf = dyn_cast<FloatType>(to);
     if (ff && tf)
-      return tf.getWidth() > ff.getWidth() &&
-             (ff.isF16() || ff.isBF16()) && tf.isF32();
+      return tf.getWidth() > ff.getWidth() && (ff.isF16() || ff.isBF16()) &&
+             tf.isF32();
     auto fi = dyn_cast<IntegerType>(from), ti = dyn_cast<IntegerType>(to);
     if (fi && ti) {
       if (ti.getWidth() <= fi.getWidth())

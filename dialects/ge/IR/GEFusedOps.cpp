@@ -19,11 +19,13 @@ LogicalResult FusedElementwiseOp::verifyRegions() {
   Block &block = getBody().front();
   if (block.getNumArguments() != getInputs().size())
     return emitOpError() << "body has " << block.getNumArguments()
-                         << " arguments for " << getInputs().size() << " inputs";
+                         << " arguments for " << getInputs().size()
+                         << " inputs";
   for (auto [i, arg, in] : llvm::enumerate(block.getArguments(), getInputs()))
     if (arg.getType() != in.getType())
-      return emitOpError() << "body argument " << i << " has type " << arg.getType()
-                           << " but input " << i << " is " << in.getType();
+      return emitOpError() << "body argument " << i << " has type "
+                           << arg.getType() << " but input " << i << " is "
+                           << in.getType();
   auto yield = cast<YieldOp>(block.getTerminator());
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError("yielded types differ from the result types");
@@ -39,8 +41,9 @@ LogicalResult FusedElementwiseOp::verifyRegions() {
     for (Type t : op.getResultTypes())
       for (Type r : getResultTypes())
         if (cast<ShapedType>(t).getShape() != cast<ShapedType>(r).getShape())
-          return op.emitOpError() << "produces " << t
-                                  << ", but fused values must have the result shape of " << r;
+          return op.emitOpError()
+                 << "produces " << t
+                 << ", but fused values must have the result shape of " << r;
   }
   return success();
 }

@@ -1,4 +1,5 @@
-//===- GEIndexOps.cpp - Gathers, scatters, arg reductions, resampling ------===//
+//===- GEIndexOps.cpp - Gathers, scatters, arg reductions, resampling
+//------===//
 #include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
 
@@ -79,9 +80,10 @@ OpFoldResult GatherV2Op::fold(FoldAdaptor a) {
 // GatherElements
 //===----------------------------------------------------------------------===//
 
-LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX()), idx = shapeOf(adaptor.getIndex());
@@ -91,20 +93,24 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Lo
   }
   if (x) {
     if (x->size() != idx->size())
-      return diag("index has rank ", idx->size(), ", expected x's rank ", x->size());
+      return diag("index has rank ", idx->size(), ", expected x's rank ",
+                  x->size());
     auto dim = shapes::normalizeAxis(adaptor.getDim(), x->size());
     if (!dim)
-      return diag("dim ", static_cast<int64_t>(adaptor.getDim()), " is out of range for rank ", x->size());
+      return diag("dim ", static_cast<int64_t>(adaptor.getDim()),
+                  " is out of range for rank ", x->size());
     for (size_t d = 0; d < x->size(); ++d)
       if (static_cast<int64_t>(d) != *dim && !isDynamic((*x)[d]) &&
           !isDynamic((*idx)[d]) && (*idx)[d] > (*x)[d])
         return diag("index dim ", d, " has size ", (*idx)[d],
                     ", larger than x's size ", (*x)[d]);
     int64_t n = (*x)[*dim];
-    if (auto values = getConstantInts(adaptor.getIndex()); values && !isDynamic(n))
+    if (auto values = getConstantInts(adaptor.getIndex());
+        values && !isDynamic(n))
       for (int64_t v : *values)
         if (v < -n || v >= n)
-          return diag("index ", v, " is out of range for dim ", *dim, " of size ", n);
+          return diag("index ", v, " is out of range for dim ", *dim,
+                      " of size ", n);
   }
   inferred.push_back(RankedTensorType::get(*idx, et));
   return success();
@@ -116,25 +122,26 @@ OpFoldResult GatherElementsOp::fold(FoldAdaptor a) {
   auto x = ce::read(a.getX());
   auto index = ce::read(a.getIndex());
   if (!xType || !type || !x || !index || !type.hasStaticShape() ||
-      type.getNumElements() > ce::kMaxFoldElements)
+      !ce::isFoldableShape(type.getShape()))
     return {};
   int64_t dim = *shapes::normalizeAxis(getDim(), xType.getRank());
   int64_t n = xType.getDimSize(dim);
   SmallVector<int64_t> inStrides = ce::strides(xType.getShape());
   SmallVector<int64_t> idxStrides = ce::strides(type.getShape());
-  return ce::write(ce::gatherElements(*x, type.getShape(),
-                                      [&](ArrayRef<int64_t> c) {
-                                        int64_t flat = 0, src = 0;
-                                        for (size_t d = 0; d < c.size(); ++d)
-                                          flat += c[d] * idxStrides[d];
-                                        int64_t i = index->i[flat];
-                                        if (i < 0)
-                                          i += n;
-                                        for (size_t d = 0; d < c.size(); ++d)
-                                          src += (static_cast<int64_t>(d) == dim ? i : c[d]) *
-                                                 inStrides[d];
-                                        return src;
-                                      }),
+  return ce::write(ce::gatherElements(
+                       *x, type.getShape(),
+                       [&](ArrayRef<int64_t> c) {
+                         int64_t flat = 0, src = 0;
+                         for (size_t d = 0; d < c.size(); ++d)
+                           flat += c[d] * idxStrides[d];
+                         int64_t i = index->i[flat];
+                         if (i < 0)
+                           i += n;
+                         for (size_t d = 0; d < c.size(); ++d)
+                           src += (static_cast<int64_t>(d) == dim ? i : c[d]) *
+                                  inStrides[d];
+                         return src;
+                       }),
                    type);
 }
 
@@ -212,8 +219,8 @@ geflow::ge::detail::inferArgReduce(const InferDiag &diag, Value x,
 
 /// Index of the extreme element of each [outer, n, inner] column: a value
 /// replaces the best when strictly better or when it is the first NaN.
-static OpFoldResult foldArgReduce(Operation *op, Attribute operand, int64_t dimension,
-                                  bool isMax) {
+static OpFoldResult foldArgReduce(Operation *op, Attribute operand,
+                                  int64_t dimension, bool isMax) {
   auto xType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   auto x = ce::read(operand);
@@ -226,12 +233,15 @@ static OpFoldResult foldArgReduce(Operation *op, Attribute operand, int64_t dime
       (d < dim ? outer : inner) *= xType.getDimSize(d);
   ce::ConstTensor out;
   out.shape.assign(type.getShape().begin(), type.getShape().end());
-  auto value = [&](int64_t i) { return x->isFloat ? x->f[i] : double(x->i[i]); };
+  auto value = [&](int64_t i) {
+    return x->isFloat ? x->f[i] : double(x->i[i]);
+  };
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t in = 0; in < inner; ++in) {
       int64_t best = 0;
       for (int64_t k = 1; k < n; ++k) {
-        double v = value((o * n + k) * inner + in), b = value((o * n + best) * inner + in);
+        double v = value((o * n + k) * inner + in),
+               b = value((o * n + best) * inner + in);
         if (std::isnan(b))
           break;
         if (std::isnan(v) || (isMax ? v > b : v < b))
@@ -253,7 +263,8 @@ OpFoldResult ArgMinDOp::fold(FoldAdaptor a) {
 // Resize
 //===----------------------------------------------------------------------===//
 
-LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -266,7 +277,8 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   int64_t rank = x->size();
   if (auto sizes = adaptor.getSizes()) {
     if (static_cast<int64_t>(sizes->size()) != rank)
-      return diag("sizes has ", sizes->size(), " entries, expected the rank ", rank);
+      return diag("sizes has ", sizes->size(), " entries, expected the rank ",
+                  rank);
     for (int64_t s : *sizes)
       if (s < 0)
         return diag("sizes must be >= 0, got ", formatList(*sizes));
@@ -278,8 +290,8 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     DenseFPElementsAttr attr;
     if (matchPattern(scales, m_Constant(&attr))) {
       if (attr.getNumElements() != rank)
-        return diag("scales has ", attr.getNumElements(), " entries, expected the rank ",
-                    rank);
+        return diag("scales has ", attr.getNumElements(),
+                    " entries, expected the rank ", rank);
       for (auto [d, v] : llvm::enumerate(attr.getValues<APFloat>())) {
         double scale = v.convertToDouble();
         if (!(scale > 0))
@@ -298,29 +310,33 @@ LogicalResult ResizeOp::verify() {
                    std::initializer_list<StringRef> allowed) -> LogicalResult {
     if (llvm::is_contained(allowed, value))
       return success();
-    return emitOpError() << what << " must be one of " << llvm::join(allowed, ", ")
-                         << "; got \"" << value << "\"";
+    return emitOpError() << what << " must be one of "
+                         << llvm::join(allowed, ", ") << "; got \"" << value
+                         << "\"";
   };
   if (failed(oneOf("mode", getMode(), {"nearest", "linear", "cubic"})) ||
-      failed(oneOf("coordinate_transformation_mode", getCoordinateTransformationMode(),
-                   {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                    "tf_half_pixel_for_nn", "tf_crop_and_resize"})) ||
-      failed(oneOf("nearest_mode", getNearestMode(),
-                   {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})))
+      failed(oneOf(
+          "coordinate_transformation_mode", getCoordinateTransformationMode(),
+          {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+           "tf_half_pixel_for_nn", "tf_crop_and_resize"})) ||
+      failed(
+          oneOf("nearest_mode", getNearestMode(),
+                {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"})))
     return failure();
   bool crop = getCoordinateTransformationMode() == "tf_crop_and_resize";
   if (crop && !getRoi())
     return emitOpError("tf_crop_and_resize needs the roi operand");
   auto x = shapeOf(getX());
-  for (auto [name, v, count] : {std::tuple<StringRef, Value, int64_t>{"roi", getRoi(), 2},
-                                {"scales", getScales(), 1}}) {
+  for (auto [name, v, count] :
+       {std::tuple<StringRef, Value, int64_t>{"roi", getRoi(), 2},
+        {"scales", getScales(), 1}}) {
     auto s = v ? shapeOf(v) : std::nullopt;
     if (!s || !x)
       continue;
     int64_t want = count * static_cast<int64_t>(x->size());
     if (s->size() != 1 || (!isDynamic((*s)[0]) && (*s)[0] != want))
-      return emitOpError() << name << " must be 1-D with " << want << " elements, got "
-                           << v.getType();
+      return emitOpError() << name << " must be 1-D with " << want
+                           << " elements, got " << v.getType();
   }
   return success();
 }
@@ -329,7 +345,8 @@ LogicalResult ResizeOp::verify() {
 // GatherNd, ScatterElements, ScatterNdUpdate
 //===----------------------------------------------------------------------===//
 
-LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -349,23 +366,26 @@ LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *, std::optional<Location
                 " after ", b, " batch dims");
   for (int64_t d = 0; d < b; ++d)
     if (!isDynamic((*x)[d]) && !isDynamic((*idx)[d]) && (*x)[d] != (*idx)[d])
-      return diag("batch dim ", d, " differs: x has ", (*x)[d], ", indices ", (*idx)[d]);
+      return diag("batch dim ", d, " differs: x has ", (*x)[d], ", indices ",
+                  (*idx)[d]);
   SmallVector<int64_t> out(idx->begin(), idx->end() - 1);
   out.append(x->begin() + b + k, x->end());
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
 }
 
-LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   inferred.push_back(adaptor.getX().getType());
   return success();
 }
 
-LogicalResult ScatterNdUpdateOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &inferred) {
+LogicalResult
+ScatterNdUpdateOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   inferred.push_back(adaptor.getX().getType());
   return success();
 }
@@ -378,20 +398,22 @@ static LogicalResult verifyScatter(Operation *op, StringRef reduction, Value x,
            << "reduction must be none, add, mul, max or min; got \""
            << reduction << "\"";
   if (getElementType(x) != getElementType(updates))
-    return op->emitOpError() << "updates have element type " << getElementType(updates)
-                             << ", expected x's " << getElementType(x);
+    return op->emitOpError()
+           << "updates have element type " << getElementType(updates)
+           << ", expected x's " << getElementType(x);
   return success();
 }
 
 LogicalResult ScatterElementsOp::verify() {
   if (failed(verifyScatter(*this, getReduction(), getX(), getUpdates())))
     return failure();
-  auto x = shapeOf(getX()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  auto x = shapeOf(getX()), idx = shapeOf(getIndices()),
+       upd = shapeOf(getUpdates());
   if (!x || !idx || !upd)
     return success();
   if (idx->size() != x->size())
-    return emitOpError() << "indices have rank " << idx->size() << ", expected x's rank "
-                         << x->size();
+    return emitOpError() << "indices have rank " << idx->size()
+                         << ", expected x's rank " << x->size();
   if (failed(verifyCompatibleShape(*idx, *upd)))
     return emitOpError() << "updates have shape " << formatList(*upd)
                          << ", expected the indices' " << formatList(*idx);
@@ -404,18 +426,19 @@ LogicalResult ScatterElementsOp::verify() {
 LogicalResult ScatterNdUpdateOp::verify() {
   if (failed(verifyScatter(*this, getReduction(), getX(), getUpdates())))
     return failure();
-  auto x = shapeOf(getX()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  auto x = shapeOf(getX()), idx = shapeOf(getIndices()),
+       upd = shapeOf(getUpdates());
   if (!x || !idx || !upd || idx->empty() || isDynamic(idx->back()))
     return success();
   int64_t k = idx->back();
   if (k < 1 || k > static_cast<int64_t>(x->size()))
-    return emitOpError() << "index tuples of " << k << " entries do not fit x's rank "
-                         << x->size();
+    return emitOpError() << "index tuples of " << k
+                         << " entries do not fit x's rank " << x->size();
   SmallVector<int64_t> expected(idx->begin(), idx->end() - 1);
   expected.append(x->begin() + k, x->end());
   if (failed(verifyCompatibleShape(*upd, expected)))
-    return emitOpError() << "updates have shape " << formatList(*upd) << ", expected "
-                         << formatList(expected);
+    return emitOpError() << "updates have shape " << formatList(*upd)
+                         << ", expected " << formatList(expected);
   return success();
 }
 
@@ -423,15 +446,17 @@ LogicalResult ScatterNdUpdateOp::verify() {
 // GridSampler2D
 //===----------------------------------------------------------------------===//
 
-LogicalResult GridSampler2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GridSampler2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX()), grid = shapeOf(adaptor.getGrid());
   if (x && x->size() != 4)
     return diag("x must be [N, C, H, W], got rank ", x->size());
-  if (grid && (grid->size() != 4 || (!isDynamic(grid->back()) && grid->back() != 2)))
+  if (grid &&
+      (grid->size() != 4 || (!isDynamic(grid->back()) && grid->back() != 2)))
     return diag("grid must be [N, H_out, W_out, 2], got ", formatList(*grid));
   SmallVector<int64_t> out(4, shapes::kDynamic);
   if (x) {
@@ -439,7 +464,8 @@ LogicalResult GridSampler2DOp::inferReturnTypes(MLIRContext *, std::optional<Loc
     out[1] = (*x)[1];
   }
   if (grid) {
-    if (x && !isDynamic((*x)[0]) && !isDynamic((*grid)[0]) && (*x)[0] != (*grid)[0])
+    if (x && !isDynamic((*x)[0]) && !isDynamic((*grid)[0]) &&
+        (*x)[0] != (*grid)[0])
       return diag("x has batch ", (*x)[0], " but grid ", (*grid)[0]);
     out[2] = (*grid)[1];
     out[3] = (*grid)[2];
@@ -451,10 +477,12 @@ LogicalResult GridSampler2DOp::inferReturnTypes(MLIRContext *, std::optional<Loc
 LogicalResult GridSampler2DOp::verify() {
   StringRef mode = getInterpolationMode(), padding = getPaddingMode();
   if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
-    return emitOpError() << "interpolation_mode must be bilinear, nearest or bicubic; got \""
-                         << mode << "\"";
+    return emitOpError()
+           << "interpolation_mode must be bilinear, nearest or bicubic; got \""
+           << mode << "\"";
   if (padding != "zeros" && padding != "border" && padding != "reflection")
-    return emitOpError() << "padding_mode must be zeros, border or reflection; got \""
-                         << padding << "\"";
+    return emitOpError()
+           << "padding_mode must be zeros, border or reflection; got \""
+           << padding << "\"";
   return success();
 }

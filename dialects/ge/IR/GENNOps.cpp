@@ -9,7 +9,8 @@ using namespace geflow::ge::detail;
 using shapes::isDynamic;
 using shapes::kDynamic;
 
-bool geflow::ge::areCompatibleCubeResultTypes(TypeRange inferred, TypeRange actual) {
+bool geflow::ge::areCompatibleCubeResultTypes(TypeRange inferred,
+                                              TypeRange actual) {
   if (inferred.size() != actual.size())
     return false;
   for (auto [i, a] : llvm::zip(inferred, actual)) {
@@ -34,7 +35,8 @@ static LogicalResult checkFour(const InferDiag &diag, StringRef name,
   return success();
 }
 
-static std::optional<Layout4D> checkLayout(const InferDiag &diag, StringRef df) {
+static std::optional<Layout4D> checkLayout(const InferDiag &diag,
+                                           StringRef df) {
   auto layout = getLayout4D(df);
   if (!layout)
     (void)diag("data_format must be \"NCHW\" or \"NHWC\", got \"", df, "\"");
@@ -48,16 +50,19 @@ struct WindowParams {
   bool ceil = false;
 };
 
-static LogicalResult inferWindowOutput(const InferDiag &diag, ArrayRef<int64_t> in,
-                                       const Layout4D &l, const WindowParams &p,
+static LogicalResult inferWindowOutput(const InferDiag &diag,
+                                       ArrayRef<int64_t> in, const Layout4D &l,
+                                       const WindowParams &p,
                                        int64_t outChannels,
                                        SmallVectorImpl<int64_t> &out) {
   out.assign(in.begin(), in.end());
   out[l.c] = outChannels;
-  int64_t oh = shapes::windowOutputDim(in[l.h], p.kh, p.strides[l.h],
-                                       p.dilations[l.h], p.pads[0], p.pads[1], p.ceil);
-  int64_t ow = shapes::windowOutputDim(in[l.w], p.kw, p.strides[l.w],
-                                       p.dilations[l.w], p.pads[2], p.pads[3], p.ceil);
+  int64_t oh =
+      shapes::windowOutputDim(in[l.h], p.kh, p.strides[l.h], p.dilations[l.h],
+                              p.pads[0], p.pads[1], p.ceil);
+  int64_t ow =
+      shapes::windowOutputDim(in[l.w], p.kw, p.strides[l.w], p.dilations[l.w],
+                              p.pads[2], p.pads[3], p.ceil);
   if ((!isDynamic(oh) && oh < 1) || (!isDynamic(ow) && ow < 1))
     return diag("window ", p.kh, "x", p.kw, " does not fit the padded input ",
                 formatList(in), " (output would be ", oh, "x", ow, ")");
@@ -66,7 +71,8 @@ static LogicalResult inferWindowOutput(const InferDiag &diag, ArrayRef<int64_t> 
   return success();
 }
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -87,18 +93,21 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     return success();
   }
   if (x->size() != 4 || w->size() != 4)
-    return diag("x and filter must be 4-D, got ranks ", x->size(), " and ", w->size());
+    return diag("x and filter must be 4-D, got ranks ", x->size(), " and ",
+                w->size());
   int64_t cin = (*x)[layout->c], cout = (*w)[0], cinPerGroup = (*w)[1];
   if (!isDynamic(cout) && cout % groups != 0)
-    return diag("output channels ", cout, " are not divisible by groups ", groups);
+    return diag("output channels ", cout, " are not divisible by groups ",
+                groups);
   if (!isDynamic(cin) && !isDynamic(cinPerGroup) && cin != cinPerGroup * groups)
     return diag("input channels ", cin, " != filter in-channels ", cinPerGroup,
                 " x groups ", groups);
   if (Value bias = adaptor.getBias()) {
     auto b = shapeOf(bias);
-    if (b && (b->size() != 1 || (!isDynamic((*b)[0]) && !isDynamic(cout) &&
-                                 (*b)[0] != cout)))
-      return diag("bias must be 1-D with ", cout, " elements, got ", formatList(*b));
+    if (b && (b->size() != 1 ||
+              (!isDynamic((*b)[0]) && !isDynamic(cout) && (*b)[0] != cout)))
+      return diag("bias must be 1-D with ", cout, " elements, got ",
+                  formatList(*b));
   }
   if (isDynamic((*w)[2]) || isDynamic((*w)[3]))
     return diag("filter spatial dims must be static");
@@ -111,9 +120,10 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
-LogicalResult Conv2DTransposeOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+Conv2DTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   Type et = getElementType(adaptor.getX());
   auto layout = checkLayout(diag, adaptor.getDataFormat());
@@ -133,18 +143,20 @@ LogicalResult Conv2DTransposeOp::inferReturnTypes(
     return success();
   }
   if (x->size() != 4 || w->size() != 4)
-    return diag("x and filter must be 4-D, got ranks ", x->size(), " and ", w->size());
+    return diag("x and filter must be 4-D, got ranks ", x->size(), " and ",
+                w->size());
   if (!isDynamic((*x)[1]) && !isDynamic((*w)[0]) && (*x)[1] != (*w)[0])
     return diag("input channels ", (*x)[1], " != filter dim 0 (", (*w)[0], ")");
   if (isDynamic((*w)[2]) || isDynamic((*w)[3]))
     return diag("filter spatial dims must be static");
   ArrayRef<int64_t> s = adaptor.getStrides(), d = adaptor.getDilations(),
                     p = adaptor.getPads(), op = adaptor.getOutputPadding();
-  SmallVector<int64_t> out = {(*x)[0], isDynamic((*w)[1]) ? kDynamic : (*w)[1] * groups,
-                              shapes::transposedOutputDim((*x)[2], (*w)[2], s[2], d[2],
-                                                          p[0], p[1], op[2]),
-                              shapes::transposedOutputDim((*x)[3], (*w)[3], s[3], d[3],
-                                                          p[2], p[3], op[3])};
+  SmallVector<int64_t> out = {
+      (*x)[0], isDynamic((*w)[1]) ? kDynamic : (*w)[1] * groups,
+      shapes::transposedOutputDim((*x)[2], (*w)[2], s[2], d[2], p[0], p[1],
+                                  op[2]),
+      shapes::transposedOutputDim((*x)[3], (*w)[3], s[3], d[3], p[2], p[3],
+                                  op[3])};
   if ((!isDynamic(out[2]) && out[2] < 1) || (!isDynamic(out[3]) && out[3] < 1))
     return diag("output spatial size ", formatList(out), " is empty");
   inferred.push_back(RankedTensorType::get(out, et));
@@ -162,7 +174,8 @@ static LogicalResult inferMatrix(const InferDiag &diag, ArrayRef<int64_t> a,
   if (tb)
     std::swap(bk, bn);
   if (!isDynamic(ak) && !isDynamic(bk) && ak != bk)
-    return diag("contraction dims differ: x1 gives K = ", ak, ", x2 gives K = ", bk);
+    return diag("contraction dims differ: x1 gives K = ", ak,
+                ", x2 gives K = ", bk);
   *m = am;
   *n = bn;
   return success();
@@ -174,11 +187,13 @@ static LogicalResult checkBias(const InferDiag &diag, Value bias, int64_t n) {
   auto b = shapeOf(bias);
   if (b && (b->size() != 1 ||
             (!isDynamic((*b)[0]) && !isDynamic(n) && (*b)[0] != n)))
-    return diag("bias must be 1-D with N = ", n, " elements, got ", formatList(*b));
+    return diag("bias must be 1-D with N = ", n, " elements, got ",
+                formatList(*b));
   return success();
 }
 
-LogicalResult MatMulV2Op::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MatMulV2Op::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -191,7 +206,8 @@ LogicalResult MatMulV2Op::inferReturnTypes(MLIRContext *, std::optional<Location
     return success();
   }
   if (a->size() != 2 || b->size() != 2)
-    return diag("operands must be 2-D, got ranks ", a->size(), " and ", b->size());
+    return diag("operands must be 2-D, got ranks ", a->size(), " and ",
+                b->size());
   int64_t m, n;
   if (failed(inferMatrix(diag, *a, *b, adaptor.getTransposeX1(),
                          adaptor.getTransposeX2(), &m, &n)) ||
@@ -201,10 +217,10 @@ LogicalResult MatMulV2Op::inferReturnTypes(MLIRContext *, std::optional<Location
   return success();
 }
 
-LogicalResult BatchMatMulV2Op::inferReturnTypes(MLIRContext *,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+BatchMatMulV2Op::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   Type et = getElementType(adaptor.getX1());
   if (getElementType(adaptor.getX2()) != et)
@@ -218,7 +234,8 @@ LogicalResult BatchMatMulV2Op::inferReturnTypes(MLIRContext *,
     return diag("operands must have rank >= 2, got ranks ", a->size(), " and ",
                 b->size());
   int64_t m, n;
-  if (failed(inferMatrix(diag, *a, *b, adaptor.getAdjX1(), adaptor.getAdjX2(), &m, &n)) ||
+  if (failed(inferMatrix(diag, *a, *b, adaptor.getAdjX1(), adaptor.getAdjX2(),
+                         &m, &n)) ||
       failed(checkBias(diag, adaptor.getBias(), n)))
     return failure();
   auto batch = shapes::broadcast(a->drop_back(2), b->drop_back(2));
@@ -230,13 +247,15 @@ LogicalResult BatchMatMulV2Op::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult BiasAddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult BiasAddOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   StringRef df = adaptor.getDataFormat();
   if (df != "NCHW" && df != "NHWC" && df != "ND")
-    return diag("data_format must be \"NCHW\", \"NHWC\" or \"ND\", got \"", df, "\"");
+    return diag("data_format must be \"NCHW\", \"NHWC\" or \"ND\", got \"", df,
+                "\"");
   auto x = shapeOf(adaptor.getX()), b = shapeOf(adaptor.getBias());
   if (x && b) {
     if (b->size() != 1)
@@ -268,12 +287,14 @@ geflow::ge::detail::inferSoftmaxLike(const InferDiag &diag, Value x,
   return success();
 }
 
-LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   Type et = getElementType(adaptor.getX());
-  if (getElementType(adaptor.getGamma()) != et || getElementType(adaptor.getBeta()) != et)
+  if (getElementType(adaptor.getGamma()) != et ||
+      getElementType(adaptor.getBeta()) != et)
     return diag("gamma and beta must have x's element type");
   auto x = shapeOf(adaptor.getX());
   if (x) {
@@ -287,8 +308,9 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
       return diag("begin_params_axis ", int64_t(adaptor.getBeginParamsAxis()),
                   " is out of range for rank ", rank);
     ArrayRef<int64_t> expected = x->drop_front(*paramsAxis);
-    for (auto [name, v] : {std::pair<StringRef, Value>{"gamma", adaptor.getGamma()},
-                           {"beta", adaptor.getBeta()}}) {
+    for (auto [name, v] :
+         {std::pair<StringRef, Value>{"gamma", adaptor.getGamma()},
+          {"beta", adaptor.getBeta()}}) {
       auto s = shapeOf(v);
       if (!s)
         continue;
@@ -296,7 +318,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
       auto b = shapes::broadcast(expected, *s);
       if (s->size() > expected.size() || !b ||
           SmallVector<int64_t>(*b) != SmallVector<int64_t>(expected))
-        return diag(name, " shape ", formatList(*s), " does not match the normalized dims ",
+        return diag(name, " shape ", formatList(*s),
+                    " does not match the normalized dims ",
                     formatList(expected));
     }
   }
@@ -306,7 +329,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -356,31 +380,34 @@ static LogicalResult inferPool(const InferDiag &diag, Adaptor adaptor,
   if (x->size() != 4)
     return diag("x must be 4-D, got rank ", x->size());
   SmallVector<int64_t> out;
-  WindowParams p{kh, kw, adaptor.getStrides(), dilations, pads, adaptor.getCeilMode()};
+  WindowParams p{kh,        kw,   adaptor.getStrides(),
+                 dilations, pads, adaptor.getCeilMode()};
   if (failed(inferWindowOutput(diag, *x, *layout, p, (*x)[layout->c], out)))
     return failure();
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
 }
 
-LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   return inferPool(InferDiag(loc, getOperationName()), adaptor,
                    adaptor.getDilations(), inferred);
 }
 
-LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   static const int64_t ones[] = {1, 1, 1, 1};
   return inferPool(InferDiag(loc, getOperationName()), adaptor, ones, inferred);
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   auto layout = checkLayout(diag, adaptor.getDataFormat());
   if (!layout)

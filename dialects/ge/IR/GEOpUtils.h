@@ -17,7 +17,8 @@ class InferDiag {
 public:
   InferDiag(std::optional<mlir::Location> loc, llvm::StringRef opName)
       : loc_(loc), opName_(opName) {}
-  template <typename... Args> mlir::LogicalResult operator()(Args &&...args) const {
+  template <typename... Args>
+  mlir::LogicalResult operator()(Args &&...args) const {
     return mlir::emitOptionalError(loc_, "'", opName_, "' op ",
                                    std::forward<Args>(args)...);
   }

@@ -14,7 +14,8 @@
 
 using namespace mlir;
 
-bool geflow::ge::areCompatibleResultTypes(TypeRange inferred, TypeRange actual) {
+bool geflow::ge::areCompatibleResultTypes(TypeRange inferred,
+                                          TypeRange actual) {
   if (inferred.size() != actual.size())
     return false;
   for (auto [a, b] : llvm::zip(inferred, actual)) {
@@ -62,8 +63,7 @@ OpFoldResult foldByGather(Attribute operand, Type type,
   namespace ce = geflow::ge::consteval;
   auto rt = dyn_cast<RankedTensorType>(type);
   auto x = ce::read(operand);
-  if (!x || !rt || !rt.hasStaticShape() ||
-      rt.getNumElements() > ce::kMaxFoldElements)
+  if (!x || !rt || !rt.hasStaticShape() || !ce::isFoldableShape(rt.getShape()))
     return {};
   return ce::write(ce::gatherElements(*x, rt.getShape(), source, fill), rt);
 }

@@ -15,7 +15,8 @@ namespace geflow::ge {
 /// same element types, compatible shapes; format encodings are not compared.
 bool areCompatibleResultTypes(mlir::TypeRange inferred, mlir::TypeRange actual);
 /// The same for Cube ops, which may also widen f16/bf16 to an f32 result.
-bool areCompatibleCubeResultTypes(mlir::TypeRange inferred, mlir::TypeRange actual);
+bool areCompatibleCubeResultTypes(mlir::TypeRange inferred,
+                                  mlir::TypeRange actual);
 } // namespace geflow::ge
 
 #define GET_OP_CLASSES

@@ -3,6 +3,7 @@
 #include "dialects/ge/IR/GEOpUtils.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -27,7 +28,8 @@ static OpFoldResult foldReshapeLike(Attribute operand, Type type) {
 // Identity, TransData
 //===----------------------------------------------------------------------===//
 
-LogicalResult IdentityOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+LogicalResult IdentityOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location>,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   inferred.push_back(adaptor.getX().getType());
@@ -36,7 +38,8 @@ LogicalResult IdentityOp::inferReturnTypes(MLIRContext *, std::optional<Location
 
 OpFoldResult IdentityOp::fold(FoldAdaptor) { return getX(); }
 
-LogicalResult TransDataOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TransDataOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -45,15 +48,18 @@ LogicalResult TransDataOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   // An un-encoded operand may be declared NCHW/NHWC/ND by src_format.
   if (actual != src && actual != Format::ND)
     return diag("src_format ", stringifyFormat(src),
-                " does not match the operand's format ", stringifyFormat(actual));
+                " does not match the operand's format ",
+                stringifyFormat(actual));
   auto x = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   if (!x)
     return diag("operand must be ranked");
   bool fourD = dst == Format::NC1HWC0 || dst == Format::FRACTAL_Z ||
                src == Format::NC1HWC0 || src == Format::FRACTAL_Z;
   if (fourD && x.getRank() != 4)
-    return diag("NC1HWC0 and FRACTAL_Z need a 4-D tensor, got rank ", x.getRank());
-  if ((dst == Format::FRACTAL_NZ || src == Format::FRACTAL_NZ) && x.getRank() < 2)
+    return diag("NC1HWC0 and FRACTAL_Z need a 4-D tensor, got rank ",
+                x.getRank());
+  if ((dst == Format::FRACTAL_NZ || src == Format::FRACTAL_NZ) &&
+      x.getRank() < 2)
     return diag("FRACTAL_NZ needs rank >= 2, got rank ", x.getRank());
   inferred.push_back(withFormat(x, dst));
   return success();
@@ -74,7 +80,8 @@ OpFoldResult TransDataOp::fold(FoldAdaptor) {
 // Reshape
 //===----------------------------------------------------------------------===//
 
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -120,11 +127,13 @@ namespace {
 /// Reshape(Reshape(x)) -> Reshape(x): only the final shape matters.
 struct ComposeReshapes : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
     auto inner = op.getX().getDefiningOp<ReshapeOp>();
     if (!inner)
       return failure();
-    rewriter.modifyOpInPlace(op, [&] { op.getXMutable().assign(inner.getX()); });
+    rewriter.modifyOpInPlace(op,
+                             [&] { op.getXMutable().assign(inner.getX()); });
     return success();
   }
 };
@@ -133,13 +142,16 @@ struct ComposeReshapes : OpRewritePattern<ReshapeOp> {
 /// gets a constant shape, so later passes see a static reshape.
 struct MaterializeStaticReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
     auto type = cast<ShapedType>(op.getType());
     if (!type.hasStaticShape() || getConstantInts(op.getShape()))
       return failure();
-    auto shapeType = RankedTensorType::get({type.getRank()}, rewriter.getI64Type());
-    Value shape = ConstOp::create(rewriter, op.getLoc(), shapeType,
-                                  DenseIntElementsAttr::get(shapeType, type.getShape()));
+    auto shapeType =
+        RankedTensorType::get({type.getRank()}, rewriter.getI64Type());
+    Value shape =
+        ConstOp::create(rewriter, op.getLoc(), shapeType,
+                        DenseIntElementsAttr::get(shapeType, type.getShape()));
     rewriter.modifyOpInPlace(op, [&] { op.getShapeMutable().assign(shape); });
     return success();
   }
@@ -165,7 +177,8 @@ static bool isPermutation(ArrayRef<int64_t> perm) {
   return true;
 }
 
-LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -176,11 +189,13 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX());
   if (!x) {
-    inferred.push_back(RankedTensorType::get(SmallVector<int64_t>(perm.size(), kDynamic), et));
+    inferred.push_back(
+        RankedTensorType::get(SmallVector<int64_t>(perm.size(), kDynamic), et));
     return success();
   }
   if (x->size() != perm.size())
-    return diag("perm has ", perm.size(), " entries but x has rank ", x->size());
+    return diag("perm has ", perm.size(), " entries but x has rank ",
+                x->size());
   SmallVector<int64_t> out;
   for (int64_t p : perm)
     out.push_back((*x)[p]);
@@ -211,15 +226,17 @@ namespace {
 /// Transpose(Transpose(x, p1), p2) -> Transpose(x, p1 o p2).
 struct ComposeTransposes : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
     auto inner = op.getX().getDefiningOp<TransposeOp>();
     if (!inner)
       return failure();
     SmallVector<int64_t> composed;
     for (int64_t p : op.getPerm())
       composed.push_back(inner.getPerm()[p]);
-    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), inner.getX(),
-                                             rewriter.getDenseI64ArrayAttr(composed));
+    rewriter.replaceOpWithNewOp<TransposeOp>(
+        op, op.getType(), inner.getX(),
+        rewriter.getDenseI64ArrayAttr(composed));
     return success();
   }
 };
@@ -234,7 +251,8 @@ void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
 // ConcatV2, Split
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConcatV2Op::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ConcatV2Op::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -251,7 +269,8 @@ LogicalResult ConcatV2Op::inferReturnTypes(MLIRContext *, std::optional<Location
     if (!s)
       continue;
     if (!out) {
-      auto a = shapes::normalizeAxis(static_cast<int64_t>(adaptor.getConcatDim()), s->size());
+      auto a = shapes::normalizeAxis(
+          static_cast<int64_t>(adaptor.getConcatDim()), s->size());
       if (!a)
         return diag("concat_dim ", static_cast<int64_t>(adaptor.getConcatDim()),
                     " is out of range for rank ", s->size());
@@ -260,7 +279,8 @@ LogicalResult ConcatV2Op::inferReturnTypes(MLIRContext *, std::optional<Location
       continue;
     }
     if (s->size() != out->size())
-      return diag("input ", i, " has rank ", s->size(), ", expected ", out->size());
+      return diag("input ", i, " has rank ", s->size(), ", expected ",
+                  out->size());
     for (size_t d = 0; d < s->size(); ++d) {
       int64_t &o = (*out)[d];
       int64_t v2 = (*s)[d];
@@ -288,7 +308,7 @@ OpFoldResult ConcatV2Op::fold(FoldAdaptor a) {
   if (getX().size() == 1 && getX()[0].getType() == getType())
     return getX()[0];
   auto type = dyn_cast<RankedTensorType>(getType());
-  if (!type || !type.hasStaticShape() || type.getNumElements() > ce::kMaxFoldElements)
+  if (!type || !type.hasStaticShape() || !ce::isFoldableShape(type.getShape()))
     return {};
   SmallVector<ce::ConstTensor> parts;
   for (Attribute attr : a.getX()) {
@@ -297,7 +317,8 @@ OpFoldResult ConcatV2Op::fold(FoldAdaptor a) {
       return {};
     parts.push_back(std::move(*t));
   }
-  int64_t axis = *shapes::normalizeAxis(static_cast<int64_t>(getConcatDim()), type.getRank());
+  int64_t axis = *shapes::normalizeAxis(static_cast<int64_t>(getConcatDim()),
+                                        type.getRank());
   ce::ConstTensor out;
   out.shape.assign(type.getShape().begin(), type.getShape().end());
   out.isFloat = parts[0].isFloat;
@@ -318,7 +339,8 @@ OpFoldResult ConcatV2Op::fold(FoldAdaptor a) {
   return ce::write(out, type);
 }
 
-LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -332,7 +354,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
       inferred.push_back(UnrankedTensorType::get(et));
     return success();
   }
-  auto axis = shapes::normalizeAxis(static_cast<int64_t>(adaptor.getSplitDim()), x->size());
+  auto axis = shapes::normalizeAxis(static_cast<int64_t>(adaptor.getSplitDim()),
+                                    x->size());
   if (!axis)
     return diag("split_dim ", static_cast<int64_t>(adaptor.getSplitDim()),
                 " is out of range for rank ", x->size());
@@ -353,7 +376,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   return success();
 }
 
-LogicalResult SplitOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &results) {
+LogicalResult SplitOp::fold(FoldAdaptor a,
+                            SmallVectorImpl<OpFoldResult> &results) {
   if (getNumResults() == 1 && getResult(0).getType() == getX().getType()) {
     results.push_back(getX());
     return success();
@@ -361,16 +385,19 @@ LogicalResult SplitOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &result
   auto xType = dyn_cast<RankedTensorType>(getX().getType());
   if (!xType || !xType.hasStaticShape() || !ce::read(a.getX()))
     return failure();
-  int64_t axis = *shapes::normalizeAxis(static_cast<int64_t>(getSplitDim()), xType.getRank());
+  int64_t axis = *shapes::normalizeAxis(static_cast<int64_t>(getSplitDim()),
+                                        xType.getRank());
   SmallVector<int64_t> inStrides = ce::strides(xType.getShape());
   int64_t offset = 0;
   for (auto [r, size] : llvm::zip(getResults(), getSizeSplits())) {
-    OpFoldResult folded = foldByGather(a.getX(), r.getType(), [&](ArrayRef<int64_t> c) {
-      int64_t idx = 0;
-      for (size_t d = 0; d < c.size(); ++d)
-        idx += (c[d] + (static_cast<int64_t>(d) == axis ? offset : 0)) * inStrides[d];
-      return idx;
-    });
+    OpFoldResult folded =
+        foldByGather(a.getX(), r.getType(), [&](ArrayRef<int64_t> c) {
+          int64_t idx = 0;
+          for (size_t d = 0; d < c.size(); ++d)
+            idx += (c[d] + (static_cast<int64_t>(d) == axis ? offset : 0)) *
+                   inStrides[d];
+          return idx;
+        });
     if (!folded)
       return failure();
     results.push_back(folded);
@@ -383,18 +410,20 @@ LogicalResult SplitOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &result
 // StridedSlice, Slice
 //===----------------------------------------------------------------------===//
 
-LogicalResult StridedSliceOp::inferReturnTypes(MLIRContext *,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
+LogicalResult
+StridedSliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                 Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
-  ArrayRef<int64_t> b = adaptor.getBegin(), e = adaptor.getEnd(), s = adaptor.getStrides();
+  ArrayRef<int64_t> b = adaptor.getBegin(), e = adaptor.getEnd(),
+                    s = adaptor.getStrides();
   if (b.size() != e.size() || b.size() != s.size())
     return diag("begin, end and strides must have the same length");
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX());
   if (!x) {
-    inferred.push_back(RankedTensorType::get(SmallVector<int64_t>(b.size(), kDynamic), et));
+    inferred.push_back(
+        RankedTensorType::get(SmallVector<int64_t>(b.size(), kDynamic), et));
     return success();
   }
   if (b.size() != x->size())
@@ -419,7 +448,8 @@ LogicalResult StridedSliceOp::inferReturnTypes(MLIRContext *,
 }
 
 OpFoldResult StridedSliceOp::fold(FoldAdaptor a) {
-  if (getX().getType() == getType() && llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
+  if (getX().getType() == getType() &&
+      llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
       cast<ShapedType>(getType()).hasStaticShape())
     return getX();
   auto xType = dyn_cast<RankedTensorType>(getX().getType());
@@ -435,7 +465,8 @@ OpFoldResult StridedSliceOp::fold(FoldAdaptor a) {
   });
 }
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -445,16 +476,19 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX());
   if (!x) {
-    inferred.push_back(RankedTensorType::get(SmallVector<int64_t>(off.size(), kDynamic), et));
+    inferred.push_back(
+        RankedTensorType::get(SmallVector<int64_t>(off.size(), kDynamic), et));
     return success();
   }
   if (off.size() != x->size())
-    return diag("offsets/size have ", off.size(), " entries but x has rank ", x->size());
+    return diag("offsets/size have ", off.size(), " entries but x has rank ",
+                x->size());
   SmallVector<int64_t> out;
   for (size_t d = 0; d < off.size(); ++d) {
     int64_t dim = (*x)[d];
     if (off[d] < 0 || size[d] < -1)
-      return diag("dim ", d, ": offset ", off[d], " / size ", size[d], " are invalid");
+      return diag("dim ", d, ": offset ", off[d], " / size ", size[d],
+                  " are invalid");
     if (isDynamic(dim)) {
       out.push_back(size[d] == -1 ? kDynamic : size[d]);
       continue;
@@ -470,7 +504,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor a) {
-  if (getX().getType() == getType() && cast<ShapedType>(getType()).hasStaticShape())
+  if (getX().getType() == getType() &&
+      cast<ShapedType>(getType()).hasStaticShape())
     return getX();
   auto xType = dyn_cast<RankedTensorType>(getX().getType());
   if (!xType || !xType.hasStaticShape())
@@ -489,30 +524,40 @@ OpFoldResult SliceOp::fold(FoldAdaptor a) {
 // Pad
 //===----------------------------------------------------------------------===//
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
   StringRef mode = adaptor.getMode();
   if (mode != "constant" && mode != "reflect" && mode != "edge")
-    return diag("mode must be \"constant\", \"reflect\" or \"edge\", got \"", mode, "\"");
+    return diag("mode must be \"constant\", \"reflect\" or \"edge\", got \"",
+                mode, "\"");
   ArrayRef<int64_t> p = adaptor.getPaddings();
   Type et = getElementType(adaptor.getX());
   auto x = shapeOf(adaptor.getX());
   if (!x) {
-    inferred.push_back(RankedTensorType::get(SmallVector<int64_t>(p.size() / 2, kDynamic), et));
+    inferred.push_back(RankedTensorType::get(
+        SmallVector<int64_t>(p.size() / 2, kDynamic), et));
     return success();
   }
   if (p.size() != 2 * x->size())
-    return diag("paddings must have 2 x rank = ", 2 * x->size(), " entries, got ", p.size());
+    return diag("paddings must have 2 x rank = ", 2 * x->size(),
+                " entries, got ", p.size());
   SmallVector<int64_t> out;
   for (size_t d = 0; d < x->size(); ++d) {
     int64_t before = p[2 * d], after = p[2 * d + 1], dim = (*x)[d];
     if (before < 0 || after < 0)
       return diag("paddings must be >= 0, got ", formatList(p));
     if (mode == "reflect" && !isDynamic(dim) && (before >= dim || after >= dim))
-      return diag("reflect padding of dim ", d, " must be smaller than its size ", dim);
-    out.push_back(isDynamic(dim) ? kDynamic : dim + before + after);
+      return diag("reflect padding of dim ", d,
+                  " must be smaller than its size ", dim);
+    int64_t size = 0;
+    if (!isDynamic(dim) && (llvm::AddOverflow(dim, before, size) ||
+                            llvm::AddOverflow(size, after, size)))
+      return diag("padding dim ", d, " of size ", dim, " by ", before, " and ",
+                  after, " overflows");
+    out.push_back(isDynamic(dim) ? kDynamic : size);
   }
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
@@ -553,7 +598,8 @@ OpFoldResult PadOp::fold(FoldAdaptor a) {
 // ExpandDims, Squeeze, Tile, BroadcastTo, Shape
 //===----------------------------------------------------------------------===//
 
-LogicalResult ExpandDimsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ExpandDimsOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -570,7 +616,8 @@ LogicalResult ExpandDimsOp::inferReturnTypes(MLIRContext *, std::optional<Locati
     if (!n)
       return diag("axis ", a, " is out of range for result rank ", rank);
     if (inserted[*n])
-      return diag("axes ", formatList(adaptor.getAxes()), " list dim ", *n, " twice");
+      return diag("axes ", formatList(adaptor.getAxes()), " list dim ", *n,
+                  " twice");
     inserted[*n] = true;
   }
   SmallVector<int64_t> out;
@@ -585,7 +632,8 @@ OpFoldResult ExpandDimsOp::fold(FoldAdaptor a) {
   return foldReshapeLike(a.getX(), getType());
 }
 
-LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -624,7 +672,8 @@ OpFoldResult SqueezeOp::fold(FoldAdaptor a) {
   return foldReshapeLike(a.getX(), getType());
 }
 
-LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult TileOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -632,16 +681,22 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   ArrayRef<int64_t> m = adaptor.getMultiples();
   auto x = shapeOf(adaptor.getX());
   if (!x) {
-    inferred.push_back(RankedTensorType::get(SmallVector<int64_t>(m.size(), kDynamic), et));
+    inferred.push_back(
+        RankedTensorType::get(SmallVector<int64_t>(m.size(), kDynamic), et));
     return success();
   }
   if (m.size() != x->size())
-    return diag("multiples has ", m.size(), " entries but x has rank ", x->size());
+    return diag("multiples has ", m.size(), " entries but x has rank ",
+                x->size());
   SmallVector<int64_t> out;
   for (size_t d = 0; d < m.size(); ++d) {
     if (m[d] < 0)
       return diag("multiples must be >= 0, got ", formatList(m));
-    out.push_back(isDynamic((*x)[d]) ? kDynamic : (*x)[d] * m[d]);
+    int64_t size = 0;
+    if (!isDynamic((*x)[d]) && llvm::MulOverflow((*x)[d], m[d], size))
+      return diag("tiling dim ", d, " of size ", (*x)[d], " ", m[d],
+                  " times overflows");
+    out.push_back(isDynamic((*x)[d]) ? kDynamic : size);
   }
   inferred.push_back(RankedTensorType::get(out, et));
   return success();
@@ -664,7 +719,8 @@ OpFoldResult TileOp::fold(FoldAdaptor a) {
   });
 }
 
-LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
                                               Adaptor adaptor,
                                               SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());
@@ -676,7 +732,8 @@ LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *, std::optional<Locat
   }
   auto out = shapes::broadcast(*x, adaptor.getShape());
   if (!out)
-    return diag("cannot broadcast ", formatList(*x), " to ", formatList(adaptor.getShape()));
+    return diag("cannot broadcast ", formatList(*x), " to ",
+                formatList(adaptor.getShape()));
   inferred.push_back(RankedTensorType::get(*out, et));
   return success();
 }
@@ -703,7 +760,8 @@ OpFoldResult BroadcastToOp::fold(FoldAdaptor a) {
   });
 }
 
-LogicalResult ShapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   InferDiag diag(loc, getOperationName());

@@ -75,9 +75,8 @@ int64_t numElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
-std::optional<SmallVector<int64_t>> reshape(ArrayRef<int64_t> in,
-                                            ArrayRef<int64_t> target,
-                                            std::string *error) {
+std::optional<SmallVector<int64_t>>
+reshape(ArrayRef<int64_t> in, ArrayRef<int64_t> target, std::string *error) {
   SmallVector<int64_t> out;
   int inferIndex = -1;
   int64_t known = 1;

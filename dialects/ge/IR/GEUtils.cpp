@@ -14,28 +14,44 @@ using namespace mlir;
 namespace geflow::ge {
 
 std::optional<rt::DType> getRuntimeDType(Type t) {
-  if (t.isF32()) return rt::DType::F32;
-  if (t.isF16()) return rt::DType::F16;
-  if (t.isBF16()) return rt::DType::BF16;
-  if (t.isInteger(1)) return rt::DType::Bool;
-  if (t.isUnsignedInteger(8)) return rt::DType::U8;
-  if (t.isSignlessInteger(8) || t.isSignedInteger(8)) return rt::DType::I8;
-  if (t.isSignlessInteger(32) || t.isSignedInteger(32)) return rt::DType::I32;
-  if (t.isSignlessInteger(64) || t.isSignedInteger(64)) return rt::DType::I64;
+  if (t.isF32())
+    return rt::DType::F32;
+  if (t.isF16())
+    return rt::DType::F16;
+  if (t.isBF16())
+    return rt::DType::BF16;
+  if (t.isInteger(1))
+    return rt::DType::Bool;
+  if (t.isUnsignedInteger(8))
+    return rt::DType::U8;
+  if (t.isSignlessInteger(8) || t.isSignedInteger(8))
+    return rt::DType::I8;
+  if (t.isSignlessInteger(32) || t.isSignedInteger(32))
+    return rt::DType::I32;
+  if (t.isSignlessInteger(64) || t.isSignedInteger(64))
+    return rt::DType::I64;
   return std::nullopt;
 }
 
 Type getElementType(MLIRContext *ctx, rt::DType dtype) {
   Builder b(ctx);
   switch (dtype) {
-  case rt::DType::F32: return b.getF32Type();
-  case rt::DType::F16: return b.getF16Type();
-  case rt::DType::BF16: return b.getBF16Type();
-  case rt::DType::I8: return b.getI8Type();
-  case rt::DType::U8: return b.getIntegerType(8, /*isSigned=*/false);
-  case rt::DType::I32: return b.getI32Type();
-  case rt::DType::I64: return b.getI64Type();
-  case rt::DType::Bool: return b.getI1Type();
+  case rt::DType::F32:
+    return b.getF32Type();
+  case rt::DType::F16:
+    return b.getF16Type();
+  case rt::DType::BF16:
+    return b.getBF16Type();
+  case rt::DType::I8:
+    return b.getI8Type();
+  case rt::DType::U8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case rt::DType::I32:
+    return b.getI32Type();
+  case rt::DType::I64:
+    return b.getI64Type();
+  case rt::DType::Bool:
+    return b.getI1Type();
   }
   return Type();
 }
@@ -75,8 +91,8 @@ FailureOr<std::vector<uint8_t>> getRawBytes(ElementsAttr attr) {
   return out;
 }
 
-ElementsAttr makeElementsAttr(ShapedType type, ArrayRef<char> bytes, StringRef name,
-                              size_t inlineLimit) {
+ElementsAttr makeElementsAttr(ShapedType type, ArrayRef<char> bytes,
+                              StringRef name, size_t inlineLimit) {
   if (type.getElementType().isInteger(1)) {
     SmallVector<bool> values;
     for (char c : bytes)
@@ -85,8 +101,8 @@ ElementsAttr makeElementsAttr(ShapedType type, ArrayRef<char> bytes, StringRef n
   }
   if (bytes.size() > inlineLimit) {
     size_t align = std::max<size_t>(1, type.getElementTypeBitWidth() / 8);
-    AsmResourceBlob blob =
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align, /*dataIsMutable=*/false);
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        bytes, align, /*dataIsMutable=*/false);
     return DenseResourceElementsAttr::get(type, name, std::move(blob));
   }
   return DenseElementsAttr::getFromRawBuffer(type, bytes);

@@ -35,8 +35,10 @@ mlir::FailureOr<std::vector<uint8_t>> getRawBytes(mlir::ElementsAttr attr);
 /// A constant of `type` holding `bytes` (row-major, one byte per i1): a
 /// dense_resource blob named `name` when larger than `inlineLimit` bytes, so
 /// big weights parse and print fast, an inline dense attribute otherwise.
-mlir::ElementsAttr makeElementsAttr(mlir::ShapedType type, llvm::ArrayRef<char> bytes,
-                                    llvm::StringRef name, size_t inlineLimit = 1024);
+mlir::ElementsAttr makeElementsAttr(mlir::ShapedType type,
+                                    llvm::ArrayRef<char> bytes,
+                                    llvm::StringRef name,
+                                    size_t inlineLimit = 1024);
 
 /// The node names of an op: its NameLoc, or every NameLoc of a fused
 /// location (ops merged by a pass), outermost first.

@@ -31,17 +31,20 @@ std::optional<std::vector<float>> readFloats(Value v) {
   return out;
 }
 
-Value makeConst(PatternRewriter &rewriter, Location loc, ArrayRef<int64_t> shape,
-                const std::vector<float> &values, StringRef name) {
+Value makeConst(PatternRewriter &rewriter, Location loc,
+                ArrayRef<int64_t> shape, const std::vector<float> &values,
+                StringRef name) {
   auto type = RankedTensorType::get(shape, rewriter.getF32Type());
   ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
                        values.size() * sizeof(float));
-  return ConstOp::create(rewriter, loc, type, makeElementsAttr(type, bytes, name));
+  return ConstOp::create(rewriter, loc, type,
+                         makeElementsAttr(type, bytes, name));
 }
 
 struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BatchNormOp bn, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
     auto conv = bn.getX().getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse() || conv.getDataFormat() != "NCHW" ||
         bn.getDataFormat() != "NCHW")
@@ -59,24 +62,29 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
         return failure();
       bias = *b;
     }
-    if (static_cast<int64_t>(scale->size()) != cout || static_cast<int64_t>(bias.size()) != cout)
+    if (static_cast<int64_t>(scale->size()) != cout ||
+        static_cast<int64_t>(bias.size()) != cout)
       return failure();
     int64_t perChannel = w->size() / cout;
     double eps = bn.getEpsilon().convertToDouble();
     for (int64_t o = 0; o < cout; ++o) {
       double s = (*scale)[o] / std::sqrt(double((*var)[o]) + eps);
       for (int64_t k = 0; k < perChannel; ++k)
-        (*w)[o * perChannel + k] = static_cast<float>((*w)[o * perChannel + k] * s);
+        (*w)[o * perChannel + k] =
+            static_cast<float>((*w)[o * perChannel + k] * s);
       bias[o] = static_cast<float>((bias[o] - (*mean)[o]) * s + (*offset)[o]);
     }
-    ArrayRef<int64_t> wShape = cast<ShapedType>(conv.getFilter().getType()).getShape();
-    Value newW = makeConst(rewriter, conv.getLoc(), wShape, *w, "folded_filter");
-    Value newB = makeConst(rewriter, conv.getLoc(), {cout}, bias, "folded_bias");
+    ArrayRef<int64_t> wShape =
+        cast<ShapedType>(conv.getFilter().getType()).getShape();
+    Value newW =
+        makeConst(rewriter, conv.getLoc(), wShape, *w, "folded_filter");
+    Value newB =
+        makeConst(rewriter, conv.getLoc(), {cout}, bias, "folded_bias");
     rewriter.setInsertionPoint(bn);
-    auto fused = Conv2DOp::create(rewriter, bn.getLoc(), bn.getType(), conv.getX(), newW, newB,
-                                  conv.getStridesAttr(), conv.getPadsAttr(),
-                                  conv.getDilationsAttr(), conv.getGroupsAttr(),
-                                  conv.getDataFormatAttr());
+    auto fused = Conv2DOp::create(
+        rewriter, bn.getLoc(), bn.getType(), conv.getX(), newW, newB,
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+        conv.getGroupsAttr(), conv.getDataFormatAttr());
     rewriter.replaceOp(bn, fused.getResult());
     rewriter.eraseOp(conv);
     return success();

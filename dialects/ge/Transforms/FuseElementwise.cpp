@@ -25,7 +25,9 @@ bool isScalarConstant(Operation *op) {
          isa<FloatType>(type.getElementType());
 }
 
-ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
 
 /// A candidate group: ops in block order, and the values it reads from outside.
 struct Group {
@@ -55,7 +57,8 @@ int64_t registerPressure(const Group &g) {
   return peak;
 }
 
-struct GEFuseElementwisePass : impl::GEFuseElementwiseBase<GEFuseElementwisePass> {
+struct GEFuseElementwisePass
+    : impl::GEFuseElementwiseBase<GEFuseElementwisePass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -65,7 +68,8 @@ struct GEFuseElementwisePass : impl::GEFuseElementwiseBase<GEFuseElementwisePass
       ops.push_back(&op);
     DenseSet<Operation *> taken;
     for (Operation *root : llvm::reverse(ops)) {
-      if (taken.contains(root) || !getElementwiseSpec(root) || root->getNumResults() != 1)
+      if (taken.contains(root) || !getElementwiseSpec(root) ||
+          root->getNumResults() != 1)
         continue;
       auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());
       if (!type || !type.hasStaticShape())
@@ -84,7 +88,8 @@ struct GEFuseElementwisePass : impl::GEFuseElementwiseBase<GEFuseElementwisePass
   }
 
   // Pulls producers into the group while their results feed only the group.
-  SetVector<Operation *> grow(Operation *root, const DenseSet<Operation *> &taken) {
+  SetVector<Operation *> grow(Operation *root,
+                              const DenseSet<Operation *> &taken) {
     SetVector<Operation *> members;
     members.insert(root);
     ArrayRef<int64_t> shape = shapeOf(root->getResult(0));
@@ -93,12 +98,15 @@ struct GEFuseElementwisePass : impl::GEFuseElementwiseBase<GEFuseElementwisePass
       Operation *m = worklist.pop_back_val();
       for (Value v : m->getOperands()) {
         Operation *p = v.getDefiningOp();
-        if (!p || members.contains(p) || taken.contains(p) || isScalarConstant(p))
+        if (!p || members.contains(p) || taken.contains(p) ||
+            isScalarConstant(p))
           continue;
-        if (static_cast<int64_t>(members.size()) >= maxOps || p->getNumResults() != 1 ||
-            !getElementwiseSpec(p) || shapeOf(p->getResult(0)) != shape)
+        if (static_cast<int64_t>(members.size()) >= maxOps ||
+            p->getNumResults() != 1 || !getElementwiseSpec(p) ||
+            shapeOf(p->getResult(0)) != shape)
           continue;
-        if (!llvm::all_of(p->getUsers(), [&](Operation *u) { return members.contains(u); }))
+        if (!llvm::all_of(p->getUsers(),
+                          [&](Operation *u) { return members.contains(u); }))
           continue;
         members.insert(p);
         worklist.push_back(p);
@@ -114,15 +122,16 @@ struct GEFuseElementwisePass : impl::GEFuseElementwiseBase<GEFuseElementwisePass
         g.ops.push_back(&op);
     for (Operation *op : g.ops)
       for (Value v : op->getOperands())
-        if (!members.contains(v.getDefiningOp()) && !isScalarConstant(v.getDefiningOp()))
+        if (!members.contains(v.getDefiningOp()) &&
+            !isScalarConstant(v.getDefiningOp()))
           g.inputs.insert(v);
     return g;
   }
 
   void build(Operation *root, const Group &group) {
     OpBuilder b(root);
-    auto fused = FusedElementwiseOp::create(b, root->getLoc(), root->getResultTypes(),
-                                            group.inputs.getArrayRef());
+    auto fused = FusedElementwiseOp::create(
+        b, root->getLoc(), root->getResultTypes(), group.inputs.getArrayRef());
     Block &body = fused.getBody().front();
     IRMapping map;
     for (auto [in, arg] : llvm::zip(group.inputs, body.getArguments()))

@@ -20,7 +20,8 @@ namespace {
 struct CubeSwitches {
   bool conv = true, matmul = true;
   bool allows(Operation *op) const {
-    return isa<Conv2DOp>(op) ? conv : isa<MatMulV2Op, BatchMatMulV2Op>(op) && matmul;
+    return isa<Conv2DOp>(op) ? conv
+                             : isa<MatMulV2Op, BatchMatMulV2Op>(op) && matmul;
   }
 };
 
@@ -32,14 +33,16 @@ int64_t biasDim(Operation *op) {
 
 /// A constant that only varies along `dim` of a result of `resultType` (e.g.
 /// [C], [C,1,1] or [1,C,1,1] for NCHW channels), as a 1-D constant.
-std::optional<ElementsAttr> asChannelBias(Value v, RankedTensorType resultType, int64_t dim) {
+std::optional<ElementsAttr> asChannelBias(Value v, RankedTensorType resultType,
+                                          int64_t dim) {
   auto cst = v.getDefiningOp<ConstOp>();
   if (!cst)
     return std::nullopt;
   auto type = cast<RankedTensorType>(cst.getType());
   int64_t channels = resultType.getDimSize(dim);
   if (type.getElementType() != resultType.getElementType() ||
-      type.getNumElements() != channels || type.getRank() > resultType.getRank())
+      type.getNumElements() != channels ||
+      type.getRank() > resultType.getRank())
     return std::nullopt;
   // Right-aligned, the constant's only non-1 dim must sit at `dim`.
   int64_t offset = resultType.getRank() - type.getRank();
@@ -50,28 +53,35 @@ std::optional<ElementsAttr> asChannelBias(Value v, RankedTensorType resultType, 
   if (failed(bytes))
     return std::nullopt;
   auto flat = RankedTensorType::get({channels}, type.getElementType());
-  return makeElementsAttr(flat,
-                          ArrayRef<char>(reinterpret_cast<const char *>(bytes->data()),
-                                         bytes->size()),
-                          "epilogue_bias");
+  return makeElementsAttr(
+      flat,
+      ArrayRef<char>(reinterpret_cast<const char *>(bytes->data()),
+                     bytes->size()),
+      "epilogue_bias");
 }
 
 struct FuseBiasAdd : OpRewritePattern<AddOp> {
-  FuseBiasAdd(MLIRContext *ctx, CubeSwitches on) : OpRewritePattern(ctx), on(on) {}
+  FuseBiasAdd(MLIRContext *ctx, CubeSwitches on)
+      : OpRewritePattern(ctx), on(on) {}
   CubeSwitches on;
-  LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
     for (int side = 0; side < 2; ++side) {
       Value main = add->getOperand(side), other = add->getOperand(1 - side);
       Operation *cube = main.getDefiningOp();
-      if (!cube || !on.allows(cube) || !cube->hasOneUse() || cube->getNumOperands() != 2 ||
-          cube->hasAttr("ge.fused_activation") || main.getType() != add.getType())
+      if (!cube || !on.allows(cube) || !cube->hasOneUse() ||
+          cube->getNumOperands() != 2 || cube->hasAttr("ge.fused_activation") ||
+          main.getType() != add.getType())
         continue;
-      auto bias = asChannelBias(other, cast<RankedTensorType>(main.getType()), biasDim(cube));
+      auto bias = asChannelBias(other, cast<RankedTensorType>(main.getType()),
+                                biasDim(cube));
       if (!bias)
         continue;
       rewriter.setInsertionPoint(cube);
-      Value biasValue = ConstOp::create(rewriter, other.getLoc(), bias->getType(), *bias);
-      rewriter.modifyOpInPlace(cube, [&] { cube->insertOperands(2, biasValue); });
+      Value biasValue =
+          ConstOp::create(rewriter, other.getLoc(), bias->getType(), *bias);
+      rewriter.modifyOpInPlace(cube,
+                               [&] { cube->insertOperands(2, biasValue); });
       rewriter.replaceOp(add, main);
       return success();
     }
@@ -92,9 +102,11 @@ std::optional<std::pair<StringRef, double>> activationOf(Operation *op) {
   if (isa<HardSwishOp>(op))
     return std::make_pair(StringRef("hardswish"), 0.0);
   if (auto g = dyn_cast<GeluOp>(op))
-    return std::make_pair(StringRef(g.getApproximate() == "tanh" ? "gelu_tanh" : "gelu"), 0.0);
+    return std::make_pair(
+        StringRef(g.getApproximate() == "tanh" ? "gelu_tanh" : "gelu"), 0.0);
   if (auto l = dyn_cast<LeakyReluOp>(op))
-    return std::make_pair(StringRef("leaky_relu"), l.getNegativeSlope().convertToDouble());
+    return std::make_pair(StringRef("leaky_relu"),
+                          l.getNegativeSlope().convertToDouble());
   return std::nullopt;
 }
 
@@ -102,7 +114,8 @@ struct FuseActivation : RewritePattern {
   FuseActivation(MLIRContext *ctx, CubeSwitches on)
       : RewritePattern(MatchAnyOpTypeTag(), 1, ctx), on(on) {}
   CubeSwitches on;
-  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
     auto act = activationOf(op);
     if (!act || op->getNumOperands() != 1)
       return failure();
@@ -125,9 +138,10 @@ struct GEFuseEpiloguePass : impl::GEFuseEpilogueBase<GEFuseEpiloguePass> {
   using GEFuseEpilogueBase::GEFuseEpilogueBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBiasAdd>(&getContext(), CubeSwitches{convBias, matmulBias});
-    patterns.add<FuseActivation>(&getContext(),
-                                 CubeSwitches{convActivation, matmulActivation});
+    patterns.add<FuseBiasAdd>(&getContext(),
+                              CubeSwitches{convBias, matmulBias});
+    patterns.add<FuseActivation>(
+        &getContext(), CubeSwitches{convActivation, matmulActivation});
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -24,11 +24,13 @@ std::string formatGear(ArrayRef<int64_t> values) {
   return s;
 }
 
-LogicalResult checkGears(func::FuncOp func, ArrayAttr gears, int64_t unknownDims) {
+LogicalResult checkGears(func::FuncOp func, ArrayAttr gears,
+                         int64_t unknownDims) {
   int64_t count = gears.size();
   if (count < kMinGears || count > kMaxGears)
-    return func.emitError() << "'" << GEDialect::kGearsAttr << "' has " << count
-                            << " gears; GE allows " << kMinGears << " to " << kMaxGears;
+    return func.emitError()
+           << "'" << GEDialect::kGearsAttr << "' has " << count
+           << " gears; GE allows " << kMinGears << " to " << kMaxGears;
   if (unknownDims == 0)
     return func.emitError() << "'" << GEDialect::kGearsAttr
                             << "' is set but no input has an unknown (-1) dim";
@@ -36,9 +38,10 @@ LogicalResult checkGears(func::FuncOp func, ArrayAttr gears, int64_t unknownDims
   for (auto [i, attr] : llvm::enumerate(gears)) {
     ArrayRef<int64_t> values = cast<DenseI64ArrayAttr>(attr).asArrayRef();
     if (static_cast<int64_t>(values.size()) != unknownDims)
-      return func.emitError() << "gear " << i << " (" << formatGear(values) << ") has "
-                              << values.size() << " values but the inputs have "
-                              << unknownDims << " unknown dims";
+      return func.emitError()
+             << "gear " << i << " (" << formatGear(values) << ") has "
+             << values.size() << " values but the inputs have " << unknownDims
+             << " unknown dims";
     for (int64_t v : values)
       if (v < 1)
         return func.emitError() << "gear " << i << " (" << formatGear(values)
@@ -50,7 +53,8 @@ LogicalResult checkGears(func::FuncOp func, ArrayAttr gears, int64_t unknownDims
   return success();
 }
 
-struct GESpecializeGearsPass : impl::GESpecializeGearsBase<GESpecializeGearsPass> {
+struct GESpecializeGearsPass
+    : impl::GESpecializeGearsBase<GESpecializeGearsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> funcs;
@@ -86,11 +90,13 @@ struct GESpecializeGearsPass : impl::GESpecializeGearsBase<GESpecializeGearsPass
         for (int64_t &d : shape)
           if (ShapedType::isDynamic(d))
             d = values[next++];
-        auto fixed = RankedTensorType::get(shape, type.getElementType(), type.getEncoding());
+        auto fixed = RankedTensorType::get(shape, type.getElementType(),
+                                           type.getEncoding());
         arg.setType(fixed);
         inputs.push_back(fixed);
       }
-      gear.setFunctionType(FunctionType::get(&getContext(), inputs, gear.getResultTypes()));
+      gear.setFunctionType(
+          FunctionType::get(&getContext(), inputs, gear.getResultTypes()));
       b.insert(gear);
     }
     func.erase();

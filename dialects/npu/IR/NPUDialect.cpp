@@ -1,7 +1,7 @@
 //===- NPUDialect.cpp - The npu dialect and its attributes ----------------===//
 #include "dialects/npu/IR/NPUDialect.h"
-#include "dialects/npu/IR/NPUOps.h"
 #include "dialects/ge/IR/GEDialect.h"
+#include "dialects/npu/IR/NPUOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
@@ -60,8 +60,8 @@ Attribute BufferAttr::parse(AsmParser &parser, Type) {
   if (*region == MemRegion::input || *region == MemRegion::output)
     if (parser.parseInteger(slot))
       return {};
-  if (parser.parseComma() || parser.parseInteger(offset) || parser.parseComma() ||
-      parser.parseInteger(size) || parser.parseGreater())
+  if (parser.parseComma() || parser.parseInteger(offset) ||
+      parser.parseComma() || parser.parseInteger(size) || parser.parseGreater())
     return {};
   return BufferAttr::get(parser.getContext(), *region, slot, offset, size);
 }

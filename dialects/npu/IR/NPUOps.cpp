@@ -13,7 +13,8 @@ using namespace geflow::npu;
 
 std::optional<int64_t> geflow::npu::getTaskStream(Operation *op) {
   if (auto k = dyn_cast<KernelOp>(op))
-    return k.getElided() ? std::nullopt : std::optional<int64_t>(k.getStream().value_or(0));
+    return k.getElided() ? std::nullopt
+                         : std::optional<int64_t>(k.getStream().value_or(0));
   if (auto m = dyn_cast<MemcpyOp>(op))
     return m.getStream().value_or(0);
   if (auto h = dyn_cast<HostCallOp>(op))
@@ -25,18 +26,19 @@ std::optional<int64_t> geflow::npu::getTaskStream(Operation *op) {
   return std::nullopt;
 }
 
-bool geflow::npu::isTask(Operation *op) { return getTaskStream(op).has_value(); }
+bool geflow::npu::isTask(Operation *op) {
+  return getTaskStream(op).has_value();
+}
 
 //===----------------------------------------------------------------------===//
 // ProgramOp
 //===----------------------------------------------------------------------===//
 
 ParseResult ProgramOp::parse(OpAsmParser &parser, OperationState &result) {
-  auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
-                          ArrayRef<Type> results, function_interface_impl::VariadicFlag,
-                          std::string &) {
-    return builder.getFunctionType(argTypes, results);
-  };
+  auto buildFuncType =
+      [](Builder &builder, ArrayRef<Type> argTypes, ArrayRef<Type> results,
+         function_interface_impl::VariadicFlag,
+         std::string &) { return builder.getFunctionType(argTypes, results); };
   return function_interface_impl::parseFunctionOp(
       parser, result, /*allowVariadic=*/false,
       getFunctionTypeAttrName(result.name), buildFuncType,
@@ -55,9 +57,9 @@ static LogicalResult checkPlacement(Operation *op, BufferAttr buf, Type type,
                                     ProgramOp program, StringRef what) {
   auto bytes = getStorageBytes(type);
   if (succeeded(bytes) && buf.getSize() < *bytes)
-    return op->emitOpError() << what << " buffer of " << buf.getSize()
-                             << " bytes is smaller than " << type << " ("
-                             << *bytes << " bytes)";
+    return op->emitOpError()
+           << what << " buffer of " << buf.getSize()
+           << " bytes is smaller than " << type << " (" << *bytes << " bytes)";
   uint64_t limit = 0;
   if (buf.getRegion() == MemRegion::arena)
     limit = program.getArenaSize();
@@ -89,13 +91,14 @@ LogicalResult ProgramOp::verify() {
   for (Operation &op : getBody().front()) {
     if (auto stream = getTaskStream(&op))
       if (*stream < 0 || *stream >= getNumStreams())
-        return op.emitOpError() << "runs on stream " << *stream
-                                << " but the program has " << getNumStreams()
-                                << " streams";
+        return op.emitOpError()
+               << "runs on stream " << *stream << " but the program has "
+               << getNumStreams() << " streams";
     if (auto record = dyn_cast<EventRecordOp>(op)) {
       if (record.getEvent() < 0 || record.getEvent() >= getNumEvents())
-        return op.emitOpError() << "event " << record.getEvent()
-                                << " is out of range [0, " << getNumEvents() << ")";
+        return op.emitOpError()
+               << "event " << record.getEvent() << " is out of range [0, "
+               << getNumEvents() << ")";
       recorded.insert(record.getEvent());
     }
     if (auto wait = dyn_cast<EventWaitOp>(op))
@@ -142,7 +145,8 @@ LogicalResult ReturnOp::verify() {
   for (auto [i, v] : llvm::enumerate(getOperands()))
     if (v.getType() != results[i])
       return emitOpError() << "operand " << i << " has type " << v.getType()
-                           << " but program result " << i << " is " << results[i];
+                           << " but program result " << i << " is "
+                           << results[i];
   return success();
 }
 

@@ -13,7 +13,8 @@ namespace geflow::npu {
 namespace {
 
 void setStream(Operation *op, int64_t stream) {
-  op->setAttr("stream", IntegerAttr::get(IntegerType::get(op->getContext(), 64), stream));
+  op->setAttr("stream",
+              IntegerAttr::get(IntegerType::get(op->getContext(), 64), stream));
 }
 
 struct NPUAssignStreamsPass : impl::NPUAssignStreamsBase<NPUAssignStreamsPass> {

@@ -18,8 +18,8 @@ struct NPUInsertEventsPass : impl::NPUInsertEventsBase<NPUInsertEventsPass> {
     int64_t numStreams = program.getNumStreams();
     // clock[s][t]: tasks of stream t known finished before stream s's next
     // task starts. A task's own clock is its stream's clock when issued.
-    SmallVector<SmallVector<int64_t>> clock(numStreams,
-                                            SmallVector<int64_t>(numStreams, 0));
+    SmallVector<SmallVector<int64_t>> clock(
+        numStreams, SmallVector<int64_t>(numStreams, 0));
     struct Issued {
       int64_t stream, seq;
       SmallVector<int64_t> clockAfter; // its stream's clock once it finished

@@ -17,7 +17,8 @@ namespace {
 /// The bytes of a resource blob weight (dense attributes are uniqued by the
 /// context, so equal ones are already the same attribute).
 std::optional<StringRef> getBlobBytes(WeightOp op) {
-  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(op.getValueAttr()))
+  if (auto resource =
+          dyn_cast_or_null<DenseResourceElementsAttr>(op.getValueAttr()))
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
       return StringRef(blob->getData().data(), blob->getData().size());
   return std::nullopt;
@@ -36,7 +37,10 @@ struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
       uint64_t size;
       if (op.getPacked()) {
         size = cast<ShapedType>(op.getValueAttr().getType()).getNumElements() *
-               ((cast<ShapedType>(op.getValueAttr().getType()).getElementTypeBitWidth() + 7) / 8);
+               ((cast<ShapedType>(op.getValueAttr().getType())
+                     .getElementTypeBitWidth() +
+                 7) /
+                8);
       } else {
         auto bytes = getStorageBytes(op.getType());
         if (failed(bytes)) {

@@ -102,7 +102,8 @@ void Planner::addValue(Value v, unsigned buffer, uint64_t offset) {
 
 void Planner::tryInPlace(KernelOp op) {
   auto candidates = op.getInplaceInputs();
-  if (!candidates || op.getNumResults() != 1 || !bufferOf_.contains(op.getResult(0)))
+  if (!candidates || op.getNumResults() != 1 ||
+      !bufferOf_.contains(op.getResult(0)))
     return;
   Value result = op.getResult(0);
   unsigned rb = bufferOf_[result];
@@ -119,9 +120,8 @@ void Planner::tryInPlace(KernelOp op) {
     unsigned ib = bufferOf_[root];
     LogicalBuffer &input = buffers_[ib];
     // Concat slices keep their place; the input must be whole.
-    if (input.values.size() != 1 && !llvm::all_of(input.values, [](auto &m) {
-          return m.second == 0;
-        }))
+    if (input.values.size() != 1 &&
+        !llvm::all_of(input.values, [](auto &m) { return m.second == 0; }))
       continue;
     if (input.size != buffers_[rb].size)
       continue;
@@ -197,7 +197,8 @@ LogicalResult Planner::build() {
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j)
       if (buffers_[i].size && buffers_[j].size &&
-          !before(buffers_[i], buffers_[j]) && !before(buffers_[j], buffers_[i]))
+          !before(buffers_[i], buffers_[j]) &&
+          !before(buffers_[j], buffers_[i]))
         conflict_[i][j] = conflict_[j][i] = true;
   return success();
 }
@@ -216,12 +217,15 @@ bool Planner::before(const LogicalBuffer &a, const LogicalBuffer &b) const {
   return true;
 }
 
-uint64_t Planner::place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets) const {
+uint64_t Planner::place(StringRef strategy,
+                        SmallVectorImpl<uint64_t> &offsets) const {
   size_t n = buffers_.size();
   SmallVector<unsigned> orderIdx(n);
   for (unsigned i = 0; i < n; ++i)
     orderIdx[i] = i;
-  auto lifetime = [&](unsigned i) { return buffers_[i].last - buffers_[i].first + 1; };
+  auto lifetime = [&](unsigned i) {
+    return buffers_[i].last - buffers_[i].first + 1;
+  };
   auto key = [&](unsigned i) -> std::tuple<int64_t, int64_t, int64_t> {
     const LogicalBuffer &b = buffers_[i];
     int64_t size = static_cast<int64_t>(b.size);
@@ -233,7 +237,8 @@ uint64_t Planner::place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets) 
       return {-lifetime(i), -size, i};
     return {-size * lifetime(i), b.first, i}; // area
   };
-  llvm::stable_sort(orderIdx, [&](unsigned a, unsigned b) { return key(a) < key(b); });
+  llvm::stable_sort(orderIdx,
+                    [&](unsigned a, unsigned b) { return key(a) < key(b); });
 
   offsets.assign(n, 0);
   SmallVector<bool> placed(n, false);
@@ -275,7 +280,8 @@ void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
       if (!planned.contains(value))
         continue;
       uint64_t bytes = getStorageBytes(value.getType()).value_or(0);
-      auto buf = BufferAttr::get(ctx, MemRegion::arena, 0, offsets[i] + inner, bytes);
+      auto buf =
+          BufferAttr::get(ctx, MemRegion::arena, 0, offsets[i] + inner, bytes);
       if (auto k = dyn_cast<KernelOp>(def)) {
         SmallVector<Attribute> outs(k.getNumResults(), buf);
         if (auto existing = k.getOutputs())
@@ -327,9 +333,8 @@ uint64_t Planner::maxLive() const {
       if (!b.size)
         continue;
       bool touched = b.touches.contains(t);
-      bool written = llvm::any_of(b.writers, [&](Operation *w) {
-        return order_.happensBefore(w, t);
-      });
+      bool written = llvm::any_of(
+          b.writers, [&](Operation *w) { return order_.happensBefore(w, t); });
       bool pending = llvm::any_of(b.touches, [&](Operation *u) {
         return u != t && !order_.happensBefore(u, t);
       });
@@ -345,10 +350,12 @@ struct NPUPlanMemoryPass : impl::NPUPlanMemoryBase<NPUPlanMemoryPass> {
   using Base::Base;
   void runOnOperation() override {
     ProgramOp program = getOperation();
-    static const char *const kStrategies[] = {"size", "first-use", "lifetime", "area"};
+    static const char *const kStrategies[] = {"size", "first-use", "lifetime",
+                                              "area"};
     if (strategy != "best" && !llvm::is_contained(kStrategies, strategy)) {
-      program.emitError() << "unknown memory strategy '" << strategy
-                          << "', expected best, size, first-use, lifetime or area";
+      program.emitError()
+          << "unknown memory strategy '" << strategy
+          << "', expected best, size, first-use, lifetime or area";
       return signalPassFailure();
     }
     Planner planner(program, inPlace);
@@ -370,7 +377,8 @@ struct NPUPlanMemoryPass : impl::NPUPlanMemoryBase<NPUPlanMemoryPass> {
     }
     planner.apply(bestOffsets, best);
     Builder b(&getContext());
-    program->setAttr("npu.naive_size", b.getI64IntegerAttr(planner.naiveSize()));
+    program->setAttr("npu.naive_size",
+                     b.getI64IntegerAttr(planner.naiveSize()));
     program->setAttr("npu.max_live", b.getI64IntegerAttr(planner.maxLive()));
     program->setAttr("npu.memory_strategy", b.getStringAttr(bestName));
   }

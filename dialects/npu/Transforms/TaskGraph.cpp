@@ -37,8 +37,8 @@ SetVector<Operation *> getProducerTasks(Operation *task) {
 TaskOrder::TaskOrder(ProgramOp program) {
   int64_t numStreams = program.getNumStreams();
   // Per stream: the vector clock of its next task, and tasks issued so far.
-  SmallVector<SmallVector<int64_t>> streamClock(numStreams,
-                                                SmallVector<int64_t>(numStreams, 0));
+  SmallVector<SmallVector<int64_t>> streamClock(
+      numStreams, SmallVector<int64_t>(numStreams, 0));
   DenseMap<int64_t, SmallVector<int64_t>> eventClock;
   int64_t position = 0;
   for (Operation &op : program.getBody().front()) {

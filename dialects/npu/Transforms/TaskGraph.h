@@ -37,7 +37,9 @@ public:
 
   bool happensBefore(mlir::Operation *a, mlir::Operation *b) const;
   /// Position of `task` in program order (tasks only).
-  int64_t position(mlir::Operation *task) const { return info_.lookup(task).position; }
+  int64_t position(mlir::Operation *task) const {
+    return info_.lookup(task).position;
+  }
 
 private:
   struct Info {

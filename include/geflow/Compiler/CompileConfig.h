@@ -94,6 +94,9 @@ struct CompileConfig {
   bool externalWeight = false;
   /// gear_padding: the executable's gears are checked for padding.
   bool gearPadding = false;
+  /// graph_memory_max_size and constant_max_size (lib/Compiler/SizeLimits.h).
+  uint64_t graphMemoryMaxSize = 26843545600;
+  uint64_t constantMaxSize = uint64_t(1) << 31;
   /// The validated options, recorded in the executable.
   std::map<std::string, std::string> optionValues;
 };

@@ -1,4 +1,5 @@
-//===- WeightPaths.h - Weight files resolved inside the model directory -*- C++ -*-//
+//===- WeightPaths.h - Weight files resolved inside the model directory -*- C++
+//-*-//
 //
 // External weights (ONNX external data, ge.FileConstant) are named by a path
 // relative to the model's directory and may never leave it: no absolute

@@ -27,8 +27,8 @@ struct GfmWriteOptions {
 /// Serializes every planned `npu.program` of `module` (one per gear, in
 /// order) with the module's weight blob. Emits a diagnostic and fails when
 /// a program is not fully planned (unplaced buffers, dynamic shapes).
-mlir::FailureOr<std::vector<uint8_t>> serializeGfm(mlir::ModuleOp module,
-                                                   const GfmWriteOptions &options);
+mlir::FailureOr<std::vector<uint8_t>>
+serializeGfm(mlir::ModuleOp module, const GfmWriteOptions &options);
 
 /// serializeGfm, then an atomic write to `path`.
 mlir::LogicalResult writeGfmFile(mlir::ModuleOp module, const std::string &path,

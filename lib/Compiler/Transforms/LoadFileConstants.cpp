@@ -4,6 +4,7 @@
 #include "dialects/ge/IR/GEOps.h"
 #include "dialects/ge/IR/GEUtils.h"
 #include "geflow/Frontend/WeightPaths.h"
+#include "geflow/Support/InputLimits.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -25,17 +26,18 @@ LogicalResult loadOne(ge::FileConstantOp op, StringRef modelDir) {
   auto type = cast<RankedTensorType>(op.getType());
   uint64_t bytes =
       type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
-  auto file = llvm::MemoryBuffer::getFile(*path, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
+  // Regular files only: a FIFO or device named by the model must not hang.
+  auto file = readInputFile(*path, UINT64_MAX, error,
+                            /*requiresNullTerminator=*/false);
   if (!file)
-    return op.emitOpError() << "cannot read weight file '" << op.getFilePath()
-                            << "': " << file.getError().message();
-  uint64_t size = (*file)->getBufferSize(), offset = op.getOffset();
+    return op.emitOpError()
+           << "cannot read weight file '" << op.getFilePath() << "': " << error;
+  uint64_t size = file->getBufferSize(), offset = op.getOffset();
   if (offset > size || size - offset < bytes)
     return op.emitOpError() << "weight file '" << op.getFilePath() << "' has "
                             << size << " bytes; " << type << " needs " << bytes
                             << " bytes at offset " << offset;
-  ArrayRef<char> data((*file)->getBufferStart() + offset, bytes);
+  ArrayRef<char> data(file->getBufferStart() + offset, bytes);
   OpBuilder b(op);
   auto cst = ge::ConstOp::create(
       b, op.getLoc(), type, ge::makeElementsAttr(type, data, op.getFilePath()));

@@ -49,7 +49,8 @@ k::TensorDesc toDesc(Value v, bool prepack) {
   d.dtype = ge::getRuntimeDType(type.getElementType()).value_or(rt::DType::F32);
   d.shape.assign(type.getShape().begin(), type.getShape().end());
   d.format = static_cast<rt::Format>(ge::getFormat(type));
-  d.isConst = prepack && isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(v.getDefiningOp());
+  d.isConst = prepack && isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(
+                             v.getDefiningOp());
   return d;
 }
 
@@ -76,7 +77,8 @@ DictionaryAttr toDictionary(MLIRContext *ctx, const k::AttrMap &attrs) {
 class FuncLowering {
 public:
   FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack)
-      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()), prepack_(prepack) {}
+      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()),
+        prepack_(prepack) {}
   LogicalResult run();
 
 private:
@@ -117,7 +119,8 @@ LogicalResult FuncLowering::checkStaticInputs() {
   return success();
 }
 
-FailureOr<Value> FuncLowering::packedWeight(Operation *op, const k::KernelDef &def,
+FailureOr<Value> FuncLowering::packedWeight(Operation *op,
+                                            const k::KernelDef &def,
                                             const k::TilingContext &ctx,
                                             const k::TilingResult &tiling,
                                             uint32_t index, Value operand,
@@ -138,19 +141,22 @@ FailureOr<Value> FuncLowering::packedWeight(Operation *op, const k::KernelDef &d
                            << " failed: " << st.message();
   auto blobType = RankedTensorType::get({static_cast<int64_t>(packed.size())},
                                         b.getIntegerType(8));
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()), packed.size()));
-  auto value = DenseResourceElementsAttr::get(blobType, "packed_" + def.name, std::move(blob));
-  auto w = WeightOp::create(b, cst.getLoc(), operand.getType(), value,
-                            /*packed=*/b.getUnitAttr(), /*file_path=*/StringAttr(),
-                            /*file_offset=*/b.getI64IntegerAttr(0),
-                            /*placement=*/BufferAttr());
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
+      reinterpret_cast<const char *>(packed.data()), packed.size()));
+  auto value = DenseResourceElementsAttr::get(blobType, "packed_" + def.name,
+                                              std::move(blob));
+  auto w =
+      WeightOp::create(b, cst.getLoc(), operand.getType(), value,
+                       /*packed=*/b.getUnitAttr(), /*file_path=*/StringAttr(),
+                       /*file_offset=*/b.getI64IntegerAttr(0),
+                       /*placement=*/BufferAttr());
   return w.getResult();
 }
 
 LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   const auto &rules = conversion::getKernelRules();
-  if (llvm::any_of(op->getOperands(), [&](Value v) { return !map_.contains(v); }))
+  if (llvm::any_of(op->getOperands(),
+                   [&](Value v) { return !map_.contains(v); }))
     return success(); // a producer already failed and was reported
   const conversion::KernelRule *rule = rules.find(op);
   if (!rule) {
@@ -171,7 +177,8 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     ctx.inputs.push_back(toDesc(in, prepack_));
   for (Value r : op->getResults())
     ctx.outputs.push_back(toDesc(r, prepack_));
-  rt::DType dtype = ctx.inputs.empty() ? ctx.outputs.front().dtype : ctx.inputs.front().dtype;
+  rt::DType dtype =
+      ctx.inputs.empty() ? ctx.outputs.front().dtype : ctx.inputs.front().dtype;
   if (!registry_.select(lowering.kernel, dtype, k::Isa::AVX512))
     return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
                            << "' has no " << rt::dtypeName(dtype)
@@ -192,20 +199,22 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     if (idx >= inputs.size())
       return op->emitError() << ge::opLabel(op) << ": tiling packs input "
                              << idx << " of " << inputs.size();
-    auto packed = packedWeight(op, *def, ctx, tiling, idx, lowering.inputs[idx], b);
+    auto packed =
+        packedWeight(op, *def, ctx, tiling, idx, lowering.inputs[idx], b);
     if (failed(packed))
       return failure();
     inputs[idx] = *packed;
   }
   std::string data(tiling.tilingData.begin(), tiling.tilingData.end());
   auto kernel = KernelOp::create(
-      b, op->getLoc(), op->getResultTypes(), b.getStringAttr(lowering.kernel), inputs,
-      b.getI64IntegerAttr(tiling.blockDim),
+      b, op->getLoc(), op->getResultTypes(), b.getStringAttr(lowering.kernel),
+      inputs, b.getI64IntegerAttr(tiling.blockDim),
       TilingAttr::get(b.getContext(), data, tiling.workspaceSize),
       toDictionary(b.getContext(), lowering.attrs), /*stream=*/IntegerAttr(),
       /*outputs=*/ArrayAttr(), /*workspace=*/BufferAttr(),
-      lowering.inplaceInputs.empty() ? DenseI64ArrayAttr()
-                                     : b.getDenseI64ArrayAttr(lowering.inplaceInputs),
+      lowering.inplaceInputs.empty()
+          ? DenseI64ArrayAttr()
+          : b.getDenseI64ArrayAttr(lowering.inplaceInputs),
       /*elided=*/UnitAttr());
   map_.map(op->getResults(), kernel.getResults());
   return success();
@@ -215,9 +224,9 @@ LogicalResult FuncLowering::run() {
   if (failed(checkStaticInputs()))
     return failure();
   OpBuilder b(func_);
-  auto program = ProgramOp::create(b, func_.getLoc(), func_.getSymName(),
-                                   func_.getFunctionType(), func_.getArgAttrsAttr(),
-                                   func_.getResAttrsAttr(), 0, 1, 0, 0);
+  auto program = ProgramOp::create(
+      b, func_.getLoc(), func_.getSymName(), func_.getFunctionType(),
+      func_.getArgAttrsAttr(), func_.getResAttrsAttr(), 0, 1, 0, 0);
   Block *body = new Block();
   program.getBody().push_back(body);
   for (BlockArgument arg : func_.getArguments())
@@ -227,7 +236,8 @@ LogicalResult FuncLowering::run() {
   bool failedAny = false;
   for (Operation &op : func_.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (llvm::any_of(ret.getOperands(), [&](Value v) { return !map_.contains(v); }))
+      if (llvm::any_of(ret.getOperands(),
+                       [&](Value v) { return !map_.contains(v); }))
         continue; // errors were reported; the program is discarded
       SmallVector<Value> values;
       for (Value v : ret.getOperands())
@@ -245,13 +255,14 @@ LogicalResult FuncLowering::run() {
       continue;
     if (auto cst = dyn_cast<ge::ConstOp>(op)) {
       auto w = WeightOp::create(b, op.getLoc(), cst.getType(), cst.getValue(),
-                                UnitAttr(), StringAttr(), b.getI64IntegerAttr(0),
-                                BufferAttr());
+                                UnitAttr(), StringAttr(),
+                                b.getI64IntegerAttr(0), BufferAttr());
       map_.map(cst.getResult(), w.getResult());
     } else if (auto file = dyn_cast<ge::FileConstantOp>(op)) {
-      auto w = WeightOp::create(b, op.getLoc(), file.getType(), ElementsAttr(),
-                                UnitAttr(), file.getFilePathAttr(),
-                                b.getI64IntegerAttr(file.getOffset()), BufferAttr());
+      auto w =
+          WeightOp::create(b, op.getLoc(), file.getType(), ElementsAttr(),
+                           UnitAttr(), file.getFilePathAttr(),
+                           b.getI64IntegerAttr(file.getOffset()), BufferAttr());
       map_.map(file.getResult(), w.getResult());
     } else if (isAliasLike(&op) && map_.contains(op.getOperand(0))) {
       auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
@@ -287,8 +298,9 @@ struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
     // profile only changes the op-info (which dtypes ops may run in).
     std::vector<std::string> socs = ge::precision::getBuiltinSocNames();
     if (!llvm::is_contained(socs, soc)) {
-      getOperation().emitError() << "unknown soc '" << soc << "', expected one of "
-                                 << llvm::join(socs, ", ");
+      getOperation().emitError()
+          << "unknown soc '" << soc << "', expected one of "
+          << llvm::join(socs, ", ");
       return signalPassFailure();
     }
     k::SocInfo info = k::SocInfo::host(cores);

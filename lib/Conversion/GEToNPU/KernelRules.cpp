@@ -15,7 +15,8 @@ const RuleTable &getKernelRules() {
   return rules;
 }
 
-std::vector<int64_t> spatialHW(llvm::ArrayRef<int64_t> four, llvm::StringRef dataFormat) {
+std::vector<int64_t> spatialHW(llvm::ArrayRef<int64_t> four,
+                               llvm::StringRef dataFormat) {
   if (dataFormat == "NHWC")
     return {four[1], four[2]};
   return {four[2], four[3]};

@@ -24,13 +24,14 @@ KernelRule unary(std::string kernel) {
 /// Binary kernels broadcast; either operand with the result's shape may be
 /// overwritten (the planner checks shapes).
 KernelRule binary(std::string kernel, bool inPlace = true) {
-  return [kernel, inPlace](Operation *op, KernelLowering &out) -> LogicalResult {
-    out.kernel = kernel;
-    out.inputs = {op->getOperand(0), op->getOperand(1)};
-    if (inPlace)
-      out.inplaceInputs = {0, 1};
-    return success();
-  };
+  return
+      [kernel, inPlace](Operation *op, KernelLowering &out) -> LogicalResult {
+        out.kernel = kernel;
+        out.inputs = {op->getOperand(0), op->getOperand(1)};
+        if (inPlace)
+          out.inplaceInputs = {0, 1};
+        return success();
+      };
 }
 
 /// Turns a fused region into a vec_fused program: block arguments are the
@@ -59,7 +60,9 @@ LogicalResult lowerFused(Operation *op, KernelLowering &out) {
       lastUse[v] = &inner;
   for (Operation &inner : body.without_terminator()) {
     if (auto cst = dyn_cast<ge::ConstOp>(inner)) {
-      FloatAttr f = *cast<DenseElementsAttr>(cst.getValue()).getValues<FloatAttr>().begin();
+      FloatAttr f = *cast<DenseElementsAttr>(cst.getValue())
+                         .getValues<FloatAttr>()
+                         .begin();
       operandOf[cst.getResult()] = addConstant(f.getValueAsDouble());
       continue;
     }
@@ -89,7 +92,8 @@ LogicalResult lowerFused(Operation *op, KernelLowering &out) {
       *reg = false;
     }
     operandOf[res] = dst;
-    program.insert(program.end(), {static_cast<int64_t>(spec->opcode), dst, src[0], src[1], src[2]});
+    program.insert(program.end(), {static_cast<int64_t>(spec->opcode), dst,
+                                   src[0], src[1], src[2]});
   }
   out.kernel = "vec_fused";
   out.attrs.set("program", program);
@@ -154,15 +158,16 @@ void addElementwiseRules(RuleTable &rules) {
         out.inplaceInputs = {0};
         return success();
       });
-  rules.add<ge::LeakyReluOp>([](Operation *op,
-                                KernelLowering &out) -> LogicalResult {
-    auto lrelu = cast<ge::LeakyReluOp>(op);
-    out.kernel = "leaky_relu";
-    out.attrs.set("alpha", static_cast<double>(lrelu.getNegativeSlope().convertToFloat()));
-    out.inputs = {lrelu.getX()};
-    out.inplaceInputs = {0};
-    return success();
-  });
+  rules.add<ge::LeakyReluOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto lrelu = cast<ge::LeakyReluOp>(op);
+        out.kernel = "leaky_relu";
+        out.attrs.set("alpha", static_cast<double>(
+                                   lrelu.getNegativeSlope().convertToFloat()));
+        out.inputs = {lrelu.getX()};
+        out.inplaceInputs = {0};
+        return success();
+      });
   rules.add<ge::HardSigmoidOp>([](Operation *op,
                                   KernelLowering &out) -> LogicalResult {
     auto hs = cast<ge::HardSigmoidOp>(op);

@@ -9,15 +9,17 @@ using namespace mlir;
 namespace geflow::conversion {
 namespace {
 
-int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
+int64_t rankOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank();
+}
 
-template <typename ArgOp>
-KernelRule argReduce(const char *kernel) {
+template <typename ArgOp> KernelRule argReduce(const char *kernel) {
   return [kernel](Operation *op, KernelLowering &out) -> LogicalResult {
     auto a = cast<ArgOp>(op);
     out.kernel = kernel;
-    out.attrs.set("axis", *ge::shapes::normalizeAxis(
-                              static_cast<int64_t>(a.getDimension()), rankOf(a.getX())));
+    out.attrs.set(
+        "axis", *ge::shapes::normalizeAxis(
+                    static_cast<int64_t>(a.getDimension()), rankOf(a.getX())));
     out.inputs = {a.getX()};
     return success();
   };
@@ -29,12 +31,15 @@ LogicalResult lowerResize(Operation *op, KernelLowering &out) {
   auto r = cast<ge::ResizeOp>(op);
   out.kernel = "resize";
   out.attrs.set("mode", r.getMode().str());
-  out.attrs.set("coordinate_transformation_mode", r.getCoordinateTransformationMode().str());
+  out.attrs.set("coordinate_transformation_mode",
+                r.getCoordinateTransformationMode().str());
   out.attrs.set("nearest_mode", r.getNearestMode().str());
-  out.attrs.set("cubic_coeff_a", static_cast<double>(r.getCubicCoeffA().convertToFloat()));
+  out.attrs.set("cubic_coeff_a",
+                static_cast<double>(r.getCubicCoeffA().convertToFloat()));
   out.attrs.set("exclude_outside", int64_t(r.getExcludeOutside()));
-  out.attrs.set("extrapolation_value",
-                static_cast<double>(r.getExtrapolationValue().convertToFloat()));
+  out.attrs.set(
+      "extrapolation_value",
+      static_cast<double>(r.getExtrapolationValue().convertToFloat()));
   out.attrs.set("has_roi", int64_t(r.getRoi() != nullptr));
   out.attrs.set("has_scales", int64_t(r.getScales() != nullptr));
   out.inputs = {r.getX()};
@@ -53,8 +58,9 @@ void addIndexRules(RuleTable &rules) {
                                      KernelLowering &out) -> LogicalResult {
     auto g = cast<ge::GatherElementsOp>(op);
     out.kernel = "gather_elements";
-    out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(g.getDim()),
-                                                     rankOf(g.getX())));
+    out.attrs.set("axis",
+                  *ge::shapes::normalizeAxis(static_cast<int64_t>(g.getDim()),
+                                             rankOf(g.getX())));
     out.inputs = {g.getX(), g.getIndex()};
     return success();
   });
@@ -71,8 +77,9 @@ void addIndexRules(RuleTable &rules) {
                                       KernelLowering &out) -> LogicalResult {
     auto s = cast<ge::ScatterElementsOp>(op);
     out.kernel = "scatter_elements";
-    out.attrs.set("axis", *ge::shapes::normalizeAxis(static_cast<int64_t>(s.getDim()),
-                                                     rankOf(s.getX())));
+    out.attrs.set("axis",
+                  *ge::shapes::normalizeAxis(static_cast<int64_t>(s.getDim()),
+                                             rankOf(s.getX())));
     out.attrs.set("reduction", s.getReduction().str());
     out.inputs = {s.getX(), s.getIndices(), s.getUpdates()};
     out.inplaceInputs = {0};

@@ -8,13 +8,16 @@ using namespace mlir;
 namespace geflow::conversion {
 namespace {
 
-std::vector<int64_t> toVector(ArrayRef<int64_t> a) { return {a.begin(), a.end()}; }
+std::vector<int64_t> toVector(ArrayRef<int64_t> a) {
+  return {a.begin(), a.end()};
+}
 
 LogicalResult requireNCHW(Operation *op, StringRef dataFormat) {
   if (dataFormat == "NCHW")
     return success();
-  return op->emitError() << op->getName() << ": data_format \"" << dataFormat
-                         << "\" has no kernel yet (only NCHW); transpose the input";
+  return op->emitError()
+         << op->getName() << ": data_format \"" << dataFormat
+         << "\" has no kernel yet (only NCHW); transpose the input";
 }
 
 LogicalResult lowerConv(ge::Conv2DOp op, KernelLowering &out) {
@@ -31,7 +34,8 @@ LogicalResult lowerConv(ge::Conv2DOp op, KernelLowering &out) {
   return success();
 }
 
-LogicalResult lowerConvTranspose(ge::Conv2DTransposeOp op, KernelLowering &out) {
+LogicalResult lowerConvTranspose(ge::Conv2DTransposeOp op,
+                                 KernelLowering &out) {
   out.kernel = "conv2d_transpose";
   out.attrs.set("strides", spatialHW(op.getStrides(), "NCHW"));
   out.attrs.set("dilations", spatialHW(op.getDilations(), "NCHW"));

@@ -9,9 +9,15 @@ using namespace mlir;
 namespace geflow::conversion {
 namespace {
 
-std::vector<int64_t> toVector(ArrayRef<int64_t> a) { return {a.begin(), a.end()}; }
-int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+std::vector<int64_t> toVector(ArrayRef<int64_t> a) {
+  return {a.begin(), a.end()};
+}
+int64_t rankOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank();
+}
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
 
 std::vector<int64_t> iota(int64_t n) {
   std::vector<int64_t> v(n);
@@ -22,7 +28,9 @@ std::vector<int64_t> iota(int64_t n) {
 
 template <typename OpT>
 KernelRule rule(LogicalResult (*fn)(OpT, KernelLowering &)) {
-  return [fn](Operation *op, KernelLowering &out) -> LogicalResult { return fn(cast<OpT>(op), out); };
+  return [fn](Operation *op, KernelLowering &out) -> LogicalResult {
+    return fn(cast<OpT>(op), out);
+  };
 }
 
 LogicalResult lowerStridedSlice(ge::StridedSliceOp op, KernelLowering &out) {
@@ -51,7 +59,8 @@ LogicalResult lowerSlice(ge::SliceOp op, KernelLowering &out) {
 
 LogicalResult lowerPad(ge::PadOp op, KernelLowering &out) {
   out.kernel = "pad";
-  // ge pairs [b0, e0, b1, e1, ...]; the kernel wants [b0, b1, ..., e0, e1, ...].
+  // ge pairs [b0, e0, b1, e1, ...]; the kernel wants [b0, b1, ..., e0, e1,
+  // ...].
   ArrayRef<int64_t> p = op.getPaddings();
   std::vector<int64_t> pads(p.size());
   size_t rank = p.size() / 2;
@@ -61,13 +70,13 @@ LogicalResult lowerPad(ge::PadOp op, KernelLowering &out) {
   }
   out.attrs.set("pads", pads);
   out.attrs.set("mode", op.getMode().str());
-  out.attrs.set("value", static_cast<double>(op.getConstantValue().convertToFloat()));
+  out.attrs.set("value",
+                static_cast<double>(op.getConstantValue().convertToFloat()));
   out.inputs = {op.getX()};
   return success();
 }
 
-template <typename ReduceOp>
-KernelRule reduce(const char *kernel) {
+template <typename ReduceOp> KernelRule reduce(const char *kernel) {
   return [kernel](Operation *op, KernelLowering &out) -> LogicalResult {
     auto r = cast<ReduceOp>(op);
     out.kernel = kernel;
@@ -81,14 +90,13 @@ KernelRule reduce(const char *kernel) {
   };
 }
 
-template <typename SoftmaxOp>
-KernelRule softmax(const char *kernel) {
+template <typename SoftmaxOp> KernelRule softmax(const char *kernel) {
   return [kernel](Operation *op, KernelLowering &out) -> LogicalResult {
     auto s = cast<SoftmaxOp>(op);
     if (s.getAxes().size() != 1)
-      return op->emitError() << op->getName() << ": the " << kernel
-                             << " kernel normalizes over one axis, got "
-                             << s.getAxes().size();
+      return op->emitError()
+             << op->getName() << ": the " << kernel
+             << " kernel normalizes over one axis, got " << s.getAxes().size();
     out.kernel = kernel;
     out.attrs.set("axis", s.getAxes()[0]);
     out.inputs = {s.getX()};
@@ -103,11 +111,14 @@ LogicalResult lowerLayerNorm(ge::LayerNormOp op, KernelLowering &out) {
   auto params = ge::shapes::normalizeAxis(op.getBeginParamsAxis(), rank);
   if (!norm || !params || *norm != *params)
     return op.emitError() << "ge.LayerNorm: begin_params_axis "
-                          << op.getBeginParamsAxis() << " must equal begin_norm_axis "
-                          << op.getBeginNormAxis() << " for the layer_norm kernel";
+                          << op.getBeginParamsAxis()
+                          << " must equal begin_norm_axis "
+                          << op.getBeginNormAxis()
+                          << " for the layer_norm kernel";
   out.kernel = "layer_norm";
   out.attrs.set("begin_norm_axis", *norm);
-  out.attrs.set("epsilon", static_cast<double>(op.getEpsilon().convertToFloat()));
+  out.attrs.set("epsilon",
+                static_cast<double>(op.getEpsilon().convertToFloat()));
   out.inputs = {op.getX(), op.getGamma(), op.getBeta()};
   out.inplaceInputs = {0};
   return success();
@@ -115,11 +126,14 @@ LogicalResult lowerLayerNorm(ge::LayerNormOp op, KernelLowering &out) {
 
 LogicalResult lowerBatchNorm(ge::BatchNormOp op, KernelLowering &out) {
   if (op.getDataFormat() != "NCHW")
-    return op.emitError() << "ge.BatchNorm: data_format \"" << op.getDataFormat()
+    return op.emitError() << "ge.BatchNorm: data_format \""
+                          << op.getDataFormat()
                           << "\" has no kernel yet (only NCHW)";
   out.kernel = "batch_norm";
-  out.attrs.set("epsilon", static_cast<double>(op.getEpsilon().convertToFloat()));
-  out.inputs = {op.getX(), op.getScale(), op.getOffset(), op.getMean(), op.getVariance()};
+  out.attrs.set("epsilon",
+                static_cast<double>(op.getEpsilon().convertToFloat()));
+  out.inputs = {op.getX(), op.getScale(), op.getOffset(), op.getMean(),
+                op.getVariance()};
   out.inplaceInputs = {0};
   return success();
 }
@@ -135,23 +149,25 @@ void addShapeRules(RuleTable &rules) {
         out.inputs = {t.getX()};
         return success();
       });
-  rules.add<ge::ConcatV2Op>([](Operation *op,
-                               KernelLowering &out) -> LogicalResult {
-    auto c = cast<ge::ConcatV2Op>(op);
-    out.kernel = "concat";
-    out.attrs.set("axis", *ge::shapes::normalizeAxis(c.getConcatDim(), rankOf(c.getY())));
-    out.inputs.assign(c.getX().begin(), c.getX().end());
-    return success();
-  });
-  rules.add<ge::SplitOp>([](Operation *op,
-                            KernelLowering &out) -> LogicalResult {
-    auto s = cast<ge::SplitOp>(op);
-    out.kernel = "split";
-    out.attrs.set("axis", *ge::shapes::normalizeAxis(s.getSplitDim(), rankOf(s.getX())));
-    out.attrs.set("sizes", toVector(s.getSizeSplits()));
-    out.inputs = {s.getX()};
-    return success();
-  });
+  rules.add<ge::ConcatV2Op>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto c = cast<ge::ConcatV2Op>(op);
+        out.kernel = "concat";
+        out.attrs.set("axis", *ge::shapes::normalizeAxis(c.getConcatDim(),
+                                                         rankOf(c.getY())));
+        out.inputs.assign(c.getX().begin(), c.getX().end());
+        return success();
+      });
+  rules.add<ge::SplitOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto s = cast<ge::SplitOp>(op);
+        out.kernel = "split";
+        out.attrs.set("axis", *ge::shapes::normalizeAxis(s.getSplitDim(),
+                                                         rankOf(s.getX())));
+        out.attrs.set("sizes", toVector(s.getSizeSplits()));
+        out.inputs = {s.getX()};
+        return success();
+      });
   rules.add<ge::StridedSliceOp>(rule(lowerStridedSlice));
   rules.add<ge::SliceOp>(rule(lowerSlice));
   rules.add<ge::GatherV2Op>(

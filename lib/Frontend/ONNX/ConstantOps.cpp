@@ -46,8 +46,9 @@ LogicalResult translateConstant(NodeContext &n) {
 LogicalResult translateConstantOfShape(NodeContext &n) {
   // A shape computed at run time: the output shape ONNX knows.
   std::optional<SmallVector<int64_t>> dims =
-      n.getInput(0) && !n.getConstantInts(0) ? n.getKnownOutputShape(0)
-                                             : n.requireConstantInts(0, "the shape input");
+      n.getInput(0) && !n.getConstantInts(0)
+          ? n.getKnownOutputShape(0)
+          : n.requireConstantInts(0, "the shape input");
   if (!dims && !n.hasFailed())
     return n.unsupported("the shape input must be a constant (ge takes it as "
                          "an attribute) or the output shape known");

@@ -44,7 +44,8 @@ FailureOr<ExternalTensor> resolveExternalData(const onnx::TensorProto &tensor,
             "from its file";
     return failure();
   }
-  FailureOr<std::string> realFile = resolveWeightFile(modelDir, result.location, error);
+  FailureOr<std::string> realFile =
+      resolveWeightFile(modelDir, result.location, error);
   if (failed(realFile))
     return failure();
   sys::fs::file_status status;

@@ -31,8 +31,9 @@ LogicalResult translateGatherND(NodeContext &n) {
   Value x = n.getRequiredInput(0), indices = n.getRequiredInput(1);
   if (!x || !indices)
     return failure();
-  return finish(n, n.create<GatherNdOp>(
-                       x, indices, static_cast<uint64_t>(n.getInt("batch_dims", 0))));
+  return finish(
+      n, n.create<GatherNdOp>(
+             x, indices, static_cast<uint64_t>(n.getInt("batch_dims", 0))));
 }
 
 LogicalResult translateScatterElements(NodeContext &n) {
@@ -41,9 +42,10 @@ LogicalResult translateScatterElements(NodeContext &n) {
   if (!x || !indices || !updates)
     return failure();
   std::string reduction = n.getString("reduction", "none");
-  return finish(n, n.create<ScatterElementsOp>(
-                       x, indices, updates, static_cast<uint64_t>(n.getInt("axis", 0)),
-                       StringRef(reduction)));
+  return finish(
+      n, n.create<ScatterElementsOp>(x, indices, updates,
+                                     static_cast<uint64_t>(n.getInt("axis", 0)),
+                                     StringRef(reduction)));
 }
 
 LogicalResult translateScatterND(NodeContext &n) {
@@ -63,8 +65,8 @@ Value reverseAxis(NodeContext &n, Value x, int64_t axis) {
     (void)n.unsupported("select_last_index needs a static reduced dim");
     return {};
   }
-  SmallVector<int64_t> begin(shape->size(), 0), end(shape->begin(), shape->end()),
-      strides(shape->size(), 1);
+  SmallVector<int64_t> begin(shape->size(), 0),
+      end(shape->begin(), shape->end()), strides(shape->size(), 1);
   begin[axis] = (*shape)[axis] - 1;
   end[axis] = -1;
   strides[axis] = -1;
@@ -112,8 +114,8 @@ LogicalResult translateHardmax(NodeContext &n) {
   if (!shape)
     return n.unsupported("Hardmax needs a ranked input");
   int64_t rank = shape->size();
-  auto axis = n.normalizeAxis(n.getInt("axis", n.getOpset() < 13 ? 1 : -1), rank,
-                              "axis");
+  auto axis = n.normalizeAxis(n.getInt("axis", n.getOpset() < 13 ? 1 : -1),
+                              rank, "axis");
   if (!axis)
     return failure();
   // Before opset 13 the input is read as 2-D [d0*..*d(axis-1), rest].
@@ -139,7 +141,8 @@ LogicalResult translateHardmax(NodeContext &n) {
   SmallVector<int64_t> iotaShape(inShape->size() - reduced, 1);
   iotaShape[0] = len;
   auto iotaType = RankedTensorType::get(iotaShape, n.getBuilder().getI64Type());
-  Value positions = n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, len))));
+  Value positions =
+      n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, len))));
   Value isMax = arg ? n.create<EqualOp>(positions, arg) : Value();
   Type et = getElementType(x);
   Value y = isMax ? n.create<SelectOp>(isMax, n.constantScalar(et, 1),
@@ -179,16 +182,21 @@ LogicalResult translateOneHot(NodeContext &n) {
   // (Ops are built one statement at a time: argument evaluation order is
   // unspecified, and the IR order should not depend on the compiler.)
   Value idx = castTo(n, indices, i64);
-  Value negative = idx ? n.create<LessOp>(idx, n.constantScalar(i64, 0)) : Value();
-  Value shifted = idx ? n.create<AddOp>(idx, n.constantScalar(i64, depth)) : Value();
-  Value wrapped =
-      negative && shifted ? n.create<SelectOp>(negative, shifted, idx) : Value();
+  Value negative =
+      idx ? n.create<LessOp>(idx, n.constantScalar(i64, 0)) : Value();
+  Value shifted =
+      idx ? n.create<AddOp>(idx, n.constantScalar(i64, depth)) : Value();
+  Value wrapped = negative && shifted
+                      ? n.create<SelectOp>(negative, shifted, idx)
+                      : Value();
   Value expanded =
-      wrapped ? n.create<ExpandDimsOp>(wrapped, ArrayRef<int64_t>{*axis}) : Value();
+      wrapped ? n.create<ExpandDimsOp>(wrapped, ArrayRef<int64_t>{*axis})
+              : Value();
   SmallVector<int64_t> iotaShape(*rank + 1 - *axis, 1);
   iotaShape[0] = depth;
   auto iotaType = RankedTensorType::get(iotaShape, i64);
-  Value positions = n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, depth))));
+  Value positions =
+      n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, depth))));
   Value hot = expanded ? n.create<EqualOp>(expanded, positions) : Value();
   auto valueAt = [&](int64_t i) {
     return n.create<GatherV2Op>(values, n.constantScalar(i64, i), uint64_t(0));

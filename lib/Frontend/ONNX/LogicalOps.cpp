@@ -154,7 +154,8 @@ LogicalResult translateTrilu(NodeContext &n) {
   SmallVector<bool> keep;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
-      keep.push_back(upper ? j - i >= constK->front() : j - i <= constK->front());
+      keep.push_back(upper ? j - i >= constK->front()
+                           : j - i <= constK->front());
   auto maskType =
       RankedTensorType::get({rows, cols}, n.getBuilder().getI1Type());
   Value mask = n.constant(DenseElementsAttr::get(maskType, keep));

@@ -25,7 +25,8 @@ Value negativeLogLikelihood(NodeContext &n, Value logProb, Value target,
                             Value weight) {
   std::string reduction = n.getString("reduction", "mean");
   if (reduction != "none" && reduction != "sum" && reduction != "mean") {
-    (void)n.fail("reduction must be none, sum or mean, got '" + reduction + "'");
+    (void)n.fail("reduction must be none, sum or mean, got '" + reduction +
+                 "'");
     return {};
   }
   if (!isFloatTensor(logProb)) {
@@ -34,8 +35,9 @@ Value negativeLogLikelihood(NodeContext &n, Value logProb, Value target,
   }
   auto rank = getRank(logProb), targetRank = getRank(target);
   if (!rank || !targetRank || *rank < 2 || *targetRank != *rank - 1) {
-    (void)n.unsupported("the loss needs input [N, C, d...] and target [N, d...] "
-                        "of known ranks");
+    (void)n.unsupported(
+        "the loss needs input [N, C, d...] and target [N, d...] "
+        "of known ranks");
     return {};
   }
   Type et = getElementType(logProb);
@@ -44,19 +46,21 @@ Value negativeLogLikelihood(NodeContext &n, Value logProb, Value target,
   if (n.hasAttr("ignore_index")) {
     Value ii = n.constantScalar(targetType, n.getInt("ignore_index", 0));
     ignored = n.create<EqualOp>(target, ii);
-    safeTarget = ignored ? n.create<SelectOp>(ignored, n.constantScalar(targetType, 0),
-                                              target)
+    safeTarget = ignored ? n.create<SelectOp>(
+                               ignored, n.constantScalar(targetType, 0), target)
                          : Value();
   }
-  Value index = safeTarget ? n.create<ExpandDimsOp>(safeTarget, ArrayRef<int64_t>{1})
-                           : Value();
-  Value picked = index ? n.create<GatherElementsOp>(logProb, index, uint64_t(1))
-                       : Value();
+  Value index = safeTarget
+                    ? n.create<ExpandDimsOp>(safeTarget, ArrayRef<int64_t>{1})
+                    : Value();
+  Value picked =
+      index ? n.create<GatherElementsOp>(logProb, index, uint64_t(1)) : Value();
   picked = picked ? n.create<SqueezeOp>(picked, ArrayRef<int64_t>{1}) : Value();
   // Per-position weights; null means all ones.
   Value w;
   if (weight)
-    w = safeTarget ? n.create<GatherV2Op>(weight, safeTarget, uint64_t(0)) : Value();
+    w = safeTarget ? n.create<GatherV2Op>(weight, safeTarget, uint64_t(0))
+                   : Value();
   if (ignored)
     w = n.create<SelectOp>(ignored, n.constantScalar(et, 0),
                            w ? w : n.constantScalar(et, 1));
@@ -90,8 +94,9 @@ LogicalResult translateSoftmaxCrossEntropyLoss(NodeContext &n) {
   if (!scores || !labels || failed(requireFloat(n, scores)))
     return failure();
   Value logProb = n.create<LogSoftmaxOp>(scores, ArrayRef<int64_t>{1});
-  Value loss = logProb ? negativeLogLikelihood(n, logProb, labels, n.getInput(2))
-                       : Value();
+  Value loss = logProb
+                   ? negativeLogLikelihood(n, logProb, labels, n.getInput(2))
+                   : Value();
   n.setOutput(0, loss);
   if (n.getNumOutputs() > 1)
     n.setOutput(1, logProb);

@@ -170,7 +170,8 @@ SmallVector<std::string> NodeContext::getStrings(StringRef name) {
     (void)fail("attribute '" + name + "' must be a list of strings");
     return {};
   }
-  return SmallVector<std::string>(attr->strings().begin(), attr->strings().end());
+  return SmallVector<std::string>(attr->strings().begin(),
+                                  attr->strings().end());
 }
 
 Value NodeContext::getTensorAttrAsConstant(StringRef name) {

@@ -74,7 +74,8 @@ public:
   /// model's declaration gives (nullopt unless every dim is known). Ops
   /// whose shape depends on input values use it when those inputs are not
   /// constant; the values must agree with it.
-  std::optional<llvm::SmallVector<int64_t>> getKnownOutputShape(unsigned i) const;
+  std::optional<llvm::SmallVector<int64_t>>
+  getKnownOutputShape(unsigned i) const;
   /// Records "unsupported" when any output from `first` on is used; `what`
   /// names those outputs ("the Indices output").
   mlir::LogicalResult rejectOutputsFrom(unsigned first, llvm::StringRef what);

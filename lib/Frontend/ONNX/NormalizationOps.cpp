@@ -28,15 +28,17 @@ LogicalResult translateTrainingBatchNorm(NodeContext &n, ArrayRef<Value> in) {
   };
   Value mean = n.create<ReduceMeanOp>(in[0], axes, false);
   Value centered = mean ? n.create<SubOp>(in[0], perChannel(mean)) : Value();
-  Value variance = centered ? n.create<ReduceMeanOp>(
-                                  n.create<MulOp>(centered, centered), axes, false)
-                            : Value();
+  Value variance =
+      centered ? n.create<ReduceMeanOp>(n.create<MulOp>(centered, centered),
+                                        axes, false)
+               : Value();
   if (!variance)
     return failure();
   Value eps = n.constantScalar(et, n.getFloat("epsilon", 1e-5f));
   Value normalized = n.create<MulOp>(
       centered, perChannel(n.create<RsqrtOp>(n.create<AddOp>(variance, eps))));
-  Value scaled = normalized ? n.create<MulOp>(normalized, perChannel(in[1])) : Value();
+  Value scaled =
+      normalized ? n.create<MulOp>(normalized, perChannel(in[1])) : Value();
   Value y = scaled ? n.create<AddOp>(scaled, perChannel(in[2])) : Value();
   double momentum = n.getFloat("momentum", 0.9f);
   auto running = [&](Value old, Value current) {
@@ -107,9 +109,11 @@ LogicalResult translateLRN(NodeContext &n) {
     return failure();
   double alpha = n.getFloat("alpha", 1e-4f), beta = n.getFloat("beta", 0.75f),
          bias = n.getFloat("bias", 1.0f);
-  Value base = n.create<AddOp>(n.create<MulOp>(sum, n.constantScalar(et, alpha / size)),
-                               n.constantScalar(et, bias));
-  Value denom = base ? n.create<PowOp>(base, n.constantScalar(et, beta)) : Value();
+  Value base =
+      n.create<AddOp>(n.create<MulOp>(sum, n.constantScalar(et, alpha / size)),
+                      n.constantScalar(et, bias));
+  Value denom =
+      base ? n.create<PowOp>(base, n.constantScalar(et, beta)) : Value();
   Value y = denom ? n.create<RealDivOp>(x, denom) : Value();
   n.setOutput(0, y);
   return success(y != nullptr);

@@ -13,6 +13,7 @@
 #include "ShapeInference.h"
 
 #include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Support/InputLimits.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -37,15 +38,16 @@ void registerONNXImporterDialects(DialectRegistry &registry) {
 FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,
                                                  StringRef path,
                                                  const ImportOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (std::error_code ec = buffer.getError()) {
+  std::string error;
+  auto buffer = readInputFile(path, kMaxOnnxFileBytes, error,
+                              /*requiresNullTerminator=*/false);
+  if (!buffer) {
     emitError(UnknownLoc::get(&context))
-        << "cannot open ONNX model '" << path << "': " << ec.message();
+        << "cannot open ONNX model '" << path << "': " << error;
     return failure();
   }
   StringRef dir = llvm::sys::path::parent_path(path);
-  return importONNXModelFromBytes(context, (*buffer)->getBuffer(), path,
+  return importONNXModelFromBytes(context, buffer->getBuffer(), path,
                                   dir.empty() ? "." : dir, options);
 }
 

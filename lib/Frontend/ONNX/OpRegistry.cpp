@@ -17,9 +17,8 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getMatMulTranslators(), getNormalizationTranslators(),
           getReductionTranslators(), getShapeTranslators(),
           getSliceConcatTranslators(), getConstantTranslators(),
-          getIndexTranslators(), getLossTranslators(),
-          getQuantizeTranslators(), getResizeTranslators(),
-          getRecurrentTranslators()}) {
+          getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
+          getResizeTranslators(), getRecurrentTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

@@ -1,4 +1,5 @@
-//===- QuantizeOps.cpp - QuantizeLinear, DequantizeLinear, DynamicQuantize --===//
+//===- QuantizeOps.cpp - QuantizeLinear, DequantizeLinear, DynamicQuantize
+//--===//
 //
 // Linear (de)quantization as float arithmetic around exact casts:
 //   quantize:   y = Cast(Clip(Round(x / scale) + zero_point, qmin, qmax))
@@ -123,8 +124,9 @@ LogicalResult translateQuantizeLinear(NodeContext &n) {
   Value zeroPoint = n.getInput(2);
   if (!x || !scale || failed(requireFloat(n, x)))
     return failure();
-  Type qType = zeroPoint ? getElementType(zeroPoint)
-                         : IntegerType::get(n.getContext(), 8, IntegerType::Unsigned);
+  Type qType = zeroPoint
+                   ? getElementType(zeroPoint)
+                   : IntegerType::get(n.getContext(), 8, IntegerType::Unsigned);
   // Opset 21: output_dtype names the quantized type (that of the zero point
   // when there is one).
   if (n.getOpset() >= 21 && n.getInt("output_dtype", 0) != 0) {
@@ -173,12 +175,15 @@ LogicalResult translateDynamicQuantizeLinear(NodeContext &n) {
   // min(x) = -max(-x)
   Value negated = n.create<NegOp>(x);
   Value negMax = negated ? n.create<ReduceMaxOp>(negated, all, false) : Value();
-  Value lo = negMax ? n.create<MinimumOp>(n.create<NegOp>(negMax), zero) : Value();
+  Value lo =
+      negMax ? n.create<MinimumOp>(n.create<NegOp>(negMax), zero) : Value();
   Value hi = n.create<MaximumOp>(n.create<ReduceMaxOp>(x, all, false), zero);
   if (!lo || !hi)
     return failure();
-  Value scale = n.create<RealDivOp>(n.create<SubOp>(hi, lo), n.constantScalar(ft, 255));
-  Value initial = scale ? n.create<SubOp>(zero, n.create<RealDivOp>(lo, scale)) : Value();
+  Value scale =
+      n.create<RealDivOp>(n.create<SubOp>(hi, lo), n.constantScalar(ft, 255));
+  Value initial =
+      scale ? n.create<SubOp>(zero, n.create<RealDivOp>(lo, scale)) : Value();
   Builder &b = n.getBuilder();
   Value clipped = initial ? n.create<ClipOp>(initial, b.getF32FloatAttr(0),
                                              b.getF32FloatAttr(255))

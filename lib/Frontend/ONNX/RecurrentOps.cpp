@@ -41,15 +41,17 @@ public:
   LogicalResult run();
 
 private:
-  int64_t gates() const { return cell == Cell::Rnn ? 1 : cell == Cell::Gru ? 3 : 4; }
+  int64_t gates() const {
+    return cell == Cell::Rnn ? 1 : cell == Cell::Gru ? 3 : 4;
+  }
   Value activate(const Activation &a, Value x);
   Value clip(Value x);
   /// Slice [begin, begin + size) of dim `axis`.
   Value slice(Value x, int64_t axis, int64_t begin, int64_t size);
   /// Parameter tensor [dirs, ...] of direction d, without the dirs dim.
   Value ofDirection(Value param, int64_t d);
-  Value runDirection(int64_t d, bool reverse, Value x, SmallVectorImpl<Value> &ys,
-                     Value *lastC);
+  Value runDirection(int64_t d, bool reverse, Value x,
+                     SmallVectorImpl<Value> &ys, Value *lastC);
 
   NodeContext &n;
   Cell cell;
@@ -58,7 +60,7 @@ private:
   SmallVector<Activation> acts; // per direction: f, g, h as the cell uses
   std::optional<float> clipValue;
   bool linearBeforeReset = false;
-  Value seqLens; // [batch] i32/i64, or null
+  Value seqLens;            // [batch] i32/i64, or null
   Value initialH, initialC; // [dirs, batch, hidden], or null
 };
 
@@ -77,7 +79,8 @@ Value Unroller::activate(const Activation &a, Value x) {
     return n.create<HardSigmoidOp>(x, APFloat(a.alpha), APFloat(a.beta));
   if (a.name == "Affine") {
     Value scaled = n.create<MulOp>(x, n.constantScalar(et, a.alpha));
-    return scaled ? n.create<AddOp>(scaled, n.constantScalar(et, a.beta)) : Value();
+    return scaled ? n.create<AddOp>(scaled, n.constantScalar(et, a.beta))
+                  : Value();
   }
   (void)n.unsupported("activation '" + a.name + "' is not supported");
   return {};
@@ -87,7 +90,8 @@ Value Unroller::clip(Value x) {
   if (!x || !clipValue)
     return x;
   Builder &b = n.getBuilder();
-  return n.create<ClipOp>(x, b.getF32FloatAttr(-*clipValue), b.getF32FloatAttr(*clipValue));
+  return n.create<ClipOp>(x, b.getF32FloatAttr(-*clipValue),
+                          b.getF32FloatAttr(*clipValue));
 }
 
 Value Unroller::slice(Value x, int64_t axis, int64_t begin, int64_t size) {
@@ -122,37 +126,48 @@ Value Unroller::runDirection(int64_t d, bool reverse, Value x,
       rb = n.create<ConcatV2Op>(
           ValueRange{slice(rb, 0, 0, 2 * hidden),
                      n.constant(DenseElementsAttr::get(
-                         RankedTensorType::get({hidden}, et), n.getBuilder().getZeroAttr(et)))},
+                         RankedTensorType::get({hidden}, et),
+                         n.getBuilder().getZeroAttr(et)))},
           uint64_t(0));
     }
     wb = wb && rb ? n.create<AddOp>(wb, rb) : Value();
   }
   // X W^T + bias for every step at once: [seq * batch, G * hidden].
   Value flat = n.create<ReshapeOp>(x, n.constantI64({seq * batch, inputSize}));
-  Value xw = flat && w ? n.create<MatMulV2Op>(flat, w, wb, false, true) : Value();
-  xw = xw ? n.create<ReshapeOp>(xw, n.constantI64({seq, batch, gates() * hidden})) : Value();
-  Value p = n.getInput(7) && cell == Cell::Lstm ? ofDirection(n.getInput(7), d) : Value();
+  Value xw =
+      flat && w ? n.create<MatMulV2Op>(flat, w, wb, false, true) : Value();
+  xw = xw ? n.create<ReshapeOp>(xw,
+                                n.constantI64({seq, batch, gates() * hidden}))
+          : Value();
+  Value p = n.getInput(7) && cell == Cell::Lstm ? ofDirection(n.getInput(7), d)
+                                                : Value();
   Value h = initialH ? ofDirection(initialH, d)
-                          : n.constant(DenseElementsAttr::get(
-                                RankedTensorType::get({batch, hidden}, et),
-                                n.getBuilder().getZeroAttr(et)));
+                     : n.constant(DenseElementsAttr::get(
+                           RankedTensorType::get({batch, hidden}, et),
+                           n.getBuilder().getZeroAttr(et)));
   Value c;
   if (cell == Cell::Lstm)
     c = initialC ? ofDirection(initialC, d)
-                      : n.constant(DenseElementsAttr::get(
-                            RankedTensorType::get({batch, hidden}, et),
-                            n.getBuilder().getZeroAttr(et)));
-  const Activation &f = acts[d * (cell == Cell::Rnn ? 1 : cell == Cell::Gru ? 2 : 3)];
-  const Activation &g = cell == Cell::Rnn ? f : acts[d * (cell == Cell::Gru ? 2 : 3) + 1];
+                 : n.constant(DenseElementsAttr::get(
+                       RankedTensorType::get({batch, hidden}, et),
+                       n.getBuilder().getZeroAttr(et)));
+  const Activation &f = acts[d * (cell == Cell::Rnn   ? 1
+                                  : cell == Cell::Gru ? 2
+                                                      : 3)];
+  const Activation &g =
+      cell == Cell::Rnn ? f : acts[d * (cell == Cell::Gru ? 2 : 3) + 1];
   const Activation &hAct = cell == Cell::Lstm ? acts[d * 3 + 2] : g;
   SmallVector<Value> steps(seq);
   for (int64_t s = 0; s < seq && !n.hasFailed(); ++s) {
     int64_t t = reverse ? seq - 1 - s : s;
     Value xt = n.create<SqueezeOp>(slice(xw, 0, t, 1), ArrayRef<int64_t>{0});
-    Value hr = n.create<MatMulV2Op>(h, r, Value(), false, true); // [batch, G*hidden]
+    Value hr =
+        n.create<MatMulV2Op>(h, r, Value(), false, true); // [batch, G*hidden]
     if (!xt || !hr)
       return {};
-    auto gate = [&](Value v, int64_t k) { return slice(v, 1, k * hidden, hidden); };
+    auto gate = [&](Value v, int64_t k) {
+      return slice(v, 1, k * hidden, hidden);
+    };
     Value newH, newC;
     if (cell == Cell::Rnn) {
       newH = activate(f, clip(n.create<AddOp>(xt, hr)));
@@ -167,28 +182,32 @@ Value Unroller::runDirection(int64_t d, bool reverse, Value x,
         hh = n.create<AddOp>(gate(xt, 2), n.create<MulOp>(rr, recur));
       } else {
         Value rh = n.create<MulOp>(rr, h);
-        Value rhh = n.create<MatMulV2Op>(rh, slice(r, 0, 2 * hidden, hidden), Value(),
-                                         false, true);
+        Value rhh = n.create<MatMulV2Op>(rh, slice(r, 0, 2 * hidden, hidden),
+                                         Value(), false, true);
         if (rbh)
           rhh = n.create<AddOp>(rhh, rbh);
         hh = n.create<AddOp>(gate(xt, 2), rhh);
       }
       Value cand = activate(g, clip(hh));
       // (1 - z) * h~ + z * H = h~ + z * (H - h~)
-      newH = n.create<AddOp>(cand, n.create<MulOp>(z, n.create<SubOp>(h, cand)));
+      newH =
+          n.create<AddOp>(cand, n.create<MulOp>(z, n.create<SubOp>(h, cand)));
     } else {
       Value pre = n.create<AddOp>(xt, hr);
-      Value gi = gate(pre, 0), go = gate(pre, 1), gf = gate(pre, 2), gc = gate(pre, 3);
+      Value gi = gate(pre, 0), go = gate(pre, 1), gf = gate(pre, 2),
+            gc = gate(pre, 3);
       if (p) {
         gi = n.create<AddOp>(gi, n.create<MulOp>(slice(p, 0, 0, hidden), c));
-        gf = n.create<AddOp>(gf, n.create<MulOp>(slice(p, 0, 2 * hidden, hidden), c));
+        gf = n.create<AddOp>(
+            gf, n.create<MulOp>(slice(p, 0, 2 * hidden, hidden), c));
       }
       Value i = activate(f, clip(gi));
       Value fg = activate(f, clip(gf));
       Value cand = activate(g, clip(gc));
       newC = n.create<AddOp>(n.create<MulOp>(fg, c), n.create<MulOp>(i, cand));
       if (p)
-        go = n.create<AddOp>(go, n.create<MulOp>(slice(p, 0, hidden, hidden), newC));
+        go = n.create<AddOp>(
+            go, n.create<MulOp>(slice(p, 0, hidden, hidden), newC));
       Value o = activate(f, clip(go));
       newH = n.create<MulOp>(o, activate(hAct, newC));
     }
@@ -217,13 +236,15 @@ Value Unroller::runDirection(int64_t d, bool reverse, Value x,
 
 LogicalResult Unroller::run() {
   Value x = n.getRequiredInput(0);
-  if (!x || !n.getRequiredInput(1) || !n.getRequiredInput(2) || failed(requireFloat(n, x)))
+  if (!x || !n.getRequiredInput(1) || !n.getRequiredInput(2) ||
+      failed(requireFloat(n, x)))
     return failure();
   et = getElementType(x);
   int64_t layout = n.getInt("layout", 0);
   auto xs = getShape(x);
   if (!xs || xs->size() != 3 || llvm::any_of(*xs, ShapedType::isDynamic))
-    return n.unsupported("the input must have a static [seq, batch, input] shape");
+    return n.unsupported(
+        "the input must have a static [seq, batch, input] shape");
   if (layout != 0) // [batch, seq, input] -> [seq, batch, input]
     x = n.create<TransposeOp>(x, ArrayRef<int64_t>{1, 0, 2});
   seq = (*getShape(x))[0];
@@ -236,7 +257,8 @@ LogicalResult Unroller::run() {
   if (hidden <= 0)
     return n.fail("hidden_size is needed");
   std::string direction = n.getString("direction", "forward");
-  if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
+  if (direction != "forward" && direction != "reverse" &&
+      direction != "bidirectional")
     return n.fail("direction must be forward, reverse or bidirectional");
   int64_t dirs = direction == "bidirectional" ? 2 : 1;
   if (n.hasAttr("clip"))
@@ -258,7 +280,9 @@ LogicalResult Unroller::run() {
       Activation a;
       a.name = i < names.size() ? names[i] : defaults[k];
       // Defaults of the parameterized activations (ONNX).
-      a.alpha = a.name == "LeakyRelu" ? 0.01f : a.name == "HardSigmoid" ? 0.2f : 1.0f;
+      a.alpha = a.name == "LeakyRelu"     ? 0.01f
+                : a.name == "HardSigmoid" ? 0.2f
+                                          : 1.0f;
       a.beta = a.name == "HardSigmoid" ? 0.5f : 0.0f;
       if (i < alphas.size())
         a.alpha = alphas[i];
@@ -274,7 +298,8 @@ LogicalResult Unroller::run() {
       seqLens = Value();
   }
   // Initial states [dirs, batch, hidden] ([batch, dirs, hidden] in layout 1).
-  for (auto [i, state] : {std::pair<unsigned, Value *>{5, &initialH}, {6, &initialC}}) {
+  for (auto [i, state] :
+       {std::pair<unsigned, Value *>{5, &initialH}, {6, &initialC}}) {
     *state = n.getInput(i);
     if (*state && layout != 0)
       *state = n.create<TransposeOp>(*state, ArrayRef<int64_t>{1, 0, 2});
@@ -296,14 +321,19 @@ LogicalResult Unroller::run() {
   for (int64_t t = 0; t < seq; ++t) {
     SmallVector<Value> dirsAtT;
     for (int64_t d = 0; d < dirs; ++d)
-      dirsAtT.push_back(n.create<ExpandDimsOp>(ys[d][t], ArrayRef<int64_t>{0, 1}));
-    perStep.push_back(dirs == 1 ? dirsAtT[0]
-                                : n.create<ConcatV2Op>(ValueRange(dirsAtT), uint64_t(1)));
+      dirsAtT.push_back(
+          n.create<ExpandDimsOp>(ys[d][t], ArrayRef<int64_t>{0, 1}));
+    perStep.push_back(
+        dirs == 1 ? dirsAtT[0]
+                  : n.create<ConcatV2Op>(ValueRange(dirsAtT), uint64_t(1)));
   }
-  Value y = seq == 1 ? perStep[0] : n.create<ConcatV2Op>(ValueRange(perStep), uint64_t(0));
-  Value yh = dirs == 1 ? hs[0] : n.create<ConcatV2Op>(ValueRange(hs), uint64_t(0));
-  Value yc = cs.empty() ? Value()
-                        : dirs == 1 ? cs[0] : n.create<ConcatV2Op>(ValueRange(cs), uint64_t(0));
+  Value y = seq == 1 ? perStep[0]
+                     : n.create<ConcatV2Op>(ValueRange(perStep), uint64_t(0));
+  Value yh =
+      dirs == 1 ? hs[0] : n.create<ConcatV2Op>(ValueRange(hs), uint64_t(0));
+  Value yc = cs.empty()  ? Value()
+             : dirs == 1 ? cs[0]
+                         : n.create<ConcatV2Op>(ValueRange(cs), uint64_t(0));
   if (layout != 0) {
     if (y)
       y = n.create<TransposeOp>(y, ArrayRef<int64_t>{2, 0, 1, 3});

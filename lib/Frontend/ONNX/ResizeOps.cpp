@@ -41,10 +41,10 @@ Value createResize(NodeContext &n, Value x, Value roi, Value scales,
                    StringRef nearestMode, float cubicA, bool excludeOutside,
                    float extrapolation) {
   Builder &b = n.getBuilder();
-  return n.create<ResizeOp>(x, roi, scales, sizes, b.getStringAttr(mode),
-                            b.getStringAttr(coord), b.getStringAttr(nearestMode),
-                            b.getF32FloatAttr(cubicA), b.getBoolAttr(excludeOutside),
-                            b.getF32FloatAttr(extrapolation));
+  return n.create<ResizeOp>(
+      x, roi, scales, sizes, b.getStringAttr(mode), b.getStringAttr(coord),
+      b.getStringAttr(nearestMode), b.getF32FloatAttr(cubicA),
+      b.getBoolAttr(excludeOutside), b.getF32FloatAttr(extrapolation));
 }
 
 /// A 1-D f32 constant.
@@ -179,13 +179,15 @@ LogicalResult translateResize(NodeContext &n) {
     // Resize-10: scales input, asymmetric coordinates.
     Value scales = n.getRequiredInput(1);
     std::string mode = n.getString("mode", "nearest");
-    Value y = scales ? createResize(n, x, {}, castTo(n, scales, f32(n)), {}, mode,
-                                    "asymmetric", "floor", -0.75f, false, 0.f)
-                     : Value();
+    Value y = scales
+                  ? createResize(n, x, {}, castTo(n, scales, f32(n)), {}, mode,
+                                 "asymmetric", "floor", -0.75f, false, 0.f)
+                  : Value();
     n.setOutput(0, y);
     return success(y != nullptr);
   }
-  std::string coord = n.getString("coordinate_transformation_mode", "half_pixel");
+  std::string coord =
+      n.getString("coordinate_transformation_mode", "half_pixel");
   Value roi = coord == "tf_crop_and_resize" ? nonEmptyInput(n, 1) : Value();
   Value scales = nonEmptyInput(n, 2), sizesInput = nonEmptyInput(n, 3);
   if (scales && sizesInput)

@@ -155,8 +155,9 @@ LogicalResult translateUnsqueeze(NodeContext &n) {
 LogicalResult translateExpand(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   // A run-time shape: broadcast to the output shape ONNX knows.
-  auto shape = isRuntimeInput(n, 1) ? knownOutputShape(n, "the shape input")
-                                    : n.requireConstantInts(1, "the shape input");
+  auto shape = isRuntimeInput(n, 1)
+                   ? knownOutputShape(n, "the shape input")
+                   : n.requireConstantInts(1, "the shape input");
   if (!x || !shape || !checkShapeDims(n, *shape, "the shape"))
     return failure();
   return finish(n, n.create<BroadcastToOp>(x, ArrayRef<int64_t>(*shape)));

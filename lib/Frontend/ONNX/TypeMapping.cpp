@@ -2,6 +2,7 @@
 #include "TypeMapping.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -97,13 +98,23 @@ FailureOr<TensorType> convertTensorType(const onnx::TypeProto &type,
   SmallVector<int64_t> dims;
   // Far beyond any real tensor; keeps element counts from overflowing.
   constexpr int64_t kMaxDim = int64_t(1) << 40;
-  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
-    if (!dim.has_dim_value() || dim.dim_value() < 0) {
+  for (const auto &[index, dim] : llvm::enumerate(tensor.shape().dim())) {
+    if (!dim.has_dim_value()) {
       dims.push_back(ShapedType::kDynamic);
       continue;
     }
+    // A negative size is a broken model, not an unknown dim (dim_param or
+    // no value marks those).
+    if (dim.dim_value() < 0) {
+      error = "dim " + std::to_string(index) + " has the negative size " +
+              std::to_string(dim.dim_value()) +
+              " (an unknown dim has a dim_param or no value; --input_shape "
+              "can fix it)";
+      return failure();
+    }
     if (dim.dim_value() > kMaxDim) {
-      error = "dim " + std::to_string(dim.dim_value()) + " is too large";
+      error = "dim " + std::to_string(index) + " has the size " +
+              std::to_string(dim.dim_value()) + ", which is too large";
       return failure();
     }
     dims.push_back(dim.dim_value());

@@ -17,8 +17,10 @@ std::string parseError(std::map<std::string, std::string> raw) {
 TEST(Options, ValidValuesAndDefaults) {
   std::string error;
   auto opts = OptionsRegistry::get().parse(
-      {{"precision_mode", "allow_mix_precision"}, {"ge.graphRunMode", "0"},
-       {"external_weight", "True"}, {"stream_max_parallel_num", "AIcoreEngine:2"}},
+      {{"precision_mode", "allow_mix_precision"},
+       {"ge.graphRunMode", "0"},
+       {"external_weight", "True"},
+       {"stream_max_parallel_num", "AIcoreEngine:2"}},
       &error);
   ASSERT_TRUE(opts.has_value()) << error;
   EXPECT_EQ(*opts->get("precision_mode"), "allow_mix_precision");
@@ -32,22 +34,28 @@ TEST(Options, ValidValuesAndDefaults) {
 TEST(Options, UnknownNameSuggestsNearest) {
   EXPECT_EQ(parseError({{"precison_mode", "force_fp16"}}),
             "unknown option 'precison_mode' (did you mean 'precision_mode'?)");
-  EXPECT_EQ(parseError({{"zzzzzzzzzzzz", "1"}}), "unknown option 'zzzzzzzzzzzz'");
+  EXPECT_EQ(parseError({{"zzzzzzzzzzzz", "1"}}),
+            "unknown option 'zzzzzzzzzzzz'");
 }
 
 TEST(Options, BadValuesListAllowedValues) {
   std::string e = parseError({{"precision_mode", "fp64"}});
-  EXPECT_NE(e.find("option 'precision_mode' has value 'fp64': allowed values are force_fp16, "
+  EXPECT_NE(e.find("option 'precision_mode' has value 'fp64': allowed values "
+                   "are force_fp16, "
                    "force_fp32, cube_fp16in_fp32out"),
             std::string::npos)
       << e;
-  EXPECT_NE(parseError({{"ge.exec.deviceId", "-1"}}).find("expected an integer in [0, 1023]"),
+  EXPECT_NE(parseError({{"ge.exec.deviceId", "-1"}})
+                .find("expected an integer in [0, 1023]"),
             std::string::npos);
-  EXPECT_NE(parseError({{"external_weight", "maybe"}}).find("expected true or false"),
-            std::string::npos);
-  EXPECT_NE(parseError({{"graph_run_mode", "1"}}).find("training) is not supported"),
-            std::string::npos);
-  EXPECT_NE(parseError({{"stream_max_parallel_num", "AIcoreEngine:x"}}).find("Engine:count"),
+  EXPECT_NE(
+      parseError({{"external_weight", "maybe"}}).find("expected true or false"),
+      std::string::npos);
+  EXPECT_NE(
+      parseError({{"graph_run_mode", "1"}}).find("training) is not supported"),
+      std::string::npos);
+  EXPECT_NE(parseError({{"stream_max_parallel_num", "AIcoreEngine:x"}})
+                .find("Engine:count"),
             std::string::npos);
 }
 
@@ -59,7 +67,8 @@ TEST(Options, EveryProblemIsReported) {
 }
 
 TEST(Options, ExclusiveCombinations) {
-  EXPECT_NE(parseError({{"precision_mode", "force_fp16"}, {"precision_mode_v2", "fp16"}})
+  EXPECT_NE(parseError({{"precision_mode", "force_fp16"},
+                        {"precision_mode_v2", "fp16"}})
                 .find("cannot be used together"),
             std::string::npos);
   EXPECT_NE(parseError({{"dynamic_dims", "1;2"}, {"dynamic_batch_size", "1,2"}})

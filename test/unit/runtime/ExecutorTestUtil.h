@@ -145,8 +145,8 @@ public:
       const gfm::Buffer &src = ins.at(i).buf;
       EXPECT_EQ(src.region(), gfm::WEIGHT) << kernel << " packs input " << i;
       std::vector<uint8_t> packed;
-      Status st = def->pack(ctx, tiling, i, weights_.data() + src.offset(),
-                            &packed);
+      Status st =
+          def->pack(ctx, tiling, i, weights_.data() + src.offset(), &packed);
       EXPECT_TRUE(st.ok()) << kernel << ": " << st.toString();
       uint64_t offset = (weights_.size() + 63) / 64 * 64;
       weights_.resize(offset + packed.size());

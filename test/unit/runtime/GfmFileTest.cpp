@@ -26,7 +26,8 @@ gfm::TensorSig sig(const std::string &name, std::vector<int64_t> shape) {
   return s;
 }
 
-gfm::Buffer buffer(gfm::Region region, uint32_t slot, uint64_t offset, uint64_t size) {
+gfm::Buffer buffer(gfm::Region region, uint32_t slot, uint64_t offset,
+                   uint64_t size) {
   gfm::Buffer b;
   b.set_region(region);
   b.set_slot(slot);
@@ -83,7 +84,8 @@ Status openBytes(const std::vector<uint8_t> &bytes) {
   int fd = mkstemp(path);
   EXPECT_GE(fd, 0);
   if (!bytes.empty())
-    EXPECT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    EXPECT_EQ(write(fd, bytes.data(), bytes.size()),
+              static_cast<ssize_t>(bytes.size()));
   close(fd);
   auto file = GfmFile::open(path);
   unlink(path);
@@ -118,7 +120,8 @@ TEST(GfmFile, MissingFileNamesThePath) {
   auto file = GfmFile::open("/nonexistent/model.gfm");
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.status().code(), ErrorCode::kIoError);
-  EXPECT_NE(file.status().message().find("/nonexistent/model.gfm"), std::string::npos);
+  EXPECT_NE(file.status().message().find("/nonexistent/model.gfm"),
+            std::string::npos);
 }
 
 TEST(GfmFile, EveryTruncationIsAnError) {
@@ -128,7 +131,8 @@ TEST(GfmFile, EveryTruncationIsAnError) {
     Status st = openBytes(cut);
     EXPECT_FALSE(st.ok()) << "truncated to " << len << " bytes was accepted";
   }
-  expectCorrupt(openBytes({bytes.begin(), bytes.begin() + 100}), "truncated header");
+  expectCorrupt(openBytes({bytes.begin(), bytes.begin() + 100}),
+                "truncated header");
   expectCorrupt(openBytes({bytes.begin(), bytes.end() - 1}), "outside");
 }
 
@@ -139,7 +143,8 @@ TEST(GfmFile, EveryBitFlipIsAnError) {
   std::vector<size_t> positions;
   for (size_t i = 0; i < sizeof(GfmHeader); ++i)
     positions.push_back(i);
-  std::uniform_int_distribution<size_t> any(sizeof(GfmHeader), bytes.size() - 1);
+  std::uniform_int_distribution<size_t> any(sizeof(GfmHeader),
+                                            bytes.size() - 1);
   for (int i = 0; i < 300; ++i)
     positions.push_back(any(gen));
   for (size_t pos : positions) {
@@ -174,7 +179,8 @@ TEST(GfmFile, OversizedCountsAreRejectedBeforeAllocation) {
   expectCorrupt(openModel(m), "arena of");
 
   m = validModel();
-  m.mutable_gears(0)->mutable_tasks(0)->mutable_kernel()->set_block_dim(1u << 30);
+  m.mutable_gears(0)->mutable_tasks(0)->mutable_kernel()->set_block_dim(1u
+                                                                        << 30);
   expectCorrupt(openModel(m), "task 0 (relu0): block_dim 1073741824");
 
   m = validModel();
@@ -193,7 +199,9 @@ TEST(GfmFile, InconsistentBodiesNameTheTask) {
   m = validModel();
   *m.mutable_gears(0)->mutable_tasks(3)->mutable_kernel()->mutable_inputs(1) =
       buffer(gfm::WEIGHT, 0, 32, 64);
-  expectCorrupt(openModel(m), "task 3 (add0): buffer [32, +64) exceeds the weight blob (64 bytes)");
+  expectCorrupt(
+      openModel(m),
+      "task 3 (add0): buffer [32, +64) exceeds the weight blob (64 bytes)");
 
   m = validModel();
   *m.mutable_gears(0)->mutable_tasks(0)->mutable_kernel()->mutable_inputs(0) =
@@ -217,7 +225,8 @@ TEST(GfmFile, InconsistentBodiesNameTheTask) {
   m.set_weights_size(128);
   std::vector<uint8_t> weights(64, 0);
   auto bytes = encodeGfm(m, weights.data(), weights.size());
-  expectCorrupt(openBytes(bytes), "declares 128 weight bytes but the blob has 64");
+  expectCorrupt(openBytes(bytes),
+                "declares 128 weight bytes but the blob has 64");
 
   m = validModel();
   m.mutable_gears(0)->mutable_inputs(0)->set_shape(0, -1);
@@ -226,7 +235,8 @@ TEST(GfmFile, InconsistentBodiesNameTheTask) {
 
 TEST(GfmFile, AtomicWriteLeavesNothingOnFailure) {
   std::vector<uint8_t> bytes = encode(validModel());
-  Status st = writeFileAtomically("/nonexistent-dir/model.gfm", bytes.data(), bytes.size());
+  Status st = writeFileAtomically("/nonexistent-dir/model.gfm", bytes.data(),
+                                  bytes.size());
   EXPECT_EQ(st.code(), ErrorCode::kIoError);
   char dir[] = "/tmp/geflow-atomic-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);

@@ -116,8 +116,9 @@ TEST(RangedExecutor, ShapesOutsideTheRangeAreErrors) {
                  "input 'x' has dim 1 = 17, expected 16");
   Branchy seven(7);
   Branchy::Buffers buffers(seven, 1);
-  expectContains(model->run(buffers.inputs(), buffers.outputs()),
-                 "model 'branchy': input 'x' has dim 0 = 7, outside its range 1~6");
+  expectContains(
+      model->run(buffers.inputs(), buffers.outputs()),
+      "model 'branchy': input 'x' has dim 0 = 7, outside its range 1~6");
   // An output bound with the upper bound's shape for a smaller run.
   Branchy three(3);
   Branchy::Buffers small(three, 2);
@@ -138,36 +139,52 @@ TEST(RangedExecutor, LoadRefusesExpressionsThatCouldLeaveABuffer) {
   const Case cases[] = {
       {"a coefficient that overshoots the planned dim",
        [](Branchy &b) {
-         task(b, "add0").mutable_kernel()->mutable_output_descs(0)->mutable_dim_exprs(0)->set_coeff(
-             2);
+         task(b, "add0")
+             .mutable_kernel()
+             ->mutable_output_descs(0)
+             ->mutable_dim_exprs(0)
+             ->set_coeff(2);
        },
        "task 5 (add0): output 0 dim 0: gives 12 at the upper bounds, not 6"},
       {"a negative exponent",
        [](Branchy &b) {
-         auto *e = task(b, "relu0").mutable_kernel()->mutable_input_descs(0)->mutable_dim_exprs(1);
+         auto *e = task(b, "relu0")
+                       .mutable_kernel()
+                       ->mutable_input_descs(0)
+                       ->mutable_dim_exprs(1);
          e->set_exponents(0, -1);
        },
        "task 0 (relu0): input 0 dim 1: exponent -1"},
       {"an output written at the upper bound's size whatever the run's",
        [](Branchy &b) {
-         auto *e = task(b, "mm0").mutable_kernel()->mutable_output_descs(0)->mutable_dim_exprs(0);
+         auto *e = task(b, "mm0")
+                       .mutable_kernel()
+                       ->mutable_output_descs(0)
+                       ->mutable_dim_exprs(0);
          e->set_coeff(kMaxRows);
          e->set_exponents(0, 0);
        },
-       "task 3 (mm0): output 0 is bound to output 'y0' but does not follow its shape across "
+       "task 3 (mm0): output 0 is bound to output 'y0' but does not follow its "
+       "shape across "
        "the range"},
       {"a copy without its tensor",
        [](Branchy &b) { task(b, "copy0").mutable_memcpy()->clear_desc(); },
-       "task 7 (copy0): a copy in a shape-ranged program needs its tensor descriptor"},
+       "task 7 (copy0): a copy in a shape-ranged program needs its tensor "
+       "descriptor"},
       {"a range beyond the planned dim",
-       [](Branchy &b) { b.m.mutable_gears(0)->mutable_symbols(0)->set_max(kMaxRows + 1); },
+       [](Branchy &b) {
+         b.m.mutable_gears(0)->mutable_symbols(0)->set_max(kMaxRows + 1);
+       },
        "gear 0: shape symbol 0: range 1~7 does not end at the planned dim 6"},
       {"a symbol of a missing input dim",
        [](Branchy &b) { b.m.mutable_gears(0)->mutable_symbols(0)->set_dim(2); },
        "gear 0: shape symbol 0: input 0 dim 2 does not exist"},
       {"a descriptor without expressions",
        [](Branchy &b) {
-         task(b, "add1").mutable_kernel()->mutable_input_descs(1)->clear_dim_exprs();
+         task(b, "add1")
+             .mutable_kernel()
+             ->mutable_input_descs(1)
+             ->clear_dim_exprs();
        },
        "task 9 (add1): input 1 has 0 dim expressions for rank 2"},
   };

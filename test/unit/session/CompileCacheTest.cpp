@@ -28,12 +28,15 @@ protected:
     llvm::sys::fs::remove_directories(root);
     SessionTest::TearDown();
   }
-  OptionMap cacheOptions(const std::string &key, const std::string &runFlag = "1") {
+  OptionMap cacheOptions(const std::string &key,
+                         const std::string &runFlag = "1") {
     return {{"ge.graph_compiler_cache_dir", cacheDir},
             {"ge.graph_key", key},
             {"ge.runFlag", runFlag}};
   }
-  std::string file(const std::string &name) const { return cacheDir + "/" + name; }
+  std::string file(const std::string &name) const {
+    return cacheDir + "/" + name;
+  }
   std::string read(const std::string &name) const {
     std::ifstream in(file(name), std::ios::binary);
     std::stringstream ss;
@@ -80,17 +83,22 @@ TEST_F(CompileCacheTest, CompileOnlyThenRunFromCache) {
     EXPECT_FALSE(*session.IsBuiltFromCache(1));
     std::vector<Tensor> out;
     Status st = session.RunGraph(1, {input(2, 0.f)}, out);
-    EXPECT_NE(st.message().find("graph 1 was added with ge.runFlag=0 (compile only): it is "
-                                "built into " + file("model_a.gfm") + " but not run"),
+    EXPECT_NE(st.message().find(
+                  "graph 1 was added with ge.runFlag=0 (compile only): it is "
+                  "built into " +
+                  file("model_a.gfm") + " but not run"),
               std::string::npos)
         << st.toString();
-    EXPECT_FALSE(session.RunGraphAsync(1, {input(2, 0.f)}, [](Status, auto &) {}).ok());
+    EXPECT_FALSE(
+        session.RunGraphAsync(1, {input(2, 0.f)}, [](Status, auto &) {}).ok());
   }
   for (const char *name : {"model_a.gfm", "model_a.idx", "model_a.lock"})
     EXPECT_TRUE(llvm::sys::fs::exists(file(name))) << name;
   std::string index = read("model_a.idx");
-  EXPECT_NE(index.find("\"graph_key\": \"model_a\""), std::string::npos) << index;
-  EXPECT_NE(index.find("\"model\": \"model_a.gfm\""), std::string::npos) << index;
+  EXPECT_NE(index.find("\"graph_key\": \"model_a\""), std::string::npos)
+      << index;
+  EXPECT_NE(index.find("\"model\": \"model_a.gfm\""), std::string::npos)
+      << index;
 
   // The run environment: the same graph and key load the cached executable,
   // which computes the right numbers.
@@ -148,8 +156,9 @@ TEST_F(CompileCacheTest, DamagedOrForeignFilesAreErrors) {
   modified[modified.size() / 2] ^= 0x5a;
   write("k.gfm", modified);
   Status st = buildStatus("k");
-  EXPECT_NE(st.message().find("compile cache: index '" + file("k.idx") + "' does not match '" +
-                              file("k.gfm") + "' (size or crc32c differ: was it modified?)"),
+  EXPECT_NE(st.message().find("compile cache: index '" + file("k.idx") +
+                              "' does not match '" + file("k.gfm") +
+                              "' (size or crc32c differ: was it modified?)"),
             std::string::npos)
       << st.toString();
   EXPECT_EQ(read("k.gfm"), modified); // left for the user to look at
@@ -158,15 +167,25 @@ TEST_F(CompileCacheTest, DamagedOrForeignFilesAreErrors) {
   write("k.gfm", gfm);
   write("k.idx", "{\"graph_key\": ");
   st = buildStatus("k");
-  EXPECT_NE(st.message().find("index '" + file("k.idx") + "' is not valid JSON"),
+  EXPECT_NE(
+      st.message().find("index '" + file("k.idx") + "' is not valid JSON"),
+      std::string::npos)
+      << st.toString();
+  // An index nested deep enough to overflow the JSON parser's stack.
+  write("k.idx", std::string(50000, '['));
+  st = buildStatus("k");
+  EXPECT_NE(st.message().find(
+                "index '" + file("k.idx") +
+                "' is not valid JSON: brackets nest more than 256 levels"),
             std::string::npos)
       << st.toString();
 
   // An executable no geflow index claims is never overwritten.
   write("mine.gfm", "the user's own file");
   st = buildStatus("mine");
-  EXPECT_NE(st.message().find("'" + file("mine.gfm") + "' exists without its index"),
-            std::string::npos)
+  EXPECT_NE(
+      st.message().find("'" + file("mine.gfm") + "' exists without its index"),
+      std::string::npos)
       << st.toString();
   EXPECT_EQ(read("mine.gfm"), "the user's own file");
 }
@@ -176,16 +195,21 @@ TEST_F(CompileCacheTest, OptionErrors) {
   ASSERT_TRUE(graph.ok());
   Session session({});
   Status st = session.AddGraph(1, *graph, {{"ge.graph_key", "k"}});
-  EXPECT_NE(st.message().find("graph 1 has ge.graph_key 'k' but no ge.graph_compiler_cache_dir"),
-            std::string::npos)
+  EXPECT_NE(
+      st.message().find(
+          "graph 1 has ge.graph_key 'k' but no ge.graph_compiler_cache_dir"),
+      std::string::npos)
       << st.toString();
   st = session.AddGraph(2, *graph, {{"ge.graph_compiler_cache_dir", cacheDir}});
-  EXPECT_NE(st.message().find("but no ge.graph_key"), std::string::npos) << st.toString();
+  EXPECT_NE(st.message().find("but no ge.graph_key"), std::string::npos)
+      << st.toString();
   st = session.AddGraph(3, *graph, cacheOptions("../escape"));
-  EXPECT_NE(st.message().find("option 'ge.graph_key' has value '../escape'"), std::string::npos)
+  EXPECT_NE(st.message().find("option 'ge.graph_key' has value '../escape'"),
+            std::string::npos)
       << st.toString();
   st = session.AddGraph(4, "/tmp/model.gfm", cacheOptions("k"));
-  EXPECT_NE(st.message().find("is compiled already"), std::string::npos) << st.toString();
+  EXPECT_NE(st.message().find("is compiled already"), std::string::npos)
+      << st.toString();
 
   // A session-wide cache directory with a key per graph.
   Session shared({{"ge.graph_compiler_cache_dir", cacheDir}});

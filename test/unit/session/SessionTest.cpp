@@ -11,7 +11,8 @@ using namespace geflow;
 
 TEST(SessionSetup, NeedsInitialize) {
   Session session({});
-  EXPECT_NE(session.status().message().find("call geflow::Initialize"), std::string::npos);
+  EXPECT_NE(session.status().message().find("call geflow::Initialize"),
+            std::string::npos);
   EXPECT_FALSE(session.AddGraph(1, "m.onnx").ok());
 }
 
@@ -55,11 +56,12 @@ TEST_F(SessionTest, RunGraphFromMLIRAndAsync) {
   for (int k = 0; k < 4; ++k)
     xs.push_back(input(3, float(k)));
   for (int k = 0; k < 4; ++k) {
-    Status st = session.RunGraphAsync(1, {xs[k]}, [&, k](Status s, std::vector<Tensor> &out) {
-      EXPECT_TRUE(s.ok()) << s.toString();
-      expectOutputs(xs[k], out);
-      ++done;
-    });
+    Status st = session.RunGraphAsync(
+        1, {xs[k]}, [&, k](Status s, std::vector<Tensor> &out) {
+          EXPECT_TRUE(s.ok()) << s.toString();
+          expectOutputs(xs[k], out);
+          ++done;
+        });
     ASSERT_TRUE(st.ok()) << st.toString();
   }
   ASSERT_TRUE(session.Synchronize().ok());
@@ -81,16 +83,23 @@ TEST_F(SessionTest, RunGraphWithStreamAsyncOnDeviceMemory) {
   ASSERT_EQ(gfrtMalloc(&y, bytes), GFRT_SUCCESS);
   ASSERT_EQ(gfrtMalloc(&z, bytes), GFRT_SUCCESS);
   Tensor x = input(2, -2.f);
-  ASSERT_EQ(gfrtMemcpy(in, bytes, x.data(), bytes, GFRT_MEMCPY_HOST_TO_DEVICE), GFRT_SUCCESS);
-  std::vector<Tensor> outs = {Tensor::wrap({"y", DType::F32, {2, 4}}, y, bytes),
-                              Tensor::wrap({"z", DType::F32, {2, 4}}, z, bytes)};
+  ASSERT_EQ(gfrtMemcpy(in, bytes, x.data(), bytes, GFRT_MEMCPY_HOST_TO_DEVICE),
+            GFRT_SUCCESS);
+  std::vector<Tensor> outs = {
+      Tensor::wrap({"y", DType::F32, {2, 4}}, y, bytes),
+      Tensor::wrap({"z", DType::F32, {2, 4}}, z, bytes)};
   Status st = session.RunGraphWithStreamAsync(
       2, stream, {Tensor::wrap({"x", DType::F32, {2, 4}}, in, bytes)}, outs);
   ASSERT_TRUE(st.ok()) << st.toString();
   ASSERT_EQ(gfrtSynchronizeStream(stream), GFRT_SUCCESS);
-  std::vector<Tensor> host = {Tensor::allocate(outs[0].desc()), Tensor::allocate(outs[1].desc())};
-  ASSERT_EQ(gfrtMemcpy(host[0].data(), bytes, y, bytes, GFRT_MEMCPY_DEVICE_TO_HOST), GFRT_SUCCESS);
-  ASSERT_EQ(gfrtMemcpy(host[1].data(), bytes, z, bytes, GFRT_MEMCPY_DEVICE_TO_HOST), GFRT_SUCCESS);
+  std::vector<Tensor> host = {Tensor::allocate(outs[0].desc()),
+                              Tensor::allocate(outs[1].desc())};
+  ASSERT_EQ(
+      gfrtMemcpy(host[0].data(), bytes, y, bytes, GFRT_MEMCPY_DEVICE_TO_HOST),
+      GFRT_SUCCESS);
+  ASSERT_EQ(
+      gfrtMemcpy(host[1].data(), bytes, z, bytes, GFRT_MEMCPY_DEVICE_TO_HOST),
+      GFRT_SUCCESS);
   expectOutputs(x, host);
   EXPECT_EQ(gfrtFree(in), GFRT_SUCCESS);
   EXPECT_EQ(gfrtFree(y), GFRT_SUCCESS);
@@ -103,8 +112,8 @@ TEST_F(SessionTest, GearsFromOptions) {
   auto graph = Graph::fromMLIR(graphText("?"));
   ASSERT_TRUE(graph.ok());
   Session session({});
-  Status st = session.AddGraph(3, *graph,
-                               {{"input_shape", "x:-1,4"}, {"dynamic_batch_size", "1,2,5"}});
+  Status st = session.AddGraph(
+      3, *graph, {{"input_shape", "x:-1,4"}, {"dynamic_batch_size", "1,2,5"}});
   ASSERT_TRUE(st.ok()) << st.toString();
   auto gears = session.GetGears(3);
   ASSERT_TRUE(gears.ok()) << gears.status().toString();
@@ -125,7 +134,8 @@ TEST_F(SessionTest, GearsFromOptions) {
 
 TEST_F(SessionTest, ErrorsNameWhatIsWrong) {
   Session bad(OptionMap{{"precision_mode", "fp64"}});
-  EXPECT_NE(bad.status().message().find("allowed values are"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("allowed values are"),
+            std::string::npos);
 
   Session session({});
   EXPECT_EQ(session.BuildGraph(9).code(), rt::ErrorCode::kNotFound);
@@ -133,7 +143,9 @@ TEST_F(SessionTest, ErrorsNameWhatIsWrong) {
   ASSERT_TRUE(graph.ok());
   ASSERT_TRUE(session.AddGraph(1, *graph).ok());
   EXPECT_FALSE(session.AddGraph(1, *graph).ok());
-  EXPECT_NE(session.AddGraph(4, *graph, {{"dynamic_dim", "1"}}).message().find("did you mean"),
+  EXPECT_NE(session.AddGraph(4, *graph, {{"dynamic_dim", "1"}})
+                .message()
+                .find("did you mean"),
             std::string::npos);
 
   // Wrong input shape names the input.
@@ -146,13 +158,15 @@ TEST_F(SessionTest, ErrorsNameWhatIsWrong) {
   auto broken = Graph::fromMLIR("func.func @f( {", "broken");
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find("broken"), std::string::npos);
-  EXPECT_NE(broken.status().message().find(":1:14: expected non-function type"), std::string::npos)
+  EXPECT_NE(broken.status().message().find(":1:14: expected non-function type"),
+            std::string::npos)
       << broken.status().toString();
   auto dynamic = Graph::fromMLIR(graphText("?"), "dyn");
   ASSERT_TRUE(dynamic.ok());
   ASSERT_TRUE(session.AddGraph(5, *dynamic).ok());
   st = session.BuildGraph(5);
-  EXPECT_NE(st.message().find("input 'x' has an unknown dim 0"), std::string::npos)
+  EXPECT_NE(st.message().find("input 'x' has an unknown dim 0"),
+            std::string::npos)
       << st.toString();
   EXPECT_FALSE(session.RunGraph(5, {input(1, 0.f)}, out).ok());
   EXPECT_TRUE(session.RemoveGraph(5).ok());

@@ -1,4 +1,5 @@
-//===- SessionTestUtil.h - A small graph and its expected outputs -*- C++ -*-===//
+//===- SessionTestUtil.h - A small graph and its expected outputs -*- C++
+//-*-===//
 #ifndef GEFLOW_TEST_UNIT_SESSION_SESSIONTESTUTIL_H
 #define GEFLOW_TEST_UNIT_SESSION_SESSIONTESTUTIL_H
 
@@ -17,20 +18,28 @@ inline namespace session_test {
 // y = relu(x * 2 - 1), z = x + w (w = [0, 1, 2, 3]) on f32[n, 4].
 inline std::string graphText(const std::string &n) {
   return R"(
-func.func @g(%x: tensor<)" + n + R"(x4xf32> {ge.name = "x"}) -> (tensor<)" + n +
-         R"(x4xf32> {ge.name = "y"}, tensor<)" + n + R"(x4xf32> {ge.name = "z"}) {
+func.func @g(%x: tensor<)" +
+         n + R"(x4xf32> {ge.name = "x"}) -> (tensor<)" + n +
+         R"(x4xf32> {ge.name = "y"}, tensor<)" + n +
+         R"(x4xf32> {ge.name = "z"}) {
   %two = ge.Const dense<2.0> : tensor<1xf32>
   %one = ge.Const dense<1.0> : tensor<1xf32>
   %w = ge.Const dense<[0.0, 1.0, 2.0, 3.0]> : tensor<4xf32>
-  %0 = ge.Mul %x, %two : (tensor<)" + n + R"(x4xf32>, tensor<1xf32>) -> tensor<)" + n + R"(x4xf32>
-  %1 = ge.Sub %0, %one : (tensor<)" + n + R"(x4xf32>, tensor<1xf32>) -> tensor<)" + n + R"(x4xf32>
-  %2 = ge.Relu %1 : (tensor<)" + n + R"(x4xf32>) -> tensor<)" + n + R"(x4xf32>
-  %3 = ge.Add %x, %w : (tensor<)" + n + R"(x4xf32>, tensor<4xf32>) -> tensor<)" + n + R"(x4xf32>
-  return %2, %3 : tensor<)" + n + R"(x4xf32>, tensor<)" + n + R"(x4xf32>
+  %0 = ge.Mul %x, %two : (tensor<)" +
+         n + R"(x4xf32>, tensor<1xf32>) -> tensor<)" + n + R"(x4xf32>
+  %1 = ge.Sub %0, %one : (tensor<)" +
+         n + R"(x4xf32>, tensor<1xf32>) -> tensor<)" + n + R"(x4xf32>
+  %2 = ge.Relu %1 : (tensor<)" +
+         n + R"(x4xf32>) -> tensor<)" + n + R"(x4xf32>
+  %3 = ge.Add %x, %w : (tensor<)" +
+         n + R"(x4xf32>, tensor<4xf32>) -> tensor<)" + n + R"(x4xf32>
+  return %2, %3 : tensor<)" +
+         n + R"(x4xf32>, tensor<)" + n + R"(x4xf32>
 })";
 }
 
-inline std::string writeTemp(const std::string &text, const std::string &suffix) {
+inline std::string writeTemp(const std::string &text,
+                             const std::string &suffix) {
   char path[] = "/tmp/geflow-session-XXXXXX";
   int fd = mkstemp(path);
   close(fd);
@@ -59,7 +68,9 @@ inline void expectOutputs(const Tensor &x, const std::vector<Tensor> &out) {
 
 class SessionTest : public ::testing::Test {
 protected:
-  void SetUp() override { ASSERT_TRUE(Initialize({{"ge.exec.deviceId", "0"}}).ok()); }
+  void SetUp() override {
+    ASSERT_TRUE(Initialize({{"ge.exec.deviceId", "0"}}).ok());
+  }
   void TearDown() override { ASSERT_TRUE(Finalize().ok()); }
 };
 

@@ -13,7 +13,6 @@ using namespace mlir;
 
 namespace geflow::ge::precision {
 
-
 static float load(Type t, const uint8_t *p) {
   if (t.isF32()) {
     float f;

@@ -71,7 +71,7 @@ enum class EwOp : int32_t {
   Max = 68, // NaN-propagating, like numpy.maximum
   Min = 69,
   Pow = 70, // numpy.power semantics for negative bases with integer exponents
-  Mod = 71,      // C fmod: the remainder has the dividend's sign
+  Mod = 71, // C fmod: the remainder has the dividend's sign
   FloorMod = 72, // numpy.mod / Python %: the remainder has the divisor's sign
   // Comparisons produce 1.0 or 0.0 (stored as 1/0 in a Bool output).
   Equal = 96,

@@ -11,9 +11,9 @@
 #ifndef GEFLOW_KERNELS_KERNEL_H
 #define GEFLOW_KERNELS_KERNEL_H
 
+#include "geflow/kernels/Soc.h"
 #include "geflow/runtime/Status.h"
 #include "geflow/runtime/Types.h"
-#include "geflow/kernels/Soc.h"
 
 #include <cstring>
 #include <map>
@@ -44,7 +44,9 @@ using AttrValue = std::variant<int64_t, double, std::string,
 
 class AttrMap {
 public:
-  void set(const std::string &name, AttrValue v) { attrs_[name] = std::move(v); }
+  void set(const std::string &name, AttrValue v) {
+    attrs_[name] = std::move(v);
+  }
   bool has(const std::string &name) const { return attrs_.count(name) != 0; }
   int64_t getInt(const std::string &name, int64_t dflt) const;
   double getFloat(const std::string &name, double dflt) const;

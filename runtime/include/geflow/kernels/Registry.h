@@ -12,8 +12,8 @@
 namespace geflow::kernels {
 
 struct KernelImpl {
-  DType dtype;   // the dtype this implementation computes in (input 0's)
-  Isa isa;       // the ISA it needs
+  DType dtype; // the dtype this implementation computes in (input 0's)
+  Isa isa;     // the ISA it needs
   KernelFn fn;
 };
 

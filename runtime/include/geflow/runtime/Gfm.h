@@ -37,16 +37,16 @@ constexpr uint64_t kGfmWeightsAlignment = 4096;
 struct GfmHeader {
   char magic[8];
   uint32_t formatVersion;
-  uint32_t headerSize;     // sizeof(GfmHeader)
-  char producer[32];       // "geflow 0.1.0", NUL padded
+  uint32_t headerSize; // sizeof(GfmHeader)
+  char producer[32];   // "geflow 0.1.0", NUL padded
   uint64_t bodyOffset;
   uint64_t bodySize;
-  uint64_t weightsOffset;  // multiple of kGfmWeightsAlignment
+  uint64_t weightsOffset; // multiple of kGfmWeightsAlignment
   uint64_t weightsSize;
   uint32_t bodyCrc32c;
   uint32_t weightsCrc32c;
   uint8_t reserved[36];
-  uint32_t headerCrc32c;   // of every byte before this field
+  uint32_t headerCrc32c; // of every byte before this field
 };
 #pragma pack(pop)
 static_assert(sizeof(GfmHeader) == 128, "GfmHeader is 128 bytes on disk");
@@ -60,7 +60,8 @@ std::vector<uint8_t> encodeGfm(const gfm::Model &model, const void *weights,
 
 /// Writes `bytes` to `path` atomically (temporary file + rename), so a failed
 /// write never leaves a partial file behind.
-Status writeFileAtomically(const std::string &path, const void *bytes, size_t size);
+Status writeFileAtomically(const std::string &path, const void *bytes,
+                           size_t size);
 
 /// Limits the validator enforces (a file asking for more is rejected before
 /// anything is allocated for it).

@@ -1,4 +1,5 @@
-//===- Interop.h - From C API handles to the C++ runtime objects -*- C++ -*-===//
+//===- Interop.h - From C API handles to the C++ runtime objects -*- C++
+//-*-===//
 //
 // Libraries on top of the runtime (the Session API, Python) accept the C
 // API's handles from users; these resolve them to the objects behind them.

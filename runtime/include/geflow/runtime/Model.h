@@ -128,7 +128,8 @@ public:
     bool padded = false;
     std::vector<TensorInfo> outputs;
   };
-  StatusOr<Selection> select(const std::vector<std::vector<int64_t>> &inputShapes) const;
+  StatusOr<Selection>
+  select(const std::vector<std::vector<int64_t>> &inputShapes) const;
 
   /// Enqueues one execution on `stream` (program stream 0) and the model's
   /// internal streams, joined by events: returns once enqueued. Inputs and

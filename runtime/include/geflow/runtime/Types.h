@@ -59,14 +59,15 @@ std::optional<Format> parseFormat(std::string_view name);
 /// weights, logical [Cout, Cin, KH, KW]): [ceil(Cin/C0)*KH*KW, ceil(Cout/16),
 /// 16, C0]. FRACTAL_NZ (matrices [..., M, N]): [..., ceil(N/16), ceil(M/16),
 /// 16, 16]. Returns nullopt when the rank does not fit the format.
-std::optional<std::vector<int64_t>> physicalShape(Format f,
-                                                  const std::vector<int64_t> &shape);
+std::optional<std::vector<int64_t>>
+physicalShape(Format f, const std::vector<int64_t> &shape);
 
 int64_t numElements(const std::vector<int64_t> &shape);
 
 /// Bytes of a tensor of `shape` stored in `format`; 0 when a dim is
 /// negative, the rank does not fit the format or the size overflows.
-uint64_t storageBytes(DType dtype, Format format, const std::vector<int64_t> &shape);
+uint64_t storageBytes(DType dtype, Format format,
+                      const std::vector<int64_t> &shape);
 
 } // namespace geflow::rt
 
