@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RunTensors.h"
+#include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
 #include "geflow/Compiler/OptionFlags.h"
@@ -43,37 +44,36 @@
 using namespace llvm;
 using namespace geflow;
 
-static cl::OptionCategory category("geflow-run options");
-static cl::OptionCategory
-    geCategory("GE options (when compiling an .onnx/.mlir model; ATC names)");
+static FlagCategories &groups = FlagCategories::get();
+static cl::OptionCategory runCategory("Running");
 
 static cl::opt<std::string>
     modelPath("model", cl::desc("The model: .gfm, .onnx or .mlir"),
-              cl::value_desc("path"), cl::cat(category));
+              cl::value_desc("path"), cl::cat(groups.input));
 static cl::list<std::string>
     inputFiles("input",
                cl::desc("An input from a .npy file (repeat per input; "
                         "none: random inputs)"),
-               cl::value_desc("NAME=file.npy"), cl::cat(category));
+               cl::value_desc("NAME=file.npy"), cl::cat(groups.input));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
-              cl::value_desc("DIR"), cl::cat(category));
+              cl::value_desc("DIR"), cl::cat(groups.output));
 static cl::opt<unsigned> loopCount("loop", cl::desc("Timed runs (default 1)"),
-                                   cl::init(1), cl::cat(category));
+                                   cl::init(1), cl::cat(runCategory));
 static cl::opt<unsigned>
     warmupCount("warmup", cl::desc("Untimed runs before the timed ones"),
-                cl::init(0), cl::cat(category));
+                cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"),
-                              cl::init(0), cl::cat(category));
+                              cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned>
     aiCores("ai-cores",
             cl::desc("AI cores of the virtual NPU (0: one per host core)"),
-            cl::init(0), cl::cat(category));
+            cl::init(0), cl::cat(runCategory));
 static cl::opt<std::string>
     framework("framework",
               cl::desc("Model framework when compiling: onnx (5) or mlir "
                        "(default: from the extension)"),
-              cl::value_desc("name"), cl::cat(category));
+              cl::value_desc("name"), cl::cat(groups.input));
 
 static int fail(const Twine &message) {
   errs() << "geflow-run: error: " << message << "\n";
@@ -141,16 +141,24 @@ compileAndLoad(const CompileConfig &config,
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // One flag per GE option name and alias (ATC spellings).
-  OptionFlags geFlags(geCategory, /*graphScopeOnly=*/false);
-  cl::HideUnrelatedOptions({&category, &geCategory});
-  cl::ParseCommandLineOptions(argc, argv,
-                              "geflow-run: run a model on the virtual NPU\n");
+  OptionFlags geFlags(/*graphScopeOnly=*/false);
+  tools::LogFlag log(groups.debugging);
+  std::vector<const cl::OptionCategory *> shown = groups.all();
+  shown.push_back(&runCategory);
+  tools::showOnlyOptions(shown);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "geflow-run: run a model on the virtual NPU\n\n"
+      "  GE options (shapes, precision, ...) apply when the model is an "
+      ".onnx/.mlir file compiled in memory.\n");
+  std::string error;
+  if (!log.resolve(&error))
+    return fail(error);
   if (modelPath.empty())
     return fail("--model is required");
   if (loopCount < 1)
     return fail("--loop must be at least 1");
   std::map<std::string, std::string> rawOptions;
-  std::string error;
   if (!geFlags.collect(&rawOptions, &error))
     return fail(error);
   std::map<std::string, std::string> inputs;
@@ -176,7 +184,8 @@ int main(int argc, char **argv) {
         OptionsRegistry::get().parse(rawOptions, &error);
     if (!options)
       return fail(error);
-    error = OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-run");
+    error = OptionsRegistry::get().checkNoSessionGraphOptions(*options,
+                                                              "geflow-run");
     if (!error.empty())
       return fail(error);
     std::optional<CompileConfig> config = parseCompileConfig(*options, error);
