@@ -15,6 +15,7 @@
 // the compiler and runtime libraries.
 //
 //===----------------------------------------------------------------------===//
+#include "ModelInfo.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
@@ -75,6 +76,15 @@ static cl::opt<std::string>
                        "(default: from the extension)"),
               cl::value_desc("name"), cl::cat(groups.input));
 
+static cl::opt<bool>
+    info("info",
+         cl::desc("Print what the model holds (inputs, outputs, gears and "
+                  "ranges, soc and options, kernels per gear, arena, weights, "
+                  "streams) and exit without running"),
+         cl::cat(runCategory));
+static cl::opt<bool> json("json", cl::desc("With --info: print it as JSON"),
+                          cl::cat(runCategory));
+
 static int fail(const Twine &message) {
   errs() << "geflow-run: error: " << message << "\n";
   return 1;
@@ -127,11 +137,14 @@ compileAndLoad(const CompileConfig &config,
                       "cannot compile '" + modelPath + "':" +
                           (diagnostics.empty() ? std::string(" (no diagnostic)")
                                                : diagnostics));
-  outs() << "compiled '" << modelPath << "' in "
-         << format("%.2f", summary.seconds) << " s: " << summary.kernels
-         << " kernels, " << summary.gears << " gear(s), arena "
-         << rt::formatBytes(summary.arenaBytes) << ", weights "
-         << rt::formatBytes(summary.weightsBytes) << "\n";
+  // stdout stays pure JSON under --json.
+  (json ? errs() : outs()) << "compiled '" << modelPath << "' in "
+                           << format("%.2f", summary.seconds)
+                           << " s: " << summary.kernels << " kernels, "
+                           << summary.gears << " gear(s), arena "
+                           << rt::formatBytes(summary.arenaBytes)
+                           << ", weights "
+                           << rt::formatBytes(summary.weightsBytes) << "\n";
   return rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
                                   modelPath);
 }
@@ -210,6 +223,13 @@ int main(int argc, char **argv) {
       return fail(loaded.status());
     model = std::move(loaded.value());
   }
+
+  if (info) {
+    outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
+    return 0;
+  }
+  if (json)
+    return fail("--json goes with --info");
 
   std::vector<std::string> notes;
   auto in = run::prepareInputs(*model, inputs, seed, &notes);
