@@ -190,6 +190,7 @@ int main(int argc, char **argv) {
     return fail(device.status());
 
   StringRef ext = sys::path::extension(modelPath);
+  tools::StageTimer stage("geflow-run", log);
   bool compile = !framework.empty() || ext == ".onnx" || ext == ".mlir";
   std::unique_ptr<rt::Model> model;
   if (compile) {
@@ -204,6 +205,7 @@ int main(int argc, char **argv) {
     std::optional<CompileConfig> config = parseCompileConfig(*options, error);
     if (!config)
       return fail(error);
+    stage.start("compile and load " + modelPath);
     auto loaded = compileAndLoad(*config, *device);
     if (!loaded.ok())
       return fail(loaded.status());
@@ -218,12 +220,14 @@ int main(int argc, char **argv) {
       return fail("GE options such as '" + rawOptions.begin()->first +
                   "' apply when compiling; '" + modelPath +
                   "' is already compiled");
+    stage.start("load " + modelPath);
     auto loaded = rt::Model::load(modelPath, *device);
     if (!loaded.ok())
       return fail(loaded.status());
     model = std::move(loaded.value());
   }
 
+  stage.stop();
   if (info) {
     outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
     return 0;
@@ -269,6 +273,7 @@ int main(int argc, char **argv) {
   if (!stream.ok())
     return fail(stream.status());
   std::vector<double> latencies;
+  stage.start("run " + std::to_string(warmupCount + loopCount) + " time(s)");
   for (unsigned i = 0; i < warmupCount + loopCount; ++i) {
     auto start = std::chrono::steady_clock::now();
     rt::Status st = model->execute(**stream, inRefs, outRefs);
@@ -283,6 +288,7 @@ int main(int argc, char **argv) {
           std::chrono::duration<double, std::milli>(end - start).count());
   }
 
+  stage.stop();
   for (const run::HostTensor &t : outputs)
     outs() << run::summarize(t);
   if (!outputDir.empty()) {

@@ -156,12 +156,6 @@ LogicalResult FuncLowering::checkStaticInputs() {
                << "); fix it with --input_shape (e.g. "
                << (geName ? geName.str() : "name")
                << ":...) in one of three ways:" << shapeHint(func_);
-      // An empty input would reach the kernels' tiling as block_dim 0.
-      if (size == 0)
-        return func_.emitError()
-               << name << " has size 0 in dim " << d << " (shape " << type
-               << "): geflow runs no empty inputs; give a positive size with "
-                  "--input_shape";
     }
   }
   return success();
