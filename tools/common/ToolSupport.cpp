@@ -95,9 +95,7 @@ static StringRef severityName(mlir::DiagnosticSeverity severity) {
   return "error";
 }
 
-/// "node 'conv1'", "model.mlir:3:5", "node 'conv1' (model.mlir:3:5)"; empty
-/// when unknown.
-static std::string describeLocation(mlir::Location loc) {
+std::string describeLocation(mlir::Location loc) {
   if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
     return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
             Twine(file.getColumn()))

@@ -49,6 +49,10 @@ private:
   LogLevel level_ = LogLevel::Error;
 };
 
+/// "node 'conv1'", "model.mlir:3:5", "node 'conv1' (model.mlir:3:5)"; empty
+/// when unknown.
+std::string describeLocation(mlir::Location loc);
+
 /// Prints "<tool>: <severity>: <location>: <message>" for each diagnostic;
 /// an op printed in a note ("see current operation") is cut to a few lines
 /// unless the log level is debug.

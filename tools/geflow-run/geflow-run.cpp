@@ -117,13 +117,10 @@ compileAndLoad(const CompileConfig &config,
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
     if (d.getSeverity() == mlir::DiagnosticSeverity::Error) {
-      std::string loc;
-      if (!isa<mlir::UnknownLoc>(d.getLocation())) {
-        llvm::raw_string_ostream os(loc);
-        d.getLocation().print(os);
-        loc += ": ";
-      }
-      diagnostics += "\n  " + loc + d.str();
+      std::string where = tools::describeLocation(d.getLocation());
+      diagnostics += "\n  " + d.str();
+      if (!where.empty())
+        diagnostics += "\n    at " + where;
       for (const mlir::Diagnostic &note : d.getNotes())
         diagnostics += "\n    note: " + note.str();
     }
