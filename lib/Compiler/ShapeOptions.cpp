@@ -67,6 +67,13 @@ std::optional<std::vector<NamedShape>> parseInputShape(const std::string &text,
     if (!dims)
       return std::nullopt;
     ns.dims = *dims;
+    // A 0 would compile an empty input and fail later in the lowering.
+    for (size_t d = 0; d < ns.dims.size(); ++d)
+      if (ns.dims[d] == 0) {
+        *error = "input '" + ns.name + "' has size 0 in dim " +
+                 std::to_string(d) + ": sizes are positive (-1: unknown)";
+        return std::nullopt;
+      }
     for (const NamedShape &prev : out)
       if (prev.name == ns.name) {
         *error = "input '" + ns.name + "' is listed twice";

@@ -40,22 +40,45 @@ static std::string blockText(const Task &task, uint32_t blockIdx) {
          std::to_string(task.blockDim);
 }
 
+/// The return codes of the kernels (docs/kernels.md), as the reason in a
+/// task failure; the task's label (by StreamCore) names the op and kernel.
+static std::string kernelFailure(const Task &task, int32_t code,
+                                 uint32_t blockIdx) {
+  const char *reason = nullptr;
+  switch (code) {
+  case 1:
+    reason = "inconsistent tiling data (the kernel's arguments do not match "
+             "what its tiling computed)";
+    break;
+  case 2:
+    reason = "an index is out of range (gather/scatter indices must lie in "
+             "[-dim, dim) of the indexed axis)";
+    break;
+  case 3:
+    reason = "integer division by zero";
+    break;
+  default:
+    return "kernel returned " + std::to_string(code) + " in " +
+           blockText(task, blockIdx);
+  }
+  return std::string(reason) + " (kernel code " + std::to_string(code) +
+         " in " + blockText(task, blockIdx) + ")";
+}
+
 static void runBlockUnguarded(Task &task, uint32_t blockIdx) {
   switch (task.kind) {
   case TaskKind::Kernel: {
     int32_t code = task.kernel(task.args, blockIdx, task.blockDim);
     if (code != 0)
       recordFailure(task, Status(ErrorCode::kTaskFailed,
-                                 "kernel returned " + std::to_string(code) +
-                                     " in " + blockText(task, blockIdx)));
+                                 kernelFailure(task, code, blockIdx)));
     return;
   }
   case TaskKind::CKernel: {
     int32_t code = task.cKernel(&task.cArgs, blockIdx, task.blockDim);
     if (code != 0)
       recordFailure(task, Status(ErrorCode::kTaskFailed,
-                                 "kernel returned " + std::to_string(code) +
-                                     " in " + blockText(task, blockIdx)));
+                                 kernelFailure(task, code, blockIdx)));
     return;
   }
   case TaskKind::Blocks:

@@ -13,6 +13,7 @@
 // weight/ beside the .gfm (see geflow/Target/ExternalWeights.h).
 //
 //===----------------------------------------------------------------------===//
+#include "ToolSupport.h"
 #include "geflow/Compiler/Compile.h"
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
@@ -22,10 +23,13 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -36,59 +40,89 @@
 
 using namespace llvm;
 
-static cl::OptionCategory category("geflow-compile options (ATC names)");
+static geflow::FlagCategories &groups = geflow::FlagCategories::get();
 static cl::opt<std::string> modelPath("model", cl::desc("The model file"),
-                                      cl::value_desc("path"), cl::cat(category));
+                                      cl::value_desc("path"),
+                                      cl::cat(groups.input));
 static cl::opt<std::string> framework(
-    "framework", cl::desc("The model's framework: onnx (ATC code 5) or mlir; default: "
-                          "from the file extension"),
-    cl::value_desc("name|code"), cl::cat(category));
+    "framework",
+    cl::desc("The model's framework: onnx (ATC code 5) or mlir; default: "
+             "from the file extension"),
+    cl::value_desc("name|code"), cl::cat(groups.input));
+static cl::opt<std::string> output(
+    "output",
+    cl::desc("Output path; the --emit kind's extension is added unless present "
+             "('-' writes MLIR to stdout)"),
+    cl::value_desc("path"), cl::cat(groups.output));
+static cl::opt<std::string> emit(
+    "emit",
+    cl::desc("What to produce: exe (.gfm; the default) or mlir (the default "
+             "when --output is - or ends in .mlir)"),
+    cl::cat(groups.output));
+static cl::opt<std::string> mlirStage(
+    "mlir-stage",
+    cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
+             "graph passes) or npu (the planned task program)"),
+    cl::init("import"), cl::cat(groups.output));
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("Do not print the compile summary"),
+                           cl::cat(groups.output));
 static cl::opt<std::string>
-    output("output",
-           cl::desc("Output path; the --emit kind's extension is added unless present "
-                    "('-' writes MLIR to stdout)"),
-           cl::value_desc("path"), cl::cat(category));
-static cl::opt<std::string>
-    emit("emit", cl::desc("What to produce: exe (.gfm; the default) or mlir (the default "
-                          "when --output is - or ends in .mlir)"),
-         cl::cat(category));
-static cl::opt<std::string>
-    mlirStage("mlir-stage",
-              cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
-                       "graph passes) or npu (the planned task program)"),
-              cl::init("import"), cl::cat(category));
-static cl::opt<bool> quiet("quiet", cl::desc("Do not print the compile summary"),
-                           cl::cat(category));
-static cl::opt<std::string>
-    summaryFile("summary-json", cl::desc("Also write the compile summary as JSON here"),
-                cl::value_desc("path"), cl::cat(category));
-static cl::opt<bool> printPrecision(
-    "print-precision-decisions",
-    cl::desc("Print which ops were reduced or kept in which dtype, and why (the same as "
-             "--print_precision_decisions=true)"),
-    cl::cat(category));
+    summaryFile("summary-json",
+                cl::desc("Also write the compile summary as JSON here"),
+                cl::value_desc("path"), cl::cat(groups.output));
+static cl::opt<bool>
+    printPrecision("print-precision-decisions",
+                   cl::desc("Print which ops were reduced or kept in which "
+                            "dtype, and why (the same as "
+                            "--print_precision_decisions=true)"),
+                   cl::cat(groups.debugging));
 
 static cl::opt<bool> printPipeline(
     "print-pipeline",
     cl::desc("Print the geflow-opt --pass-pipeline argument running this "
              "compile's pipeline on the --mlir-stage=import output (with "
              "--mlir-stage=graph: up to the graph stage) and exit"),
-    cl::cat(category));
+    cl::cat(groups.debugging));
 
 static int fail(const Twine &message) {
   errs() << "geflow-compile: error: " << message << "\n";
   return 1;
 }
 
-static StringRef severityName(mlir::DiagnosticSeverity severity) {
-  switch (severity) {
-  case mlir::DiagnosticSeverity::Error: return "error";
-  case mlir::DiagnosticSeverity::Warning: return "warning";
-  case mlir::DiagnosticSeverity::Note: return "note";
-  case mlir::DiagnosticSeverity::Remark: return "remark";
+namespace {
+/// Sums the time of the top-level passes; at --log=debug prints each one.
+class PassProgress : public mlir::PassInstrumentation {
+public:
+  PassProgress(const geflow::tools::LogFlag &log, double *seconds)
+      : log_(log), seconds_(seconds) {}
+  void runBeforePass(mlir::Pass *, mlir::Operation *) override {
+    if (depth_++ == 0)
+      begin_ = std::chrono::steady_clock::now();
   }
-  return "error";
-}
+  void runAfterPass(mlir::Pass *pass, mlir::Operation *) override { end(pass); }
+  void runAfterPassFailed(mlir::Pass *pass, mlir::Operation *) override {
+    end(pass);
+  }
+
+private:
+  void end(mlir::Pass *pass) {
+    if (--depth_ != 0)
+      return;
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_)
+            .count();
+    *seconds_ += s;
+    if (log_.level() == geflow::tools::LogLevel::Debug)
+      errs() << "geflow-compile: [debug] pass " << pass->getArgument() << ": "
+             << format("%.1f", s * 1000) << " ms\n";
+  }
+  const geflow::tools::LogFlag &log_;
+  double *seconds_;
+  int depth_ = 0;
+  std::chrono::steady_clock::time_point begin_;
+};
+} // namespace
 
 static std::string withExtension(StringRef extension) {
   if (output == "-" || StringRef(output).ends_with(extension))
@@ -99,26 +133,38 @@ static std::string withExtension(StringRef extension) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // Every graph-scope GE option is a flag of the same name (as ATC's are).
-  geflow::OptionFlags optionFlags(category, /*graphScopeOnly=*/true);
+  geflow::OptionFlags optionFlags(/*graphScopeOnly=*/true);
+  geflow::tools::LogFlag log(groups.debugging);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   // --mlir-print-debuginfo: the node names (locations) survive a round trip
   // of the imported IR through geflow-opt.
   mlir::registerAsmPrinterCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "geflow offline model compiler (ATC-style)\n");
+  // MLIR's options stay accepted; these few are listed (under Debugging).
+  auto &registered = cl::getRegisteredOptions();
+  for (StringRef name : {"mlir-print-debuginfo", "mlir-print-ir-after-failure"})
+    if (cl::Option *o = registered.lookup(name))
+      o->addCategory(groups.debugging);
+  geflow::tools::showOnlyOptions(groups.all());
+  cl::ParseCommandLineOptions(argc, argv,
+                              "geflow offline model compiler (ATC-style)\n");
+  std::string error;
+  if (!log.resolve(&error))
+    return fail(error);
   if (!printPipeline && (modelPath.empty() || output.empty()))
     return fail("--model and --output are required");
   if (emit.empty())
-    emit = output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
+    emit =
+        output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
   if (emit != "exe" && emit != "mlir")
     return fail("--emit=" + emit + " is not supported; accepted: exe, mlir");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
-    return fail("--mlir-stage=" + mlirStage + " is not one of import, graph, npu");
+    return fail("--mlir-stage=" + mlirStage +
+                " is not one of import, graph, npu");
   if (emit == "exe" && output == "-" && !printPipeline)
     return fail("--emit=exe needs a file --output");
 
   std::map<std::string, std::string> raw;
-  std::string error;
   if (!optionFlags.collect(&raw, &error))
     return fail(error);
   if (printPrecision)
@@ -126,7 +172,8 @@ int main(int argc, char **argv) {
   auto options = geflow::OptionsRegistry::get().parse(raw, &error);
   if (!options)
     return fail(error);
-  error = geflow::OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-compile");
+  error = geflow::OptionsRegistry::get().checkNoSessionGraphOptions(
+      *options, "geflow-compile");
   if (!error.empty())
     return fail(error + " (--output names the executable)");
   std::optional<geflow::CompileConfig> config =
@@ -151,16 +198,16 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   geflow::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
-  mlir::ScopedDiagnosticHandler diagnostics(&context, [](mlir::Diagnostic &d) {
-    errs() << "geflow-compile: " << severityName(d.getSeverity()) << ": " << d.str() << "\n";
-    for (const mlir::Diagnostic &note : d.getNotes())
-      errs() << "  note: " << note.str() << "\n";
-    return mlir::success();
-  });
+  geflow::tools::DiagnosticPrinter diagnostics(context, "geflow-compile", log);
+  geflow::tools::StageTimer stage("geflow-compile", log);
+  double passSeconds = 0;
+  stage.start("import " + modelPath);
   auto module = geflow::importModelFile(context, modelPath, framework, *config);
   if (failed(module))
     return 1;
-  geflow::PassManagerHook hook = [](mlir::PassManager &pm) {
+  stage.stop();
+  geflow::PassManagerHook hook = [&](mlir::PassManager &pm) {
+    pm.addInstrumentation(std::make_unique<PassProgress>(log, &passSeconds));
     return mlir::applyPassManagerCLOptions(pm);
   };
 
@@ -185,10 +232,13 @@ int main(int argc, char **argv) {
   // into one directory share its weight/ without clashing.
   geflow::ExternalWeights external;
   external.prefix = sys::path::stem(path).str();
+  stage.start("compile (graph passes, lowering, packing weights)");
   auto bytes =
       geflow::compileModule(**module, *config, name, &summary, hook, &external);
   if (failed(bytes))
     return 1;
+  stage.stop(formatv("passes {0:F1} ms", passSeconds * 1000).str());
+  stage.start("write " + path);
   // The weights first: the .gfm that lists them appears once they are there.
   geflow::rt::Status st = geflow::writeExternalWeights(path, external);
   if (!st.ok())
@@ -196,9 +246,11 @@ int main(int argc, char **argv) {
   st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
   if (!st.ok())
     return fail(st.message());
+  stage.stop();
   // The summary's time covers the whole compile, import included.
   summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (!summaryFile.empty()) {
     std::string json = summary.json() + "\n";
     geflow::rt::Status written =

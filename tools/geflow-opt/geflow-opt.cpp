@@ -17,12 +17,27 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+
+#include "ToolSupport.h"
 
 int main(int argc, char **argv) {
+  // The options registered so far are LLVM's (backends, Polly...) and a few
+  // of MLIR's; MlirOptMain registers the pass and driver options after
+  // this. LLVM's are dropped: not listed, suggested or accepted.
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { os << geflow::tools::versionText(); });
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::StringRef name = entry.first;
+    if (name.starts_with("mlir-") || name.starts_with("help") ||
+        name == "version" || name.starts_with("print-"))
+      continue;
+    entry.second->setHiddenFlag(llvm::cl::ReallyHidden);
+  }
+  geflow::tools::dropForeignOptions();
   mlir::DialectRegistry registry;
   registry.insert<geflow::ge::GEDialect, geflow::npu::NPUDialect,
-                  mlir::func::FuncDialect,
-                  mlir::arith::ArithDialect>();
+                  mlir::func::FuncDialect, mlir::arith::ArithDialect>();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -15,7 +15,9 @@
 // the compiler and runtime libraries.
 //
 //===----------------------------------------------------------------------===//
+#include "ModelInfo.h"
 #include "RunTensors.h"
+#include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
 #include "geflow/Compiler/OptionFlags.h"
@@ -46,37 +48,45 @@
 using namespace llvm;
 using namespace geflow;
 
-static cl::OptionCategory category("geflow-run options");
-static cl::OptionCategory
-    geCategory("GE options (when compiling an .onnx/.mlir model; ATC names)");
+static FlagCategories &groups = FlagCategories::get();
+static cl::OptionCategory runCategory("Running");
 
 static cl::opt<std::string>
     modelPath("model", cl::desc("The model: .gfm, .onnx or .mlir"),
-              cl::value_desc("path"), cl::cat(category));
+              cl::value_desc("path"), cl::cat(groups.input));
 static cl::list<std::string>
     inputFiles("input",
                cl::desc("An input from a .npy file (repeat per input; "
                         "none: random inputs)"),
-               cl::value_desc("NAME=file.npy"), cl::cat(category));
+               cl::value_desc("NAME=file.npy"), cl::cat(groups.input));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
-              cl::value_desc("DIR"), cl::cat(category));
+              cl::value_desc("DIR"), cl::cat(groups.output));
 static cl::opt<unsigned> loopCount("loop", cl::desc("Timed runs (default 1)"),
-                                   cl::init(1), cl::cat(category));
+                                   cl::init(1), cl::cat(runCategory));
 static cl::opt<unsigned>
     warmupCount("warmup", cl::desc("Untimed runs before the timed ones"),
-                cl::init(0), cl::cat(category));
+                cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"),
-                              cl::init(0), cl::cat(category));
+                              cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned>
     aiCores("ai-cores",
             cl::desc("AI cores of the virtual NPU (0: one per host core)"),
-            cl::init(0), cl::cat(category));
+            cl::init(0), cl::cat(runCategory));
 static cl::opt<std::string>
     framework("framework",
               cl::desc("Model framework when compiling: onnx (5) or mlir "
                        "(default: from the extension)"),
-              cl::value_desc("name"), cl::cat(category));
+              cl::value_desc("name"), cl::cat(groups.input));
+
+static cl::opt<bool>
+    info("info",
+         cl::desc("Print what the model holds (inputs, outputs, gears and "
+                  "ranges, soc and options, kernels per gear, arena, weights, "
+                  "streams) and exit without running"),
+         cl::cat(runCategory));
+static cl::opt<bool> json("json", cl::desc("With --info: print it as JSON"),
+                          cl::cat(runCategory));
 
 static int fail(const Twine &message) {
   errs() << "geflow-run: error: " << message << "\n";
@@ -113,13 +123,10 @@ compileAndLoad(const CompileConfig &config,
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
     if (d.getSeverity() == mlir::DiagnosticSeverity::Error) {
-      std::string loc;
-      if (!isa<mlir::UnknownLoc>(d.getLocation())) {
-        llvm::raw_string_ostream os(loc);
-        d.getLocation().print(os);
-        loc += ": ";
-      }
-      diagnostics += "\n  " + loc + d.str();
+      std::string where = tools::describeLocation(d.getLocation());
+      diagnostics += "\n  " + d.str();
+      if (!where.empty())
+        diagnostics += "\n    at " + where;
       for (const mlir::Diagnostic &note : d.getNotes())
         diagnostics += "\n    note: " + note.str();
     }
@@ -133,11 +140,14 @@ compileAndLoad(const CompileConfig &config,
                       "cannot compile '" + modelPath + "':" +
                           (diagnostics.empty() ? std::string(" (no diagnostic)")
                                                : diagnostics));
-  outs() << "compiled '" << modelPath << "' in "
-         << format("%.2f", summary.seconds) << " s: " << summary.kernels
-         << " kernels, " << summary.gears << " gear(s), arena "
-         << rt::formatBytes(summary.arenaBytes) << ", weights "
-         << rt::formatBytes(summary.weightsBytes) << "\n";
+  // stdout stays pure JSON under --json.
+  (json ? errs() : outs()) << "compiled '" << modelPath << "' in "
+                           << format("%.2f", summary.seconds)
+                           << " s: " << summary.kernels << " kernels, "
+                           << summary.gears << " gear(s), arena "
+                           << rt::formatBytes(summary.arenaBytes)
+                           << ", weights "
+                           << rt::formatBytes(summary.weightsBytes) << "\n";
   return rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
                                   modelPath);
 }
@@ -147,16 +157,24 @@ compileAndLoad(const CompileConfig &config,
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // One flag per GE option name and alias (ATC spellings).
-  OptionFlags geFlags(geCategory, /*graphScopeOnly=*/false);
-  cl::HideUnrelatedOptions({&category, &geCategory});
-  cl::ParseCommandLineOptions(argc, argv,
-                              "geflow-run: run a model on the virtual NPU\n");
+  OptionFlags geFlags(/*graphScopeOnly=*/false);
+  tools::LogFlag log(groups.debugging);
+  std::vector<const cl::OptionCategory *> shown = groups.all();
+  shown.push_back(&runCategory);
+  tools::showOnlyOptions(shown);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "geflow-run: run a model on the virtual NPU\n\n"
+      "  GE options (shapes, precision, ...) apply when the model is an "
+      ".onnx/.mlir file compiled in memory.\n");
+  std::string error;
+  if (!log.resolve(&error))
+    return fail(error);
   if (modelPath.empty())
     return fail("--model is required");
   if (loopCount < 1)
     return fail("--loop must be at least 1");
   std::map<std::string, std::string> rawOptions;
-  std::string error;
   if (!geFlags.collect(&rawOptions, &error))
     return fail(error);
   std::map<std::string, std::string> inputs;
@@ -175,6 +193,7 @@ int main(int argc, char **argv) {
     return fail(device.status());
 
   StringRef ext = sys::path::extension(modelPath);
+  tools::StageTimer stage("geflow-run", log);
   bool compile = !framework.empty() || ext == ".onnx" || ext == ".mlir";
   std::unique_ptr<rt::Model> model;
   if (compile) {
@@ -182,12 +201,14 @@ int main(int argc, char **argv) {
         OptionsRegistry::get().parse(rawOptions, &error);
     if (!options)
       return fail(error);
-    error = OptionsRegistry::get().checkNoSessionGraphOptions(*options, "geflow-run");
+    error = OptionsRegistry::get().checkNoSessionGraphOptions(*options,
+                                                              "geflow-run");
     if (!error.empty())
       return fail(error);
     std::optional<CompileConfig> config = parseCompileConfig(*options, error);
     if (!config)
       return fail(error);
+    stage.start("compile and load " + modelPath);
     auto loaded = compileAndLoad(*config, *device);
     if (!loaded.ok())
       return fail(loaded.status());
@@ -202,11 +223,20 @@ int main(int argc, char **argv) {
       return fail("GE options such as '" + rawOptions.begin()->first +
                   "' apply when compiling; '" + modelPath +
                   "' is already compiled");
+    stage.start("load " + modelPath);
     auto loaded = rt::Model::load(modelPath, *device);
     if (!loaded.ok())
       return fail(loaded.status());
     model = std::move(loaded.value());
   }
+
+  stage.stop();
+  if (info) {
+    outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
+    return 0;
+  }
+  if (json)
+    return fail("--json goes with --info");
 
   std::vector<std::string> notes;
   auto in = run::prepareInputs(*model, inputs, seed, &notes);
@@ -246,6 +276,7 @@ int main(int argc, char **argv) {
   if (!stream.ok())
     return fail(stream.status());
   std::vector<double> latencies;
+  stage.start("run " + std::to_string(warmupCount + loopCount) + " time(s)");
   for (unsigned i = 0; i < warmupCount + loopCount; ++i) {
     auto start = std::chrono::steady_clock::now();
     rt::Status st = model->execute(**stream, inRefs, outRefs);
@@ -260,6 +291,7 @@ int main(int argc, char **argv) {
           std::chrono::duration<double, std::milli>(end - start).count());
   }
 
+  stage.stop();
   for (const run::HostTensor &t : outputs)
     outs() << run::summarize(t);
   if (!outputDir.empty()) {

@@ -1,9 +1,13 @@
 //===- OptionFlags.h - GE options as command-line flags ---------*- C++ -*-===//
 //
 // The tools take every GE option the way ATC does: one flag per option name
-// and alias of the registry (--input_shape=..., --dynamic_inputs_shape_range=...)
-// plus a repeatable --option NAME=VALUE. Both spellings meet here, so an
-// option given twice or malformed is the same error in every tool.
+// and alias of the registry (--input_shape=...,
+// --dynamic_inputs_shape_range=...) plus a repeatable --option NAME=VALUE. Both
+// spellings meet here, so an option given twice or malformed is the same error
+// in every tool.
+//
+// The flags are grouped in the help as ATC's documentation groups them
+// (FlagCategories); each description names the GE option and its values.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_COMPILER_OPTIONFLAGS_H
@@ -11,6 +15,7 @@
 
 #include "llvm/Support/CommandLine.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,19 +23,43 @@
 
 namespace geflow {
 
+struct OptionSpec;
+
+/// The help's groups, shared by the tools. A tool shows these categories
+/// (and its own) and hides every other registered option, LLVM's included.
+struct FlagCategories {
+  llvm::cl::OptionCategory input{"Input"};
+  llvm::cl::OptionCategory shapes{"Shapes and gears"};
+  llvm::cl::OptionCategory precision{"Precision"};
+  llvm::cl::OptionCategory fusion{"Fusion"};
+  llvm::cl::OptionCategory output{"Output"};
+  llvm::cl::OptionCategory debugging{"Debugging"};
+
+  static FlagCategories &get();
+  std::vector<const llvm::cl::OptionCategory *> all() const;
+  /// The group of a GE option by its canonical name.
+  llvm::cl::OptionCategory &of(const std::string &geName);
+};
+
+/// The help text of a GE option: its description, the GE name, the
+/// allowed values and the default.
+std::string describeOption(const OptionSpec &spec);
+
 class OptionFlags {
 public:
-  /// Registers the flags in `category`; `graphScopeOnly` leaves out
+  /// Registers the flags in FlagCategories; `graphScopeOnly` leaves out
   /// session-scope options and the "ge."-prefixed keys (which stay
   /// reachable through --option).
-  OptionFlags(llvm::cl::OptionCategory &category, bool graphScopeOnly);
+  explicit OptionFlags(bool graphScopeOnly);
 
   /// The options given, by canonical name (aliases resolved; values not
   /// yet validated). False with `error` set on a malformed --option or an
   /// option given more than once.
-  bool collect(std::map<std::string, std::string> *raw, std::string *error) const;
+  bool collect(std::map<std::string, std::string> *raw,
+               std::string *error) const;
 
 private:
+  std::deque<std::string> descriptions_; // stable addresses for cl::desc
   std::vector<std::unique_ptr<llvm::cl::opt<std::string>>> flags_;
   llvm::cl::list<std::string> extra_;
 };

@@ -98,23 +98,67 @@ private:
   llvm::MapVector<StringRef, SmallVector<std::string>> unsupported_;
 };
 
+/// The inputs as GE option text, "x:1,-1;mask:1,-1" (-1: unknown), and
+/// ready-to-paste flags for the three ways of giving the unknown dims.
+static std::string shapeHint(func::FuncOp func) {
+  std::string fixed, geared, range, current;
+  int64_t unknown = 0;
+  bool batchOnly = true;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    if (!ranked)
+      continue;
+    auto n = func.getArgAttrOfType<StringAttr>(i, "ge.name");
+    std::string name = n ? n.str() : "input" + std::to_string(i);
+    std::string sep = current.empty() ? "" : ";";
+    current += sep + name + ":";
+    fixed += sep + name + ":";
+    range += sep + name + ":[";
+    for (auto [d, size] : llvm::enumerate(ranked.getShape())) {
+      std::string comma = d ? "," : "";
+      bool dyn = ShapedType::isDynamic(size);
+      unknown += dyn;
+      batchOnly &= !dyn || d == 0;
+      current += comma + (dyn ? "-1" : std::to_string(size));
+      fixed += comma + (dyn ? "1" : std::to_string(size));
+      range += comma + (dyn ? "1~8" : std::to_string(size));
+    }
+    range += "]";
+  }
+  std::string gears;
+  if (batchOnly) {
+    gears = "--dynamic_batch_size=\"1,2,4,8\"";
+  } else {
+    std::string small, large;
+    for (int64_t k = 0; k < unknown; ++k) {
+      small += k ? ",1" : "1";
+      large += k ? ",8" : "8";
+    }
+    gears = "--dynamic_dims=\"" + small + ";" + large + "\"";
+  }
+  return "\n  the model's inputs (-1: unknown): " + current +
+         "\n  a fixed shape:  --input_shape=\"" + fixed + "\"" +
+         "\n  compiled gears: --input_shape=\"" + current + "\" " + gears +
+         "\n  a shape range:  --input_shape_range=\"" + range + "\"";
+}
+
 LogicalResult FuncLowering::checkStaticInputs() {
   for (auto [i, arg] : llvm::enumerate(func_.getArguments())) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
+    auto geName = func_.getArgAttrOfType<StringAttr>(i, "ge.name");
     std::string name = "input " + std::to_string(i);
-    if (auto n = func_.getArgAttrOfType<StringAttr>(i, "ge.name"))
-      name = "input '" + n.str() + "'";
+    if (geName)
+      name = "input '" + geName.str() + "'";
     if (!type)
       return func_.emitError() << name << " has unknown rank";
-    for (auto [d, size] : llvm::enumerate(type.getShape()))
+    for (auto [d, size] : llvm::enumerate(type.getShape())) {
       if (ShapedType::isDynamic(size))
         return func_.emitError()
                << name << " has an unknown dim " << d << " (shape " << type
                << "); fix it with --input_shape (e.g. "
-               << (func_.getArgAttrOfType<StringAttr>(i, "ge.name")
-                       ? func_.getArgAttrOfType<StringAttr>(i, "ge.name").str()
-                       : "name")
-               << ":...) or compile gears with --dynamic_dims";
+               << (geName ? geName.str() : "name")
+               << ":...) in one of three ways:" << shapeHint(func_);
+    }
   }
   return success();
 }

@@ -23,6 +23,15 @@ func.func @dynamic(%x: tensor<1x?xi64> {ge.name = "tokens"}) -> tensor<1x?xi64> 
 
 // -----
 
+// Unknown dims beyond the batch: the gears hint is dynamic_dims, one value
+// per unknown dim of all inputs.
+// expected-error @+1 {{compiled gears: --input_shape="tokens:1,-1;mask:1,-1" --dynamic_dims="1,1;8,8"}}
+func.func @dynamic2(%x: tensor<1x?xi64> {ge.name = "tokens"}, %m: tensor<1x?xi64> {ge.name = "mask"}) -> tensor<1x?xi64> {
+  return %x : tensor<1x?xi64>
+}
+
+// -----
+
 func.func @nhwc(%x: tensor<1x8x8x3xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x6x6x4xf32> {
   // expected-error @+1 {{ge.Conv2D: data_format "NHWC" has no kernel yet (only NCHW); transpose the input}}
   %0 = ge.Conv2D %x, %w {data_format = "NHWC"} : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x6x6x4xf32>

@@ -4,7 +4,9 @@ Usage:
   run_helpers.py tiny-onnx OUT.onnx            a small ONNX model (below)
   run_helpers.py cnn-onnx OUT.onnx             a small CNN with random weights
   run_helpers.py copies-onnx OUT.onnx          outputs that are copies
+  run_helpers.py gather-onnx OUT.onnx          y = Gather(data[10,4], idx[3]), node 'idx_7'
   run_helpers.py npy OUT.npy DTYPE D0,D1,.. SEED    a deterministic input
+  run_helpers.py npy-values OUT.npy DTYPE V0,V1,..  a 1-D input of these values
   run_helpers.py check-small-cnn X.npy Y.npy   examples/small_cnn.mlir in NumPy
   run_helpers.py check-tiny X.npy Y.npy DIR    the tiny model's outputs in DIR
   run_helpers.py check-cnn X.npy Y.npy         the CNN's output
@@ -47,6 +49,23 @@ def tiny_onnx(path):
         [helper.make_tensor_value_info("z", F, [2, 8]),
          helper.make_tensor_value_info("logits", F, [2, 4])],
         initializer=inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    onnx.save(m, path)
+
+
+def gather_onnx(path):
+    """y = data[idx] (Gather on axis 0) with the indices a model input, so
+    that a bad index reaches the kernel at run time."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    g = helper.make_graph(
+        [helper.make_node("Gather", ["data", "idx"], ["y"], name="idx_7", axis=0)],
+        "gather",
+        [helper.make_tensor_value_info("data", TensorProto.FLOAT, [10, 4]),
+         helper.make_tensor_value_info("idx", TensorProto.INT64, [3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 4])])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     m.ir_version = 8
     onnx.save(m, path)
@@ -184,8 +203,12 @@ def main(argv):
         compare("c", np.load(f"{out}/c.npy"), [1.5, 2.5])
     elif cmd == "check-cnn":
         compare("cnn", np.load(argv[3]), cnn(np.load(argv[2])))
+    elif cmd == "gather-onnx":
+        gather_onnx(argv[2])
     elif cmd == "npy":
         make_npy(argv[2], argv[3], argv[4], argv[5])
+    elif cmd == "npy-values":
+        np.save(argv[2], np.array([int(v) for v in argv[4].split(",")], dtype=argv[3]))
     elif cmd == "check-small-cnn":
         x = np.load(argv[2])
         compare("small_cnn", np.load(argv[3]), small_cnn(x))
