@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -95,13 +96,24 @@ static StringRef severityName(mlir::DiagnosticSeverity severity) {
   return "error";
 }
 
+// Names from a model file may be any bytes: invalid UTF-8 is printed escaped
+// (as the diagnostics themselves print it), so the terminal gets text.
+static std::string printable(StringRef text) {
+  if (llvm::json::isUTF8(text))
+    return text.str();
+  std::string escaped;
+  raw_string_ostream os(escaped);
+  llvm::printEscapedString(text, os);
+  return escaped;
+}
+
 std::string describeLocation(mlir::Location loc) {
   if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
-    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+    return (printable(file.getFilename().getValue()) + ":" + Twine(file.getLine()) + ":" +
             Twine(file.getColumn()))
         .str();
   if (auto name = dyn_cast<mlir::NameLoc>(loc)) {
-    std::string text = "node '" + name.getName().getValue().str() + "'";
+    std::string text = "node '" + printable(name.getName().getValue()) + "'";
     std::string child = describeLocation(name.getChildLoc());
     return child.empty() ? text : text + " (" + child + ")";
   }
