@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format
+.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format check
 
 all: build
 
@@ -43,8 +43,13 @@ test-asan: bootstrap
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
-format:
-	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+format: bootstrap
+	git ls-files '*.c' '*.cpp' '*.h' | xargs clang-format-22 -i
+
+# The repository checks .ci/run makes before the suite: layering, formatting.
+check: bootstrap
+	@scripts/check-layering.py
+	@scripts/check-format.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-tsan build-asan

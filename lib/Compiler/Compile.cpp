@@ -119,10 +119,11 @@ LogicalResult applyInputShapes(ModuleOp module, const CompileConfig &config) {
   for (func::FuncOp f : module.getOps<func::FuncOp>()) {
     SmallVector<Type> inputs(f.getArgumentTypes());
     for (const NamedShape &ns : *config.inputShapes) {
-      auto it = llvm::find_if(llvm::seq<unsigned>(0, f.getNumArguments()), [&](unsigned i) {
-        auto name = f.getArgAttrOfType<StringAttr>(i, "ge.name");
-        return name && name.getValue() == ns.name;
-      });
+      auto it = llvm::find_if(
+          llvm::seq<unsigned>(0, f.getNumArguments()), [&](unsigned i) {
+            auto name = f.getArgAttrOfType<StringAttr>(i, "ge.name");
+            return name && name.getValue() == ns.name;
+          });
       if (it == llvm::seq<unsigned>(0, f.getNumArguments()).end())
         return f.emitError() << "input_shape names '" << ns.name
                              << "', which is not an input of the graph";
@@ -131,14 +132,17 @@ LogicalResult applyInputShapes(ModuleOp module, const CompileConfig &config) {
       SmallVector<int64_t> dims;
       for (int64_t d : ns.dims)
         dims.push_back(d < 0 ? ShapedType::kDynamic : d);
-      auto type = RankedTensorType::get(dims, old.getElementType(), old.getEncoding());
+      auto type =
+          RankedTensorType::get(dims, old.getElementType(), old.getEncoding());
       if (failed(verifyCompatibleShape(type, old)))
-        return f.emitError() << "input_shape gives '" << ns.name << "' shape "
-                             << type << ", incompatible with the model's " << old;
+        return f.emitError()
+               << "input_shape gives '" << ns.name << "' shape " << type
+               << ", incompatible with the model's " << old;
       inputs[i] = type;
       f.getArgument(i).setType(type);
     }
-    f.setFunctionType(FunctionType::get(f.getContext(), inputs, f.getResultTypes()));
+    f.setFunctionType(
+        FunctionType::get(f.getContext(), inputs, f.getResultTypes()));
   }
   return success();
 }
@@ -282,7 +286,9 @@ compileModule(ModuleOp module, const CompileConfig &config,
     s.kernelsPerGear.push_back(kernels);
     s.kernels += kernels;
   }
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return bytes;
 }
 
@@ -298,7 +304,8 @@ compileModelFile(MLIRContext &context, const std::string &path,
   auto bytes = compileModule(**module, config, name, summary, hook);
   if (summary && succeeded(bytes))
     summary->seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
   return bytes;
 }
 

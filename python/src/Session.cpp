@@ -358,7 +358,8 @@ allocated from the graph's output signature.
           },
           py::arg("graph_id"))
       .def("get_gears", &PySession::gears, py::arg("graph_id"))
-      .def("is_built_from_cache", &PySession::builtFromCache, py::arg("graph_id"),
+      .def("is_built_from_cache", &PySession::builtFromCache,
+           py::arg("graph_id"),
            "Whether the graph was loaded from the compile cache "
            "(ge.graph_compiler_cache_dir + ge.graph_key) rather than compiled; "
            "builds it first.")

@@ -39,8 +39,8 @@ std::string gearTuple(const std::vector<TensorInfo> &sigs) {
 // mismatch in terms of the input that cannot match.
 StatusOr<size_t>
 findExactGear(const std::vector<GearInfo> &gears,
-         const std::vector<TensorInfo> &sigs,
-         const std::vector<const std::vector<int64_t> *> &shapes) {
+              const std::vector<TensorInfo> &sigs,
+              const std::vector<const std::vector<int64_t> *> &shapes) {
   for (size_t g = 0; g < gears.size(); ++g) {
     bool match = true;
     for (size_t i = 0; i < shapes.size() && match; ++i)
@@ -103,8 +103,9 @@ bool overlaps(const TensorRef &a, uint64_t aBytes, const TensorRef &b,
 
 } // namespace
 
-StatusOr<size_t> Model::Impl::findGear(const std::vector<const std::vector<int64_t> *> &shapes,
-                                       std::vector<int64_t> *values) const {
+StatusOr<size_t>
+Model::Impl::findGear(const std::vector<const std::vector<int64_t> *> &shapes,
+                      std::vector<int64_t> *values) const {
   if (!instances)
     return findExactGear(gears, inputs, shapes);
   StatusOr<std::vector<int64_t>> matched = exec::matchRange(*plans[0], shapes);
@@ -115,8 +116,9 @@ StatusOr<size_t> Model::Impl::findGear(const std::vector<const std::vector<int64
   return size_t{0};
 }
 
-StatusOr<Model::Impl::Binding> Model::Impl::bind(const std::vector<TensorRef> &in,
-                                                 const std::vector<TensorRef> &out) const {
+StatusOr<Model::Impl::Binding>
+Model::Impl::bind(const std::vector<TensorRef> &in,
+                  const std::vector<TensorRef> &out) const {
   if (in.size() != inputs.size())
     return countError("input", inputs.size(), in.size());
   if (out.size() != outputs.size())

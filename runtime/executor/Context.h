@@ -83,7 +83,8 @@ struct ExecContext {
 /// run (it must finish before the context can be reused).
 /// `blockDims`, when given, replaces each step's block count (shape-ranged
 /// programs re-tile per run).
-Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear, Stream &caller,
+Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
+                  Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone = nullptr,
                   const std::vector<uint32_t> *blockDims = nullptr);
 

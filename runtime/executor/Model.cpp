@@ -62,7 +62,8 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
   }
   auto option = m.options().find("gear_padding");
   if (option != m.options().end() && option->second == "true") {
-    StatusOr<exec::BatchPadding> padding = exec::planBatchPadding(impl->gears, m.name());
+    StatusOr<exec::BatchPadding> padding =
+        exec::planBatchPadding(impl->gears, m.name());
     if (!padding.ok())
       return padding.status();
     impl->padding = std::move(padding.value());
@@ -84,9 +85,7 @@ const std::vector<GearInfo> &Model::gears() const { return impl_->gears; }
 const GfmFile &Model::file() const { return *impl_->file; }
 Device &Model::device() const { return *impl_->device; }
 
-size_t Model::numContexts() const {
-  return impl_->pool->size();
-}
+size_t Model::numContexts() const { return impl_->pool->size(); }
 
 uint64_t Model::arenaBytes() const { return impl_->pool->arenaSize(); }
 
@@ -117,8 +116,9 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  Status status = exec::enqueueRun(plan, ctx, **state, stream, nullptr,
-                                  bound->instance ? &bound->instance->blockDims : nullptr);
+  Status status =
+      exec::enqueueRun(plan, ctx, **state, stream, nullptr,
+                       bound->instance ? &bound->instance->blockDims : nullptr);
   pool.release(&ctx);
   return status;
 }

@@ -53,11 +53,13 @@ struct Model::Impl {
                          const std::vector<TensorRef> &outputs) const;
   /// The gear for these input shapes, and for a shape-ranged model the
   /// symbol values they give.
-  StatusOr<size_t> findGear(const std::vector<const std::vector<int64_t> *> &shapes,
-                            std::vector<int64_t> *values = nullptr) const;
+  StatusOr<size_t>
+  findGear(const std::vector<const std::vector<int64_t> *> &shapes,
+           std::vector<int64_t> *values = nullptr) const;
   /// gear_padding: runs a batch no gear has in the next bigger gear.
   Status executePadded(Stream &stream, const std::vector<TensorRef> &inputs,
-                       const std::vector<TensorRef> &outputs, const Status &noGear);
+                       const std::vector<TensorRef> &outputs,
+                       const Status &noGear);
 };
 
 } // namespace geflow::rt

@@ -13,9 +13,10 @@ namespace geflow::rt::exec {
 
 namespace {
 Status refuse(const std::string &model, const std::string &why) {
-  return invalidArgument("model '" + model + "' was compiled with gear_padding, but " + why +
-                         "; padding needs gears that differ only in dim 0 (the batch) of "
-                         "every input and output");
+  return invalidArgument(
+      "model '" + model + "' was compiled with gear_padding, but " + why +
+      "; padding needs gears that differ only in dim 0 (the batch) of "
+      "every input and output");
 }
 
 Status checkTensors(const std::vector<GearInfo> &gears, size_t g, bool outputs,
@@ -27,11 +28,14 @@ Status checkTensors(const std::vector<GearInfo> &gears, size_t g, bool outputs,
     const TensorInfo &t = mine[i];
     if (t.shape.empty() || t.shape[0] != batch)
       return refuse(model, std::string(what) + " '" + t.name + "' has shape " +
-                               shapeToString(t.shape) + " in gear " + std::to_string(g) +
-                               " of batch " + std::to_string(batch));
+                               shapeToString(t.shape) + " in gear " +
+                               std::to_string(g) + " of batch " +
+                               std::to_string(batch));
     if (t.shape.size() != first[i].shape.size() ||
-        !std::equal(t.shape.begin() + 1, t.shape.end(), first[i].shape.begin() + 1))
-      return refuse(model, std::string(what) + " '" + t.name + "' changes beyond dim 0 (" +
+        !std::equal(t.shape.begin() + 1, t.shape.end(),
+                    first[i].shape.begin() + 1))
+      return refuse(model, std::string(what) + " '" + t.name +
+                               "' changes beyond dim 0 (" +
                                shapeToString(first[i].shape) + " vs " +
                                shapeToString(t.shape) + ")");
   }
@@ -66,31 +70,35 @@ std::optional<size_t> gearForBatch(const BatchPadding &padding, int64_t batch) {
 
 namespace geflow::rt {
 
-Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &in,
-                                  const std::vector<TensorRef> &out, const Status &noGear) {
+Status Model::Impl::executePadded(Stream &stream,
+                                  const std::vector<TensorRef> &in,
+                                  const std::vector<TensorRef> &out,
+                                  const Status &noGear) {
   auto fail = [&](const std::string &why) {
     return invalidArgument("model '" + name + "': " + why);
   };
   // Counts and dtypes were checked by bind(); only shapes failed.
-  if (in.size() != inputs.size() || out.size() != outputs.size() || in.empty() ||
-      in[0].shape.empty())
+  if (in.size() != inputs.size() || out.size() != outputs.size() ||
+      in.empty() || in[0].shape.empty())
     return fail(noGear.message());
   int64_t batch = in[0].shape[0];
   std::optional<size_t> gear = exec::gearForBatch(*padding, batch);
   if (!gear)
-    return fail("batch " + std::to_string(batch) + " is larger than every gear (" +
-                noGear.message() + ")");
+    return fail("batch " + std::to_string(batch) +
+                " is larger than every gear (" + noGear.message() + ")");
   const GearInfo &g = gears[*gear];
   int64_t gearBatch = padding->gearBatch[*gear];
   // The caller's tensors: the gear's shapes with `batch` rows.
-  auto check = [&](const char *what, const TensorRef &ref, const TensorInfo &sig,
-                   uint64_t *rowBytes) -> Status {
+  auto check = [&](const char *what, const TensorRef &ref,
+                   const TensorInfo &sig, uint64_t *rowBytes) -> Status {
     std::vector<int64_t> expected = sig.shape;
     expected[0] = batch;
     if (ref.shape != expected)
       return fail(std::string(what) + " '" + sig.name + "' has shape " +
-                  shapeToString(ref.shape) + ", expected " + shapeToString(expected) +
-                  " (run padded in the gear of batch " + std::to_string(gearBatch) + ")");
+                  shapeToString(ref.shape) + ", expected " +
+                  shapeToString(expected) +
+                  " (run padded in the gear of batch " +
+                  std::to_string(gearBatch) + ")");
     *rowBytes = sig.bytes / static_cast<uint64_t>(gearBatch);
     if (ref.size < *rowBytes * batch || (!ref.data && batch > 0))
       return fail(std::string(what) + " '" + sig.name + "': buffer of " +
@@ -120,8 +128,10 @@ Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &
   if (staging.empty()) {
     staging.assign(count, nullptr);
     for (size_t k = 0; k < count; ++k) {
-      uint64_t bytes = k < in.size() ? g.inputs[k].bytes : g.outputs[k - in.size()].bytes;
-      StatusOr<void *> buffer = device->allocator().allocate(std::max<uint64_t>(bytes, 1));
+      uint64_t bytes =
+          k < in.size() ? g.inputs[k].bytes : g.outputs[k - in.size()].bytes;
+      StatusOr<void *> buffer =
+          device->allocator().allocate(std::max<uint64_t>(bytes, 1));
       if (!buffer.ok()) {
         pool.release(&ctx);
         return buffer.status();
@@ -137,8 +147,8 @@ Status Model::Impl::executePadded(Stream &stream, const std::vector<TensorRef> &
       first = std::move(st);
   };
   for (size_t i = 0; i < in.size(); ++i)
-    note(stream.memcpyAsync(staging[i], g.inputs[i].bytes, in[i].data, inRows[i] * batch,
-                            MemcpyKind::Default));
+    note(stream.memcpyAsync(staging[i], g.inputs[i].bytes, in[i].data,
+                            inRows[i] * batch, MemcpyKind::Default));
   for (uint32_t index : plan.boundPointers) {
     const exec::PointerSource &p = plan.pointers[index];
     size_t k = p.region == exec::Region::Input ? p.slot : in.size() + p.slot;
@@ -187,12 +197,14 @@ Model::select(const std::vector<std::vector<int64_t>> &inputShapes) const {
   int64_t batch = inputShapes[0][0];
   std::optional<size_t> gear = exec::gearForBatch(*impl_->padding, batch);
   if (!gear)
-    return invalidArgument("batch " + std::to_string(batch) + " is larger than every gear (" +
+    return invalidArgument("batch " + std::to_string(batch) +
+                           " is larger than every gear (" +
                            exact.status().message() + ")");
   Selection s{*gear, true, impl_->gears[*gear].outputs};
   int64_t gearBatch = impl_->padding->gearBatch[*gear];
   for (TensorInfo &t : s.outputs) {
-    t.bytes = t.bytes / static_cast<uint64_t>(gearBatch) * static_cast<uint64_t>(batch);
+    t.bytes = t.bytes / static_cast<uint64_t>(gearBatch) *
+              static_cast<uint64_t>(batch);
     t.shape[0] = batch;
   }
   return s;

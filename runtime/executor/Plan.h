@@ -105,7 +105,7 @@ struct RangedKernel {
   const kernels::KernelDef *def;
   kernels::TilingContext ctx; // upper-bound descs (soc set at run time)
   std::vector<RangedShape> inputShapes, outputShapes;
-  uint64_t workspaceCapacity; // bytes the plan reserved
+  uint64_t workspaceCapacity;                    // bytes the plan reserved
   std::vector<uint64_t> inputBytes, outputBytes; // of the bound buffers
 };
 
@@ -126,7 +126,8 @@ struct RangeInfo {
 };
 
 /// Evaluates a ranged shape at symbol values.
-std::vector<int64_t> evalShape(const RangedShape &shape, const std::vector<int64_t> &values);
+std::vector<int64_t> evalShape(const RangedShape &shape,
+                               const std::vector<int64_t> &values);
 
 struct GearPlan {
   GearInfo info;
@@ -151,7 +152,8 @@ struct GearPlan {
 
 /// Splits a copy of `bytes` across the AI cores (blocks of 256 KiB or
 /// more); `overlap` copies run as one memmove.
-CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *blocks);
+CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores,
+                      uint32_t *blocks);
 
 /// The signature entry of `sig` (bytes = 0 when a dim is -1 or the shape
 /// does not fit its format).

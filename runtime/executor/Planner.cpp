@@ -74,7 +74,8 @@ toAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
 template <typename Proto> RangedShape rangedShape(const Proto &p) {
   RangedShape shape;
   for (const gfm::DimExpr &e : p.dim_exprs())
-    shape.push_back({e.coeff(), std::vector<int32_t>(e.exponents().begin(), e.exponents().end())});
+    shape.push_back({e.coeff(), std::vector<int32_t>(e.exponents().begin(),
+                                                     e.exponents().end())});
   return shape;
 }
 
@@ -191,10 +192,11 @@ Status Planner::checkDescs(const gfm::KernelTask &k, bool checkConst) {
                                    static_cast<Format>(d.format()), shape);
       bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
       if (need == 0 && !empty)
-        return fail(ErrorCode::kCorruptFile,
-                    std::string(what) + " " + std::to_string(i) + ": tensor " +
-                        shapeToString(shape) + " has no valid byte size in " +
-                        std::string(formatName(static_cast<Format>(d.format()))));
+        return fail(
+            ErrorCode::kCorruptFile,
+            std::string(what) + " " + std::to_string(i) + ": tensor " +
+                shapeToString(shape) + " has no valid byte size in " +
+                std::string(formatName(static_cast<Format>(d.format()))));
       if (buffers.Get(i).size() < need)
         return fail(ErrorCode::kCorruptFile,
                     std::string(what) + " " + std::to_string(i) + " has " +
@@ -211,8 +213,8 @@ Status Planner::checkDescs(const gfm::KernelTask &k, bool checkConst) {
 }
 
 Status Planner::checkTiling(const gfm::KernelTask &k,
-                            const kernels::KernelDef &def,
-                            KernelLayout *layout, uint32_t *blockDim) {
+                            const kernels::KernelDef &def, KernelLayout *layout,
+                            uint32_t *blockDim) {
   kernels::TilingContext ctx;
   for (const gfm::TensorDesc &d : k.input_descs())
     ctx.inputs.push_back(toDesc(d));
@@ -290,8 +292,10 @@ Status Planner::planKernel(const gfm::Task &task) {
   if (!firstDesc.empty() && firstDesc.Get(0).dtype() != k.dtype())
     return fail(ErrorCode::kCorruptFile,
                 "kernel '" + k.kernel() + "' runs in " +
-                    std::string(dtypeName(dtype)) + " but its first tensor is " +
-                    std::string(dtypeName(static_cast<DType>(firstDesc.Get(0).dtype()))));
+                    std::string(dtypeName(dtype)) +
+                    " but its first tensor is " +
+                    std::string(dtypeName(
+                        static_cast<DType>(firstDesc.Get(0).dtype()))));
   GEFLOW_RETURN_IF_ERROR(checkDescs(k, def->checkTiling == nullptr));
 
   KernelLayout layout{};
@@ -353,12 +357,15 @@ Status Planner::planCopy(const gfm::Task &task) {
                  src.offset() < dst.offset() + dst.size() &&
                  dst.offset() < src.offset() + src.size();
   uint32_t blocks;
-  plan_->copyTilings.push_back(copyTiling(dst.size(), overlap, aiCores_, &blocks));
+  plan_->copyTilings.push_back(
+      copyTiling(dst.size(), overlap, aiCores_, &blocks));
   if (plan_->range && task.memcpy().has_desc()) {
     const gfm::TensorDesc &d = task.memcpy().desc();
     plan_->range->copies.push_back(
-        {static_cast<uint32_t>(plan_->steps.size()), static_cast<uint32_t>(plan_->kernels.size()),
-         static_cast<DType>(d.dtype()), static_cast<Format>(d.format()), rangedShape(d)});
+        {static_cast<uint32_t>(plan_->steps.size()),
+         static_cast<uint32_t>(plan_->kernels.size()),
+         static_cast<DType>(d.dtype()), static_cast<Format>(d.format()),
+         rangedShape(d)});
   }
 
   KernelLayout layout{};
@@ -511,7 +518,8 @@ int32_t copyKernel(const kernels::KernelArgs &args, uint32_t blockIdx,
   return 0;
 }
 
-CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *blocks) {
+CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores,
+                      uint32_t *blocks) {
   // Large copies are split across the AI cores in 256 KiB-or-larger,
   // cache-line aligned chunks; small ones run as one block.
   constexpr uint64_t kMinChunk = 256 * 1024;
@@ -526,7 +534,8 @@ CopyTiling copyTiling(uint64_t bytes, bool overlap, uint32_t aiCores, uint32_t *
   return {bytes, chunk, overlap ? 1u : 0u};
 }
 
-std::vector<int64_t> evalShape(const RangedShape &shape, const std::vector<int64_t> &values) {
+std::vector<int64_t> evalShape(const RangedShape &shape,
+                               const std::vector<int64_t> &values) {
   std::vector<int64_t> out;
   for (const RangedDim &d : shape) {
     int64_t v = d.coeff;

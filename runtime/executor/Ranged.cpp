@@ -7,11 +7,13 @@
 
 namespace geflow::rt::exec {
 
-StatusOr<std::vector<int64_t>> matchRange(const GearPlan &plan,
-                                          const std::vector<const std::vector<int64_t> *> &shapes) {
+StatusOr<std::vector<int64_t>>
+matchRange(const GearPlan &plan,
+           const std::vector<const std::vector<int64_t> *> &shapes) {
   const std::vector<DimRange> &symbols = plan.info.ranges;
   if (shapes.size() != plan.info.inputs.size())
-    return invalidArgument("the model has " + std::to_string(plan.info.inputs.size()) +
+    return invalidArgument("the model has " +
+                           std::to_string(plan.info.inputs.size()) +
                            " inputs, got " + std::to_string(shapes.size()));
   std::vector<int64_t> values(symbols.size(), 0);
   for (size_t i = 0; i < shapes.size(); ++i) {
@@ -22,22 +24,23 @@ StatusOr<std::vector<int64_t>> matchRange(const GearPlan &plan,
                              std::to_string(shape.size()) + ", expected " +
                              std::to_string(upper.shape.size()));
     for (size_t d = 0; d < shape.size(); ++d) {
-      auto symbol = std::find_if(symbols.begin(), symbols.end(),
-                                 [&](const DimRange &s) {
-                                   return s.input == i && s.dim == d;
-                                 });
+      auto symbol =
+          std::find_if(symbols.begin(), symbols.end(), [&](const DimRange &s) {
+            return s.input == i && s.dim == d;
+          });
       if (symbol == symbols.end()) {
         if (shape[d] != upper.shape[d])
-          return invalidArgument("input '" + upper.name + "' has dim " + std::to_string(d) +
-                                 " = " + std::to_string(shape[d]) + ", expected " +
+          return invalidArgument("input '" + upper.name + "' has dim " +
+                                 std::to_string(d) + " = " +
+                                 std::to_string(shape[d]) + ", expected " +
                                  std::to_string(upper.shape[d]));
         continue;
       }
       if (shape[d] < symbol->min || shape[d] > symbol->max)
-        return invalidArgument("input '" + upper.name + "' has dim " + std::to_string(d) +
-                               " = " + std::to_string(shape[d]) + ", outside its range " +
-                               std::to_string(symbol->min) + "~" +
-                               std::to_string(symbol->max));
+        return invalidArgument(
+            "input '" + upper.name + "' has dim " + std::to_string(d) + " = " +
+            std::to_string(shape[d]) + ", outside its range " +
+            std::to_string(symbol->min) + "~" + std::to_string(symbol->max));
       values[symbol - symbols.begin()] = shape[d];
     }
   }
@@ -45,7 +48,8 @@ StatusOr<std::vector<int64_t>> matchRange(const GearPlan &plan,
 }
 
 StatusOr<std::shared_ptr<const RangedInstance>>
-instantiate(const GearPlan &plan, const std::vector<int64_t> &values, const kernels::SocInfo &soc) {
+instantiate(const GearPlan &plan, const std::vector<int64_t> &values,
+            const kernels::SocInfo &soc) {
   const RangeInfo &range = *plan.range;
   auto inst = std::make_shared<RangedInstance>();
   inst->values = values;
@@ -73,16 +77,19 @@ instantiate(const GearPlan &plan, const std::vector<int64_t> &values, const kern
     kernels::TilingResult tiling;
     Status st = k.def->tiling(ctx, &tiling);
     if (!st.ok())
-      return Status(st.code(), plan.steps[k.step].label + ": re-tiling for the run's shapes: " +
-                                   st.message());
+      return Status(st.code(),
+                    plan.steps[k.step].label +
+                        ": re-tiling for the run's shapes: " + st.message());
     if (tiling.workspaceSize > k.workspaceCapacity)
-      return internalError(plan.steps[k.step].label + ": needs " +
-                           std::to_string(tiling.workspaceSize) +
-                           " workspace bytes for the run's shapes, more than the " +
-                           std::to_string(k.workspaceCapacity) + " planned");
+      return internalError(
+          plan.steps[k.step].label + ": needs " +
+          std::to_string(tiling.workspaceSize) +
+          " workspace bytes for the run's shapes, more than the " +
+          std::to_string(k.workspaceCapacity) + " planned");
     if (!tiling.packedInputs.empty())
-      return internalError(plan.steps[k.step].label +
-                           ": asks for pre-packed weights in a shape-ranged program");
+      return internalError(
+          plan.steps[k.step].label +
+          ": asks for pre-packed weights in a shape-ranged program");
     if (k.def->checkTiling) {
       // The run's tiling must keep the kernel inside the buffers planned
       // for the upper bounds, like a stored tiling at load.
@@ -97,17 +104,20 @@ instantiate(const GearPlan &plan, const std::vector<int64_t> &values, const kern
       check.workspaceBytes = k.workspaceCapacity;
       st = k.def->checkTiling(check);
       if (!st.ok())
-        return internalError(plan.steps[k.step].label +
-                             ": the tiling for the run's shapes fails its check: " +
-                             st.message());
+        return internalError(
+            plan.steps[k.step].label +
+            ": the tiling for the run's shapes fails its check: " +
+            st.message());
     }
-    inst->blockDims[k.step] = std::clamp<uint32_t>(tiling.blockDim, 1, kMaxBlockDim);
+    inst->blockDims[k.step] =
+        std::clamp<uint32_t>(tiling.blockDim, 1, kMaxBlockDim);
     inst->tilings.push_back(std::move(tiling.tilingData));
   }
   for (const RangedCopy &c : range.copies) {
     uint32_t blocks;
-    inst->copies.push_back(copyTiling(storageBytes(c.dtype, c.format, evalShape(c.shape, values)),
-                                      /*overlap=*/false, soc.aiCoreCount, &blocks));
+    inst->copies.push_back(
+        copyTiling(storageBytes(c.dtype, c.format, evalShape(c.shape, values)),
+                   /*overlap=*/false, soc.aiCoreCount, &blocks));
     inst->blockDims[c.step] = blocks;
   }
   return std::shared_ptr<const RangedInstance>(std::move(inst));
@@ -122,7 +132,8 @@ InstanceCache::get(const GearPlan &plan, const std::vector<int64_t> &values,
     if (it != byValues_.end())
       return it->second;
   }
-  StatusOr<std::shared_ptr<const RangedInstance>> made = instantiate(plan, values, soc);
+  StatusOr<std::shared_ptr<const RangedInstance>> made =
+      instantiate(plan, values, soc);
   if (!made.ok())
     return made;
   std::lock_guard<std::mutex> lock(mu_);
@@ -136,7 +147,8 @@ InstanceCache::get(const GearPlan &plan, const std::vector<int64_t> &values,
   return made;
 }
 
-void useInstance(const GearPlan &plan, std::shared_ptr<const RangedInstance> instance,
+void useInstance(const GearPlan &plan,
+                 std::shared_ptr<const RangedInstance> instance,
                  ExecContext &ctx, GearState &state) {
   const RangedInstance &r = *instance;
   for (size_t i = 0; i < plan.range->kernels.size(); ++i) {

@@ -30,25 +30,28 @@ struct RangedInstance {
 
 /// The symbol values `shapes` give a ranged gear, or an error saying why
 /// they do not fit it.
-StatusOr<std::vector<int64_t>> matchRange(const GearPlan &plan,
-                                          const std::vector<const std::vector<int64_t> *> &shapes);
+StatusOr<std::vector<int64_t>>
+matchRange(const GearPlan &plan,
+           const std::vector<const std::vector<int64_t> *> &shapes);
 
 /// Re-tiles `plan` for `values` on `soc`.
 StatusOr<std::shared_ptr<const RangedInstance>>
-instantiate(const GearPlan &plan, const std::vector<int64_t> &values, const kernels::SocInfo &soc);
+instantiate(const GearPlan &plan, const std::vector<int64_t> &values,
+            const kernels::SocInfo &soc);
 
 /// Instances of one gear by symbol values (bounded; the least recently made
 /// goes first).
 class InstanceCache {
 public:
-  StatusOr<std::shared_ptr<const RangedInstance>> get(const GearPlan &plan,
-                                                      const std::vector<int64_t> &values,
-                                                      const kernels::SocInfo &soc);
+  StatusOr<std::shared_ptr<const RangedInstance>>
+  get(const GearPlan &plan, const std::vector<int64_t> &values,
+      const kernels::SocInfo &soc);
 
 private:
   static constexpr size_t kCapacity = 64;
   std::mutex mu_;
-  std::map<std::vector<int64_t>, std::shared_ptr<const RangedInstance>> byValues_;
+  std::map<std::vector<int64_t>, std::shared_ptr<const RangedInstance>>
+      byValues_;
   std::vector<std::vector<int64_t>> order_;
 };
 
@@ -57,7 +60,8 @@ struct GearState;
 
 /// Points the kernels of `state` at `instance`'s tiling data; `ctx` keeps
 /// the instance alive until its run has finished.
-void useInstance(const GearPlan &plan, std::shared_ptr<const RangedInstance> instance,
+void useInstance(const GearPlan &plan,
+                 std::shared_ptr<const RangedInstance> instance,
                  ExecContext &ctx, GearState &state);
 
 } // namespace geflow::rt::exec

@@ -109,8 +109,8 @@ static std::string printable(StringRef text) {
 
 std::string describeLocation(mlir::Location loc) {
   if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
-    return (printable(file.getFilename().getValue()) + ":" + Twine(file.getLine()) + ":" +
-            Twine(file.getColumn()))
+    return (printable(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()) + ":" + Twine(file.getColumn()))
         .str();
   if (auto name = dyn_cast<mlir::NameLoc>(loc)) {
     std::string text = "node '" + printable(name.getName().getValue()) + "'";

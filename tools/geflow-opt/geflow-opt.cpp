@@ -53,8 +53,8 @@ int main(int argc, char **argv) {
   // scanned: it could be read only once.)
   std::string error;
   if (input != "-")
-    if (auto buffer = geflow::readInputFile(input, geflow::kMaxMlirFileBytes,
-                                            error)) {
+    if (auto buffer =
+            geflow::readInputFile(input, geflow::kMaxMlirFileBytes, error)) {
       error = geflow::checkNesting(buffer->getBuffer(),
                                    geflow::NestingSyntax::Mlir);
       if (!error.empty()) {

@@ -26,9 +26,9 @@ struct OptionSpec {
   std::string name;
   std::vector<std::string> aliases; // other spellings GE accepts
   Kind kind = Kind::String;
-  std::vector<std::string> allowed; // Enum values
+  std::vector<std::string> allowed;           // Enum values
   int64_t minValue = 0, maxValue = INT64_MAX; // Int range
-  std::string defaultValue;         // "" = unset
+  std::string defaultValue;                   // "" = unset
   std::string help;
   OptionScope scope = OptionScope::Graph;
   /// Meaningful only for graphs added to a Session (the compile cache, the
@@ -76,7 +76,8 @@ public:
 
 private:
   OptionsRegistry();
-  std::string checkValue(const OptionSpec &spec, const std::string &value) const;
+  std::string checkValue(const OptionSpec &spec,
+                         const std::string &value) const;
   std::vector<OptionSpec> specs_;
 };
 

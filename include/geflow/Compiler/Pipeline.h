@@ -13,7 +13,8 @@ namespace geflow {
 void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
 
 /// Everything from ge graph to a planned npu task program.
-void buildCompilePipeline(mlir::OpPassManager &pm, const PipelineConfig &config);
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const PipelineConfig &config);
 
 /// `config` as a geflow-opt `--pass-pipeline` value
 /// ("builtin.module(geflow-compile-pipeline{...})", non-default options
