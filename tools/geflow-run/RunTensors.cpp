@@ -279,15 +279,28 @@ std::string summarize(const HostTensor &t) {
   return os.str();
 }
 
+// Nearest-rank percentile of sorted latencies (q in (0, 1]).
+static double percentile(const std::vector<double> &sorted, double q) {
+  size_t rank = static_cast<size_t>(std::ceil(q * sorted.size()));
+  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
+}
+
 std::string latencySummary(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
   size_t n = ms.size();
   double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+  double total = std::accumulate(ms.begin(), ms.end(), 0.0);
   std::ostringstream os;
   os.setf(std::ios::fixed);
   os.precision(3);
   os << "min " << ms.front() << " ms, median " << median << " ms, max "
-     << ms.back() << " ms";
+     << ms.back() << " ms; mean " << total / n << " ms, p90 "
+     << percentile(ms, 0.90) << " ms, p99 " << percentile(ms, 0.99) << " ms";
+  os.precision(1);
+  // One run after another on one stream: the throughput is runs per second
+  // of the timed runs.
+  if (total > 0)
+    os << "; " << n * 1000.0 / total << " inferences/s";
   return os.str();
 }
 
