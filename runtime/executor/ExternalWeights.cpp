@@ -1,14 +1,14 @@
 //===- ExternalWeights.cpp - Mapping and checking external weight files ---===//
 #include "ExternalWeights.h"
 
+#include "geflow/runtime/RegularFile.h"
+
 #include "proto/gfm.pb.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace geflow::rt::exec {
@@ -66,25 +66,18 @@ ExternalWeights::map(const GfmFile &file) {
               "with '..')");
     std::string path = dir + "/" + w.path();
     std::string what = model + ": external weight file '" + path + "'";
-    // A FIFO or device would block open() or never end: check the path
-    // first, open without blocking, and check the descriptor (the path may
-    // have been swapped in between).
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    RegularFile opened = openRegularFile(path);
+    if (opened.notRegular())
       return Status(ErrorCode::kIoError, what + " is not a regular file");
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-      return Status(errno == ENOENT ? ErrorCode::kNotFound
-                                    : ErrorCode::kIoError,
-                    what + " cannot be opened: " + std::strerror(errno));
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      return Status(ErrorCode::kIoError, what + " is not a regular file");
-    }
-    if (static_cast<uint64_t>(st.st_size) != w.length()) {
+    if (!opened.ok())
+      return Status(opened.error == ENOENT ? ErrorCode::kNotFound
+                                           : ErrorCode::kIoError,
+                    what + " cannot be opened: " + std::strerror(opened.error));
+    int fd = opened.fd;
+    if (opened.size != w.length()) {
       ::close(fd);
       return Status(ErrorCode::kCorruptFile,
-                    what + " has " + std::to_string(st.st_size) +
+                    what + " has " + std::to_string(opened.size) +
                         " bytes but the model expects " +
                         std::to_string(w.length()) +
                         " (truncated, or from another compile?)");

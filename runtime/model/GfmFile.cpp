@@ -1,13 +1,12 @@
 //===- GfmFile.cpp - Writing and mapping .gfm files -----------------------===//
 #include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/RegularFile.h"
 
 #include "proto/gfm.pb.h"
 
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace geflow::rt {
@@ -131,17 +130,14 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::open(const std::string &path,
                                                  const GfmLimits &limits) {
   std::unique_ptr<GfmFile> file(new GfmFile());
   file->path_ = path;
-  // O_NONBLOCK: opening a FIFO must not wait for a writer (refused below).
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    return Status(ErrorCode::kIoError,
-                  "cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  RegularFile opened = openRegularFile(path);
+  if (opened.notRegular())
     return Status(ErrorCode::kIoError, "'" + path + "' is not a regular file");
-  }
-  size_t size = static_cast<size_t>(st.st_size);
+  if (!opened.ok())
+    return Status(ErrorCode::kIoError,
+                  "cannot open '" + path + "': " + std::strerror(opened.error));
+  int fd = opened.fd;
+  size_t size = static_cast<size_t>(opened.size);
   if (size == 0) {
     ::close(fd);
     return corrupt(path, "the file is empty");

@@ -8,12 +8,11 @@
 #include "geflow/runtime/Npy.h"
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
+#include "geflow/runtime/RegularFile.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace geflow::rt {
@@ -289,18 +288,15 @@ StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
 }
 
 StatusOr<NpyArray> readNpy(const std::string &path) {
-  // A FIFO or device (/dev/zero) would block or never end: open without
-  // blocking, accept regular files only and read no more than their size.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    return Status(ErrorCode::kIoError,
-                  "cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  // Regular files only (/dev/zero would never end), read up to their size.
+  RegularFile opened = openRegularFile(path);
+  if (opened.notRegular())
     return Status(ErrorCode::kIoError, "'" + path + "' is not a regular file");
-  }
-  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+  if (!opened.ok())
+    return Status(ErrorCode::kIoError,
+                  "cannot open '" + path + "': " + std::strerror(opened.error));
+  int fd = opened.fd;
+  std::vector<uint8_t> bytes(static_cast<size_t>(opened.size));
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);

@@ -26,6 +26,7 @@
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Npy.h"
+#include "geflow/runtime/RegularFile.h"
 #include "geflow/runtime/Stream.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -41,8 +42,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -98,16 +97,14 @@ static int fail(const rt::Status &status) { return fail(status.message()); }
 namespace {
 
 bool startsWithGfmMagic(const std::string &path) {
-  // Non-blocking and regular files only: a FIFO must not stall the probe.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
+  // Regular files only: a FIFO must not stall the probe.
+  rt::RegularFile opened = rt::openRegularFile(path);
+  if (!opened.ok())
     return false;
-  struct stat st;
   char magic[sizeof(rt::kGfmMagic)] = {};
-  bool match = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-               ::read(fd, magic, sizeof(magic)) == sizeof(magic) &&
+  bool match = ::read(opened.fd, magic, sizeof(magic)) == sizeof(magic) &&
                std::memcmp(magic, rt::kGfmMagic, sizeof(magic)) == 0;
-  ::close(fd);
+  ::close(opened.fd);
   return match;
 }
 

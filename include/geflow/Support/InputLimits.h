@@ -10,15 +10,15 @@
 #ifndef GEFLOW_SUPPORT_INPUTLIMITS_H
 #define GEFLOW_SUPPORT_INPUTLIMITS_H
 
+#include "geflow/runtime/RegularFile.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <string>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace geflow {
@@ -78,20 +78,14 @@ inline std::string checkNesting(llvm::StringRef text, NestingSyntax syntax,
 inline std::unique_ptr<llvm::MemoryBuffer>
 readInputFile(llvm::StringRef path, uint64_t maxBytes, std::string &error,
               bool requiresNullTerminator = true) {
-  // O_NONBLOCK: opening a FIFO must not wait for a writer; the descriptor is
-  // checked (not the path), so a file swapped in meanwhile is caught too.
-  int fd = ::open(path.str().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    error = std::strerror(errno);
+  rt::RegularFile opened = rt::openRegularFile(path.str());
+  if (!opened.ok()) {
+    error = opened.notRegular() ? "not a regular file"
+                                : std::strerror(opened.error);
     return nullptr;
   }
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    error = "not a regular file";
-    return nullptr;
-  }
-  uint64_t size = static_cast<uint64_t>(st.st_size);
+  int fd = opened.fd;
+  uint64_t size = opened.size;
   if (size > maxBytes) {
     ::close(fd);
     error = "the file has " + std::to_string(size) + " bytes, more than the " +
