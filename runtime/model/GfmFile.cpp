@@ -69,7 +69,7 @@ GfmFile::~GfmFile() {
 std::string GfmFile::directory() const {
   size_t slash = path_.rfind('/');
   // Bytes in memory have a name, not a place: nothing resolves beside them.
-  if (!mapping_)
+  if (!mapping_ && !placed_)
     return "";
   return slash == std::string::npos ? "." : path_.substr(0, slash);
 }
@@ -171,6 +171,17 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data,
   if (size)
     std::memcpy(aligned, data, size);
   GEFLOW_RETURN_IF_ERROR(file->load(aligned, size, limits));
+  return file;
+}
+
+StatusOr<std::unique_ptr<GfmFile>>
+GfmFile::fromStaticBytes(const void *data, size_t size, const std::string &path,
+                         const GfmLimits &limits) {
+  std::unique_ptr<GfmFile> file(new GfmFile());
+  file->path_ = path;
+  file->placed_ = true;
+  GEFLOW_RETURN_IF_ERROR(
+      file->load(static_cast<const uint8_t *>(data), size, limits));
   return file;
 }
 

@@ -2,6 +2,8 @@
 //
 //   geflow-compile --model=m.onnx --framework=onnx --output=m      -> m.gfm
 //   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
+//   geflow-compile ... --emit=lib [--lib-runtime=shared]   -> libm.so, m.h
+//   geflow-compile ... --emit=staticlib                     -> libm.a, m.h
 //   geflow-compile [GE options] --print-pipeline  -> the geflow-opt argument
 //       running the same pipeline on the --mlir-stage=import output
 //
@@ -18,6 +20,7 @@
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/Pipeline.h"
+#include "geflow/Target/ModelLibrary.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -29,6 +32,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -56,9 +60,16 @@ static cl::opt<std::string> output(
     cl::value_desc("path"), cl::cat(groups.output));
 static cl::opt<std::string> emit(
     "emit",
-    cl::desc("What to produce: exe (.gfm; the default) or mlir (the default "
-             "when --output is - or ends in .mlir)"),
+    cl::desc("What to produce: exe (.gfm; the default), mlir (the default "
+             "when --output is - or ends in .mlir), lib (lib<name>.so and "
+             "<name>.h, a C library; docs/aot.md) or staticlib (lib<name>.a "
+             "and <name>.h)"),
     cl::cat(groups.output));
+static cl::opt<std::string> libRuntime(
+    "lib-runtime",
+    cl::desc("With --emit=lib: static (the runtime linked into the library, "
+             "the default) or shared (the library needs libgeflow_runtime.so)"),
+    cl::init("static"), cl::cat(groups.output));
 static cl::opt<std::string> mlirStage(
     "mlir-stage",
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
@@ -156,13 +167,18 @@ int main(int argc, char **argv) {
   if (emit.empty())
     emit =
         output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
-  if (emit != "exe" && emit != "mlir")
-    return fail("--emit=" + emit + " is not supported; accepted: exe, mlir");
+  bool emitLib = emit == "lib" || emit == "staticlib";
+  if (emit != "exe" && emit != "mlir" && !emitLib)
+    return fail("--emit=" + emit +
+                " is not supported; accepted: exe, mlir, lib, staticlib");
+  if (libRuntime != "static" && libRuntime != "shared")
+    return fail("--lib-runtime=" + libRuntime +
+                " is not one of static, shared");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage +
                 " is not one of import, graph, npu");
-  if (emit == "exe" && output == "-" && !printPipeline)
-    return fail("--emit=exe needs a file --output");
+  if ((emit == "exe" || emitLib) && output == "-" && !printPipeline)
+    return fail("--emit=" + emit + " needs a file --output");
 
   std::map<std::string, std::string> raw;
   if (!optionFlags.collect(&raw, &error))
@@ -227,7 +243,13 @@ int main(int argc, char **argv) {
 
   geflow::CompileSummary summary;
   std::string name = sys::path::stem(modelPath).str();
-  std::string path = withExtension(".gfm");
+  // A library's external weights go beside it, as a .gfm's do.
+  std::string path = emitLib
+                         ? (Twine(sys::path::parent_path(output)) +
+                            (sys::path::has_parent_path(output) ? "/" : "") +
+                            geflow::libraryName(output) + ".gfm")
+                               .str()
+                         : withExtension(".gfm");
   // external_weight: files named after the output, so that models compiled
   // into one directory share its weight/ without clashing.
   geflow::ExternalWeights external;
@@ -243,7 +265,24 @@ int main(int argc, char **argv) {
   geflow::rt::Status st = geflow::writeExternalWeights(path, external);
   if (!st.ok())
     return fail(st.message());
-  st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
+  geflow::ModelLibraryResult library;
+  if (emitLib) {
+    stage.stop();
+    stage.start("build the model library");
+    geflow::ModelLibraryOptions libOptions;
+    libOptions.shared = emit == "lib";
+    libOptions.staticArchive = emit == "staticlib";
+    libOptions.runtime = libRuntime == "shared"
+                             ? geflow::LibraryRuntime::Shared
+                             : geflow::LibraryRuntime::Static;
+    st = geflow::emitModelLibrary(*bytes, output, libOptions, &library);
+    // What ran, also when it failed: the compiler line is what to retry.
+    if (!quiet || !st.ok())
+      for (const std::string &command : library.commands)
+        errs() << "geflow-compile: ran " << command << "\n";
+  } else {
+    st = geflow::rt::writeFileAtomically(path, bytes->data(), bytes->size());
+  }
   if (!st.ok())
     return fail(st.message());
   stage.stop();
@@ -259,8 +298,16 @@ int main(int argc, char **argv) {
       return fail(written.message());
   }
   if (!quiet) {
-    outs() << "geflow-compile: wrote " << path << " (" << bytes->size()
-           << " bytes)\n";
+    if (emitLib)
+      for (const std::string &file : library.files) {
+        uint64_t size = 0;
+        (void)sys::fs::file_size(file, size);
+        outs() << "geflow-compile: wrote " << file << " (" << size
+               << " bytes)\n";
+      }
+    else
+      outs() << "geflow-compile: wrote " << path << " (" << bytes->size()
+             << " bytes)\n";
     if (!external.files.empty()) {
       uint64_t total = 0;
       for (const geflow::ExternalWeightFile &f : external.files)

@@ -89,6 +89,12 @@ public:
   static StatusOr<std::unique_ptr<GfmFile>>
   fromBytes(const void *data, size_t size, const std::string &name = "<memory>",
             const GfmLimits &limits = {});
+  /// Validates .gfm bytes that stay valid and unchanged for the file's
+  /// lifetime, without copying them (a generated model library's read-only
+  /// section). `path` names them, and external weights resolve beside it.
+  static StatusOr<std::unique_ptr<GfmFile>>
+  fromStaticBytes(const void *data, size_t size, const std::string &path,
+                  const GfmLimits &limits = {});
 
   const gfm::Model &model() const { return *model_; }
   const uint8_t *weights() const { return weights_; }
@@ -108,6 +114,8 @@ private:
   void *mapping_ = nullptr;
   size_t mappingSize_ = 0;
   std::vector<uint8_t> owned_;
+  /// fromStaticBytes: the bytes have a place, as a mapped file has.
+  bool placed_ = false;
 };
 
 /// Checks every count, index, offset and size of a parsed model against the
