@@ -54,6 +54,24 @@ std::optional<int64_t> parseStreamParallel(const std::string &v) {
   return most;
 }
 
+std::optional<int32_t> parseLogicalDeviceId(const std::string &v) {
+  // "[0:3]": one server:device pair; geflow has one server, this host.
+  if (v.size() < 5 || v.front() != '[' || v.back() != ']')
+    return std::nullopt;
+  std::string body = v.substr(1, v.size() - 2);
+  size_t colon = body.find(':');
+  if (colon == std::string::npos)
+    return std::nullopt;
+  std::string server = body.substr(0, colon), device = body.substr(colon + 1);
+  auto digits = [](const std::string &s) {
+    return !s.empty() && s.size() <= 4 &&
+           std::all_of(s.begin(), s.end(), ::isdigit);
+  };
+  if (!digits(server) || !digits(device) || std::stoi(server) != 0)
+    return std::nullopt;
+  return std::stoi(device);
+}
+
 static std::string checkStreamParallel(const std::string &v) {
   return parseStreamParallel(v)
              ? ""
@@ -88,9 +106,12 @@ OptionsRegistry::OptionsRegistry() {
       option("customize_dtypes", Kind::Path,
              "Per-op / per-OpType input and output dtype overrides"));
   // One soc_version per profile under socs/ (op-info library, default mode).
-  specs_.push_back(enumOption("soc_version",
-                              ge::precision::getBuiltinSocNames(), "host",
-                              "Target soc profile (virtual NPU description)"));
+  OptionSpec soc =
+      enumOption("soc_version", ge::precision::getBuiltinSocNames(), "host",
+                 "Target soc profile (virtual NPU description)");
+  // DataFlow's init options spell it ge.socVersion.
+  soc.aliases = {"ge.socVersion"};
+  specs_.push_back(soc);
   specs_.push_back(
       option("print_precision_decisions", Kind::Bool,
              "Print each op's precision decision as a table on stderr "
@@ -183,6 +204,32 @@ OptionsRegistry::OptionsRegistry() {
                     : "";
   };
   specs_.push_back(runMode);
+  // DataFlow's deployment: which logical device of which server a flow runs
+  // on. geflow deploys on this host only; Session checks the device exists.
+  OptionSpec deployMode = enumOption(
+      "ge.exec.logicalDeviceClusterDeployMode", {"SINGLE", "MULTI"}, "SINGLE",
+      "SINGLE: the flow runs on one device (MULTI is not supported)");
+  deployMode.scope = OptionScope::Session;
+  deployMode.sessionGraphsOnly = true;
+  deployMode.check = [](const std::string &v) -> std::string {
+    return v == "MULTI" ? "MULTI (a flow spread over several devices) is not "
+                          "supported: geflow deploys a flow on one device; "
+                          "use SINGLE"
+                        : "";
+  };
+  specs_.push_back(deployMode);
+  OptionSpec logicalDevice =
+      option("ge.exec.logicalDeviceId", Kind::String,
+             "Logical device \"[server:device]\" the flow runs on (server 0 "
+             "is this host)");
+  logicalDevice.scope = OptionScope::Session;
+  logicalDevice.sessionGraphsOnly = true;
+  logicalDevice.check = [](const std::string &v) -> std::string {
+    return parseLogicalDeviceId(v) ? ""
+                                   : "expected \"[server:device]\" with "
+                                     "server 0 (this host), e.g. \"[0:0]\"";
+  };
+  specs_.push_back(logicalDevice);
   // The compile cache (DataFlow offline compilation): <dir>/<key>.gfm with
   // <key>.idx and <key>.lock; see lib/Session/CompileCache.cpp.
   OptionSpec key =

@@ -28,6 +28,8 @@ namespace {
 bool affectsCompile(const std::string &name) {
   return name != "ge.graph_key" && name != "ge.graph_compiler_cache_dir" &&
          name != "ge.runFlag" && name != "ge.exec.deviceId" &&
+         name != "ge.exec.logicalDeviceId" &&
+         name != "ge.exec.logicalDeviceClusterDeployMode" &&
          name != "print_precision_decisions";
 }
 
@@ -90,10 +92,14 @@ std::string CompileCache::fingerprint(const std::string &source,
   for (const auto &[name, value] : options.values()) {
     if (!affectsCompile(name))
       continue;
+    // An option set to its default compiles what leaving it out does
+    // (ge.socVersion=host on the development machine, nothing on the target).
+    const OptionSpec *spec = OptionsRegistry::get().find(name);
+    if (spec && !spec->defaultValue.empty() && value == spec->defaultValue)
+      continue;
     text += "\n" + name + "=" + value;
     // Files named by options (mixlists, dtype configs, fusion switches)
     // change the executable through their contents.
-    const OptionSpec *spec = OptionsRegistry::get().find(name);
     if (spec && spec->kind == OptionSpec::Kind::Path)
       if (auto file = llvm::MemoryBuffer::getFile(value, /*IsText=*/false))
         text += "\n" + (*file)->getBuffer().str();

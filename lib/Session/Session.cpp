@@ -45,12 +45,39 @@ rt::StatusOr<Options> parseOptions(const OptionMap &raw) {
     return rt::invalidArgument(error);
   return *options;
 }
+// The device options against the devices the runtime has: ge.exec.deviceId
+// and ge.exec.logicalDeviceId (SINGLE deploy) name one existing device.
+Status checkDeployOptions(const Options &options) {
+  int32_t count = rt::getDeviceCount();
+  int64_t device = options.getInt("ge.exec.deviceId", 0);
+  if (device >= count)
+    return rt::invalidArgument("ge.exec.deviceId " + std::to_string(device) +
+                               " does not exist: " + "the runtime has " +
+                               std::to_string(count) + " device(s) (0.." +
+                               std::to_string(count - 1) + ")");
+  if (auto logical = options.get("ge.exec.logicalDeviceId")) {
+    int32_t id = *parseLogicalDeviceId(*logical); // checked by the registry
+    if (id >= count)
+      return rt::invalidArgument("ge.exec.logicalDeviceId '" + *logical +
+                                 "' names device " + std::to_string(id) +
+                                 ", but the runtime has " +
+                                 std::to_string(count) + " device(s)");
+    if (options.has("ge.exec.deviceId") && id != device)
+      return rt::invalidArgument(
+          "ge.exec.logicalDeviceId '" + *logical + "' names device " +
+          std::to_string(id) + " but ge.exec.deviceId is " +
+          std::to_string(device) +
+          "; in SINGLE deploy mode both name the one device the flow runs on");
+  }
+  return Status::OK();
+}
 } // namespace
 
 Status Initialize(const OptionMap &raw) {
   auto options = parseOptions(raw);
   if (!options.ok())
     return options.status();
+  GEFLOW_RETURN_IF_ERROR(checkDeployOptions(*options));
   Global &g = global();
   std::lock_guard<std::mutex> lock(g.mu);
   if (g.initialized)
@@ -317,6 +344,10 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
     return;
   }
   impl_->options = OptionsRegistry::merge(impl_->options, *options);
+  if (Status st = checkDeployOptions(impl_->options); !st.ok()) {
+    impl_->status = st;
+    return;
+  }
   auto device = rt::getOpenDevice(static_cast<int32_t>(
       impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
   if (!device.ok()) {

@@ -63,6 +63,8 @@ bool notReady(const rt::Status &st) {
 } // namespace
 
 void bindRuntime(py::module_ &m) {
+  m.def("get_device_count", &rt::getDeviceCount,
+        "Number of device ids the runtime has (aclrtGetDeviceCount).");
   py::class_<PyStream, std::shared_ptr<PyStream>>(m, "Stream", R"doc(
 An in-order queue of work on the virtual NPU (ACL's aclrtStream).
 

@@ -10,6 +10,7 @@
 #ifndef GEFLOW_COMPILER_OPTIONS_H
 #define GEFLOW_COMPILER_OPTIONS_H
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -84,6 +85,10 @@ private:
 /// stream_max_parallel_num ("N" or "Engine:N[,Engine:N]"): the largest
 /// count given, or nullopt when the text is malformed.
 std::optional<int64_t> parseStreamParallel(const std::string &value);
+
+/// ge.exec.logicalDeviceId ("[server:device]", server 0): the device, or
+/// nullopt when the text is malformed or names another server.
+std::optional<int32_t> parseLogicalDeviceId(const std::string &value);
 
 /// The nearest name in `candidates` to `name` by edit distance, or "" when
 /// nothing is close.
