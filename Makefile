@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format check
+.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format check fuzz
 
 all: build
 
@@ -43,6 +43,19 @@ test-asan: bootstrap
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer targets of test/fuzz (clang-22, ASan+UBSan) in their own build
+# directory, each run for FUZZ_SECONDS from its seed corpus
+# (docs/security.md). `make test` replays the seeds without clang.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/bootstrap.sh --fuzz
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 -DGEFLOW_FUZZ=ON
+	cmake --build $(FUZZ_BUILD_DIR) --target geflow_fuzzers -j $(JOBS)
+	@scripts/run-fuzzers.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format: bootstrap
 	git ls-files '*.c' '*.cpp' '*.h' | xargs clang-format-22 -i
 
@@ -52,4 +65,4 @@ check: bootstrap
 	@scripts/check-format.sh
 
 clean:
-	rm -rf $(BUILD_DIR) build-tsan build-asan
+	rm -rf $(BUILD_DIR) build-tsan build-asan build-fuzz

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages geflow builds, tests and benchmarks with.
 # Idempotent: quiet when everything is present; runs `apt-get update` only when
-# something must be installed. Usage: scripts/bootstrap.sh [--bench]
+# something must be installed. Usage: scripts/bootstrap.sh [--bench|--fuzz]
 set -euo pipefail
 
 packages=(
@@ -16,6 +16,10 @@ packages=(
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(libbenchmark-dev)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # make fuzz: clang with libFuzzer and the sanitizer runtimes.
+  packages+=(clang-22 libclang-rt-22-dev libfuzzer-22-dev)
 fi
 
 missing=()

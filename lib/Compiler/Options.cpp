@@ -188,6 +188,24 @@ OptionsRegistry::OptionsRegistry() {
   streams.check = checkStreamParallel;
   specs_.push_back(streams);
 
+  // GE's execution timeouts (TF online-inference guide 7.1), applied to the
+  // runtime by Initialize and each Session (geflow/runtime/Timeouts.h).
+  // -1: wait forever (GE's default).
+  auto timeout = [&](std::string name, std::string unit, std::string help) {
+    OptionSpec s = option(std::move(name), Kind::Int,
+                          help + " (" + unit + "; -1: no limit)", "-1");
+    s.minValue = -1;
+    s.maxValue = 1000000000; // ~31 years of seconds, ~11 days of ms
+    s.scope = OptionScope::Session;
+    specs_.push_back(s);
+  };
+  timeout("op_execute_timeout", "seconds",
+          "How long one kernel or callback may run before its stream fails");
+  timeout("stream_sync_timeout", "milliseconds",
+          "How long synchronizing a stream may wait before it fails");
+  timeout("event_sync_timeout", "milliseconds",
+          "How long synchronizing an event may wait before it fails");
+
   OptionSpec device =
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
   device.scope = OptionScope::Session;

@@ -30,7 +30,8 @@ bool affectsCompile(const std::string &name) {
          name != "ge.runFlag" && name != "ge.exec.deviceId" &&
          name != "ge.exec.logicalDeviceId" &&
          name != "ge.exec.logicalDeviceClusterDeployMode" &&
-         name != "print_precision_decisions";
+         name != "print_precision_decisions" && name != "op_execute_timeout" &&
+         name != "stream_sync_timeout" && name != "event_sync_timeout";
 }
 
 std::string join(const std::string &dir, const std::string &file) {

@@ -7,6 +7,7 @@
 #include "geflow/runtime/Interop.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Stream.h"
+#include "geflow/runtime/Timeouts.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
@@ -36,6 +37,15 @@ struct Global {
 Global &global() {
   static Global g;
   return g;
+}
+
+/// GE's timeout options to the runtime's process-wide settings (as ACL's
+/// aclrtSetOpExecuteTimeOut: the latest Initialize or Session sets them).
+void applySyncTimeouts(const Options &options) {
+  int64_t opSeconds = options.getInt("op_execute_timeout", -1);
+  rt::setSyncTimeouts({opSeconds < 0 ? -1 : opSeconds * 1000,
+                       options.getInt("stream_sync_timeout", -1),
+                       options.getInt("event_sync_timeout", -1)});
 }
 
 rt::StatusOr<Options> parseOptions(const OptionMap &raw) {
@@ -87,6 +97,7 @@ Status Initialize(const OptionMap &raw) {
   GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
   g.deviceId = id;
   g.options = *options;
+  applySyncTimeouts(g.options);
   g.initialized = true;
   return Status::OK();
 }
@@ -348,6 +359,7 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
     impl_->status = st;
     return;
   }
+  applySyncTimeouts(impl_->options);
   auto device = rt::getOpenDevice(static_cast<int32_t>(
       impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
   if (!device.ok()) {

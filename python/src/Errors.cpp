@@ -20,6 +20,7 @@ const char *className(rt::ErrorCode code) {
   case rt::ErrorCode::kIoError:
     return "FileError";
   case rt::ErrorCode::kTaskFailed:
+  case rt::ErrorCode::kTimeout: // a stuck task or wait
     return "TaskFailedError";
   default:
     return "Error";

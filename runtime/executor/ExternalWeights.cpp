@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -32,6 +33,27 @@ static bool staysInside(const std::string &path) {
     start = end + 1;
   }
   return true;
+}
+
+// Where `path` really leads, or "" when it cannot be resolved.
+static std::string realPath(const std::string &path) {
+  char *resolved = ::realpath(path.c_str(), nullptr);
+  if (!resolved)
+    return "";
+  std::string out = resolved;
+  std::free(resolved);
+  return out;
+}
+
+// A symlink inside the model's directory may point outside it (as the
+// compiler's resolveWeightFile checks for ONNX external data).
+static bool resolvesInside(const std::string &dir, const std::string &path) {
+  std::string realDir = realPath(dir), realFile = realPath(path);
+  if (realDir.empty() || realFile.empty())
+    return false;
+  if (realDir.back() != '/')
+    realDir += '/';
+  return realFile.compare(0, realDir.size(), realDir) == 0;
 }
 
 static std::string hex(uint32_t v) {
@@ -74,6 +96,12 @@ ExternalWeights::map(const GfmFile &file) {
                                            : ErrorCode::kIoError,
                     what + " cannot be opened: " + std::strerror(opened.error));
     int fd = opened.fd;
+    if (!resolvesInside(dir, path)) {
+      ::close(fd);
+      return Status(ErrorCode::kCorruptFile,
+                    what + " resolves outside the model's directory (to '" +
+                        realPath(path) + "')");
+    }
     if (opened.size != w.length()) {
       ::close(fd);
       return Status(ErrorCode::kCorruptFile,

@@ -37,6 +37,7 @@ static_assert(GFRT_ERROR_TASK_FAILED ==
               static_cast<int32_t>(ErrorCode::kTaskFailed));
 static_assert(GFRT_ERROR_NOT_READY ==
               static_cast<int32_t>(ErrorCode::kNotReady));
+static_assert(GFRT_ERROR_TIMEOUT == static_cast<int32_t>(ErrorCode::kTimeout));
 static_assert(GFRT_ERROR_INTERNAL ==
               static_cast<int32_t>(ErrorCode::kInternal));
 

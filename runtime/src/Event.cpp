@@ -7,6 +7,10 @@
 #include "Spin.h"
 #include "StreamCore.h"
 
+#include "geflow/runtime/Timeouts.h"
+
+#include <chrono>
+
 #include <algorithm>
 
 namespace geflow::rt {
@@ -80,9 +84,25 @@ Status Event::synchronize() const {
       [&] { return s.completed.load(std::memory_order_acquire) >= target; },
       detail::kDefaultHostPollNs);
   std::unique_lock<std::mutex> lock(s.mu);
+  int64_t timeoutMs = getSyncTimeouts().eventSyncMs;
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(std::max<int64_t>(timeoutMs, 0));
   while (s.completed.load(std::memory_order_relaxed) < target) {
+    if (timeoutMs >= 0 && std::chrono::steady_clock::now() >= deadline)
+      return Status(
+          ErrorCode::kTimeout,
+          "event synchronize timed out after " + std::to_string(timeoutMs) +
+              " ms (event_sync_timeout): record " + std::to_string(target) +
+              " of the event was not "
+              "reached (" +
+              std::to_string(target -
+                             s.completed.load(std::memory_order_relaxed)) +
+              " record(s) pending on their streams)");
     ++s.hostWaiters;
-    s.cv.wait(lock);
+    if (timeoutMs >= 0)
+      s.cv.wait_until(lock, deadline);
+    else
+      s.cv.wait(lock);
     --s.hostWaiters;
   }
   return s.status;

@@ -5,6 +5,9 @@
 #include "CorePool.h"
 #include "EventState.h"
 #include "Spin.h"
+#include "Timeouts.h"
+
+#include "geflow/runtime/Timeouts.h"
 
 #include <exception>
 
@@ -155,6 +158,8 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::EventWait:
     return executeEventWait(task);
   case TaskKind::Callback: {
+    if (opExecuteTimeoutSet())
+      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
     Status status;
     try {
       status = task.callback();
@@ -173,6 +178,8 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::Blocks:
   case TaskKind::Memcpy:
   case TaskKind::Memset:
+    if (opExecuteTimeoutSet())
+      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
     if (!pool_.runBlocks(task))
       return false;
     if (task.failed.load(std::memory_order_acquire))
@@ -211,6 +218,7 @@ Task *StreamCore::completeAndNext(Task *task) {
   Task *drop = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    taskStartNs_.store(0, std::memory_order_relaxed);
     head_ = task->next;
     if (!head_)
       tail_ = nullptr;
@@ -243,6 +251,10 @@ Status StreamCore::synchronize() {
   hostSpinUntil(
       [&] { return completed_.load(std::memory_order_acquire) >= target; },
       spinNs_);
+  SyncTimeouts timeouts = getSyncTimeouts();
+  if (timeouts.streamSyncMs >= 0 || timeouts.opExecuteMs >= 0)
+    return synchronizeWithTimeouts(target, timeouts.streamSyncMs,
+                                   timeouts.opExecuteMs);
   std::unique_lock<std::mutex> lock(mu_);
   while (completed_.load(std::memory_order_relaxed) < target) {
     ++waiters_;
@@ -250,6 +262,60 @@ Status StreamCore::synchronize() {
     cv_.wait(lock);
     --waiters_;
   }
+  return takeError();
+}
+
+Status StreamCore::synchronizeWithTimeouts(uint64_t target,
+                                           int64_t streamSyncMs,
+                                           int64_t opExecuteMs) {
+  using Clock = std::chrono::steady_clock;
+  // How often a waiter looks at the running task's age.
+  constexpr auto kOpCheckPeriod = std::chrono::milliseconds(5);
+  Clock::time_point start = Clock::now();
+  Clock::time_point deadline =
+      streamSyncMs >= 0 ? start + std::chrono::milliseconds(streamSyncMs)
+                        : Clock::time_point::max();
+  std::unique_lock<std::mutex> lock(mu_);
+  while (completed_.load(std::memory_order_relaxed) < target) {
+    Clock::time_point now = Clock::now();
+    if (opExecuteMs >= 0 && head_) {
+      int64_t began = taskStartNs_.load(std::memory_order_acquire);
+      int64_t ranMs = began ? (steadyNowNs() - began) / 1000000 : 0;
+      if (began && ranMs > opExecuteMs) {
+        std::string what = taskLabel(*head_) + " has run for " +
+                           std::to_string(ranMs) +
+                           " ms, more than op_execute_timeout (" +
+                           std::to_string(opExecuteMs) + " ms)";
+        if (!failed_.load(std::memory_order_relaxed)) {
+          error_ = Status(ErrorCode::kTimeout, what);
+          failed_.store(true, std::memory_order_release);
+        }
+        return Status(ErrorCode::kTimeout,
+                      what + "; it keeps its AI core until it returns, and "
+                             "the stream's later tasks are skipped");
+      }
+    }
+    if (now >= deadline) {
+      uint64_t pending = target - completed_.load(std::memory_order_relaxed);
+      return Status(
+          ErrorCode::kTimeout,
+          "stream " + std::to_string(id_) + ": synchronize timed out after " +
+              std::to_string(streamSyncMs) + " ms (stream_sync_timeout) with " +
+              std::to_string(pending) + " task(s) unfinished" +
+              (head_ ? ", waiting for " + taskLabel(*head_) : std::string()));
+    }
+    Clock::time_point wake = deadline;
+    if (opExecuteMs >= 0)
+      wake = std::min(wake, now + kOpCheckPeriod);
+    ++waiters_;
+    wakeAt_ = std::min(wakeAt_, target);
+    cv_.wait_until(lock, wake);
+    --waiters_;
+  }
+  return takeError();
+}
+
+Status StreamCore::takeError() {
   if (!failed_.load(std::memory_order_relaxed))
     return Status::OK();
   Status status = std::move(error_);

@@ -145,6 +145,15 @@ private:
   std::atomic<bool> failed_{false};
   Status error_;
   uint64_t skipped_ = 0;
+
+  /// steady_clock ns when the running kernel or callback started (0: none
+  /// running, or op_execute_timeout unset); for synchronize()'s check.
+  std::atomic<int64_t> taskStartNs_{0};
+  /// synchronize() under stream_sync_timeout or op_execute_timeout.
+  Status synchronizeWithTimeouts(uint64_t target, int64_t streamSyncMs,
+                                 int64_t opExecuteMs);
+  /// The failure since the last synchronize() (cleared), or OK; under mu_.
+  Status takeError();
 };
 
 /// Launches a kernel of the C API (same validation as Stream::launchKernel).

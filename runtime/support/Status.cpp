@@ -24,6 +24,8 @@ const char *errorCodeName(ErrorCode code) {
     return "task failed";
   case ErrorCode::kNotReady:
     return "not ready";
+  case ErrorCode::kTimeout:
+    return "timeout";
   case ErrorCode::kInternal:
     return "internal error";
   }

@@ -34,8 +34,11 @@ inline float clampf(float x, float lo, float hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }
 
-/// exp(x), saturating at exp(+-88) instead of overflowing.
+/// exp(x), saturating at exp(+-88) instead of overflowing; NaN stays NaN
+/// (converting it to the exponent's integer would be undefined).
 inline float expApprox(float x) {
+  if (x != x)
+    return x;
   x = clampf(x, -87.0f, 88.0f);
   float t = x * 1.44269504f;
   // Adding and subtracting 1.5 * 2^23 rounds to the nearest integer.

@@ -474,8 +474,20 @@ TEST(Executor, ExternalWeightErrorsNameTheModelAndTheFile) {
     expectContains(st, e.gfmPath + ": external weight 0 has path '" + path +
                            "', which is not inside the model's directory");
   }
-  // Validation bounds reads of the file by its recorded length.
+  // A symlink inside the directory that leads out of it is refused, even
+  // to a file with the right length and checksum.
   e.m.mutable_external_weights(0)->set_path("weight/w.bin");
+  e.writeGfm();
+  std::string outside = e.dir + "-outside.bin";
+  ASSERT_OK(writeFileAtomically(outside, e.w.data(), e.N * 4));
+  ASSERT_EQ(symlink(outside.c_str(), e.weightPath.c_str()), 0);
+  st = e.load(device);
+  EXPECT_EQ(st.code(), ErrorCode::kCorruptFile);
+  expectContains(st, file + " resolves outside the model's directory");
+  unlink(e.weightPath.c_str());
+  unlink(outside.c_str());
+
+  // Validation bounds reads of the file by its recorded length.
   e.m.mutable_external_weights(0)->set_length(16);
   e.writeGfm();
   expectContains(e.load(device), "external weight file");

@@ -2,6 +2,8 @@
 // MLIR, synchronous, callback and stream runs, gears, and every error path.
 #include "SessionTestUtil.h"
 
+#include "geflow/runtime/Timeouts.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -171,4 +173,40 @@ TEST_F(SessionTest, ErrorsNameWhatIsWrong) {
   EXPECT_FALSE(session.RunGraph(5, {input(1, 0.f)}, out).ok());
   EXPECT_TRUE(session.RemoveGraph(5).ok());
   EXPECT_FALSE(session.RemoveGraph(5).ok());
+}
+
+TEST_F(SessionTest, TimeoutOptionsReachTheRuntime) {
+  {
+    Session session({{"op_execute_timeout", "2"},
+                     {"stream_sync_timeout", "60000"},
+                     {"event_sync_timeout", "30000"}});
+    ASSERT_TRUE(session.status().ok()) << session.status().toString();
+    rt::SyncTimeouts t = rt::getSyncTimeouts();
+    EXPECT_EQ(t.opExecuteMs, 2000); // GE's option is in seconds
+    EXPECT_EQ(t.streamSyncMs, 60000);
+    EXPECT_EQ(t.eventSyncMs, 30000);
+    // A graph still runs normally under generous limits.
+    auto graph = Graph::fromMLIR(graphText("2"), "g");
+    ASSERT_TRUE(graph.ok());
+    ASSERT_TRUE(session.AddGraph(1, *graph).ok());
+    Tensor x = input(2, 1.f);
+    std::vector<Tensor> out;
+    Status st = session.RunGraph(1, {x}, out);
+    ASSERT_TRUE(st.ok()) << st.toString();
+    expectOutputs(x, out);
+  }
+  Session bad(OptionMap{{"stream_sync_timeout", "soon"}});
+  EXPECT_NE(bad.status().message().find(
+                "option 'stream_sync_timeout' has value 'soon': expected an "
+                "integer"),
+            std::string::npos)
+      << bad.status().toString();
+  Session negative(OptionMap{{"event_sync_timeout", "-2"}});
+  EXPECT_NE(negative.status().message().find("expected an integer in [-1, "),
+            std::string::npos)
+      << negative.status().toString();
+  // A session without them goes back to the default (no limit).
+  Session plain({});
+  ASSERT_TRUE(plain.status().ok());
+  EXPECT_EQ(rt::getSyncTimeouts().streamSyncMs, -1);
 }

@@ -25,6 +25,8 @@ enum class ErrorCode : int32_t {
   kIoError = 300001,
   kTaskFailed = 400000,
   kNotReady = 400001,
+  kTimeout =
+      400002, // stream_sync_timeout, event_sync_timeout, op_execute_timeout
   kInternal = 500000,
 };
 

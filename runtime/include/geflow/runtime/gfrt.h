@@ -34,6 +34,7 @@ typedef int32_t gfrtError;
 #define GFRT_ERROR_OUT_OF_MEMORY 200000
 #define GFRT_ERROR_TASK_FAILED 400000
 #define GFRT_ERROR_NOT_READY 400001
+#define GFRT_ERROR_TIMEOUT 400002
 #define GFRT_ERROR_INTERNAL 500000
 
 typedef struct gfrtStreamHandle *gfrtStream;

@@ -1,0 +1,176 @@
+//===- TimeoutTest.cpp - stream/event/op execution timeouts ---------------===//
+//
+// A stuck task or wait ends in a kTimeout error that names it, quickly, and
+// the stream, the event and the device work normally afterwards.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeTestUtil.h"
+
+#include "geflow/runtime/Timeouts.h"
+
+#include <atomic>
+#include <chrono>
+
+using namespace geflow::rt;
+using namespace geflow::rt::testing;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t msSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                               start)
+      .count();
+}
+
+/// Restores "no timeouts" when a test ends, whatever it set.
+struct TimeoutsScope {
+  explicit TimeoutsScope(const SyncTimeouts &t) { setSyncTimeouts(t); }
+  ~TimeoutsScope() { setSyncTimeouts({}); }
+};
+
+} // namespace
+
+TEST(Timeouts, DefaultIsNoLimit) {
+  SyncTimeouts t = getSyncTimeouts();
+  EXPECT_EQ(t.opExecuteMs, -1);
+  EXPECT_EQ(t.streamSyncMs, -1);
+  EXPECT_EQ(t.eventSyncMs, -1);
+}
+
+TEST(Timeouts, StreamSyncTimeoutNamesTheStuckTask) {
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  Gate gate;
+  ASSERT_OK(stream->launchCallback("stuck_op", [&] {
+    gate.wait();
+    return Status::OK();
+  }));
+  {
+    TimeoutsScope scope({-1, 50, -1});
+    Clock::time_point start = Clock::now();
+    Status st = stream->synchronize();
+    EXPECT_EQ(st.code(), ErrorCode::kTimeout);
+    EXPECT_NE(st.message().find("stream_sync_timeout"), std::string::npos)
+        << st.message();
+    EXPECT_NE(st.message().find("'stuck_op'"), std::string::npos)
+        << st.message();
+    EXPECT_LT(msSince(start), 5000);
+  }
+  // Nothing failed: once the task is let go the stream is fine.
+  gate.open();
+  ASSERT_OK(stream->synchronize());
+  std::atomic<bool> ran{false};
+  ASSERT_OK(stream->launchCallback("after", [&] {
+    ran = true;
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_TRUE(ran);
+}
+
+TEST(Timeouts, StreamSyncTimeoutOnAnEventWait) {
+  auto device = makeDevice(2);
+  auto producer = makeStream(device);
+  auto consumer = makeStream(device);
+  Gate gate;
+  Event event;
+  ASSERT_OK(producer->launchCallback("slow_producer", [&] {
+    gate.wait();
+    return Status::OK();
+  }));
+  ASSERT_OK(producer->recordEvent(event));
+  ASSERT_OK(consumer->waitEvent(event));
+  {
+    TimeoutsScope scope({-1, 30, -1});
+    Status st = consumer->synchronize();
+    EXPECT_EQ(st.code(), ErrorCode::kTimeout);
+    EXPECT_NE(st.message().find("event wait"), std::string::npos)
+        << st.message();
+  }
+  gate.open();
+  ASSERT_OK(producer->synchronize());
+  ASSERT_OK(consumer->synchronize());
+}
+
+TEST(Timeouts, OpExecuteTimeoutFailsTheStreamWithoutWaiting) {
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  Gate gate;
+  std::atomic<bool> laterRan{false};
+  ASSERT_OK(stream->launchCallback("endless_kernel", [&] {
+    gate.wait();
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->launchCallback("later", [&] {
+    laterRan = true;
+    return Status::OK();
+  }));
+  {
+    TimeoutsScope scope({40, -1, -1});
+    Clock::time_point start = Clock::now();
+    Status st = stream->synchronize();
+    EXPECT_EQ(st.code(), ErrorCode::kTimeout);
+    EXPECT_NE(st.message().find("op_execute_timeout"), std::string::npos)
+        << st.message();
+    EXPECT_NE(st.message().find("'endless_kernel'"), std::string::npos)
+        << st.message();
+    EXPECT_LT(msSince(start), 5000);
+    // Still stuck: asking again answers again instead of hanging.
+    EXPECT_EQ(stream->synchronize().code(), ErrorCode::kTimeout);
+  }
+  // Once the task returns, the failure is reported once (the later task was
+  // skipped) and the stream runs new work.
+  gate.open();
+  Status failure = stream->synchronize();
+  EXPECT_EQ(failure.code(), ErrorCode::kTimeout);
+  EXPECT_NE(failure.message().find("skipped"), std::string::npos)
+      << failure.message();
+  EXPECT_FALSE(laterRan);
+  std::atomic<bool> ran{false};
+  ASSERT_OK(stream->launchCallback("after", [&] {
+    ran = true;
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_TRUE(ran);
+}
+
+TEST(Timeouts, OpExecuteTimeoutSparesTasksThatFinishInTime) {
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  TimeoutsScope scope({1000, -1, -1});
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 100; ++i)
+    ASSERT_OK(stream->launchCallback("quick", [&] {
+      ++ran;
+      return Status::OK();
+    }));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_EQ(ran, 100);
+}
+
+TEST(Timeouts, EventSyncTimeout) {
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  Gate gate;
+  Event event;
+  ASSERT_OK(stream->launchCallback("slow", [&] {
+    gate.wait();
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->recordEvent(event));
+  {
+    TimeoutsScope scope({-1, -1, 30});
+    Clock::time_point start = Clock::now();
+    Status st = event.synchronize();
+    EXPECT_EQ(st.code(), ErrorCode::kTimeout);
+    EXPECT_NE(st.message().find("event_sync_timeout"), std::string::npos)
+        << st.message();
+    EXPECT_LT(msSince(start), 5000);
+  }
+  gate.open();
+  ASSERT_OK(event.synchronize());
+  ASSERT_OK(stream->synchronize());
+}
