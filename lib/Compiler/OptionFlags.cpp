@@ -76,7 +76,7 @@ std::string describeOption(const OptionSpec &spec) {
   return text + "]";
 }
 
-OptionFlags::OptionFlags(bool graphScopeOnly)
+OptionFlags::OptionFlags(bool geKeysAsFlags)
     : extra_("option", cl::desc("Any GE option as NAME=VALUE (repeatable)"),
              cl::value_desc("NAME=VALUE"),
              cl::cat(FlagCategories::get().input)) {
@@ -84,8 +84,7 @@ OptionFlags::OptionFlags(bool graphScopeOnly)
   // cl::opt keeps a reference to its name: the registry's strings live as
   // long as the process.
   for (const OptionSpec &spec : OptionsRegistry::get().specs()) {
-    if (graphScopeOnly && (spec.scope != OptionScope::Graph ||
-                           StringRef(spec.name).starts_with("ge.")))
+    if (!geKeysAsFlags && StringRef(spec.name).starts_with("ge."))
       continue;
     cl::OptionCategory &group = groups.of(spec.name);
     // cl::desc keeps a reference too: the texts live in this object.

@@ -6,13 +6,19 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 
 using namespace llvm;
 
@@ -24,6 +30,56 @@ std::string versionText() {
          LLVM_VERSION_STRING + "\n";
 }
 
+namespace {
+/// What --help prints: the overview and the groups in the tool's order.
+struct Help {
+  std::string tool = "geflow", overview;
+  std::vector<const cl::OptionCategory *> groups;
+  const cl::OptionCategory *generic = nullptr;
+  std::unique_ptr<cl::opt<bool>> flag;
+};
+Help &help() {
+  static Help h;
+  return h;
+}
+
+void printHelp() {
+  const Help &h = help();
+  std::vector<const cl::OptionCategory *> groups = h.groups;
+  if (h.generic)
+    groups.push_back(h.generic);
+  // Each visible option once, in the first of the tool's groups it is in.
+  std::vector<std::vector<cl::Option *>> listed(groups.size());
+  SmallPtrSet<cl::Option *, 32> seen;
+  size_t width = 0;
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    if (option->getOptionHiddenFlag() != cl::NotHidden ||
+        !seen.insert(option).second)
+      continue;
+    for (size_t i = 0; i < groups.size(); ++i)
+      if (is_contained(option->Categories, groups[i])) {
+        listed[i].push_back(option);
+        width = std::max(width, option->getOptionWidth());
+        break;
+      }
+  }
+  outs() << "OVERVIEW: " << h.overview << "\n";
+  outs() << "USAGE: " << h.tool << " [options]\n\nOPTIONS:\n";
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (listed[i].empty())
+      continue;
+    llvm::sort(listed[i], [](cl::Option *a, cl::Option *b) {
+      return a->ArgStr < b->ArgStr;
+    });
+    outs() << "\n" << groups[i]->getName() << ":\n\n";
+    for (cl::Option *option : listed[i])
+      option->printOptionInfo(width);
+  }
+  outs().flush();
+}
+} // namespace
+
 void showOnlyOptions(ArrayRef<const cl::OptionCategory *> keep) {
   cl::SetVersionPrinter([](raw_ostream &os) { os << versionText(); });
   // ReallyHidden options are left out of --help and of the nearest-option
@@ -31,6 +87,30 @@ void showOnlyOptions(ArrayRef<const cl::OptionCategory *> keep) {
   // are registered in every tool linking libLLVM.
   cl::HideUnrelatedOptions(keep);
   dropForeignOptions();
+  // LLVM's --help sorts the groups by name; ours keeps the order of `keep`
+  // (input first, debugging last, as the docs list them).
+  Help &h = help();
+  h.groups.assign(keep.begin(), keep.end());
+  auto &registered = cl::getRegisteredOptions();
+  cl::Option *llvmHelp = registered.lookup("help");
+  if (!llvmHelp || h.flag)
+    return;
+  h.generic = llvmHelp->Categories.front();
+  llvmHelp->removeArgument();
+  h.flag = std::make_unique<cl::opt<bool>>(
+      "help", cl::desc("Display the options, by group"),
+      cl::cat(const_cast<cl::OptionCategory &>(*h.generic)),
+      cl::callback([](const bool &) {
+        printHelp();
+        std::exit(0);
+      }));
+}
+
+void parseCommandLine(int argc, char **argv, StringRef overview) {
+  Help &h = help();
+  h.tool = sys::path::filename(argv[0]).str();
+  h.overview = overview.str();
+  cl::ParseCommandLineOptions(argc, argv, overview);
 }
 
 void dropForeignOptions() {
@@ -45,6 +125,17 @@ void dropForeignOptions() {
     option->removeArgument();
 }
 
+// Names from a model file may be any bytes: invalid UTF-8 is printed escaped
+// (as the diagnostics themselves print it), so the terminal gets text.
+static std::string printable(StringRef text) {
+  if (llvm::json::isUTF8(text))
+    return text.str();
+  std::string escaped;
+  raw_string_ostream os(escaped);
+  llvm::printEscapedString(text, os);
+  return escaped;
+}
+
 static const char *const kLevelNames[] = {"debug", "info", "warning", "error",
                                           "null"};
 
@@ -57,7 +148,28 @@ LogFlag::LogFlag(cl::OptionCategory &category)
                      "failing op"),
             cl::value_desc("level"), cl::cat(category)) {}
 
+/// The value of a CANN variable that takes 0..`most`; nullopt when unset or
+/// empty, and when invalid (with a warning: CANN ignores such a value).
+static std::optional<unsigned> cannVariable(const char *name, unsigned most,
+                                            StringRef accepted,
+                                            StringRef fallback) {
+  const char *env = std::getenv(name);
+  if (!env || !*env)
+    return std::nullopt;
+  unsigned value;
+  if (!StringRef(env).getAsInteger(10, value) && value <= most)
+    return value;
+  errs() << help().tool << ": warning: " << name << "=" << printable(env)
+         << " is not valid (accepted: " << accepted << "); ignored, as CANN "
+         << "does: " << fallback << "\n";
+  return std::nullopt;
+}
+
 bool LogFlag::resolve(std::string *error) {
+  // 7.4.13: 1 prints the logs on the screen instead of the log files; 0,
+  // unset or invalid: the default output, which for geflow is stderr.
+  toStdout_ = cannVariable("ASCEND_SLOG_PRINT_TO_STDOUT", 1, "0 or 1",
+                           "logs go to stderr") == 1u;
   if (flag_.getNumOccurrences()) {
     for (int i = 0; i < 5; ++i)
       if (StringRef(flag_).equals_insensitive(kLevelNames[i])) {
@@ -68,19 +180,16 @@ bool LogFlag::resolve(std::string *error) {
              " is not a log level; accepted: debug, info, warning, error, null";
     return false;
   }
-  const char *env = std::getenv("ASCEND_GLOBAL_LOG_LEVEL");
-  if (!env || !*env)
-    return true;
-  unsigned value;
-  if (StringRef(env).getAsInteger(10, value) || value > 4) {
-    *error = std::string("ASCEND_GLOBAL_LOG_LEVEL=") + env +
-             " is not a log level; accepted: 0 (debug), 1 (info), 2 "
-             "(warning), 3 (error), 4 (null)";
-    return false;
-  }
-  level_ = static_cast<LogLevel>(value);
+  // 7.4.14: unset, empty or invalid: the default level (error).
+  if (std::optional<unsigned> value =
+          cannVariable("ASCEND_GLOBAL_LOG_LEVEL", 4,
+                       "0 (debug), 1 (info), 2 (warning), 3 (error), 4 (null)",
+                       "the log level stays error"))
+    level_ = static_cast<LogLevel>(*value);
   return true;
 }
+
+raw_ostream &LogFlag::stream() const { return toStdout_ ? outs() : errs(); }
 
 static StringRef severityName(mlir::DiagnosticSeverity severity) {
   switch (severity) {
@@ -94,17 +203,6 @@ static StringRef severityName(mlir::DiagnosticSeverity severity) {
     return "remark";
   }
   return "error";
-}
-
-// Names from a model file may be any bytes: invalid UTF-8 is printed escaped
-// (as the diagnostics themselves print it), so the terminal gets text.
-static std::string printable(StringRef text) {
-  if (llvm::json::isUTF8(text))
-    return text.str();
-  std::string escaped;
-  raw_string_ostream os(escaped);
-  llvm::printEscapedString(text, os);
-  return escaped;
 }
 
 std::string describeLocation(mlir::Location loc) {
@@ -187,9 +285,9 @@ void StageTimer::stop(StringRef detail) {
                   std::chrono::steady_clock::now() - begin_)
                   .count();
   if (log_.enabled(LogLevel::Info))
-    errs() << tool_ << ": [info] " << stage_ << ": " << format("%.1f", ms)
-           << " ms" << (detail.empty() ? "" : " (") << detail
-           << (detail.empty() ? "" : ")") << "\n";
+    log_.stream() << tool_ << ": [info] " << stage_ << ": "
+                  << format("%.1f", ms) << " ms" << (detail.empty() ? "" : " (")
+                  << detail << (detail.empty() ? "" : ")") << "\n";
   stage_.clear();
 }
 

@@ -125,8 +125,8 @@ private:
             .count();
     *seconds_ += s;
     if (log_.level() == geflow::tools::LogLevel::Debug)
-      errs() << "geflow-compile: [debug] pass " << pass->getArgument() << ": "
-             << format("%.1f", s * 1000) << " ms\n";
+      log_.stream() << "geflow-compile: [debug] pass " << pass->getArgument()
+                    << ": " << format("%.1f", s * 1000) << " ms\n";
   }
   const geflow::tools::LogFlag &log_;
   double *seconds_;
@@ -143,8 +143,9 @@ static std::string withExtension(StringRef extension) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  // Every graph-scope GE option is a flag of the same name (as ATC's are).
-  geflow::OptionFlags optionFlags(/*graphScopeOnly=*/true);
+  // Every GE option is a flag of the same name (as ATC's are); the "ge."
+  // session and cache keys go through --option.
+  geflow::OptionFlags optionFlags(/*geKeysAsFlags=*/false);
   geflow::tools::LogFlag log(groups.debugging);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
@@ -157,8 +158,8 @@ int main(int argc, char **argv) {
     if (cl::Option *o = registered.lookup(name))
       o->addCategory(groups.debugging);
   geflow::tools::showOnlyOptions(groups.all());
-  cl::ParseCommandLineOptions(argc, argv,
-                              "geflow offline model compiler (ATC-style)\n");
+  geflow::tools::parseCommandLine(
+      argc, argv, "geflow offline model compiler (ATC-style)\n");
   std::string error;
   if (!log.resolve(&error))
     return fail(error);

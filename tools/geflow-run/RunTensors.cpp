@@ -285,7 +285,7 @@ static double percentile(const std::vector<double> &sorted, double q) {
   return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
 }
 
-std::string latencySummary(std::vector<double> ms) {
+std::string latencySummary(std::vector<double> ms, double wallSeconds) {
   std::sort(ms.begin(), ms.end());
   size_t n = ms.size();
   double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
@@ -297,10 +297,9 @@ std::string latencySummary(std::vector<double> ms) {
      << ms.back() << " ms; mean " << total / n << " ms, p90 "
      << percentile(ms, 0.90) << " ms, p99 " << percentile(ms, 0.99) << " ms";
   os.precision(1);
-  // One run after another on one stream: the throughput is runs per second
-  // of the timed runs.
-  if (total > 0)
-    os << "; " << n * 1000.0 / total << " inferences/s";
+  double seconds = wallSeconds > 0 ? wallSeconds : total / 1000;
+  if (seconds > 0)
+    os << "; " << n / seconds << " inferences/s";
   return os.str();
 }
 

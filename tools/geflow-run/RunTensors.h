@@ -49,8 +49,9 @@ std::string summarize(const HostTensor &t);
 
 /// "min 0.123 ms, median 0.130 ms, max 0.400 ms; mean 0.140 ms, p90 0.200 ms,
 /// p99 0.400 ms; 7142.9 inferences/s" of `ms` (not empty; nearest-rank
-/// percentiles).
-std::string latencySummary(std::vector<double> ms);
+/// percentiles). The throughput is the runs over `wallSeconds` (the timed
+/// phase, runs overlapping when concurrent), else over the latencies' sum.
+std::string latencySummary(std::vector<double> ms, double wallSeconds = 0);
 
 /// `name` made safe as a file name (path separators and other special
 /// characters become '_').

@@ -1,12 +1,14 @@
 //===- geflow-run.cpp - Run a .gfm (or a model file) on the virtual NPU ---===//
 //
 //   geflow-run --model=m.gfm [--input=NAME=file.npy ...] [--output-dir=DIR]
-//              [--loop=N] [--warmup=N] [--seed=N] [--ai-cores=N]
+//              [--loop=N | --duration=SECONDS] [--warmup=N] [--threads=N]
+//              [--streams=N] [--seed=N] [--ai-cores=N]
 //   geflow-run --model=m.onnx --input_shape="x:1,3,224,224" ...
 //
 // Inputs come from .npy files or are random (deterministic per --seed);
 // each output is summarized and, with --output-dir, written as
-// DIR/<output name>.npy; the latency of --loop runs is reported. .onnx and
+// DIR/<output name>.npy; the latency of the timed runs is reported (see
+// RunLoop.h for warm-up, --loop/--duration and concurrent runs). .onnx and
 // .mlir models are compiled in memory first, under the GE options given as
 // ATC-style flags (--input_shape=..., --precision_mode=...) or as
 // --option NAME=VALUE, all validated by the options registry.
@@ -16,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelInfo.h"
+#include "RunLoop.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
@@ -35,6 +38,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -61,11 +65,26 @@ static cl::list<std::string>
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
               cl::value_desc("DIR"), cl::cat(groups.output));
-static cl::opt<unsigned> loopCount("loop", cl::desc("Timed runs (default 1)"),
-                                   cl::init(1), cl::cat(runCategory));
 static cl::opt<unsigned>
-    warmupCount("warmup", cl::desc("Untimed runs before the timed ones"),
-                cl::init(0), cl::cat(runCategory));
+    loopCount("loop",
+              cl::desc("Timed runs on each stream (default 1; with "
+                       "--duration, at least this many)"),
+              cl::init(1), cl::cat(runCategory));
+static cl::opt<unsigned>
+    warmupCount("warmup",
+                cl::desc("Untimed runs on each stream before the timed ones "
+                         "(default 1; 0: time the first run too)"),
+                cl::init(1), cl::cat(runCategory));
+static cl::opt<double> durationSeconds(
+    "duration",
+    cl::desc("Keep running for this long (at most 3600 s, 10^7 runs) and "
+             "report every run"),
+    cl::value_desc("seconds"), cl::init(0), cl::cat(runCategory));
+static cl::opt<unsigned> streamCount(
+    "streams",
+    cl::desc("Runs each thread keeps in flight, one per stream (1..16; "
+             "default 1)"),
+    cl::init(1), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"),
                               cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned>
@@ -154,12 +173,20 @@ compileAndLoad(const CompileConfig &config,
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // One flag per GE option name and alias (ATC spellings).
-  OptionFlags geFlags(/*graphScopeOnly=*/false);
+  OptionFlags geFlags(/*geKeysAsFlags=*/true);
   tools::LogFlag log(groups.debugging);
+  // Running right after Input: how to run comes before how to compile.
   std::vector<const cl::OptionCategory *> shown = groups.all();
-  shown.push_back(&runCategory);
+  shown.insert(shown.begin() + 1, &runCategory);
   tools::showOnlyOptions(shown);
-  cl::ParseCommandLineOptions(
+  // libLLVM has a --threads of its own: this one is registered once that
+  // one is gone (showOnlyOptions unregisters it).
+  cl::opt<unsigned> threadCount(
+      "threads",
+      cl::desc("Host threads running the model at once, each on streams of its "
+               "own (1..64; default 1)"),
+      cl::init(1), cl::cat(runCategory));
+  tools::parseCommandLine(
       argc, argv,
       "geflow-run: run a model on the virtual NPU\n\n"
       "  GE options (shapes, precision, ...) apply when the model is an "
@@ -167,10 +194,22 @@ int main(int argc, char **argv) {
   std::string error;
   if (!log.resolve(&error))
     return fail(error);
+  if (json)
+    log.keepOffStdout(); // stdout is the JSON document
   if (modelPath.empty())
     return fail("--model is required");
-  if (loopCount < 1)
-    return fail("--loop must be at least 1");
+  run::RunLoopConfig loop;
+  loop.threads = threadCount;
+  loop.streams = streamCount;
+  loop.warmup = warmupCount;
+  loop.loop = loopCount;
+  loop.durationSeconds = durationSeconds;
+  error = run::checkRunLoopConfig(loop);
+  if (error.empty() && durationSeconds.getNumOccurrences() &&
+      !(durationSeconds > 0))
+    error = "--duration must be in (0, 3600] seconds";
+  if (!error.empty())
+    return fail(error);
   std::map<std::string, std::string> rawOptions;
   if (!geFlags.collect(&rawOptions, &error))
     return fail(error);
@@ -249,16 +288,6 @@ int main(int argc, char **argv) {
   if (!selection.ok())
     return fail(selection.status());
   size_t *gear = &selection->gear;
-  std::vector<run::HostTensor> outputs;
-  std::vector<rt::TensorRef> outRefs;
-  for (const rt::TensorInfo &info : selection->outputs) {
-    auto t = run::allocateTensor(info);
-    if (!t.ok())
-      return fail(t.status());
-    outRefs.push_back(t->ref());
-    outputs.push_back(std::move(t.value()));
-  }
-
   outs() << "model '" << model->name() << "': " << model->inputs().size()
          << " input(s), " << model->outputs().size() << " output(s), "
          << model->gears().size() << " gear(s); running gear " << *gear
@@ -269,24 +298,16 @@ int main(int argc, char **argv) {
   for (const std::string &note : notes)
     outs() << note << "\n";
 
-  auto stream = (*device)->createStream();
-  if (!stream.ok())
-    return fail(stream.status());
-  std::vector<double> latencies;
-  stage.start("run " + std::to_string(warmupCount + loopCount) + " time(s)");
-  for (unsigned i = 0; i < warmupCount + loopCount; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    rt::Status st = model->execute(**stream, inRefs, outRefs);
-    rt::Status done = (*stream)->synchronize();
-    auto end = std::chrono::steady_clock::now();
-    if (!st.ok())
-      return fail(st);
-    if (!done.ok())
-      return fail(done);
-    if (i >= warmupCount)
-      latencies.push_back(
-          std::chrono::duration<double, std::milli>(end - start).count());
-  }
+  stage.start("run " + std::to_string(loop.warmup) + " warm-up and " +
+              (loop.durationSeconds > 0
+                   ? formatv("{0} s of", loop.durationSeconds).str()
+                   : std::to_string(loop.loop)) +
+              " timed run(s) on " + std::to_string(loop.threads) +
+              " thread(s) x " + std::to_string(loop.streams) + " stream(s)");
+  auto ran = run::runLoop(*model, **device, inRefs, selection->outputs, loop);
+  if (!ran.ok())
+    return fail(ran.status());
+  std::vector<run::HostTensor> &outputs = ran->outputs;
 
   stage.stop();
   for (const run::HostTensor &t : outputs)
@@ -307,9 +328,8 @@ int main(int argc, char **argv) {
       outs() << "wrote " << path << "\n";
     }
   }
-  outs() << "latency over " << loopCount << " run(s)"
-         << (warmupCount ? " after " + std::to_string(warmupCount) + " warm-up"
-                         : "")
-         << ": " << run::latencySummary(latencies) << "\n";
+  outs() << "latency over " << ran->latenciesMs.size() << " run(s)"
+         << run::describeRunLoop(loop) << ": "
+         << run::latencySummary(ran->latenciesMs, ran->wallSeconds) << "\n";
   return 0;
 }

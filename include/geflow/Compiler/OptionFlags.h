@@ -47,10 +47,11 @@ std::string describeOption(const OptionSpec &spec);
 
 class OptionFlags {
 public:
-  /// Registers the flags in FlagCategories; `graphScopeOnly` leaves out
-  /// session-scope options and the "ge."-prefixed keys (which stay
-  /// reachable through --option).
-  explicit OptionFlags(bool graphScopeOnly);
+  /// Registers the flags in FlagCategories; without `geKeysAsFlags` the
+  /// "ge."-prefixed keys of sessions, devices and the compile cache are no
+  /// flags (they stay reachable through --option). Every other option the
+  /// registry (and docs/compiler.md) lists is a flag in every tool.
+  explicit OptionFlags(bool geKeysAsFlags);
 
   /// The options given, by canonical name (aliases resolved; values not
   /// yet validated). False with `error` set on a malformed --option or an
