@@ -117,6 +117,7 @@ OptionsRegistry::OptionsRegistry() {
              "Print each op's precision decision as a table on stderr "
              "(geflow extension)",
              "false"));
+  specs_.back().affectsExecutable = false;
 
   OptionSpec inputShape =
       option("input_shape", Kind::String,
@@ -197,6 +198,7 @@ OptionsRegistry::OptionsRegistry() {
     s.minValue = -1;
     s.maxValue = 1000000000; // ~31 years of seconds, ~11 days of ms
     s.scope = OptionScope::Session;
+    s.affectsExecutable = false;
     specs_.push_back(s);
   };
   timeout("op_execute_timeout", "seconds",
@@ -210,6 +212,7 @@ OptionsRegistry::OptionsRegistry() {
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
   device.scope = OptionScope::Session;
   device.maxValue = 1023;
+  device.affectsExecutable = false;
   specs_.push_back(device);
   OptionSpec runMode =
       option("graph_run_mode", Kind::Int,
@@ -229,6 +232,7 @@ OptionsRegistry::OptionsRegistry() {
       "SINGLE: the flow runs on one device (MULTI is not supported)");
   deployMode.scope = OptionScope::Session;
   deployMode.sessionGraphsOnly = true;
+  deployMode.affectsExecutable = false;
   deployMode.check = [](const std::string &v) -> std::string {
     return v == "MULTI" ? "MULTI (a flow spread over several devices) is not "
                           "supported: geflow deploys a flow on one device; "
@@ -242,6 +246,7 @@ OptionsRegistry::OptionsRegistry() {
              "is this host)");
   logicalDevice.scope = OptionScope::Session;
   logicalDevice.sessionGraphsOnly = true;
+  logicalDevice.affectsExecutable = false;
   logicalDevice.check = [](const std::string &v) -> std::string {
     return parseLogicalDeviceId(v) ? ""
                                    : "expected \"[server:device]\" with "
@@ -254,6 +259,7 @@ OptionsRegistry::OptionsRegistry() {
       option("ge.graph_key", Kind::String,
              "Key naming a graph in the compile cache (its file names)");
   key.sessionGraphsOnly = true;
+  key.affectsExecutable = false;
   key.check = [](const std::string &v) -> std::string {
     bool ok = v[0] != '.' && std::all_of(v.begin(), v.end(), [](char c) {
                 return std::isalnum(static_cast<unsigned char>(c)) ||
@@ -269,12 +275,14 @@ OptionsRegistry::OptionsRegistry() {
       option("ge.graph_compiler_cache_dir", Kind::Path,
              "Directory of the compile cache (needs ge.graph_key)");
   cacheDir.sessionGraphsOnly = true;
+  cacheDir.affectsExecutable = false;
   specs_.push_back(cacheDir);
   OptionSpec runFlag =
       option("ge.runFlag", Kind::Int,
              "0: compile only (offline compilation); 1: compile and run", "1");
   runFlag.maxValue = 1;
   runFlag.sessionGraphsOnly = true;
+  runFlag.affectsExecutable = false;
   specs_.push_back(runFlag);
 }
 

@@ -24,16 +24,6 @@ namespace geflow {
 using rt::Status;
 
 namespace {
-// Options that do not change the executable.
-bool affectsCompile(const std::string &name) {
-  return name != "ge.graph_key" && name != "ge.graph_compiler_cache_dir" &&
-         name != "ge.runFlag" && name != "ge.exec.deviceId" &&
-         name != "ge.exec.logicalDeviceId" &&
-         name != "ge.exec.logicalDeviceClusterDeployMode" &&
-         name != "print_precision_decisions" && name != "op_execute_timeout" &&
-         name != "stream_sync_timeout" && name != "event_sync_timeout";
-}
-
 std::string join(const std::string &dir, const std::string &file) {
   llvm::SmallString<256> path(dir);
   llvm::sys::path::append(path, file);
@@ -91,11 +81,11 @@ std::string CompileCache::fingerprint(const std::string &source,
                                       const Options &options) {
   std::string text = "geflow compile cache 1\n" + source;
   for (const auto &[name, value] : options.values()) {
-    if (!affectsCompile(name))
+    const OptionSpec *spec = OptionsRegistry::get().find(name);
+    if (spec && !spec->affectsExecutable)
       continue;
     // An option set to its default compiles what leaving it out does
     // (ge.socVersion=host on the development machine, nothing on the target).
-    const OptionSpec *spec = OptionsRegistry::get().find(name);
     if (spec && !spec->defaultValue.empty() && value == spec->defaultValue)
       continue;
     text += "\n" + name + "=" + value;

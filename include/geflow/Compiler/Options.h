@@ -35,6 +35,10 @@ struct OptionSpec {
   /// Meaningful only for graphs added to a Session (the compile cache, the
   /// run flag): entry points that compile directly reject it.
   bool sessionGraphsOnly = false;
+  /// False for options that change how a compiled graph is run or stored,
+  /// not what is compiled (device, timeouts, cache keys): the compile cache
+  /// leaves them out of its fingerprint.
+  bool affectsExecutable = true;
   /// Extra syntax check for String options (e.g. input_shape); returns an
   /// error message or "".
   std::function<std::string(const std::string &)> check;
