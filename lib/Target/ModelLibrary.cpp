@@ -268,8 +268,9 @@ static std::optional<std::string> findTool(const char *env,
                                            ArrayRef<StringRef> names) {
   if (const char *value = std::getenv(env); value && *value) {
     // $CC may be a name or a path; a command with flags is not supported.
-    if (sys::path::is_absolute(value) && sys::fs::can_execute(value))
-      return std::string(value);
+    if (StringRef(value).contains('/'))
+      return sys::fs::can_execute(value) ? std::optional<std::string>(value)
+                                         : std::nullopt;
     if (ErrorOr<std::string> found = sys::findProgramByName(value))
       return *found;
     return std::nullopt;

@@ -16,13 +16,14 @@ from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, F
                      InvalidArgumentError, NotFoundError, OutOfMemoryError, TaskFailedError,
                      UnsupportedError)
 from .graph import Graph, Value
+from .library import load_library
 from .types import TensorSpec
 from . import ops
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "compile", "load", "Executable", "AsyncRun", "Stream", "Event", "Session",
+    "compile", "load", "load_library", "Executable", "AsyncRun", "Stream", "Event", "Session",
     "SessionFuture", "initialize", "finalize", "is_initialized", "option_specs", "Graph",
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",

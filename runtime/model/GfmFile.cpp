@@ -3,6 +3,8 @@
 #include "geflow/runtime/RegularFile.h"
 
 #include "proto/gfm.pb.h"
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <cstdio>
 #include <cstring>
@@ -19,7 +21,15 @@ static uint32_t headerCrc(const GfmHeader &h) {
 
 std::vector<uint8_t> encodeGfm(const gfm::Model &model, const void *weights,
                                size_t weightsSize) {
-  std::string body = model.SerializeAsString();
+  // Deterministic: map fields (attributes, options) in key order, so that
+  // compiling a model twice gives the same bytes.
+  std::string body;
+  {
+    google::protobuf::io::StringOutputStream stream(&body);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    model.SerializeToCodedStream(&coded);
+  }
   GfmHeader h{};
   std::memcpy(h.magic, kGfmMagic, sizeof(kGfmMagic));
   h.formatVersion = kGfmFormatVersion;
