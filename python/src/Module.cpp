@@ -13,6 +13,7 @@ void bindExecutable(py::module_ &m);
 void bindCompile(py::module_ &m);
 void bindBuilder(py::module_ &m);
 void bindSession(py::module_ &m);
+void bindWeights(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -22,6 +23,7 @@ PYBIND11_MODULE(_geflow, m) {
   bindDTypes(m);
   bindRuntime(m);
   bindExecutable(m);
+  bindWeights(m);
   bindCompile(m);
   bindBuilder(m);
   bindSession(m);
