@@ -5,6 +5,7 @@
 #include "Precision.h"
 #include "ShapeRange.h"
 #include "SizeLimits.h"
+#include "Variables.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"
@@ -180,6 +181,13 @@ frontend::ImportOptions getImportOptions(const CompileConfig &config) {
       importOptions.inputShapes.push_back(std::move(shape));
     }
   }
+  // Updatable weights must reach applyVariableOptions unfolded and under
+  // their initializer names: the import's canonicalization would fold and
+  // merge them (the compile pipeline canonicalizes afterwards).
+  if (config.variables.allUpdatable || !config.variables.updatable.empty()) {
+    importOptions.markInitializers = true;
+    importOptions.canonicalize = false;
+  }
   return importOptions;
 }
 
@@ -250,6 +258,8 @@ compileModule(ModuleOp module, const CompileConfig &config,
       ++s.graphOps;
   });
 
+  if (failed(applyVariableOptions(module, config.variables)))
+    return failure();
   if (failed(runPipeline(module, config, /*graphOnly=*/false, hook)))
     return failure();
 

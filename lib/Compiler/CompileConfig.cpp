@@ -102,6 +102,31 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
   config.constantMaxSize = static_cast<uint64_t>(
       options.getInt("constant_max_size", config.constantMaxSize));
   config.optionValues = options.values();
+  if (auto text = options.get("updatable_weights")) {
+    if (*text == "all") {
+      config.variables.allUpdatable = true;
+    } else if (!text->empty()) {
+      size_t start = 0;
+      while (start <= text->size()) {
+        size_t end = text->find(',', start);
+        config.variables.updatable.push_back(text->substr(
+            start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos)
+          break;
+        start = end + 1;
+      }
+    }
+  }
+  config.variables.frozen = options.getBool("frozen_variable");
+  config.variables.maxBytes = static_cast<uint64_t>(
+      options.getInt("variable_memory_max_size",
+                     static_cast<int64_t>(config.variables.maxBytes)));
+  if (config.variables.frozen &&
+      (config.variables.allUpdatable || !config.variables.updatable.empty())) {
+    error = "frozen_variable=true turns variables into constants, which "
+            "contradicts updatable_weights; set only one of them";
+    return std::nullopt;
+  }
 
   PipelineConfig &pipeline = config.pipeline;
   if (auto file = options.get("fusion_switch_file")) {

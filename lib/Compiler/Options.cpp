@@ -182,6 +182,48 @@ OptionsRegistry::OptionsRegistry() {
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model",
                           "false"));
+  // Weight update (GE 5.5): which weights stay variables instead of being
+  // folded as constants (lib/Compiler/Variables.cpp, docs/weight-update.md).
+  OptionSpec updatable =
+      option("updatable_weights", Kind::String,
+             "Weights kept updatable without recompiling: \"all\" (every "
+             "float initializer) or comma-separated initializer names "
+             "(geflow extension)");
+  updatable.check = [](const std::string &v) -> std::string {
+    if (v.empty() || v == "all")
+      return "";
+    size_t start = 0;
+    while (true) {
+      size_t end = v.find(',', start);
+      if (end == start || start == v.size())
+        return "expected \"all\" or comma-separated weight names without "
+               "empty entries, got \"" +
+               v + "\"";
+      if (end == std::string::npos)
+        return "";
+      start = end + 1;
+    }
+  };
+  specs_.push_back(updatable);
+  specs_.push_back(option("frozen_variable", Kind::Bool,
+                          "Turn variables into constants (GE): they fold and "
+                          "can no longer be updated",
+                          "false"));
+  // GE's documented default is 5 GiB (historic versions).
+  OptionSpec variableMemory = option(
+      "variable_memory_max_size", Kind::Int,
+      "Most bytes all variables (updatable weights) may hold", "5368709120");
+  variableMemory.minValue = 1;
+  specs_.push_back(variableMemory);
+  OptionSpec staticMemory =
+      option("static_memory_policy", Kind::Int,
+             "0: each graph's own arenas; 2 (1 reads as 2): the graphs of a "
+             "Session share arenas sized for the largest",
+             "0");
+  staticMemory.maxValue = 2;
+  staticMemory.scope = OptionScope::Session;
+  specs_.push_back(staticMemory);
+
   // GE's documented default: one stream per engine.
   OptionSpec streams =
       option("stream_max_parallel_num", Kind::String,

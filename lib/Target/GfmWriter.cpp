@@ -13,6 +13,7 @@
 #include "geflow/runtime/Gfm.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace geflow::npu;
@@ -104,10 +105,103 @@ std::string taskName(Operation *op) {
   return op->getName().getStringRef().str();
 }
 
+/// The executable's table of updatable weights (ge.Variable): each
+/// variable's type and the stored forms derived from it.
+class VariableTable {
+public:
+  explicit VariableTable(gfm::Model &model) : model_(model) {}
+  /// The variables recorded by convert-ge-to-npu, with their unpacked forms.
+  LogicalResult build(ModuleOp module, const WeightLayout &weights);
+  /// A packed form, read by input `input` of task `task` of gear `gear`.
+  LogicalResult addPacked(WeightOp w, const gfm::Buffer &buffer, uint32_t gear,
+                          uint32_t task, uint32_t input);
+  /// Checks every variable has its own value among its stored forms.
+  LogicalResult finish(ModuleOp module);
+
+private:
+  gfm::Variable *find(StringRef name);
+  gfm::Model &model_;
+  llvm::StringMap<int> index_;
+};
+
+gfm::Variable *VariableTable::find(StringRef name) {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : model_.mutable_variables(it->second);
+}
+
+LogicalResult VariableTable::build(ModuleOp module,
+                                   const WeightLayout &weights) {
+  auto vars = module->getAttrOfType<DictionaryAttr>("npu.variables");
+  if (!vars)
+    return success();
+  for (NamedAttribute a : vars) {
+    auto type = cast<RankedTensorType>(cast<TypeAttr>(a.getValue()).getValue());
+    index_[a.getName()] = model_.variables_size();
+    gfm::Variable *v = model_.add_variables();
+    v->set_name(a.getName().str());
+    v->set_dtype(toDType(type.getElementType()));
+    for (int64_t d : type.getShape())
+      v->add_shape(d);
+  }
+  WalkResult walked = module.walk([&](WeightOp w) {
+    if (!w.getSource() || w.getPacked())
+      return WalkResult::advance();
+    gfm::Variable *v = find(*w.getSource());
+    if (!v || !w.getPlacement() || !w.getValue()) {
+      w.emitOpError("weight of variable '")
+          << *w.getSource() << "' is not a placed, listed variable weight";
+      return WalkResult::interrupt();
+    }
+    gfm::Buffer b = weights.buffer(*w.getPlacement());
+    for (const gfm::StoredWeight &s : v->stored())
+      if (s.buffer().region() == b.region() && s.buffer().slot() == b.slot() &&
+          s.buffer().offset() == b.offset())
+        return WalkResult::advance(); // shared by gears
+    gfm::StoredWeight *s = v->add_stored();
+    *s->mutable_buffer() = b;
+    s->set_dtype(toDType(getElementTypeOrSelf(w.getType())));
+    if (s->dtype() == v->dtype())
+      v->set_value(v->stored_size() - 1);
+    return WalkResult::advance();
+  });
+  return failure(walked.wasInterrupted());
+}
+
+LogicalResult VariableTable::addPacked(WeightOp w, const gfm::Buffer &buffer,
+                                       uint32_t gear, uint32_t task,
+                                       uint32_t input) {
+  gfm::Variable *v = find(*w.getSource());
+  if (!v)
+    return w.emitOpError("packed weight of unknown variable '")
+           << *w.getSource() << "'";
+  gfm::StoredWeight *s = v->add_stored();
+  *s->mutable_buffer() = buffer;
+  s->set_dtype(toDType(getElementTypeOrSelf(w.getType())));
+  s->set_packed(true);
+  s->set_gear(gear);
+  s->set_task(task);
+  s->set_input(input);
+  return success();
+}
+
+LogicalResult VariableTable::finish(ModuleOp module) {
+  for (const gfm::Variable &v : model_.variables()) {
+    bool own = static_cast<int>(v.value()) < v.stored_size() &&
+               !v.stored(v.value()).packed() &&
+               v.stored(v.value()).dtype() == v.dtype();
+    if (!own)
+      return module.emitError("variable '")
+             << v.name() << "' has no stored value of its own";
+  }
+  return success();
+}
+
 class ProgramWriter {
 public:
-  ProgramWriter(ProgramOp program, const WeightLayout &weights)
-      : program_(program), weights_(weights) {}
+  ProgramWriter(ProgramOp program, const WeightLayout &weights,
+                VariableTable &variables, uint32_t gear)
+      : program_(program), weights_(weights), variables_(variables),
+        gear_(gear) {}
   LogicalResult write(gfm::Program *out);
 
 private:
@@ -115,6 +209,8 @@ private:
   LogicalResult addTask(Operation &op, gfm::Program *out);
   ProgramOp program_;
   const WeightLayout &weights_;
+  VariableTable &variables_;
+  uint32_t gear_;
 };
 
 FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
@@ -186,6 +282,11 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
     for (Value in : k.getInputs()) {
       auto b = resolve(in);
       if (failed(b))
+        return failure();
+      auto w = in.getDefiningOp<WeightOp>();
+      if (w && w.getSource() && w.getPacked() &&
+          failed(variables_.addPacked(w, *b, gear_, out->tasks_size() - 1,
+                                      kt->inputs_size())))
         return failure();
       *kt->add_inputs() = *b;
       *kt->add_input_descs() = toDesc(in, exprsOf(k, kt->input_descs_size()));
@@ -308,9 +409,15 @@ FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
   WeightLayout weights;
   if (failed(weights.build(module, weightsSize, options, model)))
     return failure();
-  for (ProgramOp p : programs)
-    if (failed(ProgramWriter(p, weights).write(model.add_gears())))
+  VariableTable variables(model);
+  if (failed(variables.build(module, weights)))
+    return failure();
+  for (auto [g, p] : llvm::enumerate(programs))
+    if (failed(
+            ProgramWriter(p, weights, variables, g).write(model.add_gears())))
       return failure();
+  if (failed(variables.finish(module)))
+    return failure();
   // The model signature: dims that differ across gears are -1.
   auto mergeSig = [&](auto getSigs, auto *out) {
     const auto &firstSigs = getSigs(model.gears(0));

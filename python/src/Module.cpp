@@ -14,6 +14,7 @@ void bindCompile(py::module_ &m);
 void bindBuilder(py::module_ &m);
 void bindSession(py::module_ &m);
 void bindLibrary(py::module_ &m);
+void bindWeights(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -23,6 +24,7 @@ PYBIND11_MODULE(_geflow, m) {
   bindDTypes(m);
   bindRuntime(m);
   bindExecutable(m);
+  bindWeights(m);
   bindCompile(m);
   bindBuilder(m);
   bindSession(m);

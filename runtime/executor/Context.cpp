@@ -117,7 +117,8 @@ StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone,
-                  const std::vector<uint32_t> *blockDims) {
+                  const std::vector<uint32_t> *blockDims,
+                  const std::shared_ptr<const void> &hold) {
   // Launches were validated when the plan was made, so none is expected to
   // fail; if one does, the rest of the run (joins and `done` above all) is
   // still enqueued so that the context's end stays observable.
@@ -154,12 +155,21 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
     }
     }
   }
+  // A callback's captures are destroyed once it has run or been skipped
+  // after a failure: after every earlier task of its stream either way.
+  auto holdOn = [&](Stream &stream) {
+    if (hold)
+      note(stream.launchCallback("hold weights",
+                                 [hold]() { return Status::OK(); }));
+  };
   for (uint32_t s : plan.internalStreams) {
+    holdOn(*ctx.streams[s]);
     note(ctx.streams[s]->recordEvent(ctx.joins[s]));
     note(caller.waitEvent(ctx.joins[s]));
   }
   if (beforeDone)
     note(beforeDone(caller));
+  holdOn(caller);
   note(caller.recordEvent(ctx.done));
   return first;
 }

@@ -49,6 +49,9 @@ struct GearState {
   /// gear_padding's staging copies of the gear's inputs then outputs
   /// (allocated on first use).
   std::vector<void *> staging;
+  /// The weight version the pointers into updatable weights are aimed at
+  /// (WeightSets::bind).
+  uint64_t weightVersion = 0;
 };
 
 struct RangedInstance;
@@ -82,11 +85,14 @@ struct ExecContext {
 /// set. `beforeDone` enqueues work on `caller` that still belongs to the
 /// run (it must finish before the context can be reused).
 /// `blockDims`, when given, replaces each step's block count (shape-ranged
-/// programs re-tile per run).
+/// programs re-tile per run). `hold`, when given, is kept alive until every
+/// stream of the run has passed its last task (a callback per stream holds
+/// it), even when a stream fails: the weight version the run reads.
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone = nullptr,
-                  const std::vector<uint32_t> *blockDims = nullptr);
+                  const std::vector<uint32_t> *blockDims = nullptr,
+                  const std::shared_ptr<const void> &hold = nullptr);
 
 /// The contexts of one model, shared by its gears.
 class ContextPool {

@@ -75,6 +75,14 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
                                                    impl->external->bases());
   if (impl->plans.size() == 1 && impl->plans[0]->range)
     impl->instances = std::make_unique<exec::InstanceCache>();
+  StatusOr<std::unique_ptr<exec::WeightSets>> weights =
+      exec::WeightSets::create(impl->file->model(), props.soc,
+                               impl->file->weights(), impl->external->bases(),
+                               impl->plans);
+  if (!weights.ok())
+    return Status(weights.status().code(),
+                  path + ": " + weights.status().message());
+  impl->weights = std::move(weights.value());
   return std::unique_ptr<Model>(new Model(std::move(impl)));
 }
 
@@ -84,6 +92,57 @@ const std::vector<TensorInfo> &Model::outputs() const { return impl_->outputs; }
 const std::vector<GearInfo> &Model::gears() const { return impl_->gears; }
 const GfmFile &Model::file() const { return *impl_->file; }
 Device &Model::device() const { return *impl_->device; }
+
+std::shared_ptr<const exec::WeightVersion>
+Model::Impl::bindWeights(size_t gear, exec::GearState &state) const {
+  if (!weights)
+    return nullptr;
+  std::shared_ptr<const exec::WeightVersion> version = weights->current();
+  weights->bind(gear, *version, state);
+  return version;
+}
+
+static const std::vector<TensorInfo> kNoVariables;
+
+const std::vector<TensorInfo> &Model::variables() const {
+  return impl_->weights ? impl_->weights->variables() : kNoVariables;
+}
+
+Status Model::updateWeights(const std::vector<WeightUpdate> &updates) {
+  if (!impl_->weights)
+    return invalidArgument(
+        "model '" + impl_->name +
+        "' has no updatable weights (compile it with updatable_weights)");
+  return impl_->weights->update(updates, impl_->name);
+}
+
+Status Model::checkWeightUpdates(const std::vector<WeightUpdate> &updates,
+                                 const std::vector<std::string> &more) const {
+  if (!impl_->weights)
+    return invalidArgument(
+        "model '" + impl_->name +
+        "' has no updatable weights (compile it with updatable_weights)");
+  std::vector<std::string> problems = more;
+  for (std::string &p : impl_->weights->check(updates))
+    problems.push_back(std::move(p));
+  return impl_->weights->reject(problems, impl_->name);
+}
+
+Status Model::readWeight(const std::string &name, void *out,
+                         uint64_t size) const {
+  if (!impl_->weights)
+    return invalidArgument("model '" + impl_->name +
+                           "' has no updatable weights");
+  return impl_->weights->read(name, out, size);
+}
+
+uint64_t Model::weightVersion() const {
+  return impl_->weights ? impl_->weights->current()->id : 0;
+}
+
+size_t Model::liveWeightVersions() const {
+  return impl_->weights ? impl_->weights->liveVersions() : 0;
+}
 
 size_t Model::numContexts() const { return impl_->pool->size(); }
 
@@ -110,15 +169,17 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   }
   if (bound->instance)
     exec::useInstance(plan, bound->instance, ctx, **state);
+  std::shared_ptr<const exec::WeightVersion> weights =
+      impl_->bindWeights(bound->gear, **state);
   for (uint32_t index : plan.boundPointers) {
     const exec::PointerSource &p = plan.pointers[index];
     const TensorRef &ref =
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  Status status =
-      exec::enqueueRun(plan, ctx, **state, stream, nullptr,
-                       bound->instance ? &bound->instance->blockDims : nullptr);
+  Status status = exec::enqueueRun(
+      plan, ctx, **state, stream, nullptr,
+      bound->instance ? &bound->instance->blockDims : nullptr, weights);
   pool.release(&ctx);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "Padding.h"
 #include "Plan.h"
 #include "Ranged.h"
+#include "WeightSets.h"
 
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
@@ -38,6 +39,13 @@ struct Model::Impl {
   std::unique_ptr<exec::InstanceCache> instances;
   /// Set when the model was compiled with gear_padding.
   std::optional<exec::BatchPadding> padding;
+
+  /// Set for a model with updatable weights: the versioned weight sets.
+  std::unique_ptr<exec::WeightSets> weights;
+  /// Aims `state` at the current weight version and returns it: the run
+  /// holds it until its end (see holdWeights). Null without variables.
+  std::shared_ptr<const exec::WeightVersion>
+  bindWeights(size_t gear, exec::GearState &state) const;
 
   /// Idle streams for run().
   std::mutex runMu;

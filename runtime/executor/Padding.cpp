@@ -154,13 +154,19 @@ Status Model::Impl::executePadded(Stream &stream,
     size_t k = p.region == exec::Region::Input ? p.slot : in.size() + p.slot;
     (*state)->pointers[index] = static_cast<uint8_t *>(staging[k]) + p.offset;
   }
-  note(exec::enqueueRun(plan, ctx, **state, stream, [&](Stream &s) {
-    Status copied;
-    for (size_t i = 0; i < out.size() && copied.ok(); ++i)
-      copied = s.memcpyAsync(out[i].data, out[i].size, staging[in.size() + i],
-                             outRows[i] * batch, MemcpyKind::Default);
-    return copied;
-  }));
+  std::shared_ptr<const exec::WeightVersion> weights =
+      bindWeights(*gear, **state);
+  note(exec::enqueueRun(
+      plan, ctx, **state, stream,
+      [&](Stream &s) {
+        Status copied;
+        for (size_t i = 0; i < out.size() && copied.ok(); ++i)
+          copied =
+              s.memcpyAsync(out[i].data, out[i].size, staging[in.size() + i],
+                            outRows[i] * batch, MemcpyKind::Default);
+        return copied;
+      },
+      nullptr, weights));
   pool.release(&ctx);
   return first;
 }

@@ -1,5 +1,6 @@
 //===- GfmValidate.cpp - Bounds-checking a parsed .gfm model --------------===//
 #include "GfmValidateRanged.h"
+#include "GfmValidateVariables.h"
 
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Types.h"
@@ -234,7 +235,7 @@ Status Checker::run() {
           }));
     }
   }
-  return Status::OK();
+  return checkVariables(model_, weightsSize_);
 }
 
 } // namespace

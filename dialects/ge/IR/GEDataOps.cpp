@@ -63,3 +63,54 @@ LogicalResult HcomAllReduceOp::verify() {
     return emitOpError("group must not be empty");
   return success();
 }
+
+LogicalResult VariableOp::verify() {
+  if (getVarName().empty())
+    return emitOpError("var_name must not be empty");
+  auto type = dyn_cast<RankedTensorType>(getType());
+  if (!type || !type.hasStaticShape())
+    return emitOpError("variable '")
+           << getVarName() << "' needs a static shape, got " << getType();
+  if (auto value = getValueAttr()) {
+    auto valueType = cast<ShapedType>(value.getType());
+    if (valueType.getShape() != type.getShape() ||
+        valueType.getElementType() != type.getElementType())
+      return emitOpError("variable '")
+             << getVarName() << "': initial value " << valueType
+             << " does not match its type " << type;
+  }
+  return success();
+}
+
+/// Assign, AssignAdd and AssignSub: the variable is named, and where the
+/// enclosing graph declares it, the value must have its type.
+static LogicalResult verifyAssign(Operation *op, StringRef name, Type value) {
+  if (name.empty())
+    return op->emitOpError("var_name must not be empty");
+  auto type = dyn_cast<RankedTensorType>(value);
+  if (!type || !type.hasStaticShape())
+    return op->emitOpError("the value assigned to '")
+           << name << "' needs a static shape, got " << value;
+  Operation *graph = op->getParentOp();
+  if (!graph)
+    return success();
+  LogicalResult result = success();
+  graph->walk([&](VariableOp var) {
+    if (var.getVarName() != name || var.getType() == value)
+      return WalkResult::advance();
+    result = op->emitOpError("assigns ") << value << " to variable '" << name
+                                         << "' of type " << var.getType();
+    return WalkResult::interrupt();
+  });
+  return result;
+}
+
+LogicalResult AssignOp::verify() {
+  return verifyAssign(*this, getVarName(), getValue().getType());
+}
+LogicalResult AssignAddOp::verify() {
+  return verifyAssign(*this, getVarName(), getValue().getType());
+}
+LogicalResult AssignSubOp::verify() {
+  return verifyAssign(*this, getVarName(), getValue().getType());
+}

@@ -38,27 +38,58 @@ def GE_FileConstantOp : GE_InferOp<"FileConstant"> {
 }
 
 def GE_VariableOp : GE_Op<"Variable", [MemoryEffects<[MemRead]>]> {
-  let summary = "A named, persistent tensor (model state)";
+  let summary = "A named, persistent tensor (model state, updatable weights)";
   let description = [{
     GE `Variable`: reads the current value of the variable `var_name`; every
-    `ge.Variable` with the same name refers to the same storage. Initial
-    values come from weight update or `ge.Assign`.
+    `ge.Variable` with the same name refers to the same storage. `value` is
+    the initial value (an updatable weight's data from the model); without
+    one the variable must be set by weight update or `ge.Assign` first.
+    Unlike `ge.Const` a variable is never folded: the compiler keeps which
+    stored weight came from it (and how it was converted and packed), so
+    weight update can rewrite it without recompiling.
+
+    ```mlir
+    %w = ge.Variable "fc.weight" = dense<1.0> : tensor<4x4xf32> : tensor<4x4xf32>
+    ```
   }];
-  let arguments = (ins StrAttr:$var_name);
+  let arguments = (ins StrAttr:$var_name, OptionalAttr<ElementsAttr>:$value);
   let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$var_name attr-dict `:` type($y)";
+  let assemblyFormat = "$var_name (`=` $value^)? attr-dict `:` type($y)";
+  let hasVerifier = 1;
 }
 
-def GE_AssignOp : GE_Op<"Assign", [MemoryEffects<[MemWrite]>,
-                                   AllTypesMatch<["value", "y"]>]> {
-  let summary = "Writes value into the variable `var_name`";
-  let description = [{
-    GE `Assign`: stores `value` into the variable (whose type it must match)
-    and returns the stored value.
-  }];
+class GE_AssignLikeOp<string mnemonic, string what>
+    : GE_Op<mnemonic, [MemoryEffects<[MemRead, MemWrite]>,
+                       AllTypesMatch<["value", "y"]>]> {
+  let summary = what;
   let arguments = (ins StrAttr:$var_name, GE_Tensor:$value);
   let results = (outs GE_Tensor:$y);
   let assemblyFormat = "$var_name `,` $value attr-dict `:` type($value)";
+  let hasVerifier = 1;
+}
+
+def GE_AssignOp : GE_AssignLikeOp<"Assign",
+    "Writes value into the variable `var_name`"> {
+  let description = [{
+    GE `Assign`: stores `value` into the variable (whose type it must match)
+    and returns the stored value. The variable may belong to another graph
+    of the same Session (a weight-update graph): then only its name and type
+    tie the two together, checked when the update graph runs.
+  }];
+}
+
+def GE_AssignAddOp : GE_AssignLikeOp<"AssignAdd",
+    "Adds value to the variable `var_name`"> {
+  let description = [{
+    GE `AssignAdd`: `var = var + value` elementwise; returns the new value.
+  }];
+}
+
+def GE_AssignSubOp : GE_AssignLikeOp<"AssignSub",
+    "Subtracts value from the variable `var_name`"> {
+  let description = [{
+    GE `AssignSub`: `var = var - value` elementwise; returns the new value.
+  }];
 }
 
 def GE_HcomAllReduceOp : GE_Op<"HcomAllReduce", [SameOperandsAndResultType,

@@ -61,13 +61,17 @@ def NPU_WeightOp : NPU_Op<"weight", [Pure]> {
     `packed`) the bytes the consuming kernel's pack function produced.
     `external` weights keep their bytes in a file beside the model instead
     (`file_path`, `file_offset`); `placement` is the weight-blob buffer once
-    weights are laid out.
+    weights are laid out. `source` names the `ge.Variable` (updatable
+    weight) the bytes were derived from: its value itself, converted to the
+    result's float dtype, or (with `packed`) packed for the one kernel that
+    reads it; the runtime re-derives them the same way on weight update.
   }];
   let arguments = (ins OptionalAttr<ElementsAttr>:$value,
                        UnitAttr:$packed,
                        OptionalAttr<StrAttr>:$file_path,
                        DefaultValuedAttr<I64Attr, "0">:$file_offset,
-                       OptionalAttr<NPU_BufferAttr>:$placement);
+                       OptionalAttr<NPU_BufferAttr>:$placement,
+                       OptionalAttr<StrAttr>:$source);
   let results = (outs NPU_Tensor:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
   let hasVerifier = 1;

@@ -30,6 +30,7 @@ struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
     MLIRContext *ctx = &getContext();
     llvm::StringMap<BufferAttr> byContent;
     DenseMap<Attribute, BufferAttr> byAttr;
+    llvm::StringMap<BufferAttr> bySource;
     uint64_t top = 0;
     WalkResult result = module.walk([&](WeightOp op) {
       if (!op.getValue())
@@ -50,10 +51,24 @@ struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
         size = *bytes;
       }
       // Equal weights share one placement: by attribute identity, or by
-      // content for resource blobs.
+      // content for resource blobs. A weight derived from a variable is
+      // rewritten on weight update, so it only shares with the same form of
+      // the same variable (a packed form belongs to its one kernel task).
       BufferAttr *shared = nullptr;
       auto blob = getBlobBytes(op);
-      if (blob) {
+      std::string sourceKey;
+      if (auto source = op.getSource()) {
+        if (op.getPacked()) {
+          op.setPlacementAttr(
+              BufferAttr::get(ctx, MemRegion::weight, 0, top, size));
+          top = alignUp(top + size);
+          return WalkResult::advance();
+        }
+        llvm::raw_string_ostream os(sourceKey);
+        os << *source << ':' << op.getType();
+        auto it = bySource.find(sourceKey);
+        shared = it == bySource.end() ? nullptr : &it->second;
+      } else if (blob) {
         auto it = byContent.find(*blob);
         shared = it == byContent.end() ? nullptr : &it->second;
       } else {
@@ -66,7 +81,9 @@ struct NPULayoutWeightsPass : impl::NPULayoutWeightsBase<NPULayoutWeightsPass> {
       }
       auto buf = BufferAttr::get(ctx, MemRegion::weight, 0, top, size);
       op.setPlacementAttr(buf);
-      if (blob)
+      if (!sourceKey.empty())
+        bySource[sourceKey] = buf;
+      else if (blob)
         byContent[*blob] = buf;
       else
         byAttr[op.getValueAttr()] = buf;

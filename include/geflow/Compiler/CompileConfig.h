@@ -83,6 +83,19 @@ struct PipelineConfig {
   GearConfig gears;
 };
 
+/// Weight update (GE 5.5): which weights become ge.Variable ops, kept
+/// unfolded so that the executable can rewrite them (docs/weight-update.md).
+struct VariableConfig {
+  /// updatable_weights=all: every float weight of the model.
+  bool allUpdatable = false;
+  /// updatable_weights=a,b: these weights (by initializer / node name).
+  std::vector<std::string> updatable;
+  /// frozen_variable: every variable with an initial value becomes a Const.
+  bool frozen = false;
+  /// variable_memory_max_size: most bytes of all variables together.
+  uint64_t maxBytes = 5368709120;
+};
+
 /// A whole compile: the import's shapes, the pipeline, the executable.
 struct CompileConfig {
   /// input_shape: applied at import (its -1 dims stay unknown or geared).
@@ -97,6 +110,8 @@ struct CompileConfig {
   /// graph_memory_max_size and constant_max_size (lib/Compiler/SizeLimits.h).
   uint64_t graphMemoryMaxSize = 26843545600;
   uint64_t constantMaxSize = uint64_t(1) << 31;
+  /// updatable_weights, frozen_variable, variable_memory_max_size.
+  VariableConfig variables;
   /// The validated options, recorded in the executable.
   std::map<std::string, std::string> optionValues;
 };

@@ -25,6 +25,9 @@ struct ImportOptions {
   /// Canonicalize the imported graph: constant subgraphs (Shape -> Gather ->
   /// Concat -> Reshape with static shapes, ...) fold into constants.
   bool canonicalize = true;
+  /// Tag each initializer's constant with `onnx.initializer` (its name), so
+  /// that updatable_weights can tell model weights from other constants.
+  bool markInitializers = false;
 };
 
 } // namespace geflow::frontend

@@ -6,6 +6,7 @@
 #include "dialects/ge/IR/GEUtils.h"
 #include "geflow/SocInfo/OpInfo.h"
 #include "geflow/kernels/Registry.h"
+#include "geflow/runtime/WeightDerivation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -43,14 +44,34 @@ bool isAliasLike(Operation *op) {
   return false;
 }
 
+/// The variable an updatable weight operand comes from: `v` is a
+/// ge.Variable with an initial value, or a float Cast of one (the precision
+/// policy's copy, stored converted like a constant would be).
+ge::VariableOp variableSource(Value v) {
+  if (auto var = v.getDefiningOp<ge::VariableOp>())
+    return var.getValueAttr() ? var : ge::VariableOp();
+  auto cast = v.getDefiningOp<ge::CastOp>();
+  if (!cast)
+    return {};
+  auto var = cast.getX().getDefiningOp<ge::VariableOp>();
+  if (!var || !var.getValueAttr())
+    return {};
+  auto from = ge::getRuntimeDType(getElementTypeOrSelf(var.getType()));
+  auto to = ge::getRuntimeDType(getElementTypeOrSelf(cast.getType()));
+  return from && to && rt::canConvertWeight(*from, *to) ? var
+                                                        : ge::VariableOp();
+}
+
 k::TensorDesc toDesc(Value v, bool prepack) {
   auto type = cast<RankedTensorType>(v.getType());
   k::TensorDesc d;
   d.dtype = ge::getRuntimeDType(type.getElementType()).value_or(rt::DType::F32);
   d.shape.assign(type.getShape().begin(), type.getShape().end());
   d.format = static_cast<rt::Format>(ge::getFormat(type));
-  d.isConst = prepack && isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(
-                             v.getDefiningOp());
+  d.isConst =
+      prepack &&
+      (isa_and_nonnull<ge::ConstOp, ge::FileConstantOp>(v.getDefiningOp()) ||
+       variableSource(v));
   return d;
 }
 
@@ -84,6 +105,8 @@ public:
 private:
   LogicalResult checkStaticInputs();
   LogicalResult lowerKernelOp(Operation *op, OpBuilder &b);
+  /// A ge.Variable (or a float Cast of one) as a weight derived from it.
+  LogicalResult lowerVariable(Operation *op, ge::VariableOp var, OpBuilder &b);
   FailureOr<Value> packedWeight(Operation *op, const k::KernelDef &def,
                                 const k::TilingContext &ctx,
                                 const k::TilingResult &tiling, uint32_t index,
@@ -170,16 +193,33 @@ FailureOr<Value> FuncLowering::packedWeight(Operation *op,
                                             uint32_t index, Value operand,
                                             OpBuilder &b) {
   auto cst = operand.getDefiningOp<ge::ConstOp>();
-  if (!cst || !def.pack)
+  // An updatable weight is packed from its lowered (converted) bytes, with
+  // the function weight update calls, and remembers its variable.
+  WeightOp source;
+  if (variableSource(operand))
+    source = map_.lookupOrNull(operand).getDefiningOp<WeightOp>();
+  if ((!cst && !source) || !def.pack)
     return op->emitError() << ge::opLabel(op) << ": kernel '" << def.name
                            << "' asks to pre-pack input " << index
                            << ", which is not an inline constant";
-  auto bytes = ge::getRawBytes(cst.getValue());
+  auto bytes = ge::getRawBytes(source ? source.getValueAttr() : cst.getValue());
   if (failed(bytes))
     return op->emitError() << ge::opLabel(op) << ": constant data of input "
                            << index << " is not available";
   std::vector<uint8_t> packed;
-  rt::Status st = def.pack(ctx, tiling, index, bytes->data(), &packed);
+  rt::Status st;
+  if (source) {
+    rt::WeightDerivation d;
+    d.from = d.to = ctx.inputs[index].dtype;
+    d.pack = &def;
+    d.ctx = &ctx;
+    d.tiling = &tiling;
+    d.input = index;
+    auto type = cast<ShapedType>(operand.getType());
+    st = rt::deriveWeight(d, bytes->data(), type.getNumElements(), &packed);
+  } else {
+    st = def.pack(ctx, tiling, index, bytes->data(), &packed);
+  }
   if (!st.ok())
     return op->emitError() << ge::opLabel(op) << ": packing input " << index
                            << " failed: " << st.message();
@@ -189,12 +229,53 @@ FailureOr<Value> FuncLowering::packedWeight(Operation *op,
       reinterpret_cast<const char *>(packed.data()), packed.size()));
   auto value = DenseResourceElementsAttr::get(blobType, "packed_" + def.name,
                                               std::move(blob));
-  auto w =
-      WeightOp::create(b, cst.getLoc(), operand.getType(), value,
-                       /*packed=*/b.getUnitAttr(), /*file_path=*/StringAttr(),
-                       /*file_offset=*/b.getI64IntegerAttr(0),
-                       /*placement=*/BufferAttr());
+  auto w = WeightOp::create(
+      b, operand.getLoc(), operand.getType(), value,
+      /*packed=*/b.getUnitAttr(), /*file_path=*/StringAttr(),
+      /*file_offset=*/b.getI64IntegerAttr(0),
+      /*placement=*/BufferAttr(),
+      /*source=*/source ? source.getSourceAttr() : StringAttr());
   return w.getResult();
+}
+
+LogicalResult FuncLowering::lowerVariable(Operation *op, ge::VariableOp var,
+                                          OpBuilder &b) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  auto from = ge::getRuntimeDType(getElementTypeOrSelf(var.getType()));
+  auto to = ge::getRuntimeDType(type.getElementType());
+  if (!from || !to)
+    return op->emitError() << ge::opLabel(op) << ": variable '"
+                           << var.getVarName() << "' has no runtime dtype";
+  ElementsAttr value = var.getValueAttr();
+  if (*from != *to) {
+    auto bytes = ge::getRawBytes(value);
+    if (failed(bytes))
+      return op->emitError() << ge::opLabel(op) << ": the data of variable '"
+                             << var.getVarName() << "' is not available";
+    std::vector<uint8_t> converted;
+    rt::WeightDerivation d;
+    d.from = *from;
+    d.to = *to;
+    rt::Status st =
+        rt::deriveWeight(d, bytes->data(), type.getNumElements(), &converted);
+    if (!st.ok())
+      return op->emitError() << ge::opLabel(op) << ": " << st.message();
+    value = ge::makeElementsAttr(
+        type,
+        ArrayRef<char>(reinterpret_cast<const char *>(converted.data()),
+                       converted.size()),
+        "var_" + std::string(rt::dtypeShortName(*to)));
+  }
+  auto w = WeightOp::create(b, op->getLoc(), type, value, UnitAttr(),
+                            StringAttr(), b.getI64IntegerAttr(0), BufferAttr(),
+                            var.getVarNameAttr());
+  map_.map(op->getResult(0), w.getResult());
+  // The executable lists every variable with its own type.
+  auto module = func_->getParentOfType<ModuleOp>();
+  NamedAttrList vars(module->getAttrOfType<DictionaryAttr>("npu.variables"));
+  vars.set(var.getVarNameAttr(), TypeAttr::get(var.getType()));
+  module->setAttr("npu.variables", vars.getDictionary(b.getContext()));
+  return success();
 }
 
 LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
@@ -300,13 +381,20 @@ LogicalResult FuncLowering::run() {
     if (auto cst = dyn_cast<ge::ConstOp>(op)) {
       auto w = WeightOp::create(b, op.getLoc(), cst.getType(), cst.getValue(),
                                 UnitAttr(), StringAttr(),
-                                b.getI64IntegerAttr(0), BufferAttr());
+                                b.getI64IntegerAttr(0), BufferAttr(),
+                                /*source=*/StringAttr());
       map_.map(cst.getResult(), w.getResult());
+    } else if (ge::VariableOp var = op.getNumResults() == 1
+                                        ? variableSource(op.getResult(0))
+                                        : ge::VariableOp()) {
+      if (failed(lowerVariable(&op, var, b)))
+        failedAny = true;
     } else if (auto file = dyn_cast<ge::FileConstantOp>(op)) {
       auto w =
           WeightOp::create(b, op.getLoc(), file.getType(), ElementsAttr(),
                            UnitAttr(), file.getFilePathAttr(),
-                           b.getI64IntegerAttr(file.getOffset()), BufferAttr());
+                           b.getI64IntegerAttr(file.getOffset()), BufferAttr(),
+                           /*source=*/StringAttr());
       map_.map(file.getResult(), w.getResult());
     } else if (isAliasLike(&op) && map_.contains(op.getOperand(0))) {
       auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
@@ -328,10 +416,19 @@ LogicalResult FuncLowering::run() {
     program.erase();
     return failure();
   }
-  // Constants only consumed in packed form are dropped.
+  // Constants only consumed in packed form are dropped; a variable keeps
+  // its own value (what weight update reads back and AssignAdd adds to).
   for (Operation &op : llvm::make_early_inc_range(*body))
-    if (isa<WeightOp>(op) && op.use_empty())
-      op.erase();
+    if (auto w = dyn_cast<WeightOp>(op); w && op.use_empty()) {
+      auto vars =
+          func_->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
+              "npu.variables");
+      bool own =
+          w.getSource() && !w.getPacked() && vars &&
+          vars.get(*w.getSource()) == TypeAttr::get(w.getResult().getType());
+      if (!own)
+        op.erase();
+    }
   return success();
 }
 

@@ -133,6 +133,9 @@ GraphImporter::Lookup GraphImporter::lookupValue(StringRef name, Value &value) {
     poisoned.insert(name);
     return Lookup::Poisoned;
   }
+  if (options.markInitializers)
+    value.getDefiningOp()->setAttr("onnx.initializer",
+                                   builder.getStringAttr(name));
   values[name] = value;
   return Lookup::Found;
 }

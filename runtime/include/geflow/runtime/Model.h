@@ -79,6 +79,17 @@ struct TensorRef {
   std::vector<int64_t> shape;
 };
 
+/// A new value for one updatable weight (Model::updateWeights): `size`
+/// bytes at `data` (not owned; read before updateWeights returns), in the
+/// variable's dtype and shape.
+struct WeightUpdate {
+  std::string name;
+  const void *data = nullptr;
+  uint64_t size = 0;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
+
 struct ModelLoadOptions {
   GfmLimits limits;
 };
@@ -143,6 +154,31 @@ public:
   /// execute() on a stream of the model's own, then waits for it.
   Status run(const std::vector<TensorRef> &inputs,
              const std::vector<TensorRef> &outputs);
+
+  /// The updatable weights (compiled with updatable_weights): the model's
+  /// initializer names, dtypes and shapes. Empty for other models.
+  const std::vector<TensorInfo> &variables() const;
+  /// Replaces the values of the named updatable weights without reloading:
+  /// every stored form (fp16/bf16 copies, pre-packed panels) is derived
+  /// again exactly as the compiler derived it, so results equal a fresh
+  /// compile with the new values. Names, dtypes, shapes and sizes are
+  /// checked first and every mismatch is reported in one error (then
+  /// nothing changes). Runs enqueued before the call finish with the old
+  /// weights, runs enqueued after it use the new ones; safe to call while
+  /// other threads execute.
+  Status updateWeights(const std::vector<WeightUpdate> &updates);
+  /// The error updateWeights would report for `updates`, with `more`
+  /// problems a caller found itself (one line each) listed too; OK when
+  /// there are none. Changes nothing.
+  Status checkWeightUpdates(const std::vector<WeightUpdate> &updates,
+                            const std::vector<std::string> &more = {}) const;
+  /// Copies the current value of updatable weight `name` (`size` bytes).
+  Status readWeight(const std::string &name, void *out, uint64_t size) const;
+  /// 0 for the file's weights; every successful updateWeights adds one.
+  uint64_t weightVersion() const;
+  /// Weight versions alive: the current one and older ones runs still in
+  /// flight read (an old version is freed when its last run ends).
+  size_t liveWeightVersions() const;
 
   /// Execution contexts created so far (each holds an arena); at most the
   /// number of executions that were in flight at once.

@@ -505,3 +505,36 @@ func.func @grid_sampler_mode(%x: tensor<1x3x4x5xf32>, %g: tensor<1x6x7x2xf32>) {
   %0 = ge.GridSampler2D %x, %g {interpolation_mode = "area"} : (tensor<1x3x4x5xf32>, tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32>
   return
 }
+
+// -----
+
+func.func @variable_value_type(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'ge.Variable' op variable 'w': initial value 'tensor<2xf32>' does not match its type 'tensor<4xf32>'}}
+  %v = ge.Variable "w" = dense<1.0> : tensor<2xf32> : tensor<4xf32>
+  return %v : tensor<4xf32>
+}
+
+// -----
+
+func.func @variable_name(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'ge.Variable' op var_name must not be empty}}
+  %v = ge.Variable "" : tensor<4xf32>
+  return %v : tensor<4xf32>
+}
+
+// -----
+
+func.func @assign_type(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %v = ge.Variable "w" : tensor<4xf32>
+  // expected-error @+1 {{'ge.AssignAdd' op assigns 'tensor<2xf32>' to variable 'w' of type 'tensor<4xf32>'}}
+  %a = ge.AssignAdd "w", %x : tensor<2xf32>
+  return %a : tensor<2xf32>
+}
+
+// -----
+
+func.func @assign_dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'ge.AssignSub' op the value assigned to 'w' needs a static shape}}
+  %a = ge.AssignSub "w", %x : tensor<?xf32>
+  return %a : tensor<?xf32>
+}

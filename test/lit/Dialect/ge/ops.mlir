@@ -10,6 +10,12 @@ func.func @data_ops(%x: tensor<4xf32>) -> (tensor<2x3xf32>, tensor<4xf32>, tenso
   %f = ge.FileConstant {file_path = "weights/w.bin", offset = 64, length = 16, shape = array<i64: 8>, dtype = f16} : tensor<8xf16>
   // CHECK: ge.Variable "step" : tensor<4xf32>
   %v = ge.Variable "step" : tensor<4xf32>
+  // CHECK: ge.Variable "bias" = dense<5.000000e-01> : tensor<4xf32> : tensor<4xf32>
+  %vb = ge.Variable "bias" = dense<0.5> : tensor<4xf32> : tensor<4xf32>
+  // CHECK: ge.AssignAdd "bias", %{{.*}} : tensor<4xf32>
+  %aa = ge.AssignAdd "bias", %vb : tensor<4xf32>
+  // CHECK: ge.AssignSub "bias", %{{.*}} : tensor<4xf32>
+  %as = ge.AssignSub "bias", %aa : tensor<4xf32>
   // CHECK: ge.Assign "step", %{{.*}} : tensor<4xf32>
   %a = ge.Assign "step", %x : tensor<4xf32>
   // CHECK: ge.HcomAllReduce %{{.*}} {reduction = "max"} : tensor<4xf32>
