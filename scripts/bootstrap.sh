@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev clang-format-22
   libopenblas0-pthread
   python3-torch python3-torchvision
+  # geflow-serve: HTTP (cpp-httplib), gRPC, and the test clients
+  pkg-config libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc
+  python3-grpcio python3-protobuf python3-requests
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(libbenchmark-dev)
