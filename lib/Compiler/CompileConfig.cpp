@@ -8,6 +8,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdlib>
+
 namespace geflow {
 
 std::optional<GearConfig>
@@ -94,6 +96,15 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
       error = "input_shape_range: " + error;
       return std::nullopt;
     }
+  }
+  // GE's OP_NO_REUSE_MEM: "name,Type, name2" (GE's examples put spaces
+  // after the commas).
+  if (const char *noReuse = std::getenv("OP_NO_REUSE_MEM")) {
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(noReuse).split(parts, ',', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef p : parts)
+      if (!p.trim().empty())
+        config.pipeline.noReuseOps.push_back(p.trim().str());
   }
   config.externalWeight = options.getBool("external_weight");
   config.gearPadding = options.getBool("gear_padding");

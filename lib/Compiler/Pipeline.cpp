@@ -65,6 +65,7 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
   npu::NPUPlanMemoryOptions memory;
   memory.strategy = config.memoryStrategy;
   memory.inPlace = config.inPlace;
+  memory.noReuse.assign(config.noReuseOps.begin(), config.noReuseOps.end());
   ppm.addPass(npu::createNPUPlanMemory(memory));
   pm.addPass(npu::createNPULayoutWeights());
 }
@@ -91,6 +92,10 @@ struct CompilePipelineOptions
   Option<std::string> memoryStrategy{*this, "memory-strategy",
                                      llvm::cl::desc("npu-plan-memory strategy"),
                                      llvm::cl::init("best")};
+  ListOption<std::string> noReuseMem{
+      *this, "no-reuse-mem",
+      llvm::cl::desc("OP_NO_REUSE_MEM: node names or op types whose "
+                     "buffers are not shared")};
   Option<bool> prepackWeights{
       *this, "prepack-weights",
       llvm::cl::desc("Pre-pack constant weights for their kernels"),
@@ -169,6 +174,7 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   c.maxStreams = o.maxStreams;
   c.inPlace = o.inPlace;
   c.memoryStrategy = o.memoryStrategy;
+  c.noReuseOps.assign(o.noReuseMem.begin(), o.noReuseMem.end());
   c.prepackWeights = o.prepackWeights;
   c.elideConcat = o.elideConcat;
   c.stopAfterGraph = o.stopAfterGraph;
@@ -279,6 +285,8 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   num("max-streams", config.maxStreams, defaults.maxStreams);
   flag("in-place", config.inPlace, defaults.inPlace);
   str("memory-strategy", config.memoryStrategy, defaults.memoryStrategy);
+  if (!config.noReuseOps.empty())
+    os << " no-reuse-mem=" << llvm::join(config.noReuseOps, ",");
   flag("prepack-weights", config.prepackWeights, defaults.prepackWeights);
   flag("elide-concat", config.elideConcat, defaults.elideConcat);
   flag("stop-after-graph", config.stopAfterGraph, defaults.stopAfterGraph);

@@ -7,6 +7,8 @@
 
 #include "proto/gfm.pb.h"
 
+#include <algorithm>
+
 namespace geflow::rt {
 namespace {
 
@@ -156,6 +158,27 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
       GEFLOW_RETURN_IF_ERROR(checkDesc(d));
     for (const auto &d : k.output_descs())
       GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    // Kernels load whole elements: an operand at an offset that is not a
+    // multiple of its element size would be a misaligned access.
+    auto aligned = [&](const auto &buffers, const auto &descs,
+                       const char *what) -> Status {
+      for (int i = 0; i < std::min(buffers.size(), descs.size()); ++i) {
+        size_t element = dtypeSize(static_cast<DType>(descs.Get(i).dtype()));
+        if (element > 1 && buffers.Get(i).offset() % element != 0)
+          return fail(std::string(what) + " " + std::to_string(i) +
+                      " of kernel '" + k.kernel() + "' is at offset " +
+                      std::to_string(buffers.Get(i).offset()) +
+                      ", not a multiple of its element size " +
+                      std::to_string(element));
+      }
+      return Status::OK();
+    };
+    GEFLOW_RETURN_IF_ERROR(aligned(k.inputs(), k.input_descs(), "input"));
+    GEFLOW_RETURN_IF_ERROR(aligned(k.outputs(), k.output_descs(), "output"));
+    if (k.workspace_size() > 0 && k.workspace().offset() % 8 != 0)
+      return fail("the workspace of kernel '" + k.kernel() + "' is at offset " +
+                  std::to_string(k.workspace().offset()) +
+                  ", not a multiple of 8");
     return Status::OK();
   }
   case gfm::Task::kMemcpy:

@@ -69,12 +69,21 @@ def NPUPlanMemory : Pass<"npu-plan-memory", "::geflow::npu::ProgramOp"> {
     are live together while some task runs in every schedule the streams
     and events allow (a lower bound for any plan; for one stream it is the
     usual max-live).
+
+    `no-reuse` (GE's OP_NO_REUSE_MEM) names ops whose results and
+    workspaces share bytes with no other buffer and are not overwritten in
+    place: a name matches a kernel whose location names that node, a type
+    matches its kernel name ignoring case and underscores (`MaxPool` is
+    `max_pool`).
   }];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",
            "best, size, first-use, lifetime or area">,
     Option<"inPlace", "in-place", "bool", /*default=*/"true",
-           "Let elementwise kernels overwrite an input that dies at them">
+           "Let elementwise kernels overwrite an input that dies at them">,
+    ListOption<"noReuse", "no-reuse", "std::string",
+               "Node names or op types (GE's OP_NO_REUSE_MEM) whose results "
+               "and workspaces get arena bytes of their own">
   ];
 }
 

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace geflow::npu {
 #define GEN_PASS_DEF_NPUPLANMEMORY
@@ -33,7 +34,48 @@ struct LogicalBuffer {
   // Members and their byte offset inside the buffer.
   SmallVector<std::pair<Value, uint64_t>> values;
   SmallVector<KernelOp> workspaces;
+  /// A writer is named by OP_NO_REUSE_MEM: the buffer shares no bytes.
+  bool noReuse = false;
 };
+
+/// "Max_Pool" -> "maxpool": how an OP_NO_REUSE_MEM op type meets a kernel
+/// name.
+std::string normalizeOpType(StringRef name) {
+  std::string out;
+  for (char c : name)
+    if (c != '_')
+      out += llvm::toLower(c);
+  return out;
+}
+
+/// The node names in `loc` (a NameLoc, or several fused).
+void collectNames(Location loc, SmallVectorImpl<StringRef> &names) {
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    names.push_back(named.getName().getValue());
+    collectNames(named.getChildLoc(), names);
+  } else if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      collectNames(inner, names);
+  }
+}
+
+/// Whether OP_NO_REUSE_MEM (`entries`: node names and op types) names `op`.
+bool namedForNoReuse(Operation *op, ArrayRef<std::string> entries) {
+  if (entries.empty())
+    return false;
+  SmallVector<StringRef> names;
+  collectNames(op->getLoc(), names);
+  std::string type;
+  if (auto k = dyn_cast<KernelOp>(op))
+    type = normalizeOpType(k.getKernel());
+  for (const std::string &entry : entries) {
+    if (llvm::is_contained(names, entry))
+      return true;
+    if (!type.empty() && normalizeOpType(entry) == type)
+      return true;
+  }
+  return false;
+}
 
 /// Every task that reads `v`'s bytes: users of v, of aliases of v, and of an
 /// elided concat that v is a slice of.
@@ -65,8 +107,9 @@ bool needsArena(Value v) {
 
 class Planner {
 public:
-  Planner(ProgramOp program, bool inPlace)
-      : program_(program), order_(program), inPlace_(inPlace) {}
+  Planner(ProgramOp program, bool inPlace, ArrayRef<std::string> noReuse)
+      : program_(program), order_(program), inPlace_(inPlace),
+        noReuse_(noReuse) {}
 
   LogicalResult build();
   uint64_t place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets) const;
@@ -82,6 +125,7 @@ private:
   ProgramOp program_;
   TaskOrder order_;
   bool inPlace_;
+  ArrayRef<std::string> noReuse_;
   SmallVector<LogicalBuffer> buffers_;
   DenseMap<Value, unsigned> bufferOf_;
   SmallVector<SmallVector<bool>> conflict_;
@@ -102,7 +146,7 @@ void Planner::addValue(Value v, unsigned buffer, uint64_t offset) {
 
 void Planner::tryInPlace(KernelOp op) {
   auto candidates = op.getInplaceInputs();
-  if (!candidates || op.getNumResults() != 1 ||
+  if (!candidates || op.getNumResults() != 1 || namedForNoReuse(op, noReuse_) ||
       !bufferOf_.contains(op.getResult(0)))
     return;
   Value result = op.getResult(0);
@@ -119,6 +163,10 @@ void Planner::tryInPlace(KernelOp op) {
       continue;
     unsigned ib = bufferOf_[root];
     LogicalBuffer &input = buffers_[ib];
+    if (llvm::any_of(input.writers, [&](Operation *w) {
+          return namedForNoReuse(w, noReuse_);
+        }))
+      continue;
     // Concat slices keep their place; the input must be whole.
     if (input.values.size() != 1 &&
         !llvm::all_of(input.values, [](auto &m) { return m.second == 0; }))
@@ -185,6 +233,8 @@ LogicalResult Planner::build() {
     }
   }
   for (LogicalBuffer &b : buffers_) {
+    b.noReuse = llvm::any_of(
+        b.writers, [&](Operation *w) { return namedForNoReuse(w, noReuse_); });
     b.first = INT64_MAX;
     b.last = INT64_MIN;
     for (Operation *t : b.touches) {
@@ -197,8 +247,9 @@ LogicalResult Planner::build() {
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j)
       if (buffers_[i].size && buffers_[j].size &&
-          !before(buffers_[i], buffers_[j]) &&
-          !before(buffers_[j], buffers_[i]))
+          (buffers_[i].noReuse || buffers_[j].noReuse ||
+           (!before(buffers_[i], buffers_[j]) &&
+            !before(buffers_[j], buffers_[i]))))
         conflict_[i][j] = conflict_[j][i] = true;
   return success();
 }
@@ -358,7 +409,8 @@ struct NPUPlanMemoryPass : impl::NPUPlanMemoryBase<NPUPlanMemoryPass> {
           << "', expected best, size, first-use, lifetime or area";
       return signalPassFailure();
     }
-    Planner planner(program, inPlace);
+    SmallVector<std::string> noReuseOps(noReuse.begin(), noReuse.end());
+    Planner planner(program, inPlace, noReuseOps);
     if (failed(planner.build()))
       return signalPassFailure();
     SmallVector<uint64_t> bestOffsets;

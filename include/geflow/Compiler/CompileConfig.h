@@ -68,6 +68,9 @@ struct PipelineConfig {
   int64_t maxStreams = 1; // stream_max_parallel_num (GE default 1)
   bool inPlace = true;
   std::string memoryStrategy = "best";
+  /// GE's OP_NO_REUSE_MEM environment variable: node names and op types
+  /// whose results get arena bytes of their own.
+  std::vector<std::string> noReuseOps;
   /// Stop after the ge graph passes (what --emit=mlir prints by default).
   bool stopAfterGraph = false;
   /// ge-apply-precision writes its decision table to stderr.

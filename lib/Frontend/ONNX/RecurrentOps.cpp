@@ -228,6 +228,10 @@ Value Unroller::runDirection(int64_t d, bool reverse, Value x,
     c = newC;
     steps[t] = out;
   }
+  // A failure before the loop (a weight whose shape does not fit the input)
+  // skips it and leaves the steps empty: not a result.
+  if (n.hasFailed())
+    return {};
   ys.append(steps.begin(), steps.end());
   if (lastC)
     *lastC = c;

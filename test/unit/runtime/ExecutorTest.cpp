@@ -331,6 +331,17 @@ TEST(Executor, LoadErrorsNameTheTask) {
   expectContains(loadStatus(waitFirst, {}, device),
                  "task 1: waits for event 0 before any task records it");
 
+  // A float operand at an odd offset would be a misaligned load (UBSan in
+  // test/fuzz's gfm target; its input is corpus/gfm/regress-misaligned-*).
+  gfm::Model misaligned = reluModel();
+  *misaligned.mutable_gears(0)
+       ->mutable_tasks(0)
+       ->mutable_kernel()
+       ->mutable_outputs(0) = buffer(gfm::ARENA, 0, 2, 64);
+  expectContains(loadStatus(misaligned, {}, device),
+                 "output 0 of kernel 'relu' is at offset 2, not a multiple of "
+                 "its element size 4");
+
   gfm::Model hostCall = reluModel();
   hostCall.mutable_gears(0)->add_tasks()->mutable_host_call()->set_callee(
       "nowhere");
