@@ -36,6 +36,8 @@ def table_options(text):
         if not line.startswith("| `"):
             continue
         first = line.split("|")[1]
+        if "environment variable" in first:
+            continue  # read from the environment, not a tool flag
         names += re.findall(r"`([A-Za-z_.][A-Za-z0-9_.]*)`", first)
     return names
 
