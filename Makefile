@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format check fuzz
+.PHONY: all bootstrap configure build test demo bench test-tsan test-asan clean format check fuzz soak
 
 all: build
 
@@ -55,6 +55,12 @@ fuzz:
 	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 -DGEFLOW_FUZZ=ON
 	cmake --build $(FUZZ_BUILD_DIR) --target geflow_fuzzers -j $(JOBS)
 	@scripts/run-fuzzers.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# 8 threads x 4 streams over geared models, results and RSS checked
+# (scripts/soak.sh; not in `make test`). SOAK_ITERATIONS per thread.
+SOAK_ITERATIONS ?= 20000
+soak: build
+	@scripts/soak.sh $(BUILD_DIR) $(SOAK_ITERATIONS)
 
 format: bootstrap
 	git ls-files '*.c' '*.cpp' '*.h' | xargs clang-format-22 -i
