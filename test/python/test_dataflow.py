@@ -413,3 +413,23 @@ def test_fetch_from_another_thread(dataflow):
         assert dag.feed_data({data: i}) == 0
     fetcher.join(timeout=20)
     assert got == [i * 2 for i in range(20)]
+
+
+def test_docs_examples_run(tmp_path, monkeypatch):
+    """Every ```python block of docs/dataflow.md, in order, in one namespace,
+    in an empty directory."""
+    import re
+    from conftest import REPO
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RESOURCE_CONFIG_PATH", raising=False)
+    doc = os.path.join(REPO, "docs", "dataflow.md")
+    with open(doc) as f:
+        blocks = re.findall(r"^```python\n(.*?)^```", f.read(), flags=re.S | re.M)
+    assert len(blocks) >= 4
+    namespace = {"__name__": "docs_dataflow_md"}
+    try:
+        for i, block in enumerate(blocks):
+            exec(compile(block, f"{doc} block {i}", "exec"), namespace)  # noqa: S102
+    finally:
+        if df.is_initialized():
+            df.finalize()
