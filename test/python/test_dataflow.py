@@ -433,3 +433,24 @@ def test_docs_examples_run(tmp_path, monkeypatch):
     finally:
         if df.is_initialized():
             df.finalize()
+
+
+def test_queue_depth_and_flow_flags(dataflow, monkeypatch):
+    """A feed beyond the queue depth waits for a fetch, up to its timeout;
+    FlowInfo flags travel with their item."""
+    import geflow.dataflow.flow_graph as flow_graph
+    monkeypatch.setattr(flow_graph, "QUEUE_DEPTH", 2)
+    data = df.FlowData()
+    node = df.FlowNode(1, 1)
+    node.add_process_point(df.FuncProcessPoint(lambda v: v))
+    dag = df.FlowGraph([node(data)])
+    assert dag.feed_data({data: 0}) == 0
+    assert dag.feed_data({data: 1}, df.FlowInfo(flow_flags=df.FlowFlag.DATA_FLOW_FLAG_EOS)) == 0
+    status = dag.feed_data({data: 2}, timeout=50)
+    assert status == df.QUEUE_FULL and "2 items are in flight" in status.message
+    outputs, info, status = dag.fetch_data(timeout=5000)
+    assert status == 0 and int(outputs[0]) == 0 and info.flow_flags == 0
+    assert dag.feed_data({data: 2}, timeout=50) == 0
+    outputs, info, status = dag.fetch_data(timeout=5000)
+    assert int(outputs[0]) == 1 and info.flow_flags == df.FlowFlag.DATA_FLOW_FLAG_EOS
+    assert int(dag.fetch_data(timeout=5000)[0][0]) == 2
