@@ -368,7 +368,7 @@ def test_offline_compile_then_deploy_elsewhere(cnn_onnx, tmp_path, monkeypatch, 
     image, dag = cnn_flow(path, {"ge.graph_compiler_cache_dir": str(run_dir),
                                  "ge.graph_key": "test_graph_00"})
     status = dag.feed_data({image: img})
-    assert status == df.FAILED
+    assert status == df.PARAM_INVALID
     assert "test_graph_00_cnn.gfm" in status.message and "crc32c" in status.message
     # A corrupted flow index.
     (run_dir / "test_graph_00.idx").write_text("{not json")
@@ -390,6 +390,20 @@ def test_resource_config_errors(tmp_path, monkeypatch, cnn_onnx):
     bad.write_text(json.dumps({"devList": [{"deviceIdList": [0]}]}))
     cases.append((str(bad), "has no chip_count: it is required"))
     cases.append((str(tmp_path), "is not a regular file"))
+    # Compiling for a bigger runtime environment is fine (ge.runFlag=0: no
+    # deployment here); deploying it here is the error.
+    monkeypatch.setenv("RESOURCE_CONFIG_PATH", cases[0][0])
+    df.init({"ge.graph_compiler_cache_dir": str(tmp_path / "cache"), "ge.runFlag": "0"})
+    image, dag = cnn_flow(path, {"ge.graph_key": "big"})
+    assert dag.feed_data({image: np.zeros((32, 32, 3), np.uint8)}) == 0
+    df.finalize()
+    monkeypatch.delenv("RESOURCE_CONFIG_PATH")
+    df.init({"ge.graph_compiler_cache_dir": str(tmp_path / "cache")})
+    image, dag = cnn_flow(path, {"ge.graph_key": "big"})
+    status = dag.feed_data({image: np.zeros((32, 32, 3), np.uint8)})
+    df.finalize()
+    assert status == df.PARAM_INVALID and "chip_count 2 is more than" in status.message
+
     for config, message in cases:
         monkeypatch.setenv("RESOURCE_CONFIG_PATH", config)
         df.init({})
@@ -413,3 +427,87 @@ def test_fetch_from_another_thread(dataflow):
         assert dag.feed_data({data: i}) == 0
     fetcher.join(timeout=20)
     assert got == [i * 2 for i in range(20)]
+
+
+def test_docs_examples_run(tmp_path, monkeypatch):
+    """Every ```python block of docs/dataflow.md, in order, in one namespace,
+    in an empty directory."""
+    import re
+    from conftest import REPO
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RESOURCE_CONFIG_PATH", raising=False)
+    doc = os.path.join(REPO, "docs", "dataflow.md")
+    with open(doc) as f:
+        blocks = re.findall(r"^```python\n(.*?)^```", f.read(), flags=re.S | re.M)
+    assert len(blocks) >= 4
+    namespace = {"__name__": "docs_dataflow_md"}
+    try:
+        for i, block in enumerate(blocks):
+            exec(compile(block, f"{doc} block {i}", "exec"), namespace)  # noqa: S102
+    finally:
+        if df.is_initialized():
+            df.finalize()
+
+
+def test_queue_depth_and_flow_flags(dataflow, monkeypatch):
+    """A feed beyond the queue depth waits for a fetch, up to its timeout;
+    FlowInfo flags travel with their item."""
+    import geflow.dataflow.flow_graph as flow_graph
+    monkeypatch.setattr(flow_graph, "QUEUE_DEPTH", 2)
+    data = df.FlowData()
+    node = df.FlowNode(1, 1)
+    node.add_process_point(df.FuncProcessPoint(lambda v: v))
+    dag = df.FlowGraph([node(data)])
+    assert dag.feed_data({data: 0}) == 0
+    assert dag.feed_data({data: 1}, df.FlowInfo(flow_flags=df.FlowFlag.DATA_FLOW_FLAG_EOS)) == 0
+    status = dag.feed_data({data: 2}, timeout=50)
+    assert status == df.QUEUE_FULL and "2 items are in flight" in status.message
+    outputs, info, status = dag.fetch_data(timeout=5000)
+    assert status == 0 and int(outputs[0]) == 0 and info.flow_flags == 0
+    assert dag.feed_data({data: 2}, timeout=50) == 0
+    outputs, info, status = dag.fetch_data(timeout=5000)
+    assert int(outputs[0]) == 1 and info.flow_flags == df.FlowFlag.DATA_FLOW_FLAG_EOS
+    assert int(dag.fetch_data(timeout=5000)[0][0]) == 2
+
+
+def test_mlir_file_and_compile_config(dataflow, tmp_path):
+    """A .mlir graph with GE's compile config JSON: build_options reach the
+    compile, inputs_tensor_desc is checked against the compiled inputs."""
+    mlir = tmp_path / "tiny.mlir"
+    mlir.write_text(str(tiny_graph()))
+    config = tmp_path / "graph_config.json"
+    config.write_text(json.dumps({
+        "build_options": {"precision_mode": "force_fp32"},
+        "inputs_tensor_desc": [{"data_type": "DT_FLOAT", "shape": [2, 4]}]}))
+    x = df.FlowData()
+    node = df.FlowNode(1, 2)
+    node.add_process_point(df.GraphProcessPoint(df.Framework.MLIR, str(mlir),
+                                                compile_config_path=str(config)))
+    dag = df.FlowGraph(list(node(x)))
+    v = np.arange(8, dtype=np.float32).reshape(2, 4) - 3
+    assert dag.feed_data({x: v}) == 0
+    outputs, _, status = dag.fetch_data(timeout=10000)
+    assert status == 0, status.message
+    for got, want in zip(outputs, tiny_reference(v)):
+        np.testing.assert_array_equal(got, want)
+
+    config.write_text(json.dumps({"inputs_tensor_desc": [{"data_type": "DT_INT32",
+                                                           "shape": [2, 4]}]}))
+    node = df.FlowNode(1, 2)
+    node.add_process_point(df.GraphProcessPoint(df.Framework.MLIR, str(mlir),
+                                                compile_config_path=str(config)))
+    x = df.FlowData()
+    status = df.FlowGraph(list(node(x))).feed_data({x: v})
+    assert status == df.DATATYPE_INVALID and "DT_INT32 does not match input 'x'" in status.message
+    config.write_text(json.dumps({"build_options": {"precision_mod": "force_fp32"}}))
+    node = df.FlowNode(1, 2)
+    node.add_process_point(df.GraphProcessPoint(df.Framework.MLIR, str(mlir),
+                                                compile_config_path=str(config)))
+    x = df.FlowData()
+    status = df.FlowGraph(list(node(x))).feed_data({x: v})
+    assert status == df.PARAM_INVALID and "did you mean 'precision_mode'" in status.message
+    config.write_text("{")
+    with pytest.raises(df.DfException, match="is not valid JSON"):
+        df.GraphProcessPoint(df.Framework.MLIR, str(mlir), compile_config_path=str(config))
+    with pytest.raises(df.DfException, match="does not match framework"):
+        df.GraphProcessPoint(df.Framework.ONNX, str(mlir))

@@ -9,7 +9,7 @@ from numbers import Integral
 import numpy as np
 
 from .. import _geflow
-from ..errors import Error
+from ..errors import CompileError, Error, InvalidArgumentError
 from ..graph import Graph
 from . import context
 from .nodes import FlowData, FlowInfo, FlowNode, FlowOutput, FuncProcessPoint, \
@@ -239,9 +239,12 @@ class FlowGraph:
             outputs = self._session.get_outputs(gid)
             entry["from_cache"] = bool(cache) and self._session.is_built_from_cache(gid)
         except Error as e:
-            raise DfException(getattr(e, "dataflow_code", FAILED),
-                              f"FlowGraph '{self.name}': building node {self._label(node)} "
-                              f"failed: {e}") from None
+            # Bad options and damaged cache files are the caller's to fix
+            # (PARAM_INVALID); a model that does not compile is FAILED.
+            code = (PARAM_INVALID if isinstance(e, InvalidArgumentError)
+                    and not isinstance(e, CompileError) else FAILED)
+            raise DfException(code, f"FlowGraph '{self.name}': building node "
+                                    f"{self._label(node)} failed: {e}") from None
         self._check_mapping(node, len(inputs), len(outputs))
         for i, desc in enumerate(pp.inputs_tensor_desc):
             if i >= len(inputs):

@@ -140,6 +140,21 @@ TEST_F(CompileCacheTest, StaleEntriesAreRebuilt) {
   EXPECT_FALSE(build("3", fp16));
 }
 
+TEST_F(CompileCacheTest, DefaultValuedAndDeployOptionsKeepTheEntry) {
+  // A development machine naming the soc and the logical device (DataFlow's
+  // init options) and a target naming neither build the same executable.
+  OptionMap dev = cacheOptions("k", "0");
+  dev["ge.socVersion"] = "host";
+  dev["ge.exec.logicalDeviceClusterDeployMode"] = "SINGLE";
+  dev["ge.exec.logicalDeviceId"] = "[0:0]";
+  EXPECT_FALSE(build("2", dev));
+  EXPECT_TRUE(build("2", cacheOptions("k")));
+  // Another soc is another executable.
+  OptionMap other = cacheOptions("k");
+  other["soc_version"] = "Ascend310P3";
+  EXPECT_FALSE(build("2", other));
+}
+
 TEST_F(CompileCacheTest, DamagedOrForeignFilesAreErrors) {
   auto graph = Graph::fromMLIR(graphText("2"), "g");
   ASSERT_TRUE(graph.ok());

@@ -30,6 +30,28 @@ TEST(SessionSetup, InitializeValidatesOptions) {
   EXPECT_FALSE(Finalize().ok());
 }
 
+TEST(SessionSetup, DeployOptionsAreCheckedAgainstTheDevices) {
+  Status st = Initialize({{"ge.exec.logicalDeviceClusterDeployMode", "MULTI"}});
+  EXPECT_NE(st.message().find("MULTI (a flow spread over several devices) is "
+                              "not supported"),
+            std::string::npos)
+      << st.toString();
+  st = Initialize({{"ge.exec.logicalDeviceId", "[0:7]"}});
+  EXPECT_NE(st.message().find("names device 7, but the runtime has 1 "
+                              "device(s)"),
+            std::string::npos)
+      << st.toString();
+  st = Initialize({{"ge.exec.logicalDeviceId", "0:0"}});
+  EXPECT_NE(st.message().find("expected \"[server:device]\""),
+            std::string::npos)
+      << st.toString();
+  st = Initialize({{"ge.exec.deviceId", "4"}});
+  EXPECT_NE(st.message().find("ge.exec.deviceId 4 does not exist"),
+            std::string::npos)
+      << st.toString();
+  EXPECT_FALSE(IsInitialized());
+}
+
 TEST_F(SessionTest, RunGraphFromFile) {
   std::string path = writeTemp(graphText("2"), ".mlir");
   Session session({});
