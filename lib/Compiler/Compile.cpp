@@ -80,12 +80,18 @@ std::string CompileSummary::str() const {
              : " (" + precisionModeFrom + ")")
      << "\n"
      << "graph ops: " << graphOps << " (per gear); kernels: " << kernelCounts()
-     << "; gears: " << gears << "\n"
-     << "arena: " << formatBytes(arenaBytes) << " (naive "
+     << "; gears: " << gears
+     << "\n"
+     // With several gears, the gears share one arena (sized for the
+     // largest) and one weight blob; streams and events are per gear.
+     << "arena: " << formatBytes(arenaBytes)
+     << (gears > 1 ? " (the largest gear's; naive " : " (naive ")
      << formatBytes(naiveBytes) << ", max-live lower bound "
      << formatBytes(maxLiveBytes) << ")\n"
-     << "weights: " << formatBytes(weightsBytes) << ", streams: " << streams
-     << ", events: " << events << "\n"
+     << "weights: " << formatBytes(weightsBytes)
+     << (gears > 1 ? " (shared by the gears)" : "") << ", streams: " << streams
+     << ", events: " << events << (gears > 1 ? " (most of any gear)" : "")
+     << "\n"
      << (fusionOff.empty()
              ? ""
              : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n")

@@ -2,6 +2,7 @@
 #include "geflow/SocInfo/ConfigText.h"
 #include "geflow/Support/InputLimits.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cstdio>
@@ -79,7 +80,28 @@ std::optional<ConfigText> readConfigText(StringRef path, std::string &error) {
     error = "cannot read '" + path.str() + "': " + error;
     return std::nullopt;
   }
-  return ConfigText{path.str(), buffer->getBuffer().str()};
+  ConfigText file{path.str(), buffer->getBuffer().str()};
+  // A binary file (a model given by mistake, a corrupt copy) is named with
+  // where it stops being text; its bytes are not echoed.
+  size_t offset = 0;
+  StringRef text = file.text;
+  bool utf8 = json::isUTF8(text, &offset);
+  for (size_t i = 0; i < (utf8 ? text.size() : offset); ++i) {
+    unsigned char c = text[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      offset = i;
+      utf8 = false;
+      break;
+    }
+  }
+  if (!utf8) {
+    error = file.at(offset, "not a text file: byte " + std::to_string(offset) +
+                                " is 0x" +
+                                utohexstr(uint8_t(text[offset]), false, 2) +
+                                " (a control character or not UTF-8)");
+    return std::nullopt;
+  }
+  return file;
 }
 
 } // namespace geflow::ge::precision

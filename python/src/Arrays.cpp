@@ -210,6 +210,21 @@ py::array allocateArray(const rt::TensorInfo &info) {
   return py::array(toNumpy(info.dtype), dims, {}, data, owner);
 }
 
+py::object selectedResult(const std::vector<rt::TensorInfo> &infos,
+                          const std::vector<size_t> &selected, bool asDict,
+                          const std::vector<py::object> &arrays) {
+  if (asDict) {
+    py::dict result;
+    for (size_t i : selected)
+      result[py::str(infos[i].name)] = arrays[i];
+    return std::move(result);
+  }
+  py::list result;
+  for (size_t i : selected)
+    result.append(arrays[i]);
+  return std::move(result);
+}
+
 BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos) {
   BoundTensors bound;
   bound.refs.reserve(infos.size());

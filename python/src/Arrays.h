@@ -66,6 +66,12 @@ py::array allocateArray(const rt::TensorInfo &info);
 rt::TensorRef bindOutputArray(const rt::TensorInfo &info, py::handle array,
                               std::vector<py::object> &keepAlive);
 
+/// What a run returns: the arrays of the `selected` outputs (indices into
+/// `infos` and `arrays`), as a list in that order or as {name: array}.
+py::object selectedResult(const std::vector<rt::TensorInfo> &infos,
+                          const std::vector<size_t> &selected, bool asDict,
+                          const std::vector<py::object> &arrays);
+
 /// Fresh output arrays for `infos`, bound.
 BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos);
 

@@ -35,7 +35,15 @@ public:
 
   rt::Event &event() { return done_; }
 
-  py::list result() {
+  /// result() returns these outputs (all, as a list, unless set).
+  void selectResult(std::vector<rt::TensorInfo> infos,
+                    std::vector<size_t> selected, bool asDict) {
+    infos_ = std::move(infos);
+    selected_ = std::move(selected);
+    asDict_ = asDict;
+  }
+
+  py::object result() {
     rt::Status st;
     {
       py::gil_scoped_release release;
@@ -44,10 +52,12 @@ public:
     finished_ = true;
     inputs_.keepAlive.clear();
     check(st);
+    if (!infos_.empty())
+      return selectedResult(infos_, selected_, asDict_, outputs_.keepAlive);
     py::list out;
     for (py::object &o : outputs_.keepAlive)
       out.append(o);
-    return out;
+    return std::move(out);
   }
 
   bool done() const { return done_.query().ok(); }
@@ -64,6 +74,9 @@ private:
   BoundTensors inputs_, outputs_;
   rt::Event done_;
   bool finished_ = false;
+  std::vector<rt::TensorInfo> infos_;
+  std::vector<size_t> selected_;
+  bool asDict_ = false;
 };
 
 } // namespace geflow::python

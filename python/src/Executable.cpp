@@ -136,17 +136,10 @@ providedOutputs(const std::vector<rt::TensorInfo> &infos,
                  Py_TYPE(outputs.ptr())->tp_name);
 }
 
-py::object run(Executable &e, py::handle inputs, py::handle outputs,
-               py::handle outputNames, bool asDict) {
-  if (inputs.is_none())
-    throwTypeError("Executable.run() takes the inputs as a dict by input "
-                   "name, a list in input order or one array; got None (the "
-                   "model's inputs are " +
-                   quotedNames(e.model->inputs()) + ")");
-  BoundTensors in = bindInputs(e.model->inputs(), inputs);
-  std::vector<rt::TensorInfo> infos = outputsFor(*e.model, in.shapes());
-  std::vector<size_t> selected = selectOutputs(infos, outputNames);
-  std::vector<py::handle> provided = providedOutputs(infos, selected, outputs);
+/// The outputs' buffers: the caller's arrays where `provided` has one,
+/// new arrays elsewhere (keepAlive[i] is output i's array).
+BoundTensors outputBuffers(const std::vector<rt::TensorInfo> &infos,
+                           const std::vector<py::handle> &provided) {
   BoundTensors out;
   for (size_t i = 0; i < infos.size(); ++i) {
     if (provided[i]) {
@@ -162,33 +155,52 @@ py::object run(Executable &e, py::handle inputs, py::handle outputs,
     out.refs.push_back(std::move(ref));
     out.keepAlive.push_back(std::move(arr));
   }
+  return out;
+}
+
+[[noreturn]] void throwNoInputs(const Executable &e, const char *method) {
+  throwTypeError(std::string("Executable.") + method +
+                 "() takes the inputs as a dict by input "
+                 "name, a list in input order or one array; got None (the "
+                 "model's inputs are " +
+                 quotedNames(e.model->inputs()) + ")");
+}
+
+py::object run(Executable &e, py::handle inputs, py::handle outputs,
+               py::handle outputNames, bool asDict) {
+  if (inputs.is_none())
+    throwNoInputs(e, "run");
+  BoundTensors in = bindInputs(e.model->inputs(), inputs);
+  std::vector<rt::TensorInfo> infos = outputsFor(*e.model, in.shapes());
+  std::vector<size_t> selected = selectOutputs(infos, outputNames);
+  BoundTensors out =
+      outputBuffers(infos, providedOutputs(infos, selected, outputs));
   rt::Status st;
   {
     py::gil_scoped_release release;
     st = e.model->run(in.refs, out.refs);
   }
   check(st);
-  if (asDict) {
-    py::dict result;
-    for (size_t i : selected)
-      result[py::str(infos[i].name)] = out.keepAlive[i];
-    return std::move(result);
-  }
-  py::list result;
-  for (size_t i : selected)
-    result.append(out.keepAlive[i]);
-  return std::move(result);
+  return selectedResult(infos, selected, asDict, out.keepAlive);
 }
 
 std::unique_ptr<AsyncRun> runAsync(Executable &e, py::handle inputs,
-                                   std::shared_ptr<PyStream> stream) {
+                                   std::shared_ptr<PyStream> stream,
+                                   py::handle outputs, py::handle outputNames,
+                                   bool asDict) {
+  if (inputs.is_none())
+    throwNoInputs(e, "run_async");
   if (!stream)
     stream = defaultStream(e.deviceId);
   BoundTensors in = bindInputs(e.model->inputs(), inputs);
-  BoundTensors out = allocateOutputs(outputsFor(*e.model, in.shapes()));
+  std::vector<rt::TensorInfo> infos = outputsFor(*e.model, in.shapes());
+  std::vector<size_t> selected = selectOutputs(infos, outputNames);
+  BoundTensors out =
+      outputBuffers(infos, providedOutputs(infos, selected, outputs));
   std::vector<rt::TensorRef> inRefs = in.refs, outRefs = out.refs;
   auto handle =
       std::make_unique<AsyncRun>(stream, std::move(in), std::move(out));
+  handle->selectResult(std::move(infos), std::move(selected), asDict);
   rt::Status st;
   {
     py::gil_scoped_release release;
@@ -316,9 +328,8 @@ A run enqueued by Executable.run_async. It owns the run's inputs and outputs
 until the run has finished; result() waits and returns the outputs.
 )doc")
       .def("result", &AsyncRun::result,
-           "Waits for the run; returns its outputs (a list of arrays) or "
-           "raises its "
-           "failure.")
+           "Waits for the run; returns its outputs (a list of arrays, or "
+           "as run_async's output_names/as_dict ask) or raises its failure.")
       .def("done", &AsyncRun::done, "True once the run has finished.");
 
   py::class_<Executable>(m, "Executable", R"doc(
@@ -376,10 +387,14 @@ array per returned output. Each must be a writeable C-contiguous array of the
 output's dtype and shape; the same array objects are returned.
 )doc")
       .def("run_async", &runAsync, py::arg("inputs"),
-           py::arg("stream") = nullptr, R"doc(
+           py::arg("stream") = nullptr, py::arg("outputs") = py::none(),
+           py::arg("output_names") = py::none(), py::arg("as_dict") = false,
+           R"doc(
 Enqueues a run on `stream` (default: the device's default stream) and returns
-an AsyncRun at once; its result() waits and returns the outputs. The inputs are
-kept alive, and must not be modified, until the run has finished.
+an AsyncRun at once; its result() waits and returns the outputs, selected and
+shaped by `output_names` and `as_dict` as run()'s are; `outputs` are arrays
+to write them into, as for run(). The inputs and outputs are kept alive, and
+must not be touched, until the run has finished.
 )doc")
       .def("save", &save, py::arg("path"),
            "Writes the executable as a .gfm file.")

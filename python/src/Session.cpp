@@ -23,6 +23,16 @@ namespace {
 
 using OptionMap = std::map<std::string, std::string>;
 
+/// GE options from Python, converted and checked as geflow.compile's are
+/// (a dict; ints, bools and lists become GE's text): a str such as
+/// "precision_mode=force_fp16", None values or other types are errors that
+/// say what to write, not pybind's list of overloads.
+OptionMap optionMap(py::handle options) {
+  return py::module_::import("geflow.options")
+      .attr("options_dict")(options)
+      .cast<OptionMap>();
+}
+
 rt::TensorInfo toInfo(const TensorDesc &d) {
   rt::TensorInfo info;
   info.name = d.name;
@@ -298,8 +308,8 @@ private:
 void bindSession(py::module_ &m) {
   m.def(
       "initialize",
-      [](const OptionMap &options) { check(Initialize(options)); },
-      py::arg("options") = OptionMap(), R"doc(
+      [](py::handle options) { check(Initialize(optionMap(options))); },
+      py::arg("options") = py::none(), R"doc(
 GEInitialize: global options (ge.exec.deviceId, graph_run_mode and any graph
 option that should apply to every session). Optional: the first Session
 initializes with the defaults.
@@ -319,12 +329,21 @@ The GE-style session (geflow::Session): graphs are added by id, built
 (compiled and loaded) and run. Options are GE options, validated when the
 session is created (ValueError naming the option and its allowed values).
 )doc")
-      .def(py::init<const OptionMap &>(), py::arg("options") = OptionMap())
-      .def("add_graph", &PySession::addGraph, py::arg("graph_id"),
-           py::arg("graph"), py::arg("options") = OptionMap(),
-           "Registers a model path (.onnx, .mlir, .gfm) or a geflow.Graph "
-           "under `graph_id`; "
-           "`options` are the graph's own GE options.")
+      .def(py::init([](py::handle options) {
+             return std::make_unique<PySession>(optionMap(options));
+           }),
+           py::arg("options") = py::none())
+      .def(
+          "add_graph",
+          [](PySession &session, uint32_t id, py::handle graph,
+             py::handle options) {
+            session.addGraph(id, graph, optionMap(options));
+          },
+          py::arg("graph_id"), py::arg("graph"),
+          py::arg("options") = py::none(),
+          "Registers a model path (.onnx, .mlir, .gfm) or a geflow.Graph "
+          "under `graph_id`; "
+          "`options` are the graph's own GE options.")
       .def("remove_graph", &PySession::removeGraph, py::arg("graph_id"))
       .def("build_graph", &PySession::buildGraph, py::arg("graph_id"),
            "Compiles (unless it is a .gfm) and loads the graph.")

@@ -44,6 +44,11 @@ static std::string blockText(const Task &task, uint32_t blockIdx) {
 /// task failure; the task's label (by StreamCore) names the op and kernel.
 static std::string kernelFailure(const Task &task, int32_t code,
                                  uint32_t blockIdx) {
+  // The kernel's own account, with the values, when it gave one.
+  std::string detail = kernels::takeFailureDetail();
+  if (!detail.empty())
+    return detail + " (kernel code " + std::to_string(code) + " in " +
+           blockText(task, blockIdx) + ")";
   const char *reason = nullptr;
   switch (code) {
   case 1:

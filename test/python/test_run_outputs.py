@@ -124,3 +124,32 @@ def test_run_none_is_a_type_error_naming_the_inputs(tiny_exe):
     assert isinstance(info.value, ValueError)
     with pytest.raises(geflow.ArgumentTypeError):
         tiny_exe(None)
+
+
+def test_run_async_takes_the_same_output_parameters(tiny_exe):
+    """run_async: output_names/as_dict shape result() as for run(), and
+    outputs= arrays are written in place."""
+    y_ref, z_ref = tiny_reference(X)
+    out = tiny_exe.run_async(X, as_dict=True).result()
+    assert list(out) == ["y", "z"]
+    assert_close(out["z"], z_ref, rtol=0, atol=0)
+    (only_z,) = tiny_exe.run_async(X, output_names=["z"]).result()
+    assert_close(only_z, z_ref, rtol=0, atol=0)
+    y = np.full((2, 4), np.nan, np.float32)
+    stream = geflow.Stream()
+    run = tiny_exe.run_async({"x": X}, stream, outputs={"y": y}, output_names=["y"],
+                             as_dict=True)
+    got = run.result()
+    assert list(got) == ["y"] and got["y"] is y
+    assert_close(y, y_ref, rtol=0, atol=0)
+    assert isinstance(tiny_exe.run_async(X).result(), list)  # the default
+
+
+def test_run_async_errors_name_what_is_wrong(tiny_exe):
+    with pytest.raises(geflow.ArgumentTypeError, match=r"Executable.run_async\(\) takes the "
+                                                       r"inputs .* got None"):
+        tiny_exe.run_async(None)
+    with pytest.raises(geflow.InvalidArgumentError, match="unknown output 'w' in output_names"):
+        tiny_exe.run_async(X, output_names=["w"])
+    with pytest.raises(ValueError, match="'y'"):
+        tiny_exe.run_async(X, outputs={"y": np.empty((3, 4), np.float32)})

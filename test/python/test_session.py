@@ -188,3 +188,35 @@ def test_session_graph_options_are_refused_by_compile(tmp_path):
     with pytest.raises(ValueError, match="option 'ge.graph_key' applies to graphs added "
                                          "to a Session"):
         geflow.compile(tiny_graph("c2"), options={"ge.graph_key": "k"})
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: geflow.Session(o),
+    lambda o: geflow.Session().add_graph(7, tiny_graph("opts"), o),
+    lambda o: geflow.initialize(o),
+])
+def test_session_options_are_checked_as_compile_checks_them(make):
+    """Session, add_graph and initialize take options as geflow.compile
+    does: a str, None values or other types are errors saying what to
+    write, not pybind's list of overloads."""
+    with pytest.raises(geflow.ArgumentTypeError,
+                       match=r"options must be a dict .* got the str 'precision_mode=force_fp16' "
+                             r"\(write options=\{'precision_mode': 'force_fp16'\}\)"):
+        make("precision_mode=force_fp16")
+    with pytest.raises(geflow.ArgumentTypeError, match="options must be a dict .* got list"):
+        make(["precision_mode"])
+    with pytest.raises(geflow.InvalidArgumentError,
+                       match="option 'precision_mode' has a value of type NoneType"):
+        make({"precision_mode": None})
+
+
+def test_session_options_convert_like_compile(rng):
+    """Non-str values (ints, bools, lists) are converted as for compile."""
+    s = geflow.Session({"ge.exec.deviceId": 0})
+    s.add_graph(1, tiny_graph("gears", batch=-1), {"input_shape": {"x": [-1, 4]},
+                                                    "dynamic_batch_size": [1, 2]})
+    s.build_graph(1)
+    x = rng.standard_normal((2, 4)).astype(np.float32)
+    y, _ = s.run_graph(1, [x])
+    assert_close(y, tiny_reference(x)[0])
+    s.synchronize()

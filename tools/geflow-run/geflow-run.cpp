@@ -157,13 +157,15 @@ compileAndLoad(const CompileConfig &config,
                           (diagnostics.empty() ? std::string(" (no diagnostic)")
                                                : diagnostics));
   // stdout stays pure JSON under --json.
-  (json ? errs() : outs()) << "compiled '" << modelPath << "' in "
-                           << format("%.2f", summary.seconds)
-                           << " s: " << summary.kernels << " kernels, "
-                           << summary.gears << " gear(s), arena "
-                           << rt::formatBytes(summary.arenaBytes)
-                           << ", weights "
-                           << rt::formatBytes(summary.weightsBytes) << "\n";
+  (json ? errs() : outs())
+      << "compiled '" << modelPath << "' in " << format("%.2f", summary.seconds)
+      << " s: "
+      << (summary.gears > 1
+              ? std::to_string(summary.gears) + " gears, kernels " +
+                    summary.kernelCounts() + ", arena (the largest gear's) "
+              : std::to_string(summary.kernels) + " kernels, 1 gear(s), arena ")
+      << rt::formatBytes(summary.arenaBytes) << ", weights "
+      << rt::formatBytes(summary.weightsBytes) << "\n";
   return rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
                                   modelPath);
 }

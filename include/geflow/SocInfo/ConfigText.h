@@ -43,7 +43,9 @@ std::optional<llvm::json::Value> parseJson(const ConfigText &file,
 std::string didYouMean(llvm::StringRef name,
                        const std::vector<std::string> &candidates);
 
-/// Reads `path`; on failure sets `error` to "cannot read 'path': <reason>".
+/// Reads `path`; on failure sets `error` to "cannot read 'path': <reason>",
+/// or for a file that is not UTF-8 text without control characters (but
+/// tab, CR, LF) to "path:line:col: not a text file: byte N is 0xXX ...".
 std::optional<ConfigText> readConfigText(llvm::StringRef path,
                                          std::string &error);
 

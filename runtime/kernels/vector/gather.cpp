@@ -26,7 +26,7 @@ namespace {
 struct GatherTiling {
   int64_t outer, axisLen, numIdx, innerBytes;
   uint32_t idx64;
-  uint32_t pad;
+  uint32_t axis; // for errors
 };
 
 Status gatherTiling(const TilingContext &ctx, TilingResult *result) {
@@ -60,6 +60,7 @@ Status gatherTiling(const TilingContext &ctx, TilingResult *result) {
   }
   GEFLOW_RETURN_IF_ERROR(checkShape(op, "output 0", ctx.outputs[0].shape, out));
   t.axisLen = data.shape[axis];
+  t.axis = static_cast<uint32_t>(axis);
   t.numIdx = rt::numElements(idx.shape);
   t.idx64 = idx.dtype == DType::I64;
   int64_t items = t.outer * t.numIdx;
@@ -84,7 +85,8 @@ int32_t gatherKernel(const KernelArgs &args, uint32_t blockIdx,
     int64_t i = t.idx64 ? static_cast<const int64_t *>(args.inputs[1])[j]
                         : static_cast<const int32_t *>(args.inputs[1])[j];
     if (i < -t.axisLen || i >= t.axisLen)
-      return kVecErrIndexOutOfRange;
+      return indexOutOfRange(kVecErrIndexOutOfRange, i, j, t.axisLen,
+                             "on axis " + std::to_string(t.axis));
     if (i < 0)
       i += t.axisLen;
     std::memcpy(out + item * t.innerBytes,
@@ -168,7 +170,8 @@ int32_t gatherElementsTyped(const GatherElementsTiling &t,
   for (int64_t f = begin; f < end; ++f) {
     int64_t i = static_cast<int64_t>(idx[f]);
     if (i < -t.axisLen || i >= t.axisLen)
-      return kVecErrIndexOutOfRange;
+      return indexOutOfRange(kVecErrIndexOutOfRange, i, f, t.axisLen,
+                             "on axis " + std::to_string(t.axis));
     if (i < 0)
       i += t.axisLen;
     out[f] = data[base + i * t.dataStride[t.axis]];
@@ -301,7 +304,9 @@ int32_t gatherNdKernel(const KernelArgs &args, uint32_t blockIdx,
     for (uint32_t j = 0; j < t.k; ++j) {
       int64_t i = readIndex(args.inputs[1], t.idx64, item * t.k + j);
       if (i < -t.dims[j] || i >= t.dims[j])
-        return kVecErrIndexOutOfRange;
+        return indexOutOfRange(
+            kVecErrIndexOutOfRange, i, item * t.k + j, t.dims[j],
+            "at position " + std::to_string(j) + " of its index tuple");
       offset += (i < 0 ? i + t.dims[j] : i) * t.strides[j];
     }
     std::memcpy(out + item * t.sliceBytes, data + offset,

@@ -68,6 +68,17 @@ template <typename T> struct Arith {
 };
 
 /// y[j] = f(a[j * sa], b[j * sb]) for one row; sa, sb in {0, 1}.
+/// The failure of an integer op without a result: x / 0, x % 0, or 0 to a
+/// negative power, with the operands.
+template <typename T> int32_t divideByZero(EwOp op, T a, T b) {
+  const char *what = op == EwOp::Div ? " / " : op == EwOp::Pow ? " ** " : " % ";
+  setFailureDetail(
+      std::string("integer ") +
+      (op == EwOp::Pow ? "0 to a negative power" : "division by zero") +
+      " has no result (" + std::to_string(a) + what + std::to_string(b) + ")");
+  return kVecErrDivideByZero;
+}
+
 template <typename T, typename R, class Fn>
 void row(const T *a, int64_t sa, const T *b, int64_t sb, R *y, int64_t n,
          Fn f) {
@@ -147,14 +158,14 @@ int32_t runTyped(const IntBinaryTiling &t, const KernelArgs &args,
       case EwOp::Div:
         for (int64_t j = 0; j < n; ++j)
           if (pb[j * sb] == 0)
-            return kVecErrDivideByZero;
+            return divideByZero(op, pa[j * sa], pb[j * sb]);
         row(pa, sa, pb, sb, y, n, Arith<T>::div);
         break;
       case EwOp::Mod:
       case EwOp::FloorMod:
         for (int64_t j = 0; j < n; ++j)
           if (pb[j * sb] == 0)
-            return kVecErrDivideByZero;
+            return divideByZero(op, pa[j * sa], pb[j * sb]);
         if (op == EwOp::Mod)
           row(pa, sa, pb, sb, y, n, Arith<T>::mod);
         else
@@ -164,7 +175,7 @@ int32_t runTyped(const IntBinaryTiling &t, const KernelArgs &args,
         if constexpr (std::is_signed_v<T>)
           for (int64_t j = 0; j < n; ++j)
             if (pa[j * sa] == 0 && pb[j * sb] < 0)
-              return kVecErrDivideByZero;
+              return divideByZero(op, pa[j * sa], pb[j * sb]);
         row(pa, sa, pb, sb, y, n, Arith<T>::pow);
         break;
       default:

@@ -203,7 +203,8 @@ int32_t scatterElementsKernel(const KernelArgs &args, uint32_t blockIdx,
     int64_t i = readIndex(args.inputs[1], t.idx64, f);
     int64_t n = t.dataShape[t.axis];
     if (i < -n || i >= n)
-      return kVecErrIndexOutOfRange;
+      return indexOutOfRange(kVecErrIndexOutOfRange, i, f, n,
+                             "on axis " + std::to_string(t.axis));
     int64_t offset = 0;
     for (int d = 0; d < t.rank; ++d)
       offset +=
@@ -294,7 +295,9 @@ int32_t scatterNdKernel(const KernelArgs &args, uint32_t blockIdx,
     for (uint32_t j = 0; j < t.k; ++j) {
       int64_t i = readIndex(args.inputs[1], t.idx64, item * t.k + j);
       if (i < -t.dims[j] || i >= t.dims[j])
-        return kVecErrIndexOutOfRange;
+        return indexOutOfRange(
+            kVecErrIndexOutOfRange, i, item * t.k + j, t.dims[j],
+            "at position " + std::to_string(j) + " of its index tuple");
       offset += (i < 0 ? i + t.dims[j] : i) * t.strides[j];
     }
     combineRun(static_cast<Reduction>(t.reduction), static_cast<DType>(t.dtype),

@@ -37,6 +37,14 @@ TEST(CompileSummaryTest, EqualGearsSayPerGearAndTotal) {
                          "over 3 gears; gears: 3\n"),
             std::string::npos)
       << s.str();
+  // Arena, weights, streams and events are not summed over the gears.
+  EXPECT_NE(s.str().find("arena: 0 B (the largest gear's; naive"),
+            std::string::npos)
+      << s.str();
+  EXPECT_NE(s.str().find("(shared by the gears), streams: 0, events: 0 (most "
+                         "of any gear)\n"),
+            std::string::npos)
+      << s.str();
   EXPECT_NE(s.json().find("\"kernels\": 90, \"kernels_per_gear\": [30, 30, "
                           "30], \"gears\": 3"),
             std::string::npos)

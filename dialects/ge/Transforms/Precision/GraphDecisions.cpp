@@ -6,11 +6,14 @@
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <cctype>
 
 using namespace mlir;
 
@@ -55,11 +58,32 @@ LogicalResult readGraphConfig(func::FuncOp func, GraphConfig &config,
   return success();
 }
 
+/// An error in a precision option or its file: it names the option (and the
+/// file's line), so neither a location nor a print of the whole graph helps.
+static InFlightDiagnostic optionError(func::FuncOp func) {
+  return mlir::emitError(UnknownLoc::get(func.getContext()));
+}
+
+/// A name from an option or a file, quoted for a message: control
+/// characters and bytes that are not UTF-8 are escaped.
+static std::string quoted(StringRef name) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool plain = llvm::json::isUTF8(name) && llvm::none_of(name, [](char c) {
+                 return std::iscntrl(static_cast<unsigned char>(c));
+               });
+  if (plain)
+    os << name;
+  else
+    llvm::printEscapedString(name, os);
+  return "'" + text + "'";
+}
+
 LogicalResult GraphDecider::loadOverrides() {
   std::string error;
   if (config_.mixlist) {
     if (!isMixed(config_.mode))
-      return func_.emitError()
+      return optionError(func_)
              << "modify_mixlist needs a mixed precision mode (precision_mode "
                 "allow_mix_precision, allow_mix_precision_fp16 or "
                 "allow_mix_precision_bf16, "
@@ -69,7 +93,7 @@ LogicalResult GraphDecider::loadOverrides() {
     auto text = readConfigText(*config_.mixlist, error);
     auto edits = text ? parseMixList(*text, profile_, error) : std::nullopt;
     if (!edits)
-      return func_.emitError() << "modify_mixlist: " << error;
+      return optionError(func_) << "modify_mixlist: " << error;
     mixEdits_ = std::move(*edits);
   }
   if (config_.customize) {
@@ -77,13 +101,13 @@ LogicalResult GraphDecider::loadOverrides() {
     customize_ =
         text ? parseCustomizeDtypes(*text, profile_, error) : std::nullopt;
     if (!customize_)
-      return func_.emitError() << "customize_dtypes: " << error;
+      return optionError(func_) << "customize_dtypes: " << error;
   }
   if (config_.keepDtype) {
     auto text = readConfigText(*config_.keepDtype, error);
     keepDtype_ = text ? parseKeepDtype(*text, profile_, error) : std::nullopt;
     if (!keepDtype_)
-      return func_.emitError() << "keep_dtype: " << error;
+      return optionError(func_) << "keep_dtype: " << error;
   }
   for (const std::string &name : config_.keepTensors)
     keepTensors_.insert(name);
@@ -92,7 +116,7 @@ LogicalResult GraphDecider::loadOverrides() {
   if (config_.mode == Mode::MustKeepOriginDtype &&
       (customize_ || keepDtype_ || !keepTensors_.empty())) {
     overridesApply_ = false;
-    func_.emitWarning()
+    mlir::emitWarning(UnknownLoc::get(func_.getContext()))
         << "customize_dtypes, keep_dtype and keep_tensors_dtypes have no "
            "effect under must_keep_origin_dtype (GE)";
   }
@@ -115,8 +139,8 @@ LogicalResult GraphDecider::checkNames() {
   auto check = [&](StringRef name, StringRef what) -> LogicalResult {
     if (byName_.count(name) || inputs.count(name))
       return success();
-    return func_.emitError()
-           << what << " names '" << name << "'" << didYouMean(name, known)
+    return optionError(func_)
+           << what << " names " << quoted(name) << didYouMean(name, known)
            << ", which is no op of graph '" << func_.getSymName()
            << "'; ops folded by earlier passes (e.g. BatchNorm into Conv2D) "
               "no longer exist";

@@ -106,6 +106,20 @@ struct KernelArgs {
 using KernelFn = int32_t (*)(const KernelArgs &args, uint32_t blockIdx,
                              uint32_t blockDim);
 
+/// Why a kernel is about to return a non-zero code, with the values that
+/// broke it ("index 12 (element 1 of the indices) is out of range [-10, 10)
+/// on axis 0"): set on the block's thread right before returning; the
+/// runtime puts it in the task's error in place of the generic reason.
+void setFailureDetail(std::string detail);
+/// This thread's detail, cleared (empty when the kernel gave none).
+std::string takeFailureDetail();
+
+/// setFailureDetail() for an index outside [-size, size): "index 12
+/// (element 1 of the indices) is out of range [-10, 10) on axis 0"; `where`
+/// says which axis or dim.
+int32_t indexOutOfRange(int32_t code, int64_t index, int64_t element,
+                        int64_t size, const std::string &where);
+
 template <typename T> std::vector<uint8_t> encodeTiling(const T &t) {
   static_assert(std::is_trivially_copyable_v<T>);
   std::vector<uint8_t> bytes(sizeof(T));

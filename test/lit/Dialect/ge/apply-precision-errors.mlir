@@ -38,6 +38,11 @@
 // RUN: sed -e 's|MODE|force_fp16|' -e 's|CONFIG|customize_dtypes = "c12.cfg"|' g.mlir | not geflow-opt --ge-apply-precision 2>&1 | FileCheck %s --check-prefix=CUSTNAME
 // RUN: sed -e 's|MODE|force_fp16|' -e 's|CONFIG|customize_dtypes = "c13.cfg"|' g.mlir | not geflow-opt --ge-apply-precision 2>&1 | FileCheck %s --check-prefix=CUSTCOL
 // RUN: sed -e 's|MODE|force_fp16|' -e 's|CONFIG|customize_dtypes = "nofile.cfg"|' g.mlir | not geflow-opt --ge-apply-precision 2>&1 | FileCheck %s --check-prefix=CUSTFILE
+// Binary files: where the text stops, never the bytes themselves.
+// RUN: printf 'relu\n\001\002junk\n' > k3.cfg
+// RUN: sed -e 's|MODE|force_fp16|' -e 's|CONFIG|keep_dtype = "k3.cfg"|' g.mlir | not geflow-opt --ge-apply-precision 2>&1 | FileCheck %s --check-prefix=KDBINARY --implicit-check-not=junk
+// RUN: printf 'relu::\377\376junk' > c14.cfg
+// RUN: sed -e 's|MODE|force_fp16|' -e 's|CONFIG|customize_dtypes = "c14.cfg"|' g.mlir | not geflow-opt --ge-apply-precision 2>&1 | FileCheck %s --check-prefix=CUSTBINARY --implicit-check-not=junk
 
 // NOTMIXED: error: modify_mixlist needs a mixed precision mode (precision_mode allow_mix_precision, allow_mix_precision_fp16 or allow_mix_precision_bf16, or precision_mode_v2 mixed_float16 or mixed_bfloat16); the mode is 'force_fp16'
 // NOFILE: error: modify_mixlist: cannot read 'missing.json': {{.*}}
@@ -73,6 +78,8 @@
 // CUST9: error: customize_dtypes: c9.cfg:2:1: op 'relu' is customized twice (first at c9.cfg:1)
 // CUSTCOUNT: error: {{.*}}customize_dtypes (c10.cfg:1) gives 3 input dtype(s), but Conv2D 'conv' has 2
 // CUSTSOC: error: {{.*}}customize_dtypes (c11.cfg:1): soc Ascend310P3 has no implementation of Conv2D 'conv' with inputs (bfloat16, bfloat16) and outputs (bfloat16) (its op-info supports float16)
+// KDBINARY: error: keep_dtype: k3.cfg:2:1: not a text file: byte 5 is 0x01 (a control character or not UTF-8)
+// CUSTBINARY: error: customize_dtypes: c14.cfg:1:7: not a text file: byte 6 is 0xFF (a control character or not UTF-8)
 // CUSTNAME: error: customize_dtypes (c12.cfg:1) names 'rleu' (did you mean 'relu'?), which is no op of graph 'g'; ops folded by earlier passes (e.g. BatchNorm into Conv2D) no longer exist
 // CUSTCOL: error: {{.*}}customize_dtypes (c13.cfg:1): soc host has no implementation of Relu 'relu' with inputs (float16) and outputs (bfloat16) (its op-info supports float32, float16, bfloat16)
 // CUSTFILE: error: customize_dtypes: cannot read 'nofile.cfg': {{.*}}

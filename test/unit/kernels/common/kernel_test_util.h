@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -84,10 +85,16 @@ inline Status runKernel(const std::string &name, const TilingContext &ctx,
 
   std::atomic<uint32_t> next{0};
   std::atomic<int32_t> failure{0};
+  std::mutex detailMutex;
+  std::string detail; // the kernel's reason (setFailureDetail), as the
+                      // runtime reports it
   auto worker = [&] {
     for (uint32_t b; (b = next.fetch_add(1)) < tiling.blockDim;)
-      if (int32_t rc = fn(args, b, tiling.blockDim))
+      if (int32_t rc = fn(args, b, tiling.blockDim)) {
+        std::lock_guard<std::mutex> lock(detailMutex);
+        detail = takeFailureDetail();
         failure.store(rc);
+      }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < std::min<unsigned>(threads, tiling.blockDim); ++t)
@@ -98,7 +105,8 @@ inline Status runKernel(const std::string &name, const TilingContext &ctx,
   if (failure.load())
     return rt::Status(rt::ErrorCode::kTaskFailed,
                       name + " failed with code " +
-                          std::to_string(failure.load()));
+                          std::to_string(failure.load()) +
+                          (detail.empty() ? "" : ": " + detail));
   return Status::OK();
 }
 

@@ -390,6 +390,8 @@ TEST(VecElementwise, IntegerArithmeticAndCompare) {
   int32_t p[2] = {1, 2}, q[2] = {1, 0}, y[2];
   Status st = runKernel("div", ctx, {p, q}, {y});
   EXPECT_EQ(st.code(), geflow::rt::ErrorCode::kTaskFailed);
+  EXPECT_EQ(st.message(), "div failed with code 3: integer division by zero "
+                          "has no result (2 / 0)");
 }
 
 // int8/uint8 wrap at their own width, pow is exact and wrapping (negative
@@ -477,6 +479,8 @@ TEST(VecElementwise, SmallIntegersPowAndBools) {
   int32_t p[2] = {2, 0}, q[2] = {-1, -1}, y[2];
   Status st = runKernel("pow", ctx, {p, q}, {y});
   EXPECT_EQ(st.code(), geflow::rt::ErrorCode::kTaskFailed);
+  EXPECT_EQ(st.message(), "pow failed with code 3: integer 0 to a negative "
+                          "power has no result (0 ** -1)");
   // Bools are only compared.
   TilingContext bools;
   bools.inputs = {desc(DType::Bool, {2}), desc(DType::Bool, {2})};

@@ -63,8 +63,12 @@ TEST(VecGather, AxesIndexTypesNegativeAndOutOfRange) {
   ctx.outputs = {f32({1})};
   float x[3] = {1, 2, 3}, y[1];
   int32_t bad[1] = {3};
-  EXPECT_EQ(runKernel("gather", ctx, {x, bad}, {y}).code(),
-            geflow::rt::ErrorCode::kTaskFailed);
+  Status failed = runKernel("gather", ctx, {x, bad}, {y});
+  EXPECT_EQ(failed.code(), geflow::rt::ErrorCode::kTaskFailed);
+  // The reason names the index, where it is and the range.
+  EXPECT_EQ(failed.message(),
+            "gather failed with code 2: index 3 (element 0 of the indices) is "
+            "out of range [-3, 3) on axis 0");
   bad[0] = -3;
   ASSERT_TRUE(runKernel("gather", ctx, {x, bad}, {y}).ok());
   EXPECT_EQ(y[0], 1.f);
@@ -118,8 +122,11 @@ TEST(VecGatherElements, AxesIndexShapesNegativeAndOutOfRange) {
   ctx.attrs.set("axis", int64_t(1));
   float x[6] = {1, 2, 3, 4, 5, 6}, y[2];
   int64_t bad[2] = {0, 3};
-  EXPECT_EQ(runKernel("gather_elements", ctx, {x, bad}, {y}).code(),
-            geflow::rt::ErrorCode::kTaskFailed);
+  Status failed = runKernel("gather_elements", ctx, {x, bad}, {y});
+  EXPECT_EQ(failed.code(), geflow::rt::ErrorCode::kTaskFailed);
+  EXPECT_EQ(failed.message(), "gather_elements failed with code 2: index 3 "
+                              "(element 1 of the indices) is out of range "
+                              "[-3, 3) on axis 1");
   int64_t good[2] = {-1, 0};
   ASSERT_TRUE(runKernel("gather_elements", ctx, {x, good}, {y}).ok());
   EXPECT_EQ(y[0], 3.f);

@@ -129,6 +129,26 @@ TEST(VecScatter, ErrorsAndOutOfRange) {
   s.outputs = {f32({3})};
   float x[3] = {1, 2, 3}, u[1] = {9}, y[3];
   int64_t bad[1] = {3};
-  EXPECT_EQ(runKernel("scatter_elements", s, {x, bad, u}, {y}).code(),
-            geflow::rt::ErrorCode::kTaskFailed);
+  Status failed = runKernel("scatter_elements", s, {x, bad, u}, {y});
+  EXPECT_EQ(failed.code(), geflow::rt::ErrorCode::kTaskFailed);
+  EXPECT_EQ(failed.message(), "scatter_elements failed with code 2: index 3 "
+                              "(element 0 of the indices) is out of range "
+                              "[-3, 3) on axis 0");
+  // scatter_nd and gather_nd name the place in the index tuple.
+  TilingContext nd;
+  nd.inputs = {f32({2, 3}), desc(DType::I64, {1, 2}), f32({1})};
+  nd.outputs = {f32({2, 3})};
+  float x6[6] = {}, y6[6];
+  int64_t tuple[2] = {1, -4};
+  failed = runKernel("scatter_nd", nd, {x6, tuple, u}, {y6});
+  EXPECT_EQ(failed.message(), "scatter_nd failed with code 2: index -4 "
+                              "(element 1 of the indices) is out of range "
+                              "[-3, 3) at position 1 of its index tuple");
+  TilingContext gnd;
+  gnd.inputs = {f32({2, 3}), desc(DType::I64, {1, 2})};
+  gnd.outputs = {f32({1})};
+  failed = runKernel("gather_nd", gnd, {x6, tuple}, {y6});
+  EXPECT_EQ(failed.message(), "gather_nd failed with code 2: index -4 "
+                              "(element 1 of the indices) is out of range "
+                              "[-3, 3) at position 1 of its index tuple");
 }
