@@ -2,6 +2,8 @@
 #include "geflow/Compiler/CompileConfig.h"
 #include "FusionSwitch.h"
 
+#include "geflow/Compiler/DebugOptions.h"
+
 #include "geflow/SocInfo/PrecisionMode.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -102,6 +104,9 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
   config.constantMaxSize = static_cast<uint64_t>(
       options.getInt("constant_max_size", config.constantMaxSize));
   config.optionValues = options.values();
+  // Run-time options (profiling, dumps) are not part of the executable.
+  for (auto it = config.optionValues.begin(); it != config.optionValues.end();)
+    it = isRunTimeOption(it->first) ? config.optionValues.erase(it) : ++it;
 
   PipelineConfig &pipeline = config.pipeline;
   if (auto file = options.get("fusion_switch_file")) {

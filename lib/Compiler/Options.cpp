@@ -1,5 +1,6 @@
 //===- Options.cpp - The GE options registry ------------------------------===//
 #include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
 #include "geflow/SocInfo/OpInfo.h"
@@ -211,6 +212,7 @@ OptionsRegistry::OptionsRegistry() {
   runFlag.maxValue = 1;
   runFlag.sessionGraphsOnly = true;
   specs_.push_back(runFlag);
+  addDebugOptionSpecs(specs_);
 }
 
 const OptionsRegistry &OptionsRegistry::get() {

@@ -77,16 +77,29 @@ struct ExecContext {
   bool used = false;
 };
 
+/// The debug features one run records (profiling now); null members are
+/// off, and a run without any takes the plain path.
+struct RunDebug {
+  std::shared_ptr<RunTrace> trace;
+};
+
+/// Enqueues step `i` of `plan` on `stream` with the debug features on
+/// (DebugSteps.cpp).
+Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
+                        ExecContext &ctx, GearState &gear, uint32_t blockDim,
+                        const RunDebug &debug);
+
 /// Enqueues one run of `plan` using `ctx` (with `gear` its state for the
 /// plan) on `caller` and ctx's internal streams. The bound pointers must be
 /// set. `beforeDone` enqueues work on `caller` that still belongs to the
 /// run (it must finish before the context can be reused).
 /// `blockDims`, when given, replaces each step's block count (shape-ranged
-/// programs re-tile per run).
+/// programs re-tile per run). `debug`, when given, records the run.
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone = nullptr,
-                  const std::vector<uint32_t> *blockDims = nullptr);
+                  const std::vector<uint32_t> *blockDims = nullptr,
+                  const RunDebug *debug = nullptr);
 
 /// The contexts of one model, shared by its gears.
 class ContextPool {

@@ -10,6 +10,7 @@
 
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
+#include "geflow/runtime/Profiler.h"
 
 #include <memory>
 #include <mutex>
@@ -38,6 +39,10 @@ struct Model::Impl {
   std::unique_ptr<exec::InstanceCache> instances;
   /// Set when the model was compiled with gear_padding.
   std::optional<exec::BatchPadding> padding;
+
+  /// Set by setProfiler (held here; runs test the raw pointer only).
+  std::shared_ptr<Profiler> profiler;
+  Profiler *profiling = nullptr;
 
   /// Idle streams for run().
   std::mutex runMu;

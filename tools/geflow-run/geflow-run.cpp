@@ -16,10 +16,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelInfo.h"
+#include "RunDebug.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/runtime/Device.h"
@@ -84,6 +86,12 @@ static cl::opt<bool>
                   "ranges, soc and options, kernels per gear, arena, weights, "
                   "streams) and exit without running"),
          cl::cat(runCategory));
+static cl::opt<std::string> profileDir(
+    "profile",
+    cl::desc("Profile the timed runs into DIR: trace.json (Perfetto), "
+             "op_summary.csv, op_statistic.csv (as profiling_mode with "
+             "profiling_options output DIR)"),
+    cl::value_desc("DIR"), cl::cat(runCategory));
 static cl::opt<bool> json("json", cl::desc("With --info: print it as JSON"),
                           cl::cat(runCategory));
 
@@ -216,10 +224,11 @@ int main(int argc, char **argv) {
     if (ext != ".gfm" && !startsWithGfmMagic(modelPath))
       return fail("cannot tell the format of '" + modelPath +
                   "': expected a .gfm, .onnx or .mlir file (or --framework)");
-    if (!rawOptions.empty())
-      return fail("GE options such as '" + rawOptions.begin()->first +
-                  "' apply when compiling; '" + modelPath +
-                  "' is already compiled");
+    for (const auto &[name, value] : rawOptions)
+      if (!isRunTimeOption(name))
+        return fail("GE options such as '" + name +
+                    "' apply when compiling; '" + modelPath +
+                    "' is already compiled");
     stage.start("load " + modelPath);
     auto loaded = rt::Model::load(modelPath, *device);
     if (!loaded.ok())
@@ -228,6 +237,17 @@ int main(int argc, char **argv) {
   }
 
   stage.stop();
+  // Run-time options (profiling, dumps): valid for a .gfm too.
+  std::optional<Options> runOptions =
+      OptionsRegistry::get().parse(rawOptions, &error);
+  if (!runOptions)
+    return fail(error);
+  std::optional<DebugConfig> debugConfig = parseDebugConfig(*runOptions, error);
+  if (!debugConfig)
+    return fail(error);
+  auto debug = run::RunDebug::create(*debugConfig, profileDir);
+  if (!debug.ok())
+    return fail(debug.status());
   if (info) {
     outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
     return 0;
@@ -275,9 +295,14 @@ int main(int argc, char **argv) {
   std::vector<double> latencies;
   stage.start("run " + std::to_string(warmupCount + loopCount) + " time(s)");
   for (unsigned i = 0; i < warmupCount + loopCount; ++i) {
+    if (i == warmupCount)
+      debug->attach(*model); // the timed runs only
     auto start = std::chrono::steady_clock::now();
     rt::Status st = model->execute(**stream, inRefs, outRefs);
+    uint64_t syncStart = debug->profiling() ? rt::Profiler::nowNs() : 0;
     rt::Status done = (*stream)->synchronize();
+    if (debug->profiling())
+      debug->hostSpan("synchronize", syncStart, rt::Profiler::nowNs());
     auto end = std::chrono::steady_clock::now();
     if (!st.ok())
       return fail(st);
@@ -307,6 +332,11 @@ int main(int argc, char **argv) {
       outs() << "wrote " << path << "\n";
     }
   }
+  std::string debugLog;
+  rt::Status written = debug->finish(&debugLog);
+  if (!written.ok())
+    return fail(written);
+  outs() << debugLog;
   outs() << "latency over " << loopCount << " run(s)"
          << (warmupCount ? " after " + std::to_string(warmupCount) + " warm-up"
                          : "")

@@ -35,6 +35,7 @@
 namespace geflow::rt {
 
 class Device;
+class Profiler;
 class Stream;
 
 /// One input or output of a model's signature.
@@ -143,6 +144,12 @@ public:
   /// execute() on a stream of the model's own, then waits for it.
   Status run(const std::vector<TensorRef> &inputs,
              const std::vector<TensorRef> &outputs);
+
+  /// Records every later run into `profiler` (null: stop recording). Set
+  /// it while no thread is enqueueing a run of this model. Runs padded by
+  /// gear_padding are not recorded.
+  void setProfiler(std::shared_ptr<Profiler> profiler);
+  const std::shared_ptr<Profiler> &profiler() const;
 
   /// Execution contexts created so far (each holds an arena); at most the
   /// number of executions that were in flight at once.
