@@ -2,6 +2,8 @@
 #include "geflow/Compiler/CompileConfig.h"
 #include "FusionSwitch.h"
 
+#include "geflow/Compiler/DebugOptions.h"
+
 #include "geflow/SocInfo/PrecisionMode.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -138,6 +140,9 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
             "contradicts updatable_weights; set only one of them";
     return std::nullopt;
   }
+  // Run-time options (profiling, dumps) are not part of the executable.
+  for (auto it = config.optionValues.begin(); it != config.optionValues.end();)
+    it = isRunTimeOption(it->first) ? config.optionValues.erase(it) : ++it;
 
   PipelineConfig &pipeline = config.pipeline;
   if (auto file = options.get("fusion_switch_file")) {

@@ -1,5 +1,6 @@
 //===- Options.cpp - The GE options registry ------------------------------===//
 #include "geflow/Compiler/Options.h"
+#include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
 #include "geflow/SocInfo/OpInfo.h"
@@ -326,6 +327,7 @@ OptionsRegistry::OptionsRegistry() {
   runFlag.sessionGraphsOnly = true;
   runFlag.affectsExecutable = false;
   specs_.push_back(runFlag);
+  addDebugOptionSpecs(specs_);
 }
 
 const OptionsRegistry &OptionsRegistry::get() {

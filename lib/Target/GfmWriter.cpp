@@ -196,6 +196,29 @@ LogicalResult VariableTable::finish(ModuleOp module) {
   return success();
 }
 
+// What profiles and dumps show of the GE ops behind a task: the type the
+// lowering recorded, the node names of every op fused into it, the
+// precision decision.
+void addOpInfo(Operation &op, gfm::Task *task) {
+  if (auto type = op.getAttrOfType<StringAttr>("ge.op_type"))
+    task->set_op_type(type.str());
+  else if (isa<MemcpyOp>(op))
+    task->set_op_type("MemCopy");
+  else if (auto h = dyn_cast<HostCallOp>(op))
+    task->set_op_type(h.getCallee().str());
+  if (auto precision = op.getAttrOfType<StringAttr>("ge.precision"))
+    task->set_precision(precision.str());
+  llvm::SmallVector<std::string> names;
+  op.getLoc()->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l))
+      if (!llvm::is_contained(names, named.getName().str()))
+        names.push_back(named.getName().str());
+    return WalkResult::advance();
+  });
+  for (const std::string &n : names)
+    task->add_covered_ops(n);
+}
+
 class ProgramWriter {
 public:
   ProgramWriter(ProgramOp program, const WeightLayout &weights,
@@ -270,6 +293,7 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
   gfm::Task *task = out->add_tasks();
   task->set_stream(*stream);
   task->set_name(taskName(&op));
+  addOpInfo(op, task);
   if (auto k = dyn_cast<KernelOp>(op)) {
     gfm::KernelTask *kt = task->mutable_kernel();
     kt->set_kernel(k.getKernel().str());

@@ -9,6 +9,9 @@ See docs/python.md for the compile, runtime, session and graph-builder APIs.
 import json as _json
 
 from . import errors
+from . import debug
+from . import _geflow
+from ._geflow import Profiler
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
 from .compiler import compile
@@ -27,7 +30,7 @@ __all__ = [
     "SessionFuture", "initialize", "finalize", "is_initialized", "option_specs", "Graph",
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
-    "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError",
+    "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler",
 ]
 
 
@@ -46,4 +49,8 @@ def _summary(self):
 
 
 Executable.summary = property(_summary)
+Executable.profile = debug.profile
+Executable.profiler = property(lambda self: _geflow._get_profiler(self),
+                               doc="The geflow.Profiler recording this executable's runs "
+                               "(profiling_mode), or None.")
 Executable.__call__ = Executable.run

@@ -4,6 +4,7 @@ import os
 from . import _geflow
 from .errors import ArgumentTypeError
 from .graph import Graph
+from .debug import apply_run_options
 from .options import options_dict
 
 __all__ = ["compile", "options_dict"]
@@ -21,6 +22,12 @@ def compile(model, options=None, soc=None):  # noqa: A001 - the API's name
     compile raises CompileError with every diagnostic and its location.
     """
     opts = options_dict(options, soc)
+    exe = _compile(model, opts)
+    # Run-time options (profiling_mode, ...) act on the loaded executable.
+    return apply_run_options(exe, opts)
+
+
+def _compile(model, opts):
     if isinstance(model, Graph):
         return _geflow._compile_graph(model._b, opts)
     if isinstance(model, (str, os.PathLike)):

@@ -15,6 +15,7 @@ void bindBuilder(py::module_ &m);
 void bindSession(py::module_ &m);
 void bindLibrary(py::module_ &m);
 void bindWeights(py::module_ &m);
+void bindDebug(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -29,4 +30,5 @@ PYBIND11_MODULE(_geflow, m) {
   bindBuilder(m);
   bindSession(m);
   bindLibrary(m);
+  bindDebug(m);
 }

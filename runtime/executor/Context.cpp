@@ -118,7 +118,8 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone,
                   const std::vector<uint32_t> *blockDims,
-                  const std::shared_ptr<const void> &hold) {
+                  const std::shared_ptr<const void> &hold,
+                  const RunDebug *debug) {
   // Launches were validated when the plan was made, so none is expected to
   // fail; if one does, the rest of the run (joins and `done` above all) is
   // still enqueued so that the context's end stays observable.
@@ -135,6 +136,12 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step &step = plan.steps[i];
     Stream &stream = step.stream == 0 ? caller : *ctx.streams[step.stream];
+    if (debug) {
+      note(enqueueDebugStep(plan, i, stream, ctx, gear,
+                            blockDims ? (*blockDims)[i] : step.blockDim,
+                            *debug));
+      continue;
+    }
     switch (step.kind) {
     case StepKind::Kernel:
       note(stream.launchKernel(step.label, step.fn, gear.kernelArgs[step.index],

@@ -80,6 +80,18 @@ struct ExecContext {
   bool used = false;
 };
 
+/// The debug features one run records (profiling now); null members are
+/// off, and a run without any takes the plain path.
+struct RunDebug {
+  std::shared_ptr<RunTrace> trace;
+};
+
+/// Enqueues step `i` of `plan` on `stream` with the debug features on
+/// (DebugSteps.cpp).
+Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
+                        ExecContext &ctx, GearState &gear, uint32_t blockDim,
+                        const RunDebug &debug);
+
 /// Enqueues one run of `plan` using `ctx` (with `gear` its state for the
 /// plan) on `caller` and ctx's internal streams. The bound pointers must be
 /// set. `beforeDone` enqueues work on `caller` that still belongs to the
@@ -88,11 +100,13 @@ struct ExecContext {
 /// programs re-tile per run). `hold`, when given, is kept alive until every
 /// stream of the run has passed its last task (a callback per stream holds
 /// it), even when a stream fails: the weight version the run reads.
+/// `debug`, when given, records the run.
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone = nullptr,
                   const std::vector<uint32_t> *blockDims = nullptr,
-                  const std::shared_ptr<const void> &hold = nullptr);
+                  const std::shared_ptr<const void> &hold = nullptr,
+                  const RunDebug *debug = nullptr);
 
 /// The contexts of one model, shared by its gears.
 class ContextPool {

@@ -148,8 +148,18 @@ size_t Model::numContexts() const { return impl_->pool->size(); }
 
 uint64_t Model::arenaBytes() const { return impl_->pool->arenaSize(); }
 
+void Model::setProfiler(std::shared_ptr<Profiler> profiler) {
+  impl_->profiler = std::move(profiler);
+  impl_->profiling = impl_->profiler.get();
+}
+
+const std::shared_ptr<Profiler> &Model::profiler() const {
+  return impl_->profiler;
+}
+
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
+  const uint64_t enqueueStart = impl_->profiling ? Profiler::nowNs() : 0;
   StatusOr<Impl::Binding> bound = impl_->bind(inputs, outputs);
   if (!bound.ok() && impl_->padding)
     return impl_->executePadded(stream, inputs, outputs, bound.status());
@@ -177,10 +187,19 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  Status status = exec::enqueueRun(
-      plan, ctx, **state, stream, nullptr,
-      bound->instance ? &bound->instance->blockDims : nullptr, weights);
+  exec::RunDebug debug;
+  if (impl_->profiling)
+    debug.trace = impl_->profiling->beginRun(
+        impl_->name, static_cast<uint32_t>(bound->gear), plan.tasks);
+  Status status =
+      exec::enqueueRun(plan, ctx, **state, stream, nullptr,
+                       bound->instance ? &bound->instance->blockDims : nullptr,
+                       weights, debug.trace ? &debug : nullptr);
   pool.release(&ctx);
+  if (debug.trace) {
+    debug.trace->enqueueStartNs = enqueueStart;
+    debug.trace->enqueueEndNs = Profiler::nowNs();
+  }
   return status;
 }
 
@@ -203,7 +222,10 @@ Status Model::run(const std::vector<TensorRef> &inputs,
   Status status = execute(*stream, inputs, outputs);
   // Even when enqueueing failed part-way, what was enqueued must finish
   // before the caller's buffers may go; synchronize also clears a failure.
+  const uint64_t syncStart = impl_->profiling ? Profiler::nowNs() : 0;
   Status done = stream->synchronize();
+  if (impl_->profiling)
+    impl_->profiling->addHostSpan("synchronize", syncStart, Profiler::nowNs());
   if (status.ok())
     status = std::move(done);
   std::lock_guard<std::mutex> lock(impl_->runMu);

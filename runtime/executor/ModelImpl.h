@@ -11,6 +11,7 @@
 
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
+#include "geflow/runtime/Profiler.h"
 
 #include <memory>
 #include <mutex>
@@ -46,6 +47,10 @@ struct Model::Impl {
   /// holds it until its end (see holdWeights). Null without variables.
   std::shared_ptr<const exec::WeightVersion>
   bindWeights(size_t gear, exec::GearState &state) const;
+
+  /// Set by setProfiler (held here; runs test the raw pointer only).
+  std::shared_ptr<Profiler> profiler;
+  Profiler *profiling = nullptr;
 
   /// Idle streams for run().
   std::mutex runMu;

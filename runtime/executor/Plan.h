@@ -14,6 +14,7 @@
 #include "geflow/kernels/Registry.h"
 #include "geflow/runtime/HostOps.h"
 #include "geflow/runtime/Model.h"
+#include "geflow/runtime/Profiler.h"
 
 #include <cstdint>
 #include <deque>
@@ -23,6 +24,7 @@
 
 namespace geflow::gfm {
 class Model;
+class Task;
 class TensorSig;
 } // namespace geflow::gfm
 
@@ -148,7 +150,16 @@ struct GearPlan {
   std::deque<std::vector<uint8_t>> tilings;
   /// Set for a shape-ranged program.
   std::unique_ptr<RangeInfo> range;
+  /// What profiles, dumps and overflow reports say of each step (parallel
+  /// to `steps`; shared with the runs that recorded them).
+  std::shared_ptr<std::vector<TaskInfo>> tasks =
+      std::make_shared<std::vector<TaskInfo>>();
 };
+
+/// The description of task `taskId` of a program, run with `blockDim`
+/// blocks.
+TaskInfo describeTask(const gfm::Task &task, uint32_t taskId,
+                      uint32_t blockDim);
 
 /// Splits a copy of `bytes` across the AI cores (blocks of 256 KiB or
 /// more); `overlap` copies run as one memmove.

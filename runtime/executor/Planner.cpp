@@ -485,6 +485,9 @@ StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
   for (uint32_t s = 1; s < streamUsed.size(); ++s)
     if (streamUsed[s])
       plan_->internalStreams.push_back(s);
+  for (int t = 0; t < program_.tasks_size(); ++t)
+    plan_->tasks->push_back(
+        describeTask(program_.tasks(t), uint32_t(t), plan_->steps[t].blockDim));
   return std::move(plan_);
 }
 

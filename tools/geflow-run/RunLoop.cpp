@@ -35,12 +35,15 @@ public:
 
   /// A thread is done warming up; blocks until every thread is, then returns
   /// the deadline of the timed phase (unused without a duration).
-  Clock::time_point arrive(double durationSeconds) {
+  Clock::time_point arrive(const RunLoopConfig &config) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (--waiting_ == 0) {
+      if (config.beforeTimed)
+        config.beforeTimed();
       start_ = Clock::now();
-      deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(durationSeconds));
+      deadline_ =
+          start_ + std::chrono::duration_cast<Clock::duration>(
+                       std::chrono::duration<double>(config.durationSeconds));
       cv_.notify_all();
     }
     cv_.wait(lock, [&] { return waiting_ == 0; });
@@ -94,7 +97,7 @@ void runThread(rt::Model &model, const std::vector<rt::TensorRef> &inputs,
       if (!st.ok())
         shared.fail(label(s), st);
     }
-  Clock::time_point deadline = shared.arrive(config.durationSeconds);
+  Clock::time_point deadline = shared.arrive(config);
   uint64_t least = uint64_t(config.loop) * count;
   uint64_t most =
       config.durationSeconds > 0
@@ -106,7 +109,8 @@ void runThread(rt::Model &model, const std::vector<rt::TensorRef> &inputs,
     size_t s = i % count;
     Slot &slot = slots[s];
     if (slot.pending) {
-      rt::Status st = slot.stream->synchronize();
+      rt::Status st = config.synchronize ? config.synchronize(*slot.stream)
+                                         : slot.stream->synchronize();
       Clock::time_point now = Clock::now();
       slot.pending = false;
       --inFlight;

@@ -16,6 +16,7 @@
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Status.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct RunLoopConfig {
   unsigned warmup = 1;        // untimed runs per stream
   unsigned loop = 1;          // timed runs per stream (at least, with duration)
   double durationSeconds = 0; // 0: count runs only
+  /// Called once, after every warm-up run and before the first timed one
+  /// (geflow-run starts profiling there).
+  std::function<void()> beforeTimed;
+  /// Waits for a timed run's stream; stream.synchronize() when unset
+  /// (geflow-run records the wait as a host span when profiling).
+  std::function<rt::Status(rt::Stream &)> synchronize;
 };
 
 /// The flags' values checked against the bounds above; empty when fine.

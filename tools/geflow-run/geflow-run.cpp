@@ -18,11 +18,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelInfo.h"
+#include "RunDebug.h"
 #include "RunLoop.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/runtime/Device.h"
@@ -103,6 +105,12 @@ static cl::opt<bool>
                   "ranges, soc and options, kernels per gear, arena, weights, "
                   "streams) and exit without running"),
          cl::cat(runCategory));
+static cl::opt<std::string> profileDir(
+    "profile",
+    cl::desc("Profile the timed runs into DIR: trace.json (Perfetto), "
+             "op_summary.csv, op_statistic.csv (as profiling_mode with "
+             "profiling_options output DIR)"),
+    cl::value_desc("DIR"), cl::cat(runCategory));
 static cl::opt<bool> json("json", cl::desc("With --info: print it as JSON"),
                           cl::cat(runCategory));
 
@@ -257,10 +265,11 @@ int main(int argc, char **argv) {
     if (ext != ".gfm" && !startsWithGfmMagic(modelPath))
       return fail("cannot tell the format of '" + modelPath +
                   "': expected a .gfm, .onnx or .mlir file (or --framework)");
-    if (!rawOptions.empty())
-      return fail("GE options such as '" + rawOptions.begin()->first +
-                  "' apply when compiling; '" + modelPath +
-                  "' is already compiled");
+    for (const auto &[name, value] : rawOptions)
+      if (!isRunTimeOption(name))
+        return fail("GE options such as '" + name +
+                    "' apply when compiling; '" + modelPath +
+                    "' is already compiled");
     stage.start("load " + modelPath);
     auto loaded = rt::Model::load(modelPath, *device);
     if (!loaded.ok())
@@ -269,6 +278,17 @@ int main(int argc, char **argv) {
   }
 
   stage.stop();
+  // Run-time options (profiling, dumps): valid for a .gfm too.
+  std::optional<Options> runOptions =
+      OptionsRegistry::get().parse(rawOptions, &error);
+  if (!runOptions)
+    return fail(error);
+  std::optional<DebugConfig> debugConfig = parseDebugConfig(*runOptions, error);
+  if (!debugConfig)
+    return fail(error);
+  auto debug = run::RunDebug::create(*debugConfig, profileDir);
+  if (!debug.ok())
+    return fail(debug.status());
   if (info) {
     outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
     return 0;
@@ -300,6 +320,15 @@ int main(int argc, char **argv) {
   for (const std::string &note : notes)
     outs() << note << "\n";
 
+  // Profile and dump the timed runs only.
+  loop.beforeTimed = [&] { debug->attach(*model); };
+  if (debug->profiling())
+    loop.synchronize = [&](rt::Stream &stream) {
+      uint64_t start = rt::Profiler::nowNs();
+      rt::Status done = stream.synchronize();
+      debug->hostSpan("synchronize", start, rt::Profiler::nowNs());
+      return done;
+    };
   stage.start("run " + std::to_string(loop.warmup) + " warm-up and " +
               (loop.durationSeconds > 0
                    ? formatv("{0} s of", loop.durationSeconds).str()
@@ -330,6 +359,11 @@ int main(int argc, char **argv) {
       outs() << "wrote " << path << "\n";
     }
   }
+  std::string debugLog;
+  rt::Status written = debug->finish(&debugLog);
+  if (!written.ok())
+    return fail(written);
+  outs() << debugLog;
   outs() << "latency over " << ran->latenciesMs.size() << " run(s)"
          << run::describeRunLoop(loop) << ": "
          << run::latencySummary(ran->latenciesMs, ran->wallSeconds) << "\n";

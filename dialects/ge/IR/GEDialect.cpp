@@ -158,6 +158,12 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
              << "' only applies to Conv2D, MatMulV2 and BatchMatMulV2";
     return success();
   }
+  if (name == "ge.op_type") {
+    // The GE op type a lowered task came from (profiles, dumps).
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a string";
+    return success();
+  }
   if (name == kFusedAlphaAttr) {
     if (!isa<FloatAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be a float";

@@ -341,6 +341,12 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
           ? DenseI64ArrayAttr()
           : b.getDenseI64ArrayAttr(lowering.inplaceInputs),
       /*elided=*/UnitAttr());
+  // Kept for profiles, dumps and overflow reports (the .gfm writer stores
+  // them per task).
+  kernel->setAttr("ge.op_type",
+                  b.getStringAttr(op->getName().stripDialect().str()));
+  if (auto precision = op->getAttrOfType<StringAttr>("ge.precision"))
+    kernel->setAttr("ge.precision", precision);
   map_.map(op->getResults(), kernel.getResults());
   return success();
 }

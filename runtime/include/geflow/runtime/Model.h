@@ -35,6 +35,7 @@
 namespace geflow::rt {
 
 class Device;
+class Profiler;
 class Stream;
 
 /// One input or output of a model's signature.
@@ -179,6 +180,12 @@ public:
   /// Weight versions alive: the current one and older ones runs still in
   /// flight read (an old version is freed when its last run ends).
   size_t liveWeightVersions() const;
+
+  /// Records every later run into `profiler` (null: stop recording). Set
+  /// it while no thread is enqueueing a run of this model. Runs padded by
+  /// gear_padding are not recorded.
+  void setProfiler(std::shared_ptr<Profiler> profiler);
+  const std::shared_ptr<Profiler> &profiler() const;
 
   /// Execution contexts created so far (each holds an arena); at most the
   /// number of executions that were in flight at once.

@@ -6,8 +6,8 @@
 // CHECK-SAME: (%[[X:.*]]: tensor<1x3x16x16xf32> {ge.name = "image"})
 // CHECK: %[[B:.*]] = npu.weight {value = dense<1.000000e-01> : tensor<8xf32>} : tensor<8xf32>
 // CHECK: %[[W:.*]] = npu.weight {packed, value = dense_resource<packed_conv2d> : tensor<{{[0-9]+}}xi8>} : tensor<8x3x3x3xf32>
-// CHECK: %[[C:.*]] = npu.kernel "conv2d"(%[[X]], %[[W]], %[[B]]) {block_dim = {{[0-9]+}} : i64, kernel_attrs = {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
-// CHECK: %[[R:.*]] = npu.kernel "relu"(%[[C]]) {block_dim = {{[0-9]+}} : i64, inplace_inputs = array<i64: 0>
+// CHECK: %[[C:.*]] = npu.kernel "conv2d"(%[[X]], %[[W]], %[[B]]) {block_dim = {{[0-9]+}} : i64, ge.op_type = "Conv2D", kernel_attrs = {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+// CHECK: %[[R:.*]] = npu.kernel "relu"(%[[C]]) {block_dim = {{[0-9]+}} : i64, ge.op_type = "Relu", inplace_inputs = array<i64: 0>
 // CHECK: %[[P:.*]] = npu.kernel "max_pool"(%[[R]]) {{.*}}kernel_attrs = {ceil_mode = 1 : i64, dilations = array<i64: 1, 1>, ksize = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
 // CHECK: %[[V:.*]] = npu.alias %[[P]] : tensor<1x8x4x4xf32> to tensor<1x128xf32>
 // CHECK: npu.kernel "matmul"(%[[V]], %{{.*}}) {{.*}}kernel_attrs = {transpose_x1 = 0 : i64, transpose_x2 = 1 : i64}

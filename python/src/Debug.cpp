@@ -1,0 +1,145 @@
+//===- Debug.cpp - Profiling (and the other run-time debug options) -------===//
+//
+// geflow.Profiler wraps the runtime's profiler; _set_profiler attaches one
+// to an executable's model; _debug_config parses the run-time GE options
+// (profiling_mode, profiling_options and their environment variables).
+// python/geflow/debug.py builds Executable.profile() on these.
+//
+//===----------------------------------------------------------------------===//
+#include "Errors.h"
+#include "Executable.h"
+
+#include "geflow/Compiler/DebugOptions.h"
+#include "geflow/Compiler/Options.h"
+#include "geflow/runtime/Profiler.h"
+
+#include <pybind11/stl.h>
+
+namespace geflow::python {
+
+namespace {
+
+py::dict summaryRow(const rt::OpSummaryRow &r) {
+  py::dict d;
+  d["model"] = r.model;
+  d["run"] = r.run;
+  d["task_id"] = r.taskId;
+  d["op_name"] = r.opName;
+  d["op_type"] = r.opType;
+  d["task_type"] = r.taskType;
+  d["kernel"] = r.kernel;
+  d["stream"] = r.stream;
+  d["start_us"] = r.startUs;
+  d["duration_us"] = r.durationUs;
+  d["block_dim"] = r.blockDim;
+  d["input_shapes"] = r.inputShapes;
+  d["input_dtypes"] = r.inputDtypes;
+  d["input_formats"] = r.inputFormats;
+  d["output_shapes"] = r.outputShapes;
+  d["output_dtypes"] = r.outputDtypes;
+  d["output_formats"] = r.outputFormats;
+  d["flops"] = r.flops;
+  d["bytes"] = r.bytes;
+  d["gflops"] = r.gflops;
+  d["gbps"] = r.gbps;
+  d["covered_ops"] = r.coveredOps;
+  return d;
+}
+
+py::dict statisticRow(const rt::OpStatisticRow &s) {
+  py::dict d;
+  d["op_type"] = s.opType;
+  d["count"] = s.count;
+  d["total_us"] = s.totalUs;
+  d["avg_us"] = s.avgUs;
+  d["min_us"] = s.minUs;
+  d["max_us"] = s.maxUs;
+  d["ratio"] = s.ratio;
+  return d;
+}
+
+/// The run-time options of `raw` as a dict: {"profiling": {"output": ...}}
+/// or {} when nothing is on.
+py::dict debugConfig(const std::map<std::string, std::string> &raw) {
+  std::string error;
+  std::map<std::string, std::string> runTime;
+  for (const auto &[k, v] : raw)
+    if (isRunTimeOption(k))
+      runTime[k] = v;
+  std::optional<Options> options =
+      OptionsRegistry::get().parse(runTime, &error);
+  if (!options)
+    throwInvalid(error);
+  std::optional<DebugConfig> config = parseDebugConfig(*options, error);
+  if (!config)
+    throwInvalid(error);
+  py::dict out;
+  if (config->profile) {
+    py::dict p;
+    p["output"] = config->profile->output;
+    p["task_trace"] = config->profile->taskTrace;
+    p["runtime_api"] = config->profile->hostTrace;
+    out["profiling"] = p;
+  }
+  return out;
+}
+
+} // namespace
+
+void bindDebug(py::module_ &m) {
+  py::class_<rt::Profiler, std::shared_ptr<rt::Profiler>>(m, "Profiler",
+                                                          R"doc(
+Records task traces of the runs of the executables it is attached to
+(Executable.profile, or the profiling_mode option). op_summary() and
+op_statistic() return msprof-style rows; write(dir) writes trace.json
+(Perfetto), op_summary.csv and op_statistic.csv.
+)doc")
+      .def(py::init([](std::string output, bool taskTrace, bool hostTrace) {
+             rt::ProfileOptions o;
+             o.output = std::move(output);
+             o.taskTrace = taskTrace;
+             o.hostTrace = hostTrace;
+             return std::make_shared<rt::Profiler>(o);
+           }),
+           py::arg("output") = "", py::arg("task_trace") = true,
+           py::arg("runtime_api") = true)
+      .def_property_readonly(
+          "output", [](const rt::Profiler &p) { return p.options().output; })
+      .def("op_summary",
+           [](const rt::Profiler &p) {
+             py::list rows;
+             for (const rt::OpSummaryRow &r : p.opSummary())
+               rows.append(summaryRow(r));
+             return rows;
+           })
+      .def("op_statistic",
+           [](const rt::Profiler &p) {
+             py::list rows;
+             for (const rt::OpStatisticRow &s : p.opStatistic())
+               rows.append(statisticRow(s));
+             return rows;
+           })
+      .def("trace_json", &rt::Profiler::traceJson)
+      .def("runs", [](const rt::Profiler &p) { return p.runs().size(); })
+      .def("clear", &rt::Profiler::clear)
+      .def(
+          "write",
+          [](const rt::Profiler &p, const std::string &dir) {
+            check(p.write(dir.empty() ? p.options().output : dir));
+          },
+          py::arg("dir") = "");
+  m.def(
+      "_set_profiler",
+      [](Executable &e, std::shared_ptr<rt::Profiler> profiler) {
+        std::shared_ptr<rt::Profiler> previous = e.model->profiler();
+        e.model->setProfiler(std::move(profiler));
+        return previous;
+      },
+      py::arg("executable"), py::arg("profiler").none(true));
+  m.def(
+      "_get_profiler", [](const Executable &e) { return e.model->profiler(); },
+      py::arg("executable"));
+  m.def("_debug_config", &debugConfig, py::arg("options"));
+}
+
+} // namespace geflow::python
