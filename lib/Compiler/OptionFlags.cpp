@@ -38,6 +38,9 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
           {"fusion_switch_file", &FlagCategories::fusion},
           {"external_weight", &FlagCategories::output},
           {"stream_max_parallel_num", &FlagCategories::output},
+          {"updatable_weights", &FlagCategories::output},
+          {"frozen_variable", &FlagCategories::output},
+          {"variable_memory_max_size", &FlagCategories::output},
           {"print_precision_decisions", &FlagCategories::debugging},
       };
   auto it = groups.find(geName);

@@ -45,6 +45,18 @@ Status convertWeight(DType from, DType to, const void *src, void *dst,
     std::memcpy(dst, src, count * dtypeSize(from));
     return Status::OK();
   }
+  // The common directions without a per-element dtype switch.
+  if (from == DType::F32 && to != DType::F32) {
+    const auto *in = static_cast<const float *>(src);
+    auto *out = static_cast<uint16_t *>(dst);
+    if (to == DType::F16)
+      for (uint64_t i = 0; i < count; ++i)
+        out[i] = floatToHalf(in[i]);
+    else
+      for (uint64_t i = 0; i < count; ++i)
+        out[i] = floatToBf16(in[i]);
+    return Status::OK();
+  }
   const auto *in = static_cast<const uint8_t *>(src);
   auto *out = static_cast<uint8_t *>(dst);
   const size_t inSize = dtypeSize(from), outSize = dtypeSize(to);
@@ -54,18 +66,19 @@ Status convertWeight(DType from, DType to, const void *src, void *dst,
 }
 
 Status deriveWeight(const WeightDerivation &d, const void *src, uint64_t count,
-                    std::vector<uint8_t> *out) {
-  std::vector<uint8_t> converted;
+                    std::vector<uint8_t> *out, std::vector<uint8_t> *scratch) {
+  if (!d.pack) {
+    out->resize(count * dtypeSize(d.to));
+    return convertWeight(d.from, d.to, src, out->data(), count);
+  }
+  std::vector<uint8_t> local;
+  std::vector<uint8_t> &converted = scratch ? *scratch : local;
   const void *value = src;
-  if (d.from != d.to || !d.pack) {
+  if (d.from != d.to) {
     converted.resize(count * dtypeSize(d.to));
     GEFLOW_RETURN_IF_ERROR(
         convertWeight(d.from, d.to, src, converted.data(), count));
     value = converted.data();
-  }
-  if (!d.pack) {
-    *out = std::move(converted);
-    return Status::OK();
   }
   if (!d.pack->pack || !d.ctx || !d.tiling)
     return invalidArgument("kernel '" + d.pack->name +

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <thread>
 
 namespace geflow::rt::exec {
 
@@ -23,6 +24,14 @@ FormBytes::FormBytes(uint64_t size) : size_(size) {
 }
 
 FormBytes::~FormBytes() { std::free(data_); }
+
+/// Spare buffers of freed versions, one per stored form: an update in a
+/// steady state writes into memory already mapped instead of faulting in
+/// fresh pages.
+struct FormPool {
+  std::mutex mu;
+  std::vector<std::unique_ptr<FormBytes>> spare;
+};
 
 WeightVersion::~WeightVersion() {
   if (live)
@@ -155,6 +164,8 @@ WeightSets::create(const gfm::Model &model, const kernels::SocInfo &soc,
     }
     sets->redirects_.push_back(std::move(redirects));
   }
+  sets->pool_ = std::make_shared<FormPool>();
+  sets->pool_->spare.resize(sets->forms_.size());
   auto initial = std::make_shared<WeightVersion>();
   initial->forms.resize(sets->forms_.size());
   initial->live = sets->live_;
@@ -188,36 +199,53 @@ void WeightSets::bind(size_t gear, const WeightVersion &version,
   state.weightVersion = version.id;
 }
 
-Status
-WeightSets::derive(const Variable &var, const void *value,
-                   std::vector<std::shared_ptr<const FormBytes>> &forms) const {
-  DType dtype = forms_[var.value].dtype;
-  for (uint32_t index : var.forms) {
-    const Form &f = forms_[index];
-    auto bytes = std::make_shared<FormBytes>(f.size);
-    if (!f.def) {
-      // Own value or a converted copy: straight into the new buffer.
-      GEFLOW_RETURN_IF_ERROR(
-          convertWeight(dtype, f.dtype, value, bytes->data(), var.count));
-    } else {
-      WeightDerivation d;
-      d.from = dtype;
-      d.to = f.dtype;
-      d.pack = f.def;
-      d.ctx = &f.ctx;
-      d.tiling = &f.tiling;
-      d.input = f.input;
-      std::vector<uint8_t> packed;
-      GEFLOW_RETURN_IF_ERROR(deriveWeight(d, value, var.count, &packed));
-      if (packed.size() != f.size)
-        return internalError("packing for kernel '" + f.def->name + "' made " +
-                             std::to_string(packed.size()) +
-                             " bytes, the executable stores " +
-                             std::to_string(f.size));
-      std::memcpy(bytes->data(), packed.data(), packed.size());
-    }
-    forms[index] = std::move(bytes);
+std::shared_ptr<const FormBytes> WeightSets::acquire(uint32_t form) const {
+  std::unique_ptr<FormBytes> bytes;
+  {
+    std::lock_guard<std::mutex> lock(pool_->mu);
+    bytes = std::move(pool_->spare[form]);
   }
+  if (!bytes)
+    bytes = std::make_unique<FormBytes>(forms_[form].size);
+  std::weak_ptr<FormPool> pool = pool_;
+  return std::shared_ptr<const FormBytes>(
+      bytes.release(), [pool, form](const FormBytes *b) {
+        std::unique_ptr<FormBytes> owned(const_cast<FormBytes *>(b));
+        if (std::shared_ptr<FormPool> p = pool.lock()) {
+          std::lock_guard<std::mutex> lock(p->mu);
+          if (!p->spare[form])
+            p->spare[form] = std::move(owned);
+        }
+      });
+}
+
+Status WeightSets::deriveForm(uint32_t index, DType from, const void *value,
+                              uint64_t count, Scratch &scratch,
+                              std::shared_ptr<const FormBytes> *out) const {
+  const Form &f = forms_[index];
+  std::shared_ptr<const FormBytes> bytes = acquire(index);
+  auto *data = const_cast<uint8_t *>(bytes->data());
+  if (!f.def) {
+    // Own value or a converted copy: straight into the new buffer.
+    GEFLOW_RETURN_IF_ERROR(convertWeight(from, f.dtype, value, data, count));
+  } else {
+    WeightDerivation d;
+    d.from = from;
+    d.to = f.dtype;
+    d.pack = f.def;
+    d.ctx = &f.ctx;
+    d.tiling = &f.tiling;
+    d.input = f.input;
+    GEFLOW_RETURN_IF_ERROR(
+        deriveWeight(d, value, count, &scratch.packed, &scratch.converted));
+    if (scratch.packed.size() != f.size)
+      return internalError("packing for kernel '" + f.def->name + "' made " +
+                           std::to_string(scratch.packed.size()) +
+                           " bytes, the executable stores " +
+                           std::to_string(f.size));
+    std::memcpy(data, scratch.packed.data(), f.size);
+  }
+  *out = std::move(bytes);
   return Status::OK();
 }
 
@@ -282,17 +310,52 @@ Status WeightSets::update(const std::vector<WeightUpdate> &updates,
   std::shared_ptr<const WeightVersion> base = current();
   auto next = std::make_shared<WeightVersion>();
   next->forms = base->forms;
-  for (const auto &[index, u] : todo) {
-    Status st;
-    try {
-      st = derive(vars_[index], u->data, next->forms);
-    } catch (const std::bad_alloc &) {
-      st = Status(ErrorCode::kOutOfMemory, "out of memory for the new weights");
+  // One job per stored form, spread over the host's threads (packing the
+  // big conv filters dominates).
+  struct Job {
+    uint32_t form;
+    const Variable *var;
+    const WeightUpdate *update;
+  };
+  std::vector<Job> jobs;
+  for (const auto &[index, u] : todo)
+    for (uint32_t form : vars_[index].forms)
+      jobs.push_back({form, &vars_[index], u});
+  std::atomic<size_t> nextJob{0};
+  std::mutex errorMu;
+  Status failed;
+  auto work = [&] {
+    Scratch scratch;
+    for (size_t j; (j = nextJob++) < jobs.size();) {
+      const Job &job = jobs[j];
+      Status st;
+      try {
+        st =
+            deriveForm(job.form, forms_[job.var->value].dtype, job.update->data,
+                       job.var->count, scratch, &next->forms[job.form]);
+      } catch (const std::bad_alloc &) {
+        st = Status(ErrorCode::kOutOfMemory,
+                    "out of memory for the new weights");
+      }
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(errorMu);
+        if (failed.ok())
+          failed =
+              Status(st.code(), "model '" + model + "': updating '" +
+                                    job.update->name + "': " + st.message());
+        nextJob = jobs.size();
+      }
     }
-    if (!st.ok())
-      return Status(st.code(), "model '" + model + "': updating '" + u->name +
-                                   "': " + st.message());
-  }
+  };
+  size_t threads = std::min<size_t>(
+      {std::max(1u, std::thread::hardware_concurrency()), jobs.size(), 16});
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t)
+    helpers.emplace_back(work);
+  work();
+  for (std::thread &t : helpers)
+    t.join();
+  GEFLOW_RETURN_IF_ERROR(failed);
   next->id = base->id + 1;
   next->live = live_;
   ++*live_;

@@ -34,6 +34,7 @@ class Model;
 namespace geflow::rt::exec {
 
 struct GearState;
+struct FormPool;
 
 /// 64-byte aligned bytes of one stored form in one version.
 class FormBytes {
@@ -117,10 +118,19 @@ private:
     uint32_t value = 0; // the form holding the variable's own value
     uint64_t count = 0;
   };
+  /// A worker's reused buffers for converted and packed bytes.
+  struct Scratch {
+    std::vector<uint8_t> converted, packed;
+  };
   WeightSets() = default;
   const uint8_t *bytesOf(const WeightVersion &v, uint32_t form) const;
-  Status derive(const Variable &var, const void *value,
-                std::vector<std::shared_ptr<const FormBytes>> &forms) const;
+  /// A buffer for stored form `form` (a spare one of a freed version when
+  /// there is one).
+  std::shared_ptr<const FormBytes> acquire(uint32_t form) const;
+  /// Stored form `index` derived from `value` (`count` elements of `from`).
+  Status deriveForm(uint32_t index, DType from, const void *value,
+                    uint64_t count, Scratch &scratch,
+                    std::shared_ptr<const FormBytes> *out) const;
 
   kernels::SocInfo soc_;
   const uint8_t *weights_ = nullptr;
@@ -130,6 +140,7 @@ private:
   std::vector<Form> forms_;
   /// By gear.
   std::vector<std::vector<WeightRedirect>> redirects_;
+  std::shared_ptr<FormPool> pool_;
   std::shared_ptr<std::atomic<size_t>> live_ =
       std::make_shared<std::atomic<size_t>>(0);
   mutable std::mutex mu_;

@@ -50,8 +50,11 @@ Status convertWeight(DType from, DType to, const void *src, void *dst,
                      uint64_t count);
 
 /// The stored bytes of `d` for the variable value `src` (`count` elements).
+/// `scratch`, when given, holds the converted value of a packed form (a
+/// caller deriving many weights reuses it).
 Status deriveWeight(const WeightDerivation &d, const void *src, uint64_t count,
-                    std::vector<uint8_t> *out);
+                    std::vector<uint8_t> *out,
+                    std::vector<uint8_t> *scratch = nullptr);
 
 } // namespace geflow::rt
 
