@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 
 namespace geflow::serve {
@@ -31,13 +32,26 @@ thread_local size_t requestBytes;
 /// The body, read by the handler: httplib's own reading would refuse a
 /// body over 8 KiB sent as application/x-www-form-urlencoded, which is what
 /// `curl -d` sends unless told otherwise.
-std::string readBody(const httplib::ContentReader &reader) {
+Result<std::string> readBody(const httplib::Request &req,
+                             const httplib::ContentReader &reader,
+                             uint64_t limit) {
+  Status tooLarge(Code::kPayloadTooLarge,
+                  "the request body is larger than the server accepts (" +
+                      std::to_string(limit) + " bytes, --max_request_bytes)");
+  if (req.has_header("Content-Length") &&
+      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr,
+                    10) > limit)
+    return tooLarge;
   std::string body;
-  reader([&](const char *data, size_t size) {
+  bool complete = reader([&](const char *data, size_t size) {
     body.append(data, size);
-    return true;
+    return body.size() <= limit;
   });
   requestBytes = body.size();
+  if (body.size() > limit)
+    return tooLarge;
+  if (!complete)
+    return invalidArgument("the request body could not be read whole");
   return body;
 }
 
@@ -246,23 +260,25 @@ void HttpFrontend::routes() {
             ",\"method_name\":\"tensorflow/serving/predict\"}}}}}",
         kJson);
   });
-  svr.Post(
-      v1 + ":predict",
-      [infer, deadline](const httplib::Request &req, httplib::Response &res,
-                        const httplib::ContentReader &reader) {
-        std::string body = readBody(reader);
-        infer(req, res, "tfserving", [&](Servable &s) -> Status {
-          Result<PredictRequest> request = decodeTfPredict(body, s.signature());
-          if (!request.ok())
-            return request.status();
-          Result<std::vector<Tensor>> outputs =
-              s.infer(std::move(request->inputs), deadline());
-          if (!outputs.ok())
-            return outputs.status();
-          res.set_content(encodeTfPredict(*outputs, request->rowFormat), kJson);
-          return Status();
-        });
-      });
+  svr.Post(v1 + ":predict", [this, infer,
+                             deadline](const httplib::Request &req,
+                                       httplib::Response &res,
+                                       const httplib::ContentReader &reader) {
+    Result<std::string> body = readBody(req, reader, core_.limits.maxBodyBytes);
+    infer(req, res, "tfserving", [&](Servable &s) -> Status {
+      if (!body.ok())
+        return body.status();
+      Result<PredictRequest> request = decodeTfPredict(*body, s.signature());
+      if (!request.ok())
+        return request.status();
+      Result<std::vector<Tensor>> outputs =
+          s.infer(std::move(request->inputs), deadline());
+      if (!outputs.ok())
+        return outputs.status();
+      res.set_content(encodeTfPredict(*outputs, request->rowFormat), kJson);
+      return Status();
+    });
+  });
   svr.Post(std::string("/v1/models") + kNamePattern + kVersionPattern +
                ":(classify|regress)",
            [](const httplib::Request &req, httplib::Response &res) {
@@ -320,12 +336,14 @@ void HttpFrontend::routes() {
                         ",\"ready\":" + (ready ? "true" : "false") + "}",
                     kJson);
   });
-  svr.Post(v2 + "/infer", [infer,
+  svr.Post(v2 + "/infer", [this, infer,
                            deadline](const httplib::Request &req,
                                      httplib::Response &res,
                                      const httplib::ContentReader &reader) {
-    std::string body = readBody(reader);
+    Result<std::string> body = readBody(req, reader, core_.limits.maxBodyBytes);
     infer(req, res, "kserve", [&](Servable &s) -> Status {
+      if (!body.ok())
+        return body.status();
       std::optional<uint64_t> jsonLength;
       if (req.has_header("Inference-Header-Content-Length")) {
         std::string v = req.get_header_value("Inference-Header-Content-Length");
@@ -336,7 +354,7 @@ void HttpFrontend::routes() {
         jsonLength = std::stoull(v);
       }
       Result<InferRequest> request =
-          decodeKServeInfer(body, jsonLength, s.signature());
+          decodeKServeInfer(*body, jsonLength, s.signature());
       if (!request.ok())
         return request.status();
       Result<std::vector<Tensor>> outputs =

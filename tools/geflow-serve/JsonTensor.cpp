@@ -110,6 +110,16 @@ Status storeLeaves(const json::Value &value, rt::DType dtype, uint8_t *data,
   return Status();
 }
 
+int64_t countLeaves(const json::Value &value) {
+  const json::Array *a = value.getAsArray();
+  if (!a)
+    return 1;
+  int64_t n = 0;
+  for (const json::Value &v : *a)
+    n += countLeaves(v);
+  return n;
+}
+
 Result<Tensor> tensorFromNested(const json::Value &value, rt::DType dtype,
                                 const std::string &where) {
   std::vector<int64_t> shape = nestedShape(value);

@@ -34,6 +34,9 @@ Status storeLeaves(const llvm::json::Value &value, rt::DType dtype,
                    const std::string &where,
                    const std::vector<int64_t> *shape = nullptr);
 
+/// The number of leaves (non-list values) of a nested list.
+int64_t countLeaves(const llvm::json::Value &value);
+
 /// A tensor from a nested list of `dtype` (shape taken from the list).
 Result<Tensor> tensorFromNested(const llvm::json::Value &value, rt::DType dtype,
                                 const std::string &where);

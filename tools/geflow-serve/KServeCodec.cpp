@@ -41,7 +41,8 @@ const json::Object *parametersOf(const json::Object &object,
 /// One entry of "inputs": its tensor, reading binary data from `binary`
 /// (advanced past it) when the entry has binary_data_size.
 Result<Tensor> decodeInput(const json::Value &entry, size_t position,
-                           std::string_view *binary, bool haveBinary) {
+                           std::string_view *binary, bool haveBinary,
+                           const Signature &signature) {
   std::string where = "inputs[" + std::to_string(position) + "]";
   const json::Object *object = entry.getAsObject();
   if (!object)
@@ -61,6 +62,12 @@ Result<Tensor> decodeInput(const json::Value &entry, size_t position,
                            "', which geflow models do not take (FP32, FP16, "
                            "BF16, INT8, UINT8, INT32, INT64, BOOL)");
   t.dtype = *dtype;
+  // A dtype mismatch is named before the data is read as the wrong type.
+  for (const TensorSpec &spec : signature.inputs)
+    if (spec.name == t.name && spec.dtype != t.dtype)
+      return invalidArgument(where + " has dtype " + datatype->str() +
+                             " but the model's input '" + spec.name + "' is " +
+                             std::string(kserveDTypeName(spec.dtype)));
   const json::Array *shape = object->getArray("shape");
   if (!shape)
     return invalidArgument(where + " has no 'shape' list");
@@ -111,6 +118,11 @@ Result<Tensor> decodeInput(const json::Value &entry, size_t position,
     return invalidArgument(where + " has neither 'data' nor binary_data_size");
   if (!data->getAsArray())
     return invalidArgument(where + " 'data' must be a list");
+  int64_t given = countLeaves(*data);
+  if (given != count)
+    return invalidArgument(where + " data has " + std::to_string(given) +
+                           " elements but shape " + shapeString(t.shape) +
+                           " takes " + std::to_string(count));
   t.data.assign(bytes, 0);
   int64_t index = 0;
   Status st = storeLeaves(*data, t.dtype, t.data.data(), count, &index,
@@ -139,8 +151,13 @@ Result<InferRequest> decodeKServeInfer(std::string_view body,
     binary = body.substr(*jsonLength);
   }
   Result<json::Value> parsed = parseJsonBody(header);
-  if (!parsed.ok())
+  if (!parsed.ok()) {
+    if (!jsonLength && header.find("binary_data_size") != header.npos)
+      return invalidArgument(parsed.status().message() +
+                             " (binary tensor data needs the "
+                             "Inference-Header-Content-Length header)");
     return parsed.status();
+  }
   const json::Object *request = parsed->getAsObject();
   if (!request)
     return invalidArgument("the inference request must be a JSON object");
@@ -165,8 +182,8 @@ Result<InferRequest> decodeKServeInfer(std::string_view body,
     return invalidArgument("the request has no 'inputs' list");
   std::vector<Tensor> given;
   for (size_t i = 0; i < inputs->size(); ++i) {
-    Result<Tensor> t =
-        decodeInput((*inputs)[i], i, &binary, jsonLength.has_value());
+    Result<Tensor> t = decodeInput((*inputs)[i], i, &binary,
+                                   jsonLength.has_value(), signature);
     if (!t.ok())
       return t.status();
     given.push_back(std::move(*t));

@@ -1,0 +1,208 @@
+"""Dynamic batching, overload, hot reload and graceful shutdown, each under
+a concurrent load of real clients."""
+import os
+import shutil
+import signal
+import threading
+import time
+
+import numpy as np
+import requests
+
+from conftest import Server, image
+
+# Different gears may sum in a different order: rows that ran in a batch
+# are compared with Executable.run at rtol = atol = 1e-5.
+TOL = 1e-5
+
+
+def batching_file(workdir, name, **params):
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        for k, v in params.items():
+            f.write(f"{k} {{ value: {v} }}\n")
+    return path
+
+
+def load(server, n_threads, seconds, make_request, check):
+    """Runs n_threads clients for `seconds`; returns (ok, failures)."""
+    stop = time.monotonic() + seconds
+    ok, failures = [0], []
+    lock = threading.Lock()
+
+    def client(i):
+        rng = np.random.default_rng(i)
+        with requests.Session() as s:
+            while time.monotonic() < stop:
+                path, body, expect = make_request(rng)
+                r = s.post(server.url(path), json=body, timeout=30)
+                problem = check(r, expect)
+                with lock:
+                    if problem:
+                        failures.append(problem)
+                    else:
+                        ok[0] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    return ok[0], failures
+
+
+def metric(server, name):
+    text = requests.get(server.url("/metrics"), timeout=10).text
+    for line in text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            if line.rsplit(" ", 1)[0] == name or line.startswith(name):
+                return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_dynamic_batching_exact_rows(models, workdir, executables):
+    params = batching_file(workdir, "batching.txt", max_batch_size=8,
+                           batch_timeout_micros=20000, num_batch_threads=1)
+    exe = executables["cnnb"]
+    args = [f"--model_name=cnnb", f"--model_base_path={os.path.join(models['repo'], 'cnnb')}",
+            "--enable_batching", f"--batching_parameters_file={params}"]
+
+    def make(rng):
+        x = image(rng, int(rng.integers(1, 3)))
+        (ref,) = exe.run({"image": np.concatenate([x, np.zeros((8 - len(x), 3, 32, 32),
+                                                                np.float32)])})
+        return "/v1/models/cnnb:predict", {"instances": x.tolist()}, ref[:len(x)]
+
+    def check(r, expect):
+        if r.status_code != 200:
+            return r.text
+        got = np.array(r.json()["predictions"], np.float32)
+        if got.shape != expect.shape or not np.allclose(got, expect, rtol=TOL, atol=TOL):
+            return f"wrong rows: {got.shape} vs {expect.shape}"
+        return None
+
+    with Server(args, workdir) as server:
+        ok, failures = load(server, 8, 2.0, make, check)
+        assert not failures, failures[:3]
+        assert ok > 0
+        rows = metric(server, 'geflow_serve_batch_size_sum{model="cnnb"}')
+        batches = metric(server, 'geflow_serve_batch_size_count{model="cnnb"}')
+        # Requests were merged: fewer batches than requests.
+        assert batches < ok, (batches, ok)
+        assert rows >= ok
+
+
+def test_full_queue_answers_429(models, workdir):
+    params = batching_file(workdir, "tiny-queue.txt", max_batch_size=1,
+                           batch_timeout_micros=0, max_enqueued_batches=1, num_batch_threads=1)
+    args = [f"--model_name=cnnb", f"--model_base_path={os.path.join(models['repo'], 'cnnb')}",
+            "--enable_batching", f"--batching_parameters_file={params}"]
+    x = image(np.random.default_rng(1)).tolist()
+    with Server(args, workdir) as server:
+        codes, messages = [], []
+        lock = threading.Lock()
+
+        def client():
+            with requests.Session() as s:
+                for _ in range(20):
+                    r = s.post(server.url("/v1/models/cnnb:predict"), json={"instances": x},
+                               timeout=30)
+                    with lock:
+                        codes.append(r.status_code)
+                        if r.status_code != 200:
+                            messages.append(r.json()["error"])
+
+        threads = [threading.Thread(target=client) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert set(codes) <= {200, 429}, set(codes)
+        assert 429 in codes and 200 in codes
+        assert all("batching queue is full" in m for m in messages)
+        assert metric(server, 'geflow_serve_requests_total{model="cnnb",protocol="tfserving",'
+                              'code="429"}') == codes.count(429)
+
+
+def test_hot_reload_under_load(models, workdir, executables):
+    base = os.path.join(workdir, "reload")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "1"))
+    shutil.copy(models["cnn"], os.path.join(base, "1", "model.gfm"))
+    x = image(np.random.default_rng(2))
+    (expected,) = executables["cnn"].run({"image": x})
+    body = {"inputs": [{"name": "image", "shape": [1, 3, 32, 32], "datatype": "FP32",
+                        "data": x.ravel().tolist()}]}
+    versions = set()
+
+    def make(rng):
+        return "/v2/models/m/infer", body, expected
+
+    def check(r, expect):
+        if r.status_code != 200:
+            return r.text
+        out = r.json()
+        versions.add(out["model_version"])
+        got = np.array(out["outputs"][0]["data"], np.float32)
+        return None if got.tobytes() == expect.tobytes() else "wrong result"
+
+    args = ["--model_name=m", f"--model_base_path={base}", "--file_system_poll_wait_seconds=0.1"]
+    with Server(args, workdir) as server:
+        def publish():
+            time.sleep(0.5)
+            staging = os.path.join(base, ".staging")
+            os.makedirs(staging)
+            shutil.copy(models["cnn"], os.path.join(staging, "model.gfm"))
+            os.rename(staging, os.path.join(base, "2"))  # appears whole
+
+        publisher = threading.Thread(target=publish)
+        publisher.start()
+        ok, failures = load(server, 4, 2.0, make, check)
+        publisher.join()
+        assert not failures, failures[:3]
+        assert versions == {"1", "2"}, versions
+        status = requests.get(server.url("/v1/models/m"), timeout=10).json()
+        assert [v["version"] for v in status["model_version_status"]] == ["2"]
+        assert "version 1 retired" in server.log()
+
+
+def test_sigterm_drains_in_flight_requests(models, workdir):
+    args = [f"--model_name=cnn", f"--model_base_path={os.path.join(models['repo'], 'cnn')}"]
+    server = Server(args, workdir).start()
+    x = image(np.random.default_rng(3)).tolist()
+    answered, bad, refused = [0], [], [0]
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client():
+        with requests.Session() as s:
+            while not stop.is_set():
+                try:
+                    r = s.post(server.url("/v1/models/cnn:predict"), json={"instances": x},
+                               timeout=30)
+                except requests.ConnectionError:
+                    # Not accepted: the server had stopped listening.
+                    with lock:
+                        refused[0] += 1
+                    if server.proc.poll() is not None:
+                        return
+                    time.sleep(0.01)
+                    continue
+                with lock:
+                    if r.status_code == 200:
+                        answered[0] += 1
+                    else:
+                        bad.append((r.status_code, r.text))
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    code = server.stop(signal.SIGTERM)
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert code == 0, server.log()
+    assert not bad, bad[:3]
+    assert answered[0] > 0
+    assert "draining" in server.log() and "stopped" in server.log()
