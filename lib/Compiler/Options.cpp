@@ -157,6 +157,16 @@ OptionsRegistry::OptionsRegistry() {
              "Most bytes of one constant (geflow extension)", "2147483648");
   constantMax.minValue = 1;
   specs_.push_back(constantMax);
+  // GE's variable memory bound: geflow graphs hold no variables (weights are
+  // constants, bounded by the options above), so nothing counts against it;
+  // it is validated and accepted for GE option sets (GE no longer applies
+  // it either, TF guide 7.1).
+  OptionSpec variableMemory =
+      option("variable_memory_max_size", Kind::Int,
+             "Most bytes of variables (geflow graphs have none)");
+  variableMemory.minValue = 1;
+  variableMemory.scope = OptionScope::Session;
+  specs_.push_back(variableMemory);
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model",
                           "false"));

@@ -29,7 +29,8 @@ bool affectsCompile(const std::string &name) {
   return name != "ge.graph_key" && name != "ge.graph_compiler_cache_dir" &&
          name != "ge.runFlag" && name != "ge.exec.deviceId" &&
          name != "print_precision_decisions" && name != "op_execute_timeout" &&
-         name != "stream_sync_timeout" && name != "event_sync_timeout";
+         name != "stream_sync_timeout" && name != "event_sync_timeout" &&
+         name != "variable_memory_max_size";
 }
 
 std::string join(const std::string &dir, const std::string &file) {
