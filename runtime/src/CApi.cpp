@@ -45,6 +45,15 @@ namespace {
 
 thread_local std::string tlsLastError;
 
+// A C caller may pass any int as the kind; loading a value outside the
+// enum's range through the C++ enum type is undefined, so the bytes are
+// copied (the copy checks the kind).
+MemcpyKind fromCKind(const gfrtMemcpyKind &kind) {
+  std::underlying_type_t<gfrtMemcpyKind> raw;
+  std::memcpy(&raw, &kind, sizeof(raw));
+  return static_cast<MemcpyKind>(raw);
+}
+
 gfrtError report(const Status &status) {
   if (status.ok()) {
     tlsLastError.clear();
@@ -202,8 +211,7 @@ gfrtError gfrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
     StatusOr<std::shared_ptr<Device>> device = getCurrentDevice();
     if (!device.ok())
       return device.status();
-    return (*device)->memcpy(dst, destMax, src, count,
-                             static_cast<MemcpyKind>(kind));
+    return (*device)->memcpy(dst, destMax, src, count, fromCKind(kind));
   });
 }
 
@@ -214,8 +222,7 @@ gfrtError gfrtMemcpyAsync(void *dst, size_t destMax, const void *src,
     StatusOr<std::shared_ptr<Stream>> s = Handles::global().stream(stream);
     if (!s.ok())
       return s.status();
-    return (*s)->memcpyAsync(dst, destMax, src, count,
-                             static_cast<MemcpyKind>(kind));
+    return (*s)->memcpyAsync(dst, destMax, src, count, fromCKind(kind));
   });
 }
 

@@ -97,7 +97,16 @@ Value Unroller::clip(Value x) {
 Value Unroller::slice(Value x, int64_t axis, int64_t begin, int64_t size) {
   if (!x)
     return {};
-  int64_t rank = *getRank(x);
+  // An input without a known rank (a weight without a shape) or of too low
+  // a rank cannot be sliced per gate or direction.
+  std::optional<int64_t> knownRank = getRank(x);
+  if (!knownRank || axis >= *knownRank) {
+    (void)n.fail("the recurrent weights, biases and states need a known "
+                 "rank above " +
+                 std::to_string(axis));
+    return {};
+  }
+  int64_t rank = *knownRank;
   SmallVector<int64_t> offsets(rank, 0), sizes(rank, -1);
   offsets[axis] = begin;
   sizes[axis] = size;

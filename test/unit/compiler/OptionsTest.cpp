@@ -113,3 +113,30 @@ TEST(ShapeOptions, GearsAndRanges) {
   EXPECT_FALSE(parseShapeRange("data:[8~1]", &error));
   EXPECT_FALSE(parseShapeRange("data:1,2", &error));
 }
+
+TEST(Options, TimeoutsAndMemoryBounds) {
+  std::string error;
+  auto opts = OptionsRegistry::get().parse(
+      {{"op_execute_timeout", "90"},
+       {"stream_sync_timeout", "-1"},
+       {"event_sync_timeout", "60000"},
+       {"variable_memory_max_size", "10737418240"}},
+      &error);
+  ASSERT_TRUE(opts.has_value()) << error;
+  EXPECT_EQ(opts->getInt("op_execute_timeout", 0), 90);
+  EXPECT_EQ(opts->getInt("stream_sync_timeout", 0), -1);
+  // Unset timeouts default to -1 (wait forever), as in GE.
+  auto none = OptionsRegistry::get().parse({}, &error);
+  ASSERT_TRUE(none.has_value()) << error;
+  EXPECT_EQ(none->getInt("event_sync_timeout", 0), -1);
+  EXPECT_NE(parseError({{"op_execute_timeout", "1.5"}})
+                .find("option 'op_execute_timeout' has value '1.5': "
+                      "expected an integer"),
+            std::string::npos);
+  EXPECT_NE(parseError({{"event_sync_timeout", "-5"}})
+                .find("expected an integer in [-1, 1000000000]"),
+            std::string::npos);
+  EXPECT_NE(parseError({{"variable_memory_max_size", "0"}})
+                .find("option 'variable_memory_max_size' has value '0'"),
+            std::string::npos);
+}
