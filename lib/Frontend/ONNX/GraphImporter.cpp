@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - Build a ge graph function from an ONNX graph ---===//
 #include "GraphImporter.h"
 #include "ExternalData.h"
+#include "LegacyOps.h"
 #include "ModelLoader.h"
 #include "NodeContext.h"
 #include "OpTranslators.h"
@@ -181,8 +182,9 @@ void GraphImporter::poisonOutputs(const onnx::NodeProto &node) {
       poisoned.insert(output);
 }
 
-std::optional<int64_t> GraphImporter::resolveOpset(const onnx::NodeProto &node,
-                                                   StringRef what) {
+std::optional<int64_t>
+GraphImporter::resolveOpset(const onnx::NodeProto &node, StringRef what,
+                            std::optional<int64_t> &legacyVersion) {
   if (opset == 0) {
     errors.failed(what, "the model does not import the ai.onnx opset");
     return std::nullopt;
@@ -200,6 +202,11 @@ std::optional<int64_t> GraphImporter::resolveOpset(const onnx::NodeProto &node,
   // Below opset 7, accept an op whose definition is still the one in force
   // at opset 7 (GlobalAveragePool-1, HardSigmoid-6, ...) and read it as such.
   std::optional<int64_t> at7 = getOpVersion(op, kMinOpset);
+  if (at7 && *at7 != *version && hasLegacyAdapter(op, *version)) {
+    // An older definition that LegacyOps.cpp rewrites into the opset-7 one.
+    legacyVersion = *version;
+    return kMinOpset;
+  }
   if (!at7 || *at7 != *version) {
     errors.unsupported(what, "the opset-" + std::to_string(opset) +
                                  " definition of " + op + " (version " +
@@ -227,7 +234,8 @@ void GraphImporter::importNode(const onnx::NodeProto &node) {
     poisonOutputs(node);
     return;
   }
-  std::optional<int64_t> nodeOpset = resolveOpset(node, what);
+  std::optional<int64_t> legacyVersion;
+  std::optional<int64_t> nodeOpset = resolveOpset(node, what, legacyVersion);
   if (!nodeOpset) {
     poisonOutputs(node);
     return;
@@ -254,7 +262,15 @@ void GraphImporter::importNode(const onnx::NodeProto &node) {
   }
 
   builder.setInsertionPointToEnd(&function.getBody().front());
-  NodeContext ctx(*this, node, *nodeOpset, inputs);
+  // A node of an old op version is translated from its opset-7 rewrite.
+  onnx::NodeProto adapted;
+  if (legacyVersion)
+    adapted = node;
+  NodeContext ctx(*this, legacyVersion ? adapted : node, *nodeOpset, inputs);
+  if (legacyVersion && failed(adaptLegacyNode(ctx, adapted, *legacyVersion))) {
+    poisonOutputs(node);
+    return;
+  }
   if (failed(translate(ctx)) || ctx.hasFailed()) {
     if (!ctx.hasFailed())
       errors.failed(what, "translation failed");

@@ -65,9 +65,11 @@ private:
 
   /// The node's opset for translation, or nullopt (with the problem
   /// recorded) when its op does not exist at the model's opset or differs
-  /// from the opset-7 definition.
+  /// from the opset-7 definition without an adapter. `legacyVersion` is set
+  /// for an older definition that LegacyOps.cpp adapts to the opset-7 one.
   std::optional<int64_t> resolveOpset(const onnx::NodeProto &node,
-                                      llvm::StringRef what);
+                                      llvm::StringRef what,
+                                      std::optional<int64_t> &legacyVersion);
   enum class Lookup { Found, Poisoned, Undefined };
   Lookup lookupValue(llvm::StringRef name, mlir::Value &value);
   void poisonOutputs(const onnx::NodeProto &node);

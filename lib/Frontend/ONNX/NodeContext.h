@@ -60,6 +60,13 @@ public:
   mlir::Value getInput(unsigned i) const {
     return i < inputs.size() ? inputs[i] : mlir::Value();
   }
+  /// Replaces input `i` (null: absent), adding absent inputs before it;
+  /// adapters of old op versions use it (Reshape-1's shape attribute).
+  void setInput(unsigned i, mlir::Value value) {
+    if (i >= inputs.size())
+      inputs.resize(i + 1);
+    inputs[i] = value;
+  }
   /// Input `i`; records a failure when it is absent.
   mlir::Value getRequiredInput(unsigned i);
 
