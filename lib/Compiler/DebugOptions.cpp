@@ -21,6 +21,7 @@ OptionSpec spec(std::string name, Kind kind, std::string help,
   s.aliases = std::move(aliases);
   s.defaultValue = std::move(dflt);
   s.scope = OptionScope::Global;
+  s.affectsExecutable = false; // how runs are recorded, not what runs
   return s;
 }
 

@@ -344,7 +344,9 @@ Status Planner::planKernel(const gfm::Task &task) {
   step.index = static_cast<uint32_t>(plan_->kernels.size());
   step.blockDim = blockDim;
   step.fn = fn;
+  // "idx_7 (GatherV2, kernel gather)": the GE op, then the kernel.
   step.label = (task.name().empty() ? k.kernel() : task.name()) + " (" +
+               (task.op_type().empty() ? "" : task.op_type() + ", kernel ") +
                k.kernel() + ")";
   plan_->kernels.push_back(layout);
   plan_->steps.push_back(std::move(step));
