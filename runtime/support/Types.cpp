@@ -93,9 +93,15 @@ physicalShape(Format f, const std::vector<int64_t> &s) {
 }
 
 int64_t numElements(const std::vector<int64_t> &shape) {
+  // An empty tensor has no elements whatever its other dims (which a file
+  // may make large enough that their product overflows): check for 0 first.
+  for (int64_t d : shape)
+    if (d == 0)
+      return 0;
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n))
+      return INT64_MAX; // saturated: no buffer of that size exists
   return n;
 }
 

@@ -132,12 +132,14 @@ Value Unroller::runDirection(int64_t d, bool reverse, Value x,
     if (cell == Cell::Gru) {
       // Rbh is added inside the reset product (lbr) or with h's input term.
       rbh = slice(rb, 0, 2 * hidden, hidden);
-      rb = n.create<ConcatV2Op>(
-          ValueRange{slice(rb, 0, 0, 2 * hidden),
-                     n.constant(DenseElementsAttr::get(
-                         RankedTensorType::get({hidden}, et),
-                         n.getBuilder().getZeroAttr(et)))},
-          uint64_t(0));
+      // A bias that does not slice (a wrong rank) leaves no operand.
+      Value head = slice(rb, 0, 0, 2 * hidden);
+      rb = head ? n.create<ConcatV2Op>(
+                      ValueRange{head, n.constant(DenseElementsAttr::get(
+                                           RankedTensorType::get({hidden}, et),
+                                           n.getBuilder().getZeroAttr(et)))},
+                      uint64_t(0))
+                : Value();
     }
     wb = wb && rb ? n.create<AddOp>(wb, rb) : Value();
   }

@@ -209,10 +209,11 @@ inline void convDepthwiseTask(const Conv2dTiling &t, const ConvBuffers &io,
   const DType inDtype = DType(t.inDtype), outDtype = DType(t.outDtype);
   const bool c0 = t.path == int32_t(ConvPath::DepthwiseNc1hwc0);
   const int64_t lanes = c0 ? 16 : 1, khw = int64_t(t.kh) * t.kw;
-  // [taps][output row][input row ring] (f16/bf16 only).
-  float *taps = reinterpret_cast<float *>(io.ws + t.wsOut);
-  float *outRow = taps + roundUp(khw, 16);
-  float *ring = outRow + roundUp(t.ow * lanes, 16);
+  // [taps][output row][input row ring] (f16/bf16 only: float32 runs have
+  // no workspace, and offsetting a null pointer is undefined).
+  float *taps = io.ws ? reinterpret_cast<float *>(io.ws + t.wsOut) : nullptr;
+  float *outRow = taps ? taps + roundUp(khw, 16) : nullptr;
+  float *ring = outRow ? outRow + roundUp(t.ow * lanes, 16) : nullptr;
   PlaneRows in(inDtype, t.w * lanes, std::max<int64_t>(t.ringSlots, 1), ring);
   OutRows out(outDtype, t.ow * lanes, outRow);
   if (!c0) {

@@ -26,3 +26,13 @@ TEST(Types, PhysicalShapes) {
   EXPECT_FALSE(physicalShape(Format::NC1HWC0, {2, 3}).has_value());
   EXPECT_EQ(*physicalShape(Format::ND, {3}), (std::vector<int64_t>{3}));
 }
+
+TEST(Types, NumElementsOfHugeShapes) {
+  // A zero dim makes the tensor empty even when the other dims' product
+  // would overflow (found by test/fuzz's npy target); an overflowing count
+  // saturates instead of wrapping.
+  EXPECT_EQ(numElements({int64_t(1) << 40, int64_t(1) << 40, 0}), 0);
+  EXPECT_EQ(numElements({int64_t(1) << 40, int64_t(1) << 40}), INT64_MAX);
+  EXPECT_EQ(numElements({2, 3, 4}), 24);
+  EXPECT_EQ(numElements({}), 1);
+}
