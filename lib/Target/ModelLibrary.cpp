@@ -284,9 +284,9 @@ static std::optional<std::string> findTool(const char *env,
 static Status toolMissing(const char *what, const char *env,
                           StringRef searched) {
   if (const char *value = std::getenv(env); value && *value)
-    return Status(ErrorCode::kNotFound, std::string("$") + env + "='" + value +
-                                            "' (the " + what +
-                                            ") is not an executable on PATH");
+    return Status(ErrorCode::kNotFound,
+                  std::string("$") + env + "='" + value + "' (the " + what +
+                      ") is not an executable file or a program on PATH");
   return Status(ErrorCode::kNotFound, std::string("no ") + what +
                                           " found (searched PATH for " +
                                           searched.str() + "; set $" + env +
@@ -429,8 +429,12 @@ Status emitModelLibrary(const std::vector<uint8_t> &gfm,
   // Build in a fresh directory beside the outputs, then rename into place:
   // a failed build leaves nothing behind and never a half-written library.
   SmallString<256> tmp;
+  // Absolute: a relative model would be taken as relative to $TMPDIR.
   SmallString<256> model(dir);
-  sys::path::append(model, "." + name + ".lib-%%%%%%");
+  sys::path::append(model, "." + name + ".lib");
+  if (std::error_code ec = sys::fs::make_absolute(model))
+    return Status(ErrorCode::kIoError,
+                  "cannot resolve '" + dir.str().str() + "': " + ec.message());
   if (std::error_code ec = sys::fs::createUniqueDirectory(model, tmp))
     return Status(ErrorCode::kIoError, "cannot create a build directory in '" +
                                            dir.str().str() +

@@ -13,6 +13,8 @@ For the demo CNN (batch gears 1,2,4) and a small transformer encoder
     declares and use no LLVM/MLIR symbol or library; with the static runtime
     (default) they do not need libgeflow_runtime.so, with --lib-runtime=shared
     they do;
+  * with external_weight, the weights resolve beside the library wherever
+    it is moved (a relative --output), and a missing one is a clear error;
   * a missing C compiler is a clear error;
   * docs/aot.md's C program builds with its build line against the demo CNN's
     library and prints what the page shows, which the .gfm's output gives.
@@ -44,13 +46,13 @@ def check(ok, what):
         failures.append(what)
 
 
-def geflow_compile(*args, env=None):
+def geflow_compile(*args, env=None, cwd=None):
     return subprocess.run([os.path.join(BIN, "geflow-compile"), "--quiet", *args],
-                          capture_output=True, text=True, env=env)
+                          capture_output=True, text=True, env=env, cwd=cwd)
 
 
-def compile_ok(*args):
-    r = geflow_compile(*args)
+def compile_ok(*args, cwd=None):
+    r = geflow_compile(*args, cwd=cwd)
     if r.returncode != 0:
         print(r.stderr)
     check(r.returncode == 0, "geflow-compile " + " ".join(args[1:]))
@@ -229,6 +231,24 @@ def main():
         check(r.returncode == 0, "C++ program: two libraries in one process, every gear")
 
         docs_example(tmp)
+
+        # external_weight: weight/ beside the library, found after a move.
+        os.makedirs(os.path.join(tmp, "ext"))
+        for extra in ([], ["--emit=lib"]):
+            compile_ok("--model=cnn.onnx", "--output=ext/cnn", "--external_weight=true",
+                       *cnn_flags, *extra, cwd=tmp)
+        moved = os.path.join(tmp, "ext_moved")
+        os.rename(os.path.join(tmp, "ext"), moved)
+        check(len(os.listdir(os.path.join(moved, "weight"))) > 0, "external weight files written")
+        r = subprocess.run([os.path.join(BIN, "geflow_aot_cpp_test"), moved, "cnn"],
+                           capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, "external weights resolve beside the moved library")
+        for f in os.listdir(os.path.join(moved, "weight")):
+            os.remove(os.path.join(moved, "weight", f))
+        r = subprocess.run([os.path.join(BIN, "geflow_aot_cpp_test"), moved, "cnn"],
+                           capture_output=True, text=True, timeout=120)
+        check(r.returncode != 0 and "cnn_create" in r.stdout and "external weight file" in r.stdout,
+              "a missing external weight file is a clear error of cnn_create")
 
         # A missing compiler is a clear error and leaves nothing behind.
         env = dict(os.environ, CC="/nonexistent/cc")
