@@ -99,6 +99,14 @@ public:
   Status AddGraph(uint32_t graphId, const Graph &graph,
                   const OptionMap &options = {});
   Status RemoveGraph(uint32_t graphId);
+  /// Replaces updatable weights of graph `graphId` (compiled with
+  /// updatable_weights) without recompiling, from tensors named after them
+  /// (docs/weight-update.md); builds the graph first if needed. Every
+  /// mismatch is reported at once and then nothing changes. A graph that
+  /// assigns variables (ge.Assign/AssignAdd/AssignSub of its inputs) is a
+  /// weight-update graph: RunGraph of it updates the variables of the
+  /// session's built graphs the same way.
+  Status UpdateWeights(uint32_t graphId, const std::vector<Tensor> &weights);
 
   /// Compiles (unless the graph is a .gfm) and loads the graph.
   Status BuildGraph(uint32_t graphId);

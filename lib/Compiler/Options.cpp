@@ -216,14 +216,6 @@ OptionsRegistry::OptionsRegistry() {
       "Most bytes all variables (updatable weights) may hold", "5368709120");
   variableMemory.minValue = 1;
   specs_.push_back(variableMemory);
-  OptionSpec staticMemory =
-      option("static_memory_policy", Kind::Int,
-             "0: each graph's own arenas; 2 (1 reads as 2): the graphs of a "
-             "Session share arenas sized for the largest",
-             "0");
-  staticMemory.maxValue = 2;
-  staticMemory.scope = OptionScope::Session;
-  specs_.push_back(staticMemory);
 
   // GE's documented default: one stream per engine.
   OptionSpec streams =

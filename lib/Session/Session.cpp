@@ -1,6 +1,7 @@
 //===- Session.cpp - GE-style compile-and-run API -------------------------===//
 #include "CompileCache.h"
 #include "SessionInternal.h"
+#include "WeightUpdateGraph.h"
 
 #include "geflow/Compiler/Compile.h"
 #include "geflow/runtime/Device.h"
@@ -201,6 +202,11 @@ struct Session::Impl {
   }
 
   rt::StatusOr<std::shared_ptr<rt::Model>> build(uint32_t id);
+  /// Whether graph `id` is a weight-update graph (it assigns variables).
+  rt::StatusOr<bool> isUpdateGraph(uint32_t id);
+  /// Runs weight-update graph `id` against the session's built graphs.
+  rt::StatusOr<std::vector<Tensor>>
+  runUpdateGraph(uint32_t id, const std::vector<Tensor> &inputs);
   /// build(), refused for graphs added with ge.runFlag=0.
   rt::StatusOr<std::shared_ptr<rt::Model>> buildToRun(uint32_t id);
   void workerLoop();
@@ -434,8 +440,60 @@ allocateOutputs(const rt::Model &model, const std::vector<Tensor> &inputs) {
   return outputs;
 }
 
+rt::StatusOr<bool> Session::Impl::isUpdateGraph(uint32_t id) {
+  auto found = find(id);
+  if (!found.ok())
+    return found.status();
+  GraphEntry &entry = **found;
+  if (!entry.graph)
+    return false;
+  std::lock_guard<std::mutex> graphLock(entry.graph->mu);
+  return isWeightUpdateGraph(*entry.graph->module);
+}
+
+rt::StatusOr<std::vector<Tensor>>
+Session::Impl::runUpdateGraph(uint32_t id, const std::vector<Tensor> &inputs) {
+  std::vector<UpdateTarget> targets;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    std::vector<uint32_t> ids;
+    for (const auto &[other, entry] : graphs)
+      if (other != id && entry->model)
+        ids.push_back(other);
+    std::sort(ids.begin(), ids.end());
+    for (uint32_t other : ids)
+      targets.push_back({graphName(other), graphs[other]->model});
+  }
+  auto found = find(id);
+  if (!found.ok())
+    return found.status();
+  std::lock_guard<std::mutex> graphLock((*found)->graph->mu);
+  return runWeightUpdateGraph(*(*found)->graph->module, graphName(id), inputs,
+                              targets);
+}
+
+Status Session::UpdateWeights(uint32_t id, const std::vector<Tensor> &weights) {
+  auto model = impl_->buildToRun(id);
+  if (!model.ok())
+    return model.status();
+  std::vector<rt::WeightUpdate> updates;
+  for (const Tensor &t : weights)
+    updates.push_back(
+        {t.desc().name, t.data(), t.size(), t.desc().dtype, t.desc().shape});
+  return (*model)->updateWeights(updates);
+}
+
 Status Session::RunGraph(uint32_t id, const std::vector<Tensor> &inputs,
                          std::vector<Tensor> &outputs) {
+  auto update = impl_->isUpdateGraph(id);
+  if (update.ok() && *update) {
+    GEFLOW_RETURN_IF_ERROR(impl_->status);
+    auto result = impl_->runUpdateGraph(id, inputs);
+    if (!result.ok())
+      return result.status();
+    outputs = std::move(*result);
+    return Status::OK();
+  }
   auto model = impl_->buildToRun(id);
   if (!model.ok())
     return model.status();
@@ -487,6 +545,11 @@ Status Session::Synchronize() {
 Status Session::RunGraphWithStreamAsync(uint32_t id, gfrtStream stream,
                                         const std::vector<Tensor> &inputs,
                                         std::vector<Tensor> &outputs) {
+  auto update = impl_->isUpdateGraph(id);
+  if (update.ok() && *update)
+    return rt::invalidArgument(
+        graphName(id) + " is a weight-update graph: run it with RunGraph (it "
+                        "updates weights on the host, not on a stream)");
   auto model = impl_->buildToRun(id);
   if (!model.ok())
     return model.status();

@@ -6,6 +6,7 @@
 // the GIL; the RunGraphAsync callback takes it only to call Python.
 //
 //===----------------------------------------------------------------------===//
+#include "Arrays.h"
 #include "AsyncRun.h"
 #include "Builder.h"
 #include "Executable.h"
@@ -137,6 +138,23 @@ public:
   }
 
   void removeGraph(uint32_t id) { check(session_->RemoveGraph(id)); }
+
+  /// {name: array} as named tensors borrowing the (contiguous) arrays.
+  void updateWeights(uint32_t id, const py::dict &weights) {
+    py::module_ np = py::module_::import("numpy");
+    std::vector<py::array> keep;
+    std::vector<Tensor> tensors;
+    for (auto [key, value] : weights) {
+      py::array a = np.attr("ascontiguousarray")(value);
+      std::vector<int64_t> shape(a.shape(), a.shape() + a.ndim());
+      tensors.push_back(Tensor::wrap(
+          {py::str(key).cast<std::string>(), parseDType(a.dtype()), shape},
+          a.mutable_data(), uint64_t(a.nbytes())));
+      keep.push_back(a);
+    }
+    py::gil_scoped_release release;
+    check(session_->UpdateWeights(id, tensors));
+  }
 
   void buildGraph(uint32_t id) {
     Status st;
@@ -345,6 +363,10 @@ session is created (ValueError naming the option and its allowed values).
           "under `graph_id`; "
           "`options` are the graph's own GE options.")
       .def("remove_graph", &PySession::removeGraph, py::arg("graph_id"))
+      .def("update_weights", &PySession::updateWeights, py::arg("graph_id"),
+           py::arg("weights"),
+           "Replaces updatable weights of a graph ({name: array}) without "
+           "recompiling (docs/weight-update.md).")
       .def("build_graph", &PySession::buildGraph, py::arg("graph_id"),
            "Compiles (unless it is a .gfm) and loads the graph.")
       .def("run_graph", &PySession::runGraph, py::arg("graph_id"),

@@ -151,3 +151,20 @@ def test_updates_racing_runs_on_threads_see_whole_versions(rng):
     for t in threads:
         t.join()
     assert not errors and not mixed
+
+
+def test_session_graph_update_weights(rng, tmp_path):
+    import onnx
+    weights = random_weights(rng)
+    path = tmp_path / "cnn.onnx"
+    onnx.save(cnn(weights), str(path))
+    session = geflow.Session()
+    session.add_graph(1, str(path), {"updatable_weights": "all"})
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    new = random_weights(rng)
+    session.update_weights(1, new)
+    (y,) = session.run_graph(1, [x])
+    fresh = geflow.compile(cnn(new), {"updatable_weights": "all"}).run({"x": x})[0]
+    np.testing.assert_array_equal(y, fresh)
+    with pytest.raises(geflow.InvalidArgumentError, match=r"'b1' is float32\[16\], got float32\[3\]"):
+        session.update_weights(1, {"b1": np.zeros(3, np.float32)})
