@@ -206,3 +206,25 @@ def test_sigterm_drains_in_flight_requests(models, workdir):
     assert not bad, bad[:3]
     assert answered[0] > 0
     assert "draining" in server.log() and "stopped" in server.log()
+
+
+def test_deadline_in_queue_and_access_log(models, workdir):
+    # A lone request waits batch_timeout_micros (200 ms) for company, past
+    # its 20 ms deadline: answered 504 without running.
+    params = batching_file(workdir, "slow-batch.txt", max_batch_size=8,
+                           batch_timeout_micros=200000)
+    log = os.path.join(workdir, "access.log")
+    args = [f"--model_name=cnnb", f"--model_base_path={os.path.join(models['repo'], 'cnnb')}",
+            "--enable_batching", f"--batching_parameters_file={params}",
+            "--rest_api_timeout_in_ms=20", f"--access_log={log}"]
+    x = image(np.random.default_rng(4)).tolist()
+    with Server(args, workdir) as server:
+        r = requests.post(server.url("/v1/models/cnnb:predict"), json={"instances": x}, timeout=30)
+        assert r.status_code == 504, r.text
+        assert "timed out waiting for a batch" in r.json()["error"]
+    import json
+    with open(log) as f:
+        entries = [json.loads(line) for line in f]
+    predict = [e for e in entries if e["path"] == "/v1/models/cnnb:predict"]
+    assert len(predict) == 1 and predict[0]["status"] == 504 and predict[0]["method"] == "POST"
+    assert predict[0]["request_bytes"] > 0 and predict[0]["ms"] >= 0
