@@ -18,7 +18,10 @@ RTOL = ATOL = 1e-5
 
 
 def vi(name, dtype, shape):
-    return helper.make_tensor_value_info(name, dtype, shape)
+    info = helper.make_tensor_value_info(name, dtype, shape)
+    if shape is not None:
+        info.type.tensor_type.shape.SetInParent()  # a scalar has a shape too
+    return info
 
 
 def model(nodes, inputs, outputs, opset, inits=(), check=True):
@@ -34,7 +37,7 @@ def model(nodes, inputs, outputs, opset, inits=(), check=True):
                                   opset_imports=m.opset_import)
         known = {v.name: v for v in shape_inference.infer_shapes(probe, strict_mode=True).graph.value_info}
         for out in m.graph.output:
-            if out.name in known:
+            if out.name in known and not out.type.tensor_type.HasField("shape"):
                 out.CopyFrom(known[out.name])
         checker.check_model(m)
     return m
@@ -327,3 +330,88 @@ def test_cast1_unknown_type_name_is_named():
     m = model([node], [vi("x", F, [2])], [vi("y", F, None)], 5, check=False)
     text = compile_error(m)
     assert "node 'cast0' (Cast)" in text and "Cast-1: 'to' = \"FLOAT128\" is not an ONNX type name" in text
+
+
+def test_tile1_axis(rng):
+    x = rng.standard_normal((2, 3)).astype(np.float32)
+    tiles = numpy_helper.from_array(np.array(3, dtype=np.int64), "tiles")
+    axis = numpy_helper.from_array(np.array(1, dtype=np.int64), "axis")
+    node = helper.make_node("Tile", ["x", "tiles", "axis"], ["y"])
+    m = model([node], [vi("x", F, x.shape)], [vi("y", F, [2, 9])], 5, [tiles, axis])
+    (y,) = run(m, x)
+    close(y, np.tile(x, (1, 3)))
+
+
+def test_tile1_runtime_tiles_is_named():
+    node = helper.make_node("Tile", ["x", "tiles", "axis"], ["y"], name="tile0")
+    axis = numpy_helper.from_array(np.array(0, dtype=np.int64), "axis")
+    m = model([node], [vi("x", F, [2, 3]), vi("tiles", I64, [])], [vi("y", F, [4, 3])], 5, [axis], check=False)
+    text = compile_error(m)
+    assert "node 'tile0' (Tile)" in text and "Tile-1's tiles and axis inputs must be constant scalars" in text
+
+
+@pytest.mark.parametrize("op,attrs,ref", [
+    ("Elu", {"alpha": 0.5}, lambda x: np.where(x > 0, x, 0.5 * (np.exp(x) - 1))),
+    ("LeakyRelu", {"alpha": 0.2}, lambda x: np.where(x > 0, x, 0.2 * x)),
+    ("Clip", {"min": -0.5, "max": 0.5}, lambda x: np.clip(x, -0.5, 0.5)),
+    ("HardSigmoid", {"alpha": 0.3, "beta": 0.4}, lambda x: np.clip(0.3 * x + 0.4, 0, 1)),
+])
+def test_activation1_consumed_inputs(op, attrs, ref, rng):
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    node = helper.make_node(op, ["x"], ["y"], consumed_inputs=[0], **attrs)
+    m = model([node], [vi("x", F, x.shape)], [vi("y", F, x.shape)], 5)
+    (y,) = run(m, x)
+    close(y, ref(x))
+
+
+@pytest.mark.parametrize("op,ref", [("Max", np.maximum), ("Min", np.minimum)])
+def test_variadic1_consumed_inputs(op, ref, rng):
+    a, b = (rng.standard_normal((3, 4)).astype(np.float32) for _ in range(2))
+    node = helper.make_node(op, ["a", "b"], ["y"], consumed_inputs=[0, 0])
+    m = model([node], [vi("a", F, a.shape), vi("b", F, b.shape)], [vi("y", F, a.shape)], 5)
+    (y,) = run(m, a, b)
+    close(y, ref(a, b))
+
+
+def test_instancenorm1_consumed_inputs(rng):
+    x = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+    s, b = rng.standard_normal(3).astype(np.float32), rng.standard_normal(3).astype(np.float32)
+    node = helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], epsilon=1e-4, consumed_inputs=[0, 0, 0])
+    inits = [numpy_helper.from_array(s, "s"), numpy_helper.from_array(b, "b")]
+    m = model([node], [vi("x", F, x.shape)], [vi("y", F, x.shape)], 5, inits)
+    (y,) = run(m, x)
+    mean, var = x.mean((2, 3), keepdims=True), x.var((2, 3), keepdims=True)
+    close(y, s.reshape(1, 3, 1, 1) * (x - mean) / np.sqrt(var + 1e-4) + b.reshape(1, 3, 1, 1))
+
+
+@pytest.mark.parametrize("op,version_opset", [("RNN", 6), ("GRU", 2), ("GRU", 6)])
+def test_recurrent_output_sequence(op, version_opset, rng):
+    """RNN-1 (tanh) and GRU-1/-3 (sigmoid/tanh, linear_before_reset 0) with
+    output_sequence = 1, one direction, against a NumPy loop."""
+    seq, batch, inp, hid = 3, 2, 4, 5
+    gates = 1 if op == "RNN" else 3
+    x = rng.standard_normal((seq, batch, inp)).astype(np.float32)
+    w = (0.5 * rng.standard_normal((1, gates * hid, inp))).astype(np.float32)
+    r = (0.5 * rng.standard_normal((1, gates * hid, hid))).astype(np.float32)
+    bias = (0.5 * rng.standard_normal((1, 2 * gates * hid))).astype(np.float32)
+    node = helper.make_node(op, ["x", "w", "r", "b"], ["y", "yh"], hidden_size=hid, output_sequence=1)
+    inits = [numpy_helper.from_array(t, n) for t, n in [(w, "w"), (r, "r"), (bias, "b")]]
+    outs = [vi("y", F, [seq, 1, batch, hid]), vi("yh", F, [1, batch, hid])]
+    m = model([node], [vi("x", F, x.shape)], outs, version_opset, inits)
+    y, yh = run(m, x)
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    wb, rb = bias[0, : gates * hid], bias[0, gates * hid:]
+    h = np.zeros((batch, hid), np.float32)
+    ref = []
+    for t in range(seq):
+        xw, hr = x[t] @ w[0].T + wb, h @ r[0].T + rb
+        if op == "RNN":
+            h = np.tanh(xw + hr)
+        else:
+            z = sig(xw[:, :hid] + hr[:, :hid])
+            rr = sig(xw[:, hid:2 * hid] + hr[:, hid:2 * hid])
+            hh = np.tanh(xw[:, 2 * hid:] + (rr * h) @ r[0, 2 * hid:].T + rb[2 * hid:])
+            h = (1 - z) * hh + z * h
+        ref.append(h)
+    close(y, np.stack(ref)[:, None])
+    close(yh, h[None])

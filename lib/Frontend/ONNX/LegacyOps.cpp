@@ -48,6 +48,8 @@ enum class Change {
   UpsampleScales,
   /// `output_sequence` (whether Y is produced; Y is optional anyway).
   RecurrentOutputSequence,
+  /// A scalar `tiles` count along a scalar `axis` input.
+  TileAxis,
 };
 
 struct Adapter {
@@ -112,6 +114,7 @@ constexpr Adapter kAdapters[] = {
     {"GRU", 1, Change::RecurrentOutputSequence},
     {"GRU", 3, Change::RecurrentOutputSequence},
     {"LSTM", 1, Change::RecurrentOutputSequence},
+    {"Tile", 1, Change::TileAxis},
 };
 
 const Adapter *findAdapter(StringRef opType, int64_t version) {
@@ -333,6 +336,34 @@ LogicalResult adaptUpsample(NodeContext &n, onnx::NodeProto &node,
   return success();
 }
 
+/// Tile-1 repeats the input `tiles` times along `axis`: Tile-6 repeats with
+/// 1 everywhere else.
+LogicalResult adaptTile(NodeContext &n, const std::string &name) {
+  Value x = n.getRequiredInput(0);
+  if (!x || !n.getRequiredInput(1) || !n.getRequiredInput(2))
+    return failure();
+  std::optional<SmallVector<int64_t>> tiles = n.getConstantInts(1);
+  std::optional<SmallVector<int64_t>> axis = n.getConstantInts(2);
+  if (!tiles || !axis || tiles->size() != 1 || axis->size() != 1)
+    return n.unsupported(name + "'s tiles and axis inputs must be constant "
+                                "scalars (ge takes the repeats as an "
+                                "attribute)");
+  std::optional<int64_t> rank = n.requireRank(x, name + "'s input");
+  if (!rank)
+    return failure();
+  std::optional<int64_t> dim = n.normalizeAxis(axis->front(), *rank, "axis");
+  if (!dim)
+    return failure();
+  SmallVector<int64_t> repeats(*rank, 1);
+  repeats[*dim] = tiles->front();
+  Value constant = n.constantI64(repeats);
+  if (!constant)
+    return failure();
+  n.setInput(1, constant);
+  n.setInput(2, Value());
+  return success();
+}
+
 } // namespace
 
 bool hasLegacyAdapter(StringRef opType, int64_t version) {
@@ -391,6 +422,9 @@ LogicalResult adaptLegacyNode(NodeContext &n, onnx::NodeProto &node,
     break;
   case Change::RecurrentOutputSequence:
     removeAttrs(node, {"output_sequence"});
+    break;
+  case Change::TileAxis:
+    result = adaptTile(n, name);
     break;
   }
   if (failed(result) || n.hasFailed())

@@ -57,7 +57,7 @@ FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
     return 0;
   if (*version > kMaxOpset || *version < 1) {
     error = "uses opset " + std::to_string(*version) +
-            "; geflow imports opsets " + std::to_string(kMinOpset) + " to " +
+            "; geflow imports opsets 1 to " +
             std::to_string(kMaxOpset);
     return failure();
   }

@@ -948,9 +948,65 @@ def _():
 
 @model("opset6_changed_definition")
 def _():
-    # Add-6 has the legacy `broadcast` attribute; Add-7 broadcasts like NumPy.
-    nodes = [helper.make_node("Add", ["x", "x"], ["y"], name="old_add")]
-    return graph(nodes, [vi("x", F, [2])], [vi("y", F, None)], opset=6)
+    # Add-6 broadcasts B from `axis`; B [3] does not match A's dim 0.
+    nodes = [helper.make_node("Add", ["x", "b"], ["y"], name="old_add",
+                              broadcast=1, axis=0)]
+    return graph(nodes, [vi("x", F, [2, 3]), vi("b", F, [3])],
+                 [vi("y", F, None)], opset=6)
+
+
+@model("opset6_legacy_broadcast")
+def _():
+    # Add-6 with axis = 1: B [3] aligned with A's dim 1 (unsqueezed to
+    # [3, 1]); Mul-6 with the default trailing alignment; Sub-6 without
+    # broadcast (equal shapes).
+    nodes = [
+        helper.make_node("Add", ["x", "c"], ["a"], broadcast=1, axis=1),
+        helper.make_node("Mul", ["a", "d"], ["m"], broadcast=1),
+        helper.make_node("Sub", ["m", "x"], ["y"]),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3, 4]), vi("c", F, [3]), vi("d", F, [4])],
+                 [vi("y", F, None)], opset=6)
+
+
+@model("opset6_gemm_batchnorm")
+def _():
+    # Gemm-6 `broadcast` and BatchNormalization-6 `is_test`/`spatial` are
+    # dropped: Gemm-7's unidirectional broadcast and inference BN.
+    nodes = [
+        helper.make_node("Gemm", ["x", "w", "c"], ["g"], broadcast=1, transB=1),
+        helper.make_node("Reshape", ["g"], ["r"], shape=[1, 4, 1, 1]),
+        helper.make_node("BatchNormalization", ["r", "s", "b", "m", "v"], ["y"],
+                         is_test=1, spatial=1, consumed_inputs=[0, 0, 0, 1, 1]),
+    ]
+    inits = [const("w", np.ones((4, 3), np.float32)), const("c", np.ones(4, np.float32))]
+    inits += [const(n, np.ones(4, np.float32)) for n in "sbmv"]
+    return graph(nodes, [vi("x", F, [1, 3])], [vi("y", F, None)], inits, opset=4)
+
+
+@model("opset3_attributes_became_inputs")
+def _():
+    # Reshape-1's `shape`, Concat-1's default axis 1, Cast-1's type name,
+    # Pad-1's `paddings`, Tile-1's tiles/axis inputs.
+    nodes = [
+        helper.make_node("Reshape", ["x"], ["r"], shape=[2, 3]),
+        helper.make_node("Concat", ["r", "r"], ["c"]),
+        helper.make_node("Pad", ["c"], ["p"], paddings=[0, 1, 0, 1]),
+        helper.make_node("Tile", ["p", "tiles", "axis"], ["t"]),
+        helper.make_node("Cast", ["t"], ["y"], to="INT32"),
+    ]
+    inits = [const("tiles", np.array(2, np.int64)), const("axis", np.array(0, np.int64))]
+    return graph(nodes, [vi("x", F, [6])], [vi("y", TensorProto.INT32, None)],
+                 inits, opset=1)
+
+
+@model("opset6_training_batchnorm")
+def _():
+    nodes = [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
+                              ["y"], name="bn_train")]
+    inits = [const(n, np.ones(2, np.float32)) for n in "sbmv"]
+    return graph(nodes, [vi("x", F, [1, 2, 2])], [vi("y", F, None)], inits,
+                 opset=6)
 
 
 @model("double_input")
