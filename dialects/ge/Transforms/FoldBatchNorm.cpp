@@ -81,8 +81,11 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     Value newB =
         makeConst(rewriter, conv.getLoc(), {cout}, bias, "folded_bias");
     rewriter.setInsertionPoint(bn);
+    // The BatchNorm's name stays first (it names the task); the conv's is
+    // kept so profiles and dumps list both ops the kernel computes.
     auto fused = Conv2DOp::create(
-        rewriter, bn.getLoc(), bn.getType(), conv.getX(), newW, newB,
+        rewriter, rewriter.getFusedLoc({bn.getLoc(), conv.getLoc()}),
+        bn.getType(), conv.getX(), newW, newB,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
         conv.getGroupsAttr(), conv.getDataFormatAttr());
     rewriter.replaceOp(bn, fused.getResult());

@@ -130,8 +130,15 @@ struct GEFuseElementwisePass
 
   void build(Operation *root, const Group &group) {
     OpBuilder b(root);
-    auto fused = FusedElementwiseOp::create(
-        b, root->getLoc(), root->getResultTypes(), group.inputs.getArrayRef());
+    // The root names the fused op; the members follow in block order, so
+    // profiles and dumps list every op the fused kernel computes.
+    SmallVector<Location> locs = {root->getLoc()};
+    for (Operation *op : group.ops)
+      if (op != root)
+        locs.push_back(op->getLoc());
+    auto fused = FusedElementwiseOp::create(b, b.getFusedLoc(locs),
+                                            root->getResultTypes(),
+                                            group.inputs.getArrayRef());
     Block &body = fused.getBody().front();
     IRMapping map;
     for (auto [in, arg] : llvm::zip(group.inputs, body.getArguments()))

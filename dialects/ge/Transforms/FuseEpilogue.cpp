@@ -80,8 +80,12 @@ struct FuseBiasAdd : OpRewritePattern<AddOp> {
       rewriter.setInsertionPoint(cube);
       Value biasValue =
           ConstOp::create(rewriter, other.getLoc(), bias->getType(), *bias);
-      rewriter.modifyOpInPlace(cube,
-                               [&] { cube->insertOperands(2, biasValue); });
+      // The cube op's location gains the Add's, so that profiles and
+      // dumps list the ops the kernel covers.
+      rewriter.modifyOpInPlace(cube, [&] {
+        cube->insertOperands(2, biasValue);
+        cube->setLoc(rewriter.getFusedLoc({cube->getLoc(), add.getLoc()}));
+      });
       rewriter.replaceOp(add, main);
       return success();
     }
@@ -125,6 +129,7 @@ struct FuseActivation : RewritePattern {
         cube->getResult(0).getType() != op->getResult(0).getType())
       return failure();
     rewriter.modifyOpInPlace(cube, [&] {
+      cube->setLoc(rewriter.getFusedLoc({cube->getLoc(), op->getLoc()}));
       cube->setAttr("ge.fused_activation", rewriter.getStringAttr(act->first));
       if (act->first == "leaky_relu")
         cube->setAttr("ge.fused_alpha", rewriter.getF32FloatAttr(act->second));
