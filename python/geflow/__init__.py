@@ -11,6 +11,7 @@ import json as _json
 from . import errors
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
+from .air import export_air
 from .compiler import compile
 from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, FileError,
                      InvalidArgumentError, NotFoundError, OutOfMemoryError, TaskFailedError,
@@ -27,6 +28,7 @@ __all__ = [
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError",
+    "export_air",
 ]
 
 

@@ -13,6 +13,7 @@ void bindExecutable(py::module_ &m);
 void bindCompile(py::module_ &m);
 void bindBuilder(py::module_ &m);
 void bindSession(py::module_ &m);
+void bindAirExport(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_geflow, m) {
   bindCompile(m);
   bindBuilder(m);
   bindSession(m);
+  bindAirExport(m);
 }

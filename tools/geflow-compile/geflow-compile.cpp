@@ -2,7 +2,9 @@
 //
 //   geflow-compile --model=m.onnx --framework=onnx --output=m      -> m.gfm
 //   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
-//   geflow-compile [GE options] --print-pipeline  -> the geflow-opt argument
+//   geflow-compile ... --emit=air  -> m.air (GE IR) + weight files,
+//   dynamo.pbtxt geflow-compile [GE options] --print-pipeline  -> the
+//   geflow-opt argument
 //       running the same pipeline on the --mlir-stage=import output
 //
 // Flags follow ATC's names; every GE option flag goes through the options
@@ -18,6 +20,7 @@
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/Pipeline.h"
+#include "geflow/Frontend/AIR.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -46,8 +49,8 @@ static cl::opt<std::string> modelPath("model", cl::desc("The model file"),
                                       cl::cat(groups.input));
 static cl::opt<std::string> framework(
     "framework",
-    cl::desc("The model's framework: onnx (ATC code 5) or mlir; default: "
-             "from the file extension"),
+    cl::desc("The model's framework: onnx (ATC code 5), air (GE IR, ATC code "
+             "1) or mlir; default: from the file extension"),
     cl::value_desc("name|code"), cl::cat(groups.input));
 static cl::opt<std::string> output(
     "output",
@@ -56,14 +59,22 @@ static cl::opt<std::string> output(
     cl::value_desc("path"), cl::cat(groups.output));
 static cl::opt<std::string> emit(
     "emit",
-    cl::desc("What to produce: exe (.gfm; the default) or mlir (the default "
-             "when --output is - or ends in .mlir)"),
+    cl::desc("What to produce: exe (.gfm; the default), mlir (the default "
+             "when --output is - or ends in .mlir) or air (the imported graph "
+             "as GE IR, the default when --output ends in .air)"),
     cl::cat(groups.output));
 static cl::opt<std::string> mlirStage(
     "mlir-stage",
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
              "graph passes) or npu (the planned task program)"),
     cl::init("import"), cl::cat(groups.output));
+static cl::opt<int64_t> airWeightThreshold(
+    "air-weight-threshold",
+    cl::desc("With --emit=air: when the float weights total more than this "
+             "many bytes, all of them go to raw files beside the .air "
+             "(FileConstant); 0: always (default 1 GiB)"),
+    cl::init(int64_t(1) << 30), cl::value_desc("bytes"),
+    cl::cat(groups.output));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print the compile summary"),
                            cl::cat(groups.output));
@@ -154,10 +165,16 @@ int main(int argc, char **argv) {
   if (!printPipeline && (modelPath.empty() || output.empty()))
     return fail("--model and --output are required");
   if (emit.empty())
-    emit =
-        output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
-  if (emit != "exe" && emit != "mlir")
-    return fail("--emit=" + emit + " is not supported; accepted: exe, mlir");
+    emit = output == "-" || StringRef(output).ends_with(".mlir") ? "mlir"
+           : StringRef(output).ends_with(".air")                 ? "air"
+                                                                 : "exe";
+  if (emit != "exe" && emit != "mlir" && emit != "air")
+    return fail("--emit=" + emit +
+                " is not supported; accepted: exe, mlir, air");
+  if (emit == "air" && output == "-")
+    return fail("--emit=air needs a file --output (weights go beside it)");
+  if (airWeightThreshold < 0)
+    return fail("--air-weight-threshold must be >= 0");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage +
                 " is not one of import, graph, npu");
@@ -210,6 +227,21 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::make_unique<PassProgress>(log, &passSeconds));
     return mlir::applyPassManagerCLOptions(pm);
   };
+
+  if (emit == "air") {
+    std::string path = withExtension(".air");
+    geflow::frontend::AirExportOptions exportOptions;
+    exportOptions.externalWeightThreshold = airWeightThreshold;
+    geflow::frontend::AirExportResult written;
+    if (failed(geflow::frontend::exportAirModel(**module, path, exportOptions,
+                                                written, error)))
+      return fail(error);
+    if (!quiet)
+      outs() << "geflow-compile: wrote " << path << " ("
+             << written.weightFiles.size() << " weight file(s), "
+             << written.weightBytes << " bytes; " << written.textPath << ")\n";
+    return 0;
+  }
 
   if (emit == "mlir") {
     if (mlirStage != "import" &&
