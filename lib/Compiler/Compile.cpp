@@ -202,7 +202,9 @@ importByFramework(MLIRContext &context, const std::string &path,
                   const std::string &framework, const CompileConfig &config) {
   std::string fw = framework;
   if (fw.empty())
-    fw = llvm::sys::path::extension(path) == ".mlir" ? "mlir" : "onnx";
+    fw = llvm::sys::path::extension(path) == ".mlir"  ? "mlir"
+         : llvm::sys::path::extension(path) == ".air" ? "air"
+                                                      : "onnx";
   if (fw == "mlir") {
     auto module = parseMlirModelFile(context, path);
     if (failed(module))

@@ -1,5 +1,6 @@
 //===- Frontend.cpp - Framework names and frontend dispatch ---------------===//
 #include "geflow/Frontend/Frontend.h"
+#include "geflow/Frontend/AIR.h"
 #include "geflow/Frontend/ONNXImporter.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -24,11 +25,13 @@ static KnownFramework classify(StringRef value) {
 }
 
 FailureOr<Framework> parseFramework(StringRef value, std::string &error) {
-  static constexpr const char *kAccepted = "accepted: onnx (or 5)";
+  static constexpr const char *kAccepted =
+      "accepted: onnx (or 5), air (or 1, mindspore)";
   switch (classify(value)) {
   case KnownFramework::ONNX:
     return Framework::ONNX;
   case KnownFramework::AIR:
+    return Framework::AIR;
   case KnownFramework::MLIR:
   case KnownFramework::Caffe:
   case KnownFramework::TensorFlow:
@@ -49,6 +52,8 @@ FailureOr<OwningOpRef<ModuleOp>> importModel(MLIRContext &context,
   switch (framework) {
   case Framework::ONNX:
     return importONNXModel(context, path, options);
+  case Framework::AIR:
+    return importAirModel(context, path, options);
   }
   llvm_unreachable("unhandled framework");
 }

@@ -14,6 +14,7 @@ from . import _geflow
 from ._geflow import Profiler
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
+from .air import export_air
 from .compiler import compile
 from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, FileError,
                      InvalidArgumentError, NotFoundError, OutOfMemoryError, TaskFailedError,
@@ -31,6 +32,7 @@ __all__ = [
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler",
+    "export_air",
 ]
 
 

@@ -16,6 +16,7 @@ void bindSession(py::module_ &m);
 void bindLibrary(py::module_ &m);
 void bindWeights(py::module_ &m);
 void bindDebug(py::module_ &m);
+void bindAirExport(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -31,4 +32,5 @@ PYBIND11_MODULE(_geflow, m) {
   bindSession(m);
   bindLibrary(m);
   bindDebug(m);
+  bindAirExport(m);
 }

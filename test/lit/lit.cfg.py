@@ -16,6 +16,8 @@ llvm_config.use_default_substitutions()
 
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%geflow_src", config.geflow_src_root))
+# The built geflow package (its generated ge_ir_pb2 writes .air test inputs).
+config.substitutions.append(("%geflow_python", os.path.join(config.geflow_obj_root, "python")))
 
 tool_dirs = [config.geflow_bin_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["geflow-opt", "geflow-compile", "geflow-run"], tool_dirs)

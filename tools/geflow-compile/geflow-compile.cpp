@@ -4,7 +4,9 @@
 //   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
 //   geflow-compile ... --emit=lib [--lib-runtime=shared]   -> libm.so, m.h
 //   geflow-compile ... --emit=staticlib                     -> libm.a, m.h
-//   geflow-compile [GE options] --print-pipeline  -> the geflow-opt argument
+//   geflow-compile ... --emit=air  -> m.air (GE IR) + weight files,
+//   dynamo.pbtxt geflow-compile [GE options] --print-pipeline  -> the
+//   geflow-opt argument
 //       running the same pipeline on the --mlir-stage=import output
 //
 // Flags follow ATC's names; every GE option flag goes through the options
@@ -20,6 +22,7 @@
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/Pipeline.h"
+#include "geflow/Frontend/AIR.h"
 #include "geflow/Target/ModelLibrary.h"
 
 #include "mlir/IR/AsmState.h"
@@ -50,8 +53,8 @@ static cl::opt<std::string> modelPath("model", cl::desc("The model file"),
                                       cl::cat(groups.input));
 static cl::opt<std::string> framework(
     "framework",
-    cl::desc("The model's framework: onnx (ATC code 5) or mlir; default: "
-             "from the file extension"),
+    cl::desc("The model's framework: onnx (ATC code 5), air (GE IR, ATC code "
+             "1) or mlir; default: from the file extension"),
     cl::value_desc("name|code"), cl::cat(groups.input));
 static cl::opt<std::string> output(
     "output",
@@ -61,9 +64,10 @@ static cl::opt<std::string> output(
 static cl::opt<std::string> emit(
     "emit",
     cl::desc("What to produce: exe (.gfm; the default), mlir (the default "
-             "when --output is - or ends in .mlir), lib (lib<name>.so and "
-             "<name>.h, a C library; docs/aot.md) or staticlib (lib<name>.a "
-             "and <name>.h)"),
+             "when --output is - or ends in .mlir), air (the imported graph "
+             "as GE IR, the default when --output ends in .air), lib "
+             "(lib<name>.so and <name>.h, a C library; docs/aot.md) or "
+             "staticlib (lib<name>.a and <name>.h)"),
     cl::cat(groups.output));
 static cl::opt<std::string> libRuntime(
     "lib-runtime",
@@ -75,6 +79,13 @@ static cl::opt<std::string> mlirStage(
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
              "graph passes) or npu (the planned task program)"),
     cl::init("import"), cl::cat(groups.output));
+static cl::opt<int64_t> airWeightThreshold(
+    "air-weight-threshold",
+    cl::desc("With --emit=air: when the float weights total more than this "
+             "many bytes, all of them go to raw files beside the .air "
+             "(FileConstant); 0: always (default 1 GiB)"),
+    cl::init(int64_t(1) << 30), cl::value_desc("bytes"),
+    cl::cat(groups.output));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print the compile summary"),
                            cl::cat(groups.output));
@@ -166,15 +177,20 @@ int main(int argc, char **argv) {
   if (!printPipeline && (modelPath.empty() || output.empty()))
     return fail("--model and --output are required");
   if (emit.empty())
-    emit =
-        output == "-" || StringRef(output).ends_with(".mlir") ? "mlir" : "exe";
+    emit = output == "-" || StringRef(output).ends_with(".mlir") ? "mlir"
+           : StringRef(output).ends_with(".air")                 ? "air"
+                                                                 : "exe";
   bool emitLib = emit == "lib" || emit == "staticlib";
-  if (emit != "exe" && emit != "mlir" && !emitLib)
+  if (emit != "exe" && emit != "mlir" && emit != "air" && !emitLib)
     return fail("--emit=" + emit +
-                " is not supported; accepted: exe, mlir, lib, staticlib");
+                " is not supported; accepted: exe, mlir, air, lib, staticlib");
   if (libRuntime != "static" && libRuntime != "shared")
     return fail("--lib-runtime=" + libRuntime +
                 " is not one of static, shared");
+  if (emit == "air" && output == "-")
+    return fail("--emit=air needs a file --output (weights go beside it)");
+  if (airWeightThreshold < 0)
+    return fail("--air-weight-threshold must be >= 0");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage +
                 " is not one of import, graph, npu");
@@ -227,6 +243,21 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::make_unique<PassProgress>(log, &passSeconds));
     return mlir::applyPassManagerCLOptions(pm);
   };
+
+  if (emit == "air") {
+    std::string path = withExtension(".air");
+    geflow::frontend::AirExportOptions exportOptions;
+    exportOptions.externalWeightThreshold = airWeightThreshold;
+    geflow::frontend::AirExportResult written;
+    if (failed(geflow::frontend::exportAirModel(**module, path, exportOptions,
+                                                written, error)))
+      return fail(error);
+    if (!quiet)
+      outs() << "geflow-compile: wrote " << path << " ("
+             << written.weightFiles.size() << " weight file(s), "
+             << written.weightBytes << " bytes; " << written.textPath << ")\n";
+    return 0;
+  }
 
   if (emit == "mlir") {
     if (mlirStage != "import" &&

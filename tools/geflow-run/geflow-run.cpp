@@ -8,8 +8,8 @@
 // Inputs come from .npy files or are random (deterministic per --seed);
 // each output is summarized and, with --output-dir, written as
 // DIR/<output name>.npy; the latency of the timed runs is reported (see
-// RunLoop.h for warm-up, --loop/--duration and concurrent runs). .onnx and
-// .mlir models are compiled in memory first, under the GE options given as
+// RunLoop.h for warm-up, --loop/--duration and concurrent runs). .onnx, .air
+// and .mlir models are compiled in memory first, under the GE options given as
 // ATC-style flags (--input_shape=..., --precision_mode=...) or as
 // --option NAME=VALUE, all validated by the options registry.
 //
@@ -57,7 +57,7 @@ static FlagCategories &groups = FlagCategories::get();
 static cl::OptionCategory runCategory("Running");
 
 static cl::opt<std::string>
-    modelPath("model", cl::desc("The model: .gfm, .onnx or .mlir"),
+    modelPath("model", cl::desc("The model: .gfm, .onnx, .air or .mlir"),
               cl::value_desc("path"), cl::cat(groups.input));
 static cl::list<std::string>
     inputFiles("input",
@@ -93,11 +93,11 @@ static cl::opt<unsigned>
     aiCores("ai-cores",
             cl::desc("AI cores of the virtual NPU (0: one per host core)"),
             cl::init(0), cl::cat(runCategory));
-static cl::opt<std::string>
-    framework("framework",
-              cl::desc("Model framework when compiling: onnx (5) or mlir "
-                       "(default: from the extension)"),
-              cl::value_desc("name"), cl::cat(groups.input));
+static cl::opt<std::string> framework(
+    "framework",
+    cl::desc("Model framework when compiling: onnx (5), air (1) or mlir "
+             "(default: from the extension)"),
+    cl::value_desc("name"), cl::cat(groups.input));
 
 static cl::opt<bool>
     info("info",
@@ -240,7 +240,8 @@ int main(int argc, char **argv) {
 
   StringRef ext = sys::path::extension(modelPath);
   tools::StageTimer stage("geflow-run", log);
-  bool compile = !framework.empty() || ext == ".onnx" || ext == ".mlir";
+  bool compile =
+      !framework.empty() || ext == ".onnx" || ext == ".mlir" || ext == ".air";
   std::unique_ptr<rt::Model> model;
   if (compile) {
     std::optional<Options> options =
@@ -263,8 +264,9 @@ int main(int argc, char **argv) {
     if (!sys::fs::exists(modelPath))
       return fail("cannot open '" + modelPath + "': no such file");
     if (ext != ".gfm" && !startsWithGfmMagic(modelPath))
-      return fail("cannot tell the format of '" + modelPath +
-                  "': expected a .gfm, .onnx or .mlir file (or --framework)");
+      return fail(
+          "cannot tell the format of '" + modelPath +
+          "': expected a .gfm, .onnx, .air or .mlir file (or --framework)");
     for (const auto &[name, value] : rawOptions)
       if (!isRunTimeOption(name))
         return fail("GE options such as '" + name +

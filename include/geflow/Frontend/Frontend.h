@@ -21,10 +21,12 @@ namespace geflow::frontend {
 
 enum class Framework {
   ONNX, // "onnx" or ATC's 5
+  AIR,  // GE IR: "air", "mindspore" or ATC's 1
 };
 
-/// Parses a `--framework` value: "onnx" or "5". Frameworks that exist but
-/// have no frontend yet ("air"/"1", "mlir", "caffe"/"0", "tensorflow"/"3")
+/// Parses a `--framework` value: "onnx" or "5", "air" (or "mindspore", "1").
+/// Frameworks that exist but have no frontend yet ("mlir", "caffe"/"0",
+/// "tensorflow"/"3")
 /// and unknown values fail with a message in `error` that lists the accepted
 /// values.
 llvm::FailureOr<Framework> parseFramework(llvm::StringRef value,

@@ -31,6 +31,9 @@ constexpr uint64_t kMaxJsonFileBytes = uint64_t(16) << 20;
 /// Largest .onnx file: protobuf parses at most 2 GiB (weights beyond that
 /// go to ONNX external data).
 constexpr uint64_t kMaxOnnxFileBytes = (uint64_t(1) << 31) - 1;
+/// Largest .air file (one GE IR ModelDef): protobuf's 2 GiB, as for ONNX
+/// (weights beyond that go to FileConstant files).
+constexpr uint64_t kMaxAirFileBytes = (uint64_t(1) << 31) - 1;
 /// Largest .mlir text file.
 constexpr uint64_t kMaxMlirFileBytes = uint64_t(4) << 30;
 

@@ -1,0 +1,138 @@
+//===- AirImporter.cpp - The .air frontend's entry points -----------------===//
+//
+// Read (bounded, regular file) -> parse the ModelDef -> build the function
+// from graph[0] -> canonicalize -> verify. Any problem ends in one error and
+// no module.
+//
+//===----------------------------------------------------------------------===//
+#include "geflow/Frontend/AIR.h"
+
+#include "AirGraphImporter.h"
+#include "AirOpForms.h"
+
+#include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Support/InputLimits.h"
+
+#include "ge_ir.pb.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/stubs/logging.h>
+
+#include <limits>
+
+using namespace mlir;
+
+namespace geflow::frontend {
+
+FailureOr<OwningOpRef<ModuleOp>> importAirModel(MLIRContext &context,
+                                                StringRef path,
+                                                const ImportOptions &options) {
+  std::string error;
+  auto buffer = readInputFile(path, kMaxAirFileBytes, error,
+                              /*requiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot open GE IR model '" << path << "': " << error;
+    return failure();
+  }
+  StringRef dir = llvm::sys::path::parent_path(path);
+  return importAirModelFromBytes(context, buffer->getBuffer(), path,
+                                 dir.empty() ? "." : dir, options);
+}
+
+static LogicalResult parseModelDef(StringRef bytes,
+                                   ::ge::proto::ModelDef &model,
+                                   std::string &error) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    error = "is larger than 2 GiB; protobuf cannot parse it (keep the "
+            "weights in FileConstant files)";
+    return failure();
+  }
+  try {
+    google::protobuf::LogSilencer silence;
+    google::protobuf::io::CodedInputStream stream(
+        reinterpret_cast<const uint8_t *>(bytes.data()),
+        static_cast<int>(bytes.size()));
+    stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
+    if (!model.ParseFromCodedStream(&stream) ||
+        !stream.ConsumedEntireMessage()) {
+      error = "is not a GE IR ModelDef (protobuf parsing failed; the file may "
+              "be truncated, corrupt or another format)";
+      return failure();
+    }
+  } catch (const std::exception &e) {
+    error = std::string("is not a GE IR ModelDef: ") + e.what();
+    return failure();
+  }
+  if (model.graph_size() == 0) {
+    error = "has no graph (a .air holds a ModelDef whose graph[0] is the "
+            "model; the file may be empty or another format)";
+    return failure();
+  }
+  return success();
+}
+
+/// Folds constant subgraphs and applies the ge canonicalizations, as the
+/// ONNX frontend does, so both frontends hand the same IR to the compiler.
+static void canonicalize(ModuleOp module) {
+  MLIRContext *context = module.getContext();
+  RewritePatternSet patterns(context);
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+  (void)applyPatternsGreedily(module, std::move(patterns));
+  IRRewriter rewriter(context);
+  DominanceInfo dominance;
+  eliminateCommonSubExpressions(rewriter, dominance, module);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+importAirModelFromBytes(MLIRContext &context, StringRef bytes,
+                        StringRef displayName, StringRef modelDir,
+                        const ImportOptions &options) {
+  context.loadDialect<ge::GEDialect, func::FuncDialect>();
+  Location loc = UnknownLoc::get(&context);
+  ::ge::proto::ModelDef model;
+  std::string error;
+  if (failed(parseModelDef(bytes, model, error))) {
+    emitError(loc) << "'" << displayName << "' " << error;
+    return failure();
+  }
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  air::ImportProblems problems;
+  air::AirGraphImporter importer(&context, model.graph(0), modelDir, options,
+                                 problems);
+  if (failed(importer.importGraph(*module)) || !problems.empty())
+    return problems.report(loc, displayName);
+  if (!importer.ignoredAttrs.empty())
+    emitWarning(loc) << "'" << displayName
+                     << "': ignored GE attributes the ge dialect does not "
+                        "model: "
+                     << llvm::join(importer.ignoredAttrs, ", ");
+  if (options.canonicalize)
+    canonicalize(*module);
+  if (failed(verify(*module))) {
+    emitError(loc) << "internal error: the graph imported from '" << displayName
+                   << "' does not verify";
+    return failure();
+  }
+  return module;
+}
+
+std::vector<std::string> getSupportedAirOpTypes(MLIRContext &context) {
+  context.loadDialect<ge::GEDialect>();
+  auto names = air::getSupportedAirOpTypes(&context);
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+} // namespace geflow::frontend
