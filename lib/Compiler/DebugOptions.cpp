@@ -131,6 +131,51 @@ void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
     return parseProfilingOptions(v);
   };
   specs.push_back(profilingOptions);
+
+  specs.push_back(spec("enable_dump", Kind::Bool,
+                       "Dump the tensors of the selected ops and runs (GE "
+                       "data dump; needs dump_path)",
+                       {"ge.exec.enableDump"}, "false"));
+  specs.push_back(spec("dump_path", Kind::Path,
+                       "Directory of data, overflow and exception dumps",
+                       {"ge.exec.dumpPath"}));
+  OptionSpec step = spec("dump_step", Kind::String,
+                         "Runs to dump: \"0|5|10-20\" (default: every run)",
+                         {"ge.exec.dumpStep"});
+  step.check = [](const std::string &v) -> std::string {
+    auto parsed = rt::parseDumpStep(v);
+    return parsed.ok() ? "" : parsed.status().message();
+  };
+  specs.push_back(step);
+  OptionSpec mode =
+      spec("dump_mode", Kind::Enum, "Tensors to dump: input, output or all",
+           {"ge.exec.dumpMode"}, "output");
+  mode.allowed = {"input", "output", "all"};
+  specs.push_back(mode);
+  specs.push_back(spec("dump_layer", Kind::String,
+                       "GE op names to dump, space-separated (default: all)",
+                       {"ge.exec.dumpLayer"}));
+  OptionSpec data =
+      spec("dump_data", Kind::Enum,
+           "tensor: the data as .npy; stats: a CSV of min/max/mean/NaN/Inf",
+           {"ge.exec.dumpData"}, "tensor");
+  data.allowed = {"tensor", "stats"};
+  specs.push_back(data);
+  specs.push_back(spec("enable_dump_debug", Kind::Bool,
+                       "Report (and dump) ops whose float outputs overflow "
+                       "to Inf/NaN",
+                       {"ge.exec.enableDumpDebug"}, "false"));
+  OptionSpec debugMode = spec("dump_debug_mode", Kind::Enum,
+                              "Overflows to detect (with enable_dump_debug)",
+                              {"ge.exec.dumpDebugMode"}, "all");
+  debugMode.allowed = {"aicore_overflow", "atomic_overflow", "all"};
+  specs.push_back(debugMode);
+  OptionSpec exception =
+      spec("enable_exception_dump", Kind::Int,
+           "1 or 2: dump the inputs of a task that fails (needs dump_path)",
+           {"ge.exec.enable_exception_dump"}, "0");
+  exception.maxValue = 2;
+  specs.push_back(exception);
 }
 
 bool isRunTimeOption(const std::string &name) {
@@ -191,6 +236,63 @@ std::optional<DebugConfig> parseDebugConfig(const Options &options,
             "PROFILING_MODE=true)";
     return std::nullopt;
   }
+
+  rt::DumpOptions dump;
+  dump.enabled = options.getBool("enable_dump");
+  dump.overflow = options.getBool("enable_dump_debug");
+  dump.exceptionDump = options.getInt("enable_exception_dump", 0) > 0;
+  if (auto path = options.get("dump_path"))
+    dump.path = *path;
+  for (const char *name : {"dump_step", "dump_mode", "dump_layer", "dump_data"})
+    if (options.has(name) && !dump.enabled) {
+      error = std::string("option '") + name + "' needs enable_dump true";
+      return std::nullopt;
+    }
+  if (options.has("dump_debug_mode") && !dump.overflow) {
+    error = "option 'dump_debug_mode' needs enable_dump_debug true";
+    return std::nullopt;
+  }
+  if (dump.enabled && dump.overflow) {
+    error = "options 'enable_dump' and 'enable_dump_debug' cannot both be "
+            "true (GE): dump the data or detect overflows";
+    return std::nullopt;
+  }
+  if ((dump.enabled || dump.exceptionDump) && dump.path.empty()) {
+    error = std::string("option '") +
+            (dump.enabled ? "enable_dump" : "enable_exception_dump") +
+            "' needs dump_path";
+    return std::nullopt;
+  }
+  if (options.has("dump_path") && !dump.enabled && !dump.overflow &&
+      !dump.exceptionDump) {
+    error = "option 'dump_path' needs enable_dump, enable_dump_debug or "
+            "enable_exception_dump";
+    return std::nullopt;
+  }
+  if (auto steps = options.get("dump_step"))
+    dump.steps = *rt::parseDumpStep(*steps);
+  std::string modeText = *options.get("dump_mode");
+  dump.mode = modeText == "input" ? rt::DumpOptions::Mode::Input
+              : modeText == "all" ? rt::DumpOptions::Mode::All
+                                  : rt::DumpOptions::Mode::Output;
+  if (auto layers = options.get("dump_layer")) {
+    std::string word;
+    for (char c : *layers + " ") {
+      if (c == ' ') {
+        if (!word.empty())
+          dump.layers.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+  }
+  dump.data = *options.get("dump_data") == "stats"
+                  ? rt::DumpOptions::Data::Stats
+                  : rt::DumpOptions::Data::Tensor;
+  dump.overflowMode = *options.get("dump_debug_mode");
+  if (dump.enabled || dump.overflow || dump.exceptionDump)
+    config.dump = dump;
   return config;
 }
 

@@ -11,7 +11,7 @@ import json as _json
 from . import errors
 from . import debug
 from . import _geflow
-from ._geflow import Profiler
+from ._geflow import Dumper, Profiler
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
 from .air import export_air
@@ -31,7 +31,7 @@ __all__ = [
     "SessionFuture", "initialize", "finalize", "is_initialized", "option_specs", "Graph",
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
-    "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler",
+    "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler", "Dumper",
     "export_air",
 ]
 
@@ -52,6 +52,9 @@ def _summary(self):
 
 Executable.summary = property(_summary)
 Executable.profile = debug.profile
+Executable.dumper = property(lambda self: _geflow._get_dumper(self),
+                             doc="The geflow.Dumper of the enable_dump / enable_dump_debug / "
+                             "enable_exception_dump options, or None.")
 Executable.profiler = property(lambda self: _geflow._get_profiler(self),
                                doc="The geflow.Profiler recording this executable's runs "
                                "(profiling_mode), or None.")

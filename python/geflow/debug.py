@@ -15,7 +15,7 @@ import atexit
 from . import _geflow
 from .errors import InvalidArgumentError
 
-__all__ = ["ProfileRows", "profile", "apply_run_options"]
+__all__ = ["ProfileRows", "profile", "apply_run_options", "load"]
 
 # Profilers that the options attached, written when the interpreter exits.
 _pending = []
@@ -57,12 +57,10 @@ def profile(self, inputs, runs=1, output=None):
 
 
 def apply_run_options(exe, options):
-    """Attaches what the run-time options (profiling_mode, ...) ask for."""
-    config = _geflow._debug_config(options or {})
-    prof = config.get("profiling")
-    if prof:
-        profiler = _geflow.Profiler(prof["output"], prof["task_trace"], prof["runtime_api"])
-        _geflow._set_profiler(exe, profiler)
+    """Attaches what the run-time options (profiling_mode, enable_dump,
+    enable_dump_debug, ...) ask for."""
+    profiler = _geflow._apply_run_options(exe, options or {})
+    if profiler is not None:
         _pending.append(profiler)
     return exe
 
@@ -76,3 +74,9 @@ def _write_pending():
             except Exception:  # noqa: BLE001 - at exit, report and go on
                 import sys
                 print(f"geflow: cannot write the profile to {profiler.output}", file=sys.stderr)
+
+
+def load(path, options=None, device_id=0):
+    """geflow.load with run-time options (profiling_mode, enable_dump, ...)."""
+    exe = _geflow.load(path, device_id=device_id)
+    return apply_run_options(exe, options)

@@ -11,6 +11,7 @@
 
 #include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/Options.h"
+#include "geflow/runtime/Dump.h"
 #include "geflow/runtime/Profiler.h"
 
 #include <pybind11/stl.h>
@@ -58,9 +59,27 @@ py::dict statisticRow(const rt::OpStatisticRow &s) {
   return d;
 }
 
-/// The run-time options of `raw` as a dict: {"profiling": {"output": ...}}
-/// or {} when nothing is on.
-py::dict debugConfig(const std::map<std::string, std::string> &raw) {
+py::dict overflowRow(const rt::OverflowRecord &r) {
+  py::dict d;
+  d["model"] = r.model;
+  d["step"] = r.step;
+  d["task_id"] = r.taskId;
+  d["op_name"] = r.opName;
+  d["op_type"] = r.opType;
+  d["kernel"] = r.kernel;
+  d["covered_ops"] = r.coveredOps;
+  d["precision"] = r.precision;
+  d["output"] = r.output;
+  d["nan_count"] = r.nanCount;
+  d["inf_count"] = r.infCount;
+  d["files"] = r.files;
+  return d;
+}
+
+/// Parses the run-time options of `raw` (and the GE environment variables)
+/// and attaches what they turn on to `e`; returns the profiler (or None).
+std::shared_ptr<rt::Profiler>
+applyRunOptions(Executable &e, const std::map<std::string, std::string> &raw) {
   std::string error;
   std::map<std::string, std::string> runTime;
   for (const auto &[k, v] : raw)
@@ -73,15 +92,14 @@ py::dict debugConfig(const std::map<std::string, std::string> &raw) {
   std::optional<DebugConfig> config = parseDebugConfig(*options, error);
   if (!config)
     throwInvalid(error);
-  py::dict out;
+  std::shared_ptr<rt::Profiler> profiler;
   if (config->profile) {
-    py::dict p;
-    p["output"] = config->profile->output;
-    p["task_trace"] = config->profile->taskTrace;
-    p["runtime_api"] = config->profile->hostTrace;
-    out["profiling"] = p;
+    profiler = std::make_shared<rt::Profiler>(*config->profile);
+    e.model->setProfiler(profiler);
   }
-  return out;
+  if (config->dump)
+    e.model->setDumper(std::make_shared<rt::Dumper>(*config->dump));
+  return profiler;
 }
 
 } // namespace
@@ -139,7 +157,37 @@ op_statistic() return msprof-style rows; write(dir) writes trace.json
   m.def(
       "_get_profiler", [](const Executable &e) { return e.model->profiler(); },
       py::arg("executable"));
-  m.def("_debug_config", &debugConfig, py::arg("options"));
+  m.def("_apply_run_options", &applyRunOptions, py::arg("executable"),
+        py::arg("options"));
+  py::class_<rt::Dumper, std::shared_ptr<rt::Dumper>>(m, "Dumper", R"doc(
+The data dump and overflow detection attached to an executable by the
+enable_dump / enable_dump_debug / enable_exception_dump options
+(Executable.dumper). overflows() lists the ops whose float outputs gained
+Inf/NaN from finite inputs, first_overflow() the first in execution order.
+)doc")
+      .def_property_readonly("root", &rt::Dumper::root,
+                             "{dump_path}/{time}: where the files go.")
+      .def_property_readonly("files_written", &rt::Dumper::filesWritten)
+      .def("overflows",
+           [](const rt::Dumper &d) {
+             py::list rows;
+             for (const rt::OverflowRecord &r : d.overflows())
+               rows.append(overflowRow(r));
+             return rows;
+           })
+      .def("first_overflow",
+           [](const rt::Dumper &d) -> py::object {
+             rt::OverflowRecord r;
+             if (!d.firstOverflow(&r))
+               return py::none();
+             return overflowRow(r);
+           })
+      .def(
+          "check", [](const rt::Dumper &d) { check(d.error()); },
+          "Raises the first error writing dump files, if any.");
+  m.def(
+      "_get_dumper", [](const Executable &e) { return e.model->dumper(); },
+      py::arg("executable"));
 }
 
 } // namespace geflow::python

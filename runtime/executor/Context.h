@@ -25,6 +25,7 @@
 #ifndef GEFLOW_RUNTIME_EXECUTOR_CONTEXT_H
 #define GEFLOW_RUNTIME_EXECUTOR_CONTEXT_H
 
+#include "DumpRun.h"
 #include "Plan.h"
 
 #include "geflow/runtime/Event.h"
@@ -80,10 +81,11 @@ struct ExecContext {
   bool used = false;
 };
 
-/// The debug features one run records (profiling now); null members are
-/// off, and a run without any takes the plain path.
+/// The debug features one run records (profile, dumps, overflow checks);
+/// null members are off, and a run without any takes the plain path.
 struct RunDebug {
   std::shared_ptr<RunTrace> trace;
+  std::shared_ptr<DumpRun> dump;
 };
 
 /// Enqueues step `i` of `plan` on `stream` with the debug features on

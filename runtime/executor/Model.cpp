@@ -157,6 +157,16 @@ const std::shared_ptr<Profiler> &Model::profiler() const {
   return impl_->profiler;
 }
 
+void Model::setDumper(std::shared_ptr<Dumper> dumper) {
+  if (dumper && dumper != impl_->dumper) {
+    impl_->dumpModelId = dumper->addModel();
+    impl_->dumpSteps = 0;
+  }
+  impl_->dumper = std::move(dumper);
+}
+
+const std::shared_ptr<Dumper> &Model::dumper() const { return impl_->dumper; }
+
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
   const uint64_t enqueueStart = impl_->profiling ? Profiler::nowNs() : 0;
@@ -191,10 +201,14 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   if (impl_->profiling)
     debug.trace = impl_->profiling->beginRun(
         impl_->name, static_cast<uint32_t>(bound->gear), plan.tasks);
+  if (impl_->dumper)
+    debug.dump = exec::beginDumpRun(impl_->dumper, plan.tasks, impl_->name,
+                                    impl_->dumpModelId, impl_->device->id(),
+                                    impl_->dumpSteps++);
   Status status =
       exec::enqueueRun(plan, ctx, **state, stream, nullptr,
                        bound->instance ? &bound->instance->blockDims : nullptr,
-                       weights, debug.trace ? &debug : nullptr);
+                       weights, debug.trace || debug.dump ? &debug : nullptr);
   pool.release(&ctx);
   if (debug.trace) {
     debug.trace->enqueueStartNs = enqueueStart;

@@ -9,9 +9,12 @@
 #include "Ranged.h"
 #include "WeightSets.h"
 
+#include "geflow/runtime/Dump.h"
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Profiler.h"
+
+#include <atomic>
 
 #include <memory>
 #include <mutex>
@@ -51,6 +54,10 @@ struct Model::Impl {
   /// Set by setProfiler (held here; runs test the raw pointer only).
   std::shared_ptr<Profiler> profiler;
   Profiler *profiling = nullptr;
+  /// Set by setDumper, with the model's number in it and its run count.
+  std::shared_ptr<Dumper> dumper;
+  uint32_t dumpModelId = 0;
+  std::atomic<uint64_t> dumpSteps{0};
 
   /// Idle streams for run().
   std::mutex runMu;

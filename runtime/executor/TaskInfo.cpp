@@ -41,6 +41,7 @@ TaskTensor toTensor(const gfm::TensorDesc &d) {
   t.format = static_cast<Format>(d.format());
   t.shape.assign(d.shape().begin(), d.shape().end());
   t.bytes = storageBytes(t.dtype, t.format, t.shape);
+  t.isConst = d.is_const();
   return t;
 }
 

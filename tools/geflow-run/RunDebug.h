@@ -9,6 +9,7 @@
 #define GEFLOW_TOOLS_GEFLOW_RUN_RUNDEBUG_H
 
 #include "geflow/Compiler/DebugOptions.h"
+#include "geflow/runtime/Dump.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Profiler.h"
 
@@ -29,11 +30,13 @@ public:
   /// Records a host span (the synchronize after each run).
   void hostSpan(const char *name, uint64_t startNs, uint64_t endNs);
   bool profiling() const { return profiler_ != nullptr; }
-  /// Writes the files; `log` gets one line per directory written.
+  /// Writes the files; `log` gets one line per directory written and the
+  /// overflow report.
   rt::Status finish(std::string *log);
 
 private:
   std::shared_ptr<rt::Profiler> profiler_;
+  std::shared_ptr<rt::Dumper> dumper_;
 };
 
 } // namespace geflow::run

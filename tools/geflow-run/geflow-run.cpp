@@ -111,6 +111,12 @@ static cl::opt<std::string> profileDir(
              "op_summary.csv, op_statistic.csv (as profiling_mode with "
              "profiling_options output DIR)"),
     cl::value_desc("DIR"), cl::cat(runCategory));
+static cl::opt<std::string> dumpDir(
+    "dump",
+    cl::desc("Dump every op's outputs of the timed runs under DIR in GE's "
+             "layout, as .npy (as enable_dump with dump_path DIR; dump_step, "
+             "dump_mode, dump_layer, dump_data refine it)"),
+    cl::value_desc("DIR"), cl::cat(runCategory));
 static cl::opt<bool> json("json", cl::desc("With --info: print it as JSON"),
                           cl::cat(runCategory));
 
@@ -280,7 +286,14 @@ int main(int argc, char **argv) {
   }
 
   stage.stop();
-  // Run-time options (profiling, dumps): valid for a .gfm too.
+  // Run-time options (profiling, dumps): valid for a .gfm too. --dump=DIR
+  // is enable_dump with dump_path DIR.
+  if (!dumpDir.empty()) {
+    if (rawOptions.count("dump_path") || rawOptions.count("ge.exec.dumpPath"))
+      return fail("--dump gives the dump path: drop --dump_path or --dump");
+    rawOptions["enable_dump"] = "true";
+    rawOptions["dump_path"] = dumpDir;
+  }
   std::optional<Options> runOptions =
       OptionsRegistry::get().parse(rawOptions, &error);
   if (!runOptions)

@@ -14,6 +14,7 @@
 #define GEFLOW_COMPILER_DEBUGOPTIONS_H
 
 #include "geflow/Compiler/Options.h"
+#include "geflow/runtime/Dump.h"
 #include "geflow/runtime/Profiler.h"
 
 #include <optional>
@@ -34,6 +35,8 @@ bool isRunTimeOption(const std::string &name);
 struct DebugConfig {
   /// Set when profiling is on (profiling_mode or PROFILING_MODE).
   std::optional<rt::ProfileOptions> profile;
+  /// Set when a data dump, overflow detection or exception dump is on.
+  std::optional<rt::DumpOptions> dump;
 };
 
 /// Parses the run-time options of `options` (and, unless `readEnvironment`

@@ -35,6 +35,7 @@
 namespace geflow::rt {
 
 class Device;
+class Dumper;
 class Profiler;
 class Stream;
 
@@ -186,6 +187,11 @@ public:
   /// gear_padding are not recorded.
   void setProfiler(std::shared_ptr<Profiler> profiler);
   const std::shared_ptr<Profiler> &profiler() const;
+  /// Dumps tensors / checks for overflow in every later run as `dumper`
+  /// says (null: stop); the runs are numbered (data_index) from 0 on. Same
+  /// rules as setProfiler.
+  void setDumper(std::shared_ptr<Dumper> dumper);
+  const std::shared_ptr<Dumper> &dumper() const;
 
   /// Execution contexts created so far (each holds an arena); at most the
   /// number of executions that were in flight at once.

@@ -41,6 +41,8 @@ struct TaskTensor {
   Format format = Format::ND;
   std::vector<int64_t> shape;
   uint64_t bytes = 0;
+  /// A weight (may be stored pre-packed for its kernel: dumps skip it).
+  bool isConst = false;
 };
 
 /// What the .gfm says about one task of a gear's program.
