@@ -57,8 +57,7 @@ FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
     return 0;
   if (*version > kMaxOpset || *version < 1) {
     error = "uses opset " + std::to_string(*version) +
-            "; geflow imports opsets 1 to " +
-            std::to_string(kMaxOpset);
+            "; geflow imports opsets 1 to " + std::to_string(kMaxOpset);
     return failure();
   }
   return *version;
