@@ -21,7 +21,8 @@ class ModelProto;
 
 namespace geflow::frontend::onnximp {
 
-/// The ai.onnx opsets the importer translates.
+/// The ai.onnx opsets the importer translates: ops of opsets 1 to 6 are read
+/// as their opset-7 definitions (unchanged, or adapted by LegacyOps.cpp).
 constexpr int64_t kMinOpset = 7;
 constexpr int64_t kMaxOpset = 21;
 
