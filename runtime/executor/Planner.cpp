@@ -19,6 +19,7 @@
 // runs on the runtime's own tiling and block count.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelDecode.h"
 #include "Plan.h"
 
 #include "geflow/kernels/Registry.h"
@@ -32,44 +33,6 @@
 namespace geflow::rt::exec {
 
 namespace {
-
-kernels::TensorDesc toDesc(const gfm::TensorDesc &d) {
-  kernels::TensorDesc out;
-  out.dtype = static_cast<DType>(d.dtype());
-  out.format = static_cast<Format>(d.format());
-  out.shape.assign(d.shape().begin(), d.shape().end());
-  out.isConst = d.is_const();
-  return out;
-}
-
-kernels::AttrMap
-toAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
-  kernels::AttrMap out;
-  for (const auto &[name, v] : attrs) {
-    switch (v.value_case()) {
-    case gfm::AttrValue::kI:
-      out.set(name, v.i());
-      break;
-    case gfm::AttrValue::kF:
-      out.set(name, v.f());
-      break;
-    case gfm::AttrValue::kS:
-      out.set(name, v.s());
-      break;
-    case gfm::AttrValue::kInts:
-      out.set(name, std::vector<int64_t>(v.ints().values().begin(),
-                                         v.ints().values().end()));
-      break;
-    case gfm::AttrValue::kFloats:
-      out.set(name, std::vector<double>(v.floats().values().begin(),
-                                        v.floats().values().end()));
-      break;
-    case gfm::AttrValue::VALUE_NOT_SET:
-      break;
-    }
-  }
-  return out;
-}
 
 template <typename Proto> RangedShape rangedShape(const Proto &p) {
   RangedShape shape;
@@ -217,10 +180,10 @@ Status Planner::checkTiling(const gfm::KernelTask &k,
                             uint32_t *blockDim) {
   kernels::TilingContext ctx;
   for (const gfm::TensorDesc &d : k.input_descs())
-    ctx.inputs.push_back(toDesc(d));
+    ctx.inputs.push_back(toKernelDesc(d));
   for (const gfm::TensorDesc &d : k.output_descs())
-    ctx.outputs.push_back(toDesc(d));
-  ctx.attrs = toAttrs(k.attrs());
+    ctx.outputs.push_back(toKernelDesc(d));
+  ctx.attrs = toKernelAttrs(k.attrs());
   ctx.soc = &soc_;
   kernels::TilingResult fresh;
   Status st = def.tiling(ctx, &fresh);
@@ -320,16 +283,16 @@ Status Planner::planKernel(const gfm::Task &task) {
     r.kernel = static_cast<uint32_t>(plan_->kernels.size());
     r.def = def;
     for (const gfm::TensorDesc &d : k.input_descs()) {
-      r.ctx.inputs.push_back(toDesc(d));
+      r.ctx.inputs.push_back(toKernelDesc(d));
       // Packing was decided for one shape; ranged programs keep weights as is.
       r.ctx.inputs.back().isConst = false;
       r.inputShapes.push_back(rangedShape(d));
     }
     for (const gfm::TensorDesc &d : k.output_descs()) {
-      r.ctx.outputs.push_back(toDesc(d));
+      r.ctx.outputs.push_back(toKernelDesc(d));
       r.outputShapes.push_back(rangedShape(d));
     }
-    r.ctx.attrs = toAttrs(k.attrs());
+    r.ctx.attrs = toKernelAttrs(k.attrs());
     r.workspaceCapacity = layout.hasWorkspace ? k.workspace().size() : 0;
     for (const gfm::Buffer &b : k.inputs())
       r.inputBytes.push_back(b.size());
@@ -409,10 +372,10 @@ Status Planner::planHostCall(const gfm::Task &task) {
   layout.numInputs = static_cast<uint32_t>(h.inputs_size());
   layout.numOutputs = static_cast<uint32_t>(h.outputs_size());
   for (const gfm::TensorDesc &d : h.input_descs())
-    layout.inputDescs.push_back(toDesc(d));
+    layout.inputDescs.push_back(toKernelDesc(d));
   for (const gfm::TensorDesc &d : h.output_descs())
-    layout.outputDescs.push_back(toDesc(d));
-  layout.attrs = toAttrs(h.attrs());
+    layout.outputDescs.push_back(toKernelDesc(d));
+  layout.attrs = toKernelAttrs(h.attrs());
 
   Step step{};
   step.kind = StepKind::HostCall;

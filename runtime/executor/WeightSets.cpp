@@ -2,6 +2,7 @@
 #include "WeightSets.h"
 
 #include "Context.h"
+#include "KernelDecode.h"
 
 #include "geflow/kernels/Registry.h"
 #include "geflow/runtime/WeightDerivation.h"
@@ -39,46 +40,6 @@ WeightVersion::~WeightVersion() {
 }
 
 namespace {
-
-kernels::TensorDesc toKernelDesc(const gfm::TensorDesc &d) {
-  kernels::TensorDesc out;
-  out.dtype = static_cast<DType>(d.dtype());
-  out.format = static_cast<Format>(d.format());
-  out.shape.assign(d.shape().begin(), d.shape().end());
-  out.isConst = d.is_const();
-  return out;
-}
-
-// The attributes as the planner decodes them (Planner.cpp keeps its own
-// copy private; the tiling context must be the compiler's, bit for bit).
-kernels::AttrMap
-toKernelAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
-  kernels::AttrMap out;
-  for (const auto &[name, v] : attrs) {
-    switch (v.value_case()) {
-    case gfm::AttrValue::kI:
-      out.set(name, v.i());
-      break;
-    case gfm::AttrValue::kF:
-      out.set(name, v.f());
-      break;
-    case gfm::AttrValue::kS:
-      out.set(name, v.s());
-      break;
-    case gfm::AttrValue::kInts:
-      out.set(name, std::vector<int64_t>(v.ints().values().begin(),
-                                         v.ints().values().end()));
-      break;
-    case gfm::AttrValue::kFloats:
-      out.set(name, std::vector<double>(v.floats().values().begin(),
-                                        v.floats().values().end()));
-      break;
-    case gfm::AttrValue::VALUE_NOT_SET:
-      break;
-    }
-  }
-  return out;
-}
 
 std::string describe(DType dtype, const std::vector<int64_t> &shape) {
   return std::string(dtypeName(dtype)) + shapeToString(shape);
