@@ -85,9 +85,9 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     // kept so profiles and dumps list both ops the kernel computes.
     auto fused = Conv2DOp::create(
         rewriter, rewriter.getFusedLoc({bn.getLoc(), conv.getLoc()}),
-        bn.getType(), conv.getX(), newW, newB,
-        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-        conv.getGroupsAttr(), conv.getDataFormatAttr());
+        bn.getType(), conv.getX(), newW, newB, conv.getStridesAttr(),
+        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
+        conv.getDataFormatAttr());
     rewriter.replaceOp(bn, fused.getResult());
     rewriter.eraseOp(conv);
     return success();
