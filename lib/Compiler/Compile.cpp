@@ -268,7 +268,18 @@ compileModule(ModuleOp module, const CompileConfig &config,
 
   if (failed(applyVariableOptions(module, config.variables)))
     return failure();
-  if (failed(runPipeline(module, config, /*graphOnly=*/false, hook)))
+  GraphDumper dumper(config.graphDump, modelName);
+  PassManagerHook dumpHook = hook;
+  if (dumper.enabled())
+    dumpHook = [&](PassManager &pm) -> LogicalResult {
+      if (hook && failed(hook(pm)))
+        return failure();
+      dumper.instrument(pm);
+      return success();
+    };
+  if (failed(dumper.dumpImported(module)) ||
+      failed(runPipeline(module, config, /*graphOnly=*/false, dumpHook)) ||
+      failed(dumper.dumpFinal(module)) || failed(dumper.finish(module)))
     return failure();
 
   GfmWriteOptions write;

@@ -108,6 +108,10 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
       if (!p.trim().empty())
         config.pipeline.noReuseOps.push_back(p.trim().str());
   }
+  auto graphDump = parseGraphDumpConfig(options, error);
+  if (!graphDump)
+    return std::nullopt;
+  config.graphDump = *graphDump;
   config.externalWeight = options.getBool("external_weight");
   config.gearPadding = options.getBool("gear_padding");
   config.graphMemoryMaxSize = static_cast<uint64_t>(

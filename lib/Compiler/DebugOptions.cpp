@@ -118,6 +118,9 @@ std::string parseProfilingOptions(const std::string &text,
 }
 
 void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
+  specs.push_back(spec("debug_dir", Kind::String,
+                       "Folder for the DUMP_GE_GRAPH graph dumps (default: "
+                       "the current directory)"));
   specs.push_back(spec("profiling_mode", Kind::Bool,
                        "Record task traces of every run (GE profiling; "
                        "env PROFILING_MODE)",

@@ -8,6 +8,7 @@
 #ifndef GEFLOW_COMPILER_COMPILECONFIG_H
 #define GEFLOW_COMPILER_COMPILECONFIG_H
 
+#include "geflow/Compiler/GraphDump.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
@@ -117,6 +118,8 @@ struct CompileConfig {
   VariableConfig variables;
   /// The validated options, recorded in the executable.
   std::map<std::string, std::string> optionValues;
+  /// DUMP_GE_GRAPH / DUMP_GRAPH_LEVEL / debug_dir (GraphDump.h).
+  GraphDumpConfig graphDump;
 };
 
 /// Parses validated GE options into the compile's settings: the one place
