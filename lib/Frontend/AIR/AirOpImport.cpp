@@ -342,6 +342,11 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
       diag += (diag.empty() ? "" : "; ") + d.str();
     return success();
   });
+  // An attribute of the wrong kind would be dropped into a null property
+  // that inference then dereferences: refuse it here.
+  if (failed(registered->verifyInherentAttrs(
+          attrs, [&] { return emitError(locOf(op)); })))
+    return fail(op, diag.empty() ? "has an attribute of the wrong kind" : diag);
   OperationState state(locOf(op), *registered);
   state.addOperands(operands);
   state.addAttributes(attrs);
