@@ -80,6 +80,17 @@ def test_op_attribute_of_wrong_kind(tmp_path):
     assert_all(import_error(g, tmp_path / "m.air"), "ReduceSumD 'rs'", "axes")
 
 
+@pytest.mark.parametrize("op_type,n_inputs,needle", [
+    ("Relu", 0, "operand"), ("GatherElements", 1, "operands"), ("Gelu", 2, "operand"),
+    ("Add", 3, "operands")])
+def test_wrong_input_count(tmp_path, op_type, n_inputs, needle):
+    g = AirGraph()
+    ins = [g.data(f"x{i}", np.float32, [2, 3]) for i in range(n_inputs)]
+    g.add(op_type, "op", ins, outputs=[(np.float32, [2, 3])])
+    g.output("op:0")
+    assert_all(import_error(g, tmp_path / "m.air"), f"{op_type} 'op'", needle)
+
+
 def test_cast_dst_type_unknown_dtype(tmp_path):
     g = AirGraph()
     x = g.data("x", np.float32, [2])
