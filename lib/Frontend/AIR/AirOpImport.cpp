@@ -342,11 +342,25 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
       diag += (diag.empty() ? "" : "; ") + d.str();
     return success();
   });
+  // An attribute of the wrong kind would be dropped into a null property
+  // that inference then dereferences: refuse it here.
+  if (failed(registered->verifyInherentAttrs(
+          attrs, [&] { return emitError(locOf(op)); })))
+    return fail(op, diag.empty() ? "has an attribute of the wrong kind" : diag);
   OperationState state(locOf(op), *registered);
   state.addOperands(operands);
   state.addAttributes(attrs);
   state.addTypes(resultTypes);
   Operation *created = builder.create(state);
+  // Inference reads operands and attributes unchecked: verify them first (the
+  // ODS count and attribute traits run before the inferred-type check, whose
+  // failure here only means the descriptors still have to be merged).
+  if (failed(verify(created, /*verifyRecursively=*/false)) &&
+      diag.find("inferred type") == std::string::npos) {
+    created->erase();
+    return fail(op, diag.empty() ? "does not verify" : diag);
+  }
+  diag.clear();
   if (auto infer = dyn_cast<InferTypeOpInterface>(created)) {
     SmallVector<Type> inferred;
     if (failed(infer.inferReturnTypes(
