@@ -10,6 +10,7 @@ import json as _json
 
 from . import errors
 from . import debug
+from . import compare
 from . import _geflow
 from ._geflow import Dumper, Profiler
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
@@ -32,7 +33,7 @@ __all__ = [
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler", "Dumper",
-    "export_air",
+    "export_air", "compare",
 ]
 
 
