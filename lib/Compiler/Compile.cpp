@@ -6,6 +6,7 @@
 #include "ShapeRange.h"
 #include "SizeLimits.h"
 #include "Variables.h"
+#include "geflow/Compiler/GraphDump.h"
 #include "geflow/Compiler/Pipeline.h"
 #include "geflow/Compiler/ShapeOptions.h"
 #include "geflow/Frontend/Frontend.h"

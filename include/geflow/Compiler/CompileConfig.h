@@ -8,7 +8,7 @@
 #ifndef GEFLOW_COMPILER_COMPILECONFIG_H
 #define GEFLOW_COMPILER_COMPILECONFIG_H
 
-#include "geflow/Compiler/GraphDump.h"
+#include "geflow/Compiler/GraphDumpConfig.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/Compiler/ShapeOptions.h"
 
