@@ -1,7 +1,6 @@
 //===- DumpTensors.cpp - Writing dumped tensors, checking for overflow ----===//
 #include "DumpRun.h"
 
-#include "geflow/runtime/Half.h"
 #include "geflow/runtime/Npy.h"
 
 #include <chrono>
@@ -22,42 +21,6 @@ uint64_t nowMicros() {
           .count());
 }
 
-double element(DType t, const uint8_t *p, size_t i) {
-  switch (t) {
-  case DType::F32: {
-    float v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DType::F16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * i, 2);
-    return halfToFloat(h);
-  }
-  case DType::BF16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * i, 2);
-    return bf16ToFloat(h);
-  }
-  case DType::I8:
-    return static_cast<int8_t>(p[i]);
-  case DType::U8:
-  case DType::Bool:
-    return p[i];
-  case DType::I32: {
-    int32_t v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DType::I64: {
-    int64_t v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return static_cast<double>(v);
-  }
-  }
-  return 0;
-}
-
 struct Stats {
   uint64_t count = 0, nan = 0, negInf = 0, posInf = 0;
   double min = 0, max = 0, sum = 0;
@@ -72,7 +35,7 @@ Stats statsOf(const TaskTensor &t, const void *data) {
   s.count = t.bytes / size;
   const auto *p = static_cast<const uint8_t *>(data);
   for (uint64_t i = 0; i < s.count; ++i) {
-    double v = element(t.dtype, p, i);
+    double v = elementAsDouble(t.dtype, p, i);
     if (std::isnan(v)) {
       ++s.nan;
     } else if (std::isinf(v)) {

@@ -1,6 +1,46 @@
 #include "geflow/runtime/Types.h"
+#include "geflow/runtime/Half.h"
+
+#include <cstring>
 
 namespace geflow::rt {
+
+double elementAsDouble(DType t, const void *data, size_t i) {
+  const auto *p = static_cast<const uint8_t *>(data);
+  switch (t) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DType::F16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    return halfToFloat(h);
+  }
+  case DType::BF16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    return bf16ToFloat(h);
+  }
+  case DType::I8:
+    return static_cast<int8_t>(p[i]);
+  case DType::U8:
+  case DType::Bool:
+    return p[i];
+  case DType::I32: {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DType::I64: {
+    int64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return static_cast<double>(v);
+  }
+  }
+  return 0;
+}
 
 size_t dtypeSize(DType t) {
   switch (t) {

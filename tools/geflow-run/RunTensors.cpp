@@ -1,11 +1,11 @@
 //===- RunTensors.cpp - geflow-run's inputs, outputs and summaries --------===//
 #include "RunTensors.h"
 
+#include "geflow/runtime/Half.h"
 #include "geflow/runtime/Memory.h"
 #include "geflow/runtime/Npy.h"
 // Header-only scalar conversions (the runtime's own, so that random fp16 /
 // bf16 inputs and printed values round exactly as the kernels do).
-#include "geflow/runtime/Half.h"
 
 #include <algorithm>
 #include <cmath>
@@ -133,40 +133,7 @@ StatusOr<HostTensor> readInput(const rt::TensorInfo &sig,
 }
 
 double element(const HostTensor &t, size_t i) {
-  const uint8_t *p = t.data.get();
-  switch (t.dtype) {
-  case DType::F32: {
-    float v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DType::F16: {
-    uint16_t v;
-    std::memcpy(&v, p + 2 * i, 2);
-    return rt::halfToFloat(v);
-  }
-  case DType::BF16: {
-    uint16_t v;
-    std::memcpy(&v, p + 2 * i, 2);
-    return rt::bf16ToFloat(v);
-  }
-  case DType::I8:
-    return static_cast<int8_t>(p[i]);
-  case DType::U8:
-  case DType::Bool:
-    return p[i];
-  case DType::I32: {
-    int32_t v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  case DType::I64: {
-    int64_t v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return static_cast<double>(v);
-  }
-  }
-  return 0;
+  return rt::elementAsDouble(t.dtype, t.data.get(), i);
 }
 
 std::string number(double v, bool isFloat) {

@@ -11,6 +11,7 @@
 #include "AirOpForms.h"
 
 #include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Frontend/ProtoParse.h"
 #include "geflow/Support/InputLimits.h"
 
 #include "ge_ir.pb.h"
@@ -23,11 +24,6 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/stubs/logging.h>
-
-#include <limits>
 
 using namespace mlir;
 
@@ -52,26 +48,20 @@ FailureOr<OwningOpRef<ModuleOp>> importAirModel(MLIRContext &context,
 static LogicalResult parseModelDef(StringRef bytes,
                                    ::ge::proto::ModelDef &model,
                                    std::string &error) {
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+  std::string detail;
+  switch (parseProtoMessage(bytes, model, detail)) {
+  case ProtoParseResult::TooLarge:
     error = "is larger than 2 GiB; protobuf cannot parse it (keep the "
             "weights in FileConstant files)";
     return failure();
-  }
-  try {
-    google::protobuf::LogSilencer silence;
-    google::protobuf::io::CodedInputStream stream(
-        reinterpret_cast<const uint8_t *>(bytes.data()),
-        static_cast<int>(bytes.size()));
-    stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
-    if (!model.ParseFromCodedStream(&stream) ||
-        !stream.ConsumedEntireMessage()) {
-      error = "is not a GE IR ModelDef (protobuf parsing failed; the file may "
-              "be truncated, corrupt or another format)";
-      return failure();
-    }
-  } catch (const std::exception &e) {
-    error = std::string("is not a GE IR ModelDef: ") + e.what();
+  case ProtoParseResult::Malformed:
+    error = detail.empty()
+                ? "is not a GE IR ModelDef (protobuf parsing failed; the file "
+                  "may be truncated, corrupt or another format)"
+                : "is not a GE IR ModelDef: " + detail;
     return failure();
+  case ProtoParseResult::Ok:
+    break;
   }
   if (model.graph_size() == 0) {
     error = "has no graph (a .air holds a ModelDef whose graph[0] is the "

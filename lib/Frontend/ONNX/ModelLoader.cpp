@@ -1,15 +1,11 @@
 //===- ModelLoader.cpp - Parse, check and shape-infer an ONNX model -------===//
 #include "ModelLoader.h"
+#include "geflow/Frontend/ProtoParse.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringSet.h"
 
 #include "onnx/onnx_pb.h"
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/stubs/logging.h>
-
-#include <limits>
 
 using namespace mlir;
 
@@ -17,27 +13,19 @@ namespace geflow::frontend::onnximp {
 
 LogicalResult parseModel(StringRef bytes, onnx::ModelProto &model,
                          std::string &error) {
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+  std::string detail;
+  switch (parseProtoMessage(bytes, model, detail)) {
+  case ProtoParseResult::TooLarge:
     error = "is larger than 2 GiB; protobuf cannot parse it (store the "
             "weights as ONNX external data)";
     return failure();
-  }
-  try {
-    // Protobuf logs its own complaints to stderr; the error below says it.
-    google::protobuf::LogSilencer silence;
-    google::protobuf::io::CodedInputStream stream(
-        reinterpret_cast<const uint8_t *>(bytes.data()),
-        static_cast<int>(bytes.size()));
-    stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
-    if (!model.ParseFromCodedStream(&stream) ||
-        !stream.ConsumedEntireMessage()) {
-      error = "is not a valid ONNX model (protobuf parsing failed; the file "
-              "may be truncated or corrupt)";
-      return failure();
-    }
-  } catch (const std::exception &e) {
-    error = std::string("is not a valid ONNX model: ") + e.what();
+  case ProtoParseResult::Malformed:
+    error = detail.empty() ? "is not a valid ONNX model (protobuf parsing "
+                             "failed; the file may be truncated or corrupt)"
+                           : "is not a valid ONNX model: " + detail;
     return failure();
+  case ProtoParseResult::Ok:
+    break;
   }
   if (!model.has_graph()) {
     error = "is not an ONNX model (it has no graph; the file may be "

@@ -28,6 +28,9 @@ enum class DType : uint8_t {
 constexpr int kNumDTypes = 8;
 
 size_t dtypeSize(DType t);
+/// Element `i` of a dense tensor of `t` at `data`, as a double (summaries,
+/// statistics; not for arithmetic that must keep the dtype's precision).
+double elementAsDouble(DType t, const void *data, size_t i);
 /// The one table of dtype names, shared by the runtime, the compiler and
 /// Python: "float32", "float16", "bfloat16", "int8", ... ("invalid" for a
 /// value out of range).
