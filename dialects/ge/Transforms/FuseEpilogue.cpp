@@ -99,6 +99,17 @@ std::optional<std::pair<StringRef, double>> activationOf(Operation *op) {
     return std::make_pair(StringRef("relu"), 0.0);
   if (isa<Relu6Op>(op))
     return std::make_pair(StringRef("relu6"), 0.0);
+  // Exporters write ReLU6 (MobileNet) and often ReLU as Clip(0, 6) and
+  // Clip(0, +inf).
+  if (auto clip = dyn_cast<ClipOp>(op)) {
+    auto lo = clip.getClipValueMin(), hi = clip.getClipValueMax();
+    if (lo && lo->isZero() && !lo->isNegative()) {
+      if (!hi)
+        return std::make_pair(StringRef("relu"), 0.0);
+      if (*hi == APFloat(6.0f))
+        return std::make_pair(StringRef("relu6"), 0.0);
+    }
+  }
   if (isa<SigmoidOp>(op))
     return std::make_pair(StringRef("sigmoid"), 0.0);
   if (isa<TanhOp>(op))

@@ -226,8 +226,13 @@ inline void convDepthwiseTask(const Conv2dTiling &t, const ConvBuffers &io,
       loadRow(inDtype, io.filter, co * khw, taps, khw);
       w = taps;
     }
-    depthwiseNchwRows(t, in, out, w, io.bias ? io.bias[co] : 0.0f, oh0, oh1,
-                      ep);
+    const float b = io.bias ? io.bias[co] : 0.0f;
+    if (t.directPhases)
+      depthwisePhaseRows(t, io.x, (img * t.cin + ci) * t.h * t.w, out, w, b,
+                         oh0, oh1, ep,
+                         reinterpret_cast<float *>(io.ws + t.wsStage));
+    else
+      depthwiseNchwRows(t, in, out, w, b, oh0, oh1, ep);
     return;
   }
   const int64_t c1n = ceilDiv(t.cin, 16);

@@ -52,7 +52,7 @@ struct Conv2dTiling {
   int64_t rowsPerTask = 0; // depthwise paths: output rows per task
   int64_t tasks = 0;       // total tasks dealt to blocks
   EpilogueSpec epilogue;
-  int32_t reserved = 0;
+  int32_t directPhases = 0; // DepthwiseNchw: run on phase planes (wsStage)
   // Per-block workspace: [pack A][pack B][filter][stage], byte offsets.
   uint64_t wsPackB = 0;
   uint64_t wsFilter = 0;
@@ -74,6 +74,35 @@ struct Conv2dTiling {
   uint64_t wsBias = 0;
   uint64_t wsOut = 0;
 };
+
+/// Whether the NCHW depthwise path can run on phase planes: the padded input
+/// band split by row and column parity (stride 2) or as is (stride 1), so
+/// every tap is one contiguous pass over a flat band whatever the width.
+inline bool depthwisePhasesApply(const Conv2dTiling &t) {
+  return t.path == int32_t(ConvPath::DepthwiseNchw) && t.sh == t.sw &&
+         (t.sh == 1 || t.sh == 2) && t.dh == 1 && t.dw == 1;
+}
+
+/// Geometry of the phase planes of a band of `rows` output rows: sh * sw
+/// planes of hq x wq (one spare row, so flat passes may run past a row's
+/// end into the next), then the rows x wq accumulator, then one input row
+/// converted to fp32.
+struct DepthwisePhaseShape {
+  int64_t s, hq, wq;
+  int64_t floats(const Conv2dTiling &t, int64_t rows) const {
+    return s * s * hq * wq + rows * wq + t.w;
+  }
+};
+inline DepthwisePhaseShape depthwisePhaseShape(const Conv2dTiling &t,
+                                               int64_t rows) {
+  const int64_t s = t.sh;
+  return {s, rows + (t.kh - 1) / s + 1, t.ow + (t.kw - 1) / s + 1};
+}
+
+/// Bytes of the phase-plane workspace for bands of `rows` output rows.
+inline uint64_t depthwisePhaseBytes(const Conv2dTiling &t, int64_t rows) {
+  return roundUp(depthwisePhaseShape(t, rows).floats(t, rows) * 4, 64);
+}
 
 /// Words of the packed filter of one group for the GEMM paths.
 inline int64_t convPackedFilterGroupWords(const Conv2dTiling &t) {

@@ -56,7 +56,7 @@ constexpr Field kFields[] = {F(n),
                              F(tasks),
                              F(epilogue.activation),
                              F(epilogue.alpha),
-                             F(reserved),
+                             F(directPhases),
                              F(wsPackB),
                              F(wsFilter),
                              F(wsStage),
@@ -71,7 +71,7 @@ constexpr Field kFields[] = {F(n),
                              F(wsBias),
                              F(wsOut)};
 #undef F
-// Every byte but the 4 bytes of padding after 'reserved' (never read).
+// Every byte but the 4 bytes of padding after 'directPhases' (never read).
 static_assert(fieldBytes(kFields) + 4 == sizeof(Conv2dTiling),
               "every field of Conv2dTiling is checked");
 
@@ -135,6 +135,8 @@ Status deriveDepthwise(const Conv2dTiling &got, Conv2dTiling *t) {
   const bool c0 = t->path == int32_t(ConvPath::DepthwiseNc1hwc0);
   const int64_t planes = t->n * (c0 ? ceilDiv(t->cin, 16) : t->cout);
   t->tasks = planes * ceilDiv(t->oh, t->rowsPerTask);
+  if (t->directPhases)
+    t->wsBytesPerBlock = t->wsStage + depthwisePhaseBytes(*t, t->rowsPerTask);
   return Status::OK();
 }
 

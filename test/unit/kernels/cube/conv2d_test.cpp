@@ -45,6 +45,11 @@ const std::vector<ConvCase> &convCases() {
       {1, 32, 7, 7, 48, 3, 3, {1, 1}, {1, 1, 1, 1}, {1, 1}, 1},
       {2, 40, 5, 5, 32, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}, 1},
       {1, 24, 9, 9, 64, 3, 3, {2, 2}, {0, 1, 1, 0}, {1, 1}, 2},
+      // Depthwise on phase planes: multiplier 2 with a 5x5 stride-2 window
+      // and uneven pads, a 2x2 window, stride 2 without padding.
+      {1, 6, 12, 9, 12, 5, 5, {2, 2}, {2, 1, 1, 2}, {1, 1}, 6},
+      {2, 7, 6, 13, 7, 2, 2, {1, 1}, {0, 1, 1, 0}, {1, 1}, 7},
+      {1, 9, 15, 4, 9, 3, 3, {2, 2}, {0, 0, 0, 0}, {1, 1}, 9},
   };
   return cases;
 }
@@ -163,7 +168,7 @@ TEST(Conv2d, ForcedGemmTilings) {
 TEST(Conv2d, ForcedDepthwiseBands) {
   SocInfo soc = socVariant(SocInfo::host().isa);
   for (Isa isa : runnableIsas())
-    for (size_t i : {8u, 9u, 10u, 11u})
+    for (size_t i : {8u, 9u, 10u, 11u, 19u, 20u, 21u})
       for (Format format : {Format::NCHW, Format::NC1HWC0})
         for (int64_t rows : {1, 2, 5, 100})
           for (uint32_t blocks : {1u, 3u}) {

@@ -196,6 +196,9 @@ inline void bandDepthwiseRows(cube::Conv2dTiling &t, const ConvCase &c,
                               : cube::ceilDiv(c.cin, 16));
   t.rowsPerTask = rows;
   t.tasks = planes * cube::ceilDiv(t.oh, rows);
+  // The phase planes are sized by the band (conv2d_tiling.h).
+  if (t.directPhases)
+    t.wsBytesPerBlock = t.wsStage + cube::depthwisePhaseBytes(t, rows);
 }
 
 /// conv2d_transpose of x [n, cin, h, w] with a filter
