@@ -87,3 +87,54 @@ def test_bad_verifier_input():
 def test_hccl_timeout_option_is_validated():
     with pytest.raises(geflow.Error, match="hccl_timeout"):
         geflow.compile(geflow.Graph("t"), options={"hccl_timeout": "soon"})
+
+
+def test_air_round_trip(tmp_path):
+    """GE's .air carries the collectives with GE's op types and attributes;
+    the import gives back the same ops (run here as copies)."""
+    g = geflow.Graph("hcom")
+    x = g.data("x", [4, 3], "float32")
+    i = g.data("i", [2], "int32")
+    g.output(ops.hcom_all_reduce(x, "max", name="ar"), "ar")
+    g.output(ops.hcom_all_gather(x, 1, name="ag"), "ag")
+    g.output(ops.hcom_reduce_scatter(x, 1, "min", name="rs"), "rs")
+    a, b = ops.hcom_broadcast([x, i], 0, name="bc")
+    g.output(a, "b0")
+    g.output(b, "b1")
+    air = tmp_path / "hcom.air"
+    info = geflow.export_air(g, air)
+    text = open(info["text"]).read()
+    for wire in ('op: "HcomAllReduce"', 'op: "HcomAllGather"',
+                 'op: "HcomReduceScatter"', 'op: "HcomBroadcast"',
+                 'key: "rank_size"', 'key: "root_rank"', 'key: "reduction"',
+                 's: "hccl_world_group"'):
+        assert wire in text, wire
+    exe = geflow.compile(str(air))
+    xv = np.arange(12, dtype=np.float32).reshape(4, 3)
+    iv = np.array([7, -7], np.int32)
+    out = exe.run({"x": xv, "i": iv}, as_dict=True)
+    for name in ("ar", "ag", "rs", "b0"):
+        np.testing.assert_array_equal(out[name], xv)
+    np.testing.assert_array_equal(out["b1"], iv)
+
+
+def test_air_keeps_send_and_receive(tmp_path):
+    """HcomSend (no output) and HcomReceive (shape, dtype) survive export and
+    import: loading them in one process fails naming them."""
+    def exported(build, name):
+        g = geflow.Graph(name)
+        x = g.data("x", [2], "float32")
+        build(g, x)
+        air = tmp_path / f"{name}.air"
+        return str(air), open(geflow.export_air(g, air)["text"]).read()
+
+    air, text = exported(lambda g, x: (ops.hcom_send(x, 1, sr_tag=4, name="snd"),
+                                       g.output(x, "y")), "send")
+    assert 'op: "HcomSend"' in text and 'key: "dest_rank"' in text
+    with pytest.raises(geflow.Error, match=r"HcomSend 'snd'.*dest_rank 1 is not a rank"):
+        geflow.compile(air)
+    air, text = exported(lambda g, x: g.output(ops.hcom_receive(
+        [3], "float16", 1, sr_tag=4, graph=g, name="rcv"), "y"), "receive")
+    assert 'op: "HcomReceive"' in text and 'key: "src_rank"' in text
+    with pytest.raises(geflow.Error, match=r"HcomReceive 'rcv'.*src_rank 1 is not a rank"):
+        geflow.compile(air)
