@@ -77,24 +77,40 @@ void Engine::loop(RankConfig config) {
   }
   cv_.notify_all();
   bool stop = false;
+  // Polling: right after a start or a completion, operations usually end
+  // within microseconds, so the thread keeps testing (yielding the core)
+  // for kSpin; after that it tests every kPoll.
+  constexpr auto kSpin = std::chrono::microseconds(200);
+  constexpr auto kPoll = std::chrono::microseconds(50);
+  Clock::time_point active = Clock::now();
   while (!stop) {
     std::deque<std::function<void()>> commands;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      // Idle: sleep until a command; in flight: poll every 50 us (commands
-      // still wake it at once).
+      // Idle: sleep until a command; in flight: poll (commands still wake
+      // it at once).
       if (inFlight_.empty())
         cv_.wait(lock, [&] { return !commands_.empty(); });
-      else if (commands_.empty())
-        cv_.wait_for(lock, std::chrono::microseconds(50));
+      else if (commands_.empty() && Clock::now() - active > kSpin)
+        cv_.wait_for(lock, kPoll);
       commands.swap(commands_);
       stop = finalized_ && commands.empty() && inFlight_.empty();
     }
+    if (!commands.empty())
+      active = Clock::now();
     for (auto &command : commands)
       command();
     Clock::time_point now = Clock::now();
-    for (auto it = inFlight_.begin(); it != inFlight_.end();)
-      it = progress(*it, now) ? inFlight_.erase(it) : it + 1;
+    for (auto it = inFlight_.begin(); it != inFlight_.end();) {
+      if (progress(*it, now)) {
+        it = inFlight_.erase(it);
+        active = now;
+      } else {
+        ++it;
+      }
+    }
+    if (!inFlight_.empty() && now - active <= kSpin)
+      std::this_thread::yield();
     std::lock_guard<std::mutex> lock(mu_);
     if (finalized_ && commands_.empty() && (inFlight_.empty() || failedOnce_))
       stop = true;
