@@ -182,6 +182,10 @@ void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
 }
 
 bool isRunTimeOption(const std::string &name) {
+  // How ranks run a compiled model (docs/distributed.md).
+  if (name == "hccl_timeout" || name == "rank_table_file" ||
+      name == "ge.exec.rankTableFile" || name == "local_rank_id")
+    return true;
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> s;
     addDebugOptionSpecs(s);

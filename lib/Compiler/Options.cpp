@@ -243,6 +243,35 @@ OptionsRegistry::OptionsRegistry() {
   timeout("event_sync_timeout", "milliseconds",
           "How long synchronizing an event may wait before it fails");
 
+  // Collectives across ranks (docs/distributed.md): GE's hccl_timeout
+  // (TF online-inference guide 7.1, seconds, 0: no limit) and the rank
+  // configuration.
+  OptionSpec hccl = option("hccl_timeout", Kind::Int,
+                           "How long a collective waits for the other ranks "
+                           "before it fails naming the ranks that did not "
+                           "arrive (seconds; 0: no limit)",
+                           "1800");
+  hccl.maxValue = 2147483647;
+  hccl.scope = OptionScope::Session;
+  hccl.affectsExecutable = false;
+  specs_.push_back(hccl);
+  OptionSpec rankTable =
+      option("rank_table_file", Kind::Path,
+             "GE rank table (JSON): the ranks and their servers (default: "
+             "RANK_TABLE_FILE)");
+  rankTable.aliases = {"ge.exec.rankTableFile"};
+  rankTable.scope = OptionScope::Session;
+  rankTable.affectsExecutable = false;
+  specs_.push_back(rankTable);
+  OptionSpec localRank =
+      option("local_rank_id", Kind::Int,
+             "This process's rank on its server (checked against the "
+             "launcher's)");
+  localRank.maxValue = 1023;
+  localRank.scope = OptionScope::Session;
+  localRank.affectsExecutable = false;
+  specs_.push_back(localRank);
+
   OptionSpec device =
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
   device.scope = OptionScope::Session;

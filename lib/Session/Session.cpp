@@ -4,6 +4,7 @@
 #include "WeightUpdateGraph.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/Distributed.h"
 #include "geflow/runtime/Device.h"
 #include "geflow/runtime/Interop.h"
 #include "geflow/runtime/Model.h"
@@ -96,6 +97,11 @@ Status Initialize(const OptionMap &raw) {
         "geflow::Initialize was already called; call Finalize first");
   int32_t id = static_cast<int32_t>(options->getInt("ge.exec.deviceId", 0));
   GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
+  // GEInitialize sets up HCCL: the ranks under mpirun (once per process),
+  // hccl_timeout (docs/distributed.md).
+  rt::StatusOr<rt::RankInfo> ranks = setUpRanks(*options);
+  if (!ranks.ok())
+    return ranks.status();
   g.deviceId = id;
   g.options = *options;
   applySyncTimeouts(g.options);

@@ -214,6 +214,38 @@ public:
                                   const OpLoc &loc = {});
 
   //===--------------------------------------------------------------------===//
+  // Collectives (GE Hcom*, docs/distributed.md); `group` is a communication
+  // group ("hccl_world_group": every rank)
+  //===--------------------------------------------------------------------===//
+
+  /// `reduction`: sum, prod, max or min over the ranks.
+  rt::StatusOr<Value> hcomAllReduce(Value x, const std::string &reduction,
+                                    const std::string &group,
+                                    const OpLoc &loc = {});
+  /// Every rank's x concatenated along dim 0 (rankSize ranks).
+  rt::StatusOr<Value> hcomAllGather(Value x, int64_t rankSize,
+                                    const std::string &group,
+                                    const OpLoc &loc = {});
+  /// The reduction over the ranks, split along dim 0: this rank's slice.
+  rt::StatusOr<Value> hcomReduceScatter(Value x, int64_t rankSize,
+                                        const std::string &reduction,
+                                        const std::string &group,
+                                        const OpLoc &loc = {});
+  /// Rank rootRank's xs on every rank.
+  rt::StatusOr<std::vector<Value>> hcomBroadcast(const std::vector<Value> &xs,
+                                                 int64_t rootRank,
+                                                 const std::string &group,
+                                                 const OpLoc &loc = {});
+  /// Sends x to rank destRank (no result; kept for its side effect).
+  Status hcomSend(Value x, int64_t destRank, int64_t srTag,
+                  const std::string &group, const OpLoc &loc = {});
+  /// Receives a tensor of `shape` and `dtype` from rank srcRank.
+  rt::StatusOr<Value> hcomReceive(const std::vector<int64_t> &shape,
+                                  DType dtype, int64_t srcRank, int64_t srTag,
+                                  const std::string &group,
+                                  const OpLoc &loc = {});
+
+  //===--------------------------------------------------------------------===//
   // Values
   //===--------------------------------------------------------------------===//
 

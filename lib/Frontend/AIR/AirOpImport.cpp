@@ -322,6 +322,9 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
       std::max<int64_t>(1, op.output_desc_size() - form.extraOutputs);
   if (form.dialectOp == "Split")
     numResults = std::max<size_t>(1, attrInts(attrs, "size_splits").size());
+  // GE's HcomSend has no output (it is kept for its side effect).
+  if (form.dialectOp == "HcomSend")
+    numResults = 0;
   SmallVector<Type> resultTypes;
   for (int64_t i = 0; i < numResults; ++i) {
     if (i < op.output_desc_size()) {

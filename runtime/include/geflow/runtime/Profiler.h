@@ -47,7 +47,14 @@ struct TaskTensor {
 
 /// What the .gfm says about one task of a gear's program.
 struct TaskInfo {
-  enum class Kind : uint8_t { Kernel, Memcpy, HostCall, Record, Wait };
+  enum class Kind : uint8_t {
+    Kernel,
+    Memcpy,
+    HostCall,
+    Record,
+    Wait,
+    Collective
+  };
   Kind kind = Kind::Kernel;
   uint32_t taskId = 0; // index in the gear's program
   uint32_t stream = 0; // program stream (0: the caller's)
