@@ -29,6 +29,7 @@ __all__ = [
     "reshape", "flatten", "transpose", "concat", "split", "slice",
     "strided_slice", "gather", "pad", "reduce_sum", "reduce_mean",
     "reduce_max", "expand_dims", "squeeze", "tile", "broadcast_to",
+    "hcom_all_reduce",
 ]
 
 _U = _geflow.UnaryKind
@@ -510,6 +511,17 @@ def broadcast_to(x, shape, name=None):
     return Value(g, g._b.broadcast_to(x._ref, _ints(shape, "shape"), _loc(name)))
 
 
+def hcom_all_reduce(x, reduction="sum", group="hccl_world_group", fusion=1, ranklist=(),
+                    name=None):
+    """GE HcomAllReduce: ``reduction`` ("sum", "prod", "max", "min") of
+    ``x`` over the ranks of ``group``. ``ranklist`` (the group's ranks, as
+    TorchAir records them) is written to .air exports; on one device the
+    op passes ``x`` through."""
+    g = _graph(x)
+    return Value(g, g._b.hcom_all_reduce(x._ref, str(reduction), str(group), int(fusion),
+                                         [int(r) for r in ranklist], _loc(name)))
+
+
 # --- Value's operators --------------------------------------------------------
 # They are the ops above; graph.py defines Value without them so that it does
 # not import this module.
@@ -533,3 +545,4 @@ def _install_value_operators():
 
 
 _install_value_operators()
+

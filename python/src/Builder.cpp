@@ -259,6 +259,14 @@ void bindBuilder(py::module_ &m) {
   bindOp<&GraphBuilder::squeeze, ValueRef, Ints>(graph, "squeeze");
   bindOp<&GraphBuilder::tile, ValueRef, Ints>(graph, "tile");
   bindOp<&GraphBuilder::broadcastTo, ValueRef, Ints>(graph, "broadcast_to");
+  bindOp<&GraphBuilder::hcomAllReduce, ValueRef, std::string, std::string,
+         int64_t, Ints>(graph, "hcom_all_reduce");
+  graph.def("set_scope_attrs",
+            [](GraphHolder &g,
+               const std::vector<std::pair<std::string, std::string>> &attrs) {
+              LOCKED(g);
+              g.builder.setScopeAttrs(attrs);
+            });
 }
 
 } // namespace geflow::python
