@@ -7,15 +7,6 @@ using namespace mlir;
 
 namespace geflow {
 
-rt::StatusOr<Value> GraphBuilder::hcomAllReduce(Value x,
-                                                const std::string &reduction,
-                                                const std::string &group,
-                                                const OpLoc &loc) {
-  GEFLOW_RETURN_IF_ERROR(impl_->checkOperand(x, "x", "HcomAllReduce"));
-  return impl_->create1<ge::HcomAllReduceOp>(loc, x, reduction, group,
-                                             /*fusion=*/1, /*fusion_id=*/-1);
-}
-
 rt::StatusOr<Value> GraphBuilder::hcomAllGather(Value x, int64_t rankSize,
                                                 const std::string &group,
                                                 const OpLoc &loc) {

@@ -113,6 +113,8 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
     return std::nullopt;
   config.graphDump = *graphDump;
   config.externalWeight = options.getBool("external_weight");
+  config.airWeightThreshold =
+      options.getInt("air_weight_threshold", config.airWeightThreshold);
   config.gearPadding = options.getBool("gear_padding");
   config.graphMemoryMaxSize = static_cast<uint64_t>(
       options.getInt("graph_memory_max_size", config.graphMemoryMaxSize));

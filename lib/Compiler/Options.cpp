@@ -183,6 +183,17 @@ OptionsRegistry::OptionsRegistry() {
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model",
                           "false"));
+  // TorchAir's limit: a ModelDef stays under protobuf's 2 GiB with 200 MiB
+  // to spare, so weights go to files past 2048 - 200 MiB.
+  OptionSpec airThreshold =
+      option("air_weight_threshold", Kind::Int,
+             "GE IR (.air) export: when the float weights total more than this "
+             "many bytes, all of them go to raw files beside the .air "
+             "(FileConstant); 0: always (geflow extension)",
+             std::to_string(kDefaultAirWeightThreshold));
+  airThreshold.aliases = {"air-weight-threshold"};
+  airThreshold.affectsExecutable = false;
+  specs_.push_back(airThreshold);
   // Weight update (GE 5.5): which weights stay variables instead of being
   // folded as constants (lib/Compiler/Variables.cpp, docs/weight-update.md).
   OptionSpec updatable =

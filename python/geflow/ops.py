@@ -514,6 +514,17 @@ def broadcast_to(x, shape, name=None):
     return Value(g, g._b.broadcast_to(x._ref, _ints(shape, "shape"), _loc(name)))
 
 
+def hcom_all_reduce(x, reduction="sum", group="hccl_world_group", fusion=1, ranklist=(),
+                    name=None):
+    """GE HcomAllReduce: ``reduction`` ("sum", "prod", "max", "min") of
+    ``x`` over the ranks of ``group``. ``ranklist`` (the group's ranks, as
+    TorchAir records them) is written to .air exports; on one device the
+    op passes ``x`` through."""
+    g = _graph(x)
+    return Value(g, g._b.hcom_all_reduce(x._ref, str(reduction), str(group), int(fusion),
+                                         [int(r) for r in ranklist], _loc(name)))
+
+
 # --- Value's operators --------------------------------------------------------
 # They are the ops above; graph.py defines Value without them so that it does
 # not import this module.
@@ -542,15 +553,6 @@ _install_value_operators()
 # Collectives (GE Hcom*): run across the ranks of ``group`` when the model is
 # run by every rank under mpirun (docs/distributed.md); with one rank they
 # are copies.
-
-def hcom_all_reduce(x, reduction="sum", group=_WORLD, name=None):
-    """Every rank gets the elementwise ``reduction`` (sum, prod, max, min)
-    of ``x`` over the ranks of ``group`` (GE HcomAllReduce)."""
-    g = _graph(x)
-    (x,) = _values(g, x)
-    return Value(g, g._b.hcom_all_reduce(x._ref, str(reduction), str(group),
-                                         _loc(name)))
-
 
 def hcom_all_gather(x, rank_size, group=_WORLD, name=None):
     """The ``x`` of every rank, concatenated along dim 0 in rank order (GE

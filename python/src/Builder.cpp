@@ -86,8 +86,6 @@ void bindOp(py::class_<GraphHolder, std::shared_ptr<GraphHolder>> &c,
 // The collectives (GE Hcom*); Send has no result and Broadcast several.
 void bindCollectives(py::class_<GraphHolder, std::shared_ptr<GraphHolder>> &c) {
   using G = GraphHolder;
-  bindOp<&GraphBuilder::hcomAllReduce, ValueRef, std::string, std::string>(
-      c, "hcom_all_reduce");
   bindOp<&GraphBuilder::hcomAllGather, ValueRef, int64_t, std::string>(
       c, "hcom_all_gather");
   bindOp<&GraphBuilder::hcomReduceScatter, ValueRef, int64_t, std::string,
@@ -296,6 +294,14 @@ void bindBuilder(py::module_ &m) {
   bindOp<&GraphBuilder::tile, ValueRef, Ints>(graph, "tile");
   bindOp<&GraphBuilder::broadcastTo, ValueRef, Ints>(graph, "broadcast_to");
   bindCollectives(graph);
+  bindOp<&GraphBuilder::hcomAllReduce, ValueRef, std::string, std::string,
+         int64_t, Ints>(graph, "hcom_all_reduce");
+  graph.def("set_scope_attrs",
+            [](GraphHolder &g,
+               const std::vector<std::pair<std::string, std::string>> &attrs) {
+              LOCKED(g);
+              g.builder.setScopeAttrs(attrs);
+            });
 }
 
 } // namespace geflow::python

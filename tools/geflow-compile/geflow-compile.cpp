@@ -79,13 +79,6 @@ static cl::opt<std::string> mlirStage(
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
              "graph passes) or npu (the planned task program)"),
     cl::init("import"), cl::cat(groups.output));
-static cl::opt<int64_t> airWeightThreshold(
-    "air-weight-threshold",
-    cl::desc("With --emit=air: when the float weights total more than this "
-             "many bytes, all of them go to raw files beside the .air "
-             "(FileConstant); 0: always (default 1 GiB)"),
-    cl::init(int64_t(1) << 30), cl::value_desc("bytes"),
-    cl::cat(groups.output));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print the compile summary"),
                            cl::cat(groups.output));
@@ -189,8 +182,6 @@ int main(int argc, char **argv) {
                 " is not one of static, shared");
   if (emit == "air" && output == "-")
     return fail("--emit=air needs a file --output (weights go beside it)");
-  if (airWeightThreshold < 0)
-    return fail("--air-weight-threshold must be >= 0");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage +
                 " is not one of import, graph, npu");
@@ -247,7 +238,7 @@ int main(int argc, char **argv) {
   if (emit == "air") {
     std::string path = withExtension(".air");
     geflow::frontend::AirExportOptions exportOptions;
-    exportOptions.externalWeightThreshold = airWeightThreshold;
+    exportOptions.externalWeightThreshold = config->airWeightThreshold;
     geflow::frontend::AirExportResult written;
     if (failed(geflow::frontend::exportAirModel(**module, path, exportOptions,
                                                 written, error)))
