@@ -198,7 +198,9 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
         p.region == exec::Region::Input ? inputs[p.slot] : outputs[p.slot];
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
-  exec::RunDebug debug = impl_->beginDebug(bound->gear);
+  exec::RunDebug debug;
+  if (impl_->profiling || impl_->dumper)
+    debug = impl_->beginDebug(bound->gear);
   Status status =
       exec::enqueueRun(plan, ctx, **state, stream, nullptr,
                        bound->instance ? &bound->instance->blockDims : nullptr,
