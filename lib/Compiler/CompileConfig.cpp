@@ -146,9 +146,10 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
             "contradicts updatable_weights; set only one of them";
     return std::nullopt;
   }
-  // Run-time options (profiling, dumps) are not part of the executable.
+  // Debug options (profiling, dumps, debug_dir) are not part of the
+  // executable.
   for (auto it = config.optionValues.begin(); it != config.optionValues.end();)
-    it = isRunTimeOption(it->first) ? config.optionValues.erase(it) : ++it;
+    it = isDebugOption(it->first) ? config.optionValues.erase(it) : ++it;
 
   PipelineConfig &pipeline = config.pipeline;
   if (auto file = options.get("fusion_switch_file")) {

@@ -251,9 +251,10 @@ int main(int argc, char **argv) {
   }
 
   if (emit == "mlir") {
-    if (mlirStage != "import" &&
-        failed(
-            geflow::runPipeline(**module, *config, mlirStage == "graph", hook)))
+    // DUMP_GE_GRAPH dumps the stages this emit runs, as a full compile does.
+    if (failed(geflow::runDumpedPipeline(
+            **module, *config, mlirStage == "graph",
+            sys::path::stem(modelPath).str(), hook, mlirStage != "import")))
       return 1;
     std::string path = withExtension(".mlir");
     if (Error e = writeToOutput(path, [&](raw_ostream &os) {

@@ -19,12 +19,12 @@
 //===----------------------------------------------------------------------===//
 #include "ModelInfo.h"
 #include "RankFiles.h"
-#include "RunDebug.h"
 #include "RunLoop.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DebugAttachment.h"
 #include "geflow/Compiler/DebugOptions.h"
 #include "geflow/Compiler/Distributed.h"
 #include "geflow/Compiler/OptionFlags.h"
@@ -320,9 +320,8 @@ int main(int argc, char **argv) {
   std::optional<DebugConfig> debugConfig = parseDebugConfig(*runOptions, error);
   if (!debugConfig)
     return fail(error);
-  auto debug = run::RunDebug::create(*debugConfig, profileDir);
-  if (!debug.ok())
-    return fail(debug.status());
+  std::optional<DebugAttachment> debug =
+      DebugAttachment::create(*debugConfig, profileDir);
   if (info) {
     outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
     return 0;
