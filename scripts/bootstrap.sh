@@ -16,6 +16,8 @@ packages=(
   # geflow-serve: HTTP (cpp-httplib), gRPC, and the test clients
   pkg-config libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc
   python3-grpcio python3-protobuf python3-requests
+  # collectives across ranks (runtime/collectives) and mpirun for their tests
+  libopenmpi-dev openmpi-bin
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(libbenchmark-dev)

@@ -108,6 +108,10 @@ def check_file(root, path):
         if is_runtime(path) and kind == '<' and target.startswith(('mlir/', 'llvm/')):
             problems.append(f'{where}: the runtime includes compiler code <{target}>')
             continue
+        if target == 'mpi.h' and not path.startswith('runtime/collectives/'):
+            problems.append(f'{where}: only runtime/collectives includes mpi.h '
+                            '(use geflow/runtime/Collectives.h)')
+            continue
         if kind != '"':
             continue
         if target in GENERATED_PUBLIC:

@@ -19,6 +19,8 @@
 #define GEFLOW_SESSION_H
 
 #include "geflow/Tensor.h"
+#include "geflow/runtime/Dump.h"
+#include "geflow/runtime/Profiler.h"
 #include "geflow/runtime/gfrt.h"
 
 #include <functional>
@@ -131,6 +133,16 @@ public:
   /// Whether the graph was loaded from the compile cache
   /// (ge.graph_compiler_cache_dir) rather than compiled; builds it first.
   rt::StatusOr<bool> IsBuiltFromCache(uint32_t graphId);
+  /// The profiler and the dumper that the run-time debug options
+  /// (profiling_mode/profiling_options, enable_dump and dump_*,
+  /// enable_dump_debug, enable_exception_dump, and PROFILING_MODE /
+  /// PROFILING_OPTIONS) attached to graph `graphId`; null when off. Session
+  /// options give one shared by the session's graphs, graph options one for
+  /// that graph. The profile is written to its output directory when the
+  /// session is destroyed (a graph's own one when it is removed);
+  /// profiler->write(dir) writes it sooner. docs/debugging.md.
+  rt::StatusOr<std::shared_ptr<rt::Profiler>> GetProfiler(uint32_t graphId);
+  rt::StatusOr<std::shared_ptr<rt::Dumper>> GetDumper(uint32_t graphId);
   /// Waits for every RunGraphAsync still in flight.
   Status Synchronize();
 

@@ -23,6 +23,8 @@ struct GraphBuilder::Impl {
   std::vector<std::string> inputs, outputs;
   /// Ops created per op type, for default names ("Conv2D_3").
   std::map<std::string, unsigned> counts;
+  /// setScopeAttrs: string attributes added to every op created.
+  std::vector<std::pair<std::string, std::string>> scopeAttrs;
 
   mlir::func::ReturnOp terminator();
   mlir::Location location(llvm::StringRef opType, const OpLoc &loc);

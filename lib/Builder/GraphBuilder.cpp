@@ -82,6 +82,9 @@ Status GraphBuilder::Impl::checkOperand(Value v, StringRef what,
 rt::StatusOr<std::vector<Value>>
 GraphBuilder::Impl::finish(OperationState &state) {
   DiagnosticCollector diags(*builder.getContext());
+  for (const auto &[name, value] : scopeAttrs)
+    if (!state.attributes.get(name))
+      state.addAttribute(name, builder.getStringAttr(value));
   Operation *op = Operation::create(state);
   auto error = [&](const std::string &why) {
     std::string name = op->getName().getStringRef().str();

@@ -223,6 +223,25 @@ ValueOr GraphBuilder::globalAvgPool(Value x, const std::string &dataFormat,
   return impl_->create1<ge::GlobalAvgPoolOp>(loc, x, StringRef(dataFormat));
 }
 
+ValueOr GraphBuilder::hcomAllReduce(Value x, const std::string &reduction,
+                                    const std::string &group, int64_t fusion,
+                                    const std::vector<int64_t> &rankList,
+                                    const OpLoc &loc) {
+  CHECK_OPERANDS("HcomAllReduce", {{"x", x}});
+  ValueOr y = impl_->create1<ge::HcomAllReduceOp>(loc, x, StringRef(reduction),
+                                                  StringRef(group), fusion,
+                                                  /*fusion_id=*/-1);
+  if (y.ok() && !rankList.empty())
+    y->getDefiningOp()->setAttr("ranklist",
+                                impl_->builder.getDenseI64ArrayAttr(rankList));
+  return y;
+}
+
+void GraphBuilder::setScopeAttrs(
+    const std::vector<std::pair<std::string, std::string>> &attrs) {
+  impl_->scopeAttrs = attrs;
+}
+
 //===----------------------------------------------------------------------===//
 // Shape ops and reductions
 //===----------------------------------------------------------------------===//

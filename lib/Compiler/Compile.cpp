@@ -237,6 +237,25 @@ LogicalResult runPipeline(ModuleOp module, const CompileConfig &config,
   return pm.run(module);
 }
 
+LogicalResult runDumpedPipeline(ModuleOp module, const CompileConfig &config,
+                                bool graphOnly, const std::string &graphName,
+                                const PassManagerHook &hook, bool stages) {
+  GraphDumper dumper(config.graphDump, graphName);
+  PassManagerHook dumpHook = hook;
+  if (dumper.enabled())
+    dumpHook = [&](PassManager &pm) -> LogicalResult {
+      if (hook && failed(hook(pm)))
+        return failure();
+      dumper.instrument(pm);
+      return success();
+    };
+  return success(
+      succeeded(dumper.dumpImported(module)) &&
+      (!stages ||
+       succeeded(runPipeline(module, config, graphOnly, dumpHook))) &&
+      succeeded(dumper.dumpFinal(module)) && succeeded(dumper.finish(module)));
+}
+
 FailureOr<std::vector<uint8_t>>
 compileModule(ModuleOp module, const CompileConfig &config,
               const std::string &modelName, CompileSummary *summary,
@@ -269,18 +288,8 @@ compileModule(ModuleOp module, const CompileConfig &config,
 
   if (failed(applyVariableOptions(module, config.variables)))
     return failure();
-  GraphDumper dumper(config.graphDump, modelName);
-  PassManagerHook dumpHook = hook;
-  if (dumper.enabled())
-    dumpHook = [&](PassManager &pm) -> LogicalResult {
-      if (hook && failed(hook(pm)))
-        return failure();
-      dumper.instrument(pm);
-      return success();
-    };
-  if (failed(dumper.dumpImported(module)) ||
-      failed(runPipeline(module, config, /*graphOnly=*/false, dumpHook)) ||
-      failed(dumper.dumpFinal(module)) || failed(dumper.finish(module)))
+  if (failed(runDumpedPipeline(module, config, /*graphOnly=*/false, modelName,
+                               hook)))
     return failure();
 
   GfmWriteOptions write;

@@ -113,6 +113,8 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
     return std::nullopt;
   config.graphDump = *graphDump;
   config.externalWeight = options.getBool("external_weight");
+  config.airWeightThreshold =
+      options.getInt("air_weight_threshold", config.airWeightThreshold);
   config.gearPadding = options.getBool("gear_padding");
   config.graphMemoryMaxSize = static_cast<uint64_t>(
       options.getInt("graph_memory_max_size", config.graphMemoryMaxSize));
@@ -144,9 +146,10 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
             "contradicts updatable_weights; set only one of them";
     return std::nullopt;
   }
-  // Run-time options (profiling, dumps) are not part of the executable.
+  // Debug options (profiling, dumps, debug_dir) are not part of the
+  // executable.
   for (auto it = config.optionValues.begin(); it != config.optionValues.end();)
-    it = isRunTimeOption(it->first) ? config.optionValues.erase(it) : ++it;
+    it = isDebugOption(it->first) ? config.optionValues.erase(it) : ++it;
 
   PipelineConfig &pipeline = config.pipeline;
   if (auto file = options.get("fusion_switch_file")) {

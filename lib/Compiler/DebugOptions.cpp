@@ -181,7 +181,7 @@ void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
   specs.push_back(exception);
 }
 
-bool isRunTimeOption(const std::string &name) {
+bool isDebugOption(const std::string &name) {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> s;
     addDebugOptionSpecs(s);
@@ -192,6 +192,15 @@ bool isRunTimeOption(const std::string &name) {
         std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end())
       return true;
   return false;
+}
+
+bool isRunTimeOption(const std::string &name) {
+  // How ranks run a compiled model (docs/distributed.md).
+  if (name == "hccl_timeout" || name == "rank_table_file" ||
+      name == "ge.exec.rankTableFile" || name == "local_rank_id")
+    return true;
+  // debug_dir is where a compile writes its graph dumps: nothing at run time.
+  return name != "debug_dir" && isDebugOption(name);
 }
 
 std::optional<DebugConfig> parseDebugConfig(const Options &options,

@@ -37,6 +37,7 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
           {"customize_dtypes", &FlagCategories::precision},
           {"fusion_switch_file", &FlagCategories::fusion},
           {"external_weight", &FlagCategories::output},
+          {"air_weight_threshold", &FlagCategories::output},
           {"stream_max_parallel_num", &FlagCategories::output},
           {"updatable_weights", &FlagCategories::output},
           {"frozen_variable", &FlagCategories::output},

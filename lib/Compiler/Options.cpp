@@ -183,6 +183,17 @@ OptionsRegistry::OptionsRegistry() {
   specs_.push_back(option("external_weight", Kind::Bool,
                           "Store Const weights in files beside the model",
                           "false"));
+  // TorchAir's limit: a ModelDef stays under protobuf's 2 GiB with 200 MiB
+  // to spare, so weights go to files past 2048 - 200 MiB.
+  OptionSpec airThreshold =
+      option("air_weight_threshold", Kind::Int,
+             "GE IR (.air) export: when the float weights total more than this "
+             "many bytes, all of them go to raw files beside the .air "
+             "(FileConstant); 0: always (geflow extension)",
+             std::to_string(kDefaultAirWeightThreshold));
+  airThreshold.aliases = {"air-weight-threshold"};
+  airThreshold.affectsExecutable = false;
+  specs_.push_back(airThreshold);
   // Weight update (GE 5.5): which weights stay variables instead of being
   // folded as constants (lib/Compiler/Variables.cpp, docs/weight-update.md).
   OptionSpec updatable =
@@ -242,6 +253,35 @@ OptionsRegistry::OptionsRegistry() {
           "How long synchronizing a stream may wait before it fails");
   timeout("event_sync_timeout", "milliseconds",
           "How long synchronizing an event may wait before it fails");
+
+  // Collectives across ranks (docs/distributed.md): GE's hccl_timeout
+  // (TF online-inference guide 7.1, seconds, 0: no limit) and the rank
+  // configuration.
+  OptionSpec hccl = option("hccl_timeout", Kind::Int,
+                           "How long a collective waits for the other ranks "
+                           "before it fails naming the ranks that did not "
+                           "arrive (seconds; 0: no limit)",
+                           "1800");
+  hccl.maxValue = 2147483647;
+  hccl.scope = OptionScope::Session;
+  hccl.affectsExecutable = false;
+  specs_.push_back(hccl);
+  OptionSpec rankTable =
+      option("rank_table_file", Kind::Path,
+             "GE rank table (JSON): the ranks and their servers (default: "
+             "RANK_TABLE_FILE)");
+  rankTable.aliases = {"ge.exec.rankTableFile"};
+  rankTable.scope = OptionScope::Session;
+  rankTable.affectsExecutable = false;
+  specs_.push_back(rankTable);
+  OptionSpec localRank =
+      option("local_rank_id", Kind::Int,
+             "This process's rank on its server (checked against the "
+             "launcher's)");
+  localRank.maxValue = 1023;
+  localRank.scope = OptionScope::Session;
+  localRank.affectsExecutable = false;
+  specs_.push_back(localRank);
 
   OptionSpec device =
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");

@@ -13,8 +13,9 @@ def ConvertGEToNPU : Pass<"convert-ge-to-npu", "::mlir::ModuleOp"> {
     block_dim, tiling data and workspace for the static shapes at hand.
     Constants become `npu.weight`s; a constant input the tiling asks to be
     pre-packed gets a packed copy made by the kernel's pack function.
-    Reshape-like ops (Reshape, Squeeze, ExpandDims, Identity, a single-device
-    HcomAllReduce) become `npu.alias` views at no cost.
+    Reshape-like ops (Reshape, Squeeze, ExpandDims, Identity) become
+    `npu.alias` views at no cost. Collectives (`Hcom*`) become
+    `npu.collective` tasks.
 
     Every shape must be static by now; a dynamic input is an error naming the
     input and the dim (fix it with `--input_shape`).

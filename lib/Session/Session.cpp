@@ -4,6 +4,8 @@
 #include "WeightUpdateGraph.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DebugAttachment.h"
+#include "geflow/Compiler/Distributed.h"
 #include "geflow/runtime/Device.h"
 #include "geflow/runtime/Interop.h"
 #include "geflow/runtime/Model.h"
@@ -14,8 +16,11 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -96,6 +101,11 @@ Status Initialize(const OptionMap &raw) {
         "geflow::Initialize was already called; call Finalize first");
   int32_t id = static_cast<int32_t>(options->getInt("ge.exec.deviceId", 0));
   GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
+  // GEInitialize sets up HCCL: the ranks under mpirun (once per process),
+  // hccl_timeout (docs/distributed.md).
+  rt::StatusOr<rt::RankInfo> ranks = setUpRanks(*options);
+  if (!ranks.ok())
+    return ranks.status();
   g.deviceId = id;
   g.options = *options;
   applySyncTimeouts(g.options);
@@ -137,6 +147,9 @@ struct GraphEntry {
   bool compileOnly = false; // ge.runFlag=0
   bool fromCache = false;   // built from the cache, not compiled
   std::shared_ptr<rt::Model> model; // once built
+  /// What the run-time debug options record: the session's, or the
+  /// graph's own when its options give any.
+  std::shared_ptr<const DebugAttachment> debug;
   std::mutex buildMu;
 };
 
@@ -156,6 +169,8 @@ struct Session::Impl {
   Status status;
   bool counted = false; // counted in global().sessions
   Options options;
+  /// The session options' profiler/dumper, shared by its graphs.
+  std::shared_ptr<const DebugAttachment> debug;
   std::shared_ptr<rt::Device> device;
   std::mutex mu;
   std::unordered_map<uint32_t, std::shared_ptr<GraphEntry>> graphs;
@@ -184,6 +199,15 @@ struct Session::Impl {
     if (!graphOptions.ok())
       return graphOptions.status();
     entry->options = OptionsRegistry::merge(options, *graphOptions);
+    entry->debug = debug;
+    if (std::any_of(raw.begin(), raw.end(),
+                    [](const auto &kv) { return isRunTimeOption(kv.first); })) {
+      auto own = DebugAttachment::fromOptions(entry->options);
+      if (!own.ok())
+        return rt::Status(own.status().code(),
+                          graphName(id) + ": " + own.status().message());
+      entry->debug = std::make_shared<const DebugAttachment>(std::move(*own));
+    }
     auto cache = CompileCache::fromOptions(entry->options, graphName(id));
     if (!cache.ok())
       return cache.status();
@@ -202,6 +226,9 @@ struct Session::Impl {
   }
 
   rt::StatusOr<std::shared_ptr<rt::Model>> build(uint32_t id);
+  /// Writes what `debug` recorded (the profile once it has runs); errors
+  /// go to stderr, as nobody is left to return them to.
+  static void finishDebug(const DebugAttachment &debug);
   /// Whether graph `id` is a weight-update graph (it assigns variables).
   rt::StatusOr<bool> isUpdateGraph(uint32_t id);
   /// Runs weight-update graph `id` against the session's built graphs.
@@ -322,7 +349,19 @@ rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
   if (!model.ok())
     return model.status();
   entry.model = std::shared_ptr<rt::Model>(std::move(*model));
+  if (entry.debug)
+    entry.debug->attach(*entry.model);
   return entry.model;
+}
+
+void Session::Impl::finishDebug(const DebugAttachment &debug) {
+  if (debug.profiler() && debug.profiler()->runs().empty())
+    return;
+  std::string log;
+  Status st = debug.finish(&log);
+  if (!st.ok())
+    std::fprintf(stderr, "geflow: session debug output: %s\n",
+                 st.message().c_str());
 }
 
 void Session::Impl::workerLoop() {
@@ -365,6 +404,13 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
     impl_->status = st;
     return;
   }
+  auto debug = DebugAttachment::fromOptions(impl_->options);
+  if (!debug.ok()) {
+    impl_->status = debug.status();
+    return;
+  }
+  if (!debug->empty())
+    impl_->debug = std::make_shared<const DebugAttachment>(std::move(*debug));
   applySyncTimeouts(impl_->options);
   auto device = rt::getOpenDevice(static_cast<int32_t>(
       impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
@@ -385,6 +431,15 @@ Session::~Session() {
     impl_->queueCv.notify_all();
     impl_->worker.join();
   }
+  // The profiles and dumps of the session's runs (GE writes them as the
+  // runs go; here when they are over).
+  std::set<const DebugAttachment *> finished;
+  for (const auto &[id, entry] : impl_->graphs)
+    if (entry->debug && entry->debug != impl_->debug &&
+        finished.insert(entry->debug.get()).second)
+      Impl::finishDebug(*entry->debug);
+  if (impl_->debug)
+    Impl::finishDebug(*impl_->debug);
   if (impl_->counted) {
     Global &g = global();
     std::lock_guard<std::mutex> lock(g.mu);
@@ -406,8 +461,15 @@ Status Session::AddGraph(uint32_t id, const Graph &graph,
   auto entry = std::make_shared<GraphEntry>();
   // The session keeps its own copy, so the caller's Graph may go away.
   auto copy = Graph::Impl::create(graph.name());
+  // With locations: they carry the GE op names that profiles, dumps and
+  // precision records show.
+  std::string text;
+  {
+    llvm::raw_string_ostream os(text);
+    graph.module()->print(os, OpPrintingFlags().enableDebugInfo());
+  }
   copy->module = OwningOpRef<ModuleOp>(cast<ModuleOp>(
-      parseSourceString<ModuleOp>(graph.str(), copy->context.get()).release()));
+      parseSourceString<ModuleOp>(text, copy->context.get()).release()));
   if (!copy->module)
     return rt::internalError("cannot copy graph '" + graph.name() + "'");
   entry->graph = std::move(copy);
@@ -416,11 +478,38 @@ Status Session::AddGraph(uint32_t id, const Graph &graph,
 
 Status Session::RemoveGraph(uint32_t id) {
   GEFLOW_RETURN_IF_ERROR(impl_->status);
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  if (!impl_->graphs.erase(id))
-    return rt::Status(rt::ErrorCode::kNotFound,
-                      "graph " + std::to_string(id) + " was not added");
+  std::shared_ptr<GraphEntry> entry;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto it = impl_->graphs.find(id);
+    if (it == impl_->graphs.end())
+      return rt::Status(rt::ErrorCode::kNotFound,
+                        "graph " + std::to_string(id) + " was not added");
+    entry = std::move(it->second);
+    impl_->graphs.erase(it);
+  }
+  // A graph's own profile is complete once the graph is gone.
+  if (entry->debug && entry->debug != impl_->debug)
+    Impl::finishDebug(*entry->debug);
   return Status::OK();
+}
+
+rt::StatusOr<std::shared_ptr<rt::Profiler>> Session::GetProfiler(uint32_t id) {
+  GEFLOW_RETURN_IF_ERROR(impl_->status);
+  auto found = impl_->find(id);
+  if (!found.ok())
+    return found.status();
+  const auto &debug = (*found)->debug;
+  return debug ? debug->profiler() : nullptr;
+}
+
+rt::StatusOr<std::shared_ptr<rt::Dumper>> Session::GetDumper(uint32_t id) {
+  GEFLOW_RETURN_IF_ERROR(impl_->status);
+  auto found = impl_->find(id);
+  if (!found.ok())
+    return found.status();
+  const auto &debug = (*found)->debug;
+  return debug ? debug->dumper() : nullptr;
 }
 
 Status Session::BuildGraph(uint32_t id) { return impl_->build(id).status(); }

@@ -206,6 +206,8 @@ void addOpInfo(Operation &op, gfm::Task *task) {
     task->set_op_type("MemCopy");
   else if (auto h = dyn_cast<HostCallOp>(op))
     task->set_op_type(h.getCallee().str());
+  else if (auto c = dyn_cast<CollectiveOp>(op))
+    task->set_op_type(c.getKind().str());
   if (auto precision = op.getAttrOfType<StringAttr>("ge.precision"))
     task->set_precision(precision.str());
   llvm::SmallVector<std::string> names;
@@ -230,6 +232,7 @@ public:
 private:
   FailureOr<gfm::Buffer> resolve(Value v);
   LogicalResult addTask(Operation &op, gfm::Program *out);
+  LogicalResult addCollective(CollectiveOp op, gfm::CollectiveTask *ct);
   ProgramOp program_;
   const WeightLayout &weights_;
   VariableTable &variables_;
@@ -282,6 +285,12 @@ FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
       return def->emitOpError("result has no buffer (run npu-plan-memory)");
     return toBuffer(cast<BufferAttr>(
         (*h.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+  }
+  if (auto c = dyn_cast<CollectiveOp>(def)) {
+    if (!c.getOutputs())
+      return def->emitOpError("result has no buffer (run npu-plan-memory)");
+    return toBuffer(cast<BufferAttr>(
+        (*c.getOutputs())[cast<OpResult>(v).getResultNumber()]));
   }
   return def->emitOpError("produces a value the executable cannot place");
 }
@@ -350,6 +359,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
     task->mutable_wait()->set_event(w.getEvent());
     return success();
   }
+  if (auto c = dyn_cast<CollectiveOp>(op))
+    return addCollective(c, task->mutable_collective());
   auto h = cast<HostCallOp>(op);
   gfm::HostCallTask *ht = task->mutable_host_call();
   ht->set_callee(h.getCallee().str());
@@ -370,6 +381,38 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
   }
   for (NamedAttribute a : h.getCallAttrs())
     (*ht->mutable_attrs())[a.getName().str()] = toAttrValue(a.getValue());
+  return success();
+}
+
+LogicalResult ProgramWriter::addCollective(CollectiveOp op,
+                                           gfm::CollectiveTask *ct) {
+  ct->set_kind(op.getKind().str());
+  ct->set_group(op.getGroup().str());
+  for (Value in : op.getInputs()) {
+    auto b = resolve(in);
+    if (failed(b))
+      return failure();
+    *ct->add_inputs() = *b;
+    *ct->add_input_descs() = toDesc(in, nullptr);
+  }
+  for (Value r : op.getResults()) {
+    auto b = resolve(r);
+    if (failed(b))
+      return failure();
+    *ct->add_outputs() = *b;
+    *ct->add_output_descs() = toDesc(r, nullptr);
+  }
+  DictionaryAttr attrs = op.getCommAttrs();
+  if (auto r = attrs.getAs<StringAttr>("reduction"))
+    ct->set_reduction(r.str());
+  auto intAttr = [&](StringRef name) -> int64_t {
+    auto i = attrs.getAs<IntegerAttr>(name);
+    return i ? i.getInt() : 0;
+  };
+  ct->set_rank_size(intAttr("rank_size"));
+  ct->set_root_rank(intAttr("root_rank"));
+  ct->set_peer_rank(intAttr("peer_rank"));
+  ct->set_sr_tag(intAttr("sr_tag"));
   return success();
 }
 

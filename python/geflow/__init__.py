@@ -24,6 +24,7 @@ from .graph import Graph, Value
 from .library import load_library
 from .types import TensorSpec
 from . import ops
+from . import distributed
 
 __version__ = "0.1.0"
 
@@ -33,7 +34,7 @@ __all__ = [
     "Value", "ops", "TensorSpec", "errors", "Error", "InvalidArgumentError",
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler", "Dumper",
-    "export_air", "compare",
+    "export_air", "compare", "distributed",
 ]
 
 

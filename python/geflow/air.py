@@ -11,20 +11,24 @@ import os
 from . import _geflow
 from .errors import ArgumentTypeError
 from .graph import Graph
+from .options import options_dict
 
 __all__ = ["export_air", "DEFAULT_WEIGHT_THRESHOLD"]
 
-#: Float weights stay inline (Const) until they total more than this.
-DEFAULT_WEIGHT_THRESHOLD = 1 << 30
+#: Float weights stay inline (Const) until they total more than this: the
+#: ``air_weight_threshold`` option's default, TorchAir's 2048 - 200 MiB.
+DEFAULT_WEIGHT_THRESHOLD = (2048 - 200) << 20
 
 
-def export_air(model, path, weight_threshold=DEFAULT_WEIGHT_THRESHOLD, weight_dir=None,
-               file_path_prefix="", weight_names=None, text=True):
+def export_air(model, path, weight_threshold=None, weight_dir=None,
+               file_path_prefix="", weight_names=None, text=True, options=None):
     """Writes ``model`` (a :class:`geflow.Graph` or a model file path: .onnx,
     .air, .mlir) to ``path`` as GE IR.
 
     When the float weights (constants of more than one element) total more
-    than ``weight_threshold`` bytes, every one of them is written as a raw
+    than ``weight_threshold`` bytes (default: the ``air_weight_threshold``
+    option of ``options``, GE options as for :func:`geflow.compile`, which
+    also apply ``input_shape`` to a model file), every one of them is written as a raw
     file (named after its constant, ``.`` and ``/`` turned into ``_``) into
     ``weight_dir`` (default: the .air's directory) and referenced by a
     ``FileConstant`` whose ``file_path`` is ``file_path_prefix`` + the file
@@ -42,6 +46,8 @@ def export_air(model, path, weight_threshold=DEFAULT_WEIGHT_THRESHOLD, weight_di
     else:
         raise ArgumentTypeError("export_air takes a geflow.Graph or a model path, got "
                                 f"{type(model).__name__}")
-    return _geflow._export_air(source, os.fspath(path), int(weight_threshold),
+    return _geflow._export_air(source, os.fspath(path),
+                               None if weight_threshold is None else int(weight_threshold),
                                os.fspath(weight_dir) if weight_dir else "",
-                               str(file_path_prefix), list(weight_names or []), bool(text))
+                               str(file_path_prefix), list(weight_names or []), bool(text),
+                               options_dict(options))

@@ -29,7 +29,11 @@ __all__ = [
     "reshape", "flatten", "transpose", "concat", "split", "slice",
     "strided_slice", "gather", "pad", "reduce_sum", "reduce_mean",
     "reduce_max", "expand_dims", "squeeze", "tile", "broadcast_to",
+    "hcom_all_reduce", "hcom_all_gather", "hcom_reduce_scatter",
+    "hcom_broadcast", "hcom_send", "hcom_receive",
 ]
+
+_WORLD = "hccl_world_group"
 
 _U = _geflow.UnaryKind
 _B = _geflow.BinaryKind
@@ -510,6 +514,17 @@ def broadcast_to(x, shape, name=None):
     return Value(g, g._b.broadcast_to(x._ref, _ints(shape, "shape"), _loc(name)))
 
 
+def hcom_all_reduce(x, reduction="sum", group="hccl_world_group", fusion=1, ranklist=(),
+                    name=None):
+    """GE HcomAllReduce: ``reduction`` ("sum", "prod", "max", "min") of
+    ``x`` over the ranks of ``group``. ``ranklist`` (the group's ranks, as
+    TorchAir records them) is written to .air exports; on one device the
+    op passes ``x`` through."""
+    g = _graph(x)
+    return Value(g, g._b.hcom_all_reduce(x._ref, str(reduction), str(group), int(fusion),
+                                         [int(r) for r in ranklist], _loc(name)))
+
+
 # --- Value's operators --------------------------------------------------------
 # They are the ops above; graph.py defines Value without them so that it does
 # not import this module.
@@ -533,3 +548,59 @@ def _install_value_operators():
 
 
 _install_value_operators()
+
+
+# Collectives (GE Hcom*): run across the ranks of ``group`` when the model is
+# run by every rank under mpirun (docs/distributed.md); with one rank they
+# are copies.
+
+def hcom_all_gather(x, rank_size, group=_WORLD, name=None):
+    """The ``x`` of every rank, concatenated along dim 0 in rank order (GE
+    HcomAllGather); ``rank_size`` is the group's size."""
+    g = _graph(x)
+    (x,) = _values(g, x)
+    return Value(g, g._b.hcom_all_gather(x._ref, int(rank_size), str(group),
+                                         _loc(name)))
+
+
+def hcom_reduce_scatter(x, rank_size, reduction="sum", group=_WORLD, name=None):
+    """The reduction of ``x`` over the ranks, split along dim 0 into
+    ``rank_size`` slices: this rank's slice (GE HcomReduceScatter)."""
+    g = _graph(x)
+    (x,) = _values(g, x)
+    return Value(g, g._b.hcom_reduce_scatter(x._ref, int(rank_size),
+                                             str(reduction), str(group),
+                                             _loc(name)))
+
+
+def hcom_broadcast(xs, root_rank, group=_WORLD, name=None):
+    """Rank ``root_rank``'s tensors on every rank (GE HcomBroadcast). Takes
+    a Value or a list; returns the same."""
+    single = isinstance(xs, Value)
+    xs = [xs] if single else list(xs)
+    g = _graph(xs)
+    xs = _values(g, *xs)
+    out = [Value(g, r) for r in g._b.hcom_broadcast(
+        [x._ref for x in xs], int(root_rank), str(group), _loc(name))]
+    return out[0] if single else out
+
+
+def hcom_send(x, dest_rank, sr_tag=0, group=_WORLD, name=None):
+    """Sends ``x`` to rank ``dest_rank`` (GE HcomSend; matched by the
+    HcomReceive with the same ``sr_tag``). Returns None."""
+    g = _graph(x)
+    (x,) = _values(g, x)
+    g._b.hcom_send(x._ref, int(dest_rank), int(sr_tag), str(group), _loc(name))
+
+
+def hcom_receive(shape, dtype, src_rank, sr_tag=0, group=_WORLD, graph=None,
+                 name=None):
+    """Receives a tensor of ``shape`` and ``dtype`` from rank ``src_rank``
+    (GE HcomReceive)."""
+    g = graph if graph is not None else default_graph()
+    if g is None:
+        raise InvalidArgumentError("no graph to add the HcomReceive to; create "
+                                   "a geflow.Graph or pass graph=")
+    return Value(g, g._b.hcom_receive([int(d) for d in shape], dtype,
+                                      int(src_rank), int(sr_tag), str(group),
+                                      _loc(name)))

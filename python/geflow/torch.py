@@ -18,6 +18,7 @@ traced graph on the example inputs (``torch.fx.Interpreter``); with
 ``dynamic=True`` a second run at other batch (and sequence) sizes finds
 which dims follow the inputs' and writes them as -1. See docs/air.md.
 """
+import collections
 import operator
 import os
 
@@ -27,12 +28,14 @@ import torch.fx
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import _torch_dist as _dist
 from . import ops as _ops
+from ._torch_config import CompilerConfig, resolve_config
 from .air import export_air
 from .errors import InvalidArgumentError, UnsupportedError
 from .graph import Graph
 
-__all__ = ["export"]
+__all__ = ["export", "CompilerConfig"]
 
 _LEAVES = (nn.Conv2d, nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.ReLU,
            nn.ReLU6, nn.GELU, nn.Sigmoid, nn.Tanh, nn.Hardswish, nn.Hardsigmoid, nn.SiLU,
@@ -45,8 +48,29 @@ _DTYPES = {torch.float32: "float32", torch.float16: "float16", torch.bfloat16: "
 
 
 class _Tracer(torch.fx.Tracer):
+    """fx's tracer with geflow's leaf modules, recording each node's
+    nn_module_stack ({module path: module class}, outermost first: what
+    dynamo records and TorchAir writes) in node.meta."""
+
+    def __init__(self):
+        super().__init__()
+        self.module_stack = collections.OrderedDict()
+
     def is_leaf_module(self, m, qualname):
         return isinstance(m, _LEAVES)
+
+    def call_module(self, m, forward, args, kwargs):
+        path = self.path_of_module(m)
+        self.module_stack[path] = type(m)
+        try:
+            return super().call_module(m, forward, args, kwargs)
+        finally:
+            self.module_stack.pop(path, None)
+
+    def create_node(self, *args, **kwargs):
+        node = super().create_node(*args, **kwargs)
+        node.meta["nn_module_stack"] = collections.OrderedDict(self.module_stack)
+        return node
 
 
 class _Recorder(torch.fx.Interpreter):
@@ -67,8 +91,13 @@ def _pair(v):
 
 
 class _Exporter:
-    def __init__(self, gm, results, varied, name):
+    def __init__(self, gm, results, varied, name, ranks=None, collective_groups=(),
+                 record_module_stack=False):
         self.gm = gm
+        self.ranks = ranks                          # _dist.RankInfo
+        self.collective_groups = collective_groups  # torch process groups by index
+        self.used_groups = {}                       # GE group name -> ranks
+        self.record_module_stack = record_module_stack
         self.results = results  # node -> value on the example inputs
         self.varied = varied    # node -> value at other sizes (dynamic) or None
         self.g = Graph(name)
@@ -137,6 +166,10 @@ class _Exporter:
     def run(self, input_names):
         outputs = []
         for node in self.gm.graph.nodes:
+            if self.record_module_stack:
+                stack = node.meta.get("nn_module_stack")
+                self.g._b.set_scope_attrs([("nn_module_stack", str(dict(stack)))]
+                                          if stack else [])
             if node.op == "placeholder":
                 t = self.results[node]
                 if t.dtype not in _DTYPES:
@@ -235,6 +268,15 @@ class _Exporter:
         raise UnsupportedError(f"{name}: {getattr(kind, '__name__', kind)} has no GE "
                                "translation in geflow.torch")
 
+    def promote(self, node, x):
+        """PyTorch's type promotion made explicit: a tensor operand of
+        another dtype than the result is cast to it (GE's binary ops take
+        one dtype)."""
+        want = _DTYPES.get(self.results[node].dtype)
+        if isinstance(x, _ops.Value) and want and x.dtype != want:
+            return _ops.cast(x, want)
+        return x
+
     def adaptive_avg_pool(self, node, x, output_size, name):
         out = _pair(output_size)
         h, w = self.results[node.args[0]].shape[-2:]
@@ -260,10 +302,15 @@ class _Exporter:
                   operator.mul: _ops.mul, torch.mul: _ops.mul, "mul": _ops.mul,
                   operator.truediv: _ops.div, torch.div: _ops.div, "div": _ops.div}
         if f in binary:
-            x1, x2 = a[0], a[1]
+            x1, x2 = self.promote(node, a[0]), self.promote(node, a[1])
             if kw.get("alpha", 1) != 1:
                 x2 = _ops.mul(x2, kw["alpha"])
             return binary[f](x1, x2, name=name)
+        if f is _dist.all_reduce:
+            group, ranks = self.ranks.group(self.collective_groups[a[2]])
+            self.used_groups[group] = ranks
+            # fusion 0 (no fusion), as TorchAir writes it.
+            return _ops.hcom_all_reduce(a[0], a[1], group, fusion=0, ranklist=ranks, name=name)
         if f in (operator.neg, torch.neg, "neg"):
             return _ops.neg(a[0], name=name)
         if f in (operator.matmul, torch.matmul, torch.bmm, "matmul", "bmm"):
@@ -326,6 +373,37 @@ def _vary(args, names, dynamic_dims):
     return varied
 
 
+def _trace(model, collectives):
+    tracer = _Tracer()
+    try:
+        with collectives.patched():
+            graph = tracer.trace(model)
+    except UnsupportedError:
+        raise
+    except Exception as e:  # torch.fx raises many kinds
+        raise UnsupportedError(f"torch.fx cannot trace {type(model).__name__}: {e}") from e
+    _dist.functionalize(graph)
+    return torch.fx.GraphModule(model, graph)
+
+
+def _varied_results(gm, inputs):
+    """The graph's values at other sizes, for dynamic=True: the batch dim of
+    every input and the sequence dim (dim 1) of rank-2/3 inputs varied; if
+    the model fixes the sequence length, the batch only; if it fixes both
+    (a dim broadcast against a parameter), no dim stays dynamic, as dynamo
+    specializes such dims. None in that case."""
+    attempts = ([[0] + ([1] if t.dim() in (2, 3) else []) for t in inputs],
+                [[0] for _ in inputs])
+    for dims in attempts:
+        try:
+            rec = _Recorder(gm)
+            rec.run(*_vary(inputs, None, dims))
+            return rec.results
+        except Exception:  # noqa: S112 - the model fixes these dims: try fewer
+            continue
+    return None
+
+
 def export(*args, model, export_path="export_file", export_name="export", dynamic=False,
            config=None, **kwargs):
     """Exports ``model`` traced on the example inputs ``args`` (and keyword
@@ -336,21 +414,31 @@ def export(*args, model, export_path="export_file", export_name="export", dynami
     given: relative paths resolve against the working directory, as ATC
     does, or the .air's directory), and ``dynamo.pbtxt`` beside them.
 
+    Multi-rank (a default process group is initialized, or
+    ``config.export.rank``/``world_size`` are set): the graph goes to
+    ``<export_path>/<export_name><rank>.air`` and the weights and
+    ``dynamo.pbtxt`` to ``<export_path>/rank_<rank>/``;
+    ``torch.distributed.all_reduce`` in the module is a GE HcomAllReduce.
+    With ``config.export.experimental.auto_atc_config_generated`` rank 0
+    also writes ``model_relation_config.json`` and ``numa_config.json``
+    when the graph communicates.
+
     ``dynamic=True`` writes the batch dim of every input, and the sequence
-    dim (dim 1) of inputs of rank 2 or 3, as -1; compile with
-    ``input_shape_range`` or gears. ``config`` is accepted for TorchAir
-    compatibility; geflow reads nothing from it yet. Returns the .air path.
+    dim (dim 1) of inputs of rank 2 or 3, as -1 (dims the model ties to a
+    parameter's stay static); compile with ``input_shape_range`` or gears.
+    ``config``: a :class:`CompilerConfig` (TorchAir's names) or a dict of
+    dotted option names; unknown options are refused. Returns the .air
+    path.
     """
     if not isinstance(model, nn.Module):
         raise InvalidArgumentError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    cfg = resolve_config(config)
+    ranks = _dist.RankInfo(cfg.export)
     was_training = model.training
     model.eval()
     try:
-        try:
-            graph = _Tracer().trace(model)
-        except Exception as e:  # torch.fx raises many kinds
-            raise UnsupportedError(f"torch.fx cannot trace {type(model).__name__}: {e}") from e
-        gm = torch.fx.GraphModule(model, graph)
+        collectives = _dist.CollectiveTracing()
+        gm = _trace(model, collectives)
         placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
         inputs = list(args)
         for n in placeholders[len(inputs):]:
@@ -361,25 +449,32 @@ def export(*args, model, export_path="export_file", export_name="export", dynami
                 not all(isinstance(t, torch.Tensor) for t in inputs):
             raise InvalidArgumentError(f"{type(model).__name__} takes {len(placeholders)} "
                                        f"tensor inputs, got {len(inputs)}")
+        if collectives.groups and not ranks.multi:
+            raise InvalidArgumentError(
+                f"{type(model).__name__} calls torch.distributed.all_reduce: export it from "
+                "each rank of an initialized process group, or set config.export.rank and "
+                "config.export.world_size")
         with torch.no_grad():
             rec = _Recorder(gm)
             rec.run(*inputs)
-            varied = None
-            if dynamic:
-                dyn = [[0] + ([1] if t.dim() in (2, 3) else []) for t in inputs]
-                try:
-                    rec2 = _Recorder(gm)
-                    rec2.run(*_vary(inputs, placeholders, dyn))
-                except Exception:  # a fixed sequence length: vary the batch only
-                    rec2 = _Recorder(gm)
-                    rec2.run(*_vary(inputs, placeholders, [[0] for _ in inputs]))
-                varied = rec2.results
-            exporter = _Exporter(gm, rec.results, varied, export_name)
+            varied = _varied_results(gm, inputs) if dynamic else None
+            exporter = _Exporter(gm, rec.results, varied, export_name, ranks,
+                                 collectives.groups,
+                                 cfg.export.experimental.enable_record_nn_module_stack)
             g = exporter.run({})
         os.makedirs(export_path, exist_ok=True)
-        path = os.path.join(export_path, export_name + ".air")
-        export_air(g, path, weight_threshold=0, weight_dir=export_path,
-                   file_path_prefix=export_path, weight_names=exporter.weight_names)
+        if ranks.multi:
+            path = os.path.join(export_path, _dist.rank_air_name(export_name, ranks.rank))
+            weight_dir = os.path.join(export_path, f"rank_{ranks.rank}")
+        else:
+            path = os.path.join(export_path, export_name + ".air")
+            weight_dir = export_path
+        export_air(g, path, weight_threshold=0, weight_dir=weight_dir,
+                   file_path_prefix=weight_dir, weight_names=exporter.weight_names)
+        if ranks.multi and ranks.rank == 0 and exporter.used_groups and \
+                cfg.export.experimental.auto_atc_config_generated:
+            _dist.write_atc_configs(export_path, export_name, ranks.world,
+                                    sorted(exporter.used_groups.items()))
         return path
     finally:
         model.train(was_training)

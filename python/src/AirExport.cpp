@@ -9,6 +9,7 @@
 #include "Errors.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/CompileConfig.h"
 #include "geflow/Compiler/DiagnosticCollector.h"
 #include "geflow/Frontend/AIR.h"
 
@@ -22,20 +23,30 @@ namespace geflow::python {
 namespace {
 
 py::dict exportAir(const py::object &source, const std::string &path,
-                   int64_t threshold, const std::string &weightDir,
+                   std::optional<int64_t> threshold,
+                   const std::string &weightDir,
                    const std::string &filePathPrefix,
-                   const std::vector<std::string> &weightNames, bool text) {
-  if (threshold < 0)
+                   const std::vector<std::string> &weightNames, bool text,
+                   const std::map<std::string, std::string> &rawOptions) {
+  // The GE options (air_weight_threshold, input_shape for a model file).
+  std::string error;
+  auto parsed = OptionsRegistry::get().parse(rawOptions, &error);
+  if (!parsed)
+    throwInvalid(error);
+  std::optional<CompileConfig> config = parseCompileConfig(*parsed, error);
+  if (!config)
+    throwInvalid(error);
+  if (threshold && *threshold < 0)
     throwInvalid("weight_threshold must be >= 0, got " +
-                 std::to_string(threshold));
+                 std::to_string(*threshold));
   frontend::AirExportOptions options;
-  options.externalWeightThreshold = threshold;
+  options.externalWeightThreshold =
+      threshold.value_or(config->airWeightThreshold);
   options.weightDir = weightDir;
   options.filePathPrefix = filePathPrefix;
   options.weightNames = weightNames;
   options.writeText = text;
   frontend::AirExportResult result;
-  std::string error;
   bool ok;
   if (py::isinstance<GraphHolder>(source)) {
     auto graph = source.cast<std::shared_ptr<GraphHolder>>();
@@ -55,7 +66,7 @@ py::dict exportAir(const py::object &source, const std::string &path,
     registerCompilerDialects(registry);
     mlir::MLIRContext context(registry);
     DiagnosticCollector diags(context);
-    auto module = importModelFile(context, model, "", CompileConfig());
+    auto module = importModelFile(context, model, "", *config);
     if (failed(module)) {
       error = diags
                   .status(rt::ErrorCode::kInvalidArgument,
@@ -83,7 +94,8 @@ py::dict exportAir(const py::object &source, const std::string &path,
 void bindAirExport(py::module_ &m) {
   m.def("_export_air", &exportAir, py::arg("source"), py::arg("path"),
         py::arg("weight_threshold"), py::arg("weight_dir"),
-        py::arg("file_path_prefix"), py::arg("weight_names"), py::arg("text"));
+        py::arg("file_path_prefix"), py::arg("weight_names"), py::arg("text"),
+        py::arg("options"));
 }
 
 } // namespace geflow::python

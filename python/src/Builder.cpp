@@ -83,6 +83,40 @@ void bindOp(py::class_<GraphHolder, std::shared_ptr<GraphHolder>> &c,
   });
 }
 
+// The collectives (GE Hcom*); Send has no result and Broadcast several.
+void bindCollectives(py::class_<GraphHolder, std::shared_ptr<GraphHolder>> &c) {
+  using G = GraphHolder;
+  bindOp<&GraphBuilder::hcomAllGather, ValueRef, int64_t, std::string>(
+      c, "hcom_all_gather");
+  bindOp<&GraphBuilder::hcomReduceScatter, ValueRef, int64_t, std::string,
+         std::string>(c, "hcom_reduce_scatter");
+  c.def("hcom_broadcast",
+        [](G &g, const std::vector<ValueRef> &xs, int64_t root,
+           const std::string &group, const OpLoc &loc) {
+          std::vector<Value> vs;
+          for (const ValueRef &x : xs)
+            vs.push_back(val(g, x));
+          LOCKED(g);
+          std::vector<ValueRef> out;
+          for (Value v : unwrap(g.builder.hcomBroadcast(vs, root, group, loc)))
+            out.push_back(ValueRef{g.shared_from_this(), v});
+          return out;
+        });
+  c.def("hcom_send", [](G &g, const ValueRef &x, int64_t dest, int64_t tag,
+                        const std::string &group, const OpLoc &loc) {
+    Value vx = val(g, x);
+    LOCKED(g);
+    check(g.builder.hcomSend(vx, dest, tag, group, loc));
+  });
+  c.def("hcom_receive",
+        [](G &g, const Ints &shape, py::handle dtype, int64_t src, int64_t tag,
+           const std::string &group, const OpLoc &loc) {
+          DType t = parseDType(dtype);
+          LOCKED(g);
+          return wrap(g, g.builder.hcomReceive(shape, t, src, tag, group, loc));
+        });
+}
+
 } // namespace
 
 void bindBuilder(py::module_ &m) {
@@ -259,6 +293,15 @@ void bindBuilder(py::module_ &m) {
   bindOp<&GraphBuilder::squeeze, ValueRef, Ints>(graph, "squeeze");
   bindOp<&GraphBuilder::tile, ValueRef, Ints>(graph, "tile");
   bindOp<&GraphBuilder::broadcastTo, ValueRef, Ints>(graph, "broadcast_to");
+  bindCollectives(graph);
+  bindOp<&GraphBuilder::hcomAllReduce, ValueRef, std::string, std::string,
+         int64_t, Ints>(graph, "hcom_all_reduce");
+  graph.def("set_scope_attrs",
+            [](GraphHolder &g,
+               const std::vector<std::pair<std::string, std::string>> &attrs) {
+              LOCKED(g);
+              g.builder.setScopeAttrs(attrs);
+            });
 }
 
 } // namespace geflow::python

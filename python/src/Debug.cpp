@@ -9,7 +9,7 @@
 #include "Errors.h"
 #include "Executable.h"
 
-#include "geflow/Compiler/DebugOptions.h"
+#include "geflow/Compiler/DebugAttachment.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/runtime/Dump.h"
 #include "geflow/runtime/Profiler.h"
@@ -44,6 +44,7 @@ py::dict summaryRow(const rt::OpSummaryRow &r) {
   d["gflops"] = r.gflops;
   d["gbps"] = r.gbps;
   d["covered_ops"] = r.coveredOps;
+  d["padding"] = r.padding;
   return d;
 }
 
@@ -89,17 +90,10 @@ applyRunOptions(Executable &e, const std::map<std::string, std::string> &raw) {
       OptionsRegistry::get().parse(runTime, &error);
   if (!options)
     throwInvalid(error);
-  std::optional<DebugConfig> config = parseDebugConfig(*options, error);
-  if (!config)
-    throwInvalid(error);
-  std::shared_ptr<rt::Profiler> profiler;
-  if (config->profile) {
-    profiler = std::make_shared<rt::Profiler>(*config->profile);
-    e.model->setProfiler(profiler);
-  }
-  if (config->dump)
-    e.model->setDumper(std::make_shared<rt::Dumper>(*config->dump));
-  return profiler;
+  rt::StatusOr<DebugAttachment> debug = DebugAttachment::fromOptions(*options);
+  check(debug.status());
+  debug->attach(*e.model);
+  return debug->profiler();
 }
 
 } // namespace

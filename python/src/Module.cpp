@@ -17,6 +17,7 @@ void bindLibrary(py::module_ &m);
 void bindWeights(py::module_ &m);
 void bindDebug(py::module_ &m);
 void bindAirExport(py::module_ &m);
+void bindDistributed(py::module_ &m);
 } // namespace geflow::python
 
 PYBIND11_MODULE(_geflow, m) {
@@ -33,4 +34,5 @@ PYBIND11_MODULE(_geflow, m) {
   bindLibrary(m);
   bindDebug(m);
   bindAirExport(m);
+  bindDistributed(m);
 }

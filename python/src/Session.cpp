@@ -308,6 +308,13 @@ public:
     return unwrap(std::move(cached));
   }
 
+  std::shared_ptr<rt::Profiler> profiler(uint32_t id) {
+    return unwrap(session_->GetProfiler(id));
+  }
+  std::shared_ptr<rt::Dumper> dumper(uint32_t id) {
+    return unwrap(session_->GetDumper(id));
+  }
+
   void synchronize() {
     Status st;
     {
@@ -404,6 +411,13 @@ allocated from the graph's output signature.
            "Whether the graph was loaded from the compile cache "
            "(ge.graph_compiler_cache_dir + ge.graph_key) rather than compiled; "
            "builds it first.")
+      .def("profiler", &PySession::profiler, py::arg("graph_id"),
+           "The geflow.Profiler that profiling_mode attached to the graph "
+           "(session or graph options), or None; the session writes it at "
+           "its end.")
+      .def("dumper", &PySession::dumper, py::arg("graph_id"),
+           "The geflow.Dumper of enable_dump / enable_dump_debug / "
+           "enable_exception_dump for the graph, or None.")
       .def("synchronize", &PySession::synchronize,
            "Waits for every run_graph_async still queued.");
 }

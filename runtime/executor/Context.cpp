@@ -77,6 +77,8 @@ ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
     arenaSize_ = std::max(arenaSize_, plan->info.arenaSize);
     numStreams_ = std::max(numStreams_, plan->info.numStreams);
     numEvents_ = std::max(numEvents_, plan->info.numEvents);
+    numCollectives_ = std::max(numCollectives_,
+                               static_cast<uint32_t>(plan->collectives.size()));
     for (uint32_t s : plan->internalStreams)
       if (std::find(internalStreams_.begin(), internalStreams_.end(), s) ==
           internalStreams_.end())
@@ -105,6 +107,7 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
   }
   ctx->events.reset(new Event[numEvents_]);
   ctx->joins.reset(new Event[numStreams_]);
+  ctx->collectiveDone.reset(new Event[numCollectives_]);
   return ctx;
 }
 
@@ -160,6 +163,9 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                                  [fn, args]() { return fn(*args); }));
       break;
     }
+    case StepKind::Collective:
+      note(enqueueCollective(plan, step, stream, ctx, gear));
+      break;
     }
   }
   // A callback's captures are destroyed once it has run or been skipped

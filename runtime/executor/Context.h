@@ -74,6 +74,9 @@ struct ExecContext {
   Event start;
   /// Indexed by program stream, like `streams`.
   std::unique_ptr<Event[]> joins;
+  /// Indexed by collective task (GearPlan::collectives): reached when the
+  /// collective completes (its stream waits for it).
+  std::unique_ptr<Event[]> collectiveDone;
   Event done;
   /// Under the pool's lock: an enqueuing thread owns the context.
   bool claimed = false;
@@ -93,6 +96,11 @@ struct RunDebug {
 Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
                         ExecContext &ctx, GearState &gear, uint32_t blockDim,
                         const RunDebug &debug);
+
+/// Enqueues collective step `step` of `plan` on `stream`: a callback that
+/// starts it, and a wait for its completion that holds no AI core.
+Status enqueueCollective(const GearPlan &plan, const Step &step, Stream &stream,
+                         ExecContext &ctx, GearState &gear);
 
 /// Enqueues one run of `plan` using `ctx` (with `gear` its state for the
 /// plan) on `caller` and ctx's internal streams. The bound pointers must be
@@ -144,7 +152,7 @@ private:
   const uint8_t *weights_;
   const std::vector<const uint8_t *> external_;
   uint64_t arenaSize_ = 0;
-  uint32_t numStreams_ = 1, numEvents_ = 0;
+  uint32_t numStreams_ = 1, numEvents_ = 0, numCollectives_ = 0;
   /// Program streams > 0 used by any gear.
   std::vector<uint32_t> internalStreams_;
   mutable std::mutex mu_;

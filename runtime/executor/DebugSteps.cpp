@@ -72,6 +72,10 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
   } else if (step.kind == StepKind::HostCall) {
     inputs = gear.hostArgs[step.index].inputs;
     outputs = gear.hostArgs[step.index].outputs;
+  } else if (step.kind == StepKind::Collective) {
+    const CollectiveLayout &l = plan.collectives[step.index];
+    inputs = gear.pointers.data() + l.firstPointer;
+    outputs = gear.pointers.data() + l.firstPointer + l.numInputs;
   }
   if (watch)
     GEFLOW_RETURN_IF_ERROR(
@@ -116,6 +120,11 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
         }));
     break;
   }
+  case StepKind::Collective:
+    if (span)
+      GEFLOW_RETURN_IF_ERROR(stamp(stream, debug.trace, span));
+    GEFLOW_RETURN_IF_ERROR(enqueueCollective(plan, step, stream, ctx, gear));
+    break;
   }
   if (watch)
     return stream.launchCallback("dump outputs",

@@ -28,6 +28,9 @@ struct DumpRun {
   uint64_t step = 0;
   /// {root}/{device}/{model}/{model_id}: the run's files go to {base}/{step}.
   std::string base;
+  /// A gear_padding run: "batch 3 padded to 4" (mapping.csv's Padding
+  /// column; the tensors have the gear's shapes).
+  std::string padding;
   /// Tensors are dumped in this run (enable_dump and dump_step).
   bool tensors = false;
   /// Per task: the inputs as the kernel saw them (overflow and exception
@@ -46,7 +49,7 @@ std::shared_ptr<DumpRun>
 beginDumpRun(std::shared_ptr<Dumper> dumper,
              std::shared_ptr<const std::vector<TaskInfo>> tasks,
              const std::string &model, uint32_t modelId, int32_t deviceId,
-             uint64_t step);
+             uint64_t step, const std::string &padding = "");
 
 void dumpBefore(DumpRun &run, size_t i, const void *const *inputs);
 void dumpAfter(DumpRun &run, size_t i, const void *const *inputs,

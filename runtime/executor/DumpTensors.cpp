@@ -163,6 +163,22 @@ std::string csvField(const std::string &s) {
   return out + "\"";
 }
 
+/// Whether dump_debug_mode checks task `t` for overflow: aicore_overflow
+/// the AI Core kernels, atomic_overflow the float work done elsewhere (GE:
+/// atomic adds and SDMA; here the memcpy and host CPU tasks), all both.
+bool checksOverflow(const DumpOptions &o, const TaskInfo &t) {
+  if (!o.overflow)
+    return false;
+  bool aiCore = t.kind == TaskInfo::Kind::Kernel;
+  bool atomic =
+      t.kind == TaskInfo::Kind::Memcpy || t.kind == TaskInfo::Kind::HostCall;
+  if (o.overflowMode == "aicore_overflow")
+    return aiCore;
+  if (o.overflowMode == "atomic_overflow")
+    return atomic;
+  return aiCore || atomic;
+}
+
 bool wantsTensors(const DumpRun &run, const TaskInfo &t) {
   return run.tensors && !run.dumper->root().empty() &&
          run.dumper->options().wantsOp(t.name, t.coveredOps);
@@ -175,14 +191,14 @@ bool DumpRun::watches(size_t i) const {
   if (t.kind == TaskInfo::Kind::Record || t.kind == TaskInfo::Kind::Wait)
     return false;
   const DumpOptions &o = dumper->options();
-  return o.overflow || o.exceptionDump || wantsTensors(*this, t);
+  return checksOverflow(o, t) || o.exceptionDump || wantsTensors(*this, t);
 }
 
 std::shared_ptr<DumpRun>
 beginDumpRun(std::shared_ptr<Dumper> dumper,
              std::shared_ptr<const std::vector<TaskInfo>> tasks,
              const std::string &model, uint32_t modelId, int32_t deviceId,
-             uint64_t step) {
+             uint64_t step, const std::string &padding) {
   auto run = std::make_shared<DumpRun>();
   const DumpOptions &o = dumper->options();
   run->dumper = std::move(dumper);
@@ -191,6 +207,7 @@ beginDumpRun(std::shared_ptr<Dumper> dumper,
   run->modelId = modelId;
   run->deviceId = deviceId;
   run->step = step;
+  run->padding = padding;
   run->tensors = o.enabled && o.wantsStep(step);
   if (!run->dumper->root().empty())
     run->base = run->dumper->root() + "/" + std::to_string(deviceId) + "/" +
@@ -207,7 +224,7 @@ beginDumpRun(std::shared_ptr<Dumper> dumper,
     std::string dir = runDir(*run);
     ensureDir(*run, dir);
     std::string map = "Task ID,Op Type,Op Name,Task Type,Kernel,Stream ID,"
-                      "Dumped,File Prefix,Covered Ops\n";
+                      "Dumped,File Prefix,Covered Ops,Padding\n";
     for (const TaskInfo &t : *run->tasks) {
       if (t.kind == TaskInfo::Kind::Record || t.kind == TaskInfo::Kind::Wait)
         continue;
@@ -218,7 +235,8 @@ beginDumpRun(std::shared_ptr<Dumper> dumper,
              csvField(t.name) + "," + t.taskType() + "," + t.kernel + "," +
              std::to_string(t.stream) + "," +
              (o.wantsOp(t.name, t.coveredOps) ? "yes" : "no") + "," +
-             csvField(prefixOf(t)) + "," + csvField(covered) + "\n";
+             csvField(prefixOf(t)) + "," + csvField(covered) + "," +
+             csvField(padding) + "\n";
     }
     std::ofstream out(dir + "/mapping.csv", std::ios::trunc);
     out << map;
@@ -232,7 +250,7 @@ beginDumpRun(std::shared_ptr<Dumper> dumper,
 void dumpBefore(DumpRun &run, size_t i, const void *const *inputs) {
   const TaskInfo &t = (*run.tasks)[i];
   const DumpOptions &o = run.dumper->options();
-  if (o.overflow || o.exceptionDump) {
+  if (checksOverflow(o, t) || o.exceptionDump) {
     // The inputs as the kernel reads them (an in-place kernel overwrites
     // them), for the overflow check and the dumps of a bad task.
     auto &saved = run.inputCopies[i];
@@ -270,7 +288,7 @@ void dumpAfter(DumpRun &run, size_t i, const void *const *inputs,
     writeTensors(run, t, file, "output", t.outputs,
                  pointers(outputs, t.outputs.size()), stats);
   }
-  if (o.overflow && !run.inputsNonFinite[i]) {
+  if (checksOverflow(o, t) && !run.inputsNonFinite[i]) {
     for (size_t k = 0; k < t.outputs.size(); ++k) {
       if (!isFloat(t.outputs[k].dtype) ||
           !hasNonFinite(t.outputs[k], outputs[k]))

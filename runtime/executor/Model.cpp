@@ -172,7 +172,8 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   const uint64_t enqueueStart = impl_->profiling ? Profiler::nowNs() : 0;
   StatusOr<Impl::Binding> bound = impl_->bind(inputs, outputs);
   if (!bound.ok() && impl_->padding)
-    return impl_->executePadded(stream, inputs, outputs, bound.status());
+    return impl_->executePadded(stream, inputs, outputs, bound.status(),
+                                enqueueStart);
   if (!bound.ok())
     return Status(bound.status().code(),
                   "model '" + impl_->name + "': " + bound.status().message());
@@ -198,23 +199,37 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
     (*state)->pointers[index] = static_cast<uint8_t *>(ref.data) + p.offset;
   }
   exec::RunDebug debug;
-  if (impl_->profiling)
-    debug.trace = impl_->profiling->beginRun(
-        impl_->name, static_cast<uint32_t>(bound->gear), plan.tasks);
-  if (impl_->dumper)
-    debug.dump = exec::beginDumpRun(impl_->dumper, plan.tasks, impl_->name,
-                                    impl_->dumpModelId, impl_->device->id(),
-                                    impl_->dumpSteps++);
+  if (impl_->profiling || impl_->dumper)
+    debug = impl_->beginDebug(bound->gear);
   Status status =
       exec::enqueueRun(plan, ctx, **state, stream, nullptr,
                        bound->instance ? &bound->instance->blockDims : nullptr,
                        weights, debug.trace || debug.dump ? &debug : nullptr);
   pool.release(&ctx);
+  Impl::endDebug(debug, enqueueStart);
+  return status;
+}
+
+exec::RunDebug Model::Impl::beginDebug(size_t gear,
+                                       const std::string &padding) {
+  exec::RunDebug debug;
+  const exec::GearPlan &plan = *plans[gear];
+  if (profiling) {
+    debug.trace =
+        profiling->beginRun(name, static_cast<uint32_t>(gear), plan.tasks);
+    debug.trace->padding = padding;
+  }
+  if (dumper)
+    debug.dump = exec::beginDumpRun(dumper, plan.tasks, name, dumpModelId,
+                                    device->id(), dumpSteps++, padding);
+  return debug;
+}
+
+void Model::Impl::endDebug(exec::RunDebug &debug, uint64_t enqueueStart) {
   if (debug.trace) {
     debug.trace->enqueueStartNs = enqueueStart;
     debug.trace->enqueueEndNs = Profiler::nowNs();
   }
-  return status;
 }
 
 Status Model::run(const std::vector<TensorRef> &inputs,

@@ -76,10 +76,15 @@ struct Model::Impl {
   StatusOr<size_t>
   findGear(const std::vector<const std::vector<int64_t> *> &shapes,
            std::vector<int64_t> *values = nullptr) const;
+  /// The profiling and dump records of a run of `gear` (empty when neither
+  /// is attached); `padding` notes a gear_padding run.
+  exec::RunDebug beginDebug(size_t gear, const std::string &padding = "");
+  /// Closes the run's trace: its host enqueue span.
+  static void endDebug(exec::RunDebug &debug, uint64_t enqueueStart);
   /// gear_padding: runs a batch no gear has in the next bigger gear.
   Status executePadded(Stream &stream, const std::vector<TensorRef> &inputs,
                        const std::vector<TensorRef> &outputs,
-                       const Status &noGear);
+                       const Status &noGear, uint64_t enqueueStart);
 };
 
 } // namespace geflow::rt

@@ -73,7 +73,7 @@ namespace geflow::rt {
 Status Model::Impl::executePadded(Stream &stream,
                                   const std::vector<TensorRef> &in,
                                   const std::vector<TensorRef> &out,
-                                  const Status &noGear) {
+                                  const Status &noGear, uint64_t enqueueStart) {
   auto fail = [&](const std::string &why) {
     return invalidArgument("model '" + name + "': " + why);
   };
@@ -156,6 +156,11 @@ Status Model::Impl::executePadded(Stream &stream,
   }
   std::shared_ptr<const exec::WeightVersion> weights =
       bindWeights(*gear, **state);
+  // Profiles and dumps record the gear's run: its shapes, rows past `batch`
+  // being padding.
+  exec::RunDebug debug =
+      beginDebug(*gear, "batch " + std::to_string(batch) + " padded to " +
+                            std::to_string(gearBatch));
   note(exec::enqueueRun(
       plan, ctx, **state, stream,
       [&](Stream &s) {
@@ -166,8 +171,9 @@ Status Model::Impl::executePadded(Stream &stream,
                             outRows[i] * batch, MemcpyKind::Default);
         return copied;
       },
-      nullptr, weights));
+      nullptr, weights, debug.trace || debug.dump ? &debug : nullptr));
   pool.release(&ctx);
+  endDebug(debug, enqueueStart);
   return first;
 }
 

@@ -12,6 +12,7 @@
 
 #include "geflow/kernels/Kernel.h"
 #include "geflow/kernels/Registry.h"
+#include "geflow/runtime/Collectives.h"
 #include "geflow/runtime/HostOps.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Profiler.h"
@@ -45,13 +46,14 @@ struct PointerSource {
   uint64_t offset; // within the region
 };
 
-enum class StepKind : uint8_t { Kernel, Record, Wait, HostCall };
+enum class StepKind : uint8_t { Kernel, Record, Wait, HostCall, Collective };
 
 struct Step {
   StepKind kind;
   /// Program stream: 0 is the caller's stream.
   uint32_t stream;
   /// Kernel: index into GearPlan::kernels; HostCall: into hostCalls;
+  /// Collective: into collectives;
   /// Record/Wait: the program event.
   uint32_t index;
   uint32_t blockDim;
@@ -80,6 +82,22 @@ struct HostCallLayout {
   std::vector<kernels::TensorDesc> outputDescs;
   kernels::AttrMap attrs;
 };
+
+/// A collective task: the request without its buffers (which come from
+/// the pointer table when it starts), and the backend checked at load.
+struct CollectiveLayout {
+  std::shared_ptr<CollectiveBackend> backend;
+  CollectiveRequest request;
+  uint32_t firstPointer;
+  uint32_t numInputs;
+  uint32_t numOutputs;
+};
+
+/// Checks collective task `task` against the installed backend (its group
+/// exists and has this rank, its sizes fit the group) and decodes it; the
+/// buffers' pointer-table entries start at `firstPointer`.
+StatusOr<CollectiveLayout> decodeCollective(const gfm::Task &task,
+                                            uint32_t firstPointer);
 
 /// Tiling data of the executor's own copy kernel (memcpy tasks).
 struct CopyTiling {
@@ -140,6 +158,7 @@ struct GearPlan {
   std::vector<uint32_t> boundPointers;
   std::vector<KernelLayout> kernels;
   std::vector<HostCallLayout> hostCalls;
+  std::vector<CollectiveLayout> collectives;
   /// Program streams other than 0 that have tasks: each gets an internal
   /// stream per context, forked from and joined into the caller's stream.
   std::vector<uint32_t> internalStreams;

@@ -73,6 +73,7 @@ private:
   Status planKernel(const gfm::Task &task);
   Status planCopy(const gfm::Task &task);
   Status planHostCall(const gfm::Task &task);
+  Status planCollective(const gfm::Task &task);
   Status checkDescs(const gfm::KernelTask &k, bool checkConst);
   Status checkTiling(const gfm::KernelTask &k, const kernels::KernelDef &def,
                      KernelLayout *layout, uint32_t *blockDim);
@@ -389,6 +390,26 @@ Status Planner::planHostCall(const gfm::Task &task) {
   return Status::OK();
 }
 
+Status Planner::planCollective(const gfm::Task &task) {
+  const gfm::CollectiveTask &c = task.collective();
+  uint32_t first, firstOutput;
+  GEFLOW_RETURN_IF_ERROR(addPointers(c.inputs(), &first));
+  GEFLOW_RETURN_IF_ERROR(addPointers(c.outputs(), &firstOutput));
+  StatusOr<CollectiveLayout> layout = decodeCollective(task, first);
+  if (!layout.ok())
+    return fail(layout.status().code(), layout.status().message());
+  Step step{};
+  step.kind = StepKind::Collective;
+  step.stream = task.stream();
+  step.index = static_cast<uint32_t>(plan_->collectives.size());
+  step.blockDim = 1;
+  step.label = (task.name().empty() ? c.kind() : task.name()) + " (" +
+               c.kind() + ", group " + c.group() + ")";
+  plan_->collectives.push_back(std::move(layout.value()));
+  plan_->steps.push_back(std::move(step));
+  return Status::OK();
+}
+
 StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
   where_ = file_ + ": gear " + std::to_string(gear_) + ": ";
   GEFLOW_RETURN_IF_ERROR(checkSignature());
@@ -429,6 +450,9 @@ StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
       break;
     case gfm::Task::kHostCall:
       GEFLOW_RETURN_IF_ERROR(planHostCall(task));
+      break;
+    case gfm::Task::kCollective:
+      GEFLOW_RETURN_IF_ERROR(planCollective(task));
       break;
     case gfm::Task::kRecord:
     case gfm::Task::kWait: {

@@ -91,6 +91,8 @@ std::string taskArgs(const TaskInfo &t, const RunTrace &run) {
                     ",\"model\":" + jsonString(run.model) +
                     ",\"run\":" + std::to_string(run.run) +
                     ",\"gear\":" + std::to_string(run.gear);
+  if (!run.padding.empty())
+    out += ",\"padding\":" + jsonString(run.padding);
   if (t.kind == TaskInfo::Kind::Record || t.kind == TaskInfo::Kind::Wait)
     return out + ",\"event\":" + std::to_string(t.event) + "}";
   out += ",\"block_dim\":" + std::to_string(t.blockDim) +
@@ -153,7 +155,11 @@ std::string Profiler::traceJson() const {
       slice(0, 0, "enqueue " + run->model, "host", run->enqueueStartNs,
             run->enqueueEndNs,
             "{\"model\":" + jsonString(run->model) +
-                ",\"run\":" + std::to_string(run->run) + "}");
+                ",\"run\":" + std::to_string(run->run) +
+                (run->padding.empty()
+                     ? std::string()
+                     : ",\"padding\":" + jsonString(run->padding)) +
+                "}");
     // Records by event, in program order: each wait joins the latest one.
     std::map<uint32_t, uint64_t> lastRecordFlow;
     for (size_t i = 0; i < run->spans.size(); ++i) {
@@ -248,7 +254,7 @@ Status Profiler::write(const std::string &dir) const {
       "Model Name,Run,Task ID,Op Name,OP Type,Task Type,Kernel,Stream ID,"
       "Task Start Time(us),Task Duration(us),Block Dim,Input Shapes,"
       "Input Data Types,Input Formats,Output Shapes,Output Data Types,"
-      "Output Formats,FLOPs,Bytes,GFLOP/s,GB/s,Covered Ops\n";
+      "Output Formats,FLOPs,Bytes,GFLOP/s,GB/s,Covered Ops,Padding\n";
   for (const OpSummaryRow &r : opSummary()) {
     std::vector<std::string> fields = {r.model,
                                        std::to_string(r.run),
@@ -271,7 +277,8 @@ Status Profiler::write(const std::string &dir) const {
                                        std::to_string(r.bytes),
                                        number(r.gflops),
                                        number(r.gbps),
-                                       r.coveredOps};
+                                       r.coveredOps,
+                                       r.padding};
     for (size_t i = 0; i < fields.size(); ++i)
       summary += (i ? "," : "") + csvField(fields[i]);
     summary += "\n";

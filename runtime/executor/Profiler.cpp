@@ -157,6 +157,7 @@ std::vector<OpSummaryRow> Profiler::opSummary() const {
       }
       for (size_t c = 0; c < t.coveredOps.size(); ++c)
         r.coveredOps += (c ? ";" : "") + t.coveredOps[c];
+      r.padding = run->padding;
       rows.push_back(std::move(r));
     }
   }

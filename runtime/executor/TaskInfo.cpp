@@ -21,6 +21,8 @@ const char *TaskInfo::taskType() const {
     return "MEMCPY";
   case Kind::HostCall:
     return "HOST_CPU";
+  case Kind::Collective:
+    return "HCCL";
   case Kind::Record:
     return "EVENT_RECORD";
   case Kind::Wait:
@@ -137,6 +139,16 @@ TaskInfo describeTask(const gfm::Task &task, uint32_t taskId,
     for (const gfm::TensorDesc &d : h.input_descs())
       info.inputs.push_back(toTensor(d));
     for (const gfm::TensorDesc &d : h.output_descs())
+      info.outputs.push_back(toTensor(d));
+    break;
+  }
+  case gfm::Task::kCollective: {
+    const gfm::CollectiveTask &c = task.collective();
+    info.kind = TaskInfo::Kind::Collective;
+    info.kernel = c.kind();
+    for (const gfm::TensorDesc &d : c.input_descs())
+      info.inputs.push_back(toTensor(d));
+    for (const gfm::TensorDesc &d : c.output_descs())
       info.outputs.push_back(toTensor(d));
     break;
   }

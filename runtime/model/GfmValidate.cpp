@@ -202,6 +202,22 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
     for (const auto &b : task.host_call().outputs())
       GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
     return Status::OK();
+  case gfm::Task::kCollective: {
+    const gfm::CollectiveTask &c = task.collective();
+    if (c.input_descs_size() != c.inputs_size() ||
+        c.output_descs_size() != c.outputs_size())
+      return fail("collective '" + c.kind() +
+                  "' has a descriptor count unlike its buffer count");
+    for (const auto &b : c.inputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, false));
+    for (const auto &b : c.outputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
+    for (const auto &d : c.input_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    for (const auto &d : c.output_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    return Status::OK();
+  }
   default:
     return fail("task of unknown kind");
   }

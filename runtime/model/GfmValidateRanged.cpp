@@ -196,6 +196,8 @@ Status RangedChecker::run() {
           checkSlot(m.dst(), m.desc(), "the copy's destination"));
     } else if (t.has_host_call()) {
       return error("host calls cannot run in a shape-ranged program");
+    } else if (t.has_collective()) {
+      return error("collectives cannot run in a shape-ranged program");
     }
   }
   return Status::OK();

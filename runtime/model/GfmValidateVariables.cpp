@@ -144,6 +144,9 @@ Status checkVariables(const gfm::Model &model, uint64_t weightsSize) {
       if (t.has_host_call())
         for (const gfm::Buffer &b : t.host_call().inputs())
           GEFLOW_RETURN_IF_ERROR(check(b));
+      if (t.has_collective())
+        for (const gfm::Buffer &b : t.collective().inputs())
+          GEFLOW_RETURN_IF_ERROR(check(b));
     }
   return Status::OK();
 }

@@ -63,6 +63,18 @@ Event::Event() : state_(std::make_shared<detail::EventState>()) {}
 
 Event::~Event() = default;
 
+uint64_t Event::reserveHostRecord() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  uint64_t gen = state_->recorded.load(std::memory_order_relaxed) + 1;
+  state_->recorded.store(gen, std::memory_order_release);
+  return gen;
+}
+
+void Event::completeHostRecord(const std::shared_ptr<detail::EventState> &state,
+                               uint64_t generation, Status status) {
+  state->complete(generation, std::move(status), nullptr);
+}
+
 bool Event::everRecorded() const {
   return state_->recorded.load(std::memory_order_acquire) > 0;
 }

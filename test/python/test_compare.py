@@ -132,8 +132,8 @@ def test_bad_input(tmp_path):
     path = next(os.path.join(d, f) for d, _, fs in os.walk(b) for f in fs
                 if ".fc3." in f and f.endswith(".output.0.npy"))
     np.save(path, np.zeros((3, 4), np.float32))
-    with pytest.raises(CompareError, match=r"op 'fc3' output 0: shape \(2, 4\) in dump A "
-                       r"but \(3, 4\) in dump B"):
+    with pytest.raises(CompareError, match=r"op 'fc3' output 0: shape 2x4 in dump A "
+                       r"but 3x4 in dump B"):
         compare(str(a), str(b))
 
     several = tmp_path / "several"
@@ -152,3 +152,111 @@ def test_bad_input(tmp_path):
         compare(str(a), str(b))
     with pytest.raises(CompareError, match="min_cosine must be in"):
         compare(str(a), str(a), min_cosine=2)
+
+
+def _ovf_graph():
+    g = geflow.Graph("ovf")
+    x = g.data("x", [2, 8], "float32")
+    h = ops.matmul(x, g.constant(np.full((8, 16), 10, np.float32)), name="mm1")
+    z = ops.matmul(h, g.constant(np.full((16, 4), 100, np.float32)), name="mm2")
+    g.output(ops.softmax(z, name="sm"), "y")
+    return g
+
+
+def _run(path, options):
+    exe = geflow.compile(_ovf_graph(), options={"dump_path": str(path), **options})
+    exe.run({"x": np.ones((2, 8), np.float32)})
+    return path
+
+
+def test_stats_dumps_are_compared_by_their_statistics(tmp_path):
+    fp32 = _run(tmp_path / "fp32", {"enable_dump": "true"})
+    stats32 = _run(tmp_path / "s32", {"enable_dump": "true", "dump_data": "stats"})
+    stats16 = _run(tmp_path / "s16", {"enable_dump": "true", "dump_data": "stats",
+                                      "precision_mode": "force_fp16"})
+    rows = compare(str(fp32), str(stats32))
+    assert [(r["Op Name"], r["Status"]) for r in rows] == [("mm1", "ok"), ("mm2", "ok"),
+                                                           ("sm", "ok")]
+    assert rows[1]["Cosine Similarity"] == "" and rows[1]["NaN/Inf A"] == 0
+    assert abs(rows[1]["Avg Diff"]) < 1e-3  # 128000 in both
+    rows = [r for r in compare(str(stats32), str(stats16)) if r["Status"] != "only in B"]
+    assert [(r["Op Name"], r["Status"]) for r in rows] == [
+        ("mm1", "ok"), ("mm2", "diverged"), ("sm", "diverged")]
+    assert rows[1]["First Flagged"] == "yes" and rows[1]["NaN/Inf B"] == 8
+    # A stats dump's numbers against a planted change: the mean moves.
+    b = tmp_path / "planted"
+    shutil.copytree(stats32, b)
+    path = next(os.path.join(d, f) for d, _, fs in os.walk(b) for f in fs
+                if f.startswith("MatMulV2.mm1.") and f.endswith(".csv"))
+    text = open(path).read().replace(",80,80,80,", ",80,80,81,")
+    open(path, "w").write(text)
+    flagged = [r for r in compare(str(stats32), str(b)) if r["First Flagged"]]
+    assert [(r["Op Name"], r["Avg Diff"]) for r in flagged] == [("mm1", 1.0)]
+
+
+def test_overflow_records_are_listed(tmp_path):
+    dbg = _run(tmp_path / "dbg", {"enable_dump_debug": "true", "precision_mode": "force_fp16"})
+    from geflow.compare import overflows
+    (rec,) = overflows(str(dbg), csv_path=str(tmp_path / "ovf.csv"))
+    assert (rec["Step"], rec["Op Type"], rec["Op Name"], rec["Output"], rec["Inf Count"],
+            rec["NaN Count"]) == (0, "MatMulV2", "mm2", 0, 8, 0)
+    assert os.path.exists(rec["Files"] + ".output.0.npy")
+    assert next(csv.DictReader(open(tmp_path / "ovf.csv")))["Op Name"] == "mm2"
+    out = subprocess.run([sys.executable, SCRIPT, str(dbg)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "overflow records in dump A (1;" in out.stdout
+    assert f">> step 0 task {rec['Task ID']} MatMulV2 'mm2' output 0: 8 Inf, 0 NaN" in \
+        " ".join(out.stdout.split())
+    ok = _run(tmp_path / "ok", {"enable_dump_debug": "true"})
+    os.makedirs(ok, exist_ok=True)  # nothing overflowed: nothing was written
+    assert overflows(str(ok)) == []
+
+
+def test_reference_dump_is_a_golden_for_compare(tmp_path):
+    import importlib.util
+    from geflow import reference_dump
+    spec = importlib.util.spec_from_file_location(
+        "fp16_overflow_mlp", os.path.join(ROOT, "examples", "fp16_overflow_mlp.py"))
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    model = example.model()
+    onnx_path = str(tmp_path / "mlp.onnx")
+    import onnx
+    onnx.save(model, onnx_path)
+    x = np.random.default_rng(3).uniform(0.5, 1.5, (4, 8)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    assert reference_dump.main(["--model", onnx_path, "--input", f"x={tmp_path / 'x.npy'}",
+                                "--output", str(tmp_path / "golden")]) == 0
+    # The golden values are the float64 evaluation of each node.
+    h = np.maximum(x.astype(np.float64) @ np.full((8, 16), 10.0) + 0.5, 0)
+    run = next(d for d, _, fs in os.walk(tmp_path / "golden") if "mapping.csv" in fs)
+    fc2 = np.load(os.path.join(run, next(f for f in os.listdir(run)
+                                         if f.startswith("MatMulV2.fc2.3."))))
+    assert fc2.dtype == np.float64 and np.allclose(fc2, h @ np.full((16, 4), 100.0),
+                                                   rtol=1e-12)
+
+    def dump(path, options):
+        exe = geflow.compile(onnx_path, options={"enable_dump": "true", "dump_path": str(path),
+                                                 **options})
+        exe.run({"x": x})
+        return str(path)
+    rows = compare(str(tmp_path / "golden"), dump(tmp_path / "d32", {}))
+    status = {r["Op Name"]: r["Status"] for r in rows}
+    # fc1's kernel computes fc1, fc1_bias and act1: matched by its last op.
+    assert status == {"fc1": "only in A", "fc1_bias": "only in A", "act1": "ok",
+                      "fc2": "ok", "prob": "ok"}
+    rows = compare(str(tmp_path / "golden"),
+                   dump(tmp_path / "d16", {"precision_mode": "force_fp16"}))
+    first = next(r for r in rows if r["First Flagged"])
+    assert (first["Op Name"], first["Status"]) == ("fc2", "diverged")
+
+    bad = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("Celu", ["x"], ["y"], name="c")], "g",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2])]))
+    with pytest.raises(reference_dump.ReferenceDumpError,
+                       match="node 'c' \\(Celu\\): the reference evaluator has no Celu"):
+        reference_dump.evaluate(bad, {"x": np.ones(2, np.float32)})
+    with pytest.raises(reference_dump.ReferenceDumpError, match="no value for model input 'x'"):
+        reference_dump.evaluate(bad, {})

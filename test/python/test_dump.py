@@ -21,11 +21,11 @@ FILE = re.compile(r"^(?P<type>[A-Za-z0-9_]+)\.(?P<name>[^./\\ ]+)\.(?P<task>\d+)
                   r"\.(?P<kind>input|output)\.(?P<index>\d+)\.npy$")
 
 
-def mlp():
+def mlp(batch=2):
     """fc1 (MatMul + bias Add + Relu, fused into one cube kernel), fc2, softmax;
     names with '.', ' ' and '/' to check GE's name rule."""
     g = geflow.Graph("mlp")
-    x = g.data("x", [2, 8], "float32")
+    x = g.data("x", [batch, 8], "float32")
     h = ops.matmul(x, g.constant(W1), name="fc1")
     h = ops.add(h, g.constant(B1), name="fc1.bias")
     h = ops.relu(h, name="act 1")
@@ -174,6 +174,45 @@ def test_overflow_first_op(tmp_path):
     assert fp32.dumper.first_overflow() is None and fp32.dumper.overflows() == []
 
 
+@pytest.mark.parametrize("mode, reported", [
+    ("aicore_overflow", ["mm2"]), ("atomic_overflow", []), ("all", ["mm2"])])
+def test_dump_debug_mode(mode, reported):
+    """mm2 is an AI Core op (a cube kernel): aicore_overflow and all report
+    it; atomic_overflow watches the float work outside AI Core only (the
+    host-op case is in the C++ executor test)."""
+    exe = geflow.compile(overflowing(), options={
+        "precision_mode": "force_fp16", "enable_dump_debug": "true", "dump_debug_mode": mode})
+    exe.run({"x": np.ones((4, 8), np.float32)})
+    assert [o["op_name"] for o in exe.dumper.overflows()] == reported
+
+
+def test_padded_runs_are_profiled_and_dumped(tmp_path):
+    """A gear_padding run (batch 3 in the batch-4 gear) is recorded like any
+    other, noted as padded: the tasks' shapes are the gear's."""
+    exe = geflow.compile(mlp(-1), options={
+        "input_shape": "x:-1,8", "dynamic_batch_size": "2,4", "gear_padding": "true",
+        "enable_dump": "true", "dump_path": str(tmp_path / "dump"), "profiling_mode": "true",
+        "profiling_options": '{"output": "%s"}' % (tmp_path / "prof")})
+    x = np.random.default_rng(5).standard_normal((3, 8)).astype(np.float32)
+    (y,) = exe.run({"x": x})
+    assert y.shape == (3, 4)
+    rows = exe.profiler.op_summary()
+    assert len(rows) == 3 and all(r["padding"] == "batch 3 padded to 4" for r in rows)
+    assert rows[0]["input_shapes"].startswith("4,8")
+    (exe.profiler.write(str(tmp_path / "prof")))
+    summary = list(csv.DictReader(open(tmp_path / "prof" / "op_summary.csv")))
+    assert {r["Padding"] for r in summary} == {"batch 3 padded to 4"}
+    d = os.path.join(run_dir(tmp_path / "dump"), "0")
+    mapping = list(csv.DictReader(open(os.path.join(d, "mapping.csv"))))
+    assert {r["Padding"] for r in mapping} == {"batch 3 padded to 4"}
+    fc2 = np.load(os.path.join(d, next(f for f in files(d) if f.startswith("MatMulV2.fc2."))))
+    assert fc2.shape == (4, 4)  # the gear's shape; row 3 is padding
+    np.testing.assert_allclose(fc2[:3], reference(x)["fc2"], rtol=1e-5, atol=1e-5)
+    # An exact gear is not marked.
+    exe.run({"x": x[:2]})
+    assert exe.profiler.op_summary()[-1]["padding"] == ""
+
+
 def test_exception_dump(tmp_path):
     g = geflow.Graph("gather")
     table = g.constant(np.arange(12, dtype=np.float32).reshape(4, 3))
@@ -213,3 +252,49 @@ def test_exception_dump(tmp_path):
 def test_bad_dump_options(options, message):
     with pytest.raises(geflow.InvalidArgumentError, match=message):
         geflow.compile(mlp(), options=options)
+
+
+def test_session_options_profile_and_dump_as_executable_does(tmp_path):
+    """Session (and graph) options attach the same profiler and dumper as
+    geflow.compile's options: same task rows, same dump files and layout."""
+    import json
+    prof, dump, exe_dump = tmp_path / "prof", tmp_path / "dump", tmp_path / "exe_dump"
+    session = geflow.Session({"profiling_mode": "true",
+                              "profiling_options": json.dumps({"output": str(prof)})})
+    session.add_graph(1, mlp(), {"enable_dump": "true", "dump_path": str(dump),
+                                 "dump_mode": "all"})
+    session.add_graph(2, mlp())
+    exe = geflow.compile(mlp(), options={"enable_dump": "true", "dump_path": str(exe_dump),
+                                         "dump_mode": "all"})
+    for step in range(2):
+        (y,) = session.run_graph(1, [inputs(step)])
+        (y2,) = session.run_graph(2, [inputs(step)])
+        (expected,) = exe.run({"x": inputs(step)})
+        assert np.array_equal(y, expected) and np.array_equal(y2, expected)
+    assert session.dumper(2) is None
+    assert session.profiler(2).runs() == 2          # the session's profiler
+    assert session.profiler(1).runs() == 2          # graph 1's own (its options)
+    assert session.dumper(1).files_written == exe.dumper.files_written == 2 * 6
+    rows = session.profiler(1).op_summary()
+    exe_rows = exe.profile({"x": inputs(0)}, runs=2)
+    assert [(r["op_name"], r["op_type"], r["run"]) for r in rows] == \
+        [(r["op_name"], r["op_type"], r["run"]) for r in exe_rows]
+    for step in (0, 1):
+        mine = [FILE.match(f).group("type", "name", "task", "kind", "index")
+                for f in files(os.path.join(run_dir(dump), str(step)))]
+        theirs = [FILE.match(f).group("type", "name", "task", "kind", "index")
+                  for f in files(os.path.join(run_dir(exe_dump), str(step)))]
+        assert mine == theirs and len(mine) == 6
+    assert not prof.exists()
+    del session
+    import gc
+    gc.collect()
+    summary = list(csv.DictReader(open(prof / "op_summary.csv")))
+    assert len(summary) == 2 * 3  # the session's profiler: graph 2's runs
+    assert {"trace.json", "op_statistic.csv"} <= set(os.listdir(prof))
+
+
+def test_session_bad_debug_option():
+    session = geflow.Session()
+    with pytest.raises(geflow.InvalidArgumentError, match="graph 5: option 'enable_dump' needs dump_path"):
+        session.add_graph(5, mlp(), {"enable_dump": "true"})

@@ -67,3 +67,13 @@ def test_public_headers_pass(tmp_path):
     write(tmp_path, 'runtime/kernels/cube/conv.h')
     result = run(tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+def test_mpi_outside_the_collectives_component_fails(tmp_path):
+    write(tmp_path, 'runtime/executor/Comm.cpp', '#include <mpi.h>\n')
+    write(tmp_path, 'runtime/collectives/MpiOps.cpp', '#include <mpi.h>\n')
+    result = run(tmp_path)
+    assert result.returncode == 1
+    assert 'runtime/executor/Comm.cpp:1: only runtime/collectives includes mpi.h' \
+        in result.stdout
+    assert 'MpiOps.cpp' not in result.stdout

@@ -79,13 +79,6 @@ static cl::opt<std::string> mlirStage(
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
              "graph passes) or npu (the planned task program)"),
     cl::init("import"), cl::cat(groups.output));
-static cl::opt<int64_t> airWeightThreshold(
-    "air-weight-threshold",
-    cl::desc("With --emit=air: when the float weights total more than this "
-             "many bytes, all of them go to raw files beside the .air "
-             "(FileConstant); 0: always (default 1 GiB)"),
-    cl::init(int64_t(1) << 30), cl::value_desc("bytes"),
-    cl::cat(groups.output));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print the compile summary"),
                            cl::cat(groups.output));
@@ -189,8 +182,6 @@ int main(int argc, char **argv) {
                 " is not one of static, shared");
   if (emit == "air" && output == "-")
     return fail("--emit=air needs a file --output (weights go beside it)");
-  if (airWeightThreshold < 0)
-    return fail("--air-weight-threshold must be >= 0");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
     return fail("--mlir-stage=" + mlirStage +
                 " is not one of import, graph, npu");
@@ -247,7 +238,7 @@ int main(int argc, char **argv) {
   if (emit == "air") {
     std::string path = withExtension(".air");
     geflow::frontend::AirExportOptions exportOptions;
-    exportOptions.externalWeightThreshold = airWeightThreshold;
+    exportOptions.externalWeightThreshold = config->airWeightThreshold;
     geflow::frontend::AirExportResult written;
     if (failed(geflow::frontend::exportAirModel(**module, path, exportOptions,
                                                 written, error)))
@@ -260,9 +251,10 @@ int main(int argc, char **argv) {
   }
 
   if (emit == "mlir") {
-    if (mlirStage != "import" &&
-        failed(
-            geflow::runPipeline(**module, *config, mlirStage == "graph", hook)))
+    // DUMP_GE_GRAPH dumps the stages this emit runs, as a full compile does.
+    if (failed(geflow::runDumpedPipeline(
+            **module, *config, mlirStage == "graph",
+            sys::path::stem(modelPath).str(), hook, mlirStage != "import")))
       return 1;
     std::string path = withExtension(".mlir");
     if (Error e = writeToOutput(path, [&](raw_ostream &os) {

@@ -18,13 +18,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelInfo.h"
-#include "RunDebug.h"
+#include "RankFiles.h"
 #include "RunLoop.h"
 #include "RunTensors.h"
 #include "ToolSupport.h"
 
 #include "geflow/Compiler/Compile.h"
+#include "geflow/Compiler/DebugAttachment.h"
 #include "geflow/Compiler/DebugOptions.h"
+#include "geflow/Compiler/Distributed.h"
 #include "geflow/Compiler/OptionFlags.h"
 #include "geflow/Compiler/Options.h"
 #include "geflow/runtime/Device.h"
@@ -229,8 +231,25 @@ int main(int argc, char **argv) {
   std::map<std::string, std::string> rawOptions;
   if (!geFlags.collect(&rawOptions, &error))
     return fail(error);
+  // Under mpirun every rank runs this: set up the ranks before anything
+  // else, and give each rank its own files ("{rank}", or GE's multi-rank
+  // layout <name><rank>.air).
+  std::optional<Options> rankOptions =
+      OptionsRegistry::get().parse(rawOptions, &error);
+  if (!rankOptions)
+    return fail(error);
+  auto ranks = setUpRanks(*rankOptions);
+  if (!ranks.ok())
+    return fail(ranks.status());
+  modelPath.setValue(run::pathForRank(modelPath, *ranks));
+  outputDir.setValue(run::pathForRank(outputDir, *ranks));
+  if (ranks->size > 1)
+    outs() << "rank " << ranks->rank << " of " << ranks->size << " (local "
+           << ranks->localRank << " of " << ranks->localSize << ", "
+           << ranks->backend << "), model " << modelPath << "\n";
   std::map<std::string, std::string> inputs;
-  for (const std::string &in : inputFiles) {
+  for (std::string in : inputFiles) {
+    in = run::pathForRank(in, *ranks);
     size_t eq = in.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == in.size())
       return fail("--input expects NAME=file.npy, got '" + in + "'");
@@ -301,9 +320,8 @@ int main(int argc, char **argv) {
   std::optional<DebugConfig> debugConfig = parseDebugConfig(*runOptions, error);
   if (!debugConfig)
     return fail(error);
-  auto debug = run::RunDebug::create(*debugConfig, profileDir);
-  if (!debug.ok())
-    return fail(debug.status());
+  std::optional<DebugAttachment> debug =
+      DebugAttachment::create(*debugConfig, profileDir);
   if (info) {
     outs() << (json ? run::modelInfoJson(*model) : run::modelInfoText(*model));
     return 0;

@@ -1,4 +1,4 @@
-//===- GEDataOps.cpp - Constants, variables and collectives ---------------===//
+//===- GEDataOps.cpp - Constants and variables ----------------------------===//
 #include "dialects/ge/IR/GEOpUtils.h"
 
 using namespace mlir;
@@ -51,16 +51,6 @@ LogicalResult FileConstantOp::verify() {
   if (length != -1 && length != bytes)
     return emitOpError("length ") << length << " does not match " << type
                                   << " (" << bytes << " bytes)";
-  return success();
-}
-
-LogicalResult HcomAllReduceOp::verify() {
-  StringRef r = getReduction();
-  if (r != "sum" && r != "prod" && r != "max" && r != "min")
-    return emitOpError("reduction must be one of sum, prod, max, min; got \"")
-           << r << "\"";
-  if (getGroup().empty())
-    return emitOpError("group must not be empty");
   return success();
 }
 

@@ -1,4 +1,4 @@
-//===- GEDataOps.td - Constants, variables, collectives ------*- tablegen -*-===//
+//===- GEDataOps.td - Constants and variables ----------------*- tablegen -*-===//
 #ifndef GEFLOW_GE_DATAOPS
 #define GEFLOW_GE_DATAOPS
 
@@ -90,23 +90,6 @@ def GE_AssignSubOp : GE_AssignLikeOp<"AssignSub",
   let description = [{
     GE `AssignSub`: `var = var - value` elementwise; returns the new value.
   }];
-}
-
-def GE_HcomAllReduceOp : GE_Op<"HcomAllReduce", [SameOperandsAndResultType,
-                                                 MemoryEffects<[MemRead, MemWrite]>]> {
-  let summary = "All-reduce across the ranks of a communication group";
-  let description = [{
-    GE `HcomAllReduce`: `reduction` is "sum", "prod", "max" or "min" over the
-    ranks of `group`. On a single virtual device (rank size 1) it is the
-    identity; it is kept in the graph so multi-card exports round-trip.
-  }];
-  let arguments = (ins GE_Tensor:$x,
-                   DefaultValuedAttr<StrAttr, "\"sum\"">:$reduction,
-                   DefaultValuedAttr<StrAttr, "\"hccl_world_group\"">:$group,
-                   DefaultValuedAttr<I64Attr, "1">:$fusion);
-  let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$x attr-dict `:` type($x)";
-  let hasVerifier = 1;
 }
 
 #endif // GEFLOW_GE_DATAOPS

@@ -9,5 +9,6 @@ include "dialects/ge/IR/GEShapeOps.td"
 include "dialects/ge/IR/GEReduceOps.td"
 include "dialects/ge/IR/GEFusedOps.td"
 include "dialects/ge/IR/GEIndexOps.td"
+include "dialects/ge/IR/GECollectiveOps.td"
 
 #endif // GEFLOW_GE_OPS

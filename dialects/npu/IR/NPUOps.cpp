@@ -19,6 +19,8 @@ std::optional<int64_t> geflow::npu::getTaskStream(Operation *op) {
     return m.getStream().value_or(0);
   if (auto h = dyn_cast<HostCallOp>(op))
     return h.getStream().value_or(0);
+  if (auto c = dyn_cast<CollectiveOp>(op))
+    return c.getStream().value_or(0);
   if (auto r = dyn_cast<EventRecordOp>(op))
     return r.getStream();
   if (auto w = dyn_cast<EventWaitOp>(op))
@@ -119,6 +121,11 @@ LogicalResult ProgramOp::verify() {
       if (auto ws = k.getWorkspace())
         if (failed(checkPlacement(&op, *ws, Type(), *this, "workspace")))
           return failure();
+    } else if (auto c = dyn_cast<CollectiveOp>(op)) {
+      if (auto outs = c.getOutputs())
+        for (auto [buf, res] : llvm::zip(*outs, c.getResults()))
+          if (failed(check(cast<BufferAttr>(buf), res.getType(), "output")))
+            return failure();
     } else if (auto m = dyn_cast<MemcpyOp>(op)) {
       if (failed(check(m.getPlacementAttr(), m.getType(), "memcpy")))
         return failure();
@@ -204,5 +211,41 @@ LogicalResult MemcpyOp::verify() {
   if (succeeded(from) && succeeded(to) && *from != *to)
     return emitOpError() << "copies " << *from << " bytes into " << getType()
                          << " (" << *to << " bytes)";
+  return success();
+}
+
+LogicalResult CollectiveOp::verify() {
+  StringRef kind = getKind();
+  size_t ins = getInputs().size(), outs = getNumResults();
+  bool shapeOk;
+  if (kind == "HcomAllReduce" || kind == "HcomAllGather" ||
+      kind == "HcomReduceScatter")
+    shapeOk = ins == 1 && outs == 1;
+  else if (kind == "HcomBroadcast")
+    shapeOk = ins >= 1 && ins == outs;
+  else if (kind == "HcomSend")
+    shapeOk = ins == 1 && outs == 0;
+  else if (kind == "HcomReceive")
+    shapeOk = ins == 0 && outs == 1;
+  else
+    return emitOpError() << "unknown collective kind \"" << kind
+                         << "\" (expected HcomAllReduce, HcomAllGather, "
+                            "HcomReduceScatter, HcomBroadcast, HcomSend or "
+                            "HcomReceive)";
+  if (!shapeOk)
+    return emitOpError() << kind << " cannot take " << ins << " input(s) and "
+                         << outs << " result(s)";
+  if (getGroup().empty())
+    return emitOpError("group must not be empty");
+  if (auto buffers = getOutputs()) {
+    if (buffers->size() != outs)
+      return emitOpError() << "has " << buffers->size()
+                           << " output buffers for " << outs << " results";
+    for (Attribute a : *buffers) {
+      MemRegion r = cast<BufferAttr>(a).getRegion();
+      if (r != MemRegion::arena && r != MemRegion::output)
+        return emitOpError("outputs must live in the arena or an output slot");
+    }
+  }
   return success();
 }

@@ -166,4 +166,32 @@ def NPU_HostCallOp : NPU_Op<"host_call"> {
   }];
 }
 
+def NPU_CollectiveOp : NPU_Op<"collective"> {
+  let summary = "A collective communication task (HCCL op) on a stream";
+  let description = [{
+    Runs the GE collective `kind` (`HcomAllReduce`, `HcomAllGather`,
+    `HcomReduceScatter`, `HcomBroadcast`, `HcomSend`, `HcomReceive`) over
+    the ranks of communication group `group` on `stream`. `comm_attrs`
+    carry the op's attributes (`reduction`, `rank_size`, `root_rank`,
+    `peer_rank`, `sr_tag`). The runtime starts it without holding an AI
+    core and the stream waits for its completion, so tasks of other streams
+    (ordered against it by events) run while it communicates.
+
+    ```mlir
+    %y = npu.collective "HcomAllReduce"(%x) {group = "hccl_world_group",
+        comm_attrs = {reduction = "sum"}} : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, Variadic<NPU_Tensor>:$inputs,
+                       StrAttr:$group,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$comm_attrs,
+                       OptionalAttr<I64Attr>:$stream,
+                       OptionalAttr<TypedArrayAttrBase<NPU_BufferAttr, "buffers">>:$outputs);
+  let results = (outs Variadic<NPU_Tensor>:$results);
+  let assemblyFormat = [{
+    $kind `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // GEFLOW_NPU_OPS

@@ -34,7 +34,11 @@ def NPUAssignStreams : Pass<"npu-assign-streams", "::geflow::npu::ProgramOp"> {
     stream has issued nothing since that producer (the chain goes on without
     an event), otherwise it opens a new stream while fewer than
     `max-streams` (GE's `stream_max_parallel_num`) are open, and otherwise
-    joins the stream that went idle earliest. Sets `num_streams`.
+    joins the stream that went idle earliest. Collective tasks
+    (`npu.collective`) all go to one stream of their own, in program order
+    (every rank issues them in the same order), not counted in
+    `max-streams`: compute on the other streams overlaps communication.
+    Sets `num_streams`.
   }];
   let options = [
     Option<"maxStreams", "max-streams", "int64_t", /*default=*/"4",

@@ -102,6 +102,8 @@ bool needsArena(Value v) {
     return !m.getPlacement();
   if (auto h = dyn_cast_or_null<HostCallOp>(def))
     return !h.getOutputs();
+  if (auto c = dyn_cast_or_null<CollectiveOp>(def))
+    return !c.getOutputs();
   return false;
 }
 
@@ -347,6 +349,12 @@ void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
           outs.assign(existing->begin(), existing->end());
         outs[cast<OpResult>(value).getResultNumber()] = buf;
         h.setOutputsAttr(ArrayAttr::get(ctx, outs));
+      } else if (auto c = dyn_cast<CollectiveOp>(def)) {
+        SmallVector<Attribute> outs(c.getNumResults(), buf);
+        if (auto existing = c.getOutputs())
+          outs.assign(existing->begin(), existing->end());
+        outs[cast<OpResult>(value).getResultNumber()] = buf;
+        c.setOutputsAttr(ArrayAttr::get(ctx, outs));
       }
     }
     for (KernelOp k : b.workspaces)

@@ -213,6 +213,55 @@ public:
   rt::StatusOr<Value> broadcastTo(Value x, const std::vector<int64_t> &shape,
                                   const OpLoc &loc = {});
 
+  /// GE HcomAllReduce of `x` over the ranks of `group` (`reduction`: sum,
+  /// prod, max or min; `fusion` as GE's). `rankList`, when not empty, is
+  /// written as GE's `ranklist` attribute: the group's ranks as the
+  /// exporting framework numbers them (TorchAir writes it).
+  rt::StatusOr<Value> hcomAllReduce(Value x, const std::string &reduction,
+                                    const std::string &group, int64_t fusion,
+                                    const std::vector<int64_t> &rankList,
+                                    const OpLoc &loc = {});
+
+  //===--------------------------------------------------------------------===//
+  // Node attributes
+  //===--------------------------------------------------------------------===//
+
+  /// String attributes every op created from now on carries as node
+  /// attributes (TorchAir's attr_scope: `nn_module_stack` for GE's backend
+  /// splitting); the .air exporter writes them. Names must not be an op's
+  /// own attribute names. Empty: none.
+  void
+  setScopeAttrs(const std::vector<std::pair<std::string, std::string>> &attrs);
+
+  //===--------------------------------------------------------------------===//
+  // Collectives (GE Hcom*, docs/distributed.md); `group` is a communication
+  // group ("hccl_world_group": every rank)
+  //===--------------------------------------------------------------------===//
+
+  // hcomAllReduce: above, with the .air attributes.
+  /// Every rank's x concatenated along dim 0 (rankSize ranks).
+  rt::StatusOr<Value> hcomAllGather(Value x, int64_t rankSize,
+                                    const std::string &group,
+                                    const OpLoc &loc = {});
+  /// The reduction over the ranks, split along dim 0: this rank's slice.
+  rt::StatusOr<Value> hcomReduceScatter(Value x, int64_t rankSize,
+                                        const std::string &reduction,
+                                        const std::string &group,
+                                        const OpLoc &loc = {});
+  /// Rank rootRank's xs on every rank.
+  rt::StatusOr<std::vector<Value>> hcomBroadcast(const std::vector<Value> &xs,
+                                                 int64_t rootRank,
+                                                 const std::string &group,
+                                                 const OpLoc &loc = {});
+  /// Sends x to rank destRank (no result; kept for its side effect).
+  Status hcomSend(Value x, int64_t destRank, int64_t srTag,
+                  const std::string &group, const OpLoc &loc = {});
+  /// Receives a tensor of `shape` and `dtype` from rank srcRank.
+  rt::StatusOr<Value> hcomReceive(const std::vector<int64_t> &shape,
+                                  DType dtype, int64_t srcRank, int64_t srTag,
+                                  const std::string &group,
+                                  const OpLoc &loc = {});
+
   //===--------------------------------------------------------------------===//
   // Values
   //===--------------------------------------------------------------------===//

@@ -98,6 +98,14 @@ mlir::LogicalResult runPipeline(mlir::ModuleOp module,
                                 const CompileConfig &config, bool graphOnly,
                                 const PassManagerHook &hook = nullptr);
 
+/// runPipeline with the DUMP_GE_GRAPH graph dumps of `config` (named after
+/// `graphName`): what compileModule runs, and --emit=mlir. `stages` false
+/// runs no pass (--mlir-stage=import): only the import/final dumps.
+mlir::LogicalResult
+runDumpedPipeline(mlir::ModuleOp module, const CompileConfig &config,
+                  bool graphOnly, const std::string &graphName,
+                  const PassManagerHook &hook = nullptr, bool stages = true);
+
 /// importModelFile + compileModule.
 mlir::FailureOr<std::vector<uint8_t>>
 compileModelFile(mlir::MLIRContext &context, const std::string &path,

@@ -109,6 +109,9 @@ struct CompileConfig {
   PipelineConfig pipeline;
   /// external_weight: large weights go to files beside the .gfm.
   bool externalWeight = false;
+  /// air_weight_threshold: .air export puts every float weight in a file
+  /// once they total more than this many bytes.
+  int64_t airWeightThreshold = kDefaultAirWeightThreshold;
   /// gear_padding: the executable's gears are checked for padding.
   bool gearPadding = false;
   /// graph_memory_max_size and constant_max_size (lib/Compiler/SizeLimits.h).

@@ -28,8 +28,11 @@ namespace geflow {
 void addDebugOptionSpecs(std::vector<OptionSpec> &specs);
 
 /// True for an option that acts at run time (it may be given with a
-/// compiled .gfm).
+/// compiled .gfm): the debug options but debug_dir.
 bool isRunTimeOption(const std::string &name);
+/// True for any debug option (run-time ones and debug_dir): none of them is
+/// part of the executable.
+bool isDebugOption(const std::string &name);
 
 /// What the run-time options ask for.
 struct DebugConfig {

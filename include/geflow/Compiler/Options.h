@@ -19,6 +19,10 @@
 
 namespace geflow {
 
+/// air_weight_threshold's default: TorchAir keeps a ModelDef under
+/// protobuf's 2 GiB with 200 MiB to spare.
+constexpr int64_t kDefaultAirWeightThreshold = int64_t(2048 - 200) << 20;
+
 /// Where GE accepts an option (informative: every scope validates alike).
 enum class OptionScope { Global, Session, Graph };
 

@@ -46,7 +46,8 @@ struct AirExportOptions {
   /// Weights go to raw files referenced by FileConstant when the graph's
   /// constants total more than this many bytes (all of them then, as
   /// TorchAir does); otherwise they stay inline as Const. 0: always files.
-  int64_t externalWeightThreshold = int64_t(1) << 30;
+  /// (The default is the air_weight_threshold option's: 2048 - 200 MiB.)
+  int64_t externalWeightThreshold = int64_t(2048 - 200) << 20;
   /// Directory the weight files and dynamo.pbtxt are written to (default:
   /// the .air's directory).
   std::string weightDir;

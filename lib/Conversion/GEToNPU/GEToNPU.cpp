@@ -35,8 +35,7 @@ std::string nodeName(Operation *op) {
 }
 
 bool isAliasLike(Operation *op) {
-  if (isa<ge::ReshapeOp, ge::SqueezeOp, ge::ExpandDimsOp, ge::IdentityOp,
-          ge::HcomAllReduceOp>(op))
+  if (isa<ge::ReshapeOp, ge::SqueezeOp, ge::ExpandDimsOp, ge::IdentityOp>(op))
     return true;
   // Same-type casts and format-preserving TransData are views.
   if (auto cast = dyn_cast<ge::CastOp>(op))
@@ -93,6 +92,51 @@ DictionaryAttr toDictionary(MLIRContext *ctx, const k::AttrMap &attrs) {
     out.push_back(b.getNamedAttr(name, a));
   }
   return b.getDictionaryAttr(out);
+}
+
+bool isCollective(Operation *op) {
+  return isa<ge::HcomAllReduceOp, ge::HcomAllGatherOp, ge::HcomReduceScatterOp,
+             ge::HcomBroadcastOp, ge::HcomSendOp, ge::HcomReceiveOp>(op);
+}
+
+StringRef collectiveGroup(Operation *op) {
+  if (auto o = dyn_cast<ge::HcomAllReduceOp>(op))
+    return o.getGroup();
+  if (auto o = dyn_cast<ge::HcomAllGatherOp>(op))
+    return o.getGroup();
+  if (auto o = dyn_cast<ge::HcomReduceScatterOp>(op))
+    return o.getGroup();
+  if (auto o = dyn_cast<ge::HcomBroadcastOp>(op))
+    return o.getGroup();
+  if (auto o = dyn_cast<ge::HcomSendOp>(op))
+    return o.getGroup();
+  return cast<ge::HcomReceiveOp>(op).getGroup();
+}
+
+/// The GE op's communication attributes, as the collective task keeps them.
+DictionaryAttr collectiveAttrs(Operation *op) {
+  Builder b(op->getContext());
+  NamedAttrList attrs;
+  auto setInt = [&](StringRef name, int64_t v) {
+    attrs.set(name, b.getI64IntegerAttr(v));
+  };
+  if (auto ar = dyn_cast<ge::HcomAllReduceOp>(op)) {
+    attrs.set("reduction", b.getStringAttr(ar.getReduction()));
+  } else if (auto ag = dyn_cast<ge::HcomAllGatherOp>(op)) {
+    setInt("rank_size", ag.getRankSize());
+  } else if (auto rs = dyn_cast<ge::HcomReduceScatterOp>(op)) {
+    attrs.set("reduction", b.getStringAttr(rs.getReduction()));
+    setInt("rank_size", rs.getRankSize());
+  } else if (auto bc = dyn_cast<ge::HcomBroadcastOp>(op)) {
+    setInt("root_rank", bc.getRootRank());
+  } else if (auto send = dyn_cast<ge::HcomSendOp>(op)) {
+    setInt("peer_rank", send.getDestRank());
+    setInt("sr_tag", send.getSrTag());
+  } else if (auto recv = dyn_cast<ge::HcomReceiveOp>(op)) {
+    setInt("peer_rank", recv.getSrcRank());
+    setInt("sr_tag", recv.getSrTag());
+  }
+  return attrs.getDictionary(op->getContext());
 }
 
 class FuncLowering {
@@ -402,6 +446,19 @@ LogicalResult FuncLowering::run() {
                            b.getI64IntegerAttr(file.getOffset()), BufferAttr(),
                            /*source=*/StringAttr());
       map_.map(file.getResult(), w.getResult());
+    } else if (isCollective(&op)) {
+      if (llvm::any_of(op.getOperands(),
+                       [&](Value v) { return !map_.contains(v); }))
+        continue; // a producer already failed and was reported
+      SmallVector<Value> inputs;
+      for (Value v : op.getOperands())
+        inputs.push_back(map_.lookup(v));
+      auto c = CollectiveOp::create(
+          b, op.getLoc(), op.getResultTypes(),
+          b.getStringAttr(op.getName().stripDialect()), inputs,
+          b.getStringAttr(collectiveGroup(&op)), collectiveAttrs(&op),
+          /*stream=*/IntegerAttr(), /*outputs=*/ArrayAttr());
+      map_.map(op.getResults(), c.getResults());
     } else if (isAliasLike(&op) && map_.contains(op.getOperand(0))) {
       auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
                                    map_.lookup(op.getOperand(0)));

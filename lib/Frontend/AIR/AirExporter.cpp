@@ -92,7 +92,9 @@ private:
   /// `user`; returns its "name:0".
   std::string constInput(StringRef user, StringRef attrName,
                          air::ConstKind kind, Attribute attr);
-  void addDesc(::ge::proto::TensorDescriptor *desc, Type type, StringRef name);
+  void addDesc(::ge::proto::TensorDescriptor *desc, Type type, StringRef name,
+               Value value = {});
+  void computeLayouts(func::FuncOp f);
   LogicalResult writeFile(StringRef file, StringRef bytes);
 
   ModuleOp module;
@@ -105,6 +107,8 @@ private:
   ::ge::proto::GraphDef *graph = nullptr;
   llvm::StringSet<> names, fileNames;
   DenseMap<Value, std::string> wire;
+  /// The layout string of 4-D values whose format the graph states.
+  DenseMap<Value, StringRef> layouts;
   std::string weightDir;
   bool external = false;
 };
@@ -134,9 +138,60 @@ LogicalResult Exporter::fail(Operation *op, const Twine &message) {
 }
 
 void Exporter::addDesc(::ge::proto::TensorDescriptor *desc, Type type,
-                       StringRef name) {
+                       StringRef name, Value value) {
   std::string ignored;
   (void)air::fillDesc(type, name, *desc, ignored);
+  if (StringRef layout = value ? layouts.lookup(value) : StringRef();
+      !layout.empty())
+    desc->set_layout(layout.str());
+}
+
+/// An op's `data_format` (NCHW or NHWC) when it has one.
+static StringRef dataFormatOf(Operation *op) {
+  if (!op->getRegisteredInfo())
+    return {};
+  NamedAttrList attrs(op->getAttrDictionary());
+  op->getRegisteredInfo()->populateDefaultAttrs(attrs);
+  auto format = dyn_cast_or_null<StringAttr>(attrs.get("data_format"));
+  if (!format || (format.getValue() != "NCHW" && format.getValue() != "NHWC"))
+    return {};
+  return format.getValue();
+}
+
+static bool isFourD(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getRank() == 4;
+}
+
+/// The layouts GE writes: the data_format of the ops that have one on their
+/// 4-D data input and outputs (a Conv2D filter is [Cout, Cin, KH, KW]:
+/// NCHW), carried forward through ops that keep the shape (elementwise
+/// ops, casts), and to graph inputs and constants from their first such
+/// user. Everything else is ND.
+void Exporter::computeLayouts(func::FuncOp f) {
+  auto setIfUnknown = [&](Value v, StringRef layout) {
+    if (isFourD(v) && !layouts.count(v))
+      layouts[v] = layout;
+  };
+  for (Operation &op : f.getBody().front()) {
+    if (StringRef format = dataFormatOf(&op); !format.empty()) {
+      if (op.getNumOperands() > 0)
+        setIfUnknown(op.getOperand(0), format);
+      if (isa<ge::Conv2DOp, ge::Conv2DTransposeOp>(op))
+        setIfUnknown(op.getOperand(1), "NCHW");
+      for (Value r : op.getResults())
+        setIfUnknown(r, format);
+      continue;
+    }
+    if (op.getNumResults() != 1 || op.getNumOperands() == 0 ||
+        isa<ge::TransposeOp, ge::ReshapeOp>(op) || !isFourD(op.getResult(0)) ||
+        !isFourD(op.getOperand(0)) ||
+        cast<RankedTensorType>(op.getResult(0).getType()).getShape() !=
+            cast<RankedTensorType>(op.getOperand(0).getType()).getShape())
+      continue;
+    if (StringRef layout = layouts.lookup(op.getOperand(0)); !layout.empty())
+      setIfUnknown(op.getResult(0), layout);
+  }
 }
 
 LogicalResult Exporter::writeFile(StringRef file, StringRef bytes) {
@@ -163,6 +218,10 @@ LogicalResult Exporter::exportData(func::FuncOp f) {
             air::fillDesc(arg.getType(), "y", *op->add_output_desc(), why))) {
       error = "graph input '" + name + "' " + why;
       return failure();
+    }
+    if (StringRef layout = layouts.lookup(arg); !layout.empty()) {
+      op->mutable_input_desc(0)->set_layout(layout.str());
+      op->mutable_output_desc(0)->set_layout(layout.str());
     }
     wire[arg] = name + ":0";
   }
@@ -200,7 +259,7 @@ LogicalResult Exporter::exportWeight(Operation *op) {
                                 *(*def->mutable_attr())["value"].mutable_t(),
                                 why)))
       return fail(op, why);
-    addDesc(def->add_output_desc(), type, "y");
+    addDesc(def->add_output_desc(), type, "y", op->getResult(0));
     return success();
   }
   std::string file = fileNameFor(name);
@@ -226,7 +285,7 @@ LogicalResult Exporter::exportWeight(Operation *op) {
     recorded += "/";
   attrs["file_path"].set_s(recorded + file);
   attrs["file_id"].set_s("");
-  addDesc(def->add_output_desc(), type, "y");
+  addDesc(def->add_output_desc(), type, "y", op->getResult(0));
   return success();
 }
 
@@ -326,7 +385,7 @@ LogicalResult Exporter::exportOp(Operation *op) {
   for (auto [in, v] : llvm::zip(inputs, inputValues)) {
     def->add_input(in);
     if (v)
-      addDesc(def->add_input_desc(), v.getType(), "");
+      addDesc(def->add_input_desc(), v.getType(), "", v);
   }
   auto &out = *def->mutable_attr();
   for (NamedAttribute a : attrs) {
@@ -384,13 +443,13 @@ LogicalResult Exporter::exportOp(Operation *op) {
       list->add_i(d);
     list->set_val_type(ListValue::VT_LIST_INT);
   }
-  if (dialectOp == "HcomAllReduce")
-    out["fusion_id"].set_i(-1);
+  if (dialectOp == "HcomAllReduce" && !out.contains("fusion_id"))
+    out["fusion_id"].set_i(-1); // GE's default: no fusion group
   for (OpResult r : op->getResults()) {
     addDesc(def->add_output_desc(), r.getType(),
-            op->getNumResults() == 1
-                ? "y"
-                : ("y" + Twine(r.getResultNumber())).str());
+            op->getNumResults() == 1 ? "y"
+                                     : ("y" + Twine(r.getResultNumber())).str(),
+            r);
     wire[r] = name + ":" + std::to_string(r.getResultNumber());
   }
   // GE's training outputs the dialect does not model (LayerNorm mean and
@@ -421,7 +480,7 @@ LogicalResult Exporter::exportReturn(func::ReturnOp ret, func::FuncOp f) {
   names->set_val_type(ListValue::VT_LIST_STRING);
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
     def->add_input(wire.lookup(v));
-    addDesc(def->add_input_desc(), v.getType(), ("input" + Twine(i)).str());
+    addDesc(def->add_input_desc(), v.getType(), ("input" + Twine(i)).str(), v);
     auto given = f.getResultAttrOfType<StringAttr>(i, "ge.name");
     names->add_s(given ? given.getValue().str() : ("output" + Twine(i)).str());
   }
@@ -463,6 +522,7 @@ LogicalResult Exporter::run() {
   external = total > static_cast<uint64_t>(
                          std::max<int64_t>(0, options.externalWeightThreshold));
 
+  computeLayouts(f);
   if (failed(exportData(f)))
     return failure();
   for (Operation &op : f.getBody().front()) {

@@ -16,6 +16,9 @@
 
 #include "ge_ir.pb.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
@@ -43,6 +46,36 @@ FailureOr<OwningOpRef<ModuleOp>> importAirModel(MLIRContext &context,
   StringRef dir = llvm::sys::path::parent_path(path);
   return importAirModelFromBytes(context, buffer->getBuffer(), path,
                                  dir.empty() ? "." : dir, options);
+}
+
+/// Whether `bytes` is an ONNX ModelProto rather than a ModelDef: both are
+/// protobuf messages with the graph in field 7, and a small ONNX file even
+/// parses as a ModelDef, but ONNX's field 1 is the varint ir_version (a
+/// ModelDef's is the name, a string) and its field 8 the opset imports (a
+/// ModelDef has no field 8).
+static bool looksLikeOnnx(StringRef bytes, uint64_t &irVersion) {
+  using google::protobuf::internal::WireFormatLite;
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    return false;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t *>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  bool varintOne = false, opsets = false;
+  while (uint32_t tag = in.ReadTag()) {
+    uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
+    auto wireType = WireFormatLite::GetTagWireType(tag);
+    if (field == 1 && wireType == WireFormatLite::WIRETYPE_VARINT) {
+      if (!in.ReadVarint64(&irVersion))
+        return false;
+      varintOne = true;
+      continue;
+    }
+    opsets |=
+        field == 8 && wireType == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    if (!WireFormatLite::SkipField(&in, tag))
+      return false;
+  }
+  return in.ConsumedEntireMessage() && (varintOne || opsets);
 }
 
 static LogicalResult parseModelDef(StringRef bytes,
@@ -94,6 +127,12 @@ importAirModelFromBytes(MLIRContext &context, StringRef bytes,
   Location loc = UnknownLoc::get(&context);
   ::ge::proto::ModelDef model;
   std::string error;
+  if (uint64_t irVersion = 0; looksLikeOnnx(bytes, irVersion)) {
+    emitError(loc) << "cannot import GE IR model '" << displayName
+                   << "': it looks like an ONNX model (ir_version " << irVersion
+                   << "), not a GE IR ModelDef; use --framework=5 (ONNX)";
+    return failure();
+  }
   if (failed(parseModelDef(bytes, model, error))) {
     emitError(loc) << "'" << displayName << "' " << error;
     return failure();

@@ -56,6 +56,23 @@ static bool isImpliedAttr(StringRef name) {
       name);
 }
 
+/// Wire attributes the dialect does not model that are kept on the op (as
+/// discardable attributes, written back by the exporter): TorchAir's
+/// `nn_module_stack` on any op, and HcomAllReduce's `ranklist` and a
+/// `fusion_id` other than GE's default -1, which the collective's runtime
+/// reads.
+static bool isKeptNodeAttr(StringRef dialectOp, StringRef name,
+                           const ::ge::proto::AttrDef &a) {
+  using Case = ::ge::proto::AttrDef;
+  if (name == "nn_module_stack")
+    return a.value_case() == Case::kS;
+  if (dialectOp != "HcomAllReduce")
+    return false;
+  if (name == "ranklist")
+    return a.value_case() == Case::kList;
+  return name == "fusion_id" && a.value_case() == Case::kI && a.i() != -1;
+}
+
 const ::ge::proto::OpDef *AirGraphImporter::constProducer(const WireInput &in,
                                                           std::string &error) {
   const ::ge::proto::OpDef *src = nodes.lookup(in.source);
@@ -300,6 +317,13 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
         name = r.dialect;
     bool modeled =
         llvm::any_of(known, [&](StringAttr k) { return k.getValue() == name; });
+    if (!modeled && isKeptNodeAttr(form.dialectOp, name, a)) {
+      FailureOr<Attribute> value = importAttr(ctx, name, a, error);
+      if (failed(value))
+        return fail(op, "attribute '" + key + "' " + error);
+      attrs.set(name, *value); // a discardable attribute, exported back
+      continue;
+    }
     if (!modeled) {
       if (!isImpliedAttr(name))
         ignoredAttrs.insert((op.type() + "." + key));
@@ -322,6 +346,9 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
       std::max<int64_t>(1, op.output_desc_size() - form.extraOutputs);
   if (form.dialectOp == "Split")
     numResults = std::max<size_t>(1, attrInts(attrs, "size_splits").size());
+  // GE's HcomSend has no output (it is kept for its side effect).
+  if (form.dialectOp == "HcomSend")
+    numResults = 0;
   SmallVector<Type> resultTypes;
   for (int64_t i = 0; i < numResults; ++i) {
     if (i < op.output_desc_size()) {

@@ -3,6 +3,7 @@
 // tasks, host calls and the reuse of execution contexts.
 #include "ExecutorTestUtil.h"
 
+#include "geflow/runtime/Dump.h"
 #include "geflow/runtime/HostOps.h"
 
 #include <cmath>
@@ -561,6 +562,41 @@ TEST(Executor, HostCallsRunInStreamOrder) {
   ASSERT_OK(model->run({ref(x, t)}, {ref(y, t)}));
   for (int i = 0; i < 32; ++i)
     EXPECT_EQ(y[i], std::max(x[i], 0.f) * 3.f) << i;
+}
+
+// dump_debug_mode picks which tasks the overflow check watches (GE:
+// aicore_overflow the AI Core ops, atomic_overflow the float work outside
+// them, all both): here the host op overflows (2 * 3e38 is beyond f32).
+TEST(Executor, DumpDebugModeSelectsTheTasksChecked) {
+  auto device = makeDevice(2);
+  gfm::Model m = hostScale();
+  (*m.mutable_gears(0)
+        ->mutable_tasks(3)
+        ->mutable_host_call()
+        ->mutable_attrs())["factor"]
+      .set_f(3e38);
+  Tensor t = f32({32});
+  std::vector<float> x(32, 2.f);
+  for (const char *mode : {"aicore_overflow", "atomic_overflow", "all"}) {
+    auto model = loadModel(m, {}, device);
+    ASSERT_TRUE(model);
+    DumpOptions options;
+    options.overflow = true;
+    options.overflowMode = mode;
+    auto dumper = std::make_shared<Dumper>(options);
+    model->setDumper(dumper);
+    std::vector<float> y(32, 0.f);
+    ASSERT_OK(model->run({ref(x, t)}, {ref(y, t)}));
+    EXPECT_TRUE(std::isinf(y[0]));
+    std::vector<OverflowRecord> found = dumper->overflows();
+    if (std::string(mode) == "aicore_overflow") {
+      EXPECT_TRUE(found.empty()) << "a host op is not an AI Core op";
+    } else {
+      ASSERT_EQ(found.size(), 1u) << mode;
+      EXPECT_EQ(found[0].opName, "scale0");
+      EXPECT_EQ(found[0].infCount, 32u);
+    }
+  }
 }
 
 TEST(Executor, BusyContextsAreNotReusedUntilTheirRunIsOver) {

@@ -16,6 +16,7 @@
 
 #include "geflow/runtime/Status.h"
 
+#include <cstdint>
 #include <memory>
 
 namespace geflow::rt {
@@ -45,6 +46,14 @@ public:
   /// (negative when `end` was reached first). kNotReady while either has
   /// pending records; an error when either was never recorded.
   static StatusOr<float> elapsedMs(const Event &start, const Event &end);
+
+  /// A record reached by the host instead of a stream (a collective
+  /// completing): takes the next generation now, so a Stream::waitEvent
+  /// enqueued after this call waits for it, and returns it for
+  /// completeHostRecord(), which any thread may call once.
+  uint64_t reserveHostRecord();
+  static void completeHostRecord(const std::shared_ptr<detail::EventState> &,
+                                 uint64_t generation, Status status);
 
   /// For the runtime's streams.
   const std::shared_ptr<detail::EventState> &state() const { return state_; }

@@ -47,7 +47,14 @@ struct TaskTensor {
 
 /// What the .gfm says about one task of a gear's program.
 struct TaskInfo {
-  enum class Kind : uint8_t { Kernel, Memcpy, HostCall, Record, Wait };
+  enum class Kind : uint8_t {
+    Kernel,
+    Memcpy,
+    HostCall,
+    Record,
+    Wait,
+    Collective
+  };
   Kind kind = Kind::Kernel;
   uint32_t taskId = 0; // index in the gear's program
   uint32_t stream = 0; // program stream (0: the caller's)
@@ -97,6 +104,9 @@ struct RunTrace {
   std::shared_ptr<const std::vector<TaskInfo>> tasks;
   std::vector<TaskSpan> spans;
   uint64_t enqueueStartNs = 0, enqueueEndNs = 0;
+  /// A gear_padding run: "batch 3 padded to 4" (the tasks' shapes are the
+  /// gear's, rows past the batch are padding); "" otherwise.
+  std::string padding;
 };
 
 /// A host-side span the caller adds (for example a stream synchronize).
@@ -119,6 +129,7 @@ struct OpSummaryRow {
   uint64_t flops = 0, bytes = 0;
   double gflops = 0, gbps = 0; // achieved rates (0 when unknown)
   std::string coveredOps;      // ';'-separated
+  std::string padding;         // RunTrace::padding
 };
 
 /// A row of op_statistic.csv.
