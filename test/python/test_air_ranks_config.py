@@ -210,21 +210,29 @@ def test_reductions_exported(tmp_path):
 
 # --- HcomAllReduce import ---------------------------------------------------------
 
+_created_groups = set()
+
+
 def test_hcom_all_reduce_import_keeps_ranklist_and_fusion_id(tmp_path):
     g = AirGraph("hcom")
     x = g.data("x", np.float32, [2, 3])
-    g.add("HcomAllReduce", "ar", [x], {"reduction": "max", "group": "g1", "fusion": 2,
+    g.add("HcomAllReduce", "ar", [x], {"reduction": "max", "group": "air_g1", "fusion": 2,
                                        "fusion_id": 7, "ranklist": [0, 2]},
           outputs=[(np.float32, [2, 3])])
     g.output("ar:0")
     path = g.save(str(tmp_path / "m.air"))
+    # A named group must exist before a model using it loads (this process
+    # is its only rank); the test may run twice in one process.
+    if "air_g1" not in _created_groups:
+        geflow.distributed.create_group("air_g1", [0])
+        _created_groups.add("air_g1")
     exe = geflow.compile(path)
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     np.testing.assert_array_equal(exe.run([x])[0], x)  # rank size 1: identity
     out = tmp_path / "re" / "re.air"
     geflow.export_air(path, str(out))
     (ar,) = [o for o in load_ops(out) if o.type == "HcomAllReduce"]
-    assert ar.attr["reduction"].s == b"max" and ar.attr["group"].s == b"g1"
+    assert ar.attr["reduction"].s == b"max" and ar.attr["group"].s == b"air_g1"
     assert ar.attr["fusion"].i == 2 and ar.attr["fusion_id"].i == 7
     assert list(ar.attr["ranklist"].list.i) == [0, 2]
 
