@@ -72,6 +72,9 @@ decodeGrpcInfer(const inference::ModelInferRequest &request,
                                shapeString(t.shape) + " of " + in.datatype() +
                                " takes " + std::to_string(bytes));
       t.data.assign(data.begin(), data.end());
+      Status bools = checkRawBools(t, where);
+      if (!bools.ok())
+        return bools;
       given.push_back(std::move(t));
       continue;
     }
