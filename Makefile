@@ -39,7 +39,7 @@ bench:
 # Then a short soak (8 threads x 4 streams, TSAN_SOAK_ITERATIONS each).
 TSAN_TESTS = geflow_runtime_tests geflow_kernel_tests geflow_executor_tests \
   geflow_session_tests geflow_dataflow_tests geflow_soak geflow-compile
-TSAN_ENV = TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+TSAN_ENV = TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt"
 TSAN_SOAK_ITERATIONS ?= 100
 test-tsan: bootstrap
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release \

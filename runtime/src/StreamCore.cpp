@@ -159,8 +159,7 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::EventWait:
     return executeEventWait(task);
   case TaskKind::Callback: {
-    if (opExecuteTimeoutSet())
-      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
+    markTaskStart();
     Status status;
     try {
       status = task.callback();
@@ -179,8 +178,7 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::Blocks:
   case TaskKind::Memcpy:
   case TaskKind::Memset:
-    if (opExecuteTimeoutSet())
-      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
+    markTaskStart();
     if (!pool_.runBlocks(task))
       return false;
     if (task.failed.load(std::memory_order_acquire))
@@ -189,6 +187,12 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   }
   fail(task, internalError("unknown task kind"));
   return true;
+}
+
+void StreamCore::markTaskStart() {
+  // A clock read per task only while op_execute_timeout is set.
+  taskStartNs_.store(opExecuteTimeoutSet() ? steadyNowNs() : kStartUnknown,
+                     std::memory_order_release);
 }
 
 bool StreamCore::parksOn(Task &task) {
@@ -278,6 +282,13 @@ std::string StreamCore::overdueHead(int64_t opExecuteMs,
   }
   // Set while a kernel, memcpy, memset or callback at the head runs.
   int64_t began = taskStartNs_.load(std::memory_order_acquire);
+  if (began == kStartUnknown) {
+    // It started before op_execute_timeout was set: its clock starts now.
+    // (Only completeAndNext() changes the value next, under mu_, held here.)
+    taskStartNs_.compare_exchange_strong(began, steadyNowNs(),
+                                         std::memory_order_acq_rel);
+    began = taskStartNs_.load(std::memory_order_acquire);
+  }
   int64_t ranMs = began ? (steadyNowNs() - began) / 1000000 : 0;
   if (!began || ranMs <= opExecuteMs)
     return "";

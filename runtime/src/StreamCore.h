@@ -157,8 +157,11 @@ private:
   uint64_t skipped_ = 0;
 
   /// steady_clock ns when the running kernel or callback started (0: none
-  /// running, or op_execute_timeout unset); for synchronize()'s check.
+  /// running; kStartUnknown: started while op_execute_timeout was unset);
+  /// for synchronize()'s check.
   std::atomic<int64_t> taskStartNs_{0};
+  static constexpr int64_t kStartUnknown = 1;
+  void markTaskStart();
   /// synchronize() under stream_sync_timeout or op_execute_timeout.
   Status synchronizeWithTimeouts(uint64_t target, int64_t streamSyncMs,
                                  int64_t opExecuteMs);

@@ -290,3 +290,32 @@ TEST(Timeouts, OpExecuteTimeoutSparesOtherStreamsTasksThatFinishInTime) {
   ASSERT_OK(producer->synchronize());
   EXPECT_EQ(ran, 40);
 }
+
+// A task already running when op_execute_timeout is set is timed from the
+// moment a waiter first sees it, not left untimed.
+TEST(Timeouts, OpExecuteTimeoutCoversATaskStartedBeforeItWasSet) {
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  Gate gate;
+  std::atomic<bool> started{false};
+  ASSERT_OK(stream->launchCallback("early_kernel", [&] {
+    started = true;
+    gate.wait();
+    return Status::OK();
+  }));
+  while (!started)
+    std::this_thread::yield();
+  {
+    TimeoutsScope scope({40, -1, -1});
+    Clock::time_point start = Clock::now();
+    Status st = stream->synchronize();
+    EXPECT_EQ(st.code(), ErrorCode::kTimeout);
+    EXPECT_NE(st.message().find("'early_kernel'"), std::string::npos)
+        << st.message();
+    EXPECT_GE(msSince(start), 40);
+    EXPECT_LT(msSince(start), 5000);
+  }
+  gate.open();
+  EXPECT_EQ(stream->synchronize().code(), ErrorCode::kTimeout);
+  ASSERT_OK(stream->synchronize());
+}
