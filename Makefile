@@ -40,7 +40,7 @@ bench:
 TSAN_TESTS = geflow_runtime_tests geflow_kernel_tests geflow_executor_tests \
   geflow_session_tests geflow_dataflow_tests geflow_soak geflow-compile
 TSAN_ENV = TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt"
-TSAN_SOAK_ITERATIONS ?= 100
+TSAN_SOAK_ITERATIONS ?= 500
 test-tsan: bootstrap
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release \
 	  -DGEFLOW_SANITIZER=thread -DGEFLOW_SANITIZE_COMPILER=OFF
