@@ -59,8 +59,7 @@ int main(int argc, char **argv) {
   if (bert_create(NULL, &bert) != GFAOT_OK)
     return fail("bert_create", bert_last_error());
   /* A handle of one library is not the other's. */
-  if (bert_num_inputs((bert_model)cnn) != 0 ||
-      bert_last_error()[0] == '\0')
+  if (bert_num_inputs((bert_model)cnn) != 0 || bert_last_error()[0] == '\0')
     return fail("bert_num_inputs(cnn handle)", "accepted a foreign handle");
   for (int i = 0; i < 3; ++i) {
     if (cnn_run(cnn, &ci, 1, &co, 1) != GFAOT_OK)
