@@ -52,8 +52,12 @@ void CorePool::workerMain(uint32_t core) {
       StreamCore *next = nullptr;
       if (job) {
         claimBlocks(*job);
-        if (leave(*job))
-          next = job->stream->finishBlocks(*job);
+        if (leave(*job)) {
+          if (job->stream)
+            next = job->stream->finishBlocks(*job);
+          else // The owner waits for this; it may free the task at once.
+            job->detachedDone.store(true, std::memory_order_release);
+        }
       } else {
         next = stream->drain();
       }
@@ -118,6 +122,16 @@ bool CorePool::runBlocks(Task &task) {
   wakeOne();
   claimBlocks(task);
   return leave(task);
+}
+
+void CorePool::runDetached(Task &task) {
+  task.detachedDone.store(false, std::memory_order_relaxed);
+  if (runBlocks(task))
+    return;
+  // Another core runs the last block: its blocks are under way, so wait by
+  // polling (yielding) rather than sleeping.
+  while (!task.detachedDone.load(std::memory_order_acquire))
+    std::this_thread::yield();
 }
 
 void CorePool::claimBlocks(Task &task) {

@@ -51,6 +51,11 @@ public:
   /// continue its stream).
   bool runBlocks(Task &task);
 
+  /// Runs the blocks of `task`, which belongs to no stream, on the calling
+  /// thread (an AI core or not), with idle cores joining in; returns once
+  /// every block has finished. The task may live on the caller's stack.
+  void runDetached(Task &task);
+
   /// True when a stream or a kernel's blocks wait for a core.
   bool hasQueuedWork() const {
     return available_.load(std::memory_order_relaxed) > 0;
