@@ -243,8 +243,12 @@ OptionsRegistry::OptionsRegistry() {
   timeout("event_sync_timeout", "milliseconds",
           "How long synchronizing an event may wait before it fails");
 
+  // TF adapter's session_device_id is the per-Session spelling (TF online
+  // inference guide 7.1); both select a virtual NPU of the process-wide
+  // table (docs/distributed.md#devices).
   OptionSpec device =
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
+  device.aliases = {"session_device_id"};
   device.scope = OptionScope::Session;
   device.maxValue = 1023;
   device.affectsExecutable = false;
