@@ -2,6 +2,7 @@
 
 #include "CorePool.h"
 
+#include "HostCpus.h"
 #include "Spin.h"
 #include "StreamCore.h"
 #include "Task.h"
@@ -21,9 +22,10 @@ int32_t CorePool::currentCore() { return tlsCore; }
 
 const CorePool *CorePool::currentPool() { return tlsPool; }
 
-CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros)
+CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
+                   std::vector<int32_t> cpus)
     : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
-      spinNs_(int64_t(spinMicros) * 1000) {
+      spinNs_(int64_t(spinMicros) * 1000), cpus_(std::move(cpus)) {
   workers_.reserve(size_);
   for (uint32_t i = 0; i < size_; ++i)
     workers_.emplace_back([this, i] { workerMain(i); });
@@ -45,6 +47,9 @@ void CorePool::workerMain(uint32_t core) {
   std::string name =
       "gf-d" + std::to_string(deviceId_) + "-core" + std::to_string(core);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  // Where the OS refuses (a container's CPU quota), the core runs unpinned.
+  if (!cpus_.empty())
+    (void)pinCurrentThread(cpus_[core % cpus_.size()]);
   for (;;) {
     StreamCore *stream = nullptr;
     Task *job = nullptr;

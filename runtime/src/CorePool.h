@@ -33,13 +33,16 @@ struct Task;
 
 class CorePool {
 public:
-  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros);
+  /// With `cpus`, worker i is pinned to host CPU cpus[i % cpus.size()].
+  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
+           std::vector<int32_t> cpus = {});
   /// Stops the workers. No stream of the device may exist any more.
   ~CorePool();
   CorePool(const CorePool &) = delete;
   CorePool &operator=(const CorePool &) = delete;
 
   uint32_t size() const { return size_; }
+  int32_t deviceId() const { return deviceId_; }
 
   /// Queues a stream that has a runnable head task. The stream must not be
   /// queued or running already (StreamCore's `scheduled_` flag ensures it).
@@ -81,6 +84,7 @@ private:
   const int32_t deviceId_;
   const uint32_t size_;
   const int64_t spinNs_;
+  const std::vector<int32_t> cpus_;
 
   std::mutex mu_; // guards ready_ and jobs_
   std::deque<StreamCore *> ready_;
