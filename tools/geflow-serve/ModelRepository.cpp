@@ -1,6 +1,8 @@
 //===- ModelRepository.cpp - Models, their versions and reloads -----------===//
 #include "ModelRepository.h"
 
+#include "Warmup.h"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -113,7 +115,7 @@ void ModelRepository::load(const std::string &name, int64_t version,
     return finish(servable.status(), nullptr);
   }
   if (options_.warmUp) {
-    Status warm = (*servable)->warmUp();
+    Status warm = warmUpRequestPath(**servable);
     if (!warm.ok()) {
       log_("model '" + name + "' version " + std::to_string(version) + ": " +
            warm.message());
