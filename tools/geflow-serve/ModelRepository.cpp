@@ -7,6 +7,10 @@
 #include <atomic>
 #include <filesystem>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace geflow::serve {
 
 namespace fs = std::filesystem;
@@ -213,6 +217,11 @@ void ModelRepository::poll() {
 void ModelRepository::startPolling(double seconds) {
   stop_ = false;
   poller_ = std::thread([this, seconds] {
+    // Reloads (and the load threads this thread starts, which inherit it)
+    // yield the host CPUs to the serving threads: a compile or load must not
+    // raise the other models' tail latency. Linux gives each thread its own
+    // nice value; failing to lower it is harmless.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
     std::unique_lock<std::mutex> lock(stopMu_);
     while (!stop_) {
       stopCv_.wait_for(lock, std::chrono::duration<double>(seconds),
