@@ -1,10 +1,12 @@
 """Generated model libraries (--emit=lib) against the .gfm executor.
 
 For a tiny model (one Relu on float32[1,16]) and ResNet-18 (224x224, basic
-blocks [2,2,2,2]) compiles a .gfm and lib<name>.so, then runs
-geflow_bench_aot: load time (dlopen + create vs Model::load), per-run latency
-of NAME_run vs Model::run (median and mean, alternating blocks), and prints
-the sizes of the library and of the .gfm.
+blocks [2,2,2,2]) compiles a .gfm and lib<name>.so twice: with the task
+program as code (--lib-program=code, the default) and interpreting the
+embedded .gfm (--lib-program=interpreter). For each library, one run of
+geflow_bench_aot times load (dlopen + create vs Model::load) and per-run
+latency of NAME_run vs Model::run (median and mean, alternating blocks, in
+one process), and the sizes of the libraries and the .gfm are printed.
 
 Usage: aot_bench.py --bin BUILD/bin [--runs N] [--cores N]
 """
@@ -41,28 +43,36 @@ def main():
     models = [("tiny", tiny(), 2000),
               ("resnet18", geflow_models.resnet(image=224, blocks=(2, 2, 2, 2), base=64,
                                                 bottleneck=False, classes=1000), 100)]
-    print(f"{'model':10} {'.gfm':>10} {'lib.so':>10} {'dlopen':>9} {'load lib':>10} "
-          f"{'load gfm':>10} {'1st create':>10} {'run lib':>12} {'run gfm':>12} {'lib-gfm':>9}")
+    print(f"{'model':9} {'library':12} {'.gfm':>8} {'lib.so':>8} {'dlopen':>8} "
+          f"{'create':>9} {'load gfm':>9} {'1st create':>10} {'run lib':>10} {'run gfm':>10} "
+          f"{'lib-gfm':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, model, runs in models:
             path = os.path.join(tmp, name + ".onnx")
             onnx.save(model, path)
             out = os.path.join(tmp, name)
-            for extra in ([], ["--emit=lib"]):
-                subprocess.run([os.path.join(args.bin, "geflow-compile"), "--model=" + path,
-                                "--output=" + out, "--quiet", *extra], check=True)
-            lib = os.path.join(tmp, "lib" + name + ".so")
-            r = subprocess.run([os.path.join(args.bin, "geflow_bench_aot"), "--lib=" + lib,
-                                "--name=" + name, "--gfm=" + out + ".gfm",
-                                f"--runs={args.runs or runs}", f"--cores={args.cores}"],
-                               check=True, capture_output=True, text=True)
-            f = json.loads(r.stdout)
-            print(f"{name:10} {os.path.getsize(out + '.gfm') / 1024:8.0f}KB "
-                  f"{os.path.getsize(lib) / 1024:8.0f}KB {f['dlopen_us'] / 1000:7.2f}ms "
-                  f"{f['lib_load_us'] / 1000:8.2f}ms {f['gfm_load_us'] / 1000:8.2f}ms "
-                  f"{f['first_create_us'] / 1000:8.2f}ms "
-                  f"{f['lib_run_median_us']:10.1f}us {f['gfm_run_median_us']:10.1f}us "
-                  f"{f['lib_run_median_us'] - f['gfm_run_median_us']:+7.1f}us", flush=True)
+            compile_args = [os.path.join(args.bin, "geflow-compile"), "--model=" + path,
+                            "--quiet"]
+            subprocess.run([*compile_args, "--output=" + out], check=True)
+            for program in ("code", "interpreter"):
+                lib_dir = os.path.join(tmp, program)
+                subprocess.run([*compile_args, "--output=" + os.path.join(lib_dir, name),
+                                "--emit=lib", "--lib-program=" + program], check=True)
+                lib = os.path.join(lib_dir, "lib" + name + ".so")
+                r = subprocess.run([os.path.join(args.bin, "geflow_bench_aot"), "--lib=" + lib,
+                                    "--name=" + name, "--gfm=" + out + ".gfm",
+                                    f"--runs={args.runs or runs}", f"--cores={args.cores}"],
+                                   check=True, capture_output=True, text=True)
+                f = json.loads(r.stdout)
+                unit, scale = ("us", 1) if f["gfm_run_median_us"] < 1000 else ("ms", 1000)
+                print(f"{name:9} {program:12} {os.path.getsize(out + '.gfm') / 1024:6.0f}KB "
+                      f"{os.path.getsize(lib) / 1024:6.0f}KB {f['dlopen_us'] / 1000:6.2f}ms "
+                      f"{f['lib_load_us'] / 1000:7.2f}ms {f['gfm_load_us'] / 1000:7.2f}ms "
+                      f"{f['first_create_us'] / 1000:8.2f}ms "
+                      f"{f['lib_run_median_us'] / scale:8.2f}{unit} "
+                      f"{f['gfm_run_median_us'] / scale:8.2f}{unit} "
+                      f"{(f['lib_run_median_us'] - f['gfm_run_median_us']) / scale:+7.2f}{unit}",
+                      flush=True)
     print("run: median of synchronous runs (NAME_run / Model::run on the same inputs); "
           "load: median of 10 create/destroy vs Model::load on an open device; 1st create: "
           "the process's first create, opening the device too")

@@ -6,17 +6,22 @@ by geflow-serve; 1, 8 and 32 concurrent clients send batch-1 KServe v2
 binary-tensor requests over keep-alive HTTP for --seconds each, without and
 with dynamic batching. Prints throughput and p50/p99 latency per point,
 beside the in-process Executable.run throughput of the same model at batch 1
-(serving overhead as a ratio), and the first-request latency after a load
-against the steady median. Clients are Python threads on the same machine:
-the figures include the client's cost.
+(serving overhead as a ratio); the first-request latency after a load (a
+fresh server, over a connection opened beforehand) and after a hot reload
+(the first answer of each new version under a steady request stream),
+each against the steady median of back-to-back requests; and isolation: the
+p99 latency of model A under load while model B is reloaded in a loop,
+against A's p99 without reloads. Clients are Python threads on the same
+machine: the figures include the client's cost.
 
-Usage: serve_bench.py --bin BUILD/bin [--seconds S]
+Usage: serve_bench.py --bin BUILD/bin [--seconds S] [--trials N]
 """
 import argparse
 import http.client
 import json
 import os
 import signal
+import shutil
 import socket
 import subprocess
 import sys
@@ -38,13 +43,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(bin_dir, base, extra, workdir):
+def start(bin_dir, base, extra, workdir, poll="0"):
     port, grpc_port = free_port(), free_port()
     log = open(os.path.join(workdir, f"serve-{port}.log"), "w")
-    proc = subprocess.Popen([os.path.join(bin_dir, "geflow-serve"), "--model_name=cnn",
-                             f"--model_base_path={base}", f"--rest_api_port={port}",
+    models = [f"--model_config_file={base}"] if base.endswith(".config") else \
+        ["--model_name=cnn", f"--model_base_path={base}"]
+    proc = subprocess.Popen([os.path.join(bin_dir, "geflow-serve")] + models +
+                            [f"--rest_api_port={port}",
                              f"--port={grpc_port}", "--bind_address=127.0.0.1",
-                             "--rest_api_num_threads=48", "--file_system_poll_wait_seconds=0"]
+                             "--rest_api_num_threads=48", f"--file_system_poll_wait_seconds={poll}"]
                             + extra, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -72,17 +79,128 @@ def request_bytes(x):
                                 "Content-Type": "application/octet-stream"}
 
 
-def one(conn, body, headers):
+def one(conn, body, headers, model="cnn", answer=None):
     t = time.perf_counter()
-    conn.request("POST", "/v2/models/cnn/infer", body, headers)
+    conn.request("POST", f"/v2/models/{model}/infer", body, headers)
     r = conn.getresponse()
-    r.read()
+    data = r.read()
+    elapsed = time.perf_counter() - t
     if r.status != 200:
         raise SystemExit(f"request failed: {r.status}")
-    return time.perf_counter() - t
+    if answer is not None:
+        n = int(r.getheader("Inference-Header-Content-Length"))
+        answer.update(json.loads(data[:n]))
+    return elapsed
 
 
-def load(port, clients, seconds, body, headers):
+def publish(base, version, gfm):
+    """A new version directory, appearing whole (renamed into place)."""
+    staging = os.path.join(base, f".staging{version}")
+    os.makedirs(staging)
+    shutil.copy(gfm, os.path.join(staging, "model.gfm"))
+    os.rename(staging, os.path.join(base, str(version)))
+
+
+def first_after_load(bin_dir, base, body, headers, work, trials):
+    """Per fresh server: the first inference (over a connection opened and
+    used for a readiness GET beforehand, so no TCP or thread start-up is
+    timed) against the median of the next 200 on the same connection."""
+    ratios = []
+    for _ in range(trials):
+        proc, port = start(bin_dir, base, [], work)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/v2/models/cnn/ready")
+            conn.getresponse().read()
+            first = one(conn, body, headers)
+            steady = np.median([one(conn, body, headers) for _ in range(200)])
+            ratios.append((first, steady))
+            conn.close()
+        finally:
+            stop(proc)
+    return ratios
+
+
+def first_after_reload(bin_dir, gfm, body, headers, work, reloads):
+    """One client sends back to back while new versions are published; the
+    first answer of each new version against the median of the others."""
+    base = os.path.join(work, "reload")
+    os.makedirs(base)
+    publish(base, 1, gfm)
+    proc, port = start(bin_dir, base, [], work, poll="0.05")
+    firsts, others = [], []
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        current = "1"
+        for _ in range(200):
+            one(conn, body, headers)
+        for v in range(2, reloads + 2):
+            publish(base, v, gfm)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                answer = {}
+                t = one(conn, body, headers, answer=answer)
+                if answer["model_version"] != current:
+                    current = answer["model_version"]
+                    firsts.append(t)
+                    break
+                others.append(t)
+            else:
+                raise SystemExit(f"version {v} did not come up")
+            for _ in range(100):
+                others.append(one(conn, body, headers))
+            shutil.rmtree(os.path.join(base, str(v - 1)))
+        conn.close()
+    finally:
+        stop(proc)
+    return firsts, float(np.median(others))
+
+
+def isolation(bin_dir, gfm, body, headers, work, seconds, clients):
+    """p99 of model A (`clients` back-to-back clients) without, then with,
+    model B reloaded in a loop (a new .gfm version every 0.2 s, polled every
+    0.05 s); returns (p99 without, p99 with, B's reloads)."""
+    a, b = os.path.join(work, "iso_a"), os.path.join(work, "iso_b")
+    os.makedirs(a)
+    os.makedirs(b)
+    publish(a, 1, gfm)
+    publish(b, 1, gfm)
+    config = os.path.join(work, "iso.config")
+    with open(config, "w") as f:
+        f.write(f'model_config_list {{ config {{ name: "a" base_path: "{a}" }} '
+                f'config {{ name: "b" base_path: "{b}" }} }}\n')
+    proc, port = start(bin_dir, config, [], work, poll="0.05")
+    try:
+        quiet = load(port, clients, seconds, body, headers, model="a")
+        stop_reloads = threading.Event()
+        published = [1]
+
+        def reloader():
+            while not stop_reloads.is_set():
+                v = published[0] + 1
+                publish(b, v, gfm)
+                published[0] = v
+                stop_reloads.wait(0.2)
+                old = os.path.join(b, str(v - 2))
+                if os.path.isdir(old):
+                    shutil.rmtree(old)
+
+        thread = threading.Thread(target=reloader)
+        thread.start()
+        try:
+            busy = load(port, clients, seconds, body, headers, model="a")
+        finally:
+            stop_reloads.set()
+            thread.join()
+    finally:
+        stop(proc)
+    with open(os.path.join(work, f"serve-{port}.log")) as f:
+        loaded = sum("model 'b' version" in line and " available " in line
+                     for line in f) - 1
+    return quiet, busy, published[0] - 1, loaded
+
+
+def load(port, clients, seconds, body, headers, model="cnn"):
     latencies = []
     lock = threading.Lock()
     start_at = time.monotonic() + 0.2
@@ -90,12 +208,12 @@ def load(port, clients, seconds, body, headers):
 
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        one(conn, body, headers)
+        one(conn, body, headers, model)
         mine = []
         while time.monotonic() < start_at:
             time.sleep(0.001)
         while time.monotonic() < stop_at:
-            mine.append(one(conn, body, headers))
+            mine.append(one(conn, body, headers, model))
         with lock:
             latencies.extend(mine)
         conn.close()
@@ -113,6 +231,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", required=True)
     p.add_argument("--seconds", type=float, default=3.0)
+    p.add_argument("--trials", type=int, default=5,
+                   help="fresh servers / reloads timed for the first request")
     args = p.parse_args()
     import geflow  # the build's package (PYTHONPATH or build/python)
 
@@ -149,20 +269,32 @@ def main():
                                                   f"--batching_parameters_file={batching}"])):
             proc, port = start(args.bin, base, extra, work)
             try:
-                if label == "off":
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    conn.connect()  # time the request, not the TCP handshake
-                    first = one(conn, body, headers)
-                    steady = np.median([one(conn, body, headers) for _ in range(200)])
-                    conn.close()
                 for clients in (1, 8, 32):
                     rps, p50, p99 = load(port, clients, args.seconds, body, headers)
                     print(f"{label:<9} {clients:>7} {rps:>8.0f} {p50:>8.3f} {p99:>8.3f} "
                           f"{rps / inproc:>13.2f}x")
             finally:
                 stop(proc)
-        print(f"first request after load (warm-up on): {first * 1e3:.3f} ms; steady median "
-              f"{steady * 1e3:.3f} ms ({first / steady:.2f}x)")
+
+        pairs = first_after_load(args.bin, base, body, headers, work, args.trials)
+        ratios = [f / s for f, s in pairs]
+        print("first request after a load (warm-up on), per fresh server: " +
+              ", ".join(f"{f * 1e3:.3f} ms / {s * 1e3:.3f} ms = {f / s:.2f}x" for f, s in pairs))
+        print(f"  median {np.median(ratios):.2f}x of the steady median (target 1.5x)")
+        firsts, steady = first_after_reload(args.bin, gfm + ".gfm", body, headers, work,
+                                            args.trials)
+        print("first request of each new version under a steady stream: " +
+              ", ".join(f"{f * 1e3:.3f}" for f in firsts) +
+              f" ms; steady median {steady * 1e3:.3f} ms; worst "
+              f"{max(firsts) / steady:.2f}x, median {np.median(firsts) / steady:.2f}x "
+              f"(target 1.5x)")
+        clients = 4
+        quiet, busy, reloads, loaded = isolation(args.bin, gfm + ".gfm", body, headers, work,
+                                                args.seconds, clients)
+        print(f"isolation, model A at {clients} clients for {args.seconds:.0f} s: p99 "
+              f"{quiet[2]:.3f} ms ({quiet[0]:.0f} req/s) without reloads, {busy[2]:.3f} ms "
+              f"({busy[0]:.0f} req/s) while model B got {reloads} new versions ({loaded} loaded): "
+              f"{busy[2] / quiet[2]:.2f}x (target 1.25x); p50 {quiet[1]:.3f} -> {busy[1]:.3f} ms")
 
 
 if __name__ == "__main__":

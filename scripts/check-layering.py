@@ -29,7 +29,7 @@ TEST_ACCESS = {
     'test/unit/executor': ('runtime/executor', 'runtime/model'),
     'test/unit/compiler': ('lib/', 'dialects/'),
     'test/unit/session': ('lib/Session',),
-    'test/fuzz': ('runtime/', 'lib/', 'dialects/'),
+    'test/fuzz': ('runtime/', 'lib/', 'dialects/', 'tools/geflow-serve/'),
     'bench/kernels': ('runtime/kernels',),
 }
 

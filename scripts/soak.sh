@@ -25,5 +25,8 @@ PY
   --input_shape=image:-1,3,32,32 --dynamic_batch_size=1,2,4,8 >/dev/null
 "$build/bin/geflow-compile" --model="$out/bert.onnx" --output="$out/bert" \
   --input_shape=hidden:1,-1,64 "--dynamic_dims=16;32;64" >/dev/null
+# SOAK_FLAGS: more geflow_soak flags (make test-tsan widens --rss-slack-mb:
+# ThreadSanitizer's shadow memory grows with the run).
+# shellcheck disable=SC2086
 "$build/bin/geflow_soak" --threads=8 --streams=4 --iterations="$iterations" \
-  "$out/cnn.gfm" "$out/bert.gfm"
+  ${SOAK_FLAGS:-} "$out/cnn.gfm" "$out/bert.gfm"

@@ -283,8 +283,12 @@ OptionsRegistry::OptionsRegistry() {
   localRank.affectsExecutable = false;
   specs_.push_back(localRank);
 
+  // TF adapter's session_device_id is the per-Session spelling (TF online
+  // inference guide 7.1); both select a virtual NPU of the process-wide
+  // table (docs/distributed.md#devices).
   OptionSpec device =
       option("ge.exec.deviceId", Kind::Int, "Device to run on", "0");
+  device.aliases = {"session_device_id"};
   device.scope = OptionScope::Session;
   device.maxValue = 1023;
   device.affectsExecutable = false;

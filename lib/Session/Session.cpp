@@ -64,13 +64,16 @@ rt::StatusOr<Options> parseOptions(const OptionMap &raw) {
 // The device options against the devices the runtime has: ge.exec.deviceId
 // and ge.exec.logicalDeviceId (SINGLE deploy) name one existing device.
 Status checkDeployOptions(const Options &options) {
+  GEFLOW_RETURN_IF_ERROR(rt::deviceEnvironmentStatus());
   int32_t count = rt::getDeviceCount();
   int64_t device = options.getInt("ge.exec.deviceId", 0);
   if (device >= count)
-    return rt::invalidArgument("ge.exec.deviceId " + std::to_string(device) +
-                               " does not exist: " + "the runtime has " +
-                               std::to_string(count) + " device(s) (0.." +
-                               std::to_string(count - 1) + ")");
+    return rt::invalidArgument(
+        "ge.exec.deviceId " + std::to_string(device) +
+        " does not exist: " + "the runtime has " + std::to_string(count) +
+        " device(s) (0.." + std::to_string(count - 1) +
+        "); GEFLOW_DEVICE_COUNT or GEFLOW_DEVICE_CORES split the host's "
+        "cores into more");
   if (auto logical = options.get("ge.exec.logicalDeviceId")) {
     int32_t id = *parseLogicalDeviceId(*logical); // checked by the registry
     if (id >= count)
@@ -171,6 +174,8 @@ struct Session::Impl {
   Options options;
   /// The session options' profiler/dumper, shared by its graphs.
   std::shared_ptr<const DebugAttachment> debug;
+  /// ge.exec.deviceId's device, retained by the Session (released at its
+  /// end): sessions of one process may run on different devices.
   std::shared_ptr<rt::Device> device;
   std::mutex mu;
   std::unordered_map<uint32_t, std::shared_ptr<GraphEntry>> graphs;
@@ -412,7 +417,7 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
   if (!debug->empty())
     impl_->debug = std::make_shared<const DebugAttachment>(std::move(*debug));
   applySyncTimeouts(impl_->options);
-  auto device = rt::getOpenDevice(static_cast<int32_t>(
+  auto device = rt::retainDevice(static_cast<int32_t>(
       impl_->options.getInt("ge.exec.deviceId", g.deviceId)));
   if (!device.ok()) {
     impl_->status = device.status();
@@ -440,6 +445,8 @@ Session::~Session() {
       Impl::finishDebug(*entry->debug);
   if (impl_->debug)
     Impl::finishDebug(*impl_->debug);
+  if (impl_->device)
+    (void)rt::resetDevice(impl_->device->id());
   if (impl_->counted) {
     Global &g = global();
     std::lock_guard<std::mutex> lock(g.mu);

@@ -56,7 +56,9 @@ CompileOptions parseCompileOptions(const OptionMap &raw) {
 }
 
 int32_t deviceIdOf(const Options &options) {
-  return static_cast<int32_t>(options.getInt("ge.exec.deviceId", 0));
+  return options.has("ge.exec.deviceId")
+             ? static_cast<int32_t>(options.getInt("ge.exec.deviceId", 0))
+             : currentDevice();
 }
 
 /// What a compile produced, or why it failed.
@@ -187,7 +189,8 @@ Executable compileGraph(const std::shared_ptr<GraphHolder> &graph,
   return toExecutable(std::move(c), options.options, g.name());
 }
 
-Executable load(const py::object &source, int32_t deviceId) {
+Executable load(const py::object &source, std::optional<int32_t> deviceArg) {
+  int32_t deviceId = deviceArg.value_or(currentDevice());
   if (py::isinstance<py::bytes>(source) || PyByteArray_Check(source.ptr()) ||
       PyMemoryView_Check(source.ptr())) {
     std::string data = py::module_::import("builtins")
@@ -244,9 +247,11 @@ void bindCompile(py::module_ &m) {
   m.def("_compile_graph", &compileGraph, py::arg("graph"), py::arg("options"));
   m.def("_validate_options",
         [](const OptionMap &raw) { (void)parseOptions(raw); });
-  m.def("load", &load, py::arg("source"), py::arg("device_id") = 0, R"doc(
+  m.def("load", &load, py::arg("source"), py::arg("device_id") = py::none(),
+        R"doc(
 Loads a compiled executable: a .gfm path, or .gfm bytes. The file is
-validated (a corrupt file raises CorruptFileError) and memory-mapped.
+validated (a corrupt file raises CorruptFileError) and memory-mapped. It runs
+on `device_id` (default: the thread's device, geflow.set_device).
 )doc");
   m.def("option_specs", &optionSpecs,
         "The GE options geflow accepts: name, aliases, kind, allowed values, "

@@ -30,7 +30,7 @@ std::vector<uint8_t> executableBytes(const Executable &e) {
 }
 
 py::list exportLibrary(const Executable &e, const std::string &path,
-                       const std::string &runtime) {
+                       const std::string &runtime, const std::string &program) {
   if (e.model->file().model().external_weights_size() > 0)
     throwInvalid("export_library: the executable keeps weights in external "
                  "files; compile it with geflow-compile --emit=lib");
@@ -40,6 +40,11 @@ py::list exportLibrary(const Executable &e, const std::string &path,
   else if (runtime != "static")
     throwInvalid("export_library: runtime='" + runtime +
                  "' is not one of 'static', 'shared'");
+  if (program == "interpreter")
+    options.program = LibraryProgram::Interpreter;
+  else if (program != "code")
+    throwInvalid("export_library: program='" + program +
+                 "' is not one of 'code', 'interpreter'");
   bool archive = path.size() > 2 && path.compare(path.size() - 2, 2, ".a") == 0;
   options.shared = !archive;
   options.staticArchive = archive;
@@ -63,12 +68,14 @@ void bindLibrary(py::module_ &m) {
   py::class_<Executable> cls =
       py::reinterpret_borrow<py::class_<Executable>>(m.attr("Executable"));
   cls.def("export_library", &exportLibrary, py::arg("path"),
-          py::arg("runtime") = "static", R"doc(
+          py::arg("runtime") = "static", py::arg("program") = "code", R"doc(
 Writes the executable as a C library: `path` lib<name>.so (or lib<name>.a
 when it ends in .a) and <name>.h beside it, compiled with the machine's C
 compiler ($CC, else cc/gcc/clang). runtime='static' links geflow's runtime
-into the library, 'shared' makes it need libgeflow_runtime.so. Returns the
-paths written. See docs/aot.md; geflow.load_library loads it back.
+into the library, 'shared' makes it need libgeflow_runtime.so.
+program='code' emits the task programs as C code (falling back to
+'interpreter', the embedded .gfm run by the executor, for shape-ranged
+programs, host ops and gear_padding). Returns the paths written. See docs/aot.md; geflow.load_library loads it back.
 )doc");
 }
 

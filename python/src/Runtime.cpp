@@ -4,8 +4,11 @@
 
 #include "geflow/runtime/Interop.h"
 
+#include <pybind11/stl.h>
+
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace geflow::python {
@@ -23,6 +26,12 @@ std::shared_ptr<rt::Device> getDevice(int32_t id) {
   }
   return unwrap(rt::getOpenDevice(id));
 }
+
+namespace {
+thread_local int32_t tlsPythonDevice = 0;
+} // namespace
+
+int32_t currentDevice() { return tlsPythonDevice; }
 
 PyStream::PyStream(int32_t deviceId) : deviceId_(deviceId) {
   getDevice(deviceId);
@@ -64,7 +73,51 @@ bool notReady(const rt::Status &st) {
 
 void bindRuntime(py::module_ &m) {
   m.def("get_device_count", &rt::getDeviceCount,
-        "Number of device ids the runtime has (aclrtGetDeviceCount).");
+        "Number of device ids the runtime has (aclrtGetDeviceCount); "
+        "GEFLOW_DEVICE_COUNT / GEFLOW_DEVICE_CORES split the host's cores "
+        "into several.");
+  m.def(
+      "set_device",
+      [](int32_t id) {
+        check(rt::deviceEnvironmentStatus());
+        getDevice(id);
+        tlsPythonDevice = id;
+      },
+      py::arg("device_id"), R"doc(
+Makes `device_id` the calling thread's device (aclrtSetDevice): geflow.load,
+geflow.compile (without ge.exec.deviceId) and geflow.Stream() use it from now
+on. Each device owns its own AI cores and memory; see docs/distributed.md.
+)doc");
+  m.def(
+      "get_device", [] { return tlsPythonDevice; },
+      "The calling thread's device (geflow.set_device; 0 by default).");
+  m.def(
+      "get_mem_info",
+      [](std::optional<int32_t> id) {
+        rt::MemoryStats stats =
+            getDevice(id.value_or(tlsPythonDevice))->allocator().stats();
+        uint64_t used = stats.inUse + stats.cached;
+        return py::make_tuple(stats.limit > used ? stats.limit - used : 0,
+                              stats.limit);
+      },
+      py::arg("device_id") = py::none(),
+      "(free, total) bytes of a device's memory (aclrtGetMemInfo); default: "
+      "the thread's device.");
+  m.def(
+      "get_device_properties",
+      [](int32_t id) {
+        rt::DeviceProperties p = unwrap(rt::getDeviceProperties(id));
+        py::dict d;
+        d["device_id"] = p.id;
+        d["soc_name"] = p.socName;
+        d["ai_core_count"] = p.aiCoreCount;
+        d["cpus"] = p.cpus;
+        d["total_memory"] = p.totalMemory;
+        return d;
+      },
+      py::arg("device_id"),
+      "A device's soc name, AI core count, host CPUs (empty: not pinned) "
+      "and memory size.");
   py::class_<PyStream, std::shared_ptr<PyStream>>(m, "Stream", R"doc(
 An in-order queue of work on the virtual NPU (ACL's aclrtStream).
 
@@ -73,7 +126,10 @@ in order, work on different streams runs concurrently. Events order work across
 streams. A failure of a task shows at the next synchronize() of the stream
 (which also clears it); until then the stream's later tasks are skipped.
 )doc")
-      .def(py::init<int32_t>(), py::arg("device_id") = 0)
+      .def(py::init([](std::optional<int32_t> id) {
+             return std::make_shared<PyStream>(id.value_or(currentDevice()));
+           }),
+           py::arg("device_id") = py::none())
       .def(
           "synchronize",
           [](PyStream &s) {

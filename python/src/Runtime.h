@@ -29,6 +29,10 @@ namespace py = pybind11;
 /// Device `id`, opened (and made current on the calling thread) if needed.
 std::shared_ptr<rt::Device> getDevice(int32_t id);
 
+/// The device geflow.set_device chose for the calling thread (0 until then):
+/// where load, compile and Stream put work without a device id.
+int32_t currentDevice();
+
 class PyStream {
 public:
   explicit PyStream(int32_t deviceId);

@@ -12,6 +12,7 @@
 
 #include "geflow/runtime/Device.h"
 
+#include <sched.h>
 #include <stdexcept>
 
 namespace geflow::rt::exec {
@@ -33,6 +34,8 @@ Status launchWrappedKernel(Stream &stream, const Step &step, size_t i,
         BlockSpan *block = span ? &span->blocks[b] : nullptr;
         if (block) {
           block->core = currentAiCore();
+          block->device = currentAiCoreDevice();
+          block->cpu = sched_getcpu();
           block->startNs = Profiler::nowNs();
         }
         int32_t code = fn(*args, b, blockDim);

@@ -167,9 +167,44 @@ void Model::setDumper(std::shared_ptr<Dumper> dumper) {
 
 const std::shared_ptr<Dumper> &Model::dumper() const { return impl_->dumper; }
 
+/// A model runs on its own device: on a stream of that device, reading
+/// and writing host memory or that device's memory. A tensor of another
+/// device is never used in place; the caller copies it first (a
+/// DeviceToDevice memcpy), as on an NPU.
+static Status checkSameDevice(const std::string &model, Device &device,
+                              const Stream &stream,
+                              const std::vector<TensorRef> &refs,
+                              const std::vector<TensorInfo> &infos,
+                              const char *what) {
+  if (&stream.device() != &device)
+    return invalidArgument("model '" + model + "' is loaded on device " +
+                           std::to_string(device.id()) + ", but stream " +
+                           std::to_string(stream.id()) + " belongs to device " +
+                           std::to_string(stream.device().id()) +
+                           "; run it on a stream of its own device");
+  // One device in the process: no pointer can be another device's.
+  if (DeviceAllocator::liveAllocators() <= 1)
+    return Status::OK();
+  for (size_t i = 0; i < refs.size() && i < infos.size(); ++i) {
+    DeviceAllocator::Owner owner =
+        DeviceAllocator::findOwner(refs[i].data, refs[i].size);
+    if (owner.allocator && owner.allocator != &device.allocator())
+      return invalidArgument(
+          "model '" + model + "' on device " + std::to_string(device.id()) +
+          ": " + what + " '" + infos[i].name + "' is memory of device " +
+          std::to_string(owner.deviceId) + "; copy it to device " +
+          std::to_string(device.id()) + " first (memcpy DeviceToDevice)");
+  }
+  return Status::OK();
+}
+
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
   const uint64_t enqueueStart = impl_->profiling ? Profiler::nowNs() : 0;
+  GEFLOW_RETURN_IF_ERROR(checkSameDevice(impl_->name, *impl_->device, stream,
+                                         inputs, impl_->inputs, "input"));
+  GEFLOW_RETURN_IF_ERROR(checkSameDevice(impl_->name, *impl_->device, stream,
+                                         outputs, impl_->outputs, "output"));
   StatusOr<Impl::Binding> bound = impl_->bind(inputs, outputs);
   if (!bound.ok() && impl_->padding)
     return impl_->executePadded(stream, inputs, outputs, bound.status(),

@@ -16,7 +16,8 @@ namespace geflow::rt {
 namespace {
 
 struct Range {
-  uint32_t region, slot;
+  gfm::Region region;
+  uint32_t slot;
   uint64_t begin, end;
   std::string owner;
   bool operator<(const Range &o) const {

@@ -1,20 +1,14 @@
-//===- AotLibrary.cpp - The entries of generated model libraries ----------===//
+//===- AotLibrary.cpp - The common entries of generated model libraries ---===//
 //
 // A generated library's <name>_* functions land here with the library's
-// descriptor. The model is the descriptor's embedded .gfm, loaded in place
-// (no copy: it lies in the library's read-only section) and run by the
-// executor. Handles are checked against the live set, so a destroyed,
-// foreign or made-up handle is an error, never dereferenced.
+// descriptor; only <name>_create differs between a library that interprets
+// its embedded .gfm (AotGfm.cpp) and one whose program is code
+// (AotProgram.cpp). Handles are checked against the live set, so a
+// destroyed, foreign or made-up handle is an error, never dereferenced.
 //
 //===----------------------------------------------------------------------===//
+#include "AotModel.h"
 #include "Handles.h"
-
-#include "geflow/runtime/Device.h"
-#include "geflow/runtime/Model.h"
-#include "geflow/runtime/Stream.h"
-#include "geflow/runtime/gfaot_impl.h"
-
-#include <dlfcn.h>
 
 #include <map>
 #include <mutex>
@@ -22,14 +16,11 @@
 #include <unordered_set>
 
 using namespace geflow::rt;
+using geflow::rt::aot::AotModel;
+using geflow::rt::aot::call;
+using geflow::rt::aot::guarded;
 
 namespace {
-
-struct AotModel {
-  const gfaot_library *lib;
-  std::shared_ptr<Device> device;
-  std::unique_ptr<Model> model;
-};
 
 thread_local std::string tlsLastError;
 
@@ -37,27 +28,6 @@ std::mutex liveMu;
 std::unordered_set<const void *> &liveModels() {
   static auto *set = new std::unordered_set<const void *>();
   return *set;
-}
-
-gfaot_status report(const Status &status) {
-  tlsLastError = status.ok() ? std::string() : status.message();
-  return static_cast<gfaot_status>(status.code());
-}
-
-template <typename Body> gfaot_status guarded(Body &&body) {
-  try {
-    return report(body());
-  } catch (const std::bad_alloc &) {
-    return report(Status(ErrorCode::kOutOfMemory, "host allocation failed"));
-  } catch (const std::exception &e) {
-    return report(internalError(e.what()));
-  } catch (...) {
-    return report(internalError("unknown exception"));
-  }
-}
-
-std::string call(const gfaot_library *lib, const char *what) {
-  return std::string(lib && lib->name ? lib->name : "?") + "_" + what;
 }
 
 /// The live model behind `handle`, or the error naming the call.
@@ -73,42 +43,6 @@ StatusOr<AotModel *> lookup(const gfaot_library *lib, void *handle,
                   call(lib, what) + ": not a live model handle of library '" +
                       lib->name + "' (destroyed, or another library's)");
   return static_cast<AotModel *>(handle);
-}
-
-/// Devices by (id, AI cores), shared by the handles created with the same
-/// options; the table's open device when the caller has set one (a library
-/// on the shared runtime joins the caller's device).
-StatusOr<std::shared_ptr<Device>> deviceFor(const gfaot_options &options) {
-  static std::mutex mu;
-  static auto *devices =
-      new std::map<std::pair<int32_t, uint32_t>, std::weak_ptr<Device>>();
-  if (options.device_id < 0)
-    return invalidArgument("device_id " + std::to_string(options.device_id) +
-                           " is negative");
-  StatusOr<std::shared_ptr<Device>> open = getOpenDevice(options.device_id);
-  if (open.ok() && (options.ai_cores == 0 ||
-                    open.value()->properties().aiCoreCount == options.ai_cores))
-    return open;
-  std::lock_guard<std::mutex> lock(mu);
-  auto key = std::make_pair(options.device_id, options.ai_cores);
-  if (std::shared_ptr<Device> device = (*devices)[key].lock())
-    return device;
-  DeviceOptions deviceOptions;
-  deviceOptions.aiCoreCount = options.ai_cores;
-  StatusOr<std::shared_ptr<Device>> device =
-      Device::create(options.device_id, deviceOptions);
-  if (device.ok())
-    (*devices)[key] = device.value();
-  return device;
-}
-
-/// Where the library holding `lib` was loaded from: external weight files
-/// resolve beside it.
-std::string libraryPath(const gfaot_library *lib) {
-  Dl_info info;
-  if (dladdr(lib, &info) && info.dli_fname && *info.dli_fname)
-    return info.dli_fname;
-  return std::string("lib") + lib->name + ".so";
 }
 
 Status fillInfo(const TensorInfo &t, gfaot_tensor_info *info) {
@@ -178,39 +112,55 @@ streamOf(const gfaot_library *lib, gfrtStream stream, const char *what) {
 
 } // namespace
 
+namespace geflow::rt::aot {
+
+std::string call(const gfaot_library *lib, const char *what) {
+  return std::string(lib && lib->name ? lib->name : "?") + "_" + what;
+}
+
+gfaot_status report(const Status &status) {
+  tlsLastError = status.ok() ? std::string() : status.message();
+  return static_cast<gfaot_status>(status.code());
+}
+
+void publish(std::unique_ptr<AotModel> model, void **handle) {
+  std::lock_guard<std::mutex> lock(liveMu);
+  liveModels().insert(model.get());
+  *handle = model.release();
+}
+
+/// Devices by (id, AI cores), shared by the handles created with the same
+/// options; the table's open device when the caller has set one (a library
+/// on the shared runtime joins the caller's device).
+StatusOr<std::shared_ptr<Device>> deviceFor(const gfaot_options &options) {
+  static std::mutex mu;
+  static auto *devices =
+      new std::map<std::pair<int32_t, uint32_t>, std::weak_ptr<Device>>();
+  if (options.device_id < 0)
+    return invalidArgument("device_id " + std::to_string(options.device_id) +
+                           " is negative");
+  StatusOr<std::shared_ptr<Device>> open = getOpenDevice(options.device_id);
+  if (open.ok() && (options.ai_cores == 0 ||
+                    open.value()->properties().aiCoreCount == options.ai_cores))
+    return open;
+  std::lock_guard<std::mutex> lock(mu);
+  auto key = std::make_pair(options.device_id, options.ai_cores);
+  if (std::shared_ptr<Device> device = (*devices)[key].lock())
+    return device;
+  DeviceOptions deviceOptions;
+  deviceOptions.aiCoreCount = options.ai_cores;
+  StatusOr<std::shared_ptr<Device>> device =
+      Device::create(options.device_id, deviceOptions);
+  if (device.ok())
+    (*devices)[key] = device.value();
+  return device;
+}
+
+} // namespace geflow::rt::aot
+
 extern "C" {
 
 const char *gfaot_impl_last_error(void) { return tlsLastError.c_str(); }
-
-gfaot_status gfaot_impl_create(const gfaot_library *lib,
-                               const gfaot_options *options, void **model) {
-  return guarded([&]() -> Status {
-    if (!model)
-      return invalidArgument(call(lib, "create") + ": model is NULL");
-    *model = nullptr;
-    gfaot_options opts = options ? *options : gfaot_options{0, 0};
-    StatusOr<std::shared_ptr<Device>> device = deviceFor(opts);
-    if (!device.ok())
-      return Status(device.status().code(),
-                    call(lib, "create") + ": " + device.status().message());
-    StatusOr<std::unique_ptr<GfmFile>> file = GfmFile::fromStaticBytes(
-        lib->executable, lib->executable_size, libraryPath(lib));
-    if (!file.ok())
-      return file.status();
-    StatusOr<std::unique_ptr<Model>> loaded =
-        Model::fromFile(std::move(file.value()), device.value());
-    if (!loaded.ok())
-      return loaded.status();
-    auto handle = std::make_unique<AotModel>();
-    handle->lib = lib;
-    handle->device = std::move(device.value());
-    handle->model = std::move(loaded.value());
-    std::lock_guard<std::mutex> lock(liveMu);
-    liveModels().insert(handle.get());
-    *model = handle.release();
-    return Status::OK();
-  });
-}
 
 void gfaot_impl_destroy(const gfaot_library *lib, void *model) {
   guarded([&]() -> Status {
@@ -235,7 +185,7 @@ uint32_t gfaot_impl_count(const gfaot_library *lib, void *model, int kind) {
     StatusOr<AotModel *> m = lookup(lib, model, "count");
     if (!m.ok())
       return m.status();
-    const Model &mm = *(*m)->model;
+    const AotModel &mm = **m;
     n = static_cast<uint32_t>(kind == GFAOT_IMPL_INPUTS    ? mm.inputs().size()
                               : kind == GFAOT_IMPL_OUTPUTS ? mm.outputs().size()
                                                            : mm.gears().size());
@@ -254,7 +204,7 @@ gfaot_status gfaot_impl_info(const gfaot_library *lib, void *model, int kind,
       return m.status();
     if (!info)
       return invalidArgument(call(lib, what) + ": info is NULL");
-    const Model &mm = *(*m)->model;
+    const AotModel &mm = **m;
     if (gear >= static_cast<int32_t>(mm.gears().size()))
       return invalidArgument(call(lib, what) + ": gear " +
                              std::to_string(gear) + " (the model has " +
@@ -280,7 +230,7 @@ gfaot_status gfaot_impl_select_gear(const gfaot_library *lib, void *model,
     StatusOr<AotModel *> m = lookup(lib, model, "select_gear");
     if (!m.ok())
       return m.status();
-    const Model &mm = *(*m)->model;
+    const AotModel &mm = **m;
     std::vector<TensorRef> refs;
     GEFLOW_RETURN_IF_ERROR(toRefs(where, "input", mm.inputs(), inputs,
                                   num_inputs, /*needData=*/false, &refs));
@@ -309,21 +259,20 @@ gfaot_status gfaot_impl_run(const gfaot_library *lib, void *model,
     StatusOr<AotModel *> m = lookup(lib, model, what);
     if (!m.ok())
       return m.status();
-    Model &mm = *(*m)->model;
+    AotModel &mm = **m;
     std::vector<TensorRef> in, out;
     GEFLOW_RETURN_IF_ERROR(toRefs(where, "input", mm.inputs(), inputs,
                                   num_inputs, /*needData=*/true, &in));
     GEFLOW_RETURN_IF_ERROR(toRefs(where, "output", mm.outputs(), outputs,
                                   num_outputs, /*needData=*/true, &out));
-    Status st;
+    std::shared_ptr<Stream> on;
     if (stream) {
       StatusOr<std::shared_ptr<Stream>> s = streamOf(lib, stream, what);
       if (!s.ok())
         return s.status();
-      st = mm.execute(*s.value(), in, out);
-    } else {
-      st = mm.run(in, out);
+      on = std::move(s.value());
     }
+    Status st = mm.run(on.get(), in, out);
     if (!st.ok())
       return Status(st.code(), where + ": " + st.message());
     return Status::OK();

@@ -2,6 +2,7 @@
 
 #include "CorePool.h"
 
+#include "HostCpus.h"
 #include "Spin.h"
 #include "StreamCore.h"
 #include "Task.h"
@@ -21,9 +22,10 @@ int32_t CorePool::currentCore() { return tlsCore; }
 
 const CorePool *CorePool::currentPool() { return tlsPool; }
 
-CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros)
+CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
+                   std::vector<int32_t> cpus)
     : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
-      spinNs_(int64_t(spinMicros) * 1000) {
+      spinNs_(int64_t(spinMicros) * 1000), cpus_(std::move(cpus)) {
   workers_.reserve(size_);
   for (uint32_t i = 0; i < size_; ++i)
     workers_.emplace_back([this, i] { workerMain(i); });
@@ -45,6 +47,9 @@ void CorePool::workerMain(uint32_t core) {
   std::string name =
       "gf-d" + std::to_string(deviceId_) + "-core" + std::to_string(core);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  // Where the OS refuses (a container's CPU quota), the core runs unpinned.
+  if (!cpus_.empty())
+    (void)pinCurrentThread(cpus_[core % cpus_.size()]);
   for (;;) {
     StreamCore *stream = nullptr;
     Task *job = nullptr;
@@ -52,8 +57,12 @@ void CorePool::workerMain(uint32_t core) {
       StreamCore *next = nullptr;
       if (job) {
         claimBlocks(*job);
-        if (leave(*job))
-          next = job->stream->finishBlocks(*job);
+        if (leave(*job)) {
+          if (job->stream)
+            next = job->stream->finishBlocks(*job);
+          else // The owner waits for this; it may free the task at once.
+            job->detachedDone.store(true, std::memory_order_release);
+        }
       } else {
         next = stream->drain();
       }
@@ -118,6 +127,16 @@ bool CorePool::runBlocks(Task &task) {
   wakeOne();
   claimBlocks(task);
   return leave(task);
+}
+
+void CorePool::runDetached(Task &task) {
+  task.detachedDone.store(false, std::memory_order_relaxed);
+  if (runBlocks(task))
+    return;
+  // Another core runs the last block: its blocks are under way, so wait by
+  // polling (yielding) rather than sleeping.
+  while (!task.detachedDone.load(std::memory_order_acquire))
+    std::this_thread::yield();
 }
 
 void CorePool::claimBlocks(Task &task) {

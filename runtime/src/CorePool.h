@@ -33,13 +33,16 @@ struct Task;
 
 class CorePool {
 public:
-  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros);
+  /// With `cpus`, worker i is pinned to host CPU cpus[i % cpus.size()].
+  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
+           std::vector<int32_t> cpus = {});
   /// Stops the workers. No stream of the device may exist any more.
   ~CorePool();
   CorePool(const CorePool &) = delete;
   CorePool &operator=(const CorePool &) = delete;
 
   uint32_t size() const { return size_; }
+  int32_t deviceId() const { return deviceId_; }
 
   /// Queues a stream that has a runnable head task. The stream must not be
   /// queued or running already (StreamCore's `scheduled_` flag ensures it).
@@ -50,6 +53,11 @@ public:
   /// it owns the finished task; false when another core will finish it (and
   /// continue its stream).
   bool runBlocks(Task &task);
+
+  /// Runs the blocks of `task`, which belongs to no stream, on the calling
+  /// thread (an AI core or not), with idle cores joining in; returns once
+  /// every block has finished. The task may live on the caller's stack.
+  void runDetached(Task &task);
 
   /// True when a stream or a kernel's blocks wait for a core.
   bool hasQueuedWork() const {
@@ -76,6 +84,7 @@ private:
   const int32_t deviceId_;
   const uint32_t size_;
   const int64_t spinNs_;
+  const std::vector<int32_t> cpus_;
 
   std::mutex mu_; // guards ready_ and jobs_
   std::deque<StreamCore *> ready_;

@@ -3,13 +3,12 @@
 #include "geflow/runtime/Device.h"
 
 #include "CorePool.h"
+#include "HostCpus.h"
 #include "Memcpy.h"
 
 #include "geflow/runtime/Stream.h"
 
 #include <cstring>
-#include <thread>
-#include <unistd.h>
 
 namespace geflow::rt {
 
@@ -17,13 +16,6 @@ namespace geflow::rt {
 /// unsigned) before they spawn thousands of threads.
 static constexpr uint32_t kMaxAiCores = 1024;
 static constexpr uint32_t kMaxSpinMicros = 1000000;
-
-static uint64_t hostMemoryBytes() {
-  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || pageSize <= 0)
-    return uint64_t(1) << 32;
-  return uint64_t(pages) * uint64_t(pageSize);
-}
 
 StatusOr<DeviceProperties> Device::describe(int32_t id,
                                             const DeviceOptions &options) {
@@ -39,13 +31,20 @@ StatusOr<DeviceProperties> Device::describe(int32_t id,
                            std::to_string(options.spinMicros) +
                            " exceeds the maximum " +
                            std::to_string(kMaxSpinMicros));
+  GEFLOW_RETURN_IF_ERROR(detail::checkDeviceCpus(id, options.cpus));
   DeviceProperties props;
   props.id = id;
-  props.soc = kernels::SocInfo::host(options.aiCoreCount);
+  // A pinned device has as many AI cores as CPUs unless told otherwise:
+  // tiling then splits kernels for the cores the device really has.
+  uint32_t cores = options.aiCoreCount;
+  if (cores == 0 && !options.cpus.empty())
+    cores = static_cast<uint32_t>(options.cpus.size());
+  props.soc = kernels::SocInfo::host(cores);
   props.socName = props.soc.name;
   props.aiCoreCount = props.soc.aiCoreCount;
+  props.cpus = options.cpus;
   props.totalMemory =
-      options.memoryLimit > 0 ? options.memoryLimit : hostMemoryBytes();
+      options.memoryLimit > 0 ? options.memoryLimit : detail::hostMemoryBytes();
   return props;
 }
 
@@ -61,8 +60,8 @@ Device::Device(DeviceProperties props, const DeviceOptions &options)
     : props_(std::move(props)), options_(options),
       allocator_(
           std::make_unique<DeviceAllocator>(props_.id, props_.totalMemory)),
-      pool_(std::make_unique<detail::CorePool>(props_.id, props_.aiCoreCount,
-                                               options.spinMicros)) {}
+      pool_(std::make_unique<detail::CorePool>(
+          props_.id, props_.aiCoreCount, options.spinMicros, props_.cpus)) {}
 
 // pool_ is declared last, so the AI cores stop before the memory goes.
 Device::~Device() = default;
@@ -89,5 +88,10 @@ Status Device::memset(void *dst, size_t destMax, int value, size_t count) {
 }
 
 int32_t currentAiCore() { return detail::CorePool::currentCore(); }
+
+int32_t currentAiCoreDevice() {
+  const detail::CorePool *pool = detail::CorePool::currentPool();
+  return pool ? pool->deviceId() : -1;
+}
 
 } // namespace geflow::rt

@@ -2,11 +2,41 @@
 
 #include "AllocationStats.h"
 
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 
 namespace geflow::rt {
+
+namespace {
+/// Every live DeviceAllocator, so a copy or a model can tell which device a
+/// pointer belongs to. Lock order: this registry, then an allocator's mutex.
+struct AllocatorRegistry {
+  std::mutex mu;
+  std::vector<const DeviceAllocator *> live;
+  std::atomic<int32_t> count{0};
+};
+AllocatorRegistry &registry() {
+  // Never destroyed: allocators of leaked devices unregister at exit.
+  static AllocatorRegistry *r = new AllocatorRegistry();
+  return *r;
+}
+} // namespace
+
+int32_t DeviceAllocator::liveAllocators() {
+  return registry().count.load(std::memory_order_relaxed);
+}
+
+DeviceAllocator::Owner DeviceAllocator::findOwner(const void *ptr,
+                                                  size_t bytes) {
+  AllocatorRegistry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  for (const DeviceAllocator *alloc : r.live)
+    if (alloc->owns(ptr))
+      return {alloc, alloc->deviceId(), alloc->contains(ptr, bytes)};
+  return {};
+}
 
 std::string formatBytes(uint64_t bytes) {
   static const char *const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -42,9 +72,19 @@ size_t DeviceAllocator::sizeClass(size_t bytes) {
 DeviceAllocator::DeviceAllocator(int32_t deviceId, uint64_t limit)
     : deviceId_(deviceId), limit_(limit) {
   stats_.limit = limit;
+  AllocatorRegistry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.live.push_back(this);
+  r.count.fetch_add(1, std::memory_order_relaxed);
 }
 
 DeviceAllocator::~DeviceAllocator() {
+  {
+    AllocatorRegistry &r = registry();
+    std::lock_guard<std::mutex> lock(r.mu);
+    r.live.erase(std::find(r.live.begin(), r.live.end(), this));
+    r.count.fetch_sub(1, std::memory_order_relaxed);
+  }
   for (auto &[addr, block] : live_)
     std::free(reinterpret_cast<void *>(addr));
   releaseCacheLocked();

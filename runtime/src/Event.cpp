@@ -27,6 +27,11 @@ void EventState::complete(uint64_t gen, Status carried, StreamCore **handoff) {
       timestampNs = nowNs();
       completed.store(gen, std::memory_order_release);
     }
+    auto recorder =
+        std::find_if(recorders.begin(), recorders.end(),
+                     [&](const Recorder &r) { return r.gen == gen; });
+    if (recorder != recorders.end())
+      recorders.erase(recorder);
     uint64_t reached = completed.load(std::memory_order_relaxed);
     auto split =
         std::partition(waiting.begin(), waiting.end(),
@@ -96,11 +101,30 @@ Status Event::synchronize() const {
       [&] { return s.completed.load(std::memory_order_acquire) >= target; },
       detail::kDefaultHostPollNs);
   std::unique_lock<std::mutex> lock(s.mu);
-  int64_t timeoutMs = getSyncTimeouts().eventSyncMs;
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(std::max<int64_t>(timeoutMs, 0));
+  SyncTimeouts timeouts = getSyncTimeouts();
+  int64_t timeoutMs = timeouts.eventSyncMs;
+  using Clock = std::chrono::steady_clock;
+  auto deadline = timeoutMs >= 0
+                      ? Clock::now() + std::chrono::milliseconds(timeoutMs)
+                      : Clock::time_point::max();
+  // With op_execute_timeout, how often the waiter looks at the age of the
+  // task the record waits behind.
+  constexpr auto kOpCheckPeriod = std::chrono::milliseconds(5);
   while (s.completed.load(std::memory_order_relaxed) < target) {
-    if (timeoutMs >= 0 && std::chrono::steady_clock::now() >= deadline)
+    if (timeouts.opExecuteMs >= 0) {
+      lock.unlock();
+      std::string behind = detail::StreamCore::findOverdueTask(
+          state_, target, timeouts.opExecuteMs);
+      lock.lock();
+      if (!behind.empty())
+        return Status(ErrorCode::kTimeout,
+                      "record " + std::to_string(target) +
+                          " of the event waits for " + behind +
+                          "; it keeps its AI core until it returns");
+      if (s.completed.load(std::memory_order_relaxed) >= target)
+        break;
+    }
+    if (Clock::now() >= deadline)
       return Status(
           ErrorCode::kTimeout,
           "event synchronize timed out after " + std::to_string(timeoutMs) +
@@ -110,9 +134,12 @@ Status Event::synchronize() const {
               std::to_string(target -
                              s.completed.load(std::memory_order_relaxed)) +
               " record(s) pending on their streams)");
+    auto wake = deadline;
+    if (timeouts.opExecuteMs >= 0)
+      wake = std::min(wake, Clock::now() + kOpCheckPeriod);
     ++s.hostWaiters;
-    if (timeoutMs >= 0)
-      s.cv.wait_until(lock, deadline);
+    if (wake != Clock::time_point::max())
+      s.cv.wait_until(lock, wake);
     else
       s.cv.wait(lock);
     --s.hostWaiters;

@@ -42,6 +42,14 @@ struct EventState {
   };
   std::vector<Waiter> waiting;
   int32_t hostWaiters = 0;
+  /// The stream of each record not reached yet, so that op_execute_timeout
+  /// can follow a wait to the task it waits behind (StreamCore.h). A
+  /// stream with a pending record is never destroyed (it is not idle).
+  struct Recorder {
+    uint64_t gen;
+    StreamCore *stream;
+  };
+  std::vector<Recorder> recorders;
 
   /// Marks generation `gen` reached (by a record task) and resumes the
   /// streams waiting for it. With `handoff`, the first such stream is not

@@ -14,13 +14,44 @@ static std::string pointerText(const void *ptr) {
   return buf;
 }
 
-/// Checks one side of a copy; `what` is "source" or "destination".
+/// Which other device's memory `ptr` is, when several devices exist.
+static DeviceAllocator::Owner otherOwner(const DeviceAllocator &alloc,
+                                         const void *ptr, size_t count) {
+  if (DeviceAllocator::liveAllocators() <= 1)
+    return {};
+  DeviceAllocator::Owner owner = DeviceAllocator::findOwner(ptr, count);
+  return owner.allocator == &alloc ? DeviceAllocator::Owner{} : owner;
+}
+
+/// Checks one side of a copy; `what` is "source" or "destination". A
+/// device-to-device copy may read or write another device's memory: that
+/// is how data moves between devices, always explicitly.
 static Status checkSide(const DeviceAllocator &alloc, const void *ptr,
                         size_t count, bool wantDevice, const char *what,
                         MemcpyKind kind) {
   std::string where = std::string(what) + " " + pointerText(ptr) + " of a " +
                       memcpyKindName(kind) + " copy";
   bool isDevice = alloc.owns(ptr);
+  if (!isDevice) {
+    DeviceAllocator::Owner other = otherOwner(alloc, ptr, count);
+    if (other.allocator) {
+      std::string whose = where + " is memory of device " +
+                          std::to_string(other.deviceId) + ", not of device " +
+                          std::to_string(alloc.deviceId());
+      if (!wantDevice)
+        return invalidArgument(whose + "; use a device kind");
+      if (kind != MemcpyKind::DeviceToDevice)
+        return invalidArgument(
+            whose + " (whose stream or current device makes the copy); "
+                    "copy between devices with a DeviceToDevice copy");
+      if (!other.inside)
+        return invalidArgument(where + ": " + std::to_string(count) +
+                               " bytes run past the end of its allocation "
+                               "on device " +
+                               std::to_string(other.deviceId));
+      return Status::OK();
+    }
+  }
   if (wantDevice && !isDevice)
     return invalidArgument(where + " is not memory of device " +
                            std::to_string(alloc.deviceId()));
@@ -42,7 +73,8 @@ Status checkCopy(const DeviceAllocator &alloc, const void *dst, size_t destMax,
     return invalidArgument("memcpy of " + std::to_string(count) +
                            " bytes exceeds destMax " + std::to_string(destMax));
   if (kind == MemcpyKind::Default) {
-    bool dstDevice = alloc.owns(dst), srcDevice = alloc.owns(src);
+    bool dstDevice = alloc.owns(dst) || otherOwner(alloc, dst, 1).allocator;
+    bool srcDevice = alloc.owns(src) || otherOwner(alloc, src, 1).allocator;
     kind = srcDevice ? (dstDevice ? MemcpyKind::DeviceToDevice
                                   : MemcpyKind::DeviceToHost)
                      : (dstDevice ? MemcpyKind::HostToDevice

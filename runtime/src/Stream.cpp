@@ -164,6 +164,7 @@ Status Stream::recordEvent(Event &event) {
     t.event = state;
     t.eventGen = gen;
   });
+  state->recorders.push_back({gen, core_.get()});
   state->recorded.store(gen, std::memory_order_release);
   return Status::OK();
 }

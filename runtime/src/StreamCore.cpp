@@ -9,6 +9,7 @@
 
 #include "geflow/runtime/Timeouts.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace geflow::rt::detail {
@@ -158,8 +159,7 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::EventWait:
     return executeEventWait(task);
   case TaskKind::Callback: {
-    if (opExecuteTimeoutSet())
-      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
+    markTaskStart();
     Status status;
     try {
       status = task.callback();
@@ -178,8 +178,7 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   case TaskKind::Blocks:
   case TaskKind::Memcpy:
   case TaskKind::Memset:
-    if (opExecuteTimeoutSet())
-      taskStartNs_.store(steadyNowNs(), std::memory_order_release);
+    markTaskStart();
     if (!pool_.runBlocks(task))
       return false;
     if (task.failed.load(std::memory_order_acquire))
@@ -188,6 +187,12 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
   }
   fail(task, internalError("unknown task kind"));
   return true;
+}
+
+void StreamCore::markTaskStart() {
+  // A clock read per task only while op_execute_timeout is set.
+  taskStartNs_.store(opExecuteTimeoutSet() ? steadyNowNs() : kStartUnknown,
+                     std::memory_order_release);
 }
 
 bool StreamCore::parksOn(Task &task) {
@@ -265,6 +270,65 @@ Status StreamCore::synchronize() {
   return takeError();
 }
 
+std::string StreamCore::overdueHead(int64_t opExecuteMs,
+                                    std::shared_ptr<EventState> *event,
+                                    uint64_t *gen) {
+  if (!head_)
+    return "";
+  if (head_->kind == TaskKind::EventWait) {
+    *event = head_->event;
+    *gen = head_->eventGen;
+    return "";
+  }
+  // Set while a kernel, memcpy, memset or callback at the head runs.
+  int64_t began = taskStartNs_.load(std::memory_order_acquire);
+  if (began == kStartUnknown) {
+    // It started before op_execute_timeout was set: its clock starts now.
+    // (Only completeAndNext() changes the value next, under mu_, held here.)
+    taskStartNs_.compare_exchange_strong(began, steadyNowNs(),
+                                         std::memory_order_acq_rel);
+    began = taskStartNs_.load(std::memory_order_acquire);
+  }
+  int64_t ranMs = began ? (steadyNowNs() - began) / 1000000 : 0;
+  if (!began || ranMs <= opExecuteMs)
+    return "";
+  std::string what = taskLabel(*head_) + " has run for " +
+                     std::to_string(ranMs) +
+                     " ms, more than op_execute_timeout (" +
+                     std::to_string(opExecuteMs) + " ms)";
+  if (!failed_.load(std::memory_order_relaxed)) {
+    error_ = Status(ErrorCode::kTimeout, what);
+    failed_.store(true, std::memory_order_release);
+  }
+  return what;
+}
+
+std::string StreamCore::findOverdueTask(std::shared_ptr<EventState> event,
+                                        uint64_t gen, int64_t opExecuteMs) {
+  // Each hop locks the event, then the recording stream (the order
+  // recordEvent() takes them in), and neither lock is held into the next
+  // hop. Waits form no cycle, but the depth is bounded all the same.
+  for (int hop = 0; hop < 64 && event; ++hop) {
+    std::lock_guard<std::mutex> eventLock(event->mu);
+    if (event->completed.load(std::memory_order_relaxed) >= gen)
+      return "";
+    auto recorder = std::find_if(
+        event->recorders.begin(), event->recorders.end(),
+        [&](const EventState::Recorder &r) { return r.gen == gen; });
+    if (recorder == event->recorders.end())
+      return "";
+    // Alive: a stream with a pending record is not idle.
+    StreamCore &stream = *recorder->stream;
+    std::lock_guard<std::mutex> streamLock(stream.mu_);
+    std::shared_ptr<EventState> next;
+    std::string what = stream.overdueHead(opExecuteMs, &next, &gen);
+    if (!what.empty())
+      return what;
+    event = std::move(next);
+  }
+  return "";
+}
+
 Status StreamCore::synchronizeWithTimeouts(uint64_t target,
                                            int64_t streamSyncMs,
                                            int64_t opExecuteMs) {
@@ -277,24 +341,33 @@ Status StreamCore::synchronizeWithTimeouts(uint64_t target,
                         : Clock::time_point::max();
   std::unique_lock<std::mutex> lock(mu_);
   while (completed_.load(std::memory_order_relaxed) < target) {
-    Clock::time_point now = Clock::now();
-    if (opExecuteMs >= 0 && head_) {
-      int64_t began = taskStartNs_.load(std::memory_order_acquire);
-      int64_t ranMs = began ? (steadyNowNs() - began) / 1000000 : 0;
-      if (began && ranMs > opExecuteMs) {
-        std::string what = taskLabel(*head_) + " has run for " +
-                           std::to_string(ranMs) +
-                           " ms, more than op_execute_timeout (" +
-                           std::to_string(opExecuteMs) + " ms)";
-        if (!failed_.load(std::memory_order_relaxed)) {
-          error_ = Status(ErrorCode::kTimeout, what);
-          failed_.store(true, std::memory_order_release);
+    if (opExecuteMs >= 0) {
+      std::shared_ptr<EventState> event;
+      uint64_t gen = 0;
+      std::string what = overdueHead(opExecuteMs, &event, &gen);
+      if (what.empty() && event) {
+        // The head waits for an event: the task holding things up runs on
+        // another stream. Look for it without holding this stream's lock.
+        std::string waitLabel = taskLabel(*head_);
+        lock.unlock();
+        std::string behind = findOverdueTask(event, gen, opExecuteMs);
+        lock.lock();
+        if (!behind.empty()) {
+          what = waitLabel + " waits for " + behind;
+          if (!failed_.load(std::memory_order_relaxed)) {
+            error_ = Status(ErrorCode::kTimeout, what);
+            failed_.store(true, std::memory_order_release);
+          }
         }
+      }
+      if (!what.empty())
         return Status(ErrorCode::kTimeout,
                       what + "; it keeps its AI core until it returns, and "
                              "the stream's later tasks are skipped");
-      }
+      if (completed_.load(std::memory_order_relaxed) >= target)
+        break;
     }
+    Clock::time_point now = Clock::now();
     if (now >= deadline) {
       uint64_t pending = target - completed_.load(std::memory_order_relaxed);
       return Status(

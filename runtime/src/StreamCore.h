@@ -29,6 +29,7 @@ class Stream;
 namespace geflow::rt::detail {
 
 class CorePool;
+struct EventState;
 
 class StreamCore {
 public:
@@ -103,6 +104,15 @@ public:
   /// Failure of the stream, without clearing it (for event records).
   bool failed() const { return failed_.load(std::memory_order_acquire); }
 
+  /// op_execute_timeout across streams: follows record `gen` of `event` to
+  /// its stream and, while that stream's head waits for another event, on
+  /// to the next one, until it reaches a running kernel, memcpy or
+  /// callback. When that task has run longer than `opExecuteMs`, its stream
+  /// fails with kTimeout (as if it were synchronized itself) and the
+  /// returned text names it and its age; otherwise the text is empty.
+  static std::string findOverdueTask(std::shared_ptr<EventState> event,
+                                     uint64_t gen, int64_t opExecuteMs);
+
 private:
   void schedulePool();
   StreamCore *drainFrom(Task *task);
@@ -147,13 +157,21 @@ private:
   uint64_t skipped_ = 0;
 
   /// steady_clock ns when the running kernel or callback started (0: none
-  /// running, or op_execute_timeout unset); for synchronize()'s check.
+  /// running; kStartUnknown: started while op_execute_timeout was unset);
+  /// for synchronize()'s check.
   std::atomic<int64_t> taskStartNs_{0};
+  static constexpr int64_t kStartUnknown = 1;
+  void markTaskStart();
   /// synchronize() under stream_sync_timeout or op_execute_timeout.
   Status synchronizeWithTimeouts(uint64_t target, int64_t streamSyncMs,
                                  int64_t opExecuteMs);
   /// The failure since the last synchronize() (cleared), or OK; under mu_.
   Status takeError();
+  /// Under mu_: when the head is a timed task that has run longer than
+  /// `opExecuteMs`, fails the stream and returns the task's description;
+  /// when it waits for an event, sets *event and *gen; else returns "".
+  std::string overdueHead(int64_t opExecuteMs,
+                          std::shared_ptr<EventState> *event, uint64_t *gen);
 };
 
 /// Launches a kernel of the C API (same validation as Stream::launchKernel).

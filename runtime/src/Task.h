@@ -71,6 +71,9 @@ struct Task {
   /// Whether the task is in the pool's list of tasks with blocks to claim
   /// (written under the pool's lock).
   std::atomic<bool> listed{false};
+  /// A task of no stream (CorePool::runDetached): set by the last
+  /// participant once it no longer touches the task.
+  std::atomic<bool> detachedDone{false};
   /// Set by the first failing block, which then owns `failure`.
   std::atomic<bool> failed{false};
   Status failure;

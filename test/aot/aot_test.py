@@ -2,17 +2,24 @@
 
 For the demo CNN (batch gears 1,2,4) and a small transformer encoder
 (sequence gears 16,32):
-  * the library embeds exactly the .gfm a plain compile writes;
+  * the library embeds exactly the .gfm a plain compile writes; its task
+    programs are C code (--lib-program=code, the default), and a library
+    built with --lib-program=interpreter runs the same gears to the same
+    bits;
   * a plain C program (aot_c_test.c, `cc ... -I. -L. -l<name>`) built against
     lib<name>.so, and against lib<name>.a, runs it, and its outputs equal
     the .gfm's (run by geflow-run) bit for bit; its bad calls (NULL data,
     wrong shape or dtype, ...) return an error code and a message;
   * a C++ program (aot_cpp_test) dlopens both libraries into one process and
     checks every gear, sync and async, against the .gfm bit for bit;
-  * nm/ldd: the libraries export exactly the functions their header
+  * nm/ldd/readelf: the libraries export exactly the functions their header
     declares and use no LLVM/MLIR symbol or library; with the static runtime
     (default) they do not need libgeflow_runtime.so, with --lib-runtime=shared
-    they do;
+    they do; a code library needs no protobuf (an interpreting one does);
+  * libcnn.a and libbert.a link into one C program (aot_two_static.c),
+    without protobuf, and both run to the .gfm's bits;
+  * a missing output directory is created; a program code cannot express
+    (external weights) falls back to the interpreter with a note;
   * with external_weight, the weights resolve beside the library wherever
     it is moved (a relative --output), and a missing one is a clear error;
   * a missing C compiler is a clear error;
@@ -23,6 +30,7 @@ Usage: aot_test.py BUILD_BIN_DIR   (keep it to a few compiler runs: each
 library costs a C compile and a link)
 """
 import ctypes
+import json
 import os
 import re
 import subprocess
@@ -95,7 +103,7 @@ def declared_functions(header):
     return set(re.findall(r"\b(\w+)\((?:void|[^()]*)\);", text))
 
 
-def symbol_checks(lib, header, shared_runtime):
+def symbol_checks(lib, header, shared_runtime, protobuf=False):
     name = os.path.basename(lib)
     exported = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True,
                               text=True, check=True).stdout
@@ -113,6 +121,14 @@ def symbol_checks(lib, header, shared_runtime):
     deps = [line.split()[0] for line in ldd.splitlines() if line.strip()]
     check(not [d for d in deps if re.search(r"llvm|mlir|clang", d, re.I)],
           f"{name}: no LLVM/MLIR libraries ({' '.join(deps)})")
+    needed = subprocess.run(["readelf", "-d", lib], capture_output=True, text=True,
+                            check=True).stdout
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", needed)
+    if not shared_runtime:
+        uses_protobuf = any("protobuf" in d for d in deps + needed)
+        check(uses_protobuf == protobuf,
+              f"{name}: {'needs' if protobuf else 'no'} protobuf (ldd, readelf -d NEEDED: "
+              f"{' '.join(needed)})")
     uses_runtime = any("libgeflow_runtime" in d for d in deps)
     check(uses_runtime == shared_runtime,
           f"{name}: {'needs' if shared_runtime else 'does not need'} libgeflow_runtime.so")
@@ -177,9 +193,9 @@ def main():
         cnn_flags = ["--input_shape=image:-1,3,32,32", "--dynamic_batch_size=1,2,4"]
         bert_flags = ["--input_shape=hidden:1,-1,64", "--dynamic_dims=16;32"]
         lib_dir = os.path.join(tmp, "lib")
-        static_dir = os.path.join(tmp, "static")
+        static_dir = os.path.join(tmp, "static", "made")  # created by geflow-compile
+        interp_dir = os.path.join(tmp, "interp")
         os.makedirs(lib_dir)
-        os.makedirs(static_dir)
         for name, flags in (("cnn", cnn_flags), ("bert", bert_flags)):
             compile_ok("--model=" + os.path.join(tmp, name + ".onnx"),
                        "--output=" + os.path.join(lib_dir, name), *flags)
@@ -188,11 +204,25 @@ def main():
         compile_ok("--model=" + os.path.join(tmp, "bert.onnx"),
                    "--output=" + os.path.join(lib_dir, "bert"), "--emit=lib",
                    "--lib-runtime=shared", *bert_flags)
+        for name, flags in (("cnn", cnn_flags), ("bert", bert_flags)):
+            compile_ok("--model=" + os.path.join(tmp, name + ".onnx"),
+                       "--output=" + os.path.join(static_dir, name), "--emit=staticlib",
+                       *flags)
+        check(sorted(os.listdir(static_dir)) == ["bert.h", "cnn.h", "libbert.a", "libcnn.a"],
+              "--emit=staticlib writes lib<name>.a and <name>.h only, into a directory "
+              "it creates")
         compile_ok("--model=" + os.path.join(tmp, "cnn.onnx"),
-                   "--output=" + os.path.join(static_dir, "cnn"), "--emit=staticlib",
-                   *cnn_flags)
-        check(sorted(os.listdir(static_dir)) == ["cnn.h", "libcnn.a"],
-              "--emit=staticlib writes libcnn.a and cnn.h only")
+                   "--output=" + os.path.join(interp_dir, "cnn"), "--emit=lib",
+                   "--lib-program=interpreter", *cnn_flags)
+        with open(os.path.join(lib_dir, "cnn.h")) as f:
+            header = f.read()
+        check("cc app.c -I. -L. -lcnn -Wl,-rpath,'$ORIGIN'" in header,
+              "cnn.h gives the build line")
+        r = geflow_compile("--model=" + os.path.join(tmp, "cnn.onnx"),
+                           "--output=" + os.path.join(tmp, "bad", "cnn"), "--emit=lib",
+                           "--lib-program=jit", *cnn_flags)
+        check(r.returncode != 0 and "--lib-program=jit is not one of code, interpreter"
+              in r.stderr, "a bad --lib-program is a clear error")
         embedded_executable(os.path.join(lib_dir, "libcnn.so"), "cnn",
                             os.path.join(lib_dir, "cnn.gfm"))
 
@@ -200,6 +230,8 @@ def main():
                       shared_runtime=False)
         symbol_checks(os.path.join(lib_dir, "libbert.so"), os.path.join(lib_dir, "bert.h"),
                       shared_runtime=True)
+        symbol_checks(os.path.join(interp_dir, "libcnn.so"), os.path.join(interp_dir, "cnn.h"),
+                      shared_runtime=False, protobuf=True)
 
         # The plain C program, against the shared and the static library.
         rng = np.random.default_rng(5)
@@ -218,25 +250,68 @@ def main():
         got = c_run(exe, x_bert, tmp, "bert")
         check(got is not None and np.array_equal(got, want_bert.ravel()),
               "C program on libbert.so (shared runtime, seq-16 gear): equals the .gfm")
-        exe = c_program(tmp, "cnn", static_dir,
-                        ["-lstdc++", "-lprotobuf-lite", "-lm", "-pthread"], "cnn_static")
+        exe = c_program(tmp, "cnn", static_dir, ["-lstdc++", "-lm", "-pthread"], "cnn_static")
         got = c_run(exe, x_cnn, tmp, "cnn_static")
         check(got is not None and np.array_equal(got, want_cnn.ravel()),
-              "C program linked with libcnn.a: equals the .gfm bit for bit")
+              "C program linked with libcnn.a (no protobuf): equals the .gfm bit for bit")
+
+        # Two static libraries, each with the runtime's objects, in one program.
+        exe = os.path.join(tmp, "two_static")
+        cmd = ["cc", "-std=c99", "-Wall", "-Werror", os.path.join(HERE, "aot_two_static.c"),
+               f"-I{static_dir}", f"-L{static_dir}", "-lcnn", "-lbert", "-lstdc++", "-lm",
+               "-pthread", "-o", exe]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        check(r.returncode == 0, "cc two.c -lcnn -lbert: two static libraries link into one "
+              "program " + r.stderr[-2000:])
+        files = [os.path.join(tmp, f) for f in ("two_cnn.in", "two_cnn.out", "two_bert.in",
+                                                  "two_bert.out")]
+        x_cnn.tofile(files[0])
+        x_bert.tofile(files[2])
+        r = subprocess.run([exe, *files], capture_output=True, text=True, timeout=60)
+        print(r.stdout + r.stderr, end="")
+        check(r.returncode == 0 and
+              np.array_equal(np.fromfile(files[1], np.float32), want_cnn.ravel()) and
+              np.array_equal(np.fromfile(files[3], np.float32), want_bert.ravel()),
+              "libcnn.a + libbert.a in one program: both equal their .gfm bit for bit")
 
         # Both libraries in one process, every gear, against the .gfm.
         r = subprocess.run([os.path.join(BIN, "geflow_aot_cpp_test"), lib_dir, "cnn", "bert"],
                            capture_output=True, text=True, timeout=120)
         print(r.stdout + r.stderr, end="")
         check(r.returncode == 0, "C++ program: two libraries in one process, every gear")
+        os.symlink(os.path.join(lib_dir, "cnn.gfm"), os.path.join(interp_dir, "cnn.gfm"))
+        r = subprocess.run([os.path.join(BIN, "geflow_aot_cpp_test"), interp_dir, "cnn"],
+                           capture_output=True, text=True, timeout=120)
+        print(r.stdout + r.stderr, end="")
+        check(r.returncode == 0, "C++ program: --lib-program=interpreter, every gear")
+
+        # A program on 4 streams with events: the code runs its tasks in order.
+        streams_dir = os.path.join(tmp, "streams")
+        os.makedirs(streams_dir)
+        summary = os.path.join(tmp, "streams.json")
+        for extra in (["--summary-json=" + summary], ["--emit=lib"]):
+            compile_ok("--model=" + os.path.join(tmp, "bert.onnx"),
+                       "--output=" + os.path.join(streams_dir, "bert"),
+                       "--stream_max_parallel_num=4", *bert_flags, *extra)
+        with open(summary) as f:
+            summary = json.load(f)
+        check(summary["streams"] > 1 and summary["events"] > 0,
+              f"the transformer on {summary['streams']} streams with {summary['events']} events")
+        r = subprocess.run([os.path.join(BIN, "geflow_aot_cpp_test"), streams_dir, "bert"],
+                           capture_output=True, text=True, timeout=120)
+        print(r.stdout + r.stderr, end="")
+        check(r.returncode == 0, "C++ program: a multi-stream program as code, every gear")
 
         docs_example(tmp)
 
         # external_weight: weight/ beside the library, found after a move.
         os.makedirs(os.path.join(tmp, "ext"))
         for extra in ([], ["--emit=lib"]):
-            compile_ok("--model=cnn.onnx", "--output=ext/cnn", "--external_weight=true",
-                       *cnn_flags, *extra, cwd=tmp)
+            r = compile_ok("--model=cnn.onnx", "--output=ext/cnn", "--external_weight=true",
+                           *cnn_flags, *extra, cwd=tmp)
+        check("the task program is interpreted, not emitted as code: its weights are "
+              "external files" in r.stderr, "external weights: falls back to the interpreter "
+              "with a note")
         moved = os.path.join(tmp, "ext_moved")
         os.rename(os.path.join(tmp, "ext"), moved)
         check(len(os.listdir(os.path.join(moved, "weight"))) > 0, "external weight files written")

@@ -245,6 +245,18 @@ def test_graph_memory_max_size_bounds_the_arena(tmp_path):
                  "more than graph_memory_max_size (1024 bytes)")
 
 
+def test_graph_memory_max_size_error_leaves_the_process_usable(tmp_path):
+    path = save_model(tmp_path, "relu2", [helper.make_node("Relu", ["x"], ["t"]),
+                                          helper.make_node("Relu", ["t"], ["y"])],
+                      [f32("x", [64, 64])], [f32("y", [64, 64])])
+    with pytest.raises(geflow.CompileError,
+                       match=r"more than graph_memory_max_size \(1024 bytes\)"):
+        geflow.compile(str(path), {"graph_memory_max_size": "1024"})
+    x = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
+    (y,) = geflow.compile(str(path)).run([x])
+    np.testing.assert_array_equal(y, np.maximum(x, 0))
+
+
 # --- 9. A .gfm its own loader rejects ---------------------------------------
 
 def test_invalid_utf8_node_name_is_an_error(tmp_path):

@@ -6,6 +6,8 @@ import signal
 import threading
 import time
 
+import geflow
+import geflow.air
 import numpy as np
 import requests
 
@@ -228,3 +230,49 @@ def test_deadline_in_queue_and_access_log(models, workdir):
     predict = [e for e in entries if e["path"] == "/v1/models/cnnb:predict"]
     assert len(predict) == 1 and predict[0]["status"] == 504 and predict[0]["method"] == "POST"
     assert predict[0]["request_bytes"] > 0 and predict[0]["ms"] >= 0
+
+
+def test_compile_at_load_onnx_and_air(models, workdir):
+    """.onnx and .air versions are compiled when they load, with the GE options
+    of options.txt (the .onnx: conftest's cnnb gears; the .air: none, as
+    conftest's cnn); answers equal the geflow-compile'd .gfm's bit for bit."""
+    base = os.path.join(workdir, "compiled")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "1"))
+    os.makedirs(os.path.join(base, "2"))
+    shutil.copy(models["onnx"], os.path.join(base, "1", "cnn.onnx"))
+    geflow.air.export_air(models["onnx"], os.path.join(base, "2", "cnn.air"), text=False)
+    with open(os.path.join(base, "1", "options.txt"), "w") as f:
+        f.write("# the batch gears of conftest's cnnb\n"
+                "input_shape=image:-1,3,32,32\ndynamic_batch_size=1,2,4,8\n")
+    config = os.path.join(workdir, "compiled.config")
+    with open(config, "w") as f:
+        f.write(f'model_config_list {{ config {{ name: "m" base_path: "{base}" '
+                f'model_version_policy {{ all {{}} }} }} }}\n')
+    rng = np.random.default_rng(3)
+    cases = {"1": ("cnnb", image(rng, batch=2)), "2": ("cnn", image(rng))}
+    with Server([f"--model_config_file={config}", "--file_system_poll_wait_seconds=0"],
+                workdir) as server:
+        for v, (reference, x) in cases.items():
+            (expected,) = geflow.load(models[reference]).run({"image": x})
+            r = requests.post(server.url(f"/v1/models/m/versions/{v}:predict"),
+                              json={"instances": x.tolist()}, timeout=30)
+            assert r.status_code == 200, r.text
+            got = np.array(r.json()["predictions"], np.float32)
+            assert got.tobytes() == expected.tobytes(), v
+    # A version with two models is refused, naming the directory.
+    bad = os.path.join(workdir, "twomodels")
+    shutil.rmtree(bad, ignore_errors=True)
+    os.makedirs(os.path.join(bad, "1"))
+    shutil.copy(models["onnx"], os.path.join(bad, "1", "a.onnx"))
+    shutil.copy(os.path.join(base, "2", "cnn.air"), os.path.join(bad, "1", "b.air"))
+    server = Server(["--model_name=t", f"--model_base_path={bad}",
+                     "--file_system_poll_wait_seconds=0"], workdir).start(wait_ready=False)
+    try:
+        status = requests.get(server.url("/v1/models/t"), timeout=10).json()
+        (v,) = status["model_version_status"]
+        assert v["state"] == "END", v
+        assert "must hold exactly one model (a .gfm, .onnx, .air or .mlir)" in \
+            v["status"]["error_message"], v
+    finally:
+        assert server.stop() == 0, server.log()

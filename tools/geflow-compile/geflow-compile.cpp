@@ -3,6 +3,7 @@
 //   geflow-compile --model=m.onnx --framework=onnx --output=m      -> m.gfm
 //   geflow-compile ... --emit=mlir [--mlir-stage=import|graph|npu] -> m.mlir
 //   geflow-compile ... --emit=lib [--lib-runtime=shared]   -> libm.so, m.h
+//       [--lib-program=code|interpreter]
 //   geflow-compile ... --emit=staticlib                     -> libm.a, m.h
 //   geflow-compile ... --emit=air  -> m.air (GE IR) + weight files,
 //   dynamo.pbtxt geflow-compile [GE options] --print-pipeline  -> the
@@ -74,6 +75,13 @@ static cl::opt<std::string> libRuntime(
     cl::desc("With --emit=lib: static (the runtime linked into the library, "
              "the default) or shared (the library needs libgeflow_runtime.so)"),
     cl::init("static"), cl::cat(groups.output));
+static cl::opt<std::string> libProgram(
+    "lib-program",
+    cl::desc("With --emit=lib|staticlib: code (each gear's task program "
+             "emitted as straight-line kernel calls, the default; programs "
+             "code cannot express fall back to interpreter, with a note) or "
+             "interpreter (the embedded .gfm run by the executor)"),
+    cl::init("code"), cl::cat(groups.output));
 static cl::opt<std::string> mlirStage(
     "mlir-stage",
     cl::desc("With --emit=mlir: import (the imported graph), graph (after the "
@@ -180,6 +188,9 @@ int main(int argc, char **argv) {
   if (libRuntime != "static" && libRuntime != "shared")
     return fail("--lib-runtime=" + libRuntime +
                 " is not one of static, shared");
+  if (libProgram != "code" && libProgram != "interpreter")
+    return fail("--lib-program=" + libProgram +
+                " is not one of code, interpreter");
   if (emit == "air" && output == "-")
     return fail("--emit=air needs a file --output (weights go beside it)");
   if (mlirStage != "import" && mlirStage != "graph" && mlirStage != "npu")
@@ -299,7 +310,14 @@ int main(int argc, char **argv) {
     libOptions.runtime = libRuntime == "shared"
                              ? geflow::LibraryRuntime::Shared
                              : geflow::LibraryRuntime::Static;
+    libOptions.program = libProgram == "interpreter"
+                             ? geflow::LibraryProgram::Interpreter
+                             : geflow::LibraryProgram::Code;
     st = geflow::emitModelLibrary(*bytes, output, libOptions, &library);
+    if (!library.note.empty())
+      errs() << "geflow-compile: note: the task program is interpreted, not "
+                "emitted as code: "
+             << library.note << "\n";
     // What ran, also when it failed: the compiler line is what to retry.
     if (!quiet || !st.ok())
       for (const std::string &command : library.commands)

@@ -95,6 +95,11 @@ static cl::opt<unsigned>
     aiCores("ai-cores",
             cl::desc("AI cores of the virtual NPU (0: one per host core)"),
             cl::init(0), cl::cat(runCategory));
+static cl::opt<unsigned> deviceFlag(
+    "device",
+    cl::desc("Device to run on (as ge.exec.deviceId; GEFLOW_DEVICE_COUNT or "
+             "GEFLOW_DEVICE_CORES split the host's cores into several)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(runCategory));
 static cl::opt<std::string> framework(
     "framework",
     cl::desc("Model framework when compiling: onnx (5), air (1) or mlir "
@@ -130,6 +135,56 @@ static int fail(const Twine &message) {
 static int fail(const rt::Status &status) { return fail(status.message()); }
 
 namespace {
+
+/// The device to run on: --device or ge.exec.deviceId (session_device_id),
+/// taken out of `raw` (it is not a compile option). Nullopt with `error`
+/// set when both disagree or the value is bad.
+std::optional<int32_t> takeDeviceId(std::map<std::string, std::string> &raw,
+                                    std::string &error) {
+  int32_t id = static_cast<int32_t>(deviceFlag);
+  auto given = raw.find("ge.exec.deviceId");
+  if (given != raw.end()) {
+    std::optional<Options> parsed =
+        OptionsRegistry::get().parse({*given}, &error);
+    if (!parsed)
+      return std::nullopt;
+    int32_t optionId =
+        static_cast<int32_t>(parsed->getInt("ge.exec.deviceId", 0));
+    if (deviceFlag.getNumOccurrences() && optionId != id) {
+      error = "--device=" + std::to_string(id) + " and ge.exec.deviceId " +
+              std::to_string(optionId) + " disagree; give one";
+      return std::nullopt;
+    }
+    id = optionId;
+    raw.erase(given);
+  }
+  if (id >= rt::getDeviceCount()) {
+    if (rt::Status st = rt::deviceEnvironmentStatus(); !st.ok()) {
+      error = st.message();
+      return std::nullopt;
+    }
+    error = "device " + std::to_string(id) + " does not exist: there are " +
+            std::to_string(rt::getDeviceCount()) +
+            " device(s); GEFLOW_DEVICE_COUNT or GEFLOW_DEVICE_CORES split "
+            "the host's cores into more";
+    return std::nullopt;
+  }
+  return id;
+}
+
+/// Device `id` of the process-wide table, with --ai-cores applied.
+rt::StatusOr<std::shared_ptr<rt::Device>> openDevice(int32_t id) {
+  if (aiCores.getNumOccurrences()) {
+    rt::StatusOr<rt::DeviceOptions> options = rt::getDeviceOptions(id);
+    if (!options.ok())
+      return options.status();
+    options->aiCoreCount = aiCores;
+    GEFLOW_RETURN_IF_ERROR(rt::Device::describe(id, *options).status());
+    GEFLOW_RETURN_IF_ERROR(rt::configureDevice(id, *options));
+  }
+  GEFLOW_RETURN_IF_ERROR(rt::setDevice(id));
+  return rt::getOpenDevice(id);
+}
 
 bool startsWithGfmMagic(const std::string &path) {
   // Regular files only: a FIFO must not stall the probe.
@@ -257,9 +312,10 @@ int main(int argc, char **argv) {
       return fail("input '" + in.substr(0, eq) + "' is given more than once");
   }
 
-  rt::DeviceOptions deviceOptions;
-  deviceOptions.aiCoreCount = aiCores;
-  auto device = rt::Device::create(0, deviceOptions);
+  std::optional<int32_t> deviceId = takeDeviceId(rawOptions, error);
+  if (!deviceId)
+    return fail(error);
+  auto device = openDevice(*deviceId);
   if (!device.ok())
     return fail(device.status());
 
@@ -349,7 +405,12 @@ int main(int argc, char **argv) {
          << (selection->padded ? " padded" : "") << " ("
          << model->gears()[*gear].numTasks << " tasks on "
          << model->gears()[*gear].numStreams << " stream(s)) on "
-         << (*device)->properties().aiCoreCount << " AI cores\n";
+         << (*device)->properties().aiCoreCount << " AI cores of device "
+         << (*device)->id();
+  if (!(*device)->properties().cpus.empty())
+    outs() << " (host CPUs " << rt::formatCpuList((*device)->properties().cpus)
+           << ")";
+  outs() << "\n";
   for (const std::string &note : notes)
     outs() << note << "\n";
 

@@ -15,6 +15,8 @@ Status storeTyped(const Field &values, Tensor &t, int64_t count,
                            " values in " + field + " but shape " +
                            shapeString(t.shape) + " takes " +
                            std::to_string(count));
+  // Allocated only now that the request has paid for it with values.
+  t.data.assign(size_t(count) * rt::dtypeSize(t.dtype), 0);
   std::string why;
   for (int64_t i = 0; i < count; ++i) {
     auto v = values.Get(int(i));
@@ -70,10 +72,12 @@ decodeGrpcInfer(const inference::ModelInferRequest &request,
                                shapeString(t.shape) + " of " + in.datatype() +
                                " takes " + std::to_string(bytes));
       t.data.assign(data.begin(), data.end());
+      Status bools = checkRawBools(t, where);
+      if (!bools.ok())
+        return bools;
       given.push_back(std::move(t));
       continue;
     }
-    t.data.assign(bytes, 0);
     const inference::InferTensorContents &c = in.contents();
     Status st;
     switch (t.dtype) {

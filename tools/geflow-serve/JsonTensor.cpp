@@ -126,6 +126,14 @@ Result<Tensor> tensorFromNested(const json::Value &value, rt::DType dtype,
   int64_t count = elementCount(shape);
   if (count < 0)
     return invalidArgument(where + " is too large");
+  // The shape comes from the first elements of each level: check it against
+  // the values actually given before memory is sized by it.
+  int64_t leaves = countLeaves(value);
+  if (leaves != count)
+    return invalidArgument(where + " has " + std::to_string(leaves) +
+                           " values, not the " + std::to_string(count) +
+                           " of shape " + shapeString(shape) +
+                           " (its first elements' lengths)");
   Tensor t;
   t.dtype = dtype;
   t.shape = shape;

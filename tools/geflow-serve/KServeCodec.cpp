@@ -112,6 +112,9 @@ Result<Tensor> decodeInput(const json::Value &entry, size_t position,
                              std::to_string(binary->size()) + " remain");
     t.data.assign(binary->begin(), binary->begin() + bytes);
     binary->remove_prefix(bytes);
+    Status bools = checkRawBools(t, where);
+    if (!bools.ok())
+      return bools;
     return t;
   }
   if (!data)

@@ -1,9 +1,15 @@
 //===- ModelRepository.cpp - Models, their versions and reloads -----------===//
 #include "ModelRepository.h"
 
+#include "Warmup.h"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace geflow::serve {
 
@@ -113,7 +119,7 @@ void ModelRepository::load(const std::string &name, int64_t version,
     return finish(servable.status(), nullptr);
   }
   if (options_.warmUp) {
-    Status warm = (*servable)->warmUp();
+    Status warm = warmUpRequestPath(**servable);
     if (!warm.ok()) {
       log_("model '" + name + "' version " + std::to_string(version) + ": " +
            warm.message());
@@ -211,6 +217,11 @@ void ModelRepository::poll() {
 void ModelRepository::startPolling(double seconds) {
   stop_ = false;
   poller_ = std::thread([this, seconds] {
+    // Reloads (and the load threads this thread starts, which inherit it)
+    // yield the host CPUs to the serving threads: a compile or load must not
+    // raise the other models' tail latency. Linux gives each thread its own
+    // nice value; failing to lower it is harmless.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
     std::unique_lock<std::mutex> lock(stopMu_);
     while (!stop_) {
       stopCv_.wait_for(lock, std::chrono::duration<double>(seconds),

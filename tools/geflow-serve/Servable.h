@@ -43,6 +43,11 @@ public:
   /// The batch gears (ascending), empty when the model is not batchable.
   const std::vector<int64_t> &batchGears() const { return batchGears_; }
   bool batching() const { return batcher_ != nullptr; }
+  const std::vector<rt::GearInfo> &gears() const { return model_->gears(); }
+  /// The gear of the smallest request: the smallest batch gear, else gear 0.
+  size_t smallestGear() const {
+    return gearOfBatch_.empty() ? 0 : gearOfBatch_[0];
+  }
   int64_t queuedRows() const;
 
   /// Runs every gear once on zeros, so the first request is not slow.

@@ -204,6 +204,18 @@ void appendElementJson(std::string &out, DType dtype, const uint8_t *data,
   }
 }
 
+Status checkRawBools(const Tensor &tensor, std::string_view where) {
+  if (tensor.dtype != rt::DType::Bool)
+    return Status();
+  for (size_t i = 0; i < tensor.data.size(); ++i)
+    if (tensor.data[i] > 1)
+      return invalidArgument(std::string(where) + " is BOOL but its byte " +
+                             std::to_string(i) + " is " +
+                             std::to_string(tensor.data[i]) +
+                             " (BOOL elements are 0 or 1)");
+  return Status();
+}
+
 Status checkAgainstSpec(const Tensor &tensor, const TensorSpec &spec,
                         std::string_view where) {
   std::string what(where);

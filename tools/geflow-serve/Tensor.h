@@ -68,6 +68,11 @@ bool storeElement(double value, bool isInteger, int64_t integer,
 void appendElementJson(std::string &out, rt::DType dtype, const uint8_t *data,
                        int64_t index);
 
+/// A BOOL tensor given as raw bytes (binary extension, raw_input_contents)
+/// must hold only 0 and 1, as the runtime's bool elements do; other dtypes
+/// pass. `where` names the tensor in the message.
+Status checkRawBools(const Tensor &tensor, std::string_view where);
+
 /// Checks `tensor` against the signature entry: dtype, rank and every dim
 /// the signature fixes. `where` names the tensor in the message.
 Status checkAgainstSpec(const Tensor &tensor, const TensorSpec &spec,

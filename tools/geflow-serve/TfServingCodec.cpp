@@ -84,7 +84,14 @@ static Result<std::vector<Tensor>> decodeRows(const json::Array &instances,
         int64_t count = elementCount(t.shape);
         if (count < 0)
           return invalidArgument(at + " is too large");
-        t.data.assign(size_t(count) * rt::dtypeSize(t.dtype), 0);
+        // The shape comes from the first elements of each level: check it
+        // against the values actually given before memory is sized by it.
+        int64_t leaves = countLeaves(*row);
+        if (leaves != elementCount(shape))
+          return invalidArgument(
+              at + " has " + std::to_string(leaves) + " values, not the " +
+              std::to_string(elementCount(shape)) + " of shape " +
+              shapeString(shape) + " (its first elements' lengths)");
       } else if (shape != rowShapes[i]) {
         return invalidArgument(at + " has shape " + shapeString(shape) +
                                " but instances[0] has " +
@@ -92,6 +99,8 @@ static Result<std::vector<Tensor>> decodeRows(const json::Array &instances,
       }
       int64_t perRow = elementCount(rowShapes[i]);
       int64_t index = int64_t(r) * perRow;
+      // Grown row by row: only rows that were given take memory.
+      t.data.resize(size_t(index + perRow) * rt::dtypeSize(t.dtype));
       Status st = storeLeaves(*row, t.dtype, t.data.data(), index + perRow,
                               &index, at, &rowShapes[i]);
       if (!st.ok())

@@ -7,7 +7,7 @@
 // Serves compiled models over TF Serving's REST API and the Open Inference
 // Protocol (KServe v2) over REST and gRPC; flags are named as TF Serving
 // names them. A model's base path holds numbered version directories, each
-// with one .gfm, or one .onnx/.mlir model (plus an optional options.txt of
+// with one .gfm, or one .onnx/.air/.mlir model (plus an optional options.txt of
 // GE options, NAME=VALUE per line) compiled when the version loads. The
 // server library (this folder) does the serving; this file reads the
 // flags and compiles models, which needs the compiler.
@@ -161,7 +161,7 @@ serve::Result<CompileConfig> readCompileOptions(const std::string &path) {
   return *config;
 }
 
-/// Loads the model of a version directory: its .gfm, or its .onnx/.mlir
+/// Loads the model of a version directory: its .gfm, or its .onnx/.air/.mlir
 /// compiled in memory.
 serve::Result<std::unique_ptr<rt::Model>>
 loadVersion(const std::string &dir, const std::shared_ptr<rt::Device> &device) {
@@ -172,7 +172,7 @@ loadVersion(const std::string &dir, const std::shared_ptr<rt::Device> &device) {
     StringRef ext = sys::path::extension(it->path());
     if (ext == ".gfm")
       compiled.push_back(it->path());
-    else if (ext == ".onnx" || ext == ".mlir")
+    else if (ext == ".onnx" || ext == ".air" || ext == ".mlir")
       sources.push_back(it->path());
   }
   if (ec)
@@ -180,7 +180,7 @@ loadVersion(const std::string &dir, const std::shared_ptr<rt::Device> &device) {
   if (compiled.size() + sources.size() != 1)
     return serve::invalidArgument(
         "'" + dir +
-        "' must hold exactly one model (a .gfm, .onnx or .mlir); "
+        "' must hold exactly one model (a .gfm, .onnx, .air or .mlir); "
         "it holds " +
         std::to_string(compiled.size() + sources.size()));
   if (!compiled.empty()) {

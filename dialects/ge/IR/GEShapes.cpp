@@ -107,10 +107,22 @@ reshape(ArrayRef<int64_t> in, ArrayRef<int64_t> target, std::string *error) {
     out.push_back(d);
     if (isDynamic(d))
       knownDynamic = true;
-    else
-      known *= d;
+    else if (__builtin_mul_overflow(known, d, &known)) {
+      *error = "the target shape's element count overflows 64 bits";
+      return std::nullopt;
+    }
   }
-  int64_t total = numElements(in);
+  int64_t total = 1;
+  for (int64_t d : in) {
+    if (isDynamic(d)) {
+      total = kDynamic;
+      break;
+    }
+    if (__builtin_mul_overflow(total, d, &total)) {
+      *error = "the input's element count overflows 64 bits";
+      return std::nullopt;
+    }
+  }
   if (inferIndex >= 0) {
     if (!isDynamic(total) && !knownDynamic) {
       if (known == 0 || total % known != 0) {

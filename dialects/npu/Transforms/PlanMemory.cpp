@@ -276,7 +276,10 @@ uint64_t Planner::place(StringRef strategy,
   SmallVector<unsigned> orderIdx(n);
   for (unsigned i = 0; i < n; ++i)
     orderIdx[i] = i;
-  auto lifetime = [&](unsigned i) {
+  auto lifetime = [&](unsigned i) -> int64_t {
+    // A buffer nothing touches keeps first = INT64_MAX, last = INT64_MIN.
+    if (buffers_[i].touches.empty())
+      return 0;
     return buffers_[i].last - buffers_[i].first + 1;
   };
   auto key = [&](unsigned i) -> std::tuple<int64_t, int64_t, int64_t> {

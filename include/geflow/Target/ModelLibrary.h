@@ -23,6 +23,11 @@ namespace geflow {
 
 enum class LibraryRuntime { Static, Shared };
 
+/// How the library runs its task programs: as emitted code (straight-line
+/// kernel calls, no .gfm parsed at run time) or by interpreting the
+/// embedded .gfm with the executor.
+enum class LibraryProgram { Code, Interpreter };
+
 struct ModelLibraryOptions {
   /// How the runtime is linked into lib<name>.so.
   LibraryRuntime runtime = LibraryRuntime::Static;
@@ -30,12 +35,18 @@ struct ModelLibraryOptions {
   /// objects included).
   bool shared = true;
   bool staticArchive = false;
+  /// Code falls back to Interpreter (saying why in the result's `note`)
+  /// for programs code cannot express: shape ranges, host ops,
+  /// gear_padding, external weights.
+  LibraryProgram program = LibraryProgram::Code;
 };
 
 struct ModelLibraryResult {
-  std::string name;                  // the C prefix
-  std::vector<std::string> files;    // what was written
-  std::vector<std::string> commands; // what was run, shell-quoted
+  std::string name;                              // the C prefix
+  std::vector<std::string> files;                // what was written
+  std::vector<std::string> commands;             // what was run, shell-quoted
+  LibraryProgram program = LibraryProgram::Code; // what was built
+  std::string note; // why the program is interpreted after asking for code
 };
 
 /// "out/my-model" -> "my_model": a C identifier from the output's stem.
@@ -43,7 +54,8 @@ std::string libraryName(const std::string &output);
 
 /// Writes lib<name>.so / lib<name>.a and <name>.h beside `output` (a path
 /// whose stem names the library, with or without an extension) for the .gfm
-/// bytes `gfm`. Nothing is left behind on failure. Errors name the step and
+/// bytes `gfm`, creating the directory when missing (as ATC does). Nothing
+/// is left behind on failure. Errors name the step and
 /// include the compiler's message.
 rt::Status emitModelLibrary(const std::vector<uint8_t> &gfm,
                             const std::string &output,

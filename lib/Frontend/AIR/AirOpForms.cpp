@@ -30,11 +30,13 @@ static const std::vector<Row> &table() {
     // Axes / perm / shape-like inputs held as attributes by the dialect.
     add({"TransposeD", "Transpose"}, true);
     add({"Transpose", "Transpose", {{1, "perm", K::Ints}}});
-    for (StringRef red :
-         {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceProd"}) {
-      // Leaked on purpose: the table lives as long as the program.
-      auto *d = new std::string(red.str() + "D");
-      add({*d, red}, true);
+    // String literals: the table keeps StringRefs for the whole program.
+    for (auto [red, redD] :
+         {std::pair<StringRef, StringRef>{"ReduceSum", "ReduceSumD"},
+          {"ReduceMean", "ReduceMeanD"},
+          {"ReduceMax", "ReduceMaxD"},
+          {"ReduceProd", "ReduceProdD"}}) {
+      add({redD, red}, true);
       add({red, red, {{1, "axes", K::Ints}}});
     }
     add({"ConcatV2D", "ConcatV2", {}, {}, 0, Special::ConcatDimLast}, true);

@@ -342,8 +342,10 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
     return fail(op, error);
 
   // Results: one per output descriptor the dialect models.
-  int64_t numResults =
-      std::max<int64_t>(1, op.output_desc_size() - form.extraOutputs);
+  // Signed: fewer descriptors than the extra outputs (BatchNorm's four) is
+  // one result, not 2^32 of them.
+  int64_t numResults = std::max<int64_t>(1, int64_t(op.output_desc_size()) -
+                                                int64_t(form.extraOutputs));
   if (form.dialectOp == "Split")
     numResults = std::max<size_t>(1, attrInts(attrs, "size_splits").size());
   // GE's HcomSend has no output (it is kept for its side effect).

@@ -53,6 +53,9 @@ struct Conv2dTiling {
   int64_t tasks = 0;       // total tasks dealt to blocks
   EpilogueSpec epilogue;
   int32_t directPhases = 0; // DepthwiseNchw: run on phase planes (wsStage)
+  // What would be padding before wsPackB, named and zeroed: the struct's
+  // bytes are the .gfm's tiling data and must not carry stack garbage.
+  int32_t reserved2 = 0;
   // Per-block workspace: [pack A][pack B][filter][stage], byte offsets.
   uint64_t wsPackB = 0;
   uint64_t wsFilter = 0;

@@ -71,7 +71,7 @@ constexpr Field kFields[] = {F(n),
                              F(wsBias),
                              F(wsOut)};
 #undef F
-// Every byte but the 4 bytes of padding after 'directPhases' (never read).
+// Every byte but 'reserved2' (named padding, zeroed, never read).
 static_assert(fieldBytes(kFields) + 4 == sizeof(Conv2dTiling),
               "every field of Conv2dTiling is checked");
 

@@ -32,6 +32,8 @@ struct Conv2dTransposeTiling {
   GemmBlocking blocking;
   EpilogueSpec epilogue;
   int32_t reserved2 = 0;
+  // What would be padding, named and zeroed: the bytes are tiling data.
+  int32_t reserved3 = 0;
   uint64_t wsPackB = 0, wsCol = 0, wsBytesPerBlock = 0;
   // Storage dtypes (DType values): x and filter share inDtype; bias and y
   // are inDtype or f32.

@@ -15,6 +15,7 @@ struct IntBinaryTiling {
   uint8_t boolOut;
   uint8_t pad[2];
   int32_t rank;
+  int32_t reserved; // what would be padding: the bytes are tiling data
   int64_t shape[kMaxRank];
   int64_t strideA[kMaxRank], strideB[kMaxRank];
   int64_t total, rowLen;

@@ -72,7 +72,9 @@ struct TilingResult {
   uint32_t blockDim = 1;
   /// Opaque bytes only the kernel reads; a kernel's tiling struct encoded
   /// with encodeTiling() (trivially copyable, fixed-width little-endian
-  /// fields, so the bytes are stable across builds on x86-64).
+  /// fields, so the bytes are stable across builds on x86-64). No implicit
+  /// padding: name those bytes (`reserved`) so they are zero, not stack
+  /// garbage that makes compiles differ (`clang++ -Wpadded` finds them).
   std::vector<uint8_t> tilingData;
   /// Scratch bytes the kernel needs for all its blocks together.
   uint64_t workspaceSize = 0;

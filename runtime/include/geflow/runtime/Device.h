@@ -5,6 +5,13 @@
 // one of its AI cores, so the number of kernel blocks running at once never
 // exceeds the core count however many streams there are.
 //
+// Several devices in one process split the host's CPUs between them: a
+// device's AI cores are pinned to its own CPUs (DeviceOptions::cpus), so
+// two devices never compete for a core. GEFLOW_DEVICE_COUNT /
+// GEFLOW_DEVICE_CORES set the split of the process-wide table
+// (docs/distributed.md#devices); by default there is one device with one
+// unpinned AI core per host CPU.
+//
 // Devices are used two ways:
 //  - ACL style: setDevice(id) opens device `id` of the process-wide table
 //    (reference counted) and makes it the calling thread's current device;
@@ -22,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace geflow::rt {
 
@@ -33,6 +41,10 @@ class CorePool;
 struct DeviceOptions {
   /// AI cores (worker threads); 0 means one per host core.
   uint32_t aiCoreCount = 0;
+  /// Host CPUs the AI cores are pinned to: AI core i runs on
+  /// cpus[i % cpus.size()]. Empty: not pinned (the OS places them). With
+  /// aiCoreCount 0 a pinned device has one AI core per listed CPU.
+  std::vector<int32_t> cpus;
   /// Bytes of device memory; 0 means the host's physical memory.
   uint64_t memoryLimit = 0;
   /// How long an idle AI core polls for work before it sleeps, and how long
@@ -49,6 +61,8 @@ struct DeviceProperties {
   /// "host": the kernels are tiled for the machine we run on.
   std::string socName;
   uint32_t aiCoreCount = 0;
+  /// The host CPUs its AI cores are pinned to (empty: not pinned).
+  std::vector<int32_t> cpus;
   uint64_t totalMemory = 0;
   /// What tiling functions need: caches, ISA, core count.
   kernels::SocInfo soc;
@@ -93,12 +107,38 @@ private:
   std::unique_ptr<detail::CorePool> pool_;
 };
 
-/// Number of device ids setDevice accepts (1 unless changed).
+/// Number of device ids setDevice accepts (1 unless changed, or as
+/// GEFLOW_DEVICE_COUNT / GEFLOW_DEVICE_CORES say).
 int32_t getDeviceCount();
 /// Changes the number of devices; only while no device of the table is open.
 Status setDeviceCount(int32_t count);
 /// Options device `id` opens with next time; only while it is closed.
 Status configureDevice(int32_t id, const DeviceOptions &options);
+/// The options device `id` opens (or was opened) with.
+StatusOr<DeviceOptions> getDeviceOptions(int32_t id);
+/// Replaces the whole table: one device per entry. Only while no device is
+/// open; every entry is validated first (nothing changes on an error).
+Status configureDevices(const std::vector<DeviceOptions> &devices);
+/// Why the environment's device split (GEFLOW_DEVICE_COUNT,
+/// GEFLOW_DEVICE_CORES) was refused, or OK. setDevice fails with it, so a
+/// bad value is never silently replaced by the default.
+Status deviceEnvironmentStatus();
+
+/// The host CPUs this process may run on (its affinity mask), ascending.
+std::vector<int32_t> availableCpus();
+/// Splits host CPUs between devices. `cores` lists each device's CPUs,
+/// devices separated by ',', a device's ranges joined by '+' ("0-3,4-7",
+/// "0+2,1+3"); `count` is the number of devices (0: as many as `cores`
+/// lists, or 1). Without `cores` the available CPUs are split into `count`
+/// contiguous groups (the first groups take one more when it does not
+/// divide). Each device gets host memory / count as its memory limit. Every
+/// CPU must be available to the process and belong to one device only.
+/// `what` names the source in errors (e.g. "GEFLOW_DEVICE_CORES").
+StatusOr<std::vector<DeviceOptions>>
+planDeviceSplit(int32_t count, const std::string &cores,
+                const std::string &what = "device split");
+/// "0-3", "0+2": a CPU list in planDeviceSplit's format.
+std::string formatCpuList(const std::vector<int32_t> &cpus);
 
 /// Opens device `id` (or takes another reference to it) and makes it the
 /// calling thread's current device.
@@ -107,6 +147,10 @@ Status setDevice(int32_t id);
 /// the C API's streams and events on it are destroyed (after their work
 /// finishes) and its memory is released once no C++ Stream holds it.
 Status resetDevice(int32_t id);
+/// Takes a reference to device `id` (opening it) without making it the
+/// calling thread's current device: a Session on a device other than the
+/// thread's. resetDevice(id) drops it.
+StatusOr<std::shared_ptr<Device>> retainDevice(int32_t id);
 /// The calling thread's current device id.
 StatusOr<int32_t> getCurrentDeviceId();
 /// The calling thread's current device, if it is still open.
@@ -118,6 +162,8 @@ StatusOr<DeviceProperties> getDeviceProperties(int32_t id);
 
 /// Index of the AI core running the caller, or -1 on a host thread.
 int32_t currentAiCore();
+/// Id of the device whose AI core runs the caller, or -1 on a host thread.
+int32_t currentAiCoreDevice();
 
 } // namespace geflow::rt
 

@@ -91,6 +91,21 @@ public:
   uint64_t limit() const { return limit_; }
   int32_t deviceId() const { return deviceId_; }
 
+  /// Where a pointer lies among the live allocations of every device of
+  /// the process (several devices: which one's memory is it).
+  struct Owner {
+    /// For comparison only, never dereferenced (the device may be gone);
+    /// null when `ptr` is no device's memory.
+    const DeviceAllocator *allocator = nullptr;
+    int32_t deviceId = -1;
+    /// [ptr, ptr + bytes) lies inside the allocation.
+    bool inside = false;
+  };
+  static Owner findOwner(const void *ptr, size_t bytes);
+  /// Device allocators alive in the process. With one, no pointer can be
+  /// another device's memory, so callers skip findOwner.
+  static int32_t liveAllocators();
+
   /// The size class `bytes` is rounded to: multiples of 64 up to 1 KiB, then
   /// four classes per power of two (at most 25% slack).
   static size_t sizeClass(size_t bytes);

@@ -82,9 +82,12 @@ struct TaskInfo {
   const char *taskType() const;
 };
 
-/// When one kernel block ran, and on which AI core.
+/// When one kernel block ran, and on which AI core of which device, on
+/// which host CPU.
 struct BlockSpan {
   int32_t core = -1;
+  int32_t device = -1;
+  int32_t cpu = -1;
   uint64_t startNs = 0, endNs = 0;
 };
 

@@ -8,9 +8,11 @@
 //     long, then fails with kTimeout naming the task the stream is stuck on;
 //   - event_sync_timeout (ms): the same for Event::synchronize();
 //   - op_execute_timeout (ms here; GE's option is in seconds): a kernel or
-//     callback at the head of a stream that has run longer fails the stream
-//     (its later tasks are skipped) and a synchronize() waiting on it
-//     returns kTimeout naming it at once, without waiting for it to end.
+//     callback that has run longer fails its stream (its later tasks are
+//     skipped), and a stream or event synchronize() waiting on it returns
+//     kTimeout naming it at once, without waiting for it to end: on the
+//     synchronized stream itself or on any stream it waits for through
+//     events, followed transitively (a model spans several streams).
 //
 // -1 (the default) waits forever, as in GE. The settings are process-wide,
 // as ACL's aclrtSetOpExecuteTimeOut: every stream and event of every device
