@@ -178,6 +178,61 @@ rt::StatusOr<Value> GraphBuilder::constant(DType dtype,
   return Value(ge::ConstOp::create(impl_->builder, where, value));
 }
 
+rt::StatusOr<Value> GraphBuilder::variable(const std::string &name, DType dtype,
+                                           const std::vector<int64_t> &shape,
+                                           const void *data, const OpLoc &loc) {
+  if (name.empty())
+    return rt::invalidArgument("a variable needs a name");
+  GEFLOW_RETURN_IF_ERROR(checkShape(shape, "variable '" + name + "'"));
+  for (int64_t d : shape)
+    if (d < 0)
+      return rt::invalidArgument("variable '" + name +
+                                 "' needs a static shape, got " +
+                                 rt::shapeToString(shape));
+  RankedTensorType type = tensorType(&graph_.context(), shape, dtype);
+  OpLoc named = loc;
+  if (named.name.empty())
+    named.name = name;
+  Location where = impl_->location("Variable", named);
+  ElementsAttr value;
+  if (data) {
+    size_t bytes =
+        static_cast<size_t>(type.getNumElements()) * rt::dtypeSize(dtype);
+    value = ge::makeElementsAttr(
+        type, ArrayRef<char>(static_cast<const char *>(data), bytes), name);
+  }
+  DiagnosticCollector diags(graph_.context());
+  auto op = ge::VariableOp::create(impl_->builder, where, type,
+                                   impl_->builder.getStringAttr(name), value);
+  if (failed(mlir::verify(op, /*verifyRecursively=*/false))) {
+    op->erase();
+    return diags.status(rt::ErrorCode::kInvalidArgument,
+                        "cannot add variable '" + name + "'");
+  }
+  return Value(op.getResult());
+}
+
+rt::StatusOr<Value> GraphBuilder::assign(AssignKind kind,
+                                         const std::string &name, Value value,
+                                         const OpLoc &loc) {
+  const char *type = kind == AssignKind::Assign      ? "Assign"
+                     : kind == AssignKind::AssignAdd ? "AssignAdd"
+                                                     : "AssignSub";
+  GEFLOW_RETURN_IF_ERROR(impl_->checkOperand(value, "value", type));
+  if (name.empty())
+    return rt::invalidArgument(std::string(type) + " needs a variable name");
+  StringAttr var = impl_->builder.getStringAttr(name);
+  switch (kind) {
+  case AssignKind::Assign:
+    return impl_->create1<ge::AssignOp>(loc, var, value);
+  case AssignKind::AssignAdd:
+    return impl_->create1<ge::AssignAddOp>(loc, var, value);
+  case AssignKind::AssignSub:
+    return impl_->create1<ge::AssignSubOp>(loc, var, value);
+  }
+  return rt::internalError("unknown assignment kind");
+}
+
 Status GraphBuilder::output(Value value, const std::string &name) {
   GEFLOW_RETURN_IF_ERROR(impl_->checkOperand(value, "value", "output"));
   if (name.empty())

@@ -1,5 +1,6 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
+#include "MixedCompute.h"
 #include "MlirInput.h"
 #include "OutputCheck.h"
 #include "Precision.h"
@@ -95,8 +96,14 @@ std::string CompileSummary::str() const {
      << "\n"
      << (fusionOff.empty()
              ? ""
-             : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n")
-     << "compile time: " << seconds << " s";
+             : "fusion rules off: " + llvm::join(fusionOff, ", ") + "\n");
+  if (!hostOps.empty() || engineCopies) {
+    os << "host CPU engine: " << hostOps.size() << " task(s), " << engineCopies
+       << " copies between device and host memory\n";
+    for (const HostOp &op : hostOps)
+      os << "  " << op.name << " (" << op.type << "): " << op.reason << "\n";
+  }
+  os << "compile time: " << seconds << " s";
   return os.str();
 }
 
@@ -115,7 +122,19 @@ std::string CompileSummary::json() const {
      << ", \"events\": " << events << ", \"fusion_off\": [";
   for (size_t i = 0; i < fusionOff.size(); ++i)
     os << (i ? ", " : "") << "\"" << fusionOff[i] << "\"";
-  os << "], \"seconds\": " << seconds << "}";
+  os << "], \"host_ops\": [";
+  auto quoted = [](const std::string &text) {
+    std::string out = "\"";
+    for (char c : text)
+      out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    return out + "\"";
+  };
+  for (size_t i = 0; i < hostOps.size(); ++i)
+    os << (i ? ", " : "") << "{\"name\": " << quoted(hostOps[i].name)
+       << ", \"type\": " << quoted(hostOps[i].type)
+       << ", \"reason\": " << quoted(hostOps[i].reason) << "}";
+  os << "], \"engine_copies\": " << engineCopies << ", \"seconds\": " << seconds
+     << "}";
   return os.str();
 }
 
@@ -286,7 +305,8 @@ compileModule(ModuleOp module, const CompileConfig &config,
       ++s.graphOps;
   });
 
-  if (failed(applyVariableOptions(module, config.variables)))
+  if (failed(applyVariableOptions(module, config.variables)) ||
+      failed(checkInOutPairNames(module, config.pipeline.mixed)))
     return failure();
   if (failed(runDumpedPipeline(module, config, /*graphOnly=*/false, modelName,
                                hook)))
@@ -325,6 +345,7 @@ compileModule(ModuleOp module, const CompileConfig &config,
     s.kernelsPerGear.push_back(kernels);
     s.kernels += kernels;
   }
+  summarizeMixedCompute(module, s);
   s.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -163,8 +163,14 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
       options.getBool("print_precision_decisions");
   // stream_max_parallel_num: the largest engine count bounds the streams
   // (the registry has validated the text).
-  if (auto streams = options.get("stream_max_parallel_num"))
+  if (auto streams = options.get("stream_max_parallel_num")) {
     pipeline.maxStreams = parseStreamParallel(*streams).value_or(1);
+    pipeline.mixed.maxHostStreams =
+        parseStreamParallel(*streams, /*hostEngine=*/true).value_or(1);
+  }
+  pipeline.mixed.enabled = options.getBool("mix_compile_mode");
+  pipeline.mixed.inOutPair = options.get("in_out_pair").value_or("");
+  pipeline.mixed.inOutPairFlag = options.getBool("in_out_pair_flag");
   pipeline.precision = precisionConfigFromOptions(options);
 
   std::string kind;

@@ -42,6 +42,9 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
           {"updatable_weights", &FlagCategories::output},
           {"frozen_variable", &FlagCategories::output},
           {"variable_memory_max_size", &FlagCategories::output},
+          {"mix_compile_mode", &FlagCategories::output},
+          {"in_out_pair", &FlagCategories::output},
+          {"in_out_pair_flag", &FlagCategories::output},
           {"print_precision_decisions", &FlagCategories::debugging},
       };
   auto it = groups.find(geName);

@@ -6,6 +6,8 @@
 #include "geflow/SocInfo/OpInfo.h"
 #include "geflow/SocInfo/PrecisionMode.h"
 
+#include "dialects/ge/Transforms/Passes.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -34,25 +36,36 @@ static OptionSpec option(std::string name, Kind kind, std::string help,
   return s;
 }
 
-std::optional<int64_t> parseStreamParallel(const std::string &v) {
+bool isHostEngineName(const std::string &engine) {
+  return engine == "DNN_VM_HOST_CPU" || engine == "DNN_VM_AICPU";
+}
+
+std::optional<int64_t> parseStreamParallel(const std::string &v,
+                                           bool hostEngine) {
   int64_t most = 0;
   size_t start = 0;
   while (start <= v.size()) {
     size_t end = v.find(',', start);
     std::string part = v.substr(
         start, end == std::string::npos ? std::string::npos : end - start);
-    std::string number = part.substr(
-        part.find(':') == std::string::npos ? 0 : part.find(':') + 1);
+    size_t colon = part.find(':');
+    std::string number =
+        part.substr(colon == std::string::npos ? 0 : colon + 1);
+    std::string engine =
+        colon == std::string::npos ? "" : part.substr(0, colon);
     if (number.empty() ||
         !std::all_of(number.begin(), number.end(), ::isdigit) ||
         std::stoll(number.substr(0, 9)) < 1)
       return std::nullopt;
-    most = std::max<int64_t>(most, std::stoll(number.substr(0, 9)));
+    // The host engines count host streams, every other engine (AI core,
+    // vector) device streams.
+    if (isHostEngineName(engine) == hostEngine)
+      most = std::max<int64_t>(most, std::stoll(number.substr(0, 9)));
     if (end == std::string::npos)
       break;
     start = end + 1;
   }
-  return most;
+  return most == 0 ? 1 : most; // GE's default parallelism of an engine
 }
 
 std::optional<int32_t> parseLogicalDeviceId(const std::string &v) {
@@ -74,7 +87,7 @@ std::optional<int32_t> parseLogicalDeviceId(const std::string &v) {
 }
 
 static std::string checkStreamParallel(const std::string &v) {
-  return parseStreamParallel(v)
+  return parseStreamParallel(v, false)
              ? ""
              : "expected a positive count or Engine:count pairs such as "
                "\"AIcoreEngine:4\", got \"" +
@@ -231,9 +244,31 @@ OptionsRegistry::OptionsRegistry() {
   // GE's documented default: one stream per engine.
   OptionSpec streams =
       option("stream_max_parallel_num", Kind::String,
-             "Most parallel streams: \"4\" or \"AIcoreEngine:4\"", "1");
+             "Most parallel streams per engine: \"4\" or \"AIcoreEngine:4\"; "
+             "DNN_VM_HOST_CPU/DNN_VM_AICPU count host engine streams",
+             "1");
   streams.check = checkStreamParallel;
   specs_.push_back(streams);
+
+  // Mixed compute (GE 5.2, docs/mixed-compute.md).
+  specs_.push_back(option("mix_compile_mode", Kind::Bool,
+                          "Run ops the device cannot run on the host CPU "
+                          "engine instead of failing (mixed compute)",
+                          "false"));
+  OptionSpec inOutPair =
+      option("in_out_pair", Kind::String,
+             "Ranges of ops by first and last node names, as Python prints "
+             "[[in_nodes, out_nodes]]: on the device (in_out_pair_flag "
+             "true) or the host (false); needs mix_compile_mode");
+  inOutPair.check = [](const std::string &v) -> std::string {
+    std::string error;
+    return ge::parseInOutPairs(v, error) ? "" : error;
+  };
+  specs_.push_back(inOutPair);
+  specs_.push_back(option("in_out_pair_flag", Kind::Bool,
+                          "true: the in_out_pair ranges run on the device "
+                          "and the rest on the host; false: the reverse",
+                          "true"));
 
   // GE's execution timeouts (TF online-inference guide 7.1), applied to the
   // runtime by Initialize and each Session (geflow/runtime/Timeouts.h).
@@ -488,6 +523,25 @@ OptionsRegistry::parse(const std::map<std::string, std::string> &raw,
       1)
     problems.push_back("only one of 'dynamic_dims', 'dynamic_batch_size' and "
                        "'dynamic_image_size' may be set");
+  bool mixed = out.getBool("mix_compile_mode");
+  if (out.has("in_out_pair") && !mixed)
+    problems.push_back("option 'in_out_pair' places ops for mixed compute; it "
+                       "needs mix_compile_mode=true");
+  // The flag's default (true) alone changes nothing; false says the ranges
+  // stay on the host, which needs ranges and mixed compute.
+  if (!out.getBool("in_out_pair_flag") && (!mixed || !out.has("in_out_pair")))
+    problems.push_back("option 'in_out_pair_flag' set to false keeps the "
+                       "in_out_pair ranges on the host; it needs "
+                       "mix_compile_mode=true and in_out_pair");
+  if (mixed)
+    for (const char *name : {"dynamic_dims", "dynamic_batch_size",
+                             "dynamic_image_size", "input_shape_range"})
+      if (out.has(name))
+        problems.push_back(std::string("options 'mix_compile_mode' and '") +
+                           name +
+                           "' cannot be used together: mixed compute "
+                           "programs have static shapes (GE: dynamic gears "
+                           "do not work with mixed compute)");
   if (!problems.empty()) {
     error->clear();
     for (size_t i = 0; i < problems.size(); ++i)

@@ -35,6 +35,17 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   ge::GEApplyPrecisionOptions precision;
   precision.printDecisions = config.printPrecisionDecisions;
   fpm.addPass(ge::createGEApplyPrecision(precision));
+  // Placed once dtypes are final (the op-info check judges them) and before
+  // fusion, which names the ops in_out_pair names and never merges ops of
+  // two engines.
+  if (config.mixed.enabled || !config.mixed.inOutPair.empty()) {
+    ge::GEPlaceEnginesOptions place;
+    place.mixCompileMode = config.mixed.enabled;
+    place.inOutPair = config.mixed.inOutPair;
+    place.inOutPairFlag = config.mixed.inOutPairFlag;
+    place.soc = config.soc;
+    fpm.addPass(ge::createGEPlaceEngines(place));
+  }
   ge::GEFuseEpilogueOptions epilogue;
   epilogue.convBias = fusion.convBiasAdd;
   epilogue.matmulBias = fusion.matmulBiasAdd;
@@ -55,11 +66,13 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
   lowering.prepack = config.prepackWeights;
   pm.addPass(createConvertGEToNPU(lowering));
   OpPassManager &ppm = pm.nest<npu::ProgramOp>();
+  ppm.addPass(npu::createNPUInsertEngineCopies());
   ppm.addPass(npu::createNPUBindOutputs());
   if (config.elideConcat)
     ppm.addPass(npu::createNPUElideConcat());
   npu::NPUAssignStreamsOptions streams;
   streams.maxStreams = config.maxStreams;
+  streams.maxHostStreams = config.mixed.maxHostStreams;
   ppm.addPass(npu::createNPUAssignStreams(streams));
   ppm.addPass(npu::createNPUInsertEvents());
   npu::NPUPlanMemoryOptions memory;
@@ -104,6 +117,19 @@ struct CompilePipelineOptions
       *this, "elide-concat",
       llvm::cl::desc("Place concat inputs as slices of its output"),
       llvm::cl::init(true)};
+  // Mixed compute.
+  Option<bool> mixCompileMode{*this, "mix-compile-mode",
+                              llvm::cl::desc("mix_compile_mode"),
+                              llvm::cl::init(false)};
+  Option<std::string> inOutPair{*this, "in-out-pair",
+                                llvm::cl::desc("in_out_pair")};
+  Option<bool> inOutPairFlag{*this, "in-out-pair-flag",
+                             llvm::cl::desc("in_out_pair_flag"),
+                             llvm::cl::init(true)};
+  Option<int64_t> maxHostStreams{
+      *this, "max-host-streams",
+      llvm::cl::desc("stream_max_parallel_num's host engine count"),
+      llvm::cl::init(1)};
   Option<bool> stopAfterGraph{*this, "stop-after-graph",
                               llvm::cl::desc("Run the ge graph passes only"),
                               llvm::cl::init(false)};
@@ -179,6 +205,10 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   c.elideConcat = o.elideConcat;
   c.stopAfterGraph = o.stopAfterGraph;
   c.printPrecisionDecisions = o.printPrecision;
+  c.mixed.enabled = o.mixCompileMode;
+  c.mixed.inOutPair = o.inOutPair;
+  c.mixed.inOutPairFlag = o.inOutPairFlag;
+  c.mixed.maxHostStreams = o.maxHostStreams;
 
   PrecisionConfig &p = c.precision;
   if (!o.precisionMode.empty() && !o.precisionModeV2.empty()) {
@@ -290,6 +320,10 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   flag("prepack-weights", config.prepackWeights, defaults.prepackWeights);
   flag("elide-concat", config.elideConcat, defaults.elideConcat);
   flag("stop-after-graph", config.stopAfterGraph, defaults.stopAfterGraph);
+  flag("mix-compile-mode", config.mixed.enabled, false);
+  str("in-out-pair", config.mixed.inOutPair);
+  flag("in-out-pair-flag", config.mixed.inOutPairFlag, true);
+  num("max-host-streams", config.mixed.maxHostStreams, 1);
 
   const PrecisionConfig &p = config.precision;
   if (!p.modeV2.empty())

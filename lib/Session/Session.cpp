@@ -236,6 +236,8 @@ struct Session::Impl {
   static void finishDebug(const DebugAttachment &debug);
   /// Whether graph `id` is a weight-update graph (it assigns variables).
   rt::StatusOr<bool> isUpdateGraph(uint32_t id);
+  /// The inputs or outputs of weight-update graph `id`.
+  std::vector<rt::TensorInfo> updateGraphSignature(uint32_t id, bool inputs);
   /// Runs weight-update graph `id` against the session's built graphs.
   rt::StatusOr<std::vector<Tensor>>
   runUpdateGraph(uint32_t id, const std::vector<Tensor> &inputs);
@@ -547,6 +549,15 @@ rt::StatusOr<bool> Session::Impl::isUpdateGraph(uint32_t id) {
   return isWeightUpdateGraph(*entry.graph->module);
 }
 
+std::vector<rt::TensorInfo> Session::Impl::updateGraphSignature(uint32_t id,
+                                                                bool inputs) {
+  auto found = find(id);
+  if (!found.ok() || !(*found)->graph)
+    return {};
+  std::lock_guard<std::mutex> graphLock((*found)->graph->mu);
+  return weightUpdateGraphSignature(*(*found)->graph->module, inputs);
+}
+
 rt::StatusOr<std::vector<Tensor>>
 Session::Impl::runUpdateGraph(uint32_t id, const std::vector<Tensor> &inputs) {
   std::vector<UpdateTarget> targets;
@@ -668,6 +679,14 @@ rt::StatusOr<bool> Session::IsBuiltFromCache(uint32_t id) {
 }
 
 rt::StatusOr<std::vector<TensorDesc>> Session::GetInputs(uint32_t id) {
+  // A weight-update graph is never compiled: its function is the signature.
+  auto update = impl_->isUpdateGraph(id);
+  if (update.ok() && *update) {
+    std::vector<TensorDesc> out;
+    for (const rt::TensorInfo &info : impl_->updateGraphSignature(id, true))
+      out.push_back(toDesc(info));
+    return out;
+  }
   auto model = impl_->build(id);
   if (!model.ok())
     return model.status();
@@ -678,6 +697,14 @@ rt::StatusOr<std::vector<TensorDesc>> Session::GetInputs(uint32_t id) {
 }
 
 rt::StatusOr<std::vector<TensorDesc>> Session::GetOutputs(uint32_t id) {
+  // A weight-update graph is never compiled: its function is the signature.
+  auto update = impl_->isUpdateGraph(id);
+  if (update.ok() && *update) {
+    std::vector<TensorDesc> out;
+    for (const rt::TensorInfo &info : impl_->updateGraphSignature(id, false))
+      out.push_back(toDesc(info));
+    return out;
+  }
   auto model = impl_->build(id);
   if (!model.ok())
     return model.status();

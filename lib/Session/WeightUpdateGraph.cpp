@@ -106,6 +106,35 @@ bool canAccumulate(DType t) {
 
 } // namespace
 
+std::vector<rt::TensorInfo> weightUpdateGraphSignature(ModuleOp module,
+                                                       bool inputs) {
+  std::vector<rt::TensorInfo> out;
+  auto funcs = module.getOps<func::FuncOp>();
+  if (funcs.empty())
+    return out;
+  func::FuncOp func = *funcs.begin();
+  ArrayRef<Type> types =
+      inputs ? func.getArgumentTypes() : func.getFunctionType().getResults();
+  for (auto [i, type] : llvm::enumerate(types)) {
+    rt::TensorInfo info;
+    auto name = inputs ? func.getArgAttrOfType<StringAttr>(i, "ge.name")
+                       : func.getResultAttrOfType<StringAttr>(i, "ge.name");
+    info.name =
+        name ? name.str() : (inputs ? "input" : "output") + std::to_string(i);
+    if (auto ranked = dyn_cast<RankedTensorType>(type)) {
+      info.dtype =
+          ge::getRuntimeDType(ranked.getElementType()).value_or(rt::DType::F32);
+      info.shape.assign(ranked.getShape().begin(), ranked.getShape().end());
+      for (int64_t &d : info.shape)
+        if (ShapedType::isDynamic(d))
+          d = -1;
+      info.bytes = rt::storageBytes(info.dtype, info.format, info.shape);
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
 bool isWeightUpdateGraph(ModuleOp module) {
   bool found = false;
   module.walk([&](Operation *op) {

@@ -26,6 +26,12 @@ namespace geflow {
 /// ge.AssignAdd or ge.AssignSub ops).
 bool isWeightUpdateGraph(mlir::ModuleOp module);
 
+/// The inputs (or outputs) of a weight-update graph as its function
+/// declares them: an update graph is never compiled, so its signature comes
+/// from the graph (names from `ge.name`, else input<i> / output<i>).
+std::vector<rt::TensorInfo> weightUpdateGraphSignature(mlir::ModuleOp module,
+                                                       bool inputs);
+
 /// A built graph of the Session whose variables an update graph may assign.
 struct UpdateTarget {
   std::string name; // "graph 1"

@@ -202,8 +202,9 @@ LogicalResult VariableTable::finish(ModuleOp module) {
 void addOpInfo(Operation &op, gfm::Task *task) {
   if (auto type = op.getAttrOfType<StringAttr>("ge.op_type"))
     task->set_op_type(type.str());
-  else if (isa<MemcpyOp>(op))
-    task->set_op_type("MemCopy");
+  else if (auto m = dyn_cast<MemcpyOp>(op))
+    // GE's node type for copies between host and device memory.
+    task->set_op_type(m.getDirection() ? "MemcpyAsync" : "MemCopy");
   else if (auto h = dyn_cast<HostCallOp>(op))
     task->set_op_type(h.getCallee().str());
   else if (auto c = dyn_cast<CollectiveOp>(op))
@@ -440,6 +441,10 @@ LogicalResult ProgramWriter::write(gfm::Program *out) {
       addDimExprs(*out->mutable_outputs(i), exprs[i]);
   }
   out->set_arena_size(program_.getArenaSize());
+  out->set_host_arena_size(program_.getHostArenaSize());
+  if (auto host = program_.getHostStreams())
+    for (int64_t s : *host)
+      out->add_host_streams(static_cast<uint32_t>(s));
   out->set_num_streams(program_.getNumStreams());
   out->set_num_events(program_.getNumEvents());
   if (auto symbols = program_->getAttrOfType<ArrayAttr>("npu.symbols"))

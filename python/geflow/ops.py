@@ -15,7 +15,7 @@ import builtins
 import numpy as np
 
 from . import _geflow
-from ._dtypes import dtype_name
+from ._dtypes import dtype_name, numpy_dtype, to_bfloat16_bits
 from .errors import InvalidArgumentError
 from .graph import Value, _loc, default_graph
 
@@ -31,6 +31,7 @@ __all__ = [
     "reduce_max", "expand_dims", "squeeze", "tile", "broadcast_to",
     "hcom_all_reduce", "hcom_all_gather", "hcom_reduce_scatter",
     "hcom_broadcast", "hcom_send", "hcom_receive",
+    "variable", "assign", "assign_add", "assign_sub",
 ]
 
 _WORLD = "hccl_world_group"
@@ -115,6 +116,67 @@ def constant(value, dtype=None, name=None, graph=None):
         raise InvalidArgumentError("no graph to add the constant to; create a "
                                    "geflow.Graph or pass graph=")
     return g.constant(value, dtype, name)
+
+
+# --- Variables and weight update (GE 5.5, docs/weight-update.md) -----------
+
+def variable(name, shape=None, dtype="float32", value=None, graph=None):
+    """A variable (GE Variable) named ``name``: an updatable weight with
+    initial value ``value`` (array-like; it gives the shape, and the dtype
+    unless ``dtype`` is given), or without one (``shape`` and ``dtype``
+    needed; set by weight update or an assignment first). Never folded, so
+    ``update_weights`` and update graphs can replace it."""
+    g = graph or default_graph()
+    if g is None:
+        raise InvalidArgumentError("no graph to add the variable to; create a "
+                                   "geflow.Graph or pass graph=")
+    dtype = dtype_name(dtype)
+    initial = None
+    if value is not None:
+        array = np.asarray(value)
+        if dtype == "bfloat16":
+            initial = np.ascontiguousarray(to_bfloat16_bits(array))
+        else:
+            initial = np.ascontiguousarray(array, dtype=numpy_dtype(dtype))
+        if shape is not None and tuple(_ints(shape, "shape")) != initial.shape:
+            raise InvalidArgumentError(
+                f"variable '{name}': shape {list(shape)} differs from the initial "
+                f"value's {list(initial.shape)}")
+        shape = list(initial.shape)
+    if shape is None:
+        raise InvalidArgumentError(f"variable '{name}' needs a shape or an initial value")
+    return Value(g, g._b.variable(str(name), _ints(shape, "shape"), dtype, initial,
+                                  _loc(None)))
+
+
+def _assign(kind, name, value, op_name):
+    if isinstance(value, Value):
+        g = value.graph
+    else:
+        g = default_graph()
+        if g is None:
+            raise InvalidArgumentError(f"{kind}: no graph to add it to; pass a "
+                                       "geflow.Value or build inside `with graph:`")
+    (value,) = _values(g, value)
+    return Value(g, g._b.assign(kind, str(name), value._ref, _loc(op_name)))
+
+
+def assign(name, value, op_name=None):
+    """Stores ``value`` into variable ``name`` of another graph of the
+    Session (GE Assign); returns the stored value. A graph with assignments
+    is a weight-update graph: ``Session.run_graph`` of it updates every
+    built graph holding the variable in place."""
+    return _assign("Assign", name, value, op_name)
+
+
+def assign_add(name, value, op_name=None):
+    """Adds ``value`` to variable ``name`` (GE AssignAdd)."""
+    return _assign("AssignAdd", name, value, op_name)
+
+
+def assign_sub(name, value, op_name=None):
+    """Subtracts ``value`` from variable ``name`` (GE AssignSub)."""
+    return _assign("AssignSub", name, value, op_name)
 
 
 # --- Elementwise binary (NumPy broadcasting) --------------------------------

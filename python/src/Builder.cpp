@@ -208,6 +208,44 @@ void bindBuilder(py::module_ &m) {
       .def("constant", &constant, py::arg("array"), py::arg("dtype"),
            py::arg("loc"))
       .def(
+          "variable",
+          [](G &g, const std::string &name, const Ints &shape, py::handle dtype,
+             const py::object &initial, const OpLoc &loc) {
+            DType t = parseDType(dtype);
+            const void *data = nullptr;
+            py::array array;
+            if (!initial.is_none()) {
+              array = py::reinterpret_borrow<py::array>(initial);
+              size_t count = 1;
+              for (int64_t d : shape)
+                count *= static_cast<size_t>(d);
+              if (!(array.flags() & py::array::c_style) ||
+                  static_cast<size_t>(array.nbytes()) !=
+                      count * rt::dtypeSize(t))
+                throwInvalid("the initial value of variable '" + name +
+                             "' does not hold " + std::to_string(count) + " " +
+                             std::string(rt::dtypeName(t)) + " elements");
+              data = array.data();
+            }
+            LOCKED(g);
+            return wrap(g, g.builder.variable(name, t, shape, data, loc));
+          },
+          py::arg("name"), py::arg("shape"), py::arg("dtype"),
+          py::arg("initial"), py::arg("loc"))
+      .def(
+          "assign",
+          [](G &g, const std::string &kind, const std::string &name,
+             const ValueRef &v, const OpLoc &loc) {
+            Value value = val(g, v);
+            GraphBuilder::AssignKind k =
+                kind == "Assign"      ? GraphBuilder::AssignKind::Assign
+                : kind == "AssignAdd" ? GraphBuilder::AssignKind::AssignAdd
+                                      : GraphBuilder::AssignKind::AssignSub;
+            LOCKED(g);
+            return wrap(g, g.builder.assign(k, name, value, loc));
+          },
+          py::arg("kind"), py::arg("name"), py::arg("value"), py::arg("loc"))
+      .def(
           "output",
           [](G &g, const ValueRef &v, const std::string &name) {
             Value value = val(g, v);

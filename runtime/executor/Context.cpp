@@ -11,8 +11,11 @@ ExecContext::~ExecContext() {
   // Streams first: their destructors wait for queued tasks, which may
   // still use the arena.
   streams.clear();
+  hostStreams.clear();
   if (arena)
     (void)device->allocator().free(arena);
+  if (hostArena)
+    (void)HostAllocator::global().free(hostArena);
   for (const auto &gear : gears)
     if (gear)
       for (void *buffer : gear->staging)
@@ -23,10 +26,12 @@ ExecContext::~ExecContext() {
 // Fills every pointer-table entry of `plan` except the bound (input/output)
 // ones, and the kernel and host-call arguments that point into the table.
 static std::unique_ptr<GearState>
-makeGearState(const GearPlan &plan, void *arena, const uint8_t *weights,
+makeGearState(const GearPlan &plan, void *arena, void *hostArena,
+              const uint8_t *weights,
               const std::vector<const uint8_t *> &external) {
   auto state = std::make_unique<GearState>();
   auto *arenaBytes = static_cast<uint8_t *>(arena);
+  auto *hostBytes = static_cast<uint8_t *>(hostArena);
   // Weights are only ever read (validation rejects writes to them).
   auto *weightBytes = const_cast<uint8_t *>(weights);
   state->pointers.resize(plan.pointers.size(), nullptr);
@@ -34,6 +39,8 @@ makeGearState(const GearPlan &plan, void *arena, const uint8_t *weights,
     const PointerSource &p = plan.pointers[i];
     if (p.region == Region::Arena && arenaBytes)
       state->pointers[i] = arenaBytes + p.offset;
+    else if (p.region == Region::Host && hostBytes)
+      state->pointers[i] = hostBytes + p.offset;
     else if (p.region == Region::Weight && weightBytes)
       state->pointers[i] = weightBytes + p.offset;
     else if (p.region == Region::External && external[p.slot])
@@ -50,8 +57,10 @@ makeGearState(const GearPlan &plan, void *arena, const uint8_t *weights,
     a.numInputs = l.numInputs;
     a.outputs = table + l.firstPointer + l.numInputs;
     a.numOutputs = l.numOutputs;
-    a.workspace =
-        l.hasWorkspace && arenaBytes ? arenaBytes + l.workspaceOffset : nullptr;
+    uint8_t *workspaceBase = l.workspaceOnHost ? hostBytes : arenaBytes;
+    a.workspace = l.hasWorkspace && workspaceBase
+                      ? workspaceBase + l.workspaceOffset
+                      : nullptr;
   }
   state->hostArgs.resize(plan.hostCalls.size());
   for (size_t i = 0; i < plan.hostCalls.size(); ++i) {
@@ -75,15 +84,26 @@ ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
       external_(std::move(external)) {
   for (const auto &plan : plans_) {
     arenaSize_ = std::max(arenaSize_, plan->info.arenaSize);
+    hostArenaSize_ = std::max(hostArenaSize_, plan->info.hostArenaSize);
     numStreams_ = std::max(numStreams_, plan->info.numStreams);
     numEvents_ = std::max(numEvents_, plan->info.numEvents);
     numCollectives_ = std::max(numCollectives_,
                                static_cast<uint32_t>(plan->collectives.size()));
-    for (uint32_t s : plan->internalStreams)
-      if (std::find(internalStreams_.begin(), internalStreams_.end(), s) ==
-          internalStreams_.end())
-        internalStreams_.push_back(s);
+    for (uint32_t s : plan->internalStreams) {
+      auto &list = plan->hostStream[s] ? hostStreams_ : internalStreams_;
+      if (std::find(list.begin(), list.end(), s) == list.end())
+        list.push_back(s);
+    }
   }
+}
+
+std::vector<Stream *> ContextPool::allInternal(ExecContext &ctx) const {
+  std::vector<Stream *> out;
+  for (uint32_t s : internalStreams_)
+    out.push_back(ctx.streams[s].get());
+  for (uint32_t s : hostStreams_)
+    out.push_back(ctx.hostStreams[s].get());
+  return out;
 }
 
 StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
@@ -97,13 +117,30 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
                         arena.status().message());
     ctx->arena = *arena;
   }
+  if (hostArenaSize_ > 0) {
+    StatusOr<void *> hostArena =
+        HostAllocator::global().allocate(hostArenaSize_);
+    if (!hostArena.ok())
+      return Status(hostArena.status().code(),
+                    "cannot allocate the host arena of an execution "
+                    "context: " +
+                        hostArena.status().message());
+    ctx->hostArena = *hostArena;
+  }
   ctx->gears.resize(plans_.size());
   ctx->streams.resize(numStreams_);
+  ctx->hostStreams.resize(numStreams_);
   for (uint32_t s : internalStreams_) {
     StatusOr<std::unique_ptr<Stream>> stream = device_->createStream();
     if (!stream.ok())
       return stream.status();
     ctx->streams[s] = std::move(stream.value());
+  }
+  for (uint32_t s : hostStreams_) {
+    StatusOr<std::unique_ptr<Stream>> stream = device_->createHostStream();
+    if (!stream.ok())
+      return stream.status();
+    ctx->hostStreams[s] = std::move(stream.value());
   }
   ctx->events.reset(new Event[numEvents_]);
   ctx->joins.reset(new Event[numStreams_]);
@@ -113,7 +150,8 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
 
 StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
   if (!ctx.gears[g])
-    ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, weights_, external_);
+    ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, ctx.hostArena, weights_,
+                                 external_);
   return ctx.gears[g].get();
 }
 
@@ -134,11 +172,11 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
   if (!plan.internalStreams.empty()) {
     note(caller.recordEvent(ctx.start));
     for (uint32_t s : plan.internalStreams)
-      note(ctx.streams[s]->waitEvent(ctx.start));
+      note(streamFor(plan, ctx, caller, s).waitEvent(ctx.start));
   }
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step &step = plan.steps[i];
-    Stream &stream = step.stream == 0 ? caller : *ctx.streams[step.stream];
+    Stream &stream = streamFor(plan, ctx, caller, step.stream);
     if (debug) {
       note(enqueueDebugStep(plan, i, stream, ctx, gear,
                             blockDims ? (*blockDims)[i] : step.blockDim,
@@ -176,8 +214,9 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                                  [hold]() { return Status::OK(); }));
   };
   for (uint32_t s : plan.internalStreams) {
-    holdOn(*ctx.streams[s]);
-    note(ctx.streams[s]->recordEvent(ctx.joins[s]));
+    Stream &internal = streamFor(plan, ctx, caller, s);
+    holdOn(internal);
+    note(internal.recordEvent(ctx.joins[s]));
     note(caller.waitEvent(ctx.joins[s]));
   }
   if (beforeDone)
@@ -209,8 +248,8 @@ bool ContextPool::reclaim(ExecContext &ctx) {
     return false;
   // The caller's stream may have failed and skipped the joins, reaching
   // `done` while internal streams still run.
-  for (uint32_t s : internalStreams_)
-    if (!ctx.streams[s]->query().ok())
+  for (Stream *s : allInternal(ctx))
+    if (!s->query().ok())
       return false;
   return true;
 }
@@ -234,18 +273,30 @@ StatusOr<ExecContext *> ContextPool::acquire() {
     // it would fail every later run on them. synchronize() returns at once
     // (the streams are idle) and clears it; a task cannot synchronize, so
     // on an AI core a failed stream is replaced instead.
-    for (uint32_t s : internalStreams_) {
-      std::unique_ptr<Stream> &stream = found->streams[s];
+    auto refresh = [&](uint32_t s, bool host) -> Status {
+      std::unique_ptr<Stream> &stream =
+          host ? found->hostStreams[s] : found->streams[s];
       if (currentAiCore() < 0) {
         (void)stream->synchronize();
       } else if (stream->failed()) {
-        StatusOr<std::unique_ptr<Stream>> fresh = device_->createStream();
-        if (!fresh.ok()) {
-          release(found);
+        StatusOr<std::unique_ptr<Stream>> fresh =
+            host ? device_->createHostStream() : device_->createStream();
+        if (!fresh.ok())
           return fresh.status();
-        }
         stream = std::move(fresh.value());
       }
+      return Status::OK();
+    };
+    Status st;
+    for (uint32_t s : internalStreams_)
+      if (st.ok())
+        st = refresh(s, false);
+    for (uint32_t s : hostStreams_)
+      if (st.ok())
+        st = refresh(s, true);
+    if (!st.ok()) {
+      release(found);
+      return st;
     }
     return found;
   }

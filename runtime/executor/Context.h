@@ -65,11 +65,16 @@ struct ExecContext {
   std::shared_ptr<const RangedInstance> instance;
   std::shared_ptr<Device> device;
   void *arena = nullptr;
+  /// Mixed compute: host memory of the host-engine tasks (HostAllocator).
+  void *hostArena = nullptr;
   /// Indexed by gear; null until the context first runs that gear.
   std::vector<std::unique_ptr<GearState>> gears;
   /// Indexed by program stream; [0] (the caller's stream) and streams no
   /// gear uses are null.
   std::vector<std::unique_ptr<Stream>> streams;
+  /// Indexed by program stream: the host CPU engine's streams of the
+  /// program streams some gear runs on the host (null elsewhere).
+  std::vector<std::unique_ptr<Stream>> hostStreams;
   std::unique_ptr<Event[]> events;
   Event start;
   /// Indexed by program stream, like `streams`.
@@ -90,6 +95,15 @@ struct RunDebug {
   std::shared_ptr<RunTrace> trace;
   std::shared_ptr<DumpRun> dump;
 };
+
+/// The stream of `ctx` that runs program stream `s` of `plan`: the
+/// caller's for 0, else an internal stream of the engine the plan says.
+inline Stream &streamFor(const GearPlan &plan, ExecContext &ctx, Stream &caller,
+                         uint32_t s) {
+  if (s == 0)
+    return caller;
+  return plan.hostStream[s] ? *ctx.hostStreams[s] : *ctx.streams[s];
+}
 
 /// Enqueues step `i` of `plan` on `stream` with the debug features on
 /// (DebugSteps.cpp).
@@ -140,6 +154,7 @@ public:
   size_t size() const;
   /// The arena every context holds: the largest gear's.
   uint64_t arenaSize() const { return arenaSize_; }
+  uint64_t hostArenaSize() const { return hostArenaSize_; }
 
 private:
   StatusOr<std::unique_ptr<ExecContext>> create();
@@ -151,10 +166,13 @@ private:
   const std::shared_ptr<Device> device_;
   const uint8_t *weights_;
   const std::vector<const uint8_t *> external_;
-  uint64_t arenaSize_ = 0;
+  uint64_t arenaSize_ = 0, hostArenaSize_ = 0;
   uint32_t numStreams_ = 1, numEvents_ = 0, numCollectives_ = 0;
-  /// Program streams > 0 used by any gear.
-  std::vector<uint32_t> internalStreams_;
+  /// Program streams > 0 some gear runs on the AI cores, and the ones some
+  /// gear runs on the host CPU engine.
+  std::vector<uint32_t> internalStreams_, hostStreams_;
+  /// Every internal stream of `ctx`, of both engines.
+  std::vector<Stream *> allInternal(ExecContext &ctx) const;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<ExecContext>> contexts_;
   /// Round-robin start of the scan, so that the scan finds a finished

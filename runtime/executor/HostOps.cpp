@@ -4,19 +4,28 @@
 namespace geflow::rt {
 
 HostOpRegistry &HostOpRegistry::global() {
-  static HostOpRegistry registry;
-  return registry;
+  static HostOpRegistry *registry = [] {
+    auto *r = new HostOpRegistry();
+    registerBuiltinHostKernels(*r);
+    return r;
+  }();
+  return *registry;
 }
 
-void HostOpRegistry::add(const std::string &name, HostOpFn fn) {
+void HostOpRegistry::add(const std::string &name, HostOpFn fn,
+                         HostCheckFn check) {
   std::lock_guard<std::mutex> lock(mu_);
-  ops_[name] = fn;
+  ops_[name] = {fn, check};
 }
 
 HostOpFn HostOpRegistry::find(const std::string &name) const {
+  return lookup(name).fn;
+}
+
+HostKernel HostOpRegistry::lookup(const std::string &name) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = ops_.find(name);
-  return it == ops_.end() ? nullptr : it->second;
+  return it == ops_.end() ? HostKernel() : it->second;
 }
 
 std::vector<std::string> HostOpRegistry::names() const {

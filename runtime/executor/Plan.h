@@ -37,7 +37,8 @@ enum class Region : uint8_t {
   Weight = 1,
   Input = 2,
   Output = 3,
-  External = 4
+  External = 4,
+  Host = 5
 };
 
 struct PointerSource {
@@ -70,7 +71,8 @@ struct KernelLayout {
   const uint8_t *tiling;
   size_t tilingSize;
   bool hasWorkspace;
-  uint64_t workspaceOffset; // in the arena
+  bool workspaceOnHost;     // in the host arena (host-engine kernels)
+  uint64_t workspaceOffset; // in the arena (or the host arena)
 };
 
 struct HostCallLayout {
@@ -162,6 +164,8 @@ struct GearPlan {
   /// Program streams other than 0 that have tasks: each gets an internal
   /// stream per context, forked from and joined into the caller's stream.
   std::vector<uint32_t> internalStreams;
+  /// Indexed by program stream: whether it runs on the host CPU engine.
+  std::vector<bool> hostStream;
   /// Tiling blobs of copy tasks (a deque: KernelLayout points into it).
   std::deque<CopyTiling> copyTilings;
   /// Tilings the runtime made for kernels it re-tiled at load (a deque:

@@ -58,7 +58,12 @@ public:
   Planner(const gfm::Model &model, int gear, const kernels::SocInfo &soc,
           uint32_t aiCores, const std::string &file)
       : model_(model), program_(model.gears(gear)), gear_(gear), soc_(soc),
-        isa_(soc.isa), aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {}
+        isa_(soc.isa), aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {
+    // A host-engine kernel runs as one block on one host thread, as the
+    // compiler tiled it (GE's AICPU ops are single-threaded too).
+    hostSoc_ = soc;
+    hostSoc_.aiCoreCount = 1;
+  }
 
   StatusOr<std::unique_ptr<GearPlan>> run();
 
@@ -76,12 +81,13 @@ private:
   Status planCollective(const gfm::Task &task);
   Status checkDescs(const gfm::KernelTask &k, bool checkConst);
   Status checkTiling(const gfm::KernelTask &k, const kernels::KernelDef &def,
-                     KernelLayout *layout, uint32_t *blockDim);
+                     KernelLayout *layout, uint32_t *blockDim, bool onHost);
 
   const gfm::Model &model_;
   const gfm::Program &program_;
   const int gear_;
   const kernels::SocInfo &soc_;
+  kernels::SocInfo hostSoc_;
   const kernels::Isa isa_;
   const uint32_t aiCores_;
   const std::string &file_;
@@ -178,14 +184,14 @@ Status Planner::checkDescs(const gfm::KernelTask &k, bool checkConst) {
 
 Status Planner::checkTiling(const gfm::KernelTask &k,
                             const kernels::KernelDef &def, KernelLayout *layout,
-                            uint32_t *blockDim) {
+                            uint32_t *blockDim, bool onHost) {
   kernels::TilingContext ctx;
   for (const gfm::TensorDesc &d : k.input_descs())
     ctx.inputs.push_back(toKernelDesc(d));
   for (const gfm::TensorDesc &d : k.output_descs())
     ctx.outputs.push_back(toKernelDesc(d));
   ctx.attrs = toKernelAttrs(k.attrs());
-  ctx.soc = &soc_;
+  ctx.soc = onHost ? &hostSoc_ : &soc_;
   kernels::TilingResult fresh;
   Status st = def.tiling(ctx, &fresh);
   if (!st.ok())
@@ -273,10 +279,15 @@ Status Planner::planKernel(const gfm::Task &task) {
   // Validation checked the workspace only when the tiling asks for one.
   layout.hasWorkspace = k.workspace_size() > 0;
   layout.workspaceOffset = layout.hasWorkspace ? k.workspace().offset() : 0;
+  layout.workspaceOnHost =
+      layout.hasWorkspace && k.workspace().region() == gfm::HOST;
   uint32_t blockDim = k.block_dim();
   // A shape-ranged program is re-tiled (and checked) for every run's shapes.
   if (!plan_->range)
-    GEFLOW_RETURN_IF_ERROR(checkTiling(k, *def, &layout, &blockDim));
+    GEFLOW_RETURN_IF_ERROR(
+        checkTiling(k, *def, &layout, &blockDim,
+                    plan_->hostStream.size() > task.stream() &&
+                        plan_->hostStream[task.stream()]));
 
   if (plan_->range) {
     RangedKernel r;
@@ -361,12 +372,12 @@ Status Planner::planCopy(const gfm::Task &task) {
 
 Status Planner::planHostCall(const gfm::Task &task) {
   const gfm::HostCallTask &h = task.host_call();
-  HostOpFn fn = HostOpRegistry::global().find(h.callee());
-  if (!fn)
+  HostKernel kernel = HostOpRegistry::global().lookup(h.callee());
+  if (!kernel.fn)
     return fail(ErrorCode::kNotFound,
                 "host op '" + h.callee() + "' is not registered");
   HostCallLayout layout;
-  layout.fn = fn;
+  layout.fn = kernel.fn;
   GEFLOW_RETURN_IF_ERROR(addPointers(h.inputs(), &layout.firstPointer));
   uint32_t firstOutput;
   GEFLOW_RETURN_IF_ERROR(addPointers(h.outputs(), &firstOutput));
@@ -377,6 +388,32 @@ Status Planner::planHostCall(const gfm::Task &task) {
   for (const gfm::TensorDesc &d : h.output_descs())
     layout.outputDescs.push_back(toKernelDesc(d));
   layout.attrs = toKernelAttrs(h.attrs());
+  if (kernel.check) {
+    Status st =
+        kernel.check(layout.inputDescs, layout.outputDescs, layout.attrs);
+    if (!st.ok())
+      return fail(ErrorCode::kCorruptFile,
+                  "host op '" + h.callee() + "': " + st.message());
+  }
+  if (layout.inputDescs.size() != static_cast<size_t>(h.inputs_size()) ||
+      layout.outputDescs.size() != static_cast<size_t>(h.outputs_size()))
+    return fail(ErrorCode::kCorruptFile,
+                "host op '" + h.callee() +
+                    "' has a descriptor count unlike its buffer count");
+  for (int i = 0; i < h.input_descs_size(); ++i)
+    if (h.inputs(i).size() < storageBytes(layout.inputDescs[i].dtype,
+                                          layout.inputDescs[i].format,
+                                          layout.inputDescs[i].shape))
+      return fail(ErrorCode::kCorruptFile, "input " + std::to_string(i) +
+                                               " of host op '" + h.callee() +
+                                               "' is smaller than its tensor");
+  for (int i = 0; i < h.output_descs_size(); ++i)
+    if (h.outputs(i).size() < storageBytes(layout.outputDescs[i].dtype,
+                                           layout.outputDescs[i].format,
+                                           layout.outputDescs[i].shape))
+      return fail(ErrorCode::kCorruptFile, "output " + std::to_string(i) +
+                                               " of host op '" + h.callee() +
+                                               "' is smaller than its tensor");
 
   Step step{};
   step.kind = StepKind::HostCall;
@@ -419,7 +456,13 @@ StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
   for (const gfm::TensorSig &s : program_.outputs())
     info.outputs.push_back(toTensorInfo(s));
   info.arenaSize = program_.arena_size();
+  info.hostArenaSize = program_.host_arena_size();
   info.numStreams = program_.num_streams();
+  info.hostStreams.assign(program_.host_streams().begin(),
+                          program_.host_streams().end());
+  plan_->hostStream.assign(info.numStreams, false);
+  for (uint32_t s : info.hostStreams)
+    plan_->hostStream[s] = true;
   info.numEvents = program_.num_events();
   info.numTasks = static_cast<uint32_t>(program_.tasks_size());
   if (program_.symbols_size() > 0) {

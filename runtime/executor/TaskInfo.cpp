@@ -118,7 +118,12 @@ TaskInfo describeTask(const gfm::Task &task, uint32_t taskId,
   }
   case gfm::Task::kMemcpy: {
     info.kind = TaskInfo::Kind::Memcpy;
-    info.kernel = "memcpy";
+    // Mixed compute's copies between the engines' memories.
+    bool fromHost = task.memcpy().src().region() == gfm::HOST;
+    bool toHost = task.memcpy().dst().region() == gfm::HOST;
+    info.kernel = fromHost == toHost ? "memcpy"
+                  : toHost           ? "memcpy_d2h"
+                                     : "memcpy_h2d";
     TaskTensor t;
     if (task.memcpy().has_desc())
       t = toTensor(task.memcpy().desc());

@@ -30,6 +30,7 @@ private:
   Status checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
                      bool writable);
   Status checkTask(const gfm::Task &task, const gfm::Program &program);
+  Status checkEngines(const gfm::Task &task, const gfm::Program &program);
 
   const gfm::Model &model_;
   uint64_t weightsSize_;
@@ -113,6 +114,8 @@ Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
       return fail("output slot " + std::to_string(buf.slot()) + " of " +
                   std::to_string(program.outputs_size()));
     return range(sigBytes(program.outputs(buf.slot())), "output slot");
+  case gfm::HOST:
+    return range(program.host_arena_size(), "host arena");
   case gfm::EXTERNAL:
     if (writable)
       return fail("writes into an external weight file");
@@ -126,10 +129,57 @@ Status Checker::checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
   }
 }
 
+// Mixed compute: a task reads and writes the memory of its engine only;
+// memcpy tasks (on device streams) are what crosses between them.
+Status Checker::checkEngines(const gfm::Task &task,
+                             const gfm::Program &program) {
+  bool onHost =
+      std::find(program.host_streams().begin(), program.host_streams().end(),
+                task.stream()) != program.host_streams().end();
+  std::vector<const gfm::Buffer *> buffers;
+  auto add = [&](const auto &list) {
+    for (const gfm::Buffer &b : list)
+      buffers.push_back(&b);
+  };
+  switch (task.kind_case()) {
+  case gfm::Task::kKernel:
+    add(task.kernel().inputs());
+    add(task.kernel().outputs());
+    if (task.kernel().workspace_size() > 0)
+      buffers.push_back(&task.kernel().workspace());
+    break;
+  case gfm::Task::kHostCall:
+    add(task.host_call().inputs());
+    add(task.host_call().outputs());
+    break;
+  case gfm::Task::kMemcpy:
+    if (onHost)
+      return fail("a memcpy task runs on host stream " +
+                  std::to_string(task.stream()) +
+                  "; copies between engines run on device streams");
+    return Status::OK();
+  default:
+    return Status::OK();
+  }
+  for (const gfm::Buffer *b : buffers) {
+    bool hostMemory = b->region() == gfm::HOST;
+    bool shared = b->region() == gfm::WEIGHT || b->region() == gfm::EXTERNAL;
+    if (!shared && hostMemory != onHost)
+      return fail(std::string(onHost ? "runs on host stream "
+                                     : "runs on device stream ") +
+                  std::to_string(task.stream()) + " but touches " +
+                  (hostMemory ? "host" : "device") +
+                  " memory; data crosses engines only through memcpy tasks");
+  }
+  return Status::OK();
+}
+
 Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
   if (task.stream() >= program.num_streams())
     return fail("runs on stream " + std::to_string(task.stream()) + " of " +
                 std::to_string(program.num_streams()));
+  if (!program.host_streams().empty())
+    GEFLOW_RETURN_IF_ERROR(checkEngines(task, program));
   switch (task.kind_case()) {
   case gfm::Task::kKernel: {
     const gfm::KernelTask &k = task.kernel();
@@ -147,7 +197,10 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
     for (const auto &b : k.outputs())
       GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
     if (k.workspace_size() > 0) {
-      if (k.workspace().region() != gfm::ARENA ||
+      // The arena, or the host arena for a host-engine kernel (the engine
+      // check below keeps each task to its engine's memory).
+      if ((k.workspace().region() != gfm::ARENA &&
+           k.workspace().region() != gfm::HOST) ||
           k.workspace().size() < k.workspace_size())
         return fail("workspace smaller than the " +
                     std::to_string(k.workspace_size()) +
@@ -245,6 +298,20 @@ Status Checker::run() {
                   std::to_string(limits_.maxEvents) + ")");
     if (p.arena_size() > limits_.maxArenaBytes)
       return fail("arena of " + std::to_string(p.arena_size()) + " bytes");
+    if (p.host_arena_size() > limits_.maxArenaBytes)
+      return fail("host arena of " + std::to_string(p.host_arena_size()) +
+                  " bytes");
+    for (int i = 0; i < p.host_streams_size(); ++i) {
+      uint32_t s = p.host_streams(i);
+      if (s == 0 || s >= p.num_streams())
+        return fail("host stream " + std::to_string(s) +
+                    " is not an internal stream of the " +
+                    std::to_string(p.num_streams()) +
+                    " (stream 0 is the caller's device stream)");
+      for (int j = 0; j < i; ++j)
+        if (p.host_streams(j) == s)
+          return fail("host stream " + std::to_string(s) + " listed twice");
+    }
     if (p.inputs_size() != model_.inputs_size() ||
         p.outputs_size() != model_.outputs_size())
       return fail("signature does not match the model's inputs and outputs");
@@ -263,6 +330,9 @@ Status Checker::run() {
     }
     if (p.symbols_size() > 0) {
       where_ = "gear " + std::to_string(g) + ": ";
+      if (p.host_streams_size() > 0)
+        return fail("is shape-ranged and has host streams (mixed compute "
+                    "programs have static shapes)");
       if (model_.gears_size() > 1)
         return fail("is shape-ranged, but the model has " +
                     std::to_string(model_.gears_size()) +

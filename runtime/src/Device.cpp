@@ -63,11 +63,27 @@ Device::Device(DeviceProperties props, const DeviceOptions &options)
       pool_(std::make_unique<detail::CorePool>(
           props_.id, props_.aiCoreCount, options.spinMicros, props_.cpus)) {}
 
-// pool_ is declared last, so the AI cores stop before the memory goes.
+// The pools are declared last, so the AI cores and the host engine stop
+// before the memory goes.
 Device::~Device() = default;
 
 StatusOr<std::unique_ptr<Stream>> Device::createStream() {
   return Stream::create(shared_from_this());
+}
+
+detail::CorePool &Device::hostPool() {
+  std::call_once(hostPoolOnce_, [this] {
+    uint32_t threads = options_.hostCpuCount;
+    if (threads == 0)
+      threads = std::max(1u, std::thread::hardware_concurrency());
+    hostPool_ = std::make_unique<detail::CorePool>(props_.id, threads,
+                                                   options_.spinMicros);
+  });
+  return *hostPool_;
+}
+
+StatusOr<std::unique_ptr<Stream>> Device::createHostStream() {
+  return Stream::createOn(shared_from_this(), hostPool());
 }
 
 Status Device::memcpy(void *dst, size_t destMax, const void *src, size_t count,

@@ -59,8 +59,16 @@ StatusOr<std::unique_ptr<Stream>>
 Stream::create(std::shared_ptr<Device> device) {
   if (!device)
     return invalidArgument("Stream::create: null device");
+  detail::CorePool &pool = device->pool();
+  return createOn(std::move(device), pool);
+}
+
+StatusOr<std::unique_ptr<Stream>>
+Stream::createOn(std::shared_ptr<Device> device, detail::CorePool &pool) {
+  if (!device)
+    return invalidArgument("Stream::createOn: null device");
   auto core = std::make_unique<detail::StreamCore>(
-      device, device->pool(), device->id(), nextStreamId.fetch_add(1),
+      device, pool, device->id(), nextStreamId.fetch_add(1),
       int64_t(device->options().spinMicros) * 1000);
   return std::unique_ptr<Stream>(
       new Stream(std::move(device), std::move(core)));

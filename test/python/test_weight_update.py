@@ -168,3 +168,118 @@ def test_session_graph_update_weights(rng, tmp_path):
     np.testing.assert_array_equal(y, fresh)
     with pytest.raises(geflow.InvalidArgumentError, match=r"'b1' is float32\[16\], got float32\[3\]"):
         session.update_weights(1, {"b1": np.zeros(3, np.float32)})
+
+
+def builder_model(w, b):
+    """y = relu(x @ w + b) with w, b variables, built with the graph builder."""
+    g = geflow.Graph("fc")
+    x = g.data("x", [2, 4], "float32")
+    wv = geflow.ops.variable("fc.w", value=w, graph=g)
+    bv = geflow.ops.variable("fc.b", value=b, graph=g)
+    g.output(geflow.ops.relu(geflow.ops.matmul(x, wv) + bv), "y")
+    return g
+
+
+def test_builder_update_graph_loop(rng):
+    """The document's loop with a weight-update graph built with the Python
+    builder (ge.Assign / AssignAdd / AssignSub): 10 rounds of an update then
+    20 inferences, each equal to a fresh compile with the round's weights."""
+    w = rng.standard_normal((4, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32)
+    session = geflow.Session()
+    session.add_graph(1, builder_model(w, b))
+    update = geflow.Graph("update")
+    new_w = update.data("new_w", [4, 3], "float32")
+    delta_b = update.data("delta_b", [3], "float32")
+    update.output(geflow.ops.assign("fc.w", new_w), "w")
+    update.output(geflow.ops.assign_add("fc.b", delta_b), "b")
+    session.add_graph(2, update)
+    down = geflow.Graph("down")
+    step = down.data("step", [3], "float32")
+    down.output(geflow.ops.assign_sub("fc.b", step), "b")
+    session.add_graph(3, down)
+    x = rng.standard_normal((2, 4)).astype(np.float32)
+    session.run_graph(1, [x])  # built before the updates
+    for _ in range(10):
+        w = rng.standard_normal((4, 3)).astype(np.float32)
+        delta = rng.standard_normal(3).astype(np.float32)
+        out_w, out_b = session.run_graph(2, [w, delta])
+        np.testing.assert_array_equal(out_w, w)
+        np.testing.assert_array_equal(out_b, b + delta)
+        b = b + delta
+        fresh = builder_model(w, b).compile().run({"x": x})[0]
+        for _ in range(20):
+            np.testing.assert_array_equal(session.run_graph(1, [x])[0], fresh)
+    (out_b,) = session.run_graph(3, [np.ones(3, np.float32)])
+    np.testing.assert_array_equal(out_b, b - 1)
+    assert_close(session.run_graph(1, [x])[0], np.maximum(x @ w + (b - 1), 0))
+
+
+def test_builder_variable_errors():
+    g = geflow.Graph("bad")
+    with pytest.raises(geflow.InvalidArgumentError, match="variable 'v' needs a shape"):
+        geflow.ops.variable("v", graph=g)
+    with pytest.raises(geflow.InvalidArgumentError, match=r"shape \[2\] differs"):
+        geflow.ops.variable("v", shape=[2], value=np.zeros(3), graph=g)
+    x = g.data("x", [3], "float32")
+    with pytest.raises(geflow.InvalidArgumentError, match="needs a variable name"):
+        geflow.ops.assign("", x)
+
+
+def test_update_with_external_weights(rng, tmp_path):
+    """updatable_weights with external_weight (geflow-compile writes the
+    weights beside the .gfm): an update replaces them like blob weights and
+    equals a fresh compile; the files on disk stay as compiled."""
+    import os
+    import subprocess
+    bin_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(geflow.__file__))),
+                           "bin")
+    import onnx
+    weights = random_weights(rng)
+    onnx.save(cnn(weights), str(tmp_path / "cnn.onnx"))
+    subprocess.run([os.path.join(bin_dir, "geflow-compile"), f"--model={tmp_path}/cnn.onnx",
+                    f"--output={tmp_path}/cnn.gfm", "--external_weight=true",
+                    "--updatable_weights=all"], check=True, capture_output=True)
+    files = sorted(os.listdir(tmp_path / "weight"))
+    assert files, "external_weight wrote no weight files"
+    before = {f: (tmp_path / "weight" / f).read_bytes() for f in files}
+    exe = geflow.load(str(tmp_path / "cnn.gfm"))
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    np.testing.assert_array_equal(
+        exe.run({"x": x})[0], geflow.compile(cnn(weights), {"updatable_weights": "all"})
+        .run({"x": x})[0])
+    for _ in range(3):
+        weights = random_weights(rng)
+        exe.update_weights(weights)
+        fresh = geflow.compile(cnn(weights), {"updatable_weights": "all"}).run({"x": x})[0]
+        np.testing.assert_array_equal(exe.run({"x": x})[0], fresh)
+        np.testing.assert_array_equal(exe.get_weight("w1"), weights["w1"])
+    assert {f: (tmp_path / "weight" / f).read_bytes() for f in files} == before
+
+
+def test_update_with_shape_ranges(rng):
+    """updatable_weights with input_shape_range: the weights of a
+    shape-ranged program update and every batch in the range sees them."""
+    options = {"updatable_weights": "all", "input_shape_range": "x:[1~4,3,8,8]"}
+    exe = geflow.compile(cnn_batch(random_weights(rng)), options)
+    for _ in range(3):
+        weights = random_weights(rng)
+        exe.update_weights(weights)
+        fresh = geflow.compile(cnn_batch(weights), options)
+        for batch in (1, 3, 4):
+            x = rng.standard_normal((batch, 3, 8, 8)).astype(np.float32)
+            y = exe.run({"x": x})[0]
+            np.testing.assert_array_equal(y, fresh.run({"x": x})[0])
+            assert_close(y, geflow_models.reference(cnn_batch(weights), {"x": x})[0])
+
+
+def cnn_batch(weights):
+    """cnn() with a dynamic batch dim (Flatten keeps it)."""
+    model = cnn(weights)
+    dim = model.graph.input[0].type.tensor_type.shape.dim[0]
+    dim.ClearField("dim_value")
+    dim.dim_param = "N"
+    out = model.graph.output[0].type.tensor_type.shape.dim[0]
+    out.ClearField("dim_value")
+    out.dim_param = "N"
+    return model

@@ -47,6 +47,10 @@ def GE_Dialect : Dialect {
     /// Epilogue activation fused into a Cube op by ge-fuse-epilogue.
     static constexpr ::llvm::StringLiteral kFusedActivationAttr = "ge.fused_activation";
     static constexpr ::llvm::StringLiteral kFusedAlphaAttr = "ge.fused_alpha";
+    /// Mixed compute (ge-place-engines): "host" on an op the host CPU
+    /// engine runs (absent: the device), and why it was placed there.
+    static constexpr ::llvm::StringLiteral kEngineAttr = "ge.engine";
+    static constexpr ::llvm::StringLiteral kEngineReasonAttr = "ge.engine_reason";
   }];
 }
 

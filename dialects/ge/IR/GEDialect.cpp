@@ -164,6 +164,19 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a string";
     return success();
   }
+  if (name == kEngineAttr) {
+    auto engine = dyn_cast<StringAttr>(attr.getValue());
+    if (!engine || engine.getValue() != "host")
+      return op->emitError() << "'" << name
+                             << "' must be \"host\" (ops without it run on "
+                                "the device)";
+    return success();
+  }
+  if (name == kEngineReasonAttr) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a string";
+    return success();
+  }
   if (name == kFusedAlphaAttr) {
     if (!isa<FloatAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be a float";

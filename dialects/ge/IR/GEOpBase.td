@@ -6,6 +6,13 @@ include "dialects/ge/IR/GEBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+// An op the device kernel library has no kernel for: only the host CPU
+// engine (runtime/kernels/host) runs it, so placement (ge-place-engines)
+// puts it on the host under mix_compile_mode.
+def GE_HostOnlyKernel : NativeOpTrait<"HostOnlyKernel"> {
+  let cppNamespace = "::geflow::ge::traits";
+}
+
 class GE_Op<string mnemonic, list<Trait> traits = []>
     : Op<GE_Dialect, mnemonic, traits>;
 

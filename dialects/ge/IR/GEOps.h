@@ -19,6 +19,13 @@ bool areCompatibleCubeResultTypes(mlir::TypeRange inferred,
                                   mlir::TypeRange actual);
 } // namespace geflow::ge
 
+namespace geflow::ge::traits {
+/// Marks ops only the host CPU engine has a kernel for (GE_HostOnlyKernel).
+template <typename ConcreteType>
+class HostOnlyKernel
+    : public mlir::OpTrait::TraitBase<ConcreteType, HostOnlyKernel> {};
+} // namespace geflow::ge::traits
+
 #define GET_OP_CLASSES
 #include "dialects/ge/IR/GEOps.h.inc"
 

@@ -157,3 +157,11 @@ OpFoldResult ReduceMaxOp::fold(FoldAdaptor a) {
 OpFoldResult ReduceProdOp::fold(FoldAdaptor a) {
   return foldReduce(*this, a.getX(), getAxes(), ReduceKind::Prod);
 }
+
+LogicalResult CumsumOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getX().getType());
+  if (type && (getAxis() < 0 || getAxis() >= type.getRank()))
+    return emitOpError() << "axis " << getAxis() << " is outside [0, "
+                         << type.getRank() << "), the dims of the input";
+  return success();
+}

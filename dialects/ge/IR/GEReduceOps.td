@@ -37,4 +37,23 @@ def GE_ReduceProdOp : GE_ReduceOp<"ReduceProd"> {
   }];
 }
 
+def GE_CumsumOp : GE_InferOp<"Cumsum",
+    [SameOperandsAndResultElementType, GE_HostOnlyKernel],
+    "inferSameAsOperand(adaptor.getX(), inferred)"> {
+  let summary = "Running sums along an axis (host kernel only)";
+  let description = [{
+    GE `Cumsum` (ONNX `CumSum`): `y[..., i, ...]` is the sum of `x` along
+    `axis` up to `i`; `exclusive` leaves element `i` out, `reverse` sums from
+    the end. `axis` is normalized to [0, rank). The device kernel library
+    has no scan kernel: the op runs on the host CPU engine, so a graph with
+    it compiles only under `mix_compile_mode` (docs/mixed-compute.md).
+  }];
+  let arguments = (ins GE_Tensor:$x, I64Attr:$axis,
+                   DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                   DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // GEFLOW_GE_REDUCEOPS

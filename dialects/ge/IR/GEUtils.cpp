@@ -1,5 +1,6 @@
 //===- GEUtils.cpp - ge types, constants and op labels --------------------===//
 #include "dialects/ge/IR/GEUtils.h"
+#include "dialects/ge/IR/GEDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -139,3 +140,8 @@ std::string valueLabel(Value v) {
 }
 
 } // namespace geflow::ge
+
+bool geflow::ge::sameEngine(Operation *a, Operation *b) {
+  return a->getAttr(geflow::ge::GEDialect::kEngineAttr) ==
+         b->getAttr(geflow::ge::GEDialect::kEngineAttr);
+}

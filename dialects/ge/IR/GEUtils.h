@@ -48,6 +48,10 @@ llvm::SmallVector<llvm::StringRef> nodeNames(mlir::Location loc);
 /// first node name, when it has one.
 std::string opLabel(mlir::Operation *op);
 
+/// Whether two ops run on the same engine (mixed compute's `ge.engine`):
+/// fusion never merges ops of two engines.
+bool sameEngine(mlir::Operation *a, mlir::Operation *b);
+
 /// The label of a value: its producer's opLabel, or "input 'x'" for a graph
 /// argument (its ge.name, else its position).
 std::string valueLabel(mlir::Value v);

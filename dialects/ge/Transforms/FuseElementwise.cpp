@@ -1,5 +1,6 @@
 //===- FuseElementwise.cpp - Group elementwise chains (UB fusion) ---------===//
 #include "dialects/ge/IR/ElementwiseSpec.h"
+#include "dialects/ge/IR/GEUtils.h"
 #include "dialects/ge/Transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -103,7 +104,7 @@ struct GEFuseElementwisePass
           continue;
         if (static_cast<int64_t>(members.size()) >= maxOps ||
             p->getNumResults() != 1 || !getElementwiseSpec(p) ||
-            shapeOf(p->getResult(0)) != shape)
+            shapeOf(p->getResult(0)) != shape || !sameEngine(p, root))
           continue;
         if (!llvm::all_of(p->getUsers(),
                           [&](Operation *u) { return members.contains(u); }))
@@ -139,6 +140,11 @@ struct GEFuseElementwisePass
     auto fused = FusedElementwiseOp::create(b, b.getFusedLoc(locs),
                                             root->getResultTypes(),
                                             group.inputs.getArrayRef());
+    // The group runs where its ops were placed (all on one engine).
+    for (StringLiteral name :
+         {GEDialect::kEngineAttr, GEDialect::kEngineReasonAttr})
+      if (Attribute a = root->getAttr(name))
+        fused->setAttr(name, a);
     Block &body = fused.getBody().front();
     IRMapping map;
     for (auto [in, arg] : llvm::zip(group.inputs, body.getArguments()))

@@ -71,7 +71,7 @@ struct FuseBiasAdd : OpRewritePattern<AddOp> {
       Operation *cube = main.getDefiningOp();
       if (!cube || !on.allows(cube) || !cube->hasOneUse() ||
           cube->getNumOperands() != 2 || cube->hasAttr("ge.fused_activation") ||
-          main.getType() != add.getType())
+          main.getType() != add.getType() || !sameEngine(cube, add))
         continue;
       auto bias = asChannelBias(other, cast<RankedTensorType>(main.getType()),
                                 biasDim(cube));
@@ -137,7 +137,8 @@ struct FuseActivation : RewritePattern {
     Operation *cube = op->getOperand(0).getDefiningOp();
     if (!cube || !on.allows(cube) || !cube->hasOneUse() ||
         cube->hasAttr("ge.fused_activation") ||
-        cube->getResult(0).getType() != op->getResult(0).getType())
+        cube->getResult(0).getType() != op->getResult(0).getType() ||
+        !sameEngine(cube, op))
       return failure();
     rewriter.modifyOpInPlace(cube, [&] {
       cube->setLoc(rewriter.getFusedLoc({cube->getLoc(), op->getLoc()}));

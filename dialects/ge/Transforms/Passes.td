@@ -138,4 +138,47 @@ def GEApplyPrecision : Pass<"ge-apply-precision", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GEPlaceEngines : Pass<"ge-place-engines", "mlir::func::FuncOp"> {
+  let summary = "Place each op on the device or the host CPU engine (mixed compute)";
+  let description = [{
+    GE's mixed compute (reference document 002, section 5.2). With
+    `mix-compile-mode` (GE's `mix_compile_mode`) an op the device cannot run
+    goes to the host CPU engine instead of failing the compile: an op with
+    no device kernel (ops marked `GE_HostOnlyKernel`, such as `ge.Cumsum`)
+    or whose operand and result dtypes match no column of the soc's op-info
+    library.
+
+    `in-out-pair` (GE's `in_out_pair`, the text of Python's
+    `str([[in_nodes, out_nodes], ...])`, or one `[in_nodes, out_nodes]`
+    pair) names ranges: the ops reachable from an in node that reach an out
+    node, both ends included (a node name may also be a graph input's
+    `ge.name`). With `in-out-pair-flag` (GE's `in_out_pair_flag`, default
+    true) the ranges go to the device and every other op to the host; with
+    it false the ranges stay on the host and the rest goes to the device.
+    An op the device cannot run stays on the host even inside a device
+    range.
+
+    A host op gets `ge.engine = "host"` and `ge.engine_reason` (why); ops
+    without them run on the device. Constants and variables are not placed:
+    both engines read the weights. The lowering runs host ops on host
+    streams and the copy pass moves data between the engines' memories.
+
+    Errors: a pair that is not two lists of quoted node names, a node name
+    that names no op or input of the graph (listing close names), a range
+    that is empty, and `in-out-pair` without `mix-compile-mode`.
+  }];
+  let options = [
+    Option<"mixCompileMode", "mix-compile-mode", "bool", /*default=*/"false",
+           "mix_compile_mode: ops the device cannot run go to the host">,
+    Option<"inOutPair", "in-out-pair", "std::string", /*default=*/"\"\"",
+           "in_out_pair: [[in_nodes, out_nodes], ...] as Python prints it">,
+    Option<"inOutPairFlag", "in-out-pair-flag", "bool", /*default=*/"true",
+           "in_out_pair_flag: true puts the ranges on the device, false on "
+           "the host">,
+    Option<"soc", "soc", "std::string", /*default=*/"\"host\"",
+           "soc_version whose op-info decides which dtypes the device runs">
+  ];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 #endif // GEFLOW_GE_PASSES

@@ -35,7 +35,8 @@ def NPU_Region : I32EnumAttr<"MemRegion", "where a buffer lives", [
     I32EnumAttrCase<"arena", 0>,
     I32EnumAttrCase<"weight", 1>,
     I32EnumAttrCase<"input", 2>,
-    I32EnumAttrCase<"output", 3>
+    I32EnumAttrCase<"output", 3>,
+    I32EnumAttrCase<"host", 5> // gfm::HOST (4 is the file's external weights)
   ]> {
   let cppNamespace = "::geflow::npu";
   let genSpecializedAttr = 0;
@@ -47,7 +48,9 @@ def NPU_BufferAttr : AttrDef<NPU_Dialect, "Buffer"> {
   let description = [{
     `#npu.buf<arena, 4096, 1024>` is 1024 bytes at offset 4096 of the arena;
     `#npu.buf<output 1, 0, 64>` is output slot 1; weights use the `weight`
-    region. Each arena allocation and each weight starts 64-byte aligned;
+    region; `host` is the host arena of mixed compute (host memory, where
+    the tasks of the host CPU engine keep their results). Each arena
+    allocation and each weight starts 64-byte aligned;
     slices of an elided concat sit inside their concat's allocation.
   }];
   let parameters = (ins "MemRegion":$region, "uint64_t":$slot,

@@ -32,6 +32,25 @@ bool geflow::npu::isTask(Operation *op) {
   return getTaskStream(op).has_value();
 }
 
+bool geflow::npu::isInHostMemory(Value v) {
+  while (auto alias = v.getDefiningOp<AliasOp>())
+    v = alias.getSource();
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (auto m = dyn_cast<MemcpyOp>(def))
+    return m.getDirection() == "device_to_host";
+  if (auto k = dyn_cast<KernelOp>(def); k && k.getElided())
+    return !k.getInputs().empty() && isInHostMemory(k.getInputs().front());
+  return isHostTask(def);
+}
+
+bool geflow::npu::isHostTask(Operation *op) {
+  if (auto k = dyn_cast<KernelOp>(op))
+    return k.getOnHost();
+  return isa<HostCallOp>(op);
+}
+
 //===----------------------------------------------------------------------===//
 // ProgramOp
 //===----------------------------------------------------------------------===//
@@ -65,6 +84,8 @@ static LogicalResult checkPlacement(Operation *op, BufferAttr buf, Type type,
   uint64_t limit = 0;
   if (buf.getRegion() == MemRegion::arena)
     limit = program.getArenaSize();
+  else if (buf.getRegion() == MemRegion::host)
+    limit = program.getHostArenaSize();
   else if (buf.getRegion() == MemRegion::weight)
     limit = program.getWeightsSize();
   else if (buf.getRegion() == MemRegion::output) {
@@ -89,13 +110,32 @@ LogicalResult ProgramOp::verify() {
       getWeightsSize() < 0)
     return emitOpError("arena_size, num_events and weights_size must be >= 0 "
                        "and num_streams >= 1");
+  llvm::DenseSet<int64_t> hostStreams;
+  if (auto host = getHostStreams())
+    for (int64_t s : *host) {
+      if (s < 1 || s >= getNumStreams())
+        return emitOpError()
+               << "host stream " << s << " is not an internal stream of the "
+               << getNumStreams()
+               << " (stream 0 is the caller's device stream)";
+      hostStreams.insert(s);
+    }
   llvm::DenseSet<int64_t> recorded;
   for (Operation &op : getBody().front()) {
-    if (auto stream = getTaskStream(&op))
+    if (auto stream = getTaskStream(&op)) {
       if (*stream < 0 || *stream >= getNumStreams())
         return op.emitOpError()
                << "runs on stream " << *stream << " but the program has "
                << getNumStreams() << " streams";
+      // Streams are assigned (host_streams set) or not yet (all 0).
+      bool onHostStream = hostStreams.contains(*stream);
+      if (getHostStreams() && !isa<EventRecordOp, EventWaitOp>(op) &&
+          onHostStream != isHostTask(&op))
+        return op.emitOpError()
+               << (onHostStream ? "is a device task on host stream "
+                                : "is a host task on device stream ")
+               << *stream;
+    }
     if (auto record = dyn_cast<EventRecordOp>(op)) {
       if (record.getEvent() < 0 || record.getEvent() >= getNumEvents())
         return op.emitOpError()
@@ -181,13 +221,18 @@ LogicalResult KernelOp::verify() {
                            << getNumResults() << " results";
     for (Attribute a : *outs) {
       MemRegion r = cast<BufferAttr>(a).getRegion();
-      if (r != MemRegion::arena && r != MemRegion::output)
+      if (getOnHost() && r != MemRegion::host)
+        return emitOpError("outputs of a host kernel must live in the host "
+                           "arena");
+      if (!getOnHost() && r != MemRegion::arena && r != MemRegion::output)
         return emitOpError("outputs must live in the arena or an output slot");
     }
   }
   if (auto ws = getWorkspace()) {
-    if (ws->getRegion() != MemRegion::arena)
-      return emitOpError("workspace must live in the arena");
+    if (ws->getRegion() != (getOnHost() ? MemRegion::host : MemRegion::arena))
+      return emitOpError(getOnHost() ? "workspace of a host kernel must live "
+                                       "in the host arena"
+                                     : "workspace must live in the arena");
     if (ws->getSize() < getTiling().getWorkspace())
       return emitOpError() << "workspace buffer of " << ws->getSize()
                            << " bytes is smaller than the tiling's "
@@ -211,6 +256,10 @@ LogicalResult MemcpyOp::verify() {
   if (succeeded(from) && succeeded(to) && *from != *to)
     return emitOpError() << "copies " << *from << " bytes into " << getType()
                          << " (" << *to << " bytes)";
+  if (auto dir = getDirection())
+    if (*dir != "device_to_host" && *dir != "host_to_device")
+      return emitOpError() << "direction is '" << *dir
+                           << "', expected device_to_host or host_to_device";
   return success();
 }
 

@@ -24,6 +24,15 @@ std::optional<int64_t> getTaskStream(mlir::Operation *op);
 /// event record/wait). Elided kernels are not.
 bool isTask(mlir::Operation *op);
 
+/// Whether `op` runs on the host CPU engine (mixed compute): an `on_host`
+/// kernel or a host call.
+bool isHostTask(mlir::Operation *op);
+
+/// Whether `v`'s bytes are in host memory (mixed compute): the result of a
+/// host task or of a device_to_host copy, or a view of one. Program inputs
+/// and outputs are device memory; weights are read by both engines.
+bool isInHostMemory(mlir::Value v);
+
 } // namespace geflow::npu
 
 #endif

@@ -18,6 +18,9 @@ def NPU_ProgramOp : NPU_Op<"program", [FunctionOpInterface, IsolatedFromAbove]> 
     `arena_size` is the bytes one execution needs for intermediate buffers,
     `num_streams` / `num_events` the streams and events the program uses,
     `weights_size` the bytes of its weight blob. Zero means "not planned yet".
+    Mixed compute: `host_streams` lists the streams that run on the host CPU
+    engine (never stream 0) and `host_arena_size` is the bytes of host
+    memory their tasks use per execution.
 
     ```mlir
     npu.program @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32>
@@ -34,7 +37,9 @@ def NPU_ProgramOp : NPU_Op<"program", [FunctionOpInterface, IsolatedFromAbove]> 
                        DefaultValuedAttr<I64Attr, "0">:$arena_size,
                        DefaultValuedAttr<I64Attr, "1">:$num_streams,
                        DefaultValuedAttr<I64Attr, "0">:$num_events,
-                       DefaultValuedAttr<I64Attr, "0">:$weights_size);
+                       DefaultValuedAttr<I64Attr, "0">:$weights_size,
+                       DefaultValuedAttr<I64Attr, "0">:$host_arena_size,
+                       OptionalAttr<DenseI64ArrayAttr>:$host_streams);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -87,7 +92,9 @@ def NPU_KernelOp : NPU_Op<"kernel"> {
     scratch buffer. `inplace_inputs` lists inputs the kernel may overwrite
     with its result (elementwise kernels; the planner decides whether it
     does). An `elided` kernel does no work: its result is a view of its
-    inputs laid out contiguously by the planner (free concat).
+    inputs laid out contiguously by the planner (free concat). An `on_host`
+    kernel runs on the host CPU engine (mixed compute): on a host stream,
+    tiled for one host thread, its operands and results in host memory.
   }];
   let arguments = (ins StrAttr:$kernel, Variadic<NPU_Tensor>:$inputs,
                        I64Attr:$block_dim, NPU_TilingAttr:$tiling,
@@ -96,7 +103,8 @@ def NPU_KernelOp : NPU_Op<"kernel"> {
                        OptionalAttr<TypedArrayAttrBase<NPU_BufferAttr, "buffers">>:$outputs,
                        OptionalAttr<NPU_BufferAttr>:$workspace,
                        OptionalAttr<DenseI64ArrayAttr>:$inplace_inputs,
-                       UnitAttr:$elided);
+                       UnitAttr:$elided,
+                       UnitAttr:$on_host);
   let results = (outs Variadic<NPU_Tensor>:$results);
   let assemblyFormat = [{
     $kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
@@ -118,13 +126,18 @@ def NPU_AliasOp : NPU_Op<"alias", [Pure]> {
 }
 
 def NPU_MemcpyOp : NPU_Op<"memcpy"> {
-  let summary = "Copies a buffer into a new one (device to device)";
+  let summary = "Copies a buffer into a new one";
   let description = [{
-    Used where a returned value is not produced by a kernel (a program input
-    or a weight returned as is) or where two outputs share a buffer.
+    Device to device where a returned value is not produced by a kernel (a
+    program input or a weight returned as is) or where two outputs share a
+    buffer. Mixed compute: `direction = "device_to_host"` or
+    `"host_to_device"` moves a value between the engines' memories (GE's
+    MemcpyAsync between host and device); these copies run on device
+    streams and are ordered against the host streams by events.
   }];
   let arguments = (ins NPU_Tensor:$source, OptionalAttr<I64Attr>:$stream,
-                       OptionalAttr<NPU_BufferAttr>:$placement);
+                       OptionalAttr<NPU_BufferAttr>:$placement,
+                       OptionalAttr<StrAttr>:$direction);
   let results = (outs NPU_Tensor:$result);
   let assemblyFormat = "$source attr-dict `:` type($source) `->` type($result)";
   let hasVerifier = 1;
@@ -150,11 +163,12 @@ def NPU_EventWaitOp : NPU_Op<"event_wait"> {
 }
 
 def NPU_HostCallOp : NPU_Op<"host_call"> {
-  let summary = "Runs an op on the host CPU in stream order";
+  let summary = "Runs a host kernel on the host CPU engine in stream order";
   let description = [{
-    Ops placed on the host (allowed by the placement policy when no device
-    kernel exists) run as a host callback named `callee` on `stream`, with
-    `call_attrs` as their attributes.
+    An op placed on the host (mixed compute) that has no device kernel runs
+    as the host kernel `callee` (its GE op type, registered in the runtime's
+    host kernel registry) on host stream `stream`, with `call_attrs` as its
+    attributes; its operands and results are in host memory.
   }];
   let arguments = (ins StrAttr:$callee, Variadic<NPU_Tensor>:$inputs,
                        DefaultValuedAttr<DictionaryAttr, "{}">:$call_attrs,

@@ -19,7 +19,7 @@ namespace {
 Operation *getRetargetableProducer(Value root) {
   Operation *def = root.getDefiningOp();
   if (auto k = dyn_cast_or_null<KernelOp>(def))
-    return k.getElided() || k.getOutputs() ? nullptr : def;
+    return k.getElided() || k.getOutputs() || k.getOnHost() ? nullptr : def;
   if (auto m = dyn_cast_or_null<MemcpyOp>(def))
     return m.getPlacement() ? nullptr : def;
   return nullptr;
@@ -53,7 +53,8 @@ struct NPUBindOutputsPass : impl::NPUBindOutputsBase<NPUBindOutputsPass> {
       OpBuilder b(ret);
       auto copy = MemcpyOp::create(b, ret.getLoc(), value.getType(), value,
                                    /*stream=*/nullptr,
-                                   outputSlot(ctx, slot, value.getType()));
+                                   outputSlot(ctx, slot, value.getType()),
+                                   /*direction=*/nullptr);
       ret->setOperand(slot, copy.getResult());
     }
   }

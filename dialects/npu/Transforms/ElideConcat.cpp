@@ -27,8 +27,10 @@ struct NPUElideConcatPass : impl::NPUElideConcatBase<NPUElideConcatPass> {
   void runOnOperation() override {
     DenseSet<Value> claimed; // buffers already placed inside an elided concat
     getOperation().walk([&](KernelOp op) {
+      // Host-engine concats run as they are (their slices would be host
+      // memory, which the planner places apart).
       if (op.getKernel() != "concat" || op.getElided() || op.getOutputs() ||
-          op.getNumResults() != 1)
+          op.getNumResults() != 1 || op.getOnHost())
         return;
       auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
       auto axisAttr = op.getKernelAttrs().getAs<IntegerAttr>("axis");

@@ -15,6 +15,22 @@ def NPUBindOutputs : Pass<"npu-bind-outputs", "::geflow::npu::ProgramOp"> {
   }];
 }
 
+def NPUInsertEngineCopies : Pass<"npu-insert-engine-copies", "::geflow::npu::ProgramOp"> {
+  let summary = "Copy values between device and host memory at engine boundaries";
+  let description = [{
+    Mixed compute: a host task (`on_host` kernel, `npu.host_call`) reads and
+    writes host memory, every other task device memory. Where a task reads
+    a value that lives in the other engine's memory (a program input or a
+    device result read on the host, a host result read on the device or
+    returned), an `npu.memcpy` with `direction = "device_to_host"` or
+    `"host_to_device"` is inserted right after the value's producer (after
+    the program's start for inputs), once per value and direction, and the
+    readers use the copy. Weights are read in place by both engines. The
+    copies are device tasks; stream assignment and event insertion order
+    them against the host streams like any other producer and consumer.
+  }];
+}
+
 def NPUElideConcat : Pass<"npu-elide-concat", "::geflow::npu::ProgramOp"> {
   let summary = "Make concats free by laying their inputs out contiguously";
   let description = [{
@@ -39,10 +55,18 @@ def NPUAssignStreams : Pass<"npu-assign-streams", "::geflow::npu::ProgramOp"> {
     (every rank issues them in the same order), not counted in
     `max-streams`: compute on the other streams overlaps communication.
     Sets `num_streams`.
+
+    Mixed compute: host tasks (`on_host` kernels, host calls) get streams of
+    their own the same way, at most `max-host-streams` (the host engine's
+    count in `stream_max_parallel_num`, e.g. `DNN_VM_HOST_CPU:2`), numbered
+    after the device streams and listed in `host_streams`; stream 0 is
+    always a device stream (the caller's).
   }];
   let options = [
     Option<"maxStreams", "max-streams", "int64_t", /*default=*/"4",
-           "Most streams the program may use (stream_max_parallel_num)">
+           "Most streams the program may use (stream_max_parallel_num)">,
+    Option<"maxHostStreams", "max-host-streams", "int64_t", /*default=*/"1",
+           "Most host CPU engine streams (mixed compute)">
   ];
 }
 
@@ -61,6 +85,9 @@ def NPUPlanMemory : Pass<"npu-plan-memory", "::geflow::npu::ProgramOp"> {
   let summary = "Assign arena offsets with liveness-based reuse";
   let description = [{
     Gives every kernel result, memcpy result and workspace an arena offset.
+    Values in host memory (results and workspaces of host tasks, results of
+    device_to_host copies) are planned the same way in a second arena, the
+    host arena (`host_arena_size`).
     Two buffers may share bytes only if every task touching one happens
     before every task writing the other (program order on one stream, events
     across streams). Elementwise kernels write in place over an input that

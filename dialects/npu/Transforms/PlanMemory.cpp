@@ -36,6 +36,8 @@ struct LogicalBuffer {
   SmallVector<KernelOp> workspaces;
   /// A writer is named by OP_NO_REUSE_MEM: the buffer shares no bytes.
   bool noReuse = false;
+  /// In host memory (mixed compute): planned in the host arena.
+  bool host = false;
 };
 
 /// "Max_Pool" -> "maxpool": how an OP_NO_REUSE_MEM op type meets a kernel
@@ -114,8 +116,12 @@ public:
         noReuse_(noReuse) {}
 
   LogicalResult build();
-  uint64_t place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets) const;
-  void apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize);
+  /// Places every buffer; returns the arena size and sets `hostTop` to the
+  /// host arena's.
+  uint64_t place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets,
+                 uint64_t &hostTop) const;
+  void apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize,
+             uint64_t hostArenaSize);
   uint64_t naiveSize() const;
   uint64_t maxLive() const;
 
@@ -173,7 +179,7 @@ void Planner::tryInPlace(KernelOp op) {
     if (input.values.size() != 1 &&
         !llvm::all_of(input.values, [](auto &m) { return m.second == 0; }))
       continue;
-    if (input.size != buffers_[rb].size)
+    if (input.size != buffers_[rb].size || input.host != buffers_[rb].host)
       continue;
     // Every other touch of the input finishes before this kernel starts.
     bool dies = llvm::all_of(input.touches, [&](Operation *t) {
@@ -204,6 +210,7 @@ LogicalResult Planner::build() {
     buffers_.emplace_back();
     unsigned idx = buffers_.size() - 1;
     buffers_[idx].size = *bytes;
+    buffers_[idx].host = isInHostMemory(k.getResult(0));
     uint64_t offset = 0;
     for (Value in : k.getInputs()) {
       addValue(in, idx, offset);
@@ -220,6 +227,7 @@ LogicalResult Planner::build() {
                                 << " has no static size to plan";
       buffers_.emplace_back();
       buffers_.back().size = *bytes;
+      buffers_.back().host = isInHostMemory(r);
       addValue(r, buffers_.size() - 1, 0);
     }
     if (auto k = dyn_cast<KernelOp>(op)) {
@@ -229,6 +237,7 @@ LogicalResult Planner::build() {
         buffers_.back().writers.insert(k);
         buffers_.back().touches.insert(k);
         buffers_.back().workspaces.push_back(k);
+        buffers_.back().host = k.getOnHost();
       }
       if (inPlace_)
         tryInPlace(k);
@@ -249,6 +258,7 @@ LogicalResult Planner::build() {
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j)
       if (buffers_[i].size && buffers_[j].size &&
+          buffers_[i].host == buffers_[j].host &&
           (buffers_[i].noReuse || buffers_[j].noReuse ||
            (!before(buffers_[i], buffers_[j]) &&
             !before(buffers_[j], buffers_[i]))))
@@ -270,8 +280,8 @@ bool Planner::before(const LogicalBuffer &a, const LogicalBuffer &b) const {
   return true;
 }
 
-uint64_t Planner::place(StringRef strategy,
-                        SmallVectorImpl<uint64_t> &offsets) const {
+uint64_t Planner::place(StringRef strategy, SmallVectorImpl<uint64_t> &offsets,
+                        uint64_t &hostTop) const {
   size_t n = buffers_.size();
   SmallVector<unsigned> orderIdx(n);
   for (unsigned i = 0; i < n; ++i)
@@ -299,6 +309,7 @@ uint64_t Planner::place(StringRef strategy,
   offsets.assign(n, 0);
   SmallVector<bool> placed(n, false);
   uint64_t top = 0;
+  hostTop = 0;
   for (unsigned i : orderIdx) {
     uint64_t size = alignUp(buffers_[i].size);
     if (size == 0)
@@ -316,12 +327,14 @@ uint64_t Planner::place(StringRef strategy,
     }
     offsets[i] = candidate;
     placed[i] = true;
-    top = std::max(top, candidate + size);
+    uint64_t &regionTop = buffers_[i].host ? hostTop : top;
+    regionTop = std::max(regionTop, candidate + size);
   }
   return top;
 }
 
-void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
+void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize,
+                    uint64_t hostArenaSize) {
   MLIRContext *ctx = program_.getContext();
   // Decided before any placement is written: placing one result of a
   // multi-result kernel sets its `outputs`, which needsArena reads.
@@ -336,8 +349,8 @@ void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
       if (!planned.contains(value))
         continue;
       uint64_t bytes = getStorageBytes(value.getType()).value_or(0);
-      auto buf =
-          BufferAttr::get(ctx, MemRegion::arena, 0, offsets[i] + inner, bytes);
+      MemRegion region = b.host ? MemRegion::host : MemRegion::arena;
+      auto buf = BufferAttr::get(ctx, region, 0, offsets[i] + inner, bytes);
       if (auto k = dyn_cast<KernelOp>(def)) {
         SmallVector<Attribute> outs(k.getNumResults(), buf);
         if (auto existing = k.getOutputs())
@@ -361,19 +374,23 @@ void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize) {
       }
     }
     for (KernelOp k : b.workspaces)
-      k.setWorkspaceAttr(BufferAttr::get(ctx, MemRegion::arena, 0, offsets[i],
-                                         k.getTiling().getWorkspace()));
+      k.setWorkspaceAttr(
+          BufferAttr::get(ctx, b.host ? MemRegion::host : MemRegion::arena, 0,
+                          offsets[i], k.getTiling().getWorkspace()));
   }
   program_.setArenaSize(arenaSize);
+  program_.setHostArenaSize(hostArenaSize);
 }
 
 uint64_t Planner::naiveSize() const {
+  // The device arena's figures (host buffers live in the host arena).
   uint64_t total = 0;
   for (const LogicalBuffer &b : buffers_)
-    for (auto [value, inner] : b.values)
-      total += alignUp(getStorageBytes(value.getType()).value_or(0));
+    if (!b.host)
+      for (auto [value, inner] : b.values)
+        total += alignUp(getStorageBytes(value.getType()).value_or(0));
   for (const LogicalBuffer &b : buffers_)
-    if (!b.workspaces.empty())
+    if (!b.workspaces.empty() && !b.host)
       total += alignUp(b.size);
   return total;
 }
@@ -392,7 +409,7 @@ uint64_t Planner::maxLive() const {
   for (Operation *t : tasks) {
     uint64_t live = 0;
     for (const LogicalBuffer &b : buffers_) {
-      if (!b.size)
+      if (!b.size || b.host)
         continue;
       bool touched = b.touches.contains(t);
       bool written = llvm::any_of(
@@ -425,20 +442,22 @@ struct NPUPlanMemoryPass : impl::NPUPlanMemoryBase<NPUPlanMemoryPass> {
     if (failed(planner.build()))
       return signalPassFailure();
     SmallVector<uint64_t> bestOffsets;
-    uint64_t best = UINT64_MAX;
+    uint64_t best = UINT64_MAX, bestHost = 0;
     StringRef bestName;
     for (StringRef s : kStrategies) {
       if (strategy != "best" && strategy != s)
         continue;
       SmallVector<uint64_t> offsets;
-      uint64_t size = planner.place(s, offsets);
-      if (size < best) {
+      uint64_t host = 0;
+      uint64_t size = planner.place(s, offsets, host);
+      if (best == UINT64_MAX || size + host < best + bestHost) {
         best = size;
+        bestHost = host;
         bestOffsets = std::move(offsets);
         bestName = s;
       }
     }
-    planner.apply(bestOffsets, best);
+    planner.apply(bestOffsets, best, bestHost);
     Builder b(&getContext());
     program->setAttr("npu.naive_size",
                      b.getI64IntegerAttr(planner.naiveSize()));

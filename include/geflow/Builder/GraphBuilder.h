@@ -123,6 +123,20 @@ public:
   /// one byte per element); large constants are stored as resource blobs.
   rt::StatusOr<Value> constant(DType dtype, const std::vector<int64_t> &shape,
                                const void *data, const OpLoc &loc = {});
+  /// A variable (GE Variable) named `name` of `shape` and `dtype`: an
+  /// updatable weight whose initial value is `data` (row-major bytes; null:
+  /// none, set by weight update or an assignment first). Never folded.
+  rt::StatusOr<Value> variable(const std::string &name, DType dtype,
+                               const std::vector<int64_t> &shape,
+                               const void *data, const OpLoc &loc = {});
+  /// Stores `value` into variable `name` (GE Assign), or adds it to / takes
+  /// it from the variable's value (AssignAdd / AssignSub); returns the
+  /// stored value. A graph with assignments is a weight-update graph: a
+  /// Session runs it by updating the graphs that hold the variables
+  /// (docs/weight-update.md).
+  enum class AssignKind { Assign, AssignAdd, AssignSub };
+  rt::StatusOr<Value> assign(AssignKind kind, const std::string &name,
+                             Value value, const OpLoc &loc = {});
   /// Marks `value` as the next graph output, named `name` (unique).
   Status output(Value value, const std::string &name);
 

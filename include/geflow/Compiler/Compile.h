@@ -50,6 +50,13 @@ struct CompileSummary {
   int64_t events = 0;
   /// fusion_switch_file rules switched off.
   std::vector<std::string> fusionOff;
+  /// Mixed compute: the tasks on the host CPU engine (of the first gear)
+  /// and why, and the copies between device and host memory.
+  struct HostOp {
+    std::string name, type, reason;
+  };
+  std::vector<HostOp> hostOps;
+  int64_t engineCopies = 0;
   double seconds = 0;
   /// Multi-line human-readable summary.
   std::string str() const;

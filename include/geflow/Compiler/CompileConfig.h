@@ -61,6 +61,17 @@ struct FusionSwitches {
   std::vector<std::string> disabled() const;
 };
 
+/// GE's mixed compute (docs/mixed-compute.md): what ge-place-engines puts
+/// on the host CPU engine, and how many host streams there are.
+struct MixedComputeConfig {
+  bool enabled = false;      // mix_compile_mode
+  std::string inOutPair;     // in_out_pair, as given ("" none)
+  bool inOutPairFlag = true; // in_out_pair_flag
+  /// stream_max_parallel_num's host engine count (DNN_VM_HOST_CPU or
+  /// DNN_VM_AICPU; GE's default 1).
+  int64_t maxHostStreams = 1;
+};
+
 /// Everything the compile pipeline (lib/Compiler/Pipeline.cpp) runs under;
 /// `geflow-opt --geflow-compile-pipeline=...` sets every field.
 struct PipelineConfig {
@@ -85,6 +96,7 @@ struct PipelineConfig {
   /// What ge-attach-precision and ge-attach-gears record on the graph.
   PrecisionConfig precision;
   GearConfig gears;
+  MixedComputeConfig mixed;
 };
 
 /// Weight update (GE 5.5): which weights become ge.Variable ops, kept

@@ -91,8 +91,14 @@ private:
 };
 
 /// stream_max_parallel_num ("N" or "Engine:N[,Engine:N]"): the largest
-/// count given, or nullopt when the text is malformed.
-std::optional<int64_t> parseStreamParallel(const std::string &value);
+/// count given for the device engines (a bare N, AIcoreEngine, ...) or,
+/// with `hostEngine`, for the host CPU engines (DNN_VM_HOST_CPU,
+/// DNN_VM_AICPU); 1 when none is given; nullopt when the text is malformed.
+std::optional<int64_t> parseStreamParallel(const std::string &value,
+                                           bool hostEngine = false);
+
+/// Whether stream_max_parallel_num's `engine` names a host CPU engine.
+bool isHostEngineName(const std::string &engine);
 
 /// ge.exec.logicalDeviceId ("[server:device]", server 0): the device, or
 /// nullopt when the text is malformed or names another server.

@@ -6,6 +6,7 @@
 #include "dialects/ge/IR/GEUtils.h"
 #include "geflow/SocInfo/OpInfo.h"
 #include "geflow/kernels/Registry.h"
+#include "geflow/runtime/HostOps.h"
 #include "geflow/runtime/WeightDerivation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -139,16 +140,50 @@ DictionaryAttr collectiveAttrs(Operation *op) {
   return attrs.getDictionary(op->getContext());
 }
 
+/// Mixed compute: whether ge-place-engines put `op` on the host CPU engine.
+bool placedOnHost(Operation *op) {
+  auto engine = op->getAttrOfType<StringAttr>(ge::GEDialect::kEngineAttr);
+  return engine && engine.getValue() == "host";
+}
+
+/// An op's GE attributes as host-kernel attributes: integers, floats,
+/// strings, bools (as 0/1) and arrays of integers or floats.
+k::AttrMap toHostAttrs(Operation *op) {
+  k::AttrMap attrs;
+  for (NamedAttribute a : op->getAttrs()) {
+    StringRef name = a.getName().getValue();
+    if (name.contains('.'))
+      continue; // discardable (ge.engine, ge.precision, ...)
+    Attribute v = a.getValue();
+    if (auto b = dyn_cast<BoolAttr>(v))
+      attrs.set(name.str(), int64_t(b.getValue()));
+    else if (auto i = dyn_cast<IntegerAttr>(v))
+      attrs.set(name.str(), i.getInt());
+    else if (auto f = dyn_cast<FloatAttr>(v))
+      attrs.set(name.str(), f.getValueAsDouble());
+    else if (auto s = dyn_cast<StringAttr>(v))
+      attrs.set(name.str(), s.str());
+    else if (auto is = dyn_cast<DenseI64ArrayAttr>(v))
+      attrs.set(name.str(), std::vector<int64_t>(is.asArrayRef()));
+    else if (auto fs = dyn_cast<DenseF64ArrayAttr>(v))
+      attrs.set(name.str(), std::vector<double>(fs.asArrayRef()));
+  }
+  return attrs;
+}
+
 class FuncLowering {
 public:
   FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack)
-      : func_(func), soc_(soc), registry_(k::KernelRegistry::global()),
-        prepack_(prepack) {}
+      : func_(func), soc_(soc), hostSoc_(k::SocInfo::host(1)),
+        registry_(k::KernelRegistry::global()), prepack_(prepack) {}
   LogicalResult run();
 
 private:
   LogicalResult checkStaticInputs();
   LogicalResult lowerKernelOp(Operation *op, OpBuilder &b);
+  /// A host-placed op without a device kernel as a call of its host kernel.
+  LogicalResult lowerHostCall(Operation *op, OpBuilder &b);
+  void copyOpInfo(Operation *op, Operation *task, OpBuilder &b);
   /// A ge.Variable (or a float Cast of one) as a weight derived from it.
   LogicalResult lowerVariable(Operation *op, ge::VariableOp var, OpBuilder &b);
   FailureOr<Value> packedWeight(Operation *op, const k::KernelDef &def,
@@ -158,6 +193,8 @@ private:
 
   func::FuncOp func_;
   const k::SocInfo &soc_;
+  /// Host-engine kernels run as one block on one host thread.
+  const k::SocInfo hostSoc_;
   const k::KernelRegistry &registry_;
   bool prepack_;
   IRMapping map_;
@@ -328,6 +365,9 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
                    [&](Value v) { return !map_.contains(v); }))
     return success(); // a producer already failed and was reported
   const conversion::KernelRule *rule = rules.find(op);
+  bool onHost = placedOnHost(op);
+  if (!rule && onHost)
+    return lowerHostCall(op, b);
   if (!rule) {
     unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
     return success(); // reported together at the end
@@ -340,7 +380,7 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
                            << "' is not in the kernel library";
   k::TilingContext ctx;
-  ctx.soc = &soc_;
+  ctx.soc = onHost ? &hostSoc_ : &soc_;
   ctx.attrs = lowering.attrs;
   for (Value in : lowering.inputs)
     ctx.inputs.push_back(toDesc(in, prepack_));
@@ -384,14 +424,56 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
       lowering.inplaceInputs.empty()
           ? DenseI64ArrayAttr()
           : b.getDenseI64ArrayAttr(lowering.inplaceInputs),
-      /*elided=*/UnitAttr());
-  // Kept for profiles, dumps and overflow reports (the .gfm writer stores
-  // them per task).
-  kernel->setAttr("ge.op_type",
-                  b.getStringAttr(op->getName().stripDialect().str()));
-  if (auto precision = op->getAttrOfType<StringAttr>("ge.precision"))
-    kernel->setAttr("ge.precision", precision);
+      /*elided=*/UnitAttr(), /*on_host=*/onHost ? b.getUnitAttr() : UnitAttr());
+  copyOpInfo(op, kernel, b);
   map_.map(op->getResults(), kernel.getResults());
+  return success();
+}
+
+// Kept for profiles, dumps, overflow reports and the compile summary (the
+// .gfm writer stores them per task).
+void FuncLowering::copyOpInfo(Operation *op, Operation *task, OpBuilder &b) {
+  task->setAttr("ge.op_type",
+                b.getStringAttr(op->getName().stripDialect().str()));
+  if (auto precision = op->getAttrOfType<StringAttr>("ge.precision"))
+    task->setAttr("ge.precision", precision);
+  if (auto reason = op->getAttr(ge::GEDialect::kEngineReasonAttr))
+    task->setAttr(ge::GEDialect::kEngineReasonAttr, reason);
+}
+
+LogicalResult FuncLowering::lowerHostCall(Operation *op, OpBuilder &b) {
+  std::string type = op->getName().stripDialect().str();
+  rt::HostKernel kernel = rt::HostOpRegistry::global().lookup(type);
+  if (!kernel.fn)
+    return op->emitError() << ge::opLabel(op)
+                           << " is placed on the host CPU engine, but "
+                              "neither the device nor the host has a "
+                              "kernel for "
+                           << type;
+  k::AttrMap attrs = toHostAttrs(op);
+  std::vector<k::TensorDesc> inputs, outputs;
+  SmallVector<Value> operands;
+  for (Value in : op->getOperands()) {
+    inputs.push_back(toDesc(in, /*prepack=*/false));
+    operands.push_back(map_.lookupOrNull(in));
+    if (!operands.back())
+      return success(); // its producer already failed and was reported
+  }
+  for (Value r : op->getResults())
+    outputs.push_back(toDesc(r, /*prepack=*/false));
+  if (kernel.check) {
+    rt::Status st = kernel.check(inputs, outputs, attrs);
+    if (!st.ok())
+      return op->emitError() << ge::opLabel(op) << ": the host kernel " << type
+                             << " cannot run it: " << st.message();
+  }
+  auto call = HostCallOp::create(b, op->getLoc(), op->getResultTypes(),
+                                 b.getStringAttr(type), operands,
+                                 toDictionary(b.getContext(), attrs),
+                                 /*stream=*/IntegerAttr(),
+                                 /*outputs=*/ArrayAttr());
+  copyOpInfo(op, call, b);
+  map_.map(op->getResults(), call.getResults());
   return success();
 }
 
@@ -401,7 +483,8 @@ LogicalResult FuncLowering::run() {
   OpBuilder b(func_);
   auto program = ProgramOp::create(
       b, func_.getLoc(), func_.getSymName(), func_.getFunctionType(),
-      func_.getArgAttrsAttr(), func_.getResAttrsAttr(), 0, 1, 0, 0);
+      func_.getArgAttrsAttr(), func_.getResAttrsAttr(), 0, 1, 0, 0, 0,
+      DenseI64ArrayAttr());
   Block *body = new Block();
   program.getBody().push_back(body);
   for (BlockArgument arg : func_.getArguments())
@@ -469,10 +552,21 @@ LogicalResult FuncLowering::run() {
   }
   if (!unsupported_.empty()) {
     std::string list;
-    for (auto &[type, names] : unsupported_)
+    SmallVector<std::string> hostOnly;
+    for (auto &[type, names] : unsupported_) {
       list += "\n  " + type.str() + " (" + llvm::join(names, ", ") + ")";
+      std::string geType = type.str().substr(type.find('.') + 1);
+      if (rt::HostOpRegistry::global().find(geType))
+        hostOnly.push_back(geType);
+    }
     func_.emitError() << "no kernel for " << unsupported_.size()
-                      << " op type(s):" << list;
+                      << " op type(s):" << list
+                      << (hostOnly.empty()
+                              ? ""
+                              : "\n  " + llvm::join(hostOnly, ", ") +
+                                    " run on the host CPU engine: compile "
+                                    "with mix_compile_mode=true (mixed "
+                                    "compute)");
     failedAny = true;
   }
   if (failedAny) {

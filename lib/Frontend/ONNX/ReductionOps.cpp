@@ -134,6 +134,33 @@ LogicalResult translateReduceLogSumExp(NodeContext &n) {
   });
 }
 
+// CumSum has no device kernel: it becomes ge.Cumsum, which only the host
+// CPU engine runs (mix_compile_mode). Its axis input must be constant: ge
+// takes it as an attribute.
+LogicalResult translateCumSum(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x)
+    return failure();
+  auto axis = n.requireConstantInts(1, "the axis input");
+  if (!axis)
+    return failure();
+  if (axis->size() != 1)
+    return n.fail("the axis input holds " + Twine(axis->size()) +
+                  " values, CumSum takes one");
+  auto rank = n.requireRank(x, "CumSum");
+  if (!rank)
+    return failure();
+  auto normalized = n.normalizeAxis(axis->front(), *rank, "axis");
+  if (!normalized)
+    return failure();
+  Builder &b = n.getBuilder();
+  Value y = n.create<CumsumOp>(x, b.getI64IntegerAttr(*normalized),
+                               b.getBoolAttr(n.getInt("exclusive", 0) != 0),
+                               b.getBoolAttr(n.getInt("reverse", 0) != 0));
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 } // namespace
 
 ArrayRef<OpTranslator> getReductionTranslators() {
@@ -148,6 +175,7 @@ ArrayRef<OpTranslator> getReductionTranslators() {
       {"ReduceSumSquare", translateReduceSumSquare},
       {"ReduceLogSum", translateReduceLogSum},
       {"ReduceLogSumExp", translateReduceLogSumExp},
+      {"CumSum", translateCumSum},
   };
   return table;
 }

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct DeviceOptions {
   /// after that polling yields the CPU to whatever else wants to run (the
   /// AI cores share the host's CPUs with the host threads). 0 disables it.
   uint32_t spinMicros = 50;
+  /// Threads of the host CPU engine (GE's DNN_VM_HOST_CPU / AICPU engine,
+  /// which runs the ops a compile placed on the host); 0 means one per
+  /// host core. They start with the first host stream.
+  uint32_t hostCpuCount = 0;
 };
 
 struct DeviceProperties {
@@ -86,9 +91,15 @@ public:
   const DeviceOptions &options() const { return options_; }
   DeviceAllocator &allocator() { return *allocator_; }
   detail::CorePool &pool() { return *pool_; }
+  /// The host CPU engine: worker threads apart from the AI cores that run
+  /// host streams (mixed compute), started on first use.
+  detail::CorePool &hostPool();
 
   /// Shorthand for Stream::create(shared_from_this()).
   StatusOr<std::unique_ptr<Stream>> createStream();
+  /// A stream of the host CPU engine: its tasks run on hostPool(), in
+  /// order, and order against device streams through events as usual.
+  StatusOr<std::unique_ptr<Stream>> createHostStream();
 
   /// Synchronous copy on the calling thread (aclrtMemcpy): validates the
   /// kind against where the pointers live and `count` against `destMax`.
@@ -105,6 +116,8 @@ private:
   DeviceOptions options_;
   std::unique_ptr<DeviceAllocator> allocator_;
   std::unique_ptr<detail::CorePool> pool_;
+  std::once_flag hostPoolOnce_;
+  std::unique_ptr<detail::CorePool> hostPool_;
 };
 
 /// Number of device ids setDevice accepts (1 unless changed, or as

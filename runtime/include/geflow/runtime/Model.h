@@ -66,7 +66,11 @@ struct GearInfo {
   /// The ranged input dims (empty for a static gear).
   std::vector<DimRange> ranges;
   uint64_t arenaSize = 0;
+  /// Mixed compute: the host memory the host-engine tasks use per run.
+  uint64_t hostArenaSize = 0;
   uint32_t numStreams = 1;
+  /// Mixed compute: the program streams that run on the host CPU engine.
+  std::vector<uint32_t> hostStreams;
   uint32_t numEvents = 0;
   uint32_t numTasks = 0;
 };

@@ -39,6 +39,7 @@ namespace geflow::rt {
 class Device;
 class Event;
 namespace detail {
+class CorePool;
 class StreamCore;
 } // namespace detail
 
@@ -49,6 +50,10 @@ class Stream {
 public:
   static StatusOr<std::unique_ptr<Stream>>
   create(std::shared_ptr<Device> device);
+  /// A stream whose tasks run on `pool` of `device` (its AI cores, or its
+  /// host CPU engine: Device::createHostStream).
+  static StatusOr<std::unique_ptr<Stream>>
+  createOn(std::shared_ptr<Device> device, detail::CorePool &pool);
   /// Waits for the queued tasks to finish; an unreported failure is dropped.
   ~Stream();
   Stream(const Stream &) = delete;

@@ -1,0 +1,127 @@
+//===- cumsum.cpp - Cumsum on the host CPU engine -------------------------===//
+//
+// ONNX CumSum / GE Cumsum: running sums along `axis`, `exclusive` leaving
+// the current element out, `reverse` summing from the end. The device
+// kernel library has no scan kernel, so mixed compute runs it here. Sums
+// run in element order, in the dtype itself for f32/i32/i64 (as NumPy's
+// cumsum does) and in f32 for f16/bf16, rounded once per output.
+//
+//===----------------------------------------------------------------------===//
+#include "kernels/host/host_kernels.h"
+
+#include "geflow/runtime/Half.h"
+
+#include <cstdint>
+
+namespace geflow::kernels::host {
+
+namespace {
+
+struct Scan {
+  int64_t outer = 1, length = 1, inner = 1;
+  bool exclusive = false, reverse = false;
+};
+
+template <typename T, typename Acc, typename Load, typename Store>
+void scan(const Scan &s, const T *x, T *y, Load load, Store store) {
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t i = 0; i < s.inner; ++i) {
+      Acc sum = Acc(0);
+      for (int64_t k = 0; k < s.length; ++k) {
+        int64_t pos = s.reverse ? s.length - 1 - k : k;
+        int64_t at = (o * s.length + pos) * s.inner + i;
+        Acc v = load(x[at]);
+        if (s.exclusive) {
+          y[at] = store(sum);
+          sum += v;
+        } else {
+          sum += v;
+          y[at] = store(sum);
+        }
+      }
+    }
+}
+
+template <typename T> void scanSame(const Scan &s, const void *x, void *y) {
+  scan<T, T>(
+      s, static_cast<const T *>(x), static_cast<T *>(y), [](T v) { return v; },
+      [](T v) { return v; });
+}
+
+} // namespace
+
+rt::Status hostCheckCumsum(const std::vector<TensorDesc> &inputs,
+                           const std::vector<TensorDesc> &outputs,
+                           const AttrMap &attrs) {
+  if (inputs.size() != 1 || outputs.size() != 1)
+    return rt::Status(rt::ErrorCode::kInvalidArgument,
+                      "Cumsum takes one input and gives one output");
+  const TensorDesc &x = inputs[0], &y = outputs[0];
+  if (x.dtype != y.dtype || x.shape != y.shape)
+    return rt::Status(rt::ErrorCode::kInvalidArgument,
+                      "Cumsum's output must have its input's dtype and shape");
+  switch (x.dtype) {
+  case rt::DType::F32:
+  case rt::DType::F16:
+  case rt::DType::BF16:
+  case rt::DType::I32:
+  case rt::DType::I64:
+    break;
+  default:
+    return rt::Status(rt::ErrorCode::kUnsupported,
+                      "Cumsum on the host supports f32, f16, bf16, i32 and "
+                      "i64, not " +
+                          std::string(rt::dtypeName(x.dtype)));
+  }
+  if (x.format != rt::Format::ND && x.format != rt::Format::NCHW &&
+      x.format != rt::Format::NHWC)
+    return rt::Status(rt::ErrorCode::kUnsupported,
+                      "Cumsum on the host needs a plain layout");
+  int64_t axis = attrs.getInt("axis", -1);
+  if (axis < 0 || axis >= static_cast<int64_t>(x.shape.size()))
+    return rt::Status(rt::ErrorCode::kInvalidArgument,
+                      "Cumsum axis " + std::to_string(axis) +
+                          " is outside a tensor of rank " +
+                          std::to_string(x.shape.size()));
+  return rt::Status::OK();
+}
+
+rt::Status hostRunCumsum(const rt::HostCallArgs &args) {
+  const TensorDesc &x = (*args.inputDescs)[0];
+  Scan s;
+  auto axis = static_cast<size_t>(args.attrs->getInt("axis", 0));
+  for (size_t d = 0; d < x.shape.size(); ++d)
+    (d < axis ? s.outer : d == axis ? s.length : s.inner) *= x.shape[d];
+  s.exclusive = args.attrs->getInt("exclusive", 0) != 0;
+  s.reverse = args.attrs->getInt("reverse", 0) != 0;
+  const void *in = args.inputs[0];
+  void *out = args.outputs[0];
+  switch (x.dtype) {
+  case rt::DType::F32:
+    scanSame<float>(s, in, out);
+    break;
+  case rt::DType::I32:
+    scanSame<int32_t>(s, in, out);
+    break;
+  case rt::DType::I64:
+    scanSame<int64_t>(s, in, out);
+    break;
+  case rt::DType::F16:
+    scan<uint16_t, float>(
+        s, static_cast<const uint16_t *>(in), static_cast<uint16_t *>(out),
+        [](uint16_t v) { return rt::halfToFloat(v); },
+        [](float v) { return rt::floatToHalf(v); });
+    break;
+  case rt::DType::BF16:
+    scan<uint16_t, float>(
+        s, static_cast<const uint16_t *>(in), static_cast<uint16_t *>(out),
+        [](uint16_t v) { return rt::bf16ToFloat(v); },
+        [](float v) { return rt::floatToBf16(v); });
+    break;
+  default:
+    return rt::Status(rt::ErrorCode::kUnsupported, "Cumsum: unchecked dtype");
+  }
+  return rt::Status::OK();
+}
+
+} // namespace geflow::kernels::host
