@@ -10,6 +10,7 @@
 
 usage: ranks_test.py BIN_DIR NPROCS MPIRUN [MPIRUN ARGS...]
 """
+import glob
 import os
 import subprocess
 import sys
@@ -33,7 +34,10 @@ def run_geflow_run(bin_dir, n, mpirun, tmp):
           for r in range(n)]
     for r, v in enumerate(xs):
         np.save(os.path.join(tmp, f"x{r}.npy"), v)
-    cmd = mpirun + ["-np", str(n), os.path.join(bin_dir, "geflow-run"),
+    # Each rank's stdout in a file of its own (the ranks' lines interleave
+    # on mpirun's stdout): mpiout/1/rank.<r>/stdout.
+    cmd = mpirun + ["-np", str(n), "--output-filename",
+                    os.path.join(tmp, "mpiout"), os.path.join(bin_dir, "geflow-run"),
                     "--model=m.gfm", "--input=x=x{rank}.npy",
                     "--output-dir=out{rank}", "--loop=3"]
     done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=120)
@@ -43,24 +47,30 @@ def run_geflow_run(bin_dir, n, mpirun, tmp):
     for r in range(n):
         got = np.load(os.path.join(tmp, f"out{r}", "y.npy"))
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
-        if f"rank {r} of {n}" not in done.stdout:
-            sys.exit(f"geflow-run did not report rank {r} of {n}:\n{done.stdout}")
+        logs = glob.glob(os.path.join(tmp, "mpiout", "*", f"rank.{r}", "stdout"))
+        text = "".join(open(f).read() for f in logs)
+        if f"rank {r} of {n}" not in text:
+            sys.exit(f"geflow-run did not report rank {r} of {n} in {logs}:\n{text}")
     print(f"geflow-run under mpirun -np {n}: every rank's output is the sum")
 
 
 def run_late_rank(n, mpirun, tmp):
     late = n - 1
-    cmd = mpirun + ["-np", str(n), sys.executable,
+    out_dir = os.path.join(tmp, "late_out")
+    cmd = mpirun + ["-np", str(n), "--output-filename", out_dir, sys.executable,
                     os.path.join(HERE, "late_rank.py"), str(late)]
     start = time.monotonic()
     done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=120)
     elapsed = time.monotonic() - start
-    lines = [l for l in done.stdout.splitlines() if l.startswith("TIMEOUT:")]
+    # Per-rank files: the ranks' lines interleave on mpirun's stdout.
+    text = "".join(open(f).read() for f in
+                   sorted(glob.glob(os.path.join(out_dir, "*", "rank.*", "stdout"))))
+    lines = [l for l in text.splitlines() if l.startswith("TIMEOUT:")]
     expected = ["HcomAllReduce 'grad_allreduce'", "group 'hccl_world_group'",
                 f"rank(s) {late} of the group did not arrive", "hccl_timeout"]
     if len(lines) != n - 1 or not all(all(e in l for e in expected) for l in lines):
         sys.exit(f"expected {n - 1} timeout errors naming {expected}, got "
-                 f"(exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+                 f"(exit {done.returncode}):\n{text}\n{done.stderr}")
     if done.returncode == 0:
         sys.exit("mpirun succeeded although a collective failed")
     if elapsed > 60:
