@@ -263,6 +263,13 @@ LogicalResult Unroller::run() {
   if (layout != 0) // [batch, seq, input] -> [seq, batch, input]
     x = n.create<TransposeOp>(x, ArrayRef<int64_t>{1, 0, 2});
   seq = (*getShape(x))[0];
+  // Each step becomes a handful of ops: a tiny model with a huge static
+  // sequence would take minutes and gigabytes to unroll.
+  constexpr int64_t kMaxUnrolledSteps = 4096;
+  if (seq > kMaxUnrolledSteps)
+    return n.unsupported(
+        "a sequence of " + std::to_string(seq) + " steps is longer than the " +
+        std::to_string(kMaxUnrolledSteps) + " steps geflow unrolls");
   batch = (*getShape(x))[1];
   inputSize = (*getShape(x))[2];
   hidden = n.getInt("hidden_size", 0);

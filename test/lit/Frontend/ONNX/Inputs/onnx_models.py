@@ -394,6 +394,17 @@ def _():
                  inits, opset=14)
 
 
+@model("recurrent_too_long")
+def _():
+    # A 200-byte model asking for 65537 unrolled steps (found by fuzzing).
+    nodes = [helper.make_node("GRU", ["x", "gw", "gr"], ["gy"], hidden_size=1,
+                              name="gru")]
+    inits = [const("gw", np.ones((1, 3, 1), np.float32)),
+             const("gr", np.ones((1, 3, 1), np.float32))]
+    return graph(nodes, [vi("x", F, [65537, 1, 1])], [vi("gy", F, None)], inits,
+                 opset=14)
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
