@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "geflow/runtime/Profiler.h"
 
+#include "geflow/runtime/JsonText.h"
+
 #include "ProfileFormat.h"
 
 #include <cstdio>
@@ -22,35 +24,6 @@
 namespace geflow::rt {
 
 namespace {
-
-std::string jsonString(const std::string &s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
 
 std::string micros(uint64_t ns, uint64_t origin) {
   char buf[32];
@@ -70,8 +43,8 @@ std::string tensorArgs(const std::vector<TaskTensor> &ts) {
   for (size_t i = 0; i < ts.size(); ++i) {
     const TaskTensor &t = ts[i];
     out += (i ? "," : "") + std::string("{\"dtype\":") +
-           jsonString(std::string(dtypeName(t.dtype))) +
-           ",\"format\":" + jsonString(std::string(formatName(t.format))) +
+           jsonQuote(std::string(dtypeName(t.dtype))) +
+           ",\"format\":" + jsonQuote(std::string(formatName(t.format))) +
            ",\"shape\":[" + profile::shapeText(t.shape) +
            "],\"bytes\":" + std::to_string(t.bytes) + "}";
   }
@@ -81,18 +54,18 @@ std::string tensorArgs(const std::vector<TaskTensor> &ts) {
 std::string taskArgs(const TaskInfo &t, const RunTrace &run) {
   std::string covered = "[";
   for (size_t i = 0; i < t.coveredOps.size(); ++i)
-    covered += (i ? "," : "") + jsonString(t.coveredOps[i]);
+    covered += (i ? "," : "") + jsonQuote(t.coveredOps[i]);
   covered += "]";
-  std::string out = "{\"op_name\":" + jsonString(t.name) +
-                    ",\"op_type\":" + jsonString(t.opType) +
-                    ",\"task_type\":" + jsonString(t.taskType()) +
-                    ",\"kernel\":" + jsonString(t.kernel) +
+  std::string out = "{\"op_name\":" + jsonQuote(t.name) +
+                    ",\"op_type\":" + jsonQuote(t.opType) +
+                    ",\"task_type\":" + jsonQuote(t.taskType()) +
+                    ",\"kernel\":" + jsonQuote(t.kernel) +
                     ",\"task_id\":" + std::to_string(t.taskId) +
-                    ",\"model\":" + jsonString(run.model) +
+                    ",\"model\":" + jsonQuote(run.model) +
                     ",\"run\":" + std::to_string(run.run) +
                     ",\"gear\":" + std::to_string(run.gear);
   if (!run.padding.empty())
-    out += ",\"padding\":" + jsonString(run.padding);
+    out += ",\"padding\":" + jsonQuote(run.padding);
   if (t.kind == TaskInfo::Kind::Record || t.kind == TaskInfo::Kind::Wait)
     return out + ",\"event\":" + std::to_string(t.event) + "}";
   out += ",\"block_dim\":" + std::to_string(t.blockDim) +
@@ -103,7 +76,7 @@ std::string taskArgs(const TaskInfo &t, const RunTrace &run) {
          ",\"flops\":" + std::to_string(t.flops) +
          ",\"covered_ops\":" + covered;
   if (!t.precision.empty())
-    out += ",\"precision\":" + jsonString(t.precision);
+    out += ",\"precision\":" + jsonQuote(t.precision);
   return out + "}";
 }
 
@@ -144,8 +117,8 @@ std::string Profiler::traceJson() const {
                    const std::string &args) {
     events.push_back(
         "{\"ph\":\"X\",\"pid\":" + std::to_string(pid) +
-        ",\"tid\":" + std::to_string(tid) + ",\"name\":" + jsonString(name) +
-        ",\"cat\":" + jsonString(cat) + ",\"ts\":" + micros(start, origin) +
+        ",\"tid\":" + std::to_string(tid) + ",\"name\":" + jsonQuote(name) +
+        ",\"cat\":" + jsonQuote(cat) + ",\"ts\":" + micros(start, origin) +
         ",\"dur\":" + duration(start, end) +
         (args.empty() ? "" : ",\"args\":" + args) + "}");
   };
@@ -154,11 +127,11 @@ std::string Profiler::traceJson() const {
     if (options_.hostTrace && run->enqueueStartNs)
       slice(0, 0, "enqueue " + run->model, "host", run->enqueueStartNs,
             run->enqueueEndNs,
-            "{\"model\":" + jsonString(run->model) +
+            "{\"model\":" + jsonQuote(run->model) +
                 ",\"run\":" + std::to_string(run->run) +
                 (run->padding.empty()
                      ? std::string()
-                     : ",\"padding\":" + jsonString(run->padding)) +
+                     : ",\"padding\":" + jsonQuote(run->padding)) +
                 "}");
     // Records by event, in program order: each wait joins the latest one.
     std::map<uint32_t, uint64_t> lastRecordFlow;
@@ -222,7 +195,7 @@ std::string Profiler::traceJson() const {
     events.push_back(std::string("{\"ph\":\"M\",\"pid\":") +
                      std::to_string(pid) + ",\"tid\":" + std::to_string(tid) +
                      ",\"name\":\"" + what +
-                     "\",\"args\":{\"name\":" + jsonString(name) + "}}");
+                     "\",\"args\":{\"name\":" + jsonQuote(name) + "}}");
   };
   meta(0, 0, "process_name", "Host");
   meta(0, 0, "thread_name", "host thread");

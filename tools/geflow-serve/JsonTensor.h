@@ -11,6 +11,8 @@
 
 #include "Tensor.h"
 
+#include "geflow/runtime/JsonText.h"
+
 #include "llvm/Support/JSON.h"
 
 #include <string>
@@ -49,8 +51,8 @@ void appendNestedJson(std::string &out, rt::DType dtype,
 void appendFlatJson(std::string &out, rt::DType dtype, int64_t count,
                     const uint8_t *data);
 
-/// `text` as a JSON string literal.
-std::string jsonQuote(std::string_view text);
+/// `text` as a JSON string literal (the runtime's, shared with profiles).
+using rt::jsonQuote;
 
 /// {"error": "<message>"}: the error body of both REST protocols.
 std::string errorJson(const std::string &message);
