@@ -99,14 +99,14 @@ def test_csv_consistent_with_trace(two_stream, tmp_path):
         assert abs(float(s["Max Time(us)"]) - max(mine)) < 0.002
 
 
-def test_profiling_does_not_change_outputs(two_stream):
+def test_profiling_does_not_change_outputs(two_stream, tmp_path):
     model, exe = two_stream
     x = _x()
     (plain,) = exe.run({"image": x})
     exe.profile({"image": x}, runs=1)
     (again,) = exe.run({"image": x})
     prof = geflow.compile(model, options={"stream_max_parallel_num": "2", "profiling_mode": "true",
-                                          "profiling_options": '{"output": "unused"}'})
+                                          "profiling_options": json.dumps({"output": str(tmp_path)})})
     (profiled,) = prof.run({"image": x})
     assert prof.profiler.runs() == 1
     assert np.array_equal(plain, again) and np.array_equal(plain, profiled)
