@@ -1,6 +1,7 @@
 //===- CompileCache.cpp - GE's graph compile cache ------------------------===//
 #include "CompileCache.h"
 
+#include "geflow/Compiler/CompileConfig.h"
 #include "geflow/Support/InputLimits.h"
 #include "geflow/runtime/Gfm.h"
 
@@ -14,6 +15,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -95,6 +97,9 @@ std::string CompileCache::fingerprint(const std::string &source,
       if (auto file = llvm::MemoryBuffer::getFile(value, /*IsText=*/false))
         text += "\n" + (*file)->getBuffer().str();
   }
+  for (const char *variable : kCompileEnvironmentVariables)
+    if (const char *value = std::getenv(variable))
+      text += "\nenv " + std::string(variable) + "=" + value;
   llvm::XXH128_hash_t h = llvm::xxh3_128bits(llvm::arrayRefFromStringRef(text));
   return llvm::utohexstr(h.high64, /*LowerCase=*/true, 16) +
          llvm::utohexstr(h.low64, /*LowerCase=*/true, 16);

@@ -229,6 +229,15 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  // ATC writes into a missing output directory by creating it (as the
+  // compile cache does); a failure is reported before the compile starts.
+  if (StringRef parent = sys::path::parent_path(output);
+      output != "-" && !parent.empty())
+    if (std::error_code ec = sys::fs::create_directories(parent);
+        ec || !sys::fs::is_directory(parent))
+      return fail("cannot create the --output directory '" + parent.str() +
+                  "': " + (ec ? ec.message() : "a file of that name exists"));
+
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
   geflow::registerCompilerDialects(registry);

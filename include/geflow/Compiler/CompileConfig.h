@@ -72,6 +72,11 @@ struct MixedComputeConfig {
   int64_t maxHostStreams = 1;
 };
 
+/// Environment variables read at compile time that change the executable
+/// (GE's OP_NO_REUSE_MEM); caches keyed by the options must key them too.
+inline constexpr const char *kCompileEnvironmentVariables[] = {
+    "OP_NO_REUSE_MEM"};
+
 /// Everything the compile pipeline (lib/Compiler/Pipeline.cpp) runs under;
 /// `geflow-opt --geflow-compile-pipeline=...` sets every field.
 struct PipelineConfig {

@@ -135,6 +135,13 @@ TEST_F(CompileCacheTest, StaleEntriesAreRebuilt) {
     o["ge.runFlag"] = "0";
     return o;
   }()));
+  // ... and OP_NO_REUSE_MEM, an environment variable the compile reads.
+  ::setenv("OP_NO_REUSE_MEM", "Relu", 1);
+  bool cachedUnderEnv = build("3", fp16);
+  EXPECT_TRUE(build("3", fp16));
+  ::unsetenv("OP_NO_REUSE_MEM");
+  EXPECT_FALSE(cachedUnderEnv);
+  EXPECT_FALSE(build("3", fp16));
   // An indexed executable that went missing is rebuilt.
   std::remove(file("k.gfm").c_str());
   EXPECT_FALSE(build("3", fp16));
