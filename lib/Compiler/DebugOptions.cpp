@@ -118,6 +118,7 @@ std::string parseProfilingOptions(const std::string &text,
 }
 
 void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
+  size_t first = specs.size();
   specs.push_back(spec("debug_dir", Kind::String,
                        "Folder for the DUMP_GE_GRAPH graph dumps (default: "
                        "the current directory)"));
@@ -179,6 +180,9 @@ void addDebugOptionSpecs(std::vector<OptionSpec> &specs) {
            {"ge.exec.enable_exception_dump"}, "0");
   exception.maxValue = 2;
   specs.push_back(exception);
+  // debug_dir is where a compile writes its graph dumps: nothing at run time.
+  for (size_t i = first; i < specs.size(); ++i)
+    specs[i].runTime = specs[i].name != "debug_dir";
 }
 
 bool isDebugOption(const std::string &name) {
@@ -195,12 +199,8 @@ bool isDebugOption(const std::string &name) {
 }
 
 bool isRunTimeOption(const std::string &name) {
-  // How ranks run a compiled model (docs/distributed.md).
-  if (name == "hccl_timeout" || name == "rank_table_file" ||
-      name == "ge.exec.rankTableFile" || name == "local_rank_id")
-    return true;
-  // debug_dir is where a compile writes its graph dumps: nothing at run time.
-  return name != "debug_dir" && isDebugOption(name);
+  const OptionSpec *spec = OptionsRegistry::get().find(name);
+  return spec && spec->runTime;
 }
 
 std::optional<DebugConfig> parseDebugConfig(const Options &options,

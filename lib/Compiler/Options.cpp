@@ -280,6 +280,7 @@ OptionsRegistry::OptionsRegistry() {
     s.maxValue = 1000000000; // ~31 years of seconds, ~11 days of ms
     s.scope = OptionScope::Session;
     s.affectsExecutable = false;
+    s.runTime = true;
     specs_.push_back(s);
   };
   timeout("op_execute_timeout", "seconds",
@@ -300,6 +301,7 @@ OptionsRegistry::OptionsRegistry() {
   hccl.maxValue = 2147483647;
   hccl.scope = OptionScope::Session;
   hccl.affectsExecutable = false;
+  hccl.runTime = true;
   specs_.push_back(hccl);
   OptionSpec rankTable =
       option("rank_table_file", Kind::Path,
@@ -308,6 +310,7 @@ OptionsRegistry::OptionsRegistry() {
   rankTable.aliases = {"ge.exec.rankTableFile"};
   rankTable.scope = OptionScope::Session;
   rankTable.affectsExecutable = false;
+  rankTable.runTime = true;
   specs_.push_back(rankTable);
   OptionSpec localRank =
       option("local_rank_id", Kind::Int,
@@ -316,6 +319,7 @@ OptionsRegistry::OptionsRegistry() {
   localRank.maxValue = 1023;
   localRank.scope = OptionScope::Session;
   localRank.affectsExecutable = false;
+  localRank.runTime = true;
   specs_.push_back(localRank);
 
   // TF adapter's session_device_id is the per-Session spelling (TF online
@@ -621,6 +625,16 @@ std::string suggestNearest(const std::string &name,
     }
   }
   return bestDist <= std::max<size_t>(2, name.size() / 3) ? best : "";
+}
+
+std::optional<rt::SyncTimeouts> syncTimeoutsOf(const Options &options) {
+  if (!options.has("op_execute_timeout") &&
+      !options.has("stream_sync_timeout") && !options.has("event_sync_timeout"))
+    return std::nullopt;
+  int64_t opSeconds = options.getInt("op_execute_timeout", -1);
+  return rt::SyncTimeouts{opSeconds < 0 ? -1 : opSeconds * 1000,
+                          options.getInt("stream_sync_timeout", -1),
+                          options.getInt("event_sync_timeout", -1)};
 }
 
 } // namespace geflow

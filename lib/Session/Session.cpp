@@ -48,10 +48,7 @@ Global &global() {
 /// GE's timeout options to the runtime's process-wide settings (as ACL's
 /// aclrtSetOpExecuteTimeOut: the latest Initialize or Session sets them).
 void applySyncTimeouts(const Options &options) {
-  int64_t opSeconds = options.getInt("op_execute_timeout", -1);
-  rt::setSyncTimeouts({opSeconds < 0 ? -1 : opSeconds * 1000,
-                       options.getInt("stream_sync_timeout", -1),
-                       options.getInt("event_sync_timeout", -1)});
+  rt::setSyncTimeouts(syncTimeoutsOf(options).value_or(rt::SyncTimeouts{}));
 }
 
 rt::StatusOr<Options> parseOptions(const OptionMap &raw) {

@@ -90,6 +90,9 @@ applyRunOptions(Executable &e, const std::map<std::string, std::string> &raw) {
       OptionsRegistry::get().parse(runTime, &error);
   if (!options)
     throwInvalid(error);
+  // Process-wide, as ACL's aclrtSetOpExecuteTimeOut (and a Session's).
+  if (std::optional<rt::SyncTimeouts> timeouts = syncTimeoutsOf(*options))
+    rt::setSyncTimeouts(*timeouts);
   rt::StatusOr<DebugAttachment> debug = DebugAttachment::fromOptions(*options);
   check(debug.status());
   debug->attach(*e.model);

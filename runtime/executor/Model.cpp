@@ -288,6 +288,10 @@ Status Model::run(const std::vector<TensorRef> &inputs,
   // before the caller's buffers may go; synchronize also clears a failure.
   const uint64_t syncStart = impl_->profiling ? Profiler::nowNs() : 0;
   Status done = stream->synchronize();
+  // A timed-out wait leaves tasks writing the caller's buffers: they must
+  // stop before this returns (and the stream goes back to the pool idle).
+  if (done.code() == ErrorCode::kTimeout)
+    stream->waitUntilIdle();
   if (impl_->profiling)
     impl_->profiling->addHostSpan("synchronize", syncStart, Profiler::nowNs());
   if (status.ok())

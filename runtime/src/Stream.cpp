@@ -206,6 +206,8 @@ Status Stream::waitEvent(Event &event) {
 
 Status Stream::synchronize() { return core_->synchronize(); }
 
+void Stream::waitUntilIdle() { core_->waitForEnqueuedAndDropError(); }
+
 bool Stream::failed() const { return core_->failed(); }
 
 Status Stream::query() const {

@@ -260,6 +260,17 @@ Status StreamCore::synchronize() {
   if (timeouts.streamSyncMs >= 0 || timeouts.opExecuteMs >= 0)
     return synchronizeWithTimeouts(target, timeouts.streamSyncMs,
                                    timeouts.opExecuteMs);
+  std::unique_lock<std::mutex> lock = waitUntilCompleted(target);
+  return takeError();
+}
+
+void StreamCore::waitForEnqueuedAndDropError() {
+  std::unique_lock<std::mutex> lock =
+      waitUntilCompleted(enqueued_.load(std::memory_order_acquire));
+  (void)takeError();
+}
+
+std::unique_lock<std::mutex> StreamCore::waitUntilCompleted(uint64_t target) {
   std::unique_lock<std::mutex> lock(mu_);
   while (completed_.load(std::memory_order_relaxed) < target) {
     ++waiters_;
@@ -267,7 +278,7 @@ Status StreamCore::synchronize() {
     cv_.wait(lock);
     --waiters_;
   }
-  return takeError();
+  return lock;
 }
 
 std::string StreamCore::overdueHead(int64_t opExecuteMs,

@@ -96,6 +96,9 @@ public:
 
   /// Waits for every task enqueued so far; returns and clears the failure.
   Status synchronize();
+  /// Waits, with no timeout, for every task enqueued so far; drops the
+  /// failure.
+  void waitForEnqueuedAndDropError();
   /// True when every enqueued task has finished.
   bool done() const {
     return completed_.load(std::memory_order_acquire) >=
@@ -167,6 +170,9 @@ private:
                                  int64_t opExecuteMs);
   /// The failure since the last synchronize() (cleared), or OK; under mu_.
   Status takeError();
+  /// Waits (no timeout) until `target` tasks have completed; returns mu_
+  /// held.
+  std::unique_lock<std::mutex> waitUntilCompleted(uint64_t target);
   /// Under mu_: when the head is a timed task that has run longer than
   /// `opExecuteMs`, fails the stream and returns the task's description;
   /// when it waits for an event, sets *event and *gen; else returns "".

@@ -18,9 +18,11 @@ using Clock = std::chrono::steady_clock;
 
 /// One stream of one thread with the outputs its runs write.
 struct Slot {
-  std::unique_ptr<rt::Stream> stream;
   std::vector<HostTensor> outputs;
   std::vector<rt::TensorRef> outRefs;
+  /// Declared after the outputs so that it is destroyed first: ~Stream waits
+  /// for the runs still writing them (after a synchronize that timed out).
+  std::unique_ptr<rt::Stream> stream;
   Clock::time_point start;
   /// Written on the stream by a callback after the run's last task: with
   /// several runs in flight, synchronize() may return long after it.

@@ -373,6 +373,9 @@ int main(int argc, char **argv) {
       OptionsRegistry::get().parse(rawOptions, &error);
   if (!runOptions)
     return fail(error);
+  // Process-wide, as ACL's aclrtSetOpExecuteTimeOut.
+  if (std::optional<rt::SyncTimeouts> timeouts = syncTimeoutsOf(*runOptions))
+    rt::setSyncTimeouts(*timeouts);
   std::optional<DebugConfig> debugConfig = parseDebugConfig(*runOptions, error);
   if (!debugConfig)
     return fail(error);

@@ -10,6 +10,8 @@
 #ifndef GEFLOW_COMPILER_OPTIONS_H
 #define GEFLOW_COMPILER_OPTIONS_H
 
+#include "geflow/runtime/Timeouts.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -43,6 +45,9 @@ struct OptionSpec {
   /// not what is compiled (device, timeouts, cache keys): the compile cache
   /// leaves them out of its fingerprint.
   bool affectsExecutable = true;
+  /// Also applies to an already compiled executable (profiling, dumps,
+  /// timeouts, ranks): tools and APIs that load a .gfm accept it.
+  bool runTime = false;
   /// Extra syntax check for String options (e.g. input_shape); returns an
   /// error message or "".
   std::function<std::string(const std::string &)> check;
@@ -108,6 +113,12 @@ std::optional<int32_t> parseLogicalDeviceId(const std::string &value);
 /// nothing is close.
 std::string suggestNearest(const std::string &name,
                            const std::vector<std::string> &candidates);
+
+/// GE's timeout options (op_execute_timeout in seconds, stream_sync_timeout
+/// and event_sync_timeout in milliseconds; -1 or unset: no limit) as the
+/// runtime's process-wide settings (set them with rt::setSyncTimeouts), or
+/// nullopt when none of them is given.
+std::optional<rt::SyncTimeouts> syncTimeoutsOf(const Options &options);
 
 } // namespace geflow
 

@@ -319,3 +319,35 @@ TEST(Timeouts, OpExecuteTimeoutCoversATaskStartedBeforeItWasSet) {
   EXPECT_EQ(stream->synchronize().code(), ErrorCode::kTimeout);
   ASSERT_OK(stream->synchronize());
 }
+
+TEST(Timeouts, WaitUntilIdleOutlastsATimedOutSynchronize) {
+  // What Model::run does after a timed-out wait: the tasks still own the
+  // caller's buffers until waitUntilIdle() returns, with no timeout of its
+  // own, and the stream is clean afterwards.
+  auto device = makeDevice(2);
+  auto stream = makeStream(device);
+  Gate gate;
+  std::atomic<int> written{0};
+  ASSERT_OK(stream->launchCallback("slow_writer", [&] {
+    gate.wait();
+    written = 1;
+    return Status::OK();
+  }));
+  ASSERT_OK(stream->launchCallback("fails_later", [&] {
+    written = 2;
+    return Status(ErrorCode::kInternal, "reported after the timeout");
+  }));
+  TimeoutsScope scope({-1, 20, -1});
+  EXPECT_EQ(stream->synchronize().code(), ErrorCode::kTimeout);
+  EXPECT_EQ(written.load(), 0);
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    gate.open();
+  });
+  stream->waitUntilIdle(); // longer than stream_sync_timeout
+  release.join();
+  EXPECT_EQ(written.load(), 2);
+  EXPECT_OK(stream->query());
+  // The failure of a task after the timeout is dropped with it.
+  EXPECT_OK(stream->synchronize());
+}

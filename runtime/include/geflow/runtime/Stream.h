@@ -90,6 +90,12 @@ public:
   /// Waits until every task enqueued before the call has finished; returns
   /// (and clears) the failure of the first failing task, if any.
   Status synchronize();
+  /// Waits with no timeout until every task enqueued before the call has
+  /// finished, and drops any failure. After a synchronize() that timed out,
+  /// the tasks may still be using the caller's buffers: this is the wait
+  /// before they may be freed (quick under op_execute_timeout, which skips
+  /// a failed stream's later tasks).
+  void waitUntilIdle();
   /// OK when the stream has no unfinished task, kNotReady otherwise.
   Status query() const;
   /// True when a task failed since the last synchronize(). Neither waits
