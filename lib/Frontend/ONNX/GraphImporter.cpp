@@ -53,6 +53,19 @@ GraphImporter::GraphImporter(GraphImporter &parent,
 std::optional<SmallVector<Value>>
 GraphImporter::importSubgraph(const onnx::GraphProto &body,
                               ArrayRef<Value> args, StringRef owner) {
+  // Nested loops multiply: the whole model's inlined subgraph nodes are
+  // bounded, so a small model cannot ask for billions of ops.
+  constexpr int64_t kMaxInlinedNodes = int64_t(1) << 19;
+  GraphImporter *root = this;
+  while (root->parent)
+    root = root->parent;
+  root->inlinedNodes += body.node_size();
+  if (root->inlinedNodes > kMaxInlinedNodes) {
+    errors.unsupported(owner, "its control flow unrolls to more than " +
+                                  Twine(kMaxInlinedNodes) +
+                                  " subgraph nodes in the model");
+    return std::nullopt;
+  }
   GraphImporter sub(*this, body, owner);
   assert(static_cast<size_t>(body.input_size()) == args.size() &&
          "the translator checks the body's input count");

@@ -112,6 +112,8 @@ private:
   GraphImporter *parent = nullptr;
   /// " in subgraph 'body' of node 'loop' (Loop)" for a subgraph's nodes.
   std::string scope;
+  /// Subgraph nodes imported so far (counted on the main graph's importer).
+  int64_t inlinedNodes = 0;
 
   llvm::StringMap<mlir::Value> values;
   llvm::StringSet<> poisoned;

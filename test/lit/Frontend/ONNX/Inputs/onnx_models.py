@@ -510,6 +510,28 @@ def _():
                  counter_inits() + [const("m", np.int64(1 << 40))])
 
 
+@model("loop_nested_too_big")
+def _():
+    # 4096 x 4096 iterations of a two-node body: each Loop is within the
+    # per-node limits, the whole model is not.
+    inner = helper.make_node("Loop", ["m", "", "y_in"], ["y_out"],
+                             body=helper.make_graph(
+                                 [helper.make_node("Identity", ["c2"], ["c2_out"]),
+                                  helper.make_node("Add", ["z_in", "one_f"], ["z_out"])],
+                                 "inner", [vi("j", I64, []), vi("c2", B, []),
+                                           vi("z_in", F, [1])],
+                                 [vi("c2_out", B, []), vi("z_out", F, [1])]),
+                             name="inner_loop")
+    outer_body = loop_body(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]), inner],
+        [vi("i", I64, []), vi("cond_in", B, []), vi("y_in", F, [1])],
+        [vi("cond_out", B, []), vi("y_out", F, [1])])
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"], body=outer_body,
+                              name="outer_loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1])],
+                 [const("m", np.int64(4096)), const("one_f", np.float32(1))])
+
+
 @model("loop_bad_arity")
 def _():
     # The body takes 3 inputs; a Loop with two carried values passes 4.
