@@ -40,6 +40,68 @@ GraphImporter::GraphImporter(MLIRContext *context,
       valueTypes[info.name()] = &info.type();
 }
 
+GraphImporter::GraphImporter(GraphImporter &parent,
+                             const onnx::GraphProto &body, StringRef owner)
+    : GraphImporter(parent.context, body, parent.opset, parent.modelDir,
+                    parent.options, parent.errors) {
+  this->parent = &parent;
+  scope = (" in subgraph '" + body.name() + "' of " + owner).str();
+  function = parent.function;
+  block = parent.block;
+}
+
+std::optional<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &body,
+                              ArrayRef<Value> args, StringRef owner) {
+  // Nested loops multiply: the whole model's inlined subgraph nodes are
+  // bounded, so a small model cannot ask for billions of ops.
+  constexpr int64_t kMaxInlinedNodes = int64_t(1) << 19;
+  GraphImporter *root = this;
+  while (root->parent)
+    root = root->parent;
+  root->inlinedNodes += body.node_size();
+  if (root->inlinedNodes > kMaxInlinedNodes) {
+    errors.unsupported(owner, "its control flow unrolls to more than " +
+                                  Twine(kMaxInlinedNodes) +
+                                  " subgraph nodes in the model");
+    return std::nullopt;
+  }
+  GraphImporter sub(*this, body, owner);
+  assert(static_cast<size_t>(body.input_size()) == args.size() &&
+         "the translator checks the body's input count");
+  for (auto [input, arg] : llvm::zip(body.input(), args))
+    sub.values[input.name()] = arg;
+  if (body.sparse_initializer_size() > 0)
+    errors.unsupported("subgraph '" + body.name() + "'",
+                       "sparse initializers are not supported");
+  size_t problemsBefore = errors.count();
+  for (const onnx::NodeProto &node : body.node())
+    sub.importNode(node);
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : body.output()) {
+    Value value;
+    switch (sub.lookupValue(output.name(), value)) {
+    case Lookup::Poisoned:
+      return std::nullopt;
+    case Lookup::Undefined:
+      errors.failed("output '" + output.name() + "'" + sub.scope,
+                    "no node produces it");
+      return std::nullopt;
+    case Lookup::Found:
+      break;
+    }
+    results.push_back(value);
+  }
+  // A problem inside the body poisons the node that owns it.
+  if (errors.count() != problemsBefore)
+    return std::nullopt;
+  return results;
+}
+
+std::string GraphImporter::describe(const onnx::NodeProto &node) const {
+  return describeNode(node) + scope;
+}
+
 static std::string functionName(const onnx::GraphProto &graph) {
   return graph.name().empty() ? std::string("main") : graph.name();
 }
@@ -87,6 +149,7 @@ LogicalResult GraphImporter::createFunction(ModuleOp module) {
   function = func::FuncOp::create(builder, loc, functionName(graph),
                                   builder.getFunctionType(argTypes, {}));
   Block *entry = function.addEntryBlock();
+  block = entry;
   for (auto [i, name] : llvm::enumerate(argNames)) {
     values[name] = entry->getArgument(i);
     function.setArgAttr(i, "ge.name", builder.getStringAttr(name));
@@ -124,8 +187,13 @@ GraphImporter::Lookup GraphImporter::lookupValue(StringRef name, Value &value) {
     return Lookup::Found;
   // Initializers become constants where they are first used.
   auto init = initializers.find(name);
-  if (init == initializers.end())
+  if (init == initializers.end()) {
+    // A subgraph sees the names of its enclosing graphs (ONNX outer-scope
+    // values); it is imported inline, so they dominate its nodes.
+    if (parent)
+      return parent->lookupValue(name, value);
     return Lookup::Undefined;
+  }
   std::string error;
   Location loc = NameLoc::get(builder.getStringAttr(name));
   value = materializeTensor(*init->second, loc, error);
@@ -220,7 +288,7 @@ GraphImporter::resolveOpset(const onnx::NodeProto &node, StringRef what,
 }
 
 void GraphImporter::importNode(const onnx::NodeProto &node) {
-  std::string what = describeNode(node);
+  std::string what = describe(node);
   TranslateFn translate =
       isDefaultDomain(node) ? lookupTranslator(node.op_type()) : nullptr;
   if (!translate) {
@@ -261,7 +329,7 @@ void GraphImporter::importNode(const onnx::NodeProto &node) {
     inputs.push_back(value);
   }
 
-  builder.setInsertionPointToEnd(&function.getBody().front());
+  builder.setInsertionPointToEnd(block);
   // A node of an old op version is translated from its opset-7 rewrite.
   onnx::NodeProto adapted;
   if (legacyVersion)

@@ -46,6 +46,20 @@ public:
   /// in the ImportErrors; fails when there is any.
   mlir::LogicalResult importGraph(mlir::ModuleOp module);
 
+  /// Imports the subgraph `body` (an If branch, a Loop or Scan body) inline
+  /// at the end of the current block: its inputs are bound to `args` (one
+  /// per body input), names it does not define resolve in this graph and
+  /// its enclosing ones (outer-scope captures). Returns the body's output
+  /// values; nullopt when the body has problems (each recorded, naming the
+  /// body's node). `owner` names the node owning the subgraph; messages
+  /// about the body's nodes add it.
+  std::optional<llvm::SmallVector<mlir::Value>>
+  importSubgraph(const onnx::GraphProto &body, llvm::ArrayRef<mlir::Value> args,
+                 llvm::StringRef owner);
+  /// How messages name `node`: describeNode(), plus the subgraph and its
+  /// owner for a node of a subgraph.
+  std::string describe(const onnx::NodeProto &node) const;
+
   // For NodeContext.
   mlir::OpBuilder &getBuilder() { return builder; }
   ImportErrors &getErrors() { return errors; }
@@ -59,6 +73,11 @@ public:
   getKnownShape(llvm::StringRef name) const;
 
 private:
+  /// A subgraph's importer: inserts into `parent`'s block and looks up what
+  /// the subgraph does not define in `parent`.
+  GraphImporter(GraphImporter &parent, const onnx::GraphProto &body,
+                llvm::StringRef owner);
+
   mlir::LogicalResult createFunction(mlir::ModuleOp module);
   void importNode(const onnx::NodeProto &node);
   mlir::LogicalResult importOutputs();
@@ -86,6 +105,15 @@ private:
   ImportErrors &errors;
   mlir::OpBuilder builder;
   mlir::func::FuncOp function;
+  /// Where nodes are imported: the function's entry block (subgraphs are
+  /// imported inline into their parent's block).
+  mlir::Block *block = nullptr;
+  /// The enclosing graph of a subgraph; null for the model's main graph.
+  GraphImporter *parent = nullptr;
+  /// " in subgraph 'body' of node 'loop' (Loop)" for a subgraph's nodes.
+  std::string scope;
+  /// Subgraph nodes imported so far (counted on the main graph's importer).
+  int64_t inlinedNodes = 0;
 
   llvm::StringMap<mlir::Value> values;
   llvm::StringSet<> poisoned;

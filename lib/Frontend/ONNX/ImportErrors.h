@@ -26,6 +26,15 @@ public:
   /// Anything else: a malformed model or a ge op that rejected its operands.
   void failed(llvm::StringRef what, const llvm::Twine &reason);
 
+  /// How many problems are recorded (an unsupported op type counts once per
+  /// node).
+  size_t count() const {
+    size_t nodes = 0;
+    for (const auto &op : unsupportedOps)
+      nodes += op.second.size();
+    return nodes + unsupportedUses.size() + failures.size();
+  }
+
   bool empty() const {
     return unsupportedOps.empty() && unsupportedUses.empty() &&
            failures.empty();

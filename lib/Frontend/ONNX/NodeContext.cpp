@@ -48,7 +48,7 @@ std::string describeNode(const onnx::NodeProto &node) {
   return "a " + node.op_type() + " node";
 }
 
-std::string NodeContext::describe() const { return describeNode(node); }
+std::string NodeContext::describe() const { return graph.describe(node); }
 
 //===----------------------------------------------------------------------===//
 // Inputs and outputs
@@ -309,6 +309,45 @@ Value NodeContext::constantScalar(Type elementType, double value) {
           static_cast<uint64_t>(static_cast<int64_t>(value)),
           /*isSigned=*/!intType.isUnsigned(), /*implicitTrunc=*/true);
   return constant(DenseElementsAttr::get(type, v));
+}
+
+//===----------------------------------------------------------------------===//
+// Subgraphs
+//===----------------------------------------------------------------------===//
+
+std::optional<NodeContext::Subgraph> NodeContext::getGraphAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    (void)fail("attribute '" + name + "' (a graph) is required but missing");
+    return std::nullopt;
+  }
+  if (!isKind(*attr, onnx::AttributeProto::GRAPH, attr->has_g())) {
+    (void)fail("attribute '" + name + "' must be a graph");
+    return std::nullopt;
+  }
+  Subgraph body;
+  body.graph = &attr->g();
+  body.name = attr->g().name().empty() ? name.str() : attr->g().name();
+  body.numInputs = attr->g().input_size();
+  body.numOutputs = attr->g().output_size();
+  body.numNodes = attr->g().node_size();
+  return body;
+}
+
+std::optional<SmallVector<Value>>
+NodeContext::inlineGraph(const Subgraph &body, ArrayRef<Value> args) {
+  if (args.size() != body.numInputs) {
+    (void)fail("subgraph '" + body.name + "' takes " + Twine(body.numInputs) +
+               " inputs but the node passes it " + Twine(args.size()));
+    return std::nullopt;
+  }
+  std::optional<SmallVector<Value>> results =
+      graph.importSubgraph(*body.graph, args, describe());
+  // The body's own problems are recorded against its nodes; this node only
+  // stops (another error here would repeat them).
+  if (!results)
+    failed = true;
+  return results;
 }
 
 //===----------------------------------------------------------------------===//

@@ -25,6 +25,7 @@
 
 namespace onnx {
 class AttributeProto;
+class GraphProto;
 class NodeProto;
 } // namespace onnx
 
@@ -106,6 +107,28 @@ public:
   /// "unsupported" for ONNX types ge lacks.
   std::optional<mlir::Type> getDataTypeAttr(llvm::StringRef name,
                                             int64_t defaultValue);
+
+  //===--------------------------------------------------------------------===//
+  // Subgraphs (If's branches, Loop's and Scan's body)
+  //===--------------------------------------------------------------------===//
+
+  /// What a translator needs to know of a subgraph.
+  struct Subgraph {
+    const onnx::GraphProto *graph = nullptr;
+    std::string name;
+    unsigned numInputs = 0;
+    unsigned numOutputs = 0;
+    unsigned numNodes = 0;
+  };
+  /// The graph attribute `name`; nullopt, with a failure recorded, when it
+  /// is absent or not a graph.
+  std::optional<Subgraph> getGraphAttr(llvm::StringRef name);
+  /// Imports `body` inline at the insertion point with its inputs bound to
+  /// `args` (outer-scope names resolve in the enclosing graphs) and returns
+  /// its outputs. On nullopt the body's problems are recorded (naming its
+  /// nodes) and this node is marked failed.
+  std::optional<llvm::SmallVector<mlir::Value>>
+  inlineGraph(const Subgraph &body, llvm::ArrayRef<mlir::Value> args);
 
   //===--------------------------------------------------------------------===//
   // Constant inputs (after folding, so computed shapes count)

@@ -406,6 +406,168 @@ def _():
 
 
 # ---------------------------------------------------------------------------
+# Control flow (If, Loop, Scan): subgraphs imported inline
+# ---------------------------------------------------------------------------
+
+B = TensorProto.BOOL
+
+
+def if_node(cond, then_nodes, then_out, else_nodes, else_out, name="choose",
+            out="y"):
+    then_g = helper.make_graph(then_nodes, "then_g", [], [vi(then_out, F, None)])
+    else_g = helper.make_graph(else_nodes, "else_g", [], [vi(else_out, F, None)])
+    return helper.make_node("If", [cond], [out], then_branch=then_g,
+                            else_branch=else_g, name=name)
+
+
+@model("if_runtime")
+def _():
+    # A condition computed at run time: both branches (reading the outer x
+    # and the outer initializer w) are imported and each output selected.
+    then_nodes = [helper.make_node("Mul", ["x", "w"], ["t"], name="then_mul")]
+    else_nodes = [helper.make_node("Relu", ["x"], ["e"], name="else_relu")]
+    nodes = [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0, name="sum"),
+             helper.make_node("Greater", ["s", "zero"], ["c"], name="positive"),
+             if_node("c", then_nodes, "t", else_nodes, "e")]
+    return graph(nodes, [vi("x", F, [4])], [vi("y", F, [4])],
+                 [const("w", np.full(4, 2, np.float32)),
+                  const("zero", np.float32(0))])
+
+
+@model("if_constant")
+def _():
+    # A constant condition imports only the branch it picks.
+    then_nodes = [helper.make_node("Neg", ["x"], ["t"], name="then_neg")]
+    else_nodes = [helper.make_node("Exp", ["x"], ["e"], name="else_exp")]
+    nodes = [if_node("c", then_nodes, "t", else_nodes, "e")]
+    return graph(nodes, [vi("x", F, [4])], [vi("y", F, [4])],
+                 [const("c", np.array(False))])
+
+
+def loop_body(nodes, inputs, outputs):
+    return helper.make_graph(nodes, "body", inputs, outputs)
+
+
+def counter_body():
+    # y += x[i : i + 1] (a Slice whose starts come from the counter), and the
+    # running y as a scan output.
+    nodes = [
+        helper.make_node("Identity", ["cond_in"], ["cond_out"], name="keep"),
+        helper.make_node("Add", ["i", "one"], ["end"], name="next"),
+        helper.make_node("Unsqueeze", ["i", "axes"], ["start1"], name="s1"),
+        helper.make_node("Unsqueeze", ["end", "axes"], ["end1"], name="e1"),
+        helper.make_node("Slice", ["table", "start1", "end1"], ["piece"],
+                         name="piece"),
+        helper.make_node("Add", ["y_in", "piece"], ["y_out"], name="acc"),
+        helper.make_node("Identity", ["y_out"], ["scan"], name="emit"),
+    ]
+    return loop_body(nodes, [vi("i", I64, []), vi("cond_in", B, []),
+                             vi("y_in", F, [1])],
+                     [vi("cond_out", B, []), vi("y_out", F, [1]),
+                      vi("scan", F, [1])])
+
+
+def counter_inits():
+    return [const("table", np.arange(1, 6, dtype=np.float32)),
+            const("one", np.int64(1)), const("axes", np.array([0], np.int64))]
+
+
+@model("loop_constant")
+def _():
+    # Trip count 3, condition true: three iterations, no masking.
+    nodes = [helper.make_node("Loop", ["m", "c", "y0"], ["y", "ys"],
+                              body=counter_body(), name="loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1]), vi("ys", F, [3, 1])],
+                 counter_inits() + [const("m", np.int64(3)), const("c", np.array(True))])
+
+
+@model("loop_runtime")
+def _():
+    # Trip count and condition are inputs: the scan output's declared length
+    # (4) bounds the unrolling, and each carried value is masked.
+    nodes = [helper.make_node("Loop", ["m", "c", "y0"], ["y", "ys"],
+                              body=counter_body(), name="loop")]
+    return graph(nodes, [vi("m", I64, []), vi("c", B, []), vi("y0", F, [1])],
+                 [vi("y", F, [1]), vi("ys", F, [4, 1])], counter_inits())
+
+
+@model("loop_no_bound")
+def _():
+    # A run-time trip count and no scan output: no bound to unroll to.
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"],
+                              body=counter_body(), name="endless")]
+    body = nodes[0].attribute[0].g
+    del body.output[2]
+    return graph(nodes, [vi("m", I64, []), vi("y0", F, [1])], [vi("y", F, [1])],
+                 counter_inits())
+
+
+@model("loop_too_long")
+def _():
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y", "ys"],
+                              body=counter_body(), name="long_loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1]), vi("ys", F, None)],
+                 counter_inits() + [const("m", np.int64(1 << 40))])
+
+
+@model("loop_nested_too_big")
+def _():
+    # 4096 x 4096 iterations of a two-node body: each Loop is within the
+    # per-node limits, the whole model is not.
+    inner = helper.make_node("Loop", ["m", "", "y_in"], ["y_out"],
+                             body=helper.make_graph(
+                                 [helper.make_node("Identity", ["c2"], ["c2_out"]),
+                                  helper.make_node("Add", ["z_in", "one_f"], ["z_out"])],
+                                 "inner", [vi("j", I64, []), vi("c2", B, []),
+                                           vi("z_in", F, [1])],
+                                 [vi("c2_out", B, []), vi("z_out", F, [1])]),
+                             name="inner_loop")
+    outer_body = loop_body(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]), inner],
+        [vi("i", I64, []), vi("cond_in", B, []), vi("y_in", F, [1])],
+        [vi("cond_out", B, []), vi("y_out", F, [1])])
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"], body=outer_body,
+                              name="outer_loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1])],
+                 [const("m", np.int64(4096)), const("one_f", np.float32(1))])
+
+
+@model("loop_bad_arity")
+def _():
+    # The body takes 3 inputs; a Loop with two carried values passes 4.
+    nodes = [helper.make_node("Loop", ["m", "", "y0", "y0"], ["y", "z", "ys"],
+                              body=counter_body(), name="bad_loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1])],
+                 counter_inits() + [const("m", np.int64(2))])
+
+
+@model("loop_missing_outer")
+def _():
+    body = counter_body()
+    body.node[5].input[1] = "nowhere"
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y", "ys"], body=body,
+                              name="loop")]
+    return graph(nodes, [vi("y0", F, [1])], [vi("y", F, [1])],
+                 counter_inits() + [const("m", np.int64(2))])
+
+
+@model("scan")
+def _():
+    # Running sums over axis 1, read backwards, stacked along output axis 1.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "x_t"], ["s_out"], name="acc"),
+         helper.make_node("Identity", ["s_out"], ["emit"], name="emit")],
+        "scan_body", [vi("s_in", F, [2]), vi("x_t", F, [2])],
+        [vi("s_out", F, [2]), vi("emit", F, [2])])
+    nodes = [helper.make_node("Scan", ["s0", "x"], ["s", "ys"], body=body,
+                              num_scan_inputs=1, scan_input_axes=[1],
+                              scan_input_directions=[1], scan_output_axes=[1],
+                              name="scan")]
+    return graph(nodes, [vi("s0", F, [2]), vi("x", F, [2, 3])],
+                 [vi("s", F, [2]), vi("ys", F, [2, 3])])
+
+
+# ---------------------------------------------------------------------------
 # Convolution and pooling
 # ---------------------------------------------------------------------------
 

@@ -1,0 +1,571 @@
+//===- ControlFlowOps.cpp - If, Loop, Scan --------------------------------===//
+//
+// Control flow is compiled away while the model is imported; the subgraphs
+// are imported inline (NodeContext::inlineGraph), with outer-scope names
+// resolving in the enclosing graphs:
+//
+// - If: a constant condition imports the branch it picks; a run-time one
+//   imports both and selects each output (ge.Select), so both branches must
+//   give outputs of the same types.
+// - Loop: unrolled. Each iteration imports the body with its iteration
+//   number as a constant, so inputs ge takes as attributes (a Slice's
+//   starts computed from the counter) fold. The number of iterations is the
+//   constant trip count, the iteration at which the condition becomes a
+//   constant false, or the known length of the scan outputs. A condition
+//   or trip count computed at run time masks each loop-carried value
+//   (ge.Select of the new and the previous value), so carried results are
+//   exact; scan outputs then have the length ONNX declares, which the
+//   run-time trip count must agree with (as Range's computed length).
+// - Scan: unrolled over the static scan axis (opset 8's batch axis too).
+//
+// Unrolling is bounded: at most kMaxUnrolledIterations iterations and
+// kMaxUnrolledNodes imported body nodes per control-flow node, or the node
+// is reported (a loop that does not end at compile time is an error, never
+// a hang).
+//
+//===----------------------------------------------------------------------===//
+#include "OpTranslators.h"
+#include "TranslatorUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace geflow::ge;
+
+namespace geflow::frontend::onnximp {
+namespace {
+
+constexpr int64_t kMaxUnrolledIterations = 4096;
+constexpr int64_t kMaxUnrolledNodes = int64_t(1) << 18;
+
+std::string typeString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// The value of a one-element constant boolean; nullopt when computed at
+/// run time.
+std::optional<bool> getConstantBool(Value value) {
+  Attribute attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense || dense.getNumElements() != 1 ||
+      !dense.getElementType().isInteger(1))
+    return std::nullopt;
+  return *dense.getValues<bool>().begin();
+}
+
+Value boolConstant(NodeContext &n, bool value) {
+  auto type = RankedTensorType::get({}, n.getBuilder().getI1Type());
+  return n.constant(DenseElementsAttr::get(type, value));
+}
+
+/// A one-element condition or count as a rank-0 tensor.
+Value toScalar(NodeContext &n, Value value, StringRef what) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || type.getNumElements() != 1) {
+    (void)n.fail(what + " must have one element, not " +
+                 typeString(value.getType()));
+    return {};
+  }
+  if (type.getRank() == 0)
+    return value;
+  return n.create<SqueezeOp>(value, ArrayRef<int64_t>{});
+}
+
+Value logicalAnd(NodeContext &n, Value a, Value b) {
+  if (!a || !b)
+    return {};
+  if (a == b)
+    return a;
+  return n.create<SelectOp>(a, b, boolConstant(n, false));
+}
+
+/// active && index < tripCount.
+Value andBelow(NodeContext &n, Value active, int64_t index, Value tripCount) {
+  Value below = n.create<LessOp>(
+      n.constantScalar(n.getBuilder().getI64Type(), index), tripCount);
+  return logicalAnd(n, active, below);
+}
+
+/// x[..., index, ...] along `axis` (that dim removed).
+Value takeAlong(NodeContext &n, Value x, int64_t axis, int64_t index) {
+  ArrayRef<int64_t> shape = *getShape(x);
+  SmallVector<int64_t> offsets(shape.size(), 0), sizes(shape);
+  for (int64_t &size : sizes)
+    if (ShapedType::isDynamic(size))
+      size = -1; // to the end of the dim
+  offsets[axis] = index;
+  sizes[axis] = 1;
+  Value slice = n.create<SliceOp>(x, offsets, sizes);
+  return slice ? n.create<SqueezeOp>(slice, ArrayRef<int64_t>{axis}) : Value();
+}
+
+/// The values stacked along a new dim `axis` (ONNX scan outputs).
+Value stack(NodeContext &n, ArrayRef<Value> values, int64_t axis) {
+  SmallVector<Value> expanded;
+  for (Value v : values) {
+    Value e = n.create<ExpandDimsOp>(v, ArrayRef<int64_t>{axis});
+    if (!e)
+      return {};
+    expanded.push_back(e);
+  }
+  if (expanded.size() == 1)
+    return expanded.front();
+  return n.create<ConcatV2Op>(expanded, axis);
+}
+
+LogicalResult checkBudget(NodeContext &n, int64_t iterations,
+                          const NodeContext::Subgraph &body) {
+  if (iterations > kMaxUnrolledIterations)
+    return n.unsupported("runs " + Twine(iterations) +
+                         " iterations; geflow unrolls control flow at "
+                         "compile time, at most " +
+                         Twine(kMaxUnrolledIterations) + " iterations");
+  if (iterations * std::max<int64_t>(body.numNodes, 1) > kMaxUnrolledNodes)
+    return n.unsupported("unrolling " + Twine(iterations) +
+                         " iterations of the " + Twine(body.numNodes) +
+                         "-node body '" + body.name + "' exceeds " +
+                         Twine(kMaxUnrolledNodes) + " imported nodes");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// If
+//===----------------------------------------------------------------------===//
+
+LogicalResult translateIf(NodeContext &n) {
+  Value cond = n.getRequiredInput(0);
+  std::optional<NodeContext::Subgraph> thenBranch =
+      n.getGraphAttr("then_branch");
+  std::optional<NodeContext::Subgraph> elseBranch =
+      n.getGraphAttr("else_branch");
+  if (!cond || !thenBranch || !elseBranch)
+    return failure();
+  for (const NodeContext::Subgraph *branch : {&*thenBranch, &*elseBranch})
+    if (branch->numInputs != 0)
+      return n.fail("branch '" + branch->name + "' declares " +
+                    Twine(branch->numInputs) +
+                    " inputs; If branches take none (they read outer values)");
+  if (thenBranch->numOutputs != n.getNumOutputs() ||
+      elseBranch->numOutputs != n.getNumOutputs())
+    return n.fail("then_branch gives " + Twine(thenBranch->numOutputs) +
+                  " outputs and else_branch " + Twine(elseBranch->numOutputs) +
+                  ", but the node has " + Twine(n.getNumOutputs()));
+  cond = toScalar(n, cond, "the condition");
+  if (!cond)
+    return failure();
+
+  if (std::optional<bool> known = getConstantBool(cond)) {
+    auto outs = n.inlineGraph(*known ? *thenBranch : *elseBranch, {});
+    if (!outs)
+      return failure();
+    for (auto [i, v] : llvm::enumerate(*outs))
+      n.setOutput(i, v);
+    return success();
+  }
+  // Known at run time only: compute both (ge ops have no side effects) and
+  // select.
+  auto thenOuts = n.inlineGraph(*thenBranch, {});
+  if (!thenOuts)
+    return failure();
+  auto elseOuts = n.inlineGraph(*elseBranch, {});
+  if (!elseOuts)
+    return failure();
+  for (unsigned i = 0; i < n.getNumOutputs(); ++i) {
+    Value a = (*thenOuts)[i], b = (*elseOuts)[i];
+    if (a.getType() != b.getType())
+      return n.unsupported(
+          "output " + Twine(i) + ": the branches give " +
+          typeString(a.getType()) + " and " + typeString(b.getType()) +
+          "; with a condition computed at run time geflow computes both "
+          "branches and selects, which needs equal types");
+    Value out = n.create<SelectOp>(cond, a, b);
+    if (!out)
+      return failure();
+    n.setOutput(i, out);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Loop
+//===----------------------------------------------------------------------===//
+
+LogicalResult translateLoop(NodeContext &n) {
+  std::optional<NodeContext::Subgraph> body = n.getGraphAttr("body");
+  if (!body)
+    return failure();
+  if (n.getNumInputs() < 2)
+    return n.fail("a Loop has the inputs M and cond (each may be empty) "
+                  "before its loop-carried values");
+  unsigned numCarried = n.getNumInputs() - 2;
+  if (body->numInputs != 2 + numCarried)
+    return n.fail("body '" + body->name + "' takes " + Twine(body->numInputs) +
+                  " inputs, but a Loop with " + Twine(numCarried) +
+                  " loop-carried value(s) passes " + Twine(2 + numCarried) +
+                  " (iteration number, condition, carried values)");
+  if (body->numOutputs < 1 + numCarried)
+    return n.fail("body '" + body->name + "' gives " + Twine(body->numOutputs) +
+                  " outputs, fewer than the " + Twine(1 + numCarried) +
+                  " a Loop with that many carried values needs (condition, "
+                  "carried values, then scan outputs)");
+  unsigned numScans = body->numOutputs - 1 - numCarried;
+  if (n.getNumOutputs() != numCarried + numScans)
+    return n.fail("the node has " + Twine(n.getNumOutputs()) +
+                  " outputs, but its body gives " + Twine(numCarried) +
+                  " carried value(s) and " + Twine(numScans) +
+                  " scan output(s)");
+
+  SmallVector<Value> carried;
+  for (unsigned j = 0; j < numCarried; ++j) {
+    Value v = n.getRequiredInput(2 + j);
+    if (!v)
+      return failure();
+    carried.push_back(v);
+  }
+
+  // The trip count: a constant, or a run-time value each iteration checks.
+  // -1 stands for "not known at compile time" below.
+  Value tripCount = n.getInput(0);
+  int64_t constantTrips = -1;
+  if (tripCount) {
+    tripCount = toScalar(n, tripCount, "the trip count M");
+    if (!tripCount)
+      return failure();
+    if (std::optional<SmallVector<int64_t>> m = n.getConstantInts(0)) {
+      constantTrips = std::max<int64_t>(m->front(), 0);
+      if (failed(checkBudget(n, constantTrips, *body)))
+        return failure();
+    }
+  }
+  bool runtimeTrips = tripCount && constantTrips < 0;
+  // The length ONNX declares for the scan outputs.
+  int64_t scanLength = -1;
+  for (unsigned k = 0; k < numScans; ++k) {
+    auto shape = n.getKnownOutputShape(numCarried + k);
+    if (!shape || shape->empty()) {
+      scanLength = -1;
+      break;
+    }
+    if (k > 0 && scanLength != shape->front())
+      return n.fail("its scan outputs are declared with different lengths (" +
+                    Twine(scanLength) + " and " + Twine(shape->front()) + ")");
+    scanLength = shape->front();
+  }
+  if (scanLength >= 0 && failed(checkBudget(n, scanLength, *body)))
+    return failure();
+
+  Type i64 = n.getBuilder().getI64Type();
+  Value active = boolConstant(n, true);
+  if (Value cond = n.getInput(1)) {
+    active = toScalar(n, cond, "the condition");
+    if (!active)
+      return failure();
+  }
+  if (runtimeTrips)
+    active = andBelow(n, active, 0, tripCount);
+
+  SmallVector<SmallVector<Value>> scans(numScans);
+  int64_t iterations = 0;
+  bool masked = false;
+  for (;; ++iterations) {
+    if (!active)
+      return failure();
+    std::optional<bool> known = getConstantBool(active);
+    if (known && !*known)
+      break; // the condition became false
+    if (iterations == constantTrips)
+      break;
+    // A run-time end: the scan outputs' declared length bounds the loop.
+    if (!known || runtimeTrips) {
+      if (constantTrips < 0 && scanLength < 0)
+        return n.unsupported(
+            "its end is known only at run time (trip count or condition "
+            "computed from inputs); geflow unrolls loops at compile time and "
+            "needs a constant trip count, or scan outputs whose length ONNX "
+            "knows");
+      masked = true;
+    }
+    if (masked && constantTrips < 0 && iterations == scanLength)
+      break;
+    if (failed(checkBudget(n, iterations + 1, *body)))
+      return failure();
+
+    SmallVector<Value> args{n.constantScalar(i64, iterations), active};
+    args.append(carried);
+    auto outs = n.inlineGraph(*body, args);
+    if (!outs)
+      return failure();
+    Value condOut = toScalar(n, (*outs)[0], "the body's condition output");
+    if (!condOut)
+      return failure();
+    for (unsigned j = 0; j < numCarried; ++j) {
+      Value next = (*outs)[1 + j];
+      if (masked) {
+        if (next.getType() != carried[j].getType())
+          return n.unsupported(
+              "loop-carried value " + Twine(j) + " changes from " +
+              typeString(carried[j].getType()) + " to " +
+              typeString(next.getType()) +
+              " in a loop whose end is known only at run time");
+        next = n.create<SelectOp>(active, next, carried[j]);
+        if (!next)
+          return failure();
+      }
+      carried[j] = next;
+    }
+    for (unsigned k = 0; k < numScans; ++k)
+      scans[k].push_back((*outs)[1 + numCarried + k]);
+    active = masked ? logicalAnd(n, active, condOut) : condOut;
+    if (runtimeTrips)
+      active = andBelow(n, active, iterations + 1, tripCount);
+  }
+
+  for (unsigned j = 0; j < numCarried; ++j)
+    n.setOutput(j, carried[j]);
+  for (unsigned k = 0; k < numScans; ++k) {
+    if (iterations == 0)
+      return n.unsupported("scan output " + Twine(k) +
+                           " of a Loop that runs no iteration (its element "
+                           "shape is unknown)");
+    if (scanLength >= 0 && scanLength != iterations)
+      return n.fail("it runs " + Twine(iterations) +
+                    " iterations, but its scan outputs are declared with " +
+                    Twine(scanLength));
+    Value out = stack(n, scans[k], 0);
+    if (!out)
+      return failure();
+    n.setOutput(numCarried + k, out);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Scan
+//===----------------------------------------------------------------------===//
+
+struct ScanSpec {
+  SmallVector<int64_t> inputAxes, inputDirections;
+  SmallVector<int64_t> outputAxes, outputDirections;
+};
+
+/// Scan-9 semantics: the states and the scan inputs in, the final states
+/// and the stacked scan outputs out.
+std::optional<SmallVector<Value>>
+unrollScan(NodeContext &n, const NodeContext::Subgraph &body,
+           ArrayRef<Value> states, ArrayRef<Value> scanInputs,
+           const ScanSpec &spec, unsigned numScanOutputs) {
+  int64_t length = -1;
+  SmallVector<int64_t> axes;
+  for (auto [j, x] : llvm::enumerate(scanInputs)) {
+    std::optional<ArrayRef<int64_t>> shape = getShape(x);
+    if (!shape || ShapedType::isDynamicShape(*shape)) {
+      (void)n.unsupported("scan input " + Twine(j) +
+                          " needs a static shape (geflow unrolls Scan over "
+                          "its scan axis)");
+      return std::nullopt;
+    }
+    auto axis =
+        n.normalizeAxis(spec.inputAxes[j], shape->size(), "scan_input_axes");
+    if (!axis)
+      return std::nullopt;
+    axes.push_back(*axis);
+    int64_t dim = (*shape)[*axis];
+    if (length >= 0 && length != dim) {
+      (void)n.fail("its scan inputs have different lengths along their scan "
+                   "axes (" +
+                   Twine(length) + " and " + Twine(dim) + ")");
+      return std::nullopt;
+    }
+    length = dim;
+  }
+  if (length <= 0) {
+    (void)n.unsupported("a Scan without iterations (no scan input, or one of "
+                        "length 0)");
+    return std::nullopt;
+  }
+  if (failed(checkBudget(n, length, body)))
+    return std::nullopt;
+
+  SmallVector<Value> current(states);
+  SmallVector<SmallVector<Value>> scans(numScanOutputs);
+  for (int64_t t = 0; t < length; ++t) {
+    SmallVector<Value> args(current);
+    for (auto [j, x] : llvm::enumerate(scanInputs)) {
+      int64_t index = spec.inputDirections[j] ? length - 1 - t : t;
+      Value element = takeAlong(n, x, axes[j], index);
+      if (!element)
+        return std::nullopt;
+      args.push_back(element);
+    }
+    auto outs = n.inlineGraph(body, args);
+    if (!outs)
+      return std::nullopt;
+    for (unsigned s = 0; s < current.size(); ++s)
+      current[s] = (*outs)[s];
+    for (unsigned k = 0; k < numScanOutputs; ++k)
+      scans[k].push_back((*outs)[current.size() + k]);
+  }
+  SmallVector<Value> results(current);
+  for (unsigned k = 0; k < numScanOutputs; ++k) {
+    SmallVector<Value> &elements = scans[k];
+    auto rank = getRank(elements.front());
+    if (!rank) {
+      (void)n.unsupported("scan output " + Twine(k) + " needs a known rank");
+      return std::nullopt;
+    }
+    auto axis =
+        n.normalizeAxis(spec.outputAxes[k], *rank + 1, "scan_output_axes");
+    if (!axis)
+      return std::nullopt;
+    if (spec.outputDirections[k])
+      std::reverse(elements.begin(), elements.end());
+    Value out = stack(n, elements, *axis);
+    if (!out)
+      return std::nullopt;
+    results.push_back(out);
+  }
+  return results;
+}
+
+/// An attribute with one entry per scan input or output (default zeros).
+std::optional<SmallVector<int64_t>> perScanAttr(NodeContext &n, StringRef name,
+                                                unsigned count) {
+  if (!n.hasAttr(name))
+    return SmallVector<int64_t>(count, 0);
+  SmallVector<int64_t> values = n.getInts(name);
+  if (values.size() != count) {
+    (void)n.fail("attribute '" + name + "' has " + Twine(values.size()) +
+                 " entries for " + Twine(count) + " scan values");
+    return std::nullopt;
+  }
+  return values;
+}
+
+LogicalResult translateScan(NodeContext &n) {
+  std::optional<NodeContext::Subgraph> body = n.getGraphAttr("body");
+  if (!body)
+    return failure();
+  int64_t numScanInputs = n.getInt("num_scan_inputs", -1);
+  bool batched = n.getOpset() < 9; // Scan-8: batch axis 0, sequence_lens
+  unsigned first = batched ? 1 : 0;
+  if (numScanInputs <= 0 ||
+      first + numScanInputs > static_cast<int64_t>(n.getNumInputs()))
+    return n.fail("num_scan_inputs must be between 1 and the number of "
+                  "inputs");
+  if (batched && n.getInput(0))
+    return n.unsupported("the sequence_lens input (Scan-8) is not supported");
+  unsigned numStates = n.getNumInputs() - first - numScanInputs;
+  if (body->numInputs != numStates + numScanInputs)
+    return n.fail("body '" + body->name + "' takes " + Twine(body->numInputs) +
+                  " inputs, but the Scan passes " + Twine(numStates) +
+                  " state(s) and " + Twine(numScanInputs) +
+                  " scan input element(s)");
+  if (body->numOutputs != n.getNumOutputs() || body->numOutputs < numStates)
+    return n.fail("body '" + body->name + "' gives " + Twine(body->numOutputs) +
+                  " outputs, but the node has " + Twine(n.getNumOutputs()) +
+                  " (" + Twine(numStates) + " states, then scan outputs)");
+  unsigned numScanOutputs = body->numOutputs - numStates;
+
+  SmallVector<Value> states, scanInputs;
+  for (unsigned i = first; i < n.getNumInputs(); ++i) {
+    Value v = n.getRequiredInput(i);
+    if (!v)
+      return failure();
+    (i < first + numStates ? states : scanInputs).push_back(v);
+  }
+
+  ScanSpec spec;
+  auto inputDirections = perScanAttr(
+      n, batched ? "directions" : "scan_input_directions", numScanInputs);
+  if (!inputDirections)
+    return failure();
+  spec.inputDirections = *inputDirections;
+  if (batched) {
+    spec.inputAxes.assign(numScanInputs, 0);
+    spec.outputAxes.assign(numScanOutputs, 0);
+    spec.outputDirections.assign(numScanOutputs, 0);
+  } else {
+    auto inputAxes = perScanAttr(n, "scan_input_axes", numScanInputs);
+    auto outputAxes = perScanAttr(n, "scan_output_axes", numScanOutputs);
+    auto outputDirections =
+        perScanAttr(n, "scan_output_directions", numScanOutputs);
+    if (!inputAxes || !outputAxes || !outputDirections)
+      return failure();
+    spec.inputAxes = *inputAxes;
+    spec.outputAxes = *outputAxes;
+    spec.outputDirections = *outputDirections;
+  }
+
+  if (!batched) {
+    auto results =
+        unrollScan(n, *body, states, scanInputs, spec, numScanOutputs);
+    if (!results)
+      return failure();
+    for (auto [i, v] : llvm::enumerate(*results))
+      n.setOutput(i, v);
+    return success();
+  }
+
+  // Scan-8: every state and scan input has the batch as dim 0; each batch
+  // entry is scanned on its own and the results stacked back.
+  int64_t batch = -1;
+  SmallVector<Value> all(states);
+  all.append(scanInputs);
+  for (Value v : all) {
+    std::optional<ArrayRef<int64_t>> shape = getShape(v);
+    if (!shape || shape->empty() || ShapedType::isDynamic(shape->front()))
+      return n.unsupported("Scan-8 needs inputs with a static batch dim");
+    if (batch >= 0 && batch != shape->front())
+      return n.fail("its inputs have different batch sizes");
+    batch = shape->front();
+  }
+  if (batch < 0)
+    return n.unsupported("Scan-8 without inputs");
+  if (failed(checkBudget(n, batch, *body)))
+    return failure();
+  SmallVector<SmallVector<Value>> perBatch(n.getNumOutputs());
+  for (int64_t b = 0; b < batch; ++b) {
+    SmallVector<Value> bStates, bInputs;
+    for (Value v : states)
+      bStates.push_back(takeAlong(n, v, 0, b));
+    for (Value v : scanInputs)
+      bInputs.push_back(takeAlong(n, v, 0, b));
+    if (llvm::is_contained(bStates, Value()) ||
+        llvm::is_contained(bInputs, Value()))
+      return failure();
+    auto results = unrollScan(n, *body, bStates, bInputs, spec, numScanOutputs);
+    if (!results)
+      return failure();
+    for (auto [i, v] : llvm::enumerate(*results))
+      perBatch[i].push_back(v);
+  }
+  for (auto [i, values] : llvm::enumerate(perBatch)) {
+    Value out = stack(n, values, 0);
+    if (!out)
+      return failure();
+    n.setOutput(i, out);
+  }
+  return success();
+}
+
+const OpTranslator kControlFlowTranslators[] = {
+    {"If", translateIf},
+    {"Loop", translateLoop},
+    {"Scan", translateScan},
+};
+
+} // namespace
+
+ArrayRef<OpTranslator> getControlFlowTranslators() {
+  return kControlFlowTranslators;
+}
+
+} // namespace geflow::frontend::onnximp
