@@ -18,7 +18,8 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getReductionTranslators(), getShapeTranslators(),
           getSliceConcatTranslators(), getConstantTranslators(),
           getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
-          getResizeTranslators(), getRecurrentTranslators()}) {
+          getResizeTranslators(), getRecurrentTranslators(),
+          getValueShapedTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

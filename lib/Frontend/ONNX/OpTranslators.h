@@ -39,6 +39,7 @@ llvm::ArrayRef<OpTranslator> getLossTranslators();
 llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
 llvm::ArrayRef<OpTranslator> getResizeTranslators();
 llvm::ArrayRef<OpTranslator> getRecurrentTranslators();
+llvm::ArrayRef<OpTranslator> getValueShapedTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

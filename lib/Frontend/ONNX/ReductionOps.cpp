@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
+#include "ValueShapedOps.h"
 
 using namespace mlir;
 using namespace geflow::ge;
@@ -73,6 +74,15 @@ template <typename OpTy> LogicalResult translateDirect(NodeContext &n) {
   return translateReduction(n, false, [&](Value x, const ReduceParams &p) {
     return reduce<OpTy>(n, x, p);
   });
+}
+
+/// ReduceSum-13 takes its axes as an input: computed at run time, they
+/// leave the output shape to the values (a host op).
+LogicalResult translateReduceSum(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (x && n.getOpset() >= 13 && hasRuntimeInput(n, {1}))
+    return translateRuntimeReduceSum(n, x);
+  return translateDirect<ReduceSumOp>(n);
 }
 
 // min(x) = -max(-x); unsigned values have no negation.
@@ -165,7 +175,7 @@ LogicalResult translateCumSum(NodeContext &n) {
 
 ArrayRef<OpTranslator> getReductionTranslators() {
   static const OpTranslator table[] = {
-      {"ReduceSum", translateDirect<ReduceSumOp>},
+      {"ReduceSum", translateReduceSum},
       {"ReduceMean", translateDirect<ReduceMeanOp>},
       {"ReduceMax", translateDirect<ReduceMaxOp>},
       {"ReduceProd", translateDirect<ReduceProdOp>},
