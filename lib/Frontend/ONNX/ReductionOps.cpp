@@ -147,6 +147,14 @@ LogicalResult translateReduceLogSumExp(NodeContext &n) {
 // CumSum has no device kernel: it becomes ge.Cumsum, which only the host
 // CPU engine runs (mix_compile_mode). Its axis input must be constant: ge
 // takes it as an attribute.
+// Det has no device kernel: ge.MatrixDeterminant runs on the host.
+LogicalResult translateDet(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  return finish(n, n.create<MatrixDeterminantOp>(x));
+}
+
 LogicalResult translateCumSum(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
@@ -176,6 +184,7 @@ LogicalResult translateCumSum(NodeContext &n) {
 ArrayRef<OpTranslator> getReductionTranslators() {
   static const OpTranslator table[] = {
       {"ReduceSum", translateReduceSum},
+      {"Det", translateDet},
       {"ReduceMean", translateDirect<ReduceMeanOp>},
       {"ReduceMax", translateDirect<ReduceMaxOp>},
       {"ReduceProd", translateDirect<ReduceProdOp>},

@@ -209,6 +209,10 @@ LogicalResult translateCompress(NodeContext &n) {
   }
   if (!x || static_cast<int64_t>(shape->size()) <= *axis)
     return failure();
+  int64_t extent = (*getShape(x))[*axis];
+  if (!ShapedType::isDynamic(extent) && condShape->front() > extent)
+    return n.fail("condition has " + Twine(condShape->front()) +
+                  " entries for an axis of length " + Twine(extent));
   int64_t count = (*shape)[*axis];
   Type i64 = n.getBuilder().getI64Type();
   auto positions =

@@ -939,9 +939,9 @@ def _():
 def _():
     nodes = [
         helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
-        helper.make_node("Det", ["r"], ["s1"], name="det_1"),
+        helper.make_node("Multinomial", ["r"], ["s1"], name="multinomial_1"),
         helper.make_node("Bernoulli", ["x"], ["c"], name="bernoulli_1"),
-        helper.make_node("Det", ["c"], ["s2"], name="det_2"),
+        helper.make_node("Multinomial", ["c"], ["s2"], name="multinomial_2"),
         helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
@@ -950,7 +950,8 @@ def _():
     ]
     m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
                       vi("x5", F, [1, 1, 4, 4, 4])],
-              [vi(n, F, None) for n in ["s1", "s2", "m", "p", "cv"]] +
+              [vi(n, TensorProto.INT32, None) for n in ["s1", "s2"]] +
+              [vi(n, F, None) for n in ["m", "p", "cv"]] +
               [vi("pi", I64, None), vi("dbl", TensorProto.DOUBLE, None)],
               [const("w5", np.ones((1, 1, 2, 2, 2), np.float32))])
     m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
