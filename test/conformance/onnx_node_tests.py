@@ -2,7 +2,8 @@
 """Compiles and runs every ONNX backend node test with geflow.
 
 Walks the node tests of Debian's libonnx-testdata. Each model is compiled
-once with `geflow-compile --framework=onnx` into a .gfm; then every
+once with `geflow-compile --framework=onnx --mix_compile_mode=true` (ops without
+a device kernel run on the host CPU engine) into a .gfm; then every
 `test_data_set_*` is run with `geflow-run` (inputs `input_*.pb`, converted to
 .npy) and each output is compared with `output_*.pb`. Models run in parallel
 (--jobs), every subprocess under a per-test time limit. Each test ends up as:
@@ -272,8 +273,10 @@ def run_one(test, args):
     workdir = tempfile.mkdtemp(prefix=test + "-", dir=args.workdir)
     try:
         gfm_base = os.path.join(workdir, "model")
+        # Mixed compute: ops without a device kernel run on the host CPU
+        # engine, as ONNX Runtime's CPU provider would run them.
         cmd = [args.geflow_compile, f"--model={model}", "--framework=onnx",
-               f"--output={gfm_base}"]
+               "--mix_compile_mode=true", f"--output={gfm_base}"]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True,
                                   errors="replace", timeout=args.timeout)

@@ -10,5 +10,6 @@ include "dialects/ge/IR/GEReduceOps.td"
 include "dialects/ge/IR/GEFusedOps.td"
 include "dialects/ge/IR/GEIndexOps.td"
 include "dialects/ge/IR/GECollectiveOps.td"
+include "dialects/ge/IR/GEValueShapedOps.td"
 
 #endif // GEFLOW_GE_OPS

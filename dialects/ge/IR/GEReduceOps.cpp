@@ -158,6 +158,26 @@ OpFoldResult ReduceProdOp::fold(FoldAdaptor a) {
   return foldReduce(*this, a.getX(), getAxes(), ReduceKind::Prod);
 }
 
+LogicalResult MatrixDeterminantOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  Type et = getElementType(adaptor.getX());
+  auto shape = shapeOf(adaptor.getX());
+  if (!shape) {
+    inferred.push_back(UnrankedTensorType::get(et));
+    return success();
+  }
+  size_t rank = shape->size();
+  if (rank < 2)
+    return diag("x must be [..., M, M], got rank ", rank);
+  int64_t m = (*shape)[rank - 1], n = (*shape)[rank - 2];
+  if (!ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) && m != n)
+    return diag("matrices must be square, got ", n, "x", m);
+  inferred.push_back(RankedTensorType::get(shape->drop_back(2), et));
+  return success();
+}
+
 LogicalResult CumsumOp::verify() {
   auto type = dyn_cast<RankedTensorType>(getX().getType());
   if (type && (getAxis() < 0 || getAxis() >= type.getRank()))

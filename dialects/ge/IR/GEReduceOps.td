@@ -56,4 +56,17 @@ def GE_CumsumOp : GE_InferOp<"Cumsum",
   let hasVerifier = 1;
 }
 
+def GE_MatrixDeterminantOp : GE_InferOp<"MatrixDeterminant",
+    [SameOperandsAndResultElementType, GE_HostOnlyKernel]> {
+  let summary = "Determinants of square matrices (host kernel only)";
+  let description = [{
+    GE `MatrixDeterminant` (ONNX `Det`): x is [..., M, M], y [...] the
+    determinant of each matrix (LU with partial pivoting in double). The
+    device kernel library has none: the op runs on the host CPU engine.
+  }];
+  let arguments = (ins GE_FloatTensor:$x);
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // GEFLOW_GE_REDUCEOPS

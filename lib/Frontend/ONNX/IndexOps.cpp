@@ -7,7 +7,8 @@
 // marks the first maximum: (iota along the axis == argmax) as 1, else 0.
 // OneHot compares the (wrapped) indices with an iota along the new axis and
 // selects values[1] or values[0]; a depth computed at run time is the new
-// axis' extent in the output shape ONNX knows.
+// axis' extent in the output shape ONNX knows. ReverseSequence gathers
+// along the time axis with indices computed from the run-time lengths.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -25,6 +26,55 @@ LogicalResult translateGatherElements(NodeContext &n) {
     return failure();
   return finish(n, n.create<GatherElementsOp>(
                        x, index, static_cast<uint64_t>(n.getInt("axis", 0))));
+}
+
+/// ReverseSequence: y = GatherElements(x, index, time_axis) with index[b, t]
+/// = t < lens[b] ? lens[b] - 1 - t : t, broadcast over the other dims
+/// (lens read at run time, on the device).
+LogicalResult translateReverseSequence(NodeContext &n) {
+  Value x = n.getRequiredInput(0), lens = n.getRequiredInput(1);
+  if (!x || !lens)
+    return failure();
+  auto shape = getShape(x);
+  if (!shape || shape->size() < 2 ||
+      llvm::any_of(*shape, ShapedType::isDynamic))
+    return n.unsupported("ReverseSequence needs a static input of rank >= 2");
+  int64_t batchAxis = n.getInt("batch_axis", 1);
+  int64_t timeAxis = n.getInt("time_axis", 0);
+  if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+    return n.fail("batch_axis and time_axis must be 0 and 1 in some order, "
+                  "not " +
+                  Twine(batchAxis) + " and " + Twine(timeAxis));
+  int64_t batch = (*shape)[batchAxis], time = (*shape)[timeAxis];
+  auto lensShape = getShape(lens);
+  if (!lensShape || lensShape->size() != 1 || (*lensShape)[0] != batch)
+    return n.fail("sequence_lens must be 1-D with one entry per batch (" +
+                  Twine(batch) + ")");
+  Type i64 = n.getBuilder().getI64Type();
+  // [batch, time] or [time, batch], as x's first two dims.
+  SmallVector<int64_t> lensDims = {1, 1}, timeDims = {1, 1};
+  lensDims[batchAxis] = batch;
+  timeDims[timeAxis] = time;
+  Value len =
+      n.create<ReshapeOp>(castTo(n, lens, i64), n.constantI64(lensDims));
+  SmallVector<int64_t> steps = iota(0, time);
+  Value t = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(timeDims, i64), ArrayRef<int64_t>(steps)));
+  Value reversed =
+      len ? n.create<SubOp>(n.create<SubOp>(len, n.constantScalar(i64, 1)), t)
+          : Value();
+  Value inside = len ? n.create<LessOp>(t, len) : Value();
+  Value index =
+      reversed && inside ? n.create<SelectOp>(inside, reversed, t) : Value();
+  SmallVector<int64_t> full(*shape), padded = {(*shape)[0], (*shape)[1]};
+  padded.append(shape->size() - 2, 1);
+  if (index && shape->size() > 2)
+    index = n.create<ReshapeOp>(index, n.constantI64(padded));
+  if (index)
+    index = n.create<BroadcastToOp>(index, ArrayRef<int64_t>(full));
+  return finish(n, index ? n.create<GatherElementsOp>(
+                               x, index, static_cast<uint64_t>(timeAxis))
+                         : Value());
 }
 
 LogicalResult translateGatherND(NodeContext &n) {
@@ -212,6 +262,7 @@ LogicalResult translateOneHot(NodeContext &n) {
 ArrayRef<OpTranslator> getIndexTranslators() {
   static const OpTranslator table[] = {
       {"GatherElements", translateGatherElements},
+      {"ReverseSequence", translateReverseSequence},
       {"GatherND", translateGatherND},
       {"ScatterElements", translateScatterElements},
       {"Scatter", translateScatterElements}, // opset 9-10 ScatterElements

@@ -285,6 +285,16 @@ SmallVector<Value> NodeContext::finishOp(OperationState &state,
   return SmallVector<Value>(op->getResults());
 }
 
+SmallVector<Value> NodeContext::finishTypedOp(OperationState &state) {
+  Operation *op = Operation::create(state);
+  if (mlir::verify(op, /*verifyRecursively=*/false).failed()) {
+    op->destroy();
+    return {};
+  }
+  builder.insert(op);
+  return SmallVector<Value>(op->getResults());
+}
+
 Value NodeContext::constant(ElementsAttr value) {
   return ge::ConstOp::create(builder, loc, value);
 }

@@ -165,6 +165,16 @@ public:
     return finishOp(state, numResults);
   }
 
+  /// Builds a ge op with the result types given (ops whose result shapes
+  /// depend on input values: the importer fixes them) and verifies it.
+  /// Empty on failure.
+  template <typename OpTy, typename... Args>
+  llvm::SmallVector<mlir::Value> createWithTypes(mlir::TypeRange resultTypes,
+                                                 Args &&...args) {
+    mlir::OperationState state(loc, OpTy::getOperationName());
+    OpTy::build(builder, state, resultTypes, std::forward<Args>(args)...);
+    return finishTypedOp(state);
+  }
   mlir::Value constant(mlir::ElementsAttr value);
   /// A 1-D i64 constant (shape operands).
   mlir::Value constantI64(llvm::ArrayRef<int64_t> values);
@@ -194,6 +204,7 @@ private:
   mlir::Type placeholderType();
   llvm::SmallVector<mlir::Value> finishOp(mlir::OperationState &state,
                                           unsigned numResults);
+  llvm::SmallVector<mlir::Value> finishTypedOp(mlir::OperationState &state);
 
   GraphImporter &graph;
   const onnx::NodeProto &node;

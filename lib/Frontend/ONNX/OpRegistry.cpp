@@ -19,7 +19,8 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getSliceConcatTranslators(), getConstantTranslators(),
           getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
           getResizeTranslators(), getRecurrentTranslators(),
-          getControlFlowTranslators()}) {
+          getControlFlowTranslators(), getValueShapedTranslators(),
+          getSignalTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

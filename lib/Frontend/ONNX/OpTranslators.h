@@ -40,6 +40,8 @@ llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
 llvm::ArrayRef<OpTranslator> getResizeTranslators();
 llvm::ArrayRef<OpTranslator> getRecurrentTranslators();
 llvm::ArrayRef<OpTranslator> getControlFlowTranslators();
+llvm::ArrayRef<OpTranslator> getValueShapedTranslators();
+llvm::ArrayRef<OpTranslator> getSignalTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

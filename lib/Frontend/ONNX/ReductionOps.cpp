@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
+#include "ValueShapedOps.h"
 
 using namespace mlir;
 using namespace geflow::ge;
@@ -75,6 +76,15 @@ template <typename OpTy> LogicalResult translateDirect(NodeContext &n) {
   });
 }
 
+/// ReduceSum-13 takes its axes as an input: computed at run time, they
+/// leave the output shape to the values (a host op).
+LogicalResult translateReduceSum(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (x && n.getOpset() >= 13 && hasRuntimeInput(n, {1}))
+    return translateRuntimeReduceSum(n, x);
+  return translateDirect<ReduceSumOp>(n);
+}
+
 // min(x) = -max(-x); unsigned values have no negation.
 LogicalResult translateReduceMin(NodeContext &n) {
   Value x = n.getInput(0);
@@ -137,6 +147,14 @@ LogicalResult translateReduceLogSumExp(NodeContext &n) {
 // CumSum has no device kernel: it becomes ge.Cumsum, which only the host
 // CPU engine runs (mix_compile_mode). Its axis input must be constant: ge
 // takes it as an attribute.
+// Det has no device kernel: ge.MatrixDeterminant runs on the host.
+LogicalResult translateDet(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  return finish(n, n.create<MatrixDeterminantOp>(x));
+}
+
 LogicalResult translateCumSum(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
@@ -165,7 +183,8 @@ LogicalResult translateCumSum(NodeContext &n) {
 
 ArrayRef<OpTranslator> getReductionTranslators() {
   static const OpTranslator table[] = {
-      {"ReduceSum", translateDirect<ReduceSumOp>},
+      {"ReduceSum", translateReduceSum},
+      {"Det", translateDet},
       {"ReduceMean", translateDirect<ReduceMeanOp>},
       {"ReduceMax", translateDirect<ReduceMaxOp>},
       {"ReduceProd", translateDirect<ReduceProdOp>},

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
+#include "ValueShapedOps.h"
 
 #include <limits>
 
@@ -254,6 +255,8 @@ LogicalResult translateSlice(NodeContext &n) {
   auto shape = getShape(x);
   if (!shape)
     return n.unsupported("Slice needs an input of known rank");
+  if (n.getOpset() >= 10 && hasRuntimeInput(n, {1, 2, 3, 4}))
+    return translateRuntimeSlice(n, x);
   std::optional<SliceArgs> args = readSliceArgs(n, shape->size());
   if (!args)
     return failure();
@@ -352,6 +355,8 @@ LogicalResult translatePad(NodeContext &n) {
     pads = n.getInts("pads");
     value = n.getFloat("value", 0.0f);
   } else {
+    if (hasRuntimeInput(n, {1, 2}))
+      return translateRuntimePad(n, x, mode);
     auto given = n.requireConstantInts(1, "the pads input");
     if (!given)
       return failure();

@@ -372,6 +372,43 @@ def _():
                  opset=13)
 
 
+@model("value_shaped")
+def _():
+    B = TensorProto.BOOL
+    nodes = [
+        helper.make_node("Slice", ["x", "starts", "ends"], ["sl"], name="slice"),
+        helper.make_node("Pad", ["x", "pads", "value"], ["pad"], mode="constant",
+                         name="pad"),
+        helper.make_node("ReduceSum", ["x", "axes"], ["sum"], keepdims=0, name="rsum"),
+        helper.make_node("TopK", ["x", "k"], ["tv", "ti"], axis=1, largest=0,
+                         name="topk"),
+        helper.make_node("TopK", ["x", "kc"], ["cv", "ci"], name="topk_const"),
+        helper.make_node("NonZero", ["cond"], ["nz"], name="nonzero"),
+        helper.make_node("Compress", ["x", "c1"], ["cmp"], axis=1, name="compress"),
+        helper.make_node("Unique", ["x"], ["u", "ui", "uinv", "uc"], name="unique"),
+        helper.make_node("NonMaxSuppression", ["boxes", "scores", "maxo"], ["nms"],
+                         center_point_box=1, name="nms"),
+    ]
+    return graph(nodes,
+                 [vi("x", F, [2, 3]), vi("starts", I64, [1]), vi("ends", I64, [1]),
+                  vi("pads", I64, [4]), vi("value", F, []), vi("axes", I64, [1]),
+                  vi("k", I64, [1]), vi("cond", B, [2, 2]), vi("c1", B, [3]),
+                  vi("boxes", F, [1, 5, 4]), vi("scores", F, [1, 2, 5]),
+                  vi("maxo", I64, [1])],
+                 [vi("sl", F, [1, 3]), vi("pad", F, [3, 5]), vi("sum", F, [3]),
+                  vi("tv", F, [2, 2]), vi("ti", I64, [2, 2]), vi("cv", F, [2, 1]),
+                  vi("ci", I64, [2, 1]), vi("nz", I64, [2, 3]), vi("cmp", F, [2, 2]),
+                  vi("u", F, [4]), vi("ui", I64, [4]), vi("uinv", I64, [6]),
+                  vi("uc", I64, [4]), vi("nms", I64, [3, 3])],
+                 [const("kc", np.array([1], np.int64))], opset=13)
+
+
+@model("value_shaped_unknown")
+def _():
+    nodes = [helper.make_node("NonZero", ["x"], ["y"], name="nonzero")]
+    return graph(nodes, [vi("x", F, [2, 3])], [vi("y", I64, None)], opset=13)
+
+
 @model("recurrent")
 def _():
     nodes = [
@@ -1064,9 +1101,9 @@ def _():
 def _():
     nodes = [
         helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
-        helper.make_node("Det", ["r"], ["s1"], name="det_1"),
+        helper.make_node("Multinomial", ["r"], ["s1"], name="multinomial_1"),
         helper.make_node("Bernoulli", ["x"], ["c"], name="bernoulli_1"),
-        helper.make_node("Det", ["c"], ["s2"], name="det_2"),
+        helper.make_node("Multinomial", ["c"], ["s2"], name="multinomial_2"),
         helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
@@ -1075,7 +1112,8 @@ def _():
     ]
     m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
                       vi("x5", F, [1, 1, 4, 4, 4])],
-              [vi(n, F, None) for n in ["s1", "s2", "m", "p", "cv"]] +
+              [vi(n, TensorProto.INT32, None) for n in ["s1", "s2"]] +
+              [vi(n, F, None) for n in ["m", "p", "cv"]] +
               [vi("pi", I64, None), vi("dbl", TensorProto.DOUBLE, None)],
               [const("w5", np.ones((1, 1, 2, 2, 2), np.float32))])
     m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
