@@ -29,6 +29,7 @@ TEST_ACCESS = {
     'test/unit/executor': ('runtime/executor', 'runtime/model'),
     'test/unit/compiler': ('lib/', 'dialects/'),
     'test/unit/session': ('lib/Session',),
+    'test/unit/serve': ('tools/geflow-serve/',),
     'test/fuzz': ('runtime/', 'lib/', 'dialects/', 'tools/geflow-serve/'),
     'bench/kernels': ('runtime/kernels',),
 }

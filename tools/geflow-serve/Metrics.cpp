@@ -59,6 +59,11 @@ void Metrics::observeBatch(const std::string &model, int64_t rows,
   paddedRows_[model] += uint64_t(gearBatch - rows);
 }
 
+void Metrics::observeWarmupRequests(const std::string &model, uint64_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  warmupRequests_[model] += count;
+}
+
 void Metrics::addGauge(const std::string &name, const std::string &help,
                        const std::string &label, GaugeFn read) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -111,6 +116,12 @@ std::string Metrics::render() const {
            "batch gear.\n# TYPE geflow_serve_padded_rows_total counter\n";
     for (const auto &[model, n] : paddedRows_)
       out += "geflow_serve_padded_rows_total{model=\"" + labelValue(model) +
+             "\"} " + std::to_string(n) + "\n";
+    out += "# HELP geflow_serve_warmup_requests_total Stored warm-up "
+           "requests (assets.extra/tf_serving_warmup_requests) replayed.\n"
+           "# TYPE geflow_serve_warmup_requests_total counter\n";
+    for (const auto &[model, n] : warmupRequests_)
+      out += "geflow_serve_warmup_requests_total{model=\"" + labelValue(model) +
              "\"} " + std::to_string(n) + "\n";
     gauges = gauges_;
   }

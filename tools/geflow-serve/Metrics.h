@@ -27,6 +27,8 @@ public:
                       Code code, double seconds);
   /// A batch of `rows` rows run on a gear of `gearBatch` rows.
   void observeBatch(const std::string &model, int64_t rows, int64_t gearBatch);
+  /// `count` stored warm-up requests replayed while a version loaded.
+  void observeWarmupRequests(const std::string &model, uint64_t count);
   /// Gauges, read at every scrape: label value -> value.
   using GaugeFn = std::function<std::map<std::string, double>()>;
   void addGauge(const std::string &name, const std::string &help,
@@ -54,6 +56,7 @@ private:
   std::map<std::string, Histogram> latency_;
   std::map<std::string, Histogram> batchSize_;
   std::map<std::string, uint64_t> paddedRows_;
+  std::map<std::string, uint64_t> warmupRequests_;
   std::vector<Gauge> gauges_;
 };
 

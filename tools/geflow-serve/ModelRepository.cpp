@@ -1,7 +1,9 @@
 //===- ModelRepository.cpp - Models, their versions and reloads -----------===//
 #include "ModelRepository.h"
 
+#include "Metrics.h"
 #include "Warmup.h"
+#include "WarmupRequests.h"
 
 #include <algorithm>
 #include <atomic>
@@ -118,13 +120,23 @@ void ModelRepository::load(const std::string &name, int64_t version,
          ": cannot serve: " + servable.status().message());
     return finish(servable.status(), nullptr);
   }
+  size_t replayed = 0;
   if (options_.warmUp) {
     Status warm = warmUpRequestPath(**servable);
+    Result<size_t> stored = size_t(0);
+    if (warm.ok()) {
+      stored = replayWarmupRequests(
+          **servable, (fs::path(dir) / kWarmupRequestsPath).string());
+      warm = stored.status();
+    }
     if (!warm.ok()) {
       log_("model '" + name + "' version " + std::to_string(version) + ": " +
            warm.message());
       return finish(warm, nullptr);
     }
+    replayed = *stored;
+    if (metrics_ && replayed)
+      metrics_->observeWarmupRequests(name, replayed);
   }
   double ms =
       std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -132,8 +144,11 @@ void ModelRepository::load(const std::string &name, int64_t version,
   std::snprintf(buf, sizeof(buf), "%.1f", ms);
   log_("model '" + name + "' version " + std::to_string(version) +
        " available (loaded" + (options_.warmUp ? " and warmed up" : "") +
-       " in " + buf + " ms" + ((*servable)->batching() ? ", batching" : "") +
-       ")");
+       " in " + buf + " ms" +
+       (replayed
+            ? ", " + std::to_string(replayed) + " warm-up requests replayed"
+            : std::string()) +
+       ((*servable)->batching() ? ", batching" : "") + ")");
   finish(Status(), std::move(*servable));
 }
 
