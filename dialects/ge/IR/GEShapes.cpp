@@ -1,7 +1,10 @@
 //===- GEShapes.cpp - Shape rules shared by ge ops and frontends ----------===//
 #include "dialects/ge/IR/GEShapes.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
+#include <limits>
 
 using llvm::ArrayRef;
 using llvm::SmallVector;
@@ -70,7 +73,10 @@ int64_t numElements(ArrayRef<int64_t> shape) {
   for (int64_t d : shape) {
     if (isDynamic(d))
       return kDynamic;
-    n *= d;
+    // A count past int64 is as unrepresentable as any too-large count:
+    // saturate, so that every size limit refuses it.
+    if (llvm::MulOverflow(n, d, n))
+      return std::numeric_limits<int64_t>::max();
   }
   return n;
 }

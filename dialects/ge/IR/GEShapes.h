@@ -40,7 +40,8 @@ int64_t transposedOutputDim(int64_t in, int64_t kernel, int64_t stride,
 /// Maps a possibly negative axis into [0, rank); nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
-/// Product of dims, kDynamic when any is dynamic.
+/// Product of dims, kDynamic when any is dynamic, INT64_MAX when the product
+/// overflows.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
 /// Result of reshaping `in` to `target` (entries: -1 infer once, 0 copy the

@@ -253,7 +253,14 @@ SmallVector<Value> NodeContext::finishOp(OperationState &state,
                                          unsigned numResults) {
   // The typed builders infer result types and abort on failure; building
   // with placeholder types and inferring here turns a bad model into an
-  // error instead.
+  // error instead. An operand that could not be built (a null value after an
+  // earlier error) ends the op here too.
+  if (llvm::is_contained(state.operands, Value())) {
+    if (!failed)
+      (void)fail("an operand of " + state.name.getStringRef() +
+                 " could not be built");
+    return {};
+  }
   Operation *op = Operation::create(state);
   auto infer = dyn_cast<InferTypeOpInterface>(op);
   SmallVector<Type> types;

@@ -20,6 +20,10 @@
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
 using namespace mlir;
 using namespace geflow::ge;
 
@@ -278,6 +282,16 @@ LogicalResult Unroller::run() {
     hidden = (*ws)[1] / gates();
   if (hidden <= 0)
     return n.fail("hidden_size is needed");
+  // The unrolled ops' shapes are products of these sizes (the per-step
+  // matmul over seq * batch rows, biases of 2 * gates * hidden values):
+  // sizes whose products overflow are refused, not wrapped.
+  int64_t rows = 0, width = 0, elements = 0;
+  if (llvm::MulOverflow(seq, batch, rows) ||
+      llvm::MulOverflow(int64_t(2 * gates()), hidden, width) ||
+      llvm::MulOverflow(rows, std::max(width, inputSize), elements))
+    return n.fail("hidden_size " + std::to_string(hidden) +
+                  " and the input shape describe more elements than fit in "
+                  "64 bits");
   std::string direction = n.getString("direction", "forward");
   if (direction != "forward" && direction != "reverse" &&
       direction != "bidirectional")

@@ -1,11 +1,18 @@
 //===- ShapeInference.h - ONNX shape inference, isolated --------*- C++ -*-===//
 //
-// ONNX's shape inference is not hardened against malformed models: a Shape
-// node without an input or a MaxPool with a zero stride crash it. Models
-// are untrusted input, so inference runs in a forked child process; a crash
-// there becomes an error naming the model instead of taking the compiler
-// down. The child sends back only what inference adds (value_info and the
-// output types), not the weights.
+// ONNX's shape inference is not hardened against malformed models: it
+// dereferences the type of an input nothing defines (a Shape node of an
+// undefined value), copies an initializer's raw_data without checking its
+// size, and divides by a zero stride. geflow checks what it can before
+// calling it: nodes whose inputs do not match their schema (and nodes with
+// subgraphs) are hidden from it, initializers whose data do not match their
+// dims are renamed out of its way, and every value gets a type (an empty one
+// where the model declares none). As a second line, inference runs in a
+// forked child process with a time limit; a crash there becomes an error
+// naming the model instead of taking the compiler down. The child sends back
+// only what inference adds (value_info and the output types), not the
+// weights. The fuzz build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) infers
+// in-process, so a crash of the library is a finding, not an error.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_LIB_FRONTEND_ONNX_SHAPEINFERENCE_H
