@@ -270,7 +270,8 @@ void benchPool(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
       double sec = timeLaunch(launch, pool, opt.quick ? 0.03 : 0.15, 3);
       char shape[96];
       std::snprintf(shape, sizeof(shape), "%ldx%ldx%ld k3 s2 p1 %s", long(n),
-                    long(c), long(hw), rt::formatName(format));
+                    long(c), long(hw),
+                    std::string(rt::formatName(format)).c_str());
       report(opt, group.c_str(), "max_pool", shape, 9.0 * n * c * o * o, sec,
              launch.blockDim(), 1);
     }
