@@ -24,7 +24,9 @@ environment before NumPy or PyTorch load.
 Usage: models_bench.py --bin BUILD/bin [--models a,b] [--rounds N]
                        [--seconds S] [--processes N] [--json FILE]
   --processes N  runs the whole benchmark N times in separate processes and
-                 reports each model's spread of medians (stability).
+                 reports each model's spread of medians and worst p99/median
+                 against the stability bar (`ninja bench_models_stability`:
+                 5 processes).
 """
 import argparse
 import json
@@ -119,14 +121,20 @@ def count_flops(torch, model, x):
     return total[0]
 
 
-def time_runs(fn, seconds, min_runs=3):
-    """Calls fn repeatedly for about `seconds`; returns the per-call times."""
+def time_runs(fn, seconds, min_runs=3, busy=None):
+    """Calls fn repeatedly for about `seconds`; returns the per-call times.
+    With `busy` (a [cpu seconds, wall seconds] pair), adds the process's CPU
+    time and the wall time of the calls to it (core utilization)."""
     times = []
-    deadline = time.perf_counter() + seconds
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    deadline = wall0 + seconds
     while len(times) < min_runs or time.perf_counter() < deadline:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
+    if busy is not None:
+        busy[0] += time.process_time() - cpu0
+        busy[1] += time.perf_counter() - wall0
     return times
 
 
@@ -192,9 +200,11 @@ def run_once(args):
             for fn in runners.values():  # warm-up
                 time_runs(fn, 0.2, min_runs=2)
             times = {label: [] for label in runners}
+            busy = {label: [0.0, 0.0] for label in runners}
             for _ in range(args.rounds):
                 for label, fn in runners.items():
-                    times[label] += time_runs(fn, args.seconds / args.rounds)
+                    times[label] += time_runs(fn, args.seconds / args.rounds,
+                                              busy=busy[label])
             median = {k: float(np.median(v)) for k, v in times.items()}
             p99 = {k: float(np.percentile(v, 99)) for k, v in times.items()}
             row = {"model": name, "gflop": flops / 1e9, "torch_ms": median["torch"] * 1e3,
@@ -205,7 +215,8 @@ def run_once(args):
                     "ms": median[label] * 1e3, "p99_ms": p99[label] * 1e3,
                     "ratio": median[label] / median["torch"], "gflops": gflops,
                     "peak_fraction": gflops / peak[label][str(args.threads)],
-                    "error": error, "compile_s": seconds}
+                    "error": error, "compile_s": seconds,
+                    "cores_busy": busy[label][0] / max(busy[label][1], 1e-9)}
             rows.append(row)
             print_row(row, flush=True)
     return {"peak": peak, "threads": args.threads, "rows": rows}
@@ -213,7 +224,8 @@ def run_once(args):
 
 HEADER = (f"{'model':13s} {'GFLOP':>6s} {'torch ms':>9s} | "
           f"{'mode':4s} {'ms':>8s} {'p99/med':>7s} {'x torch':>7s} "
-          f"{'GFLOP/s':>8s} {'% peak':>6s} {'max rel err':>11s} {'compile s':>9s}")
+          f"{'GFLOP/s':>8s} {'% peak':>6s} {'cores':>5s} {'max rel err':>11s} "
+          f"{'compile s':>9s}")
 
 
 def print_row(row, flush=False):
@@ -223,7 +235,8 @@ def print_row(row, flush=False):
                 if i == 0 else " " * 31)
         print(f"{lead} | {label:4s} {v['ms']:8.2f} {v['p99_ms'] / v['ms']:7.2f} "
               f"{v['ratio']:7.2f} {v['gflops']:8.1f} {100 * v['peak_fraction']:5.1f}% "
-              f"{v['error']:11.2e} {v['compile_s']:9.1f}", flush=flush)
+              f"{v['cores_busy']:5.2f} {v['error']:11.2e} {v['compile_s']:9.1f}",
+              flush=flush)
 
 
 def main():
@@ -250,7 +263,9 @@ def main():
                 json.dump(result, f, indent=1)
         print("(ms: median over all timed runs; x torch: geflow / PyTorch fp32 "
               "latency, < 1 is faster; % peak: of the measured peak of "
-              f"{args.threads} cores for the mode's arithmetic)")
+              f"{args.threads} cores for the mode's arithmetic; cores: CPU "
+              "time of the process over wall time while geflow runs, polling "
+              "included)")
         return
 
     # Stability: the whole benchmark in separate processes.
@@ -267,8 +282,11 @@ def main():
             subprocess.run(cmd, check=True)
             with open(out) as f:
                 results.append(json.load(f))
-    print("\nstability across processes (median of each process's median; "
-          "spread = max |median / median of medians - 1|; worst p99/median):")
+    print(f"\nstability across {args.processes} processes (spread: max |median / "
+          "median of medians - 1|, must be <= 10%; p99/median: worst of the "
+          "processes, must be <= 1.25):")
+    print(f"  {'model':13s} {'mode':5s} {'medians ms':>40s} {'spread':>7s} "
+          f"{'p99/med':>7s} {'ok':>3s}")
     for i, row in enumerate(results[0]["rows"]):
         for label in ("fp32", "bf16"):
             meds = [r["rows"][i][label]["ms"] for r in results]
@@ -276,9 +294,10 @@ def main():
             spread = max(abs(m / mm - 1) for m in meds)
             worst_p99 = max(r["rows"][i][label]["p99_ms"] / r["rows"][i][label]["ms"]
                             for r in results)
-            print(f"  {row['model']:13s} {label}: medians "
-                  f"{', '.join(f'{m:.2f}' for m in meds)} ms; spread "
-                  f"{100 * spread:.1f}%; worst p99/median {worst_p99:.2f}")
+            ok = spread <= 0.10 and worst_p99 <= 1.25
+            print(f"  {row['model']:13s} {label:5s} "
+                  f"{', '.join(f'{m:.2f}' for m in meds):>40s} "
+                  f"{100 * spread:6.1f}% {worst_p99:7.2f} {'yes' if ok else 'NO':>3s}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -23,9 +23,10 @@ int32_t CorePool::currentCore() { return tlsCore; }
 const CorePool *CorePool::currentPool() { return tlsPool; }
 
 CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
-                   std::vector<int32_t> cpus)
+                   std::vector<int32_t> cpus, uint32_t runSpinMicros)
     : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
-      spinNs_(int64_t(spinMicros) * 1000), cpus_(std::move(cpus)) {
+      spinNs_(int64_t(spinMicros) * 1000), cpus_(std::move(cpus)),
+      runSpinNs_(int64_t(runSpinMicros) * 1000) {
   workers_.reserve(size_);
   for (uint32_t i = 0; i < size_; ++i)
     workers_.emplace_back([this, i] { workerMain(i); });
@@ -181,21 +182,40 @@ bool CorePool::idle() {
     return available_.load(std::memory_order_relaxed) > 0 ||
            stop_.load(std::memory_order_relaxed);
   };
+  const int64_t start = nowNs();
+  // Only one idle worker polls outside runs; the others sleep at once.
+  int64_t pollNs = 0;
   int32_t expected = 0;
   if (spinNs_ > 0 && spinning_.compare_exchange_strong(expected, 1)) {
     // Pure polling, counted in `spinning_` so producers skip the futex
     // wake: this core will see their work within a fraction of a
     // microsecond.
-    int64_t pure = std::min(spinNs_, kPurePollNs);
-    spinUntil(workOrStop, pure, 0);
+    spinUntil(workOrStop, std::min(spinNs_, kPurePollNs), 0);
     spinning_.store(0);
     if (available_.load() > 0)
       return true;
-    // Then polling that yields, no longer counted: this core may be off its
-    // CPU (a host thread needs it more), so producers wake a sleeper, which
-    // the OS schedules promptly, rather than count on this one.
-    if (spinUntil(workOrStop, 0, spinNs_ - pure) && !stop_.load())
-      return true;
+    pollNs = spinNs_;
+  }
+  // Then polling that yields, no longer counted: this core may be off its
+  // CPU (a host thread needs it more), so producers wake a sleeper, which
+  // the OS schedules promptly, rather than count on this one. It lasts
+  // `pollNs` past the start or past the end of the run under way: during a
+  // run (a stream of the pool still has tasks) every idle worker polls, for
+  // up to runSpinNs_, since the run's next kernel is microseconds away and
+  // a futex wake-up per kernel costs more than the polling.
+  int64_t lastRun = start;
+  for (;;) {
+    if (workOrStop())
+      return !stop_.load() || available_.load() > 0;
+    int64_t now = nowNs();
+    bool inRun = runSpinNs_ > 0 &&
+                 busyStreams_.load(std::memory_order_relaxed) > 0 &&
+                 now - start <= runSpinNs_;
+    if (inRun)
+      lastRun = now;
+    else if (now - lastRun >= pollNs)
+      break;
+    std::this_thread::yield();
   }
   std::unique_lock<std::mutex> lock(parkMu_);
   sleepers_.fetch_add(1);

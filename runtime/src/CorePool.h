@@ -12,7 +12,11 @@
 // picked up with no system call); after that it polls while yielding, no
 // longer counted, until `spinMicros`, then sleeps. The others sleep at once
 // and are woken one at a time when work arrives that no counted poller
-// will take.
+// will take. While a stream has unfinished tasks (a model run is under
+// way), every idle worker keeps polling while yielding for up to
+// `runSpinMicros`, so a run of many short kernels pays one wake-up per
+// core, not one per kernel; once every stream is idle they sleep again
+// after `spinMicros`.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_SRC_COREPOOL_H
@@ -35,7 +39,7 @@ class CorePool {
 public:
   /// With `cpus`, worker i is pinned to host CPU cpus[i % cpus.size()].
   CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
-           std::vector<int32_t> cpus = {});
+           std::vector<int32_t> cpus = {}, uint32_t runSpinMicros = 0);
   /// Stops the workers. No stream of the device may exist any more.
   ~CorePool();
   CorePool(const CorePool &) = delete;
@@ -58,6 +62,11 @@ public:
   /// thread (an AI core or not), with idle cores joining in; returns once
   /// every block has finished. The task may live on the caller's stack.
   void runDetached(Task &task);
+
+  /// A stream of this pool got unfinished tasks (busy) or has none left
+  /// (idle); StreamCore calls these on each change.
+  void streamBusy() { busyStreams_.fetch_add(1, std::memory_order_relaxed); }
+  void streamIdle() { busyStreams_.fetch_sub(1, std::memory_order_relaxed); }
 
   /// True when a stream or a kernel's blocks wait for a core.
   bool hasQueuedWork() const {
@@ -85,6 +94,7 @@ private:
   const uint32_t size_;
   const int64_t spinNs_;
   const std::vector<int32_t> cpus_;
+  const int64_t runSpinNs_;
 
   std::mutex mu_; // guards ready_ and jobs_
   std::deque<StreamCore *> ready_;
@@ -93,6 +103,9 @@ private:
   std::atomic<int64_t> available_{0};
   /// 1 while an idle worker polls `available_`.
   std::atomic<int32_t> spinning_{0};
+  /// Streams of this pool with unfinished tasks (queued, running or parked
+  /// on an event).
+  std::atomic<int32_t> busyStreams_{0};
 
   std::mutex parkMu_; // guards wakeTokens_ and stop_ for sleepers
   std::condition_variable parkCv_;

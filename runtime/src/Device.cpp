@@ -31,6 +31,11 @@ StatusOr<DeviceProperties> Device::describe(int32_t id,
                            std::to_string(options.spinMicros) +
                            " exceeds the maximum " +
                            std::to_string(kMaxSpinMicros));
+  if (options.runSpinMicros > kMaxSpinMicros)
+    return invalidArgument("device " + std::to_string(id) + ": runSpinMicros " +
+                           std::to_string(options.runSpinMicros) +
+                           " exceeds the maximum " +
+                           std::to_string(kMaxSpinMicros));
   GEFLOW_RETURN_IF_ERROR(detail::checkDeviceCpus(id, options.cpus));
   DeviceProperties props;
   props.id = id;
@@ -60,8 +65,9 @@ Device::Device(DeviceProperties props, const DeviceOptions &options)
     : props_(std::move(props)), options_(options),
       allocator_(
           std::make_unique<DeviceAllocator>(props_.id, props_.totalMemory)),
-      pool_(std::make_unique<detail::CorePool>(
-          props_.id, props_.aiCoreCount, options.spinMicros, props_.cpus)) {}
+      pool_(std::make_unique<detail::CorePool>(props_.id, props_.aiCoreCount,
+                                               options.spinMicros, props_.cpus,
+                                               options.runSpinMicros)) {}
 
 // The pools are declared last, so the AI cores and the host engine stop
 // before the memory goes.
@@ -76,8 +82,9 @@ detail::CorePool &Device::hostPool() {
     uint32_t threads = options_.hostCpuCount;
     if (threads == 0)
       threads = std::max(1u, std::thread::hardware_concurrency());
-    hostPool_ = std::make_unique<detail::CorePool>(props_.id, threads,
-                                                   options_.spinMicros);
+    hostPool_ = std::make_unique<detail::CorePool>(
+        props_.id, threads, options_.spinMicros, std::vector<int32_t>{},
+        options_.runSpinMicros);
   });
   return *hostPool_;
 }

@@ -45,6 +45,10 @@ StreamCore::~StreamCore() {
 
 void StreamCore::schedulePool() { pool_.schedule(this); }
 
+void StreamCore::markBusy() { pool_.streamBusy(); }
+
+void StreamCore::markIdle() { pool_.streamIdle(); }
+
 void StreamCore::resume() {
   if (CorePool::currentPool() == &pool_) {
     // The pool joins this thread before it can be destroyed.
@@ -84,6 +88,7 @@ StreamCore *StreamCore::drain() {
     task = head_;
     if (!task) {
       scheduled_ = false;
+      markIdle();
       if (waiters_ > 0)
         cv_.notify_all();
       return nullptr;
@@ -236,8 +241,10 @@ Task *StreamCore::completeAndNext(Task *task) {
       drop = task;
     }
     next = head_;
-    if (!next)
+    if (!next) {
       scheduled_ = false;
+      markIdle();
+    }
     if (waiters_ > 0 && (!next || seq >= wakeAt_)) {
       wakeAt_ = UINT64_MAX;
       cv_.notify_all();

@@ -77,6 +77,8 @@ public:
       head_ = task;
     tail_ = task;
     bool wasIdle = !scheduled_;
+    if (wasIdle)
+      markBusy();
     scheduled_ = true;
     return wasIdle;
   }
@@ -118,6 +120,10 @@ public:
 
 private:
   void schedulePool();
+  /// Tell the pool the stream got / has no more unfinished tasks (under
+  /// mu_, as `scheduled_` changes).
+  void markBusy();
+  void markIdle();
   StreamCore *drainFrom(Task *task);
   /// Runs `task`; false when it cannot finish now (someone else resumes).
   /// A record that resumes a waiting stream stores it in *handoff.

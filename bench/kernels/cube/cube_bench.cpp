@@ -1,6 +1,7 @@
 //===- cube_bench.cpp - GFLOP/s of the Cube kernels -----------------------===//
 //
-// Runs GEMM (the `matmul` kernel) and conv2d on the ResNet-50 layer shapes
+// Runs GEMM (the `matmul` kernel), conv2d on the ResNet-50 layer shapes
+// and ResNet's stem max pool
 // the way the runtime will: tiling, prepacking of constant weights (at
 // "compile time", outside the timing), workspace, every block on a thread
 // pool. GEMMs and convs run in each requested storage dtype (f32: "sgemm"
@@ -10,7 +11,7 @@
 // same run.
 //
 // Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
-//                          [--only sgemm|conv] [--dtypes f32,bf16,f16]
+//                          [--only sgemm|conv|pool] [--dtypes f32,bf16,f16]
 //
 //===----------------------------------------------------------------------===//
 
@@ -238,6 +239,44 @@ void benchConv(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
   }
 }
 
+/// ResNet's stem max pool (3x3, stride 2, pad 1 on the 112x112 output of
+/// the first conv), batch 1 and 8, NCHW and NC1HWC0; "GFLOP/s" counts one
+/// comparison per window element.
+void benchPool(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
+               DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "pool" : std::string("pool_") + dtypeLabel(dt);
+  for (int64_t n : {1, 8})
+    for (Format format : {Format::NCHW, Format::NC1HWC0}) {
+      const int64_t c = 64, hw = 112, o = 56;
+      Buffer x = randomBuffer(n * c * hw * hw, 7, dt);
+      Buffer y = randomBuffer(n * c * o * o, 8);
+      TilingContext ctx;
+      ctx.inputs = {f32({n, c, hw, hw}, false, dt)};
+      ctx.inputs[0].format = format;
+      ctx.outputs = {f32({n, c, o, o}, false, dt)};
+      ctx.outputs[0].format = format;
+      ctx.attrs.set("ksize", std::vector<int64_t>{3, 3});
+      ctx.attrs.set("strides", std::vector<int64_t>{2, 2});
+      ctx.attrs.set("pads", std::vector<int64_t>{1, 1, 1, 1});
+      ctx.soc = &soc;
+      Launch launch;
+      Status st =
+          launch.prepare("max_pool", ctx, {x.get()}, {y.get()}, opt.isa);
+      if (!st.ok()) {
+        std::fprintf(stderr, "%s: %s\n", group.c_str(), st.toString().c_str());
+        std::exit(1);
+      }
+      double sec = timeLaunch(launch, pool, opt.quick ? 0.03 : 0.15, 3);
+      char shape[96];
+      std::snprintf(shape, sizeof(shape), "%ldx%ldx%ld k3 s2 p1 %s", long(n),
+                    long(c), long(hw),
+                    std::string(rt::formatName(format)).c_str());
+      report(opt, group.c_str(), "max_pool", shape, 9.0 * n * c * o * o, sec,
+             launch.blockDim(), 1);
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -280,7 +319,7 @@ int main(int argc, char **argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--threads N] [--json] [--quick] "
-                   "[--only sgemm|conv] [--isa portable|avx2|avx512] "
+                   "[--only sgemm|conv|pool] [--isa portable|avx2|avx512] "
                    "[--dtypes f32,bf16,f16]\n",
                    argv[0]);
       return 2;
@@ -304,5 +343,8 @@ int main(int argc, char **argv) {
   if (only.empty() || only == "conv")
     for (DType dt : opt.dtypes)
       benchConv(opt, soc, pool, dt);
+  if (only.empty() || only == "pool")
+    for (DType dt : opt.dtypes)
+      benchPool(opt, soc, pool, dt);
   return 0;
 }

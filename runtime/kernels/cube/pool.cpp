@@ -104,25 +104,18 @@ Status finish(const std::string &op, const TilingContext &ctx, PoolTiling *t,
   double work = double(t->planes) * (t->c0 ? 16 : 1) *
                 std::max(t->oh * t->ow * t->kh * t->kw, t->h * t->w) / 8;
   result->blockDim = blocksForWork(soc, work, std::max<int64_t>(1, t->tasks));
-  // f16/bf16 planes: an fp32 output row and, for the input, a ring of the
-  // rows one window spans (or a chunk of positions for global_avg_pool).
-  const int64_t lanes = t->c0 ? 16 : 1;
-  t->wsBytesPerBlock = 0;
   if (t->inDtype != int32_t(DType::F32)) {
     t->ringSlots = int64_t(t->dh) * (t->kh - 1) + 1;
     if (t->kind == int32_t(PoolKind::GlobalAvg)) {
       t->ringSlots = 1;
       // A chunk of converted positions fills about an eighth of the UB.
       int64_t ub = soc.ubSize ? int64_t(soc.ubSize) : 32 * 1024;
-      t->chunkPositions = std::clamp<int64_t>(ub / 8 / lanes, 16, 4096);
+      t->chunkPositions =
+          std::clamp<int64_t>(ub / 8 / (t->c0 ? 16 : 1), 16, 4096);
     }
-    int64_t ringFloats = t->kind == int32_t(PoolKind::GlobalAvg)
-                             ? t->chunkPositions * lanes
-                             : t->ringSlots * (t->w * lanes + 2);
-    t->wsBytesPerBlock += uint64_t(roundUp(ringFloats, 16)) * 4;
   }
-  if (t->inDtype != int32_t(DType::F32) || t->outDtype != int32_t(DType::F32))
-    t->wsBytesPerBlock += uint64_t(roundUp(t->ow * lanes, 16)) * 4;
+  t->separable = t->kind == int32_t(PoolKind::Max);
+  t->wsBytesPerBlock = uint64_t(poolWorkspace(*t).floats) * 4;
   result->tilingData = encodeTiling(*t);
   result->workspaceSize = t->wsBytesPerBlock * result->blockDim;
   result->packedInputs.clear();

@@ -6,7 +6,8 @@
 // (kh, kw) is one pass over an L1-resident output row, over the index range
 // that stays inside the input. f16/bf16 planes are read and written as fp32
 // rows (PlaneRows / OutRows): maxima are exact, averages are summed in fp32
-// and rounded once.
+// and rounded once. max_pool is separable: rows first, then columns, each
+// a contiguous pass (maxPoolRowsSeparable).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_KERNELS_CUBE_POOL_IMPL_H
@@ -46,6 +47,75 @@ void maxPoolRows(const PoolTiling &t, PlaneRows &in, OutRows &out, int64_t oh0,
           float *d = o + i * L;
           for (int l = 0; l < L; ++l)
             d[l] = d[l] > src[l] ? d[l] : src[l];
+        }
+      }
+    }
+    out.end(oh);
+  }
+}
+
+/// max_pool by rows, then columns (the `separable` tiling): per output row,
+/// the maximum of the window's input rows into `col` (contiguous passes),
+/// then of its columns. With a column stride, NCHW rows are first split into
+/// their sw phases (column x is element x / sw of phase x % sw), so every
+/// column tap is a contiguous, vectorized pass too.
+template <int L>
+void maxPoolRowsSeparable(const PoolTiling &t, PlaneRows &in, OutRows &out,
+                          int64_t oh0, int64_t oh1, float *col, float *phases) {
+  const int64_t rowElems = t.w * L;
+  const int64_t sw = t.sw, phaseLen = ceilDiv(t.w, sw);
+  const bool split = L == 1 && sw > 1;
+  for (int64_t oh = oh0; oh < oh1; ++oh) {
+    float *o = out.begin(oh);
+    for (int64_t i = 0; i < t.ow * L; ++i)
+      o[i] = -std::numeric_limits<float>::infinity();
+    bool any = false;
+    for (int64_t kh = 0; kh < t.kh; ++kh) {
+      int64_t ih = oh * t.sh - t.padTop + kh * t.dh;
+      if (ih < 0 || ih >= t.h)
+        continue;
+      const float *row = in.row(ih);
+      if (!any)
+        std::copy(row, row + rowElems, col);
+      else
+        for (int64_t i = 0; i < rowElems; ++i)
+          col[i] = col[i] > row[i] ? col[i] : row[i];
+      any = true;
+    }
+    if (any) {
+      const float *src = col;
+      if (split) {
+        if (sw == 2) {
+          for (int64_t q = 0; q < t.w / 2; ++q) {
+            phases[q] = col[2 * q];
+            phases[phaseLen + q] = col[2 * q + 1];
+          }
+          if (t.w % 2)
+            phases[t.w / 2] = col[t.w - 1];
+        } else {
+          for (int64_t p = 0; p < sw; ++p)
+            for (int64_t q = 0; q * sw + p < t.w; ++q)
+              phases[p * phaseLen + q] = col[q * sw + p];
+        }
+        src = phases;
+      }
+      for (int64_t kw = 0; kw < t.kw; ++kw) {
+        int64_t off = kw * t.dw - t.padLeft, lo, hi;
+        validRange(off, sw, t.w, t.ow, &lo, &hi);
+        if (L == 1) {
+          // Column i * sw + off: phase p, element i + (off - p) / sw.
+          int64_t p = split ? ((off % sw) + sw) % sw : 0;
+          const float *s =
+              split ? src + p * phaseLen + (off - p) / sw : src + off;
+          for (int64_t i = lo; i < hi; ++i)
+            o[i] = o[i] > s[i] ? o[i] : s[i];
+          continue;
+        }
+        for (int64_t i = lo; i < hi; ++i) {
+          const float *s = src + (i * sw + off) * L;
+          float *d = o + i * L;
+          for (int l = 0; l < L; ++l)
+            d[l] = d[l] > s[l] ? d[l] : s[l];
         }
       }
     }
@@ -157,8 +227,13 @@ inline int32_t poolBody(const KernelArgs &args, uint32_t blockIdx,
   // Workspace: [output row][input row ring or global_avg_pool chunk].
   auto *ws = reinterpret_cast<float *>(static_cast<uint8_t *>(args.workspace) +
                                        uint64_t(blockIdx) * t.wsBytesPerBlock);
+  const PoolWorkspace layout = poolWorkspace(t);
+  if (uint64_t(layout.floats) * 4 > t.wsBytesPerBlock || (layout.floats && !ws))
+    return kBadTiling;
   float *outRow = ws;
-  float *ring = ws ? outRow + roundUp(t.ow * lanes, 16) : nullptr;
+  float *ring = ws ? ws + layout.ring : nullptr;
+  float *col = ws ? ws + layout.col : nullptr;
+  float *phases = ws ? ws + layout.phases : nullptr;
   PlaneRows in(inDtype, t.w * lanes, std::max<int64_t>(t.ringSlots, 1), ring);
   OutRows out(outDtype, t.ow * lanes, outRow);
   TaskRange range = blockTaskRange(t.tasks, blockIdx, blockDim);
@@ -170,8 +245,12 @@ inline int32_t poolBody(const KernelArgs &args, uint32_t blockIdx,
     out.setPlane(args.outputs[0], plane * t.oh * t.ow * lanes);
     switch (kind) {
     case PoolKind::Max:
-      t.c0 ? maxPoolRows<16>(t, in, out, oh0, oh1)
-           : maxPoolRows<1>(t, in, out, oh0, oh1);
+      if (t.separable)
+        t.c0 ? maxPoolRowsSeparable<16>(t, in, out, oh0, oh1, col, phases)
+             : maxPoolRowsSeparable<1>(t, in, out, oh0, oh1, col, phases);
+      else
+        t.c0 ? maxPoolRows<16>(t, in, out, oh0, oh1)
+             : maxPoolRows<1>(t, in, out, oh0, oh1);
       break;
     case PoolKind::Avg:
       t.c0 ? avgPoolRows<16>(t, in, out, oh0, oh1)

@@ -8,6 +8,8 @@
 #ifndef GEFLOW_KERNELS_CUBE_POOL_TILING_H
 #define GEFLOW_KERNELS_CUBE_POOL_TILING_H
 
+#include "kernels/cube/gemm_common.h"
+
 #include <cstdint>
 
 namespace geflow::kernels::cube {
@@ -21,7 +23,10 @@ struct PoolTiling {
   int32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
   int32_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
   int32_t countIncludePad = 0;
-  int32_t reserved = 0;
+  // max_pool: 1 when the kernel takes the window's maximum over its rows
+  // first, into a column-maximum row (and its stride phases) in the
+  // workspace; 0 in tilings written before (the tap-by-tap loops).
+  int32_t separable = 0;
   int64_t planes = 0;      // n * c (NCHW) or n * C1 (NC1HWC0)
   int64_t rowsPerTask = 0; // output rows per task
   int64_t tasks = 0;
@@ -33,6 +38,40 @@ struct PoolTiling {
   int64_t chunkPositions = 0; // global_avg_pool: positions per converted chunk
   uint64_t wsBytesPerBlock = 0;
 };
+
+/// A block's workspace, in floats from its start (each part a multiple of
+/// 16): [output row][input row ring][column maxima][phases].
+struct PoolWorkspace {
+  int64_t ring = 0, col = 0, phases = 0, floats = 0;
+};
+
+/// The workspace layout of tiling `t` (its dtypes, format, kind, ring and
+/// chunk sizes and `separable` set).
+inline PoolWorkspace poolWorkspace(const PoolTiling &t) {
+  const int64_t lanes = t.c0 ? 16 : 1;
+  const bool lowIn = t.inDtype != int32_t(DType::F32);
+  const bool lowOut = t.outDtype != int32_t(DType::F32);
+  PoolWorkspace ws;
+  // f16/bf16 planes: an fp32 output row and, for the input, a ring of the
+  // rows one window spans (or a chunk of positions for global_avg_pool).
+  int64_t at = lowIn || lowOut ? roundUp(t.ow * lanes, 16) : 0;
+  ws.ring = at;
+  if (lowIn)
+    at += roundUp(t.kind == int32_t(PoolKind::GlobalAvg)
+                      ? t.chunkPositions * lanes
+                      : t.ringSlots * (t.w * lanes + 2),
+                  16);
+  ws.col = ws.phases = at;
+  if (t.separable) {
+    at += roundUp(t.w * lanes, 16);
+    ws.phases = at;
+    // NCHW rows with a column stride: the row split into its sw phases.
+    if (!t.c0 && t.sw > 1)
+      at += roundUp(int64_t(t.sw) * ceilDiv(t.w, t.sw), 16);
+  }
+  ws.floats = at;
+  return ws;
+}
 
 } // namespace geflow::kernels::cube
 

@@ -1,10 +1,10 @@
 //===- pool_tiling_check.cpp - Checking a stored pool tiling --------------===//
 //
-// max_pool, avg_pool and global_avg_pool. Soc-dependent choices kept from
-// the file: the output rows per task and (global_avg_pool of f16/bf16) the
-// positions per converted chunk. Everything else is the kernel's own tiling
-// of the task's descriptors, or derived from those choices as finish()
-// (pool.cpp) derives it.
+// max_pool, avg_pool and global_avg_pool. Choices kept from the file: the
+// output rows per task, (global_avg_pool of f16/bf16) the positions per
+// converted chunk and (max_pool) the separable loop. Everything else is the
+// kernel's own tiling of the task's descriptors, or derived from those choices
+// as finish() (pool.cpp) derives it.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/common/tiling_check.h"
@@ -36,7 +36,7 @@ constexpr Field kFields[] = {F(n),
                              F(padLeft),
                              F(padRight),
                              F(countIncludePad),
-                             F(reserved),
+                             F(separable),
                              F(planes),
                              F(rowsPerTask),
                              F(tasks),
@@ -67,15 +67,13 @@ Status checkPoolTiling(const TilingCheck &c) {
         inRange(kOp, "chunkPositions", got.chunkPositions, 16, 4096));
     t.chunkPositions = got.chunkPositions;
   }
-  const int64_t lanes = t.c0 ? 16 : 1;
-  t.wsBytesPerBlock = 0;
-  if (narrowIn) {
-    int64_t ringFloats =
-        global ? t.chunkPositions * lanes : t.ringSlots * (t.w * lanes + 2);
-    t.wsBytesPerBlock += uint64_t(roundUp(ringFloats, 16)) * 4;
+  // Both max_pool loops are valid: tilings written before the separable
+  // one keep theirs.
+  if (t.kind == int32_t(PoolKind::Max)) {
+    GEFLOW_RETURN_IF_ERROR(inRange(kOp, "separable", got.separable, 0, 1));
+    t.separable = got.separable;
   }
-  if (narrowIn || t.outDtype != int32_t(DType::F32))
-    t.wsBytesPerBlock += uint64_t(roundUp(t.ow * lanes, 16)) * 4;
+  t.wsBytesPerBlock = uint64_t(poolWorkspace(t).floats) * 4;
   GEFLOW_RETURN_IF_ERROR(compareFields(kOp, got, t, kFields));
   GEFLOW_RETURN_IF_ERROR(checkBlocks(kOp, c, t.tasks, t.wsBytesPerBlock));
 

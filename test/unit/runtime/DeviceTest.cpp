@@ -39,28 +39,39 @@ TEST(Device, RejectsNonsenseOptions) {
   spin.spinMicros = 5000000;
   EXPECT_EQ(Device::create(0, spin).status().code(),
             ErrorCode::kInvalidArgument);
+  DeviceOptions runSpin;
+  runSpin.runSpinMicros = 5000000;
+  Status st = Device::create(0, runSpin).status();
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("runSpinMicros 5000000 exceeds"),
+            std::string::npos)
+      << st.message();
   EXPECT_EQ(Device::create(-1, {}).status().code(),
             ErrorCode::kInvalidArgument);
 }
 
 TEST(Device, WorksWithoutPolling) {
-  // spinMicros = 0: every idle core sleeps at once; work must still flow.
-  DeviceOptions options;
-  options.aiCoreCount = 2;
-  options.spinMicros = 0;
-  auto device = Device::create(0, options).value();
-  auto a = makeStream(device), b = makeStream(device);
-  Event e;
-  std::atomic<int> ran{0};
-  for (int i = 0; i < 200; ++i) {
-    ASSERT_OK(a->launchBlocks("x", 3, [&](uint32_t) { ++ran; }));
-    ASSERT_OK(a->recordEvent(e));
-    ASSERT_OK(b->waitEvent(e));
-    ASSERT_OK(b->launchBlocks("y", 1, [&](uint32_t) { ++ran; }));
+  // spinMicros = 0 (with and without polling during runs): idle cores sleep
+  // at once outside runs; work must still flow.
+  for (uint32_t runSpin : {0u, 2000u}) {
+    DeviceOptions options;
+    options.aiCoreCount = 2;
+    options.spinMicros = 0;
+    options.runSpinMicros = runSpin;
+    auto device = Device::create(0, options).value();
+    auto a = makeStream(device), b = makeStream(device);
+    Event e;
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_OK(a->launchBlocks("x", 3, [&](uint32_t) { ++ran; }));
+      ASSERT_OK(a->recordEvent(e));
+      ASSERT_OK(b->waitEvent(e));
+      ASSERT_OK(b->launchBlocks("y", 1, [&](uint32_t) { ++ran; }));
+    }
+    ASSERT_OK(b->synchronize());
+    ASSERT_OK(a->synchronize());
+    EXPECT_EQ(ran.load(), 800);
   }
-  ASSERT_OK(b->synchronize());
-  ASSERT_OK(a->synchronize());
-  EXPECT_EQ(ran.load(), 800);
 }
 
 // The process-wide table (setDevice / resetDevice). Each test leaves every

@@ -55,6 +55,13 @@ struct DeviceOptions {
   /// after that polling yields the CPU to whatever else wants to run (the
   /// AI cores share the host's CPUs with the host threads). 0 disables it.
   uint32_t spinMicros = 50;
+  /// How long an idle AI core keeps polling (yielding) while a stream of
+  /// the device still has unfinished tasks, i.e. during a model run: the
+  /// next kernel's blocks then find it awake instead of paying a futex
+  /// wake-up per kernel. Bounded, so a stream that waits long (for an event
+  /// of another device, or a host callback) does not hold cores spinning;
+  /// once every stream is idle, `spinMicros` applies. 0 disables it.
+  uint32_t runSpinMicros = 2000;
   /// Threads of the host CPU engine (GE's DNN_VM_HOST_CPU / AICPU engine,
   /// which runs the ops a compile placed on the host); 0 means one per
   /// host core. They start with the first host stream.

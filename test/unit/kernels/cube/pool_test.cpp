@@ -41,6 +41,9 @@ std::vector<PoolCase> windowCases() {
       make({3, 16, 6, 7}, {2, 3}, {1, 2}, {1, 0, 0, 2}, {1, 1}, false, true),
       make({1, 1, 5, 50}, {1, 4}, {1, 3}, {0, 0, 0, 0}, {1, 1}, true, false),
       make({1, 64, 28, 28}, {3, 3}, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, false),
+      // Column strides 3 and 4 on rows wider than a vector, odd widths.
+      make({1, 3, 9, 101}, {2, 5}, {2, 3}, {1, 0, 2, 1}, {1, 1}, true, false),
+      make({2, 2, 6, 67}, {3, 4}, {1, 4}, {0, 1, 3, 0}, {1, 1}, false, true),
   };
 }
 
@@ -70,6 +73,45 @@ TEST(Pool, DilatedMaxPool) {
     }
 }
 
+// ResNet's stem (3x3, stride 2, pad 1 on 112x112), both max_pool loops:
+// the separable one and the tap loops of tilings written before it.
+TEST(Pool, ResNetStemMaxPoolBothLoops) {
+  PoolCase c;
+  c.kernel = "max_pool";
+  c.x = {1, 64, 112, 112};
+  c.ksize = {3, 3};
+  c.strides = {2, 2};
+  c.pads = {1, 1, 1, 1};
+  for (Isa isa : runnableIsas())
+    for (Format format : {Format::NCHW, Format::NC1HWC0})
+      for (bool tapLoops : {false, true}) {
+        c.format = format;
+        checkPool(c, socVariant(isa), isa, kTolerance, 0, 0, tapLoops);
+      }
+}
+
+// A window with no input row (dilation skips the one-row input) gives -inf,
+// as PyTorch; the other rows are checked by the cases above.
+TEST(Pool, MaxPoolWindowWithoutInput) {
+  PoolCase c;
+  c.kernel = "max_pool";
+  c.x = {1, 2, 1, 5};
+  c.ksize = {2, 2};
+  c.strides = {1, 2};
+  c.pads = {2, 1, 0, 1};
+  c.dilations = {3, 3};
+  std::vector<float> x(10, 1.0f);
+  for (Isa isa : runnableIsas()) {
+    SocInfo soc = socVariant(isa);
+    TilingContext ctx = poolContext(c, {1, 2, 1, 2}, &soc);
+    OutputBuffer y(DType::F32, 4);
+    Status st = runKernel(c.kernel, ctx, {x.data()}, {y.data()}, isa, nullptr);
+    ASSERT_TRUE(st.ok()) << st.toString();
+    for (float v : y.values())
+      EXPECT_EQ(v, -std::numeric_limits<float>::infinity()) << isaName(isa);
+  }
+}
+
 TEST(Pool, GlobalAvgOnEveryIsaAndFormat) {
   for (Isa isa : runnableIsas())
     for (std::vector<int64_t> x :
@@ -97,8 +139,12 @@ TEST(Pool, TilingsOfSocVariantsAndForcedBands) {
           for (uint32_t cores : {1u, 7u, 64u})
             checkPool(c, socVariant(isa, cores), isa, kTolerance);
           for (int64_t rows : {1, 2, 100})
-            for (uint32_t blocks : {1u, 3u})
+            for (uint32_t blocks : {1u, 3u}) {
               checkPool(c, socVariant(isa), isa, kTolerance, rows, blocks);
+              if (std::string(kernel) == "max_pool")
+                checkPool(c, socVariant(isa), isa, kTolerance, rows, blocks,
+                          true);
+            }
         }
 }
 

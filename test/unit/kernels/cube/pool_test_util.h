@@ -118,29 +118,40 @@ inline TilingContext poolContext(const PoolCase &c,
 }
 
 /// Runs one case on `isa` with the tiling `soc` gives, or with that tiling
-/// forced to bands of `forcedRows` rows on `forcedBlocks` blocks, on random x
-/// in [-2, 2] and holds the result to `tol` against poolReference. NC1HWC0
-/// outputs must also keep their padded channels at exactly 0.
+/// forced to bands of `forcedRows` rows on `forcedBlocks` blocks (or, with
+/// `tapLoops`, to max_pool's tap-by-tap loops of tilings written before the
+/// separable one), on random x in [-2, 2] and holds the result to `tol`
+/// against poolReference. NC1HWC0 outputs must also keep their padded
+/// channels at exactly 0.
 inline void checkPool(const PoolCase &c, const SocInfo &soc, Isa isa,
                       const Tolerance &tol, int64_t forcedRows = 0,
-                      uint32_t forcedBlocks = 0) {
+                      uint32_t forcedBlocks = 0, bool tapLoops = false) {
   SCOPED_TRACE(c.describe() + " isa=" + isaName(isa) +
                " cores=" + std::to_string(soc.aiCoreCount) +
-               " ub=" + std::to_string(soc.ubSize) +
-               " rows=" + std::to_string(forcedRows));
+               " ub=" + std::to_string(soc.ubSize) + " rows=" +
+               std::to_string(forcedRows) + (tapLoops ? " tap loops" : ""));
   StoredTensor x = storedRandom(c.dt.in, rt::numElements(c.x), 21, -2.f, 2.f);
   std::vector<int64_t> outShape;
   std::vector<double> ref, scale;
   poolReference(c, x.values, &outShape, &ref, &scale);
   TilingContext ctx = poolContext(c, outShape, &soc);
   TilingResult forced;
-  if (forcedRows) {
+  const bool force = forcedRows || tapLoops;
+  if (force) {
     ASSERT_TRUE(
         KernelRegistry::global().find(c.kernel)->tiling(ctx, &forced).ok());
     auto t = decodeTilingResult<cube::PoolTiling>(forced);
-    t.rowsPerTask = forcedRows;
-    t.tasks = t.planes * cube::ceilDiv(t.oh, forcedRows);
-    forced = withTiling(forced, t, forcedBlocks, t.wsBytesPerBlock);
+    if (forcedRows) {
+      t.rowsPerTask = forcedRows;
+      t.tasks = t.planes * cube::ceilDiv(t.oh, forcedRows);
+    }
+    if (tapLoops) {
+      t.separable = 0;
+      t.wsBytesPerBlock = uint64_t(cube::poolWorkspace(t).floats) * 4;
+    }
+    forced =
+        withTiling(forced, t, forcedBlocks ? forcedBlocks : forced.blockDim,
+                   t.wsBytesPerBlock);
   }
   const bool c0 = c.format == Format::NC1HWC0;
   StoredTensor xin =
@@ -150,7 +161,7 @@ inline void checkPool(const PoolCase &c, const SocInfo &soc, Isa isa,
   int64_t outElems = physicalElements(outShape, c.format);
   OutputBuffer y(c.dt.out, outElems);
   Status st = runKernel(c.kernel, ctx, {xin.data()}, {y.data()}, isa,
-                        forcedRows ? &forced : nullptr);
+                        force ? &forced : nullptr);
   ASSERT_TRUE(st.ok()) << st.toString();
   EXPECT_TRUE(y.guardIntact()) << "wrote past the output";
   std::vector<float> got = y.values();
