@@ -184,7 +184,10 @@ def run_once(args):
             for label, mode in (("fp32", "must_keep_origin_dtype"),
                                 ("bf16", "allow_mix_precision_bf16")):
                 start = time.perf_counter()
-                exe = geflow.compile(path, options={"precision_mode": mode})
+                options = {"precision_mode": mode}
+                if args.impl_mode:
+                    options["op_select_implmode"] = args.impl_mode
+                exe = geflow.compile(path, options=options)
                 seconds = time.perf_counter() - start
                 got = exe.run({"x": xn})[0]
                 error = float(np.abs(got - ref).max() / np.abs(ref).max())
@@ -250,6 +253,9 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--impl-mode", default="",
+                        help="op_select_implmode for geflow's compiles "
+                             "(high_performance: Winograd 3x3 convs)")
     args = parser.parse_args()
     if args.rounds < 1 or args.seconds <= 0 or args.processes < 1 or args.threads < 1:
         sys.exit("models_bench: --rounds, --seconds, --processes and --threads "
@@ -278,6 +284,8 @@ def main():
                    "--threads", str(args.threads), "--json", out]
             if args.models:
                 cmd += ["--models", args.models]
+            if args.impl_mode:
+                cmd += ["--impl-mode", args.impl_mode]
             print(f"== process {p + 1} of {args.processes}", flush=True)
             subprocess.run(cmd, check=True)
             with open(out) as f:

@@ -10,6 +10,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace geflow {
@@ -172,6 +173,15 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
   pipeline.mixed.inOutPair = options.get("in_out_pair").value_or("");
   pipeline.mixed.inOutPairFlag = options.getBool("in_out_pair_flag");
   pipeline.precision = precisionConfigFromOptions(options);
+  pipeline.implMode = options.get("op_select_implmode").value_or("");
+  if (auto types = options.get("optypelist_for_implmode")) {
+    std::string list = *types;
+    for (size_t start = 0; start <= list.size();) {
+      size_t end = std::min(list.find(',', start), list.size());
+      pipeline.implModeOpTypes.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+  }
 
   std::string kind;
   for (const char *k :

@@ -35,6 +35,8 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
           {"keep_dtype", &FlagCategories::precision},
           {"keep_tensors_dtypes", &FlagCategories::precision},
           {"customize_dtypes", &FlagCategories::precision},
+          {"op_select_implmode", &FlagCategories::precision},
+          {"optypelist_for_implmode", &FlagCategories::precision},
           {"fusion_switch_file", &FlagCategories::fusion},
           {"external_weight", &FlagCategories::output},
           {"air_weight_threshold", &FlagCategories::output},

@@ -176,6 +176,35 @@ OptionsRegistry::OptionsRegistry() {
       "gear_padding", Kind::Bool,
       "Pad geared batch dims up to the next gear (geflow extension)", "false"));
 
+  // GE's implementation modes (docs/compiler.md#implementation-modes).
+  specs_.push_back(enumOption(
+      "op_select_implmode",
+      {"high_precision", "high_performance", "high_precision_for_all",
+       "high_performance_for_all"},
+      "",
+      "Operator implementation mode: high_performance lets 3x3 convolutions "
+      "run as Winograd; unset or high_precision keeps direct convolution"));
+  OptionSpec implTypes =
+      option("optypelist_for_implmode", Kind::String,
+             "Op types (\"Conv2D,Pooling\") op_select_implmode applies to");
+  implTypes.check = [](const std::string &v) -> std::string {
+    size_t start = 0;
+    while (true) {
+      size_t end = v.find(',', start);
+      std::string name = v.substr(
+          start, end == std::string::npos ? std::string::npos : end - start);
+      if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(c) || c == '_';
+          }))
+        return "expected comma-separated op types such as \"Conv2D,Pooling\", "
+               "got \"" +
+               v + "\"";
+      if (end == std::string::npos)
+        return "";
+      start = end + 1;
+    }
+  };
+  specs_.push_back(implTypes);
   specs_.push_back(option("fusion_switch_file", Kind::Path,
                           "JSON file turning graph/UB fusion rules on or off"));
   // Memory bounds, checked with overflow-safe counts before anything is
@@ -521,6 +550,16 @@ OptionsRegistry::parse(const std::map<std::string, std::string> &raw,
                ? "'" + *out.get("precision_mode_v2") + "'"
            : mode ? "'" + *mode + "'"
                   : std::string("the soc's default")));
+  }
+  if (out.has("optypelist_for_implmode")) {
+    // GE: the list narrows high_precision / high_performance; the _for_all
+    // modes cover every op.
+    std::string mode = out.get("op_select_implmode").value_or("");
+    if (mode != "high_precision" && mode != "high_performance")
+      problems.push_back(
+          "option 'optypelist_for_implmode' needs op_select_implmode "
+          "high_precision or high_performance; the mode is " +
+          (mode.empty() ? std::string("unset") : "'" + mode + "'"));
   }
   if (out.has("dynamic_dims") + out.has("dynamic_batch_size") +
           out.has("dynamic_image_size") >

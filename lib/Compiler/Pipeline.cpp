@@ -64,6 +64,9 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
   lowering.soc = config.soc;
   lowering.cores = config.cores;
   lowering.prepack = config.prepackWeights;
+  lowering.implMode = config.implMode;
+  lowering.implModeOpTypes.assign(config.implModeOpTypes.begin(),
+                                  config.implModeOpTypes.end());
   pm.addPass(createConvertGEToNPU(lowering));
   OpPassManager &ppm = pm.nest<npu::ProgramOp>();
   ppm.addPass(npu::createNPUInsertEngineCopies());
@@ -153,6 +156,10 @@ struct CompilePipelineOptions
                      "(geflow-compile sets it when "
                      "any precision option is given)"),
       llvm::cl::init(false)};
+  Option<std::string> implMode{*this, "impl-mode",
+                               llvm::cl::desc("op_select_implmode")};
+  ListOption<std::string> implModeOpTypes{
+      *this, "impl-mode-op-types", llvm::cl::desc("optypelist_for_implmode")};
   Option<bool> printPrecision{
       *this, "print-precision-decisions",
       llvm::cl::desc("Print ge-apply-precision's decision table"),
@@ -234,6 +241,8 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
     p.keepTensorsDtypes = std::vector<std::string>(o.keepTensorsDtypes.begin(),
                                                    o.keepTensorsDtypes.end());
   p.replaceGraphConfig = o.replacePrecisionConfig;
+  c.implMode = o.implMode;
+  c.implModeOpTypes.assign(o.implModeOpTypes.begin(), o.implModeOpTypes.end());
 
   std::optional<std::vector<NamedShape>> shapes;
   if (!o.inputShape.empty()) {
@@ -338,6 +347,9 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   flag("replace-precision-config", p.replaceGraphConfig, false);
   flag("print-precision-decisions", config.printPrecisionDecisions,
        defaults.printPrecisionDecisions);
+  str("impl-mode", config.implMode, defaults.implMode);
+  if (!config.implModeOpTypes.empty())
+    os << " impl-mode-op-types=" << llvm::join(config.implModeOpTypes, ",");
 
   const GearConfig &g = config.gears;
   if (g.inputShapes)

@@ -26,7 +26,13 @@ def ConvertGEToNPU : Pass<"convert-ge-to-npu", "::mlir::ModuleOp"> {
     Option<"cores", "cores", "unsigned", /*default=*/"0",
            "AI cores to tile for (0: the soc's count)">,
     Option<"prepack", "prepack", "bool", /*default=*/"true",
-           "Let tiling functions ask for constant inputs to be pre-packed">
+           "Let tiling functions ask for constant inputs to be pre-packed">,
+    Option<"implMode", "impl-mode", "std::string", /*default=*/"\"\"",
+           "op_select_implmode: high_precision, high_performance or their "
+           "_for_all forms (\"\": each kernel's default)">,
+    ListOption<"implModeOpTypes", "impl-mode-op-types", "std::string",
+               "optypelist_for_implmode: the op types the mode applies to "
+               "(none: every op type)">
   ];
   let dependentDialects = ["::geflow::npu::NPUDialect"];
 }

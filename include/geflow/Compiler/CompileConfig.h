@@ -98,6 +98,10 @@ struct PipelineConfig {
   bool prepackWeights = true;
   bool elideConcat = true;
   FusionSwitches fusion;
+  /// op_select_implmode as given ("" unset: each kernel's default, direct
+  /// convolution) and optypelist_for_implmode (empty: every op type).
+  std::string implMode;
+  std::vector<std::string> implModeOpTypes;
   /// What ge-attach-precision and ge-attach-gears record on the graph.
   PrecisionConfig precision;
   GearConfig gears;

@@ -171,11 +171,31 @@ k::AttrMap toHostAttrs(Operation *op) {
   return attrs;
 }
 
+/// GE's op_select_implmode and optypelist_for_implmode: the mode a kernel
+/// of a given ge op runs in.
+struct ImplModes {
+  std::string mode;               // as given; "" unset
+  std::vector<std::string> types; // empty: every op type
+  /// "high_precision" / "high_performance" for `op`, or none (the kernel's
+  /// default) when the mode is unset or the list leaves the op type out.
+  std::optional<std::string> forOp(Operation *op) const {
+    if (mode.empty())
+      return std::nullopt;
+    StringRef base = mode, type = op->getName().stripDialect();
+    bool forAll = base.consume_back("_for_all");
+    if (!forAll && !types.empty() && !llvm::is_contained(types, type))
+      return std::nullopt;
+    return base.str();
+  }
+};
+
 class FuncLowering {
 public:
-  FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack)
+  FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack,
+               const ImplModes &implModes)
       : func_(func), soc_(soc), hostSoc_(k::SocInfo::host(1)),
-        registry_(k::KernelRegistry::global()), prepack_(prepack) {}
+        registry_(k::KernelRegistry::global()), prepack_(prepack),
+        implModes_(implModes) {}
   LogicalResult run();
 
 private:
@@ -197,6 +217,7 @@ private:
   const k::SocInfo hostSoc_;
   const k::KernelRegistry &registry_;
   bool prepack_;
+  const ImplModes &implModes_;
   IRMapping map_;
   // Op type -> node names of ops without a kernel.
   llvm::MapVector<StringRef, SmallVector<std::string>> unsupported_;
@@ -375,6 +396,10 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
   conversion::KernelLowering lowering;
   if (failed((*rule)(op, lowering)))
     return failure();
+  // Kernels with a high-performance variant read `impl_mode`.
+  if (lowering.kernel == "conv2d")
+    if (std::optional<std::string> mode = implModes_.forOp(op))
+      lowering.attrs.set("impl_mode", *mode);
   const k::KernelDef *def = registry_.find(lowering.kernel);
   if (!def)
     return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
@@ -601,10 +626,20 @@ struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
           << llvm::join(socs, ", ");
       return signalPassFailure();
     }
+    static const std::vector<std::string> kModes = {
+        "high_precision", "high_performance", "high_precision_for_all",
+        "high_performance_for_all"};
+    if (!implMode.empty() && !llvm::is_contained(kModes, implMode)) {
+      getOperation().emitError()
+          << "unknown op_select_implmode '" << implMode << "', expected one of "
+          << llvm::join(kModes, ", ");
+      return signalPassFailure();
+    }
+    ImplModes modes{implMode, {implModeOpTypes.begin(), implModeOpTypes.end()}};
     k::SocInfo info = k::SocInfo::host(cores);
     SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
     for (func::FuncOp f : funcs) {
-      if (failed(FuncLowering(f, info, prepack).run()))
+      if (failed(FuncLowering(f, info, prepack, modes).run()))
         return signalPassFailure();
       f.erase();
     }

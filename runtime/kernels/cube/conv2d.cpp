@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernels/cube/conv2d_tiling.h"
+#include "kernels/cube/conv2d_winograd_tiling.h"
 #include "kernels/cube/gemm_entry.h"
 
 #include "geflow/kernels/Registry.h"
@@ -141,6 +142,18 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
   return Status::OK();
 }
 
+/// `impl_mode` (GE's op_select_implmode as it applies to this op):
+/// high_performance allows Winograd (t->winoM = 1 until a tile size is
+/// chosen), high_precision (the default) keeps direct convolution.
+Status parseImplMode(const AttrMap &attrs, Conv2dTiling *t) {
+  const std::string mode = attrs.getString("impl_mode", "high_precision");
+  if (mode != "high_precision" && mode != "high_performance")
+    return rt::invalidArgument(std::string(kOp) + ": impl_mode '" + mode +
+                               "' is not high_precision or high_performance");
+  t->winoM = mode == "high_performance";
+  return Status::OK();
+}
+
 /// Workspace for an f32 copy of an f16/bf16 bias.
 uint64_t biasBytes(const Conv2dTiling &t) {
   return t.hasBias && t.biasDtype != int32_t(DType::F32)
@@ -221,6 +234,41 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
   return choice.blockDim;
 }
 
+/// The Winograd path with output tiles of m x m: fp32 panels (the
+/// transformed filter is not a bf16 value), bands of tile rows whose
+/// transformed input and products stay within about half of L2, and output
+/// channels split in nr steps only when bands alone leave cores idle.
+uint32_t tileWinogradPath(const SocInfo &soc, int32_t m, Conv2dTiling *t) {
+  t->path = int32_t(ConvPath::WinogradNchw);
+  t->winoM = m;
+  t->filterPacked = 1;
+  t->panels = int32_t(PanelFormat::F32);
+  const int64_t alpha = m + 2, tilesY = ceilDiv(t->oh, m),
+                tilesX = ceilDiv(t->ow, m);
+  const int64_t l2 = soc.l2Size ? int64_t(soc.l2Size) : 512 * 1024;
+  const int64_t cores = std::max<uint32_t>(1, soc.aiCoreCount);
+  const int64_t rowBytes = alpha * alpha * tilesX * (t->cin + t->cout) * 4;
+  t->tileRowsPerTask =
+      std::clamp<int64_t>(l2 / 2 / std::max<int64_t>(rowBytes, 1), 1, tilesY);
+  // Enough bands for every core (evened out so the last is not short).
+  int64_t bands = ceilDiv(tilesY, t->tileRowsPerTask);
+  if (t->n * bands < 2 * cores)
+    bands = std::min<int64_t>(tilesY, ceilDiv(2 * cores, t->n));
+  t->tileRowsPerTask = ceilDiv(tilesY, bands);
+  t->blocking = chooseGemmBlocking(soc, t->tileRowsPerTask * tilesX, t->cout,
+                                   t->cin, PanelFormat::F32);
+  const int64_t nr = t->blocking.nr;
+  int64_t splits = 1;
+  bands = ceilDiv(tilesY, t->tileRowsPerTask);
+  if (t->n * bands < cores)
+    splits = std::min(ceilDiv(cores, t->n * bands), ceilDiv(t->cout, nr));
+  t->coutPerTask = roundUp(ceilDiv(t->cout, splits), nr);
+  deriveWinogradLayout(t, biasBytes(*t));
+  const double work =
+      double(t->n) * t->cout * t->cin * alpha * alpha * tilesY * tilesX;
+  return blocksForWork(soc, work, t->tasks);
+}
+
 /// Tasks of the depthwise paths: planes (or C0 blocks), split into row
 /// bands when there are fewer planes than a few per core.
 uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, Conv2dTiling *t) {
@@ -271,7 +319,14 @@ Status conv2dTiling(const TilingContext &ctx, TilingResult *result) {
   SocInfo soc = resolveSoc(ctx);
   const bool c0 = ctx.inputs[0].format == Format::NC1HWC0;
   const bool depthwise = t.groups > 1 && t.groups == t.cin;
-  if (depthwise && (!c0 || t.cout == t.cin))
+  GEFLOW_RETURN_IF_ERROR(parseImplMode(ctx.attrs, &t));
+  const int32_t winoM = t.winoM && winogradApplies(t, c0, ctx.inputs[1].isConst)
+                            ? chooseWinogradTile(t)
+                            : 0;
+  t.winoM = 0;
+  if (winoM)
+    result->blockDim = tileWinogradPath(soc, winoM, &t);
+  else if (depthwise && (!c0 || t.cout == t.cin))
     result->blockDim = tileDepthwisePath(soc, c0, &t);
   else
     result->blockDim = tileGemmPath(soc, c0, ctx.inputs[1].isConst, &t);

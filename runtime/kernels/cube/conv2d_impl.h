@@ -14,6 +14,7 @@
 
 #include "kernels/cube/conv2d_depthwise.h"
 #include "kernels/cube/conv2d_im2col.h"
+#include "kernels/cube/conv2d_winograd.h"
 
 #include <type_traits>
 
@@ -255,7 +256,7 @@ int32_t conv2dRun(const Conv2dTiling &t, const KernelArgs &args,
   const auto path = static_cast<ConvPath>(t.path);
   TaskRange range = blockTaskRange(t.tasks, blockIdx, blockDim);
   EpilogueArgs ep = makeEpilogue(t.epilogue);
-  int64_t packedGroup = -1;
+  int64_t packedGroup = -1, transformedBand = -1;
   const int64_t regions = int64_t(t.grid.gm) * t.grid.gn;
   const int64_t bands = ceilDiv(t.oh, std::max<int64_t>(1, t.rowsPerTask));
   for (int64_t task = range.begin; task < range.end; ++task) {
@@ -280,6 +281,14 @@ int32_t conv2dRun(const Conv2dTiling &t, const KernelArgs &args,
       convDepthwiseTask(t, io, plane, oh0, oh1, ep);
       break;
     }
+    case ConvPath::WinogradNchw: {
+      const auto *u = static_cast<const float *>(io.filter);
+      if (t.winoM == 4)
+        winogradTask<4>(t, io.x, u, io.bias, io.y, ws, task, &transformedBand);
+      else
+        winogradTask<2>(t, io.x, u, io.bias, io.y, ws, task, &transformedBand);
+      break;
+    }
     default:
       return kBadTiling;
     }
@@ -298,6 +307,11 @@ int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
   if (args.numInputs < uint32_t(2 + t.hasBias) || args.numOutputs < 1)
     return kBadOperands;
   if (t.blocking.nr > kMaxIm2colWidth || t.blocking.mr > kMaxIm2colWidth)
+    return kBadTiling;
+  if (t.path == int32_t(ConvPath::WinogradNchw) &&
+      (t.panels != int32_t(PanelFormat::F32) || !t.filterPacked ||
+       (t.winoM != 2 && t.winoM != 4) || t.tileRowsPerTask < 1 ||
+       t.coutPerTask < 1 || t.coutSplits < 1))
     return kBadTiling;
   const bool pairs = t.panels == int32_t(PanelFormat::Bf16Pairs);
   // Pair panels hold whole k pairs, so k blocks start on even k.

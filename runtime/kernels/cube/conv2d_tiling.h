@@ -30,6 +30,12 @@ enum class ConvPath : int32_t {
   /// the vector lanes run over channels instead of a short pixel row; tiles
   /// are staged and transposed into the NCHW planes.
   GemmNchwPixelRows = 4,
+  /// 3x3 stride-1 NCHW convolution by Winograd F(m x m, 3 x 3)
+  /// (conv2d_winograd_tiling.h): per task a band of m x m output tiles is
+  /// transformed, (m+2)^2 GEMMs (rows = tiles, columns = output channels,
+  /// the transformed filter prepacked in nr panels, K = Cin) run in the
+  /// transform domain, and the inverse transform writes the outputs.
+  WinogradNchw = 5,
 };
 
 struct Conv2dTiling {
@@ -76,6 +82,17 @@ struct Conv2dTiling {
   // buffers of the depthwise paths.
   uint64_t wsBias = 0;
   uint64_t wsOut = 0;
+  // WinogradNchw: output tile size m (2 or 4), the cout split, the tile
+  // grid, one task's band of tile rows and output channels (a multiple of
+  // nr), and more per-block workspace: [V][M][rows], byte offsets.
+  int32_t winoM = 0;
+  int32_t coutSplits = 0;
+  int64_t tilesY = 0, tilesX = 0;
+  int64_t tileRowsPerTask = 0;
+  int64_t coutPerTask = 0;
+  uint64_t wsWinoV = 0;
+  uint64_t wsWinoM = 0;
+  uint64_t wsWinoRows = 0;
 };
 
 /// Whether the NCHW depthwise path can run on phase planes: the padded input
@@ -113,6 +130,11 @@ inline int64_t convPackedFilterGroupWords(const Conv2dTiling &t) {
   const PanelFormat f = PanelFormat(t.panels);
   if (t.path == int32_t(ConvPath::GemmNchw))
     return packedWords(t.gemmM, t.gemmK, bl.mr, f);
+  if (t.path == int32_t(ConvPath::WinogradNchw)) {
+    // One fp32 [Cin x Cout] operand per transform-domain point.
+    const int64_t alpha = t.winoM + 2;
+    return alpha * alpha * packedFloats(t.gemmN, t.gemmK, bl.nr);
+  }
   // GemmNc1hwc0 and GemmNchwPixelRows: output channels are the columns.
   return packedWords(t.gemmN, t.gemmK, bl.nr, f);
 }

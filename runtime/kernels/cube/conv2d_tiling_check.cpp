@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "kernels/common/tiling_check.h"
 #include "kernels/cube/conv2d_tiling.h"
+#include "kernels/cube/conv2d_winograd_tiling.h"
 
 namespace geflow::kernels::check {
 namespace {
@@ -69,7 +70,16 @@ constexpr Field kFields[] = {F(n),
                              F(outStage.cols),
                              F(ringSlots),
                              F(wsBias),
-                             F(wsOut)};
+                             F(wsOut),
+                             F(winoM),
+                             F(coutSplits),
+                             F(tilesY),
+                             F(tilesX),
+                             F(tileRowsPerTask),
+                             F(coutPerTask),
+                             F(wsWinoV),
+                             F(wsWinoM),
+                             F(wsWinoRows)};
 #undef F
 // Every byte but 'reserved2' (named padding, zeroed, never read).
 static_assert(fieldBytes(kFields) + 4 == sizeof(Conv2dTiling),
@@ -126,6 +136,30 @@ Status deriveGemm(const Conv2dTiling &got, Conv2dTiling *t) {
   return Status::OK();
 }
 
+/// Takes the file's blocking, band and cout split into `t` and derives the
+/// rest (tileWinogradPath in conv2d.cpp). The tile size is shape-only.
+Status deriveWinograd(const Conv2dTiling &got, Conv2dTiling *t) {
+  using namespace cube;
+  const uint64_t biasBytes = t->wsOut - t->wsBias; // soc-independent
+  if (got.panels != int32_t(PanelFormat::F32))
+    return corrupt(std::string(kOp) + ": the Winograd path needs fp32 panels");
+  GEFLOW_RETURN_IF_ERROR(inRange(kOp, "tileRowsPerTask", got.tileRowsPerTask, 1,
+                                 std::max<int64_t>(t->tilesY, 1)));
+  t->tileRowsPerTask = got.tileRowsPerTask;
+  GEFLOW_RETURN_IF_ERROR(checkBlocking(
+      kOp, got.blocking, got.panels, DType(t->inDtype), kMaxIm2colWidth,
+      got.tileRowsPerTask * t->tilesX, t->gemmN));
+  t->blocking = got.blocking;
+  GEFLOW_RETURN_IF_ERROR(inRange(kOp, "coutPerTask", got.coutPerTask, 1,
+                                 roundUp(t->cout, got.blocking.nr)));
+  if (got.coutPerTask % got.blocking.nr)
+    return corrupt(std::string(kOp) +
+                   ": coutPerTask is not a multiple of the panel width");
+  t->coutPerTask = got.coutPerTask;
+  deriveWinogradLayout(t, biasBytes);
+  return Status::OK();
+}
+
 /// Takes the file's row bands into `t` (tileDepthwisePath in conv2d.cpp).
 Status deriveDepthwise(const Conv2dTiling &got, Conv2dTiling *t) {
   using namespace cube;
@@ -148,6 +182,8 @@ Status checkConv2dTiling(const TilingCheck &c) {
   GEFLOW_RETURN_IF_ERROR(decodeBoth(kOp, c, &got, &want));
   if (isGemmPath(want.path))
     GEFLOW_RETURN_IF_ERROR(deriveGemm(got, &want));
+  else if (want.path == int32_t(ConvPath::WinogradNchw))
+    GEFLOW_RETURN_IF_ERROR(deriveWinograd(got, &want));
   else
     GEFLOW_RETURN_IF_ERROR(deriveDepthwise(got, &want));
   GEFLOW_RETURN_IF_ERROR(compareFields(kOp, got, want, kFields));

@@ -10,6 +10,7 @@
 
 #include "kernels/cube/conv2d_impl.h"
 #include "kernels/cube/conv2d_transpose_impl.h"
+#include "kernels/cube/conv2d_winograd_tiling.h"
 #include "kernels/cube/gemm_entry.h"
 #include "kernels/cube/matmul_impl.h"
 
@@ -62,7 +63,38 @@ void packWholeOperand(const void *base, DType dtype, int64_t ks, int64_t xs,
   }
 }
 
+/// U = G g G^T of every (output, input) channel pair, computed in double
+/// and rounded once, into alpha^2 operands of [Cin x Cout] in nr panels.
+static void packWinogradFilter(const Conv2dTiling &t, const void *filter,
+                               float *dst) {
+  const WinogradMatrices &wm = winogradMatrices(t.winoM);
+  const int64_t alpha = t.winoM + 2, nr = t.blocking.nr;
+  const int64_t uPer = packedFloats(t.gemmN, t.gemmK, nr);
+  const DType dtype = DType(t.inDtype);
+  std::fill(dst, dst + alpha * alpha * uPer, 0.0f);
+  for (int64_t co = 0; co < t.cout; ++co)
+    for (int64_t ci = 0; ci < t.cin; ++ci) {
+      double g[3][3], gg[6][3];
+      for (int r = 0; r < 3; ++r)
+        for (int s = 0; s < 3; ++s)
+          g[r][s] =
+              loadValue(dtype, filter, ((co * t.cin + ci) * 3 + r) * 3 + s);
+      for (int a = 0; a < alpha; ++a)
+        for (int s = 0; s < 3; ++s)
+          gg[a][s] = wm.g[a][0] * g[0][s] + wm.g[a][1] * g[1][s] +
+                     wm.g[a][2] * g[2][s];
+      float *panel = dst + (co / nr) * t.cin * nr + ci * nr + co % nr;
+      for (int a = 0; a < alpha; ++a)
+        for (int b = 0; b < alpha; ++b)
+          panel[(a * alpha + b) * uPer] =
+              float(gg[a][0] * wm.g[b][0] + gg[a][1] * wm.g[b][1] +
+                    gg[a][2] * wm.g[b][2]);
+    }
+}
+
 void packConvFilter(const Conv2dTiling &t, const void *filter, float *dst) {
+  if (t.path == int32_t(ConvPath::WinogradNchw))
+    return packWinogradFilter(t, filter, dst);
   const GemmBlocking &bl = t.blocking;
   const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK;
   const DType dtype = DType(t.inDtype);
