@@ -141,8 +141,7 @@ TEST(Npy, AcceptsOtherDtypesAndHeaderSpellings) {
     EXPECT_EQ(arr->itemSize, c.itemSize) << c.descr;
     EXPECT_TRUE(npyHolds(*arr, c.dtype));
     EXPECT_EQ(npyHolds(*arr, DType::U16), c.dtype == DType::BF16);
-    EXPECT_EQ(npyDescr(c.dtype == DType::BF16 ? DType::U16 : c.dtype),
-              c.descr);
+    EXPECT_EQ(npyDescr(c.dtype == DType::BF16 ? DType::U16 : c.dtype), c.descr);
   }
   // Version 2.0 and 3.0 headers.
   for (uint8_t major : {2, 3}) {
