@@ -32,6 +32,16 @@ MPI_Datatype mpiType(DType t) {
     return MPI_INT32_T;
   case DType::I64:
     return MPI_INT64_T;
+  case DType::F64:
+    return MPI_DOUBLE;
+  case DType::I16:
+    return MPI_INT16_T;
+  case DType::U16:
+    return MPI_UINT16_T;
+  case DType::U32:
+    return MPI_UINT32_T;
+  case DType::U64:
+    return MPI_UINT64_T;
   case DType::F16:
   case DType::BF16:
     return MPI_DATATYPE_NULL;

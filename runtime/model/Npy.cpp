@@ -56,7 +56,9 @@ std::optional<Descr> parseDescr(const std::string &d) {
       dtype = DType::F32;
     else if (size == 2)
       dtype = DType::F16;
-    else if (size != 8)
+    else if (size == 8)
+      dtype = DType::F64;
+    else
       return std::nullopt;
     break;
   case 'i':
@@ -66,15 +68,21 @@ std::optional<Descr> parseDescr(const std::string &d) {
       dtype = DType::I32;
     else if (size == 8)
       dtype = DType::I64;
-    else if (size != 2)
+    else if (size == 2)
+      dtype = DType::I16;
+    else
       return std::nullopt;
     break;
   case 'u':
     if (size == 1)
       dtype = DType::U8;
     else if (size == 2)
-      dtype = DType::BF16; // raw bfloat16 bits, see Npy.h
-    else if (size != 4 && size != 8)
+      dtype = DType::BF16; // raw bfloat16 bits or uint16, see Npy.h
+    else if (size == 4)
+      dtype = DType::U32;
+    else if (size == 8)
+      dtype = DType::U64;
+    else
       return std::nullopt;
     break;
   case 'b':
@@ -312,6 +320,13 @@ StatusOr<NpyArray> readNpy(const std::string &path) {
   return parseNpy(bytes.data(), bytes.size(), path);
 }
 
+bool npyHolds(const NpyArray &array, DType dtype) {
+  if (array.dtype == dtype)
+    return true;
+  // '<u2' is both bfloat16's carrier and uint16.
+  return dtype == DType::U16 && array.dtype == DType::BF16;
+}
+
 std::string npyDescr(DType dtype) {
   switch (dtype) {
   case DType::F32:
@@ -330,6 +345,16 @@ std::string npyDescr(DType dtype) {
     return "<i8";
   case DType::Bool:
     return "|b1";
+  case DType::F64:
+    return "<f8";
+  case DType::I16:
+    return "<i2";
+  case DType::U16:
+    return "<u2";
+  case DType::U32:
+    return "<u4";
+  case DType::U64:
+    return "<u8";
   }
   return "|u1";
 }

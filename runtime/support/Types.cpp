@@ -38,6 +38,31 @@ double elementAsDouble(DType t, const void *data, size_t i) {
     std::memcpy(&v, p + 8 * i, 8);
     return static_cast<double>(v);
   }
+  case DType::F64: {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
+  case DType::I16: {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  case DType::U16: {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  case DType::U32: {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case DType::U64: {
+    uint64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return static_cast<double>(v);
+  }
   }
   return 0;
 }
@@ -46,25 +71,31 @@ size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F32:
   case DType::I32:
+  case DType::U32:
     return 4;
   case DType::F16:
   case DType::BF16:
+  case DType::I16:
+  case DType::U16:
     return 2;
   case DType::I8:
   case DType::U8:
   case DType::Bool:
     return 1;
   case DType::I64:
+  case DType::F64:
+  case DType::U64:
     return 8;
   }
   return 0;
 }
 
 static constexpr std::string_view kDTypeNames[kNumDTypes] = {
-    "float32", "float16", "bfloat16", "int8",
-    "uint8",   "int32",   "int64",    "bool"};
+    "float32", "float16", "bfloat16", "int8",   "uint8",  "int32", "int64",
+    "bool",    "float64", "int16",    "uint16", "uint32", "uint64"};
 static constexpr std::string_view kDTypeShortNames[kNumDTypes] = {
-    "f32", "f16", "bf16", "i8", "u8", "i32", "i64", "i1"};
+    "f32", "f16", "bf16", "i8",  "u8",  "i32", "i64",
+    "i1",  "f64", "i16",  "u16", "u32", "u64"};
 
 std::string_view dtypeName(DType t) {
   auto i = static_cast<unsigned>(t);
@@ -84,8 +115,11 @@ std::optional<DType> parseDType(std::string_view name) {
 }
 
 bool isFloat(DType t) {
-  return t == DType::F32 || t == DType::F16 || t == DType::BF16;
+  return t == DType::F32 || t == DType::F16 || t == DType::BF16 ||
+         t == DType::F64;
 }
+
+bool isDeviceDType(DType t) { return static_cast<unsigned>(t) < 8; }
 
 static constexpr std::string_view kFormatNames[kNumFormats] = {
     "ND", "NCHW", "NHWC", "NC1HWC0", "FRACTAL_Z", "FRACTAL_NZ"};

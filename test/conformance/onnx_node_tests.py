@@ -115,6 +115,7 @@ NAMED_UNSUPPORTED = (
 HEADERS = (r"^cannot import ONNX model", r"^cannot compile", r"^note:")
 
 
+
 def classify_compile_error(stderr):
     """'skipped' when every reported problem is a named unsupported feature."""
     problems = [l for l in problem_lines(stderr)

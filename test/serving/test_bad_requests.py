@@ -54,7 +54,7 @@ CASES = [
      None, 400, "batch gears are 1,2,4,8"),
     ("POST", "/v1/models/cnn:classify", {"examples": []}, None, 400, "answer ':predict'"),
     ("POST", "/v2/models/cnn/infer", kserve(name="x"), None, 400, "unknown input 'x'"),
-    ("POST", "/v2/models/cnn/infer", kserve(datatype="FP64"), None, 400, "datatype 'FP64'"),
+    ("POST", "/v2/models/cnn/infer", kserve(datatype="BYTES"), None, 400, "datatype 'BYTES'"),
     ("POST", "/v2/models/cnn/infer", kserve(datatype="INT32"), None, 400,
      "dtype INT32 but the model's input 'image' is FP32"),
     ("POST", "/v2/models/cnn/infer", kserve(shape=[1, 3, 32, 31]), None, 400,

@@ -76,7 +76,7 @@ def test_model_infer_outputs_requested(stub, executables, rng):
     (lambda r: r.inputs[0].shape.__setitem__(2, 16), grpc.StatusCode.INVALID_ARGUMENT, "bytes of raw_input_contents"),
     (lambda r: r.raw_input_contents.__setitem__(0, b"\0" * 100), grpc.StatusCode.INVALID_ARGUMENT, "100 bytes"),
     (lambda r: r.outputs.add(name="probs"), grpc.StatusCode.INVALID_ARGUMENT, "unknown output 'probs'"),
-    (lambda r: setattr(r.inputs[0], "datatype", "FP64"), grpc.StatusCode.INVALID_ARGUMENT, "datatype 'FP64'"),
+    (lambda r: setattr(r.inputs[0], "datatype", "BYTES"), grpc.StatusCode.INVALID_ARGUMENT, "datatype 'BYTES'"),
 ])
 def test_bad_requests(stub, rng, mutate, code, words):
     req = infer_request("cnn", image(rng))

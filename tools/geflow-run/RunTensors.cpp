@@ -91,6 +91,27 @@ void fillRandom(HostTensor &t, uint32_t seed) {
       std::memcpy(p + 8 * i, &v, 8);
       break;
     }
+    case DType::F64: {
+      double v = uniform();
+      std::memcpy(p + 8 * i, &v, 8);
+      break;
+    }
+    case DType::I16:
+    case DType::U16: {
+      uint16_t v = static_cast<uint16_t>(gen() % 4);
+      std::memcpy(p + 2 * i, &v, 2);
+      break;
+    }
+    case DType::U32: {
+      uint32_t v = static_cast<uint32_t>(gen() % 4);
+      std::memcpy(p + 4 * i, &v, 4);
+      break;
+    }
+    case DType::U64: {
+      uint64_t v = gen() % 4;
+      std::memcpy(p + 8 * i, &v, 8);
+      break;
+    }
     }
   }
 }
@@ -106,7 +127,7 @@ StatusOr<HostTensor> readInput(const rt::TensorInfo &sig,
   if (!array.ok())
     return Status(array.status().code(),
                   "input '" + sig.name + "': " + array.status().message());
-  if (!array->dtype || *array->dtype != sig.dtype) {
+  if (!rt::npyHolds(*array, sig.dtype)) {
     std::string held = array->dtype
                            ? std::string(rt::dtypeName(*array->dtype)) + " ('" +
                                  array->descr + "')"

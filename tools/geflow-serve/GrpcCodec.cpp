@@ -52,7 +52,8 @@ decodeGrpcInfer(const inference::ModelInferRequest &request,
     if (!dtype)
       return invalidArgument(where + " has datatype '" + in.datatype() +
                              "', which geflow models do not take (FP32, FP16, "
-                             "BF16, INT8, UINT8, INT32, INT64, BOOL)");
+                             "BF16, INT8, UINT8, INT32, INT64, BOOL, FP64, "
+                             "INT16, UINT16, UINT32, UINT64)");
     t.dtype = *dtype;
     for (int64_t d : in.shape()) {
       if (d < 0)
@@ -85,11 +86,20 @@ decodeGrpcInfer(const inference::ModelInferRequest &request,
       st = storeTyped(c.fp32_contents(), t, count, where, "fp32_contents");
       break;
     case rt::DType::I8:
+    case rt::DType::I16:
     case rt::DType::I32:
       st = storeTyped(c.int_contents(), t, count, where, "int_contents");
       break;
     case rt::DType::U8:
+    case rt::DType::U16:
+    case rt::DType::U32:
       st = storeTyped(c.uint_contents(), t, count, where, "uint_contents");
+      break;
+    case rt::DType::F64:
+      st = storeTyped(c.fp64_contents(), t, count, where, "fp64_contents");
+      break;
+    case rt::DType::U64:
+      st = storeTyped(c.uint64_contents(), t, count, where, "uint64_contents");
       break;
     case rt::DType::I64:
       st = storeTyped(c.int64_contents(), t, count, where, "int64_contents");

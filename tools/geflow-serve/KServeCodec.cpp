@@ -60,7 +60,8 @@ Result<Tensor> decodeInput(const json::Value &entry, size_t position,
   if (!dtype)
     return invalidArgument(where + " has datatype '" + datatype->str() +
                            "', which geflow models do not take (FP32, FP16, "
-                           "BF16, INT8, UINT8, INT32, INT64, BOOL)");
+                           "BF16, INT8, UINT8, INT32, INT64, BOOL, FP64, "
+                           "INT16, UINT16, UINT32, UINT64)");
   t.dtype = *dtype;
   // A dtype mismatch is named before the data is read as the wrong type.
   for (const TensorSpec &spec : signature.inputs)

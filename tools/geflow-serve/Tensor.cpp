@@ -31,6 +31,16 @@ std::string_view kserveDTypeName(DType dtype) {
     return "INT64";
   case DType::Bool:
     return "BOOL";
+  case DType::F64:
+    return "FP64";
+  case DType::I16:
+    return "INT16";
+  case DType::U16:
+    return "UINT16";
+  case DType::U32:
+    return "UINT32";
+  case DType::U64:
+    return "UINT64";
   }
   return "INVALID";
 }
@@ -60,6 +70,16 @@ std::string_view tfDTypeName(DType dtype) {
     return "DT_INT64";
   case DType::Bool:
     return "DT_BOOL";
+  case DType::F64:
+    return "DT_DOUBLE";
+  case DType::I16:
+    return "DT_INT16";
+  case DType::U16:
+    return "DT_UINT16";
+  case DType::U32:
+    return "DT_UINT32";
+  case DType::U64:
+    return "DT_UINT64";
   }
   return "DT_INVALID";
 }
@@ -142,6 +162,27 @@ bool storeElement(double value, bool isInteger, int64_t integer, DType dtype,
     }
     data[index] = value != 0;
     return true;
+  case DType::F64:
+    std::memcpy(data + index * 8, &value, 8);
+    return true;
+  case DType::I16:
+    return storeInteger<int16_t>(value, isInteger, integer, data, index, why);
+  case DType::U16:
+    return storeInteger<uint16_t>(value, isInteger, integer, data, index, why);
+  case DType::U32:
+    return storeInteger<uint32_t>(value, isInteger, integer, data, index, why);
+  case DType::U64: {
+    // JSON integers arrive as int64: uint64 values up to INT64_MAX.
+    if (!storeInteger<int64_t>(value, isInteger, integer, data, index, why))
+      return false;
+    int64_t v;
+    std::memcpy(&v, data + index * 8, 8);
+    if (v < 0) {
+      *why = "is out of the range of the dtype";
+      return false;
+    }
+    return true;
+  }
   }
   *why = "has an unknown dtype";
   return false;
@@ -201,6 +242,36 @@ void appendElementJson(std::string &out, DType dtype, const uint8_t *data,
   case DType::Bool:
     out += data[index] ? "true" : "false";
     return;
+  case DType::F64: {
+    double d;
+    std::memcpy(&d, data + index * 8, 8);
+    appendFloat(out, d, 17);
+    return;
+  }
+  case DType::I16: {
+    int16_t v;
+    std::memcpy(&v, data + index * 2, 2);
+    out += std::to_string(v);
+    return;
+  }
+  case DType::U16: {
+    uint16_t v;
+    std::memcpy(&v, data + index * 2, 2);
+    out += std::to_string(v);
+    return;
+  }
+  case DType::U32: {
+    uint32_t v;
+    std::memcpy(&v, data + index * 4, 4);
+    out += std::to_string(v);
+    return;
+  }
+  case DType::U64: {
+    uint64_t v;
+    std::memcpy(&v, data + index * 8, 8);
+    out += std::to_string(v);
+    return;
+  }
   }
 }
 

@@ -87,9 +87,12 @@ def GE_FormatAttr : EnumAttr<GE_Dialect, GE_Format, "format"> {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def GE_ElementType : AnyTypeOf<[F32, F16, BF16, I8, UI8, I32, I64, I1],
-                               "ge element type (f32, f16, bf16, i8, ui8, i32, i64, i1)">;
-def GE_FloatElementType : AnyTypeOf<[F32, F16, BF16]>;
+// f64, i16, ui16, ui32 and ui64 have no device kernels: ops on them run on
+// the host CPU engine (mixed compute).
+def GE_ElementType : AnyTypeOf<[F32, F16, BF16, I8, UI8, I32, I64, I1,
+                                F64, I16, UI16, UI32, UI64],
+                               "ge element type (f32, f16, bf16, i8, ui8, i32, i64, i1, f64, i16, ui16, ui32, ui64)">;
+def GE_FloatElementType : AnyTypeOf<[F32, F16, BF16, F64]>;
 def GE_IndexElementType : AnyTypeOf<[I32, I64]>;
 
 def GE_Tensor : TensorOf<[GE_ElementType]>;

@@ -243,6 +243,23 @@ def GE_ClipOp : GE_UnaryOp<"Clip", GE_Tensor> {
   let hasVerifier = 1;
 }
 
+def GE_BitShiftOp : GE_InferOp<"BitShift",
+    [SameOperandsAndResultElementType, GE_HostOnlyKernel],
+    "inferBroadcast(diag, adaptor.getOperands(), "
+    "::geflow::ge::detail::getElementType(adaptor.getX1()), inferred)"> {
+  let summary = "Elementwise bit shift of unsigned integers (host kernel only)";
+  let description = [{
+    ONNX `BitShift` (GE `LeftShift` / `RightShift`): `x1 << x2` or
+    `x1 >> x2` with NumPy broadcasting on ui8, ui16, ui32 or ui64; a shift
+    by the bit width or more gives 0. `direction` is `"LEFT"` or `"RIGHT"`.
+    The device kernel library has no shift kernel: the op runs on the host
+    CPU engine (mix_compile_mode).
+  }];
+  let arguments = (ins GE_Tensor:$x1, GE_Tensor:$x2, StrAttr:$direction);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$x1 `,` $x2 attr-dict `:` functional-type(operands, results)";
+}
+
 def GE_CastOp : GE_InferOp<"Cast"> {
   let summary = "Converts elements to dst_type";
   let description = [{

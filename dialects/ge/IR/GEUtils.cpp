@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cstring>
 
@@ -31,7 +32,30 @@ std::optional<rt::DType> getRuntimeDType(Type t) {
     return rt::DType::I32;
   if (t.isSignlessInteger(64) || t.isSignedInteger(64))
     return rt::DType::I64;
+  if (t.isF64())
+    return rt::DType::F64;
+  if (t.isSignlessInteger(16) || t.isSignedInteger(16))
+    return rt::DType::I16;
+  if (t.isUnsignedInteger(16))
+    return rt::DType::U16;
+  if (t.isUnsignedInteger(32))
+    return rt::DType::U32;
+  if (t.isUnsignedInteger(64))
+    return rt::DType::U64;
   return std::nullopt;
+}
+
+std::optional<rt::DType> hostOnlyDType(Operation *op) {
+  auto check = [](TypeRange types) -> std::optional<rt::DType> {
+    for (Type t : types)
+      if (auto d = getRuntimeDType(getElementTypeOrSelf(t));
+          d && !rt::isDeviceDType(*d))
+        return d;
+    return std::nullopt;
+  };
+  if (auto d = check(op->getOperandTypes()))
+    return d;
+  return check(op->getResultTypes());
 }
 
 Type getElementType(MLIRContext *ctx, rt::DType dtype) {
@@ -53,6 +77,16 @@ Type getElementType(MLIRContext *ctx, rt::DType dtype) {
     return b.getI64Type();
   case rt::DType::Bool:
     return b.getI1Type();
+  case rt::DType::F64:
+    return b.getF64Type();
+  case rt::DType::I16:
+    return b.getI16Type();
+  case rt::DType::U16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case rt::DType::U32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case rt::DType::U64:
+    return b.getIntegerType(64, /*isSigned=*/false);
   }
   return Type();
 }

@@ -23,6 +23,9 @@ namespace geflow::ge {
 /// The runtime dtype of an element type (nullopt for types geflow does not
 /// run: f64, i16, ...).
 std::optional<rt::DType> getRuntimeDType(mlir::Type elementType);
+/// The first operand or result element type of `op` that only the host CPU
+/// engine computes in (f64, i16, u16, u32, u64: rt::isDeviceDType false).
+std::optional<rt::DType> hostOnlyDType(mlir::Operation *op);
 
 /// The element type of a runtime dtype.
 mlir::Type getElementType(mlir::MLIRContext *ctx, rt::DType dtype);

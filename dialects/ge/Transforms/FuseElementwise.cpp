@@ -69,8 +69,9 @@ struct GEFuseElementwisePass
       ops.push_back(&op);
     DenseSet<Operation *> taken;
     for (Operation *root : llvm::reverse(ops)) {
+      // Host-engine dtypes (f64, i16, ...) run op by op on host kernels.
       if (taken.contains(root) || !getElementwiseSpec(root) ||
-          root->getNumResults() != 1)
+          hostOnlyDType(root) || root->getNumResults() != 1)
         continue;
       auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());
       if (!type || !type.hasStaticShape())
@@ -104,7 +105,8 @@ struct GEFuseElementwisePass
           continue;
         if (static_cast<int64_t>(members.size()) >= maxOps ||
             p->getNumResults() != 1 || !getElementwiseSpec(p) ||
-            shapeOf(p->getResult(0)) != shape || !sameEngine(p, root))
+            hostOnlyDType(p) || shapeOf(p->getResult(0)) != shape ||
+            !sameEngine(p, root))
           continue;
         if (!llvm::all_of(p->getUsers(),
                           [&](Operation *u) { return members.contains(u); }))

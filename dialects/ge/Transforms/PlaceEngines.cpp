@@ -37,6 +37,8 @@ std::optional<std::string>
 deviceCannotRun(Operation *op, const precision::SocProfile *profile) {
   if (op->hasTrait<traits::HostOnlyKernel>())
     return std::string("no device kernel");
+  if (auto d = hostOnlyDType(op))
+    return "the device has no " + std::string(rt::dtypeName(*d)) + " kernels";
   if (!profile)
     return std::nullopt;
   const precision::OpInfo *info = profile->lookup(op->getName().stripDialect());

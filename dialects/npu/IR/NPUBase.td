@@ -74,6 +74,7 @@ def NPU_TilingAttr : AttrDef<NPU_Dialect, "Tiling"> {
   let hasCustomAssemblyFormat = 1;
 }
 
-def NPU_Tensor : TensorOf<[F32, F16, BF16, I8, UI8, I32, I64, I1]>;
+def NPU_Tensor : TensorOf<[F32, F16, BF16, I8, UI8, I32, I64, I1, F64, I16,
+                              UI16, UI32, UI64]>;
 
 #endif // GEFLOW_NPU_BASE

@@ -387,7 +387,17 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     return success(); // a producer already failed and was reported
   const conversion::KernelRule *rule = rules.find(op);
   bool onHost = placedOnHost(op);
-  if (!rule && onHost)
+  std::optional<rt::DType> hostType = ge::hostOnlyDType(op);
+  if (hostType && !onHost)
+    return op->emitError()
+           << ge::opLabel(op) << " computes in " << rt::dtypeName(*hostType)
+           << ", which only the host CPU engine does: compile with "
+              "mix_compile_mode=true (mixed compute)";
+  // A host kernel computes host-engine dtypes (f64, i16, ...) exactly; the
+  // device kernels mostly lack them.
+  if (onHost &&
+      (!rule || (hostType && rt::HostOpRegistry::global().find(
+                                 op->getName().stripDialect().str()))))
     return lowerHostCall(op, b);
   if (!rule) {
     unsupported_[op->getName().getStringRef()].push_back(nodeName(op));
@@ -417,6 +427,18 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
     return op->emitError() << ge::opLabel(op) << ": kernel '" << lowering.kernel
                            << "' has no " << rt::dtypeName(dtype)
                            << " implementation";
+  // A device kernel runs a host-engine dtype only when it implements it
+  // (data movement does for every dtype).
+  if (hostType) {
+    for (const std::vector<k::TensorDesc> *descs : {&ctx.inputs, &ctx.outputs})
+      for (const k::TensorDesc &d : *descs)
+        if (!rt::isDeviceDType(d.dtype) &&
+            !registry_.select(lowering.kernel, d.dtype, k::Isa::AVX512))
+          return op->emitError()
+                 << ge::opLabel(op) << ": neither the kernel '"
+                 << lowering.kernel << "' nor a host kernel computes "
+                 << rt::dtypeName(d.dtype);
+  }
   k::TilingResult tiling;
   rt::Status st = def->tiling(ctx, &tiling);
   if (!st.ok())

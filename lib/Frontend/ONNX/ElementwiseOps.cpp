@@ -8,6 +8,8 @@
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 #include <cfloat>
 
 using namespace mlir;
@@ -113,6 +115,23 @@ LogicalResult translateMod(NodeContext &n) {
   return success(y != nullptr);
 }
 
+// BitShift has no device kernel: ge.BitShift runs on the host CPU engine.
+LogicalResult translateBitShift(NodeContext &n) {
+  Value a = n.getRequiredInput(0), b = n.getRequiredInput(1);
+  if (!a || !b)
+    return failure();
+  std::string direction = n.getString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return n.fail("attribute 'direction' is '" + Twine(direction) +
+                  "', BitShift takes LEFT or RIGHT");
+  Type element = getElementTypeOrSelf(a.getType());
+  if (!element.isUnsignedInteger())
+    return n.fail("BitShift takes unsigned integers");
+  Value y = n.create<BitShiftOp>(a, b, n.getBuilder().getStringAttr(direction));
+  n.setOutput(0, y);
+  return success(y != nullptr);
+}
+
 LogicalResult translateCast(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   std::optional<Type> to = n.getDataTypeAttr("to", /*FLOAT=*/1);
@@ -207,6 +226,7 @@ ArrayRef<OpTranslator> getElementwiseTranslators() {
       {"Div", translateBinary<RealDivOp>},
       {"Pow", translatePow},
       {"Mod", translateMod},
+      {"BitShift", translateBitShift},
       {"Equal", translateBinary<EqualOp>},
       {"Less", translateBinary<LessOp>},
       {"Greater", translateBinary<GreaterOp>},

@@ -91,6 +91,15 @@ static LogicalResult packTypedData(const onnx::TensorProto &tensor,
   case onnx::TensorProto::BFLOAT16:
     // The 16-bit pattern of each value is the low half of an int32 entry.
     return packField<uint16_t>(tensor.int32_data(), count, out, error);
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+    return packField<uint16_t>(tensor.int32_data(), count, out, error);
+  case onnx::TensorProto::DOUBLE:
+    return packField<double>(tensor.double_data(), count, out, error);
+  case onnx::TensorProto::UINT32:
+    return packField<uint32_t>(tensor.uint64_data(), count, out, error);
+  case onnx::TensorProto::UINT64:
+    return packField<uint64_t>(tensor.uint64_data(), count, out, error);
   default:
     error = "element type " + dataTypeName(tensor.data_type()) +
             " is not supported";

@@ -29,6 +29,16 @@ std::optional<Type> convertDataType(int64_t onnxType, MLIRContext *context) {
     return b.getI64Type();
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case onnx::TensorProto::INT16:
+    return b.getI16Type();
+  case onnx::TensorProto::UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case onnx::TensorProto::UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case onnx::TensorProto::UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
   default:
     return std::nullopt;
   }
@@ -85,7 +95,8 @@ FailureOr<TensorType> convertTensorType(const onnx::TypeProto &type,
   if (!elementType) {
     error = "element type " + dataTypeName(tensor.elem_type()) +
             " is not supported (ge holds FLOAT, FLOAT16, BFLOAT16, INT8, "
-            "UINT8, INT32, INT64, BOOL)";
+            "UINT8, INT32, INT64, BOOL, DOUBLE, INT16, UINT16, UINT32, "
+            "UINT64)";
     return failure();
   }
   if (!tensor.has_shape())

@@ -3,8 +3,9 @@
 // ONNX CumSum / GE Cumsum: running sums along `axis`, `exclusive` leaving
 // the current element out, `reverse` summing from the end. The device
 // kernel library has no scan kernel, so mixed compute runs it here. Sums
-// run in element order, in the dtype itself for f32/i32/i64 (as NumPy's
-// cumsum does) and in f32 for f16/bf16, rounded once per output.
+// run in element order, in the dtype itself for f32/f64/i32/i64/u32/u64
+// (as NumPy's cumsum does; unsigned sums wrap) and in f32 for f16/bf16,
+// rounded once per output.
 //
 //===----------------------------------------------------------------------===//
 #include "kernels/host/host_kernels.h"
@@ -66,11 +67,14 @@ rt::Status hostCheckCumsum(const std::vector<TensorDesc> &inputs,
   case rt::DType::BF16:
   case rt::DType::I32:
   case rt::DType::I64:
+  case rt::DType::F64:
+  case rt::DType::U32:
+  case rt::DType::U64:
     break;
   default:
     return rt::Status(rt::ErrorCode::kUnsupported,
-                      "Cumsum on the host supports f32, f16, bf16, i32 and "
-                      "i64, not " +
+                      "Cumsum on the host supports f32, f64, f16, bf16, i32, "
+                      "i64, u32 and u64, not " +
                           std::string(rt::dtypeName(x.dtype)));
   }
   if (x.format != rt::Format::ND && x.format != rt::Format::NCHW &&
@@ -104,7 +108,20 @@ rt::Status hostRunCumsum(const rt::HostCallArgs &args) {
     scanSame<int32_t>(s, in, out);
     break;
   case rt::DType::I64:
-    scanSame<int64_t>(s, in, out);
+    // Wrapping like NumPy, without signed overflow.
+    scan<int64_t, uint64_t>(
+        s, static_cast<const int64_t *>(in), static_cast<int64_t *>(out),
+        [](int64_t v) { return static_cast<uint64_t>(v); },
+        [](uint64_t v) { return static_cast<int64_t>(v); });
+    break;
+  case rt::DType::F64:
+    scanSame<double>(s, in, out);
+    break;
+  case rt::DType::U32:
+    scanSame<uint32_t>(s, in, out);
+    break;
+  case rt::DType::U64:
+    scanSame<uint64_t>(s, in, out);
     break;
   case rt::DType::F16:
     scan<uint16_t, float>(

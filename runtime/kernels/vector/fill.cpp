@@ -121,6 +121,21 @@ int32_t fillKernel(const KernelArgs &args, uint32_t blockIdx,
     generate<uint8_t>(out, b, e,
                       [&](int64_t i) { return uint8_t(val(i) != 0); });
     break;
+  case DType::F64:
+    generate<double>(out, b, e, val);
+    break;
+  case DType::I16:
+    generate<int16_t>(out, b, e, [&](int64_t i) { return int16_t(ival(i)); });
+    break;
+  case DType::U16:
+    generate<uint16_t>(out, b, e, [&](int64_t i) { return uint16_t(ival(i)); });
+    break;
+  case DType::U32:
+    generate<uint32_t>(out, b, e, [&](int64_t i) { return uint32_t(ival(i)); });
+    break;
+  case DType::U64:
+    generate<uint64_t>(out, b, e, [&](int64_t i) { return uint64_t(ival(i)); });
+    break;
   }
   return 0;
 }

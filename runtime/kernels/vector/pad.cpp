@@ -62,6 +62,21 @@ uint64_t encodeValue(double v, DType dt) {
   case DType::Bool:
     put(static_cast<uint8_t>(v != 0));
     break;
+  case DType::F64:
+    put(v);
+    break;
+  case DType::I16:
+    put(static_cast<int16_t>(static_cast<int64_t>(v)));
+    break;
+  case DType::U16:
+    put(static_cast<uint16_t>(static_cast<int64_t>(v)));
+    break;
+  case DType::U32:
+    put(static_cast<uint32_t>(static_cast<int64_t>(v)));
+    break;
+  case DType::U64:
+    put(static_cast<uint64_t>(static_cast<int64_t>(v)));
+    break;
   }
   return bits;
 }

@@ -99,6 +99,21 @@ void combineElement(Reduction r, DType dt, uint8_t *dst, const uint8_t *src) {
   case DType::I64:
     return combine(r, reinterpret_cast<int64_t *>(dst),
                    *reinterpret_cast<const int64_t *>(src));
+  case DType::F64:
+    return combine(r, reinterpret_cast<double *>(dst),
+                   *reinterpret_cast<const double *>(src));
+  case DType::I16:
+    return combine(r, reinterpret_cast<int16_t *>(dst),
+                   *reinterpret_cast<const int16_t *>(src));
+  case DType::U16:
+    return combine(r, reinterpret_cast<uint16_t *>(dst),
+                   *reinterpret_cast<const uint16_t *>(src));
+  case DType::U32:
+    return combine(r, reinterpret_cast<uint32_t *>(dst),
+                   *reinterpret_cast<const uint32_t *>(src));
+  case DType::U64:
+    return combine(r, reinterpret_cast<uint64_t *>(dst),
+                   *reinterpret_cast<const uint64_t *>(src));
   }
 }
 

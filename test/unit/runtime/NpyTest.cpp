@@ -117,13 +117,32 @@ TEST(Npy, WritesAndReadsFiles) {
 }
 
 TEST(Npy, AcceptsOtherDtypesAndHeaderSpellings) {
-  // float64 is readable (the caller decides what to do with it).
-  auto f8 = withHeader(
-      "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<f8\"}\n", 16);
-  auto a = parseNpy(f8.data(), f8.size(), "f8.npy");
-  ASSERT_TRUE(a.ok()) << a.status().toString();
-  EXPECT_FALSE(a->dtype.has_value());
-  EXPECT_EQ(a->itemSize, 8u);
+  // Complex is no plain little-endian kind: refused.
+  auto c8 = withHeader(
+      "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<c8\"}\n", 16);
+  auto a = parseNpy(c8.data(), c8.size(), "c8.npy");
+  ASSERT_FALSE(a.ok()); // complex is no plain kind
+  // The host-engine dtypes read as themselves; '<u2' is bfloat16's carrier
+  // and serves a uint16 tensor too.
+  struct Case {
+    const char *descr;
+    DType dtype;
+    size_t itemSize;
+  };
+  for (Case c : {Case{"<f8", DType::F64, 8}, Case{"<i2", DType::I16, 2},
+                 Case{"<u4", DType::U32, 4}, Case{"<u8", DType::U64, 8},
+                 Case{"<u2", DType::BF16, 2}}) {
+    auto bytes = withHeader(std::string("{'descr': '") + c.descr +
+                                "', 'fortran_order': False, 'shape': (2,), }\n",
+                            2 * c.itemSize);
+    auto arr = parseNpy(bytes.data(), bytes.size(), "t.npy");
+    ASSERT_TRUE(arr.ok()) << c.descr << ": " << arr.status().toString();
+    EXPECT_EQ(arr->dtype, c.dtype) << c.descr;
+    EXPECT_EQ(arr->itemSize, c.itemSize) << c.descr;
+    EXPECT_TRUE(npyHolds(*arr, c.dtype));
+    EXPECT_EQ(npyHolds(*arr, DType::U16), c.dtype == DType::BF16);
+    EXPECT_EQ(npyDescr(c.dtype == DType::BF16 ? DType::U16 : c.dtype), c.descr);
+  }
   // Version 2.0 and 3.0 headers.
   for (uint8_t major : {2, 3}) {
     auto v = withHeader(

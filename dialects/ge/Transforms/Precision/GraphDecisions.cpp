@@ -212,16 +212,18 @@ LogicalResult GraphDecider::decide(Operation *op, PrecisionStats &stats) {
     return success();
   OpFacts facts;
   bool hasFloat = false;
+  // Ops on host-engine types (f64, i16, u16, u32, u64) keep their dtypes:
+  // the host kernels compute in them exactly.
   for (Type t : op->getOperandTypes()) {
     auto d = getRuntimeDType(getElementTypeOrSelf(t));
-    if (!d)
+    if (!d || !rt::isDeviceDType(*d))
       return success();
     facts.operands.push_back(*d);
     hasFloat |= rt::isFloat(*d);
   }
   for (Type t : op->getResultTypes()) {
     auto d = getRuntimeDType(getElementTypeOrSelf(t));
-    if (!d)
+    if (!d || !rt::isDeviceDType(*d))
       return success();
     facts.results.push_back(*d);
     hasFloat |= rt::isFloat(*d);

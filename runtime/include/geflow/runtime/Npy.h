@@ -7,9 +7,11 @@
 // file, is a clear error naming the file, never a crash.
 //
 // dtypes: float32 '<f4', float16 '<f2', int8 '|i1', uint8 '|u1', int32
-// '<i4', int64 '<i8', bool '|b1'. NumPy has no bfloat16: bfloat16 tensors
-// travel as their raw 16-bit patterns in '<u2' arrays (written so, and a
-// '<u2' array reads as bfloat16).
+// '<i4', int64 '<i8', bool '|b1', float64 '<f8', int16 '<i2', uint16 '<u2',
+// uint32 '<u4', uint64 '<u8'. NumPy has no bfloat16: bfloat16 tensors
+// travel as their raw 16-bit patterns in '<u2' arrays (written so; a '<u2'
+// array reads as bfloat16 and is accepted where uint16 is wanted, see
+// npyHolds).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_NPY_H
@@ -28,8 +30,8 @@ namespace geflow::rt {
 struct NpyArray {
   /// The descr as written in the file ("<f4", "<f8", ...).
   std::string descr;
-  /// The geflow dtype of `descr`, or nullopt for a NumPy dtype geflow has
-  /// none of (float64, uint16 when not bfloat16, ...; still readable).
+  /// The geflow dtype of `descr` (bfloat16 for '<u2'; every plain
+  /// little-endian bool, int, uint and float type has one).
   std::optional<DType> dtype;
   /// Bytes per element.
   size_t itemSize = 0;
@@ -44,7 +46,10 @@ StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
 /// Reads and parses a .npy file.
 StatusOr<NpyArray> readNpy(const std::string &path);
 
-/// The NumPy descr of `dtype` ("<f4"; "<u2" for bfloat16).
+/// Whether `array` holds elements of `dtype` (a '<u2' array holds bfloat16
+/// or uint16).
+bool npyHolds(const NpyArray &array, DType dtype);
+/// The NumPy descr of `dtype` ("<f4"; "<u2" for bfloat16 and uint16).
 std::string npyDescr(DType dtype);
 /// Encodes a C-order array of `dtype` and `shape` (data has exactly
 /// numElements(shape) * dtypeSize(dtype) bytes) as a version 1.0 file

@@ -24,8 +24,15 @@ enum class DType : uint8_t {
   I32 = 5,
   I64 = 6,
   Bool = 7, // one byte per element, 0 or 1
+  // Types the device kernels lack: ops on them run on the host CPU engine
+  // (mixed compute, docs/mixed-compute.md).
+  F64 = 8,
+  I16 = 9,
+  U16 = 10,
+  U32 = 11,
+  U64 = 12,
 };
-constexpr int kNumDTypes = 8;
+constexpr int kNumDTypes = 13;
 
 size_t dtypeSize(DType t);
 /// Element `i` of a dense tensor of `t` at `data`, as a double (summaries,
@@ -36,10 +43,14 @@ double elementAsDouble(DType t, const void *data, size_t i);
 /// value out of range).
 std::string_view dtypeName(DType t);
 /// The short names of messages and generated names: "f32", "f16", "bf16",
-/// "i8", "u8", "i32", "i64", "i1".
+/// "i8", "u8", "i32", "i64", "i1", "f64", "i16", "u16", "u32", "u64".
 std::string_view dtypeShortName(DType t);
 std::optional<DType> parseDType(std::string_view name);
+/// f32, f16, bf16 (the device's float types) or f64.
 bool isFloat(DType t);
+/// Whether device kernels exist for `t` at all (f64, i16, u16, u32 and u64
+/// are host-engine types: an op on them runs on the host CPU engine).
+bool isDeviceDType(DType t);
 
 /// Tensor memory formats (GE's Format). Shapes in the IR are logical; the
 /// physical shape of a formatted tensor comes from physicalShape().

@@ -29,7 +29,34 @@ func.func @unplaced(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // The host kernel checks what it is given.
 func.func @badtype(%x: tensor<4xi8>) -> tensor<4xi8> {
-  // expected-error @+1 {{the host kernel Cumsum cannot run it: Cumsum on the host supports f32, f16, bf16, i32 and i64, not int8}}
+  // expected-error @+1 {{the host kernel Cumsum cannot run it: Cumsum on the host supports f32, f64, f16, bf16, i32, i64, u32 and u64, not int8}}
   %c = ge.Cumsum %x {axis = 0 : i64, ge.engine = "host"} : (tensor<4xi8>) -> tensor<4xi8>
   return %c : tensor<4xi8>
+}
+
+// -----
+
+// Host-engine dtypes (f64, i16, u16, u32, u64): ops on them call host
+// kernels even where a device kernel of the op type exists (Add, Cast).
+// CHECK-LABEL: npu.program @host_types
+// CHECK: npu.host_call "Add"(%arg0, %arg1) {{.*}}: (tensor<2x3xf64>, tensor<3xf64>) -> tensor<2x3xf64>
+// CHECK: npu.host_call "ReduceMax"(%{{.*}}) {call_attrs = {axes = array<i64: 1>, keep_dims = 1 : i64}
+// CHECK: npu.host_call "Cast"(%{{.*}}) {{.*}}: (tensor<2x1xf64>) -> tensor<2x1xf32>
+// CHECK: npu.host_call "Maximum"(%arg2, %arg2) {{.*}}: (tensor<4xui16>, tensor<4xui16>) -> tensor<4xui16>
+func.func @host_types(%a: tensor<2x3xf64>, %b: tensor<3xf64>, %u: tensor<4xui16>) -> (tensor<2x1xf32>, tensor<4xui16>) {
+  %s = ge.Add %a, %b {ge.engine = "host"} : (tensor<2x3xf64>, tensor<3xf64>) -> tensor<2x3xf64>
+  %m = ge.ReduceMax %s {axes = array<i64: 1>, keep_dims = true, ge.engine = "host"} : (tensor<2x3xf64>) -> tensor<2x1xf64>
+  %c = ge.Cast %m {dst_type = f32, ge.engine = "host"} : (tensor<2x1xf64>) -> tensor<2x1xf32>
+  %x = ge.Maximum %u, %u {ge.engine = "host"} : (tensor<4xui16>, tensor<4xui16>) -> tensor<4xui16>
+  return %c, %x : tensor<2x1xf32>, tensor<4xui16>
+}
+
+// -----
+
+// Without mixed compute an op on a host-engine dtype fails, saying how to
+// run it.
+func.func @f64_on_device(%a: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{computes in float64, which only the host CPU engine does: compile with mix_compile_mode=true}}
+  %s = ge.Add %a, %a : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  return %s : tensor<3xf64>
 }

@@ -19,9 +19,9 @@ func.func @declared_type_mismatch(%a: tensor<2x3xf32>) {
 
 // -----
 
-func.func @element_type(%a: tensor<2xf64>) {
+func.func @element_type(%a: tensor<2xf80>) {
   // expected-error @+1 {{'ge.Relu' op operand #0 must be tensor of ge element type}}
-  %0 = ge.Relu %a : (tensor<2xf64>) -> tensor<2xf64>
+  %0 = ge.Relu %a : (tensor<2xf80>) -> tensor<2xf80>
   return
 }
 

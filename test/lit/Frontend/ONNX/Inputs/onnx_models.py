@@ -55,6 +55,37 @@ def unary_chain(ops, opset=13, shape=(2, 3), dtype=F):
 # ---------------------------------------------------------------------------
 
 
+@model("host_types")
+def _():
+    """DOUBLE, INT16, UINT16, UINT32 and UINT64 inputs, initializers (raw and
+    typed fields) and casts between them and FLOAT."""
+    D, I16, U16, U32, U64 = (TensorProto.DOUBLE, TensorProto.INT16,
+                             TensorProto.UINT16, TensorProto.UINT32,
+                             TensorProto.UINT64)
+    inits = [
+        const("dk", np.array([0.5, -1.25, 2.0], np.float64)),
+        helper.make_tensor("u64k", U64, [3], [1, 2, 18446744073709551615]),
+        helper.make_tensor("u32k", U32, [3], [7, 8, 4294967295]),
+        helper.make_tensor("i16k", I16, [3], [-32768, 0, 32767]),
+        helper.make_tensor("u16k", U16, [3], [0, 1, 65535]),
+    ]
+    nodes = [
+        helper.make_node("Add", ["d", "dk"], ["d_sum"], name="d_add"),
+        helper.make_node("Cast", ["d_sum"], ["d_f32"], name="d_cast", to=F),
+        helper.make_node("Max", ["i16", "i16k"], ["i16_max"], name="i16_max"),
+        helper.make_node("Min", ["u16", "u16k"], ["u16_min"], name="u16_min"),
+        helper.make_node("Mod", ["u32", "u32k"], ["u32_mod"], name="u32_mod"),
+        helper.make_node("Mul", ["u64", "u64k"], ["u64_mul"], name="u64_mul"),
+        helper.make_node("Cast", ["f"], ["f_f64"], name="f_cast", to=D),
+    ]
+    inputs = [vi("d", D, [2, 3]), vi("i16", I16, [3]), vi("u16", U16, [3]),
+              vi("u32", U32, [3]), vi("u64", U64, [3]), vi("f", F, [3])]
+    outputs = [vi("d_f32", F, [2, 3]), vi("i16_max", I16, [3]),
+               vi("u16_min", U16, [3]), vi("u32_mod", U32, [3]),
+               vi("u64_mul", U64, [3]), vi("f_f64", D, [3])]
+    return graph(nodes, inputs, outputs, inits)
+
+
 @model("binary")
 def _():
     ops = ["Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater"]
@@ -1108,13 +1139,13 @@ def _():
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
         helper.make_node("Conv", ["x5", "w5"], ["cv"], name="conv3d"),
-        helper.make_node("Cast", ["x"], ["dbl"], to=TensorProto.DOUBLE, name="to_double"),
+        helper.make_node("Cast", ["x"], ["str"], to=TensorProto.STRING, name="to_string"),
     ]
     m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
                       vi("x5", F, [1, 1, 4, 4, 4])],
               [vi(n, TensorProto.INT32, None) for n in ["s1", "s2"]] +
               [vi(n, F, None) for n in ["m", "p", "cv"]] +
-              [vi("pi", I64, None), vi("dbl", TensorProto.DOUBLE, None)],
+              [vi("pi", I64, None), vi("str", TensorProto.STRING, None)],
               [const("w5", np.ones((1, 1, 2, 2, 2), np.float32))])
     m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
     return m
