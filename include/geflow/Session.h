@@ -80,6 +80,33 @@ Status Initialize(const OptionMap &options);
 Status Finalize();
 bool IsInitialized();
 
+/// Feature-map memory of a Session's graphs (static_memory_policy,
+/// docs/static-memory.md).
+struct SessionMemoryInfo {
+  /// The session's policy (static_memory_policy or GE_USE_STATIC_MEMORY;
+  /// graphs may set their own).
+  int policy = 0;
+  /// The shared arena: its block's bytes (the most one run on it needed),
+  /// the most bytes its blocks held at once, how often it grew, and how
+  /// many runs used it.
+  uint64_t sharedArenaBytes = 0;
+  uint64_t sharedArenaPeakBytes = 0;
+  uint64_t sharedArenaGrowths = 0;
+  uint64_t sharedArenaRuns = 0;
+  struct GraphMemory {
+    int policy = 0;
+    /// Feature-map bytes a run of the graph needs (its largest gear).
+    uint64_t arenaBytes = 0;
+    /// Whether its runs use the shared arena (else each of its execution
+    /// contexts holds arenaBytes of its own).
+    bool shared = false;
+    /// Its execution contexts (runs that were in flight at once).
+    size_t contexts = 0;
+  };
+  /// The built graphs by id.
+  std::map<uint32_t, GraphMemory> graphs;
+};
+
 using RunAsyncCallback =
     std::function<void(Status, std::vector<Tensor> &outputs)>;
 
@@ -145,6 +172,8 @@ public:
   rt::StatusOr<std::shared_ptr<rt::Dumper>> GetDumper(uint32_t graphId);
   /// Waits for every RunGraphAsync still in flight.
   Status Synchronize();
+  /// Feature-map memory of the session and its built graphs.
+  rt::StatusOr<SessionMemoryInfo> GetMemoryInfo();
 
   struct Impl;
 

@@ -305,6 +305,15 @@ compileModule(ModuleOp module, const CompileConfig &config,
       ++s.graphOps;
   });
 
+  // A .air's FileConstant weights become variables as its Const weights
+  // do: their files are read first (the pipeline would read them only after
+  // the variables are chosen), keeping the node's name.
+  if (config.variables.allUpdatable || !config.variables.updatable.empty()) {
+    PassManager load(module.getContext());
+    load.addPass(createGELoadFileConstants());
+    if (failed(load.run(module)))
+      return failure();
+  }
   if (failed(applyVariableOptions(module, config.variables)) ||
       failed(checkInOutPairNames(module, config.pipeline.mixed)))
     return failure();

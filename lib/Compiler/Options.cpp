@@ -269,6 +269,22 @@ OptionsRegistry::OptionsRegistry() {
       "Most bytes all variables (updatable weights) may hold", "5368709120");
   variableMemory.minValue = 1;
   specs_.push_back(variableMemory);
+  // GE: Host moves variables off the device's memory (needs
+  // mix_compile_mode). geflow's variables never are in device memory: they
+  // live in the executable's host memory and both engines read them in
+  // place, so Host has nothing to move (docs/weight-update.md).
+  OptionSpec placement =
+      enumOption("variable_placement", {"Device", "Host"}, "Device",
+                 "Where variables live (GE): Device; Host is refused, as "
+                 "geflow's variables are already in host memory");
+  placement.check = [](const std::string &v) -> std::string {
+    return v == "Host" ? "Host is not supported: geflow keeps variables in "
+                         "the executable's host memory, which the device "
+                         "and the host CPU engine both read in place (no "
+                         "device memory to free); use Device"
+                       : "";
+  };
+  specs_.push_back(placement);
 
   // GE's documented default: one stream per engine.
   OptionSpec streams =
@@ -431,6 +447,23 @@ OptionsRegistry::OptionsRegistry() {
   runFlag.sessionGraphsOnly = true;
   runFlag.affectsExecutable = false;
   specs_.push_back(runFlag);
+  // GE's feature-map memory across a Session's graphs (TF online-inference
+  // guide 7.1 "memory management", 7.4.1 GE_USE_STATIC_MEMORY;
+  // docs/static-memory.md): 0 each graph its own memory, 2 (and 1, its
+  // historic spelling) static-shape graphs share one arena sized by the
+  // largest, 3 shape-ranged graphs share one, 4 all graphs do.
+  OptionSpec staticMemory =
+      option("static_memory_policy", Kind::Int,
+             "Feature-map memory of a Session's graphs: 0 per graph; 1/2 "
+             "static-shape graphs share one arena grown to the largest; 3 "
+             "shape-ranged graphs share one; 4 all graphs share one",
+             "0");
+  staticMemory.aliases = {"ge.exec.staticMemoryPolicy"};
+  staticMemory.maxValue = 4;
+  staticMemory.scope = OptionScope::Session;
+  staticMemory.sessionGraphsOnly = true;
+  staticMemory.affectsExecutable = false;
+  specs_.push_back(staticMemory);
   addDebugOptionSpecs(specs_);
 }
 
@@ -604,7 +637,7 @@ OptionsRegistry::checkNoSessionGraphOptions(const Options &options,
       out += (out.empty() ? "" : "\n") +
              ("option '" + name +
               "' applies to graphs added to a "
-              "Session (the compile cache and run flag); " +
+              "Session (the compile cache, run flag and shared memory); " +
               what + " compiles directly");
   }
   return out;

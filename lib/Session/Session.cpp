@@ -9,6 +9,7 @@
 #include "geflow/runtime/Device.h"
 #include "geflow/runtime/Interop.h"
 #include "geflow/runtime/Model.h"
+#include "geflow/runtime/SharedArena.h"
 #include "geflow/runtime/Stream.h"
 #include "geflow/runtime/Timeouts.h"
 
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <set>
 #include <thread>
@@ -87,6 +89,55 @@ Status checkDeployOptions(const Options &options) {
   }
   return Status::OK();
 }
+/// GE_USE_STATIC_MEMORY (TF online-inference guide 7.4.1): the policy the
+/// environment gives, nullopt when unset.
+rt::StatusOr<std::optional<int>> staticMemoryFromEnvironment() {
+  const char *v = std::getenv("GE_USE_STATIC_MEMORY");
+  if (!v || !*v)
+    return std::optional<int>();
+  std::string text = v;
+  if (text.size() != 1 || text[0] < '0' || text[0] > '4')
+    return rt::invalidArgument(
+        "environment variable GE_USE_STATIC_MEMORY='" + text +
+        "': expected 0, 1, 2, 3 or 4 (the values of static_memory_policy)");
+  return std::optional<int>(text[0] - '0');
+}
+
+/// The static memory policy of `options` (session or graph), checked
+/// against GE_USE_STATIC_MEMORY: GE forbids setting both (they conflict),
+/// geflow accepts both only when they agree.
+rt::StatusOr<int> staticMemoryPolicy(const Options &options,
+                                     const std::string &where) {
+  // GE: 1 is the historic spelling of 2.
+  auto canonical = [](int policy) { return policy == 1 ? 2 : policy; };
+  auto env = staticMemoryFromEnvironment();
+  if (!env.ok())
+    return env.status();
+  if (!options.has("static_memory_policy"))
+    return canonical(env->value_or(0));
+  int policy = static_cast<int>(options.getInt("static_memory_policy", 0));
+  if (*env && canonical(**env) != canonical(policy))
+    return rt::invalidArgument(
+        where + "static_memory_policy=" + std::to_string(policy) +
+        " and environment variable GE_USE_STATIC_MEMORY=" +
+        std::to_string(**env) +
+        " conflict (GE: they cannot be used together); unset one");
+  return canonical(policy);
+}
+
+/// The models a policy puts on the session's shared arena (none for 0).
+std::optional<rt::SharedArenaShapes> sharedArenaShapes(int policy) {
+  switch (policy) {
+  case 2:
+    return rt::SharedArenaShapes::Static;
+  case 3:
+    return rt::SharedArenaShapes::Ranged;
+  case 4:
+    return rt::SharedArenaShapes::All;
+  default:
+    return std::nullopt;
+  }
+}
 } // namespace
 
 Status Initialize(const OptionMap &raw) {
@@ -146,6 +197,7 @@ struct GraphEntry {
       cache;                // ge.graph_compiler_cache_dir + ge.graph_key
   bool compileOnly = false; // ge.runFlag=0
   bool fromCache = false;   // built from the cache, not compiled
+  int memoryPolicy = 0;     // static_memory_policy
   std::shared_ptr<rt::Model> model; // once built
   /// What the run-time debug options record: the session's, or the
   /// graph's own when its options give any.
@@ -174,6 +226,10 @@ struct Session::Impl {
   /// ge.exec.deviceId's device, retained by the Session (released at its
   /// end): sessions of one process may run on different devices.
   std::shared_ptr<rt::Device> device;
+  /// static_memory_policy: the session's, and the feature-map arena the
+  /// graphs it covers share.
+  int memoryPolicy = 0;
+  std::shared_ptr<rt::SharedArena> arena;
   std::mutex mu;
   std::unordered_map<uint32_t, std::shared_ptr<GraphEntry>> graphs;
 
@@ -220,6 +276,10 @@ struct Session::Impl {
           "applies to graphs that need compiling");
     entry->cache = std::move(*cache);
     entry->compileOnly = entry->options.getInt("ge.runFlag", 1) == 0;
+    auto policy = staticMemoryPolicy(entry->options, graphName(id) + ": ");
+    if (!policy.ok())
+      return policy.status();
+    entry->memoryPolicy = *policy;
     std::lock_guard<std::mutex> lock(mu);
     if (!graphs.emplace(id, std::move(entry)).second)
       return rt::invalidArgument("graph " + std::to_string(id) +
@@ -339,16 +399,21 @@ rt::StatusOr<std::shared_ptr<rt::Model>> Session::Impl::build(uint32_t id) {
   std::lock_guard<std::mutex> lock(entry.buildMu);
   if (entry.model)
     return entry.model;
+  rt::ModelLoadOptions load;
+  if (auto shapes = sharedArenaShapes(entry.memoryPolicy)) {
+    load.sharedArena = arena;
+    load.sharedArenaShapes = *shapes;
+  }
   rt::StatusOr<std::unique_ptr<rt::Model>> model = rt::Status();
   if (!entry.path.empty() && llvm::StringRef(entry.path).ends_with(".gfm")) {
-    model = rt::Model::load(entry.path, device);
+    model = rt::Model::load(entry.path, device, load);
   } else {
     auto bytes = entry.cache ? compileCached(id, entry) : compile(id, entry);
     if (!bytes.ok())
       return bytes.status();
-    model = rt::Model::loadFromBytes(bytes->data(), bytes->size(), device,
-                                     entry.fromCache ? entry.cache->modelPath()
-                                                     : graphName(id));
+    model = rt::Model::loadFromBytes(
+        bytes->data(), bytes->size(), device,
+        entry.fromCache ? entry.cache->modelPath() : graphName(id), load);
   }
   if (!model.ok())
     return model.status();
@@ -423,6 +488,14 @@ Session::Session(const OptionMap &raw) : impl_(std::make_unique<Impl>()) {
     return;
   }
   impl_->device = *device;
+  auto policy = staticMemoryPolicy(impl_->options, "");
+  if (!policy.ok()) {
+    impl_->status = policy.status();
+    return;
+  }
+  impl_->memoryPolicy = *policy;
+  // Made even under policy 0: a graph's own options may ask for it.
+  impl_->arena = std::make_shared<rt::SharedArena>(impl_->device);
   impl_->worker = std::thread([impl = impl_.get()] { impl->workerLoop(); });
 }
 
@@ -644,6 +717,33 @@ Status Session::Synchronize() {
   impl_->idleCv.wait(lock,
                      [&] { return impl_->queue.empty() && !impl_->busy; });
   return Status::OK();
+}
+
+rt::StatusOr<SessionMemoryInfo> Session::GetMemoryInfo() {
+  GEFLOW_RETURN_IF_ERROR(impl_->status);
+  SessionMemoryInfo info;
+  info.policy = impl_->memoryPolicy;
+  info.sharedArenaBytes = impl_->arena->bytes();
+  info.sharedArenaPeakBytes = impl_->arena->peakBytes();
+  info.sharedArenaGrowths = impl_->arena->growths();
+  info.sharedArenaRuns = impl_->arena->runs();
+  std::vector<std::pair<uint32_t, std::shared_ptr<GraphEntry>>> entries;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    entries.assign(impl_->graphs.begin(), impl_->graphs.end());
+  }
+  for (const auto &[id, entry] : entries) {
+    // A graph being built (buildMu held while compiling) is not built yet.
+    std::unique_lock<std::mutex> built(entry->buildMu, std::try_to_lock);
+    if (!built.owns_lock() || !entry->model)
+      continue;
+    SessionMemoryInfo::GraphMemory &g = info.graphs[id];
+    g.policy = entry->memoryPolicy;
+    g.arenaBytes = entry->model->arenaBytes();
+    g.shared = entry->model->sharedArena() != nullptr;
+    g.contexts = entry->model->numContexts();
+  }
+  return info;
 }
 
 Status Session::RunGraphWithStreamAsync(uint32_t id, gfrtStream stream,

@@ -315,6 +315,27 @@ public:
     return unwrap(session_->GetDumper(id));
   }
 
+  py::dict memoryInfo() {
+    SessionMemoryInfo info = unwrap(session_->GetMemoryInfo());
+    py::dict graphs;
+    for (const auto &[id, g] : info.graphs) {
+      py::dict d;
+      d["policy"] = g.policy;
+      d["arena_bytes"] = g.arenaBytes;
+      d["shared"] = g.shared;
+      d["contexts"] = g.contexts;
+      graphs[py::int_(id)] = d;
+    }
+    py::dict out;
+    out["policy"] = info.policy;
+    out["shared_arena_bytes"] = info.sharedArenaBytes;
+    out["shared_arena_peak_bytes"] = info.sharedArenaPeakBytes;
+    out["shared_arena_growths"] = info.sharedArenaGrowths;
+    out["shared_arena_runs"] = info.sharedArenaRuns;
+    out["graphs"] = graphs;
+    return out;
+  }
+
   void synchronize() {
     Status st;
     {
@@ -418,6 +439,12 @@ allocated from the graph's output signature.
       .def("dumper", &PySession::dumper, py::arg("graph_id"),
            "The geflow.Dumper of enable_dump / enable_dump_debug / "
            "enable_exception_dump for the graph, or None.")
+      .def("memory_info", &PySession::memoryInfo,
+           "Feature-map memory (static_memory_policy): {'policy', "
+           "'shared_arena_bytes', 'shared_arena_peak_bytes', "
+           "'shared_arena_growths', 'shared_arena_runs', 'graphs': {id: "
+           "{'policy', 'arena_bytes', 'shared', 'contexts'}}} of the built "
+           "graphs.")
       .def("synchronize", &PySession::synchronize,
            "Waits for every run_graph_async still queued.");
 }

@@ -46,6 +46,7 @@ makeGearState(const GearPlan &plan, void *arena, void *hostArena,
     else if (p.region == Region::External && external[p.slot])
       state->pointers[i] = const_cast<uint8_t *>(external[p.slot]) + p.offset;
   }
+  state->arenaBase = arena;
   void **table = state->pointers.data();
   state->kernelArgs.resize(plan.kernels.size());
   for (size_t i = 0; i < plan.kernels.size(); ++i) {
@@ -77,11 +78,27 @@ makeGearState(const GearPlan &plan, void *arena, void *hostArena,
   return state;
 }
 
+void aimArena(const GearPlan &plan, GearState &state, void *base) {
+  if (state.arenaBase == base)
+    return;
+  auto *bytes = static_cast<uint8_t *>(base);
+  for (size_t i = 0; i < plan.pointers.size(); ++i)
+    if (plan.pointers[i].region == Region::Arena)
+      state.pointers[i] = bytes + plan.pointers[i].offset;
+  for (size_t i = 0; i < plan.kernels.size(); ++i) {
+    const KernelLayout &l = plan.kernels[i];
+    if (l.hasWorkspace && !l.workspaceOnHost)
+      state.kernelArgs[i].workspace = bytes + l.workspaceOffset;
+  }
+  state.arenaBase = base;
+}
+
 ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
                          std::shared_ptr<Device> device, const uint8_t *weights,
-                         std::vector<const uint8_t *> external)
+                         std::vector<const uint8_t *> external,
+                         bool sharedArena)
     : plans_(plans), device_(std::move(device)), weights_(weights),
-      external_(std::move(external)) {
+      external_(std::move(external)), sharedArena_(sharedArena) {
   for (const auto &plan : plans_) {
     arenaSize_ = std::max(arenaSize_, plan->info.arenaSize);
     hostArenaSize_ = std::max(hostArenaSize_, plan->info.hostArenaSize);
@@ -109,7 +126,7 @@ std::vector<Stream *> ContextPool::allInternal(ExecContext &ctx) const {
 StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
   auto ctx = std::make_unique<ExecContext>();
   ctx->device = device_;
-  if (arenaSize_ > 0) {
+  if (arenaSize_ > 0 && !sharedArena_) {
     StatusOr<void *> arena = device_->allocator().allocate(arenaSize_);
     if (!arena.ok())
       return Status(arena.status().code(),

@@ -53,7 +53,15 @@ struct GearState {
   /// The weight version the pointers into updatable weights are aimed at
   /// (WeightSets::bind).
   uint64_t weightVersion = 0;
+  /// The arena the pointers and workspaces into the arena are aimed at
+  /// (the context's own, or a shared arena's current block: aimArena).
+  void *arenaBase = nullptr;
 };
+
+/// Re-aims the pointer-table entries and kernel workspaces of `state` that
+/// lie in the arena at `base` (a shared arena's block, which moves when it
+/// grows).
+void aimArena(const GearPlan &plan, GearState &state, void *base);
 
 struct RangedInstance;
 
@@ -136,10 +144,13 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
 class ContextPool {
 public:
   /// `weights` is the weight blob, `external` the mapped external weight
-  /// files (by index); both must outlive the pool.
+  /// files (by index); both must outlive the pool. With `sharedArena` the
+  /// contexts hold no arena: each run aims its state at a shared arena's
+  /// block (aimArena).
   ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
               std::shared_ptr<Device> device, const uint8_t *weights,
-              std::vector<const uint8_t *> external = {});
+              std::vector<const uint8_t *> external = {},
+              bool sharedArena = false);
   /// Waits for the runs still using the contexts.
   ~ContextPool();
 
@@ -152,8 +163,10 @@ public:
   /// Marks `ctx` as enqueued (its run's end is its `done` record).
   void release(ExecContext *ctx);
   size_t size() const;
-  /// The arena every context holds: the largest gear's.
+  /// The arena a run needs: the largest gear's (held by every context
+  /// unless the arena is shared).
   uint64_t arenaSize() const { return arenaSize_; }
+  bool sharedArena() const { return sharedArena_; }
   uint64_t hostArenaSize() const { return hostArenaSize_; }
 
 private:
@@ -166,6 +179,7 @@ private:
   const std::shared_ptr<Device> device_;
   const uint8_t *weights_;
   const std::vector<const uint8_t *> external_;
+  const bool sharedArena_;
   uint64_t arenaSize_ = 0, hostArenaSize_ = 0;
   uint32_t numStreams_ = 1, numEvents_ = 0, numCollectives_ = 0;
   /// Program streams > 0 some gear runs on the AI cores, and the ones some

@@ -18,7 +18,7 @@ StatusOr<std::unique_ptr<Model>> Model::load(const std::string &path,
   StatusOr<std::unique_ptr<GfmFile>> file = GfmFile::open(path, options.limits);
   if (!file.ok())
     return file.status();
-  return fromFile(std::move(file.value()), std::move(device));
+  return fromFile(std::move(file.value()), std::move(device), options);
 }
 
 StatusOr<std::unique_ptr<Model>>
@@ -29,11 +29,12 @@ Model::loadFromBytes(const void *data, size_t size,
       GfmFile::fromBytes(data, size, name, options.limits);
   if (!file.ok())
     return file.status();
-  return fromFile(std::move(file.value()), std::move(device));
+  return fromFile(std::move(file.value()), std::move(device), options);
 }
 
 StatusOr<std::unique_ptr<Model>>
-Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
+Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device,
+                const ModelLoadOptions &options) {
   if (!file)
     return invalidArgument("Model::fromFile: no file");
   if (!device)
@@ -68,12 +69,22 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device) {
       return padding.status();
     impl->padding = std::move(padding.value());
   }
+  bool ranged = impl->plans.size() == 1 && impl->plans[0]->range;
+  if (options.sharedArena &&
+      SharedArena::serves(options.sharedArenaShapes, ranged)) {
+    if (&options.sharedArena->device() != device.get())
+      return invalidArgument(
+          path + ": the shared arena is on device " +
+          std::to_string(options.sharedArena->device().id()) +
+          ", the model is loaded on device " + std::to_string(device->id()));
+    impl->sharedArena = options.sharedArena;
+  }
   impl->file = std::move(file);
   impl->device = std::move(device);
-  impl->pool = std::make_unique<exec::ContextPool>(impl->plans, impl->device,
-                                                   impl->file->weights(),
-                                                   impl->external->bases());
-  if (impl->plans.size() == 1 && impl->plans[0]->range)
+  impl->pool = std::make_unique<exec::ContextPool>(
+      impl->plans, impl->device, impl->file->weights(), impl->external->bases(),
+      impl->sharedArena != nullptr);
+  if (ranged)
     impl->instances = std::make_unique<exec::InstanceCache>();
   StatusOr<std::unique_ptr<exec::WeightSets>> weights =
       exec::WeightSets::create(impl->file->model(), props.soc,
@@ -100,6 +111,30 @@ Model::Impl::bindWeights(size_t gear, exec::GearState &state) const {
   std::shared_ptr<const exec::WeightVersion> version = weights->current();
   weights->bind(gear, *version, state);
   return version;
+}
+
+StatusOr<std::shared_ptr<SharedArena::Turn>>
+Model::Impl::takeArena(Stream &stream, const exec::GearPlan &plan,
+                       exec::GearState &state) const {
+  if (!sharedArena || plan.info.arenaSize == 0)
+    return std::shared_ptr<SharedArena::Turn>();
+  StatusOr<std::shared_ptr<SharedArena::Turn>> turn =
+      sharedArena->begin(stream, plan.info.arenaSize);
+  if (!turn.ok())
+    return Status(turn.status().code(),
+                  "model '" + name + "': " + turn.status().message());
+  exec::aimArena(plan, state, (*turn)->base());
+  return turn;
+}
+
+std::shared_ptr<const void>
+Model::Impl::runHold(std::shared_ptr<const exec::WeightVersion> weights,
+                     std::shared_ptr<SharedArena::Turn> turn) {
+  if (!turn)
+    return weights;
+  return std::make_shared<std::pair<std::shared_ptr<const exec::WeightVersion>,
+                                    std::shared_ptr<SharedArena::Turn>>>(
+      std::move(weights), std::move(turn));
 }
 
 static const std::vector<TensorInfo> kNoVariables;
@@ -147,6 +182,10 @@ size_t Model::liveWeightVersions() const {
 size_t Model::numContexts() const { return impl_->pool->size(); }
 
 uint64_t Model::arenaBytes() const { return impl_->pool->arenaSize(); }
+
+const std::shared_ptr<SharedArena> &Model::sharedArena() const {
+  return impl_->sharedArena;
+}
 
 void Model::setProfiler(std::shared_ptr<Profiler> profiler) {
   impl_->profiler = std::move(profiler);
@@ -225,6 +264,12 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   }
   if (bound->instance)
     exec::useInstance(plan, bound->instance, ctx, **state);
+  StatusOr<std::shared_ptr<SharedArena::Turn>> turn =
+      impl_->takeArena(stream, plan, **state);
+  if (!turn.ok()) {
+    pool.release(&ctx);
+    return turn.status();
+  }
   std::shared_ptr<const exec::WeightVersion> weights =
       impl_->bindWeights(bound->gear, **state);
   for (uint32_t index : plan.boundPointers) {
@@ -239,7 +284,8 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   Status status =
       exec::enqueueRun(plan, ctx, **state, stream, nullptr,
                        bound->instance ? &bound->instance->blockDims : nullptr,
-                       weights, debug.trace || debug.dump ? &debug : nullptr);
+                       Impl::runHold(std::move(weights), std::move(*turn)),
+                       debug.trace || debug.dump ? &debug : nullptr);
   pool.release(&ctx);
   Impl::endDebug(debug, enqueueStart);
   return status;

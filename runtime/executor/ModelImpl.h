@@ -13,6 +13,7 @@
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/Profiler.h"
+#include "geflow/runtime/SharedArena.h"
 
 #include <atomic>
 
@@ -43,6 +44,18 @@ struct Model::Impl {
   std::unique_ptr<exec::InstanceCache> instances;
   /// Set when the model was compiled with gear_padding.
   std::optional<exec::BatchPadding> padding;
+
+  /// Set when the model's runs use a session's shared arena.
+  std::shared_ptr<SharedArena> sharedArena;
+  /// With a shared arena: takes the run's turn on it (after the runs begun
+  /// before, on any model) and aims `state` at its block. Null without.
+  StatusOr<std::shared_ptr<SharedArena::Turn>>
+  takeArena(Stream &stream, const exec::GearPlan &plan,
+            exec::GearState &state) const;
+  /// What a run holds until its end: its weight version and arena turn.
+  static std::shared_ptr<const void>
+  runHold(std::shared_ptr<const exec::WeightVersion> weights,
+          std::shared_ptr<SharedArena::Turn> turn);
 
   /// Set for a model with updatable weights: the versioned weight sets.
   std::unique_ptr<exec::WeightSets> weights;

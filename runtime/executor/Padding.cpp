@@ -123,6 +123,12 @@ Status Model::Impl::executePadded(Stream &stream,
     pool.release(&ctx);
     return state.status();
   }
+  StatusOr<std::shared_ptr<SharedArena::Turn>> turn =
+      takeArena(stream, plan, **state);
+  if (!turn.ok()) {
+    pool.release(&ctx);
+    return turn.status();
+  }
   std::vector<void *> &staging = (*state)->staging;
   size_t count = in.size() + out.size();
   if (staging.empty()) {
@@ -171,7 +177,8 @@ Status Model::Impl::executePadded(Stream &stream,
                             outRows[i] * batch, MemcpyKind::Default);
         return copied;
       },
-      nullptr, weights, debug.trace || debug.dump ? &debug : nullptr));
+      nullptr, runHold(std::move(weights), std::move(*turn)),
+      debug.trace || debug.dump ? &debug : nullptr));
   pool.release(&ctx);
   endDebug(debug, enqueueStart);
   return first;

@@ -120,6 +120,17 @@ def test_option_errors(rng):
                              r"variable_memory_max_size=1000; the largest: w2 \(40960 bytes\), "
                              r"w1 \(1728 bytes\)"):
         geflow.compile(model, {"updatable_weights": "all", "variable_memory_max_size": "1000"})
+    with pytest.raises(geflow.InvalidArgumentError,
+                       match="option 'variable_placement'.*Host is not supported: geflow "
+                             "keeps variables in the executable's host memory"):
+        geflow.compile(model, {"updatable_weights": "all", "variable_placement": "Host",
+                               "mix_compile_mode": "true"})
+    with pytest.raises(geflow.InvalidArgumentError,
+                       match="option 'variable_placement'.*allowed values are Device, Host"):
+        geflow.compile(model, {"variable_placement": "device"})
+    device = geflow.compile(model, {"updatable_weights": "all",
+                                    "variable_placement": "Device"})
+    assert sorted(w.name for w in device.weights) == sorted(SHAPES)
     plain = geflow.compile(model)
     assert plain.weights == []
     with pytest.raises(geflow.InvalidArgumentError, match="compile it with updatable_weights"):
@@ -283,3 +294,28 @@ def cnn_batch(weights):
     out.ClearField("dim_value")
     out.dim_param = "N"
     return model
+
+
+@pytest.mark.parametrize("threshold", [None, 0], ids=["Const", "FileConstant"])
+def test_air_weights_become_variables(threshold, rng, tmp_path):
+    """A .air's weights, Const nodes or FileConstant files, are updatable
+    under their node names; an update equals a fresh compile of the .air
+    exported with the new values, bit for bit."""
+    def export(weights, name):
+        onnx_path = tmp_path / f"{name}.onnx"
+        onnx_path.write_bytes(cnn(weights).SerializeToString())
+        out = tmp_path / name
+        out.mkdir()
+        return geflow.air.export_air(str(onnx_path), str(out / "m.air"),
+                                     weight_threshold=threshold)["path"]
+
+    first, second = random_weights(rng), random_weights(rng)
+    path = export(first, "first")
+    exe = geflow.compile(path, {"updatable_weights": "all"})
+    assert sorted(w.name for w in exe.weights) == sorted(SHAPES)
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    np.testing.assert_array_equal(exe.run({"x": x})[0],
+                                  geflow.compile(path).run({"x": x})[0])
+    exe.update_weights(second)
+    fresh = geflow.compile(export(second, "second"), {"updatable_weights": "all"})
+    np.testing.assert_array_equal(exe.run({"x": x})[0], fresh.run({"x": x})[0])

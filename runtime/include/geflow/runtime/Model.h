@@ -24,6 +24,7 @@
 #define GEFLOW_RUNTIME_MODEL_H
 
 #include "geflow/runtime/Gfm.h"
+#include "geflow/runtime/SharedArena.h"
 #include "geflow/runtime/Status.h"
 #include "geflow/runtime/Types.h"
 
@@ -38,6 +39,7 @@ class Device;
 class Dumper;
 class Profiler;
 class Stream;
+using SharedArenaShapes = SharedArena::Shapes;
 
 /// One input or output of a model's signature.
 struct TensorInfo {
@@ -98,6 +100,11 @@ struct WeightUpdate {
 
 struct ModelLoadOptions {
   GfmLimits limits;
+  /// static_memory_policy: when set and `sharedArenaShapes` covers the
+  /// model (SharedArena::serves), its runs use the shared arena's block
+  /// for their feature maps instead of arenas of the model's own.
+  std::shared_ptr<SharedArena> sharedArena;
+  SharedArenaShapes sharedArenaShapes = SharedArenaShapes::All;
 };
 
 class Model {
@@ -115,7 +122,8 @@ public:
                 const ModelLoadOptions &options = {});
   /// Prepares an already opened file.
   static StatusOr<std::unique_ptr<Model>>
-  fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device);
+  fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device,
+           const ModelLoadOptions &options = {});
 
   /// Waits for the executions still in flight (they use the model's
   /// contexts), then frees the contexts. Not to be called from a task.
@@ -200,9 +208,13 @@ public:
   /// Execution contexts created so far (each holds an arena); at most the
   /// number of executions that were in flight at once.
   size_t numContexts() const;
-  /// Bytes of the arena each context holds: the largest gear's, since the
-  /// gears share contexts.
+  /// Bytes of feature-map arena a run needs: the largest gear's (the gears
+  /// share contexts). Each context holds that much, unless the model runs
+  /// on a shared arena.
   uint64_t arenaBytes() const;
+  /// The shared arena the model's runs use (static_memory_policy), or null
+  /// when its contexts hold arenas of their own.
+  const std::shared_ptr<SharedArena> &sharedArena() const;
 
   struct Impl;
 
