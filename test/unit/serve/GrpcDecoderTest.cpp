@@ -53,9 +53,9 @@ TEST(GrpcDecoder, Errors) {
   }
   {
     inference::ModelInferRequest r;
-    addInput(r, "a", "FP64", {2, 2});
+    addInput(r, "a", "BYTES", {2, 2});
     EXPECT_TRUE(refused(decodeGrpcInfer(r, sig),
-                        "input 'a' has datatype 'FP64', which geflow models "
+                        "input 'a' has datatype 'BYTES', which geflow models "
                         "do not take"));
   }
   {

@@ -75,8 +75,8 @@ TEST(KServeDecoder, InputErrors) {
                       "inputs[0] has no 'name' string"));
   EXPECT_TRUE(refused(json(x(R"("shape": [1,4])")),
                       "input 'x' has no 'datatype' string"));
-  EXPECT_TRUE(refused(json(x(R"("datatype": "FP64")")),
-                      "input 'x' has datatype 'FP64', which geflow models do "
+  EXPECT_TRUE(refused(json(x(R"("datatype": "BYTES")")),
+                      "input 'x' has datatype 'BYTES', which geflow models do "
                       "not take"));
   EXPECT_TRUE(refused(json(x(R"("datatype": "INT32")")),
                       "input 'x' has dtype INT32 but the model's input 'x' is "
