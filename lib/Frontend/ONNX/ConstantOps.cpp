@@ -76,27 +76,11 @@ LogicalResult translateRuntimeRange(NodeContext &n, Value start, Value delta) {
   if (!shape || shape->size() != 1)
     return n.unsupported("start, limit and delta must be constant scalars, or "
                          "the output length known");
-  Type et = getElementType(start);
-  auto type = RankedTensorType::get(*shape, et);
-  SmallVector<int64_t> steps = iota(0, shape->front());
-  DenseElementsAttr positions;
-  if (auto floatType = dyn_cast<FloatType>(et)) {
-    SmallVector<APFloat> values;
-    for (int64_t i : steps) {
-      APFloat v(static_cast<double>(i));
-      bool lostInfo;
-      v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                &lostInfo);
-      values.push_back(v);
-    }
-    positions = DenseElementsAttr::get(type, values);
-  } else {
-    SmallVector<APInt> values;
-    for (int64_t i : steps)
-      values.push_back(APInt(et.getIntOrFloatBitWidth(), i, /*isSigned=*/true));
-    positions = DenseElementsAttr::get(type, values);
-  }
-  Value offsets = n.create<MulOp>(n.constant(positions), delta);
+  Value positions =
+      iotaConstant(n, *shape, getElementType(start), "the output positions");
+  if (!positions)
+    return failure();
+  Value offsets = n.create<MulOp>(positions, delta);
   return finish(n, offsets ? n.create<AddOp>(start, offsets) : Value());
 }
 
@@ -163,7 +147,10 @@ LogicalResult translateEyeLike(NodeContext &n) {
   Attribute one = isa<FloatType>(et) ? Attribute(b.getFloatAttr(et, 1))
                                      : Attribute(b.getIntegerAttr(et, 1));
   Attribute zero = b.getZeroAttr(et);
+  if (!checkShapedConstant(n, {rows, cols}, "the output"))
+    return failure();
   SmallVector<Attribute> values;
+  values.reserve(rows * cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       values.push_back(j - i == k ? one : zero);

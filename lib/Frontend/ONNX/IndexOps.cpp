@@ -14,6 +14,8 @@
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
+#include "dialects/ge/IR/GEShapes.h"
+
 using namespace mlir;
 using namespace geflow::ge;
 
@@ -57,9 +59,9 @@ LogicalResult translateReverseSequence(NodeContext &n) {
   timeDims[timeAxis] = time;
   Value len =
       n.create<ReshapeOp>(castTo(n, lens, i64), n.constantI64(lensDims));
-  SmallVector<int64_t> steps = iota(0, time);
-  Value t = n.constant(DenseElementsAttr::get(
-      RankedTensorType::get(timeDims, i64), ArrayRef<int64_t>(steps)));
+  Value t = iotaConstant(n, timeDims, i64, "the time steps");
+  if (!t)
+    return failure();
   Value reversed =
       len ? n.create<SubOp>(n.create<SubOp>(len, n.constantScalar(i64, 1)), t)
           : Value();
@@ -174,9 +176,9 @@ LogicalResult translateHardmax(NodeContext &n) {
   if (n.getOpset() < 13) {
     if (llvm::any_of(*shape, ShapedType::isDynamic))
       return n.unsupported("Hardmax before opset 13 needs a static shape");
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < *axis ? outer : inner) *= (*shape)[d];
+    // Saturating: a product past int64 is refused with the iota below.
+    int64_t outer = ge::shapes::numElements(shape->take_front(*axis)),
+            inner = ge::shapes::numElements(shape->drop_front(*axis));
     in = n.create<ReshapeOp>(x, n.constantI64({outer, inner}));
     reduced = 1;
   }
@@ -190,9 +192,10 @@ LogicalResult translateHardmax(NodeContext &n) {
   int64_t len = (*inShape)[reduced];
   SmallVector<int64_t> iotaShape(inShape->size() - reduced, 1);
   iotaShape[0] = len;
-  auto iotaType = RankedTensorType::get(iotaShape, n.getBuilder().getI64Type());
-  Value positions =
-      n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, len))));
+  Value positions = iotaConstant(n, iotaShape, n.getBuilder().getI64Type(),
+                                 "the positions along the axis");
+  if (!positions)
+    return failure();
   Value isMax = arg ? n.create<EqualOp>(positions, arg) : Value();
   Type et = getElementType(x);
   Value y = isMax ? n.create<SelectOp>(isMax, n.constantScalar(et, 1),
@@ -244,9 +247,9 @@ LogicalResult translateOneHot(NodeContext &n) {
               : Value();
   SmallVector<int64_t> iotaShape(*rank + 1 - *axis, 1);
   iotaShape[0] = depth;
-  auto iotaType = RankedTensorType::get(iotaShape, i64);
-  Value positions =
-      n.constant(DenseElementsAttr::get(iotaType, ArrayRef(iota(0, depth))));
+  Value positions = iotaConstant(n, iotaShape, i64, "the positions 0..depth-1");
+  if (!positions)
+    return failure();
   Value hot = expanded ? n.create<EqualOp>(expanded, positions) : Value();
   auto valueAt = [&](int64_t i) {
     return n.create<GatherV2Op>(values, n.constantScalar(i64, i), uint64_t(0));

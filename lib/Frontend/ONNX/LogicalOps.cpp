@@ -129,6 +129,8 @@ LogicalResult translateTrilu(NodeContext &n) {
       ShapedType::isDynamic(shape->back()))
     return n.unsupported("Trilu needs static trailing dims");
   int64_t rows = (*shape)[shape->size() - 2], cols = shape->back();
+  if (!checkShapedConstant(n, {rows, cols}, "the mask"))
+    return failure();
   bool upper = n.getInt("upper", 1) != 0;
   Value zero = n.constantScalar(getElementType(x), 0);
   Value k = n.getInput(1);

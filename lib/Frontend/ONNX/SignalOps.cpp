@@ -45,12 +45,9 @@ LogicalResult translateCosineWindow(NodeContext &n,
     return n.fail("size " + Twine(length) + " is outside [0, 2^24]");
   OpBuilder &b = n.getBuilder();
   Type f32 = b.getF32Type();
-  SmallVector<float> positions;
-  for (int64_t i = 0; i < length; ++i)
-    positions.push_back(static_cast<float>(i));
-  auto iotaType = RankedTensorType::get({length}, f32);
-  Value iota =
-      n.constant(DenseElementsAttr::get(iotaType, ArrayRef<float>(positions)));
+  Value iota = iotaConstant(n, {length}, f32, "the window positions");
+  if (!iota)
+    return failure();
   Value divisor = castTo(n, size, f32);
   if (divisor && n.getInt("periodic", 1) == 0)
     divisor = n.create<SubOp>(divisor, n.constantScalar(f32, 1.0));

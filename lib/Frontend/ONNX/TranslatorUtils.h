@@ -38,8 +38,27 @@ llvm::SmallVector<mlir::Value> getPresentInputs(NodeContext &n);
 bool checkShapeDims(NodeContext &n, llvm::ArrayRef<int64_t> dims,
                     llvm::StringRef what);
 
-/// [begin, end) as a list.
+/// [begin, end) as a list (for axis lists: rank-sized, not shape-sized).
 llvm::SmallVector<int64_t> iota(int64_t begin, int64_t end);
+
+/// Most elements of a constant a translator builds from a shape (an iota, a
+/// mask, an identity matrix). Such a constant is built while importing,
+/// before constant_max_size is checked, so a huge declared shape must stop
+/// here rather than in an allocation. 2^24 int64 elements are 128 MiB.
+constexpr int64_t kMaxShapedConstantElements = int64_t(1) << 24;
+
+/// Whether a constant of static `shape` (the node's `what`) has at most
+/// kMaxShapedConstantElements elements. Records a failure naming the node,
+/// `what`, the shape and its element count when not. Every translator that
+/// builds a constant element by element from a shape calls it first.
+bool checkShapedConstant(NodeContext &n, llvm::ArrayRef<int64_t> shape,
+                         const llvm::Twine &what);
+
+/// The constant 0, 1, ..., N-1 laid out in order over static `shape` (N its
+/// element count) of an integer or float `elementType`; null after
+/// checkShapedConstant refused it.
+mlir::Value iotaConstant(NodeContext &n, llvm::ArrayRef<int64_t> shape,
+                         mlir::Type elementType, const llvm::Twine &what);
 
 } // namespace geflow::frontend::onnximp
 

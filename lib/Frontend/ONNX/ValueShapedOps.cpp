@@ -58,6 +58,9 @@ LogicalResult translateRuntimeSlice(NodeContext &n, Value x) {
                                  "computed at run time");
   if (!shape)
     return failure();
+  if (!(n.getInput(3) && n.getInput(4)) &&
+      !checkShapedConstant(n, *count, "the default axes and steps"))
+    return failure();
   Value axes =
       n.getInput(3) ? n.getInput(3) : n.constantI64(iota(0, count->front()));
   Value steps = n.getInput(4)
