@@ -6,7 +6,8 @@ directions, equals the NumPy reference at rtol = atol = 1e-5 (and the
 all-device compile at rtol = atol = 1e-6: host kernels are the device
 kernels tiled for one thread). An ONNX CumSum, which the device lacks,
 compiles and runs only under mix_compile_mode (exact against np.cumsum: the
-host kernel sums in element order as NumPy does).
+host kernel sums in element order as NumPy does), with its axis a constant
+or a graph input the host kernel reads when it runs.
 """
 import numpy as np
 import pytest
@@ -48,6 +49,26 @@ def cumsum_model(exclusive=0, reverse=0):
         nodes, "scan", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 50])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 50])], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def runtime_axis_cumsum_model(axis_type, exclusive=0, reverse=0):
+    node = helper.make_node("CumSum", ["x", "axis"], ["y"], name="scan",
+                            exclusive=exclusive, reverse=reverse)
+    graph = helper.make_graph(
+        [node], "scan", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4, 5]),
+                         helper.make_tensor_value_info("axis", axis_type, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 4, 5])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+
+
+def numpy_cumsum(x, axis, exclusive, reverse):
+    if reverse:
+        x = np.flip(x, axis)
+    c = np.cumsum(x, axis=axis, dtype=x.dtype)
+    if exclusive:
+        c = np.roll(c, 1, axis=axis)
+        np.moveaxis(c, axis, 0)[0] = 0
+    return np.flip(c, axis) if reverse else c
 
 
 @pytest.mark.parametrize("flag,host_ops", [
@@ -96,6 +117,29 @@ def test_onnx_op_the_device_lacks_runs_on_the_host(exclusive, reverse, rng):
     if reverse:
         c = c[:, ::-1]
     np.testing.assert_array_equal(exe.run({"x": x})[0], c * 2)
+
+
+@pytest.mark.parametrize("exclusive,reverse", [(0, 0), (1, 0), (0, 1), (1, 1)])
+def test_cumsum_axis_read_at_run_time(exclusive, reverse, rng):
+    x = rng.standard_normal((3, 4, 5)).astype(np.float32)
+    for axis_type, dtype in ((TensorProto.INT64, np.int64), (TensorProto.INT32, np.int32)):
+        exe = geflow.compile(runtime_axis_cumsum_model(axis_type, exclusive, reverse),
+                             {"mix_compile_mode": "true"})
+        # One program serves every axis, negative ones counted from the end.
+        for axis in (0, 1, 2, -1, -3):
+            y = exe.run({"x": x, "axis": np.array(axis, dtype)})[0]
+            # Exact: both sum in element order in float32.
+            np.testing.assert_array_equal(y, numpy_cumsum(x, axis, exclusive, reverse))
+
+
+@pytest.mark.parametrize("axis", [3, -4])
+def test_cumsum_runtime_axis_out_of_range_names_the_node(axis):
+    exe = geflow.compile(runtime_axis_cumsum_model(TensorProto.INT64),
+                         {"mix_compile_mode": "true"})
+    x = np.ones((3, 4, 5), np.float32)
+    with pytest.raises(Exception, match=r"scan[\s\S]*Cumsum: axis %d is outside "
+                                        r"\[-3, 3\)" % axis):
+        exe.run({"x": x, "axis": np.array(axis, np.int64)})
 
 
 def test_op_the_device_lacks_fails_clearly_without_mixed_compute():

@@ -179,9 +179,23 @@ LogicalResult MatrixDeterminantOp::inferReturnTypes(
 }
 
 LogicalResult CumsumOp::verify() {
+  std::optional<int64_t> axis = getAxis();
+  if (axis.has_value() == (getAxisInput() != nullptr))
+    return emitOpError("takes its axis either as the `axis` attribute or as "
+                       "the `axis_input` operand, exactly one of them");
+  if (Value input = getAxisInput()) {
+    auto axisType = cast<ShapedType>(input.getType());
+    if (!axisType.getElementType().isInteger(32) &&
+        !axisType.getElementType().isInteger(64))
+      return emitOpError("axis_input must hold int32 or int64, not ")
+             << axisType.getElementType();
+    if (axisType.hasStaticShape() && axisType.getNumElements() != 1)
+      return emitOpError("axis_input must be a scalar, not ") << axisType;
+    return success();
+  }
   auto type = dyn_cast<RankedTensorType>(getX().getType());
-  if (type && (getAxis() < 0 || getAxis() >= type.getRank()))
-    return emitOpError() << "axis " << getAxis() << " is outside [0, "
+  if (type && (*axis < 0 || *axis >= type.getRank()))
+    return emitOpError() << "axis " << *axis << " is outside [0, "
                          << type.getRank() << "), the dims of the input";
   return success();
 }

@@ -38,21 +38,28 @@ def GE_ReduceProdOp : GE_ReduceOp<"ReduceProd"> {
 }
 
 def GE_CumsumOp : GE_InferOp<"Cumsum",
-    [SameOperandsAndResultElementType, GE_HostOnlyKernel],
+    [AllElementTypesMatch<["x", "y"]>, GE_HostOnlyKernel],
     "inferSameAsOperand(adaptor.getX(), inferred)"> {
   let summary = "Running sums along an axis (host kernel only)";
   let description = [{
     GE `Cumsum` (ONNX `CumSum`): `y[..., i, ...]` is the sum of `x` along
     `axis` up to `i`; `exclusive` leaves element `i` out, `reverse` sums from
-    the end. `axis` is normalized to [0, rank). The device kernel library
-    has no scan kernel: the op runs on the host CPU engine, so a graph with
-    it compiles only under `mix_compile_mode` (docs/mixed-compute.md).
+    the end. The axis is either the `axis` attribute, normalized to
+    [0, rank), or the `axis_input` operand, an int32/int64 scalar (or
+    one-element tensor) read when the op runs, in [-rank, rank) (GE's
+    Cumsum takes it as an input, CumsumD as an attribute). The device
+    kernel library has no scan kernel: the op runs on the host CPU engine,
+    so a graph with it compiles only under `mix_compile_mode`
+    (docs/mixed-compute.md).
   }];
-  let arguments = (ins GE_Tensor:$x, I64Attr:$axis,
+  let arguments = (ins GE_Tensor:$x, Optional<GE_Tensor>:$axis_input,
+                   OptionalAttr<I64Attr>:$axis,
                    DefaultValuedAttr<BoolAttr, "false">:$exclusive,
                    DefaultValuedAttr<BoolAttr, "false">:$reverse);
   let results = (outs GE_Tensor:$y);
-  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $x (`,` $axis_input^)? attr-dict `:` functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 

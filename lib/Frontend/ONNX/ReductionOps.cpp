@@ -145,8 +145,9 @@ LogicalResult translateReduceLogSumExp(NodeContext &n) {
 }
 
 // CumSum has no device kernel: it becomes ge.Cumsum, which only the host
-// CPU engine runs (mix_compile_mode). Its axis input must be constant: ge
-// takes it as an attribute.
+// CPU engine runs (mix_compile_mode). A constant axis becomes its attribute;
+// any other is its axis_input operand, which the host kernel reads (and
+// range-checks) when it runs.
 // Det has no device kernel: ge.MatrixDeterminant runs on the host.
 LogicalResult translateDet(NodeContext &n) {
   Value x = n.getRequiredInput(0);
@@ -157,11 +158,19 @@ LogicalResult translateDet(NodeContext &n) {
 
 LogicalResult translateCumSum(NodeContext &n) {
   Value x = n.getRequiredInput(0);
-  if (!x)
+  Value axisInput = n.getRequiredInput(1);
+  if (!x || !axisInput)
     return failure();
-  auto axis = n.requireConstantInts(1, "the axis input");
-  if (!axis)
-    return failure();
+  Builder &b = n.getBuilder();
+  BoolAttr exclusive = b.getBoolAttr(n.getInt("exclusive", 0) != 0);
+  BoolAttr reverse = b.getBoolAttr(n.getInt("reverse", 0) != 0);
+  auto axis = n.getConstantInts(1);
+  if (!axis) {
+    Value y =
+        n.create<CumsumOp>(x, axisInput, IntegerAttr(), exclusive, reverse);
+    n.setOutput(0, y);
+    return success(y != nullptr);
+  }
   if (axis->size() != 1)
     return n.fail("the axis input holds " + Twine(axis->size()) +
                   " values, CumSum takes one");
@@ -171,10 +180,8 @@ LogicalResult translateCumSum(NodeContext &n) {
   auto normalized = n.normalizeAxis(axis->front(), *rank, "axis");
   if (!normalized)
     return failure();
-  Builder &b = n.getBuilder();
-  Value y = n.create<CumsumOp>(x, b.getI64IntegerAttr(*normalized),
-                               b.getBoolAttr(n.getInt("exclusive", 0) != 0),
-                               b.getBoolAttr(n.getInt("reverse", 0) != 0));
+  Value y = n.create<CumsumOp>(x, Value(), b.getI64IntegerAttr(*normalized),
+                               exclusive, reverse);
   n.setOutput(0, y);
   return success(y != nullptr);
 }

@@ -5,10 +5,12 @@
 // kernel library has no scan kernel, so mixed compute runs it here. Sums
 // run in element order, in the dtype itself for f32/f64/i32/i64/u32/u64
 // (as NumPy's cumsum does; unsigned sums wrap) and in f32 for f16/bf16,
-// rounded once per output.
+// rounded once per output. The axis is the `axis` attribute or, when the
+// op has a second input, that int32/int64 scalar read at run time (in
+// [-rank, rank), as ONNX allows).
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/host/host_kernels.h"
+#include "kernels/host/value_shaped.h"
 
 #include "geflow/runtime/Half.h"
 
@@ -54,9 +56,9 @@ template <typename T> void scanSame(const Scan &s, const void *x, void *y) {
 rt::Status hostCheckCumsum(const std::vector<TensorDesc> &inputs,
                            const std::vector<TensorDesc> &outputs,
                            const AttrMap &attrs) {
-  if (inputs.size() != 1 || outputs.size() != 1)
-    return rt::Status(rt::ErrorCode::kInvalidArgument,
-                      "Cumsum takes one input and gives one output");
+  if (inputs.empty() || inputs.size() > 2 || outputs.size() != 1)
+    return invalid("Cumsum takes x (and optionally its axis) and gives one "
+                   "output");
   const TensorDesc &x = inputs[0], &y = outputs[0];
   if (x.dtype != y.dtype || x.shape != y.shape)
     return rt::Status(rt::ErrorCode::kInvalidArgument,
@@ -81,6 +83,15 @@ rt::Status hostCheckCumsum(const std::vector<TensorDesc> &inputs,
       x.format != rt::Format::NHWC)
     return rt::Status(rt::ErrorCode::kUnsupported,
                       "Cumsum on the host needs a plain layout");
+  if (inputs.size() == 2) {
+    const TensorDesc &axis = inputs[1];
+    if (!isIndexType(axis.dtype) || numElements(axis.shape) != 1)
+      return invalid("Cumsum's axis input must be an int32 or int64 scalar, "
+                     "not " +
+                     std::string(rt::dtypeName(axis.dtype)) + " " +
+                     shapeText(axis.shape));
+    return rt::Status::OK();
+  }
   int64_t axis = attrs.getInt("axis", -1);
   if (axis < 0 || axis >= static_cast<int64_t>(x.shape.size()))
     return rt::Status(rt::ErrorCode::kInvalidArgument,
@@ -93,7 +104,18 @@ rt::Status hostCheckCumsum(const std::vector<TensorDesc> &inputs,
 rt::Status hostRunCumsum(const rt::HostCallArgs &args) {
   const TensorDesc &x = (*args.inputDescs)[0];
   Scan s;
-  auto axis = static_cast<size_t>(args.attrs->getInt("axis", 0));
+  int64_t rank = static_cast<int64_t>(x.shape.size());
+  int64_t axisValue = args.attrs->getInt("axis", 0);
+  if (args.numInputs == 2) {
+    int64_t given = readIndices(args.inputs[1], (*args.inputDescs)[1]).front();
+    axisValue = given < 0 ? given + rank : given;
+    if (axisValue < 0 || axisValue >= rank)
+      return invalid("Cumsum: axis " + std::to_string(given) +
+                     " is outside [-" + std::to_string(rank) + ", " +
+                     std::to_string(rank) + "), the dims of a tensor of rank " +
+                     std::to_string(rank));
+  }
+  auto axis = static_cast<size_t>(axisValue);
   for (size_t d = 0; d < x.shape.size(); ++d)
     (d < axis ? s.outer : d == axis ? s.length : s.inner) *= x.shape[d];
   s.exclusive = args.attrs->getInt("exclusive", 0) != 0;

@@ -36,6 +36,41 @@ func.func @badtype(%x: tensor<4xi8>) -> tensor<4xi8> {
 
 // -----
 
+// An axis computed at run time is the host call's second operand; the kernel
+// reads it when it runs.
+// CHECK-LABEL: npu.program @runtime_axis
+// CHECK: npu.host_call "Cumsum"(%arg0, %arg1) {call_attrs = {exclusive = 0 : i64, reverse = 1 : i64}, {{.*}}} : (tensor<4x64xf32>, tensor<i32>) -> tensor<4x64xf32>
+func.func @runtime_axis(%x: tensor<4x64xf32>, %axis: tensor<i32>) -> tensor<4x64xf32> {
+  %c = ge.Cumsum %x, %axis {reverse = true, ge.engine = "host"} : (tensor<4x64xf32>, tensor<i32>) -> tensor<4x64xf32>
+  return %c : tensor<4x64xf32>
+}
+
+// -----
+
+func.func @runtime_axis_not_scalar(%x: tensor<4xf32>, %axis: tensor<2xi64>) -> tensor<4xf32> {
+  // expected-error @+1 {{axis_input must be a scalar, not 'tensor<2xi64>'}}
+  %c = ge.Cumsum %x, %axis {ge.engine = "host"} : (tensor<4xf32>, tensor<2xi64>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @runtime_axis_float(%x: tensor<4xf32>, %axis: tensor<f32>) -> tensor<4xf32> {
+  // expected-error @+1 {{axis_input must hold int32 or int64, not 'f32'}}
+  %c = ge.Cumsum %x, %axis {ge.engine = "host"} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @two_axes(%x: tensor<4xf32>, %axis: tensor<i64>) -> tensor<4xf32> {
+  // expected-error @+1 {{takes its axis either as the `axis` attribute or as the `axis_input` operand, exactly one of them}}
+  %c = ge.Cumsum %x, %axis {axis = 0 : i64, ge.engine = "host"} : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
 // Host-engine dtypes (f64, i16, u16, u32, u64): ops on them call host
 // kernels even where a device kernel of the op type exists (Add, Cast).
 // CHECK-LABEL: npu.program @host_types

@@ -231,6 +231,33 @@ TEST(HostTypes, CumsumOnDoubleAndUnsigned) {
             (std::vector<uint64_t>{18446744073709551615ull, 1}));
 }
 
+// The axis as a second input, read at run time; negative counts from the
+// end (np.cumsum([[1, 2, 3], [4, 5, 6]], axis) with exclusive/reverse).
+TEST(HostTypes, CumsumAxisAsInput) {
+  Buffer x =
+      buffer(DType::U32, {2, 3}, std::vector<uint32_t>{1, 2, 3, 4, 5, 6});
+  Buffer y = empty(DType::U32, {2, 3});
+  Buffer last = buffer(DType::I32, {}, std::vector<int32_t>{-1});
+  ASSERT_TRUE(runHost("Cumsum", {&x, &last}, y).ok());
+  EXPECT_EQ(values<uint32_t>(y), (std::vector<uint32_t>{1, 3, 6, 4, 9, 15}));
+  Buffer first = buffer(DType::I64, {1}, std::vector<int64_t>{0});
+  AttrMap exclusiveReverse;
+  exclusiveReverse.set("exclusive", int64_t(1));
+  exclusiveReverse.set("reverse", int64_t(1));
+  ASSERT_TRUE(runHost("Cumsum", {&x, &first}, y, exclusiveReverse).ok());
+  EXPECT_EQ(values<uint32_t>(y), (std::vector<uint32_t>{4, 5, 6, 0, 0, 0}));
+  Buffer outside = buffer(DType::I64, {}, std::vector<int64_t>{2});
+  EXPECT_NE(runHost("Cumsum", {&x, &outside}, y)
+                .message()
+                .find("Cumsum: axis 2 is outside [-2, 2)"),
+            std::string::npos);
+  Buffer pair = buffer(DType::I64, {2}, std::vector<int64_t>{0, 1});
+  EXPECT_NE(runHost("Cumsum", {&x, &pair}, y)
+                .message()
+                .find("axis input must be an int32 or int64 scalar"),
+            std::string::npos);
+}
+
 TEST(HostTypes, BitShiftOnUnsigned) {
   // ONNX's test_bitshift_* data, and shifts by the width or more (NumPy: 0).
   Buffer x = buffer(DType::U8, {4}, std::vector<uint8_t>{16, 4, 1, 255});
