@@ -2,6 +2,8 @@
 #include "dialects/ge/IR/GEConstEval.h"
 #include "dialects/ge/IR/GEOpUtils.h"
 
+#include "geflow/runtime/Einsum.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -175,6 +177,42 @@ LogicalResult MatrixDeterminantOp::inferReturnTypes(
   if (!ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) && m != n)
     return diag("matrices must be square, got ", n, "x", m);
   inferred.push_back(RankedTensorType::get(shape->drop_back(2), et));
+  return success();
+}
+
+LogicalResult EinsumOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  InferDiag diag(loc, getOperationName());
+  if (adaptor.getInputs().empty())
+    return diag("takes at least one input");
+  Type et = getElementType(adaptor.getInputs().front());
+  std::vector<int64_t> ranks;
+  std::vector<std::vector<int64_t>> shapes;
+  for (Value input : adaptor.getInputs()) {
+    auto shape = shapeOf(input);
+    if (!shape) {
+      inferred.push_back(UnrankedTensorType::get(et));
+      return success();
+    }
+    ranks.push_back(static_cast<int64_t>(shape->size()));
+    std::vector<int64_t> dims;
+    for (int64_t d : *shape)
+      dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    shapes.push_back(std::move(dims));
+  }
+  std::string equation = adaptor.getEquation().str();
+  geflow::rt::EinsumSpec spec;
+  std::string err = geflow::rt::parseEinsum(equation, ranks, spec);
+  std::vector<int64_t> labelSizes, outputShape;
+  if (err.empty())
+    err = geflow::rt::einsumShapes(spec, shapes, labelSizes, outputShape);
+  if (!err.empty())
+    return diag("equation '", equation, "': ", err);
+  for (int64_t &d : outputShape)
+    d = d < 0 ? ShapedType::kDynamic : d;
+  inferred.push_back(RankedTensorType::get(outputShape, et));
   return success();
 }
 

@@ -76,4 +76,21 @@ def GE_MatrixDeterminantOp : GE_InferOp<"MatrixDeterminant",
   let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
 }
 
+def GE_EinsumOp : GE_InferOp<"Einsum",
+    [SameOperandsAndResultElementType, GE_HostOnlyKernel]> {
+  let summary = "Einstein summation (host kernel only)";
+  let description = [{
+    GE `Einsum` (ONNX `Einsum`): `equation` names each operand's dims with
+    letters ("ij,jk->ik"); labels absent from the output are summed, a label
+    repeated in one term takes the diagonal. `...` stands for the dims a term
+    leaves unnamed, broadcast across operands as NumPy does. Without `->`
+    the output is the `...` dims, then the labels that appear once, in ASCII
+    order. The device kernel library has none: the op runs on the host CPU
+    engine (mix_compile_mode), accumulating floats in double.
+  }];
+  let arguments = (ins Variadic<GE_Tensor>:$inputs, StrAttr:$equation);
+  let results = (outs GE_Tensor:$y);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // GEFLOW_GE_REDUCEOPS

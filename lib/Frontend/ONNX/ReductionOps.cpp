@@ -13,6 +13,8 @@
 #include "TranslatorUtils.h"
 #include "ValueShapedOps.h"
 
+#include "geflow/runtime/Einsum.h"
+
 using namespace mlir;
 using namespace geflow::ge;
 
@@ -156,6 +158,34 @@ LogicalResult translateDet(NodeContext &n) {
   return finish(n, n.create<MatrixDeterminantOp>(x));
 }
 
+// Einsum has no device kernel: ge.Einsum runs on the host. The equation is
+// checked against the inputs' ranks here so a bad one names the node.
+LogicalResult translateEinsum(NodeContext &n) {
+  if (!n.hasAttr("equation"))
+    return n.fail("the equation attribute is missing");
+  std::string equation = n.getString("equation", "");
+  SmallVector<Value> inputs;
+  std::vector<int64_t> ranks;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i) {
+    Value x = n.getRequiredInput(i);
+    if (!x)
+      return failure();
+    auto rank = n.requireRank(x, "Einsum");
+    if (!rank)
+      return failure();
+    inputs.push_back(x);
+    ranks.push_back(*rank);
+  }
+  if (inputs.empty())
+    return n.fail("Einsum takes at least one input");
+  geflow::rt::EinsumSpec spec;
+  std::string err = geflow::rt::parseEinsum(equation, ranks, spec);
+  if (!err.empty())
+    return n.fail("equation '" + equation + "': " + err);
+  return finish(
+      n, n.create<EinsumOp>(inputs, n.getBuilder().getStringAttr(equation)));
+}
+
 LogicalResult translateCumSum(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   Value axisInput = n.getRequiredInput(1);
@@ -202,6 +232,7 @@ ArrayRef<OpTranslator> getReductionTranslators() {
       {"ReduceLogSum", translateReduceLogSum},
       {"ReduceLogSumExp", translateReduceLogSumExp},
       {"CumSum", translateCumSum},
+      {"Einsum", translateEinsum},
   };
   return table;
 }

@@ -538,3 +538,21 @@ func.func @assign_dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
   %a = ge.AssignSub "w", %x : tensor<?xf32>
   return %a : tensor<?xf32>
 }
+
+// -----
+
+func.func @einsum_label_sizes(%a: tensor<3x4xf64>, %b: tensor<5x2xf64>) {
+  // expected-error @+2 {{'ge.Einsum' op equation 'ij,jk->ik': label 'j' has size 4 and 5 (input 1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.Einsum %a, %b {equation = "ij,jk->ik"} : (tensor<3x4xf64>, tensor<5x2xf64>) -> tensor<3x2xf64>
+  return
+}
+
+// -----
+
+func.func @einsum_rank(%a: tensor<3x4xf64>) {
+  // expected-error @+2 {{'ge.Einsum' op equation 'ijk->i': term 'ijk' names 3 dims but input 0 has rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ge.Einsum %a {equation = "ijk->i"} : (tensor<3x4xf64>) -> tensor<3xf64>
+  return
+}

@@ -278,3 +278,10 @@ func.func @grid_sampler(%x: tensor<1x3x4x5xf32>, %g: tensor<1x6x7x2xf32>) -> ten
   %0 = ge.GridSampler2D %x, %g {interpolation_mode = "bicubic", padding_mode = "reflection", align_corners = true} : (tensor<1x3x4x5xf32>, tensor<1x6x7x2xf32>) -> tensor<1x3x6x7xf32>
   return %0 : tensor<1x3x6x7xf32>
 }
+
+// CHECK-LABEL: func @einsum
+func.func @einsum(%a: tensor<2x1x3x4xf64>, %b: tensor<3x4x?xf64>) -> tensor<2x3x3x?xf64> {
+  // CHECK: ge.Einsum %{{.*}}, %{{.*}} {equation = "...ij,...jk->...ik"} : (tensor<2x1x3x4xf64>, tensor<3x4x?xf64>) -> tensor<2x3x3x?xf64>
+  %0 = ge.Einsum %a, %b {equation = "...ij,...jk->...ik"} : (tensor<2x1x3x4xf64>, tensor<3x4x?xf64>) -> tensor<2x3x3x?xf64>
+  return %0 : tensor<2x3x3x?xf64>
+}
