@@ -332,3 +332,21 @@ def test_negative_input_dim_names_the_input_dim_and_value(tmp_path):
     result = tool("geflow-compile", f"--model={path}", f"--output={tmp_path}/o.gfm")
     assert_error(result, "graph input 'x'", "dim 1 has the negative size -3")
     assert "unknown dim 0" not in result.stderr
+
+
+@pytest.mark.parametrize("size", [3, 7, 2**31 - 1])
+def test_lrn_window_wider_than_the_channels_is_cheap_and_exact(size):
+    # A window past the channels adds zeros: a huge `size` (fuzzing's kind of
+    # attribute) compiles to at most 2C - 1 slices and keeps ONNX's value.
+    node = helper.make_node("LRN", ["x"], ["y"], size=size, alpha=0.5, beta=0.75, bias=2.0)
+    model = helper.make_model(
+        helper.make_graph([node], "lrn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 3, 3])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 3, 3])]),
+        opset_imports=[helper.make_opsetid("", 13)])
+    x = np.random.default_rng(1).standard_normal((1, 4, 3, 3)).astype(np.float32)
+    (y,) = geflow.compile(model).run({"x": x})
+    sq = x.astype(np.float64) ** 2
+    window = np.stack([sq[:, max(0, c - (size - 1) // 2):min(4, c + size // 2 + 1)].sum(axis=1)
+                       for c in range(4)], axis=1)
+    expected = x / (2.0 + 0.5 / size * window) ** 0.75
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)

@@ -2,6 +2,8 @@
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace geflow::ge;
 
@@ -92,13 +94,18 @@ LogicalResult translateLRN(NodeContext &n) {
     return n.unsupported("LRN needs a static channel dim");
   int64_t rank = shape->size(), channels = (*shape)[1];
   Type et = getElementType(x);
+  // Channels beyond the tensor add zeros, so a window wider than the
+  // channels needs no more padding or slices (a huge `size` stays cheap).
+  int64_t widest = std::max<int64_t>(channels - 1, 0);
+  int64_t below = std::min((size - 1) / 2, widest);
+  int64_t above = std::min(size / 2, widest); // ceil((size - 1) / 2)
   SmallVector<int64_t> paddings(2 * rank, 0);
-  paddings[2] = (size - 1) / 2;
-  paddings[3] = size / 2; // ceil((size - 1) / 2)
+  paddings[2] = below;
+  paddings[3] = above;
   Value padded = n.create<PadOp>(n.create<MulOp>(x, x), paddings,
                                  StringRef("constant"), APFloat(0.0f));
   Value sum;
-  for (int64_t k = 0; k < size && padded; ++k) {
+  for (int64_t k = 0; k <= below + above && padded; ++k) {
     SmallVector<int64_t> offsets(rank, 0), extents(rank, -1);
     offsets[1] = k;
     extents[1] = channels;
