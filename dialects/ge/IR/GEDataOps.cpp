@@ -18,14 +18,8 @@ LogicalResult
 FileConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                  Adaptor adaptor,
                                  SmallVectorImpl<Type> &inferred) {
-  InferDiag diag(loc, getOperationName());
-  for (int64_t d : adaptor.getShape())
-    if (d < 0)
-      return diag("shape must be static and non-negative, got ",
-                  formatList(adaptor.getShape()));
-  inferred.push_back(
-      RankedTensorType::get(adaptor.getShape(), adaptor.getDtype()));
-  return success();
+  return inferStaticTensor(InferDiag(loc, getOperationName()),
+                           adaptor.getShape(), adaptor.getDtype(), inferred);
 }
 
 LogicalResult FileConstantOp::verify() {

@@ -42,6 +42,18 @@ geflow::ge::detail::inferBroadcast(const InferDiag &diag, ValueRange operands,
 }
 
 LogicalResult
+geflow::ge::detail::inferStaticTensor(const InferDiag &diag,
+                                      ArrayRef<int64_t> shape, Type dtype,
+                                      SmallVectorImpl<Type> &inferred) {
+  for (int64_t d : shape)
+    if (d < 0)
+      return diag("shape must be static and non-negative, got ",
+                  formatList(shape));
+  inferred.push_back(RankedTensorType::get(shape, dtype));
+  return success();
+}
+
+LogicalResult
 geflow::ge::detail::inferSameAsOperand(Value x,
                                        SmallVectorImpl<Type> &inferred) {
   inferred.push_back(x.getType());

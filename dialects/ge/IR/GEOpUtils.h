@@ -54,6 +54,12 @@ mlir::LogicalResult inferBroadcast(const InferDiag &diag,
                                    mlir::ValueRange operands,
                                    mlir::Type elementType,
                                    llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// A static tensor of `shape` and `dtype` given as attributes (ops that
+/// produce data from outside the graph: FileConstant, HcomReceive).
+mlir::LogicalResult
+inferStaticTensor(const InferDiag &diag, llvm::ArrayRef<int64_t> shape,
+                  mlir::Type dtype,
+                  llvm::SmallVectorImpl<mlir::Type> &inferred);
 /// x's type (elementwise unary ops).
 mlir::LogicalResult
 inferSameAsOperand(mlir::Value x, llvm::SmallVectorImpl<mlir::Type> &inferred);
