@@ -9,14 +9,11 @@
 // with the GE op types, attribute names and formats as its dictionary.
 //
 //===----------------------------------------------------------------------===//
+#include "ImportFuzzSupport.h"
+
 #include "geflow/Frontend/AIR.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -54,26 +51,16 @@ static const std::string &modelDir() {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  mlir::MLIRContext &ctx = context();
-  unsigned errors = 0;
-  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &diag) {
-    errors += diag.getSeverity() == mlir::DiagnosticSeverity::Error;
-    return mlir::success();
-  });
-  frontend::ImportOptions options;
-  auto module = frontend::importAirModelFromBytes(
-      ctx, llvm::StringRef(reinterpret_cast<const char *>(data), size),
-      "fuzz.air", modelDir(), options);
-  if (failed(module) && errors == 0) {
-    std::fprintf(stderr, "the import failed without an error\n");
-    std::abort();
-  }
+  fuzz::checkImport(context(), data, size,
+                    [](mlir::MLIRContext &ctx, llvm::StringRef bytes,
+                       const frontend::ImportOptions &options) {
+                      return frontend::importAirModelFromBytes(
+                          ctx, bytes, "fuzz.air", modelDir(), options);
+                    });
   return 0;
 }
 
 #ifdef GEFLOW_LIBFUZZER
-extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t maxSize);
-
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
                                           size_t maxSize, unsigned seed) {
   static const std::vector<std::string> words = [] {
@@ -128,18 +115,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
       w.push_back(s);
     return w;
   }();
-  ::ge::proto::ModelDef model;
-  // One in eight mutations works on the bytes (the parser's own edge
-  // cases); the rest on the parsed model.
-  if (seed % 8 == 0 || !model.ParseFromArray(data, int(size)))
-    return LLVMFuzzerMutate(data, size, maxSize);
-  geflow::fuzz::ProtoMutator mutator(seed, words);
-  for (unsigned i = 0, n = 1 + seed % 3; i < n; ++i)
-    mutator.mutate(model);
-  std::string out = model.SerializeAsString();
-  if (out.size() > maxSize)
-    return LLVMFuzzerMutate(data, size, maxSize);
-  std::memcpy(data, out.data(), out.size());
-  return out.size();
+  ::ge::proto::ModelDef scratch;
+  return fuzz::mutateSerialized(scratch, data, size, maxSize, seed, words);
 }
 #endif

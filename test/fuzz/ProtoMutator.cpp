@@ -3,6 +3,7 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <cstring>
 #include <limits>
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t maxSize);
@@ -217,6 +218,22 @@ void ProtoMutator::mutate(Message &message) {
   collect(message, sites, 0);
   if (!sites.empty())
     mutateField(sites[pick(sites.size())]);
+}
+
+size_t mutateSerialized(Message &scratch, uint8_t *data, size_t size,
+                        size_t maxSize, unsigned seed,
+                        const std::vector<std::string> &words, size_t prefix) {
+  if (size < prefix || seed % 8 == 0 ||
+      !scratch.ParseFromArray(data + prefix, int(size - prefix)))
+    return LLVMFuzzerMutate(data, size, maxSize);
+  ProtoMutator mutator(seed, words);
+  for (unsigned i = 0, n = 1 + seed % 3; i < n; ++i)
+    mutator.mutate(scratch);
+  std::string out = scratch.SerializeAsString();
+  if (out.size() + prefix > maxSize)
+    return LLVMFuzzerMutate(data, size, maxSize);
+  std::memcpy(data + prefix, out.data(), out.size());
+  return out.size() + prefix;
 }
 
 } // namespace geflow::fuzz

@@ -16,6 +16,8 @@
 
 #include <google/protobuf/message.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -47,6 +49,16 @@ private:
   std::mt19937_64 rng_;
   std::vector<std::string> words_;
 };
+
+/// The body of an LLVMFuzzerCustomMutator whose input is `prefix` bytes
+/// followed by one serialized message of `scratch`'s type. One mutation in
+/// eight works on the bytes (the prefix and the parser's own edge cases),
+/// as does any input that does not parse; the rest parse into `scratch`,
+/// apply one to three ProtoMutator edits and re-serialize in place.
+size_t mutateSerialized(google::protobuf::Message &scratch, uint8_t *data,
+                        size_t size, size_t maxSize, unsigned seed,
+                        const std::vector<std::string> &words,
+                        size_t prefix = 0);
 
 } // namespace geflow::fuzz
 

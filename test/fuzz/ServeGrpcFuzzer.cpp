@@ -14,8 +14,6 @@
 
 #include "tools/geflow-serve/GrpcCodec.h"
 
-#include <cstring>
-
 #ifdef GEFLOW_LIBFUZZER
 #include "ProtoMutator.h"
 #endif
@@ -41,8 +39,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef GEFLOW_LIBFUZZER
-extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t maxSize);
-
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
                                           size_t maxSize, unsigned seed) {
   static const std::vector<std::string> words = {
@@ -50,19 +46,8 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
       "BOOL", "FP64", "BYTES", "x",    "y",     "a",     "b",
       "s",    "t",    "h",     "g",    "i8",    "u8",    "l",
       "o",    "img",  "p",     "q",    ""};
-  inference::ModelInferRequest message;
-  // One in eight mutations works on the bytes (the selector byte and the
-  // parser's own edge cases); the rest on the parsed request.
-  if (size == 0 || seed % 8 == 0 ||
-      !message.ParseFromArray(data + 1, int(size - 1)))
-    return LLVMFuzzerMutate(data, size, maxSize);
-  geflow::fuzz::ProtoMutator mutator(seed, words);
-  for (unsigned i = 0, n = 1 + seed % 3; i < n; ++i)
-    mutator.mutate(message);
-  std::string out = message.SerializeAsString();
-  if (out.size() + 1 > maxSize)
-    return LLVMFuzzerMutate(data, size, maxSize);
-  std::memcpy(data + 1, out.data(), out.size());
-  return out.size() + 1;
+  inference::ModelInferRequest scratch; // after the selector byte
+  return geflow::fuzz::mutateSerialized(scratch, data, size, maxSize, seed,
+                                        words, /*prefix=*/1);
 }
 #endif

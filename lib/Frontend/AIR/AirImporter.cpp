@@ -11,6 +11,7 @@
 #include "AirOpForms.h"
 
 #include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Frontend/ModelFile.h"
 #include "geflow/Frontend/ProtoParse.h"
 #include "geflow/Support/InputLimits.h"
 
@@ -26,7 +27,6 @@
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Path.h"
 
 using namespace mlir;
 
@@ -35,17 +35,11 @@ namespace geflow::frontend {
 FailureOr<OwningOpRef<ModuleOp>> importAirModel(MLIRContext &context,
                                                 StringRef path,
                                                 const ImportOptions &options) {
-  std::string error;
-  auto buffer = readInputFile(path, kMaxAirFileBytes, error,
-                              /*requiresNullTerminator=*/false);
-  if (!buffer) {
-    emitError(UnknownLoc::get(&context))
-        << "cannot open GE IR model '" << path << "': " << error;
-    return failure();
-  }
-  StringRef dir = llvm::sys::path::parent_path(path);
-  return importAirModelFromBytes(context, buffer->getBuffer(), path,
-                                 dir.empty() ? "." : dir, options);
+  return importModelFile(context, path, kMaxAirFileBytes, "GE IR",
+                         [&](StringRef bytes, StringRef modelDir) {
+                           return importAirModelFromBytes(context, bytes, path,
+                                                          modelDir, options);
+                         });
 }
 
 /// Whether `bytes` is an ONNX ModelProto rather than a ModelDef: both are

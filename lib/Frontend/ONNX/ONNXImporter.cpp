@@ -13,6 +13,7 @@
 #include "ShapeInference.h"
 
 #include "dialects/ge/IR/GEDialect.h"
+#include "geflow/Frontend/ModelFile.h"
 #include "geflow/Support/InputLimits.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,8 +23,6 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -38,17 +37,11 @@ void registerONNXImporterDialects(DialectRegistry &registry) {
 FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,
                                                  StringRef path,
                                                  const ImportOptions &options) {
-  std::string error;
-  auto buffer = readInputFile(path, kMaxOnnxFileBytes, error,
-                              /*requiresNullTerminator=*/false);
-  if (!buffer) {
-    emitError(UnknownLoc::get(&context))
-        << "cannot open ONNX model '" << path << "': " << error;
-    return failure();
-  }
-  StringRef dir = llvm::sys::path::parent_path(path);
-  return importONNXModelFromBytes(context, buffer->getBuffer(), path,
-                                  dir.empty() ? "." : dir, options);
+  return importModelFile(context, path, kMaxOnnxFileBytes, "ONNX",
+                         [&](StringRef bytes, StringRef modelDir) {
+                           return importONNXModelFromBytes(context, bytes, path,
+                                                           modelDir, options);
+                         });
 }
 
 FailureOr<OwningOpRef<ModuleOp>>
