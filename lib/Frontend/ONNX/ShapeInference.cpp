@@ -1,5 +1,6 @@
 //===- ShapeInference.cpp - ONNX shape inference, isolated ----------------===//
 #include "ShapeInference.h"
+#include "InferenceGuards.h"
 #include "OpVersions.h"
 #include "TensorImport.h"
 #include "TypeMapping.h"
@@ -32,7 +33,7 @@ namespace geflow::frontend::onnximp {
 static constexpr int kTimeoutSeconds = 60;
 
 // The reply's first byte says what follows.
-enum : char { kInferred = 'I', kThrew = 'E' };
+enum : char { kInferred = 'I', kThrew = 'E', kRefused = 'R' };
 
 static std::string inferWithLibrary(onnx::ModelProto &model);
 
@@ -266,7 +267,10 @@ static std::string inferHere(onnx::ModelProto &model) {
     import->set_domain(kHiddenDomain);
     import->set_version(1);
   }
+  installInferenceGuards();
+  tagGuardedNodes(graph);
   std::string reply = inferWithLibrary(model);
+  untagGuardedNodes(graph);
   if (!hidden.empty())
     model.mutable_opset_import()->RemoveLast();
   for (auto &[node, domain] : hidden)
@@ -279,7 +283,7 @@ static std::string inferHere(onnx::ModelProto &model) {
 
 static std::string inferWithLibrary(onnx::ModelProto &model) {
   addPlaceholderTypes(*model.mutable_graph());
-  std::optional<std::string> thrown;
+  std::optional<std::string> thrown, refused;
   try {
     // Lenient about node-level errors (the ge ops check every node again,
     // with clearer messages); data propagation gives static shapes to
@@ -289,10 +293,14 @@ static std::string inferWithLibrary(onnx::ModelProto &model) {
                                         /*data_prop_val=*/true);
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const InferenceGuardError &e) {
+    refused = e.what();
   } catch (const std::exception &e) {
     thrown = e.what();
   }
   removeEmptyTypes(*model.mutable_graph());
+  if (refused)
+    return std::string(1, kRefused) + *refused;
   if (thrown)
     return std::string(1, kThrew) + *thrown;
   onnx::GraphProto inferred;
@@ -334,6 +342,10 @@ static bool readAll(int fd, std::string &data) {
 
 static LogicalResult applyReply(const std::string &reply,
                                 onnx::ModelProto &model, std::string &error) {
+  if (!reply.empty() && reply[0] == kRefused) {
+    error = reply.substr(1);
+    return failure();
+  }
   if (!reply.empty() && reply[0] == kThrew) {
     error = "ONNX shape inference failed: " + reply.substr(1);
     return failure();
@@ -354,7 +366,7 @@ LogicalResult inferShapes(onnx::ModelProto &model, std::string &error) {
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
   // The fuzz build infers in this process: a fork per input costs more than
   // the import itself, and a crash of the library is a finding to guard
-  // guard against in inferHere, not an error to report.
+  // against in inferHere or InferenceGuards, not an error to report.
   return applyReply(inferHere(model), model, error);
 #endif
   int fds[2];

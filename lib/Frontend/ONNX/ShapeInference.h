@@ -7,8 +7,12 @@
 // calling it: nodes whose inputs do not match their schema (and nodes with
 // subgraphs) are hidden from it, initializers whose data do not match their
 // dims are renamed out of its way, and every value gets a type (an empty one
-// where the model declares none). As a second line, inference runs in a
-// forked child process with a time limit; a crash there becomes an error
+// where the model declares none). Checks that need the shapes inference
+// itself infers run inside it (InferenceGuards.h: RNN inputs of the wrong
+// rank, conv kernels from weights of the wrong rank, zero strides and block
+// sizes, pools over absurd dims) and refuse the model naming the node. As a
+// second line, inference runs in a forked child process with a time limit;
+// a crash there becomes an error
 // naming the model instead of taking the compiler down. The child sends back
 // only what inference adds (value_info and the output types), not the
 // weights. The fuzz build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) infers
