@@ -23,6 +23,7 @@ WARMUP_FILE = os.path.join("assets.extra", "tf_serving_warmup_requests")
 _TF_DTYPES = {
     "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
     "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17, "float16": 19,
+    "uint32": 22, "uint64": 23,
 }
 
 

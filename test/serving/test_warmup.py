@@ -118,3 +118,16 @@ def test_python_writer_frames_like_tensorflow():
     framed = geflow.serving.tfrecord(b"")
     assert framed[:8] == bytes(8) and len(framed) == 16
     assert framed[12:] == (0xA282EAD8).to_bytes(4, "little")
+
+
+def test_python_writer_matches_the_tensorflow_format_golden_file(workdir):
+    # Record 8 of the golden file (written with protobuf's own library and
+    # TFRecord framing, test/serving/make_golden_warmup.py) holds float32
+    # [3.5, -0.5] as tensor_content, as geflow's writer stores values.
+    golden = open(os.path.join(os.path.dirname(__file__), "data",
+                               "golden_tf_serving_warmup_requests"), "rb").read()
+    path = geflow.serving.write_warmup_requests(
+        os.path.join(workdir, "golden_like"), [{"x": np.array([3.5, -0.5], np.float32)}],
+        model_name="golden")
+    ours = open(path, "rb").read()
+    assert golden.endswith(ours), (ours.hex(), golden[-len(ours):].hex())

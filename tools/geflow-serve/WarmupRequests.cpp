@@ -38,13 +38,23 @@ std::optional<rt::DType> dtypeOf(tensorflow::DataType dtype) {
     return rt::DType::I64;
   case tensorflow::DT_BOOL:
     return rt::DType::Bool;
+  case tensorflow::DT_DOUBLE:
+    return rt::DType::F64;
+  case tensorflow::DT_INT16:
+    return rt::DType::I16;
+  case tensorflow::DT_UINT16:
+    return rt::DType::U16;
+  case tensorflow::DT_UINT32:
+    return rt::DType::U32;
+  case tensorflow::DT_UINT64:
+    return rt::DType::U64;
   default:
     return std::nullopt;
   }
 }
 
 /// The value field a TensorProto of `dtype` carries its values in, and
-/// how many values it has.
+/// how many values it has (tensorflow/core/framework/tensor.proto).
 struct ValueField {
   const char *name;
   int size;
@@ -59,12 +69,20 @@ ValueField valueField(const tensorflow::TensorProto &p, rt::DType dtype) {
     return {"half_val", p.half_val_size()};
   case rt::DType::I8:
   case rt::DType::U8:
+  case rt::DType::I16:
+  case rt::DType::U16:
   case rt::DType::I32:
     return {"int_val", p.int_val_size()};
   case rt::DType::I64:
     return {"int64_val", p.int64_val_size()};
   case rt::DType::Bool:
     return {"bool_val", p.bool_val_size()};
+  case rt::DType::F64:
+    return {"double_val", p.double_val_size()};
+  case rt::DType::U32:
+    return {"uint32_val", p.uint32_val_size()};
+  case rt::DType::U64:
+    return {"uint64_val", p.uint64_val_size()};
   }
   return {"?", 0};
 }
@@ -88,12 +106,24 @@ bool storeValue(const tensorflow::TensorProto &p, rt::DType dtype, int i,
   }
   case rt::DType::I8:
   case rt::DType::U8:
+  case rt::DType::I16:
+  case rt::DType::U16:
   case rt::DType::I32:
     return storeElement(0, true, p.int_val(i), dtype, data, index, why);
   case rt::DType::I64:
     return storeElement(0, true, p.int64_val(i), dtype, data, index, why);
   case rt::DType::Bool:
     return storeElement(0, true, p.bool_val(i), dtype, data, index, why);
+  case rt::DType::F64:
+    return storeElement(p.double_val(i), false, 0, dtype, data, index, why);
+  case rt::DType::U32:
+    return storeElement(0, true, p.uint32_val(i), dtype, data, index, why);
+  case rt::DType::U64: {
+    // The whole uint64 range (storeElement takes int64).
+    uint64_t v = p.uint64_val(i);
+    std::memcpy(data + index * 8, &v, 8);
+    return true;
+  }
   }
   return false;
 }
@@ -105,7 +135,8 @@ const char *strayValueField(const tensorflow::TensorProto &p, rt::DType dtype) {
       {"float_val", p.float_val_size()},   {"half_val", p.half_val_size()},
       {"int_val", p.int_val_size()},       {"int64_val", p.int64_val_size()},
       {"bool_val", p.bool_val_size()},     {"double_val", p.double_val_size()},
-      {"string_val", p.string_val_size()},
+      {"string_val", p.string_val_size()}, {"uint32_val", p.uint32_val_size()},
+      {"uint64_val", p.uint64_val_size()},
   };
   for (const auto &[name, size] : fields)
     if (size > 0 && mine != name)
@@ -122,8 +153,9 @@ Result<Tensor> tensorFromProto(const tensorflow::TensorProto &proto,
   if (!dtype)
     return invalidArgument(
         where + " has dtype " + tensorflow::DataType_Name(proto.dtype()) +
-        ", which geflow models do not take (DT_FLOAT, DT_HALF, DT_BFLOAT16, "
-        "DT_INT8, DT_UINT8, DT_INT32, DT_INT64, DT_BOOL)");
+        ", which geflow models do not take (DT_FLOAT, DT_DOUBLE, DT_HALF, "
+        "DT_BFLOAT16, DT_INT8, DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, "
+        "DT_UINT32, DT_INT64, DT_UINT64, DT_BOOL)");
   Tensor t;
   t.name = name;
   t.dtype = *dtype;

@@ -88,6 +88,70 @@ TEST(WarmupRecord, TensorProtoValues) {
   EXPECT_EQ(values<int8_t>(*i), (std::vector<int8_t>{-3, 100}));
 }
 
+TEST(WarmupRecord, TensorProtoWideAndUnsignedDTypes) {
+  // Each in the value field TensorFlow writes it to (tensor.proto):
+  // double_val, int_val for the 16-bit integers, uint32_val, uint64_val.
+  tensorflow::TensorProto d;
+  d.set_dtype(tensorflow::DT_DOUBLE);
+  d.mutable_tensor_shape()->add_dim()->set_size(3);
+  d.add_double_val(0.1);
+  d.add_double_val(-1e300);
+  auto dv = tensorFromProto(d, "d");
+  ASSERT_TRUE(dv.ok()) << dv.status().message();
+  EXPECT_EQ(dv->dtype, rt::DType::F64);
+  EXPECT_EQ(values<double>(*dv), (std::vector<double>{0.1, -1e300, -1e300}));
+  tensorflow::TensorProto i16;
+  i16.set_dtype(tensorflow::DT_INT16);
+  i16.mutable_tensor_shape()->add_dim()->set_size(2);
+  i16.add_int_val(-32768);
+  i16.add_int_val(32767);
+  auto iv = tensorFromProto(i16, "i");
+  ASSERT_TRUE(iv.ok()) << iv.status().message();
+  EXPECT_EQ(values<int16_t>(*iv), (std::vector<int16_t>{-32768, 32767}));
+  i16.set_int_val(1, 32768);
+  EXPECT_TRUE(refused(tensorFromProto(i16, "i"),
+                      "input 'i' int_val[1] is out of the range of the dtype"));
+  tensorflow::TensorProto u16;
+  u16.set_dtype(tensorflow::DT_UINT16);
+  u16.mutable_tensor_shape()->add_dim()->set_size(2);
+  u16.add_int_val(65535);
+  u16.add_int_val(7);
+  auto uv = tensorFromProto(u16, "u");
+  ASSERT_TRUE(uv.ok()) << uv.status().message();
+  EXPECT_EQ(values<uint16_t>(*uv), (std::vector<uint16_t>{65535, 7}));
+  u16.set_int_val(1, -1);
+  EXPECT_TRUE(refused(tensorFromProto(u16, "u"),
+                      "input 'u' int_val[1] is out of the range of the dtype"));
+  tensorflow::TensorProto u32;
+  u32.set_dtype(tensorflow::DT_UINT32);
+  u32.mutable_tensor_shape()->add_dim()->set_size(2);
+  u32.add_uint32_val(4294967295u);
+  u32.add_uint32_val(0);
+  auto u32v = tensorFromProto(u32, "w");
+  ASSERT_TRUE(u32v.ok()) << u32v.status().message();
+  EXPECT_EQ(values<uint32_t>(*u32v), (std::vector<uint32_t>{4294967295u, 0}));
+  tensorflow::TensorProto u64;
+  u64.set_dtype(tensorflow::DT_UINT64);
+  u64.mutable_tensor_shape()->add_dim()->set_size(2);
+  u64.add_uint64_val(UINT64_MAX);
+  u64.add_uint64_val(1);
+  auto u64v = tensorFromProto(u64, "l");
+  ASSERT_TRUE(u64v.ok()) << u64v.status().message();
+  EXPECT_EQ(values<uint64_t>(*u64v), (std::vector<uint64_t>{UINT64_MAX, 1}));
+  // A value in another dtype's field is named.
+  u64.add_uint32_val(1);
+  EXPECT_TRUE(refused(tensorFromProto(u64, "l"),
+                      "input 'l' is DT_UINT64 but carries uint32_val values"));
+  // tensor_content works for every dtype: exactly the shape's bytes.
+  tensorflow::TensorProto raw;
+  raw.set_dtype(tensorflow::DT_UINT16);
+  raw.mutable_tensor_shape()->add_dim()->set_size(2);
+  raw.set_tensor_content(std::string("\x01\x02\x03\x04", 4));
+  auto rv = tensorFromProto(raw, "r");
+  ASSERT_TRUE(rv.ok()) << rv.status().message();
+  EXPECT_EQ(values<uint16_t>(*rv), (std::vector<uint16_t>{0x0201, 0x0403}));
+}
+
 TEST(WarmupRecord, TensorProtoErrors) {
   tensorflow::TensorProto p = floatProto({2}, {});
   p.set_dtype(tensorflow::DT_STRING);
