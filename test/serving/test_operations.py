@@ -3,6 +3,7 @@ a concurrent load of real clients."""
 import os
 import shutil
 import signal
+import subprocess
 import threading
 import time
 
@@ -11,7 +12,7 @@ import geflow.air
 import numpy as np
 import requests
 
-from conftest import Server, image
+from conftest import BIN, Server, image
 
 # Different gears may sum in a different order: rows that ran in a batch
 # are compared with Executable.run at rtol = atol = 1e-5.
@@ -92,6 +93,54 @@ def test_dynamic_batching_exact_rows(models, workdir, executables):
         # Requests were merged: fewer batches than requests.
         assert batches < ok, (batches, ok)
         assert rows >= ok
+
+
+def test_dynamic_batching_on_a_shape_range(models, workdir):
+    """A model ranged in the batch (input_shape_range image:[2~8,...]):
+    requests of 1 to 3 rows are merged into runs of their total rows (a
+    lone 1-row request padded to the minimum 2), and each answer holds
+    exactly its own rows, equal to running those rows alone."""
+    base = os.path.join(workdir, "ranged")
+    os.makedirs(os.path.join(base, "1"))
+    out = os.path.join(base, "1", "model")
+    done = subprocess.run([os.path.join(BIN, "geflow-compile"), f"--model={models['onnx']}",
+                           "--input_shape_range=image:[2~8,3,32,32]", f"--output={out}"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    exe = geflow.load(out + ".gfm")
+    params = batching_file(workdir, "ranged-batching.txt", max_batch_size=8,
+                           batch_timeout_micros=20000, num_batch_threads=1)
+    args = ["--model_name=ranged", f"--model_base_path={base}", "--enable_batching",
+            f"--batching_parameters_file={params}"]
+
+    def make(rng):
+        x = image(rng, int(rng.integers(1, 4)))
+        # The rows alone (padded with a zero row to the range's minimum).
+        (ref,) = exe.run({"image": np.concatenate([x, np.zeros((max(0, 2 - len(x)), 3, 32, 32),
+                                                                np.float32)])})
+        return "/v1/models/ranged:predict", {"instances": x.tolist()}, ref[:len(x)]
+
+    def check(r, expect):
+        if r.status_code != 200:
+            return r.text
+        got = np.array(r.json()["predictions"], np.float32)
+        if got.shape != expect.shape or not np.allclose(got, expect, rtol=TOL, atol=TOL):
+            return f"wrong rows: {got.shape} vs {expect.shape}"
+        return None
+
+    with Server(args, workdir) as server:
+        assert ", batching)" in server.log(), server.log()
+        ok, failures = load(server, 6, 2.0, make, check)
+        assert not failures, failures[:3]
+        assert ok > 0
+        rows = metric(server, 'geflow_serve_batch_size_sum{model="ranged"}')
+        batches = metric(server, 'geflow_serve_batch_size_count{model="ranged"}')
+        assert batches < ok, (batches, ok)  # merged
+        assert rows >= ok
+        # More rows than max_batch_size: refused, naming the bound.
+        r = requests.post(server.url("/v1/models/ranged:predict"),
+                          json={"instances": np.zeros((9, 3, 32, 32)).tolist()}, timeout=30)
+        assert r.status_code == 400 and "max_batch_size 8" in r.text, r.text
 
 
 def test_full_queue_answers_429(models, workdir):

@@ -26,6 +26,41 @@ AlignedBuffer allocate(uint64_t bytes) {
   return AlignedBuffer(p);
 }
 
+/// The batch range of a model of one shape-ranged gear whose ranged dims
+/// are exactly dim 0 of every input, all with one range, and whose outputs
+/// all have that batch as dim 0 (checked by selecting both ends).
+std::optional<Servable::BatchRange> batchRangeOf(const rt::Model &model) {
+  const std::vector<rt::GearInfo> &gears = model.gears();
+  if (gears.size() != 1 || gears[0].ranges.empty() || gears[0].inputs.empty())
+    return std::nullopt;
+  const rt::GearInfo &gear = gears[0];
+  const rt::DimRange &first = gear.ranges[0];
+  std::vector<bool> ranged(gear.inputs.size(), false);
+  for (const rt::DimRange &r : gear.ranges) {
+    if (r.dim != 0 || r.min != first.min || r.max != first.max ||
+        r.input >= ranged.size() || ranged[r.input])
+      return std::nullopt;
+    ranged[r.input] = true;
+  }
+  if (std::find(ranged.begin(), ranged.end(), false) != ranged.end() ||
+      first.min < 1)
+    return std::nullopt;
+  for (int64_t batch : {first.min, first.max}) {
+    std::vector<std::vector<int64_t>> shapes;
+    for (const rt::TensorInfo &info : gear.inputs) {
+      shapes.push_back(info.shape);
+      shapes.back()[0] = batch;
+    }
+    rt::StatusOr<rt::Model::Selection> selection = model.select(shapes);
+    if (!selection.ok())
+      return std::nullopt;
+    for (const rt::TensorInfo &out : selection->outputs)
+      if (out.shape.empty() || out.shape[0] != batch)
+        return std::nullopt;
+  }
+  return Servable::BatchRange{first.min, first.max};
+}
+
 bool servableFormat(rt::Format f) {
   return f == rt::Format::ND || f == rt::Format::NCHW || f == rt::Format::NHWC;
 }
@@ -101,8 +136,11 @@ Servable::create(const std::string &modelName, int64_t version,
     s->batchGears_.push_back(batches[i]);
     s->gearOfBatch_.push_back(i);
   }
-  if (batching.enabled && !s->batchGears_.empty()) {
-    int64_t largest = s->batchGears_.back();
+  if (s->batchGears_.empty())
+    s->batchRange_ = batchRangeOf(*s->model_);
+  if (batching.enabled && (!s->batchGears_.empty() || s->batchRange_)) {
+    int64_t largest =
+        s->batchRange_ ? s->batchRange_->max : s->batchGears_.back();
     int64_t maxBatch = batching.maxBatchSize > 0
                            ? std::min(batching.maxBatchSize, largest)
                            : largest;
@@ -176,27 +214,58 @@ void Servable::runBatch(std::vector<BatchJob *> &jobs) {
   int64_t rows = 0;
   for (BatchJob *job : jobs)
     rows += job->rows;
-  size_t g = 0;
-  while (g < batchGears_.size() && batchGears_[g] < rows)
-    ++g;
   auto failAll = [&](Status st) {
     for (BatchJob *job : jobs)
       job->result = st;
   };
-  if (g == batchGears_.size())
-    return failAll(invalidArgument("a batch of " + std::to_string(rows) +
-                                   " rows exceeds the largest batch gear " +
-                                   std::to_string(batchGears_.back())));
-  const rt::GearInfo &gear = model_->gears()[gearOfBatch_[g]];
-  int64_t gearBatch = batchGears_[g];
+  // The run the rows go to: `runRows` rows, the requests' and then zero
+  // rows up to the gear's batch or the range's minimum.
+  int64_t runRows = 0;
+  std::vector<rt::TensorInfo> inputs, outputs;
+  if (batchRange_) {
+    runRows = std::max(rows, batchRange_->min);
+    if (runRows > batchRange_->max)
+      return failAll(invalidArgument("a batch of " + std::to_string(rows) +
+                                     " rows exceeds the model's batch range " +
+                                     std::to_string(batchRange_->min) + "~" +
+                                     std::to_string(batchRange_->max)));
+    std::vector<std::vector<int64_t>> shapes;
+    for (size_t i = 0; i < model_->gears()[0].inputs.size(); ++i) {
+      const Tensor &t = (*jobs[0]->inputs)[i];
+      rt::TensorInfo info = model_->gears()[0].inputs[i];
+      info.shape = t.shape;
+      info.shape[0] = runRows;
+      info.bytes = t.data.size() / uint64_t(t.shape[0]) * uint64_t(runRows);
+      shapes.push_back(info.shape);
+      inputs.push_back(std::move(info));
+    }
+    rt::StatusOr<rt::Model::Selection> selection = model_->select(shapes);
+    if (!selection.ok())
+      return failAll(invalidArgument(selection.status().message()));
+    outputs = selection->outputs;
+  } else {
+    size_t g = 0;
+    while (g < batchGears_.size() && batchGears_[g] < rows)
+      ++g;
+    if (g == batchGears_.size())
+      return failAll(invalidArgument("a batch of " + std::to_string(rows) +
+                                     " rows exceeds the largest batch gear " +
+                                     std::to_string(batchGears_.back())));
+    const rt::GearInfo &gear = model_->gears()[gearOfBatch_[g]];
+    runRows = batchGears_[g];
+    inputs = gear.inputs;
+    outputs = gear.outputs;
+  }
   if (metrics_)
-    metrics_->observeBatch(modelName_, rows, gearBatch);
+    metrics_->observeBatch(modelName_, rows, runRows);
   std::vector<AlignedBuffer> buffers;
   std::vector<rt::TensorRef> in, out;
-  for (size_t i = 0; i < gear.inputs.size(); ++i) {
-    const rt::TensorInfo &info = gear.inputs[i];
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const rt::TensorInfo &info = inputs[i];
     buffers.push_back(allocate(info.bytes));
     uint8_t *p = buffers.back().get();
+    if (!p)
+      return failAll(Status(Code::kInternal, "out of memory for a batch"));
     for (BatchJob *job : jobs) {
       const Tensor &t = (*job->inputs)[i];
       std::memcpy(p, t.data.data(), t.data.size());
@@ -205,7 +274,7 @@ void Servable::runBatch(std::vector<BatchJob *> &jobs) {
     in.push_back({buffers.back().get(), info.bytes, info.dtype, info.shape});
   }
   size_t firstOut = buffers.size();
-  for (const rt::TensorInfo &info : gear.outputs) {
+  for (const rt::TensorInfo &info : outputs) {
     buffers.push_back(allocate(info.bytes));
     out.push_back({buffers.back().get(), info.bytes, info.dtype, info.shape});
   }
@@ -215,26 +284,26 @@ void Servable::runBatch(std::vector<BatchJob *> &jobs) {
   rt::Status st = model_->run(in, out);
   if (!st.ok())
     return failAll(Status(Code::kInternal, st.message()));
-  std::vector<size_t> offsets(gear.outputs.size(), 0);
+  std::vector<size_t> offsets(outputs.size(), 0);
   for (BatchJob *job : jobs) {
-    std::vector<Tensor> outputs;
-    for (size_t i = 0; i < gear.outputs.size(); ++i) {
-      const rt::TensorInfo &info = gear.outputs[i];
-      uint64_t perRow = info.bytes / uint64_t(gearBatch);
+    std::vector<Tensor> answers;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const rt::TensorInfo &info = outputs[i];
+      uint64_t perRow = info.bytes / uint64_t(runRows);
       Tensor t{info.name, info.dtype, info.shape, {}};
       t.shape[0] = job->rows;
       const uint8_t *p = buffers[firstOut + i].get() + offsets[i];
       t.data.assign(p, p + perRow * uint64_t(job->rows));
       offsets[i] += perRow * uint64_t(job->rows);
-      outputs.push_back(std::move(t));
+      answers.push_back(std::move(t));
     }
-    job->result = std::move(outputs);
+    job->result = std::move(answers);
   }
 }
 
 Result<std::vector<Tensor>> Servable::infer(std::vector<Tensor> inputs,
                                             Clock::time_point deadline) {
-  if (batchGears_.empty())
+  if (!batcher_ && batchGears_.empty())
     return runExact(inputs);
   int64_t rows =
       inputs.empty() || inputs[0].shape.empty() ? 0 : inputs[0].shape[0];

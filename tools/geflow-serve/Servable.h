@@ -5,8 +5,12 @@
 // whose gears differ only in the batch (dim 0 of every input and output,
 // e.g. compiled with dynamic_batch_size) runs a request of n rows on the
 // smallest gear of at least n rows, zero-padded, and answers exactly its n
-// rows; with batching on, requests are merged onto those gears. Any other
-// model runs each request on the gear that matches its shapes.
+// rows; with batching on, requests are merged onto those gears. A model of
+// one shape-ranged gear whose only ranged dims are the batch (dim 0 of every
+// input, one range, e.g. input_shape_range "x:[1~8,3,32,32]") runs any batch
+// in the range as is; with batching on, requests are merged into one run of
+// their total rows (zero-padded up to the range's minimum). Any other model
+// runs each request on the gear that matches its shapes.
 //
 // Shared by the requests that use it (std::shared_ptr): when the repository
 // unloads a version, it is freed only after its last request has finished.
@@ -21,6 +25,7 @@
 #include "geflow/runtime/Model.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace geflow::serve {
@@ -40,8 +45,13 @@ public:
   const std::string &modelName() const { return modelName_; }
   int64_t version() const { return version_; }
   const Signature &signature() const { return signature_; }
-  /// The batch gears (ascending), empty when the model is not batchable.
+  /// The batch gears (ascending), empty when the model has none.
   const std::vector<int64_t> &batchGears() const { return batchGears_; }
+  /// The batch range of a model ranged in the batch only.
+  struct BatchRange {
+    int64_t min = 0, max = 0;
+  };
+  const std::optional<BatchRange> &batchRange() const { return batchRange_; }
   bool batching() const { return batcher_ != nullptr; }
   const std::vector<rt::GearInfo> &gears() const { return model_->gears(); }
   /// The gear of the smallest request: the smallest batch gear, else gear 0.
@@ -71,6 +81,7 @@ private:
   Signature signature_;
   std::vector<int64_t> batchGears_;
   std::vector<size_t> gearOfBatch_; // gear index of batchGears_[i]
+  std::optional<BatchRange> batchRange_;
   std::unique_ptr<Batcher> batcher_;
 };
 
