@@ -14,7 +14,7 @@ p99 latency of model A under load while model B is reloaded in a loop,
 against A's p99 without reloads. Clients are Python threads on the same
 machine: the figures include the client's cost.
 
-Usage: serve_bench.py --bin BUILD/bin [--seconds S] [--trials N]
+Usage: serve_bench.py --bin BUILD/bin [--seconds S] [--trials N] [--parts first,...]
 """
 import argparse
 import http.client
@@ -233,7 +233,12 @@ def main():
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--trials", type=int, default=5,
                    help="fresh servers / reloads timed for the first request")
+    p.add_argument("--parts", default="load,first,reload,isolation",
+                   help="what to measure: comma-separated of load (throughput and "
+                        "latency at 1/8/32 clients), first (first request after a "
+                        "load), reload (first answer of a new version), isolation")
     args = p.parse_args()
+    parts = set(args.parts.split(","))
     import geflow  # the build's package (PYTHONPATH or build/python)
 
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as work:
@@ -253,48 +258,53 @@ def main():
         body, headers = request_bytes(x)
 
         exe = geflow.load(gfm + ".gfm")
-        for _ in range(50):
+        for _ in range(50 if "load" in parts else 0):
             exe.run({"image": x})
         n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < args.seconds:
+        while "load" in parts and time.perf_counter() - t0 < args.seconds:
             exe.run({"image": x})
             n += 1
         inproc = n / (time.perf_counter() - t0)
-        print(f"in-process Executable.run, batch 1, one thread: {inproc:.0f} inferences/s "
-              f"({1e3 / inproc:.3f} ms each)")
+        if "load" in parts:
+            print(f"in-process Executable.run, batch 1, one thread: {inproc:.0f} inferences/s "
+                  f"({1e3 / inproc:.3f} ms each)")
+            print(f"{'batching':<9} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+                  f"{'vs in-process':>14}")
+            for label, extra in (("off", []), ("on", ["--enable_batching",
+                                                      f"--batching_parameters_file={batching}"])):
+                proc, port = start(args.bin, base, extra, work)
+                try:
+                    for clients in (1, 8, 32):
+                        rps, p50, p99 = load(port, clients, args.seconds, body, headers)
+                        print(f"{label:<9} {clients:>7} {rps:>8.0f} {p50:>8.3f} {p99:>8.3f} "
+                              f"{rps / inproc:>13.2f}x")
+                finally:
+                    stop(proc)
 
-        print(f"{'batching':<9} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'vs in-process':>14}")
-        for label, extra in (("off", []), ("on", ["--enable_batching",
-                                                  f"--batching_parameters_file={batching}"])):
-            proc, port = start(args.bin, base, extra, work)
-            try:
-                for clients in (1, 8, 32):
-                    rps, p50, p99 = load(port, clients, args.seconds, body, headers)
-                    print(f"{label:<9} {clients:>7} {rps:>8.0f} {p50:>8.3f} {p99:>8.3f} "
-                          f"{rps / inproc:>13.2f}x")
-            finally:
-                stop(proc)
-
-        pairs = first_after_load(args.bin, base, body, headers, work, args.trials)
-        ratios = [f / s for f, s in pairs]
-        print("first request after a load (warm-up on), per fresh server: " +
-              ", ".join(f"{f * 1e3:.3f} ms / {s * 1e3:.3f} ms = {f / s:.2f}x" for f, s in pairs))
-        print(f"  median {np.median(ratios):.2f}x of the steady median (target 1.5x)")
-        firsts, steady = first_after_reload(args.bin, gfm + ".gfm", body, headers, work,
-                                            args.trials)
-        print("first request of each new version under a steady stream: " +
-              ", ".join(f"{f * 1e3:.3f}" for f in firsts) +
-              f" ms; steady median {steady * 1e3:.3f} ms; worst "
-              f"{max(firsts) / steady:.2f}x, median {np.median(firsts) / steady:.2f}x "
-              f"(target 1.5x)")
-        clients = 4
-        quiet, busy, reloads, loaded = isolation(args.bin, gfm + ".gfm", body, headers, work,
-                                                args.seconds, clients)
-        print(f"isolation, model A at {clients} clients for {args.seconds:.0f} s: p99 "
-              f"{quiet[2]:.3f} ms ({quiet[0]:.0f} req/s) without reloads, {busy[2]:.3f} ms "
-              f"({busy[0]:.0f} req/s) while model B got {reloads} new versions ({loaded} loaded): "
-              f"{busy[2] / quiet[2]:.2f}x (target 1.25x); p50 {quiet[1]:.3f} -> {busy[1]:.3f} ms")
+        if "first" in parts:
+            pairs = first_after_load(args.bin, base, body, headers, work, args.trials)
+            ratios = [f / s for f, s in pairs]
+            print("first request after a load (warm-up on), per fresh server: " +
+                  ", ".join(f"{f * 1e3:.3f} ms / {s * 1e3:.3f} ms = {f / s:.2f}x"
+                            for f, s in pairs))
+            print(f"  median {np.median(ratios):.2f}x of the steady median (target 1.5x)")
+        if "reload" in parts:
+            firsts, steady = first_after_reload(args.bin, gfm + ".gfm", body, headers, work,
+                                                args.trials)
+            print("first request of each new version under a steady stream: " +
+                  ", ".join(f"{f * 1e3:.3f}" for f in firsts) +
+                  f" ms; steady median {steady * 1e3:.3f} ms; worst "
+                  f"{max(firsts) / steady:.2f}x, median {np.median(firsts) / steady:.2f}x "
+                  f"(target 1.5x)")
+        if "isolation" in parts:
+            clients = 4
+            quiet, busy, reloads, loaded = isolation(args.bin, gfm + ".gfm", body, headers,
+                                                    work, args.seconds, clients)
+            print(f"isolation, model A at {clients} clients for {args.seconds:.0f} s: p99 "
+                  f"{quiet[2]:.3f} ms ({quiet[0]:.0f} req/s) without reloads, {busy[2]:.3f} "
+                  f"ms ({busy[0]:.0f} req/s) while model B got {reloads} new versions "
+                  f"({loaded} loaded): {busy[2] / quiet[2]:.2f}x (target 1.25x); p50 "
+                  f"{quiet[1]:.3f} -> {busy[1]:.3f} ms")
 
 
 if __name__ == "__main__":

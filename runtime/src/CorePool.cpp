@@ -177,6 +177,21 @@ void CorePool::wakeOne() {
   }
 }
 
+void CorePool::expectWork() {
+  if (runSpinNs_ <= 0)
+    return;
+  int64_t until = nowNs() + runSpinNs_;
+  // Requests arriving back to back: one store per ~100 us is enough.
+  if (expectedUntilNs_.load(std::memory_order_relaxed) > until - 100000)
+    return;
+  expectedUntilNs_.store(until, std::memory_order_relaxed);
+  if (sleepers_.load() == 0)
+    return;
+  std::lock_guard<std::mutex> lock(parkMu_);
+  wakeTokens_ = sleepers_.load();
+  parkCv_.notify_all();
+}
+
 bool CorePool::idle() {
   auto workOrStop = [&] {
     return available_.load(std::memory_order_relaxed) > 0 ||
@@ -209,8 +224,9 @@ bool CorePool::idle() {
       return !stop_.load() || available_.load() > 0;
     int64_t now = nowNs();
     bool inRun = runSpinNs_ > 0 &&
-                 busyStreams_.load(std::memory_order_relaxed) > 0 &&
-                 now - start <= runSpinNs_;
+                 ((busyStreams_.load(std::memory_order_relaxed) > 0 &&
+                   now - start <= runSpinNs_) ||
+                  now < expectedUntilNs_.load(std::memory_order_relaxed));
     if (inRun)
       lastRun = now;
     else if (now - lastRun >= pollNs)

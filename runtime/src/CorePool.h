@@ -16,7 +16,8 @@
 // way), every idle worker keeps polling while yielding for up to
 // `runSpinMicros`, so a run of many short kernels pays one wake-up per
 // core, not one per kernel; once every stream is idle they sleep again
-// after `spinMicros`.
+// after `spinMicros`. expectWork() (a server got a request) wakes the
+// sleepers and keeps every idle worker polling for `runSpinMicros` too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_SRC_COREPOOL_H
@@ -68,6 +69,10 @@ public:
   void streamBusy() { busyStreams_.fetch_add(1, std::memory_order_relaxed); }
   void streamIdle() { busyStreams_.fetch_sub(1, std::memory_order_relaxed); }
 
+  /// Work is about to arrive: sleeping workers wake, and every idle worker
+  /// polls (yielding) until runSpinMicros from now (Device::expectWork).
+  void expectWork();
+
   /// True when a stream or a kernel's blocks wait for a core.
   bool hasQueuedWork() const {
     return available_.load(std::memory_order_relaxed) > 0;
@@ -106,6 +111,8 @@ private:
   /// Streams of this pool with unfinished tasks (queued, running or parked
   /// on an event).
   std::atomic<int32_t> busyStreams_{0};
+  /// nowNs() until which idle workers poll because work was announced.
+  std::atomic<int64_t> expectedUntilNs_{0};
 
   std::mutex parkMu_; // guards wakeTokens_ and stop_ for sleepers
   std::condition_variable parkCv_;

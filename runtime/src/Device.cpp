@@ -77,6 +77,8 @@ StatusOr<std::unique_ptr<Stream>> Device::createStream() {
   return Stream::create(shared_from_this());
 }
 
+void Device::expectWork() { pool_->expectWork(); }
+
 detail::CorePool &Device::hostPool() {
   std::call_once(hostPoolOnce_, [this] {
     uint32_t threads = options_.hostCpuCount;

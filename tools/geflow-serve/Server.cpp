@@ -51,7 +51,7 @@ int runServer(const ServerOptions &options, std::vector<ModelSource> sources,
   metrics.addGauge("geflow_serve_queue_rows",
                    "Rows waiting in the model's batching queues.", "model",
                    [&] { return repository.queuedRows(); });
-  ServerCore core(repository, metrics, options.limits);
+  ServerCore core(repository, metrics, options.limits, options.onRequest);
 
   repository.poll();
   if (!repository.ready())

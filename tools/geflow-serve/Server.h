@@ -29,6 +29,8 @@ struct ServerOptions {
   double drainSeconds = 30;
   /// Access log file ("-": stderr); empty: none.
   std::string accessLog;
+  /// Run when an inference request is admitted (ServerCore).
+  RequestHook onRequest;
 };
 
 /// Runs until SIGTERM/SIGINT; returns the exit code. Must be called before

@@ -10,6 +10,8 @@ Result<ServerCore::Ticket> ServerCore::admit() {
     return Status(Code::kResourceExhausted,
                   "too many requests in flight (the limit is " +
                       std::to_string(limits.maxInflight) + ")");
+  if (onRequest_)
+    onRequest_();
   return ticket;
 }
 

@@ -14,6 +14,7 @@
 #include "ModelRepository.h"
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,10 +29,17 @@ struct ServerLimits {
   int64_t maxInflight = 0;
 };
 
+/// Called when an inference request is admitted, before it is decoded:
+/// wakes the device's AI cores (rt::Device::expectWork) so the run does not
+/// wait for sleeping threads.
+using RequestHook = std::function<void()>;
+
 class ServerCore {
 public:
-  ServerCore(ModelRepository &repository, Metrics &metrics, ServerLimits limits)
-      : repository(repository), metrics(metrics), limits(limits) {}
+  ServerCore(ModelRepository &repository, Metrics &metrics, ServerLimits limits,
+             RequestHook onRequest = nullptr)
+      : repository(repository), metrics(metrics), limits(limits),
+        onRequest_(std::move(onRequest)) {}
 
   ModelRepository &repository;
   Metrics &metrics;
@@ -59,6 +67,7 @@ public:
 
 private:
   std::atomic<int64_t> inflight_{0};
+  RequestHook onRequest_;
 };
 
 } // namespace geflow::serve

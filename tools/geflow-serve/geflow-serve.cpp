@@ -291,6 +291,7 @@ int main(int argc, char **argv) {
   if (!device.ok())
     return fail(device.status().message());
   std::shared_ptr<rt::Device> shared = std::move(device.value());
+  options.onRequest = [shared] { shared->expectWork(); };
   return serve::runServer(
       options, std::move(sources),
       [shared](const std::string &dir) { return loadVersion(dir, shared); },

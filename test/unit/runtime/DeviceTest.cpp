@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <thread>
 
 using namespace geflow::rt;
@@ -72,6 +73,40 @@ TEST(Device, WorksWithoutPolling) {
     ASSERT_OK(a->synchronize());
     EXPECT_EQ(ran.load(), 800);
   }
+}
+
+/// CPU seconds the process has used (every thread).
+static double processCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval &t) { return t.tv_sec + t.tv_usec * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+TEST(Device, ExpectWorkWakesSleepingCores) {
+  // Cores that sleep at once when idle (spinMicros 0) poll after
+  // expectWork() for runSpinMicros: they use CPU without any work queued,
+  // then work flows as usual. (Two cores polling for 40 ms use far more
+  // than 2 ms of CPU even on a busy machine; asleep they use none.)
+  DeviceOptions options;
+  options.aiCoreCount = 2;
+  options.spinMicros = 0;
+  options.runSpinMicros = 40000;
+  auto device = Device::create(0, options).value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  double before = processCpuSeconds();
+  device->expectWork();
+  device->expectWork(); // back to back: the second is a cheap no-op
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_GT(processCpuSeconds() - before, 0.002);
+  auto stream = makeStream(device);
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 50; ++i) {
+    device->expectWork();
+    ASSERT_OK(stream->launchBlocks("x", 2, [&](uint32_t) { ++ran; }));
+  }
+  ASSERT_OK(stream->synchronize());
+  EXPECT_EQ(ran.load(), 100);
 }
 
 // The process-wide table (setDevice / resetDevice). Each test leaves every

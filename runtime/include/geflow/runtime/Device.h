@@ -102,6 +102,13 @@ public:
   /// host streams (mixed compute), started on first use.
   detail::CorePool &hostPool();
 
+  /// Work is about to come (a server got a request it will run): sleeping
+  /// AI cores wake now and poll for up to DeviceOptions::runSpinMicros, so
+  /// the run's first kernels do not wait for a thread wake-up and the cores'
+  /// caches are warm. Cheap when the cores are awake; does nothing with
+  /// runSpinMicros 0.
+  void expectWork();
+
   /// Shorthand for Stream::create(shared_from_this()).
   StatusOr<std::unique_ptr<Stream>> createStream();
   /// A stream of the host CPU engine: its tasks run on hostPool(), in
