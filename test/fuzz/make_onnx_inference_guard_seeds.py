@@ -1,6 +1,7 @@
 """Writes ONNX models on which the ONNX library's own shape inference
 crashes, divides by zero or loops (lib/Frontend/ONNX/InferenceGuards.cpp
-refuses each before it runs), as regress-infer-*.onnx. Run from the corpus
+refuses each before it runs), as regress-infer-*.onnx, and one model for a
+translator overflow found after them. Run from the corpus
 directory: /usr/bin/python3 ../../make_onnx_inference_guard_seeds.py
 Where the bad shape is inferred (a Reshape before the node), no check before
 inference could see it; the guard runs inside inference."""
@@ -14,7 +15,8 @@ def model(name, nodes, inputs, outputs, inits=(), opset=13):
     g = h.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
     m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)])
     m.ir_version = 7
-    onnx.save(m, "regress-infer-" + name + ".onnx")
+    onnx.save(m, ("regress-" if name.startswith("convtranspose-output") else "regress-infer-")
+              + name + ".onnx")
 
 
 vi = h.make_tensor_value_info
@@ -64,3 +66,9 @@ model("constantofshape-huge-shape-input", [h.make_node("ConstantOfShape", ["s"],
       [vi("s", T.INT64, [3000000000])], [vi("y", T.FLOAT, None)], opset=9)
 model("expand-huge-shape-input", [h.make_node("Expand", ["x", "s"], ["y"])],
       [vi("x", T.FLOAT, [1]), vi("s", T.INT64, [3000000000])], [vi("y", T.FLOAT, None)])
+# Found by the campaign after the guards, in geflow's own translator:
+# ConvTranspose output_shape holding INT64_MIN passed the range check as a
+# "dynamic" dim and overflowed the padding arithmetic (UBSan).
+model("convtranspose-output-shape-int64-min",
+      [h.make_node("ConvTranspose", ["x", "W"], ["y"], output_shape=[-2**63, 6])],
+      [vi("x", T.FLOAT, [1, 2, 4, 4])], [vi("y", T.FLOAT, None)], [w("W", [2, 2, 3, 3])])

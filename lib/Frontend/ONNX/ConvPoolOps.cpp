@@ -255,6 +255,11 @@ LogicalResult translateConvTranspose(NodeContext &n) {
     w = *read;
   }
   SmallVector<int64_t> outputShape = n.getInts("output_shape");
+  // Checked as given: INT64_MIN would pass below as a dynamic dim.
+  for (int64_t d : outputShape)
+    if (d < 1 || d > (int64_t(1) << 31))
+      return n.fail("output_shape holds " + Twine(d) +
+                    "; each entry must be 1 to 2^31");
   if (!outputShape.empty() || same) {
     if (outputShape.empty()) {
       auto in = spatialDims(x);

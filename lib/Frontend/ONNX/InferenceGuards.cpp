@@ -126,6 +126,42 @@ void checkShapeInput(onnx::InferenceContext &ctx, const char *op,
                std::to_string(kMaxShapeInputValues) + " are inferred)");
 }
 
+/// GatherND copies the data dims from index `last + batch_dims` of the
+/// indices' last dim; a negative one reads before the shape.
+void checkGatherND(onnx::InferenceContext &ctx, const char *op) {
+  int64_t batchDims = 0;
+  if (const onnx::AttributeProto *b = attribute(ctx, "batch_dims"))
+    batchDims = b->i();
+  if (batchDims < 0)
+    refuse(ctx, op,
+           "batch_dims is " + std::to_string(batchDims) +
+               "; it must be at least 0");
+  const onnx::TensorShapeProto *indices = shapeOf(ctx, 1);
+  if (indices && indices->dim_size() > 0) {
+    const auto &last = indices->dim(indices->dim_size() - 1);
+    if (last.has_dim_value() && last.dim_value() < 1)
+      refuse(ctx, op,
+             "the indices' last dim is " + std::to_string(last.dim_value()) +
+                 "; it must be at least 1");
+  }
+}
+
+/// LayerNormalization copies the dims before its axis (default -1) and
+/// reads the one at it, without checking the axis against the rank.
+void checkLayerNormalization(onnx::InferenceContext &ctx, const char *op) {
+  const onnx::TensorShapeProto *x = shapeOf(ctx, 0);
+  if (!x)
+    return;
+  int64_t axis = -1;
+  if (const onnx::AttributeProto *a = attribute(ctx, "axis"))
+    axis = a->i();
+  int64_t rank = x->dim_size();
+  if (axis < -rank || axis >= rank)
+    refuse(ctx, op,
+           "axis " + std::to_string(axis) + " is outside input X of rank " +
+               std::to_string(rank));
+}
+
 struct GuardedOp {
   const char *op;
   std::function<void(onnx::InferenceContext &, const char *)> check;
@@ -148,6 +184,8 @@ const std::vector<GuardedOp> &guardedOps() {
       list.push_back({op, convWeightAt(-1)});
     for (const char *op : {"SpaceToDepth", "DepthToSpace"})
       list.push_back({op, checkBlockSize});
+    list.push_back({"GatherND", checkGatherND});
+    list.push_back({"LayerNormalization", checkLayerNormalization});
     list.push_back(
         {"ConstantOfShape", [](onnx::InferenceContext &ctx, const char *op) {
            checkShapeInput(ctx, op, 0);

@@ -133,6 +133,12 @@ static bool isUnsafeForLibrary(const onnx::NodeProto &node, int64_t opset,
       node.op_type(), static_cast<int>(opset), node.domain());
   if (!schema)
     return false; // the library skips ops it does not know
+  // If, Loop, Scan, SequenceMap: the library dereferences the inferencer of
+  // a body attribute the node may lack.
+  for (const auto &[name, attr] : schema->attributes())
+    if (attr.type == onnx::AttributeProto::GRAPH ||
+        attr.type == onnx::AttributeProto::GRAPHS)
+      return true;
   // A node of a newer version than the library's schema may have more
   // inputs and outputs (ReduceMean-18's axes); the library ignores those.
   std::optional<int64_t> version = getOpVersion(node.op_type(), opset);
