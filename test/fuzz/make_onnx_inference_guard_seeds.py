@@ -72,3 +72,10 @@ model("expand-huge-shape-input", [h.make_node("Expand", ["x", "s"], ["y"])],
 model("convtranspose-output-shape-int64-min",
       [h.make_node("ConvTranspose", ["x", "W"], ["y"], output_shape=[-2**63, 6])],
       [vi("x", T.FLOAT, [1, 2, 4, 4])], [vi("y", T.FLOAT, None)], [w("W", [2, 2, 3, 3])])
+# LayerNormalization of a rank-0 input with the default axis -1, refused by
+# the axis check (ONNX's Python infer_shapes survives this one; the
+# campaign's crashing input had a sparse bias, refused by the tensor-input
+# check first).
+model("layernorm-rank0-input", [h.make_node("LayerNormalization", ["x", "s", "b"], ["y"])],
+      [vi("x", T.FLOAT, [])], [vi("y", T.FLOAT, None)],
+      [h.make_tensor("s", T.FLOAT, [], [1.0]), h.make_tensor("b", T.FLOAT, [], [0.0])], opset=17)

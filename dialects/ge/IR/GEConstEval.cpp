@@ -14,9 +14,12 @@ using llvm::APInt;
 namespace geflow::ge::consteval {
 
   SmallVector<int64_t> strides(ArrayRef<int64_t> shape) {
+    // Saturating: folds take the strides of any static shape before they
+    // check that the operand is a constant small enough to fold.
     SmallVector<int64_t> s(shape.size(), 1);
     for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-      s[d] = s[d + 1] * shape[d + 1];
+      if (llvm::MulOverflow(s[d + 1], shape[d + 1], s[d]))
+        s[d] = INT64_MAX;
     return s;
   }
 

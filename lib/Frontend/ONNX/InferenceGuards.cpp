@@ -162,6 +162,26 @@ void checkLayerNormalization(onnx::InferenceContext &ctx, const char *op) {
                std::to_string(rank));
 }
 
+/// The library's shape helpers read tensor_type() of any input type: of a
+/// sparse tensor or a sequence (which they count as having a shape) that is
+/// an empty shape, whose dims they then index. geflow imports tensors only.
+void checkTensorInputs(onnx::InferenceContext &ctx, const char *op) {
+  for (size_t i = 0; i < ctx.getNumInputs(); ++i) {
+    const onnx::TypeProto *type = ctx.getInputType(i);
+    if (!type || type->value_case() == onnx::TypeProto::VALUE_NOT_SET ||
+        type->value_case() == onnx::TypeProto::kTensorType)
+      continue;
+    const char *kind = type->has_sparse_tensor_type() ? "a sparse tensor"
+                       : type->has_sequence_type()    ? "a sequence"
+                       : type->has_map_type()         ? "a map"
+                       : type->has_optional_type()    ? "an optional"
+                                                      : "not a tensor";
+    refuse(ctx, op,
+           "input " + std::to_string(i) + " is " + kind +
+               "; geflow imports dense tensors");
+  }
+}
+
 struct GuardedOp {
   const char *op;
   std::function<void(onnx::InferenceContext &, const char *)> check;
@@ -227,6 +247,7 @@ void installInferenceGuards() {
         auto check = guarded.check;
         mutableSchema->TypeAndShapeInferenceFunction(
             [op, check, original](onnx::InferenceContext &ctx) {
+              checkTensorInputs(ctx, op);
               check(ctx, op);
               original(ctx);
             });

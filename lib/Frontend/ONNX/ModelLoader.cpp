@@ -39,8 +39,17 @@ FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
                                    std::string &error) {
   std::optional<int64_t> version;
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())
-    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+    if (opset.domain().empty() || opset.domain() == "ai.onnx") {
+      // Which one counts differs between readers (ONNX's inference takes
+      // the last, its checks may take the first): refused, not guessed.
+      if (version) {
+        error = "imports the default ONNX opset twice (versions " +
+                std::to_string(*version) + " and " +
+                std::to_string(opset.version()) + ")";
+        return failure();
+      }
       version = opset.version();
+    }
   if (!version)
     return 0;
   if (*version > kMaxOpset || *version < 1) {

@@ -43,8 +43,10 @@ StringRef NodeContext::getOpType() const { return node.op_type(); }
 std::string describeNode(const onnx::NodeProto &node) {
   if (!node.name().empty())
     return "node '" + node.name() + "' (" + node.op_type() + ")";
-  if (node.output_size() > 0)
-    return "the " + node.op_type() + " node producing '" + node.output(0) + "'";
+  // The first output it has (an optional one may be left empty).
+  for (const std::string &output : node.output())
+    if (!output.empty())
+      return "the " + node.op_type() + " node producing '" + output + "'";
   return "a " + node.op_type() + " node";
 }
 
