@@ -196,6 +196,7 @@ FailureOr<OwningOpRef<ModuleOp>> importModelFile(MLIRContext &context,
 
 frontend::ImportOptions getImportOptions(const CompileConfig &config) {
   frontend::ImportOptions importOptions;
+  importOptions.sequenceShapes = config.sequenceShapes;
   if (config.inputShapes) {
     importOptions.inputShapes = *config.inputShapes;
   } else if (config.shapeRanges) {

@@ -93,6 +93,14 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
       return std::nullopt;
     }
   }
+  if (auto text = options.get("input_sequence_shape")) {
+    auto shapes = parseSequenceShape(*text, &error);
+    if (!shapes) {
+      error = "input_sequence_shape: " + error;
+      return std::nullopt;
+    }
+    config.sequenceShapes = std::move(*shapes);
+  }
   if (auto text = options.get("input_shape_range")) {
     config.shapeRanges = parseShapeRange(*text, &error);
     if (!config.shapeRanges) {

@@ -23,6 +23,7 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
   static const std::map<std::string, cl::OptionCategory FlagCategories::*>
       groups = {
           {"input_shape", &FlagCategories::shapes},
+          {"input_sequence_shape", &FlagCategories::shapes},
           {"dynamic_dims", &FlagCategories::shapes},
           {"dynamic_batch_size", &FlagCategories::shapes},
           {"dynamic_image_size", &FlagCategories::shapes},

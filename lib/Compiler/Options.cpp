@@ -138,6 +138,12 @@ OptionsRegistry::OptionsRegistry() {
              "Input shapes \"x:1,3,224,224;mask:1,-1\" (-1: geared dim)");
   inputShape.check = checkInputShapeSyntax;
   specs_.push_back(inputShape);
+  OptionSpec sequenceShape = option(
+      "input_sequence_shape", Kind::String,
+      "Element shapes of ONNX sequence/optional inputs \"x:[2,3],[4];o:none\" "
+      "(geflow extension)");
+  sequenceShape.check = checkSequenceShapeSyntax;
+  specs_.push_back(sequenceShape);
   OptionSpec dims =
       option("dynamic_dims", Kind::String,
              "Gears for the -1 dims of input_shape: \"1,224;8,448\"");

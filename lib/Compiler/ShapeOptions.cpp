@@ -84,6 +84,72 @@ std::optional<std::vector<NamedShape>> parseInputShape(const std::string &text,
   return out;
 }
 
+std::optional<std::vector<NamedSequenceShape>>
+parseSequenceShape(const std::string &text, std::string *error) {
+  std::vector<NamedSequenceShape> out;
+  for (const std::string &entry : split(text, ';')) {
+    size_t colon = entry.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      *error = "entry \"" + entry +
+               "\" must be name:[dims],[dims],... or name:none (e.g. "
+               "x:[2,3],[4])";
+      return std::nullopt;
+    }
+    NamedSequenceShape ns;
+    ns.name = trim(entry.substr(0, colon));
+    std::string spec = trim(entry.substr(colon + 1));
+    for (const NamedSequenceShape &prev : out)
+      if (prev.name == ns.name) {
+        *error = "input '" + ns.name + "' is listed twice";
+        return std::nullopt;
+      }
+    if (spec == "none") {
+      ns.none = true;
+      out.push_back(std::move(ns));
+      continue;
+    }
+    size_t pos = 0;
+    while (pos < spec.size()) {
+      if (spec[pos] != '[') {
+        *error = "input '" + ns.name + "': expected '[' at column " +
+                 std::to_string(pos + 1) + " of \"" + spec +
+                 "\" (element shapes are [d0,d1,...], comma-separated)";
+        return std::nullopt;
+      }
+      size_t close = spec.find(']', pos);
+      if (close == std::string::npos) {
+        *error = "input '" + ns.name + "': '[' at column " +
+                 std::to_string(pos + 1) + " of \"" + spec + "\" is not closed";
+        return std::nullopt;
+      }
+      auto dims =
+          parseDims(spec.substr(pos + 1, close - pos - 1), false, error);
+      if (!dims) {
+        *error = "input '" + ns.name + "': " + *error;
+        return std::nullopt;
+      }
+      ns.elements.push_back(*dims);
+      pos = close + 1;
+      while (pos < spec.size() && spec[pos] == ' ')
+        ++pos;
+      if (pos < spec.size()) {
+        if (spec[pos] != ',' || pos + 1 == spec.size()) {
+          *error = "input '" + ns.name +
+                   "': expected ',' and another shape "
+                   "at column " +
+                   std::to_string(pos + 1) + " of \"" + spec + "\"";
+          return std::nullopt;
+        }
+        ++pos;
+        while (pos < spec.size() && spec[pos] == ' ')
+          ++pos;
+      }
+    }
+    out.push_back(std::move(ns));
+  }
+  return out;
+}
+
 std::optional<std::vector<std::vector<int64_t>>>
 parseDynamicDims(const std::string &text, std::string *error) {
   std::vector<std::vector<int64_t>> gears;
@@ -161,6 +227,10 @@ parseShapeRange(const std::string &text, std::string *error) {
 std::string checkInputShapeSyntax(const std::string &text) {
   std::string error;
   return parseInputShape(text, &error) ? "" : error;
+}
+std::string checkSequenceShapeSyntax(const std::string &text) {
+  std::string error;
+  return parseSequenceShape(text, &error) ? "" : error;
 }
 std::string checkDynamicDimsSyntax(const std::string &text) {
   std::string error;

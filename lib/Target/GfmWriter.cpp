@@ -417,6 +417,37 @@ LogicalResult ProgramWriter::addCollective(CollectiveOp op,
   return success();
 }
 
+/// The ONNX sequence and optional graph inputs and outputs the importer
+/// recorded (ge.composite_io), each naming the program tensors it is passed
+/// as.
+LogicalResult writeCompositeSigs(ModuleOp module, gfm::Model &model) {
+  auto io = module->getAttrOfType<DictionaryAttr>(
+      geflow::ge::GEDialect::kCompositeIOAttr);
+  if (!io)
+    return success();
+  for (bool outputs : {false, true}) {
+    auto list = io.getAs<ArrayAttr>(outputs ? "outputs" : "inputs");
+    if (!list)
+      continue;
+    for (Attribute a : list) {
+      auto entry = cast<DictionaryAttr>(a);
+      gfm::CompositeSig *sig = outputs ? model.add_composite_outputs()
+                                       : model.add_composite_inputs();
+      sig->set_name(entry.getAs<StringAttr>("name").str());
+      sig->set_kind(entry.getAs<StringAttr>("kind").getValue() == "optional"
+                        ? gfm::CompositeSig::OPTIONAL
+                        : gfm::CompositeSig::SEQUENCE);
+      sig->set_present(entry.getAs<BoolAttr>("present").getValue());
+      sig->set_holds_sequence(
+          entry.getAs<BoolAttr>("holds_sequence").getValue());
+      sig->set_dtype(toDType(entry.getAs<TypeAttr>("dtype").getValue()));
+      for (Attribute t : entry.getAs<ArrayAttr>("tensors"))
+        sig->add_tensors(cast<StringAttr>(t).str());
+    }
+  }
+  return success();
+}
+
 std::string argName(ProgramOp program, unsigned i, bool result) {
   DictionaryAttr attrs =
       result ? program.getResultAttrDict(i) : program.getArgAttrDict(i);
@@ -489,6 +520,8 @@ FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
             ProgramWriter(p, weights, variables, g).write(model.add_gears())))
       return failure();
   if (failed(variables.finish(module)))
+    return failure();
+  if (failed(writeCompositeSigs(module, model)))
     return failure();
   // The model signature: dims that differ across gears are -1.
   auto mergeSig = [&](auto getSigs, auto *out) {

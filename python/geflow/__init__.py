@@ -24,6 +24,7 @@ from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, F
                      UnsupportedError)
 from .graph import Graph, Value
 from .library import load_library
+from .sequences import run_values
 from .types import TensorSpec
 from . import ops
 from . import distributed
@@ -37,7 +38,7 @@ __all__ = [
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler", "Dumper",
     "export_air", "compare", "distributed", "set_device", "get_device", "get_device_count",
-    "get_device_properties", "get_mem_info",
+    "get_device_properties", "get_mem_info", "run_values",
 ]
 
 

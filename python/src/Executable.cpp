@@ -50,6 +50,28 @@ py::list tensorSpecs(const std::vector<rt::TensorInfo> &infos) {
   return out;
 }
 
+/// The model's ONNX sequence and optional inputs or outputs: dicts with
+/// name, kind ("sequence"/"optional"), present, holds_sequence and tensors
+/// (the program inputs/outputs that hold them, in order).
+py::list compositeSigs(const rt::Model &model, bool outputs) {
+  const gfm::Model &proto = model.file().model();
+  py::list out;
+  for (const gfm::CompositeSig &c :
+       outputs ? proto.composite_outputs() : proto.composite_inputs()) {
+    py::dict d;
+    d["name"] = c.name();
+    d["kind"] =
+        c.kind() == gfm::CompositeSig::OPTIONAL ? "optional" : "sequence";
+    d["present"] = c.present();
+    d["holds_sequence"] = c.holds_sequence();
+    d["dtype"] = toNumpy(static_cast<rt::DType>(c.dtype()));
+    d["tensors"] =
+        std::vector<std::string>(c.tensors().begin(), c.tensors().end());
+    out.append(d);
+  }
+  return out;
+}
+
 namespace {
 
 std::string quotedNames(const std::vector<rt::TensorInfo> &infos) {
@@ -349,6 +371,16 @@ may run from many threads at once.
           "outputs",
           [](const Executable &e) { return tensorSpecs(e.model->outputs()); },
           "The outputs: TensorSpec(name, shape, dtype, format) in order.")
+      .def_property_readonly(
+          "composite_inputs",
+          [](const Executable &e) { return compositeSigs(*e.model, false); },
+          "ONNX sequence and optional inputs: dicts (name, kind, present, "
+          "holds_sequence, dtype, tensors: the inputs holding them). "
+          "geflow.run_values passes them as lists and None.")
+      .def_property_readonly(
+          "composite_outputs",
+          [](const Executable &e) { return compositeSigs(*e.model, true); },
+          "ONNX sequence and optional outputs, as composite_inputs.")
       .def_property_readonly(
           "gears", [](const Executable &e) { return gearList(*e.model); },
           "The gear table: for each gear, the input shapes it runs (for a "

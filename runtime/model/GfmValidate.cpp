@@ -26,6 +26,7 @@ private:
     return Status(ErrorCode::kCorruptFile, where_ + what);
   }
   Status checkSig(const gfm::TensorSig &sig, bool allowDynamic);
+  Status checkComposites(bool outputs);
   Status checkDesc(const gfm::TensorDesc &desc);
   Status checkBuffer(const gfm::Buffer &buf, const gfm::Program &program,
                      bool writable);
@@ -276,6 +277,35 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
   }
 }
 
+// A sequence or optional input (output) names program inputs (outputs),
+// each at most once overall.
+Status Checker::checkComposites(bool outputs) {
+  const auto &sigs = outputs ? model_.outputs() : model_.inputs();
+  const auto &composites =
+      outputs ? model_.composite_outputs() : model_.composite_inputs();
+  std::vector<std::string> used;
+  for (const gfm::CompositeSig &c : composites) {
+    std::string what =
+        std::string(outputs ? "output" : "input") + " '" + c.name() + "'";
+    if (!gfm::CompositeSig::Kind_IsValid(c.kind()) ||
+        !gfm::DType_IsValid(c.dtype()))
+      return fail(what + " has an unknown kind or dtype");
+    bool empty = c.kind() == gfm::CompositeSig::OPTIONAL && !c.present();
+    if (empty && c.tensors_size() > 0)
+      return fail(what + " is an optional holding none but names tensors");
+    for (const std::string &t : c.tensors()) {
+      bool found = std::any_of(sigs.begin(), sigs.end(),
+                               [&](const auto &s) { return s.name() == t; });
+      if (!found || std::find(used.begin(), used.end(), t) != used.end())
+        return fail(what + " names the tensor '" + t +
+                    "', which is no other's " + (outputs ? "output" : "input") +
+                    " of the model");
+      used.push_back(t);
+    }
+  }
+  return Status::OK();
+}
+
 Status Checker::run() {
   if (model_.weights_size() != weightsSize_)
     return fail("declares " + std::to_string(model_.weights_size()) +
@@ -287,6 +317,8 @@ Status Checker::run() {
     GEFLOW_RETURN_IF_ERROR(checkSig(sig, true));
   for (const auto &sig : model_.outputs())
     GEFLOW_RETURN_IF_ERROR(checkSig(sig, true));
+  GEFLOW_RETURN_IF_ERROR(checkComposites(false));
+  GEFLOW_RETURN_IF_ERROR(checkComposites(true));
   for (int g = 0; g < model_.gears_size(); ++g) {
     const gfm::Program &p = model_.gears(g);
     where_ = "gear " + std::to_string(g) + ": ";

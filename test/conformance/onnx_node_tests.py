@@ -5,7 +5,13 @@ Walks the node tests of Debian's libonnx-testdata. Each model is compiled
 once with `geflow-compile --framework=onnx --mix_compile_mode=true` (ops without
 a device kernel run on the host CPU engine) into a .gfm; then every
 `test_data_set_*` is run with `geflow-run` (inputs `input_*.pb`, converted to
-.npy) and each output is compared with `output_*.pb`. Models run in parallel
+.npy) and each output is compared with `output_*.pb`. Sequence and optional
+values (SequenceProto / OptionalProto files) are static in geflow: a model
+with such inputs is compiled per data set with `--input_sequence_shape` (and
+`--input_shape` for its tensor inputs) giving that data set's contents, and
+they are passed and read back in geflow-run's layout (a sequence is a
+directory of 0.npy, 1.npy, ...; an optional tensor its .npy; an optional
+holding none `none` as input, `<name>.none` as output). Models run in parallel
 (--jobs), every subprocess under a per-test time limit. Each test ends up as:
 
   passed   every data set's outputs match (dtype, shape and values)
@@ -157,16 +163,109 @@ def load_tensor(path):
     return tensor.name, array
 
 
+def tensor_array(tensor):
+    """A TensorProto as geflow's .npy holds it (bfloat16 as uint16 bits)."""
+    import onnx
+    from onnx import numpy_helper
+    array = numpy_helper.to_array(tensor)
+    if tensor.data_type == onnx.TensorProto.BFLOAT16 and array.dtype != np.uint16:
+        array = (array.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
+    return array
+
+
+class Sequence(list):
+    """A SequenceProto's tensors."""
+
+
+class NoValue:
+    """An OptionalProto holding none."""
+
+    def __eq__(self, other):
+        return isinstance(other, NoValue)
+
+
+def value_kind(type_proto):
+    """'tensor', 'sequence' or 'optional' of a ValueInfo's TypeProto."""
+    which = type_proto.WhichOneof("value")
+    return {"sequence_type": "sequence", "optional_type": "optional"}.get(
+        which, "tensor")
+
+
+def load_value(path, kind):
+    """(name, value) of an input_N.pb / output_N.pb: an array, a Sequence of
+    arrays, or for an optional its value or NoValue()."""
+    import onnx
+    with open(path, "rb") as f:
+        data = f.read()
+    if kind == "tensor":
+        return load_tensor(path)
+
+    def from_sequence(seq):
+        if seq.elem_type != onnx.SequenceProto.TENSOR and seq.tensor_values:
+            raise ValueError("a sequence of non-tensor values")
+        return Sequence(tensor_array(t) for t in seq.tensor_values)
+
+    if kind == "sequence":
+        seq = onnx.SequenceProto()
+        seq.ParseFromString(data)
+        return seq.name, from_sequence(seq)
+    opt = onnx.OptionalProto()
+    opt.ParseFromString(data)
+    if opt.elem_type == onnx.OptionalProto.TENSOR:
+        return opt.name, tensor_array(opt.tensor_value)
+    if opt.elem_type == onnx.OptionalProto.SEQUENCE:
+        return opt.name, from_sequence(opt.sequence_value)
+    if opt.elem_type == onnx.OptionalProto.UNDEFINED:
+        return opt.name, NoValue()
+    raise ValueError(f"an optional of element type {opt.elem_type}")
+
+
 def model_io(model_path):
-    """(input names without initializers, [(output name, is bfloat16)])."""
+    """([(input name, kind)] without initializers, [(output name, is
+    bfloat16, kind)]); kind is value_kind's."""
     import onnx
     model = onnx.load(model_path, load_external_data=False)
     inits = {i.name for i in model.graph.initializer}
-    inputs = [i.name for i in model.graph.input if i.name not in inits]
+    inputs = [(i.name, value_kind(i.type)) for i in model.graph.input
+              if i.name not in inits]
     bf16 = onnx.TensorProto.BFLOAT16
-    outputs = [(o.name, o.type.tensor_type.elem_type == bf16)
-               for o in model.graph.output]
+    outputs = [(o.name, o.type.tensor_type.elem_type == bf16,
+                value_kind(o.type)) for o in model.graph.output]
     return inputs, outputs
+
+
+def shape_text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def static_compile_flags(values):
+    """geflow-compile flags giving the contents of sequence and optional
+    inputs (and the shapes of tensor inputs) of one data set: {name: value}."""
+    seqs, shapes = [], []
+    for name, value in values.items():
+        if isinstance(value, NoValue):
+            seqs.append(f"{name}:none")
+        elif isinstance(value, Sequence):
+            seqs.append(f"{name}:" + ",".join(shape_text(a.shape) for a in value))
+        elif name in values.composite_tensors:
+            seqs.append(f"{name}:{shape_text(value.shape)}")
+        else:
+            shapes.append(f"{name}:" + ",".join(str(d) for d in value.shape))
+    flags = []
+    if seqs:
+        flags.append("--input_sequence_shape=" + ";".join(seqs))
+    if shapes:
+        flags.append("--input_shape=" + ";".join(shapes))
+    return flags
+
+
+class DataSetValues(dict):
+    """A data set's input values by name; composite_tensors names the
+    optional inputs that hold a tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.composite_tensors = set()
 
 
 def output_file_name(name):
@@ -219,28 +318,85 @@ def compare(name, got, expected, is_bf16):
             f"first at {list(i)}: {g[i]!r} vs expected {e[i]!r}")
 
 
-def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
-    """None when the data set passes, else (status, reason)."""
-    name = os.path.basename(data_set)
+def compare_value(name, out_dir, want, is_bf16):
+    """None when the output `name` geflow-run wrote matches `want`."""
+    base = os.path.join(out_dir, output_file_name(name))
+    if isinstance(want, NoValue):
+        if os.path.exists(base + ".none"):
+            return None
+        return f"output '{name}': holds a value, expected none"
+    if isinstance(want, Sequence):
+        if not os.path.isdir(base):
+            return f"geflow-run wrote no sequence output '{name}'"
+        count = len(os.listdir(base))
+        if count != len(want):
+            return (f"output '{name}': a sequence of {count} tensor(s), "
+                    f"expected {len(want)}")
+        for i, w in enumerate(want):
+            problem = compare(f"{name}[{i}]",
+                              np.load(os.path.join(base, f"{i}.npy")), w,
+                              is_bf16)
+            if problem:
+                return problem
+        return None
+    if not os.path.exists(base + ".npy"):
+        return f"geflow-run wrote no output '{name}'"
+    return compare(name, np.load(base + ".npy"), want, is_bf16)
+
+
+def data_set_files(data_set):
     in_files = sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
                       key=lambda p: int(re.findall(r"\d+", p)[-1]))
     out_files = sorted(glob.glob(os.path.join(data_set, "output_*.pb")),
                        key=lambda p: int(re.findall(r"\d+", p)[-1]))
+    return in_files, out_files
+
+
+def load_inputs(data_set, inputs):
+    """The data set's input values (DataSetValues)."""
+    values = DataSetValues()
+    kinds = dict(inputs)
+    names = [n for n, _ in inputs]
+    for i, path in enumerate(data_set_files(data_set)[0]):
+        # Data sets name their values, or rely on the input order; the
+        # kind comes from the model.
+        kind = kinds.get(names[i]) if i < len(names) else "tensor"
+        tname, value = load_value(path, kind)
+        iname = tname if tname in kinds else names[i]
+        if kinds[iname] != kind:
+            tname, value = load_value(path, kinds[iname])
+        values[iname] = value
+        if kinds[iname] == "optional" and isinstance(value, np.ndarray):
+            values.composite_tensors.add(iname)
+    return values
+
+
+def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
+    """None when the data set passes, else (status, reason)."""
+    name = os.path.basename(data_set)
+    in_files, out_files = data_set_files(data_set)
     if len(in_files) > len(inputs) or len(out_files) != len(outputs):
         return "failed", (f"{name}: {len(in_files)} inputs / {len(out_files)} "
                           f"outputs, the model has {len(inputs)} / "
                           f"{len(outputs)}")
     cmd = [args.geflow_run, f"--model={gfm}"]
     try:
-        for i, path in enumerate(in_files):
-            tname, array = load_tensor(path)
-            # Data sets name their tensors, or rely on the input order.
-            iname = tname if tname in inputs else inputs[i]
-            npy = os.path.join(workdir, f"{name}_in{i}.npy")
-            np.save(npy, array)
-            cmd.append(f"--input={iname}={npy}")
-        expected = [load_tensor(p) for p in out_files]
-    except Exception as e:  # sequences, optionals, unreadable data
+        for i, (iname, value) in enumerate(load_inputs(data_set, inputs).items()):
+            if isinstance(value, NoValue):
+                cmd.append(f"--input={iname}=none")
+                continue
+            if isinstance(value, Sequence):
+                path = os.path.join(workdir, f"{name}_in{i}")
+                os.makedirs(path)
+                for k, array in enumerate(value):
+                    np.save(os.path.join(path, f"{k}.npy"), array)
+            else:
+                path = os.path.join(workdir, f"{name}_in{i}.npy")
+                np.save(path, value)
+            cmd.append(f"--input={iname}={path}")
+        expected = [load_value(p, kind)
+                    for p, (_, _, kind) in zip(out_files, outputs)]
+    except Exception as e:  # maps, unreadable data
         return "skipped", f"unsupported: test data {name}: {e}"
     out_dir = os.path.join(workdir, name + "_out")
     cmd.append(f"--output-dir={out_dir}")
@@ -256,15 +412,38 @@ def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
                            f"{first_problem(proc.stderr)}")
     if proc.returncode != 0:
         return "failed", f"{name}: {first_problem(proc.stderr)}"
-    for (oname, is_bf16), (_, want) in zip(outputs, expected):
-        path = os.path.join(out_dir, output_file_name(oname) + ".npy")
-        if not os.path.exists(path):
-            return "failed", f"{name}: geflow-run wrote no output '{oname}'"
-        got = np.load(path)
-        problem = compare(oname, got, want, is_bf16)
+    for (oname, is_bf16, _), (_, want) in zip(outputs, expected):
+        problem = compare_value(oname, out_dir, want, is_bf16)
         if problem:
             return "failed", f"{name}: {problem}"
     return None
+
+
+def compile_model(model, flags, gfm_base, args):
+    """(None, gfm path) or ((status, reason), None)."""
+    # Mixed compute: ops without a device kernel run on the host CPU
+    # engine, as ONNX Runtime's CPU provider would run them.
+    cmd = [args.geflow_compile, f"--model={model}", "--framework=onnx",
+           "--mix_compile_mode=true", f"--output={gfm_base}"] + flags
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True,
+                              errors="replace", timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return ("crashed", f"geflow-compile timed out after {args.timeout} s"), None
+    except OSError as e:
+        return ("failed", f"cannot run geflow-compile: {e}"), None
+    if is_crash(proc):
+        return ("crashed", (f"geflow-compile exit {proc.returncode}: "
+                            f"{first_problem(proc.stderr)}")), None
+    gfm = gfm_base + ".gfm"
+    if proc.returncode != 0:
+        if os.path.exists(gfm):
+            return ("failed", "a failed compile left an output file"), None
+        return (classify_compile_error(proc.stderr),
+                first_problem(proc.stderr)), None
+    if not os.path.exists(gfm):
+        return ("failed", "geflow-compile exit 0 but no .gfm"), None
+    return None, gfm
 
 
 def run_one(test, args):
@@ -273,39 +452,42 @@ def run_one(test, args):
     model = os.path.join(test_dir, "model.onnx")
     workdir = tempfile.mkdtemp(prefix=test + "-", dir=args.workdir)
     try:
-        gfm_base = os.path.join(workdir, "model")
-        # Mixed compute: ops without a device kernel run on the host CPU
-        # engine, as ONNX Runtime's CPU provider would run them.
-        cmd = [args.geflow_compile, f"--model={model}", "--framework=onnx",
-               "--mix_compile_mode=true", f"--output={gfm_base}"]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True,
-                                  errors="replace", timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            return test, "crashed", f"geflow-compile timed out after {args.timeout} s"
-        except OSError as e:
-            return test, "failed", f"cannot run geflow-compile: {e}"
-        if is_crash(proc):
-            return test, "crashed", (f"geflow-compile exit {proc.returncode}: "
-                                     f"{first_problem(proc.stderr)}")
-        gfm = gfm_base + ".gfm"
-        if proc.returncode != 0:
-            if os.path.exists(gfm):
-                return test, "failed", "a failed compile left an output file"
-            return (test, classify_compile_error(proc.stderr),
-                    first_problem(proc.stderr))
-        if not os.path.exists(gfm):
-            return test, "failed", "geflow-compile exit 0 but no .gfm"
         try:
             inputs, outputs = model_io(model)
         except Exception as e:
-            return test, "failed", f"cannot read the model's inputs: {e}"
+            inputs, outputs = None, None
+            io_error = e
+        # Sequence and optional inputs are compiled in: once per data set.
+        per_data_set = inputs is not None and any(
+            kind != "tensor" for _, kind in inputs)
+        compiled = {}  # flags -> gfm
+        if not per_data_set:
+            problem, gfm = compile_model(model, [], os.path.join(workdir, "model"),
+                                         args)
+            if problem:
+                return (test,) + problem
+            if inputs is None:
+                return test, "failed", f"cannot read the model's inputs: {io_error}"
         data_sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")))
         if not data_sets:
             return test, "failed", "no test_data_set_* directory"
         for data_set in data_sets:
             if time.monotonic() - start > args.timeout:
                 return test, "crashed", f"timed out after {args.timeout} s"
+            if per_data_set:
+                try:
+                    flags = static_compile_flags(load_inputs(data_set, inputs))
+                except Exception as e:
+                    return test, "skipped", f"unsupported: test data: {e}"
+                key = "\n".join(flags)
+                if key not in compiled:
+                    problem, gfm = compile_model(
+                        model, flags,
+                        os.path.join(workdir, f"model{len(compiled)}"), args)
+                    if problem:
+                        return (test,) + problem
+                    compiled[key] = gfm
+                gfm = compiled[key]
             problem = run_data_set(test, data_set, gfm, inputs, outputs, args,
                                    workdir)
             if problem:

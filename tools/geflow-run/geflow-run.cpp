@@ -17,6 +17,7 @@
 // the compiler and runtime libraries.
 //
 //===----------------------------------------------------------------------===//
+#include "Composites.h"
 #include "ModelInfo.h"
 #include "RankFiles.h"
 #include "RunLoop.h"
@@ -35,6 +36,7 @@
 #include "geflow/runtime/Npy.h"
 #include "geflow/runtime/RegularFile.h"
 #include "geflow/runtime/Stream.h"
+#include "proto/gfm.pb.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -389,6 +391,10 @@ int main(int argc, char **argv) {
     return fail("--json goes with --info");
 
   std::vector<std::string> notes;
+  // Sequence and optional inputs: one file per tensor.
+  if (rt::Status st = run::expandCompositeInputs(model->file().model(), inputs);
+      !st.ok())
+    return fail(st);
   auto in = run::prepareInputs(*model, inputs, seed, &notes);
   if (!in.ok())
     return fail(in.status());
@@ -443,18 +449,21 @@ int main(int argc, char **argv) {
   if (!outputDir.empty()) {
     if (std::error_code ec = sys::fs::create_directories(outputDir))
       return fail("cannot create '" + outputDir + "': " + ec.message());
+    const gfm::Model &proto = model->file().model();
     for (const run::HostTensor &t : outputs) {
-      SmallString<256> path(outputDir);
-      sys::path::append(path, run::outputFileName(t.name) + ".npy");
+      auto path = run::outputPath(proto, outputDir, t.name);
+      if (!path.ok())
+        return fail(path.status());
       std::vector<int64_t> shape = t.shape;
       if (auto physical = rt::physicalShape(t.format, t.shape))
         shape = *physical; // the stored layout of a formatted output
-      rt::Status st =
-          rt::writeNpy(path.str().str(), t.dtype, shape, t.data.get());
+      rt::Status st = rt::writeNpy(*path, t.dtype, shape, t.data.get());
       if (!st.ok())
         return fail(st);
-      outs() << "wrote " << path << "\n";
+      outs() << "wrote " << *path << "\n";
     }
+    if (rt::Status st = run::writeEmptyComposites(proto, outputDir); !st.ok())
+      return fail(st);
   }
   std::string debugLog;
   rt::Status written = debug->finish(&debugLog);

@@ -32,6 +32,7 @@ def GE_Dialect : Dialect {
     records the precision decision made for it.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
@@ -51,6 +52,12 @@ def GE_Dialect : Dialect {
     /// engine runs (absent: the device), and why it was placed there.
     static constexpr ::llvm::StringLiteral kEngineAttr = "ge.engine";
     static constexpr ::llvm::StringLiteral kEngineReasonAttr = "ge.engine_reason";
+    /// On the module: the ONNX sequence and optional graph inputs and
+    /// outputs and the program tensors each is passed as: a dictionary of
+    /// arrays `inputs` and `outputs` of entries (name, kind, present,
+    /// holds_sequence, dtype, tensors); docs/onnx-frontend.md, "Sequences
+    /// and optionals".
+    static constexpr ::llvm::StringLiteral kCompositeIOAttr = "ge.composite_io";
   }];
 }
 

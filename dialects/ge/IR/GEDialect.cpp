@@ -18,10 +18,17 @@ using namespace geflow::ge;
 #define GET_ATTRDEF_CLASSES
 #include "dialects/ge/IR/GEAttrs.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/ge/IR/GETypes.cpp.inc"
+
 void GEDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/ge/IR/GEAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/ge/IR/GETypes.cpp.inc"
       >();
   addOperations<
 #define GET_OP_LIST
@@ -91,6 +98,40 @@ static LogicalResult verifyPrecisionConfig(Operation *op, NamedAttribute attr) {
              << "'" << name << "' entry 'precision_mode_v2' is '"
              << value.getValue() << "', expected one of: "
              << llvm::join(ArrayRef<StringRef>(kV2), ", ");
+  }
+  return success();
+}
+
+// ge.composite_io = {inputs = [{name = "x", kind = "sequence", present =
+//   true, holds_sequence = false, dtype = f32, tensors = ["x[0]"]}],
+//   outputs = [...]}
+static LogicalResult verifyCompositeIO(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+  if (!dict || !isa<ModuleOp>(op))
+    return op->emitError() << "'" << name
+                           << "' must be a dictionary on the module";
+  for (NamedAttribute side : dict) {
+    auto list = dyn_cast<ArrayAttr>(side.getValue());
+    if (!list || (side.getName() != "inputs" && side.getName() != "outputs"))
+      return op->emitError()
+             << "'" << name << "' holds the arrays 'inputs' and 'outputs'";
+    for (Attribute a : list) {
+      auto entry = dyn_cast<DictionaryAttr>(a);
+      auto kind = entry ? entry.getAs<StringAttr>("kind") : nullptr;
+      auto tensors = entry ? entry.getAs<ArrayAttr>("tensors") : nullptr;
+      if (!entry || !entry.getAs<StringAttr>("name") || !kind ||
+          (kind.getValue() != "sequence" && kind.getValue() != "optional") ||
+          !entry.getAs<BoolAttr>("present") ||
+          !entry.getAs<BoolAttr>("holds_sequence") ||
+          !entry.getAs<TypeAttr>("dtype") || !tensors ||
+          !llvm::all_of(tensors,
+                        [](Attribute t) { return isa<StringAttr>(t); }))
+        return op->emitError()
+               << "'" << name
+               << "' entries are {name, kind = \"sequence\" or \"optional\", "
+                  "present, holds_sequence, dtype, tensors = [names]}";
+    }
   }
   return success();
 }
@@ -182,6 +223,8 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a float";
     return success();
   }
+  if (name == kCompositeIOAttr)
+    return verifyCompositeIO(op, attr);
   return op->emitError() << "unknown ge attribute '" << name << "'";
 }
 

@@ -127,6 +127,8 @@ struct CompileConfig {
   std::optional<std::vector<NamedShape>> inputShapes;
   /// input_shape_range: one program for every shape in the range.
   std::optional<std::vector<NamedShapeRange>> shapeRanges;
+  /// input_sequence_shape: contents of ONNX sequence/optional inputs.
+  std::vector<NamedSequenceShape> sequenceShapes;
   PipelineConfig pipeline;
   /// external_weight: large weights go to files beside the .gfm.
   bool externalWeight = false;

@@ -42,11 +42,25 @@ struct NamedShapeRange {
 std::optional<std::vector<NamedShapeRange>>
 parseShapeRange(const std::string &text, std::string *error);
 
+/// input_sequence_shape (geflow extension): the static contents of ONNX
+/// sequence and optional graph inputs, "x:[2,3],[4];e:;o:none". A sequence
+/// lists one bracketed shape per element (nothing: empty); an optional is
+/// `none` or its value's spec (one shape for a tensor, the list for a
+/// sequence). Shapes are static: every dim >= 0.
+struct NamedSequenceShape {
+  std::string name;
+  bool none = false;
+  std::vector<std::vector<int64_t>> elements;
+};
+std::optional<std::vector<NamedSequenceShape>>
+parseSequenceShape(const std::string &text, std::string *error);
+
 // Syntax checks for the options registry: "" or the error.
 std::string checkInputShapeSyntax(const std::string &text);
 std::string checkDynamicDimsSyntax(const std::string &text);
 std::string checkDynamicBatchSyntax(const std::string &text);
 std::string checkShapeRangeSyntax(const std::string &text);
+std::string checkSequenceShapeSyntax(const std::string &text);
 
 } // namespace geflow
 

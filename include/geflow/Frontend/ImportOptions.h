@@ -19,6 +19,9 @@ struct ImportOptions {
   /// inference runs (ATC `--input_shape`, parsed by geflow::parseInputShape);
   /// a -1 dim stays unknown.
   std::vector<NamedShape> inputShapes;
+  /// The static contents of sequence and optional graph inputs (ONNX):
+  /// element shapes, or none (geflow's `input_sequence_shape`).
+  std::vector<NamedSequenceShape> sequenceShapes;
   /// Constants with more bytes than this are stored as `dense_resource`
   /// blobs, so that big models print and parse fast.
   int64_t largeConstantBytes = 1024;

@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
+#include "SequenceValues.h"
 #include "TranslatorUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -186,7 +187,8 @@ LogicalResult translateIf(NodeContext &n) {
           typeString(a.getType()) + " and " + typeString(b.getType()) +
           "; with a condition computed at run time geflow computes both "
           "branches and selects, which needs equal types");
-    Value out = n.create<SelectOp>(cond, a, b);
+    Value out = isComposite(a.getType()) ? selectComposite(n, cond, a, b)
+                                         : n.create<SelectOp>(cond, a, b);
     if (!out)
       return failure();
     n.setOutput(i, out);
@@ -315,7 +317,9 @@ LogicalResult translateLoop(NodeContext &n) {
               typeString(carried[j].getType()) + " to " +
               typeString(next.getType()) +
               " in a loop whose end is known only at run time");
-        next = n.create<SelectOp>(active, next, carried[j]);
+        next = isComposite(next.getType())
+                   ? selectComposite(n, active, next, carried[j])
+                   : n.create<SelectOp>(active, next, carried[j]);
         if (!next)
           return failure();
       }

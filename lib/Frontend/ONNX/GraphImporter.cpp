@@ -6,6 +6,7 @@
 #include "NodeContext.h"
 #include "OpTranslators.h"
 #include "OpVersions.h"
+#include "SequenceValues.h"
 #include "TensorImport.h"
 #include "TypeMapping.h"
 
@@ -125,15 +126,41 @@ LogicalResult GraphImporter::importGraph(ModuleOp module) {
 LogicalResult GraphImporter::createFunction(ModuleOp module) {
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  // Sequence and optional inputs: passed as one argument per tensor.
+  struct CompositeInput {
+    std::string name;
+    Type type;
+    size_t firstArg;
+  };
+  SmallVector<CompositeInput> composites;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     // ONNX IR < 4 lists initializers as inputs too; they are weights.
     if (initializers.contains(input.name()))
       continue;
-    if (llvm::is_contained(argNames, input.name())) {
+    if (llvm::is_contained(argNames, input.name()) ||
+        llvm::any_of(composites, [&](const CompositeInput &c) {
+          return c.name == input.name();
+        })) {
       errors.failed("graph input '" + input.name() + "'", "is listed twice");
       continue;
     }
     std::string error;
+    if (input.type().has_sequence_type() || input.type().has_optional_type()) {
+      FailureOr<Type> type = getCompositeInputType(input.type(), input.name(),
+                                                   options, context, error);
+      if (failed(type)) {
+        errors.unsupported("graph input '" + input.name() + "'", error);
+        poisoned.insert(input.name());
+        continue;
+      }
+      composites.push_back({input.name(), *type, argTypes.size()});
+      for (auto [t, name] : llvm::zip(getTensorTypes(*type),
+                                      getTensorNames(*type, input.name()))) {
+        argTypes.push_back(t);
+        argNames.push_back(name);
+      }
+      continue;
+    }
     FailureOr<TensorType> type =
         convertTensorType(input.type(), context, error);
     if (failed(type)) {
@@ -155,6 +182,21 @@ LogicalResult GraphImporter::createFunction(ModuleOp module) {
     function.setArgAttr(i, "ge.name", builder.getStringAttr(name));
   }
   builder.setInsertionPointToEnd(entry);
+  for (const CompositeInput &c : composites) {
+    size_t count = getTensorTypes(c.type).size();
+    ValueRange tensors(ArrayRef<BlockArgument>(entry->getArguments())
+                           .slice(c.firstArg, count));
+    values[c.name] = buildComposite(
+        builder, NameLoc::get(builder.getStringAttr(c.name)), c.type, tensors);
+    compositeInputs.push_back(describeComposite(builder, c.name, c.type));
+  }
+  // A flattened tensor's name ("x[0]") must not be another input's.
+  for (auto [i, name] : llvm::enumerate(argNames))
+    for (size_t j = 0; j < i; ++j)
+      if (argNames[j] == name)
+        errors.failed("graph input '" + name + "'",
+                      "clashes with the name of a sequence or optional "
+                      "input's tensor");
   return success();
 }
 
@@ -211,6 +253,8 @@ GraphImporter::Lookup GraphImporter::lookupValue(StringRef name, Value &value) {
 
 LogicalResult GraphImporter::importOutputs() {
   SmallVector<Value> results;
+  SmallVector<std::string> resultNames;
+  SmallVector<Attribute> compositeOutputs;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     Value value;
     switch (lookupValue(output.name(), value)) {
@@ -223,16 +267,47 @@ LogicalResult GraphImporter::importOutputs() {
     case Lookup::Found:
       break;
     }
+    if (isComposite(value.getType())) {
+      // One result per tensor, named as getTensorNames says.
+      compositeOutputs.push_back(
+          describeComposite(builder, output.name(), value.getType()));
+      for (auto [t, name] :
+           llvm::zip(getTensors(value),
+                     getTensorNames(value.getType(), output.name()))) {
+        results.push_back(t);
+        resultNames.push_back(name);
+      }
+      continue;
+    }
     refineType(value, output.name(), "graph output '" + output.name() + "'");
     results.push_back(value);
+    resultNames.push_back(output.name());
   }
   if (!errors.empty())
     return failure();
   func::ReturnOp::create(builder, function.getLoc(), results);
+  // Sequences and optionals exist only while importing: no op reads them
+  // now (graph outputs take their tensors), so none reaches the lowering.
+  SmallVector<Operation *> composites;
+  function.walk([&](Operation *op) {
+    if (isa<ge::SequenceConstructOp, ge::OptionalConstructOp>(op))
+      composites.push_back(op);
+  });
+  for (Operation *op : llvm::reverse(composites))
+    if (op->use_empty())
+      op->erase();
   function.setType(builder.getFunctionType(function.getArgumentTypes(),
                                            ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    function.setResultAttr(i, "ge.name", builder.getStringAttr(output.name()));
+  for (auto [i, name] : llvm::enumerate(resultNames))
+    function.setResultAttr(i, "ge.name", builder.getStringAttr(name));
+  if (!compositeInputs.empty() || !compositeOutputs.empty()) {
+    NamedAttribute io[] = {
+        builder.getNamedAttr("inputs", builder.getArrayAttr(compositeInputs)),
+        builder.getNamedAttr("outputs",
+                             builder.getArrayAttr(compositeOutputs))};
+    function->getParentOfType<ModuleOp>()->setAttr(
+        ge::GEDialect::kCompositeIOAttr, builder.getDictionaryAttr(io));
+  }
   return success();
 }
 
@@ -329,6 +404,24 @@ void GraphImporter::importNode(const onnx::NodeProto &node) {
     inputs.push_back(value);
   }
 
+  // Sequences and optionals reach only the ops that take them.
+  for (auto [i, value] : llvm::enumerate(inputs)) {
+    if (!value || !isComposite(value.getType()))
+      continue;
+    if (!takesComposites(node.op_type())) {
+      errors.failed(what,
+                    "input " + std::to_string(i) + " ('" + node.input(i) +
+                        "') is a " +
+                        (isa<ge::SequenceType>(value.getType()) ? "sequence"
+                                                                : "optional") +
+                        ", but " + node.op_type() + " takes tensors");
+      poisonOutputs(node);
+      return;
+    }
+    if (node.op_type() == "Identity")
+      translate = translateCompositeIdentity;
+  }
+
   builder.setInsertionPointToEnd(block);
   // A node of an old op version is translated from its opset-7 rewrite.
   onnx::NodeProto adapted;
@@ -392,6 +485,8 @@ void GraphImporter::refineType(Value value, StringRef name, StringRef what) {
   if (it == valueTypes.end() || !it->second->has_tensor_type() ||
       it->second->tensor_type().elem_type() == 0)
     return;
+  if (!isa<TensorType>(value.getType()))
+    return; // sequences and optionals: their tensors are checked as made
   std::string error;
   FailureOr<TensorType> onnxType =
       convertTensorType(*it->second, context, error);

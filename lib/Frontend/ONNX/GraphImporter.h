@@ -115,6 +115,8 @@ private:
   /// Subgraph nodes imported so far (counted on the main graph's importer).
   int64_t inlinedNodes = 0;
 
+  /// kCompositeIOAttr entries of the sequence and optional graph inputs.
+  llvm::SmallVector<mlir::Attribute> compositeInputs;
   llvm::StringMap<mlir::Value> values;
   llvm::StringSet<> poisoned;
   llvm::StringMap<const onnx::TensorProto *> initializers;

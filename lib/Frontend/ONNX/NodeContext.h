@@ -47,6 +47,7 @@ public:
   /// The opset the node is read with (never below the importer's minimum).
   int64_t getOpset() const { return opset; }
   mlir::Location getLoc() const { return loc; }
+  const onnx::NodeProto &getNode() const { return node; }
   mlir::OpBuilder &getBuilder() { return builder; }
   mlir::MLIRContext *getContext() { return builder.getContext(); }
   /// "'name' (OpType)", as error messages name the node.

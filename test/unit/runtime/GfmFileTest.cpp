@@ -233,6 +233,31 @@ TEST(GfmFile, InconsistentBodiesNameTheTask) {
   expectCorrupt(openModel(m), "tensor 'x' has dim -1");
 }
 
+TEST(GfmFile, CompositeSignaturesNameExistingTensors) {
+  // An ONNX sequence input held by the program input x, and an optional
+  // output holding none.
+  gfm::Model m = validModel();
+  gfm::CompositeSig *seq = m.add_composite_inputs();
+  seq->set_name("s");
+  seq->add_tensors("x");
+  gfm::CompositeSig *none = m.add_composite_outputs();
+  none->set_name("o");
+  none->set_kind(gfm::CompositeSig::OPTIONAL);
+  EXPECT_TRUE(openModel(m).ok());
+
+  gfm::Model bad = m;
+  bad.mutable_composite_inputs(0)->set_tensors(0, "y");
+  expectCorrupt(openModel(bad),
+                "input 's' names the tensor 'y', which is no other's input");
+  bad = m;
+  bad.mutable_composite_inputs(0)->add_tensors("x");
+  expectCorrupt(openModel(bad), "input 's' names the tensor 'x'");
+  bad = m;
+  bad.mutable_composite_outputs(0)->add_tensors("y");
+  expectCorrupt(openModel(bad),
+                "output 'o' is an optional holding none but names tensors");
+}
+
 TEST(GfmFile, AtomicWriteLeavesNothingOnFailure) {
   std::vector<uint8_t> bytes = encode(validModel());
   Status st = writeFileAtomically("/nonexistent-dir/model.gfm", bytes.data(),
