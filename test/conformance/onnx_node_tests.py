@@ -61,6 +61,31 @@ TOLERANCES = {
 }
 BFLOAT16_TOLERANCE = (1 / 64, 1e-3)
 
+# ONNX 1.12's generator computed the window functions' expected outputs with
+# pi = 3.1415 (onnx/onnx#5316; ONNX 1.15 regenerated them with np.pi): they
+# are up to 7.4e-5 away from the windows the operator spec (and the
+# *_expanded function bodies, whose Tau is 2 pi in float32) defines. For
+# these tests the expected output is recomputed from the spec formula in
+# float64 with the true pi, then compared with the usual tolerances.
+WINDOW_COEFFICIENTS = {
+    "hann": (0.5, -0.5, 0.0),
+    "hamming": (25 / 46, -21 / 46, 0.0),
+    "blackman": (0.42, -0.5, 0.08),
+}
+WINDOW_TEST = re.compile(
+    r"^test_(hann|hamming|blackman)window(_symmetric)?(_expanded)?$")
+
+
+def spec_window(test, size):
+    """The spec's window of `size` points for a window-function test."""
+    m = WINDOW_TEST.match(test)
+    a0, a1, a2 = WINDOW_COEFFICIENTS[m.group(1)]
+    n = np.arange(int(size), dtype=np.float64)
+    period = int(size) - 1 if m.group(2) else int(size)
+    phase = 2 * np.pi * n / period
+    return (a0 + a1 * np.cos(phase) + a2 * np.cos(2 * phase)).astype(np.float32)
+
+
 CRASH_MARKERS = ("LLVM ERROR", "Stack dump", "Assertion", "terminate called",
                  "Segmentation fault", "PLEASE submit a bug report")
 
@@ -396,6 +421,9 @@ def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
             cmd.append(f"--input={iname}={path}")
         expected = [load_value(p, kind)
                     for p, (_, _, kind) in zip(out_files, outputs)]
+        if WINDOW_TEST.match(test):
+            size = load_tensor(in_files[0])[1]
+            expected = [(expected[0][0], spec_window(test, size))]
     except Exception as e:  # maps, unreadable data
         return "skipped", f"unsupported: test data {name}: {e}"
     out_dir = os.path.join(workdir, name + "_out")
