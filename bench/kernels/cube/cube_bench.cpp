@@ -1,17 +1,18 @@
 //===- cube_bench.cpp - GFLOP/s of the Cube kernels -----------------------===//
 //
 // Runs GEMM (the `matmul` kernel), conv2d on the ResNet-50 layer shapes
-// and ResNet's stem max pool
-// the way the runtime will: tiling, prepacking of constant weights (at
-// "compile time", outside the timing), workspace, every block on a thread
-// pool. GEMMs and convs run in each requested storage dtype (f32: "sgemm"
-// and "conv"; bf16 and f16: inputs and output in that dtype, fp32
-// accumulation, like torch.matmul on such tensors). Prints a table, or JSON
-// lines for cube_bench.py, which adds OpenBLAS and PyTorch figures from the
-// same run.
+// ResNet's stem max pool and 3-D windows (conv3d, conv3d_transpose,
+// max_pool3d on video-network shapes) the way the runtime will: tiling,
+// prepacking of constant weights (at "compile time", outside the timing),
+// workspace, every block on a thread pool. GEMMs and convs run in each
+// requested storage dtype (f32: "sgemm" and "conv"; bf16 and f16: inputs and
+// output in that dtype, fp32 accumulation, like torch.matmul on such tensors).
+// Prints a table, or JSON lines for cube_bench.py, which adds OpenBLAS and
+// PyTorch figures from the same run.
 //
 // Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
-//                          [--only sgemm|conv|pool] [--dtypes f32,bf16,f16]
+//                          [--only sgemm|conv|pool|win3d] [--dtypes
+//                          f32,bf16,f16]
 //
 //===----------------------------------------------------------------------===//
 
@@ -277,6 +278,75 @@ void benchPool(const Options &opt, const SocInfo &soc, bench::BlockPool &pool,
     }
 }
 
+/// 3-D windows on video-network shapes (batch 1, NCDHW): conv3d 3x3x3 pad 1
+/// at 4 depths of a ResNet-3D, a strided conv3d_transpose (decoder
+/// upsampling) and a 2x2x2 max_pool3d; "GFLOP/s" counts 2 per multiply-add
+/// (the transposed conv: of the useful ones) and 1 per pooled element.
+void benchWindows3d(const Options &opt, const SocInfo &soc,
+                    bench::BlockPool &pool, DType dt) {
+  const std::string group =
+      dt == DType::F32 ? "win3d" : std::string("win3d_") + dtypeLabel(dt);
+  struct Shape {
+    const char *kernel;
+    int64_t cin, cout, d, hw, k, stride, pad;
+  };
+  static const Shape kShapes[] = {
+      {"conv3d", 64, 64, 8, 28, 3, 1, 1},
+      {"conv3d", 128, 128, 4, 14, 3, 1, 1},
+      {"conv3d", 256, 256, 2, 7, 3, 1, 1},
+      {"conv3d", 3, 64, 8, 56, 3, 1, 1},
+      {"conv3d_transpose", 64, 32, 4, 14, 2, 2, 0},
+      {"max_pool3d", 64, 64, 8, 56, 2, 2, 0},
+  };
+  for (const Shape &s : kShapes) {
+    const bool conv = std::string(s.kernel) == "conv3d";
+    const bool pooling = std::string(s.kernel) == "max_pool3d";
+    const int64_t od = conv || pooling ? (s.d + 2 * s.pad - s.k) / s.stride + 1
+                                       : (s.d - 1) * s.stride + s.k;
+    const int64_t ohw = conv || pooling
+                            ? (s.hw + 2 * s.pad - s.k) / s.stride + 1
+                            : (s.hw - 1) * s.stride + s.k;
+    Buffer x = randomBuffer(s.cin * s.d * s.hw * s.hw, 4, dt);
+    Buffer w = randomBuffer(s.cout * s.cin * s.k * s.k * s.k, 5, dt);
+    Buffer y = randomBuffer(s.cout * od * ohw * ohw, 6);
+    TilingContext ctx;
+    ctx.inputs = {f32({1, s.cin, s.d, s.hw, s.hw}, false, dt)};
+    if (!pooling)
+      ctx.inputs.push_back(
+          f32(conv ? std::vector<int64_t>{s.cout, s.cin, s.k, s.k, s.k}
+                   : std::vector<int64_t>{s.cin, s.cout, s.k, s.k, s.k},
+              true, dt));
+    ctx.outputs = {f32({1, s.cout, od, ohw, ohw}, false, dt)};
+    ctx.attrs.set("strides", std::vector<int64_t>(3, s.stride));
+    ctx.attrs.set("pads", std::vector<int64_t>(6, s.pad));
+    if (pooling)
+      ctx.attrs.set("ksize", std::vector<int64_t>(3, s.k));
+    ctx.soc = &soc;
+    Launch launch;
+    std::vector<const void *> ins = {x.get()};
+    if (!pooling)
+      ins.push_back(w.get());
+    Status st = launch.prepare(s.kernel, ctx, ins, {y.get()}, opt.isa);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s %s: %s\n", group.c_str(), s.kernel,
+                   st.toString().c_str());
+      std::exit(1);
+    }
+    double sec = timeLaunch(launch, pool, opt.quick ? 0.03 : 0.15, 3);
+    double outputs = double(s.cout) * od * ohw * ohw;
+    double flops =
+        pooling ? outputs * s.k * s.k * s.k
+        : conv  ? 2.0 * outputs * s.cin * s.k * s.k * s.k
+                : 2.0 * s.cin * s.d * s.hw * s.hw * s.cout * s.k * s.k * s.k;
+    char shape[96];
+    std::snprintf(shape, sizeof(shape), "%ldx%ldx%ldx%ld k%ld s%ld p%ld",
+                  long(s.cin), long(s.cout), long(s.d), long(s.hw), long(s.k),
+                  long(s.stride), long(s.pad));
+    report(opt, group.c_str(), s.kernel, shape, flops, sec, launch.blockDim(),
+           1);
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -317,11 +387,12 @@ int main(int argc, char **argv) {
                 : name == "avx2"   ? Isa::AVX2
                                    : Isa::AVX512;
     } else {
-      std::fprintf(stderr,
-                   "usage: %s [--threads N] [--json] [--quick] "
-                   "[--only sgemm|conv|pool] [--isa portable|avx2|avx512] "
-                   "[--dtypes f32,bf16,f16]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--threads N] [--json] [--quick] "
+          "[--only sgemm|conv|pool|win3d] [--isa portable|avx2|avx512] "
+          "[--dtypes f32,bf16,f16]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -346,5 +417,8 @@ int main(int argc, char **argv) {
   if (only.empty() || only == "pool")
     for (DType dt : opt.dtypes)
       benchPool(opt, soc, pool, dt);
+  if (only.empty() || only == "win3d")
+    for (DType dt : opt.dtypes)
+      benchWindows3d(opt, soc, pool, dt);
   return 0;
 }

@@ -201,4 +201,95 @@ def GE_GlobalAvgPoolOp : GE_PoolOp<"GlobalAvgPool"> {
                    DefaultValuedAttr<StrAttr, "\"NCHW\"">:$data_format);
 }
 
+// 3-D windows on NCDHW: strides, dilations and ksize have five entries in
+// NCDHW order (the N and C entries are 1); pads are [front, back, top,
+// bottom, left, right].
+
+def GE_Conv3DOp : GE_CubeOp<"Conv3D"> {
+  let summary = "3-D convolution (incl. grouped and depthwise)";
+  let description = [{
+    GE `Conv3D`. `x` is NCDHW; `filter` is `[Cout, Cin / groups, KD, KH,
+    KW]`; optional `bias` is `[Cout]`. Output size per spatial dim:
+    `(in + pad_a + pad_b - d * (k - 1) - 1) / s + 1`. With f16/bf16
+    operands the result may be f32 (and the bias f32).
+  }];
+  let arguments = (ins GE_FloatTensor:$x, GE_FloatTensor:$filter,
+                   Optional<GE_FloatTensor>:$bias,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$groups,
+                   DefaultValuedAttr<StrAttr, "\"NCDHW\"">:$data_format);
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = [{
+    $x `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def GE_Conv3DTransposeOp : GE_CubeOp<"Conv3DTranspose"> {
+  let summary = "3-D transposed convolution (deconvolution)";
+  let description = [{
+    GE `Conv3DTranspose` (ONNX `ConvTranspose` on NCDHW). `filter` is
+    `[Cin, Cout / groups, KD, KH, KW]`; optional `bias` is `[Cout]`. Output
+    size per spatial dim: `s * (in - 1) + output_padding + d * (k - 1) + 1 -
+    pad_a - pad_b`; `output_padding` has five entries in NCDHW order, each
+    smaller than the stride or the dilation.
+  }];
+  let arguments = (ins GE_FloatTensor:$x, GE_FloatTensor:$filter,
+                   Optional<GE_FloatTensor>:$bias,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$dilations,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0}">:$output_padding,
+                   DefaultValuedAttr<I64Attr, "1">:$groups,
+                   DefaultValuedAttr<StrAttr, "\"NCDHW\"">:$data_format);
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = [{
+    $x `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class GE_Pool3DOp<string mnemonic, dag extraArgs>
+    : GE_InferOp<mnemonic, [SameOperandsAndResultElementType]> {
+  let arguments = !con((ins GE_FloatTensor:$x,
+                   DenseI64ArrayAttr:$ksize,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1, 1}">:$dilations,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode), extraArgs,
+                   (ins DefaultValuedAttr<StrAttr, "\"NCDHW\"">:$data_format));
+  let results = (outs GE_FloatTensor:$y);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+}
+
+def GE_MaxPool3DOp : GE_Pool3DOp<"MaxPool3D", (ins)> {
+  let summary = "3-D max pooling";
+  let description = [{
+    GE `MaxPool3D` with explicit pads; `ceil_mode` rounds the output size
+    up (a window must still start inside the padded input). Windows without
+    an input element give -inf.
+  }];
+}
+
+def GE_AvgPool3DOp : GE_Pool3DOp<"AvgPool3D",
+    (ins DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
+         DefaultValuedAttr<I64Attr, "0">:$divisor_override)> {
+  let summary = "3-D average pooling";
+  let description = [{
+    GE `AvgPool3D`: the divisor counts the window's taps inside the input,
+    or with `count_include_pad` inside the padded input (PyTorch), or is
+    `divisor_override` when that is > 0. `dilations` (ONNX AveragePool-19)
+    spread the taps.
+  }];
+}
+
+def GE_LpPool3DOp : GE_Pool3DOp<"LpPool3D",
+    (ins DefaultValuedAttr<I64Attr, "2">:$p)> {
+  let summary = "3-D Lp pooling: (sum over the window of |x|^p)^(1/p)";
+  let description = [{
+    ONNX `LpPool` on NCDHW (GE has no Lp pooling op; geflow's own, named
+    like the other 3-D pools). Padded taps add 0; `p` >= 1.
+  }];
+}
+
 #endif // GEFLOW_GE_NNOPS

@@ -81,6 +81,36 @@ LogicalResult lowerPool(PoolOp op, StringRef kernel, KernelLowering &out) {
   return success();
 }
 
+/// The D, H, W entries of a 5-entry NCDHW attribute.
+std::vector<int64_t> spatialDHW(ArrayRef<int64_t> a) {
+  return {a.begin() + 2, a.end()};
+}
+
+template <typename ConvOp>
+LogicalResult lowerConv3D(ConvOp op, StringRef kernel, KernelLowering &out) {
+  out.kernel = kernel.str();
+  out.attrs.set("strides", spatialDHW(op.getStrides()));
+  out.attrs.set("dilations", spatialDHW(op.getDilations()));
+  out.attrs.set("pads", toVector(op.getPads()));
+  out.attrs.set("groups", static_cast<int64_t>(op.getGroups()));
+  out.inputs = {op.getX(), op.getFilter()};
+  if (op.getBias())
+    out.inputs.push_back(op.getBias());
+  return success();
+}
+
+template <typename PoolOp>
+LogicalResult lowerPool3D(PoolOp op, StringRef kernel, KernelLowering &out) {
+  out.kernel = kernel.str();
+  out.attrs.set("ksize", spatialDHW(op.getKsize()));
+  out.attrs.set("strides", spatialDHW(op.getStrides()));
+  out.attrs.set("dilations", spatialDHW(op.getDilations()));
+  out.attrs.set("pads", toVector(op.getPads()));
+  out.attrs.set("ceil_mode", int64_t(op.getCeilMode()));
+  out.inputs = {op.getX()};
+  return success();
+}
+
 /// Epilogue activation fused by ge-fuse-epilogue.
 void setActivation(Operation *op, KernelLowering &out) {
   if (auto act = op->getAttrOfType<StringAttr>("ge.fused_activation")) {
@@ -130,6 +160,40 @@ void addNNRules(RuleTable &rules) {
           return failure();
         out.kernel = "global_avg_pool";
         out.inputs = {pool.getX()};
+        return success();
+      });
+  rules.add<ge::Conv3DOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        return lowerConv3D(cast<ge::Conv3DOp>(op), "conv3d", out);
+      });
+  rules.add<ge::Conv3DTransposeOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto conv = cast<ge::Conv3DTransposeOp>(op);
+        if (failed(lowerConv3D(conv, "conv3d_transpose", out)))
+          return failure();
+        out.attrs.set("output_padding", spatialDHW(conv.getOutputPadding()));
+        return success();
+      });
+  rules.add<ge::MaxPool3DOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        return lowerPool3D(cast<ge::MaxPool3DOp>(op), "max_pool3d", out);
+      });
+  rules.add<ge::AvgPool3DOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto pool = cast<ge::AvgPool3DOp>(op);
+        if (failed(lowerPool3D(pool, "avg_pool3d", out)))
+          return failure();
+        out.attrs.set("count_include_pad", int64_t(pool.getCountIncludePad()));
+        out.attrs.set("divisor_override",
+                      static_cast<int64_t>(pool.getDivisorOverride()));
+        return success();
+      });
+  rules.add<ge::LpPool3DOp>(
+      [](Operation *op, KernelLowering &out) -> LogicalResult {
+        auto pool = cast<ge::LpPool3DOp>(op);
+        if (failed(lowerPool3D(pool, "lp_pool3d", out)))
+          return failure();
+        out.attrs.set("p", static_cast<int64_t>(pool.getP()));
         return success();
       });
 }

@@ -4,11 +4,16 @@
 // pads = [x1_begin, x2_begin, ..., x1_end, x2_end], auto_pad). ge's 2-D ops
 // take 4-entry NCHW strides/dilations/ksize and pads = [top, bottom, left,
 // right]. 1-D windows become 2-D ones over a height of 1 (ExpandDims before,
-// Squeeze after); 3-D windows are unsupported.
+// Squeeze after). 3-D windows (NCDHW) map to ge's 3-D ops (5-entry
+// strides/dilations/ksize, pads = [front, back, top, bottom, left, right]);
+// LpPool, GlobalLpPool and dilated AveragePool of any rank run as 3-D pools
+// over unit depths.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace geflow::ge;
@@ -37,6 +42,25 @@ struct Window {
   SmallVector<int64_t> geKsize() const { return {1, 1, kernel[0], kernel[1]}; }
   SmallVector<int64_t> gePads() const {
     return {padBegin[0], padEnd[0], padBegin[1], padEnd[1]};
+  }
+
+  /// Prepends unit dims until the window is 3-D.
+  void liftTo3D() {
+    while (kernel.size() < 3)
+      liftTo2D();
+  }
+  SmallVector<int64_t> ge3DStrides() const {
+    return {1, 1, strides[0], strides[1], strides[2]};
+  }
+  SmallVector<int64_t> ge3DDilations() const {
+    return {1, 1, dilations[0], dilations[1], dilations[2]};
+  }
+  SmallVector<int64_t> ge3DKsize() const {
+    return {1, 1, kernel[0], kernel[1], kernel[2]};
+  }
+  SmallVector<int64_t> ge3DPads() const {
+    return {padBegin[0], padEnd[0],   padBegin[1],
+            padEnd[1],   padBegin[2], padEnd[2]};
   }
 };
 
@@ -128,21 +152,43 @@ std::optional<Window> readWindow(NodeContext &n, Value x,
   return w;
 }
 
-/// Number of spatial dims of `x` when the ge 2-D ops can run the window
-/// (1 or 2); records why not otherwise.
+/// Number of spatial dims of `x` when ge's ops can run the window (1, 2 or
+/// 3); records why not otherwise.
 std::optional<int64_t> windowRank(NodeContext &n, Value x) {
   std::optional<int64_t> rank = n.requireRank(x, n.getOpType());
   if (!rank)
     return std::nullopt;
-  if (*rank == 3 || *rank == 4)
+  if (*rank >= 3 && *rank <= 5)
     return *rank - 2;
   (void)n.unsupported(Twine(*rank - 2) + "-D " + n.getOpType() +
-                      " is not supported (ge has 1-D via 2-D and 2-D windows)");
+                      " is not supported (ge has 1-D, 2-D and 3-D windows)");
   return std::nullopt;
 }
 
 Value insertUnitHeight(NodeContext &n, Value v) {
   return n.create<ExpandDimsOp>(v, ArrayRef<int64_t>{2});
+}
+
+/// Inserts unit spatial dims after N and C until `v` is 5-D (NCDHW).
+Value insertUnitDims(NodeContext &n, Value v, int64_t count) {
+  if (count == 0 || !v)
+    return v;
+  SmallVector<int64_t> axes;
+  for (int64_t i = 0; i < count; ++i)
+    axes.push_back(2 + i);
+  return n.create<ExpandDimsOp>(v, axes);
+}
+
+/// Undoes insertUnitDims on a result.
+LogicalResult setLiftedOutput(NodeContext &n, Value y, int64_t count) {
+  if (y && count > 0) {
+    SmallVector<int64_t> axes;
+    for (int64_t i = 0; i < count; ++i)
+      axes.push_back(2 + i);
+    y = n.create<SqueezeOp>(y, axes);
+  }
+  n.setOutput(0, y);
+  return success(y != nullptr);
 }
 
 /// Undoes insertUnitHeight on the result of a lifted 1-D window.
@@ -181,6 +227,13 @@ LogicalResult translateConv(NodeContext &n) {
   std::optional<Window> w = readWindow(n, x, *kernel);
   if (!w)
     return failure();
+  if (*spatial == 3) {
+    Value y = n.create<Conv3DOp>(
+        x, filter, bias, w->ge3DStrides(), w->ge3DPads(), w->ge3DDilations(),
+        static_cast<uint64_t>(n.getInt("group", 1)), StringRef("NCDHW"));
+    n.setOutput(0, y);
+    return success(y != nullptr);
+  }
   bool lifted = *spatial == 1;
   if (lifted) {
     w->liftTo2D();
@@ -281,6 +334,16 @@ LogicalResult translateConvTranspose(NodeContext &n) {
                                  autoPad == "SAME_UPPER")))
       return failure();
   }
+  if (*spatial == 3) {
+    SmallVector<int64_t> geOutputPadding = {
+        0, 0, (*outputPadding)[0], (*outputPadding)[1], (*outputPadding)[2]};
+    Value y = n.create<Conv3DTransposeOp>(
+        x, filter, bias, w.ge3DStrides(), w.ge3DPads(), w.ge3DDilations(),
+        geOutputPadding, static_cast<uint64_t>(n.getInt("group", 1)),
+        StringRef("NCDHW"));
+    n.setOutput(0, y);
+    return success(y != nullptr);
+  }
   bool lifted = *spatial == 1;
   if (lifted) {
     w.liftTo2D();
@@ -299,28 +362,33 @@ LogicalResult translateConvTranspose(NodeContext &n) {
   return setWindowOutput(n, y, lifted);
 }
 
-/// Shared front half of MaxPool and AveragePool.
-std::optional<Window> readPoolWindow(NodeContext &n, Value &x, bool &lifted) {
-  std::optional<int64_t> spatial = windowRank(n, x);
-  if (!spatial)
-    return std::nullopt;
+/// The window of MaxPool, AveragePool and LpPool (kernel_shape required).
+std::optional<Window> readPoolWindow(NodeContext &n, Value x, int64_t spatial) {
   if (!n.hasAttr("kernel_shape")) {
     (void)n.fail("attribute 'kernel_shape' is required");
     return std::nullopt;
   }
-  auto kernel = perDim(n, "kernel_shape", *spatial, 1, 1);
+  auto kernel = perDim(n, "kernel_shape", spatial, 1, 1);
   if (!kernel)
     return std::nullopt;
-  std::optional<Window> w = readWindow(n, x, *kernel);
-  if (!w)
-    return std::nullopt;
-  lifted = *spatial == 1;
-  if (lifted) {
-    w->liftTo2D();
-    if (!(x = insertUnitHeight(n, x)))
-      return std::nullopt;
-  }
-  return w;
+  return readWindow(n, x, *kernel);
+}
+
+/// Runs a pool of any window rank as a 3-D one over unit depths: builds the
+/// op from the lifted window and input, squeezes the result back.
+template <typename Build>
+LogicalResult poolAs3D(NodeContext &n, Value x, Window w, int64_t spatial,
+                       Build build) {
+  w.liftTo3D();
+  int64_t added = 3 - spatial;
+  x = insertUnitDims(n, x, added);
+  if (!x)
+    return failure();
+  return setLiftedOutput(n, build(x, w), added);
+}
+
+bool ceilModeOf(NodeContext &n) {
+  return n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
 }
 
 LogicalResult translateMaxPool(NodeContext &n) {
@@ -328,11 +396,25 @@ LogicalResult translateMaxPool(NodeContext &n) {
   if (!x || failed(requireFloat(n, x)) ||
       failed(n.rejectOutputsFrom(1, "the Indices output")))
     return failure();
-  bool lifted = false;
-  std::optional<Window> w = readPoolWindow(n, x, lifted);
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return failure();
+  std::optional<Window> w = readPoolWindow(n, x, *spatial);
   if (!w)
     return failure();
-  bool ceil = n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
+  bool ceil = ceilModeOf(n);
+  if (*spatial == 3)
+    return poolAs3D(n, x, *w, 3, [&](Value v, const Window &lw) -> Value {
+      return n.create<MaxPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
+                                   lw.ge3DPads(), lw.ge3DDilations(), ceil,
+                                   StringRef("NCDHW"));
+    });
+  bool lifted = *spatial == 1;
+  if (lifted) {
+    w->liftTo2D();
+    if (!(x = insertUnitHeight(n, x)))
+      return failure();
+  }
   Value y = n.create<MaxPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
                                 w->geDilations(), ceil, StringRef("NCHW"));
   return setWindowOutput(n, y, lifted);
@@ -342,17 +424,102 @@ LogicalResult translateAveragePool(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x || failed(requireFloat(n, x)))
     return failure();
-  bool lifted = false;
-  std::optional<Window> w = readPoolWindow(n, x, lifted);
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return failure();
+  std::optional<Window> w = readPoolWindow(n, x, *spatial);
   if (!w)
     return failure();
-  if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
-    return n.unsupported("dilated AveragePool is not supported");
-  bool ceil = n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
-  bool exclusive = n.getInt("count_include_pad", 0) == 0;
+  bool ceil = ceilModeOf(n);
+  bool includePad = n.getInt("count_include_pad", 0) != 0;
+  bool dilated = llvm::any_of(w->dilations, [](int64_t d) { return d != 1; });
+  // ge.AvgPool has no dilations: dilated windows of any rank run in 3-D.
+  if (*spatial == 3 || dilated)
+    return poolAs3D(
+        n, x, *w, *spatial, [&](Value v, const Window &lw) -> Value {
+          return n.create<AvgPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
+                                       lw.ge3DPads(), lw.ge3DDilations(), ceil,
+                                       includePad, /*divisor_override=*/0,
+                                       StringRef("NCDHW"));
+        });
+  bool lifted = *spatial == 1;
+  if (lifted) {
+    w->liftTo2D();
+    if (!(x = insertUnitHeight(n, x)))
+      return failure();
+  }
   Value y = n.create<AvgPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
-                                ceil, exclusive, StringRef("NCHW"));
+                                ceil, !includePad, StringRef("NCHW"));
   return setWindowOutput(n, y, lifted);
+}
+
+/// LpPool's / GlobalLpPool's `p`: an int from LpPool-2 on, a float in
+/// version 1 (accepted when it is a whole number).
+std::optional<int64_t> lpOrder(NodeContext &n) {
+  int64_t p = 2;
+  if (n.hasAttr("p")) {
+    if (n.getOpset() < 2) {
+      float f = n.getFloat("p", 2.0f);
+      if (f != std::floor(f) || f < 1 || f > 64) {
+        (void)n.unsupported("attribute 'p' = " + std::to_string(f) +
+                            " is not supported (whole numbers 1..64)");
+        return std::nullopt;
+      }
+      p = static_cast<int64_t>(f);
+    } else {
+      p = n.getInt("p", 2);
+    }
+  }
+  if (p < 1 || p > 64) {
+    (void)n.fail("attribute 'p' = " + Twine(p) + " must be in [1, 64]");
+    return std::nullopt;
+  }
+  return p;
+}
+
+LogicalResult translateLpPool(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> spatial = windowRank(n, x);
+  if (!spatial)
+    return failure();
+  std::optional<Window> w = readPoolWindow(n, x, *spatial);
+  std::optional<int64_t> p = lpOrder(n);
+  if (!w || !p)
+    return failure();
+  bool ceil = ceilModeOf(n);
+  return poolAs3D(n, x, *w, *spatial, [&](Value v, const Window &lw) -> Value {
+    return n.create<LpPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
+                                lw.ge3DPads(), lw.ge3DDilations(), ceil, *p,
+                                StringRef("NCDHW"));
+  });
+}
+
+/// GlobalLpPool: an LpPool3D whose window is the whole (static) spatial
+/// extent, over unit dims up to NCDHW.
+LogicalResult translateGlobalLpPool(NodeContext &n) {
+  Value x = n.getRequiredInput(0);
+  if (!x || failed(requireFloat(n, x)))
+    return failure();
+  std::optional<int64_t> spatial = windowRank(n, x);
+  std::optional<int64_t> p = lpOrder(n);
+  if (!spatial || !p)
+    return failure();
+  auto in = spatialDims(x);
+  if (!in || llvm::any_of(*in, ShapedType::isDynamic))
+    return n.unsupported("GlobalLpPool needs static spatial input dims");
+  Window w;
+  w.kernel = *in;
+  w.strides.assign(*spatial, 1);
+  w.dilations.assign(*spatial, 1);
+  w.padBegin.assign(*spatial, 0);
+  w.padEnd.assign(*spatial, 0);
+  return poolAs3D(n, x, w, *spatial, [&](Value v, const Window &lw) -> Value {
+    return n.create<LpPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
+                                lw.ge3DPads(), lw.ge3DDilations(),
+                                /*ceil_mode=*/false, *p, StringRef("NCDHW"));
+  });
 }
 
 /// Global pooling of any rank: a keep-dims reduction over the spatial dims
@@ -386,6 +553,8 @@ ArrayRef<OpTranslator> getConvPoolTranslators() {
       {"AveragePool", translateAveragePool},
       {"GlobalAveragePool", translateGlobalPool<ReduceMeanOp>},
       {"GlobalMaxPool", translateGlobalPool<ReduceMaxOp>},
+      {"LpPool", translateLpPool},
+      {"GlobalLpPool", translateGlobalLpPool},
   };
   return table;
 }

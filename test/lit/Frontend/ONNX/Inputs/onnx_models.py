@@ -684,7 +684,24 @@ def _():
 
 @model("conv3d")
 def _():
-    return conv_model({}, x_shape=(1, 2, 4, 4, 4), w_shape=(4, 2, 3, 3, 3))
+    # ONNX pads [d_begin, h_begin, w_begin, d_end, h_end, w_end].
+    return conv_model({"pads": [1, 0, 2, 0, 1, 1], "strides": [1, 2, 1],
+                       "dilations": [2, 1, 1], "group": 2},
+                      x_shape=(1, 2, 6, 8, 8), w_shape=(4, 1, 3, 3, 3))
+
+
+@model("conv_transpose_3d")
+def _():
+    return conv_model({"strides": [2, 1, 2], "pads": [1, 0, 0, 1, 1, 0],
+                       "output_padding": [1, 0, 0]},
+                      x_shape=(1, 2, 3, 4, 5), w_shape=(2, 3, 3, 3, 3),
+                      op="ConvTranspose")
+
+
+@model("conv4d")
+def _():
+    return conv_model({}, x_shape=(1, 1, 2, 2, 2, 2), w_shape=(1, 1, 2, 2, 2, 2),
+                      bias=False)
 
 
 @model("conv_transpose")
@@ -712,6 +729,39 @@ def _():
          ("AveragePool", {"kernel_shape": [2, 2], "auto_pad": "SAME_UPPER"}),
          ("GlobalAveragePool", {}), ("GlobalMaxPool", {})],
         opset=13, shape=(1, 3, 7, 7))
+
+
+@model("pools_3d")
+def _():
+    return unary_chain(
+        [("MaxPool", {"kernel_shape": [3, 3, 3], "strides": [2, 2, 2],
+                      "pads": [1, 1, 1, 1, 1, 1]}),
+         ("MaxPool", {"kernel_shape": [2, 2, 2], "dilations": [1, 2, 1],
+                      "ceil_mode": 1}),
+         ("AveragePool", {"kernel_shape": [3, 2, 3], "pads": [0, 1, 1, 1, 0, 1],
+                          "count_include_pad": 1}),
+         ("AveragePool", {"kernel_shape": [2, 2, 2], "strides": [2, 2, 2]}),
+         ("LpPool", {"kernel_shape": [2, 2, 2], "p": 3}),
+         ("GlobalAveragePool", {}), ("GlobalMaxPool", {}), ("GlobalLpPool", {})],
+        opset=13, shape=(1, 3, 5, 6, 7))
+
+
+@model("pools_lifted_to_3d")
+def _():
+    """LpPool, GlobalLpPool and dilated AveragePool (opset 19) of rank 1 and 2
+    run as 3-D pools over unit depths."""
+    x = vi("x", F, [1, 2, 7, 7])
+    x1 = vi("x1", F, [1, 2, 9])
+    nodes = [
+        helper.make_node("LpPool", ["x"], ["lp"], kernel_shape=[3, 3],
+                         pads=[1, 1, 1, 1], strides=[2, 2], p=1),
+        helper.make_node("LpPool", ["x1"], ["lp1"], kernel_shape=[3]),
+        helper.make_node("GlobalLpPool", ["x"], ["glp"], p=2),
+        helper.make_node("AveragePool", ["x"], ["dil"], kernel_shape=[2, 2],
+                         dilations=[2, 2]),
+    ]
+    return graph(nodes, [x, x1], [vi(n, F, None) for n in ["lp", "lp1", "glp", "dil"]],
+                 opset=19)
 
 
 @model("maxpool_indices")
@@ -1138,15 +1188,15 @@ def _():
         helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
-        helper.make_node("Conv", ["x5", "w5"], ["cv"], name="conv3d"),
+        helper.make_node("Conv", ["x6", "w6"], ["cv"], name="conv4d"),
         helper.make_node("Cast", ["x"], ["str"], to=TensorProto.STRING, name="to_string"),
     ]
     m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
-                      vi("x5", F, [1, 1, 4, 4, 4])],
+                      vi("x6", F, [1, 1, 2, 2, 2, 2])],
               [vi(n, TensorProto.INT32, None) for n in ["s1", "s2"]] +
               [vi(n, F, None) for n in ["m", "p", "cv"]] +
               [vi("pi", I64, None), vi("str", TensorProto.STRING, None)],
-              [const("w5", np.ones((1, 1, 2, 2, 2), np.float32))])
+              [const("w6", np.ones((1, 1, 2, 2, 2, 2), np.float32))])
     m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
     return m
 
