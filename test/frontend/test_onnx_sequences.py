@@ -122,7 +122,7 @@ def test_split_insert_erase_concat():
          helper.make_node("ConcatFromSequence", ["s3"], ["y"], axis=0),
          helper.make_node("SequenceAt", ["s", "minus_one"], ["last"])],
         [vi("x", F, [5, 3]), vi("w", F, [1, 3])],
-        [vi("y", F, None), vi("last", F, None)],
+        [vi("y", F, [5, 3]), vi("last", F, [1, 3])],
         [const("two", np.int64(2)), const("zero", np.int64(0)),
          const("minus_one", np.int64(-1))])
     x = RNG.standard_normal((5, 3)).astype(np.float32)

@@ -49,6 +49,8 @@ GraphImporter::GraphImporter(GraphImporter &parent,
   scope = (" in subgraph '" + body.name() + "' of " + owner).str();
   function = parent.function;
   block = parent.block;
+  // The body's initializers may be materialized before its first node.
+  builder.setInsertionPointToEnd(block);
 }
 
 std::optional<SmallVector<Value>>
