@@ -7,7 +7,9 @@ binary-tensor requests over keep-alive HTTP for --seconds each, without and
 with dynamic batching. Prints throughput and p50/p99 latency per point,
 beside the in-process Executable.run throughput of the same model at batch 1
 (serving overhead as a ratio); the first-request latency after a load (a
-fresh server, over a connection opened beforehand) and after a hot reload
+fresh server, over a connection opened beforehand; client side and server
+side from the access log, against the steady median and against requests
+sent after 10 ms idle) and after a hot reload
 (the first answer of each new version under a steady request stream),
 each against the steady median of back-to-back requests; and isolation: the
 p99 latency of model A under load while model B is reloaded in a loop,
@@ -101,24 +103,46 @@ def publish(base, version, gfm):
     os.rename(staging, os.path.join(base, str(version)))
 
 
+def server_ms(log_path):
+    """The server's own time (access log "ms", from the request's headers
+    parsed to its answer) and phases of each inference, in order."""
+    with open(log_path) as f:
+        entries = [json.loads(line) for line in f]
+    return [e for e in entries if e["path"].endswith("/infer")]
+
+
 def first_after_load(bin_dir, base, body, headers, work, trials):
     """Per fresh server: the first inference (over a connection opened and
     used for a readiness GET beforehand, so no TCP or thread start-up is
-    timed) against the median of the next 200 on the same connection."""
-    ratios = []
-    for _ in range(trials):
-        proc, port = start(bin_dir, base, [], work)
+    timed) against the median of the next 200 on the same connection, and
+    the median of 20 more each sent after 10 ms idle (AI cores asleep again
+    after DeviceOptions::runSpinMicros, caches cold: what a first request
+    meets), as the client sees them and as the server's access log does."""
+    trials_out = []
+    for trial in range(trials):
+        log = os.path.join(work, f"first-{trial}.access.log")
+        proc, port = start(bin_dir, base, [f"--access_log={log}"], work)
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", "/v2/models/cnn/ready")
             conn.getresponse().read()
             first = one(conn, body, headers)
             steady = np.median([one(conn, body, headers) for _ in range(200)])
-            ratios.append((first, steady))
+            idle = []
+            for _ in range(20):
+                time.sleep(0.01)
+                idle.append(one(conn, body, headers))
             conn.close()
         finally:
             stop(proc)
-    return ratios
+        served = server_ms(log)
+        trials_out.append({
+            "client": (first, steady, float(np.median(idle))),
+            "server": (served[0]["ms"] / 1e3,
+                       float(np.median([e["ms"] for e in served[1:201]])) / 1e3,
+                       float(np.median([e["ms"] for e in served[201:]])) / 1e3),
+            "first": served[0]})
+    return trials_out
 
 
 def first_after_reload(bin_dir, gfm, body, headers, work, reloads):
@@ -282,12 +306,20 @@ def main():
                     stop(proc)
 
         if "first" in parts:
-            pairs = first_after_load(args.bin, base, body, headers, work, args.trials)
-            ratios = [f / s for f, s in pairs]
-            print("first request after a load (warm-up on), per fresh server: " +
-                  ", ".join(f"{f * 1e3:.3f} ms / {s * 1e3:.3f} ms = {f / s:.2f}x"
-                            for f, s in pairs))
-            print(f"  median {np.median(ratios):.2f}x of the steady median (target 1.5x)")
+            trials = first_after_load(args.bin, base, body, headers, work, args.trials)
+            for side in ("client", "server"):
+                print(f"first request after a load (warm-up on), {side} side, per fresh "
+                      "server: first / steady median / after-10ms-idle median (ms)")
+                print("  " + ", ".join(" / ".join(f"{v * 1e3:.3f}" for v in t[side])
+                                       for t in trials))
+                firsts = [t[side][0] for t in trials]
+                print(f"  median first/steady {np.median([f / t[side][1] for f, t in zip(firsts, trials)]):.2f}x "
+                      f"(target 1.5x), first/after-idle "
+                      f"{np.median([f / t[side][2] for f, t in zip(firsts, trials)]):.2f}x")
+            phases = ("read_ms", "decode_ms", "infer_ms", "encode_ms", "page_faults")
+            print("  server phases of each first request: " + "; ".join(
+                " ".join(f"{k.replace('_ms', '')}={t['first'].get(k)}" for k in phases)
+                for t in trials))
         if "reload" in parts:
             firsts, steady = first_after_reload(args.bin, gfm + ".gfm", body, headers, work,
                                                 args.trials)

@@ -279,6 +279,12 @@ def test_deadline_in_queue_and_access_log(models, workdir):
     predict = [e for e in entries if e["path"] == "/v1/models/cnnb:predict"]
     assert len(predict) == 1 and predict[0]["status"] == 504 and predict[0]["method"] == "POST"
     assert predict[0]["request_bytes"] > 0 and predict[0]["ms"] >= 0
+    # Its phases: the body was read and decoded, Servable::infer answered
+    # (with the timeout) and nothing was encoded.
+    e = predict[0]
+    assert all(k in e for k in ("read_ms", "decode_ms", "infer_ms")), e
+    assert "encode_ms" not in e and e["page_faults"] >= 0, e
+    assert e["read_ms"] + e["decode_ms"] + e["infer_ms"] <= e["ms"], e
 
 
 def test_compile_at_load_onnx_and_air(models, workdir):

@@ -6,6 +6,7 @@
 #include "TfServingCodec.h"
 
 #include <httplib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -29,6 +30,29 @@ void answerError(httplib::Response &res, const Status &status) {
 thread_local Clock::time_point requestStart;
 thread_local size_t requestBytes;
 
+/// Where an inference request's time went, for the access log: reading the
+/// body, decoding it, Servable::infer (queue and run), encoding the answer;
+/// the rest of "ms" is routing and admission. Page faults are the process's
+/// minor faults during the request (first touches of memory).
+struct RequestPhases {
+  double readMs = -1, decodeMs = -1, inferMs = -1, encodeMs = -1;
+  long faultsAtStart = 0;
+};
+thread_local RequestPhases phases;
+
+long minorFaults() {
+  struct rusage usage;
+  return getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_minflt : 0;
+}
+
+/// Milliseconds since `since`, and moves `since` to now.
+double lap(Clock::time_point &since) {
+  Clock::time_point now = Clock::now();
+  double ms = std::chrono::duration<double, std::milli>(now - since).count();
+  since = now;
+  return ms;
+}
+
 /// The body, read by the handler: httplib's own reading would refuse a
 /// body over 8 KiB sent as application/x-www-form-urlencoded, which is what
 /// `curl -d` sends unless told otherwise.
@@ -43,11 +67,13 @@ Result<std::string> readBody(const httplib::Request &req,
                     10) > limit)
     return tooLarge;
   std::string body;
+  Clock::time_point readStart = Clock::now();
   bool complete = reader([&](const char *data, size_t size) {
     body.append(data, size);
     return body.size() <= limit;
   });
   requestBytes = body.size();
+  phases.readMs = lap(readStart);
   if (body.size() > limit)
     return tooLarge;
   if (!complete)
@@ -115,6 +141,8 @@ void HttpFrontend::routes() {
       [](const httplib::Request &, httplib::Response &) {
         requestStart = Clock::now();
         requestBytes = 0;
+        phases = RequestPhases();
+        phases.faultsAtStart = minorFaults();
         return httplib::Server::HandlerResponse::Unhandled;
       });
   svr.set_error_handler([](const httplib::Request &req,
@@ -160,10 +188,22 @@ void HttpFrontend::routes() {
           ",\"path\":" + jsonQuote(req.path) +
           ",\"status\":" + std::to_string(res.status) +
           ",\"request_bytes\":" + std::to_string(requestBytes) +
-          ",\"response_bytes\":" + std::to_string(res.body.size()) + ",\"ms\":";
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.3f}\n", ms);
-      line += buf;
+          ",\"response_bytes\":" + std::to_string(res.body.size());
+      char buf[64];
+      auto field = [&](const char *name, double value) {
+        if (value < 0)
+          return;
+        std::snprintf(buf, sizeof(buf), ",\"%s\":%.3f", name, value);
+        line += buf;
+      };
+      field("read_ms", phases.readMs);
+      field("decode_ms", phases.decodeMs);
+      field("infer_ms", phases.inferMs);
+      field("encode_ms", phases.encodeMs);
+      line += ",\"page_faults\":" +
+              std::to_string(minorFaults() - phases.faultsAtStart);
+      field("ms", ms);
+      line += "}\n";
       std::fwrite(line.data(), 1, line.size(), log);
       std::fflush(log);
     });
@@ -268,14 +308,18 @@ void HttpFrontend::routes() {
     infer(req, res, "tfserving", [&](Servable &s) -> Status {
       if (!body.ok())
         return body.status();
+      Clock::time_point since = Clock::now();
       Result<PredictRequest> request = decodeTfPredict(*body, s.signature());
+      phases.decodeMs = lap(since);
       if (!request.ok())
         return request.status();
       Result<std::vector<Tensor>> outputs =
           s.infer(std::move(request->inputs), deadline());
+      phases.inferMs = lap(since);
       if (!outputs.ok())
         return outputs.status();
       res.set_content(encodeTfPredict(*outputs, request->rowFormat), kJson);
+      phases.encodeMs = lap(since);
       return Status();
     });
   });
@@ -353,12 +397,15 @@ void HttpFrontend::routes() {
                                  "' is not a byte count");
         jsonLength = std::stoull(v);
       }
+      Clock::time_point since = Clock::now();
       Result<InferRequest> request =
           decodeKServeInfer(*body, jsonLength, s.signature());
+      phases.decodeMs = lap(since);
       if (!request.ok())
         return request.status();
       Result<std::vector<Tensor>> outputs =
           s.infer(std::move(request->inputs), deadline());
+      phases.inferMs = lap(since);
       if (!outputs.ok())
         return outputs.status();
       InferAnswer answer =
@@ -371,6 +418,7 @@ void HttpFrontend::routes() {
       } else {
         res.set_content(std::move(answer.body), kJson);
       }
+      phases.encodeMs = lap(since);
       return Status();
     });
   });
