@@ -318,18 +318,52 @@ std::optional<Window> readPoolWindow(NodeContext &n, Value &x, bool &lifted) {
   return w;
 }
 
+/// MaxPool with its Indices output: ge.MaxPoolWithArgmax on the host.
+LogicalResult maxPoolWithIndices(NodeContext &n, Value x, const Window &w,
+                                 bool ceil, bool lifted) {
+  int64_t order = n.getInt("storage_order", 0);
+  if (order != 0 && order != 1)
+    return n.fail("storage_order must be 0 or 1, got " + Twine(order));
+  SmallVector<Value> results = n.createMulti<MaxPoolWithArgmaxOp>(
+      2, x, w.geKsize(), w.geStrides(), w.gePads(), w.geDilations(), ceil,
+      order);
+  if (results.empty())
+    return failure();
+  for (unsigned i = 0; i < 2; ++i) {
+    Value y = results[i];
+    if (lifted)
+      y = n.create<SqueezeOp>(y, ArrayRef<int64_t>{2});
+    n.setOutput(i, y);
+    if (!y)
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult translateMaxPool(NodeContext &n) {
   Value x = n.getRequiredInput(0);
-  if (!x || failed(requireFloat(n, x)) ||
-      failed(n.rejectOutputsFrom(1, "the Indices output")))
+  if (!x)
+    return failure();
+  // 8-bit integers (MaxPool-12) are exact in f32: the device pools floats.
+  Type et = getElementType(x);
+  bool integer = et.isInteger(8);
+  if (!integer && failed(requireFloat(n, x)))
     return failure();
   bool lifted = false;
   std::optional<Window> w = readPoolWindow(n, x, lifted);
   if (!w)
     return failure();
   bool ceil = n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
-  Value y = n.create<MaxPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
-                                w->geDilations(), ceil, StringRef("NCHW"));
+  if (n.getNumOutputs() > 1 && n.isOutputUsed(1))
+    return maxPoolWithIndices(n, x, *w, ceil, lifted);
+  if (integer)
+    x = castTo(n, x, Float32Type::get(n.getContext()));
+  Value y =
+      x ? n.create<MaxPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
+                              w->geDilations(), ceil, StringRef("NCHW"))
+        : Value();
+  if (y && integer)
+    y = castTo(n, y, et);
   return setWindowOutput(n, y, lifted);
 }
 

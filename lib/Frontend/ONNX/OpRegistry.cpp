@@ -13,14 +13,15 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
     llvm::StringMap<TranslateFn> map;
     for (llvm::ArrayRef<OpTranslator> family :
          {getElementwiseTranslators(), getActivationTranslators(),
-          getConvPoolTranslators(), getLogicalTranslators(),
-          getMatMulTranslators(), getNormalizationTranslators(),
-          getReductionTranslators(), getShapeTranslators(),
+          getConvPoolTranslators(),    getLogicalTranslators(),
+          getMatMulTranslators(),      getNormalizationTranslators(),
+          getReductionTranslators(),   getShapeTranslators(),
           getSliceConcatTranslators(), getConstantTranslators(),
-          getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
-          getResizeTranslators(), getRecurrentTranslators(),
-          getControlFlowTranslators(), getValueShapedTranslators(),
-          getSignalTranslators()}) {
+          getIndexTranslators(),       getLossTranslators(),
+          getQuantizeTranslators(),    getIntegerTranslators(),
+          getHostWindowTranslators(),  getResizeTranslators(),
+          getRecurrentTranslators(),   getControlFlowTranslators(),
+          getValueShapedTranslators(), getSignalTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");
