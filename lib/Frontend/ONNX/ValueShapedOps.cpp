@@ -3,10 +3,11 @@
 // Slice, Pad and ReduceSum with bounds, pads or axes computed at run time,
 // Reshape with allowzero, TopK, NonZero, Compress, Unique and
 // NonMaxSuppression. Their output shapes follow from input values, which
-// geflow's static programs cannot wait for: the output shape comes from ONNX shape inference or the
-// model's declaration (an unknown one is reported as unsupported), and the
-// ops run on the host CPU engine, whose kernels check at run time that the
-// values give that shape (dialects/ge/IR/GEValueShapedOps.td).
+// geflow's static programs cannot wait for: the output shape comes from ONNX
+// shape inference or the model's declaration (an unknown one is reported as
+// unsupported), and the ops run on the host CPU engine, whose kernels check at
+// run time that the values give that shape
+// (dialects/ge/IR/GEValueShapedOps.td).
 //
 //===----------------------------------------------------------------------===//
 #include "ValueShapedOps.h"
