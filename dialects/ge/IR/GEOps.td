@@ -12,5 +12,6 @@ include "dialects/ge/IR/GEIndexOps.td"
 include "dialects/ge/IR/GECollectiveOps.td"
 include "dialects/ge/IR/GEValueShapedOps.td"
 include "dialects/ge/IR/GESequenceOps.td"
+include "dialects/ge/IR/GEHostNNOps.td"
 
 #endif // GEFLOW_GE_OPS

@@ -391,10 +391,36 @@ bool ceilModeOf(NodeContext &n) {
   return n.getOpset() >= 10 && n.getInt("ceil_mode", 0) != 0;
 }
 
+/// MaxPool with its Indices output: ge.MaxPoolWithArgmax on the host.
+LogicalResult maxPoolWithIndices(NodeContext &n, Value x, const Window &w,
+                                 bool ceil, bool lifted) {
+  int64_t order = n.getInt("storage_order", 0);
+  if (order != 0 && order != 1)
+    return n.fail("storage_order must be 0 or 1, got " + Twine(order));
+  SmallVector<Value> results = n.createMulti<MaxPoolWithArgmaxOp>(
+      2, x, w.geKsize(), w.geStrides(), w.gePads(), w.geDilations(), ceil,
+      order);
+  if (results.empty())
+    return failure();
+  for (unsigned i = 0; i < 2; ++i) {
+    Value y = results[i];
+    if (lifted)
+      y = n.create<SqueezeOp>(y, ArrayRef<int64_t>{2});
+    n.setOutput(i, y);
+    if (!y)
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult translateMaxPool(NodeContext &n) {
   Value x = n.getRequiredInput(0);
-  if (!x || failed(requireFloat(n, x)) ||
-      failed(n.rejectOutputsFrom(1, "the Indices output")))
+  if (!x)
+    return failure();
+  // 8-bit integers (MaxPool-12) are exact in f32: the device pools floats.
+  Type et = getElementType(x);
+  bool integer = et.isInteger(8);
+  if (!integer && failed(requireFloat(n, x)))
     return failure();
   std::optional<int64_t> spatial = windowRank(n, x);
   if (!spatial)
@@ -403,13 +429,25 @@ LogicalResult translateMaxPool(NodeContext &n) {
   if (!w)
     return failure();
   bool ceil = ceilModeOf(n);
+  bool lifted = *spatial == 1;
+  if (n.getNumOutputs() > 1 && n.isOutputUsed(1)) {
+    if (*spatial == 3)
+      return n.fail("the Indices output of a 3-D MaxPool is not supported");
+    if (lifted && !(x = insertUnitHeight(n, x)))
+      return failure();
+    if (lifted)
+      w->liftTo2D();
+    return maxPoolWithIndices(n, x, *w, ceil, lifted);
+  }
+  if (integer && !(x = castTo(n, x, Float32Type::get(n.getContext()))))
+    return failure();
   if (*spatial == 3)
     return poolAs3D(n, x, *w, 3, [&](Value v, const Window &lw) -> Value {
-      return n.create<MaxPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
-                                   lw.ge3DPads(), lw.ge3DDilations(), ceil,
-                                   StringRef("NCDHW"));
+      Value pooled = n.create<MaxPool3DOp>(
+          v, lw.ge3DKsize(), lw.ge3DStrides(), lw.ge3DPads(),
+          lw.ge3DDilations(), ceil, StringRef("NCDHW"));
+      return pooled && integer ? castTo(n, pooled, et) : pooled;
     });
-  bool lifted = *spatial == 1;
   if (lifted) {
     w->liftTo2D();
     if (!(x = insertUnitHeight(n, x)))
@@ -417,6 +455,8 @@ LogicalResult translateMaxPool(NodeContext &n) {
   }
   Value y = n.create<MaxPoolOp>(x, w->geKsize(), w->geStrides(), w->gePads(),
                                 w->geDilations(), ceil, StringRef("NCHW"));
+  if (y && integer)
+    y = castTo(n, y, et);
   return setWindowOutput(n, y, lifted);
 }
 

@@ -13,11 +13,12 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
     llvm::StringMap<TranslateFn> map;
     for (llvm::ArrayRef<OpTranslator> family :
          {getElementwiseTranslators(), getActivationTranslators(),
-          getConvPoolTranslators(), getLogicalTranslators(),
-          getMatMulTranslators(), getNormalizationTranslators(),
-          getReductionTranslators(), getShapeTranslators(),
+          getConvPoolTranslators(),    getLogicalTranslators(),
+          getMatMulTranslators(),      getNormalizationTranslators(),
+          getReductionTranslators(),   getShapeTranslators(),
           getSliceConcatTranslators(), getConstantTranslators(),
           getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
+          getIntegerTranslators(), getHostWindowTranslators(),
           getResizeTranslators(), getRecurrentTranslators(),
           getControlFlowTranslators(), getValueShapedTranslators(),
           getSignalTranslators(), getSequenceTranslators()}) {

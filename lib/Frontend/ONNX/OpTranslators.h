@@ -37,6 +37,8 @@ llvm::ArrayRef<OpTranslator> getConstantTranslators();
 llvm::ArrayRef<OpTranslator> getIndexTranslators();
 llvm::ArrayRef<OpTranslator> getLossTranslators();
 llvm::ArrayRef<OpTranslator> getQuantizeTranslators();
+llvm::ArrayRef<OpTranslator> getIntegerTranslators();
+llvm::ArrayRef<OpTranslator> getHostWindowTranslators();
 llvm::ArrayRef<OpTranslator> getResizeTranslators();
 llvm::ArrayRef<OpTranslator> getRecurrentTranslators();
 llvm::ArrayRef<OpTranslator> getControlFlowTranslators();

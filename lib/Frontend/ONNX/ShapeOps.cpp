@@ -10,6 +10,7 @@
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 #include "TypeMapping.h"
+#include "ValueShapedOps.h"
 
 #include "dialects/ge/IR/GEShapes.h"
 
@@ -38,13 +39,12 @@ LogicalResult translateReshape(NodeContext &n) {
                          Twine(kMaxRank));
   // ge.Reshape reads 0 as "copy the input dim" (ONNX's default); with
   // allowzero = 1 a 0 is a real zero-sized dim.
+  // Otherwise (a shape computed at run time, or a real 0 in it) the host
+  // reads the shape when it runs.
   if (n.getOpset() >= 14 && n.getInt("allowzero", 0) != 0) {
     auto dims = n.getConstantInts(1);
-    if (!dims)
-      return n.unsupported("allowzero = 1 needs a constant shape");
-    if (llvm::is_contained(*dims, 0))
-      return n.unsupported("allowzero = 1 with a 0 in the shape is not "
-                           "supported");
+    if (!dims || llvm::is_contained(*dims, 0))
+      return translateRuntimeReshape(n, x, shape);
   }
   return finish(n, n.create<ReshapeOp>(x, shape));
 }

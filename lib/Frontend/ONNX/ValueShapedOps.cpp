@@ -1,12 +1,13 @@
 //===- ValueShapedOps.cpp - Ops whose output shape depends on values ------===//
 //
 // Slice, Pad and ReduceSum with bounds, pads or axes computed at run time,
-// TopK, NonZero, Compress, Unique and NonMaxSuppression. Their output
-// shapes follow from input values, which geflow's static programs cannot
-// wait for: the output shape comes from ONNX shape inference or the
-// model's declaration (an unknown one is reported as unsupported), and the
-// ops run on the host CPU engine, whose kernels check at run time that the
-// values give that shape (dialects/ge/IR/GEValueShapedOps.td).
+// Reshape with allowzero, TopK, NonZero, Compress, Unique and
+// NonMaxSuppression. Their output shapes follow from input values, which
+// geflow's static programs cannot wait for: the output shape comes from ONNX
+// shape inference or the model's declaration (an unknown one is reported as
+// unsupported), and the ops run on the host CPU engine, whose kernels check at
+// run time that the values give that shape
+// (dialects/ge/IR/GEValueShapedOps.td).
 //
 //===----------------------------------------------------------------------===//
 #include "ValueShapedOps.h"
@@ -109,6 +110,17 @@ LogicalResult translateRuntimeReduceSum(NodeContext &n, Value x) {
       tensorType(*shape, getElementType(x)), x, axes,
       b.getBoolAttr(n.getInt("keepdims", 1) != 0),
       b.getBoolAttr(n.getInt("noop_with_empty_axes", 0) != 0));
+  return finish(n, y.empty() ? Value() : y.front());
+}
+
+LogicalResult translateRuntimeReshape(NodeContext &n, Value x, Value shape) {
+  auto known =
+      requireKnownShape(n, 0, "the allowzero shape is read at run time");
+  if (!known)
+    return failure();
+  auto y = n.createWithTypes<DynamicReshapeOp>(
+      tensorType(*known, getElementType(x)), x, shape,
+      n.getBuilder().getBoolAttr(true));
   return finish(n, y.empty() ? Value() : y.front());
 }
 

@@ -24,6 +24,10 @@ mlir::LogicalResult translateRuntimePad(NodeContext &n, mlir::Value x,
                                         llvm::StringRef mode);
 /// ReduceSum-13+ whose axes are computed at run time.
 mlir::LogicalResult translateRuntimeReduceSum(NodeContext &n, mlir::Value x);
+/// Reshape-14+ with allowzero = 1 whose shape is computed at run time or
+/// holds a 0 (ge.Reshape reads 0 as "copy the dim").
+mlir::LogicalResult translateRuntimeReshape(NodeContext &n, mlir::Value x,
+                                            mlir::Value shape);
 
 } // namespace geflow::frontend::onnximp
 
