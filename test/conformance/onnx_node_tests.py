@@ -157,6 +157,19 @@ def load_tensor(path):
     return tensor.name, array
 
 
+def to_npy_array(array):
+    """An array geflow-run reads: STRING tensors (object arrays of str or
+    bytes) become NumPy unicode 'U' (or bytes 'S') arrays."""
+    if array.dtype != object:
+        return array
+    items = array.ravel().tolist()
+    if all(isinstance(x, str) for x in items):
+        return np.array(items, dtype=str).reshape(array.shape)
+    if all(isinstance(x, bytes) for x in items):
+        return np.array(items, dtype=bytes).reshape(array.shape)
+    raise ValueError("a STRING tensor mixes str and bytes elements")
+
+
 def model_io(model_path):
     """(input names without initializers, [(output name, is bfloat16)])."""
     import onnx
@@ -181,6 +194,8 @@ def bf16_to_f32(bits):
 
 def compare(name, got, expected, is_bf16):
     """None when `got` matches `expected`, else what differs."""
+    if expected.dtype == object and got.dtype.kind in "US":
+        got = got.astype(object)  # geflow-run writes strings as 'U' / 'S'
     if got.shape != expected.shape:
         return (f"output '{name}': shape {list(got.shape)}, expected "
                 f"{list(expected.shape)}")
@@ -237,7 +252,7 @@ def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
             # Data sets name their tensors, or rely on the input order.
             iname = tname if tname in inputs else inputs[i]
             npy = os.path.join(workdir, f"{name}_in{i}.npy")
-            np.save(npy, array)
+            np.save(npy, to_npy_array(array), allow_pickle=False)
             cmd.append(f"--input={iname}={npy}")
         expected = [load_tensor(p) for p in out_files]
     except Exception as e:  # sequences, optionals, unreadable data

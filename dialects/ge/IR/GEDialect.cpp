@@ -18,7 +18,14 @@ using namespace geflow::ge;
 #define GET_ATTRDEF_CLASSES
 #include "dialects/ge/IR/GEAttrs.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/ge/IR/GETypes.cpp.inc"
+
 void GEDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/ge/IR/GETypes.cpp.inc"
+      >();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/ge/IR/GEAttrs.cpp.inc"

@@ -14,6 +14,9 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/ge/IR/GEAttrs.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/ge/IR/GETypes.h.inc"
+
 namespace geflow::ge {
 
 /// The format encoded in a tensor type, ND when it carries none.

@@ -20,7 +20,7 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
           getResizeTranslators(), getRecurrentTranslators(),
           getControlFlowTranslators(), getValueShapedTranslators(),
-          getSignalTranslators()}) {
+          getSignalTranslators(), getStringTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");
