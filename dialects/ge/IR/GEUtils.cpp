@@ -101,6 +101,8 @@ FailureOr<std::vector<uint8_t>> getRawBytes(ElementsAttr attr) {
     return failure();
   size_t count = type.getNumElements();
   Type et = type.getElementType();
+  if (!et.isIntOrFloat()) // strings have no fixed-size bytes
+    return failure();
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
