@@ -39,7 +39,7 @@ FailureOr<uint64_t> geflow::npu::getStorageBytes(Type type) {
   for (int64_t d : *physical)
     elements *= static_cast<uint64_t>(d);
   // A string element is a 16-byte rt::StringRef (geflow/runtime/Strings.h).
-  if (isa<ge::StringType>(ranked.getElementType()))
+  if (isa<geflow::ge::StringType>(ranked.getElementType()))
     return elements * sizeof(geflow::rt::StringRef);
   if (!ranked.getElementType().isIntOrFloat())
     return failure();
