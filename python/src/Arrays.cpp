@@ -291,7 +291,10 @@ py::object stringOutputArray(py::handle holder,
       py::module_::import("numpy").attr("empty")(items.size(), py::dtype("O"));
   for (size_t i = 0; i < items.size(); ++i)
     flat[py::int_(i)] = items[i];
-  return flat.attr("reshape")(py::tuple(py::cast(shape)));
+  py::tuple dims(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i)
+    dims[i] = py::int_(shape[i]);
+  return flat.attr("reshape")(dims);
 }
 
 py::array allocateArray(const rt::TensorInfo &info) {
