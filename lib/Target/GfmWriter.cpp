@@ -89,6 +89,12 @@ gfm::AttrValue toAttrValue(Attribute a) {
   else if (auto floats = dyn_cast<DenseF64ArrayAttr>(a))
     for (double x : floats.asArrayRef())
       v.mutable_floats()->add_values(x);
+  else if (auto strings = dyn_cast<ArrayAttr>(a)) {
+    auto *out = v.mutable_strings();
+    for (Attribute x : strings)
+      if (auto str = dyn_cast<StringAttr>(x))
+        out->add_values(str.str());
+  }
   return v;
 }
 

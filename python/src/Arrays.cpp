@@ -12,7 +12,67 @@ namespace {
 // NumPy has no bfloat16: its tensors are uint16 bit patterns. Every other
 // dtype has the runtime's name in NumPy too.
 std::string numpyName(rt::DType t) {
+  if (t == rt::DType::String)
+    return "object";
   return t == rt::DType::BF16 ? "uint16" : std::string(rt::dtypeName(t));
+}
+
+/// A string tensor's elements and the bytes they point at.
+struct StringBuffer {
+  std::vector<rt::StringRef> refs;
+  rt::StringStore store;
+};
+
+py::capsule ownStringBuffer(StringBuffer *buffer) {
+  return py::capsule(buffer,
+                     [](void *p) { delete static_cast<StringBuffer *>(p); });
+}
+
+/// Binds an array-like of str / bytes as string input `info`.
+rt::TensorRef bindStringInput(py::handle obj, const rt::TensorInfo &info,
+                              std::vector<py::object> &keepAlive) {
+  py::array arr = py::module_::import("numpy").attr("asarray")(obj);
+  char kind = arr.dtype().kind();
+  if (kind != 'U' && kind != 'S' && kind != 'O')
+    throwInvalid("input '" + info.name + "' is a string tensor, got dtype " +
+                 py::str(arr.dtype()).cast<std::string>() +
+                 " (pass str or bytes: a 'U', 'S' or object array or a list)");
+  py::list items = arr.attr("ravel")().attr("tolist")();
+  auto *buffer = new StringBuffer;
+  py::capsule owner = ownStringBuffer(buffer);
+  buffer->refs.resize(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    py::handle item = items[i];
+    std::string_view bytes;
+    py::bytes encoded;
+    if (py::isinstance<py::str>(item)) {
+      encoded =
+          py::reinterpret_steal<py::bytes>(PyUnicode_AsUTF8String(item.ptr()));
+      if (!encoded)
+        throw py::error_already_set();
+      bytes = std::string_view(PyBytes_AS_STRING(encoded.ptr()),
+                               size_t(PyBytes_GET_SIZE(encoded.ptr())));
+    } else if (py::isinstance<py::bytes>(item)) {
+      bytes = std::string_view(PyBytes_AS_STRING(item.ptr()),
+                               size_t(PyBytes_GET_SIZE(item.ptr())));
+    } else {
+      throwInvalid("input '" + info.name + "': element " + std::to_string(i) +
+                   " is " + Py_TYPE(item.ptr())->tp_name +
+                   ", expected str or bytes");
+    }
+    rt::StatusOr<rt::StringRef> r = buffer->store.add(bytes);
+    if (!r.ok())
+      throwInvalid("input '" + info.name + "': element " + std::to_string(i) +
+                   ": " + r.status().message());
+    buffer->refs[i] = *r;
+  }
+  rt::TensorRef ref;
+  ref.data = buffer->refs.data();
+  ref.size = buffer->refs.size() * sizeof(rt::StringRef);
+  ref.dtype = rt::DType::String;
+  ref.shape.assign(arr.shape(), arr.shape() + arr.ndim());
+  keepAlive.push_back(std::move(owner));
+  return ref;
 }
 
 std::string supportedDTypes() {
@@ -163,6 +223,11 @@ BoundTensors bindInputs(const std::vector<rt::TensorInfo> &signature,
   bound.refs.reserve(signature.size());
   bound.keepAlive.reserve(signature.size());
   for (size_t i = 0; i < signature.size(); ++i) {
+    if (signature[i].dtype == rt::DType::String) {
+      bound.refs.push_back(
+          bindStringInput(ordered[i], signature[i], bound.keepAlive));
+      continue;
+    }
     py::array arr = asInputArray(ordered[i], signature[i]);
     rt::TensorRef ref;
     // Inputs are only read; read-only arrays (np.broadcast_to, ...) bind too.
@@ -189,7 +254,54 @@ std::vector<int64_t> arrayShape(const rt::TensorInfo &info) {
   return *physical;
 }
 
+py::object allocateStringOutput(const rt::TensorInfo &info,
+                                rt::TensorRef *ref) {
+  int64_t n = rt::numElements(info.shape);
+  if (n < 0)
+    throw StatusError(
+        rt::internalError("output '" + info.name + "' has an unknown dim"));
+  auto *buffer = new StringBuffer;
+  py::capsule owner = ownStringBuffer(buffer);
+  buffer->refs.resize(size_t(n));
+  ref->data = buffer->refs.data();
+  ref->size = buffer->refs.size() * sizeof(rt::StringRef);
+  ref->dtype = rt::DType::String;
+  ref->shape = info.shape;
+  ref->strings = &buffer->store;
+  return std::move(owner);
+}
+
+py::object stringOutputArray(py::handle holder,
+                             const std::vector<int64_t> &shape) {
+  auto *buffer =
+      py::reinterpret_borrow<py::capsule>(holder).get_pointer<StringBuffer>();
+  py::list items;
+  for (const rt::StringRef &r : buffer->refs) {
+    std::string_view s = r.view();
+    PyObject *text =
+        PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "strict");
+    if (text) {
+      items.append(py::reinterpret_steal<py::str>(text));
+    } else {
+      PyErr_Clear(); // not UTF-8: the raw bytes
+      items.append(py::bytes(s.data(), s.size()));
+    }
+  }
+  py::array flat =
+      py::module_::import("numpy").attr("empty")(items.size(), py::dtype("O"));
+  for (size_t i = 0; i < items.size(); ++i)
+    flat[py::int_(i)] = items[i];
+  py::tuple dims(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i)
+    dims[i] = py::int_(shape[i]);
+  return flat.attr("reshape")(dims);
+}
+
 py::array allocateArray(const rt::TensorInfo &info) {
+  if (info.dtype == rt::DType::String)
+    throwInvalid("'" + info.name +
+                 "' is a string tensor: only "
+                 "Executable.run returns string outputs");
   std::vector<int64_t> shape = arrayShape(info);
   size_t bytes = rt::dtypeSize(info.dtype);
   for (int64_t d : shape) {
@@ -230,7 +342,7 @@ BoundTensors allocateOutputs(const std::vector<rt::TensorInfo> &infos) {
   bound.refs.reserve(infos.size());
   bound.keepAlive.reserve(infos.size());
   for (const rt::TensorInfo &info : infos) {
-    py::array arr = allocateArray(info);
+    py::array arr = allocateArray(info); // refuses string outputs
     rt::TensorRef ref;
     ref.data = arr.mutable_data();
     ref.size = static_cast<uint64_t>(arr.nbytes());
@@ -251,6 +363,9 @@ rt::TensorRef bindOutputArray(const rt::TensorInfo &info, py::handle obj,
                       "ArgumentTypeError");
   auto arr = py::reinterpret_borrow<py::array>(obj);
   std::string what = "output '" + info.name + "'";
+  if (info.dtype == rt::DType::String)
+    throwInvalid(what + " is a string tensor: string outputs are returned "
+                        "as new object arrays, not written into `outputs`");
   if (!sameDType(arr.dtype(), toNumpy(info.dtype)))
     throwInvalid(what + " has dtype " + pyStr(arr.dtype()) + ", expected " +
                  std::string(rt::dtypeName(info.dtype)));
@@ -279,6 +394,10 @@ BoundTensors bindOutputs(const std::vector<rt::TensorInfo> &signature,
   BoundTensors bound;
   for (size_t i = 0; i < signature.size(); ++i) {
     const rt::TensorInfo &info = signature[i];
+    if (info.dtype == rt::DType::String)
+      throwInvalid("output '" + info.name +
+                   "' is a string tensor: only Executable.run returns string "
+                   "outputs");
     if (!py::isinstance<py::array>(ordered[i]))
       throwInvalid("output '" + info.name + "' must be a NumPy array");
     auto arr = py::reinterpret_borrow<py::array>(ordered[i]);

@@ -9,6 +9,11 @@
 // NumPy has no bfloat16: bf16 tensors travel as uint16 arrays of the raw
 // bits.
 //
+// Strings: an input may be any array-like of str or bytes (a 'U', 'S' or
+// object array, a list); str is encoded as UTF-8. A string output comes
+// back as an object array of str (bytes for elements that are not valid
+// UTF-8). String outputs are always new arrays (no `outputs=` buffers).
+//
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_PYTHON_ARRAYS_H
 #define GEFLOW_PYTHON_ARRAYS_H
@@ -34,6 +39,14 @@ void bindDTypes(py::module_ &m);
 /// dtype or scalar type (np.float32). Unsupported dtypes are an error that
 /// lists the supported ones.
 rt::DType parseDType(py::handle h);
+
+/// A string output's buffer for one run: its elements and the store its
+/// strings are copied to (TensorRef::strings). Held in a capsule.
+py::object allocateStringOutput(const rt::TensorInfo &info, rt::TensorRef *ref);
+/// The object array of str (or bytes) a run left in allocateStringOutput's
+/// buffer `holder`.
+py::object stringOutputArray(py::handle holder,
+                             const std::vector<int64_t> &shape);
 
 /// Tensors bound for one run; `keepAlive` holds the arrays whose memory the
 /// refs point to.

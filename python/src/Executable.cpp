@@ -168,6 +168,12 @@ BoundTensors outputBuffers(const std::vector<rt::TensorInfo> &infos,
       out.refs.push_back(bindOutputArray(infos[i], provided[i], out.keepAlive));
       continue;
     }
+    if (infos[i].dtype == rt::DType::String) {
+      rt::TensorRef ref;
+      out.keepAlive.push_back(allocateStringOutput(infos[i], &ref));
+      out.refs.push_back(std::move(ref));
+      continue;
+    }
     py::array arr = allocateArray(infos[i]);
     rt::TensorRef ref;
     ref.data = arr.mutable_data();
@@ -203,6 +209,9 @@ py::object run(Executable &e, py::handle inputs, py::handle outputs,
     st = e.model->run(in.refs, out.refs);
   }
   check(st);
+  for (size_t i = 0; i < infos.size(); ++i)
+    if (infos[i].dtype == rt::DType::String)
+      out.keepAlive[i] = stringOutputArray(out.keepAlive[i], infos[i].shape);
   return selectedResult(infos, selected, asDict, out.keepAlive);
 }
 
@@ -217,6 +226,11 @@ std::unique_ptr<AsyncRun> runAsync(Executable &e, py::handle inputs,
   BoundTensors in = bindInputs(e.model->inputs(), inputs);
   std::vector<rt::TensorInfo> infos = outputsFor(*e.model, in.shapes());
   std::vector<size_t> selected = selectOutputs(infos, outputNames);
+  for (const rt::TensorInfo &info : infos)
+    if (info.dtype == rt::DType::String)
+      throwInvalid("output '" + info.name +
+                   "' is a string tensor: run the model with "
+                   "Executable.run, which returns string outputs");
   BoundTensors out =
       outputBuffers(infos, providedOutputs(infos, selected, outputs));
   std::vector<rt::TensorRef> inRefs = in.refs, outRefs = out.refs;

@@ -44,6 +44,7 @@ MPI_Datatype mpiType(DType t) {
     return MPI_UINT64_T;
   case DType::F16:
   case DType::BF16:
+  case DType::String: // pointers: meaningless on another rank
     return MPI_DATATYPE_NULL;
   }
   return MPI_DATATYPE_NULL;

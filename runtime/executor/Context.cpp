@@ -166,9 +166,12 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
 }
 
 StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
-  if (!ctx.gears[g])
+  if (!ctx.gears[g]) {
     ctx.gears[g] = makeGearState(*plans_[g], ctx.arena, ctx.hostArena, weights_,
                                  external_);
+    for (HostCallArgs &a : ctx.gears[g]->hostArgs)
+      a.strings = &ctx.strings;
+  }
   return ctx.gears[g].get();
 }
 
@@ -286,6 +289,9 @@ StatusOr<ExecContext *> ContextPool::acquire() {
     }
   }
   if (found) {
+    // The previous run is over: the strings its host kernels made are no
+    // longer read (its string outputs were copied to the caller's store).
+    found->strings.clear();
     // A failed run leaves its failure in the internal streams that saw it;
     // it would fail every later run on them. synchronize() returns at once
     // (the streams are idle) and clears it; a task cannot synchronize, so

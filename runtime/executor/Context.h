@@ -91,6 +91,9 @@ struct ExecContext {
   /// collective completes (its stream waits for it).
   std::unique_ptr<Event[]> collectiveDone;
   Event done;
+  /// The bytes of the strings the host kernels of the current run create
+  /// (HostCallArgs::strings); cleared when the context is acquired again.
+  StringStore strings;
   /// Under the pool's lock: an enqueuing thread owns the context.
   bool claimed = false;
   /// Whether a run was ever enqueued (then `done` marks its end).

@@ -34,6 +34,10 @@ toKernelAttrs(const google::protobuf::Map<std::string, gfm::AttrValue> &attrs) {
       out.set(name, std::vector<double>(v.floats().values().begin(),
                                         v.floats().values().end()));
       break;
+    case gfm::AttrValue::kStrings:
+      out.set(name, std::vector<std::string>(v.strings().values().begin(),
+                                             v.strings().values().end()));
+      break;
     case gfm::AttrValue::VALUE_NOT_SET:
       break;
     }

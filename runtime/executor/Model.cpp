@@ -6,6 +6,8 @@
 
 #include "proto/gfm.pb.h"
 
+#include <algorithm>
+
 namespace geflow::rt {
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -237,9 +239,74 @@ static Status checkSameDevice(const std::string &model, Device &device,
   return Status::OK();
 }
 
+/// String inputs must hold valid elements; string outputs need a store
+/// for their bytes (TensorRef::strings).
+static Status checkStringBindings(const std::string &model,
+                                  const std::vector<TensorRef> &inputs,
+                                  const std::vector<TensorInfo> &inInfos,
+                                  const std::vector<TensorRef> &outputs,
+                                  const std::vector<TensorInfo> &outInfos) {
+  for (size_t i = 0; i < inputs.size() && i < inInfos.size(); ++i) {
+    const TensorRef &r = inputs[i];
+    if (r.dtype != DType::String || !r.data)
+      continue;
+    GEFLOW_RETURN_IF_ERROR(checkStringElements(
+        r.data, r.size / sizeof(StringRef),
+        "model '" + model + "': input '" + inInfos[i].name + "'"));
+  }
+  for (size_t i = 0; i < outputs.size() && i < outInfos.size(); ++i)
+    if (outputs[i].dtype == DType::String && !outputs[i].strings)
+      return invalidArgument("model '" + model + "': output '" +
+                             outInfos[i].name +
+                             "' is a string tensor: its TensorRef needs a "
+                             "StringStore (TensorRef::strings) to keep the "
+                             "strings in");
+  return Status::OK();
+}
+
+/// The last task of a run with string outputs: copies the strings of each
+/// output from the context's store into the caller's and re-aims the
+/// output's elements there (the context's store is reused by its next run).
+static std::function<Status(Stream &)>
+keepStringOutputs(const std::vector<TensorRef> &outputs) {
+  struct Kept {
+    void *data;
+    size_t count;
+    StringStore *store;
+  };
+  std::vector<Kept> kept;
+  for (const TensorRef &r : outputs)
+    if (r.dtype == DType::String && r.data)
+      kept.push_back(
+          {r.data, static_cast<size_t>(numElements(r.shape)), r.strings});
+  if (kept.empty())
+    return nullptr;
+  return [kept = std::move(kept)](Stream &stream) {
+    return stream.launchCallback("keep string outputs", [kept]() -> Status {
+      std::vector<StringStore *> cleared;
+      for (const Kept &k : kept)
+        if (std::find(cleared.begin(), cleared.end(), k.store) ==
+            cleared.end()) {
+          k.store->clear();
+          cleared.push_back(k.store);
+        }
+      for (const Kept &k : kept)
+        for (size_t i = 0; i < k.count; ++i) {
+          StatusOr<StringRef> copy = k.store->add(stringAt(k.data, i));
+          if (!copy.ok())
+            return copy.status();
+          setStringAt(k.data, i, *copy);
+        }
+      return Status::OK();
+    });
+  };
+}
+
 Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
                       const std::vector<TensorRef> &outputs) {
   const uint64_t enqueueStart = impl_->profiling ? Profiler::nowNs() : 0;
+  GEFLOW_RETURN_IF_ERROR(checkStringBindings(impl_->name, inputs, impl_->inputs,
+                                             outputs, impl_->outputs));
   GEFLOW_RETURN_IF_ERROR(checkSameDevice(impl_->name, *impl_->device, stream,
                                          inputs, impl_->inputs, "input"));
   GEFLOW_RETURN_IF_ERROR(checkSameDevice(impl_->name, *impl_->device, stream,
@@ -282,7 +349,7 @@ Status Model::execute(Stream &stream, const std::vector<TensorRef> &inputs,
   if (impl_->profiling || impl_->dumper)
     debug = impl_->beginDebug(bound->gear);
   Status status =
-      exec::enqueueRun(plan, ctx, **state, stream, nullptr,
+      exec::enqueueRun(plan, ctx, **state, stream, keepStringOutputs(outputs),
                        bound->instance ? &bound->instance->blockDims : nullptr,
                        Impl::runHold(std::move(weights), std::move(*turn)),
                        debug.trace || debug.dump ? &debug : nullptr);

@@ -9,6 +9,9 @@
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/RegularFile.h"
+#include "geflow/runtime/Strings.h"
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstdio>
@@ -43,6 +46,18 @@ std::optional<Descr> parseDescr(const std::string &d) {
     return std::nullopt;
   char kind = d[1];
   std::string digits = d.substr(2);
+  // Strings: 'S<n>' n bytes, '<U<n>' n UTF-32 code units per element.
+  if (kind == 'S' || kind == 'U') {
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    size_t n = std::stoul(digits);
+    size_t unit = kind == 'U' ? 4 : 1;
+    if (n == 0 || n > kMaxStringElementBytes / unit ||
+        (kind == 'U' && d[0] == '|'))
+      return std::nullopt;
+    return Descr{DType::String, n * unit};
+  }
   if (digits.empty() || digits.size() > 2 ||
       digits.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
@@ -269,7 +284,7 @@ StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
     return Status(ErrorCode::kUnsupported,
                   name + ": dtype '" + out.descr +
                       "' is not supported (little-endian bool, int, uint and "
-                      "float types only)");
+                      "float types, bytes 'S' and unicode 'U' strings)");
   if (fortran)
     return Status(ErrorCode::kUnsupported,
                   name + ": Fortran-order arrays are not supported; save a "
@@ -355,14 +370,147 @@ std::string npyDescr(DType dtype) {
     return "<u4";
   case DType::U64:
     return "<u8";
+  case DType::String:
+    return "<U"; // or |S: encodeNpy picks the width
   }
   return "|u1";
 }
 
+namespace {
+
+void appendUtf8(std::string &out, uint32_t c) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6));
+    out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18));
+    out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  }
+}
+
+/// The code points of UTF-8 `s`, or nullopt when it is not valid UTF-8
+/// (overlong forms, surrogates and values past U+10FFFF included).
+std::optional<std::vector<uint32_t>> decodeUtf8(std::string_view s) {
+  std::vector<uint32_t> out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<uint8_t>(s[i]);
+    int extra = b < 0x80         ? 0
+                : (b >> 5) == 6  ? 1
+                : (b >> 4) == 14 ? 2
+                : (b >> 3) == 30 ? 3
+                                 : -1;
+    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra))
+      return std::nullopt;
+    uint32_t c = extra == 0 ? b : b & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      auto cont = static_cast<uint8_t>(s[i + k]);
+      if ((cont >> 6) != 2)
+        return std::nullopt;
+      c = (c << 6) | (cont & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (c < kMin[extra] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+      return std::nullopt;
+    out.push_back(c);
+    i += extra + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+StatusOr<std::vector<std::string>> npyStrings(const NpyArray &array,
+                                              const std::string &name) {
+  if (array.dtype != DType::String || array.itemSize == 0)
+    return invalidArgument(name + ": dtype '" + array.descr +
+                           "' holds no strings");
+  bool unicode = array.descr.size() > 1 && array.descr[1] == 'U';
+  size_t count = array.data.size() / array.itemSize;
+  std::vector<std::string> out(count);
+  for (size_t e = 0; e < count; ++e) {
+    const uint8_t *p = array.data.data() + e * array.itemSize;
+    std::string &s = out[e];
+    if (!unicode) {
+      // NumPy drops trailing NULs of 'S' elements.
+      size_t n = array.itemSize;
+      while (n && p[n - 1] == 0)
+        --n;
+      s.assign(reinterpret_cast<const char *>(p), n);
+      continue;
+    }
+    size_t n = array.itemSize / 4;
+    std::vector<uint32_t> units(n);
+    std::memcpy(units.data(), p, n * 4);
+    while (n && units[n - 1] == 0)
+      --n;
+    for (size_t k = 0; k < n; ++k) {
+      uint32_t c = units[k];
+      if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return invalidArgument(name + ": string element " + std::to_string(e) +
+                               " holds " + std::to_string(c) +
+                               ", which is no Unicode code point");
+      appendUtf8(s, c);
+    }
+  }
+  return out;
+}
+
+/// String elements as NumPy stores them: '<U<n>' (UTF-32) when every
+/// element is valid UTF-8, else bytes '|S<n>'; n is the longest element
+/// (at least 1, as NumPy writes it).
+static std::pair<std::string, std::vector<uint8_t>>
+encodeStrings(const void *data, size_t count) {
+  std::vector<std::vector<uint32_t>> units(count);
+  bool unicode = true;
+  size_t longest = 1;
+  for (size_t i = 0; i < count && unicode; ++i) {
+    std::optional<std::vector<uint32_t>> u = decodeUtf8(stringAt(data, i));
+    if (!u)
+      unicode = false;
+    else {
+      units[i] = std::move(*u);
+      longest = std::max(longest, units[i].size());
+    }
+  }
+  std::vector<uint8_t> bytes;
+  if (unicode) {
+    bytes.assign(count * longest * 4, 0);
+    for (size_t i = 0; i < count; ++i)
+      if (!units[i].empty())
+        std::memcpy(bytes.data() + i * longest * 4, units[i].data(),
+                    units[i].size() * 4);
+    return {"<U" + std::to_string(longest), std::move(bytes)};
+  }
+  longest = 1;
+  for (size_t i = 0; i < count; ++i)
+    longest = std::max(longest, stringAt(data, i).size());
+  bytes.assign(count * longest, 0);
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view s = stringAt(data, i);
+    if (!s.empty())
+      std::memcpy(bytes.data() + i * longest, s.data(), s.size());
+  }
+  return {"|S" + std::to_string(longest), std::move(bytes)};
+}
+
 std::vector<uint8_t> encodeNpy(DType dtype, const std::vector<int64_t> &shape,
                                const void *data) {
+  std::pair<std::string, std::vector<uint8_t>> strings;
+  if (dtype == DType::String)
+    strings = encodeStrings(data, static_cast<size_t>(numElements(shape)));
   std::string dict =
-      "{'descr': '" + npyDescr(dtype) + "', 'fortran_order': False, 'shape': (";
+      "{'descr': '" +
+      (dtype == DType::String ? strings.first : npyDescr(dtype)) +
+      "', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < shape.size(); ++i)
     dict += std::to_string(shape[i]) +
             (shape.size() == 1 || i + 1 < shape.size() ? ", " : "");
@@ -383,7 +531,12 @@ std::vector<uint8_t> encodeNpy(DType dtype, const std::vector<int64_t> &shape,
   for (size_t i = 0; i < (v2 ? 4u : 2u); ++i)
     header += char(static_cast<uint8_t>(headerLen >> (8 * i)));
   header += dict;
-  size_t bytes = dtypeSize(dtype) * static_cast<size_t>(numElements(shape));
+  if (dtype == DType::String)
+    data = strings.second.data();
+  size_t bytes =
+      dtype == DType::String
+          ? strings.second.size()
+          : dtypeSize(dtype) * static_cast<size_t>(numElements(shape));
   std::vector<uint8_t> out(header.size() + bytes);
   std::memcpy(out.data(), header.data(), header.size());
   if (bytes)

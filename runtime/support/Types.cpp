@@ -1,6 +1,7 @@
 #include "geflow/runtime/Types.h"
 #include "geflow/runtime/Half.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace geflow::rt {
@@ -63,6 +64,8 @@ double elementAsDouble(DType t, const void *data, size_t i) {
     std::memcpy(&v, p + 8 * i, 8);
     return static_cast<double>(v);
   }
+  case DType::String:
+    return NAN; // no numeric value
   }
   return 0;
 }
@@ -86,16 +89,18 @@ size_t dtypeSize(DType t) {
   case DType::F64:
   case DType::U64:
     return 8;
+  case DType::String:
+    return 16; // sizeof(StringRef), checked in Strings.h
   }
   return 0;
 }
 
 static constexpr std::string_view kDTypeNames[kNumDTypes] = {
-    "float32", "float16", "bfloat16", "int8",   "uint8",  "int32", "int64",
-    "bool",    "float64", "int16",    "uint16", "uint32", "uint64"};
+    "float32", "float16", "bfloat16", "int8",   "uint8",  "int32",  "int64",
+    "bool",    "float64", "int16",    "uint16", "uint32", "uint64", "string"};
 static constexpr std::string_view kDTypeShortNames[kNumDTypes] = {
     "f32", "f16", "bf16", "i8",  "u8",  "i32", "i64",
-    "i1",  "f64", "i16",  "u16", "u32", "u64"};
+    "i1",  "f64", "i16",  "u16", "u32", "u64", "str"};
 
 std::string_view dtypeName(DType t) {
   auto i = static_cast<unsigned>(t);

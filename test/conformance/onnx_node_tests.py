@@ -252,6 +252,19 @@ def load_value(path, kind):
     raise ValueError(f"an optional of element type {opt.elem_type}")
 
 
+def to_npy_array(array):
+    """An array geflow-run reads: STRING tensors (object arrays of str or
+    bytes) become NumPy unicode 'U' (or bytes 'S') arrays."""
+    if array.dtype != object:
+        return array
+    items = array.ravel().tolist()
+    if all(isinstance(x, str) for x in items):
+        return np.array(items, dtype=str).reshape(array.shape)
+    if all(isinstance(x, bytes) for x in items):
+        return np.array(items, dtype=bytes).reshape(array.shape)
+    raise ValueError("a STRING tensor mixes str and bytes elements")
+
+
 def model_io(model_path):
     """([(input name, kind)] without initializers, [(output name, is
     bfloat16, kind)]); kind is value_kind's."""
@@ -313,6 +326,8 @@ def bf16_to_f32(bits):
 def compare(name, got, expected, is_bf16, tolerance=None):
     """None when `got` matches `expected`, else what differs; `tolerance`
     (rtol, atol) replaces the dtype's."""
+    if expected.dtype == object and got.dtype.kind in "US":
+        got = got.astype(object)  # geflow-run writes strings as 'U' / 'S'
     if got.shape != expected.shape:
         return (f"output '{name}': shape {list(got.shape)}, expected "
                 f"{list(expected.shape)}")
@@ -425,10 +440,11 @@ def run_data_set(test, data_set, gfm, inputs, outputs, args, workdir):
                 path = os.path.join(workdir, f"{name}_in{i}")
                 os.makedirs(path)
                 for k, array in enumerate(value):
-                    np.save(os.path.join(path, f"{k}.npy"), array)
+                    np.save(os.path.join(path, f"{k}.npy"),
+                            to_npy_array(array), allow_pickle=False)
             else:
                 path = os.path.join(workdir, f"{name}_in{i}.npy")
-                np.save(path, value)
+                np.save(path, to_npy_array(value), allow_pickle=False)
             cmd.append(f"--input={iname}={path}")
         expected = [load_value(p, kind)
                     for p, (_, _, kind) in zip(out_files, outputs)]

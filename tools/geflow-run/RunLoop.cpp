@@ -225,6 +225,20 @@ runLoop(rt::Model &model, rt::Device &device,
     for (size_t s = 0; s < slots[t].size(); ++s)
       for (size_t o = 0; o < first.size(); ++o) {
         const HostTensor &a = first[o], &b = slots[t][s].outputs[o];
+        if (a.dtype == rt::DType::String) {
+          // Elements point into each slot's own store: compare the text.
+          size_t n = a.bytes / sizeof(rt::StringRef);
+          for (size_t i = 0; i < n; ++i)
+            if (rt::stringAt(a.data.get(), i) != rt::stringAt(b.data.get(), i))
+              return rt::Status(rt::ErrorCode::kInternal,
+                                "output '" + a.name + "' of thread " +
+                                    std::to_string(t) + " stream " +
+                                    std::to_string(s) +
+                                    " differs from thread 0 stream 0's at "
+                                    "string element " +
+                                    std::to_string(i));
+          continue;
+        }
         if (std::memcmp(a.data.get(), b.data.get(), a.bytes) == 0)
           continue;
         size_t at = 0;

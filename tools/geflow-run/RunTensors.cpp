@@ -4,6 +4,7 @@
 #include "geflow/runtime/Half.h"
 #include "geflow/runtime/Memory.h"
 #include "geflow/runtime/Npy.h"
+#include "geflow/runtime/Strings.h"
 // Header-only scalar conversions (the runtime's own, so that random fp16 /
 // bf16 inputs and printed values round exactly as the kernels do).
 
@@ -35,6 +36,8 @@ StatusOr<HostTensor> allocateTensor(const rt::TensorInfo &info) {
                                                    rt::formatBytes(info.bytes) +
                                                    " for '" + info.name + "'");
   std::memset(t.data.get(), 0, rounded);
+  if (t.dtype == DType::String)
+    t.strings = std::make_shared<rt::StringStore>();
   return t;
 }
 
@@ -50,6 +53,16 @@ std::string inputNames(const rt::Model &model) {
 // Floats uniform in [-1, 1), integers in [0, 4) (small enough to be valid
 // indices of most gathers), bools 0/1. Derived from mt19937's raw output
 // only, so the values are the same with every standard library.
+/// Sets string element `i` of `t` to a copy of `s` (kept by t.strings).
+Status setString(HostTensor &t, size_t i, std::string_view s) {
+  StatusOr<rt::StringRef> r = t.strings->add(s);
+  if (!r.ok())
+    return Status(r.status().code(),
+                  "input '" + t.name + "': " + r.status().message());
+  rt::setStringAt(t.data.get(), i, *r);
+  return Status::OK();
+}
+
 void fillRandom(HostTensor &t, uint32_t seed) {
   std::mt19937 gen(seed);
   auto uniform = [&] {
@@ -112,6 +125,9 @@ void fillRandom(HostTensor &t, uint32_t seed) {
       std::memcpy(p + 8 * i, &v, 8);
       break;
     }
+    case DType::String: // "s0" ... "s3": short and never over the limits
+      (void)setString(t, i, "s" + std::to_string(gen() % 4));
+      break;
     }
   }
 }
@@ -145,6 +161,19 @@ StatusOr<HostTensor> readInput(const rt::TensorInfo &sig,
   rt::TensorInfo info = sig;
   info.shape = array->shape;
   info.bytes = array->data.size();
+  if (sig.dtype == DType::String) {
+    StatusOr<std::vector<std::string>> strings =
+        rt::npyStrings(*array, "input '" + sig.name + "': '" + path + "'");
+    if (!strings.ok())
+      return strings.status();
+    info.bytes = strings->size() * sizeof(rt::StringRef);
+    StatusOr<HostTensor> t = allocateTensor(info);
+    if (!t.ok())
+      return t;
+    for (size_t i = 0; i < strings->size(); ++i)
+      GEFLOW_RETURN_IF_ERROR(setString(*t, i, (*strings)[i]));
+    return t;
+  }
   StatusOr<HostTensor> t = allocateTensor(info);
   if (!t.ok())
     return t;
@@ -224,6 +253,16 @@ std::string summarize(const HostTensor &t) {
   if (n == 0)
     return os.str() + "  (empty)\n";
   constexpr size_t kShown = 8;
+  if (t.dtype == DType::String) {
+    os << "  values:";
+    for (size_t i = 0; i < std::min(n, kShown); ++i) {
+      std::string_view s = rt::stringAt(t.data.get(), i);
+      os << " '" << s.substr(0, 32) << (s.size() > 32 ? "...'" : "'");
+    }
+    if (n > kShown)
+      os << " ... (" << n << " strings)";
+    return os.str() + "\n";
+  }
   os << "  values:";
   for (size_t i = 0; i < std::min(n, kShown); ++i)
     os << " " << number(element(t, i), isFloat);

@@ -27,8 +27,13 @@ struct HostTensor {
   std::vector<int64_t> shape;
   uint64_t bytes = 0;
   std::unique_ptr<uint8_t, FreeDeleter> data;
+  /// String tensors: the bytes their elements point at (inputs: read from
+  /// the .npy file; outputs: where a run keeps its strings).
+  std::shared_ptr<rt::StringStore> strings;
 
-  rt::TensorRef ref() const { return {data.get(), bytes, dtype, shape}; }
+  rt::TensorRef ref() const {
+    return {data.get(), bytes, dtype, shape, strings.get()};
+  }
 };
 
 /// A zero-filled tensor of `info`'s dtype, format and shape.

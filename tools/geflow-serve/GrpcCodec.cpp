@@ -107,6 +107,7 @@ decodeGrpcInfer(const inference::ModelInferRequest &request,
     case rt::DType::Bool:
       st = storeTyped(c.bool_contents(), t, count, where, "bool_contents");
       break;
+    case rt::DType::String: // no served model has string inputs
     case rt::DType::F16:
     case rt::DType::BF16:
       st = invalidArgument(where + " is " + in.datatype() +

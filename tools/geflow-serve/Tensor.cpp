@@ -41,13 +41,15 @@ std::string_view kserveDTypeName(DType dtype) {
     return "UINT32";
   case DType::U64:
     return "UINT64";
+  case DType::String:
+    return "BYTES";
   }
   return "INVALID";
 }
 
 std::optional<DType> parseKServeDType(std::string_view name) {
   for (int i = 0; i < rt::kNumDTypes; ++i)
-    if (kserveDTypeName(DType(i)) == name)
+    if (DType(i) != DType::String && kserveDTypeName(DType(i)) == name)
       return DType(i);
   return std::nullopt;
 }
@@ -80,6 +82,8 @@ std::string_view tfDTypeName(DType dtype) {
     return "DT_UINT32";
   case DType::U64:
     return "DT_UINT64";
+  case DType::String:
+    return "DT_STRING";
   }
   return "DT_INVALID";
 }
@@ -183,6 +187,9 @@ bool storeElement(double value, bool isInteger, int64_t integer, DType dtype,
     }
     return true;
   }
+  case DType::String: // models with string tensors are not served
+    *why = "is a string, which geflow-serve does not serve";
+    return false;
   }
   *why = "has an unknown dtype";
   return false;
@@ -272,6 +279,9 @@ void appendElementJson(std::string &out, DType dtype, const uint8_t *data,
     out += std::to_string(v);
     return;
   }
+  case DType::String: // models with string tensors are not served
+    out += "null";
+    return;
   }
 }
 

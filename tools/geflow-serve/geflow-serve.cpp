@@ -123,6 +123,20 @@ static int fail(const Twine &message) {
 
 namespace {
 
+/// geflow-serve's codecs carry numbers only: a model with string inputs or
+/// outputs is refused when loaded, naming the tensor.
+serve::Status refuseStrings(const rt::Model &model) {
+  for (const auto *list : {&model.inputs(), &model.outputs()})
+    for (const rt::TensorInfo &t : *list)
+      if (t.dtype == rt::DType::String)
+        return serve::invalidArgument(
+            "model '" + model.name() + "': " +
+            (list == &model.inputs() ? "input '" : "output '") + t.name +
+            "' is a string tensor; geflow-serve does not serve string "
+            "tensors (run the model with geflow-run or the Python API)");
+  return serve::Status();
+}
+
 /// The GE options of a version's options.txt (NAME=VALUE per line, '#'
 /// comments), validated by the options registry.
 serve::Result<CompileConfig> readCompileOptions(const std::string &path) {
@@ -188,6 +202,8 @@ loadVersion(const std::string &dir, const std::shared_ptr<rt::Device> &device) {
         rt::Model::load(compiled[0], device);
     if (!model.ok())
       return serve::invalidArgument(model.status().message());
+    if (serve::Status st = refuseStrings(**model); !st.ok())
+      return st;
     return std::move(model.value());
   }
   serve::Result<CompileConfig> config =
@@ -212,6 +228,8 @@ loadVersion(const std::string &dir, const std::shared_ptr<rt::Device> &device) {
       bytes->data(), bytes->size(), device, sources[0]);
   if (!model.ok())
     return serve::invalidArgument(model.status().message());
+  if (serve::Status st = refuseStrings(**model); !st.ok())
+    return st;
   return std::move(model.value());
 }
 

@@ -19,7 +19,8 @@ def GE_Dialect : Dialect {
     attributes carry GE's names (`Conv2D` with `strides`, `pads`, `dilations`,
     `groups`, `data_format`; `MatMulV2` with `transpose_x1`/`transpose_x2`...).
 
-    Element types are f32, f16, bf16, i8, ui8, i32, i64 and i1. A tensor's
+    Element types are f32, f16, bf16, i8, ui8, i32, i64 and i1 (the device's),
+    f64, i16, ui16, ui32, ui64 and `!ge.string` (the host CPU engine's). A tensor's
     memory format (GE's `Format`) is part of its type as an encoding attribute,
     `tensor<1x3x224x224xf32, #ge.format<NC1HWC0>>`; shapes in types are always
     logical, the stored (physical) shape follows from the format.
@@ -62,6 +63,29 @@ def GE_Dialect : Dialect {
 }
 
 //===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def GE_StringType : TypeDef<GE_Dialect, "String"> {
+  let mnemonic = "string";
+  let summary = "A variable-length byte string (ONNX STRING, GE DT_STRING)";
+  let description = [{
+    The element type of string tensors: `tensor<3x!ge.string>`. MLIR has no
+    builtin string element type; this one carries no parameters, as a
+    string's length is a property of each value, not of the type.
+
+    Strings exist only on the host CPU engine: placement
+    (`ge-place-engines`) puts every op with a string operand or result
+    there, and only host kernels compute on them (Cast to and from numbers,
+    StringNormalizer, TfIdfVectorizer, RegexFullMatch). At run time an
+    element is a 16-byte reference to bytes the runtime keeps
+    (`rt::StringRef`, `geflow/runtime/Strings.h`), so data movement handles
+    strings as 16-byte elements. Constants of strings hold a
+    `DenseStringElementsAttr`.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Tensor formats
 //===----------------------------------------------------------------------===//
 
@@ -94,11 +118,12 @@ def GE_FormatAttr : EnumAttr<GE_Dialect, GE_Format, "format"> {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-// f64, i16, ui16, ui32 and ui64 have no device kernels: ops on them run on
-// the host CPU engine (mixed compute).
+// f64, i16, ui16, ui32, ui64 and strings have no device kernels: ops on
+// them run on the host CPU engine (mixed compute).
 def GE_ElementType : AnyTypeOf<[F32, F16, BF16, I8, UI8, I32, I64, I1,
-                                F64, I16, UI16, UI32, UI64],
-                               "ge element type (f32, f16, bf16, i8, ui8, i32, i64, i1, f64, i16, ui16, ui32, ui64)">;
+                                F64, I16, UI16, UI32, UI64, GE_StringType],
+                               "ge element type (f32, f16, bf16, i8, ui8, i32, i64, i1, f64, i16, ui16, ui32, ui64, !ge.string)">;
+def GE_StringTensor : TensorOf<[GE_StringType]>;
 def GE_FloatElementType : AnyTypeOf<[F32, F16, BF16, F64]>;
 def GE_IndexElementType : AnyTypeOf<[I32, I64]>;
 

@@ -22,6 +22,10 @@ using namespace geflow::ge;
 #include "dialects/ge/IR/GETypes.cpp.inc"
 
 void GEDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/ge/IR/GETypes.cpp.inc"
+      >();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/ge/IR/GEAttrs.cpp.inc"

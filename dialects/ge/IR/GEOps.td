@@ -13,5 +13,6 @@ include "dialects/ge/IR/GECollectiveOps.td"
 include "dialects/ge/IR/GEValueShapedOps.td"
 include "dialects/ge/IR/GESequenceOps.td"
 include "dialects/ge/IR/GEHostNNOps.td"
+include "dialects/ge/IR/GEStringOps.td"
 
 #endif // GEFLOW_GE_OPS

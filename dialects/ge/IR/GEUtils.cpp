@@ -42,6 +42,8 @@ std::optional<rt::DType> getRuntimeDType(Type t) {
     return rt::DType::U32;
   if (t.isUnsignedInteger(64))
     return rt::DType::U64;
+  if (isa<StringType>(t))
+    return rt::DType::String;
   return std::nullopt;
 }
 
@@ -87,6 +89,8 @@ Type getElementType(MLIRContext *ctx, rt::DType dtype) {
     return b.getIntegerType(32, /*isSigned=*/false);
   case rt::DType::U64:
     return b.getIntegerType(64, /*isSigned=*/false);
+  case rt::DType::String:
+    return StringType::get(ctx);
   }
   return Type();
 }
@@ -97,6 +101,8 @@ FailureOr<std::vector<uint8_t>> getRawBytes(ElementsAttr attr) {
     return failure();
   size_t count = type.getNumElements();
   Type et = type.getElementType();
+  if (!et.isIntOrFloat()) // strings have no fixed-size bytes
+    return failure();
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)

@@ -74,7 +74,11 @@ def NPU_TilingAttr : AttrDef<NPU_Dialect, "Tiling"> {
   let hasCustomAssemblyFormat = 1;
 }
 
+// Strings (`!ge.string`) reach npu only in host calls and copies.
+def NPU_StringElement
+    : Type<CPred<"::llvm::isa<::geflow::ge::StringType>($_self)">,
+           "ge string">;
 def NPU_Tensor : TensorOf<[F32, F16, BF16, I8, UI8, I32, I64, I1, F64, I16,
-                              UI16, UI32, UI64]>;
+                              UI16, UI32, UI64, NPU_StringElement]>;
 
 #endif // GEFLOW_NPU_BASE

@@ -2,6 +2,7 @@
 #include "dialects/npu/IR/NPUDialect.h"
 #include "dialects/ge/IR/GEDialect.h"
 #include "dialects/npu/IR/NPUOps.h"
+#include "geflow/runtime/Strings.h"
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
@@ -37,6 +38,11 @@ FailureOr<uint64_t> geflow::npu::getStorageBytes(Type type) {
   uint64_t elements = 1;
   for (int64_t d : *physical)
     elements *= static_cast<uint64_t>(d);
+  // A string element is a 16-byte rt::StringRef (geflow/runtime/Strings.h).
+  if (isa<geflow::ge::StringType>(ranked.getElementType()))
+    return elements * sizeof(geflow::rt::StringRef);
+  if (!ranked.getElementType().isIntOrFloat())
+    return failure();
   unsigned bits = ranked.getElementTypeBitWidth();
   return elements * ((bits + 7) / 8);
 }

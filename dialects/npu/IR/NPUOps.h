@@ -2,6 +2,7 @@
 #ifndef GEFLOW_DIALECTS_NPU_IR_NPUOPS_H
 #define GEFLOW_DIALECTS_NPU_IR_NPUOPS_H
 
+#include "dialects/ge/IR/GEDialect.h"
 #include "dialects/npu/IR/NPUDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

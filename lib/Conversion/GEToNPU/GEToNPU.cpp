@@ -90,6 +90,8 @@ DictionaryAttr toDictionary(MLIRContext *ctx, const k::AttrMap &attrs) {
       a = b.getDenseI64ArrayAttr(*is);
     else if (auto *fs = std::get_if<std::vector<double>>(&value))
       a = b.getDenseF64ArrayAttr(*fs);
+    else if (auto *ss = std::get_if<std::vector<std::string>>(&value))
+      a = b.getStrArrayAttr(SmallVector<StringRef>(ss->begin(), ss->end()));
     out.push_back(b.getNamedAttr(name, a));
   }
   return b.getDictionaryAttr(out);
@@ -167,6 +169,13 @@ k::AttrMap toHostAttrs(Operation *op) {
       attrs.set(name.str(), std::vector<int64_t>(is.asArrayRef()));
     else if (auto fs = dyn_cast<DenseF64ArrayAttr>(v))
       attrs.set(name.str(), std::vector<double>(fs.asArrayRef()));
+    else if (auto ss = dyn_cast<ArrayAttr>(v);
+             ss && llvm::all_of(ss, llvm::IsaPred<StringAttr>)) {
+      std::vector<std::string> strings;
+      for (Attribute x : ss)
+        strings.push_back(cast<StringAttr>(x).str());
+      attrs.set(name.str(), std::move(strings));
+    }
   }
   return attrs;
 }
@@ -204,6 +213,9 @@ private:
   /// A host-placed op without a device kernel as a call of its host kernel.
   LogicalResult lowerHostCall(Operation *op, OpBuilder &b);
   void copyOpInfo(Operation *op, Operation *task, OpBuilder &b);
+  /// A constant of strings: a host call that points its elements at the
+  /// strings it keeps as an attribute (weights hold fixed-size elements).
+  LogicalResult lowerStringConstant(ge::ConstOp cst, OpBuilder &b);
   /// A ge.Variable (or a float Cast of one) as a weight derived from it.
   LogicalResult lowerVariable(Operation *op, ge::VariableOp var, OpBuilder &b);
   FailureOr<Value> packedWeight(Operation *op, const k::KernelDef &def,
@@ -524,6 +536,32 @@ LogicalResult FuncLowering::lowerHostCall(Operation *op, OpBuilder &b) {
   return success();
 }
 
+LogicalResult FuncLowering::lowerStringConstant(ge::ConstOp cst, OpBuilder &b) {
+  auto dense = dyn_cast<DenseElementsAttr>(cst.getValue());
+  if (!dense)
+    return cst.emitError() << ge::opLabel(cst)
+                           << ": a string constant needs its values inline";
+  std::vector<std::string> values;
+  for (StringRef s : dense.getValues<StringRef>())
+    values.push_back(s.str());
+  k::AttrMap attrs;
+  attrs.set("values", std::move(values));
+  rt::HostKernel kernel = rt::HostOpRegistry::global().lookup("StringConst");
+  if (!kernel.fn)
+    return cst.emitError() << "the host kernel StringConst is missing";
+  std::vector<k::TensorDesc> outputs = {toDesc(cst.getResult(), false)};
+  if (rt::Status st = kernel.check({}, outputs, attrs); !st.ok())
+    return cst.emitError() << ge::opLabel(cst) << ": " << st.message();
+  auto call = HostCallOp::create(b, cst.getLoc(), cst->getResultTypes(),
+                                 b.getStringAttr("StringConst"), ValueRange(),
+                                 toDictionary(b.getContext(), attrs),
+                                 /*stream=*/IntegerAttr(),
+                                 /*outputs=*/ArrayAttr());
+  copyOpInfo(cst, call, b);
+  map_.map(cst->getResults(), call.getResults());
+  return success();
+}
+
 LogicalResult FuncLowering::run() {
   if (failed(checkStaticInputs()))
     return failure();
@@ -558,7 +596,11 @@ LogicalResult FuncLowering::run() {
       }
     if (failedAny)
       continue;
-    if (auto cst = dyn_cast<ge::ConstOp>(op)) {
+    if (auto cst = dyn_cast<ge::ConstOp>(op);
+        cst && isa<ge::StringType>(cst.getType().getElementType())) {
+      if (failed(lowerStringConstant(cst, b)))
+        failedAny = true;
+    } else if (auto cst = dyn_cast<ge::ConstOp>(op)) {
       auto w = WeightOp::create(b, op.getLoc(), cst.getType(), cst.getValue(),
                                 UnitAttr(), StringAttr(),
                                 b.getI64IntegerAttr(0), BufferAttr(),

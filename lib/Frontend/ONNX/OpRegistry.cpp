@@ -21,7 +21,8 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getIntegerTranslators(), getHostWindowTranslators(),
           getResizeTranslators(), getRecurrentTranslators(),
           getControlFlowTranslators(), getValueShapedTranslators(),
-          getSignalTranslators(), getSequenceTranslators()}) {
+          getSignalTranslators(), getSequenceTranslators(),
+          getStringTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

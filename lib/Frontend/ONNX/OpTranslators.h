@@ -45,6 +45,7 @@ llvm::ArrayRef<OpTranslator> getControlFlowTranslators();
 llvm::ArrayRef<OpTranslator> getValueShapedTranslators();
 llvm::ArrayRef<OpTranslator> getSignalTranslators();
 llvm::ArrayRef<OpTranslator> getSequenceTranslators();
+llvm::ArrayRef<OpTranslator> getStringTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);

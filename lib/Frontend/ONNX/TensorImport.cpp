@@ -2,6 +2,8 @@
 #include "TensorImport.h"
 #include "TypeMapping.h"
 
+#include "geflow/runtime/Strings.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -117,6 +119,25 @@ FailureOr<ElementsAttr> convertTensorData(const onnx::TensorProto &tensor,
     return failure();
   }
   int64_t count = type.getNumElements();
+  if (tensor.data_type() == onnx::TensorProto::STRING) {
+    // Strings live in string_data (raw_data cannot hold them).
+    if (tensor.string_data_size() != count) {
+      error = "holds " + std::to_string(tensor.string_data_size()) +
+              " strings but its shape needs " + std::to_string(count);
+      return failure();
+    }
+    SmallVector<StringRef> values;
+    for (const std::string &s : tensor.string_data()) {
+      if (s.size() > rt::kMaxStringElementBytes) {
+        error = "holds a string of " + std::to_string(s.size()) +
+                " bytes, over the limit of " +
+                std::to_string(rt::kMaxStringElementBytes);
+        return failure();
+      }
+      values.push_back(s);
+    }
+    return ElementsAttr(DenseStringElementsAttr::get(type, values));
+  }
   int64_t elementBytes = dataTypeBytes(tensor.data_type());
   std::vector<char> storage;
   ArrayRef<char> bytes;

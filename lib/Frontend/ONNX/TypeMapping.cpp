@@ -1,6 +1,8 @@
 //===- TypeMapping.cpp - ONNX element and tensor types to MLIR ------------===//
 #include "TypeMapping.h"
 
+#include "dialects/ge/IR/GEDialect.h"
+
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -39,6 +41,8 @@ std::optional<Type> convertDataType(int64_t onnxType, MLIRContext *context) {
     return b.getIntegerType(32, /*isSigned=*/false);
   case onnx::TensorProto::UINT64:
     return b.getIntegerType(64, /*isSigned=*/false);
+  case onnx::TensorProto::STRING:
+    return ge::StringType::get(context);
   default:
     return std::nullopt;
   }
@@ -96,7 +100,7 @@ FailureOr<TensorType> convertTensorType(const onnx::TypeProto &type,
     error = "element type " + dataTypeName(tensor.elem_type()) +
             " is not supported (ge holds FLOAT, FLOAT16, BFLOAT16, INT8, "
             "UINT8, INT32, INT64, BOOL, DOUBLE, INT16, UINT16, UINT32, "
-            "UINT64)";
+            "UINT64, STRING)";
     return failure();
   }
   if (!tensor.has_shape())

@@ -118,4 +118,15 @@ std::vector<double> AttrMap::getFloats(const std::string &name,
   return dflt;
 }
 
+std::vector<std::string>
+AttrMap::getStrings(const std::string &name,
+                    std::vector<std::string> dflt) const {
+  auto it = attrs_.find(name);
+  if (it == attrs_.end())
+    return dflt;
+  if (auto *v = std::get_if<std::vector<std::string>>(&it->second))
+    return *v;
+  return dflt;
+}
+
 } // namespace geflow::kernels

@@ -11,8 +11,14 @@
 //                     through int64 (INT64_MIN), u64 also above 2^63
 //   int -> int        two's complement wrap;  int -> float  round to nearest
 //   x -> bool         x != 0 (NaN -> true);  bool -> x: 0 or 1
+//   x <-> string      ONNX's text forms (string_number.h): the shortest
+//                     decimal of the source type, "NaN"/"INF"/"-INF";
+//                     reading "1e-5", "+INF", "nan", ... ("100.5" to an
+//                     integer truncates; "True"/"False" to bool); text
+//                     that is no number is an error naming the element
 //
 //===----------------------------------------------------------------------===//
+#include "kernels/host/string_number.h"
 #include "kernels/host/typed.h"
 
 #include "geflow/runtime/Half.h"
@@ -20,6 +26,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <string>
 
 namespace geflow::kernels::host {
 
@@ -112,6 +120,101 @@ void store(rt::DType t, void *data, int64_t index, const Scalar &s) {
   });
 }
 
+std::string formatElement(rt::DType t, const void *data, int64_t i) {
+  switch (t) {
+  case rt::DType::F32:
+    return formatFloat32(static_cast<float>(load(t, data, i).f));
+  case rt::DType::F64:
+    return formatFloat64(load(t, data, i).f);
+  case rt::DType::F16:
+  case rt::DType::BF16:
+    return formatFloat16(static_cast<float>(load(t, data, i).f),
+                         t == rt::DType::BF16);
+  case rt::DType::Bool:
+    return load(t, data, i).u ? "True" : "False";
+  default: {
+    Scalar s = load(t, data, i);
+    return s.kind == Scalar::Signed ? std::to_string(s.i) : std::to_string(s.u);
+  }
+  }
+}
+
+/// What a string reads as for `to`: a float32 directly, else a Scalar.
+std::optional<Scalar> parseElement(std::string_view text, rt::DType to) {
+  Scalar s;
+  if (to == rt::DType::F32) {
+    std::optional<float> f = parseFloat32(text);
+    if (!f)
+      return std::nullopt;
+    s.f = *f;
+    return s;
+  }
+  if (to == rt::DType::Bool) {
+    std::string_view t = text;
+    if (t == "True" || t == "true" || t == "TRUE") {
+      s.kind = Scalar::Unsigned;
+      s.u = 1;
+      return s;
+    }
+    if (t == "False" || t == "false" || t == "FALSE") {
+      s.kind = Scalar::Unsigned;
+      return s;
+    }
+  }
+  std::optional<ParsedNumber> p = parseNumber(text);
+  if (!p)
+    return std::nullopt;
+  if (p->isInt && !p->negative) {
+    s.kind = Scalar::Unsigned;
+    s.u = p->magnitude;
+  } else if (p->isInt && p->magnitude <= (uint64_t(1) << 63)) {
+    s.kind = Scalar::Signed;
+    s.i = static_cast<int64_t>(0 - p->magnitude);
+  } else {
+    s.f = p->value;
+  }
+  return s;
+}
+
+std::string quoted(std::string_view s) {
+  constexpr size_t kShown = 40;
+  std::string out = "'" + std::string(s.substr(0, kShown));
+  return out + (s.size() > kShown ? "...'" : "'");
+}
+
+rt::Status castStrings(const rt::HostCallArgs &args, const TensorDesc &x,
+                       const TensorDesc &y, int64_t n) {
+  const void *in = args.inputs[0];
+  void *out = args.outputs[0];
+  if (x.dtype == rt::DType::String && y.dtype == rt::DType::String) {
+    std::memmove(out, in, size_t(n) * sizeof(rt::StringRef));
+    return rt::Status::OK();
+  }
+  if (y.dtype == rt::DType::String) {
+    if (!args.strings)
+      return hostError("Cast to strings needs the run's string store");
+    for (int64_t i = 0; i < n; ++i) {
+      rt::StatusOr<rt::StringRef> r =
+          args.strings->add(formatElement(x.dtype, in, i));
+      if (!r.ok())
+        return r.status();
+      rt::setStringAt(out, size_t(i), *r);
+    }
+    return rt::Status::OK();
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    std::string_view text = rt::stringAt(in, size_t(i));
+    std::optional<Scalar> s = parseElement(text, y.dtype);
+    if (!s)
+      return hostError("Cast from string: element " + std::to_string(i) + " " +
+                       quoted(text) +
+                       " is not a number (ONNX reads "
+                       "decimals such as 3.14 or 1e-5, NaN, INF, -INF)");
+    store(y.dtype, out, i, *s);
+  }
+  return rt::Status::OK();
+}
+
 } // namespace
 
 rt::Status hostCheckCast(const std::vector<TensorDesc> &inputs,
@@ -129,6 +232,8 @@ rt::Status hostCheckCast(const std::vector<TensorDesc> &inputs,
 rt::Status hostRunCast(const rt::HostCallArgs &args) {
   const TensorDesc &x = (*args.inputDescs)[0], &y = (*args.outputDescs)[0];
   int64_t n = rt::numElements(x.shape);
+  if (x.dtype == rt::DType::String || y.dtype == rt::DType::String)
+    return castStrings(args, x, y, n);
   for (int64_t i = 0; i < n; ++i)
     store(y.dtype, args.outputs[0], i, load(x.dtype, args.inputs[0], i));
   return rt::Status::OK();

@@ -19,6 +19,8 @@ rt::Status hostCheckNonZero(const std::vector<TensorDesc> &inputs,
   if (inputs.size() != 1 || outputs.size() != 1)
     return invalid("NonZero takes one input and gives one output");
   const TensorDesc &y = outputs[0];
+  if (inputs[0].dtype == rt::DType::String)
+    return unsupported("NonZero takes numbers and bools, not strings");
   if (y.dtype != rt::DType::I64 || y.shape.size() != 2 ||
       y.shape[0] != static_cast<int64_t>(inputs[0].shape.size()))
     return invalid("NonZero's output must be int64 [rank of x, count]");

@@ -25,6 +25,9 @@ rt::Status hostCheckTopK(const std::vector<TensorDesc> &inputs,
   if (inputs.size() != 2 || outputs.size() != 2)
     return invalid("TopK takes x and k and gives values and indices");
   const TensorDesc &x = inputs[0];
+  if (x.dtype == rt::DType::String)
+    return unsupported("TopK on strings is not supported (it compares "
+                       "numbers)");
   if (outputs[0].dtype != x.dtype || outputs[1].dtype != rt::DType::I64)
     return invalid("TopK's values must have x's dtype and its indices int64");
   if (x.dtype == rt::DType::Bool)

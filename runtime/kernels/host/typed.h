@@ -19,7 +19,7 @@
 namespace geflow::kernels::host {
 
 /// Calls `f(T())` with the C++ type of `t`; false when `t` has none (f16,
-/// bf16). Bool is uint8_t holding 0 or 1.
+/// bf16, string). Bool is uint8_t holding 0 or 1.
 template <typename F> bool visitNative(rt::DType t, F &&f) {
   switch (t) {
   case rt::DType::F32:
@@ -55,6 +55,7 @@ template <typename F> bool visitNative(rt::DType t, F &&f) {
     return true;
   case rt::DType::F16:
   case rt::DType::BF16:
+  case rt::DType::String:
     return false;
   }
   return false;

@@ -46,6 +46,9 @@ rt::Status hostCheckUnique(const std::vector<TensorDesc> &inputs,
     return invalid("Unique takes x and gives y, indices, inverse_indices and "
                    "counts");
   const TensorDesc &x = inputs[0];
+  if (x.dtype == rt::DType::String)
+    return unsupported("Unique on strings is not supported (it compares "
+                       "numbers)");
   if (outputs[0].dtype != x.dtype)
     return invalid("Unique's y must have x's dtype");
   for (int i = 1; i < 4; ++i)

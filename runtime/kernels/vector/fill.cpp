@@ -136,6 +136,8 @@ int32_t fillKernel(const KernelArgs &args, uint32_t blockIdx,
   case DType::U64:
     generate<uint64_t>(out, b, e, [&](int64_t i) { return uint64_t(ival(i)); });
     break;
+  case DType::String: // not registered for strings (addAllDtypes)
+    break;
   }
   return 0;
 }

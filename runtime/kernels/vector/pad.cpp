@@ -77,6 +77,8 @@ uint64_t encodeValue(double v, DType dt) {
   case DType::U64:
     put(static_cast<uint64_t>(static_cast<int64_t>(v)));
     break;
+  case DType::String: // not registered for strings (addAllDtypes)
+    break;
   }
   return bits;
 }

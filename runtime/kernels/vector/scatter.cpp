@@ -114,6 +114,8 @@ void combineElement(Reduction r, DType dt, uint8_t *dst, const uint8_t *src) {
   case DType::U64:
     return combine(r, reinterpret_cast<uint64_t *>(dst),
                    *reinterpret_cast<const uint64_t *>(src));
+  case DType::String: // not registered for strings (addAllDtypes)
+    return;
   }
 }
 

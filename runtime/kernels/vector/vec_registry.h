@@ -35,10 +35,14 @@ void addVecImpls(KernelDef *def, std::initializer_list<DType> dtypes) {
   }
 }
 
-/// Adds one ISA-independent implementation (data movement) for every dtype.
+/// Adds one ISA-independent implementation (data movement) for every
+/// numeric dtype. Strings are not among them: these kernels move elements
+/// of at most 8 bytes or compute per dtype, and a string op without a host
+/// kernel fails the compile naming the op.
 inline void addAllDtypes(KernelDef *def, KernelFn fn) {
   for (int t = 0; t < rt::kNumDTypes; ++t)
-    def->impls.push_back({static_cast<DType>(t), Isa::Portable, fn});
+    if (static_cast<DType>(t) != DType::String)
+      def->impls.push_back({static_cast<DType>(t), Isa::Portable, fn});
 }
 
 } // namespace geflow::kernels::vec

@@ -2,6 +2,7 @@
 // writes them, and malformed files (every truncation, random corruption of
 // the header) that must be clear errors, never crashes (also under ASan).
 #include "geflow/runtime/Npy.h"
+#include "geflow/runtime/Strings.h"
 
 #include <gtest/gtest.h>
 
@@ -243,4 +244,80 @@ TEST(Npy, CorruptedHeadersNeverCrash) {
     }
   }
   EXPECT_GT(ok, 0); // padding edits keep the file valid
+}
+
+TEST(Npy, StringsReadFromUnicodeAndBytesAndRoundTrip) {
+  // np.array(['ab', 'é']) is '<U2': UTF-32, NUL-padded.
+  std::string data;
+  for (char32_t c : {U'a', U'b', U'\u00e9', U'\0'})
+    data.append(reinterpret_cast<const char *>(&c), 4);
+  std::string dict =
+      "{'descr': '<U2', 'fortran_order': False, 'shape': (2,), }";
+  std::vector<uint8_t> file = withHeader(dict, 0);
+  file.insert(file.end(), data.begin(), data.end());
+  auto u = parseNpy(file.data(), file.size(), "u.npy");
+  ASSERT_TRUE(u.ok()) << u.status().toString();
+  EXPECT_EQ(u->dtype, DType::String);
+  auto texts = npyStrings(*u, "u.npy");
+  ASSERT_TRUE(texts.ok());
+  EXPECT_EQ(*texts, (std::vector<std::string>{"ab", "\xc3\xa9"}));
+
+  // np.array([b'x', b'\xff\x00z']) is '|S3': NUL-padded bytes (trailing
+  // NULs dropped, inner ones kept).
+  std::string bytes = std::string("x\0\0", 3) + std::string("\xff\0z", 3);
+  std::vector<uint8_t> sfile = withHeader(
+      "{'descr': '|S3', 'fortran_order': False, 'shape': (2,), }", 0);
+  sfile.insert(sfile.end(), bytes.begin(), bytes.end());
+  auto s = parseNpy(sfile.data(), sfile.size(), "s.npy");
+  ASSERT_TRUE(s.ok()) << s.status().toString();
+  auto raw = npyStrings(*s, "s.npy");
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(*raw, (std::vector<std::string>{"x", std::string("\xff\0z", 3)}));
+
+  // Written back: UTF-8 text as '<U', other bytes as '|S'.
+  std::vector<std::string> keep = {"ab", "\xc3\xa9", ""};
+  std::vector<StringRef> refs;
+  for (const std::string &k : keep)
+    refs.push_back({k.data(), k.size()});
+  std::vector<uint8_t> out = encodeNpy(DType::String, {3}, refs.data());
+  auto back = parseNpy(out.data(), out.size(), "back.npy");
+  ASSERT_TRUE(back.ok()) << back.status().toString();
+  EXPECT_EQ(back->descr, "<U2");
+  EXPECT_EQ(*npyStrings(*back, "back.npy"), keep);
+  std::string odd("\xff\xfe", 2);
+  StringRef oddRef{odd.data(), odd.size()};
+  std::vector<uint8_t> outS = encodeNpy(DType::String, {1}, &oddRef);
+  auto backS = parseNpy(outS.data(), outS.size(), "backS.npy");
+  ASSERT_TRUE(backS.ok());
+  EXPECT_EQ(backS->descr, "|S2");
+  EXPECT_EQ(*npyStrings(*backS, "backS.npy"), std::vector<std::string>{odd});
+}
+
+TEST(Npy, MalformedStringsAreClearErrors) {
+  // '|U' is not a NumPy spelling; U0 holds nothing.
+  expectError(
+      withHeader("{'descr': '|U4', 'fortran_order': False, 'shape': (1,), }",
+                 16),
+      "is not supported", ErrorCode::kUnsupported);
+  expectError(
+      withHeader("{'descr': '<U0', 'fortran_order': False, 'shape': (1,), }",
+                 0),
+      "is not supported", ErrorCode::kUnsupported);
+  // Elements past the string size limit.
+  expectError(withHeader("{'descr': '<U999999999', 'fortran_order': False, "
+                         "'shape': (1,), }",
+                         0),
+              "is not supported", ErrorCode::kUnsupported);
+  // A UTF-32 unit that is no code point.
+  uint32_t bad = 0x110000;
+  std::vector<uint8_t> file = withHeader(
+      "{'descr': '<U1', 'fortran_order': False, 'shape': (1,), }", 0);
+  file.insert(file.end(), reinterpret_cast<uint8_t *>(&bad),
+              reinterpret_cast<uint8_t *>(&bad) + 4);
+  auto parsed = parseNpy(file.data(), file.size(), "bad.npy");
+  ASSERT_TRUE(parsed.ok());
+  auto texts = npyStrings(*parsed, "bad.npy");
+  ASSERT_FALSE(texts.ok());
+  EXPECT_NE(texts.status().message().find("no Unicode code point"),
+            std::string::npos);
 }

@@ -39,8 +39,9 @@ struct TensorDesc {
 
 /// Attribute values the compiler passes to tiling functions. Names follow the
 /// ge dialect's attribute names (strides, pads, transpose_x1, ...).
-using AttrValue = std::variant<int64_t, double, std::string,
-                               std::vector<int64_t>, std::vector<double>>;
+using AttrValue =
+    std::variant<int64_t, double, std::string, std::vector<int64_t>,
+                 std::vector<double>, std::vector<std::string>>;
 
 class AttrMap {
 public:
@@ -55,6 +56,9 @@ public:
                                std::vector<int64_t> dflt = {}) const;
   std::vector<double> getFloats(const std::string &name,
                                 std::vector<double> dflt = {}) const;
+  /// A list of strings (ONNX STRINGS attributes: stopwords, pools).
+  std::vector<std::string> getStrings(const std::string &name,
+                                      std::vector<std::string> dflt = {}) const;
   const std::map<std::string, AttrValue> &all() const { return attrs_; }
 
 private:

@@ -20,6 +20,7 @@
 
 #include "geflow/kernels/Kernel.h"
 #include "geflow/runtime/Status.h"
+#include "geflow/runtime/Strings.h"
 
 #include <map>
 #include <mutex>
@@ -38,6 +39,10 @@ struct HostCallArgs {
   const std::vector<kernels::TensorDesc> *inputDescs = nullptr;
   const std::vector<kernels::TensorDesc> *outputDescs = nullptr;
   const kernels::AttrMap *attrs = nullptr;
+  /// Where a kernel puts the bytes of the strings it outputs (string
+  /// tensors, Strings.h): the run's store, cleared when the execution
+  /// context runs again.
+  StringStore *strings = nullptr;
 };
 
 /// Runs on a thread of the stream's engine: it must not block on device

@@ -26,6 +26,7 @@
 #include "geflow/runtime/Gfm.h"
 #include "geflow/runtime/SharedArena.h"
 #include "geflow/runtime/Status.h"
+#include "geflow/runtime/Strings.h"
 #include "geflow/runtime/Types.h"
 
 #include <cstdint>
@@ -85,6 +86,12 @@ struct TensorRef {
   uint64_t size = 0;
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
+  /// String tensors (DType::String, Strings.h): an output's strings are
+  /// copied here at the end of the run, and its elements point here (the
+  /// run first clears the store). Required for string outputs, unused
+  /// otherwise; not owned, and must not be shared with another run in
+  /// flight.
+  StringStore *strings = nullptr;
 };
 
 /// A new value for one updatable weight (Model::updateWeights): `size`

@@ -13,6 +13,11 @@
 // array reads as bfloat16 and is accepted where uint16 is wanted, see
 // npyHolds).
 //
+// Strings (DType::String): read from bytes '|S<n>' (trailing NULs dropped,
+// as NumPy does) or unicode '<U<n>' (UTF-32, converted to UTF-8) arrays;
+// written as '<U<n>' when every element is valid UTF-8, else as '|S<n>'.
+// In an NpyArray they stay in the file's layout (npyStrings decodes them).
+//
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_NPY_H
 #define GEFLOW_RUNTIME_NPY_H
@@ -43,6 +48,10 @@ struct NpyArray {
 /// Parses .npy bytes; `name` prefixes errors.
 StatusOr<NpyArray> parseNpy(const void *bytes, size_t size,
                             const std::string &name);
+/// The elements of a string array ('S' or 'U') as UTF-8 / raw bytes;
+/// `name` prefixes errors (a 'U' element that is no Unicode code point).
+StatusOr<std::vector<std::string>> npyStrings(const NpyArray &array,
+                                              const std::string &name);
 /// Reads and parses a .npy file.
 StatusOr<NpyArray> readNpy(const std::string &path);
 
@@ -52,8 +61,8 @@ bool npyHolds(const NpyArray &array, DType dtype);
 /// The NumPy descr of `dtype` ("<f4"; "<u2" for bfloat16 and uint16).
 std::string npyDescr(DType dtype);
 /// Encodes a C-order array of `dtype` and `shape` (data has exactly
-/// numElements(shape) * dtypeSize(dtype) bytes) as a version 1.0 file
-/// (2.0 when the header needs it).
+/// numElements(shape) * dtypeSize(dtype) bytes; StringRef elements for
+/// strings) as a version 1.0 file (2.0 when the header needs it).
 std::vector<uint8_t> encodeNpy(DType dtype, const std::vector<int64_t> &shape,
                                const void *data);
 /// encodeNpy() written to `path` (via a temporary file and a rename).

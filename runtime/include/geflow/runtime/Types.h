@@ -31,8 +31,12 @@ enum class DType : uint8_t {
   U16 = 10,
   U32 = 11,
   U64 = 12,
+  // Variable-length byte strings (ONNX STRING): each element is an
+  // rt::StringRef (Strings.h), 16 bytes pointing at bytes kept elsewhere.
+  // Host CPU engine only.
+  String = 13,
 };
-constexpr int kNumDTypes = 13;
+constexpr int kNumDTypes = 14;
 
 size_t dtypeSize(DType t);
 /// Element `i` of a dense tensor of `t` at `data`, as a double (summaries,
@@ -43,13 +47,13 @@ double elementAsDouble(DType t, const void *data, size_t i);
 /// value out of range).
 std::string_view dtypeName(DType t);
 /// The short names of messages and generated names: "f32", "f16", "bf16",
-/// "i8", "u8", "i32", "i64", "i1", "f64", "i16", "u16", "u32", "u64".
+/// "i8", "u8", "i32", "i64", "i1", "f64", "i16", "u16", "u32", "u64", "str".
 std::string_view dtypeShortName(DType t);
 std::optional<DType> parseDType(std::string_view name);
 /// f32, f16, bf16 (the device's float types) or f64.
 bool isFloat(DType t);
-/// Whether device kernels exist for `t` at all (f64, i16, u16, u32 and u64
-/// are host-engine types: an op on them runs on the host CPU engine).
+/// Whether device kernels exist for `t` at all (f64, i16, u16, u32, u64 and
+/// string are host-engine types: an op on them runs on the host CPU engine).
 bool isDeviceDType(DType t);
 
 /// Tensor memory formats (GE's Format). Shapes in the IR are logical; the

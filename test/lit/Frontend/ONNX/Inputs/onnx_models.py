@@ -86,6 +86,46 @@ def _():
     return graph(nodes, inputs, outputs, inits)
 
 
+@model("strings")
+def _():
+    """STRING inputs and outputs, Cast to and from them, StringNormalizer
+    and TfIdfVectorizer over strings."""
+    S = TensorProto.STRING
+    nodes = [
+        helper.make_node("Cast", ["s"], ["s_f32"], name="parse", to=F),
+        helper.make_node("Cast", ["f"], ["f_str"], name="format", to=S),
+        helper.make_node("StringNormalizer", ["s"], ["norm"], name="norm",
+                         case_change_action="UPPER", is_case_sensitive=0,
+                         stopwords=["nan"], locale="en_US"),
+        helper.make_node("TfIdfVectorizer", ["s"], ["tf"], name="tfidf",
+                         mode="TF", min_gram_length=1, max_gram_length=2,
+                         max_skip_count=0, ngram_counts=[0, 2],
+                         ngram_indexes=[0, 1, 2], pool_strings=["1.5", "-2", "1.5", "-2"]),
+    ]
+    inputs = [vi("s", S, [3]), vi("f", F, [2])]
+    outputs = [vi("s_f32", F, [3]), vi("f_str", S, [2]), vi("norm", S, [2]),
+               vi("tf", F, [3])]
+    return graph(nodes, inputs, outputs)
+
+
+@model("string_const")
+def _():
+    """A STRING initializer, parsed to FLOAT."""
+    S = TensorProto.STRING
+    inits = [helper.make_tensor("k", S, [2], [b"0.25", b"-INF"])]
+    nodes = [helper.make_node("Cast", ["k"], ["y"], name="parse", to=F)]
+    return graph(nodes, [], [vi("y", F, [2])], inits)
+
+
+@model("regex")
+def _():
+    """RegexFullMatch (opset 20) on a STRING input."""
+    nodes = [helper.make_node("RegexFullMatch", ["s"], ["m"], name="match",
+                              pattern=r"[a-z]+\d*")]
+    return graph(nodes, [vi("s", TensorProto.STRING, [2, 2])],
+                 [vi("m", TensorProto.BOOL, [2, 2])], opset=20)
+
+
 @model("binary")
 def _():
     ops = ["Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater"]
@@ -1189,13 +1229,13 @@ def _():
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
         helper.make_node("Conv", ["x6", "w6"], ["cv"], name="conv4d"),
-        helper.make_node("Cast", ["x"], ["str"], to=TensorProto.STRING, name="to_string"),
+        helper.make_node("Cast", ["x"], ["cplx"], to=TensorProto.COMPLEX64, name="to_complex"),
     ]
     m = graph(nodes, [vi("x", F, [2, 2]), vi("x4", F, [1, 1, 4, 4]),
                       vi("x6", F, [1, 1, 2, 2, 2, 2])],
               [vi(n, TensorProto.INT32, None) for n in ["s1", "s2"]] +
               [vi(n, F, None) for n in ["m", "p", "cv"]] +
-              [vi("pi", I64, None), vi("str", TensorProto.STRING, None)],
+              [vi("pi", I64, None), vi("cplx", TensorProto.COMPLEX64, None)],
               [const("w6", np.ones((1, 1, 2, 2, 2, 2), np.float32))])
     m.opset_import.append(helper.make_opsetid("ai.onnx.ml", 3))
     return m
