@@ -1,5 +1,6 @@
 //===- Compile.cpp - Compile a model into a .gfm executable ---------------===//
 #include "geflow/Compiler/Compile.h"
+#include "ControlFlow.h"
 #include "MixedCompute.h"
 #include "MlirInput.h"
 #include "OutputCheck.h"
@@ -317,6 +318,8 @@ compileModule(ModuleOp module, const CompileConfig &config,
   }
   if (failed(applyVariableOptions(module, config.variables)) ||
       failed(checkInOutPairNames(module, config.pipeline.mixed)))
+    return failure();
+  if (failed(outlineControlFlow(module, config, modelName)))
     return failure();
   if (failed(runDumpedPipeline(module, config, /*graphOnly=*/false, modelName,
                                hook)))

@@ -210,6 +210,10 @@ LogicalResult annotate(npu::ProgramOp upper, npu::ProgramOp probe,
     if (isa<npu::HostCallOp>(u))
       return u.emitError(
           "input_shape_range: host calls cannot run in a shape-ranged program");
+    if (isa<npu::ControlOp>(u))
+      return u.emitError("input_shape_range: control flow (If, While) cannot "
+                         "run in a shape-ranged program; use gears "
+                         "(dynamic_dims)");
     if (isa<npu::CollectiveOp>(u))
       return u.emitError("input_shape_range: collectives cannot run in a "
                          "shape-ranged program; use gears (dynamic_dims)");

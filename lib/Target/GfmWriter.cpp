@@ -215,6 +215,8 @@ void addOpInfo(Operation &op, gfm::Task *task) {
     task->set_op_type(h.getCallee().str());
   else if (auto c = dyn_cast<CollectiveOp>(op))
     task->set_op_type(c.getKind().str());
+  else if (auto c = dyn_cast<ControlOp>(op))
+    task->set_op_type(c.getKind().str());
   if (auto precision = op.getAttrOfType<StringAttr>("ge.precision"))
     task->set_precision(precision.str());
   llvm::SmallVector<std::string> names;
@@ -240,6 +242,7 @@ private:
   FailureOr<gfm::Buffer> resolve(Value v);
   LogicalResult addTask(Operation &op, gfm::Program *out);
   LogicalResult addCollective(CollectiveOp op, gfm::CollectiveTask *ct);
+  LogicalResult addControl(ControlOp op, gfm::ControlTask *ct);
   ProgramOp program_;
   const WeightLayout &weights_;
   VariableTable &variables_;
@@ -294,6 +297,12 @@ FailureOr<gfm::Buffer> ProgramWriter::resolve(Value v) {
         (*h.getOutputs())[cast<OpResult>(v).getResultNumber()]));
   }
   if (auto c = dyn_cast<CollectiveOp>(def)) {
+    if (!c.getOutputs())
+      return def->emitOpError("result has no buffer (run npu-plan-memory)");
+    return toBuffer(cast<BufferAttr>(
+        (*c.getOutputs())[cast<OpResult>(v).getResultNumber()]));
+  }
+  if (auto c = dyn_cast<ControlOp>(def)) {
     if (!c.getOutputs())
       return def->emitOpError("result has no buffer (run npu-plan-memory)");
     return toBuffer(cast<BufferAttr>(
@@ -368,6 +377,8 @@ LogicalResult ProgramWriter::addTask(Operation &op, gfm::Program *out) {
   }
   if (auto c = dyn_cast<CollectiveOp>(op))
     return addCollective(c, task->mutable_collective());
+  if (auto c = dyn_cast<ControlOp>(op))
+    return addControl(c, task->mutable_control());
   auto h = cast<HostCallOp>(op);
   gfm::HostCallTask *ht = task->mutable_host_call();
   ht->set_callee(h.getCallee().str());
@@ -420,6 +431,28 @@ LogicalResult ProgramWriter::addCollective(CollectiveOp op,
   ct->set_root_rank(intAttr("root_rank"));
   ct->set_peer_rank(intAttr("peer_rank"));
   ct->set_sr_tag(intAttr("sr_tag"));
+  return success();
+}
+
+LogicalResult ProgramWriter::addControl(ControlOp op, gfm::ControlTask *ct) {
+  ct->set_kind(op.getKind().str());
+  for (int64_t s : op.getSubgraphs())
+    ct->add_subgraphs(static_cast<uint32_t>(s));
+  ct->set_num_carried(static_cast<uint32_t>(op.getNumCarried()));
+  for (Value in : op.getInputs()) {
+    auto b = resolve(in);
+    if (failed(b))
+      return failure();
+    *ct->add_inputs() = *b;
+    *ct->add_input_descs() = toDesc(in, nullptr);
+  }
+  for (Value r : op.getResults()) {
+    auto b = resolve(r);
+    if (failed(b))
+      return failure();
+    *ct->add_outputs() = *b;
+    *ct->add_output_descs() = toDesc(r, nullptr);
+  }
   return success();
 }
 
@@ -552,6 +585,10 @@ FailureOr<std::vector<uint8_t>> serializeGfm(ModuleOp module,
            model.mutable_inputs());
   mergeSig([](const gfm::Program &g) -> const auto & { return g.outputs(); },
            model.mutable_outputs());
+  // Compiled subgraphs of control flow (compileModule puts them there).
+  if (auto subgraphs = module->getAttrOfType<ArrayAttr>("ge.subgraphs"))
+    for (Attribute a : subgraphs)
+      model.add_subgraphs(cast<StringAttr>(a).str());
   const std::vector<uint8_t> &blob = weights.blob();
   model.set_weights_size(blob.size());
   return rt::encodeGfm(model, blob.data(), blob.size());

@@ -106,6 +106,8 @@ ContextPool::ContextPool(const std::vector<std::unique_ptr<GearPlan>> &plans,
     numEvents_ = std::max(numEvents_, plan->info.numEvents);
     numCollectives_ = std::max(numCollectives_,
                                static_cast<uint32_t>(plan->collectives.size()));
+    numControls_ =
+        std::max(numControls_, static_cast<uint32_t>(plan->controls.size()));
     for (uint32_t s : plan->internalStreams) {
       auto &list = plan->hostStream[s] ? hostStreams_ : internalStreams_;
       if (std::find(list.begin(), list.end(), s) == list.end())
@@ -162,6 +164,7 @@ StatusOr<std::unique_ptr<ExecContext>> ContextPool::create() {
   ctx->events.reset(new Event[numEvents_]);
   ctx->joins.reset(new Event[numStreams_]);
   ctx->collectiveDone.reset(new Event[numCollectives_]);
+  ctx->controlDone.reset(new Event[numControls_]);
   return ctx;
 }
 
@@ -223,6 +226,9 @@ Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
     }
     case StepKind::Collective:
       note(enqueueCollective(plan, step, stream, ctx, gear));
+      break;
+    case StepKind::Control:
+      note(enqueueControl(plan, step, stream, ctx, gear));
       break;
     }
   }

@@ -90,6 +90,9 @@ struct ExecContext {
   /// Indexed by collective task (GearPlan::collectives): reached when the
   /// collective completes (its stream waits for it).
   std::unique_ptr<Event[]> collectiveDone;
+  /// Indexed by control task (GearPlan::controls): reached when its
+  /// subgraphs have run (its stream waits for it).
+  std::unique_ptr<Event[]> controlDone;
   Event done;
   /// The bytes of the strings the host kernels of the current run create
   /// (HostCallArgs::strings); cleared when the context is acquired again.
@@ -126,6 +129,12 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
 /// starts it, and a wait for its completion that holds no AI core.
 Status enqueueCollective(const GearPlan &plan, const Step &step, Stream &stream,
                          ExecContext &ctx, GearState &gear);
+
+/// Enqueues control step `step` (If, While) of `plan` on `stream`: a
+/// callback that hands the subgraph runs to a control thread, and a wait for
+/// their end that holds no AI core (ControlTasks.cpp).
+Status enqueueControl(const GearPlan &plan, const Step &step, Stream &stream,
+                      ExecContext &ctx, GearState &gear);
 
 /// Enqueues one run of `plan` using `ctx` (with `gear` its state for the
 /// plan) on `caller` and ctx's internal streams. The bound pointers must be
@@ -184,7 +193,8 @@ private:
   const std::vector<const uint8_t *> external_;
   const bool sharedArena_;
   uint64_t arenaSize_ = 0, hostArenaSize_ = 0;
-  uint32_t numStreams_ = 1, numEvents_ = 0, numCollectives_ = 0;
+  uint32_t numStreams_ = 1, numEvents_ = 0, numCollectives_ = 0,
+           numControls_ = 0;
   /// Program streams > 0 some gear runs on the AI cores, and the ones some
   /// gear runs on the host CPU engine.
   std::vector<uint32_t> internalStreams_, hostStreams_;

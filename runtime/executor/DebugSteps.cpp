@@ -79,6 +79,10 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
     const CollectiveLayout &l = plan.collectives[step.index];
     inputs = gear.pointers.data() + l.firstPointer;
     outputs = gear.pointers.data() + l.firstPointer + l.numInputs;
+  } else if (step.kind == StepKind::Control) {
+    const ControlLayout &l = plan.controls[step.index];
+    inputs = gear.pointers.data() + l.firstPointer;
+    outputs = gear.pointers.data() + l.firstPointer + l.numInputs;
   }
   if (watch)
     GEFLOW_RETURN_IF_ERROR(
@@ -127,6 +131,11 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
     if (span)
       GEFLOW_RETURN_IF_ERROR(stamp(stream, debug.trace, span));
     GEFLOW_RETURN_IF_ERROR(enqueueCollective(plan, step, stream, ctx, gear));
+    break;
+  case StepKind::Control:
+    if (span)
+      GEFLOW_RETURN_IF_ERROR(stamp(stream, debug.trace, span));
+    GEFLOW_RETURN_IF_ERROR(enqueueControl(plan, step, stream, ctx, gear));
     break;
   }
   if (watch)

@@ -55,9 +55,31 @@ Model::fromFile(std::unique_ptr<GfmFile> file, std::shared_ptr<Device> device,
   for (const gfm::TensorSig &s : m.outputs())
     impl->outputs.push_back(exec::toTensorInfo(s));
   const DeviceProperties &props = device->properties();
+  // Control-flow subgraphs: each a whole .gfm, loaded (and so validated)
+  // like the model; nesting is bounded so a crafted file cannot recurse
+  // without end.
+  static thread_local int nesting = 0;
+  constexpr int kMaxSubgraphNesting = 16;
+  if (m.subgraphs_size() > 0 && nesting >= kMaxSubgraphNesting)
+    return Status(ErrorCode::kCorruptFile,
+                  path + ": control-flow subgraphs nested more than " +
+                      std::to_string(kMaxSubgraphNesting) + " levels deep");
+  for (int i = 0; i < m.subgraphs_size(); ++i) {
+    const std::string &bytes = m.subgraphs(i);
+    ModelLoadOptions subOptions;
+    subOptions.limits = options.limits;
+    ++nesting;
+    StatusOr<std::unique_ptr<Model>> sub =
+        loadFromBytes(bytes.data(), bytes.size(), device,
+                      path + ": subgraph " + std::to_string(i), subOptions);
+    --nesting;
+    if (!sub.ok())
+      return sub.status();
+    impl->subgraphs.push_back(std::move(sub.value()));
+  }
   for (int g = 0; g < m.gears_size(); ++g) {
-    StatusOr<std::unique_ptr<exec::GearPlan>> plan =
-        exec::planGear(m, g, props.soc, props.aiCoreCount, path);
+    StatusOr<std::unique_ptr<exec::GearPlan>> plan = exec::planGear(
+        m, g, props.soc, props.aiCoreCount, path, impl->subgraphs);
     if (!plan.ok())
       return plan.status();
     impl->gears.push_back(plan.value()->info);

@@ -34,6 +34,9 @@ struct Model::Impl {
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
   std::vector<GearInfo> gears;
+  /// Control-flow subgraphs (Model.subgraphs), run by control tasks;
+  /// declared before the pool so that they outlive its in-flight runs.
+  std::vector<std::shared_ptr<Model>> subgraphs;
   std::vector<std::unique_ptr<exec::GearPlan>> plans;
   /// Shared by the gears; declared after `plans` (it refers to them) so
   /// that it is destroyed, waiting for in-flight runs, first.

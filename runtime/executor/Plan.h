@@ -47,14 +47,21 @@ struct PointerSource {
   uint64_t offset; // within the region
 };
 
-enum class StepKind : uint8_t { Kernel, Record, Wait, HostCall, Collective };
+enum class StepKind : uint8_t {
+  Kernel,
+  Record,
+  Wait,
+  HostCall,
+  Collective,
+  Control
+};
 
 struct Step {
   StepKind kind;
   /// Program stream: 0 is the caller's stream.
   uint32_t stream;
   /// Kernel: index into GearPlan::kernels; HostCall: into hostCalls;
-  /// Collective: into collectives;
+  /// Collective: into collectives; Control: into controls;
   /// Record/Wait: the program event.
   uint32_t index;
   uint32_t blockDim;
@@ -100,6 +107,37 @@ struct CollectiveLayout {
 /// buffers' pointer-table entries start at `firstPointer`.
 StatusOr<CollectiveLayout> decodeCollective(const gfm::Task &task,
                                             uint32_t firstPointer);
+
+/// One tensor a control task hands to a subgraph executable.
+struct ControlTensor {
+  DType dtype;
+  std::vector<int64_t> shape;
+  uint64_t bytes;
+};
+
+/// A control-flow task (If, While): its two subgraph executables (then and
+/// else, or cond and body), checked at load against the task's tensors;
+/// the buffers come from the pointer table when it runs.
+struct ControlLayout {
+  bool isWhile = false;
+  std::shared_ptr<Model> first, second;
+  uint32_t firstPointer;
+  uint32_t numInputs;
+  uint32_t numOutputs;
+  uint32_t numCarried = 0;
+  std::vector<ControlTensor> inputs, outputs;
+  /// While with scan outputs: the iterations their leading dim holds.
+  int64_t scanLength = -1;
+  /// "'loop' (While)": how errors name the task.
+  std::string label;
+};
+
+/// Checks control task `task` against its subgraph executables (loaded
+/// from Model.subgraphs) and decodes it; the buffers' pointer-table entries
+/// start at `firstPointer`.
+StatusOr<ControlLayout>
+decodeControl(const gfm::Task &task, uint32_t firstPointer,
+              const std::vector<std::shared_ptr<Model>> &subgraphs);
 
 /// Tiling data of the executor's own copy kernel (memcpy tasks).
 struct CopyTiling {
@@ -161,6 +199,7 @@ struct GearPlan {
   std::vector<KernelLayout> kernels;
   std::vector<HostCallLayout> hostCalls;
   std::vector<CollectiveLayout> collectives;
+  std::vector<ControlLayout> controls;
   /// Program streams other than 0 that have tasks: each gets an internal
   /// stream per context, forked from and joined into the caller's stream.
   std::vector<uint32_t> internalStreams;
@@ -196,10 +235,11 @@ TensorInfo toTensorInfo(const gfm::TensorSig &sig);
 /// Decodes gear `gear` of `model` for a device with `aiCores` cores whose
 /// kernels are chosen for and tiled for `soc`. `file` prefixes errors (the
 /// model's path).
-StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
-                                             const kernels::SocInfo &soc,
-                                             uint32_t aiCores,
-                                             const std::string &file);
+/// `subgraphs` are the loaded Model.subgraphs that control tasks run.
+StatusOr<std::unique_ptr<GearPlan>>
+planGear(const gfm::Model &model, int gear, const kernels::SocInfo &soc,
+         uint32_t aiCores, const std::string &file,
+         const std::vector<std::shared_ptr<Model>> &subgraphs = {});
 
 } // namespace geflow::rt::exec
 

@@ -56,9 +56,11 @@ std::string dtypeList(const kernels::KernelDef &def) {
 class Planner {
 public:
   Planner(const gfm::Model &model, int gear, const kernels::SocInfo &soc,
-          uint32_t aiCores, const std::string &file)
+          uint32_t aiCores, const std::string &file,
+          const std::vector<std::shared_ptr<Model>> &subgraphs)
       : model_(model), program_(model.gears(gear)), gear_(gear), soc_(soc),
-        isa_(soc.isa), aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file) {
+        isa_(soc.isa), aiCores_(std::max<uint32_t>(aiCores, 1)), file_(file),
+        subgraphs_(subgraphs) {
     // A host-engine kernel runs as one block on one host thread, as the
     // compiler tiled it (GE's AICPU ops are single-threaded too).
     hostSoc_ = soc;
@@ -79,6 +81,7 @@ private:
   Status planCopy(const gfm::Task &task);
   Status planHostCall(const gfm::Task &task);
   Status planCollective(const gfm::Task &task);
+  Status planControl(const gfm::Task &task);
   Status checkDescs(const gfm::KernelTask &k, bool checkConst);
   Status checkTiling(const gfm::KernelTask &k, const kernels::KernelDef &def,
                      KernelLayout *layout, uint32_t *blockDim, bool onHost);
@@ -91,6 +94,7 @@ private:
   const kernels::Isa isa_;
   const uint32_t aiCores_;
   const std::string &file_;
+  const std::vector<std::shared_ptr<Model>> &subgraphs_;
   std::string where_;
   std::unique_ptr<GearPlan> plan_ = std::make_unique<GearPlan>();
 };
@@ -447,6 +451,25 @@ Status Planner::planCollective(const gfm::Task &task) {
   return Status::OK();
 }
 
+Status Planner::planControl(const gfm::Task &task) {
+  const gfm::ControlTask &c = task.control();
+  uint32_t first, firstOutput;
+  GEFLOW_RETURN_IF_ERROR(addPointers(c.inputs(), &first));
+  GEFLOW_RETURN_IF_ERROR(addPointers(c.outputs(), &firstOutput));
+  StatusOr<ControlLayout> layout = decodeControl(task, first, subgraphs_);
+  if (!layout.ok())
+    return fail(layout.status().code(), layout.status().message());
+  Step step{};
+  step.kind = StepKind::Control;
+  step.stream = task.stream();
+  step.index = static_cast<uint32_t>(plan_->controls.size());
+  step.blockDim = 1;
+  step.label = layout->label;
+  plan_->controls.push_back(std::move(layout.value()));
+  plan_->steps.push_back(std::move(step));
+  return Status::OK();
+}
+
 StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
   where_ = file_ + ": gear " + std::to_string(gear_) + ": ";
   GEFLOW_RETURN_IF_ERROR(checkSignature());
@@ -496,6 +519,9 @@ StatusOr<std::unique_ptr<GearPlan>> Planner::run() {
       break;
     case gfm::Task::kCollective:
       GEFLOW_RETURN_IF_ERROR(planCollective(task));
+      break;
+    case gfm::Task::kControl:
+      GEFLOW_RETURN_IF_ERROR(planControl(task));
       break;
     case gfm::Task::kRecord:
     case gfm::Task::kWait: {
@@ -582,11 +608,11 @@ std::vector<int64_t> evalShape(const RangedShape &shape,
   return out;
 }
 
-StatusOr<std::unique_ptr<GearPlan>> planGear(const gfm::Model &model, int gear,
-                                             const kernels::SocInfo &soc,
-                                             uint32_t aiCores,
-                                             const std::string &file) {
-  return Planner(model, gear, soc, aiCores, file).run();
+StatusOr<std::unique_ptr<GearPlan>>
+planGear(const gfm::Model &model, int gear, const kernels::SocInfo &soc,
+         uint32_t aiCores, const std::string &file,
+         const std::vector<std::shared_ptr<Model>> &subgraphs) {
+  return Planner(model, gear, soc, aiCores, file, subgraphs).run();
 }
 
 } // namespace geflow::rt::exec

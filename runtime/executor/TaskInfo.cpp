@@ -23,6 +23,8 @@ const char *TaskInfo::taskType() const {
     return "HOST_CPU";
   case Kind::Collective:
     return "HCCL";
+  case Kind::Control:
+    return "CONTROL";
   case Kind::Record:
     return "EVENT_RECORD";
   case Kind::Wait:
@@ -150,6 +152,16 @@ TaskInfo describeTask(const gfm::Task &task, uint32_t taskId,
   case gfm::Task::kCollective: {
     const gfm::CollectiveTask &c = task.collective();
     info.kind = TaskInfo::Kind::Collective;
+    info.kernel = c.kind();
+    for (const gfm::TensorDesc &d : c.input_descs())
+      info.inputs.push_back(toTensor(d));
+    for (const gfm::TensorDesc &d : c.output_descs())
+      info.outputs.push_back(toTensor(d));
+    break;
+  }
+  case gfm::Task::kControl: {
+    const gfm::ControlTask &c = task.control();
+    info.kind = TaskInfo::Kind::Control;
     info.kernel = c.kind();
     for (const gfm::TensorDesc &d : c.input_descs())
       info.inputs.push_back(toTensor(d));

@@ -272,6 +272,33 @@ Status Checker::checkTask(const gfm::Task &task, const gfm::Program &program) {
       GEFLOW_RETURN_IF_ERROR(checkDesc(d));
     return Status::OK();
   }
+  case gfm::Task::kControl: {
+    const gfm::ControlTask &c = task.control();
+    if (c.kind() != "If" && c.kind() != "While")
+      return fail("control task of unknown kind '" + c.kind() + "'");
+    if (c.input_descs_size() != c.inputs_size() ||
+        c.output_descs_size() != c.outputs_size())
+      return fail(c.kind() + " '" + task.name() +
+                  "' has a descriptor count unlike its buffer count");
+    if (c.subgraphs_size() != 2)
+      return fail(c.kind() + " '" + task.name() + "' names " +
+                  std::to_string(c.subgraphs_size()) +
+                  " subgraphs instead of 2");
+    for (uint32_t s : c.subgraphs())
+      if (s >= static_cast<uint32_t>(model_.subgraphs_size()))
+        return fail(c.kind() + " '" + task.name() + "' names subgraph " +
+                    std::to_string(s) + " of " +
+                    std::to_string(model_.subgraphs_size()));
+    for (const auto &b : c.inputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, false));
+    for (const auto &b : c.outputs())
+      GEFLOW_RETURN_IF_ERROR(checkBuffer(b, program, true));
+    for (const auto &d : c.input_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    for (const auto &d : c.output_descs())
+      GEFLOW_RETURN_IF_ERROR(checkDesc(d));
+    return Status::OK();
+  }
   default:
     return fail("task of unknown kind");
   }

@@ -1,12 +1,15 @@
 """ONNX control flow (If, Loop, Scan) in whole models, against NumPy.
 
-geflow compiles control flow at import (docs/onnx-frontend.md, "Control
-flow"): an If with a run-time condition computes both branches and selects,
-a Loop is unrolled (masked where its end is known only at run time), a Scan
-is unrolled over its scan axis. Each model is built with onnx.helper and
-checked with onnx.checker; every expected value comes from a NumPy
-reference written from the operator spec. Tolerance: rtol = atol = 1e-5 for
-f32; integers exact.
+Control flow whose course is known at compile time is compiled away at
+import (a constant If condition, a Loop with a small constant trip count,
+Scan); the rest becomes ge.If / ge.While, whose subgraphs compile into
+executables of their own that the executor runs (docs/onnx-frontend.md,
+"Control flow"; docs/executor.md, "Control flow"): only the branch an If's
+run-time condition picks runs, and a Loop whose end is known only at run
+time runs as many iterations as it takes. Each model is built with
+onnx.helper and checked with onnx.checker; every expected value comes from
+a NumPy reference written from the operator spec. Tolerance: rtol = atol =
+1e-5 for f32; integers exact.
 """
 import numpy as np
 import pytest
@@ -129,9 +132,11 @@ def test_greedy_decode_constant_trip_count():
 
 
 def test_greedy_decode_stops_at_eos_at_run_time():
-    # The trip count is an input and the body stops at EOS: every carried
-    # value is masked once the loop has ended, so h, the last token and the
-    # step count are exact for any run-time end.
+    # The trip count (max_len) is an input and the body stops at EOS: a
+    # ge.While runs exactly the iterations the reference runs, so h, the
+    # last token and the step count are exact for any run-time end; the
+    # tokens scan output has its declared length (STEPS) and holds zeros
+    # after the last iteration.
     nodes = [helper.make_node("Loop", ["m", "", "h0", "tok0", "steps0"],
                               ["h", "tok", "steps", "tokens"],
                               body=decode_body(True), name="decode")]
@@ -146,14 +151,78 @@ def test_greedy_decode_stops_at_eos_at_run_time():
         h0 = RNG.standard_normal((1, HIDDEN)).astype(np.float32) * 2
         tok0 = np.array([trial % VOCAB], np.int64)
         trips = np.int64(trial % (STEPS + 1))
-        h, tok, steps, _ = exe.run([trips, h0, tok0])
-        rh, rtok, rcount, _ = decode_reference(h0, tok0, int(trips), True)
+        h, tok, steps, tokens = exe.run([trips, h0, tok0])
+        rh, rtok, rcount, rtokens = decode_reference(h0, tok0, int(trips), True)
         if trips > 0 and rcount < trips:
             ended_early += 1
         close(h, rh)
         np.testing.assert_array_equal(tok, rtok if rcount else tok0)
         assert int(steps) == rcount
+        padded = np.zeros((STEPS, 1), np.int64)
+        if rcount:
+            padded[:rcount] = rtokens
+        np.testing.assert_array_equal(tokens, padded)
     assert ended_early > 0  # the EOS path was exercised
+    # A max_len beyond the declared length of the tokens output: the run
+    # fails naming the loop instead of writing past the output.
+    h0 = np.zeros((1, HIDDEN), np.float32)
+    with pytest.raises(geflow.Error, match=r"'decode' \(While\): runs more "
+                       r"than the 6 iterations its scan outputs hold"):
+        exe_no_eos = geflow.compile(model(
+            [helper.make_node("Loop", ["m", "", "h0", "tok0", "steps0"],
+                              ["h", "tok", "steps", "tokens"],
+                              body=decode_body(False), name="decode")],
+            [vi("m", I64, []), vi("h0", F, [1, HIDDEN]), vi("tok0", I64, [1])],
+            [vi("h", F, [1, HIDDEN]), vi("tok", I64, [1]),
+             vi("steps", I64, []), vi("tokens", I64, [STEPS, 1])],
+            decode_inits()))
+        exe_no_eos.run([np.int64(STEPS + 2), h0, np.array([1], np.int64)])
+
+
+def test_greedy_decode_with_runtime_max_len_and_no_scan_output():
+    # max_len given at run time, early exit on EOS, the generated tokens
+    # kept in a carried buffer written at the step position (ScatterElements)
+    # instead of a scan output: the loop can run any number of iterations.
+    cap = 40
+    body = decode_body(True)
+    body.input.append(vi("buf_in", I64, [cap]))
+    body.output.append(vi("buf_out", I64, [cap]))
+    body.node.extend([
+        helper.make_node("Unsqueeze", ["i", "axes0"], ["pos"]),
+        helper.make_node("ScatterElements", ["buf_in", "pos", "tok_out"],
+                         ["buf_out"], axis=0)])
+    # The body's scan output (emitted) is dropped: outputs are cond, h, tok,
+    # steps, buf.
+    outputs = [o for o in body.output if o.name != "emitted"]
+    del body.output[:]
+    body.output.extend(outputs)
+    body.node.remove([n for n in body.node if n.output[0] == "emitted"][0])
+    nodes = [helper.make_node("Loop", ["max_len", "", "h0", "tok0", "steps0",
+                                       "buf0"],
+                              ["h", "tok", "steps", "buf"], body=body,
+                              name="greedy")]
+    m = model(nodes, [vi("max_len", I64, []), vi("h0", F, [1, HIDDEN]),
+                      vi("tok0", I64, [1])],
+              [vi("h", F, [1, HIDDEN]), vi("tok", I64, [1]),
+               vi("steps", I64, []), vi("buf", I64, [cap])],
+              decode_inits() + [const("axes0", np.array([0], np.int64)),
+                                const("buf0", np.full(cap, -1, np.int64))])
+    exe = geflow.compile(m)
+    lengths = set()
+    for trial, max_len in enumerate([0, 1, 5, 17, 40, 40, 33]):
+        h0 = RNG.standard_normal((1, HIDDEN)).astype(np.float32) * 2
+        tok0 = np.array([(trial * 3 + 1) % VOCAB], np.int64)
+        h, tok, steps, buf = exe.run([np.int64(max_len), h0, tok0])
+        rh, rtok, rcount, rtokens = decode_reference(h0, tok0, max_len, True)
+        lengths.add(rcount)
+        close(h, rh)
+        assert int(steps) == rcount
+        expected = np.full(cap, -1, np.int64)
+        if rcount:
+            expected[:rcount] = rtokens[:, 0]
+            np.testing.assert_array_equal(tok, rtok)
+        np.testing.assert_array_equal(buf, expected)
+    assert len(lengths) > 2
 
 
 # ---------------------------------------------------------------------------
@@ -195,6 +264,57 @@ def test_if_runtime_condition():
         expected = (np.maximum(x @ W_THEN, 0) if positive else -x[:, 1:4]) + 1
         close(exe.run([x])[0], expected)
     assert seen == {True, False}
+
+
+def costly_if_model():
+    """then: a chain of 8 64x64 MatMuls, then x gathered at idx (a kernel
+    failure when idx is out of range); else: one Neg."""
+    nodes, prev = [], "xm"
+    for k in range(8):
+        nodes += [helper.make_node("MatMul", [prev, "WB"], [f"m{k}"]),
+                  helper.make_node("Tanh", [f"m{k}"], [f"t{k}"])]
+        prev = f"t{k}"
+    nodes += [helper.make_node("ReduceSum", [prev, "ax1"], ["rs"], keepdims=0),
+              helper.make_node("Gather", ["rs", "idx"], ["g"], axis=0),
+              helper.make_node("Add", ["g", "zeros4"], ["t"])]
+    then_g = helper.make_graph(nodes, "heavy", [], [vi("t", F, [4])])
+    else_g = helper.make_graph([helper.make_node("Neg", ["x"], ["e"])],
+                               "light", [], [vi("e", F, [4])])
+    outer = [helper.make_node("Reshape", ["x", "shape"], ["x1"]),
+             helper.make_node("Tile", ["x1", "reps"], ["xm"]),
+             helper.make_node("If", ["c"], ["y"], then_branch=then_g,
+                              else_branch=else_g, name="costly")]
+    return model(outer, [vi("c", B, []), vi("x", F, [4]), vi("idx", I64, [4])],
+                 [vi("y", F, [4])],
+                 [const("WB", WB), const("ax1", np.array([1], np.int64)),
+                  const("zeros4", np.zeros(4, np.float32)),
+                  const("shape", np.array([1, 4], np.int64)),
+                  const("reps", np.array([64, 16], np.int64))])
+
+
+WB = (RNG.standard_normal((64, 64)) / 8).astype(np.float32)
+
+
+def costly_reference(x, idx):
+    t = np.tile(x.reshape(1, 4), (64, 16))
+    for _ in range(8):
+        t = np.tanh(t @ WB)
+    return t.sum(axis=1)[idx]
+
+
+def test_if_runs_only_the_taken_branch():
+    exe = geflow.compile(costly_if_model())
+    x = RNG.standard_normal(4).astype(np.float32)
+    idx = np.array([0, 63, 5, 2], np.int64)
+    close(exe.run([np.bool_(True), x, idx])[0], costly_reference(x, idx))
+    close(exe.run([np.bool_(False), x, idx])[0], -x)
+    # An index out of range fails the Gather of the heavy branch when it
+    # runs; with the condition false the run succeeds, so that branch did
+    # not run at all (computing both branches and selecting would fail).
+    bad = np.array([0, 99, 1, 2], np.int64)
+    close(exe.run([np.bool_(False), x, bad])[0], -x)
+    with pytest.raises(geflow.Error, match=r"'costly' \(If\): then_branch"):
+        exe.run([np.bool_(True), x, bad])
 
 
 def test_if_nested_in_loop():
@@ -274,22 +394,39 @@ def counting_body(extra_input=False):
         "count", inputs, [vi("c_out", B, []), vi("y_out", F, [1])])
 
 
-def test_trip_count_beyond_the_unroll_limit():
+def test_trip_count_beyond_the_unroll_limit_runs_as_a_while():
+    # 5000 iterations exceed the 4096 the importer unrolls: a ge.While.
     nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"],
-                              body=counting_body(), name="huge")]
+                              body=counting_body(), name="long")]
     m = model(nodes, [vi("y0", F, [1])], [vi("y", F, [1])],
-              [const("m", np.int64(1 << 40)), const("step", np.float32(1))])
-    message = compile_error(m)
-    assert "'huge' (Loop)" in message and "4096" in message
+              [const("m", np.int64(5000)), const("step", np.float32(1))])
+    y0 = np.array([0.5], np.float32)
+    close(geflow.compile(m).run([y0])[0], y0 + 5000)
 
 
-def test_runtime_end_without_a_bound():
+def test_runtime_trip_count_without_scan_outputs():
     nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"],
                               body=counting_body(), name="open_loop")]
     m = model(nodes, [vi("m", I64, []), vi("y0", F, [1])], [vi("y", F, [1])],
               [const("step", np.float32(1))])
+    exe = geflow.compile(m)
+    for trips in [0, 1, 7, 300]:
+        y0 = RNG.standard_normal(1).astype(np.float32)
+        close(exe.run([np.int64(trips), y0])[0], y0 + trips)
+
+
+def test_carried_value_growing_across_iterations():
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c"], ["c_out"]),
+         helper.make_node("Concat", ["y_in", "y_in"], ["y_out"], axis=0)],
+        "grow", [vi("i", I64, []), vi("c", B, []), vi("y_in", F, ["n"])],
+        [vi("c_out", B, []), vi("y_out", F, ["n2"])])
+    nodes = [helper.make_node("Loop", ["m", "", "y0"], ["y"], body=body,
+                              name="doubling")]
+    m = model(nodes, [vi("m", I64, []), vi("y0", F, [1])], [vi("y", F, ["k"])])
     message = compile_error(m)
-    assert "'open_loop' (Loop)" in message and "run time" in message
+    assert "'doubling' (Loop)" in message
+    assert "enters as tensor<1xf32> and the body gives tensor<2xf32>" in message
 
 
 def test_body_with_wrong_arity():

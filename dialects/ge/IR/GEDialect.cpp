@@ -171,6 +171,23 @@ LogicalResult GEDialect::verifyOperationAttribute(Operation *op,
                << "'" << name << "' entries must be array<i64> dim lists";
     return success();
   }
+  if (name == "ge.subgraphs") {
+    // The compiled subgraphs of ge.ControlCall ops (lib/Compiler/
+    // ControlFlow.cpp): each a .gfm's bytes.
+    auto list = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!list || !isa<ModuleOp>(op) ||
+        !llvm::all_of(list, [](Attribute a) { return isa<StringAttr>(a); }))
+      return op->emitError()
+             << "'" << name << "' must be an array of strings on the module";
+    return success();
+  }
+  if (name == "ge.control_depth") {
+    // How deep in control flow a subgraph module is.
+    if (!isa<IntegerAttr>(attr.getValue()) || !isa<ModuleOp>(op))
+      return op->emitError()
+             << "'" << name << "' must be an integer on the module";
+    return success();
+  }
   if (name == "ge.model_dir") {
     if (!isa<StringAttr>(attr.getValue()) || !isa<ModuleOp>(op))
       return op->emitError()

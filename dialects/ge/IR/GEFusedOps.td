@@ -40,9 +40,12 @@ def GE_FusedElementwiseOp : GE_Op<"FusedElementwise", [
 }
 
 def GE_YieldOp : GE_Op<"Yield", [Pure, Terminator, ReturnLike,
-                                 HasParent<"FusedElementwiseOp">]> {
+                                 ParentOneOf<["FusedElementwiseOp", "IfOp", "WhileOp"]>]> {
   let summary = "Returns the values a fused region computes";
-  let description = [{ The terminator of `ge.FusedElementwise`. }];
+  let description = [{
+    The terminator of `ge.FusedElementwise` and of the regions of `ge.If`
+    and `ge.While`.
+  }];
   let arguments = (ins Variadic<GE_Tensor>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
   let builders = [OpBuilder<(ins), [{ /* nothing to yield */ }]>];

@@ -14,5 +14,6 @@ include "dialects/ge/IR/GEValueShapedOps.td"
 include "dialects/ge/IR/GESequenceOps.td"
 include "dialects/ge/IR/GEHostNNOps.td"
 include "dialects/ge/IR/GEStringOps.td"
+include "dialects/ge/IR/GEControlFlowOps.td"
 
 #endif // GEFLOW_GE_OPS

@@ -21,6 +21,8 @@ std::optional<int64_t> geflow::npu::getTaskStream(Operation *op) {
     return h.getStream().value_or(0);
   if (auto c = dyn_cast<CollectiveOp>(op))
     return c.getStream().value_or(0);
+  if (auto c = dyn_cast<ControlOp>(op))
+    return c.getStream().value_or(0);
   if (auto r = dyn_cast<EventRecordOp>(op))
     return r.getStream();
   if (auto w = dyn_cast<EventWaitOp>(op))
@@ -162,6 +164,11 @@ LogicalResult ProgramOp::verify() {
         if (failed(checkPlacement(&op, *ws, Type(), *this, "workspace")))
           return failure();
     } else if (auto c = dyn_cast<CollectiveOp>(op)) {
+      if (auto outs = c.getOutputs())
+        for (auto [buf, res] : llvm::zip(*outs, c.getResults()))
+          if (failed(check(cast<BufferAttr>(buf), res.getType(), "output")))
+            return failure();
+    } else if (auto c = dyn_cast<ControlOp>(op)) {
       if (auto outs = c.getOutputs())
         for (auto [buf, res] : llvm::zip(*outs, c.getResults()))
           if (failed(check(cast<BufferAttr>(buf), res.getType(), "output")))

@@ -208,4 +208,31 @@ def NPU_CollectiveOp : NPU_Op<"collective"> {
   let hasVerifier = 1;
 }
 
+
+def NPU_ControlOp : NPU_Op<"control"> {
+  let summary = "Runs compiled subgraphs: an If or a While (GE control flow)";
+  let description = [{
+    The lowered `ge.ControlCall`: `kind` is `"If"` or `"While"`, `subgraphs`
+    index the module's `ge.subgraphs` table of compiled executables, and
+    the operands and results are as `ge.ControlCall`'s. On `stream` the
+    executor reads the condition on the host, runs the chosen subgraph
+    executables (each with its own arena and task program) without holding
+    an AI core, and continues the stream when the op is done.
+
+    ```mlir
+    %y = npu.control "If"(%c, %x) {subgraphs = array<i64: 0, 1>}
+        : (tensor<i1>, tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, Variadic<NPU_Tensor>:$inputs,
+                       DenseI64ArrayAttr:$subgraphs,
+                       DefaultValuedAttr<I64Attr, "0">:$num_carried,
+                       OptionalAttr<I64Attr>:$stream,
+                       OptionalAttr<TypedArrayAttrBase<NPU_BufferAttr, "buffers">>:$outputs);
+  let results = (outs Variadic<NPU_Tensor>:$results);
+  let assemblyFormat = [{
+    $kind `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+  }];
+}
+
 #endif // GEFLOW_NPU_OPS

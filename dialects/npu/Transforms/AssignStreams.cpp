@@ -88,7 +88,7 @@ struct NPUAssignStreamsPass : impl::NPUAssignStreamsBase<NPUAssignStreamsPass> {
     SmallVector<Operation *> hostTasks;
     int64_t position = 0;
     for (Operation &op : program.getBody().front()) {
-      if (!isa<KernelOp, MemcpyOp, HostCallOp, CollectiveOp>(op) ||
+      if (!isa<KernelOp, MemcpyOp, HostCallOp, CollectiveOp, ControlOp>(op) ||
           !isTask(&op))
         continue;
       ++position;

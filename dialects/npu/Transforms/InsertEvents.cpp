@@ -29,7 +29,8 @@ struct NPUInsertEventsPass : impl::NPUInsertEventsBase<NPUInsertEventsPass> {
     int64_t numEvents = 0;
     SmallVector<Operation *> tasks;
     for (Operation &op : program.getBody().front())
-      if (isa<KernelOp, MemcpyOp, HostCallOp, CollectiveOp>(op) && isTask(&op))
+      if (isa<KernelOp, MemcpyOp, HostCallOp, CollectiveOp, ControlOp>(op) &&
+          isTask(&op))
         tasks.push_back(&op);
 
     for (Operation *task : tasks) {

@@ -106,6 +106,8 @@ bool needsArena(Value v) {
     return !h.getOutputs();
   if (auto c = dyn_cast_or_null<CollectiveOp>(def))
     return !c.getOutputs();
+  if (auto c = dyn_cast_or_null<ControlOp>(def))
+    return !c.getOutputs();
   return false;
 }
 
@@ -366,6 +368,12 @@ void Planner::apply(ArrayRef<uint64_t> offsets, uint64_t arenaSize,
         outs[cast<OpResult>(value).getResultNumber()] = buf;
         h.setOutputsAttr(ArrayAttr::get(ctx, outs));
       } else if (auto c = dyn_cast<CollectiveOp>(def)) {
+        SmallVector<Attribute> outs(c.getNumResults(), buf);
+        if (auto existing = c.getOutputs())
+          outs.assign(existing->begin(), existing->end());
+        outs[cast<OpResult>(value).getResultNumber()] = buf;
+        c.setOutputsAttr(ArrayAttr::get(ctx, outs));
+      } else if (auto c = dyn_cast<ControlOp>(def)) {
         SmallVector<Attribute> outs(c.getNumResults(), buf);
         if (auto existing = c.getOutputs())
           outs.assign(existing->begin(), existing->end());

@@ -631,6 +631,20 @@ LogicalResult FuncLowering::run() {
           b.getStringAttr(collectiveGroup(&op)), collectiveAttrs(&op),
           /*stream=*/IntegerAttr(), /*outputs=*/ArrayAttr());
       map_.map(op.getResults(), c.getResults());
+    } else if (auto call = dyn_cast<ge::ControlCallOp>(op)) {
+      if (llvm::any_of(op.getOperands(),
+                       [&](Value v) { return !map_.contains(v); }))
+        continue; // a producer already failed and was reported
+      SmallVector<Value> inputs;
+      for (Value v : op.getOperands())
+        inputs.push_back(map_.lookup(v));
+      auto c = ControlOp::create(
+          b, op.getLoc(), op.getResultTypes(), call.getKindAttr(), inputs,
+          call.getSubgraphsAttr(), call.getNumCarriedAttr(),
+          /*stream=*/IntegerAttr(), /*outputs=*/ArrayAttr());
+      copyOpInfo(&op, c, b);
+      c->setAttr("ge.op_type", call.getKindAttr());
+      map_.map(op.getResults(), c.getResults());
     } else if (isAliasLike(&op) && map_.contains(op.getOperand(0))) {
       auto alias = AliasOp::create(b, op.getLoc(), op.getResult(0).getType(),
                                    map_.lookup(op.getOperand(0)));

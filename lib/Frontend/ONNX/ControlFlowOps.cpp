@@ -1,27 +1,26 @@
 //===- ControlFlowOps.cpp - If, Loop, Scan --------------------------------===//
 //
-// Control flow is compiled away while the model is imported; the subgraphs
-// are imported inline (NodeContext::inlineGraph), with outer-scope names
-// resolving in the enclosing graphs:
+// Control flow whose course is known at compile time is compiled away while
+// the model is imported; the rest becomes ge.If / ge.While with the
+// subgraphs imported into their regions (outer-scope names resolve in the
+// enclosing graphs), which the compiler compiles as graphs of their own and
+// the executor runs (docs/onnx-frontend.md, "Control flow"):
 //
 // - If: a constant condition imports the branch it picks; a run-time one
-//   imports both and selects each output (ge.Select), so both branches must
-//   give outputs of the same types.
-// - Loop: unrolled. Each iteration imports the body with its iteration
-//   number as a constant, so inputs ge takes as attributes (a Slice's
-//   starts computed from the counter) fold. The number of iterations is the
-//   constant trip count, the iteration at which the condition becomes a
-//   constant false, or the known length of the scan outputs. A condition
-//   or trip count computed at run time masks each loop-carried value
-//   (ge.Select of the new and the previous value), so carried results are
-//   exact; scan outputs then have the length ONNX declares, which the
-//   run-time trip count must agree with (as Range's computed length).
+//   imports both branches into a ge.If, and only the chosen one runs.
+// - Loop: a constant trip count of at most kMaxUnrolledIterations (and at
+//   most kMaxUnrolledNodes imported body nodes) is unrolled, each iteration
+//   importing the body with its iteration number as a constant, so inputs
+//   ge takes as attributes (a Slice's starts computed from the counter)
+//   fold; unrolling also stops where the condition becomes a constant
+//   false. A trip count or condition known only at run time, or a constant
+//   trip count above the threshold, makes a ge.While over (iteration
+//   number, condition, carried values...); its scan outputs need the length
+//   ONNX declares, which the executor checks against the iterations run.
 // - Scan: unrolled over the static scan axis (opset 8's batch axis too).
 //
-// Unrolling is bounded: at most kMaxUnrolledIterations iterations and
-// kMaxUnrolledNodes imported body nodes per control-flow node, or the node
-// is reported (a loop that does not end at compile time is an error, never
-// a hang).
+// Unrolling never runs away: a loop that does not end at compile time goes
+// to ge.While instead.
 //
 //===----------------------------------------------------------------------===//
 #include "OpTranslators.h"
@@ -138,8 +137,71 @@ LogicalResult checkBudget(NodeContext &n, int64_t iterations,
 }
 
 //===----------------------------------------------------------------------===//
+// Regions of ge.If and ge.While
+//===----------------------------------------------------------------------===//
+
+/// A block not yet in a region (deleted with its ops on failure).
+struct BlockDeleter {
+  void operator()(Block *block) const {
+    block->dropAllReferences();
+    delete block;
+  }
+};
+using OwnedBlock = std::unique_ptr<Block, BlockDeleter>;
+
+/// A block with arguments of `argTypes` whose ops `build` creates (given
+/// the arguments); it ends in a ge.Yield of what `build` returns.
+template <typename Build>
+std::optional<OwnedBlock> buildRegion(NodeContext &n, TypeRange argTypes,
+                                      Build build) {
+  OwnedBlock block(new Block());
+  for (Type t : argTypes)
+    block->addArgument(t, n.getLoc());
+  OpBuilder &b = n.getBuilder();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(block.get());
+  SmallVector<Value> args(block->getArguments());
+  std::optional<SmallVector<Value>> yields = build(args);
+  if (!yields || llvm::is_contained(*yields, Value()) || n.hasFailed())
+    return std::nullopt;
+  YieldOp::create(b, n.getLoc(), ValueRange(*yields));
+  return block;
+}
+
+TypeRange yieldedTypes(Block &block) {
+  return block.getTerminator()->getOperandTypes();
+}
+
+bool isStatic(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  return shaped && shaped.hasStaticShape();
+}
+
+//===----------------------------------------------------------------------===//
 // If
 //===----------------------------------------------------------------------===//
+
+/// A run-time If whose outputs include sequences or optionals: both branches
+/// inlined, each output selected by the condition.
+LogicalResult selectBranches(NodeContext &n, Value cond,
+                             const NodeContext::Subgraph &thenBranch,
+                             const NodeContext::Subgraph &elseBranch) {
+  auto thenOuts = n.inlineGraph(thenBranch, {});
+  if (!thenOuts)
+    return failure();
+  auto elseOuts = n.inlineGraph(elseBranch, {});
+  if (!elseOuts)
+    return failure();
+  for (unsigned i = 0; i < n.getNumOutputs(); ++i) {
+    Value a = (*thenOuts)[i], b = (*elseOuts)[i];
+    Value out = isComposite(a.getType()) ? selectComposite(n, cond, a, b)
+                                         : n.create<SelectOp>(cond, a, b);
+    if (!out)
+      return failure();
+    n.setOutput(i, out);
+  }
+  return success();
+}
 
 LogicalResult translateIf(NodeContext &n) {
   Value cond = n.getRequiredInput(0);
@@ -171,34 +233,153 @@ LogicalResult translateIf(NodeContext &n) {
       n.setOutput(i, v);
     return success();
   }
-  // Known at run time only: compute both (ge ops have no side effects) and
-  // select.
-  auto thenOuts = n.inlineGraph(*thenBranch, {});
-  if (!thenOuts)
+  // Known at run time only: only the branch the condition picks runs.
+  auto importBranch = [&](const NodeContext::Subgraph &branch) {
+    return buildRegion(
+        n, {}, [&](ArrayRef<Value>) { return n.inlineGraph(branch, {}); });
+  };
+  std::optional<OwnedBlock> thenBlock = importBranch(*thenBranch);
+  if (!thenBlock)
     return failure();
-  auto elseOuts = n.inlineGraph(*elseBranch, {});
-  if (!elseOuts)
+  std::optional<OwnedBlock> elseBlock = importBranch(*elseBranch);
+  if (!elseBlock)
     return failure();
-  for (unsigned i = 0; i < n.getNumOutputs(); ++i) {
-    Value a = (*thenOuts)[i], b = (*elseOuts)[i];
-    if (a.getType() != b.getType())
+  TypeRange thenTypes = yieldedTypes(**thenBlock);
+  TypeRange elseTypes = yieldedTypes(**elseBlock);
+  for (unsigned i = 0; i < n.getNumOutputs(); ++i)
+    if (thenTypes[i] != elseTypes[i])
       return n.unsupported(
           "output " + Twine(i) + ": the branches give " +
-          typeString(a.getType()) + " and " + typeString(b.getType()) +
-          "; with a condition computed at run time geflow computes both "
-          "branches and selects, which needs equal types");
-    Value out = isComposite(a.getType()) ? selectComposite(n, cond, a, b)
-                                         : n.create<SelectOp>(cond, a, b);
-    if (!out)
-      return failure();
-    n.setOutput(i, out);
-  }
+          typeString(thenTypes[i]) + " and " + typeString(elseTypes[i]) +
+          "; geflow's If needs both branches to give equal types");
+  // Sequences and optionals are static element lists that exist only while
+  // importing, so no region can yield them: such an If computes both
+  // branches and selects each element.
+  if (llvm::any_of(thenTypes, [](Type t) { return isComposite(t); }))
+    return selectBranches(n, cond, *thenBranch, *elseBranch);
+  OperationState state(n.getLoc(), IfOp::getOperationName());
+  state.addOperands(cond);
+  state.addTypes(thenTypes);
+  state.addRegion()->push_back(thenBlock->release());
+  state.addRegion()->push_back(elseBlock->release());
+  auto results = n.createRegionOp(state);
+  if (!results)
+    return failure();
+  for (auto [i, v] : llvm::enumerate(*results))
+    n.setOutput(i, v);
   return success();
 }
 
 //===----------------------------------------------------------------------===//
 // Loop
 //===----------------------------------------------------------------------===//
+
+/// A Loop whose end is known only at run time (or too long to unroll) as a
+/// ge.While over (iteration number, condition, carried values...). The
+/// cond region checks the condition and the trip count; the body region is
+/// the Loop's body, counting the iteration.
+LogicalResult translateLoopAsWhile(NodeContext &n,
+                                   const NodeContext::Subgraph &body,
+                                   ArrayRef<Value> carried, Value tripCount,
+                                   int64_t constantTrips, Value cond,
+                                   unsigned numScans, int64_t scanLength) {
+  Type i64 = n.getBuilder().getI64Type();
+  if (numScans > 0 && scanLength < 0) {
+    std::string why = constantTrips >= 0
+                          ? "it runs more iterations than geflow unrolls (" +
+                                std::to_string(kMaxUnrolledIterations) + ")"
+                          : std::string("its end is known only at run time");
+    return n.unsupported(why +
+                         " and its scan outputs have no declared length; "
+                         "geflow runs such a Loop as a While, whose scan "
+                         "outputs need the static length ONNX declares for "
+                         "them");
+  }
+  for (auto [j, v] : llvm::enumerate(carried))
+    if (!isStatic(v.getType()))
+      return n.unsupported("loop-carried value " + Twine(j) + " has type " +
+                           typeString(v.getType()) +
+                           "; geflow's While needs static shapes");
+  SmallVector<Value> inits{n.constantScalar(i64, 0),
+                           cond ? cond : boolConstant(n, true)};
+  inits.append(carried.begin(), carried.end());
+  if (llvm::is_contained(inits, Value()))
+    return failure();
+  SmallVector<Type> types(ValueRange(inits).getTypes());
+
+  std::optional<OwnedBlock> condBlock = buildRegion(
+      n, types, [&](ArrayRef<Value> args) -> std::optional<SmallVector<Value>> {
+        Value c = args[1];
+        if (tripCount)
+          c = logicalAnd(n, c, n.create<LessOp>(args[0], tripCount));
+        if (!c)
+          return std::nullopt;
+        return SmallVector<Value>{c};
+      });
+  if (!condBlock)
+    return failure();
+  SmallVector<Type> scanTypes;
+  std::optional<OwnedBlock> bodyBlock = buildRegion(
+      n, types, [&](ArrayRef<Value> args) -> std::optional<SmallVector<Value>> {
+        auto outs = n.inlineGraph(body, args);
+        if (!outs)
+          return std::nullopt;
+        Value next = n.create<AddOp>(args[0], n.constantScalar(i64, 1));
+        Value c = toScalar(n, (*outs)[0], "the body's condition output");
+        if (!next || !c)
+          return std::nullopt;
+        SmallVector<Value> yields{next, c};
+        for (unsigned j = 0; j < carried.size(); ++j) {
+          Value v = (*outs)[1 + j];
+          if (v.getType() != carried[j].getType()) {
+            (void)n.unsupported(
+                "loop-carried value " + Twine(j) + " enters as " +
+                typeString(carried[j].getType()) + " and the body gives " +
+                typeString(v.getType()) +
+                "; geflow's While keeps each carried value's static shape "
+                "across iterations");
+            return std::nullopt;
+          }
+          yields.push_back(v);
+        }
+        for (unsigned k = 0; k < numScans; ++k) {
+          Value v = (*outs)[1 + carried.size() + k];
+          if (!isStatic(v.getType())) {
+            (void)n.unsupported("scan output " + Twine(k) + " has type " +
+                                typeString(v.getType()) +
+                                " per iteration; geflow's While needs "
+                                "static shapes");
+            return std::nullopt;
+          }
+          scanTypes.push_back(v.getType());
+          yields.push_back(v);
+        }
+        return yields;
+      });
+  if (!bodyBlock)
+    return failure();
+
+  SmallVector<Type> resultTypes(types);
+  for (Type t : scanTypes) {
+    auto each = cast<RankedTensorType>(t);
+    SmallVector<int64_t> shape{scanLength};
+    shape.append(each.getShape().begin(), each.getShape().end());
+    resultTypes.push_back(RankedTensorType::get(shape, each.getElementType()));
+  }
+  OperationState state(n.getLoc(), WhileOp::getOperationName());
+  state.addOperands(inits);
+  state.addTypes(resultTypes);
+  state.addRegion()->push_back(condBlock->release());
+  state.addRegion()->push_back(bodyBlock->release());
+  auto results = n.createRegionOp(state);
+  if (!results)
+    return failure();
+  for (unsigned j = 0; j < carried.size(); ++j)
+    n.setOutput(j, (*results)[2 + j]);
+  for (unsigned k = 0; k < numScans; ++k)
+    n.setOutput(carried.size() + k, (*results)[2 + carried.size() + k]);
+  return success();
+}
 
 LogicalResult translateLoop(NodeContext &n) {
   std::optional<NodeContext::Subgraph> body = n.getGraphAttr("body");
@@ -241,13 +422,23 @@ LogicalResult translateLoop(NodeContext &n) {
     tripCount = toScalar(n, tripCount, "the trip count M");
     if (!tripCount)
       return failure();
-    if (std::optional<SmallVector<int64_t>> m = n.getConstantInts(0)) {
+    if (std::optional<SmallVector<int64_t>> m = n.getConstantInts(0))
       constantTrips = std::max<int64_t>(m->front(), 0);
-      if (failed(checkBudget(n, constantTrips, *body)))
-        return failure();
-    }
   }
   bool runtimeTrips = tripCount && constantTrips < 0;
+  bool tooLong =
+      constantTrips > kMaxUnrolledIterations ||
+      constantTrips * std::max<int64_t>(body->numNodes, 1) > kMaxUnrolledNodes;
+  Value condInput = n.getInput(1);
+  if (condInput) {
+    condInput = toScalar(n, condInput, "the condition");
+    if (!condInput)
+      return failure();
+  }
+  // Without a constant trip count, a condition computed at run time ends
+  // the loop at run time too.
+  bool runtimeCond =
+      condInput && !getConstantBool(condInput) && constantTrips < 0;
   // The length ONNX declares for the scan outputs.
   int64_t scanLength = -1;
   for (unsigned k = 0; k < numScans; ++k) {
@@ -260,6 +451,22 @@ LogicalResult translateLoop(NodeContext &n) {
       return n.fail("its scan outputs are declared with different lengths (" +
                     Twine(scanLength) + " and " + Twine(shape->front()) + ")");
     scanLength = shape->front();
+  }
+  if (runtimeTrips || runtimeCond || tooLong) {
+    size_t mark = n.problemMark();
+    if (succeeded(translateLoopAsWhile(
+            n, *body, carried,
+            constantTrips >= 0
+                ? n.constantScalar(n.getBuilder().getI64Type(), constantTrips)
+                : tripCount,
+            constantTrips, condInput, numScans, scanLength)))
+      return success();
+    // A body that needs its iteration number as a constant (a Slice at
+    // [i, i + 1) whose output shape ONNX does not know) can still run
+    // unrolled to the declared scan length, masked.
+    if (tooLong || scanLength < 0 || scanLength > kMaxUnrolledIterations)
+      return failure();
+    n.dropProblemsSince(mark);
   }
   if (scanLength >= 0 && failed(checkBudget(n, scanLength, *body)))
     return failure();

@@ -48,7 +48,11 @@ GraphImporter::GraphImporter(GraphImporter &parent,
   this->parent = &parent;
   scope = (" in subgraph '" + body.name() + "' of " + owner).str();
   function = parent.function;
-  block = parent.block;
+  // Where the parent's translator imports the subgraph: inline in the
+  // parent's block, or into a region of ge.If / ge.While.
+  block = parent.builder.getInsertionBlock()
+              ? parent.builder.getInsertionBlock()
+              : parent.block;
   // The body's initializers may be materialized before its first node.
   builder.setInsertionPointToEnd(block);
 }
@@ -240,6 +244,12 @@ GraphImporter::Lookup GraphImporter::lookupValue(StringRef name, Value &value) {
   }
   std::string error;
   Location loc = NameLoc::get(builder.getStringAttr(name));
+  // At the start of this graph's block, so that it dominates every later
+  // use, also when a subgraph region is being imported when it is first
+  // read.
+  OpBuilder::InsertionGuard guard(builder);
+  if (block)
+    builder.setInsertionPointToStart(block);
   value = materializeTensor(*init->second, loc, error);
   if (!value) {
     errors.unsupported("initializer '" + name.str() + "'", error);

@@ -14,21 +14,40 @@ static constexpr size_t kMaxNamesPerOp = 8;
 static constexpr size_t kMaxLines = 40;
 
 void ImportErrors::unsupportedOp(StringRef opType, StringRef nodeName) {
-  for (auto &[type, nodes] : unsupportedOps) {
-    if (type == opType) {
-      nodes.push_back(nodeName.str());
+  for (auto [i, entry] : llvm::enumerate(unsupportedOps)) {
+    if (entry.first == opType) {
+      entry.second.push_back(nodeName.str());
+      order.push_back(static_cast<int>(i));
       return;
     }
   }
+  order.push_back(static_cast<int>(unsupportedOps.size()));
   unsupportedOps.push_back({opType.str(), {nodeName.str()}});
 }
 
 void ImportErrors::unsupported(StringRef what, const Twine &reason) {
   unsupportedUses.push_back((what + ": " + reason).str());
+  order.push_back(kUse);
 }
 
 void ImportErrors::failed(StringRef what, const Twine &reason) {
   failures.push_back((what + ": " + reason).str());
+  order.push_back(kFailure);
+}
+
+void ImportErrors::truncate(size_t mark) {
+  while (order.size() > mark) {
+    int where = order.pop_back_val();
+    if (where == kUse) {
+      unsupportedUses.pop_back();
+    } else if (where == kFailure) {
+      failures.pop_back();
+    } else {
+      unsupportedOps[where].second.pop_back();
+      if (unsupportedOps[where].second.empty())
+        unsupportedOps.erase(unsupportedOps.begin() + where);
+    }
+  }
 }
 
 static void printLines(llvm::raw_ostream &os, StringRef prefix,

@@ -35,6 +35,9 @@ public:
     return nodes + unsupportedUses.size() + failures.size();
   }
 
+  /// Forgets the problems recorded after count() was `mark`.
+  void truncate(size_t mark);
+
   bool empty() const {
     return unsupportedOps.empty() && unsupportedUses.empty() &&
            failures.empty();
@@ -51,6 +54,10 @@ private:
       unsupportedOps;
   llvm::SmallVector<std::string> unsupportedUses;
   llvm::SmallVector<std::string> failures;
+  /// Where each problem went, in order, for truncate(): an index into
+  /// unsupportedOps, or kUse / kFailure.
+  static constexpr int kUse = -1, kFailure = -2;
+  llvm::SmallVector<int> order;
 };
 
 } // namespace geflow::frontend::onnximp

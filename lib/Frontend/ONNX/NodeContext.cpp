@@ -294,6 +294,19 @@ SmallVector<Value> NodeContext::finishOp(OperationState &state,
   return SmallVector<Value>(op->getResults());
 }
 
+std::optional<SmallVector<Value>>
+NodeContext::createRegionOp(OperationState &state) {
+  // Inserted first: its regions read values of the enclosing graph, whose
+  // dominance only holds once the op is in place.
+  Operation *op = builder.insert(Operation::create(state));
+  if (mlir::verify(op, /*verifyRecursively=*/true).failed()) {
+    op->erase();
+    failed = true;
+    return std::nullopt;
+  }
+  return SmallVector<Value>(op->getResults());
+}
+
 SmallVector<Value> NodeContext::finishTypedOp(OperationState &state) {
   Operation *op = Operation::create(state);
   if (mlir::verify(op, /*verifyRecursively=*/false).failed()) {
@@ -372,6 +385,13 @@ NodeContext::inlineGraph(const Subgraph &body, ArrayRef<Value> args) {
 //===----------------------------------------------------------------------===//
 // Errors
 //===----------------------------------------------------------------------===//
+
+size_t NodeContext::problemMark() const { return graph.getErrors().count(); }
+
+void NodeContext::dropProblemsSince(size_t mark) {
+  graph.getErrors().truncate(mark);
+  failed = false;
+}
 
 LogicalResult NodeContext::unsupported(const Twine &reason) {
   failed = true;

@@ -176,6 +176,11 @@ public:
     OpTy::build(builder, state, resultTypes, std::forward<Args>(args)...);
     return finishTypedOp(state);
   }
+  /// Builds an op with regions (ge.If, ge.While) from `state`, whose result
+  /// types and regions are set, verifies it with its regions and inserts
+  /// it. Nullopt on failure (the verifier's message names this node).
+  std::optional<llvm::SmallVector<mlir::Value>>
+  createRegionOp(mlir::OperationState &state);
   mlir::Value constant(mlir::ElementsAttr value);
   /// A 1-D i64 constant (shape operands).
   mlir::Value constantI64(llvm::ArrayRef<int64_t> values);
@@ -192,6 +197,11 @@ public:
   /// Anything else (malformed node, bad attribute).
   mlir::LogicalResult fail(const llvm::Twine &reason);
   bool hasFailed() const { return failed; }
+  /// The problems recorded so far, and forgetting those recorded after
+  /// such a mark (with this node's failure): a translator that tried one
+  /// form of a node (a Loop as a While) and falls back to another.
+  size_t problemMark() const;
+  void dropProblemsSince(size_t mark);
 
   /// Axis in [0, rank), or records a failure naming `what`.
   std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank,

@@ -83,7 +83,12 @@ TEST(OpInfo, EveryGeOpWithDataHasOpInfo) {
                                         "HcomSend",
                                         "HcomReceive",
                                         "FusedElementwise",
-                                        "Yield"};
+                                        "Yield",
+                                        // Control flow: its subgraphs hold
+                                        // the kernels.
+                                        "If",
+                                        "While",
+                                        "ControlCall"};
   // Import-time only (ONNX sequences and optionals): never lowered.
   const std::set<std::string> importOnly = {"SequenceConstruct",
                                             "OptionalConstruct"};

@@ -53,7 +53,8 @@ struct TaskInfo {
     HostCall,
     Record,
     Wait,
-    Collective
+    Collective,
+    Control
   };
   Kind kind = Kind::Kernel;
   uint32_t taskId = 0; // index in the gear's program

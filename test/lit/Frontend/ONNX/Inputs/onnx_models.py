@@ -599,6 +599,24 @@ def _():
                  [vi("y", F, [1]), vi("ys", F, [4, 1])], counter_inits())
 
 
+@model("loop_while")
+def _():
+    # A run-time trip count and condition, a body that needs no constant
+    # iteration number: a ge.While; the scan output has its declared
+    # length (4).
+    body = loop_body(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"], name="keep"),
+         helper.make_node("Add", ["y_in", "step"], ["y_out"], name="acc"),
+         helper.make_node("Identity", ["y_out"], ["scan"], name="emit")],
+        [vi("i", I64, []), vi("cond_in", B, []), vi("y_in", F, [1])],
+        [vi("cond_out", B, []), vi("y_out", F, [1]), vi("scan", F, [1])])
+    nodes = [helper.make_node("Loop", ["m", "c", "y0"], ["y", "ys"],
+                              body=body, name="loop")]
+    return graph(nodes, [vi("m", I64, []), vi("c", B, []), vi("y0", F, [1])],
+                 [vi("y", F, [1]), vi("ys", F, [4, 1])],
+                 [const("step", np.full(1, 1.5, np.float32))])
+
+
 @model("loop_no_bound")
 def _():
     # A run-time trip count and no scan output: no bound to unroll to.
