@@ -11,5 +11,6 @@ include "dialects/ge/IR/GEFusedOps.td"
 include "dialects/ge/IR/GEIndexOps.td"
 include "dialects/ge/IR/GECollectiveOps.td"
 include "dialects/ge/IR/GEValueShapedOps.td"
+include "dialects/ge/IR/GESignalOps.td"
 
 #endif // GEFLOW_GE_OPS

@@ -88,6 +88,8 @@ double loadAsDouble(rt::DType t, const void *data, int64_t i) {
 void storeFromDouble(rt::DType t, void *data, int64_t i, double v) {
   if (t == rt::DType::F32)
     static_cast<float *>(data)[i] = static_cast<float>(v);
+  else if (t == rt::DType::F64)
+    static_cast<double *>(data)[i] = v;
   else if (t == rt::DType::F16)
     static_cast<uint16_t *>(data)[i] = rt::floatToHalf(static_cast<float>(v));
   else if (t == rt::DType::BF16)
