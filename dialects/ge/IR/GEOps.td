@@ -15,5 +15,6 @@ include "dialects/ge/IR/GESequenceOps.td"
 include "dialects/ge/IR/GEHostNNOps.td"
 include "dialects/ge/IR/GEStringOps.td"
 include "dialects/ge/IR/GEControlFlowOps.td"
+include "dialects/ge/IR/GESignalOps.td"
 
 #endif // GEFLOW_GE_OPS

@@ -73,6 +73,19 @@ LogicalResult translateConstantOfShape(NodeContext &n) {
 /// start + [0, 1, ..., n-1] * delta, exact for integers.
 LogicalResult translateRuntimeRange(NodeContext &n, Value start, Value delta) {
   auto shape = n.getKnownOutputShape(0);
+  if (!shape) {
+    // A length read off the users (a function body's Range feeding an
+    // output of declared length) is checked against the bounds at run
+    // time by the host op.
+    auto fromUsers = n.getOutputShapeFromUsers(0);
+    if (fromUsers && fromUsers->size() == 1) {
+      Type et = getElementType(start);
+      auto y = n.createWithTypes<RangeOp>(
+          TypeRange{RankedTensorType::get(*fromUsers, et)}, start,
+          castTo(n, n.getInput(1), et), castTo(n, delta, et));
+      return finish(n, y.empty() ? Value() : y.front());
+    }
+  }
   if (!shape || shape->size() != 1)
     return n.unsupported("start, limit and delta must be constant scalars, or "
                          "the output length known");

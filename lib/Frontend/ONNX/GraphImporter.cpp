@@ -46,6 +46,7 @@ GraphImporter::GraphImporter(GraphImporter &parent,
     : GraphImporter(parent.context, body, parent.opset, parent.modelDir,
                     parent.options, parent.errors) {
   this->parent = &parent;
+  trainingOpset = parent.trainingOpset;
   scope = (" in subgraph '" + body.name() + "' of " + owner).str();
   function = parent.function;
   // Where the parent's translator imports the subgraph: inline in the
@@ -331,6 +332,14 @@ static bool isDefaultDomain(const onnx::NodeProto &node) {
   return node.domain().empty() || node.domain() == "ai.onnx";
 }
 
+/// ONNX ops whose outputs are random draws.
+static bool isRandomOp(StringRef opType) {
+  return llvm::is_contained({"Bernoulli", "Multinomial", "RandomNormal",
+                             "RandomNormalLike", "RandomUniform",
+                             "RandomUniformLike"},
+                            opType);
+}
+
 void GraphImporter::poisonOutputs(const onnx::NodeProto &node) {
   for (const std::string &output : node.output())
     if (!output.empty())
@@ -376,8 +385,19 @@ GraphImporter::resolveOpset(const onnx::NodeProto &node, StringRef what,
 
 void GraphImporter::importNode(const onnx::NodeProto &node) {
   std::string what = describe(node);
+  bool training = node.domain() == kPreviewTrainingDomain;
   TranslateFn translate =
-      isDefaultDomain(node) ? lookupTranslator(node.op_type()) : nullptr;
+      isDefaultDomain(node) ? lookupTranslator(node.op_type())
+      : training            ? lookupPreviewTrainingTranslator(node.op_type())
+                            : nullptr;
+  if (!translate && isDefaultDomain(node) && isRandomOp(node.op_type())) {
+    errors.unsupported(what, node.op_type() +
+                                 " draws random values, which geflow does "
+                                 "not generate: no reference could check "
+                                 "them and no two runs would agree");
+    poisonOutputs(node);
+    return;
+  }
   if (!translate) {
     std::string opType = isDefaultDomain(node)
                              ? node.op_type()
@@ -390,7 +410,18 @@ void GraphImporter::importNode(const onnx::NodeProto &node) {
     return;
   }
   std::optional<int64_t> legacyVersion;
-  std::optional<int64_t> nodeOpset = resolveOpset(node, what, legacyVersion);
+  std::optional<int64_t> nodeOpset;
+  if (!training) {
+    nodeOpset = resolveOpset(node, what, legacyVersion);
+  } else if (trainingOpset == kPreviewTrainingVersion) {
+    nodeOpset = trainingOpset;
+  } else {
+    errors.unsupported(what, "the model imports " +
+                                 kPreviewTrainingDomain.str() + " version " +
+                                 std::to_string(trainingOpset) +
+                                 "; geflow imports its version " +
+                                 std::to_string(kPreviewTrainingVersion));
+  }
   if (!nodeOpset) {
     poisonOutputs(node);
     return;
@@ -490,6 +521,46 @@ GraphImporter::getKnownShape(StringRef name) const {
     dims.push_back(dim.dim_value());
   }
   return dims;
+}
+
+std::optional<SmallVector<int64_t>>
+GraphImporter::getShapeThroughElementwiseUsers(StringRef name) const {
+  static const llvm::StringSet<> unary = {
+      "Abs",      "Cast", "Ceil", "Cos",  "Exp",   "Floor",
+      "Identity", "Log",  "Neg",  "Relu", "Round", "Sin",
+      "Sigmoid",  "Sqrt", "Tanh", "Erf",  "Sign",  "Reciprocal"};
+  static const llvm::StringSet<> binary = {"Add", "Sub", "Mul", "Div", "Pow"};
+  auto isScalar = [&](const std::string &operand) {
+    if (auto init = initializers.find(operand); init != initializers.end())
+      return init->second->dims_size() == 0;
+    auto shape = getKnownShape(operand);
+    return shape && shape->empty();
+  };
+  // Nodes are in topological order: one pass collects every value that
+  // has `name`'s shape (a shape-keeping node whose operands have it or are
+  // scalars) until one of them has a shape ONNX knows.
+  llvm::StringSet<> sameShape;
+  sameShape.insert(name);
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!(node.domain().empty() || node.domain() == "ai.onnx") ||
+        node.output_size() != 1 ||
+        !(unary.contains(node.op_type())    ? node.input_size() == 1
+          : binary.contains(node.op_type()) ? node.input_size() == 2
+                                            : false))
+      continue;
+    bool reached = false, keeps = true;
+    for (const std::string &operand : node.input()) {
+      bool same = sameShape.contains(operand);
+      reached |= same;
+      keeps &= same || isScalar(operand);
+    }
+    if (!reached || !keeps)
+      continue;
+    if (auto shape = getKnownShape(node.output(0)))
+      return shape;
+    sameShape.insert(node.output(0));
+  }
+  return std::nullopt;
 }
 
 void GraphImporter::refineType(Value value, StringRef name, StringRef what) {

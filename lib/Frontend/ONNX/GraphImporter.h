@@ -42,6 +42,10 @@ public:
                 int64_t opset, llvm::StringRef modelDir,
                 const ImportOptions &options, ImportErrors &errors);
 
+  /// The ai.onnx.preview.training version the model imports (0: none);
+  /// subgraph importers take their parent's.
+  void setPreviewTrainingOpset(int64_t version) { trainingOpset = version; }
+
   /// Builds the graph function at the end of `module`. Problems are recorded
   /// in the ImportErrors; fails when there is any.
   mlir::LogicalResult importGraph(mlir::ModuleOp module);
@@ -71,6 +75,12 @@ public:
   /// the value `name`; nullopt unless every dim is known.
   std::optional<llvm::SmallVector<int64_t>>
   getKnownShape(llvm::StringRef name) const;
+  /// The known shape of the first value computed from `name` by
+  /// shape-keeping elementwise nodes (unary ones; binary ones whose
+  /// operands have `name`'s shape or are scalars ONNX knows); nullopt when
+  /// there is none.
+  std::optional<llvm::SmallVector<int64_t>>
+  getShapeThroughElementwiseUsers(llvm::StringRef name) const;
 
 private:
   /// A subgraph's importer: inserts into `parent`'s block and looks up what
@@ -100,6 +110,7 @@ private:
   mlir::MLIRContext *context;
   const onnx::GraphProto &graph;
   int64_t opset;
+  int64_t trainingOpset = 0;
   std::string modelDir;
   const ImportOptions &options;
   ImportErrors &errors;

@@ -60,6 +60,13 @@ FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
   return *version;
 }
 
+int64_t getDomainOpset(const onnx::ModelProto &model, StringRef domain) {
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    if (opset.domain() == domain)
+      return opset.version();
+  return 0;
+}
+
 static std::string listInputs(const onnx::GraphProto &graph) {
   std::string names;
   for (const onnx::ValueInfoProto &input : graph.input())

@@ -37,6 +37,9 @@ mlir::LogicalResult parseModel(llvm::StringRef bytes, onnx::ModelProto &model,
 mlir::FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
                                          std::string &error);
 
+/// The version of `domain` the model imports; 0 when it imports none.
+int64_t getDomainOpset(const onnx::ModelProto &model, llvm::StringRef domain);
+
 /// Replaces the shapes of the named graph inputs (ATC --input_shape). When
 /// any shape changes, previously inferred shapes are dropped so that shape
 /// inference derives them again.

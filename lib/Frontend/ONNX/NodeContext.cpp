@@ -74,6 +74,13 @@ NodeContext::getKnownOutputShape(unsigned i) const {
   return graph.getKnownShape(node.output(i));
 }
 
+std::optional<SmallVector<int64_t>>
+NodeContext::getOutputShapeFromUsers(unsigned i) const {
+  if (!isOutputUsed(i))
+    return std::nullopt;
+  return graph.getShapeThroughElementwiseUsers(node.output(i));
+}
+
 void NodeContext::setOutput(unsigned i, Value value) {
   if (i < outputs.size())
     outputs[i] = value;

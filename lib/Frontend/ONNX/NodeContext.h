@@ -85,6 +85,13 @@ public:
   /// constant; the values must agree with it.
   std::optional<llvm::SmallVector<int64_t>>
   getKnownOutputShape(unsigned i) const;
+  /// The static shape of output `i` read off its users when ONNX does not
+  /// know it: the shape ONNX knows of a value reached through elementwise
+  /// nodes whose other operands are scalars (which keep the shape), as a
+  /// function body's Range feeds a window declared [N]. The op must check
+  /// the run-time values against it.
+  std::optional<llvm::SmallVector<int64_t>>
+  getOutputShapeFromUsers(unsigned i) const;
   /// Records "unsupported" when any output from `first` on is used; `what`
   /// names those outputs ("the Indices output").
   mlir::LogicalResult rejectOutputsFrom(unsigned first, llvm::StringRef what);

@@ -10,6 +10,7 @@
 #include "GraphImporter.h"
 #include "ImportErrors.h"
 #include "ModelLoader.h"
+#include "OpTranslators.h"
 #include "ShapeInference.h"
 
 #include "dialects/ge/IR/GEDialect.h"
@@ -96,6 +97,8 @@ FailureOr<OwningOpRef<ModuleOp>> importONNXModel(MLIRContext &context,
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   onnximp::GraphImporter importer(&context, model.graph(), *opset, modelDir,
                                   options, errors);
+  importer.setPreviewTrainingOpset(
+      onnximp::getDomainOpset(model, onnximp::kPreviewTrainingDomain));
   if (failed(importer.importGraph(*module)) || !errors.empty())
     return errors.report(loc, displayName);
   if (options.canonicalize)

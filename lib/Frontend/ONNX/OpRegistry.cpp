@@ -38,6 +38,13 @@ TranslateFn lookupTranslator(llvm::StringRef opType) {
   return getRegistry().lookup(opType);
 }
 
+TranslateFn lookupPreviewTrainingTranslator(llvm::StringRef opType) {
+  for (const OpTranslator &entry : getPreviewTrainingTranslators())
+    if (entry.opType == opType)
+      return entry.translate;
+  return nullptr;
+}
+
 } // namespace onnximp
 
 llvm::SmallVector<llvm::StringRef> getSupportedONNXOperators() {

@@ -2,7 +2,8 @@
 //
 // One translator function per ONNX op type (default domain), grouped by
 // family in the *Ops.cpp files. Each family exposes its table slice; the
-// registry joins them for lookup by op type.
+// registry joins them for lookup by op type. The optimizers of
+// ai.onnx.preview.training (TrainingOps.cpp) have a table of their own.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_LIB_FRONTEND_ONNX_OPTRANSLATORS_H
@@ -11,6 +12,8 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
 
 namespace geflow::frontend::onnximp {
 
@@ -46,9 +49,18 @@ llvm::ArrayRef<OpTranslator> getValueShapedTranslators();
 llvm::ArrayRef<OpTranslator> getSignalTranslators();
 llvm::ArrayRef<OpTranslator> getSequenceTranslators();
 llvm::ArrayRef<OpTranslator> getStringTranslators();
+/// The optimizers of domain ai.onnx.preview.training (version 1).
+llvm::ArrayRef<OpTranslator> getPreviewTrainingTranslators();
 
 /// The translator of a default-domain op type; null when there is none.
 TranslateFn lookupTranslator(llvm::StringRef opType);
+/// The translator of an ai.onnx.preview.training op type; null when none.
+TranslateFn lookupPreviewTrainingTranslator(llvm::StringRef opType);
+
+/// The domain of the training optimizers, and its one version geflow reads.
+inline constexpr llvm::StringLiteral kPreviewTrainingDomain =
+    "ai.onnx.preview.training";
+inline constexpr int64_t kPreviewTrainingVersion = 1;
 
 } // namespace geflow::frontend::onnximp
 

@@ -14,6 +14,8 @@
 
 #include "dialects/ge/IR/GEShapes.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <array>
 
 using namespace mlir;
@@ -231,15 +233,57 @@ LogicalResult translateIdentity(NodeContext &n) {
 }
 
 // Inference: the output is the input and the mask is all ones.
+/// Dropout whose ratio or training_mode is computed at run time: the host
+/// op runs the deterministic cases (training_mode false or ratio 0) and
+/// fails a run that would draw a random mask.
+LogicalResult translateRuntimeDropout(NodeContext &n, Value x) {
+  auto type = dyn_cast<RankedTensorType>(x.getType());
+  if (!type || !type.hasStaticShape())
+    return n.unsupported("Dropout with a run-time ratio or training_mode "
+                         "needs a static input shape");
+  OpBuilder &b = n.getBuilder();
+  Value ratio =
+      n.getInput(1) ? n.getInput(1) : n.constantScalar(b.getF32Type(), 0.5);
+  if (!isFloatTensor(ratio))
+    return n.fail("ratio must be a float scalar");
+  Value training = n.getInput(2);
+  if (getElementType(training) != b.getI1Type())
+    return n.fail("training_mode must be a bool scalar");
+  auto results = n.createWithTypes<DropoutOp>(
+      TypeRange{type, RankedTensorType::get(type.getShape(), b.getI1Type())}, x,
+      ratio, training);
+  if (results.empty())
+    return failure();
+  n.setOutput(0, results[0]);
+  n.setOutput(1, results[1]);
+  return success();
+}
+
 LogicalResult translateDropout(NodeContext &n) {
   Value x = n.getRequiredInput(0);
   if (!x)
     return failure();
   if (n.getOpset() >= 12 && n.getInput(2)) {
     auto training = n.getConstantInts(2);
-    if (!training || llvm::any_of(*training, [](int64_t v) { return v; }))
-      return n.unsupported("training_mode must be a constant false "
-                           "(inference only)");
+    bool inference =
+        training && llvm::none_of(*training, [](int64_t v) { return v; });
+    // ratio defaults to 0.5; a ratio of 0 keeps every element.
+    std::optional<SmallVector<double>> ratio =
+        n.getInput(1)
+            ? n.getConstantFloats(1)
+            : std::optional<SmallVector<double>>(SmallVector<double>{0.5});
+    bool keepsAll =
+        ratio && llvm::all_of(*ratio, [](double r) { return r == 0; });
+    if (!inference && !keepsAll) {
+      if (training && ratio)
+        return n.unsupported(
+            "training_mode is true and the ratio " +
+            llvm::formatv("{0}", ratio->front()).str() +
+            " is positive: training-mode Dropout zeroes a random subset of "
+            "its input, which geflow does not compute (no reference could "
+            "check it); it runs Dropout with training_mode false or ratio 0");
+      return translateRuntimeDropout(n, x);
+    }
   }
   n.setOutput(0, x);
   if (!n.isOutputUsed(1))

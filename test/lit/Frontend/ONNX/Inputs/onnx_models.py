@@ -1240,9 +1240,9 @@ def _():
 def _():
     nodes = [
         helper.make_node("Relu", ["x"], ["r"], name="ok_relu"),
-        helper.make_node("Multinomial", ["r"], ["s1"], name="multinomial_1"),
+        helper.make_node("DeformConv", ["r"], ["s1"], name="deform_1"),
         helper.make_node("Bernoulli", ["x"], ["c"], name="bernoulli_1"),
-        helper.make_node("Multinomial", ["c"], ["s2"], name="multinomial_2"),
+        helper.make_node("DeformConv", ["x"], ["s2"], name="deform_2"),
         helper.make_node("Scaler", ["x"], ["m"], domain="ai.onnx.ml", name="ml_scaler"),
         helper.make_node("MaxPool", ["x4"], ["p", "pi"], kernel_shape=[2, 2],
                          name="pool_idx"),
@@ -1379,6 +1379,123 @@ def _():
     nodes = [helper.make_node("Add", ["x", "mask"], ["y"], name="add")]
     return graph(nodes, [vi("x", F, ["N", 128]), vi("mask", F, ["N", 128])],
                  [vi("y", F, ["N", 128])])
+
+
+# ---------------------------------------------------------------------------
+# Signal processing, training optimizers, run-time Dropout
+# ---------------------------------------------------------------------------
+
+
+@model("signal")
+def _():
+    """DFT (default length; runtime dft_length with a declared shape;
+    onesided), STFT (window; runtime frame_length) and MelWeightMatrix."""
+    I32 = TensorProto.INT32
+    nodes = [
+        helper.make_node("DFT", ["x"], ["d"], axis=1, name="dft"),
+        helper.make_node("DFT", ["x", "n"], ["dn"], axis=1, inverse=1,
+                         name="dft_runtime"),
+        helper.make_node("DFT", ["x", "six"], ["d1"], axis=2, onesided=1,
+                         name="dft_onesided"),
+        helper.make_node("STFT", ["s", "step", "w"], ["st"], name="stft"),
+        helper.make_node("STFT", ["s", "step", "", "len"], ["st2"],
+                         onesided=0, name="stft_runtime"),
+        helper.make_node("MelWeightMatrix", ["mels", "dftl", "rate", "lo", "hi"],
+                         ["mel"], name="mel"),
+    ]
+    return graph(nodes,
+                 [vi("x", F, [1, 5, 6, 1]), vi("n", I64, []), vi("s", F, [2, 32, 1]),
+                  vi("step", I64, []), vi("len", I64, []), vi("mels", I32, []),
+                  vi("dftl", I32, []), vi("rate", I32, []), vi("lo", F, []),
+                  vi("hi", F, [])],
+                 [vi("d", F, None), vi("dn", F, [1, 8, 6, 2]), vi("d1", F, None),
+                  vi("st", F, [2, 7, 5, 2]), vi("st2", F, [2, 3, 16, 2]),
+                  vi("mel", F, [9, 4])],
+                 [const("six", np.array(6, np.int64)),
+                  const("w", np.ones(8, np.float32))], opset=17)
+
+
+@model("signal_unknown")
+def _():
+    nodes = [helper.make_node("DFT", ["x", "n"], ["d"], axis=1, name="dft")]
+    return graph(nodes, [vi("x", F, [1, 5, 1]), vi("n", I64, [])],
+                 [vi("d", F, None)], opset=17)
+
+
+def training_graph(nodes, inputs, outputs, version=1):
+    g = helper.make_graph(nodes, "g", inputs, outputs)
+    m = helper.make_model(g, opset_imports=[
+        helper.make_opsetid("", 17),
+        helper.make_opsetid("ai.onnx.preview.training", version)])
+    m.ir_version = 8
+    return m
+
+
+def optimizer_io(groups):
+    inputs = [vi("R", F, []), vi("T", I64, [])]
+    inputs += [vi(f"{g}{i}", F, [2]) for g in groups for i in (1, 2)]
+    return inputs
+
+
+@model("training_optimizers")
+def _():
+    D = "ai.onnx.preview.training"
+    nodes = [
+        helper.make_node("Adagrad", ["R", "T", "X1", "G1", "H1"], ["ax", "ah"],
+                         domain=D, decay_factor=0.1, epsilon=1e-5,
+                         norm_coefficient=0.001, name="adagrad"),
+        helper.make_node("Momentum", ["R", "T", "X1", "X2", "G1", "G2", "V1", "V2"],
+                         ["mx1", "mx2", "mv1", "mv2"], domain=D, alpha=0.9,
+                         beta=0.5, mode="nesterov", norm_coefficient=0.0,
+                         name="momentum"),
+        helper.make_node("Adam", ["R", "T", "X1", "G1", "V1", "H1"],
+                         ["dx", "dv", "dh"], domain=D, name="adam"),
+    ]
+    outs = ["ax", "ah", "mx1", "mx2", "mv1", "mv2", "dx", "dv", "dh"]
+    return training_graph(nodes, optimizer_io("XGVH"), [vi(o, F, [2]) for o in outs])
+
+
+@model("training_version2")
+def _():
+    nodes = [helper.make_node("Adagrad", ["R", "T", "X1", "G1", "H1"], ["ax", "ah"],
+                              domain="ai.onnx.preview.training", name="adagrad")]
+    return training_graph(nodes, optimizer_io("XGH"),
+                          [vi("ax", F, [2]), vi("ah", F, [2])], version=2)
+
+
+@model("training_bad_momentum")
+def _():
+    nodes = [helper.make_node("Momentum", ["R", "T", "X1", "G1", "V1"],
+                              ["mx", "mv"], domain="ai.onnx.preview.training",
+                              alpha=0.9, beta=0.1, mode="heavy",
+                              norm_coefficient=0.0, name="momentum")]
+    return training_graph(nodes, optimizer_io("XGV"),
+                          [vi("mx", F, [2]), vi("mv", F, [2])])
+
+
+@model("dropout_training")
+def _():
+    """ratio 0 (identity, all-true mask), run-time ratio and training_mode
+    (host ge.Dropout), and a constant positive ratio in training (random:
+    unsupported)."""
+    B = TensorProto.BOOL
+    nodes = [
+        helper.make_node("Dropout", ["x", "zero", "yes"], ["y0", "m0"], name="zero"),
+        helper.make_node("Dropout", ["x", "r", "t"], ["y1", "m1"], name="runtime"),
+    ]
+    return graph(nodes, [vi("x", F, [2, 3]), vi("r", F, []), vi("t", B, [])],
+                 [vi("y0", F, None), vi("m0", B, None), vi("y1", F, None),
+                  vi("m1", B, None)],
+                 [const("zero", np.array(0, np.float32)),
+                  const("yes", np.array(True))], opset=13)
+
+
+@model("dropout_random")
+def _():
+    nodes = [helper.make_node("Dropout", ["x", "half", "yes"], ["y"], name="random")]
+    return graph(nodes, [vi("x", F, [2, 3])], [vi("y", F, None)],
+                 [const("half", np.array(0.5, np.float32)),
+                  const("yes", np.array(True))], opset=13)
 
 
 # ---------------------------------------------------------------------------
