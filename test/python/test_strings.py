@@ -60,14 +60,19 @@ def test_cast_reports_text_that_is_no_number(casts):
 
 
 def normalize(words, action, case_sensitive, stopwords):
-    """StringNormalizer in plain Python (ASCII and Latin letters)."""
+    """StringNormalizer in plain Python (ASCII and Latin letters). Case maps
+    one character to one, as glibc's towupper/towlower (and ONNX Runtime)
+    do: 'ß' has no one-character upper case and stays 'ß'."""
+    def upper(w):
+        return "".join(c.upper() if len(c.upper()) == 1 else c for c in w)
+
     if case_sensitive:
         kept = [w for w in words if w not in stopwords]
     else:
         stop = {w.lower() for w in stopwords}
         kept = [w for w in words if w.lower() not in stop]
     if action == "UPPER":
-        kept = [w.upper() for w in kept]
+        kept = [upper(w) for w in kept]
     elif action == "LOWER":
         kept = [w.lower() for w in kept]
     return kept or [""]

@@ -83,6 +83,8 @@ ValueField valueField(const tensorflow::TensorProto &p, rt::DType dtype) {
     return {"uint32_val", p.uint32_val_size()};
   case rt::DType::U64:
     return {"uint64_val", p.uint64_val_size()};
+  case rt::DType::String: // models with strings are refused at load
+    break;
   }
   return {"?", 0};
 }
@@ -124,7 +126,10 @@ bool storeValue(const tensorflow::TensorProto &p, rt::DType dtype, int i,
     std::memcpy(data + index * 8, &v, 8);
     return true;
   }
+  case rt::DType::String: // models with strings are refused at load
+    break;
   }
+  *why = "has a dtype geflow-serve does not serve";
   return false;
 }
 

@@ -30,10 +30,6 @@ void GEDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "dialects/ge/IR/GEAttrs.cpp.inc"
       >();
-  addTypes<
-#define GET_TYPEDEF_LIST
-#include "dialects/ge/IR/GETypes.cpp.inc"
-      >();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/ge/IR/GEOps.cpp.inc"
