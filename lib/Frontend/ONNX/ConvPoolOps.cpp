@@ -443,9 +443,9 @@ LogicalResult translateMaxPool(NodeContext &n) {
     return failure();
   if (*spatial == 3)
     return poolAs3D(n, x, *w, 3, [&](Value v, const Window &lw) -> Value {
-      Value pooled = n.create<MaxPool3DOp>(
-          v, lw.ge3DKsize(), lw.ge3DStrides(), lw.ge3DPads(),
-          lw.ge3DDilations(), ceil, StringRef("NCDHW"));
+      Value pooled = n.create<MaxPool3DOp>(v, lw.ge3DKsize(), lw.ge3DStrides(),
+                                           lw.ge3DPads(), lw.ge3DDilations(),
+                                           ceil, StringRef("NCDHW"));
       return pooled && integer ? castTo(n, pooled, et) : pooled;
     });
   if (lifted) {

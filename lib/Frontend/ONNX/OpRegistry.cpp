@@ -17,12 +17,12 @@ static const llvm::StringMap<TranslateFn> &getRegistry() {
           getMatMulTranslators(),      getNormalizationTranslators(),
           getReductionTranslators(),   getShapeTranslators(),
           getSliceConcatTranslators(), getConstantTranslators(),
-          getIndexTranslators(), getLossTranslators(), getQuantizeTranslators(),
-          getIntegerTranslators(), getHostWindowTranslators(),
-          getResizeTranslators(), getRecurrentTranslators(),
-          getControlFlowTranslators(), getValueShapedTranslators(),
-          getSignalTranslators(), getSequenceTranslators(),
-          getStringTranslators()}) {
+          getIndexTranslators(),       getLossTranslators(),
+          getQuantizeTranslators(),    getIntegerTranslators(),
+          getHostWindowTranslators(),  getResizeTranslators(),
+          getRecurrentTranslators(),   getControlFlowTranslators(),
+          getValueShapedTranslators(), getSignalTranslators(),
+          getSequenceTranslators(),    getStringTranslators()}) {
       for (const OpTranslator &entry : family) {
         bool inserted = map.try_emplace(entry.opType, entry.translate).second;
         assert(inserted && "op type translated by two families");

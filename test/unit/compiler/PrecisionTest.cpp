@@ -70,25 +70,13 @@ TEST(OpInfo, BuiltinSocsAndDefaults) {
 TEST(OpInfo, EveryGeOpWithDataHasOpInfo) {
   mlir::MLIRContext ctx;
   ctx.loadDialect<geflow::ge::GEDialect>();
-  const std::set<std::string> noData = {"Const",
-                                        "FileConstant",
-                                        "Variable",
-                                        "Assign",
-                                        "AssignAdd",
-                                        "AssignSub",
-                                        "HcomAllReduce",
-                                        "HcomAllGather",
-                                        "HcomReduceScatter",
-                                        "HcomBroadcast",
-                                        "HcomSend",
-                                        "HcomReceive",
-                                        "FusedElementwise",
-                                        "Yield",
-                                        // Control flow: its subgraphs hold
-                                        // the kernels.
-                                        "If",
-                                        "While",
-                                        "ControlCall"};
+  const std::set<std::string> noData = {
+      "Const", "FileConstant", "Variable", "Assign", "AssignAdd", "AssignSub",
+      "HcomAllReduce", "HcomAllGather", "HcomReduceScatter", "HcomBroadcast",
+      "HcomSend", "HcomReceive", "FusedElementwise", "Yield",
+      // Control flow: its subgraphs hold
+      // the kernels.
+      "If", "While", "ControlCall"};
   // Import-time only (ONNX sequences and optionals): never lowered.
   const std::set<std::string> importOnly = {"SequenceConstruct",
                                             "OptionalConstruct"};
