@@ -4,11 +4,20 @@
 Models (random weights, fixed seed; exported with Debian's PyTorch through
 torch.onnx.export): torchvision ResNet-18, ResNet-50 at batch 1 and 8,
 MobileNetV2, and a 12-layer d768 encoder (12 heads, FFN 3072, GELU) at
-sequence 128. Each is timed in this one process against PyTorch, both on
-the same cores (PyTorch with `--threads` intra-op threads, geflow on its AI
-cores), in interleaved rounds: every round times PyTorch, geflow fp32 and
-geflow `allow_mix_precision_bf16` back to back, so a load spike hits them
-alike. A row's latency is the median over every timed run of every round.
+sequence 128. Each is timed against PyTorch on the same cores (PyTorch
+with `--threads` intra-op threads, geflow on its AI cores), in interleaved
+rounds: every round times PyTorch, geflow fp32 and geflow
+`allow_mix_precision_bf16` back to back, so a load spike hits them alike.
+A row's latency is the median over every timed run of every round.
+
+PyTorch runs in a worker process of its own (the same model and input,
+rebuilt from the same seed), with OMP_NUM_THREADS / MKL_NUM_THREADS set
+before it loads, one inter-op thread and `--torch-wait-policy` as
+OMP_WAIT_POLICY (default passive: its OpenMP threads sleep while geflow is
+timed instead of spinning against it; on a machine shared with builds,
+spinning barriers of a descheduled team once gave 0.2-2.5 s ResNet
+latencies). The load average at the start and end of each model is printed
+with its row, so a measurement under load can be told apart.
 
 The peak microbenchmark (geflow_bench_peak: vfmadd231ps zmm and vdpbf16ps
 throughput) runs in the same process tree first, so "% of peak" uses this
@@ -145,8 +154,80 @@ def measure_peak(bin_dir, threads):
     return json.loads(out)
 
 
+def torch_worker(args):
+    """--torch-worker NAME: builds the model and input as run_once does,
+    then answers "time SECONDS" lines with a JSON line of per-call times
+    and the CPU / wall seconds they took; stops at end of input."""
+    import torch
+    import torchvision
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    make, shape, _ = model_cases(torch, torchvision)[args.torch_worker]
+    torch.manual_seed(0)
+    model = make().eval()
+    x = torch.randn(*shape)
+
+    def run():
+        with torch.no_grad():
+            model(x)
+
+    time_runs(run, 0.2, min_runs=2)  # warm-up
+    print("ready", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if len(words) != 2 or words[0] != "time":
+            sys.exit(f"models_bench torch worker: bad command {line!r}")
+        busy = [0.0, 0.0]
+        times = time_runs(run, float(words[1]), busy=busy)
+        print(json.dumps({"times": times, "cpu": busy[0], "wall": busy[1]}),
+              flush=True)
+
+
+class TorchProcess:
+    """The PyTorch side of one model, timed in its own process."""
+
+    def __init__(self, args, name):
+        env = dict(os.environ)
+        env["OMP_NUM_THREADS"] = str(args.threads)
+        env["MKL_NUM_THREADS"] = str(args.threads)
+        if args.torch_wait_policy != "default":
+            env["OMP_WAIT_POLICY"] = args.torch_wait_policy.upper()
+        else:
+            env.pop("OMP_WAIT_POLICY", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--bin", args.bin,
+             "--threads", str(args.threads), "--torch-worker", name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            sys.exit(f"models_bench: the PyTorch worker for {name} failed")
+
+    def time(self, seconds, busy):
+        self.proc.stdin.write(f"time {seconds}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            sys.exit("models_bench: the PyTorch worker died")
+        got = json.loads(line)
+        busy[0] += got["cpu"]
+        busy[1] += got["wall"]
+        return got["times"]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def load_average():
+    return os.getloadavg()[0]
+
+
 def run_once(args):
     sys.path.insert(0, os.path.join(os.path.abspath(args.bin), "..", "python"))
+    # This process only exports and computes references with PyTorch: its
+    # OpenMP threads must not spin while geflow is timed.
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     import torch
     import torchvision
 
@@ -180,6 +261,7 @@ def run_once(args):
             with torch.no_grad():
                 ref = model(x).numpy()
             xn = x.numpy()
+            load0 = load_average()
             variants = {}
             for label, mode in (("fp32", "must_keep_origin_dtype"),
                                 ("bf16", "allow_mix_precision_bf16")):
@@ -193,25 +275,29 @@ def run_once(args):
                 error = float(np.abs(got - ref).max() / np.abs(ref).max())
                 variants[label] = (exe, seconds, error)
 
-            def run_torch():
-                with torch.no_grad():
-                    model(x)
-
-            runners = {"torch": run_torch}
+            del model
+            torch_side = TorchProcess(args, name)
+            runners = {}
             for label, (exe, _, _) in variants.items():
                 runners[label] = (lambda e: lambda: e.run({"x": xn}))(exe)
             for fn in runners.values():  # warm-up
                 time_runs(fn, 0.2, min_runs=2)
-            times = {label: [] for label in runners}
-            busy = {label: [0.0, 0.0] for label in runners}
-            for _ in range(args.rounds):
-                for label, fn in runners.items():
-                    times[label] += time_runs(fn, args.seconds / args.rounds,
-                                              busy=busy[label])
+            labels = ["torch"] + list(runners)
+            times = {label: [] for label in labels}
+            busy = {label: [0.0, 0.0] for label in labels}
+            slice_s = args.seconds / args.rounds
+            try:
+                for _ in range(args.rounds):
+                    times["torch"] += torch_side.time(slice_s, busy["torch"])
+                    for label, fn in runners.items():
+                        times[label] += time_runs(fn, slice_s, busy=busy[label])
+            finally:
+                torch_side.close()
             median = {k: float(np.median(v)) for k, v in times.items()}
             p99 = {k: float(np.percentile(v, 99)) for k, v in times.items()}
             row = {"model": name, "gflop": flops / 1e9, "torch_ms": median["torch"] * 1e3,
-                   "torch_p99_ms": p99["torch"] * 1e3}
+                   "torch_p99_ms": p99["torch"] * 1e3,
+                   "load": [load0, load_average()]}
             for label, (_, seconds, error) in variants.items():
                 gflops = flops / median[label] / 1e9
                 row[label] = {
@@ -240,6 +326,10 @@ def print_row(row, flush=False):
               f"{v['ratio']:7.2f} {v['gflops']:8.1f} {100 * v['peak_fraction']:5.1f}% "
               f"{v['cores_busy']:5.2f} {v['error']:11.2e} {v['compile_s']:9.1f}",
               flush=flush)
+    if "load" in row:
+        print(f"{'':31s}   (load average {row['load'][0]:.2f} -> "
+              f"{row['load'][1]:.2f}; torch p99/med "
+              f"{row['torch_p99_ms'] / row['torch_ms']:.2f})", flush=flush)
 
 
 def main():
@@ -256,7 +346,16 @@ def main():
     parser.add_argument("--impl-mode", default="",
                         help="op_select_implmode for geflow's compiles "
                              "(high_performance: Winograd 3x3 convs)")
+    parser.add_argument("--torch-wait-policy", default="passive",
+                        choices=("passive", "active", "default"),
+                        help="OMP_WAIT_POLICY of the PyTorch worker process "
+                             "(default: leave it unset)")
+    parser.add_argument("--torch-worker", default="",
+                        help=argparse.SUPPRESS)  # internal: the PyTorch side
     args = parser.parse_args()
+    if args.torch_worker:
+        torch_worker(args)
+        return
     if args.rounds < 1 or args.seconds <= 0 or args.processes < 1 or args.threads < 1:
         sys.exit("models_bench: --rounds, --seconds, --processes and --threads "
                  "must be positive")
@@ -286,6 +385,7 @@ def main():
                 cmd += ["--models", args.models]
             if args.impl_mode:
                 cmd += ["--impl-mode", args.impl_mode]
+            cmd += ["--torch-wait-policy", args.torch_wait_policy]
             print(f"== process {p + 1} of {args.processes}", flush=True)
             subprocess.run(cmd, check=True)
             with open(out) as f:
