@@ -10,6 +10,7 @@
 #include "geflow/runtime/Model.h"
 #include "geflow/runtime/RegularFile.h"
 #include "geflow/runtime/Strings.h"
+#include "geflow/runtime/Utf8.h"
 
 #include <algorithm>
 
@@ -376,58 +377,6 @@ std::string npyDescr(DType dtype) {
   return "|u1";
 }
 
-namespace {
-
-void appendUtf8(std::string &out, uint32_t c) {
-  if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xC0 | (c >> 6));
-    out += char(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += char(0xE0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  } else {
-    out += char(0xF0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3F));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  }
-}
-
-/// The code points of UTF-8 `s`, or nullopt when it is not valid UTF-8
-/// (overlong forms, surrogates and values past U+10FFFF included).
-std::optional<std::vector<uint32_t>> decodeUtf8(std::string_view s) {
-  std::vector<uint32_t> out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<uint8_t>(s[i]);
-    int extra = b < 0x80         ? 0
-                : (b >> 5) == 6  ? 1
-                : (b >> 4) == 14 ? 2
-                : (b >> 3) == 30 ? 3
-                                 : -1;
-    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra))
-      return std::nullopt;
-    uint32_t c = extra == 0 ? b : b & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) {
-      auto cont = static_cast<uint8_t>(s[i + k]);
-      if ((cont >> 6) != 2)
-        return std::nullopt;
-      c = (c << 6) | (cont & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (c < kMin[extra] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-      return std::nullopt;
-    out.push_back(c);
-    i += extra + 1;
-  }
-  return out;
-}
-
-} // namespace
-
 StatusOr<std::vector<std::string>> npyStrings(const NpyArray &array,
                                               const std::string &name) {
   if (array.dtype != DType::String || array.itemSize == 0)
@@ -469,11 +418,11 @@ StatusOr<std::vector<std::string>> npyStrings(const NpyArray &array,
 /// (at least 1, as NumPy writes it).
 static std::pair<std::string, std::vector<uint8_t>>
 encodeStrings(const void *data, size_t count) {
-  std::vector<std::vector<uint32_t>> units(count);
+  std::vector<std::u32string> units(count);
   bool unicode = true;
   size_t longest = 1;
   for (size_t i = 0; i < count && unicode; ++i) {
-    std::optional<std::vector<uint32_t>> u = decodeUtf8(stringAt(data, i));
+    std::optional<std::u32string> u = decodeUtf8(stringAt(data, i));
     if (!u)
       unicode = false;
     else {

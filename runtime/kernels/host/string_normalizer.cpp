@@ -10,7 +10,7 @@
 // locale (Turkish dotted i, ...) is refused rather than mapped wrongly.
 //
 //===----------------------------------------------------------------------===//
-#include "kernels/host/utf8.h"
+#include "geflow/runtime/Utf8.h"
 #include "kernels/host/value_shaped.h"
 
 #include "geflow/runtime/Strings.h"
@@ -55,12 +55,12 @@ char32_t mapCase(char32_t c, bool upper) {
 
 /// `s` with its case changed; nullopt when it is not valid UTF-8.
 std::optional<std::string> changeCase(std::string_view s, bool upper) {
-  std::optional<std::u32string> points = decodeUtf8(s);
+  std::optional<std::u32string> points = rt::decodeUtf8(s);
   if (!points)
     return std::nullopt;
   for (char32_t &c : *points)
     c = mapCase(c, upper);
-  return encodeUtf8(*points);
+  return rt::encodeUtf8(*points);
 }
 
 bool supportedLocale(const std::string &locale) {

@@ -1,14 +1,19 @@
-//===- utf8.h - UTF-8 decoding and encoding for the string kernels -*- C++
-//-*-===//
-#ifndef GEFLOW_KERNELS_HOST_UTF8_H
-#define GEFLOW_KERNELS_HOST_UTF8_H
+//===- Utf8.h - UTF-8 decoding and encoding for string tensors --*- C++ -*-===//
+//
+// One UTF-8 codec for everything that handles string tensors: the .npy
+// reader/writer (NumPy stores '<U' strings as UTF-32) and the host string
+// kernels.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GEFLOW_RUNTIME_UTF8_H
+#define GEFLOW_RUNTIME_UTF8_H
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace geflow::kernels::host {
+namespace geflow::rt {
 
 /// The code points of `s`; nullopt when it is not valid UTF-8 (overlong
 /// forms, surrogates and values past U+10FFFF are invalid).
@@ -40,29 +45,33 @@ inline std::optional<std::u32string> decodeUtf8(std::string_view s) {
   return out;
 }
 
+/// Appends code point `c` (at most U+10FFFF) to `out` as UTF-8.
+inline void appendUtf8(std::string &out, char32_t c) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6));
+    out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18));
+    out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  }
+}
+
 inline std::string encodeUtf8(std::u32string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out += char(c);
-    } else if (c < 0x800) {
-      out += char(0xC0 | (c >> 6));
-      out += char(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += char(0xE0 | (c >> 12));
-      out += char(0x80 | ((c >> 6) & 0x3F));
-      out += char(0x80 | (c & 0x3F));
-    } else {
-      out += char(0xF0 | (c >> 18));
-      out += char(0x80 | ((c >> 12) & 0x3F));
-      out += char(0x80 | ((c >> 6) & 0x3F));
-      out += char(0x80 | (c & 0x3F));
-    }
-  }
+  for (char32_t c : s)
+    appendUtf8(out, c);
   return out;
 }
 
-} // namespace geflow::kernels::host
+} // namespace geflow::rt
 
-#endif // GEFLOW_KERNELS_HOST_UTF8_H
+#endif // GEFLOW_RUNTIME_UTF8_H
