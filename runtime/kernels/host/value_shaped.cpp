@@ -102,6 +102,14 @@ void storeFromDouble(rt::DType t, void *data, int64_t i, double v) {
     static_cast<int32_t *>(data)[i] = static_cast<int32_t>(v);
   else if (t == rt::DType::I64)
     static_cast<int64_t *>(data)[i] = static_cast<int64_t>(v);
+  else if (t == rt::DType::I16)
+    static_cast<int16_t *>(data)[i] = static_cast<int16_t>(v);
+  else if (t == rt::DType::U16)
+    static_cast<uint16_t *>(data)[i] = static_cast<uint16_t>(v);
+  else if (t == rt::DType::U32)
+    static_cast<uint32_t *>(data)[i] = static_cast<uint32_t>(v);
+  else if (t == rt::DType::U64)
+    static_cast<uint64_t *>(data)[i] = static_cast<uint64_t>(v);
 }
 
 } // namespace geflow::kernels::host
