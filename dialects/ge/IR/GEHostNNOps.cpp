@@ -90,12 +90,8 @@ LogicalResult QuantConv2DOp::inferReturnTypes(MLIRContext *ctx,
     return diag("x and filter must be 4-D, got ranks ", x->size(), " and ",
                 w->size());
   int64_t cin = (*x)[1], cout = (*w)[0], cinPerGroup = (*w)[1];
-  if (!isDynamic(cout) && cout % groups != 0)
-    return diag("output channels ", cout, " are not divisible by groups ",
-                groups);
-  if (!isDynamic(cin) && !isDynamic(cinPerGroup) && cin != cinPerGroup * groups)
-    return diag("input channels ", cin, " != filter in-channels ", cinPerGroup,
-                " x groups ", groups);
+  if (failed(checkGroupedChannels(diag, cin, cout, cinPerGroup, groups)))
+    return failure();
   auto bias = shapeOf(adaptor.getBias());
   if (bias && (bias->size() != 1 || (!isDynamic((*bias)[0]) &&
                                      !isDynamic(cout) && (*bias)[0] != cout)))

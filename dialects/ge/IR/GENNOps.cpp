@@ -96,12 +96,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
     return diag("x and filter must be 4-D, got ranks ", x->size(), " and ",
                 w->size());
   int64_t cin = (*x)[layout->c], cout = (*w)[0], cinPerGroup = (*w)[1];
-  if (!isDynamic(cout) && cout % groups != 0)
-    return diag("output channels ", cout, " are not divisible by groups ",
-                groups);
-  if (!isDynamic(cin) && !isDynamic(cinPerGroup) && cin != cinPerGroup * groups)
-    return diag("input channels ", cin, " != filter in-channels ", cinPerGroup,
-                " x groups ", groups);
+  if (failed(checkGroupedChannels(diag, cin, cout, cinPerGroup, groups)))
+    return failure();
   if (Value bias = adaptor.getBias()) {
     auto b = shapeOf(bias);
     if (b && (b->size() != 1 ||
@@ -117,6 +113,20 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
   if (failed(inferWindowOutput(diag, *x, *layout, p, cout, out)))
     return failure();
   inferred.push_back(RankedTensorType::get(out, et));
+  return success();
+}
+
+LogicalResult geflow::ge::detail::checkGroupedChannels(const InferDiag &diag,
+                                                       int64_t cin,
+                                                       int64_t cout,
+                                                       int64_t cinPerGroup,
+                                                       int64_t groups) {
+  if (!isDynamic(cout) && cout % groups != 0)
+    return diag("output channels ", cout, " are not divisible by groups ",
+                groups);
+  if (!isDynamic(cin) && !isDynamic(cinPerGroup) && cin != cinPerGroup * groups)
+    return diag("input channels ", cin, " != filter in-channels ", cinPerGroup,
+                " x groups ", groups);
   return success();
 }
 

@@ -54,6 +54,12 @@ mlir::LogicalResult inferBroadcast(const InferDiag &diag,
                                    mlir::ValueRange operands,
                                    mlir::Type elementType,
                                    llvm::SmallVectorImpl<mlir::Type> &inferred);
+/// The channel checks of a grouped convolution (2-D, 3-D, integer): output
+/// channels divisible by `groups`, input channels = filter in-channels x
+/// groups; dynamic dims pass.
+mlir::LogicalResult checkGroupedChannels(const InferDiag &diag, int64_t cin,
+                                         int64_t cout, int64_t cinPerGroup,
+                                         int64_t groups);
 /// A static tensor of `shape` and `dtype` given as attributes (ops that
 /// produce data from outside the graph: FileConstant, HcomReceive).
 mlir::LogicalResult

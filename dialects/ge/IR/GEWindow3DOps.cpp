@@ -127,12 +127,8 @@ LogicalResult Conv3DOp::inferReturnTypes(MLIRContext *,
     return diag("x and filter must be 5-D, got ranks ", x->size(), " and ",
                 w->size());
   int64_t cin = (*x)[1], cout = (*w)[0], cinPerGroup = (*w)[1];
-  if (!isDynamic(cout) && cout % groups != 0)
-    return diag("output channels ", cout, " are not divisible by groups ",
-                groups);
-  if (!isDynamic(cin) && !isDynamic(cinPerGroup) && cin != cinPerGroup * groups)
-    return diag("input channels ", cin, " != filter in-channels ", cinPerGroup,
-                " x groups ", groups);
+  if (failed(checkGroupedChannels(diag, cin, cout, cinPerGroup, groups)))
+    return failure();
   if (failed(checkBias(diag, adaptor.getBias(), cout)))
     return failure();
   if (llvm::any_of(w->drop_front(2), isDynamic))
