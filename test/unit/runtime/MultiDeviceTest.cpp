@@ -235,8 +235,8 @@ TEST_F(TwoDevices, AModelUsesOnlyItsOwnDevicesTensors) {
 // against the host reference, and every kernel block recorded by the
 // profiler as run by an AI core of the model's device on that device's CPU.
 TEST_F(TwoDevices, TwoModelsRunConcurrentlyEachOnItsOwnCores) {
-  constexpr int kRounds =
-      400; // ~80 ms: long enough that a starved worker still overlaps
+  // About 80 ms per device: a worker starved for tens of ms still overlaps.
+  constexpr int kRounds = 400;
   Branchy modelA(/*rows=*/64), modelB(/*rows=*/32);
   std::shared_ptr<Device> devices[2] = {dev0, dev1};
   const Branchy *models[2] = {&modelA, &modelB};
