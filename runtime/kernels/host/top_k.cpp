@@ -69,31 +69,29 @@ rt::Status hostRunTopK(const rt::HostCallArgs &args) {
       outer *= x.shape[d];
     else if (d > axis)
       inner *= x.shape[d];
-  std::vector<double> values(length);
   std::vector<int64_t> order(length);
   auto *indicesOut = static_cast<int64_t *>(args.outputs[1]);
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
-      for (int64_t j = 0; j < length; ++j)
-        values[j] =
-            loadAsDouble(x.dtype, args.inputs[0], (o * length + j) * inner + i);
+      auto inputAt = [&](int64_t j) { return (o * length + j) * inner + i; };
       std::iota(order.begin(), order.end(), 0);
       auto before = [&](int64_t a, int64_t b) {
-        if (values[a] != values[b])
-          return largest ? values[a] > values[b] : values[a] < values[b];
+        int c =
+            compareElements(x.dtype, args.inputs[0], inputAt(a), inputAt(b));
+        if (c != 0)
+          return largest ? c > 0 : c < 0;
         return a < b;
       };
       std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
       for (int64_t j = 0; j < k; ++j) {
-        int64_t at = (o * k + j) * inner + i;
+        int64_t outAt = (o * k + j) * inner + i;
         // Copied from the input, so values keep their exact bits.
         std::memcpy(static_cast<uint8_t *>(args.outputs[0]) +
-                        at * rt::dtypeSize(x.dtype),
+                        outAt * rt::dtypeSize(x.dtype),
                     static_cast<const uint8_t *>(args.inputs[0]) +
-                        ((o * length + order[j]) * inner + i) *
-                            rt::dtypeSize(x.dtype),
+                        inputAt(order[j]) * rt::dtypeSize(x.dtype),
                     rt::dtypeSize(x.dtype));
-        indicesOut[at] = order[j];
+        indicesOut[outAt] = order[j];
       }
     }
   return rt::Status::OK();

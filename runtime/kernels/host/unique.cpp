@@ -74,23 +74,15 @@ rt::Status hostRunUnique(const rt::HostCallArgs &args) {
   const auto &outs = *args.outputDescs;
   Layout l = layoutOf(x, *args.attrs);
   bool sorted = args.attrs->getInt("sorted", 1) != 0;
-  int64_t row = l.outer * l.inner;
-  // Slice s as a row of doubles (every dtype ge holds converts exactly,
-  // except int64 beyond 2^53, compared through its bits below).
-  std::vector<std::vector<double>> rows(l.length, std::vector<double>(row));
-  std::vector<std::vector<int64_t>> exact(
-      x.dtype == rt::DType::I64 ? l.length : 0, std::vector<int64_t>(row));
-  for (int64_t o = 0; o < l.outer; ++o)
-    for (int64_t s = 0; s < l.length; ++s)
-      for (int64_t i = 0; i < l.inner; ++i) {
-        int64_t at = (o * l.length + s) * l.inner + i;
-        rows[s][o * l.inner + i] = loadAsDouble(x.dtype, args.inputs[0], at);
-        if (!exact.empty())
-          exact[s][o * l.inner + i] =
-              static_cast<const int64_t *>(args.inputs[0])[at];
-      }
+  // Slices compare element by element, in order, exactly for every dtype.
   auto less = [&](int64_t a, int64_t b) {
-    return exact.empty() ? rows[a] < rows[b] : exact[a] < exact[b];
+    for (int64_t o = 0; o < l.outer; ++o)
+      for (int64_t i = 0; i < l.inner; ++i)
+        if (int c = compareElements(x.dtype, args.inputs[0],
+                                    (o * l.length + a) * l.inner + i,
+                                    (o * l.length + b) * l.inner + i))
+          return c < 0;
+    return false;
   };
   // First occurrences in input order, then (sorted) in value order.
   std::map<int64_t, int64_t, decltype(less)> firstOf(less);

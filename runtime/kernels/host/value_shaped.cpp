@@ -3,6 +3,8 @@
 
 #include "geflow/runtime/Half.h"
 
+#include <cmath>
+
 namespace geflow::kernels::host {
 
 rt::Status invalid(const std::string &message) {
@@ -83,6 +85,20 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
 
 double loadAsDouble(rt::DType t, const void *data, int64_t i) {
   return rt::elementAsDouble(t, data, static_cast<size_t>(i));
+}
+
+int compareElements(rt::DType t, const void *data, int64_t a, int64_t b) {
+  auto threeWay = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (t == rt::DType::I64)
+    return threeWay(static_cast<const int64_t *>(data)[a],
+                    static_cast<const int64_t *>(data)[b]);
+  if (t == rt::DType::U64)
+    return threeWay(static_cast<const uint64_t *>(data)[a],
+                    static_cast<const uint64_t *>(data)[b]);
+  double x = loadAsDouble(t, data, a), y = loadAsDouble(t, data, b);
+  if (std::isnan(x) || std::isnan(y))
+    return threeWay(std::isnan(x), std::isnan(y));
+  return threeWay(x, y);
 }
 
 void storeFromDouble(rt::DType t, void *data, int64_t i, double v) {

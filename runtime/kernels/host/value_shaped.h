@@ -50,6 +50,11 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape);
 /// Element `i` of a float or integer tensor as a double (f16/bf16/f32 and
 /// every integer dtype).
 double loadAsDouble(rt::DType t, const void *data, int64_t i);
+/// Three-way comparison (-1, 0, 1) of elements `a` and `b` of one tensor,
+/// exact for every dtype: 64-bit integers compare as integers, since a
+/// double cannot tell apart values beyond 2^53. NaN is above every number
+/// and equal to NaN, so sorts keep a strict weak order.
+int compareElements(rt::DType t, const void *data, int64_t a, int64_t b);
 /// Stores `v` rounded to `t` at element `i`.
 void storeFromDouble(rt::DType t, void *data, int64_t i, double v);
 

@@ -5,7 +5,7 @@
 // indices in both storage orders and MaxUnpool's scatter exact; ROIAlign
 // against direct bilinear interpolation within 1e-9 (double);
 // DynamicReshape's allowzero rules. Errors name what is wrong.
-#include "geflow/runtime/HostOps.h"
+#include "host_kernel_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -17,40 +17,15 @@
 
 namespace {
 
+using geflow::test::Buffer;
+using geflow::test::buffer;
+using geflow::test::empty;
+using geflow::test::runHost;
+using geflow::test::values;
+
 using geflow::kernels::AttrMap;
 using geflow::kernels::TensorDesc;
 using geflow::rt::DType;
-
-struct Buffer {
-  TensorDesc desc;
-  std::vector<uint8_t> bytes;
-};
-
-template <typename T>
-Buffer buffer(DType dtype, std::vector<int64_t> shape,
-              const std::vector<T> &values) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  b.bytes.resize(values.size() * sizeof(T));
-  std::memcpy(b.bytes.data(), values.data(), b.bytes.size());
-  return b;
-}
-
-Buffer empty(DType dtype, std::vector<int64_t> shape) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  b.bytes.resize(geflow::rt::numElements(b.desc.shape) *
-                 geflow::rt::dtypeSize(dtype));
-  return b;
-}
-
-template <typename T> std::vector<T> values(const Buffer &b) {
-  std::vector<T> out(b.bytes.size() / sizeof(T));
-  std::memcpy(out.data(), b.bytes.data(), b.bytes.size());
-  return out;
-}
 
 template <typename T>
 std::vector<T> randomInts(size_t count, int lo, int hi, unsigned seed) {
@@ -60,40 +35,6 @@ std::vector<T> randomInts(size_t count, int lo, int hi, unsigned seed) {
   for (T &e : v)
     e = static_cast<T>(dist(gen));
   return v;
-}
-
-/// Runs host kernel `name` after its check; the check's status when it
-/// refuses.
-geflow::rt::Status runHost(const std::string &name, std::vector<Buffer *> ins,
-                           std::vector<Buffer *> outs,
-                           const AttrMap &attrs = {}) {
-  auto kernel = geflow::rt::HostOpRegistry::global().lookup(name);
-  EXPECT_TRUE(kernel.fn) << name;
-  if (!kernel.fn)
-    return geflow::rt::Status(geflow::rt::ErrorCode::kNotFound, name);
-  std::vector<TensorDesc> inDescs, outDescs;
-  std::vector<const void *> inPtrs;
-  std::vector<void *> outPtrs;
-  for (Buffer *b : ins) {
-    inDescs.push_back(b->desc);
-    inPtrs.push_back(b->bytes.data());
-  }
-  for (Buffer *b : outs) {
-    outDescs.push_back(b->desc);
-    outPtrs.push_back(b->bytes.data());
-  }
-  geflow::rt::Status st = kernel.check(inDescs, outDescs, attrs);
-  if (!st.ok())
-    return st;
-  geflow::rt::HostCallArgs args;
-  args.inputs = inPtrs.data();
-  args.numInputs = static_cast<uint32_t>(inPtrs.size());
-  args.outputs = outPtrs.data();
-  args.numOutputs = static_cast<uint32_t>(outPtrs.size());
-  args.inputDescs = &inDescs;
-  args.outputDescs = &outDescs;
-  args.attrs = &attrs;
-  return kernel.fn(args);
 }
 
 TEST(HostQuantConv2D, MatchesPaddedReferenceWithGroupsAndPerChannelOffsets) {

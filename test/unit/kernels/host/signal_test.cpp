@@ -3,7 +3,7 @@
 // spectrum's magnitude, over power-of-two lengths and the Bluestein path),
 // MelWeightMatrix against the matrix ONNX's generator lists for its node
 // test, Range against the closed form, and the run-time Dropout cases.
-#include "geflow/runtime/HostOps.h"
+#include "host_kernel_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -16,70 +16,16 @@
 
 namespace {
 
+using geflow::test::Buffer;
+using geflow::test::buffer;
+using geflow::test::empty;
+using geflow::test::runHost;
+using geflow::test::values;
+
 using geflow::kernels::AttrMap;
 using geflow::kernels::TensorDesc;
 using geflow::rt::DType;
 using geflow::rt::Status;
-
-struct Buffer {
-  TensorDesc desc;
-  std::vector<unsigned char> bytes;
-  template <typename T> T *as() { return reinterpret_cast<T *>(bytes.data()); }
-};
-
-template <typename T>
-Buffer buffer(DType dtype, std::vector<int64_t> shape,
-              const std::vector<T> &values) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  b.bytes.resize(values.size() * sizeof(T));
-  std::memcpy(b.bytes.data(), values.data(), b.bytes.size());
-  return b;
-}
-
-Buffer empty(DType dtype, std::vector<int64_t> shape, size_t elementSize) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  int64_t n = 1;
-  for (int64_t d : b.desc.shape)
-    n *= d;
-  b.bytes.assign(static_cast<size_t>(n) * elementSize, 0xAB);
-  return b;
-}
-
-/// Checks and runs host kernel `type`.
-Status run(const char *type, std::vector<Buffer *> ins,
-           std::vector<Buffer *> outs, const AttrMap &attrs = {}) {
-  auto kernel = geflow::rt::HostOpRegistry::global().lookup(type);
-  EXPECT_TRUE(kernel.fn) << type;
-  std::vector<TensorDesc> inDescs, outDescs;
-  std::vector<const void *> inPtrs;
-  std::vector<void *> outPtrs;
-  for (Buffer *b : ins) {
-    inDescs.push_back(b->desc);
-    inPtrs.push_back(b->bytes.data());
-  }
-  for (Buffer *b : outs) {
-    outDescs.push_back(b->desc);
-    outPtrs.push_back(b->bytes.data());
-  }
-  if (kernel.check) {
-    Status st = kernel.check(inDescs, outDescs, attrs);
-    if (!st.ok())
-      return st;
-  }
-  geflow::rt::HostCallArgs args;
-  args.inputs = inPtrs.data();
-  args.numInputs = static_cast<uint32_t>(inPtrs.size());
-  args.outputs = outPtrs.data();
-  args.numOutputs = static_cast<uint32_t>(outPtrs.size());
-  args.inputDescs = &inDescs;
-  args.outputDescs = &outDescs;
-  args.attrs = &attrs;
-  return kernel.fn(args);
-}
 
 using LComplex = std::complex<long double>;
 
@@ -126,11 +72,11 @@ TEST(HostDFT, MatchesDirectTransformForEveryLength) {
       std::vector<double> values = randomValues(2 * n, unsigned(n));
       Buffer x = buffer<double>(DType::F64, {1, n, 2}, values);
       Buffer len = buffer<int64_t>(DType::I64, {}, {n});
-      Buffer y = empty(DType::F64, {1, n, 2}, 8);
+      Buffer y = empty(DType::F64, {1, n, 2});
       AttrMap attrs;
       attrs.set("axis", int64_t(1));
       attrs.set("inverse", int64_t(inverse));
-      ASSERT_TRUE(run("DFT", {&x, &len}, {&y}, attrs).ok()) << n;
+      ASSERT_TRUE(runHost("DFT", {&x, &len}, {&y}, attrs).ok()) << n;
       std::vector<LComplex> in(n);
       for (int64_t j = 0; j < n; ++j)
         in[j] = LComplex(values[2 * j], values[2 * j + 1]);
@@ -153,11 +99,11 @@ TEST(HostDFT, PadsCutsAndKeepsOneSide) {
   std::vector<float> floats(values.begin(), values.end());
   Buffer x = buffer<float>(DType::F32, {2, 5, 3, 1}, floats);
   Buffer len8 = buffer<int32_t>(DType::I32, {}, {8});
-  Buffer y = empty(DType::F32, {2, 5, 3, 2}, 4);
+  Buffer y = empty(DType::F32, {2, 5, 3, 2});
   AttrMap attrs;
   attrs.set("axis", int64_t(1));
   attrs.set("onesided", int64_t(1));
-  ASSERT_TRUE(run("DFT", {&x, &len8}, {&y}, attrs).ok());
+  ASSERT_TRUE(runHost("DFT", {&x, &len8}, {&y}, attrs).ok());
   for (int b = 0; b < 2; ++b)
     for (int c = 0; c < 3; ++c) {
       std::vector<LComplex> in(8);
@@ -171,10 +117,10 @@ TEST(HostDFT, PadsCutsAndKeepsOneSide) {
       }
     }
   Buffer len3 = buffer<int64_t>(DType::I64, {1}, {3});
-  Buffer cut = empty(DType::F32, {2, 5, 3, 2}, 4);
+  Buffer cut = empty(DType::F32, {2, 5, 3, 2});
   AttrMap axis2;
   axis2.set("axis", int64_t(2));
-  ASSERT_TRUE(run("DFT", {&x, &len3}, {&cut}, axis2).ok());
+  ASSERT_TRUE(runHost("DFT", {&x, &len3}, {&cut}, axis2).ok());
   std::vector<LComplex> in(3);
   for (int j = 0; j < 3; ++j)
     in[j] = floats[j];
@@ -183,12 +129,12 @@ TEST(HostDFT, PadsCutsAndKeepsOneSide) {
     EXPECT_NEAR(cut.as<float>()[k * 2], double(ref[k].real()), 1e-5);
   // A dft_length that gives another shape than the compiled one fails.
   Buffer len4 = buffer<int64_t>(DType::I64, {}, {4});
-  Status st = run("DFT", {&x, &len4}, {&cut}, axis2);
+  Status st = runHost("DFT", {&x, &len4}, {&cut}, axis2);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("compiled for [2,5,3,2]"), std::string::npos)
       << st.message();
   Buffer zero = buffer<int64_t>(DType::I64, {}, {0});
-  EXPECT_FALSE(run("DFT", {&x, &zero}, {&cut}, axis2).ok());
+  EXPECT_FALSE(runHost("DFT", {&x, &zero}, {&cut}, axis2).ok());
 }
 
 // Frames of 16 every 8 samples of a real [2, 64, 1] signal with a window,
@@ -200,8 +146,8 @@ TEST(HostSTFT, MatchesWindowedDirectTransforms) {
   Buffer length = buffer<int64_t>(DType::I64, {}, {16});
   std::vector<double> window = randomValues(16, 12);
   Buffer w = buffer<double>(DType::F64, {16}, window);
-  Buffer y = empty(DType::F64, {2, 7, 9, 2}, 8);
-  ASSERT_TRUE(run("STFT", {&s, &step, &length, &w}, {&y}).ok());
+  Buffer y = empty(DType::F64, {2, 7, 9, 2});
+  ASSERT_TRUE(runHost("STFT", {&s, &step, &length, &w}, {&y}).ok());
   for (int b = 0; b < 2; ++b)
     for (int f = 0; f < 7; ++f) {
       std::vector<LComplex> frame(16);
@@ -216,9 +162,9 @@ TEST(HostSTFT, MatchesWindowedDirectTransforms) {
     }
   // The window must have frame_length values; frame_length must fit.
   Buffer length12 = buffer<int64_t>(DType::I64, {}, {12});
-  EXPECT_FALSE(run("STFT", {&s, &step, &length12, &w}, {&y}).ok());
+  EXPECT_FALSE(runHost("STFT", {&s, &step, &length12, &w}, {&y}).ok());
   Buffer length99 = buffer<int64_t>(DType::I64, {}, {99});
-  EXPECT_FALSE(run("STFT", {&s, &step, &length99}, {&y}).ok());
+  EXPECT_FALSE(runHost("STFT", {&s, &step, &length99}, {&y}).ok());
 }
 
 // ONNX's MelWeightMatrix node test (8 mel bins, dft_length 16, 8192 Hz,
@@ -229,9 +175,9 @@ TEST(HostMelWeightMatrix, MatchesOnnxReferenceMatrix) {
   Buffer rate = buffer<int32_t>(DType::I32, {}, {8192});
   Buffer lo = buffer<float>(DType::F32, {}, {0.0f});
   Buffer hi = buffer<float>(DType::F32, {}, {4096.0f});
-  Buffer y = empty(DType::F32, {9, 8}, 4);
+  Buffer y = empty(DType::F32, {9, 8});
   ASSERT_TRUE(
-      run("MelWeightMatrix", {&mels, &dft, &rate, &lo, &hi}, {&y}).ok());
+      runHost("MelWeightMatrix", {&mels, &dft, &rate, &lo, &hi}, {&y}).ok());
   // Row r has a 1 in column c for these (r, c); every other entry is 0.
   const int ones[][2] = {{0, 0}, {0, 1}, {1, 2}, {1, 3},
                          {2, 4}, {3, 5}, {4, 6}, {5, 7}};
@@ -242,31 +188,32 @@ TEST(HostMelWeightMatrix, MatchesOnnxReferenceMatrix) {
         one |= rc[0] == r && rc[1] == c;
       EXPECT_EQ(y.as<float>()[r * 8 + c], one ? 1.0f : 0.0f) << r << "," << c;
     }
-  Buffer wrong = empty(DType::F32, {8, 8}, 4);
+  Buffer wrong = empty(DType::F32, {8, 8});
   EXPECT_FALSE(
-      run("MelWeightMatrix", {&mels, &dft, &rate, &lo, &hi}, {&wrong}).ok());
+      runHost("MelWeightMatrix", {&mels, &dft, &rate, &lo, &hi}, {&wrong})
+          .ok());
 }
 
 TEST(HostRange, FloatsAndIntegersWithTheirLength) {
   Buffer start = buffer<float>(DType::F32, {}, {1.0f});
   Buffer limit = buffer<float>(DType::F32, {}, {2.0f});
   Buffer delta = buffer<float>(DType::F32, {}, {0.3f});
-  Buffer y = empty(DType::F32, {4}, 4);
-  ASSERT_TRUE(run("Range", {&start, &limit, &delta}, {&y}).ok());
+  Buffer y = empty(DType::F32, {4});
+  ASSERT_TRUE(runHost("Range", {&start, &limit, &delta}, {&y}).ok());
   for (int i = 0; i < 4; ++i)
     EXPECT_FLOAT_EQ(y.as<float>()[i], float(1.0 + i * double(0.3f)));
   Buffer istart = buffer<int64_t>(DType::I64, {}, {10});
   Buffer ilimit = buffer<int64_t>(DType::I64, {}, {-3});
   Buffer idelta = buffer<int64_t>(DType::I64, {}, {-4});
-  Buffer iy = empty(DType::I64, {4}, 8);
-  ASSERT_TRUE(run("Range", {&istart, &ilimit, &idelta}, {&iy}).ok());
+  Buffer iy = empty(DType::I64, {4});
+  ASSERT_TRUE(runHost("Range", {&istart, &ilimit, &idelta}, {&iy}).ok());
   EXPECT_EQ(std::vector<int64_t>(iy.as<int64_t>(), iy.as<int64_t>() + 4),
             (std::vector<int64_t>{10, 6, 2, -2}));
-  Buffer ishort = empty(DType::I64, {3}, 8);
-  Status st = run("Range", {&istart, &ilimit, &idelta}, {&ishort});
+  Buffer ishort = empty(DType::I64, {3});
+  Status st = runHost("Range", {&istart, &ilimit, &idelta}, {&ishort});
   EXPECT_FALSE(st.ok());
   Buffer izero = buffer<int64_t>(DType::I64, {}, {0});
-  EXPECT_FALSE(run("Range", {&istart, &ilimit, &izero}, {&iy}).ok());
+  EXPECT_FALSE(runHost("Range", {&istart, &ilimit, &izero}, {&iy}).ok());
 }
 
 TEST(HostDropout, DeterministicCasesRunRandomOnesFail) {
@@ -274,9 +221,9 @@ TEST(HostDropout, DeterministicCasesRunRandomOnesFail) {
   auto check = [&](float ratio, bool training) {
     Buffer r = buffer<float>(DType::F32, {}, {ratio});
     Buffer t = buffer<uint8_t>(DType::Bool, {}, {uint8_t(training)});
-    Buffer y = empty(DType::F32, {2, 3}, 4);
-    Buffer mask = empty(DType::Bool, {2, 3}, 1);
-    Status st = run("Dropout", {&x, &r, &t}, {&y, &mask});
+    Buffer y = empty(DType::F32, {2, 3});
+    Buffer mask = empty(DType::Bool, {2, 3});
+    Status st = runHost("Dropout", {&x, &r, &t}, {&y, &mask});
     if (st.ok()) {
       EXPECT_EQ(std::memcmp(y.bytes.data(), x.bytes.data(), 24), 0);
       for (int i = 0; i < 6; ++i)

@@ -4,8 +4,8 @@
 // expected outputs and a brute-force count) and RegexFullMatch, plus the
 // run's StringStore limits. Integers and strings exact; floats parsed back
 // bit-exactly.
-#include "geflow/runtime/HostOps.h"
 #include "geflow/runtime/Strings.h"
+#include "host_kernel_test_util.h"
 #include "kernels/host/string_number.h"
 
 #include <gtest/gtest.h>
@@ -18,28 +18,18 @@
 
 namespace {
 
+using geflow::test::Buffer;
+using geflow::test::buffer;
+using geflow::test::empty;
+using geflow::test::runHost;
+using geflow::test::values;
+
 using geflow::kernels::AttrMap;
 using geflow::kernels::TensorDesc;
 using geflow::rt::DType;
 using geflow::rt::StringRef;
 using geflow::rt::StringStore;
 namespace host = geflow::kernels::host;
-
-struct Buffer {
-  TensorDesc desc;
-  std::vector<uint8_t> bytes;
-};
-
-template <typename T>
-Buffer buffer(DType dtype, std::vector<int64_t> shape,
-              const std::vector<T> &values) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  b.bytes.resize(values.size() * sizeof(T));
-  std::memcpy(b.bytes.data(), values.data(), b.bytes.size());
-  return b;
-}
 
 /// A string tensor whose elements point at `keep`'s bytes.
 Buffer strings(std::vector<int64_t> shape,
@@ -50,50 +40,11 @@ Buffer strings(std::vector<int64_t> shape,
   return buffer(DType::String, std::move(shape), refs);
 }
 
-Buffer empty(DType dtype, std::vector<int64_t> shape) {
-  Buffer b;
-  b.desc.dtype = dtype;
-  b.desc.shape = std::move(shape);
-  b.bytes.resize(geflow::rt::numElements(b.desc.shape) *
-                 geflow::rt::dtypeSize(dtype));
-  return b;
-}
-
-template <typename T> std::vector<T> values(const Buffer &b) {
-  std::vector<T> out(b.bytes.size() / sizeof(T));
-  std::memcpy(out.data(), b.bytes.data(), b.bytes.size());
-  return out;
-}
-
 std::vector<std::string> texts(const Buffer &b) {
   std::vector<std::string> out;
   for (size_t i = 0; i < b.bytes.size() / sizeof(StringRef); ++i)
     out.emplace_back(geflow::rt::stringAt(b.bytes.data(), i));
   return out;
-}
-
-geflow::rt::Status runHost(const std::string &name, Buffer &in, Buffer &out,
-                           const AttrMap &attrs, StringStore *store) {
-  auto kernel = geflow::rt::HostOpRegistry::global().lookup(name);
-  EXPECT_TRUE(kernel.fn) << name;
-  if (!kernel.fn)
-    return geflow::rt::Status(geflow::rt::ErrorCode::kNotFound, name);
-  std::vector<TensorDesc> inDescs = {in.desc}, outDescs = {out.desc};
-  geflow::rt::Status st = kernel.check(inDescs, outDescs, attrs);
-  if (!st.ok())
-    return st;
-  const void *inPtr = in.bytes.data();
-  void *outPtr = out.bytes.data();
-  geflow::rt::HostCallArgs args;
-  args.inputs = &inPtr;
-  args.numInputs = 1;
-  args.outputs = &outPtr;
-  args.numOutputs = 1;
-  args.inputDescs = &inDescs;
-  args.outputDescs = &outDescs;
-  args.attrs = &attrs;
-  args.strings = store;
-  return kernel.fn(args);
 }
 
 TEST(StringNumber, FormatsFloatsAsNumPyDoes) {
@@ -175,11 +126,11 @@ TEST(StringCast, FloatToStringAndBack) {
   Buffer x = buffer(DType::F32, {2, 2}, in);
   Buffer y = empty(DType::String, {2, 2});
   StringStore store;
-  ASSERT_TRUE(runHost("Cast", x, y, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&x}, {&y}, {}, &store).ok());
   EXPECT_EQ(texts(y), (std::vector<std::string>{"0.9767611", "0.039187793",
                                                 "NaN", "-INF"}));
   Buffer back = empty(DType::F32, {2, 2});
-  ASSERT_TRUE(runHost("Cast", y, back, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&y}, {&back}, {}, &store).ok());
   std::vector<float> got = values<float>(back);
   EXPECT_EQ(got[0], in[0]);
   EXPECT_EQ(got[1], in[1]);
@@ -193,32 +144,32 @@ TEST(StringCast, IntegersBoolsAndErrors) {
   Buffer x = strings({4}, keep);
   Buffer y = empty(DType::I64, {4});
   StringStore store;
-  ASSERT_TRUE(runHost("Cast", x, y, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&x}, {&y}, {}, &store).ok());
   EXPECT_EQ(values<int64_t>(y), (std::vector<int64_t>{-7, 100, 42, INT64_MAX}));
 
   Buffer ints = buffer<int32_t>(DType::I32, {3}, {-5, 0, 2147483647});
   Buffer s = empty(DType::String, {3});
-  ASSERT_TRUE(runHost("Cast", ints, s, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&ints}, {&s}, {}, &store).ok());
   EXPECT_EQ(texts(s), (std::vector<std::string>{"-5", "0", "2147483647"}));
 
   Buffer flags = buffer<uint8_t>(DType::Bool, {2}, {1, 0});
   Buffer fs = empty(DType::String, {2});
-  ASSERT_TRUE(runHost("Cast", flags, fs, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&flags}, {&fs}, {}, &store).ok());
   EXPECT_EQ(texts(fs), (std::vector<std::string>{"True", "False"}));
   Buffer backFlags = empty(DType::Bool, {2});
-  ASSERT_TRUE(runHost("Cast", fs, backFlags, {}, &store).ok());
+  ASSERT_TRUE(runHost("Cast", {&fs}, {&backFlags}, {}, &store).ok());
   EXPECT_EQ(values<uint8_t>(backFlags), (std::vector<uint8_t>{1, 0}));
 
   std::vector<std::string> bad = {"1.5", "Hello World!"};
   Buffer b = strings({2}, bad);
   Buffer f = empty(DType::F32, {2});
-  geflow::rt::Status st = runHost("Cast", b, f, {}, &store);
+  geflow::rt::Status st = runHost("Cast", {&b}, {&f}, {}, &store);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("element 1 'Hello World!' is not a number"),
             std::string::npos)
       << st.message();
   // Without a store a kernel cannot create strings: an error, not a crash.
-  EXPECT_FALSE(runHost("Cast", ints, s, {}, nullptr).ok());
+  EXPECT_FALSE(runHost("Cast", {&ints}, {&s}, {}, nullptr).ok());
 }
 
 AttrMap normalizer(const std::string &action, bool caseSensitive,
@@ -240,7 +191,7 @@ TEST(StringNormalizer, StopwordsAndCase) {
   StringStore store;
   // test_strnormalizer_export_monday_casesensintive_upper
   Buffer y = empty(DType::String, {3});
-  ASSERT_TRUE(runHost("StringNormalizer", x, y,
+  ASSERT_TRUE(runHost("StringNormalizer", {&x}, {&y},
                       normalizer("UPPER", true, {"monday"}), &store)
                   .ok());
   EXPECT_EQ(texts(y),
@@ -249,7 +200,7 @@ TEST(StringNormalizer, StopwordsAndCase) {
   std::vector<std::string> mixed = {"Monday", "MONDAY", "Tuesday"};
   Buffer x2 = strings({1, 3}, mixed);
   Buffer y2 = empty(DType::String, {1, 1});
-  ASSERT_TRUE(runHost("StringNormalizer", x2, y2,
+  ASSERT_TRUE(runHost("StringNormalizer", {&x2}, {&y2},
                       normalizer("LOWER", false, {"monday"}), &store)
                   .ok());
   EXPECT_EQ(texts(y2), (std::vector<std::string>{"tuesday"}));
@@ -257,7 +208,7 @@ TEST(StringNormalizer, StopwordsAndCase) {
   std::vector<std::string> mondays = {"monday", "monday"};
   Buffer x3 = strings({2}, mondays);
   Buffer y3 = empty(DType::String, {1});
-  ASSERT_TRUE(runHost("StringNormalizer", x3, y3,
+  ASSERT_TRUE(runHost("StringNormalizer", {&x3}, {&y3},
                       normalizer("UPPER", true, {"monday"}), &store)
                   .ok());
   EXPECT_EQ(texts(y3), (std::vector<std::string>{""}));
@@ -265,7 +216,7 @@ TEST(StringNormalizer, StopwordsAndCase) {
   std::vector<std::string> accents = {"caf\xc3\xa9"};
   Buffer x4 = strings({1}, accents);
   Buffer y4 = empty(DType::String, {1});
-  ASSERT_TRUE(runHost("StringNormalizer", x4, y4,
+  ASSERT_TRUE(runHost("StringNormalizer", {&x4}, {&y4},
                       normalizer("UPPER", true, {}, "en_US"), &store)
                   .ok());
   EXPECT_EQ(texts(y4)[0], "CAF\xc3\x89");
@@ -276,17 +227,18 @@ TEST(StringNormalizer, Errors) {
   Buffer x = strings({2}, keep);
   StringStore store;
   Buffer y = empty(DType::String, {2});
-  geflow::rt::Status st = runHost(
-      "StringNormalizer", x, y, normalizer("UPPER", true, {}, "tr_TR"), &store);
+  geflow::rt::Status st =
+      runHost("StringNormalizer", {&x}, {&y},
+              normalizer("UPPER", true, {}, "tr_TR"), &store);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("locale 'tr_TR' is not supported"),
             std::string::npos);
-  EXPECT_FALSE(
-      runHost("StringNormalizer", x, y, normalizer("TITLE", true, {}), &store)
-          .ok());
+  EXPECT_FALSE(runHost("StringNormalizer", {&x}, {&y},
+                       normalizer("TITLE", true, {}), &store)
+                   .ok());
   // The values leave one string, the program planned two.
   Buffer y1 = empty(DType::String, {2});
-  st = runHost("StringNormalizer", x, y1, normalizer("NONE", true, {"a"}),
+  st = runHost("StringNormalizer", {&x}, {&y1}, normalizer("NONE", true, {"a"}),
                &store);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("[1]"), std::string::npos) << st.message();
@@ -294,9 +246,9 @@ TEST(StringNormalizer, Errors) {
   std::vector<std::string> broken = {"\xff\xfe"};
   Buffer xb = strings({1}, broken);
   Buffer yb = empty(DType::String, {1});
-  EXPECT_FALSE(
-      runHost("StringNormalizer", xb, yb, normalizer("UPPER", true, {}), &store)
-          .ok());
+  EXPECT_FALSE(runHost("StringNormalizer", {&xb}, {&yb},
+                       normalizer("UPPER", true, {}), &store)
+                   .ok());
 }
 
 AttrMap tfidf(const std::string &mode, int64_t minGram, int64_t maxGram,
@@ -320,7 +272,7 @@ TEST(TfIdfVectorizer, OnnxBackendCases) {
   Buffer x =
       buffer<int32_t>(DType::I32, {2, 6}, {1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8});
   Buffer y = empty(DType::F32, {2, 7});
-  ASSERT_TRUE(runHost("TfIdfVectorizer", x, y,
+  ASSERT_TRUE(runHost("TfIdfVectorizer", {&x}, {&y},
                       tfidf("TF", 1, 2, 5, {0, 4}, {0, 1, 2, 3, 4, 5, 6}, pool),
                       &store)
                   .ok());
@@ -330,7 +282,7 @@ TEST(TfIdfVectorizer, OnnxBackendCases) {
   Buffer x1 =
       buffer<int64_t>(DType::I64, {12}, {1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8});
   Buffer y1 = empty(DType::F32, {7});
-  ASSERT_TRUE(runHost("TfIdfVectorizer", x1, y1,
+  ASSERT_TRUE(runHost("TfIdfVectorizer", {&x1}, {&y1},
                       tfidf("TF", 2, 2, 0, {0, 4}, {0, 1, 2, 3, 4, 5, 6}, pool),
                       &store)
                   .ok());
@@ -340,11 +292,11 @@ TEST(TfIdfVectorizer, OnnxBackendCases) {
   w.set("weights", std::vector<double>{0.5, 2.0});
   Buffer y2 = empty(DType::F32, {2, 2});
   Buffer x2 = buffer<int32_t>(DType::I32, {2, 3}, {3, 3, 7, 1, 1, 1});
-  ASSERT_TRUE(runHost("TfIdfVectorizer", x2, y2, w, &store).ok());
+  ASSERT_TRUE(runHost("TfIdfVectorizer", {&x2}, {&y2}, w, &store).ok());
   // row 0: 3 twice -> column 1 (x2.0), 7 once -> column 0 (x0.5)
   EXPECT_EQ(values<float>(y2), (std::vector<float>{0.5f, 4.0f, 0, 0}));
   w.set("mode", std::string("IDF"));
-  ASSERT_TRUE(runHost("TfIdfVectorizer", x2, y2, w, &store).ok());
+  ASSERT_TRUE(runHost("TfIdfVectorizer", {&x2}, {&y2}, w, &store).ok());
   EXPECT_EQ(values<float>(y2), (std::vector<float>{0.5f, 2.0f, 0, 0}));
 }
 
@@ -403,7 +355,7 @@ TEST(TfIdfVectorizer, MatchesBruteForceForIntsAndStrings) {
     Buffer y = empty(DType::F32, {int64_t(grams.size())});
     AttrMap a =
         tfidf("TF", minGram, maxGram, maxSkip, {0, 3, 11}, indexes, pool);
-    ASSERT_TRUE(runHost("TfIdfVectorizer", x, y, a, &store).ok());
+    ASSERT_TRUE(runHost("TfIdfVectorizer", {&x}, {&y}, a, &store).ok());
     std::vector<float> want = bruteForce(row, grams, minGram, maxGram, maxSkip);
     EXPECT_EQ(values<float>(y), want) << "trial " << trial;
     // The same with a string pool and string input.
@@ -420,7 +372,8 @@ TEST(TfIdfVectorizer, MatchesBruteForceForIntsAndStrings) {
       if (name != "pool_int64s")
         onlyStrings.set(name, value);
     Buffer ys = empty(DType::F32, {int64_t(grams.size())});
-    ASSERT_TRUE(runHost("TfIdfVectorizer", xs, ys, onlyStrings, &store).ok());
+    ASSERT_TRUE(
+        runHost("TfIdfVectorizer", {&xs}, {&ys}, onlyStrings, &store).ok());
     EXPECT_EQ(values<float>(ys), want) << "trial " << trial << " (strings)";
   }
 }
@@ -430,15 +383,15 @@ TEST(TfIdfVectorizer, RejectsBadPools) {
   Buffer x = buffer<int32_t>(DType::I32, {3}, {1, 2, 3});
   Buffer y = empty(DType::F32, {2});
   // 3 items cannot be bigrams.
-  EXPECT_FALSE(runHost("TfIdfVectorizer", x, y,
+  EXPECT_FALSE(runHost("TfIdfVectorizer", {&x}, {&y},
                        tfidf("TF", 2, 2, 0, {0, 0}, {0, 1}, {1, 2, 3}), &store)
                    .ok());
   // Output shape must be max(ngram_indexes) + 1 columns.
   Buffer y3 = empty(DType::F32, {3});
-  EXPECT_FALSE(runHost("TfIdfVectorizer", x, y3,
+  EXPECT_FALSE(runHost("TfIdfVectorizer", {&x}, {&y3},
                        tfidf("TF", 1, 1, 0, {0}, {0, 1}, {1, 2}), &store)
                    .ok());
-  EXPECT_FALSE(runHost("TfIdfVectorizer", x, y,
+  EXPECT_FALSE(runHost("TfIdfVectorizer", {&x}, {&y},
                        tfidf("BM25", 1, 1, 0, {0}, {0, 1}, {1, 2}), &store)
                    .ok());
 }
@@ -451,11 +404,11 @@ TEST(RegexFullMatch, MatchesWholeStrings) {
   AttrMap a;
   a.set("pattern", std::string(R"(www\.[\w.-]+\.\bcom\b)"));
   StringStore store;
-  ASSERT_TRUE(runHost("RegexFullMatch", x, y, a, &store).ok());
+  ASSERT_TRUE(runHost("RegexFullMatch", {&x}, {&y}, a, &store).ok());
   EXPECT_EQ(values<uint8_t>(y), (std::vector<uint8_t>{1, 1, 0, 0}));
   AttrMap bad;
   bad.set("pattern", std::string("(unclosed"));
-  geflow::rt::Status st = runHost("RegexFullMatch", x, y, bad, &store);
+  geflow::rt::Status st = runHost("RegexFullMatch", {&x}, {&y}, bad, &store);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("(unclosed"), std::string::npos);
 }
