@@ -28,6 +28,14 @@ DebugAttachment::fromOptions(const Options &options, bool readEnvironment) {
   return create(*config);
 }
 
+void DebugAttachment::redirectProfile(const std::string &dir) {
+  if (!profiler_)
+    return;
+  rt::ProfileOptions options = profiler_->options();
+  options.output = dir;
+  profiler_ = std::make_shared<rt::Profiler>(options);
+}
+
 void DebugAttachment::attach(rt::Model &model) const {
   if (profiler_)
     model.setProfiler(profiler_);

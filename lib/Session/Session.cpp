@@ -264,6 +264,9 @@ struct Session::Impl {
       if (!own.ok())
         return rt::Status(own.status().code(),
                           graphName(id) + ": " + own.status().message());
+      if (own->profiler() && profileDirTaken(own->profiler()->options().output))
+        own->redirectProfile(own->profiler()->options().output + "/graph_" +
+                             std::to_string(id));
       entry->debug = std::make_shared<const DebugAttachment>(std::move(*own));
     }
     auto cache = CompileCache::fromOptions(entry->options, graphName(id));
@@ -285,6 +288,19 @@ struct Session::Impl {
       return rt::invalidArgument("graph " + std::to_string(id) +
                                  " is already added");
     return Status::OK();
+  }
+
+  /// Whether the session's profile or a graph's own already writes to
+  /// `dir` (a second profile there would overwrite its files).
+  bool profileDirTaken(const std::string &dir) {
+    auto writesTo = [&](const std::shared_ptr<const DebugAttachment> &d) {
+      return d && d->profiler() && d->profiler()->options().output == dir;
+    };
+    std::lock_guard<std::mutex> lock(mu);
+    return writesTo(debug) ||
+           std::any_of(graphs.begin(), graphs.end(), [&](const auto &g) {
+             return writesTo(g.second->debug);
+           });
   }
 
   rt::StatusOr<std::shared_ptr<rt::Model>> build(uint32_t id);

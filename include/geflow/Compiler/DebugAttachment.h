@@ -40,6 +40,11 @@ public:
   const std::shared_ptr<rt::Profiler> &profiler() const { return profiler_; }
   const std::shared_ptr<rt::Dumper> &dumper() const { return dumper_; }
 
+  /// Sends the profile, before anything is recorded, to `dir` instead: a
+  /// Session gives a graph whose own profile would overwrite another
+  /// profile's files a directory of its own.
+  void redirectProfile(const std::string &dir);
+
   /// Attaches what is on to `model` (several models may share it).
   void attach(rt::Model &model) const;
   /// Records a host span (a stream synchronize) when profiling.

@@ -85,6 +85,40 @@ TEST_F(SessionTest, SessionProfilingOptionsProfileEveryGraphRun) {
   fs::remove_all(dir);
 }
 
+TEST_F(SessionTest, GraphOwnProfileBesideTheSessionsGoesToASubdirectory) {
+  // Graph 2's own run-time options (a dump) give it its own profiler, with
+  // the session's profiling_options: it must not overwrite the session's
+  // profile of graph 1 in the same directory.
+  fs::path dir = freshDir("prof-two"), dumpDir = freshDir("prof-two-dump");
+  auto graph = Graph::fromMLIR(graphText("2"), "g");
+  ASSERT_TRUE(graph.ok());
+  size_t tasks = 0;
+  {
+    Session session(
+        {{"profiling_mode", "true"},
+         {"profiling_options", "{\"output\": \"" + dir.string() + "\"}"}});
+    ASSERT_TRUE(session.AddGraph(1, *graph).ok());
+    ASSERT_TRUE(session
+                    .AddGraph(2, *graph,
+                              {{"enable_dump", "true"},
+                               {"dump_path", dumpDir.string()},
+                               {"dump_mode", "output"}})
+                    .ok());
+    std::vector<Tensor> out;
+    ASSERT_TRUE(session.RunGraph(1, {input(2, 1.f)}, out).ok());
+    for (int k = 0; k < 2; ++k)
+      ASSERT_TRUE(session.RunGraph(2, {input(2, 1.f)}, out).ok());
+    auto own = session.GetProfiler(2);
+    ASSERT_TRUE(own.ok() && *own);
+    EXPECT_EQ((*own)->options().output, (dir / "graph_2").string());
+    tasks = (*own)->runs()[0]->tasks->size();
+  }
+  EXPECT_EQ(lines(dir / "op_summary.csv").size(), 1 + tasks);
+  EXPECT_EQ(lines(dir / "graph_2" / "op_summary.csv").size(), 1 + 2 * tasks);
+  fs::remove_all(dir);
+  fs::remove_all(dumpDir);
+}
+
 TEST_F(SessionTest, GraphDumpOptionsDumpThatGraphOnly) {
   fs::path dir = freshDir("dump");
   auto graph = Graph::fromMLIR(graphText("2"), "g");
