@@ -235,8 +235,7 @@ TEST_F(TwoDevices, AModelUsesOnlyItsOwnDevicesTensors) {
 // against the host reference, and every kernel block recorded by the
 // profiler as run by an AI core of the model's device on that device's CPU.
 TEST_F(TwoDevices, TwoModelsRunConcurrentlyEachOnItsOwnCores) {
-  // About 80 ms per device: a worker starved for tens of ms still overlaps.
-  constexpr int kRounds = 400;
+  constexpr int kRounds = 100;
   Branchy modelA(/*rows=*/64), modelB(/*rows=*/32);
   std::shared_ptr<Device> devices[2] = {dev0, dev1};
   const Branchy *models[2] = {&modelA, &modelB};
@@ -250,23 +249,27 @@ TEST_F(TwoDevices, TwoModelsRunConcurrentlyEachOnItsOwnCores) {
   }
   int wrong[2] = {0, 0};
   std::string errors[2];
-  std::atomic<int> ready{0};
+  // Each worker runs its rounds and then keeps going until it has finished
+  // a run that began after the other device finished its first: so the two
+  // devices' run intervals overlap however the scheduler starts the threads.
+  std::atomic<bool> firstDone[2] = {false, false};
   auto worker = [&](int d) {
     auto stream = makeStream(devices[d]);
-    // Start together, so the runs of the two devices overlap in time.
-    ready.fetch_add(1);
-    while (ready.load() < 2)
-      std::this_thread::yield();
-    for (int round = 0; round < kRounds; ++round) {
+    bool overlapped = false;
+    for (int round = 0; round < kRounds || !overlapped; ++round) {
+      bool otherDone = firstDone[1 - d].load();
       Branchy::Buffers run(*models[d], 1000 * d + round);
       Status st = loaded[d]->execute(*stream, run.inputs(), run.outputs());
       if (st.ok())
         st = stream->synchronize();
       if (!st.ok()) {
         errors[d] = st.toString();
+        firstDone[d] = true; // the other worker must not wait for this one
         return;
       }
       wrong[d] += models[d]->check(run) != 0;
+      firstDone[d] = true;
+      overlapped = otherDone;
     }
   };
   std::thread t0(worker, 0), t1(worker, 1);
@@ -287,7 +290,7 @@ TEST_F(TwoDevices, TwoModelsRunConcurrentlyEachOnItsOwnCores) {
           cpusSeen.insert(block.cpu);
           ++blocks;
         }
-    EXPECT_EQ(profilers[d]->runs().size(), size_t(kRounds));
+    EXPECT_GE(profilers[d]->runs().size(), size_t(kRounds));
     EXPECT_GE(blocks, size_t(kRounds) * 4) << "device " << d;
     EXPECT_EQ(devicesSeen, std::set<int32_t>{d}) << "device " << d;
     EXPECT_EQ(cpusSeen, std::set<int32_t>{devices[d]->properties().cpus[0]})
