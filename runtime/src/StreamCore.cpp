@@ -73,7 +73,10 @@ std::string StreamCore::taskLabel(const Task &task) const {
 
 void StreamCore::fail(const Task &task, const Status &cause) {
   ErrorCode code = cause.ok() ? ErrorCode::kTaskFailed : cause.code();
-  Status status(code, taskLabel(task) + " failed: " + cause.message());
+  recordFailure(Status(code, taskLabel(task) + " failed: " + cause.message()));
+}
+
+void StreamCore::recordFailure(Status status) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!failed_.load(std::memory_order_relaxed)) {
     error_ = std::move(status);
@@ -148,8 +151,8 @@ bool StreamCore::execute(Task &task, StreamCore **handoff) {
     // the failure) so that other streams and the host never wait forever.
     std::unique_lock<std::mutex> lock(mu_);
     if (task.kind == TaskKind::EventRecord) {
-      Status carried(error_.code(), "the event was recorded after a failure: " +
-                                        error_.message());
+      // The failure itself travels, so whoever waits reads its cause first.
+      Status carried = error_;
       lock.unlock();
       task.event->complete(task.eventGen, std::move(carried), handoff);
     } else {
@@ -215,7 +218,9 @@ bool StreamCore::executeEventWait(Task &task) {
   if (!task.event->reachedOrPark(task.eventGen, this, &carried))
     return false;
   if (!carried.ok())
-    fail(task, carried);
+    recordFailure(
+        Status(carried.code(), carried.message() + " (reached stream " +
+                                   std::to_string(id_) + " through an event)"));
   return true;
 }
 

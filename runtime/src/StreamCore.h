@@ -133,6 +133,8 @@ private:
   /// core may resume it at once: touch nothing of the stream after this).
   bool parksOn(Task &task);
   void fail(const Task &task, const Status &cause);
+  /// Records `status` as the stream's first failure (if it is the first).
+  void recordFailure(Status status);
   /// Retires `task`; returns the next task or null (then the stream is no
   /// longer scheduled).
   Task *completeAndNext(Task *task);
