@@ -9,6 +9,7 @@
 // may be computed at run time; absent zero points are 0.
 //
 //===----------------------------------------------------------------------===//
+#include "ConvWindow.h"
 #include "OpTranslators.h"
 #include "TranslatorUtils.h"
 
@@ -84,65 +85,22 @@ std::optional<ConvAttrs> readConvAttrs(NodeContext &n, Value x, Value w) {
     (void)n.unsupported("the filter needs static spatial dims");
     return std::nullopt;
   }
-  auto list = [&](StringRef name, size_t count,
-                  int64_t fill) -> std::optional<SmallVector<int64_t>> {
-    SmallVector<int64_t> v = n.getInts(name);
-    if (v.empty())
-      return SmallVector<int64_t>(count, fill);
-    if (v.size() != count) {
-      (void)n.fail("attribute '" + name + "' has " + Twine(v.size()) +
-                   " entries, expected " + Twine(count));
-      return std::nullopt;
-    }
-    for (int64_t e : v)
-      if (e < (fill == 0 ? 0 : 1) || e > (int64_t(1) << 31)) {
-        (void)n.fail("attribute '" + name + "' has the invalid entry " +
-                     Twine(e));
-        return std::nullopt;
-      }
-    return v;
-  };
-  auto kernel = list("kernel_shape", 2, 1);
-  auto strides = list("strides", 2, 1), dilations = list("dilations", 2, 1);
-  auto pads = list("pads", 4, 0);
-  if (!kernel || !strides || !dilations || !pads)
+  auto kernel = kernelOf(n, w, 2);
+  if (!kernel)
     return std::nullopt;
-  if (n.hasAttr("kernel_shape") &&
-      ((*kernel)[0] != (*ws)[2] || (*kernel)[1] != (*ws)[3])) {
+  if ((*kernel)[0] != (*ws)[2] || (*kernel)[1] != (*ws)[3]) {
     (void)n.fail("kernel_shape differs from the filter's spatial dims");
     return std::nullopt;
   }
-  std::string autoPad = n.getString("auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pads->assign(4, 0);
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int i = 0; i < 2; ++i) {
-      int64_t in = (*xs)[2 + i];
-      if (ShapedType::isDynamic(in)) {
-        (void)n.unsupported("auto_pad SAME_* needs static spatial dims");
-        return std::nullopt;
-      }
-      int64_t s = (*strides)[i], out = (in + s - 1) / s;
-      int64_t span = ((*ws)[2 + i] - 1) * (*dilations)[i] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in);
-      int64_t small = total / 2;
-      (*pads)[i] = autoPad == "SAME_UPPER" ? small : total - small;
-      (*pads)[i + 2] = total - (*pads)[i];
-    }
-  } else if (autoPad != "NOTSET") {
-    (void)n.unsupported("auto_pad '" + autoPad + "' is not supported");
+  std::optional<Window> window = readWindow(n, x, *kernel);
+  if (!window)
     return std::nullopt;
-  }
   int64_t groups = n.getInt("group", 1);
   if (groups < 1) {
     (void)n.fail("group must be >= 1, got " + Twine(groups));
     return std::nullopt;
   }
-  // ONNX pads are [h_begin, w_begin, h_end, w_end]; ge's [top, bottom,
-  // left, right].
-  return ConvAttrs{{1, 1, (*strides)[0], (*strides)[1]},
-                   {(*pads)[0], (*pads)[2], (*pads)[1], (*pads)[3]},
-                   {1, 1, (*dilations)[0], (*dilations)[1]},
+  return ConvAttrs{window->geStrides(), window->gePads(), window->geDilations(),
                    groups};
 }
 
