@@ -1,32 +1,35 @@
 //===- FormatCostModel.cpp - NCHW vs NC1HWC0 costs of ge ops --------------===//
 //
 // Fitted to `geflow_bench_cube --only formats` on the 2-core AVX-512 (Zen 5)
-// development machine, fp32, batch 1, 2 threads (ms, NCHW -> NC1HWC0):
+// development machine, fp32, batch 1, 2 threads, two runs (ms, the second
+// run's; load average ~2 from other builds; docs/kernels.md has more rows):
 //
-//   layer (cin x cout @ hw, k, s)        NCHW   5HD   5HD/NCHW
-//   conv1 3x64@224 k7 s2                 1.41  10.38  7.4  (C0 padding)
-//   64x64@56 k3                          1.34   1.85  1.38
-//   64x64@56 k1                          0.15   0.24  1.59
-//   128x128@28 k3                        1.32   1.42  1.07
-//   256x256@28 k3 s2                     1.44   1.30  0.90
-//   512x1024@28 k1 s2                    1.18   1.10  0.93
-//   512x512@7 k3                         1.37   1.39  1.02
-//   mbv2 32x16@112 k1                    0.11   0.29  2.80 (16-channel
-//   mbv2 144x24@56 k1                    0.13   0.35  2.69  columns)
-//   dw 32@112 k3 / dw 144@56 k3          0.14   0.58  4.2
-//   dw 384@14 k3                         0.07   0.11  1.65
-//   dw 576@14 k3 s2 / dw 960@7 k3        0.08   0.05  0.63 / 0.86
-//   whole nets (conv layers only):  ResNet-50 105 -> 122 ms-sum,
-//   ResNet-18 21.4 -> 32.6, MobileNetV2 5.5 -> 9.7
-//   TransData: about 0.13 ns per element to NC1HWC0, 0.28 back
-//   (64x56x56: 0.025 / 0.057 ms).
+//   layer (cin x cout @ hw, k, s)     NCHW    5HD  5HD/NCHW  NCHW->5HD
+//   conv1 3x64@224 k7 s2              1.49  10.54  7.1 (pad)   2.02
+//   64x64@56 k3                       1.43   1.91  1.34        1.75
+//   256x64@56 k1                      0.57   0.90  1.56        0.69
+//   128x128@28 k3                     1.65   1.45  0.88        1.44
+//   512x256@28 k1                     1.52   1.20  0.79        1.16
+//   512x512@7 k3                      1.82   2.40  1.32 (1.02 in run 1)
+//   mbv2 conv1 3x32@224 k3 s2         0.28   2.03  7.3         0.48
+//   mbv2 32x16@112 k1                 0.15   0.39  2.60 (16-channel columns)
+//   dw 32@112 k3 / dw 144@56 k3       0.19   0.83  4.5 / 3.7
+//   dw 384@14 k3                      0.09   0.12  1.32
+//   dw 576@14 k3 s2 / dw 960@7 k3     0.10   0.06  0.62 / 0.89
+//   conv layers of whole nets: ResNet-50 53.3 -> 64.9 ms, ResNet-18
+//   25.6 -> 37.3, MobileNetV2 7.0 -> 11.6
+//   TransData: about 0.13 ns per element to NC1HWC0, 0.2-0.3 back
+//   (64x56x56: 0.027 / 0.038 ms).
 //
 // So on this machine NC1HWC0 rarely pays: the GEMM paths lose what
 // channels fill badly in 48-column panels (the NCHW path puts the pixels
-// there), depthwise loses at large planes and only wins at 7x7 / strided
-// 14x14. The model: a GEMM conv runs at kGemmMacsPerSecond in NCHW (over
-// its own lane waste) and the NC1HWC0 path pays its channel padding (K to
-// 16, columns to 48); depthwise uses the measured ratio by output size.
+// there) and what 16-channel blocks pad; depthwise loses at large planes
+// and only wins at 7x7 / strided 14x14; 1x1 and strided layers with 256+
+// channels at 14-28 win 5-20%, by amounts that move between runs. The
+// model: a GEMM conv runs at kGemmMacsPerSecond in NCHW (over its own lane
+// waste), the NC1HWC0 path pays its channel padding (K to 16, columns to
+// 48) and the small-channel path its columns; depthwise uses the measured
+// ratio by output size.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/ge/Transforms/FormatCostModel.h"
@@ -94,7 +97,8 @@ double convSecondsC0(const ConvShape &s) {
 
 double convSecondsSmallChannel(const ConvShape &s) {
   // The pixel-rows im2col of the NCHW path with channels along 48-column
-  // panels (measured 1.0-1.2x NCHW for 3-channel stems).
+  // panels (measured 1.35x NCHW for the 64-channel ResNet stem, 1.7x for
+  // MobileNetV2's 32-channel one).
   const int64_t coutG = s.cout / s.groups;
   return macs(s) * double(roundUp(coutG, 48)) / coutG / kGemmMacsPerSecond;
 }
