@@ -32,6 +32,9 @@ environment before NumPy or PyTorch load.
 
 Usage: models_bench.py --bin BUILD/bin [--models a,b] [--rounds N]
                        [--seconds S] [--processes N] [--json FILE]
+                       [--option NAME=VALUE]...
+  --option       a GE option for both geflow compiles (A/B runs of one
+                 build, e.g. format_selection=nchw against the default)
   --processes N  runs the whole benchmark N times in separate processes and
                  reports each model's spread of medians and worst p99/median
                  against the stability bar (`ninja bench_models_stability`:
@@ -269,6 +272,7 @@ def run_once(args):
                 options = {"precision_mode": mode}
                 if args.impl_mode:
                     options["op_select_implmode"] = args.impl_mode
+                options.update(args.option)
                 exe = geflow.compile(path, options=options)
                 seconds = time.perf_counter() - start
                 got = exe.run({"x": xn})[0]
@@ -332,6 +336,13 @@ def print_row(row, flush=False):
               f"{row['torch_p99_ms'] / row['torch_ms']:.2f})", flush=flush)
 
 
+def ge_option(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got '{text}'")
+    return name, value
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="build/bin")
@@ -346,6 +357,10 @@ def main():
     parser.add_argument("--impl-mode", default="",
                         help="op_select_implmode for geflow's compiles "
                              "(high_performance: Winograd 3x3 convs)")
+    parser.add_argument("--option", action="append", default=[],
+                        type=ge_option, metavar="NAME=VALUE",
+                        help="a GE option for both geflow compiles "
+                             "(repeatable), e.g. format_selection=nc1hwc0")
     parser.add_argument("--torch-wait-policy", default="passive",
                         choices=("passive", "active", "default"),
                         help="OMP_WAIT_POLICY of the PyTorch worker process "
@@ -385,6 +400,8 @@ def main():
                 cmd += ["--models", args.models]
             if args.impl_mode:
                 cmd += ["--impl-mode", args.impl_mode]
+            for name, value in args.option:
+                cmd += ["--option", f"{name}={value}"]
             cmd += ["--torch-wait-policy", args.torch_wait_policy]
             print(f"== process {p + 1} of {args.processes}", flush=True)
             subprocess.run(cmd, check=True)

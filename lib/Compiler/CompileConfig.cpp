@@ -182,6 +182,8 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
   pipeline.mixed.inOutPairFlag = options.getBool("in_out_pair_flag");
   pipeline.precision = precisionConfigFromOptions(options);
   pipeline.implMode = options.get("op_select_implmode").value_or("");
+  pipeline.formatSelection = options.get("format_selection").value_or("auto");
+  pipeline.smallChannel = options.get("enable_small_channel") == "1";
   if (auto types = options.get("optypelist_for_implmode")) {
     std::string list = *types;
     for (size_t start = 0; start <= list.size();) {

@@ -39,6 +39,8 @@ cl::OptionCategory &FlagCategories::of(const std::string &geName) {
           {"op_select_implmode", &FlagCategories::precision},
           {"optypelist_for_implmode", &FlagCategories::precision},
           {"fusion_switch_file", &FlagCategories::fusion},
+          {"format_selection", &FlagCategories::fusion},
+          {"enable_small_channel", &FlagCategories::fusion},
           {"external_weight", &FlagCategories::output},
           {"air_weight_threshold", &FlagCategories::output},
           {"stream_max_parallel_num", &FlagCategories::output},

@@ -213,6 +213,20 @@ OptionsRegistry::OptionsRegistry() {
   specs_.push_back(implTypes);
   specs_.push_back(option("fusion_switch_file", Kind::Path,
                           "JSON file turning graph/UB fusion rules on or off"));
+  // Formats (docs/compiler.md#formats): ge-select-formats.
+  specs_.push_back(enumOption(
+      "format_selection", {"auto", "nchw", "nc1hwc0"}, "auto",
+      "Conv chains in NC1HWC0 where the cost model says it pays (auto), "
+      "never (nchw) or always (nc1hwc0) (geflow extension)"));
+  OptionSpec smallChannel =
+      option("enable_small_channel", Kind::Int,
+             "1: first-layer convs with at most 4 input channels read NCHW "
+             "and write NC1HWC0 without padding the channels to 16",
+             "0");
+  smallChannel.aliases = {"ge.enableSmallChannel"};
+  smallChannel.minValue = 0;
+  smallChannel.maxValue = 1;
+  specs_.push_back(smallChannel);
   // Memory bounds, checked with overflow-safe counts before anything is
   // materialized (lib/Compiler/SizeLimits.cpp). GE's default for
   // graph_memory_max_size is 26843545600 (25 GiB).

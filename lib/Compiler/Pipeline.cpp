@@ -52,6 +52,14 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   epilogue.convActivation = fusion.convElemwise;
   epilogue.matmulActivation = fusion.matmulElemwise;
   fpm.addPass(ge::createGEFuseEpilogue(epilogue));
+  // Formats after the graph fusions (biases and activations are in the
+  // conv epilogues) and before UB fusion, which then groups per format.
+  if (config.formatSelection != "nchw") {
+    ge::GESelectFormatsOptions formats;
+    formats.mode = config.formatSelection;
+    formats.smallChannel = config.smallChannel;
+    fpm.addPass(ge::createGESelectFormats(formats));
+  }
   if (fusion.eltwise)
     fpm.addPass(ge::createGEFuseElementwise());
 }
@@ -196,6 +204,14 @@ struct CompilePipelineOptions
   Option<bool> eltwise{*this, "eltwise-fusion",
                        llvm::cl::desc("TbeEltwiseFusionPass"),
                        llvm::cl::init(true)};
+  // Formats.
+  Option<std::string> formatSelection{
+      *this, "format-selection",
+      llvm::cl::desc("format_selection: auto, nchw or nc1hwc0"),
+      llvm::cl::init("auto")};
+  Option<bool> smallChannel{*this, "small-channel",
+                            llvm::cl::desc("enable_small_channel"),
+                            llvm::cl::init(false)};
 };
 
 /// The options to a config: geflow-opt's one parse of them.
@@ -279,6 +295,14 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   f.convElemwise = o.convElemwise;
   f.matmulElemwise = o.matmulElemwise;
   f.eltwise = o.eltwise;
+  if (o.formatSelection != "auto" && o.formatSelection != "nchw" &&
+      o.formatSelection != "nc1hwc0") {
+    error = "format-selection: '" + o.formatSelection +
+            "' is not auto, nchw or nc1hwc0";
+    return std::nullopt;
+  }
+  c.formatSelection = o.formatSelection;
+  c.smallChannel = o.smallChannel;
   return c;
 }
 
@@ -368,6 +392,8 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   flag("conv-elemwise-fusion", f.convElemwise, true);
   flag("matmul-elemwise-fusion", f.matmulElemwise, true);
   flag("eltwise-fusion", f.eltwise, true);
+  str("format-selection", config.formatSelection, defaults.formatSelection);
+  flag("small-channel", config.smallChannel, defaults.smallChannel);
   if (text.empty())
     return "builtin.module(geflow-compile-pipeline)";
   return "builtin.module(geflow-compile-pipeline{" + text.substr(1) + "})";

@@ -11,13 +11,19 @@
 // PyTorch figures from the same run.
 //
 // Usage: geflow_bench_cube [--threads N] [--json] [--quick] [--isa NAME]
-//                          [--only sgemm|conv|pool|win3d] [--dtypes
-//                          f32,bf16,f16]
+//                          [--only sgemm|conv|pool|win3d|formats]
+//                          [--dtypes f32,bf16,f16]
+//
+// `--only formats` times every conv layer of ResNet-18/50 and MobileNetV2
+// in NCHW and in NC1HWC0, the small-channel path (NCHW in, NC1HWC0 out) for
+// first layers, and the trans_data of each layer's input and output: the
+// figures behind ge-select-formats' cost model.
 //
 //===----------------------------------------------------------------------===//
 
 #include "common/block_pool.h"
 #include "cube/cube_shapes.h"
+#include "cube/net_convs.h"
 
 #include "geflow/kernels/Registry.h"
 #include "geflow/runtime/Half.h"
@@ -75,6 +81,8 @@ Buffer randomBuffer(int64_t n, uint32_t seed, DType dt) {
 const char *dtypeLabel(DType dt) {
   return dt == DType::F16 ? "f16" : dt == DType::BF16 ? "bf16" : "f32";
 }
+
+int64_t roundUp16(int64_t c) { return (c + 15) / 16 * 16; }
 
 /// A kernel launch ready to repeat: tiling done, constants packed.
 class Launch {
@@ -347,6 +355,104 @@ void benchWindows3d(const Options &opt, const SocInfo &soc,
   }
 }
 
+/// One launch of `kernel` with x and y in the given formats; seconds per
+/// call, or a negative value when the kernel refuses the combination.
+double timeFormatLaunch(const Options &opt, const SocInfo &soc,
+                        bench::BlockPool &pool, const std::string &kernel,
+                        TilingContext ctx, Format in, Format out,
+                        std::vector<const void *> ins, void *y) {
+  ctx.inputs[0].format = in;
+  ctx.outputs[0].format = out;
+  ctx.soc = &soc;
+  Launch launch;
+  if (!launch.prepare(kernel, ctx, std::move(ins), {y}, opt.isa).ok())
+    return -1;
+  return timeLaunch(launch, pool, opt.quick ? 0.02 : 0.1, 3);
+}
+
+/// Per conv layer: NCHW, NC1HWC0, NCHW -> NC1HWC0 (small channel), and the
+/// trans_data of its input to NC1HWC0 and of its output back; per network
+/// the totals weighted by how often each layer occurs.
+void benchFormats(const Options &opt, const SocInfo &soc,
+                  bench::BlockPool &pool) {
+  std::vector<bench::NetConv> layers;
+  for (const bench::ConvShape &s : bench::kResNet50Convs)
+    layers.push_back({"resnet50", s.name, s.cin, s.cout, s.hw, s.k, s.stride,
+                      s.pad, 1, s.count});
+  layers.insert(layers.end(), std::begin(bench::kResNet18Convs),
+                std::end(bench::kResNet18Convs));
+  layers.insert(layers.end(), std::begin(bench::kMobileNetV2Convs),
+                std::end(bench::kMobileNetV2Convs));
+  std::printf("%-12s %-9s %-26s %9s %9s %6s %9s %9s %9s\n", "net", "layer",
+              "cin x cout x hw k s g", "nchw ms", "5hd ms", "5hd/nc",
+              "nchw>5hd", "td in ms", "td out ms");
+  std::string net;
+  double total[3] = {0, 0, 0};
+  auto flush = [&] {
+    if (!net.empty())
+      std::printf("%-12s %-9s %-26s %9.3f %9.3f %6.2f\n", net.c_str(), "TOTAL",
+                  "", total[0] * 1e3, total[1] * 1e3, total[1] / total[0]);
+    total[0] = total[1] = total[2] = 0;
+  };
+  for (const bench::NetConv &s : layers) {
+    if (net != s.net) {
+      flush();
+      net = s.net;
+    }
+    const int64_t o = bench::netConvOut(s);
+    const int64_t xElems = roundUp16(s.cin) * s.hw * s.hw,
+                  yElems = roundUp16(s.cout) * o * o;
+    Buffer x = randomBuffer(xElems, 4),
+           w = randomBuffer(s.cout * (s.cin / s.groups) * s.k * s.k, 5);
+    Buffer b = randomBuffer(s.cout, 6), y = randomBuffer(yElems, 7);
+    Buffer x2 = randomBuffer(xElems, 8);
+    TilingContext ctx;
+    ctx.inputs = {f32({1, s.cin, s.hw, s.hw}),
+                  f32({s.cout, s.cin / s.groups, s.k, s.k}, true),
+                  f32({s.cout})};
+    ctx.outputs = {f32({1, s.cout, o, o})};
+    ctx.attrs.set("strides", std::vector<int64_t>{s.stride, s.stride});
+    ctx.attrs.set("pads", std::vector<int64_t>(4, s.pad));
+    ctx.attrs.set("groups", int64_t(s.groups));
+    ctx.attrs.set("activation", std::string("relu"));
+    std::vector<const void *> ins = {x.get(), w.get(), b.get()};
+    double nchw = timeFormatLaunch(opt, soc, pool, "conv2d", ctx, Format::NCHW,
+                                   Format::NCHW, ins, y.get());
+    double hd = timeFormatLaunch(opt, soc, pool, "conv2d", ctx, Format::NC1HWC0,
+                                 Format::NC1HWC0, ins, y.get());
+    double mixed = timeFormatLaunch(opt, soc, pool, "conv2d", ctx, Format::NCHW,
+                                    Format::NC1HWC0, ins, y.get());
+    TilingContext td;
+    td.inputs = {f32({1, s.cin, s.hw, s.hw})};
+    td.outputs = {f32({1, s.cin, s.hw, s.hw})};
+    td.attrs.set("src_format", std::string("NCHW"));
+    td.attrs.set("dst_format", std::string("NC1HWC0"));
+    double tdIn =
+        timeFormatLaunch(opt, soc, pool, "trans_data", td, Format::NCHW,
+                         Format::NC1HWC0, {x.get()}, x2.get());
+    td.inputs = {f32({1, s.cout, o, o})};
+    td.outputs = {f32({1, s.cout, o, o})};
+    td.attrs.set("src_format", std::string("NC1HWC0"));
+    td.attrs.set("dst_format", std::string("NCHW"));
+    Buffer y2 = randomBuffer(yElems, 9);
+    double tdOut =
+        timeFormatLaunch(opt, soc, pool, "trans_data", td, Format::NC1HWC0,
+                         Format::NCHW, {y.get()}, y2.get());
+    total[0] += s.count * nchw;
+    total[1] += s.count * hd;
+    char shape[64];
+    std::snprintf(shape, sizeof(shape), "%ldx%ldx%ld k%ld s%ld g%ld",
+                  long(s.cin), long(s.cout), long(s.hw), long(s.k),
+                  long(s.stride), long(s.groups));
+    auto ms = [](double sec) { return sec < 0 ? -1.0 : sec * 1e3; };
+    std::printf("%-12s %-9s %-26s %9.3f %9.3f %6.2f %9.3f %9.3f %9.3f\n", s.net,
+                s.name, shape, ms(nchw), ms(hd), hd / nchw, ms(mixed), ms(tdIn),
+                ms(tdOut));
+    std::fflush(stdout);
+  }
+  flush();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -390,7 +496,7 @@ int main(int argc, char **argv) {
       std::fprintf(
           stderr,
           "usage: %s [--threads N] [--json] [--quick] "
-          "[--only sgemm|conv|pool|win3d] [--isa portable|avx2|avx512] "
+          "[--only sgemm|conv|pool|win3d|formats] [--isa portable|avx2|avx512] "
           "[--dtypes f32,bf16,f16]\n",
           argv[0]);
       return 2;
@@ -417,6 +523,10 @@ int main(int argc, char **argv) {
   if (only.empty() || only == "pool")
     for (DType dt : opt.dtypes)
       benchPool(opt, soc, pool, dt);
+  if (only == "formats") {
+    benchFormats(opt, soc, pool);
+    return 0;
+  }
   if (only.empty() || only == "win3d")
     for (DType dt : opt.dtypes)
       benchWindows3d(opt, soc, pool, dt);

@@ -77,6 +77,44 @@ def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GESelectFormats : Pass<"ge-select-formats", "mlir::func::FuncOp"> {
+  let summary = "Run conv chains in NC1HWC0 where the cost model says it pays";
+  let description = [{
+    GE's format selection for convolution networks. Ops with an NC1HWC0
+    kernel that feed each other form chains: `Conv2D` (x, filter, optional
+    bias), `MaxPool`, `AvgPool`, `GlobalAvgPool`, inference `BatchNorm`, and
+    float elementwise ops whose operands have the result's shape or one
+    element, all on static 4-D NCHW tensors without a format of their own.
+    For each chain with a `Conv2D` the cost model (FormatCostModel.h, fitted
+    to `geflow_bench_cube --only formats`) compares the chain in NCHW with
+    the chain in NC1HWC0 plus a `TransData` per value entering it and per
+    value leaving it; when NC1HWC0 wins (or with `mode=nc1hwc0`), every op
+    of the chain gets NC1HWC0 results and the `TransData` ops go in at the
+    boundaries only: graph inputs and outputs and ops without an NC1HWC0
+    kernel (e.g. `Reshape`, `MatMulV2`). Convolution filters keep their
+    logical layout: the conv2d kernel packs constant filters into its
+    panels at compile time, which is what GE's FRACTAL_Z is for.
+
+    With `small-channel` (GE's `enable_small_channel`) a `Conv2D` with at
+    most 4 input channels and no groups that reads a chain input takes it
+    as NCHW and writes NC1HWC0 (the kernel's unpadded small-channel path)
+    instead of reading it through a `TransData` that pads it to 16
+    channels.
+
+    `print-decisions` writes each chain's choice and estimated saving to
+    stderr.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"auto\"",
+           "auto (the cost model decides) or nc1hwc0 (every chain with a conv)">,
+    Option<"smallChannel", "small-channel", "bool", /*default=*/"false",
+           "First-layer convs (C_in <= 4) read NCHW and write NC1HWC0">,
+    Option<"printDecisions", "print-decisions", "bool", /*default=*/"false",
+           "Write each chain's format and estimated saving to stderr">
+  ];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 def GESpecializeGears : Pass<"ge-specialize-gears", "mlir::ModuleOp"> {
   let summary = "Clone a graph once per dynamic-shape gear (GE multi-batch)";
   let description = [{

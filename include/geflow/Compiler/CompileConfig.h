@@ -102,6 +102,10 @@ struct PipelineConfig {
   /// convolution) and optypelist_for_implmode (empty: every op type).
   std::string implMode;
   std::vector<std::string> implModeOpTypes;
+  /// format_selection: "auto" (ge-select-formats' cost model), "nchw" (the
+  /// pass does not run) or "nc1hwc0" (every conv chain); enable_small_channel.
+  std::string formatSelection = "auto";
+  bool smallChannel = false;
   /// What ge-attach-precision and ge-attach-gears record on the graph.
   PrecisionConfig precision;
   GearConfig gears;

@@ -1,7 +1,8 @@
 //===- conv2d.cpp - conv2d: validation, tiling, filter packing ------------===//
 //
 // y = act(conv(x, filter) + bias) with groups, strides, pads, dilations on
-// NCHW or NC1HWC0 inputs (the output takes the input's format). The tiling
+// NCHW or NC1HWC0 inputs (the output takes the input's format, or is
+// NC1HWC0 for an NCHW input without groups: the small-channel path). The tiling
 // picks the path (GEMM with implicit im2col, or direct depthwise), the
 // GEMM blocking and grid, and asks for a constant filter to be prepacked.
 // x and the filter are f32, f16 or bf16 (the same); bias and y are that
@@ -133,7 +134,13 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
     t->outDtype = int32_t(y.dtype);
     bool c0In = x.format == Format::NC1HWC0,
          c0Out = y.format == Format::NC1HWC0;
-    if (c0In != c0Out)
+    // NCHW -> NC1HWC0 runs as GemmNchwToC0, which has no groups.
+    if (!c0In && c0Out && t->groups != 1)
+      return rt::invalidArgument(std::string(kOp) +
+                                 ": an NCHW input with an NC1HWC0 output needs "
+                                 "groups 1, got " +
+                                 std::to_string(t->groups));
+    if (c0In && !c0Out)
       return rt::invalidArgument(std::string(kOp) + ": output format " +
                                  std::string(rt::formatName(y.format)) +
                                  " must match the input's " +
@@ -161,16 +168,27 @@ uint64_t biasBytes(const Conv2dTiling &t) {
              : 0;
 }
 
-/// GEMM dims, blocking, grid and workspace of the two GEMM paths; returns
-/// the block count the grid was balanced for.
-uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
+/// GEMM dims, blocking, grid and workspace of the GEMM paths (`toC0`: NCHW
+/// input, NC1HWC0 output); returns the block count the grid was balanced
+/// for.
+uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool toC0, bool filterConst,
                       Conv2dTiling *t) {
   const int64_t cinG = t->cin / t->groups, coutG = t->cout / t->groups;
   const int64_t pixels = t->oh * t->ow, khw = int64_t(t->kh) * t->kw;
   PackCosts costs;
   // Vector lanes a GEMM wastes when `n` columns run along 16-lane vectors.
   auto laneWaste = [](int64_t n) { return double(roundUp(n, 16)) / double(n); };
-  if (!c0) {
+  if (toC0) {
+    // Pixel rows without channel padding: K is cin * kh * kw, not
+    // ceil(cin / 16) * 16 * kh * kw as it is for an NC1HWC0 input.
+    t->pointwise =
+        khw == 1 && t->sh == 1 && t->sw == 1 && t->oh == t->h && t->ow == t->w;
+    t->path = int32_t(ConvPath::GemmNchwToC0);
+    t->gemmM = pixels;
+    t->gemmN = coutG;
+    t->gemmK = cinG * khw;
+    costs = {t->pointwise ? 8.0 : 16.0, filterConst ? 0.0 : 32.0};
+  } else if (!c0) {
     t->pointwise =
         khw == 1 && t->sh == 1 && t->sw == 1 && t->oh == t->h && t->ow == t->w;
     t->gemmK = cinG * khw;
@@ -222,13 +240,14 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool filterConst,
   t->wsOut = t->wsBias + biasBytes(*t);
   t->wsBytesPerBlock = t->wsOut;
   const bool viaStage =
-      t->path == int32_t(ConvPath::GemmNchw) ||
+      t->path == int32_t(ConvPath::GemmNchw) || toC0 ||
       (t->path == int32_t(ConvPath::GemmNc1hwc0) && !t->staged);
   if (t->outDtype != int32_t(DType::F32) && viaStage) {
-    // NC1HWC0: the filter (B) is always prepacked or packed per group, the
-    // im2col (A) per block; NCHW: the filter is A, the im2col B.
-    t->outStage =
-        chooseStage(bl, t->grid, t->path == int32_t(ConvPath::GemmNc1hwc0));
+    // NC1HWC0 outputs: the filter (B) is prepacked or packed per group (or
+    // read strided), the im2col (A) per block; NCHW: the filter is A, the
+    // im2col B.
+    t->outStage = chooseStage(
+        bl, t->grid, t->path == int32_t(ConvPath::GemmNc1hwc0) || toC0);
     t->wsBytesPerBlock += roundUp(t->outStage.rows * t->outStage.cols * 4, 64);
   }
   return choice.blockDim;
@@ -318,18 +337,21 @@ Status conv2dTiling(const TilingContext &ctx, TilingResult *result) {
   GEFLOW_RETURN_IF_ERROR(parseEpilogue(ctx.attrs, kOp, &t.epilogue));
   SocInfo soc = resolveSoc(ctx);
   const bool c0 = ctx.inputs[0].format == Format::NC1HWC0;
+  const bool toC0 =
+      !c0 && !ctx.outputs.empty() && ctx.outputs[0].format == Format::NC1HWC0;
   const bool depthwise = t.groups > 1 && t.groups == t.cin;
   GEFLOW_RETURN_IF_ERROR(parseImplMode(ctx.attrs, &t));
-  const int32_t winoM = t.winoM && winogradApplies(t, c0, ctx.inputs[1].isConst)
-                            ? chooseWinogradTile(t)
-                            : 0;
+  const int32_t winoM =
+      t.winoM && !toC0 && winogradApplies(t, c0, ctx.inputs[1].isConst)
+          ? chooseWinogradTile(t)
+          : 0;
   t.winoM = 0;
   if (winoM)
     result->blockDim = tileWinogradPath(soc, winoM, &t);
-  else if (depthwise && (!c0 || t.cout == t.cin))
+  else if (depthwise && !toC0 && (!c0 || t.cout == t.cin))
     result->blockDim = tileDepthwisePath(soc, c0, &t);
   else
-    result->blockDim = tileGemmPath(soc, c0, ctx.inputs[1].isConst, &t);
+    result->blockDim = tileGemmPath(soc, c0, toC0, ctx.inputs[1].isConst, &t);
   result->tilingData = encodeTiling(t);
   result->workspaceSize = t.wsBytesPerBlock * result->blockDim;
   result->packedInputs.clear();

@@ -203,6 +203,48 @@ void convGemmC0Task(const Conv2dTiling &t, const ConvBuffers &io, int64_t img,
                    16 - t.cout % 16);
 }
 
+/// One region of the small-channel GEMM: rows = output pixels read from the
+/// NCHW input by the pixel-rows im2col (channels not padded to C0),
+/// columns = output channels, stored straight into NC1HWC0 (groups == 1).
+template <typename T, bool Dp>
+void convGemmNchwToC0Task(const Conv2dTiling &t, const ConvBuffers &io,
+                          int64_t img, int64_t region) {
+  const GemmBlocking &bl = t.blocking;
+  const int64_t M = t.gemmM, N = t.gemmN, K = t.gemmK;
+  const int64_t plane16 = t.oh * t.ow * 16, co1 = ceilDiv(t.cout, 16);
+  const Region r = gridRegion(t.grid, M, N, region);
+  auto *wsA = reinterpret_cast<float *>(io.ws);
+  auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
+  const DType outDtype = DType(t.outDtype);
+  EpilogueArgs ep = makeEpilogue(t.epilogue);
+  ep.colBias = io.bias;
+  const int64_t yImg = img * co1 * plane16;
+  FinalStore out{static_cast<uint8_t *>(io.y) + yImg * rt::dtypeSize(outDtype),
+                 outDtype,
+                 16,
+                 plane16,
+                 0,
+                 0};
+  const T *x = static_cast<const T *>(io.x) + img * t.cin * t.h * t.w;
+  auto *stage = reinterpret_cast<float *>(io.ws + t.wsOut);
+  withFilterOperand<T, Dp>(t, io.filter, 0, N, bl.nr, [&](const auto &b) {
+    if (t.pointwise)
+      gemmRegionTo(bl, K, r.m0, r.m1, r.n0, r.n1,
+                   StridedOperand<T, Dp>{{x, t.h * t.w, 1}, M, bl.mr}, b, out,
+                   ep, wsA, wsB, stage, t.outStage);
+    else
+      gemmRegionTo(bl, K, r.m0, r.m1, r.n0, r.n1,
+                   Im2colNchwOperand<T, Dp>{&t, x, bl.mr}, b, out, ep, wsA, wsB,
+                   stage, t.outStage);
+  });
+  // Padded channels of the last C0 block stay zero whatever act(0) is.
+  if (r.n1 == N && t.cout % 16)
+    for (int64_t p = r.m0; p < r.m1; ++p)
+      zeroElements(outDtype, io.y,
+                   yImg + (co1 - 1) * plane16 + p * 16 + t.cout % 16,
+                   16 - t.cout % 16);
+}
+
 /// The depthwise paths: planes (NCHW) or C0 blocks, bands of output rows.
 inline void convDepthwiseTask(const Conv2dTiling &t, const ConvBuffers &io,
                               int64_t plane, int64_t oh0, int64_t oh1,
@@ -263,9 +305,12 @@ int32_t conv2dRun(const Conv2dTiling &t, const KernelArgs &args,
     switch (path) {
     case ConvPath::GemmNchw:
     case ConvPath::GemmNchwPixelRows:
-    case ConvPath::GemmNc1hwc0: {
+    case ConvPath::GemmNc1hwc0:
+    case ConvPath::GemmNchwToC0: {
       int64_t ig = task / regions, img = ig / t.groups, g = ig % t.groups;
-      if (path == ConvPath::GemmNchw)
+      if (path == ConvPath::GemmNchwToC0)
+        convGemmNchwToC0Task<T, Dp>(t, io, img, task % regions);
+      else if (path == ConvPath::GemmNchw)
         convGemmNchwTask<T, Dp>(t, io, img, g, task % regions);
       else if (path == ConvPath::GemmNchwPixelRows)
         convGemmPixelRowsTask<T, Dp>(t, io, img, g, task % regions);
@@ -308,6 +353,8 @@ int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
     return kBadOperands;
   if (t.blocking.nr > kMaxIm2colWidth || t.blocking.mr > kMaxIm2colWidth)
     return kBadTiling;
+  if (t.path == int32_t(ConvPath::GemmNchwToC0) && t.groups != 1)
+    return kBadTiling;
   if (t.path == int32_t(ConvPath::WinogradNchw) &&
       (t.panels != int32_t(PanelFormat::F32) || !t.filterPacked ||
        (t.winoM != 2 && t.winoM != 4) || t.tileRowsPerTask < 1 ||
@@ -319,6 +366,7 @@ int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
     return kBadTiling;
   // The unstaged GEMM paths round f16/bf16 outputs from an fp32 stage.
   const bool viaStage = t.path == int32_t(ConvPath::GemmNchw) ||
+                        t.path == int32_t(ConvPath::GemmNchwToC0) ||
                         (t.path == int32_t(ConvPath::GemmNc1hwc0) && !t.staged);
   if (DType(t.outDtype) != DType::F32 && viaStage &&
       (t.outStage.rows < t.blocking.mr || t.outStage.rows % t.blocking.mr ||

@@ -36,6 +36,11 @@ enum class ConvPath : int32_t {
   /// the transformed filter prepacked in nr panels, K = Cin) run in the
   /// transform domain, and the inverse transform writes the outputs.
   WinogradNchw = 5,
+  /// NCHW input, NC1HWC0 output (GE's small-channel first layer): rows =
+  /// output pixels (the implicit im2col of GemmNchwPixelRows, K = (cin, kh,
+  /// kw) with no channel padding), columns = output channels (filter in nr
+  /// panels), stored straight into C0 blocks. groups == 1.
+  GemmNchwToC0 = 6,
 };
 
 struct Conv2dTiling {
@@ -135,7 +140,8 @@ inline int64_t convPackedFilterGroupWords(const Conv2dTiling &t) {
     const int64_t alpha = t.winoM + 2;
     return alpha * alpha * packedFloats(t.gemmN, t.gemmK, bl.nr);
   }
-  // GemmNc1hwc0 and GemmNchwPixelRows: output channels are the columns.
+  // GemmNc1hwc0, GemmNchwPixelRows and GemmNchwToC0: output channels are
+  // the columns.
   return packedWords(t.gemmN, t.gemmK, bl.nr, f);
 }
 

@@ -92,7 +92,8 @@ constexpr int32_t kMaxIm2colWidth = 256;
 bool isGemmPath(int32_t path) {
   return path == int32_t(ConvPath::GemmNchw) ||
          path == int32_t(ConvPath::GemmNc1hwc0) ||
-         path == int32_t(ConvPath::GemmNchwPixelRows);
+         path == int32_t(ConvPath::GemmNchwPixelRows) ||
+         path == int32_t(ConvPath::GemmNchwToC0);
 }
 
 /// Takes the file's GEMM choices into `t` and derives what follows from
@@ -126,11 +127,12 @@ Status deriveGemm(const Conv2dTiling &got, Conv2dTiling *t) {
   t->wsBias = t->wsStage + stageBytes;
   t->wsOut = t->wsBias + biasBytes;
   t->wsBytesPerBlock = t->wsOut;
+  const bool toC0 = t->path == int32_t(ConvPath::GemmNchwToC0);
   const bool viaStage =
-      t->path == int32_t(ConvPath::GemmNchw) || (c0 && !t->staged);
+      t->path == int32_t(ConvPath::GemmNchw) || toC0 || (c0 && !t->staged);
   t->outStage = {};
   if (t->outDtype != int32_t(DType::F32) && viaStage) {
-    t->outStage = chooseStage(bl, t->grid, c0);
+    t->outStage = chooseStage(bl, t->grid, c0 || toC0);
     t->wsBytesPerBlock += roundUp(t->outStage.rows * t->outStage.cols * 4, 64);
   }
   return Status::OK();
@@ -214,7 +216,9 @@ Status checkConv2dTiling(const TilingCheck &c) {
     GEFLOW_RETURN_IF_ERROR(checkTensorBuffer(kOp, c, false, 2,
                                              DType(want.biasDtype), Format::ND,
                                              {want.cout}, "bias"));
-  return checkTensorBuffer(kOp, c, true, 0, DType(want.outDtype), xFormat,
+  const Format yFormat =
+      want.path == int32_t(ConvPath::GemmNchwToC0) ? Format::NC1HWC0 : xFormat;
+  return checkTensorBuffer(kOp, c, true, 0, DType(want.outDtype), yFormat,
                            {want.n, want.cout, want.oh, want.ow}, "y");
 }
 

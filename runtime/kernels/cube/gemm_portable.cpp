@@ -106,7 +106,8 @@ void packConvFilter(const Conv2dTiling &t, const void *filter, float *dst) {
     float *d = dst + g * per;
     if (t.path == int32_t(ConvPath::GemmNchw)) {
       packWholeOperand(f + g * M * K * es, dtype, 1, K, M, K, bl.mr, format, d);
-    } else if (t.path == int32_t(ConvPath::GemmNchwPixelRows)) {
+    } else if (t.path == int32_t(ConvPath::GemmNchwPixelRows) ||
+               t.path == int32_t(ConvPath::GemmNchwToC0)) {
       packWholeOperand(f + g * N * K * es, dtype, 1, K, N, K, bl.nr, format, d);
     } else {
       if (dtype == DType::F16)

@@ -58,6 +58,29 @@ TEST(CompileConfig, ParsesEveryOptionOnce) {
   EXPECT_EQ(p.gears.inputShapes->size(), 2u);
 }
 
+TEST(CompileConfig, FormatOptions) {
+  // Defaults: the cost model decides, no small-channel path.
+  EXPECT_EQ(parse({}).pipeline.formatSelection, "auto");
+  EXPECT_FALSE(parse({}).pipeline.smallChannel);
+  CompileConfig c =
+      parse({{"format_selection", "nc1hwc0"}, {"ge.enableSmallChannel", "1"}});
+  EXPECT_EQ(c.pipeline.formatSelection, "nc1hwc0");
+  EXPECT_TRUE(c.pipeline.smallChannel);
+  EXPECT_EQ(parse({{"format_selection", "nchw"}}).pipeline.formatSelection,
+            "nchw");
+  // Bad values are errors naming the option.
+  for (auto [name, value] :
+       {std::pair<const char *, const char *>{"format_selection", "5hd"},
+        {"enable_small_channel", "2"},
+        {"enable_small_channel", "yes"}}) {
+    std::string error;
+    EXPECT_FALSE(
+        OptionsRegistry::get().parse({{name, value}}, &error).has_value())
+        << name << "=" << value;
+    EXPECT_NE(error.find(name), std::string::npos) << error;
+  }
+}
+
 TEST(CompileConfig, NoPrecisionOptionKeepsTheGraphs) {
   CompileConfig c = parse({});
   EXPECT_FALSE(c.pipeline.precision.mode.has_value());
@@ -104,6 +127,8 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
       std::vector<NamedShape>{{"x", {1, 3, -1, 8}}, {"m", {2, -1}}};
   c.gears.gearPadding = true;
   c.fusion = {false, false, false, false, false, false};
+  c.formatSelection = "nc1hwc0";
+  c.smallChannel = true;
   std::string text = printCompilePipeline(c);
   for (const char *name : {"soc=",
                            "cores=",
@@ -128,7 +153,9 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
                            "matmul-bias-add-fusion=",
                            "conv-elemwise-fusion=",
                            "matmul-elemwise-fusion=",
-                           "eltwise-fusion="})
+                           "eltwise-fusion=",
+                           "format-selection=",
+                           "small-channel="})
     EXPECT_NE(text.find(name), std::string::npos)
         << name << " missing from " << text;
 
@@ -141,6 +168,8 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
   EXPECT_EQ(back->gears.values, c.gears.values);
   EXPECT_EQ(back->precision.keepTensorsDtypes, c.precision.keepTensorsDtypes);
   EXPECT_FALSE(back->fusion.eltwise);
+  EXPECT_EQ(back->formatSelection, "nc1hwc0");
+  EXPECT_TRUE(back->smallChannel);
 
   // Defaults print no options at all.
   EXPECT_EQ(printCompilePipeline(PipelineConfig()),
@@ -159,4 +188,6 @@ TEST(CompilePipeline, BadOptionsAreErrors) {
   EXPECT_FALSE(
       parseCompilePipeline("dynamic-dims=1,2 dynamic-batch-size=1", error));
   EXPECT_NE(error.find("only one of"), std::string::npos) << error;
+  EXPECT_FALSE(parseCompilePipeline("format-selection=5hd", error));
+  EXPECT_NE(error.find("format-selection: '5hd'"), std::string::npos) << error;
 }

@@ -221,8 +221,15 @@ TEST(Conv2d, RejectsInconsistentOperands) {
   expectError(c, "should be [1, 5, 7, 9]",
               [](TilingContext &ctx) { ctx.outputs[0].shape = {1, 5, 7, 8}; });
   expectError(c, "must match the input's", [](TilingContext &ctx) {
-    ctx.outputs[0].format = Format::NC1HWC0;
+    ctx.inputs[0].format = Format::NC1HWC0;
   });
+  expectError(c, "an NCHW input with an NC1HWC0 output needs groups 1, got 3",
+              [](TilingContext &ctx) {
+                ctx.outputs[0].format = Format::NC1HWC0;
+                ctx.inputs[1].shape = {6, 1, 3, 3};
+                ctx.outputs[0].shape = {1, 6, 7, 9};
+                ctx.attrs.set("groups", int64_t(3));
+              });
   expectError(c, "(supported: float32, float16, bfloat16)",
               [](TilingContext &ctx) { ctx.inputs[0].dtype = DType::I8; });
   expectError(c, "filter has dtype float32, expected bfloat16",
