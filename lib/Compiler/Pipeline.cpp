@@ -51,6 +51,7 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   epilogue.matmulBias = fusion.matmulBiasAdd;
   epilogue.convActivation = fusion.convElemwise;
   epilogue.matmulActivation = fusion.matmulElemwise;
+  epilogue.convResidual = fusion.convElemwise;
   fpm.addPass(ge::createGEFuseEpilogue(epilogue));
   if (fusion.eltwise)
     fpm.addPass(ge::createGEFuseElementwise());

@@ -99,9 +99,9 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
 /// Step 3 for the band's tiles and channels [co0, co1) from M.
 template <int M>
 void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
-                             const float *bias, void *y, int64_t img,
-                             int64_t ty0, int64_t ty1, int64_t co0, int64_t co1,
-                             const EpilogueArgs &ep) {
+                             const float *bias, const ResidualView &res,
+                             void *y, int64_t img, int64_t ty0, int64_t ty1,
+                             int64_t co0, int64_t co1, const EpilogueArgs &ep) {
   constexpr int A = M + 2;
   constexpr const WinogradMatrices &wm = M == 4 ? kWinogradF4 : kWinogradF2;
   const DType outDt = DType(t.outDtype);
@@ -109,6 +109,12 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
   float mid[M][A][16];
   float out[M][M][16];
   float row[M];
+  float resRow[M];
+  // With a residual, the per-pixel step adds the bias only; the residual
+  // Add and the activation run on each stored row, where the residual's
+  // pixels are contiguous.
+  const bool withRes = res.p != nullptr;
+  const Activation pixelAct = withRes ? Activation::None : ep.act;
   for (int64_t ty = ty0; ty < ty1; ++ty)
     for (int64_t tx = 0; tx < t.tilesX; ++tx) {
       const int64_t tile = (ty - ty0) * t.tilesX + tx;
@@ -146,7 +152,7 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
                 acc[l] += k * mid[i][b][l];
             }
             std::memcpy(out[i][j], acc, sizeof(acc));
-            activateSpanDyn(ep.act, out[i][j], lanes, 0.0f,
+            activateSpanDyn(pixelAct, out[i][j], lanes, 0.0f,
                             bias ? bias + c : nullptr, ep.alpha);
           }
         for (int l = 0; l < lanes; ++l) {
@@ -154,7 +160,11 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
           for (int i = 0; i < ny; ++i) {
             for (int j = 0; j < nx; ++j)
               row[j] = out[i][j][l];
-            storeRow(outDt, row, y, plane + (oy0 + i) * t.ow + ox0, nx);
+            const int64_t at = plane + (oy0 + i) * t.ow + ox0;
+            if (withRes)
+              addResidualSpanDyn(ep.act, row, nx, res.run(at, nx, resRow),
+                                 ep.alpha);
+            storeRow(outDt, row, y, at, nx);
           }
         }
       }
@@ -163,8 +173,8 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
 
 template <int M>
 void winogradTask(const Conv2dTiling &t, const void *x, const float *filter,
-                  const float *bias, void *y, uint8_t *ws, int64_t task,
-                  int64_t *transformedBand) {
+                  const float *bias, const ResidualView &res, void *y,
+                  uint8_t *ws, int64_t task, int64_t *transformedBand) {
   constexpr int A = M + 2;
   const int64_t bands = ceilDiv(t.tilesY, t.tileRowsPerTask);
   const int64_t split = task % t.coutSplits, band = task / t.coutSplits;
@@ -191,7 +201,7 @@ void winogradTask(const Conv2dTiling &t, const void *x, const float *filter,
     gemmRegion(bl, t.cin, 0, tiles, co0, co1, a, b, c, EpilogueArgs{}, nullptr,
                nullptr);
   }
-  winogradOutputTransform<M>(t, m, bias, y, img, ty0, ty1, co0, co1,
+  winogradOutputTransform<M>(t, m, bias, res, y, img, ty0, ty1, co0, co1,
                              makeEpilogue(t.epilogue));
 }
 
