@@ -81,11 +81,16 @@ inline int32_t chooseWinogradTile(const Conv2dTiling &t) {
   return 0;
 }
 
-/// Floats of the input-transform scratch: alpha padded input rows of
-/// tilesX * m + 2 floats, then alpha x alpha rows of row-transformed tiles.
+/// Floats of the transforms' scratch (the input transform's, then the
+/// output transform's): alpha padded input rows of tilesX * m + 2 floats,
+/// their m column phases of tilesX + 1 and alpha x alpha rows of
+/// row-transformed tiles; or 16 channels x m output rows of a tile row.
 inline int64_t winogradRowFloats(const Conv2dTiling &t) {
-  const int64_t alpha = t.winoM + 2, txp = roundUp(t.tilesX, 16);
-  return alpha * roundUp(t.tilesX * t.winoM + 2, 16) + alpha * alpha * txp;
+  const int64_t m = t.winoM, alpha = m + 2, txp = roundUp(t.tilesX + 1, 16);
+  const int64_t input = alpha * roundUp(t.tilesX * m + 2, 16) +
+                        alpha * m * txp + alpha * alpha * txp;
+  const int64_t output = 16 * m * roundUp(t.tilesX * m, 16);
+  return std::max(input, output);
 }
 
 /// Tiles of one task's band (the rows of its GEMMs).
