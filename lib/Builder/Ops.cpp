@@ -143,9 +143,10 @@ ValueOr GraphBuilder::conv2d(Value x, Value filter, Value bias,
                  {"bias"});
   OpBuilder &ob = impl_->builder;
   return impl_->create1<ge::Conv2DOp>(
-      loc, x, filter, bias, ob.getDenseI64ArrayAttr(a.strides),
-      ob.getDenseI64ArrayAttr(a.pads), ob.getDenseI64ArrayAttr(a.dilations),
-      ob.getI64IntegerAttr(a.groups), ob.getStringAttr(a.dataFormat));
+      loc, x, filter, bias, /*residual=*/Value(),
+      ob.getDenseI64ArrayAttr(a.strides), ob.getDenseI64ArrayAttr(a.pads),
+      ob.getDenseI64ArrayAttr(a.dilations), ob.getI64IntegerAttr(a.groups),
+      ob.getStringAttr(a.dataFormat));
 }
 
 ValueOr GraphBuilder::matmul(Value x1, Value x2, Value bias, bool transposeX1,

@@ -51,6 +51,7 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   epilogue.matmulBias = fusion.matmulBiasAdd;
   epilogue.convActivation = fusion.convElemwise;
   epilogue.matmulActivation = fusion.matmulElemwise;
+  epilogue.convResidual = fusion.convElemwise;
   fpm.addPass(ge::createGEFuseEpilogue(epilogue));
   // Formats after the graph fusions (biases and activations are in the
   // conv epilogues) and before UB fusion, which then groups per format.

@@ -130,6 +130,16 @@ LogicalResult geflow::ge::detail::checkGroupedChannels(const InferDiag &diag,
   return success();
 }
 
+LogicalResult Conv2DOp::verify() {
+  // The residual is added element by element in the epilogue: it must be
+  // laid out exactly like the result (shape, dtype and format).
+  if (Value residual = getResidual())
+    if (residual.getType() != getType())
+      return emitOpError() << "residual type " << residual.getType()
+                           << " must be the result type " << getType();
+  return success();
+}
+
 LogicalResult
 Conv2DTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                     Adaptor adaptor,

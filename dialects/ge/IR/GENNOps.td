@@ -4,7 +4,7 @@
 
 include "dialects/ge/IR/GEOpBase.td"
 
-def GE_Conv2DOp : GE_CubeOp<"Conv2D"> {
+def GE_Conv2DOp : GE_CubeOp<"Conv2D", [AttrSizedOperandSegments]> {
   let summary = "2-D convolution (incl. grouped and depthwise)";
   let description = [{
     GE `Conv2D`. `x` is `data_format` (NCHW or NHWC); `filter` is always
@@ -14,9 +14,15 @@ def GE_Conv2DOp : GE_CubeOp<"Conv2D"> {
     Output size per spatial dim: `(in + pad_a + pad_b - d * (k - 1) - 1) / s + 1`.
     With f16/bf16 operands the result may be f32 (and the bias f32):
     accumulation in f32 without the final rounding (cube_fp16in_fp32out).
+
+    Optional `residual` (made by `ge-fuse-epilogue`, never by importers) is
+    a tensor of the result's type added in the epilogue, before the fused
+    activation: `y = act(conv(x, filter) + bias + residual)`, so a ResNet
+    block's `Relu(Add(Conv2D(...), shortcut))` writes its output once.
   }];
   let arguments = (ins GE_FloatTensor:$x, GE_FloatTensor:$filter,
                    Optional<GE_FloatTensor>:$bias,
+                   Optional<GE_FloatTensor>:$residual,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1}">:$strides,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1, 1, 1}">:$dilations,
@@ -24,8 +30,10 @@ def GE_Conv2DOp : GE_CubeOp<"Conv2D"> {
                    DefaultValuedAttr<StrAttr, "\"NCHW\"">:$data_format);
   let results = (outs GE_FloatTensor:$y);
   let assemblyFormat = [{
-    $x `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $x `,` $filter (`,` $bias^)? (`residual` `(` $residual^ `)`)? attr-dict
+    `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 def GE_Conv2DTransposeOp : GE_CubeOp<"Conv2DTranspose"> {

@@ -46,8 +46,9 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
   LogicalResult matchAndRewrite(BatchNormOp bn,
                                 PatternRewriter &rewriter) const override {
     auto conv = bn.getX().getDefiningOp<Conv2DOp>();
-    if (!conv || !conv->hasOneUse() || conv.getDataFormat() != "NCHW" ||
-        bn.getDataFormat() != "NCHW")
+    if (!conv || !conv->hasOneUse() || conv.getResidual() ||
+        conv->hasAttr(GEDialect::kFusedActivationAttr) ||
+        conv.getDataFormat() != "NCHW" || bn.getDataFormat() != "NCHW")
       return failure();
     auto w = readFloats(conv.getFilter());
     auto scale = readFloats(bn.getScale()), offset = readFloats(bn.getOffset());
@@ -85,9 +86,9 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     // kept so profiles and dumps list both ops the kernel computes.
     auto fused = Conv2DOp::create(
         rewriter, rewriter.getFusedLoc({bn.getLoc(), conv.getLoc()}),
-        bn.getType(), conv.getX(), newW, newB, conv.getStridesAttr(),
-        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
-        conv.getDataFormatAttr());
+        bn.getType(), conv.getX(), newW, newB, /*residual=*/Value(),
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+        conv.getGroupsAttr(), conv.getDataFormatAttr());
     rewriter.replaceOp(bn, fused.getResult());
     rewriter.eraseOp(conv);
     return success();

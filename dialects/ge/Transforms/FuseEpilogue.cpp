@@ -83,13 +83,84 @@ struct FuseBiasAdd : OpRewritePattern<AddOp> {
       // The cube op's location gains the Add's, so that profiles and
       // dumps list the ops the kernel covers.
       rewriter.modifyOpInPlace(cube, [&] {
-        cube->insertOperands(2, biasValue);
+        // Conv2D sizes its optional operands by segments.
+        if (auto conv = dyn_cast<Conv2DOp>(cube))
+          conv.getBiasMutable().assign(biasValue);
+        else
+          cube->insertOperands(2, biasValue);
         cube->setLoc(rewriter.getFusedLoc({cube->getLoc(), add.getLoc()}));
       });
       rewriter.replaceOp(add, main);
       return success();
     }
     return failure();
+  }
+};
+
+/// Conv2D -> Add(residual): the other addend, a tensor of the result's
+/// type, becomes the conv's `residual` operand, added in the epilogue before
+/// any activation (which FuseActivation then fuses after it). The conv must
+/// not have an activation yet (it would apply before the Add), nor be
+/// depthwise (its direct kernel has no residual epilogue).
+struct FuseResidualAdd : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    // Fuse into the conv at the end of the longer branch, so the shorter
+    // one (a ResNet downsample shortcut) can still run beside it on another
+    // stream; on a tie prefer the side whose residual is computed before
+    // the conv, so nothing moves. Otherwise the conv moves down to the Add.
+    Conv2DOp best;
+    Value bestResidual;
+    bool bestReady = false;
+    int64_t bestDepth = -1;
+    for (int side = 0; side < 2; ++side) {
+      Value main = add->getOperand(side), other = add->getOperand(1 - side);
+      auto conv = main.getDefiningOp<Conv2DOp>();
+      if (!conv || !fusable(conv, add) || other.getType() != add.getType() ||
+          other == main)
+        continue;
+      bool ready = !other.getDefiningOp() ||
+                   other.getDefiningOp()->getBlock() != conv->getBlock() ||
+                   other.getDefiningOp()->isBeforeInBlock(conv);
+      int64_t depth = chainDepth(main);
+      if (depth > bestDepth || (depth == bestDepth && ready && !bestReady)) {
+        best = conv;
+        bestResidual = other;
+        bestReady = ready;
+        bestDepth = depth;
+      }
+    }
+    if (!best)
+      return failure();
+    if (!bestReady)
+      rewriter.moveOpBefore(best, add);
+    rewriter.modifyOpInPlace(best, [&] {
+      best.getResidualMutable().assign(bestResidual);
+      best->setLoc(rewriter.getFusedLoc({best->getLoc(), add.getLoc()}));
+    });
+    rewriter.replaceOp(add, best.getResult());
+    return success();
+  }
+
+  /// Ops between `v` and the block's start along first operands: how deep
+  /// in the graph's longest-running chain a value sits, cheaply.
+  static int64_t chainDepth(Value v) {
+    int64_t depth = 0;
+    for (Operation *op = v.getDefiningOp(); op && op->getNumOperands() > 0;
+         op = op->getOperand(0).getDefiningOp())
+      ++depth;
+    return depth;
+  }
+
+  static bool fusable(Conv2DOp conv, AddOp add) {
+    int64_t cin = cast<ShapedType>(conv.getX().getType()).getDimSize(1);
+    bool depthwise = conv.getGroups() > 1 && int64_t(conv.getGroups()) == cin;
+    return conv->hasOneUse() && !conv.getResidual() &&
+           !conv->hasAttr("ge.fused_activation") &&
+           conv.getDataFormat() == "NCHW" && !depthwise &&
+           conv.getType() == add.getType() &&
+           conv->getBlock() == add->getBlock() && sameEngine(conv, add);
   }
 };
 
@@ -159,6 +230,8 @@ struct GEFuseEpiloguePass : impl::GEFuseEpilogueBase<GEFuseEpiloguePass> {
                               CubeSwitches{convBias, matmulBias});
     patterns.add<FuseActivation>(
         &getContext(), CubeSwitches{convActivation, matmulActivation});
+    if (convResidual)
+      patterns.add<FuseResidualAdd>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -58,11 +58,19 @@ def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
     attributes `ge.fused_activation` (and `ge.fused_alpha`). Only values
     feeding nothing else are fused.
 
-    Each of the four fusions can be switched off (the compiler does so from
+    A Conv2D whose result feeds only an `Add` with a tensor of the same type
+    (a ResNet shortcut) takes that tensor as its `residual` operand: the
+    epilogue computes `act(acc + bias + residual)`, so Conv -> Add -> Relu
+    is one kernel writing its output once. Depthwise convolutions and convs
+    that already carry an activation are left alone; the conv moves down to
+    the Add when the residual is computed after it.
+
+    Each of the five fusions can be switched off (the compiler does so from
     a GE `fusion_switch_file`): `conv-bias` (ConvBiasAddFusionPass),
     `matmul-bias` (MatMulBiasAddFusionPass), `conv-activation`
     (TbeConvElemwiseFusionPass), `matmul-activation`
-    (TbeMatmulElemwiseFusionPass).
+    (TbeMatmulElemwiseFusionPass), `conv-residual` (also
+    TbeConvElemwiseFusionPass).
   }];
   let options = [
     Option<"convBias", "conv-bias", "bool", /*default=*/"true",
@@ -72,7 +80,9 @@ def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
     Option<"convActivation", "conv-activation", "bool", /*default=*/"true",
            "Fuse an activation into Conv2D's epilogue">,
     Option<"matmulActivation", "matmul-activation", "bool", /*default=*/"true",
-           "Fuse an activation into MatMulV2 / BatchMatMulV2's epilogue">
+           "Fuse an activation into MatMulV2 / BatchMatMulV2's epilogue">,
+    Option<"convResidual", "conv-residual", "bool", /*default=*/"true",
+           "Fuse an Add of a same-shaped tensor into Conv2D's epilogue">
   ];
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }

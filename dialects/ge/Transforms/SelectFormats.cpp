@@ -62,11 +62,10 @@ std::optional<SmallVector<unsigned>> dataOperands(Operation *op) {
       return std::nullopt;
     return SmallVector<unsigned>{0};
   };
-  // Conv2D with x, filter and an optional bias (other operand lists, e.g. a
-  // fused residual, are left to the kernels that define them).
+  // Conv2D with x, filter and an optional bias; one with a fused residual
+  // stays a boundary (its residual must come in the output's format).
   if (auto conv = dyn_cast<Conv2DOp>(op))
-    return op->getNumOperands() <= 3 ? firstOnly(conv.getDataFormat())
-                                     : std::nullopt;
+    return conv.getResidual() ? std::nullopt : firstOnly(conv.getDataFormat());
   if (auto pool = dyn_cast<MaxPoolOp>(op))
     return firstOnly(pool.getDataFormat());
   if (auto pool = dyn_cast<AvgPoolOp>(op))

@@ -31,6 +31,11 @@ LogicalResult lowerConv(ge::Conv2DOp op, KernelLowering &out) {
   out.inputs = {op.getX(), op.getFilter()};
   if (op.getBias())
     out.inputs.push_back(op.getBias());
+  if (op.getResidual()) {
+    // The last input, added in the epilogue (ge-fuse-epilogue).
+    out.inputs.push_back(op.getResidual());
+    out.attrs.set("residual", int64_t(1));
+  }
   return success();
 }
 

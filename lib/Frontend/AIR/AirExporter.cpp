@@ -331,6 +331,10 @@ LogicalResult Exporter::exportOp(Operation *op) {
   if (!dialectOp.consume_front("ge.") || air::isInternalOp(dialectOp))
     return fail(op, "has no GE IR form (export the graph as imported, before "
                     "the compiler's passes)");
+  if (auto conv = dyn_cast<ge::Conv2DOp>(op); conv && conv.getResidual())
+    return fail(op, "has a fused residual, which GE IR has no form for "
+                    "(export the graph as imported, before the compiler's "
+                    "passes)");
   air::OpForm form = air::lookupExportForm(dialectOp);
   std::string name = nodeName(op, form.wireType);
 

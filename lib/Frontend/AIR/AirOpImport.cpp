@@ -298,6 +298,17 @@ void AirGraphImporter::importOp(const ::ge::proto::OpDef &op,
     attrs.set("operandSegmentSizes",
               Builder(ctx).getDenseI32ArrayAttr(segments));
   }
+  if (form.dialectOp == "Conv2D") {
+    // GE's Conv2D(x, filter, bias, offset_w): the quantization offset has
+    // no kernel, and the dialect's fourth operand (the fused residual) is
+    // the compiler's own.
+    if (segments.size() > 3)
+      return fail(op, "input 3 (offset_w, quantized convolution) is not "
+                      "supported");
+    segments.resize(4, 0);
+    attrs.set("operandSegmentSizes",
+              Builder(ctx).getDenseI32ArrayAttr(segments));
+  }
 
   // Attributes, by GE name.
   ArrayRef<StringAttr> known = registered->getAttributeNames();

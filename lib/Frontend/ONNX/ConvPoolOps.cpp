@@ -98,9 +98,10 @@ LogicalResult translateConv(NodeContext &n) {
     if (!x || !filter)
       return failure();
   }
-  Value y = n.create<Conv2DOp>(
-      x, filter, bias, w->geStrides(), w->gePads(), w->geDilations(),
-      static_cast<uint64_t>(n.getInt("group", 1)), StringRef("NCHW"));
+  Value y = n.create<Conv2DOp>(x, filter, bias, /*residual=*/Value(),
+                               w->geStrides(), w->gePads(), w->geDilations(),
+                               static_cast<uint64_t>(n.getInt("group", 1)),
+                               StringRef("NCHW"));
   return setWindowOutput(n, y, lifted);
 }
 

@@ -41,9 +41,18 @@ Status spatialAttr(const AttrMap &attrs, const char *name, size_t size,
 }
 
 Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
-  if (ctx.inputs.size() != 2 && ctx.inputs.size() != 3)
+  const int64_t residualFlag = ctx.attrs.getInt("residual", 0);
+  if (residualFlag != 0 && residualFlag != 1)
+    return rt::invalidArgument(std::string(kOp) + ": 'residual' must be 0 or " +
+                               "1, got " + std::to_string(residualFlag));
+  t->hasResidual = int32_t(residualFlag);
+  const size_t withBias = 3 + t->hasResidual;
+  if (ctx.inputs.size() != withBias - 1 && ctx.inputs.size() != withBias)
     return rt::invalidArgument(
-        std::string(kOp) + ": expects 2 or 3 inputs (x, filter[, bias]), got " +
+        std::string(kOp) + ": expects " + std::to_string(withBias - 1) +
+        " or " + std::to_string(withBias) +
+        (t->hasResidual ? " inputs (x, filter[, bias], residual), got "
+                        : " inputs (x, filter[, bias]), got ") +
         std::to_string(ctx.inputs.size()));
   const TensorDesc &x = ctx.inputs[0], &f = ctx.inputs[1];
   GEFLOW_RETURN_IF_ERROR(checkFloatTensor(
@@ -88,7 +97,7 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
   if (t->kh < 1 || t->kw < 1)
     return rt::invalidArgument(std::string(kOp) + ": filter " +
                                shapeString(f.shape) + " has an empty window");
-  if (ctx.inputs.size() == 3) {
+  if (ctx.inputs.size() == withBias) {
     GEFLOW_RETURN_IF_ERROR(
         checkFloatTensor(kOp, "bias", ctx.inputs[2], {Format::ND}));
     GEFLOW_RETURN_IF_ERROR(
@@ -145,6 +154,26 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
                                  std::string(rt::formatName(y.format)) +
                                  " must match the input's " +
                                  std::string(rt::formatName(x.format)));
+  }
+  if (t->hasResidual) {
+    // Added element by element in the output's layout.
+    const TensorDesc &r = ctx.inputs.back();
+    GEFLOW_RETURN_IF_ERROR(checkFloatTensor(
+        kOp, "residual", r, {Format::NCHW, Format::ND, Format::NC1HWC0}));
+    if (r.shape != outShape)
+      return rt::invalidArgument(std::string(kOp) + ": residual " +
+                                 shapeString(r.shape) + " must be the output " +
+                                 shapeString(outShape));
+    if (r.dtype != DType(t->outDtype))
+      return rt::invalidArgument(
+          std::string(kOp) + ": residual dtype " +
+          std::string(rt::dtypeName(r.dtype)) + " must be the output's " +
+          std::string(rt::dtypeName(DType(t->outDtype))));
+    if ((r.format == Format::NC1HWC0) != (x.format == Format::NC1HWC0))
+      return rt::invalidArgument(std::string(kOp) + ": residual format " +
+                                 std::string(rt::formatName(r.format)) +
+                                 " must match the output's");
+    t->residualDtype = int32_t(r.dtype);
   }
   return Status::OK();
 }
@@ -348,6 +377,10 @@ Status conv2dTiling(const TilingContext &ctx, TilingResult *result) {
   t.winoM = 0;
   if (winoM)
     result->blockDim = tileWinogradPath(soc, winoM, &t);
+  else if (t.hasResidual && (toC0 || (depthwise && (!c0 || t.cout == t.cin))))
+    return rt::invalidArgument(std::string(kOp) + ": a residual has no " +
+                               (toC0 ? "small-channel" : "depthwise") +
+                               " kernel (add it after the convolution)");
   else if (depthwise && !toC0 && (!c0 || t.cout == t.cin))
     result->blockDim = tileDepthwisePath(soc, c0, &t);
   else

@@ -24,8 +24,21 @@ struct ConvBuffers {
   const void *x, *filter;
   const float *bias; // fp32 (converted when stored as f16/bf16)
   void *y;
-  uint8_t *ws; // this block's workspace
+  uint8_t *ws;          // this block's workspace
+  const void *residual; // the fused residual Add's tensor, y's layout
+  DType residualDtype;  // (f32, or y's dtype)
 };
+
+/// The residual view of the product whose element (0, 0) is element `base`
+/// of the residual tensor (empty when there is none).
+inline ResidualView residualAt(const ConvBuffers &io, int64_t base, int64_t ldr,
+                               int64_t cgs, int64_t j0) {
+  if (!io.residual)
+    return {};
+  return {static_cast<const uint8_t *>(io.residual) +
+              base * rt::dtypeSize(io.residualDtype),
+          io.residualDtype, ldr, cgs, j0};
+}
 
 /// Calls fn with the filter of group g as a GEMM operand of `rows` rows of
 /// panels `width` wide: prepacked (in the tiling's panel format; pairs are
@@ -61,6 +74,7 @@ void convGemmNchwTask(const Conv2dTiling &t, const ConvBuffers &io, int64_t img,
   auto *stage = reinterpret_cast<float *>(io.ws + t.wsOut);
   EpilogueArgs ep = makeEpilogue(t.epilogue);
   ep.rowBias = io.bias ? io.bias + g * M : nullptr;
+  ep.res = residualAt(io, (img * t.cout + g * M) * N, N, 16, 0);
   const DType outDtype = DType(t.outDtype);
   FinalStore out{static_cast<uint8_t *>(io.y) +
                      (img * t.cout + g * M) * N * rt::dtypeSize(outDtype),
@@ -93,8 +107,15 @@ void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
   auto *wsA = reinterpret_cast<float *>(io.ws);
   auto *wsB = reinterpret_cast<float *>(io.ws + t.wsPackB);
   auto *stage = reinterpret_cast<float *>(io.ws + t.wsStage);
-  EpilogueArgs ep = makeEpilogue(t.epilogue);
+  const EpilogueArgs final = makeEpilogue(t.epilogue);
+  EpilogueArgs ep = final;
   ep.colBias = io.bias ? io.bias + g * N : nullptr;
+  // A residual is stored like the output planes, transposed to the stage:
+  // the stage gets the bias only, and the residual Add and activation run
+  // on contiguous plane rows once the tile is transposed.
+  const bool res = io.residual != nullptr;
+  if (res)
+    ep.act = Activation::None;
   const int64_t ld = roundUp(t.grid.nStep, 16);
   CMatrix c{stage, ld, 16, m0, n0};
   const T *x =
@@ -113,6 +134,8 @@ void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
   // Staged [pixel][channel] -> NCHW planes.
   const int64_t planes = (img * t.cout + g * N) * M;
   const DType outDtype = DType(t.outDtype);
+  const ResidualView rv = residualAt(io, planes, M, 16, 0);
+  alignas(64) float resBuf[64];
   if (outDtype == DType::F32) {
     // Eight pixels at a time.
     float *y = static_cast<float *>(io.y) + planes;
@@ -122,15 +145,25 @@ void convGemmPixelRowsTask(const Conv2dTiling &t, const ConvBuffers &io,
     for (; p < m1; ++p)
       for (int64_t co = n0; co < n1; ++co)
         y[co * M + p] = *c.at(p, co);
+    if (res)
+      for (int64_t co = n0; co < n1; ++co)
+        for (int64_t p = m0; p < m1; p += 64) {
+          int64_t cnt = std::min<int64_t>(64, m1 - p);
+          addResidualSpanDyn(final.act, y + co * M + p, cnt,
+                             rv.span(co, p, cnt, resBuf), final.alpha);
+        }
     return;
   }
   // f16/bf16: gather a channel's pixels, round them in one go.
-  float col[64];
+  alignas(64) float col[64];
   for (int64_t co = n0; co < n1; ++co)
     for (int64_t p = m0; p < m1; p += 64) {
       int64_t cnt = std::min<int64_t>(64, m1 - p);
       for (int64_t i = 0; i < cnt; ++i)
         col[i] = *c.at(p + i, co);
+      if (res)
+        addResidualSpanDyn(final.act, col, cnt, rv.span(co, p, cnt, resBuf),
+                           final.alpha);
       storeRow(outDtype, col, io.y, planes + co * M + p, cnt);
     }
 }
@@ -156,6 +189,8 @@ void convGemmC0Task(const Conv2dTiling &t, const ConvBuffers &io, int64_t img,
   EpilogueArgs ep = makeEpilogue(t.epilogue);
   ep.colBias = io.bias ? io.bias + g * N : nullptr;
   const int64_t yImg = img * co1 * plane16; // element offset of the image
+  // Product (pixel p, channel j) is channel g * N + j of the image.
+  ep.res = residualAt(io, yImg, 16, plane16, g * N);
 
   auto withB = [&](auto &&fn) {
     if (t.filterPacked)
@@ -290,11 +325,15 @@ int32_t conv2dRun(const Conv2dTiling &t, const KernelArgs &args,
                   uint32_t blockIdx, uint32_t blockDim) {
   uint8_t *ws = static_cast<uint8_t *>(args.workspace) +
                 uint64_t(blockIdx) * t.wsBytesPerBlock;
-  ConvBuffers io{args.inputs[0], args.inputs[1],
+  ConvBuffers io{args.inputs[0],
+                 args.inputs[1],
                  channelsAsF32(DType(t.biasDtype),
                                t.hasBias ? args.inputs[2] : nullptr, t.cout,
                                reinterpret_cast<float *>(ws + t.wsBias)),
-                 args.outputs[0], ws};
+                 args.outputs[0],
+                 ws,
+                 t.hasResidual ? args.inputs[2 + t.hasBias] : nullptr,
+                 DType(t.residualDtype)};
   const auto path = static_cast<ConvPath>(t.path);
   TaskRange range = blockTaskRange(t.tasks, blockIdx, blockDim);
   EpilogueArgs ep = makeEpilogue(t.epilogue);
@@ -328,10 +367,13 @@ int32_t conv2dRun(const Conv2dTiling &t, const KernelArgs &args,
     }
     case ConvPath::WinogradNchw: {
       const auto *u = static_cast<const float *>(io.filter);
+      const ResidualView res = residualAt(io, 0, 0, 16, 0);
       if (t.winoM == 4)
-        winogradTask<4>(t, io.x, u, io.bias, io.y, ws, task, &transformedBand);
+        winogradTask<4>(t, io.x, u, io.bias, res, io.y, ws, task,
+                        &transformedBand);
       else
-        winogradTask<2>(t, io.x, u, io.bias, io.y, ws, task, &transformedBand);
+        winogradTask<2>(t, io.x, u, io.bias, res, io.y, ws, task,
+                        &transformedBand);
       break;
     }
     default:
@@ -349,8 +391,13 @@ int32_t conv2dBody(const KernelArgs &args, uint32_t blockIdx,
   if (!decodeTiling(args, &t) || !isValidBlocking(t.blocking) ||
       t.inDtype != int32_t(dtypeOf<T>()))
     return kBadTiling;
-  if (args.numInputs < uint32_t(2 + t.hasBias) || args.numOutputs < 1)
+  if (args.numInputs < uint32_t(2 + t.hasBias + t.hasResidual) ||
+      args.numOutputs < 1)
     return kBadOperands;
+  // The depthwise paths have no residual epilogue (the tiling refuses it).
+  if (t.hasResidual && (t.path == int32_t(ConvPath::DepthwiseNchw) ||
+                        t.path == int32_t(ConvPath::DepthwiseNc1hwc0)))
+    return kBadTiling;
   if (t.blocking.nr > kMaxIm2colWidth || t.blocking.mr > kMaxIm2colWidth)
     return kBadTiling;
   if (t.path == int32_t(ConvPath::GemmNchwToC0) && t.groups != 1)

@@ -98,6 +98,10 @@ struct Conv2dTiling {
   uint64_t wsWinoV = 0;
   uint64_t wsWinoM = 0;
   uint64_t wsWinoRows = 0;
+  // A fused residual Add: the last input, the output's shape, layout and
+  // dtype (residualDtype), added in the epilogue before the activation.
+  int32_t hasResidual = 0;
+  int32_t residualDtype = 0;
 };
 
 /// Whether the NCHW depthwise path can run on phase planes: the padded input

@@ -79,7 +79,9 @@ constexpr Field kFields[] = {F(n),
                              F(coutPerTask),
                              F(wsWinoV),
                              F(wsWinoM),
-                             F(wsWinoRows)};
+                             F(wsWinoRows),
+                             F(hasResidual),
+                             F(residualDtype)};
 #undef F
 // Every byte but 'reserved2' (named padding, zeroed, never read).
 static_assert(fieldBytes(kFields) + 4 == sizeof(Conv2dTiling),

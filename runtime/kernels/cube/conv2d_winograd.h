@@ -33,10 +33,11 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
   constexpr int A = M + 2;
   constexpr const WinogradMatrices &wm = M == 4 ? kWinogradF4 : kWinogradF2;
   const DType dt = DType(t.inDtype);
-  const int64_t tx = t.tilesX, txp = roundUp(tx, 16);
+  const int64_t tx = t.tilesX, txp = roundUp(tx + 1, 16);
   const int64_t rowW = roundUp(tx * M + 2, 16);
   const int64_t mr = t.blocking.mr, vPer = winogradVFloats(t);
-  float *tmp = rows + A * rowW; // [r][b][tile]
+  float *phases = rows + A * rowW;   // [r][phase][tile]
+  float *tmp = phases + A * M * txp; // [r][b][tile]
   for (int64_t ci = 0; ci < t.cin; ++ci) {
     const int64_t plane = (img * t.cin + ci) * t.h * t.w;
     for (int64_t ty = ty0; ty < ty1; ++ty) {
@@ -54,9 +55,20 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
         loadRow(dt, x, plane + iy * t.w + (j0 - t.padLeft), row + j0, j1 - j0);
         std::memset(row + j1, 0, size_t(rowW - j1) * 4);
       }
-      // Along x: tmp[r][b][i] = sum_j B^T[b][j] row_r[i * M + j].
+      // Column phases: element j of tile i is phase j % M at i + j / M, so
+      // the transform along x runs on contiguous vectors of tiles.
       for (int r = 0; r < A; ++r) {
         const float *row = rows + r * rowW;
+        float *ph = phases + r * M * txp;
+        for (int64_t i = 0; i <= tx; ++i)
+#pragma GCC unroll 4
+          for (int p = 0; p < M; ++p)
+            ph[p * txp + i] = i * M + p < rowW ? row[i * M + p] : 0.0f;
+      }
+      // Along x: tmp[r][b][i] = sum_j B^T[b][j] row_r[i * M + j].
+      for (int r = 0; r < A; ++r) {
+        const float *ph = phases + r * M * txp;
+#pragma GCC unroll 6
         for (int b = 0; b < A; ++b) {
           float *dst = tmp + (r * A + b) * txp;
           for (int64_t i = 0; i < tx; ++i) {
@@ -64,16 +76,18 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
 #pragma GCC unroll 6
             for (int j = 0; j < A; ++j)
               if (wm.bt[b][j] != 0)
-                s += wm.bt[b][j] * row[i * M + j];
+                s += wm.bt[b][j] * ph[(j % M) * txp + i + j / M];
             dst[i] = s;
           }
         }
       }
-      // Along y, straight into the panels of V.
+      // Along y, straight into the mr-row panels of V.
       const int64_t tile0 = (ty - ty0) * tx;
       for (int64_t i0 = 0; i0 < tx; i0 += 16) {
         const int64_t cnt = std::min<int64_t>(16, tx - i0);
+        const int64_t first = tile0 + i0;
         for (int a = 0; a < A; ++a)
+#pragma GCC unroll 6
           for (int b = 0; b < A; ++b) {
             float acc[16] = {};
 #pragma GCC unroll 6
@@ -86,9 +100,13 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
                 acc[l] += c * src[l];
             }
             float *vx = v + (a * A + b) * vPer + ci * mr;
+            int64_t panel = first / mr, lane = first % mr;
             for (int64_t l = 0; l < cnt; ++l) {
-              const int64_t tile = tile0 + i0 + l;
-              vx[(tile / mr) * t.cin * mr + tile % mr] = acc[l];
+              vx[panel * t.cin * mr + lane] = acc[l];
+              if (++lane == mr) {
+                lane = 0;
+                ++panel;
+              }
             }
           }
       }
@@ -96,30 +114,36 @@ void winogradInputTransform(const Conv2dTiling &t, const void *x, int64_t img,
   }
 }
 
-/// Step 3 for the band's tiles and channels [co0, co1) from M.
+/// Step 3 for the band's tiles and channels [co0, co1) from M: per tile row
+/// and 16 channels, the tiles' outputs go into `rows` (16 channels x M
+/// output rows), then bias, residual and activation run on whole output
+/// rows, each stored once.
 template <int M>
 void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
-                             const float *bias, void *y, int64_t img,
-                             int64_t ty0, int64_t ty1, int64_t co0, int64_t co1,
-                             const EpilogueArgs &ep) {
+                             const float *bias, const ResidualView &res,
+                             void *y, int64_t img, int64_t ty0, int64_t ty1,
+                             int64_t co0, int64_t co1, const EpilogueArgs &ep,
+                             float *rows) {
   constexpr int A = M + 2;
   constexpr const WinogradMatrices &wm = M == 4 ? kWinogradF4 : kWinogradF2;
   const DType outDt = DType(t.outDtype);
   const int64_t ld = winogradMLd(t), mPer = winogradMFloats(t);
+  const int64_t rowLd = roundUp(t.tilesX * M, 16);
   float mid[M][A][16];
   float out[M][M][16];
-  float row[M];
-  for (int64_t ty = ty0; ty < ty1; ++ty)
-    for (int64_t tx = 0; tx < t.tilesX; ++tx) {
-      const int64_t tile = (ty - ty0) * t.tilesX + tx;
-      const int64_t oy0 = ty * M, ox0 = tx * M;
-      const int ny = int(std::min<int64_t>(M, t.oh - oy0));
-      const int nx = int(std::min<int64_t>(M, t.ow - ox0));
-      for (int64_t c = co0; c < co1; c += 16) {
-        const int lanes = int(std::min<int64_t>(16, co1 - c));
+  alignas(64) float resRow[256];
+  for (int64_t ty = ty0; ty < ty1; ++ty) {
+    const int64_t oy0 = ty * M;
+    const int ny = int(std::min<int64_t>(M, t.oh - oy0));
+    for (int64_t c = co0; c < co1; c += 16) {
+      const int lanes = int(std::min<int64_t>(16, co1 - c));
+      for (int64_t tx = 0; tx < t.tilesX; ++tx) {
+        const int64_t tile = (ty - ty0) * t.tilesX + tx;
         const float *src = mBuf + tile * ld + (c - co0);
         // Along y: mid[i][b] = sum_a A^T[i][a] m[a][b].
+#pragma GCC unroll 4
         for (int i = 0; i < M; ++i)
+#pragma GCC unroll 6
           for (int b = 0; b < A; ++b) {
             float acc[16] = {};
 #pragma GCC unroll 6
@@ -133,8 +157,10 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
             }
             std::memcpy(mid[i][b], acc, sizeof(acc));
           }
-        // Along x, then bias and activation per channel lane.
+        // Along x.
+#pragma GCC unroll 4
         for (int i = 0; i < M; ++i)
+#pragma GCC unroll 4
           for (int j = 0; j < M; ++j) {
             float acc[16] = {};
 #pragma GCC unroll 6
@@ -146,25 +172,44 @@ void winogradOutputTransform(const Conv2dTiling &t, const float *mBuf,
                 acc[l] += k * mid[i][b][l];
             }
             std::memcpy(out[i][j], acc, sizeof(acc));
-            activateSpanDyn(ep.act, out[i][j], lanes, 0.0f,
-                            bias ? bias + c : nullptr, ep.alpha);
           }
-        for (int l = 0; l < lanes; ++l) {
-          const int64_t plane = ((img * t.cout + c + l) * t.oh) * t.ow;
-          for (int i = 0; i < ny; ++i) {
-            for (int j = 0; j < nx; ++j)
-              row[j] = out[i][j][l];
-            storeRow(outDt, row, y, plane + (oy0 + i) * t.ow + ox0, nx);
+        // Into the channels' output rows.
+        float *dst = rows + tx * M;
+        for (int l = 0; l < lanes; ++l)
+          for (int i = 0; i < M; ++i)
+            for (int j = 0; j < M; ++j)
+              dst[(l * M + i) * rowLd + j] = out[i][j][l];
+      }
+      // Bias (the unfused conv's epilogue), then the residual Add and the
+      // activation, per output row; pixels past the edge are not stored.
+      for (int l = 0; l < lanes; ++l) {
+        const int64_t plane = ((img * t.cout + c + l) * t.oh) * t.ow;
+        const float b = bias ? bias[c + l] : 0.0f;
+        for (int i = 0; i < ny; ++i) {
+          float *row = rows + (l * M + i) * rowLd;
+          const int64_t at = plane + (oy0 + i) * t.ow;
+          if (!res.p) {
+            activateSpanDyn(ep.act, row, t.ow, b, nullptr, ep.alpha);
+          } else {
+            if (bias)
+              activateSpan<Activation::None>(row, t.ow, b, nullptr, 0.0f);
+            for (int64_t x0 = 0; x0 < t.ow; x0 += 256) {
+              const int64_t n = std::min<int64_t>(256, t.ow - x0);
+              addResidualSpanDyn(ep.act, row + x0, n,
+                                 res.run(at + x0, n, resRow), ep.alpha);
+            }
           }
+          storeRow(outDt, row, y, at, t.ow);
         }
       }
     }
+  }
 }
 
 template <int M>
 void winogradTask(const Conv2dTiling &t, const void *x, const float *filter,
-                  const float *bias, void *y, uint8_t *ws, int64_t task,
-                  int64_t *transformedBand) {
+                  const float *bias, const ResidualView &res, void *y,
+                  uint8_t *ws, int64_t task, int64_t *transformedBand) {
   constexpr int A = M + 2;
   const int64_t bands = ceilDiv(t.tilesY, t.tileRowsPerTask);
   const int64_t split = task % t.coutSplits, band = task / t.coutSplits;
@@ -191,8 +236,9 @@ void winogradTask(const Conv2dTiling &t, const void *x, const float *filter,
     gemmRegion(bl, t.cin, 0, tiles, co0, co1, a, b, c, EpilogueArgs{}, nullptr,
                nullptr);
   }
-  winogradOutputTransform<M>(t, m, bias, y, img, ty0, ty1, co0, co1,
-                             makeEpilogue(t.epilogue));
+  winogradOutputTransform<M>(t, m, bias, res, y, img, ty0, ty1, co0, co1,
+                             makeEpilogue(t.epilogue),
+                             reinterpret_cast<float *>(ws + t.wsWinoRows));
 }
 
 } // namespace geflow::kernels::cube::GEFLOW_CUBE_ISA

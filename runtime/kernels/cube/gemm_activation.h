@@ -141,6 +141,67 @@ inline void activateSpan(float *dst, int64_t n, float bias, const float *vbias,
   }
 }
 
+/// dst[i] = act(dst[i] + bias + vbias[i] + res[i]) (vbias may be null): the
+/// sums in the order the unfused graph computes them (the conv's bias
+/// epilogue, then the residual Add), so fp32 results are bit-identical.
+template <Activation A>
+inline void activateSpanResidual(float *__restrict dst, int64_t n, float bias,
+                                 const float *__restrict vbias,
+                                 const float *__restrict res, float alpha) {
+  if (vbias) {
+    for (int64_t i = 0; i < n; ++i)
+      dst[i] = activate<A>(dst[i] + bias + vbias[i] + res[i], alpha);
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      dst[i] = activate<A>(dst[i] + bias + res[i], alpha);
+  }
+}
+
+/// dst[i] = act(dst[i] + res[i]): the residual Add and activation after a
+/// bias-only epilogue already ran on dst.
+template <Activation A>
+inline void addResidualSpan(float *__restrict dst, int64_t n,
+                            const float *__restrict res, float alpha) {
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = activate<A>(dst[i] + res[i], alpha);
+}
+
+#define GEFLOW_FOR_EACH_ACTIVATION(CASE)                                       \
+  CASE(None)                                                                   \
+  CASE(Relu)                                                                   \
+  CASE(Relu6)                                                                  \
+  CASE(Sigmoid)                                                                \
+  CASE(Tanh)                                                                   \
+  CASE(Gelu)                                                                   \
+  CASE(GeluTanh)                                                               \
+  CASE(HardSwish)                                                              \
+  CASE(LeakyRelu)
+
+/// activateSpanResidual with the activation chosen at run time.
+inline void activateSpanResidualDyn(Activation act, float *dst, int64_t n,
+                                    float bias, const float *vbias, float alpha,
+                                    const float *res) {
+  switch (act) {
+#define GEFLOW_CASE(A)                                                         \
+  case Activation::A:                                                          \
+    return activateSpanResidual<Activation::A>(dst, n, bias, vbias, res, alpha);
+    GEFLOW_FOR_EACH_ACTIVATION(GEFLOW_CASE)
+#undef GEFLOW_CASE
+  }
+}
+
+/// addResidualSpan with the activation chosen at run time.
+inline void addResidualSpanDyn(Activation act, float *dst, int64_t n,
+                               const float *res, float alpha) {
+  switch (act) {
+#define GEFLOW_CASE(A)                                                         \
+  case Activation::A:                                                          \
+    return addResidualSpan<Activation::A>(dst, n, res, alpha);
+    GEFLOW_FOR_EACH_ACTIVATION(GEFLOW_CASE)
+#undef GEFLOW_CASE
+  }
+}
+
 /// activateSpan with the activation chosen at run time.
 inline void activateSpanDyn(Activation act, float *dst, int64_t n, float bias,
                             const float *vbias, float alpha) {
@@ -148,19 +209,13 @@ inline void activateSpanDyn(Activation act, float *dst, int64_t n, float bias,
 #define GEFLOW_CASE(A)                                                         \
   case Activation::A:                                                          \
     return activateSpan<Activation::A>(dst, n, bias, vbias, alpha);
-    GEFLOW_CASE(None)
-    GEFLOW_CASE(Relu)
-    GEFLOW_CASE(Relu6)
-    GEFLOW_CASE(Sigmoid)
-    GEFLOW_CASE(Tanh)
-    GEFLOW_CASE(Gelu)
-    GEFLOW_CASE(GeluTanh)
-    GEFLOW_CASE(HardSwish)
-    GEFLOW_CASE(LeakyRelu)
+    GEFLOW_FOR_EACH_ACTIVATION(GEFLOW_CASE)
 #undef GEFLOW_CASE
   }
 }
 
 } // namespace geflow::kernels::cube::GEFLOW_CUBE_ISA
+
+#undef GEFLOW_FOR_EACH_ACTIVATION
 
 #endif // GEFLOW_KERNELS_CUBE_GEMM_ACTIVATION_H

@@ -69,12 +69,53 @@ struct CMatrix {
   }
 };
 
+/// A tensor added to the product in the epilogue (a fused residual Add),
+/// stored in `dtype` in the layout the output tile is stored in: element
+/// (i, j) of the product meets element
+///   i * ldr + ((j + j0) / 16) * cgs + (j + j0) % 16
+/// of `p` (row-major when cgs == 16, NC1HWC0 when ldr == 16 and cgs is the
+/// plane; j0 shifts a group's channels inside the C0 blocks).
+struct ResidualView {
+  const void *p = nullptr;
+  DType dtype = DType::F32;
+  int64_t ldr = 0;
+  int64_t cgs = 16;
+  int64_t j0 = 0;
+
+  /// Elements [off, off + n) of the tensor as fp32: in place when it is
+  /// fp32, else converted into `buf`.
+  const float *run(int64_t off, int64_t n, float *buf) const {
+    if (dtype == DType::F32)
+      return static_cast<const float *>(p) + off;
+    loadRow(dtype, p, off, buf, n);
+    return buf;
+  }
+
+  /// Columns [j, j + n) of row i as fp32: a pointer into the tensor when
+  /// they are contiguous fp32, else converted (or gathered, when they cross
+  /// a strided C0 block) into `buf` (n floats).
+  const float *span(int64_t i, int64_t j, int64_t n, float *buf) const {
+    const int64_t jj = j + j0;
+    const int64_t off = i * ldr + (jj >> 4) * cgs + (jj & 15);
+    if (cgs == 16 || (jj & 15) + n <= 16)
+      return run(off, n, buf);
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t c = jj + k;
+      buf[k] = loadValue(dtype, p, i * ldr + (c >> 4) * cgs + (c & 15));
+    }
+    return buf;
+  }
+};
+
 struct EpilogueArgs {
   Activation act = Activation::None;
   float alpha = 0.0f;
   const float *rowBias = nullptr; // indexed by product row
   const float *colBias = nullptr; // indexed by product column
-  bool active() const { return act != Activation::None || rowBias || colBias; }
+  ResidualView res;               // res.p null: no residual
+  bool active() const {
+    return act != Activation::None || rowBias || colBias || res.p;
+  }
 };
 
 inline EpilogueArgs makeEpilogue(const EpilogueSpec &spec) {
@@ -87,13 +128,27 @@ inline EpilogueArgs makeEpilogue(const EpilogueSpec &spec) {
 /// Applies the epilogue to rows [i, i+m) x columns [j, j+n) of C.
 inline void applyEpilogue(const EpilogueArgs &ep, const CMatrix &c, int64_t i,
                           int64_t j, int64_t m, int64_t n) {
+  // Row-major C is one span; NC1HWC0 C is a span per 16-column group. A
+  // residual is read a whole span at a time (in place when it is fp32), at
+  // most kResidualSpan columns (a tile row; empty-K regions are wider).
+  constexpr int64_t kResidualSpan = 256;
+  const bool res = ep.res.p != nullptr;
+  const int64_t span = c.cgs != 16 || (res && ep.res.cgs != 16)
+                           ? 16
+                           : (res ? std::min(n, kResidualSpan) : n);
+  alignas(64) float resBuf[kResidualSpan];
   for (int64_t r = 0; r < m; ++r) {
     float rb = ep.rowBias ? ep.rowBias[i + r] : 0.0f;
-    // Row-major C is one span; NC1HWC0 C is a span per 16-column group.
-    int64_t span = c.cgs == 16 ? n : 16;
-    for (int64_t g = 0; g < n; g += span)
-      activateSpanDyn(ep.act, c.at(i + r, j + g), std::min(span, n - g), rb,
-                      ep.colBias ? ep.colBias + j + g : nullptr, ep.alpha);
+    for (int64_t g = 0; g < n; g += span) {
+      const int64_t len = std::min(span, n - g);
+      const float *vbias = ep.colBias ? ep.colBias + j + g : nullptr;
+      float *dst = c.at(i + r, j + g);
+      if (res)
+        activateSpanResidualDyn(ep.act, dst, len, rb, vbias, ep.alpha,
+                                ep.res.span(i + r, j + g, len, resBuf));
+      else
+        activateSpanDyn(ep.act, dst, len, rb, vbias, ep.alpha);
+    }
   }
 }
 

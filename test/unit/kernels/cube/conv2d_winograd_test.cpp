@@ -150,7 +150,9 @@ void checkBothWays(const WinoCase &wc, const SocInfo &soc, Isa isa,
   if (c.bias)
     ins.push_back(b.data());
   for (const char *mode : {"high_performance", "high_precision"}) {
-    const bool fast = std::string(mode) == "high_performance";
+    // bf16 inputs stay direct (winogradApplies).
+    const bool fast =
+        std::string(mode) == "high_performance" && c.dt.in != DType::BF16;
     TilingContext ctx = withMode(c, &soc, mode);
     Conv2dTiling t = tilingOf(ctx);
     ASSERT_EQ(t.path,
@@ -237,6 +239,11 @@ TEST(Conv2dWinograd, ChosenOnlyWhereItApplies) {
   c = base;
   c.constFilter = false;
   EXPECT_NE(pathOf(c, "high_performance"), wino);
+  c = base;
+  c.dt = {DType::BF16, DType::BF16};
+  EXPECT_NE(pathOf(c, "high_performance"), wino);
+  c.dt = {DType::F16, DType::F16};
+  EXPECT_EQ(pathOf(c, "high_performance"), wino);
   c = base;
   c.format = Format::NC1HWC0;
   EXPECT_NE(pathOf(c, "high_performance"), wino);
