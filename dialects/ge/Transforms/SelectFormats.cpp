@@ -62,10 +62,14 @@ std::optional<SmallVector<unsigned>> dataOperands(Operation *op) {
       return std::nullopt;
     return SmallVector<unsigned>{0};
   };
-  // Conv2D with x, filter and an optional bias; one with a fused residual
-  // stays a boundary (its residual must come in the output's format).
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return conv.getResidual() ? std::nullopt : firstOnly(conv.getDataFormat());
+  // Conv2D: x, and a fused residual (it comes in the output's format);
+  // filter and bias keep theirs.
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    auto operands = firstOnly(conv.getDataFormat());
+    if (operands && conv.getResidual())
+      operands->push_back(conv.getResidualMutable()[0].getOperandNumber());
+    return operands;
+  }
   if (auto pool = dyn_cast<MaxPoolOp>(op))
     return firstOnly(pool.getDataFormat());
   if (auto pool = dyn_cast<AvgPoolOp>(op))
@@ -180,13 +184,14 @@ struct GESelectFormatsPass : impl::GESelectFormatsBase<GESelectFormatsPass> {
     }
   }
 
-  /// First-layer convs (C_in <= 4, no groups) on a chain input: they read
-  /// it as NCHW instead of through a TransData that pads it to 16 channels.
+  /// First-layer convs (C_in <= 4, no groups, no residual) on a chain input:
+  /// they read it as NCHW instead of through a TransData that pads it to 16
+  /// channels.
   void pickSmallChannelConvs(Chain &chain) {
     for (Operation *op : chain.ops) {
       auto conv = dyn_cast<Conv2DOp>(op);
-      if (conv && conv.getGroups() == 1 && channelsOf(conv.getX()) <= 4 &&
-          chain.inputs.contains(conv.getX()))
+      if (conv && conv.getGroups() == 1 && !conv.getResidual() &&
+          channelsOf(conv.getX()) <= 4 && chain.inputs.contains(conv.getX()))
         chain.smallChannel.insert(op);
     }
   }
