@@ -103,7 +103,7 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
   c.gears.inputShapes =
       std::vector<NamedShape>{{"x", {1, 3, -1, 8}}, {"m", {2, -1}}};
   c.gears.gearPadding = true;
-  c.fusion = {false, false, false, false, false, false};
+  c.fusion = {false, false, false, false, false, false, false};
   std::string text = printCompilePipeline(c);
   for (const char *name : {"soc=",
                            "cores=",
@@ -128,7 +128,8 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
                            "matmul-bias-add-fusion=",
                            "conv-elemwise-fusion=",
                            "matmul-elemwise-fusion=",
-                           "eltwise-fusion="})
+                           "eltwise-fusion=",
+                           "gelu-fusion="})
     EXPECT_NE(text.find(name), std::string::npos)
         << name << " missing from " << text;
 
