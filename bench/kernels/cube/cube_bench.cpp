@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+
 using namespace geflow;
 using namespace geflow::kernels;
 
@@ -43,6 +45,11 @@ struct Options {
   bool quick = false;
   Isa isa = SocInfo::host().isa;
   std::vector<DType> dtypes = {DType::F32};
+};
+
+struct HugeUnmap {
+  size_t size;
+  void operator()(void *p) const { ::munmap(p, size); }
 };
 
 struct FreeDeleter {
@@ -97,7 +104,7 @@ public:
     for (uint32_t idx : tiling_.packedInputs) {
       GEFLOW_RETURN_IF_ERROR(
           def->pack(ctx, tiling_, idx, inputs_[idx], &packed_[idx]));
-      inputs_[idx] = packed_[idx].data();
+      inputs_[idx] = hugeCopy(packed_[idx]);
     }
     size_t ws = ((tiling_.workspaceSize + 63) / 64) * 64 + 64;
     workspace_.reset(static_cast<float *>(std::aligned_alloc(64, ws)));
@@ -122,6 +129,23 @@ private:
   std::vector<const void *> inputs_;
   std::vector<void *> outputs_;
   std::vector<std::vector<uint8_t>> packed_;
+  std::vector<std::unique_ptr<void, HugeUnmap>> huge_;
+
+  /// The packed weight in huge pages, as the runtime holds a loaded
+  /// model's weights (GfmFile::fromBytes).
+  const void *hugeCopy(const std::vector<uint8_t> &bytes) {
+    size_t size = std::max<size_t>(bytes.size(), 1);
+    void *p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      std::fprintf(stderr, "mmap failed\n");
+      std::exit(1);
+    }
+    ::madvise(p, size, MADV_HUGEPAGE);
+    std::memcpy(p, bytes.data(), bytes.size());
+    huge_.emplace_back(p, HugeUnmap{size});
+    return p;
+  }
   Buffer workspace_;
   KernelArgs args_;
 };
