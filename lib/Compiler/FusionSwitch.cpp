@@ -20,6 +20,7 @@ static const Rule kRules[] = {
     {"GraphFusion", "ConvBatchnormFusionPass", &FusionSwitches::convBatchnorm},
     {"GraphFusion", "ConvBiasAddFusionPass", &FusionSwitches::convBiasAdd},
     {"GraphFusion", "MatMulBiasAddFusionPass", &FusionSwitches::matmulBiasAdd},
+    {"GraphFusion", "GeluFusionPass", &FusionSwitches::gelu},
     {"UBFusion", "TbeConvElemwiseFusionPass", &FusionSwitches::convElemwise},
     {"UBFusion", "TbeMatmulElemwiseFusionPass",
      &FusionSwitches::matmulElemwise},

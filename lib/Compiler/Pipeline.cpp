@@ -31,6 +31,10 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineConfig &config) {
   const FusionSwitches &fusion = config.fusion;
   if (fusion.convBatchnorm)
     fpm.addPass(ge::createGEFoldBatchNorm());
+  // Before precision decisions, so that Gelu gets one decision for the
+  // whole formula.
+  if (fusion.gelu)
+    fpm.addPass(ge::createGEFuseGelu());
   // Dtypes are chosen before fusion, so fused chains fuse in their dtype.
   ge::GEApplyPrecisionOptions precision;
   precision.printDecisions = config.printPrecisionDecisions;
@@ -196,6 +200,8 @@ struct CompilePipelineOptions
   Option<bool> matmulBiasAdd{*this, "matmul-bias-add-fusion",
                              llvm::cl::desc("MatMulBiasAddFusionPass"),
                              llvm::cl::init(true)};
+  Option<bool> gelu{*this, "gelu-fusion", llvm::cl::desc("GeluFusionPass"),
+                    llvm::cl::init(true)};
   Option<bool> convElemwise{*this, "conv-elemwise-fusion",
                             llvm::cl::desc("TbeConvElemwiseFusionPass"),
                             llvm::cl::init(true)};
@@ -293,6 +299,7 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   f.convBatchnorm = o.convBatchnorm;
   f.convBiasAdd = o.convBiasAdd;
   f.matmulBiasAdd = o.matmulBiasAdd;
+  f.gelu = o.gelu;
   f.convElemwise = o.convElemwise;
   f.matmulElemwise = o.matmulElemwise;
   f.eltwise = o.eltwise;
@@ -390,6 +397,7 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   flag("conv-batchnorm-fusion", f.convBatchnorm, true);
   flag("conv-bias-add-fusion", f.convBiasAdd, true);
   flag("matmul-bias-add-fusion", f.matmulBiasAdd, true);
+  flag("gelu-fusion", f.gelu, true);
   flag("conv-elemwise-fusion", f.convElemwise, true);
   flag("matmul-elemwise-fusion", f.matmulElemwise, true);
   flag("eltwise-fusion", f.eltwise, true);

@@ -6,6 +6,8 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sys/mman.h>
@@ -74,6 +76,8 @@ GfmFile::GfmFile() : model_(std::make_unique<gfm::Model>()) {}
 GfmFile::~GfmFile() {
   if (mapping_)
     ::munmap(mapping_, mappingSize_);
+  if (owned_)
+    ::munmap(owned_, ownedSize_);
 }
 
 std::string GfmFile::directory() const {
@@ -170,14 +174,22 @@ StatusOr<std::unique_ptr<GfmFile>> GfmFile::fromBytes(const void *data,
                                                       const GfmLimits &limits) {
   std::unique_ptr<GfmFile> file(new GfmFile());
   file->path_ = name;
-  // Keep the weights 64-byte aligned in memory too: the blob starts at a
-  // 4096 multiple of the file, and the vector's storage is malloc-aligned,
-  // so copy into a buffer over-allocated for alignment.
-  file->owned_.resize(size + kGfmWeightsAlignment);
-  uintptr_t base = reinterpret_cast<uintptr_t>(file->owned_.data());
-  size_t shift = (kGfmWeightsAlignment - base % kGfmWeightsAlignment) %
-                 kGfmWeightsAlignment;
-  uint8_t *aligned = file->owned_.data() + shift;
+  // An anonymous mapping is page-aligned, so the weight blob (at a 4096
+  // multiple of the file) stays aligned. Huge pages: every run streams the
+  // weights of a large model from memory, and with 4 KiB pages a GEMM then
+  // spends much of its time on TLB misses.
+  void *map = ::mmap(nullptr, std::max<size_t>(size, 1), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED)
+    return Status(ErrorCode::kOutOfMemory,
+                  "cannot allocate " + std::to_string(size) + " bytes for '" +
+                      name + "': " + std::strerror(errno));
+#ifdef MADV_HUGEPAGE
+  ::madvise(map, std::max<size_t>(size, 1), MADV_HUGEPAGE);
+#endif
+  file->owned_ = map;
+  file->ownedSize_ = std::max<size_t>(size, 1);
+  auto *aligned = static_cast<uint8_t *>(map);
   if (size)
     std::memcpy(aligned, data, size);
   GEFLOW_RETURN_IF_ERROR(file->load(aligned, size, limits));

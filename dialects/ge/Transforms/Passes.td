@@ -47,6 +47,24 @@ def GEFoldBatchNorm : Pass<"ge-fold-batchnorm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::geflow::ge::GEDialect"];
 }
 
+def GEFuseGelu : Pass<"ge-fuse-gelu", "mlir::func::FuncOp"> {
+  let summary = "Replace decomposed GELU arithmetic with one Gelu op";
+  let description = [{
+    Exporters write GELU as elementwise ops: torch.onnx's F.gelu as
+    `Mul(Mul(x, Add(Erf(Div(x, 1.4142135)), 1)), 0.5)`, the tanh form
+    (Hugging Face gelu_new, F.gelu(approximate="tanh")) as
+    `0.5 * x * (1 + Tanh(0.7978846 * (x + 0.044715 * Pow(x, 3))))`. Each
+    becomes `ge.Gelu` (`approximate = "none"` / `"tanh"`), which runs as
+    one vector kernel or, after ge-fuse-epilogue, in a MatMul's epilogue.
+    Products are matched algebraically (any association and operand
+    order; division by a constant counts as a product; x^3 as Pow(x, 3) or
+    x * x * x); constants must equal the formula's within 1e-5 relative.
+    f32 only (it runs before precision decisions). GE fusion switch:
+    GraphFusion `GeluFusionPass`.
+  }];
+  let dependentDialects = ["::geflow::ge::GEDialect"];
+}
+
 def GEFuseEpilogue : Pass<"ge-fuse-epilogue", "mlir::func::FuncOp"> {
   let summary = "Fuse bias adds and activations into Conv2D / MatMul epilogues";
   let description = [{

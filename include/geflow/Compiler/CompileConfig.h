@@ -57,6 +57,7 @@ struct FusionSwitches {
   bool convElemwise = true;   // UBFusion TbeConvElemwiseFusionPass
   bool matmulElemwise = true; // UBFusion TbeMatmulElemwiseFusionPass
   bool eltwise = true;        // UBFusion TbeEltwiseFusionPass
+  bool gelu = true;           // GraphFusion GeluFusionPass
   /// The names of the rules switched off.
   std::vector<std::string> disabled() const;
 };

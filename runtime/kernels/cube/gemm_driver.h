@@ -272,10 +272,30 @@ inline void gemmBlock(const GemmBlocking &bl, PanelBlock ap, PanelBlock bp,
     for (int64_t ir = 0; ir < mb; ir += mr)
       for (int64_t jr = 0; jr < nb; jr += nr)
         tile(ir, jr);
-  } else {
-    for (int64_t jr = 0; jr < nb; jr += nr)
-      for (int64_t ir = 0; ir < mb; ir += mr)
-        tile(ir, jr);
+    return;
+  }
+  // B panels outside: each B micro-panel is read from memory by its first
+  // tile. Prepacked panels lie a whole depth apart, a jump the hardware
+  // prefetcher does not follow, so the next panel is prefetched into L2
+  // piecewise over the row tiles of this one.
+  const int64_t panelBytes = (Pairs ? (kb + 1) / 2 : kb) * nr * 4;
+  const int64_t tiles = ceilDiv(mb, mr);
+  const int64_t chunk = roundUp(ceilDiv(panelBytes, tiles), 64);
+  for (int64_t jr = 0; jr < nb; jr += nr) {
+    const char *next =
+        jr + nr < nb
+            ? reinterpret_cast<const char *>(bp.p + (jr / nr + 1) * bp.stride)
+            : nullptr;
+    int64_t from = 0;
+    for (int64_t ir = 0; ir < mb; ir += mr) {
+      if (next) {
+        int64_t to = std::min(panelBytes, from + chunk);
+        for (int64_t off = from; off < to; off += 64)
+          __builtin_prefetch(next + off, 0, 2);
+        from = to;
+      }
+      tile(ir, jr);
+    }
   }
 }
 

@@ -126,7 +126,7 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
   c.gears.inputShapes =
       std::vector<NamedShape>{{"x", {1, 3, -1, 8}}, {"m", {2, -1}}};
   c.gears.gearPadding = true;
-  c.fusion = {false, false, false, false, false, false};
+  c.fusion = {false, false, false, false, false, false, false};
   c.formatSelection = "nc1hwc0";
   c.smallChannel = true;
   std::string text = printCompilePipeline(c);
@@ -154,6 +154,7 @@ TEST(CompilePipeline, PrintedOptionsParseBack) {
                            "conv-elemwise-fusion=",
                            "matmul-elemwise-fusion=",
                            "eltwise-fusion=",
+                           "gelu-fusion=",
                            "format-selection=",
                            "small-channel="})
     EXPECT_NE(text.find(name), std::string::npos)

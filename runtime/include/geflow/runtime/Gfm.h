@@ -113,7 +113,9 @@ private:
   uint64_t weightsSize_ = 0;
   void *mapping_ = nullptr;
   size_t mappingSize_ = 0;
-  std::vector<uint8_t> owned_;
+  /// fromBytes: the anonymous mapping holding the copy.
+  void *owned_ = nullptr;
+  size_t ownedSize_ = 0;
   /// fromStaticBytes: the bytes have a place, as a mapped file has.
   bool placed_ = false;
 };
