@@ -15,8 +15,8 @@ from . import _geflow
 from ._geflow import Dumper, Profiler
 from ._geflow import (AsyncRun, Event, Executable, Session, SessionFuture, Stream, finalize,
                       initialize, is_initialized, load, option_specs)
-from ._geflow import (get_device, get_device_count, get_device_properties, get_mem_info,
-                      set_device)
+from ._geflow import (core_stats, get_device, get_device_count, get_device_properties,
+                      get_mem_info, set_device)
 from .air import export_air
 from .compiler import compile
 from .errors import (ArgumentTypeError, CompileError, CorruptFileError, Error, FileError,
@@ -38,7 +38,7 @@ __all__ = [
     "CompileError", "NotFoundError", "UnsupportedError", "OutOfMemoryError",
     "CorruptFileError", "FileError", "TaskFailedError", "ArgumentTypeError", "Profiler", "Dumper",
     "export_air", "compare", "distributed", "set_device", "get_device", "get_device_count",
-    "get_device_properties", "get_mem_info", "run_values",
+    "get_device_properties", "get_mem_info", "run_values", "core_stats",
 ]
 
 

@@ -104,6 +104,29 @@ on. Each device owns its own AI cores and memory; see docs/distributed.md.
       "(free, total) bytes of a device's memory (aclrtGetMemInfo); default: "
       "the thread's device.");
   m.def(
+      "core_stats",
+      [](std::optional<int32_t> id) {
+        py::list cores;
+        for (const rt::CoreStats &c :
+             getDevice(id.value_or(tlsPythonDevice))->coreStats()) {
+          py::dict d;
+          d["busy_ns"] = c.busyNs;
+          d["work_items"] = c.workItems;
+          d["pickup_ns"] = c.pickupNs;
+          d["sleeps"] = c.sleeps;
+          d["wake_ns"] = c.wakeNs;
+          cores.append(d);
+        }
+        return cores;
+      },
+      py::arg("device_id") = py::none(), R"doc(
+Per AI core of a device (default: the thread's), what it did since the device
+opened (rt::Device::coreStats): busy_ns (running tasks or blocks, not polling),
+work_items taken from the queue and their summed queue wait pickup_ns, sleeps
+(futex waits) and summed wake-up latency wake_ns. Subtract two readings to look
+at one stretch of time.
+)doc");
+  m.def(
       "get_device_properties",
       [](int32_t id) {
         rt::DeviceProperties p = unwrap(rt::getDeviceProperties(id));

@@ -22,11 +22,13 @@ int32_t CorePool::currentCore() { return tlsCore; }
 
 const CorePool *CorePool::currentPool() { return tlsPool; }
 
-CorePool::CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
-                   std::vector<int32_t> cpus, uint32_t runSpinMicros)
+CorePool::CorePool(int32_t deviceId, uint32_t cores, const PollPolicy &policy,
+                   std::vector<int32_t> cpus)
     : deviceId_(deviceId), size_(std::max<uint32_t>(cores, 1)),
-      spinNs_(int64_t(spinMicros) * 1000), cpus_(std::move(cpus)),
-      runSpinNs_(int64_t(runSpinMicros) * 1000) {
+      spinNs_(int64_t(policy.spinMicros) * 1000), cpus_(std::move(cpus)),
+      runSpinNs_(int64_t(policy.runSpinMicros) * 1000),
+      idleSpinNs_(int64_t(policy.idleSpinMicros) * 1000),
+      counters_(std::make_unique<Counters[]>(size_)) {
   workers_.reserve(size_);
   for (uint32_t i = 0; i < size_; ++i)
     workers_.emplace_back([this, i] { workerMain(i); });
@@ -51,10 +53,16 @@ void CorePool::workerMain(uint32_t core) {
   // Where the OS refuses (a container's CPU quota), the core runs unpinned.
   if (!cpus_.empty())
     (void)pinCurrentThread(cpus_[core % cpus_.size()]);
+  Counters &counters = counters_[core];
   for (;;) {
     StreamCore *stream = nullptr;
     Task *job = nullptr;
-    if (takeWork(&stream, &job)) {
+    int64_t queuedSince = 0;
+    if (takeWork(&stream, &job, &queuedSince)) {
+      int64_t began = nowNs();
+      counters.add(counters.workItems, 1);
+      counters.add(counters.pickupNs,
+                   uint64_t(std::max<int64_t>(began - queuedSince, 0)));
       StreamCore *next = nullptr;
       if (job) {
         claimBlocks(*job);
@@ -69,9 +77,10 @@ void CorePool::workerMain(uint32_t core) {
       }
       while (next)
         next = next->drain();
+      counters.add(counters.busyNs, uint64_t(nowNs() - began));
       continue;
     }
-    if (!idle())
+    if (!idle(counters))
       return;
   }
 }
@@ -79,13 +88,38 @@ void CorePool::workerMain(uint32_t core) {
 void CorePool::schedule(StreamCore *stream) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ready_.push_back(stream);
+    ready_.push_back({stream, nowNs()});
     available_.fetch_add(1);
   }
-  wakeOne();
+  // A run starts on an idle device: its later kernels will want every core,
+  // so wake the sleepers now, together, while the first kernel runs, rather
+  // than one at a time as each kernel finds no core awake.
+  if (busyStreams_.load(std::memory_order_relaxed) <= 1)
+    wakeAll();
+  else
+    wakeOne();
 }
 
-bool CorePool::takeWork(StreamCore **stream, Task **job) {
+void CorePool::streamIdle() {
+  if (busyStreams_.fetch_sub(1, std::memory_order_relaxed) == 1 &&
+      idleSpinNs_ > 0)
+    idleSinceNs_.store(nowNs(), std::memory_order_relaxed);
+}
+
+std::vector<CoreStats> CorePool::stats() const {
+  std::vector<CoreStats> out(size_);
+  for (uint32_t i = 0; i < size_; ++i) {
+    const Counters &c = counters_[i];
+    out[i].busyNs = c.busyNs.load(std::memory_order_relaxed);
+    out[i].workItems = c.workItems.load(std::memory_order_relaxed);
+    out[i].pickupNs = c.pickupNs.load(std::memory_order_relaxed);
+    out[i].sleeps = c.sleeps.load(std::memory_order_relaxed);
+    out[i].wakeNs = c.wakeNs.load(std::memory_order_relaxed);
+  }
+  return out;
+}
+
+bool CorePool::takeWork(StreamCore **stream, Task **job, int64_t *queuedSince) {
   if (available_.load(std::memory_order_acquire) == 0)
     return false;
   {
@@ -95,8 +129,10 @@ bool CorePool::takeWork(StreamCore **stream, Task **job) {
     if (!jobs_.empty()) {
       *job = jobs_.front();
       (*job)->participants.fetch_add(1, std::memory_order_relaxed);
+      *queuedSince = (*job)->listedNs;
     } else if (!ready_.empty()) {
-      *stream = ready_.front();
+      *stream = ready_.front().stream;
+      *queuedSince = ready_.front().sinceNs;
       ready_.pop_front();
       available_.fetch_sub(1);
     } else {
@@ -123,6 +159,7 @@ bool CorePool::runBlocks(Task &task) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.push_back(&task);
     task.listed.store(true, std::memory_order_relaxed);
+    task.listedNs = nowNs();
     available_.fetch_add(1);
   }
   wakeOne();
@@ -172,8 +209,20 @@ void CorePool::wakeOne() {
     return;
   std::lock_guard<std::mutex> lock(parkMu_);
   if (wakeTokens_ < sleepers_.load()) {
+    wakeRequestNs_.store(nowNs(), std::memory_order_relaxed);
     ++wakeTokens_;
     parkCv_.notify_one();
+  }
+}
+
+void CorePool::wakeAll() {
+  if (sleepers_.load() == 0)
+    return;
+  std::lock_guard<std::mutex> lock(parkMu_);
+  if (wakeTokens_ < sleepers_.load()) {
+    wakeRequestNs_.store(nowNs(), std::memory_order_relaxed);
+    wakeTokens_ = sleepers_.load();
+    parkCv_.notify_all();
   }
 }
 
@@ -185,14 +234,10 @@ void CorePool::expectWork() {
   if (expectedUntilNs_.load(std::memory_order_relaxed) > until - 100000)
     return;
   expectedUntilNs_.store(until, std::memory_order_relaxed);
-  if (sleepers_.load() == 0)
-    return;
-  std::lock_guard<std::mutex> lock(parkMu_);
-  wakeTokens_ = sleepers_.load();
-  parkCv_.notify_all();
+  wakeAll();
 }
 
-bool CorePool::idle() {
+bool CorePool::idle(Counters &counters) {
   auto workOrStop = [&] {
     return available_.load(std::memory_order_relaxed) > 0 ||
            stop_.load(std::memory_order_relaxed);
@@ -217,16 +262,21 @@ bool CorePool::idle() {
   // `pollNs` past the start or past the end of the run under way: during a
   // run (a stream of the pool still has tasks) every idle worker polls, for
   // up to runSpinNs_, since the run's next kernel is microseconds away and
-  // a futex wake-up per kernel costs more than the polling.
+  // a futex wake-up per kernel costs more than the polling; after the last
+  // run ended, for idleSpinNs_ from its end, since the next run often
+  // follows (a loop of runs, a server's next request).
   int64_t lastRun = start;
   for (;;) {
     if (workOrStop())
       return !stop_.load() || available_.load() > 0;
     int64_t now = nowNs();
-    bool inRun = runSpinNs_ > 0 &&
-                 ((busyStreams_.load(std::memory_order_relaxed) > 0 &&
-                   now - start <= runSpinNs_) ||
-                  now < expectedUntilNs_.load(std::memory_order_relaxed));
+    bool busy = busyStreams_.load(std::memory_order_relaxed) > 0;
+    bool inRun =
+        (runSpinNs_ > 0 &&
+         ((busy && now - start <= runSpinNs_) ||
+          now < expectedUntilNs_.load(std::memory_order_relaxed))) ||
+        (!busy && idleSpinNs_ > 0 &&
+         now - idleSinceNs_.load(std::memory_order_relaxed) < idleSpinNs_);
     if (inRun)
       lastRun = now;
     else if (now - lastRun >= pollNs)
@@ -235,8 +285,17 @@ bool CorePool::idle() {
   }
   std::unique_lock<std::mutex> lock(parkMu_);
   sleepers_.fetch_add(1);
-  while (!stop_.load() && wakeTokens_ == 0 && available_.load() == 0)
+  counters.add(counters.sleeps, 1);
+  bool slept = false;
+  while (!stop_.load() && wakeTokens_ == 0 && available_.load() == 0) {
     parkCv_.wait(lock);
+    slept = true;
+  }
+  if (slept && wakeTokens_ > 0)
+    counters.add(
+        counters.wakeNs,
+        uint64_t(std::max<int64_t>(
+            nowNs() - wakeRequestNs_.load(std::memory_order_relaxed), 0)));
   if (wakeTokens_ > 0)
     --wakeTokens_;
   sleepers_.fetch_sub(1);

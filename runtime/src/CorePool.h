@@ -16,17 +16,23 @@
 // way), every idle worker keeps polling while yielding for up to
 // `runSpinMicros`, so a run of many short kernels pays one wake-up per
 // core, not one per kernel; once every stream is idle they sleep again
-// after `spinMicros`. expectWork() (a server got a request) wakes the
-// sleepers and keeps every idle worker polling for `runSpinMicros` too.
+// after `idleSpinMicros` (from the end of the last run; the blocktime of
+// OpenMP runtimes). A run that starts while workers sleep wakes them all at
+// once, so its later kernels find them awake. expectWork() (a server got a
+// request) wakes the sleepers and keeps every idle worker polling for
+// `runSpinMicros` too. Each worker counts what it did (CoreStats).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GEFLOW_RUNTIME_SRC_COREPOOL_H
 #define GEFLOW_RUNTIME_SRC_COREPOOL_H
 
+#include "geflow/runtime/Device.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -36,11 +42,19 @@ namespace geflow::rt::detail {
 class StreamCore;
 struct Task;
 
+/// How long idle workers poll before they sleep (DeviceOptions' fields of
+/// the same names).
+struct PollPolicy {
+  uint32_t spinMicros = 0;
+  uint32_t runSpinMicros = 0;
+  uint32_t idleSpinMicros = 0;
+};
+
 class CorePool {
 public:
   /// With `cpus`, worker i is pinned to host CPU cpus[i % cpus.size()].
-  CorePool(int32_t deviceId, uint32_t cores, uint32_t spinMicros,
-           std::vector<int32_t> cpus = {}, uint32_t runSpinMicros = 0);
+  CorePool(int32_t deviceId, uint32_t cores, const PollPolicy &policy,
+           std::vector<int32_t> cpus = {});
   /// Stops the workers. No stream of the device may exist any more.
   ~CorePool();
   CorePool(const CorePool &) = delete;
@@ -67,7 +81,7 @@ public:
   /// A stream of this pool got unfinished tasks (busy) or has none left
   /// (idle); StreamCore calls these on each change.
   void streamBusy() { busyStreams_.fetch_add(1, std::memory_order_relaxed); }
-  void streamIdle() { busyStreams_.fetch_sub(1, std::memory_order_relaxed); }
+  void streamIdle();
 
   /// Work is about to arrive: sleeping workers wake, and every idle worker
   /// polls (yielding) until runSpinMicros from now (Device::expectWork).
@@ -78,31 +92,53 @@ public:
     return available_.load(std::memory_order_relaxed) > 0;
   }
 
+  /// What each worker has done so far (index = core).
+  std::vector<CoreStats> stats() const;
+
   /// The calling thread's AI core index, or -1 off every pool.
   static int32_t currentCore();
   /// The pool whose AI core is the calling thread, or null.
   static const CorePool *currentPool();
 
 private:
+  /// Written only by the worker itself, read by stats().
+  struct alignas(64) Counters {
+    std::atomic<uint64_t> busyNs{0}, workItems{0}, pickupNs{0}, sleeps{0},
+        wakeNs{0};
+    void add(std::atomic<uint64_t> &counter, uint64_t delta) {
+      counter.store(counter.load(std::memory_order_relaxed) + delta,
+                    std::memory_order_relaxed);
+    }
+  };
+  /// Streams waiting for a core, with nowNs() when they were queued.
+  struct Queued {
+    StreamCore *stream;
+    int64_t sinceNs;
+  };
+
   void workerMain(uint32_t core);
   /// Takes a stream or a task with unclaimed blocks (joining it).
-  bool takeWork(StreamCore **stream, Task **job);
+  /// *queuedSince: nowNs() when the work was queued.
+  bool takeWork(StreamCore **stream, Task **job, int64_t *queuedSince);
   void claimBlocks(Task &task);
   /// Leaves `task`; true when the caller was its last participant.
   bool leave(Task &task);
   /// Wakes a sleeping worker unless a polling one will see the new work.
   void wakeOne();
+  /// Wakes every sleeping worker.
+  void wakeAll();
   /// Polls, then sleeps, until work may be available; false on shutdown.
-  bool idle();
+  bool idle(Counters &counters);
 
   const int32_t deviceId_;
   const uint32_t size_;
   const int64_t spinNs_;
   const std::vector<int32_t> cpus_;
   const int64_t runSpinNs_;
+  const int64_t idleSpinNs_;
 
   std::mutex mu_; // guards ready_ and jobs_
-  std::deque<StreamCore *> ready_;
+  std::deque<Queued> ready_;
   std::vector<Task *> jobs_;
   /// ready_.size() + jobs_.size(), readable without the lock.
   std::atomic<int64_t> available_{0};
@@ -113,6 +149,10 @@ private:
   std::atomic<int32_t> busyStreams_{0};
   /// nowNs() until which idle workers poll because work was announced.
   std::atomic<int64_t> expectedUntilNs_{0};
+  /// nowNs() when the last busy stream went idle (the last run ended).
+  std::atomic<int64_t> idleSinceNs_{0};
+  /// nowNs() of the latest wake-up request (for CoreStats::wakeNs).
+  std::atomic<int64_t> wakeRequestNs_{0};
 
   std::mutex parkMu_; // guards wakeTokens_ and stop_ for sleepers
   std::condition_variable parkCv_;
@@ -120,6 +160,7 @@ private:
   int32_t wakeTokens_ = 0;
   std::atomic<bool> stop_{false};
 
+  std::unique_ptr<Counters[]> counters_;
   std::vector<std::thread> workers_;
 };
 

@@ -36,6 +36,11 @@ StatusOr<DeviceProperties> Device::describe(int32_t id,
                            std::to_string(options.runSpinMicros) +
                            " exceeds the maximum " +
                            std::to_string(kMaxSpinMicros));
+  if (options.idleSpinMicros > kMaxSpinMicros)
+    return invalidArgument(
+        "device " + std::to_string(id) + ": idleSpinMicros " +
+        std::to_string(options.idleSpinMicros) + " exceeds the maximum " +
+        std::to_string(kMaxSpinMicros));
   GEFLOW_RETURN_IF_ERROR(detail::checkDeviceCpus(id, options.cpus));
   DeviceProperties props;
   props.id = id;
@@ -61,13 +66,16 @@ StatusOr<std::shared_ptr<Device>> Device::create(int32_t id,
   return std::shared_ptr<Device>(new Device(std::move(props.value()), options));
 }
 
+static detail::PollPolicy pollPolicy(const DeviceOptions &options) {
+  return {options.spinMicros, options.runSpinMicros, options.idleSpinMicros};
+}
+
 Device::Device(DeviceProperties props, const DeviceOptions &options)
     : props_(std::move(props)), options_(options),
       allocator_(
           std::make_unique<DeviceAllocator>(props_.id, props_.totalMemory)),
-      pool_(std::make_unique<detail::CorePool>(props_.id, props_.aiCoreCount,
-                                               options.spinMicros, props_.cpus,
-                                               options.runSpinMicros)) {}
+      pool_(std::make_unique<detail::CorePool>(
+          props_.id, props_.aiCoreCount, pollPolicy(options), props_.cpus)) {}
 
 // The pools are declared last, so the AI cores and the host engine stop
 // before the memory goes.
@@ -79,14 +87,15 @@ StatusOr<std::unique_ptr<Stream>> Device::createStream() {
 
 void Device::expectWork() { pool_->expectWork(); }
 
+std::vector<CoreStats> Device::coreStats() const { return pool_->stats(); }
+
 detail::CorePool &Device::hostPool() {
   std::call_once(hostPoolOnce_, [this] {
     uint32_t threads = options_.hostCpuCount;
     if (threads == 0)
       threads = std::max(1u, std::thread::hardware_concurrency());
-    hostPool_ = std::make_unique<detail::CorePool>(
-        props_.id, threads, options_.spinMicros, std::vector<int32_t>{},
-        options_.runSpinMicros);
+    hostPool_ = std::make_unique<detail::CorePool>(props_.id, threads,
+                                                   pollPolicy(options_));
   });
   return *hostPool_;
 }

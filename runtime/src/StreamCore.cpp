@@ -18,6 +18,8 @@ namespace geflow::rt::detail {
 static constexpr uint32_t kTurnTasks = 64;
 /// Recycled tasks a stream keeps; more are freed.
 static constexpr size_t kMaxFreeTasks = 1024;
+/// How long synchronize() polls at most while the stream makes progress.
+static constexpr int64_t kMaxProgressPollNs = 2000000;
 
 StreamCore::StreamCore(std::shared_ptr<void> device, CorePool &pool,
                        int32_t deviceId, uint64_t id, int64_t spinNs)
@@ -265,9 +267,23 @@ Status StreamCore::synchronize() {
                            " from a task running on an AI core: it could "
                            "wait for itself");
   uint64_t target = enqueued_.load(std::memory_order_acquire);
-  hostSpinUntil(
-      [&] { return completed_.load(std::memory_order_acquire) >= target; },
-      spinNs_);
+  // Poll while the stream makes progress: a run of short kernels completes
+  // a task every few microseconds, and its end is then seen at once rather
+  // than through a thread wake-up, which costs tens of microseconds on a
+  // virtual machine. A task that runs longer than the poll budget, or a
+  // wait past kMaxProgressPollNs, sleeps.
+  auto reached = [&] {
+    return completed_.load(std::memory_order_acquire) >= target;
+  };
+  const int64_t pollStart = nowNs();
+  for (uint64_t seen = completed_.load(std::memory_order_acquire);;) {
+    if (hostSpinUntil(reached, spinNs_))
+      break;
+    uint64_t now = completed_.load(std::memory_order_acquire);
+    if (now == seen || nowNs() - pollStart > kMaxProgressPollNs)
+      break;
+    seen = now;
+  }
   SyncTimeouts timeouts = getSyncTimeouts();
   if (timeouts.streamSyncMs >= 0 || timeouts.opExecuteMs >= 0)
     return synchronizeWithTimeouts(target, timeouts.streamSyncMs,

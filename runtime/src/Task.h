@@ -71,6 +71,8 @@ struct Task {
   /// Whether the task is in the pool's list of tasks with blocks to claim
   /// (written under the pool's lock).
   std::atomic<bool> listed{false};
+  /// nowNs() when it was listed (written under the pool's lock).
+  int64_t listedNs = 0;
   /// A task of no stream (CorePool::runDetached): set by the last
   /// participant once it no longer touches the task.
   std::atomic<bool> detachedDone{false};

@@ -68,6 +68,13 @@ TWO_DEVICES = textwrap.dedent("""
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
 
+    # Each device counts its own AI cores' work (geflow.core_stats).
+    for d in (0, 1):
+        cores = geflow.core_stats(d)
+        assert len(cores) == geflow.get_device_properties(d)["ai_core_count"], cores
+        assert sum(c["busy_ns"] for c in cores) > 0, cores
+        assert sum(c["work_items"] for c in cores) > 0, cores
+
     # A Session on device 1 through TF's session_device_id.
     geflow.initialize({"ge.exec.deviceId": "0"})
     s = geflow.Session({"session_device_id": "1"})

@@ -67,6 +67,13 @@ static cl::opt<unsigned>
     aiCores("ai_cores",
             cl::desc("AI cores of the virtual NPU (0: one per host core)"),
             cl::init(0), cl::cat(modelCategory));
+static cl::opt<unsigned> idleSpinMicros(
+    "ai_core_idle_spin_micros",
+    cl::desc("How long the AI cores keep polling after the last inference "
+             "before they sleep (rt::DeviceOptions::idleSpinMicros): a "
+             "request within it is not slowed by wake-ups; CPU spent "
+             "polling, yielded to other threads (0..1000000)"),
+    cl::init(2000), cl::cat(modelCategory));
 
 static cl::opt<int> grpcPort("port",
                              cl::desc("gRPC port (KServe v2; 0: no gRPC)"),
@@ -305,11 +312,13 @@ int main(int argc, char **argv) {
 
   rt::DeviceOptions deviceOptions;
   deviceOptions.aiCoreCount = aiCores;
+  deviceOptions.idleSpinMicros = idleSpinMicros;
   auto device = rt::Device::create(0, deviceOptions);
   if (!device.ok())
     return fail(device.status().message());
   std::shared_ptr<rt::Device> shared = std::move(device.value());
   options.onRequest = [shared] { shared->expectWork(); };
+
   return serve::runServer(
       options, std::move(sources),
       [shared](const std::string &dir) { return loadVersion(dir, shared); },

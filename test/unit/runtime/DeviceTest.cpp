@@ -47,6 +47,13 @@ TEST(Device, RejectsNonsenseOptions) {
   EXPECT_NE(st.message().find("runSpinMicros 5000000 exceeds"),
             std::string::npos)
       << st.message();
+  DeviceOptions idleSpin;
+  idleSpin.idleSpinMicros = 5000000;
+  st = Device::create(0, idleSpin).status();
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("idleSpinMicros 5000000 exceeds"),
+            std::string::npos)
+      << st.message();
   EXPECT_EQ(Device::create(-1, {}).status().code(),
             ErrorCode::kInvalidArgument);
 }
@@ -107,6 +114,93 @@ TEST(Device, ExpectWorkWakesSleepingCores) {
   }
   ASSERT_OK(stream->synchronize());
   EXPECT_EQ(ran.load(), 100);
+}
+
+/// Summed over the cores.
+static CoreStats total(const std::vector<CoreStats> &stats) {
+  CoreStats sum;
+  for (const CoreStats &c : stats) {
+    sum.busyNs += c.busyNs;
+    sum.workItems += c.workItems;
+    sum.pickupNs += c.pickupNs;
+    sum.sleeps += c.sleeps;
+    sum.wakeNs += c.wakeNs;
+  }
+  return sum;
+}
+
+TEST(Device, CoreStatsCountWorkAndSleeps) {
+  DeviceOptions options;
+  options.aiCoreCount = 2;
+  options.spinMicros = 0;
+  options.runSpinMicros = 0;
+  options.idleSpinMicros = 0;
+  auto device = Device::create(0, options).value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::vector<CoreStats> before = device->coreStats();
+  ASSERT_EQ(before.size(), 2u);
+  // Nothing ran yet: both cores went to sleep at once.
+  for (const CoreStats &c : before) {
+    EXPECT_EQ(c.busyNs, 0u);
+    EXPECT_EQ(c.workItems, 0u);
+    EXPECT_GE(c.sleeps, 1u);
+  }
+  auto stream = makeStream(device);
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 20; ++i)
+    ASSERT_OK(stream->launchBlocks("x", 4, [&](uint32_t) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      ++ran;
+    }));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_EQ(ran.load(), 80);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CoreStats after = total(device->coreStats());
+  CoreStats was = total(before);
+  // 80 blocks of at least 200 us each ran on the cores.
+  EXPECT_GE(after.busyNs - was.busyNs, uint64_t(80 * 200000));
+  EXPECT_GE(after.workItems - was.workItems, 1u);
+  // Without any polling the cores slept again after the run, and were woken
+  // for it (each wake-up counted with its latency).
+  EXPECT_GT(after.sleeps, was.sleeps);
+  EXPECT_GE(after.wakeNs, was.wakeNs);
+}
+
+TEST(Device, IdleSpinKeepsCoresAwakeAfterARun) {
+  // With idleSpinMicros, the cores poll after the last run ends instead of
+  // sleeping; the run's start woke both, though its one kernel used one.
+  for (uint32_t idleSpin : {0u, 1000000u}) {
+    DeviceOptions options;
+    options.aiCoreCount = 2;
+    options.spinMicros = 0;
+    options.runSpinMicros = 0;
+    options.idleSpinMicros = idleSpin;
+    auto device = Device::create(0, options).value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    uint64_t sleepsBeforeRun = total(device->coreStats()).sleeps;
+    auto stream = makeStream(device);
+    std::atomic<int> ran{0};
+    ASSERT_OK(stream->launchBlocks("x", 1, [&](uint32_t) { ++ran; }));
+    ASSERT_OK(stream->synchronize());
+    uint64_t sleepsAfterRun = total(device->coreStats()).sleeps;
+    double before = processCpuSeconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    double used = processCpuSeconds() - before;
+    uint64_t sleepsLater = total(device->coreStats()).sleeps;
+    EXPECT_EQ(ran.load(), 1);
+    if (idleSpin > 0) {
+      // Still polling 40 ms after the run: no core went back to sleep, and
+      // the polling used CPU (two cores for 40 ms: far more than 2 ms).
+      EXPECT_EQ(sleepsLater, sleepsAfterRun);
+      EXPECT_GT(used, 0.002);
+    } else {
+      // The run's start woke both sleeping cores at once (two wake-ups
+      // though one kernel of one block ran), and each slept again: the
+      // sleeps grew by two since the cores first fell asleep.
+      EXPECT_EQ(sleepsLater - sleepsBeforeRun, 2u);
+      EXPECT_LT(used, 0.02);
+    }
+  }
 }
 
 // The process-wide table (setDevice / resetDevice). Each test leaves every

@@ -62,10 +62,35 @@ struct DeviceOptions {
   /// of another device, or a host callback) does not hold cores spinning;
   /// once every stream is idle, `spinMicros` applies. 0 disables it.
   uint32_t runSpinMicros = 2000;
+  /// How long AI cores keep polling (yielding) after the device's last run
+  /// ended (every stream idle), before they sleep: the next run, or the
+  /// next request of a server, then finds them awake instead of paying a
+  /// thread wake-up per core (and the CPU's own wake-up from idle). The
+  /// price is CPU: up to this long per core after every run, yielded to any
+  /// other thread that wants the CPU (OpenMP runtimes call it blocktime;
+  /// Intel's KMP_BLOCKTIME is 200 ms). 0: `spinMicros` applies.
+  uint32_t idleSpinMicros = 2000;
   /// Threads of the host CPU engine (GE's DNN_VM_HOST_CPU / AICPU engine,
   /// which runs the ops a compile placed on the host); 0 means one per
   /// host core. They start with the first host stream.
   uint32_t hostCpuCount = 0;
+};
+
+/// What one AI core has done since its device was created
+/// (Device::coreStats); all times in nanoseconds of the steady clock.
+struct CoreStats {
+  /// Running tasks or blocks (not polling, not sleeping).
+  uint64_t busyNs = 0;
+  /// Streams and kernels (a share of their blocks) taken from the queue.
+  uint64_t workItems = 0;
+  /// Summed time those items waited in the queue before this core took
+  /// them: launch to pick-up.
+  uint64_t pickupNs = 0;
+  /// Times the core went to sleep (a futex wait) for want of work.
+  uint64_t sleeps = 0;
+  /// Summed time from the latest wake-up request to the core running
+  /// again, over its wake-ups.
+  uint64_t wakeNs = 0;
 };
 
 struct DeviceProperties {
@@ -108,6 +133,11 @@ public:
   /// caches are warm. Cheap when the cores are awake; does nothing with
   /// runSpinMicros 0.
   void expectWork();
+
+  /// Per AI core (index = core): busy time, work taken, queue waits, sleeps
+  /// and wake-up latency so far. Counters only grow; subtract two readings
+  /// to look at one run.
+  std::vector<CoreStats> coreStats() const;
 
   /// Shorthand for Stream::create(shared_from_this()).
   StatusOr<std::unique_ptr<Stream>> createStream();
