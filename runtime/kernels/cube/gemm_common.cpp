@@ -38,7 +38,51 @@ Status parseEpilogue(const AttrMap &attrs, const std::string &op,
 }
 
 SocInfo resolveSoc(const TilingContext &ctx) {
-  return ctx.soc ? *ctx.soc : SocInfo::host();
+  SocInfo soc = ctx.soc ? *ctx.soc : SocInfo::host();
+  const TilingHint hint = tilingHintOf(ctx.attrs);
+  if (hint.blocks)
+    soc.aiCoreCount = uint32_t(
+        std::clamp<int64_t>(hint.blocks, 1, std::max(1u, soc.aiCoreCount)));
+  return soc;
+}
+
+GemmBlocking applyBlockingHint(GemmBlocking bl, const TilingHint &hint,
+                               int64_t M, int64_t N, int64_t K) {
+  auto fit = [](int64_t v, int64_t unit, int64_t extent) {
+    const int64_t most = roundUp(std::max<int64_t>(extent, 1), unit);
+    return int32_t(std::clamp(roundUp(v, unit), unit, most));
+  };
+  if (hint.kc)
+    bl.kc = fit(hint.kc, 8, std::min<int64_t>(K, 1 << 14));
+  if (hint.mc)
+    bl.mc = fit(hint.mc, bl.mr, M);
+  if (hint.nc)
+    bl.nc = fit(hint.nc, bl.nr, N);
+  return bl;
+}
+
+std::vector<TilingHint> gemmBlockingCandidates(const GemmBlocking &bl,
+                                               uint32_t blockDim, int64_t M,
+                                               int64_t N, int64_t K) {
+  std::vector<TilingHint> out{TilingHint{}};
+  auto add = [&](TilingHint h) {
+    GemmBlocking moved = applyBlockingHint(bl, h, M, N, K);
+    bool same = moved.kc == bl.kc && moved.mc == bl.mc && moved.nc == bl.nc &&
+                !h.blocks;
+    for (const TilingHint &o : out)
+      same = same || o == h;
+    if (!same)
+      out.push_back(h);
+  };
+  for (int64_t kc : {int64_t(bl.kc) / 2, int64_t(bl.kc) * 2})
+    add({kc, 0, 0, 0, 0, 0});
+  for (int64_t mc : {int64_t(bl.mc) / 2, int64_t(bl.mc) * 2})
+    add({0, mc, 0, 0, 0, 0});
+  for (int64_t nc : {int64_t(bl.nc) / 2, int64_t(bl.nc) * 2})
+    add({0, 0, nc, 0, 0, 0});
+  if (blockDim > 1)
+    add({0, 0, 0, 1, 0, 0});
+  return out;
 }
 
 std::string shapeString(const std::vector<int64_t> &shape) {

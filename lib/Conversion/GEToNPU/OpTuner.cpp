@@ -1,0 +1,217 @@
+//===- OpTuner.cpp - Operator tuning (aoe_mode=2) and the op bank ---------===//
+#include "OpTuner.h"
+
+#include "geflow/runtime/Types.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace geflow::conversion {
+
+namespace k = geflow::kernels;
+
+namespace {
+
+/// Seconds of repeated launches per candidate (at least 3 launches).
+constexpr double kSecondsPerCandidate = 0.04;
+/// A hint must beat the default tiling by this much to be kept (below it,
+/// the difference is timing noise).
+constexpr double kMinGain = 0.02;
+
+k::TilingContext withHint(const k::TilingContext &ctx,
+                          const k::TilingHint &hint) {
+  k::TilingContext hinted = ctx;
+  if (!hint.empty())
+    hinted.attrs.set(k::kTilingHintAttr, hint.toInts());
+  return hinted;
+}
+
+/// `a` with the fields `b` sets and `a` leaves to the kernel.
+k::TilingHint merge(k::TilingHint a, const k::TilingHint &b) {
+  for (auto field :
+       {&k::TilingHint::kc, &k::TilingHint::mc, &k::TilingHint::nc,
+        &k::TilingHint::blocks, &k::TilingHint::variant, &k::TilingHint::rows})
+    if (!(a.*field))
+      a.*field = b.*field;
+  return a;
+}
+
+} // namespace
+
+OpTuner::OpTuner(OpTunerConfig config, const k::SocInfo &info)
+    : config_(std::move(config)), info_(info),
+      deadline_(std::chrono::steady_clock::now() +
+                std::chrono::seconds(config_.timeLimitSeconds)) {}
+
+OpTuner::~OpTuner() = default;
+
+std::string OpTuner::open() {
+  if (!active())
+    return "";
+  file_ = OpBank::fileIn(config_.bankDir);
+  return bank_.load(file_);
+}
+
+bool OpTuner::selected(const std::string &opName,
+                       const std::string &opType) const {
+  if (config_.opNames.empty() && config_.opTypes.empty())
+    return true;
+  return std::find(config_.opNames.begin(), config_.opNames.end(), opName) !=
+             config_.opNames.end() ||
+         std::find(config_.opTypes.begin(), config_.opTypes.end(), opType) !=
+             config_.opTypes.end();
+}
+
+bool OpTuner::outOfTime() const {
+  return std::chrono::steady_clock::now() >= deadline_;
+}
+
+rt::Status OpTuner::tileChecked(const k::KernelDef &def,
+                                const k::TilingContext &ctx,
+                                const k::TilingHint &hint,
+                                k::TilingResult *tiling) const {
+  const k::TilingContext hinted = withHint(ctx, hint);
+  GEFLOW_RETURN_IF_ERROR(def.tiling(hinted, tiling));
+  if (!def.checkTiling)
+    return rt::Status::OK();
+  // The kernel's own check, as a loader runs it on a stored tiling: the
+  // bound buffers are the descriptors' (a packed input is sized by the
+  // pack function from this very tiling).
+  k::TilingCheck check;
+  check.ctx = &hinted;
+  check.fresh = tiling;
+  check.blockDim = tiling->blockDim;
+  check.tiling = tiling->tilingData.data();
+  check.tilingSize = tiling->tilingData.size();
+  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
+    const k::TensorDesc &d = ctx.inputs[i];
+    bool packed =
+        std::find(tiling->packedInputs.begin(), tiling->packedInputs.end(),
+                  uint32_t(i)) != tiling->packedInputs.end();
+    check.inputBytes.push_back(
+        packed ? std::numeric_limits<uint64_t>::max()
+               : rt::storageBytes(d.dtype, d.format, d.shape));
+  }
+  for (const k::TensorDesc &d : ctx.outputs)
+    check.outputBytes.push_back(rt::storageBytes(d.dtype, d.format, d.shape));
+  check.workspaceBytes = tiling->workspaceSize;
+  return def.checkTiling(check);
+}
+
+std::optional<OpBankEntry> OpTuner::tune(const k::KernelDef &def,
+                                         const k::TilingContext &ctx,
+                                         std::string *error) {
+  const std::vector<k::TensorDesc> &first =
+      ctx.inputs.empty() ? ctx.outputs : ctx.inputs;
+  k::KernelFn fn = first.empty() ? nullptr
+                                 : k::KernelRegistry::global().select(
+                                       def.name, first[0].dtype, info_.isa);
+  if (!fn)
+    return OpBankEntry{}; // nothing this machine runs: keep the default
+  if (!timer_)
+    timer_ = std::make_unique<KernelTimer>(info_.aiCoreCount);
+  k::TilingResult base;
+  if (rt::Status st = def.tiling(ctx, &base); !st.ok()) {
+    *error = st.message();
+    return std::nullopt;
+  }
+  struct Timed {
+    k::TilingHint hint;
+    double us;
+  };
+  std::vector<Timed> timed;
+  auto run = [&](const k::TilingHint &hint) -> bool {
+    for (const Timed &t : timed)
+      if (t.hint == hint)
+        return true;
+    if (outOfTime())
+      return false;
+    k::TilingResult tiling;
+    // A candidate the kernel cannot tile, or that its check rejects, is
+    // not a candidate.
+    if (!tileChecked(def, ctx, hint, &tiling).ok())
+      return true;
+    double us = 0;
+    const k::TilingContext hinted = withHint(ctx, hint);
+    if (!timer_->time(def, fn, hinted, tiling, kSecondsPerCandidate, &us).ok())
+      return true;
+    timed.push_back({hint, us});
+    return true;
+  };
+  for (const k::TilingHint &hint : def.tuneCandidates(ctx, base))
+    if (!run(hint))
+      return std::nullopt;
+  if (timed.empty() || !timed.front().hint.empty())
+    return OpBankEntry{}; // the default did not even run: leave it alone
+  // Knobs that each helped, together.
+  const double dflt = timed.front().us;
+  std::vector<Timed> better;
+  for (const Timed &t : timed)
+    if (t.us < dflt * (1 - kMinGain))
+      better.push_back(t);
+  std::sort(better.begin(), better.end(),
+            [](const Timed &a, const Timed &b) { return a.us < b.us; });
+  if (better.size() > 1) {
+    k::TilingHint combined;
+    for (const Timed &t : better)
+      combined = merge(combined, t.hint);
+    if (!run(combined))
+      return std::nullopt;
+  }
+  const Timed *best = &timed.front();
+  for (const Timed &t : timed)
+    if (t.us < best->us)
+      best = &t;
+  OpBankEntry entry;
+  entry.defaultUs = dflt;
+  entry.tunedUs = best->us;
+  if (best->us < dflt * (1 - kMinGain))
+    entry.hint = best->hint;
+  else
+    entry.tunedUs = dflt;
+  return entry;
+}
+
+std::string OpTuner::hintFor(const k::KernelDef &def,
+                             const k::TilingContext &ctx,
+                             const std::string &opName,
+                             const std::string &opType, k::TilingHint *hint) {
+  *hint = {};
+  if (!active() || !def.tuneCandidates)
+    return "";
+  const OpBankKey key = OpBankKey::of(config_.soc, info_, def.name, ctx);
+  const OpBankEntry *entry = bank_.find(key);
+  if (!entry && config_.mode == 2 && selected(opName, opType)) {
+    std::string error;
+    std::optional<OpBankEntry> tuned = tune(def, ctx, &error);
+    if (!error.empty())
+      return "aoe_mode: cannot tune kernel '" + def.name + "' of " + opName +
+             ": " + error;
+    if (!tuned) {
+      ++skipped_;
+      return "";
+    }
+    ++tuned_;
+    bank_.set(key, *tuned);
+    entry = bank_.find(key);
+  }
+  if (!entry || entry->hint.empty())
+    return "";
+  k::TilingResult tiling;
+  if (rt::Status st = tileChecked(def, ctx, entry->hint, &tiling); !st.ok())
+    return "op bank '" + file_ + "' entry " +
+           (entry->index >= 0 ? std::to_string(entry->index) : "(new)") +
+           " (kernel '" + def.name + "', tiling " + entry->hint.str() +
+           ") gives a tiling its check rejects for " + opName + ": " +
+           st.message();
+  *hint = entry->hint;
+  return "";
+}
+
+std::string OpTuner::finish() {
+  if (!tuned_)
+    return "";
+  return bank_.save(file_);
+}
+
+} // namespace geflow::conversion
