@@ -88,8 +88,11 @@ int32_t KernelTimer::launch(k::KernelFn fn, const k::KernelArgs &args,
   for (uint32_t b = 0; b < blockDim; b += threads_)
     if (int32_t code = fn(args, b, blockDim))
       failure_.store(code);
-  while (pending_.load(std::memory_order_acquire) != 0)
-    ;
+  // Yield once the wait gets long: a worker descheduled by another process
+  // needs this core more than the spin does.
+  for (unsigned spins = 0; pending_.load(std::memory_order_acquire) != 0;)
+    if (++spins > 4096)
+      std::this_thread::yield();
   return failure_.load();
 }
 
