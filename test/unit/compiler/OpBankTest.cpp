@@ -1,6 +1,6 @@
 //===- OpBankTest.cpp - The op bank, tiling hints and the kernel timer ----===//
-#include "lib/Conversion/GEToNPU/KernelTimer.h"
 #include "lib/Conversion/GEToNPU/OpBank.h"
+#include "lib/Conversion/GEToNPU/KernelTimer.h"
 #include "lib/Conversion/GEToNPU/OpTuner.h"
 
 #include "geflow/kernels/Registry.h"
