@@ -12,8 +12,9 @@ its own build (so two geflow builds run side by side):
             aoe_mode=2 filled the bank (a fresh bank per run)
 
 Rows give each one's median latency (and tuned / untuned), and the compile
-times: previous, untuned (the bar: at most 2x previous), the tuning compile
-(aoe_mode=2, timing kernels) and the compile that reads the bank. The load
+times (each in a process of its own, nothing else running): previous,
+untuned (the bar: at most 2x previous), the tuning compile (aoe_mode=2,
+timing kernels) and the compile that reads the bank. The load
 average at the start and end of each model is printed with its row.
 
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed from the environment
@@ -145,6 +146,14 @@ def run(args):
             load0 = models_bench.load_average()
             tune_s = compile_seconds(args.bin, path,
                                      {"aoe_mode": "2", "op_bank_path": bank})
+            # Compile times in processes of their own, one at a time (a
+            # worker's idle executable would share the cores otherwise).
+            compile_s = {
+                "previous": compile_seconds(args.baseline_bin, path, {}),
+                "untuned": compile_seconds(args.bin, path, {}),
+                "tuned": compile_seconds(args.bin, path,
+                                         {"op_bank_path": bank}),
+            }
             workers = {
                 "previous": Worker(args.baseline_bin, path, x_path, {},
                                    "previous"),
@@ -171,7 +180,7 @@ def run(args):
                    "bank_hinted": sum(1 for e in entries if any(e["tiling"]))}
             for label, w in workers.items():
                 row[label] = {"ms": float(np.median(times[label])) * 1e3,
-                              "compile_s": w.compile_s}
+                              "compile_s": compile_s[label]}
             rows.append(row)
             print_row(row)
     return rows
