@@ -1,5 +1,6 @@
 //===- CompileConfig.cpp - Parse the GE options bag once ------------------===//
 #include "geflow/Compiler/CompileConfig.h"
+#include "AoeConfig.h"
 #include "FusionSwitch.h"
 
 #include "geflow/Compiler/DebugOptions.h"
@@ -191,6 +192,40 @@ std::optional<CompileConfig> parseCompileConfig(const Options &options,
       pipeline.implModeOpTypes.push_back(list.substr(start, end - start));
       start = end + 1;
     }
+  }
+
+  // Operator tuning: the options, else GE's environment variables.
+  std::optional<std::string> aoeMode = options.get("aoe_mode");
+  if (!aoeMode)
+    if (const char *env = std::getenv("AOE_MODE"); env && *env) {
+      if (std::string why = checkAoeMode(env); !why.empty()) {
+        error = "environment variable AOE_MODE: " + why;
+        return std::nullopt;
+      }
+      aoeMode = env;
+    }
+  pipeline.aoeMode = aoeMode ? 2 : 0;
+  if (auto bank = options.get("op_bank_path"))
+    pipeline.opBankPath = *bank;
+  else if (const char *env = std::getenv("TUNE_BANK_PATH"); env && *env)
+    pipeline.opBankPath = env;
+  pipeline.aoeTimeLimit =
+      unsigned(options.getInt("aoe_time_limit", pipeline.aoeTimeLimit));
+  if (pipeline.aoeMode && pipeline.opBankPath.empty()) {
+    error = "aoe_mode=2 needs a directory for the tuned op bank: set "
+            "op_bank_path (or the TUNE_BANK_PATH environment variable)";
+    return std::nullopt;
+  }
+  if (auto file = options.get("aoe_config_file")) {
+    if (!pipeline.aoeMode) {
+      error = "aoe_config_file names the ops aoe_mode tunes: set aoe_mode=2 "
+              "(or AOE_MODE=2)";
+      return std::nullopt;
+    }
+    error =
+        readAoeConfigFile(*file, pipeline.tuneOpsName, pipeline.tuneOpsType);
+    if (!error.empty())
+      return std::nullopt;
   }
 
   std::string kind;

@@ -36,6 +36,18 @@ static OptionSpec option(std::string name, Kind kind, std::string help,
   return s;
 }
 
+std::string checkAoeMode(const std::string &mode) {
+  if (mode == "2")
+    return "";
+  if (mode == "1")
+    return "aoe_mode 1 (subgraph tuning) is not supported: geflow tunes "
+           "operators (aoe_mode 2)";
+  if (mode == "4")
+    return "aoe_mode 4 (gradient split tuning) is not supported: geflow "
+           "compiles inference graphs and tunes operators (aoe_mode 2)";
+  return "expected 2 (operator tuning), got \"" + mode + "\"";
+}
+
 bool isHostEngineName(const std::string &engine) {
   return engine == "DNN_VM_HOST_CPU" || engine == "DNN_VM_AICPU";
 }
@@ -211,6 +223,31 @@ OptionsRegistry::OptionsRegistry() {
     }
   };
   specs_.push_back(implTypes);
+  // Operator tuning (GE's AOE, docs/tuning.md).
+  OptionSpec aoeMode =
+      option("aoe_mode", Kind::String,
+             "Tuning mode of AOE: 2 times candidate tilings of every tunable "
+             "kernel on this machine and keeps the fastest in the op bank "
+             "(op_bank_path); unset: the AOE_MODE environment variable");
+  aoeMode.check = [](const std::string &v) { return checkAoeMode(v); };
+  specs_.push_back(aoeMode);
+  specs_.push_back(
+      option("aoe_config_file", Kind::Path,
+             "JSON file {\"tune_ops_name\": [...], \"tune_ops_type\": [...]} "
+             "naming the ops aoe_mode tunes (default: every tunable op)"));
+  specs_.push_back(option(
+      "op_bank_path", Kind::String,
+      "Directory of the tuned op bank (geflow_op_bank.json) that aoe_mode "
+      "writes and every compile reads; unset: the TUNE_BANK_PATH "
+      "environment variable"));
+  OptionSpec aoeTime = option(
+      "aoe_time_limit", Kind::Int,
+      "Most seconds aoe_mode spends timing kernels in one compile; kernels "
+      "left over keep their default tiling (geflow extension)",
+      "600");
+  aoeTime.minValue = 1;
+  aoeTime.maxValue = 86400;
+  specs_.push_back(aoeTime);
   specs_.push_back(option("fusion_switch_file", Kind::Path,
                           "JSON file turning graph/UB fusion rules on or off"));
   // Formats (docs/compiler.md#formats): ge-select-formats.

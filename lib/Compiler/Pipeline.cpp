@@ -80,6 +80,13 @@ void buildCompilePipeline(OpPassManager &pm, const PipelineConfig &config) {
   lowering.implMode = config.implMode;
   lowering.implModeOpTypes.assign(config.implModeOpTypes.begin(),
                                   config.implModeOpTypes.end());
+  lowering.aoeMode = config.aoeMode;
+  lowering.opBankPath = config.opBankPath;
+  lowering.tuneOpsName.assign(config.tuneOpsName.begin(),
+                              config.tuneOpsName.end());
+  lowering.tuneOpsType.assign(config.tuneOpsType.begin(),
+                              config.tuneOpsType.end());
+  lowering.aoeTimeLimit = config.aoeTimeLimit;
   pm.addPass(createConvertGEToNPU(lowering));
   OpPassManager &ppm = pm.nest<npu::ProgramOp>();
   ppm.addPass(npu::createNPUInsertEngineCopies());
@@ -173,6 +180,17 @@ struct CompilePipelineOptions
                                llvm::cl::desc("op_select_implmode")};
   ListOption<std::string> implModeOpTypes{
       *this, "impl-mode-op-types", llvm::cl::desc("optypelist_for_implmode")};
+  Option<unsigned> aoeMode{*this, "aoe-mode", llvm::cl::desc("aoe_mode"),
+                           llvm::cl::init(0)};
+  Option<std::string> opBankPath{*this, "op-bank-path",
+                                 llvm::cl::desc("op_bank_path")};
+  ListOption<std::string> tuneOpsName{
+      *this, "tune-ops-name", llvm::cl::desc("aoe_config_file tune_ops_name")};
+  ListOption<std::string> tuneOpsType{
+      *this, "tune-ops-type", llvm::cl::desc("aoe_config_file tune_ops_type")};
+  Option<unsigned> aoeTimeLimit{*this, "aoe-time-limit",
+                                llvm::cl::desc("aoe_time_limit"),
+                                llvm::cl::init(600)};
   Option<bool> printPrecision{
       *this, "print-precision-decisions",
       llvm::cl::desc("Print ge-apply-precision's decision table"),
@@ -266,6 +284,11 @@ std::optional<PipelineConfig> toConfig(const CompilePipelineOptions &o,
   p.replaceGraphConfig = o.replacePrecisionConfig;
   c.implMode = o.implMode;
   c.implModeOpTypes.assign(o.implModeOpTypes.begin(), o.implModeOpTypes.end());
+  c.aoeMode = o.aoeMode;
+  c.opBankPath = o.opBankPath;
+  c.tuneOpsName.assign(o.tuneOpsName.begin(), o.tuneOpsName.end());
+  c.tuneOpsType.assign(o.tuneOpsType.begin(), o.tuneOpsType.end());
+  c.aoeTimeLimit = o.aoeTimeLimit;
 
   std::optional<std::vector<NamedShape>> shapes;
   if (!o.inputShape.empty()) {
@@ -382,6 +405,13 @@ std::string printCompilePipeline(const PipelineConfig &config) {
   str("impl-mode", config.implMode, defaults.implMode);
   if (!config.implModeOpTypes.empty())
     os << " impl-mode-op-types=" << llvm::join(config.implModeOpTypes, ",");
+  num("aoe-mode", config.aoeMode, defaults.aoeMode);
+  str("op-bank-path", config.opBankPath, defaults.opBankPath);
+  if (!config.tuneOpsName.empty())
+    os << " tune-ops-name=" << llvm::join(config.tuneOpsName, ",");
+  if (!config.tuneOpsType.empty())
+    os << " tune-ops-type=" << llvm::join(config.tuneOpsType, ",");
+  num("aoe-time-limit", config.aoeTimeLimit, defaults.aoeTimeLimit);
 
   const GearConfig &g = config.gears;
   if (g.inputShapes)

@@ -107,6 +107,13 @@ struct PipelineConfig {
   /// pass does not run) or "nc1hwc0" (every conv chain); enable_small_channel.
   std::string formatSelection = "auto";
   bool smallChannel = false;
+  /// Operator tuning (docs/tuning.md): aoe_mode (0: off, 2: operator
+  /// tuning), the op bank directory ("" none), the ops aoe_config_file
+  /// names (both empty: every tunable op) and the time limit in seconds.
+  unsigned aoeMode = 0;
+  std::string opBankPath;
+  std::vector<std::string> tuneOpsName, tuneOpsType;
+  unsigned aoeTimeLimit = 600;
   /// What ge-attach-precision and ge-attach-gears record on the graph.
   PrecisionConfig precision;
   GearConfig gears;

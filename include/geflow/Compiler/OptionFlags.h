@@ -31,7 +31,7 @@ struct FlagCategories {
   llvm::cl::OptionCategory input{"Input"};
   llvm::cl::OptionCategory shapes{"Shapes and gears"};
   llvm::cl::OptionCategory precision{"Precision"};
-  llvm::cl::OptionCategory fusion{"Fusion"};
+  llvm::cl::OptionCategory fusion{"Fusion and tuning"};
   llvm::cl::OptionCategory output{"Output"};
   llvm::cl::OptionCategory debugging{"Debugging"};
 

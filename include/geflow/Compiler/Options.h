@@ -102,6 +102,10 @@ private:
 std::optional<int64_t> parseStreamParallel(const std::string &value,
                                            bool hostEngine = false);
 
+/// "" when `mode` is an aoe_mode geflow runs (2, operator tuning), else why
+/// not (1 and 4 are GE's subgraph and gradient split tuning).
+std::string checkAoeMode(const std::string &mode);
+
 /// Whether stream_max_parallel_num's `engine` names a host CPU engine.
 bool isHostEngineName(const std::string &engine);
 

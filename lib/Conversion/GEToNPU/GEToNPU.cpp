@@ -2,6 +2,7 @@
 #include "lib/Conversion/Passes.h"
 
 #include "KernelRules.h"
+#include "OpTuner.h"
 #include "dialects/ge/IR/GEOps.h"
 #include "dialects/ge/IR/GEUtils.h"
 #include "geflow/SocInfo/OpInfo.h"
@@ -201,10 +202,10 @@ struct ImplModes {
 class FuncLowering {
 public:
   FuncLowering(func::FuncOp func, const k::SocInfo &soc, bool prepack,
-               const ImplModes &implModes)
+               const ImplModes &implModes, conversion::OpTuner *tuner)
       : func_(func), soc_(soc), hostSoc_(k::SocInfo::host(1)),
         registry_(k::KernelRegistry::global()), prepack_(prepack),
-        implModes_(implModes) {}
+        implModes_(implModes), tuner_(tuner) {}
   LogicalResult run();
 
 private:
@@ -230,6 +231,8 @@ private:
   const k::KernelRegistry &registry_;
   bool prepack_;
   const ImplModes &implModes_;
+  /// The op bank and aoe_mode (null: no bank, every kernel tiles itself).
+  conversion::OpTuner *tuner_;
   IRMapping map_;
   // Op type -> node names of ops without a kernel.
   llvm::MapVector<StringRef, SmallVector<std::string>> unsupported_;
@@ -450,6 +453,17 @@ LogicalResult FuncLowering::lowerKernelOp(Operation *op, OpBuilder &b) {
                  << ge::opLabel(op) << ": neither the kernel '"
                  << lowering.kernel << "' nor a host kernel computes "
                  << rt::dtypeName(d.dtype);
+  }
+  if (tuner_ && !onHost) {
+    k::TilingHint hint;
+    std::string error = tuner_->hintFor(
+        *def, ctx, nodeName(op), op->getName().stripDialect().str(), &hint);
+    if (!error.empty())
+      return op->emitError() << ge::opLabel(op) << ": " << error;
+    if (!hint.empty()) {
+      lowering.attrs.set(k::kTilingHintAttr, hint.toInts());
+      ctx.attrs = lowering.attrs;
+    }
   }
   k::TilingResult tiling;
   rt::Status st = def->tiling(ctx, &tiling);
@@ -715,12 +729,47 @@ struct ConvertGEToNPUPass : impl::ConvertGEToNPUBase<ConvertGEToNPUPass> {
     }
     ImplModes modes{implMode, {implModeOpTypes.begin(), implModeOpTypes.end()}};
     k::SocInfo info = k::SocInfo::host(cores);
+    if (aoeMode != 0 && aoeMode != 2) {
+      getOperation().emitError()
+          << "aoe_mode " << aoeMode
+          << " is not supported: geflow tunes operators (aoe_mode 2)";
+      return signalPassFailure();
+    }
+    if (aoeMode == 2 && opBankPath.empty()) {
+      getOperation().emitError()
+          << "aoe_mode=2 needs a directory for the tuned op bank "
+             "(op_bank_path)";
+      return signalPassFailure();
+    }
+    conversion::OpTuner tuner({soc,
+                               aoeMode,
+                               opBankPath,
+                               {tuneOpsName.begin(), tuneOpsName.end()},
+                               {tuneOpsType.begin(), tuneOpsType.end()},
+                               aoeTimeLimit},
+                              info);
+    if (std::string error = tuner.open(); !error.empty()) {
+      getOperation().emitError() << error;
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
     for (func::FuncOp f : funcs) {
-      if (failed(FuncLowering(f, info, prepack, modes).run()))
+      if (failed(FuncLowering(f, info, prepack, modes,
+                              tuner.active() ? &tuner : nullptr)
+                     .run()))
         return signalPassFailure();
       f.erase();
     }
+    if (std::string error = tuner.finish(); !error.empty()) {
+      getOperation().emitError() << error;
+      return signalPassFailure();
+    }
+    if (tuner.skipped())
+      getOperation().emitWarning()
+          << "aoe_mode: the time limit (aoe_time_limit=" << aoeTimeLimit
+          << " s) ran out; " << tuner.skipped()
+          << " kernel(s) keep their default tiling (compile again with "
+             "aoe_mode=2 to tune them)";
   }
 };
 

@@ -201,7 +201,7 @@ uint64_t biasBytes(const Conv2dTiling &t) {
 /// input, NC1HWC0 output); returns the block count the grid was balanced
 /// for.
 uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool toC0, bool filterConst,
-                      Conv2dTiling *t) {
+                      const TilingHint &hint, Conv2dTiling *t) {
   const int64_t cinG = t->cin / t->groups, coutG = t->cout / t->groups;
   const int64_t pixels = t->oh * t->ow, khw = int64_t(t->kh) * t->kw;
   PackCosts costs;
@@ -225,7 +225,10 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool toC0, bool filterConst,
     // fill them exactly. The transposed product pays for transposing its
     // tiles and, unless pointwise, for an im2col cut into mr-pixel panels.
     double overhead = t->pointwise ? 1.03 : 1.15;
-    if (laneWaste(coutG) * overhead < laneWaste(pixels)) {
+    bool pixelRows = laneWaste(coutG) * overhead < laneWaste(pixels);
+    if (hint.variant == 1 || hint.variant == 2)
+      pixelRows = hint.variant == 2;
+    if (pixelRows) {
       t->path = int32_t(ConvPath::GemmNchwPixelRows);
       t->gemmM = pixels;
       t->gemmN = coutG;
@@ -249,7 +252,9 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool toC0, bool filterConst,
   t->filterPacked = filterConst;
   const PanelFormat panels = panelFormatFor(soc, DType(t->inDtype));
   t->panels = int32_t(panels);
-  t->blocking = chooseGemmBlocking(soc, t->gemmM, t->gemmN, t->gemmK, panels);
+  t->blocking = applyBlockingHint(
+      chooseGemmBlocking(soc, t->gemmM, t->gemmN, t->gemmK, panels), hint,
+      t->gemmM, t->gemmN, t->gemmK);
   GridChoice choice = chooseGemmGrid(soc, t->blocking, t->n * t->groups,
                                      t->gemmM, t->gemmN, t->gemmK, costs);
   t->grid = choice.grid;
@@ -286,7 +291,8 @@ uint32_t tileGemmPath(const SocInfo &soc, bool c0, bool toC0, bool filterConst,
 /// transformed filter is not a bf16 value), bands of tile rows whose
 /// transformed input and products stay within about half of L2, and output
 /// channels split in nr steps only when bands alone leave cores idle.
-uint32_t tileWinogradPath(const SocInfo &soc, int32_t m, Conv2dTiling *t) {
+uint32_t tileWinogradPath(const SocInfo &soc, int32_t m, const TilingHint &hint,
+                          Conv2dTiling *t) {
   t->path = int32_t(ConvPath::WinogradNchw);
   t->winoM = m;
   t->filterPacked = 1;
@@ -302,9 +308,12 @@ uint32_t tileWinogradPath(const SocInfo &soc, int32_t m, Conv2dTiling *t) {
   int64_t bands = ceilDiv(tilesY, t->tileRowsPerTask);
   if (t->n * bands < 2 * cores)
     bands = std::min<int64_t>(tilesY, ceilDiv(2 * cores, t->n));
-  t->tileRowsPerTask = ceilDiv(tilesY, bands);
-  t->blocking = chooseGemmBlocking(soc, t->tileRowsPerTask * tilesX, t->cout,
-                                   t->cin, PanelFormat::F32);
+  t->tileRowsPerTask = hint.rows ? std::clamp<int64_t>(hint.rows, 1, tilesY)
+                                 : ceilDiv(tilesY, bands);
+  const int64_t bandTiles = t->tileRowsPerTask * tilesX;
+  t->blocking = applyBlockingHint(
+      chooseGemmBlocking(soc, bandTiles, t->cout, t->cin, PanelFormat::F32),
+      hint, bandTiles, t->cout, t->cin);
   const int64_t nr = t->blocking.nr;
   int64_t splits = 1;
   bands = ceilDiv(tilesY, t->tileRowsPerTask);
@@ -319,12 +328,14 @@ uint32_t tileWinogradPath(const SocInfo &soc, int32_t m, Conv2dTiling *t) {
 
 /// Tasks of the depthwise paths: planes (or C0 blocks), split into row
 /// bands when there are fewer planes than a few per core.
-uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, Conv2dTiling *t) {
+uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, const TilingHint &hint,
+                           Conv2dTiling *t) {
   t->path = int32_t(c0 ? ConvPath::DepthwiseNc1hwc0 : ConvPath::DepthwiseNchw);
   int64_t planes = t->n * (c0 ? ceilDiv(t->cin, 16) : t->cout);
   int64_t wanted = 4 * int64_t(std::max<uint32_t>(1, soc.aiCoreCount));
   int64_t bands = std::min<int64_t>(t->oh, ceilDiv(wanted, planes));
-  t->rowsPerTask = ceilDiv(t->oh, bands);
+  t->rowsPerTask = hint.rows ? std::clamp<int64_t>(hint.rows, 1, t->oh)
+                             : ceilDiv(t->oh, bands);
   t->tasks = planes * ceilDiv(t->oh, t->rowsPerTask);
   t->wsFilter = 0;
   t->wsBias = c0 ? roundUp(int64_t(t->kh) * t->kw * 16 * 4, 64) : 0;
@@ -344,7 +355,7 @@ uint32_t tileDepthwisePath(const SocInfo &soc, bool c0, Conv2dTiling *t) {
     // Bands small enough that their phase planes stay in L2 near the core.
     constexpr uint64_t kPhaseBytes = 96 * 1024;
     int64_t bands = ceilDiv(t->oh, t->rowsPerTask);
-    while (t->rowsPerTask > 1 &&
+    while (!hint.rows && t->rowsPerTask > 1 &&
            depthwisePhaseBytes(*t, t->rowsPerTask) > kPhaseBytes)
       t->rowsPerTask = ceilDiv(t->oh, ++bands);
     t->tasks = planes * ceilDiv(t->oh, t->rowsPerTask);
@@ -370,21 +381,25 @@ Status conv2dTiling(const TilingContext &ctx, TilingResult *result) {
       !c0 && !ctx.outputs.empty() && ctx.outputs[0].format == Format::NC1HWC0;
   const bool depthwise = t.groups > 1 && t.groups == t.cin;
   GEFLOW_RETURN_IF_ERROR(parseImplMode(ctx.attrs, &t));
-  const int32_t winoM =
-      t.winoM && !toC0 && winogradApplies(t, c0, ctx.inputs[1].isConst)
-          ? chooseWinogradTile(t)
-          : 0;
+  const TilingHint hint = tilingHintOf(ctx.attrs);
+  // Winograd only where high_performance allows it, whatever the hint.
+  const bool winoAllowed =
+      t.winoM && !toC0 && winogradApplies(t, c0, ctx.inputs[1].isConst);
+  int32_t winoM = winoAllowed ? chooseWinogradTile(t) : 0;
+  if (winoAllowed && hint.variant >= 3 && hint.variant <= 5)
+    winoM = hint.variant == 3 ? 0 : hint.variant == 4 ? 2 : 4;
   t.winoM = 0;
   if (winoM)
-    result->blockDim = tileWinogradPath(soc, winoM, &t);
+    result->blockDim = tileWinogradPath(soc, winoM, hint, &t);
   else if (t.hasResidual && (toC0 || (depthwise && (!c0 || t.cout == t.cin))))
     return rt::invalidArgument(std::string(kOp) + ": a residual has no " +
                                (toC0 ? "small-channel" : "depthwise") +
                                " kernel (add it after the convolution)");
   else if (depthwise && !toC0 && (!c0 || t.cout == t.cin))
-    result->blockDim = tileDepthwisePath(soc, c0, &t);
+    result->blockDim = tileDepthwisePath(soc, c0, hint, &t);
   else
-    result->blockDim = tileGemmPath(soc, c0, toC0, ctx.inputs[1].isConst, &t);
+    result->blockDim =
+        tileGemmPath(soc, c0, toC0, ctx.inputs[1].isConst, hint, &t);
   result->tilingData = encodeTiling(t);
   result->workspaceSize = t.wsBytesPerBlock * result->blockDim;
   result->packedInputs.clear();
@@ -419,6 +434,52 @@ Status conv2dPack(const TilingContext &ctx, const TilingResult &tiling,
   return Status::OK();
 }
 
+/// The other paths and bands a shape allows, and cache blocks and block
+/// counts around the default tiling's.
+std::vector<TilingHint> conv2dCandidates(const TilingContext &ctx,
+                                         const TilingResult &tiling) {
+  Conv2dTiling t;
+  if (tiling.tilingData.size() != sizeof(t))
+    return {};
+  std::memcpy(&t, tiling.tilingData.data(), sizeof(t));
+  std::vector<TilingHint> out;
+  const bool c0 = ctx.inputs[0].format == Format::NC1HWC0;
+  const bool winoAllowed =
+      ctx.attrs.getString("impl_mode", "") == "high_performance" &&
+      winogradApplies(t, c0, ctx.inputs[1].isConst);
+  auto bands = [&](int64_t rows, int64_t extent) {
+    std::vector<TilingHint> v{TilingHint{}};
+    for (int64_t r : {rows / 2, rows * 2})
+      if (r >= 1 && r <= extent && r != rows)
+        v.push_back({0, 0, 0, 0, 0, r});
+    if (tiling.blockDim > 1)
+      v.push_back({0, 0, 0, 1, 0, 0});
+    return v;
+  };
+  switch (ConvPath(t.path)) {
+  case ConvPath::DepthwiseNchw:
+  case ConvPath::DepthwiseNc1hwc0:
+    return bands(t.rowsPerTask, t.oh);
+  case ConvPath::WinogradNchw:
+    out = bands(t.tileRowsPerTask, t.tilesY);
+    out.push_back({0, 0, 0, 0, t.winoM == 4 ? 4 : 5, 0});
+    out.push_back({0, 0, 0, 0, 3, 0});
+    return out;
+  default:
+    break;
+  }
+  out = gemmBlockingCandidates(t.blocking, tiling.blockDim, t.gemmM, t.gemmN,
+                               t.gemmK);
+  if (ConvPath(t.path) == ConvPath::GemmNchw)
+    out.push_back({0, 0, 0, 0, 2, 0});
+  if (ConvPath(t.path) == ConvPath::GemmNchwPixelRows)
+    out.push_back({0, 0, 0, 0, 1, 0});
+  if (winoAllowed)
+    for (int64_t variant : {4, 5})
+      out.push_back({0, 0, 0, 0, variant, 0});
+  return out;
+}
+
 } // namespace
 } // namespace cube
 
@@ -435,7 +496,9 @@ void registerConv2dKernels(KernelRegistry &registry) {
                  {DType::F16, Isa::AVX512, avx512::conv2dKernelF16},
                  {DType::BF16, Isa::Portable, portable::conv2dKernelBf16},
                  {DType::BF16, Isa::AVX2, avx2::conv2dKernelBf16},
-                 {DType::BF16, Isa::AVX512, avx512::conv2dKernelBf16}}});
+                 {DType::BF16, Isa::AVX512, avx512::conv2dKernelBf16}},
+                nullptr,
+                conv2dCandidates});
 }
 
 } // namespace geflow::kernels

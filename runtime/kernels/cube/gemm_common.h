@@ -13,6 +13,7 @@
 #define GEFLOW_KERNELS_CUBE_GEMM_COMMON_H
 
 #include "geflow/kernels/Kernel.h"
+#include "geflow/kernels/Tuning.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -111,6 +112,19 @@ GemmBlocking chooseGemmBlocking(const SocInfo &soc, int64_t M, int64_t N,
                                 int64_t K,
                                 PanelFormat format = PanelFormat::F32);
 
+/// `bl` with the cache blocks a tuning hint sets: mc rounded to mr, nc to
+/// nr, kc to 8 (so bf16-pair panels stay even), each within the product.
+GemmBlocking applyBlockingHint(GemmBlocking bl, const TilingHint &hint,
+                               int64_t M, int64_t N, int64_t K);
+
+/// Hints worth timing for a GEMM tiled with `bl` on `blockDim` blocks:
+/// each cache block halved and doubled, and one block instead of several
+/// (a launch on another core costs microseconds). The first is the empty
+/// hint.
+std::vector<TilingHint> gemmBlockingCandidates(const GemmBlocking &bl,
+                                               uint32_t blockDim, int64_t M,
+                                               int64_t N, int64_t K);
+
 /// How each M x N product is cut into regions: region (i, j) covers rows
 /// [i*mStep, (i+1)*mStep) and columns [j*nStep, (j+1)*nStep). mStep is a
 /// multiple of mr and nStep of nr so prepacked panels line up.
@@ -190,7 +204,9 @@ inline uint64_t gemmPackBytes(const GemmBlocking &bl, bool packA, bool packB) {
   return a + b;
 }
 
-/// The soc a tiling function tiles for: ctx.soc, or the host when unset.
+/// The soc a tiling function tiles for: ctx.soc, or the host when unset;
+/// a tuning hint's `blocks` caps its core count (so every block-count
+/// choice made from the soc stays within it).
 SocInfo resolveSoc(const TilingContext &ctx);
 
 /// "[1, 3, 224, 224]" for error messages.

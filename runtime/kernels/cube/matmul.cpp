@@ -114,7 +114,8 @@ Status tileMatmul(const TilingContext &ctx, const std::string &op, bool transA,
   t.bPacked = x2.isConst ? 1 : 0;
   const PanelFormat panels = panelFormatFor(soc, d);
   t.panels = int32_t(panels);
-  t.blocking = chooseGemmBlocking(soc, t.M, t.N, t.K, panels);
+  t.blocking = applyBlockingHint(chooseGemmBlocking(soc, t.M, t.N, t.K, panels),
+                                 tilingHintOf(ctx.attrs), t.M, t.N, t.K);
   // Packing an element costs roughly 8 (contiguous copy) to 32 (transpose)
   // multiply-add slots of the micro-kernel.
   PackCosts costs{transA ? 8.0 : 32.0, t.bPacked ? 0.0 : (transB ? 32.0 : 8.0)};
@@ -193,6 +194,16 @@ Status matmulPack(const TilingContext &ctx, const TilingResult &tiling,
   return Status::OK();
 }
 
+/// Cache blocks and block counts around the default tiling's.
+std::vector<TilingHint> matmulCandidates(const TilingContext &ctx,
+                                         const TilingResult &tiling) {
+  MatmulTiling t;
+  if (tiling.tilingData.size() != sizeof(t))
+    return {};
+  std::memcpy(&t, tiling.tilingData.data(), sizeof(t));
+  return gemmBlockingCandidates(t.blocking, tiling.blockDim, t.M, t.N, t.K);
+}
+
 } // namespace
 } // namespace cube
 
@@ -208,8 +219,10 @@ void registerMatmulKernels(KernelRegistry &registry) {
       {DType::BF16, Isa::Portable, portable::matmulKernelBf16},
       {DType::BF16, Isa::AVX2, avx2::matmulKernelBf16},
       {DType::BF16, Isa::AVX512, avx512::matmulKernelBf16}};
-  registry.add({"matmul", matmulTiling, matmulPack, impls});
-  registry.add({"batch_matmul", batchMatmulTiling, matmulPack, impls});
+  registry.add(
+      {"matmul", matmulTiling, matmulPack, impls, nullptr, matmulCandidates});
+  registry.add({"batch_matmul", batchMatmulTiling, matmulPack, impls, nullptr,
+                matmulCandidates});
 }
 
 } // namespace geflow::kernels

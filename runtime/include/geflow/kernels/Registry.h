@@ -3,6 +3,7 @@
 #define GEFLOW_KERNELS_REGISTRY_H
 
 #include "geflow/kernels/Kernel.h"
+#include "geflow/kernels/Tuning.h"
 
 #include <map>
 #include <string>
@@ -48,6 +49,9 @@ struct KernelDef {
   /// depend on it): the loader checks it. Kernels without one are re-tiled
   /// at load for the runtime's soc and their stored tiling is not used.
   TilingCheckFn checkTiling = nullptr;
+  /// Set for kernels whose tiling has free choices worth timing (operator
+  /// tuning, aoe_mode=2): the hints (Tuning.h) to try for a shape.
+  TuneCandidatesFn tuneCandidates = nullptr;
 };
 
 class KernelRegistry {
