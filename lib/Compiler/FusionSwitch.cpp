@@ -85,15 +85,9 @@ std::string readFusionSwitchFile(const std::string &path,
     return "fusion_switch_file '" + path + "': " + why;
   };
   std::string error;
-  auto file = readInputFile(path, kMaxJsonFileBytes, error);
-  if (!file)
-    return fail("cannot read: " + error);
-  if (std::string deep = checkNesting(file->getBuffer(), NestingSyntax::Json);
-      !deep.empty())
-    return fail("not valid JSON: " + deep);
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse(file->getBuffer());
+  std::optional<llvm::json::Value> json = readJsonFile(path, error);
   if (!json)
-    return fail("not valid JSON: " + llvm::toString(json.takeError()));
+    return fail(error);
   const llvm::json::Object *root = json->getAsObject();
   const llvm::json::Object *top = root ? root->getObject("Switch") : nullptr;
   if (!top)

@@ -13,11 +13,13 @@
 #include "geflow/runtime/RegularFile.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -103,6 +105,31 @@ readInputFile(llvm::StringRef path, uint64_t maxBytes, std::string &error,
     return nullptr;
   }
   return std::move(*buffer);
+}
+
+/// Reads and parses the JSON file `path` (a regular file of at most
+/// kMaxJsonFileBytes whose brackets nest at most kMaxInputNesting deep). On
+/// failure returns nullopt and sets `error` to "cannot read: ..." or "not
+/// valid JSON: ..." (without the path, which callers name).
+inline std::optional<llvm::json::Value> readJsonFile(llvm::StringRef path,
+                                                     std::string &error) {
+  std::string readError;
+  auto file = readInputFile(path, kMaxJsonFileBytes, readError);
+  if (!file) {
+    error = "cannot read: " + readError;
+    return std::nullopt;
+  }
+  if (std::string deep = checkNesting(file->getBuffer(), NestingSyntax::Json);
+      !deep.empty()) {
+    error = "not valid JSON: " + deep;
+    return std::nullopt;
+  }
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(file->getBuffer());
+  if (!json) {
+    error = "not valid JSON: " + llvm::toString(json.takeError());
+    return std::nullopt;
+  }
+  return std::move(*json);
 }
 
 } // namespace geflow

@@ -112,16 +112,9 @@ std::string OpBank::load(const std::string &file) {
   if (!llvm::sys::fs::exists(file))
     return "";
   std::string error;
-  auto buffer = readInputFile(file, kMaxJsonFileBytes, error);
-  if (!buffer)
-    return fail("cannot read: " + error);
-  if (std::string deep = checkNesting(buffer->getBuffer(), NestingSyntax::Json);
-      !deep.empty())
-    return fail("not valid JSON: " + deep);
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse(buffer->getBuffer());
+  std::optional<llvm::json::Value> json = readJsonFile(file, error);
   if (!json)
-    return fail("not valid JSON: " + llvm::toString(json.takeError()));
+    return fail(error);
   const llvm::json::Object *root = json->getAsObject();
   if (!root || root->getString("format") != kFormat)
     return fail(std::string("not an op bank: expected an object with "
