@@ -24,22 +24,6 @@ namespace {
 
 const char *kOp = "conv2d";
 
-/// Reads a spatial attribute of exactly `size` elements (or its default).
-Status spatialAttr(const AttrMap &attrs, const char *name, size_t size,
-                   int64_t dflt, int64_t minValue, std::vector<int64_t> *out) {
-  *out = attrs.getInts(name, std::vector<int64_t>(size, dflt));
-  if (out->size() != size)
-    return rt::invalidArgument(std::string(kOp) + ": '" + name +
-                               "' must have " + std::to_string(size) +
-                               " elements, got " + shapeString(*out));
-  for (int64_t v : *out)
-    if (v < minValue)
-      return rt::invalidArgument(std::string(kOp) + ": '" + name + "' " +
-                                 shapeString(*out) +
-                                 " must be >= " + std::to_string(minValue));
-  return Status::OK();
-}
-
 Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
   const int64_t residualFlag = ctx.attrs.getInt("residual", 0);
   if (residualFlag != 0 && residualFlag != 1)
@@ -111,10 +95,12 @@ Status checkShapes(const TilingContext &ctx, Conv2dTiling *t) {
   }
 
   std::vector<int64_t> strides, pads, dilations;
-  GEFLOW_RETURN_IF_ERROR(spatialAttr(ctx.attrs, "strides", 2, 1, 1, &strides));
-  GEFLOW_RETURN_IF_ERROR(spatialAttr(ctx.attrs, "pads", 4, 0, 0, &pads));
   GEFLOW_RETURN_IF_ERROR(
-      spatialAttr(ctx.attrs, "dilations", 2, 1, 1, &dilations));
+      readWindowAttr(kOp, ctx.attrs, "strides", 2, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(kOp, ctx.attrs, "pads", 4, 0, 0, &pads));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(kOp, ctx.attrs, "dilations", 2, 1, 1, &dilations));
   t->sh = int32_t(strides[0]);
   t->sw = int32_t(strides[1]);
   t->dh = int32_t(dilations[0]);

@@ -24,20 +24,6 @@ namespace {
 
 const std::string kOp = "conv2d_transpose";
 
-Status listAttr(const AttrMap &attrs, const char *name, size_t size,
-                int64_t dflt, int64_t minValue, std::vector<int64_t> *out) {
-  *out = attrs.getInts(name, std::vector<int64_t>(size, dflt));
-  if (out->size() != size)
-    return rt::invalidArgument(kOp + ": '" + name + "' must have " +
-                               std::to_string(size) + " elements, got " +
-                               shapeString(*out));
-  for (int64_t v : *out)
-    if (v < minValue)
-      return rt::invalidArgument(kOp + ": '" + name + "' " + shapeString(*out) +
-                                 " must be >= " + std::to_string(minValue));
-  return Status::OK();
-}
-
 Status checkShapes(const TilingContext &ctx, Conv2dTransposeTiling *t) {
   if (ctx.inputs.size() != 2 && ctx.inputs.size() != 3)
     return rt::invalidArgument(
@@ -89,11 +75,14 @@ Status checkShapes(const TilingContext &ctx, Conv2dTransposeTiling *t) {
     t->hasBias = 1;
   }
   std::vector<int64_t> strides, pads, dilations, outPad;
-  GEFLOW_RETURN_IF_ERROR(listAttr(ctx.attrs, "strides", 2, 1, 1, &strides));
-  GEFLOW_RETURN_IF_ERROR(listAttr(ctx.attrs, "pads", 4, 0, 0, &pads));
-  GEFLOW_RETURN_IF_ERROR(listAttr(ctx.attrs, "dilations", 2, 1, 1, &dilations));
   GEFLOW_RETURN_IF_ERROR(
-      listAttr(ctx.attrs, "output_padding", 2, 0, 0, &outPad));
+      readWindowAttr(kOp, ctx.attrs, "strides", 2, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(kOp, ctx.attrs, "pads", 4, 0, 0, &pads));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(kOp, ctx.attrs, "dilations", 2, 1, 1, &dilations));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(kOp, ctx.attrs, "output_padding", 2, 0, 0, &outPad));
   for (int i = 0; i < 2; ++i)
     if (outPad[i] >= std::max(strides[i], dilations[i]))
       return rt::invalidArgument(

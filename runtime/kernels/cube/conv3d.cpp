@@ -31,22 +31,6 @@ GEFLOW_CONV3D_ENTRY_POINTS(avx512)
 
 namespace {
 
-Status listAttr(const std::string &op, const AttrMap &attrs, const char *name,
-                size_t size, int64_t dflt, int64_t minValue,
-                std::vector<int64_t> *out) {
-  *out = attrs.getInts(name, std::vector<int64_t>(size, dflt));
-  if (out->size() != size)
-    return rt::invalidArgument(op + ": '" + name + "' must have " +
-                               std::to_string(size) + " elements, got " +
-                               shapeString(*out));
-  for (int64_t v : *out)
-    if (v < minValue || v > (int64_t(1) << 30))
-      return rt::invalidArgument(op + ": '" + name + "' " + shapeString(*out) +
-                                 " must be in [" + std::to_string(minValue) +
-                                 ", 2^30]");
-  return Status::OK();
-}
-
 Status conv3dTiling(const TilingContext &ctx, bool transpose,
                     TilingResult *result) {
   const std::string op = transpose ? "conv3d_transpose" : "conv3d";
@@ -115,12 +99,13 @@ Status conv3dTiling(const TilingContext &ctx, bool transpose,
     return rt::unsupported(op + ": activation '" + act +
                            "' is not supported (no epilogue)");
   std::vector<int64_t> strides, pads, dilations, outPad;
-  GEFLOW_RETURN_IF_ERROR(listAttr(op, ctx.attrs, "strides", 3, 1, 1, &strides));
-  GEFLOW_RETURN_IF_ERROR(listAttr(op, ctx.attrs, "pads", 6, 0, 0, &pads));
   GEFLOW_RETURN_IF_ERROR(
-      listAttr(op, ctx.attrs, "dilations", 3, 1, 1, &dilations));
+      readWindowAttr(op, ctx.attrs, "strides", 3, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(readWindowAttr(op, ctx.attrs, "pads", 6, 0, 0, &pads));
   GEFLOW_RETURN_IF_ERROR(
-      listAttr(op, ctx.attrs, "output_padding", 3, 0, 0, &outPad));
+      readWindowAttr(op, ctx.attrs, "dilations", 3, 1, 1, &dilations));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(op, ctx.attrs, "output_padding", 3, 0, 0, &outPad));
   t.sd = int32_t(strides[0]);
   t.sh = int32_t(strides[1]);
   t.sw = int32_t(strides[2]);

@@ -92,6 +92,29 @@ std::string shapeString(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
+Status readWindowAttr(const std::string &op, const AttrMap &attrs,
+                      const char *name, size_t size,
+                      std::optional<int64_t> fill, int64_t minValue,
+                      std::vector<int64_t> *out) {
+  if (!fill && !attrs.has(name))
+    return rt::invalidArgument(op + ": missing attribute '" + name + "'");
+  *out = attrs.getInts(name, std::vector<int64_t>(size, fill.value_or(0)));
+  if (out->size() != size)
+    return rt::invalidArgument(op + ": '" + name + "' must have " +
+                               std::to_string(size) + " elements, got " +
+                               shapeString(*out));
+  constexpr int64_t kMaxEntry = int64_t(1) << 30;
+  for (int64_t v : *out) {
+    if (v < minValue)
+      return rt::invalidArgument(op + ": '" + name + "' " + shapeString(*out) +
+                                 " must be >= " + std::to_string(minValue));
+    if (v > kMaxEntry)
+      return rt::invalidArgument(op + ": '" + name + "' " + shapeString(*out) +
+                                 " must be at most 2^30");
+  }
+  return Status::OK();
+}
+
 Status checkFloatTensor(const std::string &op, const char *what,
                         const TensorDesc &desc,
                         std::initializer_list<Format> formats) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -211,6 +212,15 @@ SocInfo resolveSoc(const TilingContext &ctx);
 
 /// "[1, 3, 224, 224]" for error messages.
 std::string shapeString(const std::vector<int64_t> &shape);
+
+/// Reads the window attribute `name` (strides, pads, ksize, ...) of
+/// exactly `size` entries, each in [minValue, 2^30] so the window
+/// arithmetic cannot overflow; `fill` repeated when absent, an error naming
+/// it when absent and `fill` is nullopt (a required attribute).
+Status readWindowAttr(const std::string &op, const AttrMap &attrs,
+                      const char *name, size_t size,
+                      std::optional<int64_t> fill, int64_t minValue,
+                      std::vector<int64_t> *out);
 
 /// Checks a float32/float16/bfloat16 operand in one of `formats` with
 /// non-negative dims; the error names `op` and `what` (e.g. "conv2d: filter

@@ -29,23 +29,6 @@ GEFLOW_POOL_ENTRY_POINT(avx512)
 
 namespace {
 
-Status poolAttr(const std::string &op, const AttrMap &attrs, const char *name,
-                size_t size, std::vector<int64_t> dflt, int64_t minValue,
-                std::vector<int64_t> *out) {
-  if (dflt.empty() && !attrs.has(name))
-    return rt::invalidArgument(op + ": missing attribute '" + name + "'");
-  *out = attrs.getInts(name, dflt);
-  if (out->size() != size)
-    return rt::invalidArgument(op + ": '" + name + "' must have " +
-                               std::to_string(size) + " elements, got " +
-                               shapeString(*out));
-  for (int64_t v : *out)
-    if (v < minValue)
-      return rt::invalidArgument(op + ": '" + name + "' " + shapeString(*out) +
-                                 " must be >= " + std::to_string(minValue));
-  return Status::OK();
-}
-
 /// Output extent of one spatial dim (PyTorch's rule: with ceil_mode the last
 /// window must start inside the input or its leading padding).
 int64_t pooledExtent(int64_t in, int64_t padBegin, int64_t padEnd, int64_t span,
@@ -134,13 +117,13 @@ Status windowTiling(const TilingContext &ctx, PoolKind kind,
   t.kind = int32_t(kind);
   GEFLOW_RETURN_IF_ERROR(checkInput(op, ctx, &t));
   std::vector<int64_t> ksize, strides, pads, dilations;
-  GEFLOW_RETURN_IF_ERROR(poolAttr(op, ctx.attrs, "ksize", 2, {}, 1, &ksize));
   GEFLOW_RETURN_IF_ERROR(
-      poolAttr(op, ctx.attrs, "strides", 2, {1, 1}, 1, &strides));
+      readWindowAttr(op, ctx.attrs, "ksize", 2, std::nullopt, 1, &ksize));
   GEFLOW_RETURN_IF_ERROR(
-      poolAttr(op, ctx.attrs, "pads", 4, {0, 0, 0, 0}, 0, &pads));
+      readWindowAttr(op, ctx.attrs, "strides", 2, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(readWindowAttr(op, ctx.attrs, "pads", 4, 0, 0, &pads));
   GEFLOW_RETURN_IF_ERROR(
-      poolAttr(op, ctx.attrs, "dilations", 2, {1, 1}, 1, &dilations));
+      readWindowAttr(op, ctx.attrs, "dilations", 2, 1, 1, &dilations));
   if (kind == PoolKind::Avg && (dilations[0] != 1 || dilations[1] != 1))
     return rt::unsupported(op + ": dilations " + shapeString(dilations) +
                            " are not supported (max_pool only)");

@@ -31,24 +31,6 @@ GEFLOW_POOL3D_ENTRY_POINT(avx512)
 
 namespace {
 
-Status listAttr(const std::string &op, const AttrMap &attrs, const char *name,
-                size_t size, int64_t dflt, int64_t minValue,
-                std::vector<int64_t> *out) {
-  if (dflt < 0 && !attrs.has(name))
-    return rt::invalidArgument(op + ": missing attribute '" + name + "'");
-  *out = attrs.getInts(name, std::vector<int64_t>(size, dflt));
-  if (out->size() != size)
-    return rt::invalidArgument(op + ": '" + name + "' must have " +
-                               std::to_string(size) + " elements, got " +
-                               shapeString(*out));
-  for (int64_t v : *out)
-    if (v < minValue || v > (int64_t(1) << 30))
-      return rt::invalidArgument(op + ": '" + name + "' " + shapeString(*out) +
-                                 " must be in [" + std::to_string(minValue) +
-                                 ", 2^30]");
-  return Status::OK();
-}
-
 /// Output extent of one dim (the 2-D pools' rule).
 int64_t pooledExtent(int64_t in, int64_t padBegin, int64_t padEnd, int64_t span,
                      int64_t stride, bool ceilMode) {
@@ -81,11 +63,13 @@ Status pool3dTiling(const TilingContext &ctx, Pool3dKind kind,
   t.h = x.shape[3];
   t.w = x.shape[4];
   std::vector<int64_t> ksize, strides, pads, dilations;
-  GEFLOW_RETURN_IF_ERROR(listAttr(op, ctx.attrs, "ksize", 3, -1, 1, &ksize));
-  GEFLOW_RETURN_IF_ERROR(listAttr(op, ctx.attrs, "strides", 3, 1, 1, &strides));
-  GEFLOW_RETURN_IF_ERROR(listAttr(op, ctx.attrs, "pads", 6, 0, 0, &pads));
   GEFLOW_RETURN_IF_ERROR(
-      listAttr(op, ctx.attrs, "dilations", 3, 1, 1, &dilations));
+      readWindowAttr(op, ctx.attrs, "ksize", 3, std::nullopt, 1, &ksize));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(op, ctx.attrs, "strides", 3, 1, 1, &strides));
+  GEFLOW_RETURN_IF_ERROR(readWindowAttr(op, ctx.attrs, "pads", 6, 0, 0, &pads));
+  GEFLOW_RETURN_IF_ERROR(
+      readWindowAttr(op, ctx.attrs, "dilations", 3, 1, 1, &dilations));
   bool ceilMode = ctx.attrs.getInt("ceil_mode", 0) != 0;
   t.countIncludePad = ctx.attrs.getInt("count_include_pad", 0) != 0;
   int64_t divisor = ctx.attrs.getInt("divisor_override", 0);
