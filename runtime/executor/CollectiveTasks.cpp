@@ -155,27 +155,17 @@ StatusOr<CollectiveLayout> decodeCollective(const gfm::Task &task,
 Status enqueueCollective(const GearPlan &plan, const Step &step, Stream &stream,
                          ExecContext &ctx, GearState &gear) {
   const CollectiveLayout *layout = &plan.collectives[step.index];
-  Event &done = ctx.collectiveDone[step.index];
-  uint64_t generation = done.reserveHostRecord();
-  std::shared_ptr<detail::EventState> state = done.state();
   void *const *pointers = gear.pointers.data() + layout->firstPointer;
-  Status launched = stream.launchCallback(step.label, [layout, pointers, state,
-                                                       generation]() {
-    auto request = std::make_shared<CollectiveRequest>(layout->request);
-    for (uint32_t i = 0; i < layout->numInputs; ++i)
-      request->inputs.push_back(pointers[i]);
-    for (uint32_t i = 0; i < layout->numOutputs; ++i)
-      request->outputs.push_back(pointers[layout->numInputs + i]);
-    layout->backend->start(std::move(request), [state, generation](Status st) {
-      Event::completeHostRecord(state, generation, std::move(st));
-    });
-    return Status::OK();
-  });
-  if (!launched.ok()) {
-    Event::completeHostRecord(state, generation, launched);
-    return launched;
-  }
-  return stream.waitEvent(done);
+  return enqueueHostWork(
+      stream, step.label, ctx.collectiveDone[step.index],
+      [layout, pointers](std::function<void(Status)> finish) {
+        auto request = std::make_shared<CollectiveRequest>(layout->request);
+        for (uint32_t i = 0; i < layout->numInputs; ++i)
+          request->inputs.push_back(pointers[i]);
+        for (uint32_t i = 0; i < layout->numOutputs; ++i)
+          request->outputs.push_back(pointers[layout->numInputs + i]);
+        layout->backend->start(std::move(request), std::move(finish));
+      });
 }
 
 } // namespace geflow::rt::exec

@@ -178,6 +178,24 @@ StatusOr<GearState *> ContextPool::gearState(ExecContext &ctx, size_t g) {
   return ctx.gears[g].get();
 }
 
+Status enqueueHostWork(Stream &stream, const std::string &label, Event &done,
+                       HostWorkStart start) {
+  uint64_t generation = done.reserveHostRecord();
+  std::shared_ptr<detail::EventState> state = done.state();
+  Status launched = stream.launchCallback(
+      label, [start = std::move(start), state, generation]() {
+        start([state, generation](Status st) {
+          Event::completeHostRecord(state, generation, std::move(st));
+        });
+        return Status::OK();
+      });
+  if (!launched.ok()) {
+    Event::completeHostRecord(state, generation, launched);
+    return launched;
+  }
+  return stream.waitEvent(done);
+}
+
 Status enqueueRun(const GearPlan &plan, ExecContext &ctx, GearState &gear,
                   Stream &caller,
                   const std::function<Status(Stream &)> &beforeDone,

@@ -125,6 +125,16 @@ Status enqueueDebugStep(const GearPlan &plan, size_t i, Stream &stream,
                         ExecContext &ctx, GearState &gear, uint32_t blockDim,
                         const RunDebug &debug);
 
+/// Work a step hands off the stream: `start` begins it and arranges for
+/// `finish` to be called once, from any thread, with its status.
+using HostWorkStart = std::function<void(std::function<void(Status)> finish)>;
+
+/// Enqueues on `stream` a callback that runs `start`, then a wait on `done`
+/// that `finish` completes: the stream's next task follows the host work
+/// without an AI core waiting for it (collectives, If/While).
+Status enqueueHostWork(Stream &stream, const std::string &label, Event &done,
+                       HostWorkStart start);
+
 /// Enqueues collective step `step` of `plan` on `stream`: a callback that
 /// starts it, and a wait for its completion that holds no AI core.
 Status enqueueCollective(const GearPlan &plan, const Step &step, Stream &stream,

@@ -292,24 +292,15 @@ decodeControl(const gfm::Task &task, uint32_t firstPointer,
 Status enqueueControl(const GearPlan &plan, const Step &step, Stream &stream,
                       ExecContext &ctx, GearState &gear) {
   const ControlLayout *layout = &plan.controls[step.index];
-  Event &done = ctx.controlDone[step.index];
-  uint64_t generation = done.reserveHostRecord();
-  std::shared_ptr<detail::EventState> state = done.state();
   void *const *pointers = gear.pointers.data() + layout->firstPointer;
-  Status launched = stream.launchCallback(
-      step.label, [layout, pointers, state, generation]() {
-        ControlThreads::get().run([layout, pointers, state, generation]() {
-          Status st = layout->isWhile ? runWhile(*layout, pointers)
-                                      : runIf(*layout, pointers);
-          Event::completeHostRecord(state, generation, std::move(st));
+  return enqueueHostWork(
+      stream, step.label, ctx.controlDone[step.index],
+      [layout, pointers](std::function<void(Status)> finish) {
+        ControlThreads::get().run([layout, pointers, finish]() {
+          finish(layout->isWhile ? runWhile(*layout, pointers)
+                                 : runIf(*layout, pointers));
         });
-        return Status::OK();
       });
-  if (!launched.ok()) {
-    Event::completeHostRecord(state, generation, launched);
-    return launched;
-  }
-  return stream.waitEvent(done);
 }
 
 } // namespace geflow::rt::exec
